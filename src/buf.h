@@ -1,0 +1,63 @@
+/*
+ * buf — a growable output buffer with the formatters the sinks use.
+ *
+ * Output lines are built here and written with one fwrite, which is what
+ * makes the text sink fast: no printf on the hot path for numbers and
+ * addresses.  The buffer is owned by its sink and reused for every packet.
+ * Allocation failure is fatal (the process cannot print anything useful
+ * without memory), so the formatters return nothing.
+ */
+#ifndef NS_BUF_H
+#define NS_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ns_buf {
+	char *p;
+	size_t len, cap;
+};
+
+void ns_buf_grow(struct ns_buf *b, size_t more);
+void ns_buf_free(struct ns_buf *b);
+
+static inline void ns_buf_reset(struct ns_buf *b)
+{
+	b->len = 0;
+}
+
+static inline void ns_buf_putc(struct ns_buf *b, char c)
+{
+	if (b->len + 1 > b->cap)
+		ns_buf_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+void ns_buf_put(struct ns_buf *b, const char *s, size_t n);
+void ns_buf_puts(struct ns_buf *b, const char *s);
+void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ns_buf_u64(struct ns_buf *b, uint64_t v);
+void ns_buf_i64(struct ns_buf *b, int64_t v);
+/* 0x-prefixed, zero-padded to `digits` hex digits. */
+void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits);
+void ns_buf_ipv4(struct ns_buf *b, const uint8_t a[4]);
+void ns_buf_ipv6(struct ns_buf *b, const uint8_t a[16]);
+void ns_buf_mac(struct ns_buf *b, const uint8_t a[6]);
+/* Bytes as lowercase hex with `sep` between them (0 for none). */
+void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep);
+/* Text with non-printable bytes escaped as \xHH (never trusted raw). */
+void ns_buf_escaped(struct ns_buf *b, const uint8_t *p, size_t n);
+/* Seconds with `digits` decimals (6 or 9) from signed nanoseconds. */
+void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits);
+/* Right-aligns what was written since `start` in a field of `width`. */
+void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width);
+
+static inline void ns_buf_write(struct ns_buf *b, FILE *f)
+{
+	fwrite(b->p, 1, b->len, f);
+}
+
+#endif

@@ -1,0 +1,719 @@
+/*
+ * netscope — command line: subcommands, options, exit status.
+ *
+ *   netscope capture [-i IFACE] [options] [BPF…]
+ *   netscope read [options] FILE…
+ *   netscope interfaces
+ *   netscope fields [PROTO]
+ *
+ * Options follow tcpdump where tcpdump has them (-i -f -c -s -p -B -w -C -G
+ * -W -Z -q -n -v -x) and tshark otherwise (-a duration:SEC, -T fields -e,
+ * -P).  Exit status: 0 success, 1 runtime failure, 2 usage error; a usage
+ * error prints one line with the reason and one with a hint.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <ncurses.h>
+#include <nghttp2/nghttp2.h>
+#include <protobuf-c/protobuf-c.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dissect.h"
+#include "field.h"
+#include "output.h"
+#include "run.h"
+#include "source.h"
+#include "writer.h"
+
+#define DEFAULT_SNAPLEN 262144
+#define DEFAULT_TIMEOUT_MS 200
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static const char *cmd_name = "netscope";
+
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "netscope: ");
+	if (strcmp(cmd_name, "netscope") != 0)
+		fprintf(stderr, "%s: ", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (strcmp(cmd_name, "netscope") != 0)
+		fprintf(stderr, "\nTry 'netscope %s --help'.\n", cmd_name);
+	else
+		fprintf(stderr, "\nTry 'netscope --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+static const char general_help[] =
+	"Usage: netscope COMMAND [OPTIONS]\n"
+	"Packet capture and protocol analysis.\n"
+	"\n"
+	"Commands:\n"
+	"  capture     capture live from an interface (like tcpdump -i)\n"
+	"  read        analyse pcap/pcapng files ('-' for stdin)\n"
+	"  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
+	"  fields      list every field name, its type and description\n"
+	"\n"
+	"  netscope COMMAND --help   options of one command\n"
+	"  netscope --version        versions of netscope and its libraries\n"
+	"\n"
+	"Examples:\n"
+	"  netscope capture -i eth0 -f 'tcp port 50051'\n"
+	"  netscope capture -i any -c 100 -w trace.pcap\n"
+	"  netscope read trace.pcapng -v\n"
+	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n";
+
+static const char capture_help[] =
+	"Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
+	"Capture packets live and print one line per packet (or write them).\n"
+	"\n"
+	"  -i, --interface IFACE   interface to capture on ('any' for all);\n"
+	"                          default: the first one 'interfaces' lists\n"
+	"  -f, --filter BPF        capture filter (pcap-filter(7)); words after\n"
+	"                          the options are taken as the filter too\n"
+	"  -c, --count N           stop after N packets\n"
+	"  -a, --autostop duration:SEC\n"
+	"                          stop after SEC seconds\n"
+	"  -s, --snaplen N         bytes kept per packet (default 262144)\n"
+	"  -p, --no-promiscuous-mode\n"
+	"                          do not put the interface in promiscuous mode\n"
+	"  -B, --buffer-size MiB   kernel capture buffer size\n"
+	"      --immediate         deliver each packet at once (no batching)\n"
+	"  -w, --write FILE        write packets to a pcap file ('-' = stdout)\n"
+	"  -C, --file-size MB      with -w: new file after MB million bytes\n"
+	"  -G, --rotate-seconds SEC\n"
+	"                          with -w: new file every SEC seconds (FILE is\n"
+	"                          a strftime(3) pattern)\n"
+	"  -W, --file-count N      with -C: ring of N files; with -G: stop\n"
+	"                          after N files\n"
+	"  -Z, --user USER         drop privileges to USER after opening the\n"
+	"                          interface (when started as root)\n"
+	"  -P, --print             print packet lines even when writing (-w)\n"
+	"  -q, --quiet             no packet lines, only the final counts\n"
+	"  -n                      accepted for tcpdump habits: netscope never\n"
+	"                          resolves names\n"
+	"  -v, --verbose           field tree under each line\n"
+	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -T, --format text|fields\n"
+	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"At exit the counts of packets captured, received by the filter and\n"
+	"dropped by the kernel are printed to standard error.\n";
+
+static const char read_help[] =
+	"Usage: netscope read [OPTIONS] FILE…\n"
+	"Read pcap and pcapng files ('-' for standard input) and print one\n"
+	"line per packet.\n"
+	"\n"
+	"  -r, --read-file FILE    a file to read (same as giving FILE)\n"
+	"  -f, --filter BPF        only packets matching this BPF filter\n"
+	"  -c, --count N           stop after N packets\n"
+	"  -w, --write FILE        write the packets that pass to a pcap file\n"
+	"  -C, -G, -W              rotation of the written files, as capture\n"
+	"                          (-G uses the packets' own timestamps)\n"
+	"  -q, --quiet             no packet lines\n"
+	"  -n                      accepted; names are never resolved\n"
+	"  -v, --verbose           field tree under each line\n"
+	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -T, --format text|fields\n"
+	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"  -h, --help              this help\n";
+
+static const char interfaces_help[] =
+	"Usage: netscope interfaces\n"
+	"List the interfaces that 'netscope capture -i' can open, numbered, with\n"
+	"their state (as tcpdump -D).\n";
+
+static const char fields_help[] =
+	"Usage: netscope fields [PROTO]\n"
+	"List every field netscope records: name, type, description.  With\n"
+	"PROTO (e.g. tcp), only that protocol's fields.  These names are the\n"
+	"ones -T fields -e accepts.\n";
+
+static int want_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(text, stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static long long parse_num(const char *opt, const char *s, long long lo,
+			   long long hi)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		usage_error("%s: invalid number '%s' (expected %lld to %lld)",
+			    opt, s, lo, hi);
+	return v;
+}
+
+struct cli {
+	int capture; /* 1: capture, 0: read */
+	struct ns_live_opts live;
+	const char *bpf;
+	char *bpf_joined;
+	uint64_t count;
+	int64_t duration_ns;
+	struct ns_writer_opts wo;
+	int writing;
+	const char *user;
+	int print, quiet, verbose, hex;
+	int format;
+	const char **efields;
+	unsigned nefields;
+	const char **files;
+	unsigned nfiles;
+};
+
+static void add_str(const char ***v, unsigned *n, const char *s)
+{
+	const char **nv = realloc((void *)*v, (*n + 1) * sizeof(*nv));
+	if (!nv) {
+		fputs("netscope: out of memory\n", stderr);
+		exit(EXIT_RUNTIME);
+	}
+	nv[(*n)++] = s;
+	*v = nv;
+}
+
+static char *join_words(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s) {
+		fputs("netscope: out of memory\n", stderr);
+		exit(EXIT_RUNTIME);
+	}
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static void parse_autostop(struct cli *c, const char *arg)
+{
+	const char *p = strchr(arg, ':');
+	if (!p || (size_t)(p - arg) != 8 || strncmp(arg, "duration", 8) != 0)
+		usage_error("-a: unsupported condition '%s' (use duration:SEC)",
+			    arg);
+	c->duration_ns = parse_num("-a duration", p + 1, 1, 365LL * 86400) *
+			 1000000000LL;
+}
+
+static void parse_cli(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"interface", required_argument, NULL, 'i'},
+		{"filter", required_argument, NULL, 'f'},
+		{"count", required_argument, NULL, 'c'},
+		{"autostop", required_argument, NULL, 'a'},
+		{"snaplen", required_argument, NULL, 's'},
+		{"no-promiscuous-mode", no_argument, NULL, 'p'},
+		{"buffer-size", required_argument, NULL, 'B'},
+		{"immediate", no_argument, NULL, 'I'},
+		{"immediate-mode", no_argument, NULL, 'I'},
+		{"write", required_argument, NULL, 'w'},
+		{"file-size", required_argument, NULL, 'C'},
+		{"rotate-seconds", required_argument, NULL, 'G'},
+		{"file-count", required_argument, NULL, 'W'},
+		{"user", required_argument, NULL, 'Z'},
+		{"print", no_argument, NULL, 'P'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"hex", no_argument, NULL, 'x'},
+		{"format", required_argument, NULL, 'T'},
+		{"field", required_argument, NULL, 'e'},
+		{"read-file", required_argument, NULL, 'r'},
+		{"buffer-timeout", required_argument, NULL, 'O'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *shortopts = c->capture ? "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:h"
+					   : "+:r:f:c:w:C:G:W:qnvxT:e:h";
+	c->live.snaplen = DEFAULT_SNAPLEN;
+	c->live.promisc = 1;
+	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
+	c->format = NS_OUT_TEXT;
+	opterr = 0;
+	optind = 1;
+	/* options may follow positional words (read a.pcap -c 5): getopt is
+	 * run until the arguments are used up, collecting words between */
+	char **words = NULL;
+	unsigned nwords = 0;
+	while (optind < argc) {
+		int ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (ch == -1) {
+			if (strcmp(argv[optind - 1], "--") == 0) {
+				while (optind < argc)
+					add_str((const char ***)&words, &nwords,
+						argv[optind++]);
+				break;
+			}
+			add_str((const char ***)&words, &nwords, argv[optind++]);
+			continue;
+		}
+		int capture_only = 0;
+		switch (ch) {
+		case 'i':
+			c->live.iface = optarg;
+			capture_only = 1;
+			break;
+		case 'f':
+			c->bpf = optarg;
+			break;
+		case 'c':
+			c->count = (uint64_t)parse_num("-c", optarg, 1, LLONG_MAX);
+			break;
+		case 'a':
+			parse_autostop(c, optarg);
+			capture_only = 1;
+			break;
+		case 's': {
+			long long v = parse_num("-s", optarg, 0, INT_MAX);
+			c->live.snaplen = v == 0 || v > DEFAULT_SNAPLEN
+						  ? DEFAULT_SNAPLEN
+						  : (int)v;
+			capture_only = 1;
+			break;
+		}
+		case 'p':
+			c->live.promisc = 0;
+			capture_only = 1;
+			break;
+		case 'B':
+			c->live.buffer_mib = (int)parse_num("-B", optarg, 1, 4096);
+			capture_only = 1;
+			break;
+		case 'I':
+			c->live.immediate = 1;
+			capture_only = 1;
+			break;
+		case 'O':
+			c->live.timeout_ms = (int)parse_num("--buffer-timeout",
+							   optarg, 1, 10000);
+			capture_only = 1;
+			break;
+		case 'w':
+			c->wo.path = optarg;
+			c->writing = 1;
+			break;
+		case 'C':
+			c->wo.rotate_bytes =
+				(uint64_t)parse_num("-C", optarg, 1, 1000000) *
+				1000000u;
+			break;
+		case 'G':
+			c->wo.rotate_secs = parse_num("-G", optarg, 1,
+						      365LL * 86400);
+			break;
+		case 'W':
+			c->wo.max_files = (int)parse_num("-W", optarg, 1, 100000);
+			break;
+		case 'Z':
+			c->user = optarg;
+			capture_only = 1;
+			break;
+		case 'P':
+			c->print = 1;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'n':
+			break;
+		case 'v':
+			c->verbose++;
+			break;
+		case 'x':
+			c->hex = 1;
+			break;
+		case 'T':
+			if (strcmp(optarg, "text") == 0)
+				c->format = NS_OUT_TEXT;
+			else if (strcmp(optarg, "fields") == 0)
+				c->format = NS_OUT_FIELDS;
+			else
+				usage_error("-T: unknown format '%s' (text, "
+					    "fields)",
+					    optarg);
+			break;
+		case 'e':
+			add_str(&c->efields, &c->nefields, optarg);
+			break;
+		case 'r':
+			add_str(&c->files, &c->nfiles, optarg);
+			break;
+		case ':':
+			usage_error("option '%s' needs a value",
+				    argv[optind - 1]);
+		default:
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (capture_only && !c->capture)
+			usage_error("option -%c applies to capture only", ch);
+	}
+
+	if (c->capture) {
+		if (nwords) {
+			if (c->bpf)
+				usage_error("give the filter with -f or as "
+					    "words, not both");
+			c->bpf_joined = join_words((int)nwords, words);
+			c->bpf = c->bpf_joined;
+		}
+	} else {
+		for (unsigned i = 0; i < nwords; i++)
+			add_str(&c->files, &c->nfiles, words[i]);
+		if (c->nfiles == 0)
+			usage_error("no capture file given");
+	}
+	free(words);
+
+	if (!c->writing &&
+	    (c->wo.rotate_bytes || c->wo.rotate_secs || c->wo.max_files))
+		usage_error("-C, -G and -W need -w FILE");
+	if (c->wo.max_files && !c->wo.rotate_bytes && !c->wo.rotate_secs)
+		usage_error("-W needs -C or -G");
+	if (c->writing && strcmp(c->wo.path, "-") == 0) {
+		if (c->wo.rotate_bytes || c->wo.rotate_secs)
+			usage_error("cannot rotate standard output (-w -)");
+		if (c->print)
+			usage_error("-P with -w - would mix text into the "
+				    "pcap stream");
+	}
+	if (c->format == NS_OUT_FIELDS && c->nefields == 0)
+		usage_error("-T fields needs at least one -e FIELD");
+	if (c->nefields && c->format != NS_OUT_FIELDS)
+		usage_error("-e needs -T fields");
+}
+
+static const char *default_interface(char *buf, size_t len)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all = NULL;
+	if (pcap_findalldevs(&all, ebuf) < 0 || !all)
+		return NULL;
+	const pcap_if_t *pick = NULL;
+	for (const pcap_if_t *d = all; d && !pick; d = d->next)
+		if (!(d->flags & PCAP_IF_LOOPBACK) && (d->flags & PCAP_IF_UP))
+			pick = d;
+	if (!pick)
+		pick = all;
+	snprintf(buf, len, "%s", pick->name);
+	pcap_freealldevs(all);
+	return buf;
+}
+
+/* As tcpdump -Z: only when running as root; the output file is opened
+ * afterwards, as the unprivileged user. */
+static int drop_privileges(const char *user)
+{
+	if (getuid() != 0 && geteuid() != 0)
+		return 0;
+	errno = 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		fprintf(stderr, "netscope: -Z: unknown user '%s'\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		fprintf(stderr, "netscope: -Z: cannot become '%s': %s\n", user,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_output(struct cli *c, struct ns_output *out,
+			struct ns_run *run)
+{
+	int text = !c->quiet && (!c->writing || c->print);
+	if (!text)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->fp = stdout;
+	out->format = c->format;
+	out->verbose = c->verbose;
+	out->hex = c->hex;
+	if (c->nefields) {
+		out->efields = calloc(c->nefields, sizeof(*out->efields));
+		if (!out->efields) {
+			fputs("netscope: out of memory\n", stderr);
+			return -1;
+		}
+		for (unsigned i = 0; i < c->nefields; i++) {
+			out->efields[i] = ns_field_by_name(c->efields[i]);
+			if (!out->efields[i])
+				usage_error("-e: unknown field '%s' (see "
+					    "'netscope fields')",
+					    c->efields[i]);
+		}
+		out->nefields = c->nefields;
+	}
+	run->out = out;
+	return 0;
+}
+
+static int cmd_capture_or_read(int argc, char **argv, int capture)
+{
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	c.capture = capture;
+	if (want_help(argc, argv, capture ? capture_help : read_help))
+		return 0;
+	parse_cli(&c, argc, argv);
+	ns_registry_init();
+
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	struct ns_run run;
+	struct ns_output out;
+	ns_run_init(&run);
+	run.max_count = c.count;
+	run.duration_ns = c.duration_ns;
+	run.timeout_ms = c.live.timeout_ms;
+	run.wo = c.writing ? &c.wo : NULL;
+	if (setup_output(&c, &out, &run) < 0)
+		return EXIT_RUNTIME;
+	ns_run_signals();
+
+	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
+	int status = 0;
+	if (capture) {
+		char ifbuf[256];
+		if (!c.live.iface) {
+			c.live.iface = default_interface(ifbuf, sizeof(ifbuf));
+			if (!c.live.iface) {
+				fputs("netscope: no interface to capture on "
+				      "(see 'netscope interfaces'; use -i)\n",
+				      stderr);
+				return EXIT_RUNTIME;
+			}
+		}
+		struct ns_source src;
+		if (ns_source_open_live(&src, &c.live, err, sizeof(err), warn,
+					sizeof(warn)) < 0) {
+			fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
+				c.live.iface, err);
+			return EXIT_RUNTIME;
+		}
+		if (*warn)
+			fprintf(stderr, "netscope: warning: %s: %s\n",
+				c.live.iface, warn);
+		if (c.bpf &&
+		    ns_source_set_filter(&src, c.bpf, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netscope: capture filter '%s': %s\n",
+				c.bpf, err);
+			ns_source_close(&src);
+			return EXIT_USAGE;
+		}
+		if (c.user && drop_privileges(c.user) < 0) {
+			ns_source_close(&src);
+			return EXIT_RUNTIME;
+		}
+		if (ns_run_writer(&run, &src, !c.wo.rotate_secs) < 0) {
+			ns_source_close(&src);
+			return EXIT_RUNTIME;
+		}
+		if (!c.quiet) {
+			const char *lt = pcap_datalink_val_to_name(src.linktype);
+			const char *ld = pcap_datalink_val_to_description(
+				src.linktype);
+			fprintf(stderr,
+				"netscope: listening on %s, link-type %s (%s), "
+				"snapshot length %d bytes\n",
+				src.name, lt ? lt : "?", ld ? ld : "?",
+				src.snaplen);
+		}
+		if (ns_run_live(&run, &src) < 0)
+			status = EXIT_RUNTIME;
+		struct pcap_stat st;
+		int have_stats = pcap_stats(src.p, &st) == 0;
+		if (ns_run_finish(&run) < 0)
+			status = EXIT_RUNTIME;
+		fprintf(stderr, "%llu packet%s captured\n",
+			(unsigned long long)run.seen, run.seen == 1 ? "" : "s");
+		if (have_stats) {
+			fprintf(stderr, "%u packet%s received by filter\n",
+				st.ps_recv, st.ps_recv == 1 ? "" : "s");
+			fprintf(stderr, "%u packet%s dropped by kernel\n",
+				st.ps_drop, st.ps_drop == 1 ? "" : "s");
+			if (st.ps_ifdrop)
+				fprintf(stderr,
+					"%u packet%s dropped by interface\n",
+					st.ps_ifdrop,
+					st.ps_ifdrop == 1 ? "" : "s");
+		}
+		ns_source_close(&src);
+	} else {
+		for (unsigned i = 0; i < c.nfiles && !run.stop && !ns_signalled;
+		     i++) {
+			struct ns_source src;
+			if (ns_source_open_file(&src, c.files[i], err,
+						sizeof(err)) < 0) {
+				fprintf(stderr, "netscope: cannot open '%s': %s\n",
+					c.files[i], err);
+				status = EXIT_RUNTIME;
+				continue;
+			}
+			if (c.bpf && ns_source_set_filter(&src, c.bpf, err,
+							  sizeof(err)) < 0) {
+				fprintf(stderr,
+					"netscope: capture filter '%s': %s\n",
+					c.bpf, err);
+				ns_source_close(&src);
+				ns_run_finish(&run);
+				return EXIT_USAGE;
+			}
+			if (ns_run_writer(&run, &src, !c.wo.rotate_secs) < 0 ||
+			    ns_run_file(&run, &src) < 0)
+				status = EXIT_RUNTIME;
+			ns_source_close(&src);
+			if (run.failed && run.stop)
+				break;
+		}
+		if (ns_run_finish(&run) < 0)
+			status = EXIT_RUNTIME;
+	}
+	if (run.failed)
+		status = EXIT_RUNTIME;
+	if (run.out)
+		ns_output_free(run.out);
+	free(out.efields);
+	free((void *)c.efields);
+	free((void *)c.files);
+	free(c.bpf_joined);
+	return status;
+}
+
+static int cmd_interfaces(int argc, char **argv)
+{
+	if (want_help(argc, argv, interfaces_help))
+		return 0;
+	if (argc > 1)
+		usage_error("unexpected argument '%s'", argv[1]);
+	char err[PCAP_ERRBUF_SIZE];
+	if (ns_list_interfaces(stdout, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: cannot list interfaces: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int cmd_fields(int argc, char **argv)
+{
+	if (want_help(argc, argv, fields_help))
+		return 0;
+	if (argc > 2)
+		usage_error("unexpected argument '%s'", argv[2]);
+	ns_registry_init();
+	const char *proto = argc == 2 ? argv[1] : NULL;
+	if (proto) {
+		const struct ns_field *p = ns_field_by_name(proto);
+		if (!p || p->type != NS_FT_PROTO)
+			usage_error("unknown protocol '%s'", proto);
+	}
+	for (uint32_t id = 0; id < ns_field_count(); id++) {
+		const struct ns_field *f = ns_field_by_id(id);
+		if (proto && strcmp(f->proto->name, proto) != 0)
+			continue;
+		printf("%s\t%s\t%s\n", f->name, ns_ftype_name(f), f->title);
+	}
+	return 0;
+}
+
+static void print_version(void)
+{
+	printf("netscope %s\n", PACKAGE_VERSION);
+	printf("%s\n", pcap_lib_version());
+	printf("nghttp2 %s, protobuf-c %s, %s\n",
+	       nghttp2_version(0)->version_str, protobuf_c_version(),
+	       curses_version());
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(general_help, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		if (argc > 2 && strcmp(cmd, "help") == 0) {
+			char *v[] = {argv[2], "--help", NULL};
+			argc = 2;
+			argv = v;
+			cmd = argv[0];
+			cmd_name = cmd;
+			if (strcmp(cmd, "capture") == 0)
+				fputs(capture_help, stdout);
+			else if (strcmp(cmd, "read") == 0)
+				fputs(read_help, stdout);
+			else if (strcmp(cmd, "interfaces") == 0)
+				fputs(interfaces_help, stdout);
+			else if (strcmp(cmd, "fields") == 0)
+				fputs(fields_help, stdout);
+			else {
+				cmd_name = "netscope";
+				usage_error("unknown command '%s'", cmd);
+			}
+			return 0;
+		}
+		fputs(general_help, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		print_version();
+		return 0;
+	}
+	cmd_name = cmd;
+	if (strcmp(cmd, "capture") == 0)
+		return cmd_capture_or_read(argc - 1, argv + 1, 1);
+	if (strcmp(cmd, "read") == 0)
+		return cmd_capture_or_read(argc - 1, argv + 1, 0);
+	if (strcmp(cmd, "interfaces") == 0)
+		return cmd_interfaces(argc - 1, argv + 1);
+	if (strcmp(cmd, "fields") == 0)
+		return cmd_fields(argc - 1, argv + 1);
+	cmd_name = "netscope";
+	if (cmd[0] == '-')
+		usage_error("unknown option '%s' (a command comes first: "
+			    "capture, read, interfaces, fields)",
+			    cmd);
+	usage_error("unknown command '%s'", cmd);
+}

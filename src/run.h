@@ -1,0 +1,62 @@
+/*
+ * run — the capture loop: sources in, packets through the writer, the
+ * dissectors and the output, with clean stops.
+ *
+ * Order per packet: number it, write it (-w) before anything else so a
+ * packet that dissection chokes on is still saved (invariant 3), then
+ * dissect and print only if some output wants it (invariant 4).
+ *
+ * Stopping: SIGINT/SIGTERM set a flag; the loop leaves its batch, then
+ * drains what the kernel already holds (ns_run_live) until everything
+ * pcap_stats() counted as received has been read or the kernel's block
+ * timeout has certainly passed, then flushes every file.
+ */
+#ifndef NS_RUN_H
+#define NS_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "output.h"
+#include "packet.h"
+#include "source.h"
+#include "writer.h"
+
+struct ns_run {
+	/* configuration */
+	uint64_t max_count;  /* -c: stop after this many packets, 0 = never */
+	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
+	int timeout_ms;      /* the live source's block timeout, for draining */
+	struct ns_output *out;           /* NULL: no per-packet output */
+	const struct ns_writer_opts *wo; /* NULL: no -w */
+
+	/* state */
+	struct ns_packet pkt;
+	struct ns_writer w;
+	int writer_ready;
+	uint64_t seen;       /* packets read, all sources */
+	uint64_t seen_src;   /* packets read from the current source */
+	int64_t first_ts;
+	int have_first;
+	int stop;            /* -c reached or -G -W limit: no more packets */
+	int failed;          /* a runtime error was reported */
+	struct ns_source *src;
+};
+
+extern volatile sig_atomic_t ns_signalled;
+
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that set ns_signalled. */
+void ns_run_signals(void);
+
+void ns_run_init(struct ns_run *run);
+/* Prepares the writer for packets of the given source (first call opens
+ * it).  Returns 0 or -1 after printing the error. */
+int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now);
+/* Reads a live source until -c, -a, a signal or an error; then drains. */
+int ns_run_live(struct ns_run *run, struct ns_source *s);
+/* Reads a file source to its end (or -c / a signal). */
+int ns_run_file(struct ns_run *run, struct ns_source *s);
+/* Flushes and closes outputs; returns 0 or -1 after printing errors. */
+int ns_run_finish(struct ns_run *run);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * source — packets from a live interface or a capture file, behind one
+ * interface.
+ *
+ * Live sources are opened with pcap_create()/pcap_activate() (snaplen,
+ * promiscuous mode, buffer size, immediate mode, nanosecond timestamps where
+ * the platform offers them) and read non-blocking with poll(), so a signal
+ * or the -a deadline is noticed at once.  Files (pcap and pcapng, `-` for
+ * stdin) are read by libpcap with the precision the file records.  Every
+ * timestamp leaves this module as nanoseconds since the epoch.
+ */
+#ifndef NS_SOURCE_H
+#define NS_SOURCE_H
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ns_live_opts {
+	const char *iface;
+	int snaplen;
+	int promisc;
+	int buffer_mib; /* 0: libpcap's default */
+	int immediate;
+	int timeout_ms; /* how long the kernel may hold a partly filled block */
+};
+
+struct ns_source {
+	pcap_t *p;
+	int live;
+	int linktype;
+	int nano;      /* timestamps are in nanoseconds */
+	int snaplen;
+	char name[256]; /* interface or file, for messages */
+};
+
+/*
+ * Open functions return 0, or -1 with a message in err (the "why" part of
+ * "netscope: cannot open …: why").  `warn` receives a non-fatal
+ * pcap_activate() warning, or an empty string.
+ */
+int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
+			char *err, size_t errlen, char *warn, size_t warnlen);
+int ns_source_open_file(struct ns_source *s, const char *path, char *err,
+			size_t errlen);
+
+/*
+ * Compiles and installs a BPF capture filter.  Returns 0, or -1 with
+ * pcap's message in err.
+ */
+int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
+			 size_t errlen);
+
+/* Timestamp of a packet header from this source, in ns since the epoch. */
+static inline int64_t ns_source_ts(const struct ns_source *s,
+				   const struct pcap_pkthdr *h)
+{
+	return (int64_t)h->ts.tv_sec * 1000000000 +
+	       (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
+}
+
+void ns_source_close(struct ns_source *s);
+
+/* Prints the capture interfaces like `tcpdump -D`; returns 0 or -1. */
+int ns_list_interfaces(FILE *out, char *err, size_t errlen);
+
+#endif
