@@ -52,7 +52,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 1}, /* DLT_EN10MB */
+	{NS_TAB_LINKTYPE, 1},  /* DLT_EN10MB */
+	{NS_TAB_IPPROTO, 143}, /* Ethernet in IPv6 (RFC 8986 segment routing) */
 	{0, 0},
 };
 

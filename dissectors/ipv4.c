@@ -123,8 +123,9 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	ns_add_uint(pkt, &fields[F_DSCP], start + 1, 1, ds >> 2);
 	ns_add_uint(pkt, &fields[F_ECN], start + 1, 1, ds & 3);
 	ns_tree_pop(pkt);
-	uint16_t tot = ns_get_u16(pkt, r, &fields[F_LEN]);
-	uint16_t id = ns_get_u16(pkt, r, &fields[F_ID]);
+	uint32_t loff = ns_rd_off(r);
+	uint32_t tot = ns_rd_u16(r);
+	ns_get_u16(pkt, r, &fields[F_ID]);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t ff = ns_rd_u16(r);
 	if (r->err)
@@ -158,14 +159,20 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_tree_pop(pkt);
 	}
 
-	if (tot == 0) {
-		tot = (uint16_t)(avail > 0xffff ? 0xffff : avail);
-	} else if (tot < hlen) {
+	/* the length the wire had from here on, even where the capture cut */
+	uint32_t reported = pkt->len > start ? pkt->len - start : 0;
+	if (tot == 0 && !pkt->quoted) {
+		/* segmentation offload or BIG TCP: the frame is the datagram */
+		tot = reported;
+	}
+	ns_add_uint(pkt, &fields[F_LEN], loff, 2, tot);
+	if (tot < hlen)
 		return ns_malformed(pkt, "total length %u < header length %u",
 				    tot, hlen);
-	} else if (tot > avail && pkt->caplen == pkt->len && !pkt->quoted) {
+	if (tot > avail && pkt->caplen == pkt->len && !pkt->quoted) {
 		ns_malformed(pkt, "total length %u exceeds the %zu bytes present",
 			     tot, avail);
+		tot = (uint32_t)avail; /* dissect what is there */
 	}
 	pkt->ip_payload_len = tot - hlen;
 	ns_rd_limit(r, tot - hlen);
@@ -174,7 +181,6 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		return 0; /* a later fragment: no transport header here */
 	pkt->ip_fragment = flags & 1;
 	ns_next(pkt, NS_TAB_IPPROTO, proto);
-	(void)id;
 	return 0;
 }
 

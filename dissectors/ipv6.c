@@ -233,6 +233,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	} else if (plen > have && pkt->caplen == pkt->len && !pkt->quoted) {
 		ns_malformed(pkt, "payload length %u exceeds the %zu bytes present",
 			     plen, have);
+		plen = (uint32_t)have; /* dissect what is there */
 	}
 	ns_rd_limit(r, plen);
 

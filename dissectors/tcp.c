@@ -258,8 +258,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	if (hlen > seglen && !pkt->quoted)
 		return ns_malformed(pkt, "header length %u exceeds segment (%u)",
 				    hlen, seglen);
-	ns_add_uint(pkt, &fields[F_LEN], start, 0,
-		    seglen > hlen ? seglen - hlen : 0);
+	/* a TCP header quoted in an ICMP error has no segment length of its
+	 * own (as in Wireshark) */
+	if (!pkt->quoted)
+		ns_add_uint(pkt, &fields[F_LEN], start, 0,
+			    seglen > hlen ? seglen - hlen : 0);
 
 	if (hlen > 20) {
 		uint32_t ooff = ns_rd_off(r);

@@ -121,6 +121,8 @@ void ns_buf_mac(struct ns_buf *b, const uint8_t a[6])
 
 void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep)
 {
+	if (n == 0)
+		return;
 	if (b->len + n * 3 > b->cap)
 		ns_buf_grow(b, n * 3);
 	char *o = b->p + b->len;

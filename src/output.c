@@ -18,6 +18,10 @@
 static void put_addr(struct ns_buf *b, const struct ns_packet *pkt,
 		     const uint8_t *a, uint16_t port)
 {
+	if (!a) { /* e.g. SLL knows only the source link address */
+		ns_buf_putc(b, '?');
+		return;
+	}
 	switch (pkt->addr_type) {
 	case NS_ADDR_ETHER:
 		ns_buf_mac(b, a);

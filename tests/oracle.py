@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""tshark as an oracle: compare netscope's fields with tshark's, per packet.
+
+    oracle.py [--min PCT] [--show N] NETSCOPE PCAP...
+
+For every packet of every capture, the fields below are read with
+`netscope read -T fields` and `tshark -T fields` and compared as strings
+(after normalising tshark's spelling of hex and booleans).  A packet agrees
+when every field agrees.  Prints per-file and total agreement; exits 1 when
+the total falls below --min percent (default 100).
+
+tshark is run with IP reassembly off: netscope flags fragments and does not
+reassemble them (yet), and reassembly moves transport fields to the last
+fragment.
+"""
+import argparse
+import subprocess
+import sys
+
+FIELDS = [
+    "frame.len", "frame.cap_len",
+    "eth.src", "eth.dst", "eth.type",
+    "vlan.id",
+    "ip.src", "ip.dst", "ip.len", "ip.proto", "ip.ttl",
+    "ipv6.src", "ipv6.dst", "ipv6.plen", "ipv6.nxt",
+    "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.len", "tcp.hdr_len",
+    "udp.srcport", "udp.dstport", "udp.length",
+    "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
+    "arp.opcode",
+]
+
+TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+               "-o", "tcp.desegment_tcp_streams:FALSE",
+               "-o", "tcp.try_heuristic_first:FALSE"]
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+def norm(field, value):
+    vals = [v for v in value.split(",") if v != ""]
+    out = []
+    for v in vals:
+        if v.startswith("0x"):
+            try:
+                v = str(int(v, 16))
+            except ValueError:
+                pass
+        out.append(v.lower())
+    return ",".join(out)
+
+
+def rows(text, n):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [l.split("\t") + [""] * (n - len(l.split("\t"))) for l in lines]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--min", type=float, default=100.0)
+    ap.add_argument("--show", type=int, default=5)
+    ap.add_argument("--fields", default=",".join(FIELDS))
+    ap.add_argument("netscope")
+    ap.add_argument("pcaps", nargs="+")
+    a = ap.parse_args()
+    fields = a.fields.split(",")
+    eargs = []
+    for f in fields:
+        eargs += ["-e", f]
+    total = agree = 0
+    per_field = {f: 0 for f in fields}
+    for pcap in a.pcaps:
+        rc1, ns = run([a.netscope, "read", pcap, "-T", "fields"] + eargs)
+        rc2, ts = run(["tshark", "-n", "-r", pcap, "-T", "fields"] +
+                      TSHARK_OPTS + eargs)
+        nsr, tsr = rows(ns, len(fields)), rows(ts, len(fields))
+        if len(nsr) != len(tsr):
+            print(f"{pcap}: packet count differs: netscope {len(nsr)} "
+                  f"tshark {len(tsr)}")
+        n = min(len(nsr), len(tsr))
+        file_agree = 0
+        shown = 0
+        for i in range(n):
+            bad = [f for j, f in enumerate(fields)
+                   if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
+            for f in bad:
+                per_field[f] += 1
+            if not bad:
+                file_agree += 1
+            elif shown < a.show:
+                shown += 1
+                for f in bad:
+                    j = fields.index(f)
+                    print(f"{pcap}: frame {i + 1}: {f}: netscope "
+                          f"'{nsr[i][j]}' tshark '{tsr[i][j]}'")
+        total += max(len(nsr), len(tsr))
+        agree += file_agree
+        if file_agree != max(len(nsr), len(tsr)):
+            print(f"{pcap}: {file_agree}/{max(len(nsr), len(tsr))} agree")
+    pct = 100.0 * agree / total if total else 100.0
+    print(f"TOTAL: {agree}/{total} packets agree ({pct:.3f}%)")
+    for f, c in sorted(per_field.items(), key=lambda x: -x[1]):
+        if c:
+            print(f"  {f}: {c} disagreements")
+    return 0 if pct >= a.min else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
