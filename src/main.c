@@ -258,8 +258,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *shortopts = c->capture ? "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:h"
-					   : "+:r:f:c:w:C:G:W:qnvxT:e:h";
+	/* one option string for both: a capture-only option given to read
+	 * gets a precise message instead of "unknown option" */
+	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:h";
 	c->live.snaplen = DEFAULT_SNAPLEN;
 	c->live.promisc = 1;
 	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -371,6 +372,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			add_str(&c->efields, &c->nefields, optarg);
 			break;
 		case 'r':
+			if (c->capture)
+				usage_error("-r reads a file: use 'netscope read "
+					    "FILE'");
 			add_str(&c->files, &c->nfiles, optarg);
 			break;
 		case ':':
