@@ -68,6 +68,7 @@ static struct ns_field fields[] = {
 	[F_FLAGS_RB] = NS_F_BOOL("ip.flags.rb", "Reserved bit"),
 	[F_FLAGS_DF] = NS_F_BOOL("ip.flags.df", "Don't fragment"),
 	[F_FLAGS_MF] = NS_F_BOOL("ip.flags.mf", "More fragments"),
+	/* in 8-byte units, as Wireshark's field (the summary shows bytes) */
 	[F_FRAG_OFFSET] = NS_F_UINT("ip.frag_offset", "Fragment Offset", 16),
 	[F_TTL] = NS_F_UINT("ip.ttl", "Time to Live", 8),
 	[F_PROTO] = NS_F_VALS("ip.proto", "Protocol", 8, NS_BASE_DEC, ns_ipproto_vals),
@@ -123,14 +124,17 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	ns_add_uint(pkt, &fields[F_DSCP], start + 1, 1, ds >> 2);
 	ns_add_uint(pkt, &fields[F_ECN], start + 1, 1, ds & 3);
 	ns_tree_pop(pkt);
+	/* recorded here, in header order; the value may be corrected below */
 	uint32_t loff = ns_rd_off(r);
 	uint32_t tot = ns_rd_u16(r);
+	struct ns_fv *lenfv = r->err ? NULL
+				     : ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
 	ns_get_u16(pkt, r, &fields[F_ID]);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t ff = ns_rd_u16(r);
 	if (r->err)
 		return NS_ETRUNC;
-	unsigned flags = ff >> 13, frag = (ff & 0x1fffu) * 8;
+	unsigned flags = ff >> 13, frag = ff & 0x1fffu; /* 8-byte units */
 	ns_add_uint(pkt, &fields[F_FLAGS], foff, 1, flags);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_FLAGS_RB], foff, 1, flags >> 2 & 1);
@@ -165,7 +169,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		/* segmentation offload or BIG TCP: the frame is the datagram */
 		tot = reported;
 	}
-	ns_add_uint(pkt, &fields[F_LEN], loff, 2, tot);
+	if (lenfv)
+		lenfv->v.u = tot;
 	if (tot < hlen)
 		return ns_malformed(pkt, "total length %u < header length %u",
 				    tot, hlen);
@@ -201,7 +206,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_putc(out, ' ');
 		ns_buf_u64(out, p->v.u);
 		ns_buf_puts(out, ", off=");
-		ns_buf_u64(out, fo->v.u);
+		ns_buf_u64(out, fo->v.u * 8);
 		ns_buf_puts(out, ", ID=");
 		ns_buf_printf(out, "%04x)", (unsigned)id->v.u);
 		return;

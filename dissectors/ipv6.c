@@ -183,8 +183,8 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 		uint16_t v = ns_rd_u16(&h);
 		uint32_t ident = ns_rd_u32(&h);
 		if (!h.err) {
-			ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2,
-				    (v >> 3) * 8u);
+			/* 8-byte units, as Wireshark's field */
+			ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, v >> 3);
 			ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1, v & 1);
 			ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4, ident);
 			if (v >> 3)
@@ -272,7 +272,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	const char *name = ns_ipproto_name((unsigned)nxt->v.u);
 	if (fo) {
 		ns_buf_puts(out, "IPv6 fragment (off=");
-		ns_buf_u64(out, fo->v.u);
+		ns_buf_u64(out, fo->v.u * 8);
 		ns_buf_puts(out, " nxt=");
 	} else {
 		ns_buf_puts(out, "IPv6 next header ");

@@ -265,16 +265,17 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			    seglen > hlen ? seglen - hlen : 0);
 
 	if (hlen > 20) {
+		/* options cut by the snaplen: decode the ones that are whole */
 		uint32_t ooff = ns_rd_off(r);
 		struct ns_reader o = ns_rd_sub(r, hlen - 20);
-		if (r->err)
-			return NS_ETRUNC;
-		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, hlen - 20, o.p,
-			     hlen - 20);
+		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, (uint32_t)ns_rd_left(&o),
+			     o.p, (uint32_t)ns_rd_left(&o));
 		ns_tree_push(pkt);
-		while (ns_rd_left(&o) > 0 && !option(pkt, &o))
+		while (ns_rd_left(&o) > 0 && !o.err && !option(pkt, &o))
 			;
 		ns_tree_pop(pkt);
+		if (r->err)
+			return NS_ETRUNC;
 	}
 	size_t left = ns_rd_left(r);
 	if (left)
