@@ -32,6 +32,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	} else if (type <= 1500) {
 		ns_add_uint(pkt, &fields[F_LEN], off, 2, type);
 		ns_rd_limit(r, type);
+		ns_next(pkt, NS_TAB_LTYPE, 0x0004); /* ETH_P_802_2: 802.2 LLC */
 	} else {
 		return ns_malformed(pkt, "invalid length/type 0x%04x", type);
 	}

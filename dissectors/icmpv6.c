@@ -150,9 +150,16 @@ static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 		if (r->err)
 			return;
 		uint32_t len = len8 * 8u;
-		if (len == 0 || len - 2 > ns_rd_left(r)) {
-			ns_malformed(pkt, "option %u has bad length %u", type,
-				     len8);
+		if (len == 0) {
+			ns_malformed(pkt, "option %u has bad length 0", type);
+			return;
+		}
+		if (len - 2 > ns_rd_left(r)) {
+			if (pkt->caplen < pkt->len)
+				r->err = NS_ETRUNC; /* cut by the snaplen */
+			else
+				ns_malformed(pkt, "option %u has bad length %u",
+					     type, len8);
 			return;
 		}
 		struct ns_reader o = ns_rd_sub(r, len - 2);

@@ -127,8 +127,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	/* recorded here, in header order; the value may be corrected below */
 	uint32_t loff = ns_rd_off(r);
 	uint32_t tot = ns_rd_u16(r);
-	struct ns_fv *lenfv = r->err ? NULL
-				     : ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
+	/* an index, not a pointer: the field array may grow meanwhile */
+	uint32_t lenfv = r->err ? UINT32_MAX : pkt->nfv;
+	if (!r->err)
+		ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
 	ns_get_u16(pkt, r, &fields[F_ID]);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t ff = ns_rd_u16(r);
@@ -169,8 +171,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		/* segmentation offload or BIG TCP: the frame is the datagram */
 		tot = reported;
 	}
-	if (lenfv)
-		lenfv->v.u = tot;
+	if (lenfv < pkt->nfv && pkt->fv[lenfv].f == &fields[F_LEN])
+		pkt->fv[lenfv].v.u = tot;
 	if (tot < hlen)
 		return ns_malformed(pkt, "total length %u < header length %u",
 				    tot, hlen);

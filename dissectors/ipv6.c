@@ -52,10 +52,10 @@ enum {
 
 static struct ns_field fields[] = {
 	[F_VERSION] = NS_F_UINT("ipv6.version", "Version", 8),
-	[F_TCLASS] = NS_F_HEX("ipv6.tclass", "Traffic Class", 8),
+	[F_TCLASS] = NS_F_HEX("ipv6.tclass", "Traffic Class", 32),
 	[F_DSCP] = NS_F_UINT("ipv6.tclass.dscp", "Differentiated Services Codepoint", 8),
 	[F_ECN] = NS_F_UINT("ipv6.tclass.ecn", "Explicit Congestion Notification", 8),
-	[F_FLOW] = NS_F_HEX("ipv6.flow", "Flow Label", 20),
+	[F_FLOW] = NS_F_HEX("ipv6.flow", "Flow Label", 24),
 	[F_PLEN] = NS_F_UINT("ipv6.plen", "Payload Length", 16),
 	[F_NXT] = NS_F_VALS("ipv6.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
 	[F_HLIM] = NS_F_UINT("ipv6.hlim", "Hop Limit", 8),
@@ -229,7 +229,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 	size_t have = avail - 40;
 	if (plen == 0 && nh == 0) {
-		plen = (uint32_t)have; /* jumbogram: the length is elsewhere */
+		/* jumbogram (RFC 2675): the length is in a hop-by-hop option;
+		 * the frame's length on the wire says the same */
+		uint32_t wire = pkt->len > start + 40 ? pkt->len - start - 40 : 0;
+		plen = pkt->quoted ? (uint32_t)have : wire;
 	} else if (plen > have && pkt->caplen == pkt->len && !pkt->quoted) {
 		ns_malformed(pkt, "payload length %u exceeds the %zu bytes present",
 			     plen, have);

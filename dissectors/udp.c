@@ -8,14 +8,24 @@
  * 2675) and means "the IP payload length".  The checksum is not verified.
  */
 #include "dissect.h"
+#include "transport.h"
 
-enum { F_SRCPORT, F_DSTPORT, F_LENGTH, F_CHECKSUM, F_PAYLOAD, F_COUNT };
+enum {
+	F_SRCPORT,
+	F_DSTPORT,
+	F_LENGTH,
+	F_CHECKSUM,
+	F_STREAM,
+	F_PAYLOAD,
+	F_COUNT
+};
 
 static struct ns_field fields[] = {
 	[F_SRCPORT] = NS_F_UINT("udp.srcport", "Source Port", 16),
 	[F_DSTPORT] = NS_F_UINT("udp.dstport", "Destination Port", 16),
 	[F_LENGTH] = NS_F_UINT("udp.length", "Length", 16),
 	[F_CHECKSUM] = NS_F_HEX("udp.checksum", "Checksum", 16),
+	[F_STREAM] = NS_F_UINT("udp.stream", "Stream index", 32),
 	[F_PAYLOAD] = NS_F_BYTES("udp.payload", "Payload"),
 };
 
@@ -40,6 +50,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	if (len > iplen && !pkt->ip_fragment && !pkt->quoted)
 		return ns_malformed(pkt, "length %u exceeds IP payload length %u",
 				    len, iplen);
+	int dir;
+	struct ns_flow *f = ns_udp_track(pkt, sport, dport, &dir);
+	if (f)
+		ns_add_uint(pkt, &fields[F_STREAM], 0, 0, f->index);
 	ns_rd_limit(r, len - 8);
 	size_t left = ns_rd_left(r);
 	if (left)
@@ -52,8 +66,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	const struct ns_fv *l = ns_pkt_find(pkt, (int)li, &fields[F_LENGTH]);
+	uint64_t len = l ? l->v.u : 0;
+	if (len == 0 && pkt->layers[li].len >= 8) /* jumbogram */
+		len = pkt->layers[li].len;
 	ns_buf_puts(out, "Len=");
-	ns_buf_u64(out, l && l->v.u >= 8 ? l->v.u - 8 : 0);
+	ns_buf_u64(out, len >= 8 ? len - 8 : 0);
 }
 
 static const struct ns_binding bindings[] = {

@@ -48,6 +48,8 @@ static struct ns_arena_chunk *chunk_new(struct ns_arena *a, size_t need)
 
 void *ns_arena_alloc(struct ns_arena *a, size_t n)
 {
+	if (n > a->cap)
+		return NULL;
 	n = (n + 15) & ~(size_t)15;
 	if (n == 0)
 		n = 16;

@@ -61,15 +61,32 @@ void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
+	if (b->len + 20 > b->cap)
+		ns_buf_grow(b, 20);
 	char tmp[20];
-	int i = 20;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ns_buf_put(b, tmp + i, (size_t)(20 - i));
+	char *e = tmp + 20, *q = e;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, digits2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, digits2 + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	size_t n = (size_t)(e - q);
+	memcpy(b->p + b->len, q, n);
+	b->len += n;
 }
 
 void ns_buf_i64(struct ns_buf *b, int64_t v)
@@ -88,30 +105,93 @@ void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits)
 {
 	char tmp[18];
 	int i = 18;
+	ns_buf_put(b, "0x", 2);
+	for (; digits > 16; digits--) /* wider than any value: zeros */
+		ns_buf_putc(b, '0');
 	do {
 		tmp[--i] = hexdig[v & 15];
 		v >>= 4;
 		digits--;
 	} while (v || digits > 0);
-	tmp[--i] = 'x';
-	tmp[--i] = '0';
 	ns_buf_put(b, tmp + i, (size_t)(18 - i));
 }
 
 void ns_buf_ipv4(struct ns_buf *b, const uint8_t a[4])
 {
+	if (b->len + 16 > b->cap)
+		ns_buf_grow(b, 16);
+	char *o = b->p + b->len;
 	for (int i = 0; i < 4; i++) {
+		unsigned x = a[i];
 		if (i)
-			ns_buf_putc(b, '.');
-		ns_buf_u64(b, a[i]);
+			*o++ = '.';
+		if (x >= 100) {
+			*o++ = (char)('0' + x / 100);
+			x %= 100;
+			memcpy(o, digits2 + 2 * x, 2);
+			o += 2;
+		} else if (x >= 10) {
+			memcpy(o, digits2 + 2 * x, 2);
+			o += 2;
+		} else {
+			*o++ = (char)('0' + x);
+		}
 	}
+	b->len = (size_t)(o - b->p);
 }
 
+/* RFC 5952 section 4: lowercase, no leading zeros, the longest run of two
+ * or more zero groups (the first if tied) as "::", IPv4-mapped as dotted. */
 void ns_buf_ipv6(struct ns_buf *b, const uint8_t a[16])
 {
-	char s[INET6_ADDRSTRLEN];
-	if (inet_ntop(AF_INET6, a, s, sizeof(s)))
-		ns_buf_puts(b, s);
+	static const char hx[] = "0123456789abcdef";
+	unsigned g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	int best = -1, bestlen = 1;
+	for (int i = 0; i < 8;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !g[j])
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j;
+	}
+	if (b->len + 46 > b->cap)
+		ns_buf_grow(b, 46);
+	char *o = b->p + b->len;
+	int mapped = best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			if (i == 0)
+				*o++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (mapped && i == 6) {
+			b->len = (size_t)(o - b->p);
+			ns_buf_ipv4(b, a + 12);
+			return;
+		}
+		unsigned x = g[i];
+		if (x >> 12)
+			*o++ = hx[x >> 12];
+		if (x >> 8)
+			*o++ = hx[x >> 8 & 15];
+		if (x >> 4)
+			*o++ = hx[x >> 4 & 15];
+		*o++ = hx[x & 15];
+		if (i < 7)
+			*o++ = ':';
+	}
+	b->len = (size_t)(o - b->p);
 }
 
 void ns_buf_mac(struct ns_buf *b, const uint8_t a[6])

@@ -15,10 +15,19 @@
 #include <string.h>
 
 #include "error.h"
+#include "stream.h"
 
 extern struct ns_dissector ns_diss_eth, ns_diss_vlan, ns_diss_ieee8021ad,
 	ns_diss_sll, ns_diss_null, ns_diss_raw, ns_diss_arp, ns_diss_ip,
 	ns_diss_ipv6, ns_diss_tcp, ns_diss_udp, ns_diss_icmp, ns_diss_icmpv6;
+
+extern struct ns_dissector ns_diss_gre, ns_diss_erspan, ns_diss_vxlan,
+	ns_diss_geneve, ns_diss_mpls, ns_diss_pwethcw, ns_diss_pppoe,
+	ns_diss_pppoed, ns_diss_pppoes, ns_diss_gtp; /* tunnels */
+
+extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
+	ns_diss_fddi, ns_diss_arcnet, ns_diss_slip, ns_diss_fr,
+	ns_diss_radiotap, ns_diss_wlan; /* link layers */
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
@@ -36,6 +45,25 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_udp,
 	&ns_diss_icmp,
 	&ns_diss_icmpv6,
+	&ns_diss_gre,
+	&ns_diss_erspan,
+	&ns_diss_vxlan,
+	&ns_diss_geneve,
+	&ns_diss_mpls,
+	&ns_diss_pwethcw,
+	&ns_diss_pppoe,
+	&ns_diss_pppoed,
+	&ns_diss_pppoes,
+	&ns_diss_gtp,
+	&ns_diss_llc,
+	&ns_diss_ppp,
+	&ns_diss_chdlc,
+	&ns_diss_fddi,
+	&ns_diss_arcnet,
+	&ns_diss_slip,
+	&ns_diss_fr,
+	&ns_diss_radiotap,
+	&ns_diss_wlan,
 	&ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);
@@ -96,6 +124,10 @@ static struct {
 	unsigned n;
 } tables[NS_TAB_COUNT];
 
+/* stream dissectors that have a heuristic, for ns_stream_heuristics() */
+static const struct ns_dissector **heur;
+static unsigned nheur;
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -127,6 +159,18 @@ void ns_tables_init(void)
 		if (tables[t].n)
 			qsort(tables[t].e, tables[t].n, sizeof(struct entry),
 			      entry_cmp);
+	free(heur);
+	heur = calloc(ns_ndissectors, sizeof(*heur));
+	nheur = 0;
+	for (unsigned i = 0; heur && i < ns_ndissectors; i++)
+		if (ns_dissectors[i]->stream && ns_dissectors[i]->stream->probe)
+			heur[nheur++] = ns_dissectors[i];
+}
+
+const struct ns_dissector *const *ns_stream_heuristics(unsigned *n)
+{
+	*n = nheur;
+	return heur;
 }
 
 const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key)
@@ -152,9 +196,14 @@ void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
 {
 	uint16_t lo = sport < dport ? sport : dport;
 	uint16_t hi = sport < dport ? dport : sport;
-	if (ns_table_lookup(table, lo))
+	/* stream dissectors take reassembled bytes (stream.c), not segments */
+	const struct ns_dissector *d = ns_table_lookup(table, lo);
+	if (d && !d->stream) {
 		ns_next(pkt, table, lo);
-	else if (ns_table_lookup(table, hi))
+		return;
+	}
+	d = ns_table_lookup(table, hi);
+	if (d && !d->stream)
 		ns_next(pkt, table, hi);
 }
 
@@ -164,8 +213,11 @@ static unsigned layer_open(struct ns_packet *pkt, const struct ns_dissector *d,
 			   const struct ns_reader *r)
 {
 	unsigned li = pkt->nlayers++;
+	pkt->cur_layer = (uint8_t)li;
 	struct ns_layer *l = &pkt->layers[li];
 	l->d = d;
+	l->src = NULL;
+	l->srclen = 0;
 	l->off = ns_rd_off(r);
 	l->len = (uint32_t)ns_rd_left(r);
 	l->fv_first = pkt->nfv;
@@ -205,8 +257,12 @@ static void layer_close(struct ns_packet *pkt, unsigned li,
 	} else if (rc != 0 && l->status == NS_LAYER_OK) {
 		l->status = NS_LAYER_MALFORMED;
 	}
+	/* a quoted layer's shortness is the quote's design, unless the
+	 * capture itself was cut there */
+	int snapped = l->status == NS_LAYER_TRUNCATED && pkt->caplen < pkt->len &&
+		      r->end == pkt->data + pkt->caplen;
 	if (l->status != NS_LAYER_OK && pkt->status == NS_LAYER_OK &&
-	    !pkt->quoted) {
+	    (!pkt->quoted || snapped)) {
 		pkt->status = l->status;
 		pkt->reason = l->reason;
 	}
@@ -237,8 +293,14 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		table = pkt->next_table;
 		key = pkt->next_key;
 	}
+	/* reassembled stream bytes: their messages follow the transport */
+	int taken = 0;
+	if (pkt->stream_flow && !pkt->quoted && pkt->eng) {
+		taken = ns_stream_deliver(pkt->eng, pkt);
+		pkt->stream_flow = NULL;
+	}
 	size_t left = ns_rd_left(r);
-	if (left && !pkt->quoted && pkt->nlayers < NS_MAX_LAYERS) {
+	if (left && !taken && !pkt->quoted && pkt->nlayers < NS_MAX_LAYERS) {
 		unsigned li = layer_open(pkt, &ns_diss_data, r);
 		uint32_t off = ns_rd_off(r);
 		const uint8_t *p = ns_rd_ptr(r, left);
@@ -248,6 +310,23 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 			    left);
 		layer_close(pkt, li, r, 0);
 	}
+}
+
+int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
+		     struct ns_reader *r, const uint8_t *src, uint32_t srclen)
+{
+	if (pkt->nlayers >= NS_MAX_LAYERS)
+		return -1;
+	unsigned li = layer_open(pkt, d, r);
+	pkt->layers[li].src = src;
+	pkt->layers[li].srclen = srclen;
+	pkt->next_table = NS_TAB_NONE;
+	int rc = d->dissect(pkt, r);
+	if (rc == 0 && r->err)
+		rc = NS_ETRUNC;
+	layer_close(pkt, li, r, rc);
+	pkt->next_table = NS_TAB_NONE;
+	return (int)li;
 }
 
 void ns_dissect(struct ns_packet *pkt)
@@ -272,8 +351,11 @@ void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		      uint32_t key)
 {
 	uint8_t was = pkt->quoted;
+	/* the quote's own truncation must not mark the quoting layer */
+	struct ns_reader inner = *r;
 	pkt->quoted = 1;
-	run(pkt, r, table, key);
+	run(pkt, &inner, table, key);
 	pkt->quoted = was;
+	r->p = inner.p < r->end ? inner.p : r->end;
 	pkt->next_table = NS_TAB_NONE;
 }

@@ -29,8 +29,13 @@ enum ns_table_id {
 	NS_TAB_BSD_AF,    /* BSD NULL/loopback address family */
 	NS_TAB_TCP_PORT,
 	NS_TAB_UDP_PORT,
+	NS_TAB_LTYPE,     /* Linux ETH_P_* below 0x0600 (sll.ltype): 4 = 802.2 LLC */
+	NS_TAB_LLC_SAP,   /* IEEE 802.2 DSAP of a non-SNAP information frame */
+	NS_TAB_MPLS_PW,   /* pseudowire payload after an MPLS stack: RFC 4446 PW type */
 	NS_TAB_COUNT
 };
+
+struct ns_stream_ops;
 
 struct ns_binding {
 	uint8_t table; /* enum ns_table_id; 0 ends a list */
@@ -50,6 +55,9 @@ struct ns_dissector {
 	 * let a lower layer speak. */
 	void (*info)(const struct ns_packet *pkt, unsigned li, struct ns_buf *out);
 	const struct ns_binding *bindings;
+	/* An application protocol over TCP: how it takes stream bytes
+	 * (stream.h); its dissect() then parses one message. */
+	const struct ns_stream_ops *stream;
 	/* Filled by the registry: the protocol's own field (`tcp`). */
 	struct ns_field proto;
 };
@@ -80,6 +88,18 @@ void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
 
 /* Dissects the whole packet begun with ns_pkt_begin(). */
 void ns_dissect(struct ns_packet *pkt);
+
+/*
+ * Records a layer for dissector d over the bytes of r and runs d->dissect
+ * on them (used for messages from reassembled streams: src is the buffer r
+ * reads, NULL for packet data).  Returns the layer index, or -1 when the
+ * layer cap is reached.
+ */
+int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
+		     struct ns_reader *r, const uint8_t *src, uint32_t srclen);
+
+/* Stream dissectors with a heuristic, in registration order. */
+const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
 
 /*
  * Dissects the bytes at r as a packet of the protocol selected by table/key,

@@ -87,6 +87,7 @@ void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt)
 	ns_buf_putc(b, ' ');
 
 	int inf = top_layer(pkt, 1);
+	size_t info_at = b->len;
 	if (inf > 0) {
 		pkt->layers[inf].d->info(pkt, (unsigned)inf, b);
 	} else if (col == 0) {
@@ -96,6 +97,8 @@ void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt)
 		ns_buf_u64(b, (uint64_t)pkt->linktype);
 		ns_buf_puts(b, ") not dissected");
 	}
+	if (b->len == info_at)
+		b->len--; /* no info text: drop the separator */
 	if (pkt->status == NS_LAYER_TRUNCATED) {
 		ns_buf_puts(b, " [truncated]");
 	} else if (pkt->status == NS_LAYER_MALFORMED) {
@@ -198,25 +201,29 @@ void ns_format_display(struct ns_buf *b, const struct ns_fv *fv)
 	}
 }
 
+void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
+		       uint32_t off)
+{
+	ns_buf_printf(b, "%04x  ", off);
+	for (uint32_t i = 0; i < 16; i++) {
+		if (i < k)
+			ns_buf_hexbytes(b, p + i, 1, 0);
+		else
+			ns_buf_puts(b, "  ");
+		ns_buf_putc(b, ' ');
+	}
+	ns_buf_puts(b, "  ");
+	for (uint32_t i = 0; i < k; i++) {
+		uint8_t c = p[i];
+		ns_buf_putc(b, c >= 0x20 && c < 0x7f ? (char)c : '.');
+	}
+	ns_buf_putc(b, '\n');
+}
+
 void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n)
 {
-	for (uint32_t off = 0; off < n; off += 16) {
-		ns_buf_printf(b, "%04x  ", off);
-		uint32_t k = n - off < 16 ? n - off : 16;
-		for (uint32_t i = 0; i < 16; i++) {
-			if (i < k)
-				ns_buf_hexbytes(b, p + off + i, 1, 0);
-			else
-				ns_buf_puts(b, "  ");
-			ns_buf_putc(b, ' ');
-		}
-		ns_buf_puts(b, "  ");
-		for (uint32_t i = 0; i < k; i++) {
-			uint8_t c = p[off + i];
-			ns_buf_putc(b, c >= 0x20 && c < 0x7f ? (char)c : '.');
-		}
-		ns_buf_putc(b, '\n');
-	}
+	for (uint32_t off = 0; off < n; off += 16)
+		ns_format_hexline(b, p + off, n - off < 16 ? n - off : 16, off);
 }
 
 static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)

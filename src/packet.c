@@ -41,6 +41,7 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->linktype = linktype;
 	pkt->data = data;
 	pkt->nlayers = 0;
+	pkt->cur_layer = 0;
 	pkt->nfv = 0;
 	pkt->fv_dropped = 0;
 	pkt->depth = 0;
@@ -56,34 +57,27 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->sport = pkt->dport = 0;
 	pkt->status = NS_LAYER_OK;
 	pkt->reason = NULL;
+	pkt->stream_flow = NULL;
+	pkt->stream_dir = 0;
+	pkt->flow = NULL;
 }
 
-struct ns_fv *ns_pkt_add(struct ns_packet *pkt, const struct ns_field *f,
-			 uint32_t off, uint32_t len)
+struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
+			      uint32_t off, uint32_t len)
 {
-	if (pkt->nfv == pkt->fvcap) {
-		uint32_t cap = pkt->fvcap ? pkt->fvcap * 2 : 256;
-		if (cap > NS_MAX_FIELDS) {
-			pkt->fv_dropped++;
-			return NULL;
-		}
-		struct ns_fv *fv = realloc(pkt->fv, cap * sizeof(*fv));
-		if (!fv) {
-			pkt->fv_dropped++;
-			return NULL;
-		}
-		pkt->fv = fv;
-		pkt->fvcap = cap;
+	uint32_t cap = pkt->fvcap ? pkt->fvcap * 2 : 256;
+	if (cap > NS_MAX_FIELDS) {
+		pkt->fv_dropped++;
+		return NULL;
 	}
-	struct ns_fv *fv = &pkt->fv[pkt->nfv++];
-	fv->f = f;
-	fv->off = off;
-	fv->len = len;
-	fv->depth = pkt->depth;
-	fv->layer = (uint8_t)(pkt->nlayers ? pkt->nlayers - 1 : 0);
-	fv->v.u = 0;
-	fv->v.b.n = 0;
-	return fv;
+	struct ns_fv *fv = realloc(pkt->fv, cap * sizeof(*fv));
+	if (!fv) {
+		pkt->fv_dropped++;
+		return NULL;
+	}
+	pkt->fv = fv;
+	pkt->fvcap = cap;
+	return ns_pkt_add(pkt, f, off, len);
 }
 
 const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,

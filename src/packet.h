@@ -48,6 +48,8 @@ enum ns_layer_status {
 };
 
 struct ns_dissector;
+struct ns_engine;
+struct ns_flow;
 
 struct ns_layer {
 	const struct ns_dissector *d;
@@ -56,6 +58,10 @@ struct ns_layer {
 	uint8_t status;          /* enum ns_layer_status */
 	uint8_t quoted;          /* inside another layer's payload (ICMP error) */
 	const char *reason;      /* why it is malformed, or NULL */
+	/* the bytes off/len and the layer's field offsets refer to: NULL for
+	 * the packet's own data, else a reassembled message (arena copy) */
+	const uint8_t *src;
+	uint32_t srclen;
 };
 
 enum ns_addr_type { NS_ADDR_NONE, NS_ADDR_ETHER, NS_ADDR_IPV4, NS_ADDR_IPV6 };
@@ -77,6 +83,7 @@ struct ns_packet {
 	uint32_t nfv, fvcap;
 	uint32_t fv_dropped; /* fields not recorded: NS_MAX_FIELDS reached */
 	uint8_t depth;       /* depth given to the next field */
+	uint8_t cur_layer;   /* nlayers - 1, kept by layer_open */
 
 	struct ns_arena arena;
 
@@ -100,6 +107,14 @@ struct ns_packet {
 	/* outcome */
 	uint8_t status; /* enum ns_layer_status of the first bad layer */
 	const char *reason;
+
+	/* state across packets (flows, streams); NULL: stateless */
+	struct ns_engine *eng;
+	/* the TCP segment whose stream bytes ns_stream_deliver() runs */
+	struct ns_flow *stream_flow;
+	int stream_dir;
+	/* the transport's flow, for sinks and filters (NULL when none) */
+	struct ns_flow *flow;
 };
 
 void ns_pkt_init(struct ns_packet *pkt);
@@ -108,9 +123,27 @@ void ns_pkt_free(struct ns_packet *pkt);
 void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 		  uint32_t caplen, uint32_t len, int linktype, const uint8_t *data);
 
+/* Grows the field array (out of line: rare); NULL when the cap is reached. */
+struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
+			      uint32_t off, uint32_t len);
+
 /* Appends a field at the current depth; NULL when the cap is reached. */
-struct ns_fv *ns_pkt_add(struct ns_packet *pkt, const struct ns_field *f,
-			 uint32_t off, uint32_t len);
+static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
+				       const struct ns_field *f, uint32_t off,
+				       uint32_t len)
+{
+	if (__builtin_expect(pkt->nfv == pkt->fvcap, 0))
+		return ns_pkt_add_slow(pkt, f, off, len);
+	struct ns_fv *fv = &pkt->fv[pkt->nfv++];
+	fv->f = f;
+	fv->off = off;
+	fv->len = len;
+	fv->depth = pkt->depth;
+	fv->layer = pkt->cur_layer;
+	fv->v.u = 0;
+	fv->v.b.n = 0;
+	return fv;
+}
 
 static inline void ns_tree_push(struct ns_packet *pkt)
 {

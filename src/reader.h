@@ -92,9 +92,11 @@ static inline uint32_t ns_rd_u32(struct ns_reader *r)
 
 static inline uint64_t ns_rd_u64(struct ns_reader *r)
 {
+	if (!ns_rd_need(r, 8))
+		return 0;
 	uint64_t hi = ns_rd_u32(r);
 	uint64_t lo = ns_rd_u32(r);
-	return r->err ? 0 : hi << 32 | lo;
+	return hi << 32 | lo;
 }
 
 static inline uint16_t ns_rd_u16le(struct ns_reader *r)

@@ -31,8 +31,11 @@ struct ns_source {
 	int linktype;
 	int nano;      /* timestamps are in nanoseconds */
 	int snaplen;
+	char *iobuf;    /* stdio buffer of a file source */
 	char name[256]; /* interface or file, for messages */
 };
+
+#define NS_SOURCE_IOBUF (1u << 20)
 
 /*
  * Open functions return 0, or -1 with a message in err (the "why" part of

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -60,10 +61,27 @@ static int open_file(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 {
 	if (make_name(w, ts, err, errlen) < 0)
 		return -1;
-	w->d = pcap_dump_open(w->dead, w->cur);
+	FILE *fp = stdout;
+	if (strcmp(w->cur, "-") != 0) {
+		fp = fopen(w->cur, "wb");
+		if (!fp) {
+			snprintf(err, errlen, "cannot write '%s': %s", w->cur,
+				 strerror(errno));
+			return -1;
+		}
+		/* large writes: stdio's 4 KiB would mean a syscall every few
+		 * packets */
+		if (!w->iobuf)
+			w->iobuf = malloc(NS_WRITER_IOBUF);
+		if (w->iobuf)
+			setvbuf(fp, w->iobuf, _IOFBF, NS_WRITER_IOBUF);
+	}
+	w->d = pcap_dump_fopen(w->dead, fp);
 	if (!w->d) {
 		snprintf(err, errlen, "cannot write '%s': %s", w->cur,
 			 pcap_geterr(w->dead));
+		if (fp != stdout)
+			fclose(fp);
 		return -1;
 	}
 	w->files++;
@@ -185,5 +203,7 @@ int ns_writer_close(struct ns_writer *w, char *err, size_t errlen)
 	if (w->dead)
 		pcap_close(w->dead);
 	w->dead = NULL;
+	free(w->iobuf);
+	w->iobuf = NULL;
 	return rc;
 }

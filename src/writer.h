@@ -38,8 +38,11 @@ struct ns_writer {
 	int64_t period_start; /* ns, start of the current -G period */
 	uint64_t packets;     /* packets written, all files */
 	int done;             /* -G -W limit reached: write no more */
+	char *iobuf;          /* stdio buffer of the open file */
 	char cur[4096];
 };
+
+#define NS_WRITER_IOBUF (1u << 20)
 
 /* Prepares the writer; the first file is opened with the first packet's
  * time (for -G names) or at once by ns_writer_start().  0 or -1 + err. */

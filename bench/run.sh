@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# bench/run.sh — time netscope against tcpdump and tshark on one capture.
+# See bench/README for what is measured and what the columns mean.
+#
+#   bench/run.sh [-r RUNS] [-t TSHARK_RUNS] [-p PACKETS] [-b NETSCOPE] [FILE]
+#
+#   -r RUNS         timed runs per command (default 5); the median is shown
+#   -t TSHARK_RUNS  timed runs for tshark, which is slow (default 3)
+#   -p PACKETS      size of the generated capture (default 1000000)
+#   -b NETSCOPE     the binary to time (default: ./netscope, rebuilt with
+#                   make if out of date)
+#   FILE            capture to use (default: bench/out/capture-PACKETS.pcap,
+#                   generated with bench/make-capture.py when missing)
+#
+# The result table is also written to bench/out/results-<time>.txt.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+runs=5
+truns=3
+packets=1000000
+netscope=
+while getopts "r:t:p:b:h" opt; do
+	case $opt in
+	r) runs=$OPTARG ;;
+	t) truns=$OPTARG ;;
+	p) packets=$OPTARG ;;
+	b) netscope=$OPTARG ;;
+	*)
+		sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
+		exit 2
+		;;
+	esac
+done
+shift $((OPTIND - 1))
+file=${1:-$top/bench/out/capture-$packets.pcap}
+out=$top/bench/out
+mkdir -p "$out"
+
+die() {
+	echo "bench/run.sh: $*" >&2
+	exit 1
+}
+
+[ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install -y time)"
+
+# Without TZ, glibc's localtime() stats /etc/localtime on every call, and
+# tcpdump calls it once a packet: a cost of the environment, not of the tool.
+export TZ=${TZ:-UTC}
+
+# ---- the binary ------------------------------------------------------------------
+if [ -z "$netscope" ]; then
+	[ -f "$top/Makefile" ] || die "$top is not configured: run ./configure first or pass -b"
+	make -C "$top" -s netscope >&2 || die "cannot build netscope"
+	netscope=$top/netscope
+fi
+[ -x "$netscope" ] || die "$netscope: not an executable"
+if nm "$netscope" 2>/dev/null | grep -q '__asan_init\|__sanitizer_cov'; then
+	echo "bench/run.sh: WARNING: $netscope is built with sanitizers or" \
+		"fuzzing instrumentation: the numbers mean little" >&2
+fi
+
+# ---- the capture -----------------------------------------------------------------
+if [ ! -f "$file" ]; then
+	echo "bench/run.sh: generating $file ($packets packets)" >&2
+	python3 "$top/bench/make-capture.py" -n "$packets" -o "$file" >&2
+fi
+cat "$file" >/dev/null # into the page cache: every tool reads it warm
+
+# the packet count, and a check that netscope reads the whole file
+npk=$("$netscope" read "$file" | wc -l)
+if command -v tcpdump >/dev/null; then
+	ntd=$(tcpdump -nr "$file" 2>/dev/null | wc -l)
+	[ "$npk" -eq "$ntd" ] ||
+		echo "bench/run.sh: WARNING: netscope printed $npk lines, tcpdump $ntd" >&2
+fi
+size=$(stat -c %s "$file")
+
+# ---- timing ----------------------------------------------------------------------
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+declare -A WALL MINW RSS CPU
+order=()
+
+# bench NAME RUNS CMD... : one untimed warm-up, then RUNS timed runs with
+# stdout to /dev/null; records the median wall time, the fastest run and
+# the median peak RSS and CPU time (user + system: unlike wall time it
+# hardly moves when other processes compete for the CPUs).
+bench() {
+	local name=$1 n=$2
+	shift 2
+	if ! command -v "$1" >/dev/null; then
+		echo "bench/run.sh: $1 not installed: skipping '$name'" >&2
+		return
+	fi
+	echo "bench/run.sh: $name (${n} runs)" >&2
+	"$@" >/dev/null 2>"$tmp/err" || die "'$*' failed: $(tail -n 3 "$tmp/err")"
+	: >"$tmp/walls"
+	: >"$tmp/rsss"
+	: >"$tmp/cpus"
+	for ((i = 0; i < n; i++)); do
+		local t0 t1
+		t0=$(date +%s%N)
+		/usr/bin/time -f "%M %U %S" -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err" ||
+			die "'$*' failed: $(tail -n 3 "$tmp/err")"
+		t1=$(date +%s%N)
+		echo $(((t1 - t0) / 1000)) >>"$tmp/walls"
+		tail -n 1 "$tmp/rss" | awk '{print $1}' >>"$tmp/rsss"
+		tail -n 1 "$tmp/rss" | awk '{printf "%d\n", ($2 + $3) * 1e6}' >>"$tmp/cpus"
+	done
+	WALL[$name]=$(sort -n "$tmp/walls" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	MINW[$name]=$(sort -n "$tmp/walls" | head -n 1)
+	RSS[$name]=$(sort -n "$tmp/rsss" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	CPU[$name]=$(sort -n "$tmp/cpus" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	order+=("$name")
+}
+
+bench "netscope read" "$runs" "$netscope" read "$file"
+bench "tcpdump -nr" "$runs" tcpdump -nr "$file"
+bench "tshark -r" "$truns" tshark -r "$file"
+bench "netscope read -w" "$runs" "$netscope" read -w /dev/null "$file"
+bench "tcpdump -r -w" "$runs" tcpdump -r "$file" -w /dev/null
+
+# ---- report ----------------------------------------------------------------------
+ratio() { # ratio A B: A's time and RSS over B's
+	local a=$1 b=$2
+	[ -n "${WALL[$a]:-}" ] && [ -n "${WALL[$b]:-}" ] || return 0
+	awk -v a="$a" -v b="$b" -v wa="${WALL[$a]}" -v wb="${WALL[$b]}" \
+		-v ra="${RSS[$a]}" -v rb="${RSS[$b]}" \
+		-v ca="${CPU[$a]}" -v cb="${CPU[$b]}" 'BEGIN {
+		t = wa / wb
+		if (t < 1)
+			v = sprintf("netscope %.2fx faster", 1 / t)
+		else
+			v = sprintf("netscope %.2fx slower", t)
+		printf "  %-34s time %6.3fx (%s)  CPU %6.3fx  peak RSS %6.3fx\n",
+			a " / " b, t, v, (cb ? ca / cb : 0), ra / rb
+	}'
+}
+
+{
+	echo "capture: $file"
+	awk -v p="$npk" -v s="$size" -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+		-v c="$(nproc) CPU(s), $(uname -r)" \
+		'BEGIN { printf "         %d packets, %.1f MB, %s on %s\n", p, s / 1e6, d, c }'
+	echo "netscope: $netscope"
+	echo "tcpdump: $(tcpdump --version 2>&1 | head -n 1)" \
+		"  tshark: $(tshark --version 2>/dev/null | head -n 1 | sed 's/^TShark (Wireshark) //')"
+	echo
+	printf "%-18s %9s %9s %8s %12s %9s %10s\n" "command" "median s" "best s" \
+		"CPU s" "packets/s" "MB/s" "peak RSS"
+	printf "%-18s %9s %9s %8s %12s %9s %10s\n" "------------------" "---------" \
+		"---------" "--------" "------------" "---------" "----------"
+	for name in "${order[@]}"; do
+		awk -v n="$name" -v w="${WALL[$name]}" -v m="${MINW[$name]}" \
+			-v r="${RSS[$name]}" -v c="${CPU[$name]}" -v p="$npk" \
+			-v s="$size" 'BEGIN {
+			printf "%-18s %9.3f %9.3f %8.2f %12.0f %9.1f %7.1f MB\n", n,
+				w / 1e6, m / 1e6, c / 1e6, p / (w / 1e6),
+				s / 1e6 / (w / 1e6), r / 1024
+		}'
+	done
+	echo
+	echo "ratios (netscope over the other tool; below 1 means netscope is faster / smaller):"
+	ratio "netscope read" "tcpdump -nr"
+	ratio "netscope read" "tshark -r"
+	ratio "netscope read -w" "tcpdump -r -w"
+} | tee "$out/results-$(date +%Y%m%d-%H%M%S).txt"

@@ -1,0 +1,61 @@
+#!/bin/bash
+# Golden-output tests: every capture in tests/pcaps is read in each mode and
+# compared with tests/golden/<capture>.<mode>.out.
+#
+#   modes: text (default output), verbose (-v), hex (-x, for the captures
+#   listed in HEX below)
+#
+# After an intended change in output, regenerate with
+#     make golden          (= tests/golden.sh --update)
+# and review the diff of tests/golden/ before committing it.
+set -u
+NS=${NETSCOPE:-./netscope}
+NS=$(cd "$(dirname "$NS")" && pwd)/$(basename "$NS")
+SRC=$(cd "${srcdir:-.}" && pwd)
+PCAPS=$SRC/tests/pcaps
+GOLDEN=$SRC/tests/golden
+HEX="truncated-snaplen icmp-unreachable arp-ndp-veth"
+update=0
+[ "${1:-}" = --update ] && update=1
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+n=0
+for pcap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
+	[ -e "$pcap" ] || continue
+	name=$(basename "$pcap")
+	name=${name%.pcap}
+	name=${name%.pcapng}
+	modes="text verbose"
+	case " $HEX " in *" $name "*) modes="$modes hex" ;; esac
+	for mode in $modes; do
+		case $mode in
+		text) args=() ;;
+		verbose) args=(-v) ;;
+		hex) args=(-x) ;;
+		esac
+		out=$GOLDEN/$name.$mode.out
+		# the file name is shown relative so goldens do not depend on
+		# where the tree is
+		(cd "$PCAPS" && "$NS" read "${args[@]}" "$(basename "$pcap")") \
+			>"$TMP/got" 2>&1
+		echo "exit $?" >>"$TMP/got"
+		n=$((n + 1))
+		if [ $update = 1 ]; then
+			mkdir -p "$GOLDEN"
+			cp "$TMP/got" "$out"
+		elif ! diff -u "$out" "$TMP/got" >"$TMP/diff" 2>&1; then
+			echo "FAIL: $name ($mode)"
+			head -40 "$TMP/diff"
+			fail=1
+		fi
+	done
+done
+if [ $update = 1 ]; then
+	echo "updated $n golden files in $GOLDEN"
+	exit 0
+fi
+[ $n -gt 0 ] || { echo "no captures in $PCAPS"; exit 1; }
+echo "$n golden comparisons"
+exit $fail

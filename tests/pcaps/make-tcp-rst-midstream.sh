@@ -1,0 +1,22 @@
+#!/bin/bash
+# tcp-rst-midstream.pcap: an established connection carries data both ways,
+# then the server aborts it: SO_LINGER {1, 0} and close() send RST+ACK.
+# tcp-peers.py rst-server: client 198.51.100.1:40081 (namespace a), server
+# 198.51.100.2:20081 (namespace b), joined by tcp-relay.py, which only
+# delays the SYN+ACK by 10 ticks (see make-tcp-http-keepalive.sh).
+# Captured on a's tap (ta).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$PCAPDIR/lib-tcp.sh"
+
+OUT=tcp-rst-midstream.pcap
+relay_hosts --rule 'b>a:delay=10:syn'
+capture_both "$OUT" ""
+peers rst-server
+capture_stop_both
+
+F=$WORK/$OUT
+expect_count "$F" 10
+expect_count "$F" 0 'tcp[tcpflags] & tcp-fin != 0'
+expect_count "$F" 1 'tcp[tcpflags] & tcp-rst != 0 and src port 20081'
+check_install "$OUT"

@@ -1,0 +1,436 @@
+/*
+ * test_output — the text sinks (src/output.c): the one-line summary, the
+ * -T fields value conventions (tshark's), the tree's display form and the
+ * hex dump layout.
+ *
+ * Summary line: "%5u %s %s → %s %s %u %s" — number right-aligned in 5,
+ * relative time with the source's precision, addresses with ports folded in
+ * (IPv6 in brackets when it has a port), protocol column of the topmost
+ * layer, wire length, info of the topmost layer with an info function.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "output.h"
+
+/* Ethernet/IPv4/TCP SYN 33333 → 44444, Seq=1000, Win=65535, no options. */
+static void build_tcp4(struct tu_frame *f)
+{
+	tu_frame_init(f);
+	tu_eth(f, 0x0800);
+	size_t ip = tu_ipv4(f, 6);
+	TU_PUT(f, 0x82, 0x35, 0xad, 0x9c, /* ports 33333, 44444 */
+	       0x00, 0x00, 0x03, 0xe8,	  /* seq 1000 */
+	       0x00, 0x00, 0x00, 0x00,	  /* ack */
+	       0x50, 0x02, 0xff, 0xff,	  /* hlen 20, SYN, window */
+	       0x00, 0x00, 0x00, 0x00);	  /* checksum, urgent */
+	tu_ipv4_end(f, ip);
+}
+
+START_TEST(summary_ipv4_ports)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 192.0.2.1:33333" TU_ARROW
+			 "198.51.100.2:44444 TCP 54 [SYN] Seq=1000 Win=65535 "
+			 "Len=0");
+}
+END_TEST
+
+START_TEST(summary_ipv6_ports_in_brackets)
+{
+	struct tu_frame f;
+	tu_frame_init(&f);
+	tu_eth(&f, 0x86dd);
+	size_t ip = tu_ipv6(&f, 17);
+	TU_PUT(&f, 0x82, 0x35, 0xad, 0x9c, 0x00, 0x0c, 0x00, 0x00, /* UDP */
+	       'p', 'i', 'n', 'g');
+	tu_ipv6_end(&f, ip);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 [2001:db8::1]:33333" TU_ARROW
+			 "[2001:db8::2]:44444 UDP 66 Len=4");
+}
+END_TEST
+
+START_TEST(summary_ipv6_no_ports_no_brackets)
+{
+	struct tu_frame f;
+	tu_frame_init(&f);
+	tu_eth(&f, 0x86dd);
+	size_t ip = tu_ipv6(&f, 59); /* no next header */
+	tu_ipv6_end(&f, ip);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 2001:db8::1" TU_ARROW
+			 "2001:db8::2 IPv6 54 IPv6 next header 59 "
+			 "(IPv6 No Next Header)");
+}
+END_TEST
+
+START_TEST(summary_arp_macs)
+{
+	/* clang-format off */
+	static const uint8_t p[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* eth dst: broadcast */
+		0x00, 0x00, 0x5e, 0x00, 0x53, 0x01, 0x08, 0x06,
+		0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01, /* request */
+		0x00, 0x00, 0x5e, 0x00, 0x53, 0x01, 192, 0, 2, 1,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 198, 51, 100, 2,
+	};
+	/* clang-format on */
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, p, sizeof(p));
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 00:00:5e:00:53:01" TU_ARROW
+			 "ff:ff:ff:ff:ff:ff ARP 42 Who has 198.51.100.2? "
+			 "Tell 192.0.2.1");
+}
+END_TEST
+
+START_TEST(summary_unknown_link_type)
+{
+	static const uint8_t p[] = {1, 2, 3, 4};
+	/* named by libpcap, not dissected */
+	struct ns_packet *pkt = tu_dissect_full(220, p, sizeof(p));
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 ?" TU_ARROW "? USB_LINUX_MMAPPED 4 "
+			 "link type USB_LINUX_MMAPPED (220) not dissected");
+	/* unknown even to libpcap */
+	pkt = tu_dissect_full(9999, p, sizeof(p));
+	ck_assert_str_eq(tu_summary(pkt),
+			 "    1 0.000000 ?" TU_ARROW
+			 "? DLT 4 link type unknown (9999) not dissected");
+	tu_assert_layers(pkt, "frame data");
+	ck_assert_uint_eq(tu_uint(pkt, "data.len"), 4);
+}
+END_TEST
+
+START_TEST(summary_number_and_time)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = &tu_pkt;
+	ns_pkt_begin(pkt, 123456, 1700000000000000000ll, 1500000001, f.n, f.n,
+		     TU_LT_EN10MB, f.b);
+	pkt->ts_digits = 9;
+	ns_dissect(pkt);
+	ck_assert(tu_starts_with(tu_summary(pkt), "123456 1.500000001 192."));
+	ns_pkt_begin(pkt, 42, 0, 1500000001, f.n, f.n, TU_LT_EN10MB, f.b);
+	pkt->ts_digits = 6;
+	ns_dissect(pkt);
+	ck_assert(tu_starts_with(tu_summary(pkt), "   42 1.500000 192."));
+	/* a capture whose clock went backwards */
+	ns_pkt_begin(pkt, 7, 0, -2000, f.n, f.n, TU_LT_EN10MB, f.b);
+	pkt->ts_digits = 9;
+	ns_dissect(pkt);
+	ck_assert(tu_starts_with(tu_summary(pkt), "    7 -0.000002000 192."));
+}
+END_TEST
+
+START_TEST(summary_appends_to_buffer)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	struct ns_buf b = {0};
+	ns_buf_puts(&b, "prefix|");
+	ns_format_summary(&b, pkt);
+	ns_buf_putc(&b, '\0');
+	/* the number is padded relative to where the summary starts */
+	ck_assert(tu_starts_with(b.p, "prefix|    1 0.000000 "));
+	ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(summary_outcomes)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = tu_dissect(TU_LT_EN10MB, f.b, 40, f.n);
+	ck_assert(tu_ends_with(tu_summary(pkt), " [truncated]"));
+	f.b[14] = 0x44; /* IHL 16 bytes */
+	pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	ck_assert(tu_ends_with(tu_summary(pkt),
+			       " [malformed: IPv4: bogus header length 16]"));
+}
+END_TEST
+
+/* ---- ns_format_value / ns_format_display --------------------------------- */
+
+static const char *value(const struct ns_field *f, uint64_t u)
+{
+	static struct ns_buf b;
+	struct ns_fv fv = {.f = f};
+	fv.v.u = u;
+	ns_buf_free(&b);
+	ns_format_value(&b, &fv);
+	ns_buf_putc(&b, '\0');
+	return b.p;
+}
+
+static const char *value_b(const struct ns_field *f, const void *p, uint32_t n,
+			   int display)
+{
+	static struct ns_buf b;
+	struct ns_fv fv = {.f = f};
+	fv.v.b.p = p;
+	fv.v.b.n = n;
+	ns_buf_free(&b);
+	if (display)
+		ns_format_display(&b, &fv);
+	else
+		ns_format_value(&b, &fv);
+	ns_buf_putc(&b, '\0');
+	return b.p;
+}
+
+static const char *display(const struct ns_field *f, uint64_t u)
+{
+	static struct ns_buf b;
+	struct ns_fv fv = {.f = f};
+	fv.v.u = u;
+	ns_buf_free(&b);
+	ns_format_display(&b, &fv);
+	ns_buf_putc(&b, '\0');
+	return b.p;
+}
+
+static struct ns_field hex8 = NS_F_HEX("t.hex8", "Hex8", 8);
+static struct ns_field hex16 = NS_F_HEX("t.hex16", "Hex16", 16);
+static struct ns_field hex20 = NS_F_HEX("t.hex20", "Hex20", 20);
+static struct ns_field hex32 = NS_F_HEX("t.hex32", "Hex32", 32);
+static struct ns_field hex0 = NS_F_HEX("t.hex0", "Hex0", 0);
+static struct ns_field dec16 = NS_F_UINT("t.dec16", "Dec16", 16);
+static struct ns_field dechex =
+    NS_F("t.dh", "DecHex", NS_FT_UINT, 16, NS_BASE_DEC_HEX, NULL);
+static struct ns_field bool1 = NS_F_BOOL("t.bool", "Bool");
+static struct ns_field ival =
+    NS_F("t.int", "Int", NS_FT_INT, 64, NS_BASE_DEC, NULL);
+static struct ns_field rel = NS_F_RELTIME("t.rel", "Rel");
+static struct ns_field absf = NS_F_ABSTIME("t.abs", "Abs");
+static struct ns_field dbl = NS_F_DOUBLE("t.dbl", "Dbl");
+static struct ns_field ether = NS_F_ETHER("t.eth", "Eth");
+static struct ns_field ip4 = NS_F_IPV4("t.ip4", "IP4");
+static struct ns_field ip6 = NS_F_IPV6("t.ip6", "IP6");
+static struct ns_field str = NS_F_STR("t.str", "Str");
+static struct ns_field bytes = NS_F_BYTES("t.bytes", "Bytes");
+static struct ns_field label = NS_F_NONE("t.label", "Label");
+static const struct ns_valstr colours[] = {{1, "red"}, {2, "green"}, {0, NULL}};
+static struct ns_field named =
+    NS_F_VALS("t.named", "Named", 8, NS_BASE_DEC, colours);
+
+START_TEST(value_hex_width_from_bits)
+{
+	ck_assert_str_eq(value(&hex8, 0x6), "0x06");
+	ck_assert_str_eq(value(&hex16, 0x800), "0x0800");
+	ck_assert_str_eq(value(&hex16, 0), "0x0000");
+	ck_assert_str_eq(value(&hex20, 0xbeef), "0x0beef"); /* 5 digits */
+	ck_assert_str_eq(value(&hex32, 0x1234), "0x00001234");
+	ck_assert_str_eq(value(&hex0, 0xa), "0x0a");	/* no width: a byte */
+	ck_assert_str_eq(value(&hex8, 0x1ff), "0x1ff"); /* never cut */
+}
+END_TEST
+
+START_TEST(value_numbers)
+{
+	ck_assert_str_eq(value(&dec16, 0), "0");
+	ck_assert_str_eq(value(&dec16, 65535), "65535");
+	ck_assert_str_eq(value(&dechex, 10), "10"); /* hex only in the tree */
+	ck_assert_str_eq(value(&named, 2), "2");    /* names only in the tree */
+	ck_assert_str_eq(value(&ival, (uint64_t)-5), "-5");
+	ck_assert_str_eq(value(&rel, 1500000000), "1.500000000");
+	ck_assert_str_eq(value(&rel, (uint64_t)-1), "-0.000000001");
+	ck_assert_str_eq(value(&absf, 1700000000000000001ull),
+			 "1700000000.000000001");
+	struct ns_fv fv = {.f = &dbl};
+	fv.v.d = 0.25;
+	struct ns_buf b = {0};
+	ns_format_value(&b, &fv);
+	ns_buf_putc(&b, '\0');
+	ck_assert_str_eq(b.p, "0.25");
+	ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(value_bool)
+{
+	ck_assert_str_eq(value(&bool1, 1), "1");
+	ck_assert_str_eq(value(&bool1, 0), "0");
+	ck_assert_str_eq(value(&bool1, 4), "1"); /* any non-zero */
+	ck_assert_str_eq(display(&bool1, 1), "Set");
+	ck_assert_str_eq(display(&bool1, 0), "Not set");
+}
+END_TEST
+
+START_TEST(value_bytes_and_addresses)
+{
+	static const uint8_t raw[] = {0xde, 0xad, 0x00, 0xef};
+	ck_assert_str_eq(value_b(&bytes, raw, 4, 0), "dead00ef"); /* plain */
+	ck_assert_str_eq(value_b(&bytes, NULL, 0, 0), "");
+	ck_assert_str_eq(value_b(&ether, tu_mac_a, 6, 0), TU_MAC_A);
+	ck_assert_str_eq(value_b(&ip4, tu_ip4_b, 4, 0), TU_IP4_B);
+	ck_assert_str_eq(value_b(&ip6, tu_ip6_a, 16, 0), TU_IP6_A);
+	ck_assert_str_eq(value_b(&str, "a\\b\x01", 4, 0), "a\\\\b\\x01");
+	ck_assert_str_eq(value_b(&str, "a\\b\x01", 4, 1), "\"a\\\\b\\x01\"");
+	ck_assert_str_eq(value(&label, 0), "");
+	ck_assert_str_eq(value(tu_field("tcp"), 0),
+			 "Transmission Control Protocol");
+}
+END_TEST
+
+START_TEST(display_forms)
+{
+	ck_assert_str_eq(display(&named, 1), "red (1)");
+	ck_assert_str_eq(display(&named, 9), "9");
+	ck_assert_str_eq(display(&dechex, 10), "10 (0x000a)");
+	ck_assert_str_eq(display(&hex16, 0x800), "0x0800");
+	/* long byte strings are cut at 32 bytes with the length said */
+	uint8_t big[40];
+	memset(big, 0x11, sizeof(big));
+	const char *s = value_b(&bytes, big, 40, 1);
+	ck_assert(tu_starts_with(s, "1111111111111111111111111111111111111111"
+				    "111111111111111111111111"));
+	ck_assert(tu_ends_with(s, "11\xe2\x80\xa6 (40 bytes)"));
+	ck_assert_str_eq(value_b(&bytes, big, 2, 1), "1111");
+}
+END_TEST
+
+/* ---- hex dump ------------------------------------------------------------ */
+
+START_TEST(hexdump_layout)
+{
+	uint8_t p[20];
+	for (int i = 0; i < 20; i++)
+		p[i] = (uint8_t)(0x3c + i); /* '<' … 'O' */
+	p[0] = 0x00;
+	p[1] = 0x7f;
+	p[2] = 0xff;
+	struct ns_buf b = {0};
+	ns_format_hexdump(&b, p, 20);
+	ns_buf_putc(&b, '\0');
+	ck_assert_str_eq(b.p,
+			 "0000  00 7f ff 3f 40 41 42 43 44 45 46 47 48 49 4a 4b"
+			 "   ...?@ABCDEFGHIJK\n"
+			 "0010  4c 4d 4e 4f "
+			 "                                      LMNO\n");
+	ns_buf_reset(&b);
+	ns_format_hexdump(&b, p, 0);
+	ck_assert_uint_eq(b.len, 0);
+	ns_format_hexdump(&b, p, 16); /* exactly one line */
+	ns_buf_putc(&b, '\0');
+	ck_assert_uint_eq(strlen(b.p), 6 + 16 * 3 + 2 + 16 + 1);
+	ck_assert(tu_ends_with(b.p, "   ...?@ABCDEFGHIJK\n"));
+	ns_buf_free(&b);
+}
+END_TEST
+
+START_TEST(hexdump_offsets)
+{
+	static uint8_t p[0x10010];
+	struct ns_buf b = {0};
+	ns_format_hexdump(&b, p, sizeof(p));
+	ns_buf_putc(&b, '\0');
+	ck_assert_ptr_nonnull(strstr(b.p, "\nfff0  00 "));
+	ck_assert_ptr_nonnull(strstr(b.p, "\n10000  00 "));
+	ns_buf_free(&b);
+}
+END_TEST
+
+/* ---- whole sinks --------------------------------------------------------- */
+
+static char *run_sink(struct ns_output *o, const struct ns_packet *pkt)
+{
+	char *text = NULL;
+	size_t n = 0;
+	o->fp = open_memstream(&text, &n);
+	ck_assert_ptr_nonnull(o->fp);
+	ns_output_packet(o, pkt);
+	fclose(o->fp);
+	ns_output_free(o);
+	return text;
+}
+
+START_TEST(sink_fields)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	const struct ns_field *e[] = {
+	    tu_field("ip.src"), tu_field("tcp.srcport"),
+	    tu_field("udp.srcport"), tu_field("tcp.flags.syn"),
+	    tu_field("tcp.flags")};
+	struct ns_output o = {
+	    .format = NS_OUT_FIELDS, .efields = e, .nefields = 5};
+	char *text = run_sink(&o, pkt);
+	ck_assert_str_eq(text, "192.0.2.1\t33333\t\t1\t0x0002\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(sink_text_verbose_hex)
+{
+	struct tu_frame f;
+	build_tcp4(&f);
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	struct ns_output o = {.format = NS_OUT_TEXT, .verbose = 1, .hex = 1};
+	char *text = run_sink(&o, pkt);
+	ck_assert(tu_starts_with(text, "    1 0.000000 192.0.2.1:33333"));
+	ck_assert_ptr_nonnull(strstr(text, "\n  Frame 1: 54 bytes on wire, "
+					   "54 bytes captured, link type "
+					   "EN10MB (1)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n  Transmission Control "
+					   "Protocol\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n      Source Port: 33333 "
+					   "[tcp.srcport]\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n          Syn: Set "
+					   "[tcp.flags.syn]\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n0030  ff ff 00 00 00 00 "));
+	ck_assert(tu_ends_with(text, "\n\n"));
+	free(text);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tu_tcase("summary");
+	tcase_add_test(tc, summary_ipv4_ports);
+	tcase_add_test(tc, summary_ipv6_ports_in_brackets);
+	tcase_add_test(tc, summary_ipv6_no_ports_no_brackets);
+	tcase_add_test(tc, summary_arp_macs);
+	tcase_add_test(tc, summary_unknown_link_type);
+	tcase_add_test(tc, summary_number_and_time);
+	tcase_add_test(tc, summary_appends_to_buffer);
+	tcase_add_test(tc, summary_outcomes);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("values");
+	tcase_add_test(tc, value_hex_width_from_bits);
+	tcase_add_test(tc, value_numbers);
+	tcase_add_test(tc, value_bool);
+	tcase_add_test(tc, value_bytes_and_addresses);
+	tcase_add_test(tc, display_forms);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("hexdump");
+	tcase_add_test(tc, hexdump_layout);
+	tcase_add_test(tc, hexdump_offsets);
+	suite_add_tcase(s, tc);
+
+	tc = tu_tcase("sinks");
+	tcase_add_test(tc, sink_fields);
+	tcase_add_test(tc, sink_text_verbose_hex);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(suite());
+}
