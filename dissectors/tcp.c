@@ -249,7 +249,9 @@ static unsigned fixed_len(uint8_t kind)
 	}
 }
 
-static int option(struct ns_packet *pkt, struct ns_reader *r)
+/* sack_base: subtracted from SACK edges (the peer's initial sequence
+ * number when the connection is tracked, as tshark shows them relative) */
+static int option(struct ns_packet *pkt, struct ns_reader *r, uint32_t sack_base)
 {
 	uint32_t off = ns_rd_off(r);
 	uint8_t kind = ns_rd_u8(r);
@@ -312,8 +314,14 @@ static int option(struct ns_packet *pkt, struct ns_reader *r)
 		unsigned n = (len - 2u) / 8;
 		ns_add_uint(pkt, &fields[F_OPT_SACK_COUNT], off, len, n);
 		for (unsigned i = 0; i < n; i++) {
-			ns_get_u32(pkt, r, &fields[F_OPT_SACK_LE]);
-			ns_get_u32(pkt, r, &fields[F_OPT_SACK_RE]);
+			uint32_t o = ns_rd_off(r);
+			uint32_t le = ns_rd_u32(r), re = ns_rd_u32(r);
+			if (r->err)
+				break;
+			ns_add_uint(pkt, &fields[F_OPT_SACK_LE], o, 4,
+				    le - sack_base);
+			ns_add_uint(pkt, &fields[F_OPT_SACK_RE], o + 4, 4,
+				    re - sack_base);
 		}
 		break;
 	}
@@ -331,10 +339,12 @@ static int option(struct ns_packet *pkt, struct ns_reader *r)
 	return 0;
 }
 
-/* The window-scale shift of a SYN's options, without recording them
- * (tracking needs it before the fields are recorded); -1 when absent. */
-static int wscale_of(struct ns_reader o)
+/* The options tracking needs (window scale, SACK blocks), read without
+ * recording: tracking runs before the fields are recorded. */
+static void scan_options(struct ns_reader o, struct ns_tcp_seginfo *si)
 {
+	si->wscale = -1;
+	si->nsack = 0;
 	while (ns_rd_left(&o) > 0) {
 		uint8_t kind = ns_rd_u8(&o);
 		if (kind == 0)
@@ -344,11 +354,17 @@ static int wscale_of(struct ns_reader o)
 		uint8_t len = ns_rd_u8(&o);
 		if (o.err || len < 2 || (size_t)(len - 2) > ns_rd_left(&o))
 			break;
-		if (kind == 3 && len == 3)
-			return ns_rd_u8(&o);
-		ns_rd_skip(&o, len - 2u);
+		struct ns_reader v = ns_rd_sub(&o, len - 2u);
+		if (kind == 3 && len == 3) {
+			si->wscale = ns_rd_u8(&v);
+		} else if (kind == 5) {
+			while (ns_rd_left(&v) >= 8 && si->nsack < 4) {
+				si->sack_le[si->nsack] = ns_rd_u32(&v);
+				si->sack_re[si->nsack] = ns_rd_u32(&v);
+				si->nsack++;
+			}
+		}
 	}
-	return -1;
 }
 
 static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
@@ -388,6 +404,13 @@ static void tracking_fields(struct ns_packet *pkt, uint32_t start,
 			    const struct ns_tcp_track *t)
 {
 	const struct ns_tcp_result *res = &t->res;
+	/* as tshark: the analysis (and the iRTT in it) only where there is
+	 * something to say about this segment: an ACK of a segment, data
+	 * (tshark counts bytes since the last PSH), analysis flags */
+	int say = res->acks_frame || res->bytes_in_flight || res->flags ||
+		  res->has_data;
+	if (!say)
+		return;
 	ns_add_label(pkt, &fields[F_ANALYSIS], start, 0);
 	ns_tree_push(pkt);
 	if (t->flow->tcp->initial_rtt >= 0)
@@ -418,6 +441,14 @@ static void tracking_fields(struct ns_packet *pkt, uint32_t start,
 		ns_tree_pop(pkt);
 	}
 	ns_tree_pop(pkt);
+}
+
+/* Times and the connection's state: shown even for a header the snaplen
+ * cut (tshark shows the times too). */
+static void conn_fields(struct ns_packet *pkt, uint32_t start,
+			const struct ns_tcp_track *t)
+{
+	const struct ns_tcp_result *res = &t->res;
 	ns_add_int(pkt, &fields[F_TIME_REL], start, 0, res->time_rel);
 	ns_add_int(pkt, &fields[F_TIME_DELTA], start, 0, res->time_delta);
 	const char *ev = ns_tcp_event_name(res->event);
@@ -477,14 +508,21 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		struct ns_tcp_seginfo si = {
 			.seq = seq, .ack = ack, .flags = (uint16_t)flags,
 			.window = win, .len = len,
-			.wscale = (flags & 0x02) ? wscale_of(opts) : -1,
 			.frame = pkt->num, .ts = pkt->ts,
 		};
+		scan_options(opts, &si);
+		if (ns_rd_left(&opts) < hlen - 20)
+			si.wscale = -2; /* options cut: window scale unknown */
 		tracked = ns_tcp_track(pkt, sport, dport, &si, &t);
 	}
 
-	if (tracked == 0)
+	if (tracked == 0) {
 		ns_add_uint(pkt, &fields[F_STREAM], start, 0, t.flow->index);
+	} else if (pkt->quoted) {
+		const struct ns_flow *qf = ns_quoted_flow(pkt, 6, sport, dport);
+		if (qf)
+			ns_add_uint(pkt, &fields[F_STREAM], start, 0, qf->index);
+	}
 	/* a TCP header quoted in an ICMP error has no segment length of its
 	 * own (as in Wireshark) */
 	if (!pkt->quoted)
@@ -519,12 +557,19 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, (uint32_t)ns_rd_left(&o),
 			     o.p, (uint32_t)ns_rd_left(&o));
 		ns_tree_push(pkt);
-		while (ns_rd_left(&o) > 0 && !o.err && !option(pkt, &o))
+		uint32_t sack_base =
+			tracked == 0 ? t.flow->tcp->d[!t.dir].base_seq : 0;
+		while (ns_rd_left(&o) > 0 && !o.err &&
+		       !option(pkt, &o, sack_base))
 			;
 		ns_tree_pop(pkt);
 	}
-	if (tracked == 0)
+	/* a header cut by the snaplen ends here, as tshark's does: the
+	 * connection was tracked, but there is no analysis to show */
+	if (tracked == 0 && !r->err)
 		tracking_fields(pkt, start, &t);
+	if (tracked == 0)
+		conn_fields(pkt, start, &t);
 	if (r->err)
 		return NS_ETRUNC;
 	size_t left = ns_rd_left(r);

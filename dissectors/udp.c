@@ -41,19 +41,23 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
 	if (r->err)
 		return NS_ETRUNC;
+	/* the flow first: a datagram with a bad length still belongs to its
+	 * conversation (as in tshark) */
+	int dir;
+	struct ns_flow *f = pkt->quoted ? ns_quoted_flow(pkt, 17, sport, dport)
+					: ns_udp_track(pkt, sport, dport, &dir);
+	if (f)
+		ns_add_uint(pkt, &fields[F_STREAM], 0, 0, f->index);
 	uint32_t iplen = pkt->ip_payload_len ? pkt->ip_payload_len
 					     : (uint32_t)avail;
-	if (len == 0 && iplen > 0xffff)
+	/* length 0 is an IPv6 jumbogram (RFC 2675); over IPv4 it is bogus */
+	if (len == 0 && iplen > 0xffff && pkt->addr_type == NS_ADDR_IPV6)
 		len = iplen;
 	if (len < 8)
 		return ns_malformed(pkt, "bogus length %u", len);
 	if (len > iplen && !pkt->ip_fragment && !pkt->quoted)
 		return ns_malformed(pkt, "length %u exceeds IP payload length %u",
 				    len, iplen);
-	int dir;
-	struct ns_flow *f = ns_udp_track(pkt, sport, dport, &dir);
-	if (f)
-		ns_add_uint(pkt, &fields[F_STREAM], 0, 0, f->index);
 	ns_rd_limit(r, len - 8);
 	size_t left = ns_rd_left(r);
 	if (left)

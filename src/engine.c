@@ -60,11 +60,11 @@ void ns_engine_finish(struct ns_engine *e)
 	ns_flow_table_free(t);
 }
 
-void ns_engine_report(const struct ns_engine *e, FILE *fp)
+void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 {
 	const struct ns_flow_stats *s = &e->flows.stats;
 	const struct ns_reasm_limits *r = &e->reasm;
-	if (s->evicted_cap || r->dropped)
+	if (always || s->evicted_cap || r->dropped)
 		fprintf(fp,
 			"netscope: flows: %llu TCP, %llu UDP; %llu expired "
 			"idle, %llu evicted at the cap of %u (--max-flows); "

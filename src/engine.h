@@ -33,8 +33,8 @@ int ns_engine_init(struct ns_engine *e, uint32_t max_flows);
  * everything. */
 void ns_engine_finish(struct ns_engine *e);
 
-/* Prints the end-of-run counters (flows, evictions, reassembly) to fp when
- * something was evicted or dropped. */
-void ns_engine_report(const struct ns_engine *e, FILE *fp);
+/* Prints the end-of-run counters (flows, evictions, reassembly) to fp:
+ * always, or only when something was evicted or dropped. */
+void ns_engine_report(const struct ns_engine *e, FILE *fp, int always);
 
 #endif

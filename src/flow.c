@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "error.h"
 
 #define NS_FLOW_CHUNK 4096u
@@ -256,6 +257,7 @@ struct ns_flow *ns_flow_create(struct ns_flow_table *t,
 	f->key = *k;
 	f->hash = key_hash(t, k);
 	f->client = (uint8_t)src_side;
+	f->first = (uint8_t)src_side;
 	f->live = 1;
 	f->first_ts = f->last_ts = ts;
 	int udp = k->proto == 17;
@@ -308,4 +310,17 @@ struct ns_flow *ns_flow_next(struct ns_flow_table *t, uint32_t *id)
 		}
 	}
 	return NULL;
+}
+
+void ns_flow_endpoint(struct ns_buf *b, const struct ns_flow *f, int side)
+{
+	if (f->key.family == 4) {
+		ns_buf_ipv4(b, f->key.addr[side]);
+		ns_buf_putc(b, ':');
+	} else {
+		ns_buf_putc(b, '[');
+		ns_buf_ipv6(b, f->key.addr[side]);
+		ns_buf_puts(b, "]:");
+	}
+	ns_buf_u64(b, f->key.port[side]);
 }

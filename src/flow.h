@@ -52,7 +52,8 @@ struct ns_flow {
 	uint32_t hash;
 	uint32_t id;    /* pool slot */
 	uint32_t index; /* tcp.stream / udp.stream */
-	uint8_t client; /* key endpoint (0 or 1) that sent the first packet */
+	uint8_t client; /* key endpoint (0 or 1) that is the client */
+	uint8_t first;  /* key endpoint that sent the first packet seen */
 	uint8_t idle;   /* enum ns_flow_idle */
 	uint32_t lru_prev, lru_next;
 	int64_t first_ts, last_ts; /* ns, capture time */
@@ -129,5 +130,9 @@ static inline int ns_flow_dir(const struct ns_flow *f, int src_side)
 /* Iterates live flows in creation order of their pool slots (for reports):
  * returns the next live flow after id (start with NS_FLOW_NONE), or NULL. */
 struct ns_flow *ns_flow_next(struct ns_flow_table *t, uint32_t *id);
+
+struct ns_buf;
+/* Appends side's endpoint as "addr:port" ("[addr]:port" for IPv6). */
+void ns_flow_endpoint(struct ns_buf *b, const struct ns_flow *f, int side);
 
 #endif

@@ -64,26 +64,14 @@ int ns_follow_wants(const struct ns_follow *fo, const struct ns_flow *f)
 	return f->key.proto == 6 && f->index == fo->index;
 }
 
-static void endpoint(struct ns_buf *b, const struct ns_flow *f, int side)
-{
-	if (f->key.family == 4) {
-		ns_buf_ipv4(b, f->key.addr[side]);
-		ns_buf_putc(b, ':');
-	} else {
-		ns_buf_putc(b, '[');
-		ns_buf_ipv6(b, f->key.addr[side]);
-		ns_buf_puts(b, "]:");
-	}
-	ns_buf_u64(b, f->key.port[side]);
-}
-
 static void meet(struct ns_follow *fo, const struct ns_flow *f)
 {
 	if (fo->seen)
 		return;
 	fo->seen = 1;
-	endpoint(&fo->node[0], f, f->client);
-	endpoint(&fo->node[1], f, !f->client);
+	/* nodes as tshark numbers them: 0 sent the first packet seen */
+	ns_flow_endpoint(&fo->node[0], f, f->first);
+	ns_flow_endpoint(&fo->node[1], f, !f->first);
 }
 
 void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
@@ -92,6 +80,8 @@ void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
 	if (!ns_follow_wants(fo, f) || n == 0)
 		return;
 	meet(fo, f);
+	/* the flow's direction (0 from the client) to tshark's node */
+	dir = (dir == 0 ? f->client : !f->client) != f->first;
 	struct ns_buf *b = &fo->line;
 	ns_buf_reset(b);
 	switch (fo->mode) {
@@ -132,6 +122,7 @@ void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
 	if (!ns_follow_wants(fo, f) || n == 0 || fo->mode == NS_FOLLOW_RAW)
 		return;
 	meet(fo, f);
+	dir = (dir == 0 ? f->client : !f->client) != f->first;
 	fprintf(fo->tmp, "%s[%u bytes missing in capture file]\n",
 		dir ? "\t" : "", n);
 }
@@ -154,6 +145,11 @@ void ns_follow_finish(struct ns_follow *fo, FILE *out)
 		fwrite(buf, 1, n, out);
 	fputs("===================================================================\n",
 	      out);
+	ns_follow_free(fo);
+}
+
+void ns_follow_free(struct ns_follow *fo)
+{
 	fclose(fo->tmp);
 	ns_buf_free(&fo->node[0]);
 	ns_buf_free(&fo->node[1]);

@@ -27,5 +27,7 @@ void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
 		   uint32_t n);
 /* Writes the report to out and frees everything. */
 void ns_follow_finish(struct ns_follow *fo, FILE *out);
+/* Frees without writing. */
+void ns_follow_free(struct ns_follow *fo);
 
 #endif

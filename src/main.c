@@ -27,8 +27,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conv.h"
 #include "dissect.h"
+#include "engine.h"
 #include "field.h"
+#include "follow.h"
 #include "output.h"
 #include "run.h"
 #include "source.h"
@@ -188,6 +191,9 @@ struct cli {
 	unsigned nefields;
 	const char **files;
 	unsigned nfiles;
+	int conversations;        /* --conversations, -z conv,tcp|udp */
+	const char *follow;       /* -z follow,tcp,MODE,N */
+	uint32_t max_flows;
 };
 
 static void add_str(const char ***v, unsigned *n, const char *s)
@@ -255,12 +261,14 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"field", required_argument, NULL, 'e'},
 		{"read-file", required_argument, NULL, 'r'},
 		{"buffer-timeout", required_argument, NULL, 'O'},
+		{"conversations", no_argument, NULL, 'V'},
+		{"max-flows", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	/* one option string for both: a capture-only option given to read
 	 * gets a precise message instead of "unknown option" */
-	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:h";
+	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:h";
 	c->live.snaplen = DEFAULT_SNAPLEN;
 	c->live.promisc = 1;
 	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -370,6 +378,32 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'e':
 			add_str(&c->efields, &c->nefields, optarg);
+			break;
+		case 'V':
+			c->conversations = 1;
+			break;
+		case 'M':
+			c->max_flows = (uint32_t)parse_num("--max-flows", optarg,
+							   16, 100000000);
+			break;
+		case 'z':
+			if (strcmp(optarg, "conv,tcp") == 0 ||
+			    strcmp(optarg, "conv,udp") == 0) {
+				c->conversations = 1;
+			} else if (strncmp(optarg, "follow,", 7) == 0) {
+				char err[256];
+				struct ns_follow *fo =
+					ns_follow_new(optarg, err, sizeof(err));
+				if (!fo)
+					usage_error("%s", err);
+				ns_follow_free(fo);
+				c->follow = optarg;
+			} else {
+				usage_error("-z: unknown statistic '%s' "
+					    "(conv,tcp conv,udp follow,tcp,"
+					    "raw|ascii|hex,N)",
+					    optarg);
+			}
 			break;
 		case 'r':
 			if (c->capture)
@@ -506,13 +540,41 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 
 	struct ns_run run;
 	struct ns_output out;
+	struct ns_engine eng;
+	struct ns_conv *conv = NULL;
 	ns_run_init(&run);
 	run.max_count = c.count;
 	run.duration_ns = c.duration_ns;
 	run.timeout_ms = c.live.timeout_ms;
 	run.wo = c.writing ? &c.wo : NULL;
+	memset(&out, 0, sizeof(out));
 	if (setup_output(&c, &out, &run) < 0)
 		return EXIT_RUNTIME;
+	if (ns_engine_init(&eng, c.max_flows) < 0) {
+		fputs("netscope: out of memory\n", stderr);
+		return EXIT_RUNTIME;
+	}
+	run.eng = &eng;
+	if (c.conversations) {
+		conv = ns_conv_new();
+		if (!conv) {
+			fputs("netscope: --conversations: cannot create a "
+			      "temporary file\n",
+			      stderr);
+			return EXIT_RUNTIME;
+		}
+		eng.flow_end = ns_conv_flow_end;
+		eng.flow_end_ctx = conv;
+	}
+	if (c.follow) {
+		char ferr[256];
+		eng.follow = ns_follow_new(c.follow, ferr, sizeof(ferr));
+		if (!eng.follow) {
+			fprintf(stderr, "netscope: %s\n", ferr);
+			return EXIT_RUNTIME;
+		}
+	}
+	run.dissect = run.out || conv || eng.follow;
 	ns_run_signals();
 
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
@@ -613,6 +675,15 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		if (ns_run_finish(&run) < 0)
 			status = EXIT_RUNTIME;
 	}
+	/* end every flow (the conversations report gets the survivors), then
+	 * the reports, after the packet lines */
+	ns_engine_finish(&eng);
+	if (conv)
+		ns_conv_finish(conv, stdout);
+	if (eng.follow)
+		ns_follow_finish(eng.follow, stdout);
+	fflush(stdout);
+	ns_engine_report(&eng, stderr, capture && run.dissect);
 	if (run.failed)
 		status = EXIT_RUNTIME;
 	if (run.out)

@@ -121,6 +121,7 @@ void ns_format_value(struct ns_buf *b, const struct ns_fv *fv)
 		ns_buf_puts(b, f->title);
 		break;
 	case NS_FT_NONE:
+		ns_buf_putc(b, '1'); /* present: tshark prints 1 */
 		break;
 	case NS_FT_BOOL:
 		ns_buf_putc(b, fv->v.u ? '1' : '0');

@@ -54,6 +54,8 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->addr_type = NS_ADDR_NONE;
 	pkt->src = pkt->dst = NULL;
 	pkt->has_ports = 0;
+	pkt->quote_addr_type = NS_ADDR_NONE;
+	pkt->quote_src = pkt->quote_dst = NULL;
 	pkt->sport = pkt->dport = 0;
 	pkt->status = NS_LAYER_OK;
 	pkt->reason = NULL;

@@ -103,6 +103,9 @@ struct ns_packet {
 	const uint8_t *src, *dst;
 	uint8_t has_ports;
 	uint16_t sport, dport;
+	/* the addresses of a quoted packet (ICMP error), for its flow */
+	uint8_t quote_addr_type;
+	const uint8_t *quote_src, *quote_dst;
 
 	/* outcome */
 	uint8_t status; /* enum ns_layer_status of the first bad layer */
@@ -255,8 +258,12 @@ const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,
 static inline void ns_pkt_set_addrs(struct ns_packet *pkt, uint8_t type,
 				    const uint8_t *src, const uint8_t *dst)
 {
-	if (pkt->quoted)
+	if (pkt->quoted) { /* kept apart: the quote's flow lookup uses them */
+		pkt->quote_addr_type = type;
+		pkt->quote_src = src;
+		pkt->quote_dst = dst;
 		return;
+	}
 	pkt->addr_type = type;
 	pkt->src = src;
 	pkt->dst = dst;

@@ -94,13 +94,15 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 			return;
 		}
 	}
-	if (run->out) {
+	if (run->dissect) {
 		struct ns_packet *pkt = &run->pkt;
 		ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen,
 			     h->len, s->linktype, data);
 		pkt->ts_digits = s->nano ? 9 : 6;
+		pkt->eng = run->eng;
 		ns_dissect(pkt);
-		ns_output_packet(run->out, pkt);
+		if (run->out)
+			ns_output_packet(run->out, pkt);
 	}
 	if (run->max_count && run->seen >= run->max_count) {
 		run->stop = 1;

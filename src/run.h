@@ -28,6 +28,8 @@ struct ns_run {
 	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
 	int timeout_ms;      /* the live source's block timeout, for draining */
 	struct ns_output *out;           /* NULL: no per-packet output */
+	struct ns_engine *eng;           /* flows and streams, or NULL */
+	int dissect;                     /* something needs dissection */
 	const struct ns_writer_opts *wo; /* NULL: no -w */
 
 	/* state */

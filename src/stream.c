@@ -126,10 +126,15 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 	/* a cap was reached: what is buffered is all there will be */
 	if (res.dropped)
 		skip(e, pkt, f, st, dir, 0, 1);
-	/* the peer acknowledged bytes of the other direction never seen */
+	/* the peer acknowledged bytes of the other direction never seen, and
+	 * later bytes wait behind them: the hole is a loss in the capture.
+	 * (Without waiting bytes the hole may yet be filled: captures put an
+	 * ACK before the data it acknowledges when clocks or queues differ.) */
 	if (flags & TH_ACK) {
 		struct ns_reasm_dir *o = &st->rd[!dir];
-		for (int i = 0; i < 64 && ns_reasm_missing(o, ack); i++) {
+		for (int i = 0; i < 64 && ns_reasm_has_buffered(o) &&
+				ns_reasm_missing(o, ack);
+		     i++) {
 			int to_buf = ns_reasm_buffered_before(o, ack);
 			if (!skip(e, pkt, f, st, !dir, ack, to_buf))
 				break;
@@ -227,6 +232,13 @@ int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 	struct ns_reader r;
 	ns_rd_init(&r, copy, len);
 	return ns_dissect_layer(pkt, d, &r, copy, (uint32_t)len);
+}
+
+void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)
+{
+	struct ns_packet *pkt = ctx->pkt;
+	if (li >= 0 && (unsigned)li + 1 == pkt->nlayers)
+		pkt->layers[li].fv_end = pkt->nfv;
 }
 
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)

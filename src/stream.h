@@ -100,6 +100,10 @@ int ns_stream_message(struct ns_stream_ctx *ctx,
 		      const struct ns_dissector *d, const uint8_t *msg,
 		      size_t len);
 
+/* Fields added right after ns_stream_message() belong to its layer; this
+ * closes them in (what only the connection knows: times, counts). */
+void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
+
 /* Capture time of the segment that carried byte `off` of what consume()
  * was given (e.g. a request's first byte). */
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off);

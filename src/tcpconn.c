@@ -115,8 +115,11 @@ static void seg_ack(struct ns_tcp_dir *d, uint32_t ack, int64_t ts,
 	while (i < d->nsegs) {
 		struct ns_tcp_seg *s = seg_at(d, i);
 		if (ack == s->nextseq) {
-			out->acks_frame = s->frame;
-			out->ack_rtt = ts - s->ts;
+			/* the first transmission, not a retransmission of it */
+			if (!out->acks_frame) {
+				out->acks_frame = s->frame;
+				out->ack_rtt = ts - s->ts;
+			}
 		} else if (gt_seq(ack, s->seq) && le_seq(ack, s->nextseq)) {
 			s->seq = ack; /* partly acked */
 			i++;
@@ -186,7 +189,7 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 		if (seq + seglen == rev->lastack + (uint32_t)scaled)
 			ta |= NS_TA_WINDOW_FULL;
 	}
-	if (seglen == 0 && fwd->lastack_set && window == fwd->window &&
+	if (seglen == 0 && window && fwd->lastack_set && window == fwd->window &&
 	    seq == fwd->nextseq && ack == fwd->lastack && !sfr &&
 	    (rev->last_flags & NS_TA_KEEP_ALIVE)) {
 		ta |= NS_TA_KEEP_ALIVE_ACK;
@@ -229,15 +232,19 @@ finished_fwd:
 			int64_t t = s->ts - rev->lastack_ts;
 			int64_t ooo = c->initial_rtt > 0 ? c->initial_rtt
 							 : OOO_DEFAULT_NS;
+			/* tshark marks fast and spurious retransmissions as
+			 * retransmissions too */
 			if (rev->dupacknum >= 2 && rev->lastack == seq &&
 			    t < FAST_RETRANS_NS) {
-				ta |= NS_TA_FAST_RETRANSMISSION;
+				ta |= NS_TA_FAST_RETRANSMISSION |
+				      NS_TA_RETRANSMISSION;
 			} else if (s->ts - fwd->nextseq_ts < ooo &&
 				   fwd->nextseq != seq + seglen) {
 				ta |= NS_TA_OUT_OF_ORDER;
 			} else if (seglen > 0 && rev->lastack_set &&
 				   le_seq(seq + seglen, rev->lastack)) {
-				ta |= NS_TA_SPURIOUS_RETRANSMISSION;
+				ta |= NS_TA_SPURIOUS_RETRANSMISSION |
+				      NS_TA_RETRANSMISSION;
 			} else {
 				ta |= NS_TA_RETRANSMISSION;
 			}
@@ -276,9 +283,19 @@ finished_fwd:
 	}
 	fwd->last_flags = ta;
 
-	if (seglen > 0 && fwd->valid_bif)
-		out->bytes_in_flight = bytes_in_flight(fwd);
-	if (fl & TH_ACK && !fwd->valid_bif)
+	/* what the peer SACKed is not in flight (as tshark 4 counts it) */
+	fwd->sacked = 0;
+	for (unsigned i = 0; i < s->nsack && i < 4; i++)
+		fwd->sacked += s->sack_re[i] - s->sack_le[i];
+	if (seglen > 0 && fwd->valid_bif) {
+		uint32_t bif = bytes_in_flight(fwd);
+		if ((fl & TH_FIN) && bif)
+			bif--; /* tshark counts the FIN's sequence number out */
+		out->bytes_in_flight = bif > rev->sacked ? bif - rev->sacked : 0;
+	}
+	/* an ACK from this side makes the other side's in-flight count
+	 * meaningful again after a lost segment */
+	if (fl & TH_ACK)
 		rev->valid_bif = 1;
 	if (ta & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
 		  NS_TA_SPURIOUS_RETRANSMISSION))
@@ -319,7 +336,6 @@ static void state_machine(struct ns_tcp_conn *c, int dir,
 		if ((fl & (TH_SYN | TH_ACK)) == TH_SYN) {
 			c->state = NS_TCP_SYN_SENT;
 			c->syn_seen = 1;
-			c->syn_ts = s->ts;
 			ev = NS_TE_SYN;
 		} else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
 			c->state = NS_TCP_SYN_RCVD;
@@ -352,8 +368,6 @@ static void state_machine(struct ns_tcp_conn *c, int dir,
 			c->state = NS_TCP_ESTABLISHED;
 			c->established = 1;
 			c->ack_ts = s->ts;
-			if (c->syn_seen)
-				c->initial_rtt = s->ts - c->syn_ts;
 			ev = NS_TE_ESTABLISHED;
 		}
 		break;
@@ -442,9 +456,19 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 	}
 	/* window scaling (RFC 7323 §2.2): only if both SYNs carried it */
 	if (s->flags & TH_SYN)
-		fwd->wscale = (int8_t)(s->wscale >= 0 ? (s->wscale > 14 ? 14
-									: s->wscale)
-						      : -2);
+		fwd->wscale = (int8_t)(s->wscale >= 0   ? (s->wscale > 14 ? 14
+									  : s->wscale)
+				       : s->wscale == -1 ? -2 /* no option */
+							 : -1); /* unknown */
+
+	/* iRTT as tshark measures it: from the most recent SYN to the first
+	 * segment with ACK and without SYN, from either side (the handshake's
+	 * last ACK, or the RST that refuses the connection) */
+	if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		c->syn_ts = s->ts, c->syn_any = 1;
+	else if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_any &&
+		 c->initial_rtt < 0)
+		c->initial_rtt = s->ts - c->syn_ts;
 
 	analyze(c, dir, s, out);
 	state_machine(c, dir, s, out);
@@ -461,13 +485,15 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 	} else if (fwd->wscale >= 0 && rev->wscale >= 0) {
 		out->win_scale = 1 << fwd->wscale;
 		out->win_size = (int64_t)s->window << fwd->wscale;
-	} else if (fwd->wscale != -1 && rev->wscale != -1) {
+	} else if (fwd->wscale == -2 || rev->wscale == -2) {
+		/* a SYN without the option: no scaling either way */
 		out->win_scale = -2;
 		out->win_size = s->window;
 	} else {
 		out->win_scale = -1;
 		out->win_size = s->window;
 	}
+	out->has_data = s->len > 0;
 	out->time_rel = s->ts - flow_start;
 	out->time_delta = c->prev_ts ? s->ts - c->prev_ts : 0;
 	c->prev_ts = s->ts;

@@ -82,6 +82,7 @@ struct ns_tcp_dir {
 	uint8_t syn, fin, rst, fin_acked;
 	uint8_t valid_bif;
 	uint32_t last_flags;    /* analysis flags of its last segment */
+	uint32_t sacked;        /* bytes its last segment SACKed */
 	uint16_t nsegs;
 	struct ns_tcp_seg segs[NS_TCP_MAX_UNACKED]; /* ring, oldest first */
 	uint16_t seg_head;
@@ -93,6 +94,7 @@ struct ns_tcp_conn {
 	uint8_t state;      /* enum ns_tcp_state */
 	uint8_t midstream;  /* no SYN from the client was seen first */
 	uint8_t syn_seen, synack_seen, established;
+	uint8_t syn_any;    /* a SYN (without ACK) from either side was seen */
 	uint8_t closer;     /* 0 client, 1 server: sent the first FIN */
 	uint8_t resetter;   /* 0 client, 1 server, 2 nobody */
 	int64_t syn_ts, synack_ts, ack_ts; /* handshake times */
@@ -117,6 +119,7 @@ struct ns_tcp_result {
 	int64_t win_size;  /* calculated window, -1 unknown */
 	int32_t win_scale; /* factor: -1 unknown, -2 none */
 	int64_t time_rel, time_delta;
+	uint8_t has_data;  /* the segment carries payload */
 };
 
 struct ns_tcp_seginfo {
@@ -124,9 +127,12 @@ struct ns_tcp_seginfo {
 	uint16_t flags; /* TCP header flags */
 	uint32_t window;
 	uint32_t len;   /* payload length */
-	int wscale;     /* window-scale option shift, -1 when absent */
+	int wscale;     /* window-scale option shift, -1 when absent, -2 when
+			   the options were cut by the snaplen */
 	uint64_t frame;
 	int64_t ts;
+	uint8_t nsack;  /* SACK blocks (raw sequence numbers) */
+	uint32_t sack_le[4], sack_re[4];
 };
 
 void ns_tcp_conn_init(struct ns_tcp_conn *c);

@@ -13,17 +13,30 @@
 static int key_of(const struct ns_packet *pkt, uint8_t proto, uint16_t sport,
 		  uint16_t dport, struct ns_flow_key *k, int *side)
 {
-	if (!pkt->eng || pkt->quoted || !pkt->src || !pkt->dst)
+	uint8_t type = pkt->quoted ? pkt->quote_addr_type : pkt->addr_type;
+	const uint8_t *src = pkt->quoted ? pkt->quote_src : pkt->src;
+	const uint8_t *dst = pkt->quoted ? pkt->quote_dst : pkt->dst;
+	if (!pkt->eng || !src || !dst)
 		return -1;
 	uint8_t fam;
-	if (pkt->addr_type == NS_ADDR_IPV4)
+	if (type == NS_ADDR_IPV4)
 		fam = 4;
-	else if (pkt->addr_type == NS_ADDR_IPV6)
+	else if (type == NS_ADDR_IPV6)
 		fam = 6;
 	else
 		return -1;
-	ns_flow_key_make(k, fam, proto, pkt->src, pkt->dst, sport, dport, side);
+	ns_flow_key_make(k, fam, proto, src, dst, sport, dport, side);
 	return 0;
+}
+
+struct ns_flow *ns_quoted_flow(struct ns_packet *pkt, uint8_t proto,
+			       uint16_t sport, uint16_t dport)
+{
+	struct ns_flow_key k;
+	int side;
+	if (!pkt->quoted || key_of(pkt, proto, sport, dport, &k, &side) < 0)
+		return NULL;
+	return ns_flow_find(&pkt->eng->flows, &k);
 }
 
 static void count(struct ns_flow_table *t, struct ns_flow *f,
@@ -39,7 +52,7 @@ struct ns_flow *ns_udp_track(struct ns_packet *pkt, uint16_t sport,
 {
 	struct ns_flow_key k;
 	int side;
-	if (key_of(pkt, 17, sport, dport, &k, &side) < 0)
+	if (pkt->quoted || key_of(pkt, 17, sport, dport, &k, &side) < 0)
 		return NULL;
 	struct ns_flow_table *t = &pkt->eng->flows;
 	ns_flow_expire(t, pkt->ts);
@@ -61,6 +74,7 @@ static struct ns_flow *tcp_new(struct ns_flow_table *t,
 	struct ns_flow *f = ns_flow_create(t, k, first_synack ? !side : side, ts);
 	if (!f)
 		return NULL;
+	f->first = (uint8_t)side;
 	f->tcp = malloc(sizeof(*f->tcp));
 	if (!f->tcp) {
 		ns_flow_remove(t, f);
@@ -75,7 +89,7 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 {
 	struct ns_flow_key k;
 	int side;
-	if (key_of(pkt, 6, sport, dport, &k, &side) < 0)
+	if (pkt->quoted || key_of(pkt, 6, sport, dport, &k, &side) < 0)
 		return -1;
 	struct ns_flow_table *t = &pkt->eng->flows;
 	ns_flow_expire(t, pkt->ts);

@@ -27,6 +27,11 @@ struct ns_tcp_track {
 struct ns_flow *ns_udp_track(struct ns_packet *pkt, uint16_t sport,
 			     uint16_t dport, int *dir);
 
+/* The flow a header quoted in an ICMP error belongs to (found, never
+ * created or counted), or NULL. */
+struct ns_flow *ns_quoted_flow(struct ns_packet *pkt, uint8_t proto,
+			       uint16_t sport, uint16_t dport);
+
 /* Tracks a TCP segment; returns 0 when tracked (out filled), -1 when not. */
 int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 		 const struct ns_tcp_seginfo *s, struct ns_tcp_track *out);

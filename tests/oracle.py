@@ -11,7 +11,8 @@ the total falls below --min percent (default 100).
 
 tshark is run with IP reassembly off: netscope flags fragments and does not
 reassemble them (yet), and reassembly moves transport fields to the last
-fragment.
+fragment.  TCP reassembly stays on: both tools show an application message
+on the packet that completes it.
 """
 import argparse
 import subprocess
@@ -30,7 +31,6 @@ FIELDS = [
 ]
 
 TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-               "-o", "tcp.desegment_tcp_streams:FALSE",
                "-o", "tcp.try_heuristic_first:FALSE"]
 
 
@@ -64,6 +64,8 @@ def main():
     ap.add_argument("--min", type=float, default=100.0)
     ap.add_argument("--show", type=int, default=5)
     ap.add_argument("--fields", default=",".join(FIELDS))
+    ap.add_argument("--tshark-arg", action="append", default=[],
+                    help="extra tshark argument (e.g. -d tcp.port==N,http)")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
@@ -76,7 +78,7 @@ def main():
     for pcap in a.pcaps:
         rc1, ns = run([a.netscope, "read", pcap, "-T", "fields"] + eargs)
         rc2, ts = run(["tshark", "-n", "-r", pcap, "-T", "fields"] +
-                      TSHARK_OPTS + eargs)
+                      TSHARK_OPTS + a.tshark_arg + eargs)
         nsr, tsr = rows(ns, len(fields)), rows(ts, len(fields))
         if len(nsr) != len(tsr):
             print(f"{pcap}: packet count differs: netscope {len(nsr)} "

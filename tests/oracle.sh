@@ -1,9 +1,46 @@
 #!/bin/bash
-# tshark oracle over the bundled captures: every packet's addresses, ports,
-# TCP flags and lengths must equal tshark's (tests/oracle.py).
+# tshark as the oracle over the bundled captures:
+#  1. every packet's addresses, ports, TCP flags and lengths (100%);
+#  2. connection tracking: tcp.stream, relative seq/ack, windows,
+#     tcp.analysis.*, initial RTT, udp.stream (at least 99.5% of packets:
+#     tshark's guesses on crossing SYNs in a simultaneous open differ);
+#  3. HTTP/1.1 messages through stream reassembly (100%);
+#  4. the reassembled bytes of every TCP connection (-z follow) (100%);
+#  5. per connection: stream index, endpoints, packets and bytes each
+#     way, handshake RTT and Zeek conn_state (100%).
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
-exec python3 "$SRC/tests/oracle.py" --min 100 "$NS" \
-	"$SRC"/tests/pcaps/*.pcap "$SRC"/tests/pcaps/*.pcapng
+PCAPS=("$SRC"/tests/pcaps/*.pcap "$SRC"/tests/pcaps/*.pcapng)
+TCPF=tcp.stream,tcp.seq,tcp.ack,tcp.nxtseq,tcp.window_size
+TCPF=$TCPF,tcp.window_size_scalefactor,tcp.analysis.initial_rtt
+TCPF=$TCPF,tcp.analysis.ack_rtt,tcp.analysis.acks_frame
+TCPF=$TCPF,tcp.analysis.bytes_in_flight,tcp.analysis.retransmission
+TCPF=$TCPF,tcp.analysis.fast_retransmission
+TCPF=$TCPF,tcp.analysis.spurious_retransmission,tcp.analysis.out_of_order
+TCPF=$TCPF,tcp.analysis.duplicate_ack_num,tcp.analysis.lost_segment
+TCPF=$TCPF,tcp.analysis.ack_lost_segment,tcp.analysis.window_update
+TCPF=$TCPF,tcp.analysis.window_full,tcp.analysis.keep_alive
+TCPF=$TCPF,tcp.analysis.keep_alive_ack,tcp.analysis.zero_window
+TCPF=$TCPF,tcp.analysis.zero_window_probe,tcp.options.sack_le
+TCPF=$TCPF,tcp.options.sack_re,tcp.time_relative,tcp.time_delta,udp.stream
+HTTPF=http.request.method,http.request.uri,http.request.version
+HTTPF=$HTTPF,http.response.code,http.response.phrase,http.content_type
+HTTPF=$HTTPF,http.content_length,http.host,http.time,http.request_in
+fail=0
+run() {
+	echo "== $1"
+	shift
+	"$@" | tail -12 || fail=1
+	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
+}
+run "headers" python3 "$SRC/tests/oracle.py" --min 100 "$NS" "${PCAPS[@]}"
+run "connection tracking" python3 "$SRC/tests/oracle.py" --min 99.5 \
+	--fields "$TCPF" "$NS" "${PCAPS[@]}"
+run "HTTP/1.1" python3 "$SRC/tests/oracle.py" --min 100 --fields "$HTTPF" \
+	--tshark-arg=-d --tshark-arg=tcp.port==20080,http "$NS" \
+	"$SRC"/tests/pcaps/tcp-*http*.pcap
+run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
+run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${PCAPS[@]}"
+exit $fail

@@ -3,9 +3,10 @@
 #
 #   relay_hosts [RELAY-ARGS...]   namespaces a and b, each with one tap
 #                  device (ta in a, tb in b) owned by tcp-relay.py, which
-#                  forwards the frames between them tick by tick and
-#                  applies the impairment rules in RELAY-ARGS (see the
-#                  relay's header); returns when both taps are up.
+#                  forwards the frames between them, one per 1.5 ms tick
+#                  each way, and applies the impairment rules in
+#                  RELAY-ARGS (see the relay's header); returns when both
+#                  taps are up.
 #   peers SCENARIO [ARGS...]   run tcp-peers.py, which holds the client
 #                  sockets in a and the server sockets in b (its output goes
 #                  to $WORK/peers.out)
@@ -16,6 +17,10 @@
 #   check_analysis FILE NAME.truth   compare tshark's TCP/UDP analysis
 #                  (tcp.stream, tcp.analysis.* flags) with the "analysis:"
 #                  block of NAME.truth (truth-analysis.py)
+#   check_install NAME   relay_check, check_analysis and install_capture
+#                  (the frame table) for $WORK/NAME; with no NAME.truth yet
+#                  it installs unchecked (KEEP_RELAY_LOG=FILE then keeps a
+#                  copy of the relay's log for the new .truth)
 #
 # Addresses and MACs are those of two_hosts (lib.sh): a = 198.51.100.1,
 # 02:00:00:00:00:0a on ta; b = 198.51.100.2, 02:00:00:00:00:0b on tb; IPv4
@@ -29,8 +34,15 @@
 #                                timer deciding when an ACK goes out)
 #   tcp_congestion_control=reno  the host default here is bbr, which paces
 #                                by time; reno counts ACKs only
-#   tcp_recovery=0               no RACK (time-based loss marking): a loss
-#                                is repaired after exactly 3 duplicate ACKs
+#   tcp_recovery=0               no RACK (time-based loss marking) on the
+#                                kernels that honour it; Linux 6.18 uses
+#                                RACK for SACK connections regardless (it
+#                                retransmitted after 2 duplicate ACKs in
+#                                trials).  Its reordering timer is 8 ms or
+#                                more at HZ 250, and with the relay's
+#                                1.5 ms ticks the next ACK always comes
+#                                first, so losses are still marked when an
+#                                ACK arrives, not when a timer fires
 #   tcp_early_retrans=0          no tail loss probe (a timer)
 #   tcp_comp_sack_nr=0           no SACK compression (a timer)
 #   tcp_autocorking=0            a write is sent at once, not corked
@@ -40,6 +52,9 @@
 #                                no cwnd reset after idle, no metrics
 #                                carried from one connection to the next
 #   tcp_backlog_ack_defer=0      no ACK deferral while a socket is busy
+#   tcp_invalid_ratelimit=0      answer every out-of-window segment (e.g. a
+#                                zero-window probe); by default only one a
+#                                500 ms, and probes come about that often
 
 TCP_SYSCTLS=(
 	net.ipv6.conf.default.disable_ipv6=1
@@ -52,6 +67,7 @@ TCP_SYSCTLS=(
 	net.ipv4.tcp_slow_start_after_idle=0
 	net.ipv4.tcp_no_metrics_save=1
 	net.ipv4.tcp_backlog_ack_defer=0
+	net.ipv4.tcp_invalid_ratelimit=0
 )
 
 relay_hosts() {

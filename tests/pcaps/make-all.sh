@@ -3,9 +3,15 @@
 # Each make-<name>.sh records <name>.pcap (or .pcapng) from real traffic in
 # private network namespaces and checks it still matches <name>.truth; this
 # runs them one after another and fails if any failed.  Needs: iproute2,
-# tcpdump, dumpcap, curl, iputils-ping, socat, /usr/bin/python3.
+# tcpdump, dumpcap, editcap, tshark, curl, iputils-ping, socat,
+# /usr/bin/python3.  The TCP connection-tracking captures (make-tcp-*.sh
+# and make-udp-flows.sh through tcp-relay.py, see lib-tcp.sh) are part of
+# "all"; make-tcp-midstream.sh cuts the installed tcp-http-keepalive.pcap,
+# so that one is always made first (it also comes first in name order).
 #   ./make-all.sh              all captures
-#   ./make-all.sh NAME...      only these (e.g. tcp-ipv4-http vlan-8021q)
+#   ./make-all.sh NAME...      only these (e.g. tcp-ipv4-http vlan-8021q;
+#                              tcp-loss-receiver and tcp-loss-sender both
+#                              come from make-tcp-loss.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -14,6 +20,9 @@ if [[ $# -gt 0 ]]; then
 	for n in "$@"; do
 		n=${n#make-}
 		n=${n%.sh}
+		n=${n%.pcap}
+		# one script makes both views of the loss run
+		case $n in tcp-loss-receiver | tcp-loss-sender) n=tcp-loss ;; esac
 		scripts+=("make-$n.sh")
 	done
 else
@@ -22,6 +31,19 @@ else
 		[[ $s == make-all.sh ]] || scripts+=("$s")
 	done
 fi
+# tcp-midstream is cut from tcp-http-keepalive: regenerate that one first
+# when both are asked for.
+for ((i = 0; i < ${#scripts[@]}; i++)); do
+	if [[ ${scripts[i]} == make-tcp-midstream.sh ]]; then
+		for ((j = i + 1; j < ${#scripts[@]}; j++)); do
+			if [[ ${scripts[j]} == make-tcp-http-keepalive.sh ]]; then
+				scripts[j]=make-tcp-midstream.sh
+				scripts[i]=make-tcp-http-keepalive.sh
+				break
+			fi
+		done
+	fi
+done
 
 failed=()
 for s in "${scripts[@]}"; do

@@ -11,8 +11,8 @@ set -euo pipefail
 
 OUT=tcp-duplicate.pcap
 relay_hosts \
-	--rule 'b>a:delay=10:syn' \
-	--rule 'b>a:delay=20:seq=1' \
+	--rule 'b>a:delay=20:syn' \
+	--rule 'b>a:delay=40:seq=1' \
 	--rule 'b>a:dup:seq=36201' \
 	--rule 'b>a:dup:seq=65161'
 capture_both "$OUT" ""

@@ -6,10 +6,10 @@
 #
 # Namespaces a (curl, 198.51.100.1:40080) and b (server, 198.51.100.2:20080)
 # are joined by tcp-relay.py (see lib-tcp.sh), which forwards one frame per
-# 3 ms tick each way and here only delays: the SYN+ACK by 10 ticks (an
-# initial RTT of about 35 ms, so that tshark's out-of-order heuristic,
+# 1.5 ms tick each way and here only delays: the SYN+ACK by 20 ticks (an
+# initial RTT of about 32 ms, so that tshark's out-of-order heuristic,
 # which compares with it, is never borderline) and the first segment of
-# each response by 20 ticks (the server has written the whole response by
+# each response by 40 ticks (the server has written the whole response by
 # then, so where the segments start and which carry PSH does not depend on
 # how fast python wrote them).  Captured on a's tap (ta).
 set -euo pipefail
@@ -19,10 +19,10 @@ command -v curl >/dev/null || die "needs curl"
 
 OUT=tcp-http-keepalive.pcap
 relay_hosts \
-	--rule 'b>a:delay=10:syn' \
-	--rule 'b>a:delay=20:seq=1' \
-	--rule 'b>a:delay=20:seq=213' \
-	--rule 'b>a:delay=20:seq=70402'
+	--rule 'b>a:delay=20:syn' \
+	--rule 'b>a:delay=40:seq=1' \
+	--rule 'b>a:delay=40:seq=213' \
+	--rule 'b>a:delay=40:seq=70402'
 root=$(http_root)
 # large.txt: 70000 bytes of numbered 52-byte lines (the last one cut short)
 "$PY" -c 'import sys; sys.stdout.write("".join(

@@ -7,14 +7,14 @@
 # below the next byte, no data) every second and the server's kernel
 # answers each, then a second request/response and the client closes
 # first.  The keep-alives come 1 s apart, so 3.5 s holds three of them
-# with 0.5 s to spare either way.  tcp-relay.py delays the SYN+ACK 10
+# with 0.5 s to spare either way.  tcp-relay.py delays the SYN+ACK 20
 # ticks (see make-tcp-http-keepalive.sh).  Captured on a's tap (ta).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PCAPDIR/lib-tcp.sh"
 
 OUT=tcp-keepalive.pcap
-relay_hosts --rule 'b>a:delay=10:syn'
+relay_hosts --rule 'b>a:delay=20:syn'
 capture_both "$OUT" ""
 peers keepalive 3.5
 capture_stop_both

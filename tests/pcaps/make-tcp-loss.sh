@@ -11,7 +11,7 @@
 # first transmission of the server's segments at relative seq 36201 (one
 # segment alone), 65161 and 66609 (two in a row) and 101361 (the last
 # one, which carries the FIN: only the retransmission timer can repair
-# that).  It also delays the SYN+ACK 10 ticks and the first data segment 20
+# that).  It also delays the SYN+ACK 20 ticks and the first data segment 40
 # ticks (see make-tcp-http-keepalive.sh).
 #   tcp-loss-receiver.pcap  on a's tap (ta): the receiver's view, where the
 #                           dropped segments were never seen
@@ -24,8 +24,8 @@ set -euo pipefail
 RX=tcp-loss-receiver.pcap
 TX=tcp-loss-sender.pcap
 relay_hosts \
-	--rule 'b>a:delay=10:syn' \
-	--rule 'b>a:delay=20:seq=1' \
+	--rule 'b>a:delay=20:syn' \
+	--rule 'b>a:delay=40:seq=1' \
 	--rule 'b>a:drop:seq=36201' \
 	--rule 'b>a:drop:seq=65161' \
 	--rule 'b>a:drop:seq=66609' \

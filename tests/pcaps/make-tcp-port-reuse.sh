@@ -7,14 +7,14 @@
 # binds port 40087 again and connects: the server's kernel accepts the new
 # SYN on the TIME_WAIT 4-tuple (its timestamp is newer).  tshark gives the
 # second connection tcp.stream 1 and flags its SYN "port numbers reused".
-# tcp-relay.py delays every SYN+ACK 10 ticks (see
+# tcp-relay.py delays every SYN+ACK 20 ticks (see
 # make-tcp-http-keepalive.sh).  Captured on a's tap (ta).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PCAPDIR/lib-tcp.sh"
 
 OUT=tcp-port-reuse.pcap
-relay_hosts --rule 'b>a:delay=10:syn'
+relay_hosts --rule 'b>a:delay=20:syn'
 capture_both "$OUT" ""
 peers portreuse
 capture_stop_both

@@ -12,8 +12,8 @@ set -euo pipefail
 
 OUT=tcp-reorder.pcap
 relay_hosts \
-	--rule 'b>a:delay=10:syn' \
-	--rule 'b>a:delay=20:seq=1' \
+	--rule 'b>a:delay=20:syn' \
+	--rule 'b>a:delay=40:seq=1' \
 	--rule 'b>a:after=1:seq=36201' \
 	--rule 'b>a:after=2:seq=65161'
 capture_both "$OUT" ""

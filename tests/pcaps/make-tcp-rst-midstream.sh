@@ -3,14 +3,14 @@
 # then the server aborts it: SO_LINGER {1, 0} and close() send RST+ACK.
 # tcp-peers.py rst-server: client 198.51.100.1:40081 (namespace a), server
 # 198.51.100.2:20081 (namespace b), joined by tcp-relay.py, which only
-# delays the SYN+ACK by 10 ticks (see make-tcp-http-keepalive.sh).
+# delays the SYN+ACK by 20 ticks (see make-tcp-http-keepalive.sh).
 # Captured on a's tap (ta).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$PCAPDIR/lib-tcp.sh"
 
 OUT=tcp-rst-midstream.pcap
-relay_hosts --rule 'b>a:delay=10:syn'
+relay_hosts --rule 'b>a:delay=20:syn'
 capture_both "$OUT" ""
 peers rst-server
 capture_stop_both

@@ -6,7 +6,8 @@
 # (SYN_RECV) retransmits its SYN+ACK after 1 s and 3 s, each time answered
 # by the client with an ACK that the relay drops too.  tcp-peers.py
 # synnoack 5 holds the client socket 5 s (the next SYN+ACK would come at
-# 7 s).  The server never accept()s anything.  Captured on b's tap (tb),
+# 7 s), then aborts it (SO_LINGER {1, 0}: one RST, which the relay drops
+# as well).  The server never accept()s anything.  Captured on b's tap (tb),
 # the server side of the drop.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -9,7 +9,7 @@
 # (counted with TCP_INFO, tcpi_backoff) and the answer is back, then
 # reads in bursts: whenever data came, it waits 50 ms and takes all there
 # is, so the window goes 2896, 1448, 0 and opens again each time.
-# tcp-relay.py delays the SYN+ACK 10 ticks and the first bulk segment 20
+# tcp-relay.py delays the SYN+ACK 20 ticks and the first bulk segment 40
 # ticks (see make-tcp-http-keepalive.sh).  Captured on b's tap (tb), the
 # receiver's side.
 set -euo pipefail
@@ -17,7 +17,7 @@ set -euo pipefail
 . "$PCAPDIR/lib-tcp.sh"
 
 OUT=tcp-zero-window.pcap
-relay_hosts --rule 'b>a:delay=10:syn' --rule 'a>b:delay=20:seq=13'
+relay_hosts --rule 'b>a:delay=20:syn' --rule 'a>b:delay=40:seq=13'
 capture_both "" "$OUT"
 peers zerowin 32768
 capture_stop_both

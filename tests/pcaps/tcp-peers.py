@@ -48,7 +48,7 @@ Scenarios (each exits 0 only if everything happened as described):
                       N-th retransmission of the SYN.
   synnoack SECS       connect() from :40089 to :20089; the relay lets only
                       the SYN through, so the server never gets the final
-                      ACK; hold SECS seconds, then exit.
+                      ACK; hold SECS seconds, then abort (RST).
   udpflows            UDP: three rounds over four flows from 40100-40103
                       to 20100, 20100, 20101 and 20102 (the last one-way).
 
@@ -330,23 +330,27 @@ def zerowin(size):
     # The server does not read while the client sends: the window fills
     # and closes; the client's kernel probes it.  Resume after the second
     # zero-window probe (counted by the client's tcpi_backoff, so the
-    # number of probes does not depend on the RTO), once its answer is in.
+    # number of probes does not depend on the RTO) ...
     wait_tcpinfo(c, 4, 2)
+    # ... and until the answer to it has come back: an ACK resets
+    # tcpi_probes (unanswered probes) to 0.
+    end = time.monotonic() + 10
+    while c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[3] != 0:
+        if time.monotonic() > end:
+            fail("the second zero-window probe was never answered")
+        time.sleep(0.01)
     time.sleep(0.1)
     c.close()
     # Then a slow reader: whenever data has come, wait 50 ms (the sender
     # has filled the window again by then, and the link is quiet), then
-    # take everything there is.  Reading only on a quiet link keeps the
-    # window updates in the same place on every run.
+    # take what there is (one recv: the buffer holds less than 64 KiB).
+    # Reading only on a quiet link keeps the window updates in the same
+    # place on every run.
     got = b""
-    s.setblocking(False)
     while True:
-        try:
-            d = s.recv(65536)
-        except BlockingIOError:
-            select.select([s], [], [], 20)
-            time.sleep(0.05)
-            continue
+        select.select([s], [], [], 20)
+        time.sleep(0.05)
+        d = s.recv(65536)
         if not d:
             break
         got += d
@@ -423,9 +427,12 @@ def synnoack(secs):
         pass
     else:
         fail("the server accepted a connection it never saw the ACK of")
-    # On exit the kernel closes the client socket; its FIN is dropped by
-    # the relay like everything else from the client after the SYN.
-    os._exit(0)
+    # Abort the client socket: one RST (dropped by the relay like
+    # everything else from the client after the SYN) instead of a FIN that
+    # would be retransmitted for as long as the relay runs.
+    linger0(c)
+    c.close()
+    ls.close()
 
 
 def udpflows():
