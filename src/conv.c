@@ -127,6 +127,11 @@ void ns_conv_finish(struct ns_conv *c, FILE *out)
 		"client", "server", "duration", "c>s pkt", "c>s bytes",
 		"s>c pkt", "s>c bytes");
 	copy(c->tmp[1], out);
+	ns_conv_free(c);
+}
+
+void ns_conv_free(struct ns_conv *c)
+{
 	fclose(c->tmp[0]);
 	fclose(c->tmp[1]);
 	ns_buf_free(&c->line);

@@ -21,5 +21,7 @@ struct ns_conv *ns_conv_new(void);
 void ns_conv_flow_end(void *ctx, const struct ns_flow *f);
 /* Prints the report and frees it. */
 void ns_conv_finish(struct ns_conv *c, FILE *out);
+/* frees c without a report (an early exit) */
+void ns_conv_free(struct ns_conv *c);
 
 #endif

@@ -548,11 +548,16 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	run.timeout_ms = c.live.timeout_ms;
 	run.wo = c.writing ? &c.wo : NULL;
 	memset(&out, 0, sizeof(out));
-	if (setup_output(&c, &out, &run) < 0)
-		return EXIT_RUNTIME;
+	memset(&eng, 0, sizeof(eng));
+	int status = 0;
+	if (setup_output(&c, &out, &run) < 0) {
+		status = EXIT_RUNTIME;
+		goto out;
+	}
 	if (ns_engine_init(&eng, c.max_flows) < 0) {
 		fputs("netscope: out of memory\n", stderr);
-		return EXIT_RUNTIME;
+		status = EXIT_RUNTIME;
+		goto out;
 	}
 	run.eng = &eng;
 	if (c.conversations) {
@@ -561,7 +566,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			fputs("netscope: --conversations: cannot create a "
 			      "temporary file\n",
 			      stderr);
-			return EXIT_RUNTIME;
+			status = EXIT_RUNTIME;
+			goto out;
 		}
 		eng.flow_end = ns_conv_flow_end;
 		eng.flow_end_ctx = conv;
@@ -571,14 +577,14 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		eng.follow = ns_follow_new(c.follow, ferr, sizeof(ferr));
 		if (!eng.follow) {
 			fprintf(stderr, "netscope: %s\n", ferr);
-			return EXIT_RUNTIME;
+			status = EXIT_RUNTIME;
+			goto out;
 		}
 	}
 	run.dissect = run.out || conv || eng.follow;
 	ns_run_signals();
 
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
-	int status = 0;
 	if (capture) {
 		char ifbuf[256];
 		if (!c.live.iface) {
@@ -587,7 +593,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 				fputs("netscope: no interface to capture on "
 				      "(see 'netscope interfaces'; use -i)\n",
 				      stderr);
-				return EXIT_RUNTIME;
+				status = EXIT_RUNTIME;
+				goto out;
 			}
 		}
 		struct ns_source src;
@@ -595,7 +602,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 					sizeof(warn)) < 0) {
 			fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
 				c.live.iface, err);
-			return EXIT_RUNTIME;
+			status = EXIT_RUNTIME;
+			goto out;
 		}
 		if (*warn)
 			fprintf(stderr, "netscope: warning: %s: %s\n",
@@ -605,15 +613,14 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			fprintf(stderr, "netscope: capture filter '%s': %s\n",
 				c.bpf, err);
 			ns_source_close(&src);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto out;
 		}
-		if (c.user && drop_privileges(c.user) < 0) {
+		if ((c.user && drop_privileges(c.user) < 0) ||
+		    ns_run_writer(&run, &src, !c.wo.rotate_secs) < 0) {
 			ns_source_close(&src);
-			return EXIT_RUNTIME;
-		}
-		if (ns_run_writer(&run, &src, !c.wo.rotate_secs) < 0) {
-			ns_source_close(&src);
-			return EXIT_RUNTIME;
+			status = EXIT_RUNTIME;
+			goto out;
 		}
 		if (!c.quiet) {
 			const char *lt = pcap_datalink_val_to_name(src.linktype);
@@ -663,7 +670,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 					c.bpf, err);
 				ns_source_close(&src);
 				ns_run_finish(&run);
-				return EXIT_USAGE;
+				status = EXIT_USAGE;
+				goto out;
 			}
 			if (ns_run_writer(&run, &src, !c.wo.rotate_secs) < 0 ||
 			    ns_run_file(&run, &src) < 0)
@@ -682,10 +690,20 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		ns_conv_finish(conv, stdout);
 	if (eng.follow)
 		ns_follow_finish(eng.follow, stdout);
+	eng.follow = NULL; /* ns_follow_finish freed it */
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && run.dissect);
 	if (run.failed)
 		status = EXIT_RUNTIME;
+	conv = NULL; /* ns_conv_finish freed it */
+out:
+	/* on an early exit: no reports, just give everything back */
+	eng.flow_end = NULL;
+	ns_engine_finish(&eng);
+	if (conv)
+		ns_conv_free(conv);
+	if (eng.follow)
+		ns_follow_free(eng.follow);
 	if (run.out)
 		ns_output_free(run.out);
 	free(out.efields);
