@@ -64,6 +64,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_add_bytes(pkt, &fields[F_PAYLOAD], ns_rd_off(r),
 			     (uint32_t)left, r->p, (uint32_t)left);
 	ns_next_port(pkt, NS_TAB_UDP_PORT, sport, dport);
+	/* no port binding: a protocol may still recognise its bytes (DNS on
+	 * a port of its own), as tshark's heuristics do; not in a quote */
+	if (pkt->next_table == NS_TAB_NONE && left && !pkt->quoted)
+		ns_udp_heuristic(pkt, r->p, left);
 	return 0;
 }
 

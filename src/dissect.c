@@ -30,6 +30,7 @@ extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
 	ns_diss_radiotap, ns_diss_wlan; /* link layers */
 
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
+extern struct ns_dissector ns_diss_dns;  /* over UDP and TCP streams */
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
@@ -67,6 +68,7 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_radiotap,
 	&ns_diss_wlan,
 	&ns_diss_http,
+	&ns_diss_dns,
 	&ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);
@@ -130,6 +132,9 @@ static struct {
 /* stream dissectors that have a heuristic, for ns_stream_heuristics() */
 static const struct ns_dissector **heur;
 static unsigned nheur;
+/* dissectors with a UDP heuristic, for ns_udp_heuristic() */
+static const struct ns_dissector **udp_heur;
+static unsigned nudp_heur;
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -168,6 +173,22 @@ void ns_tables_init(void)
 	for (unsigned i = 0; heur && i < ns_ndissectors; i++)
 		if (ns_dissectors[i]->stream && ns_dissectors[i]->stream->probe)
 			heur[nheur++] = ns_dissectors[i];
+	free(udp_heur);
+	udp_heur = calloc(ns_ndissectors, sizeof(*udp_heur));
+	nudp_heur = 0;
+	for (unsigned i = 0; udp_heur && i < ns_ndissectors; i++)
+		if (ns_dissectors[i]->udp_heuristic)
+			udp_heur[nudp_heur++] = ns_dissectors[i];
+}
+
+int ns_udp_heuristic(struct ns_packet *pkt, const uint8_t *p, size_t n)
+{
+	for (unsigned i = 0; i < nudp_heur; i++)
+		if (udp_heur[i]->udp_heuristic(pkt, p, n)) {
+			ns_next(pkt, NS_TAB_UDP_HEUR, i);
+			return 1;
+		}
+	return 0;
 }
 
 const struct ns_dissector *const *ns_stream_heuristics(unsigned *n)
@@ -178,6 +199,8 @@ const struct ns_dissector *const *ns_stream_heuristics(unsigned *n)
 
 const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key)
 {
+	if (table == NS_TAB_UDP_HEUR)
+		return key < nudp_heur ? udp_heur[key] : NULL;
 	if (table >= NS_TAB_COUNT)
 		return NULL;
 	const struct entry *e = tables[table].e;
@@ -199,14 +222,16 @@ void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
 {
 	uint16_t lo = sport < dport ? sport : dport;
 	uint16_t hi = sport < dport ? dport : sport;
-	/* stream dissectors take reassembled bytes (stream.c), not segments */
+	/* stream dissectors take reassembled TCP bytes (stream.c), not
+	 * segments; over UDP (DNS) they take datagrams like any other */
+	int tcp = table == NS_TAB_TCP_PORT;
 	const struct ns_dissector *d = ns_table_lookup(table, lo);
-	if (d && !d->stream) {
+	if (d && (!d->stream || !tcp)) {
 		ns_next(pkt, table, lo);
 		return;
 	}
 	d = ns_table_lookup(table, hi);
-	if (d && !d->stream)
+	if (d && (!d->stream || !tcp))
 		ns_next(pkt, table, hi);
 }
 

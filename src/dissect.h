@@ -32,6 +32,7 @@ enum ns_table_id {
 	NS_TAB_LTYPE,     /* Linux ETH_P_* below 0x0600 (sll.ltype): 4 = 802.2 LLC */
 	NS_TAB_LLC_SAP,   /* IEEE 802.2 DSAP of a non-SNAP information frame */
 	NS_TAB_MPLS_PW,   /* pseudowire payload after an MPLS stack: RFC 4446 PW type */
+	NS_TAB_UDP_HEUR,  /* key: index in the UDP heuristics (ns_udp_heuristic) */
 	NS_TAB_COUNT
 };
 
@@ -58,6 +59,11 @@ struct ns_dissector {
 	/* An application protocol over TCP: how it takes stream bytes
 	 * (stream.h); its dissect() then parses one message. */
 	const struct ns_stream_ops *stream;
+	/* A datagram on a UDP port no dissector is bound to: 1 when its
+	 * bytes p[0..n) are this protocol (as tshark's heuristic dissectors;
+	 * the packet's ports are set), or NULL. */
+	int (*udp_heuristic)(const struct ns_packet *pkt, const uint8_t *p,
+			     size_t n);
 	/* Filled by the registry: the protocol's own field (`tcp`). */
 	struct ns_field proto;
 };
@@ -98,6 +104,10 @@ void ns_dissect(struct ns_packet *pkt);
 int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 		     struct ns_reader *r, const uint8_t *src, uint32_t srclen);
 
+/* For UDP: names the first dissector whose udp_heuristic claims the
+ * payload p[0..n) as the next one; returns 0 when none does. */
+int ns_udp_heuristic(struct ns_packet *pkt, const uint8_t *p, size_t n);
+
 /* Stream dissectors with a heuristic, in registration order. */
 const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
 
@@ -108,5 +118,12 @@ const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
  */
 void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		      uint32_t key);
+
+/* DNS query/response matching over the run (dissectors/dns.c): queries
+ * never answered are counted when their flow ends. */
+struct ns_dns_stats {
+	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
+};
+void ns_dns_stats_get(struct ns_dns_stats *out);
 
 #endif

@@ -19,6 +19,10 @@ static void release(void *ctx, struct ns_flow *f)
 	f->stream = NULL;
 	free(f->tcp);
 	f->tcp = NULL;
+	if (f->app_free)
+		f->app_free(f->app);
+	f->app = NULL;
+	f->app_free = NULL;
 }
 
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows)

@@ -60,6 +60,10 @@ struct ns_flow {
 	uint64_t pkts[2], bytes[2]; /* [0] client→server, [1] server→client */
 	struct ns_tcp_conn *tcp;     /* TCP state (tcpconn.c), or NULL */
 	struct ns_stream *stream;    /* reassembly + application (stream.c) */
+	/* an application dissector's own per-flow state (DNS query matching
+	 * over UDP and TCP): freed with the flow by app_free */
+	void *app;
+	void (*app_free)(void *app);
 	int live;                    /* slot in use */
 };
 

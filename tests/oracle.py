@@ -15,6 +15,9 @@ fragment.  TCP reassembly stays on: both tools show an application message
 on the packet that completes it.
 """
 import argparse
+import calendar
+import os
+import re
 import subprocess
 import sys
 
@@ -35,14 +38,44 @@ TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
 
 
 def run(cmd):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=dict(os.environ, TZ="UTC"))
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
+MONTHS = {m: i + 1 for i, m in enumerate(
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+ABSTIME = re.compile(r"^([A-Z][a-z]{2}) +(\d+), (\d{4}) (\d\d):(\d\d):(\d\d)"
+                     r"\.(\d{9}) UTC$")
+
+
+def abstime(v):
+    """tshark's absolute times ("Feb 19, 2013 10:55:12.000000000 UTC",
+    with TZ=UTC) as epoch seconds, netscope's spelling."""
+    m = ABSTIME.match(v)
+    if not m or m.group(1) not in MONTHS:
+        return v
+    t = calendar.timegm((int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)),
+                         int(m.group(4)), int(m.group(5)), int(m.group(6))))
+    return f"{t}.{m.group(7)}"
+
+
 def norm(field, value):
+    # absolute times contain a comma: join them back before splitting
+    value = re.sub(r"([A-Z][a-z]{2} +\d+), (\d{4} )", r"\1 \2", value)
     vals = [v for v in value.split(",") if v != ""]
     out = []
     for v in vals:
+        v = abstime(re.sub(r"^([A-Z][a-z]{2} +\d+) (\d{4} )", r"\1, \2", v))
+        # an item tshark shows for bytes that are not there (a DNS cookie
+        # without its server part): no value
+        if v == "<MISSING>":
+            continue
+        # tshark escapes a byte of a string as \ooo (octal), netscope as
+        # \xHH; netscope also doubles a backslash, tshark does not
+        v = v.replace("\\\\", "\\")
+        v = re.sub(r"\\([0-3][0-7]{2})",
+                   lambda m: "\\x%02x" % int(m.group(1), 8), v)
         if v.startswith("0x"):
             try:
                 v = str(int(v, 16))
@@ -64,12 +97,17 @@ def main():
     ap.add_argument("--min", type=float, default=100.0)
     ap.add_argument("--show", type=int, default=5)
     ap.add_argument("--fields", default=",".join(FIELDS))
+    ap.add_argument("--only", default=None,
+                    help="count only the packets where either tool has this "
+                    "field (e.g. dns.flags: DNS messages), and report messages")
     ap.add_argument("--tshark-arg", action="append", default=[],
                     help="extra tshark argument (e.g. -d tcp.port==N,http)")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     fields = a.fields.split(",")
+    if a.only and a.only not in fields:
+        fields.append(a.only)
     eargs = []
     for f in fields:
         eargs += ["-e", f]
@@ -85,8 +123,16 @@ def main():
                   f"tshark {len(tsr)}")
         n = min(len(nsr), len(tsr))
         file_agree = 0
+        file_total = max(len(nsr), len(tsr))
         shown = 0
-        for i in range(n):
+        if a.only:
+            k = fields.index(a.only)
+            counted = [i for i in range(n) if nsr[i][k] or tsr[i][k]]
+            file_total = len(counted) + sum(
+                1 for r in (nsr[n:] + tsr[n:]) if r[k])
+        else:
+            counted = range(n)
+        for i in counted:
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
             for f in bad:
@@ -99,12 +145,13 @@ def main():
                     j = fields.index(f)
                     print(f"{pcap}: frame {i + 1}: {f}: netscope "
                           f"'{nsr[i][j]}' tshark '{tsr[i][j]}'")
-        total += max(len(nsr), len(tsr))
+        total += file_total
         agree += file_agree
-        if file_agree != max(len(nsr), len(tsr)):
-            print(f"{pcap}: {file_agree}/{max(len(nsr), len(tsr))} agree")
+        if file_agree != file_total:
+            print(f"{pcap}: {file_agree}/{file_total} agree")
     pct = 100.0 * agree / total if total else 100.0
-    print(f"TOTAL: {agree}/{total} packets agree ({pct:.3f}%)")
+    what = "packets with " + a.only if a.only else "packets"
+    print(f"TOTAL: {agree}/{total} {what} agree ({pct:.3f}%)")
     for f, c in sorted(per_field.items(), key=lambda x: -x[1]):
         if c:
             print(f"  {f}: {c} disagreements")
