@@ -1,34 +1,43 @@
 /*
  * DNS (RFC 1035 and its successors) over UDP — port 53, mDNS on 5353
- * (RFC 6762), LLMNR on 5355 (RFC 4795) — and over TCP on port 53 through
- * the stream interface (RFC 7766: a 2-byte length before each message,
- * several messages per segment, one message over several segments).
+ * (RFC 6762), LLMNR on 5355 (RFC 4795), and any other port where the bytes
+ * pass tshark's DNS heuristic — and over TCP on port 53 through the stream
+ * interface (RFC 7766: a 2-byte length before each message, several
+ * messages per segment, one message over several segments).
  *
- * Decoded: the header and its flags, the four sections, and the records
- * A, AAAA, NS, CNAME, PTR, DNAME, MX, TXT/SPF (every string), SOA, SRV,
- * CAA, NAPTR, SVCB/HTTPS with their SvcParams (RFC 9460), OPT (RFC 6891)
- * with client subnet, cookie, keepalive, padding and extended error, DS,
- * CDS, DNSKEY, CDNSKEY (with the key tag), RRSIG, NSEC, NSEC3 and
- * NSEC3PARAM (type bitmaps).  Any other type is shown in RFC 3597's
- * generic form `\# len hex`.  Each record also gets `dns.rr`, its type
- * and data in master-file style, which the one-line summary uses.
+ * Decoded: the header and its flags (LLMNR's own), the four sections (an
+ * update's zone/prerequisite/update names), and the records A, AAAA, NS,
+ * CNAME, PTR, DNAME, MX, TXT/SPF (every string), SOA, SRV, CAA, NAPTR,
+ * SVCB/HTTPS with their SvcParams (RFC 9460), OPT (RFC 6891) with client
+ * subnet, cookie, keepalive, padding and extended error, DS, CDS, DNSKEY,
+ * CDNSKEY (with the key tag), RRSIG, NSEC, NSEC3 and NSEC3PARAM (type
+ * bitmaps).  Any other type is shown in RFC 3597's generic form
+ * `\# len hex`.  Each record also gets `dns.rr`, its type and data in
+ * master-file style, which the one-line summary uses.  Fields carry
+ * Wireshark's names and follow tshark 4.0 where it has a habit worth
+ * matching (the root is "<Root>", type bitmaps are listed as dns.resp.type,
+ * an SRV owner is split into dns.srv.service/proto/name, nothing of a
+ * record that is cut short).
  *
  * Names are never trusted: a compression pointer may go anywhere in the
- * message, but at most MAX_JUMPS of them are followed per name (a loop
- * ends there), a name longer than 255 bytes or a label running past the
- * end is an error, and label bytes that are not printable, or are dots or
- * backslashes, are shown escaped (\DDD, \., \\) as in a master file.
+ * message, but a pointer seen before in the same name is a loop and at
+ * most MAX_JUMPS pointers are followed; a name longer than 255 bytes or a
+ * label running past the end is an error.  Label bytes are kept as they
+ * are and every output escapes what is not printable.  Errors that leave
+ * the rest of the message readable (a loop, a long name, record data that
+ * does not fit its type) mark the message malformed after it has been
+ * read to its end; the others (past the end of the message) stop there.
  *
  * Queries and responses are matched per flow (the UDP flow, or the TCP
  * connection) and transaction id, as tshark does: a response gets
  * dns.response_to and dns.time; a query with the id of an unanswered one
  * less than 5 s old is a retransmission (dns.retransmit_request_in), a
  * second response to one query too (dns.retransmit_response_in), and a
- * response matching no query is unsolicited.  The state is a small ring
- * of recent transactions hung on the flow and freed with it.  Everything
- * is single-pass, so a query cannot name the frame of its future
- * response: dns.response_in is not produced; the queries a flow never saw
- * answered are counted when it ends (ns_dns_stats()).
+ * response matching no query is unsolicited.  The state is a ring of the
+ * TXN_RING latest transactions hung on the flow (ns_flow.app) and freed
+ * with it.  Everything is single-pass, so a query cannot name the frame of
+ * its future response: dns.response_in is not produced; the queries a flow
+ * never saw answered are counted when it ends (ns_dns_stats_get()).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -550,7 +559,9 @@ static int bad(struct msg *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int bad(struct msg *m, const char *fmt, ...)
 {
-	if (!m->stream && m->pkt->caplen < m->pkt->len)
+	/* a capture cut short, or a message quoted in an ICMP error (cut
+	 * by design) */
+	if (!m->stream && (m->pkt->caplen < m->pkt->len || m->pkt->quoted))
 		return NS_ETRUNC;
 	char tmp[200];
 	va_list ap;
@@ -815,8 +826,7 @@ static unsigned key_tag(const uint8_t *p, size_t n, unsigned alg)
 	return ac & 0xffff;
 }
 
-static void base32hex(struct msg *m, const uint8_t *p, size_t n, char *out,
-		      size_t *outn)
+static void base32hex(const uint8_t *p, size_t n, char *out, size_t *outn)
 {
 	static const char al[] = "0123456789abcdefghijklmnopqrstuv";
 	size_t k = 0;
@@ -833,7 +843,6 @@ static void base32hex(struct msg *m, const uint8_t *p, size_t n, char *out,
 	if (bits)
 		out[k++] = al[(acc << (5 - bits)) & 31];
 	*outn = k;
-	(void)m;
 }
 
 static void type_bitmap(struct msg *m, struct ns_reader *r)
@@ -1087,8 +1096,7 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 }
 
 /* The data of one record of type `type`, in the rdlength-limited reader. */
-static int rdata(struct msg *m, struct ns_reader *r, unsigned type,
-		 const struct name *owner)
+static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 {
 	struct ns_packet *pkt = m->pkt;
 	struct name nm;
@@ -1338,7 +1346,7 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type,
 		char *b32 = ns_arena_alloc(&pkt->arena, (size_t)hl * 8 / 5 + 2);
 		if (b32) {
 			size_t bn;
-			base32hex(m, h, hl, b32, &bn);
+			base32hex(h, hl, b32, &bn);
 			ns_add_bytes(pkt, &fields[F_NSEC3_HASH], hoff + 1, hl,
 				     (const uint8_t *)b32, (uint32_t)bn);
 			rr_puts(m, " ");
@@ -1351,7 +1359,6 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type,
 	default:
 		break;
 	}
-	(void)owner;
 	if (rc)
 		return rc;
 	/* data that does not fit its type's layout: shown as far as it goes,
@@ -1389,7 +1396,7 @@ static void generic(struct msg *m, struct ns_reader *r)
 	}
 	ns_add_bytes(m->pkt, &fields[F_GENERIC], off, (uint32_t)n,
 		     (const uint8_t *)m->rr.p + start,
-		     (uint32_t)(m->rr.len - start)); /* fixed up below */
+		     (uint32_t)(m->rr.len - start)); /* rr_commit() moves it */
 }
 
 static int known_type(unsigned t)
@@ -1506,8 +1513,7 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 		/* no data: an update's delete (RFC 2136) or an empty record */
 		m->rr.len = m->rr.len ? m->rr.len - 1 : 0;
 	} else if (known_type(type)) {
-		size_t before = m->rr.len;
-		rc = rdata(m, &d, type, &owner);
+		rc = rdata(m, &d, type);
 		if (srv_split) {
 			/* tshark splits the owner _service._proto.name */
 			const char *s = owner.text;
@@ -1529,7 +1535,6 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 				}
 			}
 		}
-		(void)before;
 	} else {
 		m->rr.len = 0;
 		rr_puts(m, type_name(type, tmp));
@@ -1836,14 +1841,13 @@ static void info_one(const struct ns_packet *pkt, unsigned li,
 	const struct ns_layer *l = &pkt->layers[li];
 	const struct ns_fv *fv = pkt->fv;
 	uint32_t end = l->fv_end > l->fv_first ? l->fv_end : pkt->nfv;
-	int resp = 0, tc = 0, mdns = 0;
+	int resp = 0, tc = 0;
 	uint64_t id = 0, opcode = 0, rcode = 0, rcode_full = 0;
 	int have_id = 0, have_full = 0, sec = -1;
 	const struct ns_fv *qname = NULL, *qtype = NULL, *time = NULL;
 	int retrans = 0, unsol = 0;
 	unsigned nans = 0;
 	const struct ns_fv *ans[INFO_RR_MAX];
-	(void)mdns;
 	for (uint32_t i = l->fv_first; i < end; i++) {
 		const struct ns_field *f = fv[i].f;
 		if (f == &fields[F_ID]) {
@@ -1966,8 +1970,6 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 /* ---- TCP (RFC 7766) ------------------------------------------------------------- */
-
-#define TCP_MSG_MAX 65537 /* prefix + largest message */
 
 struct dns_tcp {
 	int dead;

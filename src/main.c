@@ -693,6 +693,13 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	eng.follow = NULL; /* ns_follow_finish freed it */
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && run.dissect);
+	struct ns_dns_stats dns;
+	ns_dns_stats_get(&dns);
+	if (dns.unanswered) /* known only once the flows have ended */
+		fprintf(stderr,
+			"netscope: DNS: %llu of %llu queries never answered\n",
+			(unsigned long long)dns.unanswered,
+			(unsigned long long)dns.queries);
 	if (run.failed)
 		status = EXIT_RUNTIME;
 	conv = NULL; /* ns_conv_finish freed it */
