@@ -413,10 +413,12 @@ static void record_history(struct ns_tcp_conn *c, int dir,
 			   const struct ns_tcp_result *out)
 {
 	uint16_t fl = s->flags;
-	if ((fl & (TH_SYN | TH_RST)) == (TH_SYN | TH_RST))
-		history(c, dir, 'I');
-	else if ((fl & (TH_SYN | TH_FIN)) == (TH_SYN | TH_FIN))
+	/* Zeek's Q: a SYN with FIN or RST (instead of S or H); I: FIN and
+	 * RST together */
+	if ((fl & TH_SYN) && (fl & (TH_FIN | TH_RST)))
 		history(c, dir, 'Q');
+	else if ((fl & (TH_FIN | TH_RST)) == (TH_FIN | TH_RST))
+		history(c, dir, 'I');
 	else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
 		history(c, dir, 'S');
 	else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
@@ -429,8 +431,10 @@ static void record_history(struct ns_tcp_conn *c, int dir,
 		history(c, dir, 'R');
 	if ((fl & TH_ACK) && !(fl & (TH_SYN | TH_FIN | TH_RST)) && s->len == 0)
 		history(c, dir, 'A');
-	if (out->flags & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
-			  NS_TA_SPURIOUS_RETRANSMISSION))
+	/* Zeek's T is retransmitted payload: not a SYN or FIN sent again */
+	if (s->len > 0 &&
+	    (out->flags & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
+			   NS_TA_SPURIOUS_RETRANSMISSION)))
 		history(c, dir, 'T');
 	if (s->window == 0 && !(fl & (TH_SYN | TH_RST)))
 		history(c, dir, 'W');
