@@ -4,6 +4,9 @@
  * Overlaps keep the bytes seen first, as a receiver that has already
  * acknowledged them would (and as Wireshark's follow does), so a
  * retransmission with different content cannot rewrite a delivered stream.
+ * The same holds among out-of-order segments.  One exception: a segment
+ * that arrives in order is taken whole, and out-of-order bytes it covers
+ * are dropped when they are pulled (tests/test_reasm.c shows each case).
  */
 #include "reasm.h"
 
