@@ -32,6 +32,7 @@ static uint32_t win[2];
 
 static void reset(void)
 {
+	ns_tcp_conn_free(&conn);
 	ns_tcp_conn_init(&conn);
 	memset(&res, 0, sizeof(res));
 	frame = 0;
@@ -63,6 +64,12 @@ static uint32_t seg(int dir, uint16_t flags, uint32_t seq, uint32_t ack,
 		    uint32_t len)
 {
 	return seg_w(dir, flags, seq, ack, len, win[dir]);
+}
+
+/* fixture: the segments a connection remembers are allocated */
+static void conn_teardown(void)
+{
+	ns_tcp_conn_free(&conn);
 }
 
 static const char *event(void)
@@ -927,6 +934,7 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("tcpconn");
 	TCase *tc = tu_tcase("states");
+	tcase_add_checked_fixture(tc, NULL, conn_teardown);
 	tcase_add_test(tc, normal_client_closes);
 	tcase_add_test(tc, normal_server_closes);
 	tcase_add_test(tc, fin_ack_fin);
@@ -956,6 +964,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, names);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("analysis");
+	tcase_add_checked_fixture(tc, NULL, conn_teardown);
 	tcase_add_test(tc, retransmission);
 	tcase_add_test(tc, spurious_retransmission);
 	tcase_add_test(tc, out_of_order_and_lost);
@@ -971,6 +980,7 @@ static Suite *suite(void)
 	tc = tcase_create("engine");
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, eng_setup, eng_teardown);
+	tcase_add_checked_fixture(tc, NULL, conn_teardown);
 	tcase_add_test(tc, text_line_events);
 	tcase_add_test(tc, text_line_reset_and_midstream);
 	suite_add_tcase(s, tc);
