@@ -140,7 +140,13 @@ void ns_flow_table_free(struct ns_flow_table *t)
 		free(t->chunks[i]);
 	free(t->chunks);
 	free(t->slots);
+	/* the counters outlive the table: the end-of-run report reads them
+	 * after the last flows have ended */
+	struct ns_flow_stats stats = t->stats;
+	uint32_t max_flows = t->max_flows;
 	memset(t, 0, sizeof(*t));
+	t->stats = stats;
+	t->max_flows = max_flows;
 }
 
 struct ns_flow *ns_flow_find(struct ns_flow_table *t,

@@ -32,16 +32,24 @@ static const struct ns_dissector *by_port(uint16_t server, uint16_t client)
 	return d && d->stream ? d : NULL;
 }
 
-static int bind(struct ns_stream *st, const struct ns_dissector *d)
+static void bind(struct ns_stream *st, const struct ns_dissector *d)
 {
 	st->app = d;
 	st->decided = 1;
-	st->state = calloc(1, d->stream->state_size ? d->stream->state_size : 1);
+}
+
+/* The bound dissector's state, allocated when it first has something to
+ * do, so that connections that never carry a byte (a flood of SYNs to its
+ * port) cost none; NULL (out of memory) stops the dissector. */
+static void *app_state(struct ns_stream *st)
+{
 	if (!st->state) {
-		st->app = NULL;
-		return NS_ENOMEM;
+		size_t n = st->app->stream->state_size;
+		st->state = calloc(1, n ? n : 1);
+		if (!st->state)
+			st->stopped = 1;
 	}
-	return 0;
+	return st->state;
 }
 
 void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
@@ -67,7 +75,7 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 	if (!n)
 		return 0;
 	st->gaps[dir] += n;
-	if (st->app && !st->stopped && st->app->stream->gap) {
+	if (st->app && !st->stopped && st->app->stream->gap && app_state(st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir};
 		if (!st->app->stream->gap(st->state, &ctx, n))
 			st->stopped = 1;
@@ -108,8 +116,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 			return;
 		f->stream = st;
 		st->follow = (uint8_t)follow;
-		if (d && bind(st, d) < 0)
-			st->decided = 1;
+		if (d)
+			bind(st, d);
 	}
 	if (!wanted(st))
 		return;
@@ -153,8 +161,7 @@ static void probe(struct ns_stream *st, int dir)
 	for (unsigned i = 0; i < n; i++) {
 		int r = h[i]->stream->probe(rd->pending, rd->plen, dir);
 		if (r > 0) {
-			if (bind(st, h[i]) < 0)
-				st->decided = 1;
+			bind(st, h[i]);
 			return;
 		}
 		if (r < 0)
@@ -170,7 +177,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 	struct ns_reasm_dir *rd = &st->rd[dir];
 	probe(st, dir);
 	uint32_t used = rd->plen;
-	if (st->app && !st->stopped && rd->plen) {
+	if (st->app && !st->stopped && rd->plen && app_state(st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir};
 		size_t n = st->app->stream->consume(st->state, &ctx,
 						    rd->pending, rd->plen);
@@ -181,7 +188,8 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 	ns_reasm_consume(rd, &e->reasm, used);
 	if (rd->fin && !st->fin_told[dir]) {
 		st->fin_told[dir] = 1;
-		if (st->app && !st->stopped && st->app->stream->fin) {
+		if (st->app && !st->stopped && st->state &&
+		    st->app->stream->fin) {
 			struct ns_stream_ctx ctx = {pkt, f, st, dir};
 			st->app->stream->fin(st->state, &ctx);
 		}
@@ -213,7 +221,7 @@ void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
 			if (!skip(e, NULL, f, st, dir, 0, 1))
 				break;
 		if (!st->fin_told[dir] && st->app && !st->stopped &&
-		    st->app->stream->fin) {
+		    st->state && st->app->stream->fin) {
 			st->fin_told[dir] = 1;
 			struct ns_stream_ctx ctx = {NULL, f, st, dir};
 			st->app->stream->fin(st->state, &ctx);
