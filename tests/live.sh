@@ -93,17 +93,16 @@ for sig in INT TERM; do
 	rc=$?
 	check "SIG$sig: exit 0" test "$rc" = 0
 	check "SIG$sig: 70 captured" test "$(stat_of "$TMP/e2" captured)" = 70
-	check "SIG$sig: captured = received by filter" test "$(stat_of "$TMP/e2" captured)" = "$(stat_of "$TMP/e2" 'received by filter')"
 	check "SIG$sig: 70 written" test "$(tshark -r "$TMP/s.pcap" 2>/dev/null | wc -l)" = 70
 done
 
 # 3. text output live, and -a duration stops on time
-start "$TMP/e3" capture -i lo -a duration:2 'udp port 42003'
+start "$TMP/e3" capture -i lo -a duration:4 'udp port 42003'
 send_udp 42003 5 10 0.05
 t0=$(date +%s)
 wait "$pid"
-check "-a duration:2: exit within 4 s" test $(($(date +%s) - t0)) -le 4
-check "-a duration:2: 5 captured" test "$(stat_of "$TMP/e3" captured)" = 5
+check "-a duration:4: exit within 6 s" test $(($(date +%s) - t0)) -le 6
+check "-a duration:4: 5 captured" test "$(stat_of "$TMP/e3" captured)" = 5
 
 "$NS" capture -i lo -c 3 'udp port 42004' >"$TMP/o4" 2>"$TMP/e4" &
 pid=$!
