@@ -40,6 +40,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/ct.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -52,6 +53,7 @@
 enum {
 	F_RECORD,
 	F_CT,
+	F_OPAQUE_TYPE,
 	F_REC_VERSION,
 	F_REC_LEN,
 	F_CCS,
@@ -426,6 +428,9 @@ static struct ns_field fields[] = {
 	[F_RECORD] = NS_F_NONE("tls.record", "TLS Record"),
 	[F_CT] = NS_F_VALS("tls.record.content_type", "Content Type", 8,
 			   NS_BASE_DEC, content_types),
+	/* TLS 1.3 (§5.2): the outer type of a protected record */
+	[F_OPAQUE_TYPE] = NS_F_VALS("tls.record.opaque_type", "Opaque Type", 8,
+				    NS_BASE_DEC, content_types),
 	[F_REC_VERSION] = NS_F_VALS("tls.record.version", "Version", 16,
 				    NS_BASE_HEX, versions),
 	[F_REC_LEN] = NS_F_UINT("tls.record.length", "Length", 16),
@@ -1120,6 +1125,19 @@ static void x509(struct parse *ps, const uint8_t *der, size_t n)
 		add_str(pkt, F_CERT_SAN, v);
 	}
 	GENERAL_NAMES_free(sans);
+	/* the signature algorithms of embedded SCTs (RFC 6962 §3.2), in
+	 * TLS's numbering, as tshark reports them */
+	STACK_OF(SCT) *scts = X509_get_ext_d2i(x, NID_ct_precert_scts, NULL,
+					       NULL);
+	for (int i = 0; scts && i < sk_SCT_num(scts); i++) {
+		int nid = SCT_get_signature_nid(sk_SCT_value(scts, i));
+		uint16_t alg = nid == NID_ecdsa_with_SHA256	    ? 0x0403
+			       : nid == NID_sha256WithRSAEncryption ? 0x0401
+								    : 0;
+		if (alg)
+			ns_add_uint(pkt, &fields[F_SIGALG], 0, 0, alg);
+	}
+	SCT_LIST_free(scts);
 	add_time(pkt, F_CERT_NOT_BEFORE, X509_get0_notBefore(x));
 	add_time(pkt, F_CERT_NOT_AFTER, X509_get0_notAfter(x));
 	EVP_PKEY *k = X509_get0_pubkey(x);
@@ -1159,24 +1177,49 @@ static void certificate(struct parse *ps, struct ns_reader *r)
 		bad(ps, "bad certificate list");
 }
 
-/* ServerKeyExchange (RFC 8422 §5.4): only ECDHE's curve is named here;
- * whether the suite is ECDHE comes from the ServerHello when known. */
+/* ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3): the ECDHE curve, and
+ * in TLS 1.2 the signature algorithm after the parameters.  Which key
+ * exchange it is comes from the ServerHello's suite when known. */
 static void server_key_exchange(struct parse *ps, struct ns_reader *r)
 {
+	struct ns_packet *pkt = ps->pkt;
 	struct tls_state *st = cur.st;
+	int ecdhe = 0, dhe = 0;
 	if (st && st->have_cipher) {
 		const char *name = ns_valstr_find(ciphers, st->cipher);
-		if (!name || !strstr(name, "_ECDHE_"))
-			return;
-	} else if (ns_rd_peek(r, 0) != 3) {
+		ecdhe = name && strstr(name, "_ECDHE_") != NULL;
+		dhe = name && strstr(name, "_DHE_") != NULL;
+	} else {
+		ecdhe = ns_rd_peek(r, 0) == 3;
 		r->err = 0;
+	}
+	if (ecdhe) {
+		uint8_t t = ns_get_u8(pkt, r, &fields[F_CURVE_TYPE]);
+		if (t != 3)
+			return;
+		ns_get_u16(pkt, r, &fields[F_NAMED_CURVE]);
+		ns_rd_skip(r, ns_rd_u8(r)); /* the public key */
+	} else if (dhe) {
+		for (int i = 0; i < 3; i++) /* p, g, Ys */
+			ns_rd_skip(r, ns_rd_u16(r));
+	} else {
 		return;
 	}
-	uint8_t t = ns_get_u8(ps->pkt, r, &fields[F_CURVE_TYPE]);
-	if (t == 3)
-		ns_get_u16(ps->pkt, r, &fields[F_NAMED_CURVE]);
+	if (st && st->version == 0x0303 && ns_rd_left(r) >= 2)
+		ns_get_u16(pkt, r, &fields[F_SIGALG]);
+	ns_rd_skip(r, ns_rd_left(r)); /* the signature */
 	if (r->err)
 		bad(ps, "ServerKeyExchange too short");
+}
+
+/* CertificateRequest and CertificateVerify of TLS 1.2 (RFC 5246 §7.4.4,
+ * §7.4.8): their signature algorithms. */
+static void certificate_request(struct parse *ps, struct ns_reader *r)
+{
+	size_t n;
+	ns_rd_skip(r, ns_rd_u8(r)); /* certificate types */
+	list16(ps, r, 2, F_SIGALG, &n);
+	ns_rd_skip(r, ns_rd_left(r)); /* distinguished names */
 }
 
 static void hs_message(struct parse *ps, struct ns_reader *r)
@@ -1195,6 +1238,15 @@ static void hs_message(struct parse *ps, struct ns_reader *r)
 		break;
 	case 12:
 		server_key_exchange(ps, r);
+		break;
+	case 13:
+		if (cur.st && cur.st->version == 0x0303)
+			certificate_request(ps, r);
+		break;
+	case 15:
+		if (cur.st && cur.st->version == 0x0303)
+			ns_get_u16(pkt, r, &fields[F_SIGALG]);
+		ns_rd_skip(r, ns_rd_left(r));
 		break;
 	case 20: {
 		uint32_t off = ns_rd_off(r);
@@ -1317,7 +1369,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		uint16_t len = be16(r->p + 3);
 		ns_add_label(pkt, &fields[F_RECORD], ns_rd_off(r), 5u + len);
 		ns_tree_push(pkt);
-		uint8_t ct = ns_get_u8(pkt, r, &fields[F_CT]);
+		/* TLS 1.3 protected records have an opaque outer type */
+		int opaque = r->p[0] == 23 && cur.st && cur.st->version >= 0x0304;
+		uint8_t ct = ns_get_u8(pkt, r,
+				       &fields[opaque ? F_OPAQUE_TYPE : F_CT]);
 		ns_get_u16(pkt, r, &fields[F_REC_VERSION]);
 		ns_get_u16(pkt, r, &fields[F_REC_LEN]);
 		struct ns_reader body = ns_rd_sub(r, len);
@@ -1503,6 +1558,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			continue;
 		}
 		const char *part = NULL;
+		if (f == F_OPAQUE_TYPE)
+			f = F_CT;
 		if (f == F_RECORD || f == F_CT || f == F_REC_LEN) {
 			if (f == F_RECORD && !said && ct == 22)
 				part = "Handshake fragment";

@@ -66,10 +66,15 @@ def main():
     ap.add_argument("--fields", default=",".join(FIELDS))
     ap.add_argument("--tshark-arg", action="append", default=[],
                     help="extra tshark argument (e.g. -d tcp.port==N,http)")
+    ap.add_argument("--require", default=None,
+                    help="compare only packets where tshark has this field "
+                    "(e.g. tcp.stream: leave QUIC out of a TLS comparison)")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     fields = a.fields.split(",")
+    if a.require and a.require not in fields:
+        fields.append(a.require)
     eargs = []
     for f in fields:
         eargs += ["-e", f]
@@ -86,7 +91,11 @@ def main():
         n = min(len(nsr), len(tsr))
         file_agree = 0
         shown = 0
+        skipped = 0
         for i in range(n):
+            if a.require and not tsr[i][fields.index(a.require)]:
+                skipped += 1
+                continue
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
             for f in bad:
@@ -99,10 +108,11 @@ def main():
                     j = fields.index(f)
                     print(f"{pcap}: frame {i + 1}: {f}: netscope "
                           f"'{nsr[i][j]}' tshark '{tsr[i][j]}'")
-        total += max(len(nsr), len(tsr))
+        count = max(len(nsr), len(tsr)) - skipped
+        total += count
         agree += file_agree
-        if file_agree != max(len(nsr), len(tsr)):
-            print(f"{pcap}: {file_agree}/{max(len(nsr), len(tsr))} agree")
+        if file_agree != count:
+            print(f"{pcap}: {file_agree}/{count} agree")
     pct = 100.0 * agree / total if total else 100.0
     print(f"TOTAL: {agree}/{total} packets agree ({pct:.3f}%)")
     for f, c in sorted(per_field.items(), key=lambda x: -x[1]):
