@@ -828,12 +828,16 @@ static uint32_t get_u24(struct ns_packet *pkt, struct ns_reader *r, int f)
 	return v;
 }
 
-/* A list of 16-bit values with a `lenbytes`-byte length prefix, each
- * recorded as field f; returns the values (packet bytes) and their count. */
+/* A list of 16-bit values with a `lenbytes`-byte length prefix (recorded
+ * as field lenf unless it is -1), each recorded as field f; returns the
+ * values (packet bytes) and their count. */
 static const uint8_t *list16(struct parse *ps, struct ns_reader *r,
-			     int lenbytes, int f, size_t *count)
+			     int lenbytes, int lenf, int f, size_t *count)
 {
+	uint32_t off = ns_rd_off(r);
 	size_t len = lenbytes == 1 ? ns_rd_u8(r) : ns_rd_u16(r);
+	if (lenf >= 0 && !r->err)
+		ns_add_uint(ps->pkt, &fields[lenf], off, (uint32_t)lenbytes, len);
 	struct ns_reader l = ns_rd_sub(r, len);
 	const uint8_t *start = l.p;
 	*count = 0;
@@ -898,7 +902,7 @@ static void ext_body(struct parse *ps, struct ns_reader *r, uint16_t type,
 		return;
 	}
 	case 10: /* supported_groups, RFC 8446 §4.2.7 */
-		h->grp = list16(ps, r, 2, F_GROUP, &n);
+		h->grp = list16(ps, r, 2, -1, F_GROUP, &n);
 		h->ngrp = n;
 		return;
 	case 11: { /* ec_point_formats, RFC 8422 §5.1.2 */
@@ -912,7 +916,7 @@ static void ext_body(struct parse *ps, struct ns_reader *r, uint16_t type,
 		return;
 	}
 	case 13: /* signature_algorithms, RFC 8446 §4.2.3 */
-		h->sig = list16(ps, r, 2, F_SIGALG, &n);
+		h->sig = list16(ps, r, 2, -1, F_SIGALG, &n);
 		h->nsig = n;
 		return;
 	case 43: /* supported_versions, RFC 8446 §4.2.1 */
@@ -920,7 +924,7 @@ static void ext_body(struct parse *ps, struct ns_reader *r, uint16_t type,
 			h->max_sv = ns_get_u16(pkt, r, &fields[F_SV]);
 			return;
 		}
-		const uint8_t *v = list16(ps, r, 1, F_SV, &n);
+		const uint8_t *v = list16(ps, r, 1, -1, F_SV, &n);
 		for (size_t i = 0; v && i < n; i++)
 			if (!is_grease(be16(v + 2 * i)) && be16(v + 2 * i) > h->max_sv)
 				h->max_sv = be16(v + 2 * i);
@@ -1016,7 +1020,7 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 		ns_get_u8(pkt, r, &fields[F_COMP]);
 	} else {
 		size_t n;
-		h.cs = list16(ps, r, 2, F_CS, &n);
+		h.cs = list16(ps, r, 2, F_CS_LEN, F_CS, &n);
 		h.ncs = n;
 		uint8_t cl = ns_get_u8(pkt, r, &fields[F_COMP_LEN]);
 		struct ns_reader c = ns_rd_sub(r, cl);
@@ -1218,7 +1222,7 @@ static void certificate_request(struct parse *ps, struct ns_reader *r)
 {
 	size_t n;
 	ns_rd_skip(r, ns_rd_u8(r)); /* certificate types */
-	list16(ps, r, 2, F_SIGALG, &n);
+	list16(ps, r, 2, -1, F_SIGALG, &n);
 	ns_rd_skip(r, ns_rd_left(r)); /* distinguished names */
 }
 
