@@ -549,7 +549,7 @@ struct tls_state {
 	uint8_t hs_done;        /* hs_time is known */
 	int64_t ch_ts;          /* the first ClientHello's time */
 	int64_t hs_time;        /* to the first application data */
-	char sni[SUM_STR], alpn[SUM_STR], ja4[40];
+	char sni[SUM_STR], alpn[SUM_STR], offered_alpn[SUM_STR], ja4[40];
 };
 
 /* The connection whose bytes dissect() is parsing (see the top). */
@@ -571,6 +571,8 @@ struct hello {
 	size_t ngrp, npf, nsig;
 	const uint8_t *alpn; /* first protocol */
 	size_t alpn_len;
+	const uint8_t *alpn_list; /* the whole list as on the wire */
+	size_t alpn_list_len;
 	const uint8_t *sni;
 	size_t sni_len;
 	int has_sni;
@@ -885,6 +887,8 @@ static void ext_body(struct parse *ps, struct ns_reader *r, uint16_t type,
 	}
 	case 16: { /* ALPN, RFC 7301 §3.1 */
 		struct ns_reader l = ns_rd_sub(r, ns_rd_u16(r));
+		h->alpn_list = l.p;
+		h->alpn_list_len = ns_rd_left(&l);
 		while (ns_rd_left(&l) && !l.err) {
 			uint8_t pl = ns_rd_u8(&l);
 			uint32_t off = ns_rd_off(&l);
@@ -1046,9 +1050,17 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 					 (int)h.sni_len, (const char *)h.sni);
 		}
 		st->offered = h.max_sv ? h.max_sv : h.version;
-		if (h.alpn && !st->version)
-			snprintf(st->alpn, sizeof(st->alpn), "%.*s",
-				 (int)h.alpn_len, (const char *)h.alpn);
+		/* the offered list, "a,b,c" (TLS 1.3 hides the answer) */
+		size_t k = 0, o = 0;
+		while (k < h.alpn_list_len && o + 2 < sizeof(st->offered_alpn)) {
+			size_t pl = h.alpn_list[k++];
+			if (o)
+				st->offered_alpn[o++] = ',';
+			for (; pl && k < h.alpn_list_len; pl--, k++)
+				if (o + 1 < sizeof(st->offered_alpn))
+					st->offered_alpn[o++] = (char)h.alpn_list[k];
+		}
+		st->offered_alpn[o] = 0;
 		return;
 	}
 	st->version = h.max_sv ? h.max_sv : h.version;
@@ -1333,12 +1345,17 @@ static int sane_header(const uint8_t *h)
 	       len <= REC_MAX;
 }
 
-/* first application data of the client: the end of the handshake (TLS 1.3:
- * the client's first application_data record is its Finished) */
-static void app_data(struct ns_packet *pkt)
+/* The client's first application data ends the handshake.  In TLS 1.3
+ * everything after the ServerHello is an application_data record, so the
+ * client's first one is its Finished, and a 19-byte one is taken for an
+ * encrypted alert (2 bytes, the inner type and the 16-byte AEAD tag), e.g.
+ * the close_notify of a client that sent nothing. */
+static void app_data(struct ns_packet *pkt, uint16_t len)
 {
 	struct tls_state *st = cur.st;
 	if (!st || cur.ctx->dir != 0 || !st->hellos)
+		return;
+	if (st->version >= 0x0304 && len == 19)
 		return;
 	struct tls_dir *d = &st->d[0];
 	d->app_records++;
@@ -1414,7 +1431,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			ns_tree_pop(pkt);
 			break;
 		case 23:
-			app_data(pkt);
+			app_data(pkt, len);
 			break;
 		default: /* heartbeat: not decoded */
 			break;
@@ -1728,6 +1745,10 @@ static void summary(const void *state, struct ns_buf *out)
 	if (st->alpn[0]) {
 		ns_buf_puts(out, " alpn=");
 		ns_buf_escaped(out, (const uint8_t *)st->alpn, strlen(st->alpn));
+	} else if (st->offered_alpn[0]) {
+		ns_buf_puts(out, " alpn-offered=");
+		ns_buf_escaped(out, (const uint8_t *)st->offered_alpn,
+			       strlen(st->offered_alpn));
 	}
 	if (st->hrr)
 		ns_buf_puts(out, " hrr");
