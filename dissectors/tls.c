@@ -1160,7 +1160,9 @@ static void x509(struct parse *ps, const uint8_t *der, size_t n)
 	if (k) {
 		char grp[64] = "";
 		size_t gl = 0;
-		const char *kind = OBJ_nid2sn(EVP_PKEY_get_base_id(k));
+		const char *kind = EVP_PKEY_get0_type_name(k);
+		if (!kind)
+			kind = "?";
 		if (EVP_PKEY_get_group_name(k, grp, sizeof(grp), &gl) && gl)
 			add_str(pkt, F_CERT_KEY,
 				ns_arena_printf(&pkt->arena, "%s %s", kind, grp));
