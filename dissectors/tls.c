@@ -552,8 +552,9 @@ struct tls_state {
 	char sni[SUM_STR], alpn[SUM_STR], offered_alpn[SUM_STR], ja4[40];
 };
 
-/* The connection whose bytes dissect() is parsing (see the top). */
-static struct {
+/* The connection whose bytes dissect() is parsing (see the top); one per
+ * thread, as each dissecting thread has its own engine. */
+static _Thread_local struct {
 	struct tls_state *st;
 	struct ns_stream_ctx *ctx;
 } cur;
@@ -1449,6 +1450,14 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 /* ---- the one-line summary ---------------------------------------------- */
 
+struct ns_dissector ns_diss_tls;
+
+/* one of fields[] (not another layer's, nor the protocol field) */
+static int own(const struct ns_fv *fv)
+{
+	return fv->f->proto == &ns_diss_tls && fv->f != &ns_diss_tls.proto;
+}
+
 static void put_name(struct ns_buf *out, const struct ns_valstr *vals,
 		     uint64_t v)
 {
@@ -1483,9 +1492,10 @@ static uint32_t put_message(const struct ns_packet *pkt, uint32_t i,
 	struct ns_buf alpn = {0};
 	for (i++; i < end; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
+		if (!own(fv))
+			break;
 		int f = (int)(fv->f - fields);
-		if (fv->f < fields || f >= F_COUNT || f == F_HS_TYPE ||
-		    f == F_RECORD)
+		if (f == F_HS_TYPE || f == F_RECORD)
 			break;
 		switch (f) {
 		case F_HS_VERSION: version = (uint16_t)fv->v.u; break;
@@ -1575,11 +1585,11 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	int said = 1; /* the current record was described */
 	while (i < end) {
 		const struct ns_fv *fv = &pkt->fv[i];
-		int f = (int)(fv->f - fields);
-		if (fv->f < fields || f >= F_COUNT) {
-			i++;
+		if (!own(fv)) {
+			i++; /* a layer between two TLS layers, or "tls" */
 			continue;
 		}
+		int f = (int)(fv->f - fields);
 		const char *part = NULL;
 		if (f == F_OPAQUE_TYPE)
 			f = F_CT;
@@ -1702,8 +1712,9 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	if (used)
 		layer(st, ctx, p, used);
 	if (n - used >= 5 && !sane_header(p + used)) {
-		/* not (or no longer) TLS: say so once, then let it be */
-		layer(st, ctx, p + used, n - used);
+		/* not (or no longer) TLS: say so once (on a few of the bytes:
+		 * the first header is what is wrong), then let it be */
+		layer(st, ctx, p + used, n - used < 16 ? n - used : 16);
 		d->dead = 1;
 		return n;
 	}
