@@ -24,7 +24,10 @@ F=$F,tls.handshake.ja3s,tls.handshake.ja3s_full
 files=()
 for p in "$@"; do
 	out=$TMP/$(basename "$p")
-	editcap --discard-all-secrets "$p" "$out" 2>/dev/null || cp "$p" "$out"
+	# editcap cannot rewrite some pcapng files; netscope -w writes plain
+	# pcap, which has no room for secrets
+	editcap --discard-all-secrets "$p" "$out" 2>/dev/null ||
+		"$NS" read -q "$p" -w "$out" || cp "$p" "$out"
 	files+=("$out")
 done
 python3 "$SRC/oracle.py" --require tcp.stream --show 10 --fields "$F" \
