@@ -1533,7 +1533,8 @@ static uint32_t put_message(const struct ns_packet *pkt, uint32_t i,
 		}
 		if (nalpn) {
 			ns_buf_puts(out, " ALPN=");
-			ns_buf_put(out, alpn.p, alpn.len);
+			if (alpn.len) /* empty names leave the buffer unset */
+				ns_buf_put(out, alpn.p, alpn.len);
 		}
 		if (version)
 			put_version(out, max_sv ? max_sv : version);
@@ -1554,7 +1555,8 @@ static uint32_t put_message(const struct ns_packet *pkt, uint32_t i,
 		}
 		if (nalpn) {
 			ns_buf_puts(out, " ALPN=");
-			ns_buf_put(out, alpn.p, alpn.len);
+			if (alpn.len) /* empty names leave the buffer unset */
+				ns_buf_put(out, alpn.p, alpn.len);
 		}
 	} else if (type == 11 && subj) {
 		ns_buf_puts(out, " ");

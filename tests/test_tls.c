@@ -372,6 +372,18 @@ START_TEST(malformed_hellos)
 	handshake(&m, 1, &body);
 	pkt = dissect(&m);
 	tu_assert_malformed(pkt, "server_name");
+	/* an empty ALPN name (then the list runs past its end) */
+	client_hello(&body);
+	for (size_t i = 0; i + 2 < body.n; i++)
+		if (body.b[i] == 2 && body.b[i + 1] == 'h' && body.b[i + 2] == '2') {
+			body.b[i] = 0;
+			break;
+		}
+	m.n = 0;
+	handshake(&m, 1, &body);
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "bad ALPN list");
+	ck_assert_ptr_nonnull(strstr(info(pkt), "ALPN= "));
 	/* a handshake message longer than its record: a fragment */
 	m.n = 0;
 	PUT(&m, 22, 3, 3, 0, 6, 1, 0, 1, 0, 3, 3);
