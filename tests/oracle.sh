@@ -67,6 +67,7 @@ run "HTTP/1.1" python3 "$SRC/tests/oracle.py" --min 100 --fields "$HTTPF" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap
 run "TLS" python3 "$SRC/tests/oracle.py" --min 100 --fields "$TLSF" \
 	--tshark-arg=-d --tshark-arg=tcp.port==4433,tls \
+	--tshark-arg=-d --tshark-arg=tcp.port==4434,tls \
 	--tshark-arg=-d --tshark-arg=tcp.port==8443,tls "$NS" \
 	"$SRC"/tests/pcaps/tls*.pcap
 run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
