@@ -29,9 +29,9 @@
  *
  * A connection is bound by port 443 or by its first bytes looking like a
  * TLS handshake or alert record on any port (probe()).  Bytes that are not
- * a record header end the dissection of the connection, after one
- * malformed layer saying so; so does a gap (a record boundary can no longer
- * be trusted).
+ * a record header (a capture begun mid-stream) are shown once as a
+ * malformed layer; after them, and after a gap, records are looked for
+ * again (a header followed by another, see resync_at()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -532,7 +532,8 @@ struct tls_dir {
 	uint8_t *hs;       /* handshake bytes of an unfinished message */
 	size_t hs_len;
 	uint8_t encrypted; /* handshake records are opaque from now on */
-	uint8_t dead;      /* bytes that are not records: stop */
+	uint8_t resync;    /* looking for a record boundary again */
+	uint8_t told;      /* bytes that were not records were shown */
 	uint64_t app_records;
 };
 
@@ -1696,40 +1697,74 @@ static void layer(struct tls_state *st, struct ns_stream_ctx *ctx,
 	ns_stream_message_end(ctx, li);
 }
 
-/* Whole records from the front of p; the run of them is one layer. */
+/* Where records seem to start again after lost or foreign bytes: a
+ * plausible header whose record ends exactly at n or is followed by
+ * another plausible header.  *found is 0 when nothing can be told yet;
+ * the returned offset is then what may be dropped. */
+static size_t resync_at(const uint8_t *p, size_t n, int *found)
+{
+	*found = 0;
+	for (size_t k = 0; k + 5 <= n; k++) {
+		if (!sane_header(p + k))
+			continue;
+		size_t end = k + 5 + be16(p + k + 3);
+		if (end == n || (end + 5 <= n && sane_header(p + end))) {
+			*found = 1;
+			return k;
+		}
+		if (end + 5 > n)
+			return k; /* wait for the bytes that tell */
+	}
+	return n >= 4 ? n - 4 : 0; /* a header may straddle the end */
+}
+
+/* Whole records from the front of p; each run of them is one layer.  Bytes
+ * that are not a record (a capture that began mid-stream, a gap, another
+ * protocol) are said once, then skipped until records resume. */
 static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		      size_t n)
 {
 	struct tls_state *st = state;
 	struct tls_dir *d = &st->d[ctx->dir];
-	if (d->dead)
-		return n;
 	size_t used = 0;
-	while (n - used >= 5 && sane_header(p + used)) {
-		size_t len = be16(p + used + 3);
-		if (n - used < 5 + len)
-			break;
-		used += 5 + len;
+	for (;;) {
+		if (d->resync) {
+			int found;
+			used += resync_at(p + used, n - used, &found);
+			if (!found)
+				return used;
+			d->resync = 0;
+		}
+		size_t start = used;
+		while (n - used >= 5 && sane_header(p + used)) {
+			size_t len = be16(p + used + 3);
+			if (n - used < 5 + len)
+				break;
+			used += 5 + len;
+		}
+		if (used > start)
+			layer(st, ctx, p + start, used - start);
+		if (n - used < 5 || sane_header(p + used))
+			return used;
+		if (!d->told) {
+			/* on a few of the bytes: the first header is what is
+			 * wrong */
+			layer(st, ctx, p + used, n - used < 16 ? n - used : 16);
+			d->told = 1;
+		}
+		d->resync = 1;
+		d->hs_len = 0;
 	}
-	if (used)
-		layer(st, ctx, p, used);
-	if (n - used >= 5 && !sane_header(p + used)) {
-		/* not (or no longer) TLS: say so once (on a few of the bytes:
-		 * the first header is what is wrong), then let it be */
-		layer(st, ctx, p + used, n - used < 16 ? n - used : 16);
-		d->dead = 1;
-		return n;
-	}
-	return used;
 }
 
-/* Record boundaries are lost with the bytes: stop. */
+/* Record boundaries are lost with the bytes: find them again. */
 static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 {
-	(void)state;
-	(void)ctx;
+	struct tls_dir *d = &((struct tls_state *)state)->d[ctx->dir];
 	(void)n;
-	return 0;
+	d->resync = 1;
+	d->hs_len = 0; /* an unfinished message lost its middle */
+	return 1;
 }
 
 static void destroy(void *state)

@@ -461,12 +461,27 @@ START_TEST(stream_hello_over_two_records)
 			      "alpn-offered=h2,http/1.1 "
 			      "ja4=t13d0308h2_5559582ccdc4_33ac81084287");
 	ns_buf_free(&b);
-	/* bytes that are not records: one malformed layer, then nothing */
+	/* bytes that are not records: one malformed layer, then skipped
+	 * (but for a last 4 that could begin a header) */
 	static const uint8_t junk[] = "HTTP/1.1 200 OK\r\n";
-	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 1);
+	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 5);
 	tu_assert_malformed(c.ctx.pkt, "not a TLS record");
-	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 1);
+	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 5);
 	ck_assert_int_lt(tu_layer(c.ctx.pkt, "tls"), 0);
+	/* records found again after junk: an alert then a CCS */
+	struct msg j = {.n = 0};
+	PUT(&j, 0x17, 0x03, 0x03, 0xff, 0xff, 'x', 'y', 'z');
+	PUT(&j, 21, 3, 3, 0, 2, 2, 40);
+	PUT(&j, 20, 3, 3, 0, 1, 1);
+	ck_assert_uint_eq(feed(&c, j.b, j.n), j.n);
+	tu_assert_ok(c.ctx.pkt);
+	ck_assert_str_eq(info(c.ctx.pkt),
+			 "Alert fatal handshake_failure, ChangeCipherSpec");
+	/* after a gap, the same */
+	ck_assert_int_eq(ns_diss_tls.stream->gap(c.st.state, &c.ctx, 100), 1);
+	ck_assert_uint_eq(feed(&c, j.b + 3, j.n - 3), j.n - 3);
+	ck_assert_str_eq(info(c.ctx.pkt),
+			 "Alert fatal handshake_failure, ChangeCipherSpec");
 	conn_free(&c);
 }
 END_TEST
