@@ -29,6 +29,7 @@
 
 struct ns_engine;
 struct ns_dissector;
+struct ns_buf;
 
 struct ns_stream_ctx {
 	struct ns_packet *pkt; /* NULL at the end of the run: nothing can be
@@ -54,6 +55,9 @@ struct ns_stream_ops {
 	void (*fin)(void *state, struct ns_stream_ctx *ctx);
 	/* frees what state points to (not state itself) */
 	void (*destroy)(void *state);
+	/* optional: appends a one-line summary of the connection for
+	 * --conversations (nothing when there is nothing to say) */
+	void (*summary)(const void *state, struct ns_buf *out);
 };
 
 struct ns_stream {

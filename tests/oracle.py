@@ -97,10 +97,15 @@ def main():
     ap.add_argument("--fields", default=",".join(FIELDS))
     ap.add_argument("--tshark-arg", action="append", default=[],
                     help="extra tshark argument (e.g. -d tcp.port==N,http)")
+    ap.add_argument("--require", default=None,
+                    help="compare only packets where tshark has this field "
+                    "(e.g. tcp.stream: leave QUIC out of a TLS comparison)")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     fields = a.fields.split(",")
+    if a.require and a.require not in fields:
+        fields.append(a.require)
     eargs = []
     for f in fields:
         eargs += ["-e", f]
@@ -118,9 +123,14 @@ def main():
         file_agree = 0
         shown = 0
         clamped = clamped_frames(pcap)
+        skipped = 0
         for i in range(n):
             if i + 1 in clamped:
                 nclamped += 1
+                skipped += 1
+                continue
+            if a.require and not tsr[i][fields.index(a.require)]:
+                skipped += 1
                 continue
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
@@ -134,11 +144,11 @@ def main():
                     j = fields.index(f)
                     print(f"{pcap}: frame {i + 1}: {f}: netscope "
                           f"'{nsr[i][j]}' tshark '{tsr[i][j]}'")
-        compared = max(len(nsr), len(tsr)) - len(clamped & set(range(1, n + 1)))
-        total += compared
+        count = max(len(nsr), len(tsr)) - skipped
+        total += count
         agree += file_agree
-        if file_agree != compared:
-            print(f"{pcap}: {file_agree}/{compared} agree")
+        if file_agree != count:
+            print(f"{pcap}: {file_agree}/{count} agree")
     pct = 100.0 * agree / total if total else 100.0
     if nclamped:
         print(f"not compared: {nclamped} packets whose pcap record claims "

@@ -7,7 +7,9 @@
 #  3. HTTP/1.1 messages through stream reassembly (100%);
 #  4. the reassembled bytes of every TCP connection (-z follow) (100%);
 #  5. per connection: stream index, endpoints, packets and bytes each
-#     way, handshake RTT and Zeek conn_state (100%).
+#     way, handshake RTT and Zeek conn_state (100%);
+#  6. TLS records and handshakes, JA3/JA3S (100%; tshark is told the
+#     non-443 ports, netscope finds them by its heuristic).
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -28,6 +30,28 @@ TCPF=$TCPF,tcp.options.sack_re,tcp.time_relative,tcp.time_delta,udp.stream
 HTTPF=http.request.method,http.request.uri,http.request.version
 HTTPF=$HTTPF,http.response.code,http.response.phrase,http.content_type
 HTTPF=$HTTPF,http.content_length,http.host,http.time,http.request_in
+TLSF=tls.record.content_type,tls.record.version,tls.record.length
+TLSF=$TLSF,tls.handshake.type,tls.handshake.version
+TLSF=$TLSF,tls.handshake.extensions_server_name
+TLSF=$TLSF,tls.handshake.extensions_alpn_str
+TLSF=$TLSF,tls.handshake.extensions.supported_version
+TLSF=$TLSF,tls.handshake.ciphersuite,tls.handshake.ja3
+TLSF=$TLSF,tls.handshake.ja3_full,tls.handshake.ja3s
+TLSF=$TLSF,tls.handshake.ja3s_full,tls.record.opaque_type
+TLSF=$TLSF,tls.handshake.random,tls.handshake.session_id
+TLSF=$TLSF,tls.handshake.extension.type
+TLSF=$TLSF,tls.handshake.extensions_supported_group
+TLSF=$TLSF,tls.handshake.sig_hash_alg
+TLSF=$TLSF,tls.handshake.extensions_key_share_group
+TLSF=$TLSF,tls.handshake.extensions_key_share_selected_group
+TLSF=$TLSF,tls.alert_message.level,tls.alert_message.desc
+TLSF=$TLSF,tls.handshake.server_named_curve
+TLSF=$TLSF,tls.handshake.certificate_length,tls.handshake.comp_method
+TLSF=$TLSF,tls.handshake.extensions_ec_point_format
+TLSF=$TLSF,tls.extension.psk_ke_mode,tls.handshake.length
+TLSF=$TLSF,tls.handshake.session_id_length
+TLSF=$TLSF,tls.handshake.cipher_suites_length
+TLSF=$TLSF,tls.handshake.extensions_length,tls.handshake.extension.len
 fail=0
 run() {
 	echo "== $1"
@@ -41,6 +65,11 @@ run "connection tracking" python3 "$SRC/tests/oracle.py" --min 99.5 \
 run "HTTP/1.1" python3 "$SRC/tests/oracle.py" --min 100 --fields "$HTTPF" \
 	--tshark-arg=-d --tshark-arg=tcp.port==20080,http "$NS" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap
+run "TLS" python3 "$SRC/tests/oracle.py" --min 100 --fields "$TLSF" \
+	--tshark-arg=-d --tshark-arg=tcp.port==4433,tls \
+	--tshark-arg=-d --tshark-arg=tcp.port==4434,tls \
+	--tshark-arg=-d --tshark-arg=tcp.port==8443,tls "$NS" \
+	"$SRC"/tests/pcaps/tls*.pcap
 run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
 run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${PCAPS[@]}"
 exit $fail

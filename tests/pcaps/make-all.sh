@@ -3,7 +3,7 @@
 # Each make-<name>.sh records <name>.pcap (or .pcapng) from real traffic in
 # private network namespaces and checks it still matches <name>.truth; this
 # runs them one after another and fails if any failed.  Needs: iproute2,
-# tcpdump, dumpcap, editcap, tshark, curl, iputils-ping, socat,
+# tcpdump, dumpcap, editcap, tshark, curl, openssl, iputils-ping, socat,
 # /usr/bin/python3.  The TCP connection-tracking captures (make-tcp-*.sh
 # and make-udp-flows.sh through tcp-relay.py, see lib-tcp.sh) are part of
 # "all"; make-tcp-midstream.sh cuts the installed tcp-http-keepalive.pcap,
