@@ -11,13 +11,16 @@
  * so a response spanning fifty segments appears once, at the end.  Header
  * blocks are limited to 64 KiB; a connection whose bytes are not HTTP, or
  * that loses bytes inside a header block, is given up (a gap inside a body
- * is skipped: the framing is still known).
+ * is skipped: the framing is still known).  A `101 Switching Protocols`
+ * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
 #include "stream.h"
+
+extern struct ns_dissector ns_diss_http2;
 
 enum {
 	F_REQUEST,
@@ -98,6 +101,7 @@ struct http_state {
 	} req[MAX_PENDING];
 	unsigned nreq, rhead;
 	int dead;
+	int h2c;   /* a 101 response with Upgrade: h2c was framed */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
 	uint64_t req_frame;
@@ -201,6 +205,10 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 						len = len * 10 + (v[k] - '0');
 				d->body = BODY_LENGTH;
 				d->left = len;
+			} else if (is_resp && code == 101 &&
+				   ieq(h + i, colon - i, "upgrade") &&
+				   contains_ci(v, vn, "h2c")) {
+				st->h2c = 1;
 			} else if (ieq(h + i, colon - i, "transfer-encoding") &&
 				   contains_ci(v, vn, "chunked")) {
 				d->body = BODY_CHUNKED;
@@ -381,6 +389,11 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		if (!done)
 			break;
 		finish_message(st, d, ctx);
+		if (st->h2c) {
+			/* what follows the 101 is HTTP/2 */
+			ns_stream_switch(ctx, &ns_diss_http2);
+			return used;
+		}
 	}
 	return st->dead ? n : used;
 }

@@ -30,6 +30,8 @@ extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
 	ns_diss_radiotap, ns_diss_wlan; /* link layers */
 
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
+extern struct ns_dissector ns_diss_http2;
+extern struct ns_dissector ns_diss_grpc;
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
@@ -67,6 +69,8 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_radiotap,
 	&ns_diss_wlan,
 	&ns_diss_http,
+	&ns_diss_http2,
+	&ns_diss_grpc,
 	&ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);

@@ -54,6 +54,9 @@ struct ns_stream_ops {
 	void (*fin)(void *state, struct ns_stream_ctx *ctx);
 	/* frees what state points to (not state itself) */
 	void (*destroy)(void *state);
+	/* optional: the connection was handed to this dissector by another
+	 * (ns_stream_switch), on its fresh state */
+	void (*upgraded)(void *state);
 };
 
 struct ns_stream {
@@ -65,6 +68,9 @@ struct ns_stream {
 	uint8_t fin_told[2];
 	uint8_t follow;    /* -z follow wants these bytes */
 	uint32_t gaps[2];
+	/* set by ns_stream_switch: the dissector taking over after the
+	 * current consume() returns */
+	const struct ns_dissector *switch_to;
 };
 
 /* Pending work for the packet being dissected (set by the TCP dissector). */
@@ -103,6 +109,11 @@ int ns_stream_message(struct ns_stream_ctx *ctx,
 /* Fields added right after ns_stream_message() belong to its layer; this
  * closes them in (what only the connection knows: times, counts). */
 void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
+
+/* For an application dissector inside consume(): from the bytes after
+ * what this consume() returns, the connection belongs to d (HTTP/1.1
+ * `Upgrade: h2c` → HTTP/2). */
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d);
 
 /* Capture time of the segment that carried byte `off` of what consume()
  * was given (e.g. a request's first byte). */
