@@ -269,7 +269,6 @@ static struct ns_field gfields[] = {
 #define FL_PRIORITY 0x20
 
 #define MAX_STREAMS 256
-#define MAX_BLOCK (256 * 1024)
 #define MAX_KEEP (1024 * 1024)  /* bytes kept of one gRPC message */
 #define MAX_EVENTS 64		 /* gRPC events shown per delivery */
 #define MAX_HEADERS 256		 /* header fields shown per block */
@@ -316,8 +315,6 @@ struct h2dir {
 	uint8_t has_pending_hts;
 	uint8_t blk_active, blk_lost, blk_type, blk_es;
 	uint32_t blk_stream, blk_promised;
-	uint8_t *blk;
-	size_t blen, bcap;
 };
 
 enum ev_kind { EV_MSG, EV_REQ_END, EV_RESP_END };
@@ -647,31 +644,32 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 }
 
 /*
- * Decodes the complete header block of d (HEADERS or PUSH_PROMISE plus
- * CONTINUATIONs) and records it under the frame at off/len.
+ * Decodes one fragment of the header block in progress in direction dir
+ * (HEADERS or PUSH_PROMISE, then CONTINUATIONs; `final` on END_HEADERS)
+ * and records the header fields it completes under its frame (off/len),
+ * as tshark does.  HPACK decodes as a stream, so a field split between
+ * fragments is shown with the fragment that ends it.  After a failure the
+ * rest of the block is not decoded: its fields are unknowable.
  */
-static void decode_block(struct ns_packet *pkt, struct h2_state *st, int dir,
-			 uint32_t off, uint32_t len)
+static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
+			    int dir, const uint8_t *in, size_t left,
+			    uint32_t off, uint32_t len, int final)
 {
 	struct h2dir *d = &st->d[dir];
 	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
 	struct h2s *s = stream_get(st, sid, 1);
-	d->blk_active = 0;
-	int ok = !d->blk_lost && d->inf;
-	d->blk_lost = 0;
-	/* decoded first, recorded only when the whole block decoded */
 	struct {
 		const uint8_t *n, *v;
 		size_t nl, vl;
 	} *hv = ns_arena_alloc(&pkt->arena, sizeof(*hv) * MAX_HEADERS);
 	unsigned nh = 0;
-	const uint8_t *in = d->blk;
-	size_t left = d->blen;
 	const char *why = NULL;
+	int ok = !d->blk_lost && d->inf;
 	while (ok) {
 		nghttp2_nv nv;
 		int fl = 0;
-		ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl, in, left, 1);
+		ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl,
+						    (uint8_t *)in, left, final);
 		if (rv < 0) {
 			why = nghttp2_strerror((int)rv);
 			ok = 0;
@@ -706,63 +704,60 @@ static void decode_block(struct ns_packet *pkt, struct h2_state *st, int dir,
 			break;
 		}
 		if (!left && !(fl & NGHTTP2_HD_INFLATE_EMIT)) {
-			why = "header block ends inside a field";
-			ok = 0;
+			if (final) {
+				why = "header block ends inside a field";
+				ok = 0;
+			}
 			break;
 		}
 	}
-	if (!ok) {
-		/* a failed inflater's table is no longer the sender's */
-		int was_trusted = d->trusted;
-		dir_reset_hpack(d, 1);
-		ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
-		if (s)
-			s->hpack_lost = 1;
-		if (was_trusted && why)
-			ns_malformed(pkt, "HPACK: %s", why);
-		return;
-	}
-	if (s && d->blk_type != T_PUSH) {
-		int is_trailer = s->blocks[dir] > 0 &&
-				 !(dir == 1 && s->status >= 100 && s->status < 200);
-		if (s->blocks[dir] < 255)
-			s->blocks[dir]++;
-		if (is_trailer)
-			ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
-		if (dir == 0 && s->t_req < 0)
-			s->t_req = pkt->ts;
-		if (dir == 1 && s->t_first_resp < 0)
-			s->t_first_resp = pkt->ts;
-	}
+	/* fields decoded before a failure are right: every entry they
+	 * used was seen being added */
 	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, nh);
 	for (unsigned i = 0; i < nh; i++)
 		record_header(pkt, off, len, hv[i].n, hv[i].nl, hv[i].v, hv[i].vl);
-	if (s && dir == 1 && s->t_req >= 0)
+	if (!ok) {
+		if (!d->blk_lost) {
+			/* a failed inflater's table is no longer the sender's */
+			int was_trusted = d->trusted;
+			dir_reset_hpack(d, 1);
+			if (was_trusted && why)
+				ns_malformed(pkt, "HPACK: %s", why);
+		}
+		d->blk_lost = 1;
+		ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
+		if (s)
+			s->hpack_lost = 1;
+	}
+	if (!final)
+		return;
+	d->blk_active = 0;
+	d->blk_lost = 0;
+	if (s && dir == 1 && s->t_req >= 0 && d->blk_type != T_PUSH)
 		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->t_req);
 }
 
-static void block_append(struct h2dir *d, const uint8_t *p, size_t n)
+/* The first fragment of a header block: what the stream learns from its
+ * start (request time, whether these are trailers). */
+static void block_start(struct ns_packet *pkt, struct h2_state *st, int dir,
+			uint32_t off, uint32_t len)
 {
-	if (d->blk_lost)
+	struct h2dir *d = &st->d[dir];
+	if (d->blk_type == T_PUSH)
 		return;
-	if (d->blen + n > MAX_BLOCK) {
-		d->blk_lost = 1;
+	struct h2s *s = stream_get(st, d->blk_stream, 1);
+	if (!s)
 		return;
-	}
-	if (d->blen + n > d->bcap) {
-		size_t cap = d->bcap ? d->bcap : 1024;
-		while (cap < d->blen + n)
-			cap *= 2;
-		uint8_t *b = realloc(d->blk, cap);
-		if (!b) {
-			d->blk_lost = 1;
-			return;
-		}
-		d->blk = b;
-		d->bcap = cap;
-	}
-	memcpy(d->blk + d->blen, p, n);
-	d->blen += n;
+	int is_trailer = s->blocks[dir] > 0 &&
+			 !(dir == 1 && s->status >= 100 && s->status < 200);
+	if (s->blocks[dir] < 255)
+		s->blocks[dir]++;
+	if (is_trailer)
+		ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
+	if (dir == 0 && s->t_req < 0)
+		s->t_req = pkt->ts;
+	if (dir == 1 && s->t_first_resp < 0)
+		s->t_first_resp = pkt->ts;
 }
 
 /* A gRPC message completed: an event for the grpc layer, and timings. */
@@ -1031,10 +1026,9 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		d->blk_stream = sid;
 		d->blk_promised = promised;
 		d->blk_es = type == T_HEADERS && (fl & FL_ES);
-		d->blen = 0;
-		block_append(d, frag, (size_t)body);
-		if (fl & FL_EH)
-			decode_block(pkt, st, dir, boff, (uint32_t)body);
+		block_start(pkt, st, dir, boff, (uint32_t)body);
+		decode_fragment(pkt, st, dir, frag, (size_t)body, boff,
+				(uint32_t)body, !!(fl & FL_EH));
 		if (!(fl & FL_EH) || !d->blk_es)
 			break;
 		struct h2s *s = stream_get(st, sid, 1);
@@ -1145,14 +1139,19 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		const uint8_t *frag = ns_get_bytes(pkt, &p, &fields[F_CONT_HEADER], len);
 		if (!d)
 			break;
+		if (!d->blk_active && !d->trusted) {
+			/* its HEADERS was before the capture or in lost bytes */
+			ns_add_label(pkt, &fields[F_HPACK_LOST], off + 9, len);
+			break;
+		}
 		if (!d->blk_active || d->blk_stream != sid) {
 			ns_malformed(pkt, "CONTINUATION without a header block");
 			break;
 		}
-		block_append(d, frag, len);
+		decode_fragment(pkt, st, dir, frag, len, off + 9, len,
+				!!(fl & FL_EH));
 		if (!(fl & FL_EH))
 			break;
-		decode_block(pkt, st, dir, off + 9, len);
 		struct h2s *s = d->blk_es ? stream_get(st, sid, 1) : NULL;
 		if (s)
 			end_side(pkt, st, s, dir);
@@ -1410,6 +1409,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	unsigned nframes = 0;
 	uint64_t len = 0, type = 0;
 	int shown = 0;
+	const struct ns_fv *path = NULL;
 	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
 		const struct ns_field *f = fv->f;
@@ -1444,7 +1444,27 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		} else if ((f == &fields[F_FL_ACK_SETTINGS] || f == &fields[F_FL_ACK_PING]) &&
 			   fv->v.u) {
 			ns_buf_puts(out, " ACK");
-		} else if (f == &fields[F_H_METHOD] || f == &fields[F_H_PATH]) {
+		} else if (f == &fields[F_H_METHOD]) {
+			ns_buf_putc(out, ' ');
+			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
+			if (path) { /* :path came first; shown after the method */
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, path->v.b.p, path->v.b.n);
+				path = NULL;
+			}
+		} else if (f == &fields[F_H_PATH]) {
+			const struct ns_fv *m = NULL;
+			for (uint32_t k = i + 1; k < l->fv_end && !m; k++) {
+				if (pkt->fv[k].f == &fields[F_HEADER_COUNT] ||
+				    pkt->fv[k].f == &fields[F_STREAM])
+					break;
+				if (pkt->fv[k].f == &fields[F_H_METHOD])
+					m = &pkt->fv[k];
+			}
+			if (m) {
+				path = fv;
+				continue;
+			}
 			ns_buf_putc(out, ' ');
 			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
 		} else if (f == &fields[F_H_STATUS]) {
@@ -1548,9 +1568,9 @@ static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 		st->eng = ctx->pkt->eng;
 		if (ctx->flow) {
 			struct ns_buf b = {0};
-			ns_flow_endpoint(&b, ctx->flow, 0);
-			ns_buf_puts(&b, " ");
-			ns_flow_endpoint(&b, ctx->flow, 1);
+			ns_flow_endpoint(&b, ctx->flow, ctx->flow->client);
+			ns_buf_puts(&b, " \xe2\x86\x92 "); /* → */
+			ns_flow_endpoint(&b, ctx->flow, !ctx->flow->client);
 			if (b.p)
 				copy_str(st->conn, sizeof(st->conn),
 					 (const uint8_t *)b.p, b.len);
@@ -1738,7 +1758,6 @@ static void destroy(void *state)
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)
 			nghttp2_hd_inflate_del(st->d[d].inf);
-		free(st->d[d].blk);
 	}
 }
 
