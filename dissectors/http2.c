@@ -1408,7 +1408,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	const struct ns_layer *l = &pkt->layers[li];
 	unsigned nframes = 0;
 	uint64_t len = 0, type = 0;
-	int shown = 0;
+	int shown = 0, es = 0;
 	const struct ns_fv *path = NULL;
 	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
@@ -1422,7 +1422,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			len = fv->v.u;
 		} else if (f == &fields[F_TYPE]) {
 			type = fv->v.u;
-			if (++nframes > 12)
+			if (es)
+				ns_buf_puts(out, " ES");
+			es = 0;
+			if (++nframes > 16)
 				continue;
 			if (shown)
 				ns_buf_puts(out, ", ");
@@ -1432,7 +1435,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 				ns_buf_puts(out, n);
 			else
 				ns_buf_printf(out, "type 0x%02llx", (unsigned long long)type);
-		} else if (nframes > 12) {
+		} else if (nframes > 16) {
 			continue;
 		} else if (f == &fields[F_STREAMID]) {
 			if (fv->v.u)
@@ -1440,7 +1443,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			if (type == T_DATA)
 				ns_buf_printf(out, " %llu B", (unsigned long long)len);
 		} else if (f == &fields[F_FL_ES] && fv->v.u) {
-			ns_buf_puts(out, " ES");
+			es = 1; /* shown at the end of the frame */
 		} else if ((f == &fields[F_FL_ACK_SETTINGS] || f == &fields[F_FL_ACK_PING]) &&
 			   fv->v.u) {
 			ns_buf_puts(out, " ACK");
@@ -1510,7 +1513,9 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			ns_buf_printf(out, " promised=%llu", (unsigned long long)fv->v.u);
 		}
 	}
-	if (nframes > 12)
+	if (es && nframes <= 16)
+		ns_buf_puts(out, " ES");
+	if (nframes > 16)
 		ns_buf_printf(out, ", … (%u frames)", nframes);
 }
 
