@@ -289,7 +289,7 @@ struct gmsg { /* a gRPC message being reassembled */
 
 struct h2s {
 	uint32_t id;
-	uint8_t used, grpc, web, reported, hpack_lost;
+	uint8_t used, grpc, web, json, reported, hpack_lost;
 	uint8_t closed[2];  /* END_STREAM seen each way */
 	uint8_t blocks[2];  /* header blocks seen each way */
 	uint8_t how;	    /* enum end_how */
@@ -344,6 +344,9 @@ struct h2_state {
 
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_grpc;
+/* protobuf.c */
+void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
+		     const uint8_t *p, size_t n, int offsets, uint32_t at);
 
 /* the connection whose layer is being dissected (see the top comment) */
 static struct h2_state *cur;
@@ -596,7 +599,8 @@ static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
 		static const char g[] = "application/grpc";
 		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
 			s->grpc = 1;
-			s->web = vl >= 21 && memcmp(v + 16, "-web", 4) == 0;
+			s->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
+			s->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
 		}
 	} else if (ieq(n, nl, "grpc-encoding")) {
 		s->gzip[dir] = ieq(v, vl, "gzip");
@@ -1233,6 +1237,7 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
 			if (n > ns_rd_left(r))
 				return ns_malformed(pkt, "message of %u bytes cut short", n);
+			ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);
 			ns_rd_skip(r, n);
 		}
 		ns_rd_skip(r, ns_rd_left(r));
@@ -1276,7 +1281,10 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			} else if (e->compressed & 1) {
 				body = NULL; /* an encoding we cannot undo */
 			}
-			(void)bn;
+			/* raw protobuf, unless it is JSON or another codec */
+			if (body && e->kept == e->len && !(s && s->json))
+				ns_protobuf_raw(pkt, r->base, body, bn,
+						body == r->base + o + 5, o);
 		} else if (s) {
 			ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
 			ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);

@@ -32,6 +32,7 @@ extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_grpc;
+extern struct ns_dissector ns_diss_protobuf;
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
@@ -71,6 +72,7 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_http,
 	&ns_diss_http2,
 	&ns_diss_grpc,
+	&ns_diss_protobuf,
 	&ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);

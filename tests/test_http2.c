@@ -21,6 +21,7 @@
 #include "stream.h"
 
 extern struct ns_dissector ns_diss_http2;
+extern struct ns_dissector ns_diss_protobuf;
 
 static uint8_t buf[65536];
 static size_t blen;
@@ -397,6 +398,63 @@ START_TEST(frames_across_deliveries)
 }
 END_TEST
 
+/* ---- protobuf raw decoding -------------------------------------------- */
+
+static struct ns_packet *pb(const uint8_t *p, size_t n)
+{
+	memcpy(buf, p, n);
+	blen = n;
+	ns_pkt_begin(&tu_pkt, 1, 0, 0, (uint32_t)n, (uint32_t)n, 1, buf);
+	struct ns_reader r;
+	ns_rd_init(&r, buf, n);
+	ns_dissect_layer(&tu_pkt, &ns_diss_protobuf, &r, buf, (uint32_t)n);
+	return &tu_pkt;
+}
+
+START_TEST(protobuf_wire_types)
+{
+	static const uint8_t m[] = {
+		0x08, 0x96, 0x01,			/* 1: varint 150 */
+		0x11, 1, 0, 0, 0, 0, 0, 0, 0,		/* 2: fixed64 1 */
+		0x1a, 3, 'a', 'b', 'c',		/* 3: string */
+		0x22, 2, 0x08, 0x01,			/* 4: message {1: 1} */
+		0x2d, 0, 0, 0x80, 0x3f,		/* 5: fixed32 1.0f */
+		0x32, 3, 0x01, 0x96, 0x01,		/* 6: packed varints? */
+		0x3a, 2, 0xff, 0x00,			/* 7: bytes */
+		0x43, 0x48, 0x05, 0x44,		/* 8: group {9: 5} */
+	};
+	struct ns_packet *pkt = pb(m, sizeof(m));
+	tu_assert_ok(pkt);
+	ck_assert_uint_eq(tu_count(pkt, "protobuf.field.number"), 10);
+	ck_assert_uint_eq(tu_uint(pkt, "protobuf.field.value.uint64"), 150);
+	ck_assert_str_eq(tu_value(pkt, "protobuf.field.value.string"), "abc");
+	ck_assert_uint_eq(tu_uint(pkt, "protobuf.field.value.uint32"), 0x3f800000);
+	ck_assert(tu_find(pkt, "protobuf.field.value.float")->v.d == 1.0);
+	ck_assert_uint_eq(tu_count(pkt, "protobuf.message"), 2); /* top, 4 */
+	ck_assert_uint_eq(tu_count(pkt, "protobuf.field.value.repeated"), 2);
+}
+END_TEST
+
+START_TEST(protobuf_malformed)
+{
+	static const uint8_t longvar[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
+					  0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+	tu_assert_malformed(pb(longvar, sizeof(longvar)),
+			    "Protobuf: protobuf: field 1 cut short or of wire type 0");
+	static const uint8_t cut[] = {0x08, 0x96};
+	tu_assert_malformed(pb(cut, sizeof(cut)),
+			    "Protobuf: protobuf: field 1 cut short or of wire type 0");
+	static const uint8_t badlen[] = {0x0a, 0x05, 'a'};
+	tu_assert_malformed(pb(badlen, sizeof(badlen)),
+			    "Protobuf: protobuf: field 1 cut short or of wire type 2");
+	static const uint8_t wt7[] = {0x0f, 0x00};
+	tu_assert_malformed(pb(wt7, sizeof(wt7)),
+			    "Protobuf: protobuf: field 1 cut short or of wire type 7");
+	static const uint8_t zero[] = {0x00, 0x01};
+	tu_assert_malformed(pb(zero, sizeof(zero)), "Protobuf: protobuf: bad field tag");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("http2");
@@ -410,6 +468,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, hpack_and_continuation);
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, frames_across_deliveries);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("protobuf");
+	tcase_add_test(tc, protobuf_wire_types);
+	tcase_add_test(tc, protobuf_malformed);
 	suite_add_tcase(s, tc);
 	return s;
 }
