@@ -102,6 +102,7 @@ struct http_state {
 	unsigned nreq, rhead;
 	int dead;
 	int h2c;   /* a 101 response with Upgrade: h2c was framed */
+	char up_req[256]; /* request line of the last request with Upgrade */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
 	uint64_t req_frame;
@@ -205,10 +206,19 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 						len = len * 10 + (v[k] - '0');
 				d->body = BODY_LENGTH;
 				d->left = len;
-			} else if (is_resp && code == 101 &&
-				   ieq(h + i, colon - i, "upgrade") &&
+			} else if (ieq(h + i, colon - i, "upgrade") &&
 				   contains_ci(v, vn, "h2c")) {
-				st->h2c = 1;
+				if (is_resp && code == 101) {
+					st->h2c = 1;
+				} else if (!is_resp) {
+					/* the request HTTP/2 stream 1 answers */
+					size_t k = 0;
+					while (k < n && k + 1 < sizeof(st->up_req) &&
+					       h[k] != '\r' && h[k] != '\n')
+						k++;
+					memcpy(st->up_req, h, k);
+					st->up_req[k] = 0;
+				}
 			} else if (ieq(h + i, colon - i, "transfer-encoding") &&
 				   contains_ci(v, vn, "chunked")) {
 				d->body = BODY_CHUNKED;
@@ -391,7 +401,7 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		finish_message(st, d, ctx);
 		if (st->h2c) {
 			/* what follows the 101 is HTTP/2 */
-			ns_stream_switch(ctx, &ns_diss_http2);
+			ns_stream_switch(ctx, &ns_diss_http2, st->up_req);
 			return used;
 		}
 	}

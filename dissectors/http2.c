@@ -30,7 +30,7 @@
  * across DATA frames; gzip messages are inflated with zlib; the trailers
  * give grpc-status and the percent-encoded grpc-message.  Each message
  * and the end of each call side become a `grpc` layer after the http2
- * one.  Per-connection memory is bounded: 256 tracked streams, 1 MiB kept
+ * one.  Per-connection memory is bounded: 128 tracked streams, 1 MiB kept
  * of a message, 256 KiB of a header block.
  */
 #include <nghttp2/nghttp2.h>
@@ -268,7 +268,7 @@ static struct ns_field gfields[] = {
 #define FL_PADDED 0x08
 #define FL_PRIORITY 0x20
 
-#define MAX_STREAMS 256
+#define MAX_STREAMS 128
 #define MAX_KEEP (1024 * 1024)  /* bytes kept of one gRPC message */
 #define MAX_EVENTS 64		 /* gRPC events shown per delivery */
 #define MAX_HEADERS 256		 /* header fields shown per block */
@@ -331,12 +331,17 @@ struct h2_state {
 	struct h2dir d[2];
 	struct h2s s[MAX_STREAMS];
 	uint64_t seq;
-	uint32_t goaway_last;
-	uint8_t goaway;
+	uint32_t goaway_last[2]; /* by the role that sent it */
+	uint8_t goaway[2];
 	uint8_t upgraded;
+	/* roles: dir ^ swap is 0 for the client's side.  Set when the
+	 * connection's start is seen (the preface), else guessed from the
+	 * ports when the first frames are found by the heuristic (the
+	 * lower port is the server's) */
+	uint8_t roles_set, swap;
 	struct ns_engine *eng;
 	uint32_t conn_index;
-	char conn[112];
+	char ends[2][56]; /* endpoints, the flow's client first */
 	struct gev ev[MAX_EVENTS];
 	unsigned nev;
 	uint32_t ev_lost;
@@ -660,6 +665,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 			    uint32_t off, uint32_t len, int final)
 {
 	struct h2dir *d = &st->d[dir];
+	int role = dir ^ st->swap;
 	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
 	struct h2s *s = stream_get(st, sid, 1);
 	struct {
@@ -696,7 +702,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 				}
 			}
 			if (s && d->blk_type != T_PUSH)
-				stream_header(s, dir, nv.name, nv.namelen,
+				stream_header(s, role, nv.name, nv.namelen,
 					      nv.value, nv.valuelen);
 			else if (s && ieq(nv.name, nv.namelen, ":method"))
 				copy_str(s->method, sizeof(s->method), nv.value, nv.valuelen);
@@ -737,7 +743,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 		return;
 	d->blk_active = 0;
 	d->blk_lost = 0;
-	if (s && dir == 1 && s->t_req >= 0 && d->blk_type != T_PUSH)
+	if (s && role == 1 && s->t_req >= 0 && d->blk_type != T_PUSH)
 		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->t_req);
 }
 
@@ -752,15 +758,16 @@ static void block_start(struct ns_packet *pkt, struct h2_state *st, int dir,
 	struct h2s *s = stream_get(st, d->blk_stream, 1);
 	if (!s)
 		return;
-	int is_trailer = s->blocks[dir] > 0 &&
-			 !(dir == 1 && s->status >= 100 && s->status < 200);
-	if (s->blocks[dir] < 255)
-		s->blocks[dir]++;
+	int role = dir ^ st->swap;
+	int is_trailer = s->blocks[role] > 0 &&
+			 !(role == 1 && s->status >= 100 && s->status < 200);
+	if (s->blocks[role] < 255)
+		s->blocks[role]++;
 	if (is_trailer)
 		ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
-	if (dir == 0 && s->t_req < 0)
+	if (role == 0 && s->t_req < 0)
 		s->t_req = pkt->ts;
-	if (dir == 1 && s->t_first_resp < 0)
+	if (role == 1 && s->t_first_resp < 0)
 		s->t_first_resp = pkt->ts;
 }
 
@@ -907,6 +914,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 {
 	struct h2_state *st = cur;
 	int dir = cur_dir;
+	int role = st ? dir ^ st->swap : dir; /* 0: the client's side */
 	uint32_t off = ns_rd_off(r);
 	uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
 		       (uint32_t)ns_rd_peek(r, 1) << 8 | ns_rd_peek(r, 2);
@@ -979,15 +987,15 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
 		if (!s)
 			break;
-		s->bytes[dir] += (uint64_t)body;
-		if (dir == 1 && s->t_first_resp < 0)
+		s->bytes[role] += (uint64_t)body;
+		if (role == 1 && s->t_first_resp < 0)
 			s->t_first_resp = pkt->ts;
 		if (s->grpc && data)
-			grpc_data(pkt, st, s, dir, data, (size_t)body);
-		if (s->t_req >= 0 && dir == 1 && (fl & FL_ES))
+			grpc_data(pkt, st, s, role, data, (size_t)body);
+		if (s->t_req >= 0 && role == 1 && (fl & FL_ES))
 			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->t_req);
 		if (fl & FL_ES)
-			end_side(pkt, st, s, dir);
+			end_side(pkt, st, s, role);
 		break;
 	}
 	case T_HEADERS:
@@ -1030,6 +1038,14 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		d->blk_stream = sid;
 		d->blk_promised = promised;
 		d->blk_es = type == T_HEADERS && (fl & FL_ES);
+		if (type == T_PUSH && promised) {
+			/* a pushed response: its request is the promise */
+			struct h2s *ps = stream_get(st, promised, 1);
+			if (ps) {
+				ps->closed[0] = 1;
+				ps->t_req = pkt->ts;
+			}
+		}
 		block_start(pkt, st, dir, boff, (uint32_t)body);
 		decode_fragment(pkt, st, dir, frag, (size_t)body, boff,
 				(uint32_t)body, !!(fl & FL_EH));
@@ -1037,7 +1053,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			break;
 		struct h2s *s = stream_get(st, sid, 1);
 		if (s)
-			end_side(pkt, st, s, dir);
+			end_side(pkt, st, s, role);
 		break;
 	}
 	case T_PRIORITY:
@@ -1066,7 +1082,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			s->rst_error = e;
 			s->t_end = pkt->ts;
 			if (s->grpc)
-				add_event(st, EV_RESP_END, dir, s->id, 0, 0, NULL, 0);
+				add_event(st, EV_RESP_END, role, s->id, 0, 0, NULL, 0);
 			s->closed[0] = s->closed[1] = 1;
 			stream_report(st, s);
 		}
@@ -1126,8 +1142,8 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 				ns_get_bytes(pkt, &p, &fields[F_GOAWAY_DATA],
 					     (uint32_t)ns_rd_left(&p));
 			if (st) {
-				st->goaway = 1;
-				st->goaway_last = last;
+				st->goaway[role] = 1;
+				st->goaway_last[role] = last;
 			}
 		}
 		break;
@@ -1158,7 +1174,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			break;
 		struct h2s *s = d->blk_es ? stream_get(st, sid, 1) : NULL;
 		if (s)
-			end_side(pkt, st, s, dir);
+			end_side(pkt, st, s, role);
 		break;
 	}
 	default:
@@ -1579,13 +1595,12 @@ static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 	d->started = 1;
 	if (!st->eng && ctx->pkt) {
 		st->eng = ctx->pkt->eng;
-		if (ctx->flow) {
+		for (int i = 0; ctx->flow && i < 2; i++) {
 			struct ns_buf b = {0};
-			ns_flow_endpoint(&b, ctx->flow, ctx->flow->client);
-			ns_buf_puts(&b, " \xe2\x86\x92 "); /* → */
-			ns_flow_endpoint(&b, ctx->flow, !ctx->flow->client);
+			ns_flow_endpoint(&b, ctx->flow, i ? !ctx->flow->client
+							  : ctx->flow->client);
 			if (b.p)
-				copy_str(st->conn, sizeof(st->conn),
+				copy_str(st->ends[i], sizeof(st->ends[i]),
 					 (const uint8_t *)b.p, b.len);
 			ns_buf_free(&b);
 			st->conn_index = ctx->flow->index;
@@ -1607,11 +1622,14 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 			if (n < MAGIC_LEN)
 				return 0;
 			d->aligned = 1;
+			st->roles_set = 1;
+			st->swap = 0;
 			dir_reset_hpack(d, 0);
 		} else if (st->upgraded ||
 			   (dir == 1 && n >= 9 && p[3] == T_SETTINGS && !(p[4] & FL_ACK) &&
 			    header_ok(p) && !st->d[0].heuristic)) {
 			d->aligned = 1; /* the server preface */
+			st->roles_set = 1;
 			dir_reset_hpack(d, 0);
 		} else {
 			int more;
@@ -1625,6 +1643,12 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 			d->aligned = 1;
 			d->heuristic = 1;
 			d->note = 1;
+			if (!st->roles_set && ctx->flow) {
+				const struct ns_flow *f = ctx->flow;
+				st->swap = f->key.port[f->client] <
+					   f->key.port[!f->client];
+			}
+			st->roles_set = 1;
 			d->skipped += (uint32_t)at;
 			used = (size_t)at;
 			dir_reset_hpack(d, 1);
@@ -1669,11 +1693,13 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	if (d->blk_active)
 		d->blk_lost = 1;
 	d->blk_active = 0;
+	/* gRPC messages in progress that way are lost too */
+	int role = ctx->dir ^ st->swap;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
 		struct h2s *s = &st->s[i];
-		s->gm[ctx->dir].hlen = 0;
-		free(s->gm[ctx->dir].buf);
-		s->gm[ctx->dir].buf = NULL;
+		s->gm[role].hlen = 0;
+		free(s->gm[role].buf);
+		s->gm[role].buf = NULL;
 	}
 	return 1;
 }
@@ -1688,7 +1714,13 @@ static const char *how_name(const struct h2s *s, const struct h2_state *st)
 	default:
 		break;
 	}
-	if (st->goaway && s->id > st->goaway_last)
+	if (s->closed[1])
+		return "END_STREAM"; /* the response ended; its request was
+				      * before the capture */
+	/* a GOAWAY names the last stream its sender processed of those the
+	 * other side began: odd ones are the client's (RFC 9113 §6.8) */
+	int by = s->id & 1 ? 1 : 0;
+	if (st->goaway[by] && s->id > st->goaway_last[by])
 		return "GOAWAY";
 	return "open";
 }
@@ -1702,7 +1734,8 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	if (!st->eng || !st->eng->calls)
 		return;
 	struct ns_buf b = {0};
-	ns_buf_printf(&b, "%-6u %s s=%-4u ", st->conn_index, st->conn, s->id);
+	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=%-4u ", st->conn_index,
+		      st->ends[st->swap], st->ends[!st->swap], s->id);
 	ns_buf_puts(&b, s->grpc ? "gRPC " : "HTTP/2 ");
 	ns_buf_puts(&b, s->method[0] ? s->method : "-");
 	ns_buf_putc(&b, ' ');
@@ -1776,10 +1809,25 @@ static void destroy(void *state)
 
 /* The connection was handed over after `Upgrade: h2c` (http.c): the
  * server speaks frames from its first byte after the 101. */
-static void upgraded(void *state)
+static void upgraded(void *state, const char *hint)
 {
 	struct h2_state *st = state;
 	st->upgraded = 1;
+	st->roles_set = 1;
+	/* stream 1 is the upgraded request, complete (RFC 7540 §3.2) */
+	struct h2s *s = stream_get(st, 1, 1);
+	if (!s)
+		return;
+	s->closed[0] = 1;
+	s->blocks[0] = 1;
+	const char *sp = hint ? strchr(hint, ' ') : NULL;
+	if (!sp)
+		return;
+	copy_str(s->method, sizeof(s->method), (const uint8_t *)hint,
+		 (size_t)(sp - hint));
+	const char *e = strchr(sp + 1, ' ');
+	copy_str(s->path, sizeof(s->path), (const uint8_t *)sp + 1,
+		 e ? (size_t)(e - sp - 1) : strlen(sp + 1));
 }
 
 static const struct ns_stream_ops ops = {

@@ -53,6 +53,7 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
 	free(st->state);
 	ns_reasm_free(&st->rd[0], &e->reasm);
 	ns_reasm_free(&st->rd[1], &e->reasm);
+	free(st->switch_hint);
 	free(st);
 }
 
@@ -192,7 +193,9 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 			st->stopped = 1;
 		} else {
 			if (d->stream->upgraded)
-				d->stream->upgraded(st->state);
+				d->stream->upgraded(st->state, st->switch_hint);
+			free(st->switch_hint);
+			st->switch_hint = NULL;
 			if (rd->plen) {
 				struct ns_stream_ctx ctx = {pkt, f, st, dir};
 				size_t n = d->stream->consume(st->state, &ctx,
@@ -266,10 +269,14 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)
 		pkt->layers[li].fv_end = pkt->nfv;
 }
 
-void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d)
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const char *hint)
 {
-	if (d && d->stream)
-		ctx->st->switch_to = d;
+	if (!d || !d->stream)
+		return;
+	ctx->st->switch_to = d;
+	free(ctx->st->switch_hint);
+	ctx->st->switch_hint = hint ? strdup(hint) : NULL;
 }
 
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)

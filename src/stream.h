@@ -55,8 +55,9 @@ struct ns_stream_ops {
 	/* frees what state points to (not state itself) */
 	void (*destroy)(void *state);
 	/* optional: the connection was handed to this dissector by another
-	 * (ns_stream_switch), on its fresh state */
-	void (*upgraded)(void *state);
+	 * (ns_stream_switch), on its fresh state; `hint` is what the other
+	 * said about it (the upgraded HTTP/1.1 request line), or NULL */
+	void (*upgraded)(void *state, const char *hint);
 };
 
 struct ns_stream {
@@ -71,6 +72,7 @@ struct ns_stream {
 	/* set by ns_stream_switch: the dissector taking over after the
 	 * current consume() returns */
 	const struct ns_dissector *switch_to;
+	char *switch_hint; /* malloc'd, or NULL */
 };
 
 /* Pending work for the packet being dissected (set by the TCP dissector). */
@@ -113,7 +115,8 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
 /* For an application dissector inside consume(): from the bytes after
  * what this consume() returns, the connection belongs to d (HTTP/1.1
  * `Upgrade: h2c` → HTTP/2). */
-void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d);
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const char *hint);
 
 /* Capture time of the segment that carried byte `off` of what consume()
  * was given (e.g. a request's first byte). */
