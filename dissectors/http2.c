@@ -16,22 +16,27 @@
  * only the connection knows — HPACK, streams, gRPC messages — is reached
  * through `cur`, set by consume() around each layer.
  *
- * HPACK (RFC 7541) is libnghttp2's inflater, one per direction.  A block
- * is shown only when all of it decoded.  When the decoding context is lost
- * (the capture started mid-connection, bytes were lost where a header
- * block may have been, or a block failed to decode) the inflater is
- * replaced by a fresh one: a block decoded by a table that has seen every
- * block since it was created refers only to entries it holds (older ones
- * are out of its range and fail), so what it shows is right, and what it
- * cannot decode is shown as `headers unavailable (HPACK context lost)`.
+ * HPACK (RFC 7541) is libnghttp2's inflater, one per direction, decoding
+ * each fragment of a block (HEADERS/PUSH_PROMISE, CONTINUATION) as it
+ * comes, as tshark does; SETTINGS_HEADER_TABLE_SIZE is applied when the
+ * side that must honour it acknowledges it (§6.5.3).  When the decoding
+ * context is lost (the capture started mid-connection, bytes were lost
+ * where a header block may have been, or a block failed to decode) the
+ * inflater is replaced by a fresh one with a large table: a table that
+ * has seen every block since it was created holds the newest entries the
+ * sender's holds, at the same indices, and a reference to an older entry
+ * is out of its range and fails.  So what it decodes is right, and what it
+ * cannot is shown as `headers unavailable (HPACK context lost)`, never
+ * guessed; after a failure the rest of that block is not decoded.
  *
  * gRPC (PROTOCOL-HTTP2.md of grpc/grpc): a stream whose content-type is
  * application/grpc* carries length-prefixed messages, reassembled here
  * across DATA frames; gzip messages are inflated with zlib; the trailers
  * give grpc-status and the percent-encoded grpc-message.  Each message
  * and the end of each call side become a `grpc` layer after the http2
- * one.  Per-connection memory is bounded: 128 tracked streams, 1 MiB kept
- * of a message, 256 KiB of a header block.
+ * one; each message is decoded as raw protobuf (protobuf.c).  Per-
+ * connection memory is bounded: 128 tracked streams (the least recently
+ * seen one is reported and forgotten), 1 MiB kept of a message.
  */
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>
