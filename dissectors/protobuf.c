@@ -227,8 +227,9 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 			}
 			continue;
 		}
+		/* an index, not a pointer: the field array may grow */
+		uint32_t label = pkt->nfv;
 		ns_add_label(pkt, &fields[F_FIELD], off_of(c, start), 0);
-		struct ns_fv *label = &pkt->fv[pkt->nfv - 1];
 		ns_tree_push(pkt);
 		add_u(c, F_NUMBER, start, (size_t)(r.p - start), tag >> 3);
 		add_u(c, F_WIRETYPE, start, (size_t)(r.p - start), (uint64_t)wt);
@@ -298,8 +299,8 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 			break;
 		}
 		ns_tree_pop(pkt);
-		if (label && c->offsets)
-			label->len = (uint32_t)(r.p - start);
+		if (label < pkt->nfv && c->offsets)
+			pkt->fv[label].len = (uint32_t)(r.p - start);
 		if (r.err) {
 			ns_malformed(pkt, "protobuf: field %llu cut short or of "
 					  "wire type %d",
