@@ -302,6 +302,7 @@ struct h2s {
 	int status;	    /* :status, -1 */
 	int grpc_status;    /* -1 when none */
 	int64_t t_req, t_first_resp, t_first_msg, t_last_msg, t_end, gap_max;
+	int64_t gap_sum;
 	int64_t timeout;
 	uint64_t bytes[2];  /* DATA payload each way */
 	uint32_t msgs[2];
@@ -811,8 +812,12 @@ static void grpc_message(struct ns_packet *pkt, struct h2_state *st,
 	if (dir == 1) {
 		if (s->t_first_msg < 0)
 			s->t_first_msg = pkt->ts;
-		else if (pkt->ts - s->t_last_msg > s->gap_max)
-			s->gap_max = pkt->ts - s->t_last_msg;
+		else {
+			int64_t g = pkt->ts - s->t_last_msg;
+			s->gap_sum += g;
+			if (g > s->gap_max)
+				s->gap_max = g;
+		}
 		s->t_last_msg = pkt->ts;
 	}
 	uint32_t kept = m->len < MAX_KEEP ? m->len : MAX_KEEP;
@@ -1765,14 +1770,20 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 		ms(&b, end - s->t_req);
 	else
 		ns_buf_puts(&b, " - ms");
+	if (s->t_req >= 0 && s->t_first_resp >= 0)
+		ns_buf_puts(&b, " ttfb"), ms(&b, s->t_first_resp - s->t_req);
 	if (s->grpc) {
 		if (s->t_req >= 0 && s->t_first_msg >= 0)
 			ns_buf_printf(&b, " first%s", ""), ms(&b, s->t_first_msg - s->t_req);
 		ns_buf_printf(&b, " req %u msg %llu B resp %u msg %llu B", s->msgs[0],
 			      (unsigned long long)s->msg_bytes[0], s->msgs[1],
 			      (unsigned long long)s->msg_bytes[1]);
-		if (s->msgs[1] > 1)
-			ns_buf_puts(&b, " maxgap"), ms(&b, s->gap_max);
+		if (s->msgs[1] > 1) {
+			ns_buf_puts(&b, " gaps mean");
+			ms(&b, s->gap_sum / (s->msgs[1] - 1));
+			ns_buf_puts(&b, " max");
+			ms(&b, s->gap_max);
+		}
 	} else {
 		ns_buf_printf(&b, " req %llu B resp %llu B",
 			      (unsigned long long)s->bytes[0],

@@ -61,9 +61,10 @@ void ns_calls_finish(struct ns_calls *c, FILE *out)
 	if (lines)
 		qsort(lines, k, sizeof(*lines), cmp);
 	fputs("HTTP/2 and gRPC calls\n"
-	      "stream client server s=id kind method path [grpc-status] "
-	      "[http-status] latency [first message] messages/bytes each way "
-	      "end\n", out);
+	      "tcp.stream client → server s=stream kind method path "
+	      "[grpc-status] http-status latency ttfb [first message] "
+	      "messages/bytes each way [gaps between response messages] "
+	      "end [grpc-message]\n", out);
 	for (size_t i = 0; i < k; i++) {
 		fputs(lines[i] + 22, out);
 		free(lines[i]);

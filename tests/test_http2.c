@@ -379,6 +379,40 @@ START_TEST(hpack_error_and_lost_context)
 }
 END_TEST
 
+START_TEST(grpc_web_trailers_in_body)
+{
+	conn_open();
+	nghttp2_hd_deflate_new(&defl, 4096);
+	uint8_t hb[512];
+	static const char *const req[] = {":method", "POST", ":path", "/s.S/M",
+					  "content-type", "application/grpc-web+proto"};
+	size_t n = block(hb, sizeof(hb), req, 3);
+	reset();
+	put(magic, 24);
+	frame(1, 0x05, 1, hb, n);
+	feed(0);
+	nghttp2_hd_deflate_del(defl);
+	nghttp2_hd_deflate_new(&defl, 4096);
+	static const char *const resp[] = {":status", "200", "content-type",
+					   "application/grpc-web+proto"};
+	n = block(hb, sizeof(hb), resp, 2);
+	reset();
+	frame(1, 0x04, 1, hb, n);
+	/* a message, then the trailers as a body frame with flag 0x80 */
+	uint8_t body[64] = {0, 0, 0, 0, 2, 0x08, 0x01, 0x80, 0, 0, 0, 0};
+	static const char tr[] = "grpc-status: 7\r\ngrpc-message: no%20way\r\n";
+	body[11] = (uint8_t)(sizeof(tr) - 1);
+	memcpy(body + 12, tr, sizeof(tr) - 1);
+	frame(0, 0x01, 1, body, 12 + sizeof(tr) - 1);
+	feed(1);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.status"), 7);
+	ck_assert_str_eq(tu_value(&tu_pkt, "grpc.message"), "no way");
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.response_messages"), 1);
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+}
+END_TEST
+
 START_TEST(frames_across_deliveries)
 {
 	conn_open();
@@ -468,6 +502,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hpack_and_continuation);
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, frames_across_deliveries);
+	tcase_add_test(tc, grpc_web_trailers_in_body);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("protobuf");
 	tcase_add_test(tc, protobuf_wire_types);
