@@ -1212,6 +1212,25 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 /* ---- gRPC layer -------------------------------------------------------- */
 
+/* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
+ * "Errors"); -1 when the spec names none. */
+static int rst_status(uint32_t err)
+{
+	switch (err) {
+	case 7: /* REFUSED_STREAM */
+		return 14; /* UNAVAILABLE */
+	case 8: /* CANCEL */
+		return 1; /* CANCELLED */
+	case 11: /* ENHANCE_YOUR_CALM */
+		return 8; /* RESOURCE_EXHAUSTED */
+	case 12: /* INADEQUATE_SECURITY */
+		return 7; /* PERMISSION_DENIED */
+	case 5: /* STREAM_CLOSED */
+		return -1;
+	}
+	return err <= 13 ? 13 : -1; /* INTERNAL */
+}
+
 static void split_path(const char *path, const char **svc, size_t *svcn,
 		       const char **m)
 {
@@ -1331,9 +1350,17 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 				if (s->msgs[1] > 1)
 					ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0,
 						   s->gap_max);
-				if (s->how == END_RST)
-					ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
-						     (const uint8_t *)"reset (RST_STREAM)", 18);
+				if (s->how == END_RST) {
+					const char *en = ns_valstr_find(error_names, s->rst_error);
+					int gs = s->grpc_status < 0 ? rst_status(s->rst_error) : -1;
+					const char *gn = gs >= 0 ? ns_valstr_find(grpc_status_names, (uint64_t)gs) : NULL;
+					char *t = ns_arena_printf(&pkt->arena, "%s%s(RST_STREAM %s)",
+								  gn ? gn : "", gn ? " " : "",
+								  en ? en : "?");
+					if (t)
+						ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
+							     (const uint8_t *)t, (uint32_t)strlen(t));
+				}
 			} else if (s->timeout >= 0) {
 				ns_add_int(pkt, &gfields[G_TIMEOUT], 0, 0, s->timeout);
 			}
@@ -1409,8 +1436,10 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 				ns_buf_printf(out, " %s", sn);
 			else if (status)
 				ns_buf_printf(out, " status %llu", (unsigned long long)status->v.u);
-			else if (err)
-				ns_buf_puts(out, " RST_STREAM");
+			else if (err) {
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
+			}
 			else
 				ns_buf_puts(out, " no status");
 			if (msg) {
@@ -1756,6 +1785,10 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	if (s->grpc && s->grpc_status >= 0) {
 		const char *n = ns_valstr_find(grpc_status_names, (uint64_t)s->grpc_status);
 		ns_buf_printf(&b, " %s", n ? n : "?");
+	} else if (s->grpc && s->how == END_RST && rst_status(s->rst_error) >= 0) {
+		/* no status on the wire: what the reset means to the client */
+		ns_buf_printf(&b, " %s", ns_valstr_find(grpc_status_names,
+						       (uint64_t)rst_status(s->rst_error)));
 	} else if (s->grpc) {
 		ns_buf_puts(&b, " -");
 	}
@@ -1790,6 +1823,13 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 			      (unsigned long long)s->bytes[1]);
 	}
 	ns_buf_printf(&b, " %s", how_name(s, st));
+	if (s->how == END_RST) {
+		const char *en = ns_valstr_find(error_names, s->rst_error);
+		if (en)
+			ns_buf_printf(&b, " %s", en);
+		else
+			ns_buf_printf(&b, " 0x%x", s->rst_error);
+	}
 	if (s->grpc && s->grpc_msg[0]) {
 		ns_buf_puts(&b, " \"");
 		ns_buf_escaped(&b, (const uint8_t *)s->grpc_msg, strlen(s->grpc_msg));

@@ -2,8 +2,10 @@
 """gRPC server and client for the make-grpc*.sh captures.
 
     grpc-peers.py server PORT         serve inference.InferenceService
-    grpc-peers.py client PORT CALLS   run the scripted calls over one
-                                      channel (one TCP connection) and
+    grpc-peers.py client PORT CALLS [errors]
+                                      run the scripted calls (the default
+                                      set, or the error/cancel set) over
+                                      one channel (one TCP connection) and
                                       write one line per call to CALLS:
                                       "<method> <status> <req msgs> <resp msgs>"
 
@@ -34,6 +36,13 @@ class Service(pbg.InferenceServiceServicer):
                                usage=pb.Usage(tokens=3, cost=7, delta=-2))
 
     def StreamPredict(self, req, ctx):
+        if req.model == "slow":
+            time.sleep(0.3)
+        if req.model == "huge":
+            ctx.set_compression(grpc.Compression.Gzip)
+            for i in range(3):
+                yield pb.PredictReply(model="huge", token="t" * 90000)
+            return
         for i in range(max(req.max_tokens, 1)):
             time.sleep(0.02)
             yield pb.PredictReply(model=req.model, token="tok%d" % i)
@@ -55,6 +64,54 @@ def server(port):
     s.add_insecure_port("127.0.0.1:%d" % port)
     s.start()
     s.wait_for_termination()
+
+
+def client_errors(port, calls_path):
+    rec = []
+    ch = grpc.insecure_channel("127.0.0.1:%d" % port, options=OPTS)
+    stub = pbg.InferenceServiceStub(ch)
+    P = "/inference.InferenceService/"
+    # the deadline passes before the server answers
+    n = 0
+    try:
+        for _ in stub.StreamPredict(pb.PredictRequest(model="slow"),
+                                    timeout=0.1):
+            n += 1
+        rec.append((P + "StreamPredict", "OK", 1, n))
+    except grpc.RpcError as e:
+        rec.append((P + "StreamPredict", e.code().name, 1, n))
+    # the client cancels a stream after two messages
+    it = stub.StreamPredict(pb.PredictRequest(model="llm", max_tokens=8),
+                            timeout=5)
+    n = 0
+    for _ in it:
+        n += 1
+        if n == 2:
+            it.cancel()
+            break
+    rec.append((P + "StreamPredict", "CANCELLED", 1, n))
+    time.sleep(0.2)
+    # a method the server does not have
+    m = ch.unary_unary(P + "Retrain")
+    try:
+        m(b"\x0a\x03abc", timeout=5)
+    except grpc.RpcError as e:
+        rec.append((P + "Retrain", e.code().name, 1, 0))
+    # gzip-compressed responses larger than 64 KiB
+    n = sum(1 for _ in stub.StreamPredict(pb.PredictRequest(model="huge"),
+                                          timeout=5))
+    rec.append((P + "StreamPredict", "OK", 1, n))
+    # twenty concurrent calls
+    fs = [stub.Predict.future(pb.PredictRequest(model="c%d" % i,
+                                                input=[float(i)] * i),
+                              timeout=5) for i in range(20)]
+    for f in fs:
+        f.result()
+        rec.append((P + "Predict", "OK", 1, 1))
+    ch.close()
+    with open(calls_path, "w") as f:
+        for r in rec:
+            f.write("%s %s %d %d\n" % r)
 
 
 def client(port, calls_path):
@@ -114,5 +171,7 @@ def client(port, calls_path):
 if __name__ == "__main__":
     if sys.argv[1] == "server":
         server(int(sys.argv[2]))
+    elif len(sys.argv) > 4 and sys.argv[4] == "errors":
+        client_errors(int(sys.argv[2]), sys.argv[3])
     else:
         client(int(sys.argv[2]), sys.argv[3])
