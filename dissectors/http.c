@@ -12,7 +12,9 @@
  * blocks are limited to 64 KiB; a connection whose bytes are not HTTP, or
  * that loses bytes inside a header block, is given up (a gap inside a body
  * is skipped: the framing is still known).  A `101 Switching Protocols`
- * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2).
+ * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2),
+ * and so do bytes that are HTTP/2 from the start (prior knowledge on an
+ * HTTP port).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +371,16 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	while (used < n && !st->dead) {
 		if (!d->in_body) {
 			if (probe(p + used, n - used, ctx->dir) == 0) {
+				/* h2c with prior knowledge on an HTTP port
+				 * (gRPC on 8080): HTTP/2 takes over */
+				int h2 = ns_diss_http2.stream->probe(
+					p + used, n - used, ctx->dir);
+				if (h2 > 0) {
+					ns_stream_switch(ctx, &ns_diss_http2, NULL);
+					return used;
+				}
+				if (h2 < 0 && n - used < 4096)
+					return used;
 				st->dead = 1; /* not HTTP (any more) */
 				return n;
 			}

@@ -299,6 +299,7 @@ struct h2s {
 	uint8_t blocks[2];  /* header blocks seen each way */
 	uint8_t how;	    /* enum end_how */
 	uint32_t rst_error;
+	uint8_t rst_by;	    /* role that sent RST_STREAM */
 	int status;	    /* :status, -1 */
 	int grpc_status;    /* -1 when none */
 	int64_t t_req, t_first_resp, t_first_msg, t_last_msg, t_end, gap_max;
@@ -1090,6 +1091,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		if (s && !(s->closed[0] && s->closed[1])) {
 			s->how = END_RST;
 			s->rst_error = e;
+			s->rst_by = (uint8_t)role;
 			s->t_end = pkt->ts;
 			if (s->grpc)
 				add_event(st, EV_RESP_END, role, s->id, 0, 0, NULL, 0);
@@ -1212,8 +1214,22 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 /* ---- gRPC layer -------------------------------------------------------- */
 
+static int rst_status(uint32_t err);
+
 /* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
- * "Errors"); -1 when the spec names none. */
+ * "Errors"); -1 when the spec names none.  A client that resets with
+ * CANCEL when 90% or more of its grpc-timeout has passed since the request
+ * reached the wire is taken to have hit its deadline (its clock started
+ * a little before the request was sent). */
+static int reset_status(const struct h2s *s)
+{
+	if (s->rst_by == 0 && s->rst_error == 8 && s->timeout > 0 &&
+	    s->t_req >= 0 && s->t_end >= 0 &&
+	    (s->t_end - s->t_req) * 10 >= s->timeout * 9)
+		return 4; /* DEADLINE_EXCEEDED */
+	return rst_status(s->rst_error);
+}
+
 static int rst_status(uint32_t err)
 {
 	switch (err) {
@@ -1352,7 +1368,7 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 						   s->gap_max);
 				if (s->how == END_RST) {
 					const char *en = ns_valstr_find(error_names, s->rst_error);
-					int gs = s->grpc_status < 0 ? rst_status(s->rst_error) : -1;
+					int gs = s->grpc_status < 0 ? reset_status(s) : -1;
 					const char *gn = gs >= 0 ? ns_valstr_find(grpc_status_names, (uint64_t)gs) : NULL;
 					char *t = ns_arena_printf(&pkt->arena, "%s%s(RST_STREAM %s)",
 								  gn ? gn : "", gn ? " " : "",
@@ -1785,10 +1801,10 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	if (s->grpc && s->grpc_status >= 0) {
 		const char *n = ns_valstr_find(grpc_status_names, (uint64_t)s->grpc_status);
 		ns_buf_printf(&b, " %s", n ? n : "?");
-	} else if (s->grpc && s->how == END_RST && rst_status(s->rst_error) >= 0) {
+	} else if (s->grpc && s->how == END_RST && reset_status(s) >= 0) {
 		/* no status on the wire: what the reset means to the client */
 		ns_buf_printf(&b, " %s", ns_valstr_find(grpc_status_names,
-						       (uint64_t)rst_status(s->rst_error)));
+						       (uint64_t)reset_status(s)));
 	} else if (s->grpc) {
 		ns_buf_puts(&b, " -");
 	}
@@ -1863,11 +1879,15 @@ static void destroy(void *state)
 	}
 }
 
-/* The connection was handed over after `Upgrade: h2c` (http.c): the
- * server speaks frames from its first byte after the 101. */
+/* The connection was handed over by http.c: after `Upgrade: h2c` (hint
+ * is the upgraded request line) the server speaks frames from its first
+ * byte after the 101; without a hint the bytes were HTTP/2 from the
+ * start. */
 static void upgraded(void *state, const char *hint)
 {
 	struct h2_state *st = state;
+	if (!hint)
+		return; /* HTTP/2 from the start (prior knowledge) */
 	st->upgraded = 1;
 	st->roles_set = 1;
 	/* stream 1 is the upgraded request, complete (RFC 7540 §3.2) */

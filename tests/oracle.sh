@@ -57,7 +57,7 @@ run "HTTP/1.1" python3 "$SRC/tests/oracle.py" --min 100 --fields "$HTTPF" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap
 run "HTTP/2 and gRPC" python3 "$SRC/tests/oracle.py" --min 99 --fields "$H2F" \
 	--tshark-arg=-d --tshark-arg=tcp.port==50051,http2 \
-	--tshark-arg=-d --tshark-arg=tcp.port==50052,http2 \
+	--tshark-arg=-d --tshark-arg=tcp.port==8080,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==18443,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
 	"$SRC"/tests/pcaps/grpc-*.pcap "$SRC"/tests/pcaps/h2c-nghttp.pcap \
