@@ -23,6 +23,9 @@
 #include "stream.h"
 
 extern struct ns_dissector ns_diss_http2;
+/* http2.c: an h2c upgrade's HTTP2-Settings value as settings fields */
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off);
 
 enum {
 	F_REQUEST,
@@ -554,6 +557,9 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 				add_str(pkt, F_SERVER, base, v, vn);
 			else if (ieq(name, nn, "location"))
 				add_str(pkt, F_LOCATION, base, v, vn);
+			else if (ieq(name, nn, "http2-settings"))
+				ns_http2_settings_b64(pkt, v, vn,
+						      (uint32_t)(v - base));
 			ns_tree_pop(pkt);
 		}
 		i = le + 1;

@@ -921,6 +921,60 @@ static uint32_t get_r31(struct ns_packet *pkt, struct ns_reader *p, int fr,
 	return v & 0x7fffffffu;
 }
 
+/* One SETTINGS parameter (RFC 9113 §6.5.2) as fields at off/len. */
+static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
+		    uint32_t off, uint32_t len)
+{
+	static const int by_id[] = {0, F_SET_HTS, F_SET_PUSH, F_SET_MCS, F_SET_IWS,
+				    F_SET_MFS, F_SET_MHLS, 0, F_SET_CONNECT};
+	int f = id < NS_NELEM(by_id) && by_id[id] ? by_id[id] : F_SET_UNKNOWN;
+	ns_add_label(pkt, &fields[F_SETTINGS], off, len);
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_SET_ID], off, len < 6 ? len : 2, id);
+	ns_add_uint(pkt, &fields[f], len < 6 ? off : off + 2, len < 6 ? len : 4, v);
+	ns_tree_pop(pkt);
+}
+
+/*
+ * For http.c: the HTTP2-Settings header of an h2c upgrade request, a
+ * SETTINGS payload in base64url (RFC 7540 §3.2.1), recorded as settings
+ * fields pointing at the header value (off/len).
+ */
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off);
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off)
+{
+	uint8_t out[6];
+	size_t k = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && v[i] != '='; i++) {
+		uint8_t c = v[i];
+		int x = c >= 'A' && c <= 'Z'   ? c - 'A'
+			: c >= 'a' && c <= 'z' ? c - 'a' + 26
+			: c >= '0' && c <= '9' ? c - '0' + 52
+			: c == '-' || c == '+' ? 62
+			: c == '_' || c == '/' ? 63
+					       : -1;
+		if (x < 0)
+			return;
+		acc = acc << 6 | (uint32_t)x;
+		bits += 6;
+		if (bits < 8)
+			continue;
+		bits -= 8;
+		out[k++] = (uint8_t)(acc >> bits);
+		if (k == 6) {
+			setting(pkt, (uint16_t)(out[0] << 8 | out[1]),
+				(uint32_t)out[2] << 24 | (uint32_t)out[3] << 16 |
+					(uint32_t)out[4] << 8 | out[5],
+				off, (uint32_t)n);
+			k = 0;
+		}
+	}
+}
+
 static int frame(struct ns_packet *pkt, struct ns_reader *r)
 {
 	struct h2_state *st = cur;
@@ -1118,16 +1172,9 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		while (ns_rd_left(&p) >= 6) {
 			uint32_t o = ns_rd_off(&p);
-			ns_add_label(pkt, &fields[F_SETTINGS], o, 6);
-			ns_tree_push(pkt);
-			uint16_t id = ns_get_u16(pkt, &p, &fields[F_SET_ID]);
-			static const int by_id[] = {0, F_SET_HTS, F_SET_PUSH, F_SET_MCS,
-						    F_SET_IWS, F_SET_MFS, F_SET_MHLS,
-						    0, F_SET_CONNECT};
-			int f = id < NS_NELEM(by_id) && by_id[id] ? by_id[id]
-								  : F_SET_UNKNOWN;
-			uint32_t v = ns_get_u32(pkt, &p, &fields[f]);
-			ns_tree_pop(pkt);
+			uint16_t id = ns_rd_u16(&p);
+			uint32_t v = ns_rd_u32(&p);
+			setting(pkt, id, v, o, 6);
 			if (id == 1 && st) {
 				/* our decoder of the other side */
 				st->d[!dir].pending_hts = v;
