@@ -872,10 +872,10 @@ static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
 	if (s->closed[dir])
 		return;
 	s->closed[dir] = 1;
-	if (s->closed[0] && s->closed[1]) {
+	if (dir == 1 || s->closed[1])
+		s->t_end = pkt->ts; /* the response's end ends the call */
+	if (s->closed[0] && s->closed[1])
 		s->how = END_STREAM;
-		s->t_end = pkt->ts;
-	}
 	if (s->grpc)
 		add_event(st, dir ? EV_RESP_END : EV_REQ_END, dir, s->id, 0, 0,
 			  NULL, 0);

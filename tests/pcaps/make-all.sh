@@ -32,8 +32,8 @@ else
 		[[ $s == make-all.sh ]] || scripts+=("$s")
 	done
 fi
-# tcp-midstream is cut from tcp-http-keepalive, h2c-midstream from
-# h2c-nghttp: regenerate the source first when both are asked for.
+# tcp-midstream is cut from tcp-http-keepalive, h2c-midstream and h2c-gap
+# from h2c-nghttp: regenerate the source first when both are asked for.
 first_of() { # CUT SOURCE
 	local i j
 	for ((i = 0; i < ${#scripts[@]}; i++)); do
@@ -49,6 +49,7 @@ first_of() { # CUT SOURCE
 }
 first_of make-tcp-midstream.sh make-tcp-http-keepalive.sh
 first_of make-h2c-midstream.sh make-h2c-nghttp.sh
+first_of make-h2c-gap.sh make-h2c-nghttp.sh
 
 failed=()
 for s in "${scripts[@]}"; do
