@@ -1608,8 +1608,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 				ns_buf_printf(out, " %s", n);
 			else
 				ns_buf_printf(out, " 0x%llx", (unsigned long long)fv->v.u);
-		} else if (f->name && strncmp(f->name, "http2.settings.", 15) == 0 &&
-			   f != &fields[F_SET_ID]) {
+		} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
 			ns_buf_printf(out, "=%llu", (unsigned long long)fv->v.u);
 		} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
 			const char *n = ns_valstr_find(error_names, fv->v.u);
@@ -1902,12 +1901,6 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	ns_buf_free(&b);
 }
 
-static void fin(void *state, struct ns_stream_ctx *ctx)
-{
-	(void)state;
-	(void)ctx;
-}
-
 static void destroy(void *state)
 {
 	struct h2_state *st = state;
@@ -1958,7 +1951,6 @@ static const struct ns_stream_ops ops = {
 	.state_size = sizeof(struct h2_state),
 	.consume = consume,
 	.gap = gap,
-	.fin = fin,
 	.destroy = destroy,
 	.upgraded = upgraded,
 };
