@@ -220,7 +220,7 @@ static struct ns_field fields[] = {
 };
 
 enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_COMPRESSED, G_LENGTH,
-       G_DATA, G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT, G_ENCODING,
+       G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
        G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
        G_ERROR, G_COUNT };
 
@@ -240,12 +240,10 @@ static struct ns_field gfields[] = {
 	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
 	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
 	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
-	[G_DATA] = NS_F_BYTES("grpc.message_data", "Message Data"),
 	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
 	[G_STATUS] = NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
 	[G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
 	[G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
-	[G_ENCODING] = NS_F_STR("grpc.encoding", "Message encoding"),
 	[G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
 	[G_RESP_MSGS] = NS_F_UINT("grpc.response_messages", "Response messages", 32),
 	[G_REQ_BYTES] = NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
