@@ -31,6 +31,9 @@ extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
 
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
 extern struct ns_dissector ns_diss_tls;
+extern struct ns_dissector ns_diss_http2;
+extern struct ns_dissector ns_diss_grpc;
+extern struct ns_dissector ns_diss_protobuf;
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
@@ -69,6 +72,9 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_wlan,
 	&ns_diss_http,
 	&ns_diss_tls,
+	&ns_diss_http2,
+	&ns_diss_grpc,
+	&ns_diss_protobuf,
 	&ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);

@@ -61,6 +61,7 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
 	free(st->state);
 	ns_reasm_free(&st->rd[0], &e->reasm);
 	ns_reasm_free(&st->rd[1], &e->reasm);
+	free(st->switch_hint);
 	free(st);
 }
 
@@ -186,6 +187,32 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		used = 0; /* keep it for the heuristics */
 	}
 	ns_reasm_consume(rd, &e->reasm, used);
+	if (st->switch_to && !st->stopped) {
+		/* the protocol changed (Upgrade): the new dissector takes
+		 * what is left of both directions */
+		const struct ns_dissector *d = st->switch_to;
+		st->switch_to = NULL;
+		if (st->state && st->app->stream->destroy)
+			st->app->stream->destroy(st->state);
+		free(st->state);
+		st->state = NULL;
+		bind(st, d);
+		if (app_state(st)) {
+			if (d->stream->upgraded)
+				d->stream->upgraded(st->state, st->switch_hint);
+			free(st->switch_hint);
+			st->switch_hint = NULL;
+			if (rd->plen) {
+				struct ns_stream_ctx ctx = {pkt, f, st, dir};
+				size_t n = d->stream->consume(st->state, &ctx,
+							      rd->pending,
+							      rd->plen);
+				ns_reasm_consume(rd, &e->reasm,
+						 (uint32_t)(n > rd->plen ? rd->plen
+									 : n));
+			}
+		}
+	}
 	if (rd->fin && !st->fin_told[dir]) {
 		st->fin_told[dir] = 1;
 		if (st->app && !st->stopped && st->state &&
@@ -247,6 +274,16 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)
 	struct ns_packet *pkt = ctx->pkt;
 	if (li >= 0 && (unsigned)li + 1 == pkt->nlayers)
 		pkt->layers[li].fv_end = pkt->nfv;
+}
+
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const char *hint)
+{
+	if (!d || !d->stream)
+		return;
+	ctx->st->switch_to = d;
+	free(ctx->st->switch_hint);
+	ctx->st->switch_hint = hint ? strdup(hint) : NULL;
 }
 
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)
