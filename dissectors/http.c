@@ -11,13 +11,21 @@
  * so a response spanning fifty segments appears once, at the end.  Header
  * blocks are limited to 64 KiB; a connection whose bytes are not HTTP, or
  * that loses bytes inside a header block, is given up (a gap inside a body
- * is skipped: the framing is still known).
+ * is skipped: the framing is still known).  A `101 Switching Protocols`
+ * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2),
+ * and so do bytes that are HTTP/2 from the start (prior knowledge on an
+ * HTTP port).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
 #include "stream.h"
+
+extern struct ns_dissector ns_diss_http2;
+/* http2.c: an h2c upgrade's HTTP2-Settings value as settings fields */
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off);
 
 enum {
 	F_REQUEST,
@@ -98,6 +106,8 @@ struct http_state {
 	} req[MAX_PENDING];
 	unsigned nreq, rhead;
 	int dead;
+	int h2c;   /* a 101 response with Upgrade: h2c was framed */
+	char up_req[256]; /* request line of the last request with Upgrade */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
 	uint64_t req_frame;
@@ -201,6 +211,19 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 						len = len * 10 + (v[k] - '0');
 				d->body = BODY_LENGTH;
 				d->left = len;
+			} else if (ieq(h + i, colon - i, "upgrade") &&
+				   contains_ci(v, vn, "h2c")) {
+				if (is_resp && code == 101) {
+					st->h2c = 1;
+				} else if (!is_resp) {
+					/* the request HTTP/2 stream 1 answers */
+					size_t k = 0;
+					while (k < n && k + 1 < sizeof(st->up_req) &&
+					       h[k] != '\r' && h[k] != '\n')
+						k++;
+					memcpy(st->up_req, h, k);
+					st->up_req[k] = 0;
+				}
 			} else if (ieq(h + i, colon - i, "transfer-encoding") &&
 				   contains_ci(v, vn, "chunked")) {
 				d->body = BODY_CHUNKED;
@@ -351,6 +374,16 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	while (used < n && !st->dead) {
 		if (!d->in_body) {
 			if (probe(p + used, n - used, ctx->dir) == 0) {
+				/* h2c with prior knowledge on an HTTP port
+				 * (gRPC on 8080): HTTP/2 takes over */
+				int h2 = ns_diss_http2.stream->probe(
+					p + used, n - used, ctx->dir);
+				if (h2 > 0) {
+					ns_stream_switch(ctx, &ns_diss_http2, NULL);
+					return used;
+				}
+				if (h2 < 0 && n - used < 4096)
+					return used;
 				st->dead = 1; /* not HTTP (any more) */
 				return n;
 			}
@@ -381,6 +414,11 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		if (!done)
 			break;
 		finish_message(st, d, ctx);
+		if (st->h2c) {
+			/* what follows the 101 is HTTP/2 */
+			ns_stream_switch(ctx, &ns_diss_http2, st->up_req);
+			return used;
+		}
 	}
 	return st->dead ? n : used;
 }
@@ -519,6 +557,9 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 				add_str(pkt, F_SERVER, base, v, vn);
 			else if (ieq(name, nn, "location"))
 				add_str(pkt, F_LOCATION, base, v, vn);
+			else if (ieq(name, nn, "http2-settings"))
+				ns_http2_settings_b64(pkt, v, vn,
+						      (uint32_t)(v - base));
 			ns_tree_pop(pkt);
 		}
 		i = le + 1;

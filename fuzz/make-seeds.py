@@ -8,11 +8,16 @@ PATH is a capture file or a directory searched recursively for *.pcap,
 becomes one file in OUTDIR (default fuzz/seeds), named by the SHA-1 of its
 contents so duplicates collapse, laid out as fuzz_packet.c expects:
 
-    byte 0   selector: link type index (bits 0-3); bits 4-6 = 1 when the
-             packet was cut by the snap length (caplen < len)
-    byte 1.. the captured bytes
+    byte 0     selector: kind 0 (one packet); bits 0-2 = 1 when the
+               packet was cut by the snap length (caplen < len)
+    bytes 1-2  link type, little-endian
+    bytes 3..  the captured bytes
 
-Packets of link types netscope does not dissect are skipped.
+and each TCP connection and UDP flow over IPv4/IPv6 (Ethernet, Linux
+cooked, loopback and raw IP captures) becomes one more seed of kind 1
+(TCP) or 2 (UDP): the server port, then its payloads in capture order as
+[ctl][len][bytes] segments (ctl bit 0: direction, bit 7: two length
+bytes), cut at 64 KiB.
 
 This is a test tool, so it reads pcap and pcapng itself (stdlib only); the
 product reads captures through libpcap.
@@ -24,19 +29,7 @@ import os
 import struct
 import sys
 
-# Link type -> selector index; the order is link_types[] in fuzz_packet.c.
-SELECTOR = {
-    1: 0,  # EN10MB
-    0: 1,  # NULL
-    108: 2,  # LOOP
-    12: 3,  # RAW
-    14: 3,  # RAW (OpenBSD): same dissector as 12
-    101: 4,  # RAW as stored in files
-    228: 5,  # IPV4
-    229: 6,  # IPV6
-    113: 7,  # LINUX_SLL
-    276: 8,  # LINUX_SLL2
-}
+MAX_SEED = 65535
 
 CAPTURE_EXT = (".pcap", ".pcapng", ".cap", ".dmp")
 
@@ -108,6 +101,86 @@ def read_pcapng(data):
         off += blen
 
 
+def ip_offset(linktype, pkt):
+    """Offset of the IP header for the link types flows are taken from,
+    or None."""
+    if linktype == 1 and len(pkt) >= 14:
+        off, etype = 14, struct.unpack_from(">H", pkt, 12)[0]
+        while etype in (0x8100, 0x88A8) and len(pkt) >= off + 4:
+            etype = struct.unpack_from(">H", pkt, off + 2)[0]
+            off += 4
+        return off if etype in (0x0800, 0x86DD) else None
+    if linktype == 113 and len(pkt) >= 16:
+        return 16 if struct.unpack_from(">H", pkt, 14)[0] in (0x0800, 0x86DD) else None
+    if linktype == 276 and len(pkt) >= 20:
+        return 20 if struct.unpack_from(">H", pkt, 0)[0] in (0x0800, 0x86DD) else None
+    if linktype in (0, 108):
+        return 4
+    if linktype in (12, 14, 101, 228, 229):
+        return 0
+    return None
+
+
+def transport(linktype, pkt):
+    """(proto, src, dst, sport, dport, flags, payload) of a TCP segment or
+    UDP datagram, or None."""
+    off = ip_offset(linktype, pkt)
+    if off is None or len(pkt) < off + 20:
+        return None
+    v = pkt[off] >> 4
+    if v == 4:
+        ihl = (pkt[off] & 15) * 4
+        proto = pkt[off + 9]
+        src, dst = pkt[off + 12:off + 16], pkt[off + 16:off + 20]
+        end = min(len(pkt), off + struct.unpack_from(">H", pkt, off + 2)[0])
+        off += ihl
+    elif v == 6 and len(pkt) >= off + 40:
+        proto = pkt[off + 6]
+        src, dst = pkt[off + 8:off + 24], pkt[off + 24:off + 40]
+        end = min(len(pkt), off + 40 + struct.unpack_from(">H", pkt, off + 4)[0])
+        off += 40
+    else:
+        return None
+    if proto == 6 and end >= off + 20:
+        sport, dport = struct.unpack_from(">HH", pkt, off)
+        thl = (pkt[off + 12] >> 4) * 4
+        return 6, src, dst, sport, dport, pkt[off + 13], pkt[off + thl:end]
+    if proto == 17 and end >= off + 8:
+        sport, dport = struct.unpack_from(">HH", pkt, off)
+        return 17, src, dst, sport, dport, 0, pkt[off + 8:end]
+    return None
+
+
+def flow_seeds(path):
+    """One seed per TCP connection or UDP flow of the capture."""
+    flows = {}
+    for linktype, _, _, pkt in packets(path):
+        t = transport(linktype, pkt)
+        if t is None:
+            continue
+        proto, src, dst, sport, dport, flags, payload = t
+        a, b = (src, sport), (dst, dport)
+        key = (proto,) + (tuple(sorted([a, b])))
+        fl = flows.get(key)
+        if fl is None:
+            # the client sent the first packet, unless it is a SYN-ACK
+            client = b if proto == 6 and flags & 0x12 == 0x12 else a
+            server_port = dport if client == a else sport
+            fl = flows[key] = [client, bytearray(struct.pack("<H", server_port))]
+        if not payload or len(fl[1]) >= MAX_SEED:
+            continue
+        d = 0 if a == fl[0] else 1
+        payload = payload[:MAX_SEED - len(fl[1]) - 3]
+        if len(payload) > 255:
+            fl[1] += bytes([0x80 | d]) + struct.pack(">H", len(payload))
+        else:
+            fl[1] += bytes([d, len(payload)])
+        fl[1] += payload
+    for key, (_, data) in flows.items():
+        if len(data) > 2:
+            yield (1 if key[0] == 6 else 2) << 4, bytes(data)
+
+
 def packets(path):
     with open(path, "rb") as f:
         data = f.read()
@@ -142,19 +215,21 @@ def main():
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
-    nfiles = nseeds = nskipped = nnew = 0
+    nfiles = nseeds = nnew = 0
+    nflows = [0]
     for path in capture_files(args.paths):
         nfiles += 1
         taken = 0
         try:
-            for linktype, caplen, wirelen, pkt in packets(path):
-                sel = SELECTOR.get(linktype)
-                if sel is None:
-                    nskipped += 1
-                    continue
-                if caplen < wirelen:
-                    sel |= 1 << 4
-                seed = bytes([sel]) + pkt
+            def all_seeds():
+                # flows first: --max-per-file cuts the packets
+                for sel, data in flow_seeds(path):
+                    nflows[0] += 1
+                    yield bytes([sel]) + data
+                for linktype, caplen, wirelen, pkt in packets(path):
+                    sel = 1 if caplen < wirelen else 0
+                    yield bytes([sel]) + struct.pack("<H", linktype) + pkt
+            for seed in all_seeds():
                 name = hashlib.sha1(seed).hexdigest()
                 dest = os.path.join(args.out, name)
                 if not os.path.exists(dest):
@@ -167,8 +242,8 @@ def main():
                     break
         except (CaptureError, struct.error) as exc:
             print(f"make-seeds: {path}: {exc}", file=sys.stderr)
-    print(f"make-seeds: {nfiles} captures, {nseeds} packets -> {args.out} "
-          f"({nnew} new seeds), {nskipped} packets of other link types skipped")
+    print(f"make-seeds: {nfiles} captures, {nseeds} seeds ({nflows[0]} of "
+          f"them flows) -> {args.out} ({nnew} new)")
     return 0
 
 

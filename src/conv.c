@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "dissect.h"
+#include "stream.h"
 #include "tcpconn.h"
 
 struct ns_conv {
@@ -100,6 +102,19 @@ void ns_conv_flow_end(void *ctx, const struct ns_flow *f)
 	while (b->len && b->p[b->len - 1] == ' ')
 		b->len--;
 	ns_buf_putc(b, '\n');
+	/* what the application dissector knows of the connection (e.g. the
+	 * TLS handshake), indented on a line of its own */
+	const struct ns_stream *st = f->stream;
+	if (st && st->app && st->state && st->app->stream->summary) {
+		size_t at = b->len;
+		ns_buf_puts(b, "       ");
+		size_t mark = b->len;
+		st->app->stream->summary(st->state, b);
+		if (b->len == mark)
+			b->len = at;
+		else
+			ns_buf_putc(b, '\n');
+	}
 	fwrite(b->p, 1, b->len, c->tmp[udp]);
 	c->n[udp]++;
 }

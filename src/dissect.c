@@ -30,6 +30,10 @@ extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
 	ns_diss_radiotap, ns_diss_wlan; /* link layers */
 
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
+extern struct ns_dissector ns_diss_tls;
+extern struct ns_dissector ns_diss_http2;
+extern struct ns_dissector ns_diss_grpc;
+extern struct ns_dissector ns_diss_protobuf;
 extern struct ns_dissector ns_diss_dns;  /* over UDP and TCP streams */
 
 /* The registry: one line per dissector. */
@@ -68,6 +72,10 @@ struct ns_dissector *const ns_dissectors[] = {
 	&ns_diss_radiotap,
 	&ns_diss_wlan,
 	&ns_diss_http,
+	&ns_diss_tls,
+	&ns_diss_http2,
+	&ns_diss_grpc,
+	&ns_diss_protobuf,
 	&ns_diss_dns,
 	&ns_diss_data,
 };

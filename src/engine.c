@@ -17,6 +17,8 @@ static void release(void *ctx, struct ns_flow *f)
 		e->flow_end(e->flow_end_ctx, f);
 	ns_stream_free(e, f->stream);
 	f->stream = NULL;
+	if (f->tcp)
+		ns_tcp_conn_free(f->tcp);
 	free(f->tcp);
 	f->tcp = NULL;
 	if (f->app_free)

@@ -15,6 +15,7 @@
 #include "reasm.h"
 
 struct ns_follow;
+struct ns_calls;
 
 struct ns_engine {
 	struct ns_flow_table flows;
@@ -25,6 +26,7 @@ struct ns_engine {
 	 * run), before its state is freed: the conversations report */
 	void (*flow_end)(void *ctx, const struct ns_flow *f);
 	void *flow_end_ctx;
+	struct ns_calls *calls;   /* --calls: HTTP/2 and gRPC calls, or NULL */
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

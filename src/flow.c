@@ -15,7 +15,9 @@
 #include "buf.h"
 #include "error.h"
 
-#define NS_FLOW_CHUNK 4096u
+/* flows per pool chunk: 2^12, or fewer for a small table (a fuzzer or a
+ * test makes thousands of them) */
+#define NS_FLOW_CHUNK_SHIFT 12u
 /* most flows a single ns_flow_expire() call removes */
 #define EXPIRE_BATCH 32
 
@@ -31,7 +33,8 @@ static const int64_t default_idle_s[NS_IDLE_COUNT] = {
 static inline struct ns_flow *flow_at(const struct ns_flow_table *t,
 				      uint32_t id)
 {
-	return &t->chunks[id / NS_FLOW_CHUNK][id % NS_FLOW_CHUNK];
+	return &t->chunks[id >> t->chunk_shift]
+			 [id & ((1u << t->chunk_shift) - 1)];
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -111,6 +114,10 @@ int ns_flow_table_init(struct ns_flow_table *t, uint32_t max_flows)
 {
 	memset(t, 0, sizeof(*t));
 	t->max_flows = max_flows ? max_flows : NS_FLOW_DEFAULT_MAX;
+	t->chunk_shift = 4;
+	while (t->chunk_shift < NS_FLOW_CHUNK_SHIFT &&
+	       (1u << t->chunk_shift) < t->max_flows)
+		t->chunk_shift++;
 	t->free_head = NS_FLOW_NONE;
 	t->lru_head = t->lru_tail = NS_FLOW_NONE;
 	for (int i = 0; i < NS_IDLE_COUNT; i++)
@@ -133,7 +140,13 @@ void ns_flow_table_free(struct ns_flow_table *t)
 		free(t->chunks[i]);
 	free(t->chunks);
 	free(t->slots);
+	/* the counters outlive the table: the end-of-run report reads them
+	 * after the last flows have ended */
+	struct ns_flow_stats stats = t->stats;
+	uint32_t max_flows = t->max_flows;
 	memset(t, 0, sizeof(*t));
+	t->stats = stats;
+	t->max_flows = max_flows;
 }
 
 struct ns_flow *ns_flow_find(struct ns_flow_table *t,
@@ -221,13 +234,14 @@ static struct ns_flow *pool_get(struct ns_flow_table *t)
 		t->free_head = f->lru_next;
 		return f;
 	}
-	if (t->nalloc % NS_FLOW_CHUNK == 0) {
+	uint32_t chunk = 1u << t->chunk_shift;
+	if (t->nalloc % chunk == 0) {
 		struct ns_flow **c = realloc(t->chunks,
 					     (t->nchunks + 1) * sizeof(*c));
 		if (!c)
 			return NULL;
 		t->chunks = c;
-		c[t->nchunks] = calloc(NS_FLOW_CHUNK, sizeof(struct ns_flow));
+		c[t->nchunks] = calloc(chunk, sizeof(struct ns_flow));
 		if (!c[t->nchunks])
 			return NULL;
 		t->nchunks++;

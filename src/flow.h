@@ -75,8 +75,9 @@ struct ns_flow_stats {
 };
 
 struct ns_flow_table {
-	struct ns_flow **chunks; /* pool: chunks of NS_FLOW_CHUNK flows */
+	struct ns_flow **chunks; /* pool: chunks of 2^chunk_shift flows */
 	uint32_t nchunks;
+	uint32_t chunk_shift;
 	uint32_t nalloc;   /* flows allocated in the pool */
 	uint32_t free_head; /* free list through lru_next */
 	uint32_t *slots;   /* hash → pool id, NS_FLOW_NONE when empty */

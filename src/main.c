@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calls.h"
 #include "conv.h"
 #include "dissect.h"
 #include "engine.h"
@@ -192,6 +193,7 @@ struct cli {
 	const char **files;
 	unsigned nfiles;
 	int conversations;        /* --conversations, -z conv,tcp|udp */
+	int calls;                /* --calls: HTTP/2 and gRPC calls */
 	const char *follow;       /* -z follow,tcp,MODE,N */
 	uint32_t max_flows;
 };
@@ -262,6 +264,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"read-file", required_argument, NULL, 'r'},
 		{"buffer-timeout", required_argument, NULL, 'O'},
 		{"conversations", no_argument, NULL, 'V'},
+		{"calls", no_argument, NULL, 'K'},
 		{"max-flows", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -381,6 +384,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'V':
 			c->conversations = 1;
+			break;
+		case 'K':
+			c->calls = 1;
 			break;
 		case 'M':
 			c->max_flows = (uint32_t)parse_num("--max-flows", optarg,
@@ -572,6 +578,16 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		eng.flow_end = ns_conv_flow_end;
 		eng.flow_end_ctx = conv;
 	}
+	if (c.calls) {
+		eng.calls = ns_calls_new();
+		if (!eng.calls) {
+			fputs("netscope: --calls: cannot create a temporary "
+			      "file\n",
+			      stderr);
+			status = EXIT_RUNTIME;
+			goto out;
+		}
+	}
 	if (c.follow) {
 		char ferr[256];
 		eng.follow = ns_follow_new(c.follow, ferr, sizeof(ferr));
@@ -581,7 +597,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			goto out;
 		}
 	}
-	run.dissect = run.out || conv || eng.follow;
+	run.dissect = run.out || conv || eng.follow || eng.calls;
 	ns_run_signals();
 
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
@@ -691,6 +707,9 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	if (eng.follow)
 		ns_follow_finish(eng.follow, stdout);
 	eng.follow = NULL; /* ns_follow_finish freed it */
+	if (eng.calls)
+		ns_calls_finish(eng.calls, stdout);
+	eng.calls = NULL; /* ns_calls_finish freed it */
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && run.dissect);
 	struct ns_dns_stats dns;
@@ -711,6 +730,7 @@ out:
 		ns_conv_free(conv);
 	if (eng.follow)
 		ns_follow_free(eng.follow);
+	ns_calls_free(eng.calls);
 	if (run.out)
 		ns_output_free(run.out);
 	free(out.efields);

@@ -4,6 +4,9 @@
  * Overlaps keep the bytes seen first, as a receiver that has already
  * acknowledged them would (and as Wireshark's follow does), so a
  * retransmission with different content cannot rewrite a delivered stream.
+ * The same holds among out-of-order segments.  One exception: a segment
+ * that arrives in order is taken whole, and out-of-order bytes it covers
+ * are dropped when they are pulled (tests/test_reasm.c shows each case).
  */
 #include "reasm.h"
 
@@ -48,6 +51,7 @@ void ns_reasm_free(struct ns_reasm_dir *d, struct ns_reasm_limits *lim)
 	}
 	release(lim, (uint64_t)d->ooo_bytes + d->pcap);
 	free(d->pending);
+	free(d->marks);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -61,6 +65,11 @@ static int fits(const struct ns_reasm_dir *d, const struct ns_reasm_limits *lim,
 static void mark(struct ns_reasm_dir *d, uint64_t off, int64_t ts,
 		 uint64_t frame)
 {
+	if (!d->marks) {
+		d->marks = malloc(NS_REASM_MARKS * sizeof(*d->marks));
+		if (!d->marks)
+			return; /* no times: consumers use the packet's */
+	}
 	if (d->nmarks == NS_REASM_MARKS) { /* forget the oldest */
 		d->mhead = (uint8_t)((d->mhead + 1) % NS_REASM_MARKS);
 		d->nmarks--;

@@ -58,7 +58,9 @@ struct ns_reasm_dir {
 	uint32_t plen, pcap;
 	struct ns_reasm_seg *ooo; /* out of order, sorted by seq */
 	uint32_t ooo_bytes;
-	struct ns_reasm_mark marks[NS_REASM_MARKS]; /* ring, oldest first */
+	/* ring, oldest first; allocated with the first byte, so that a
+	 * direction that never carries data costs little */
+	struct ns_reasm_mark *marks;
 	uint8_t mhead, nmarks;
 	uint64_t delivered; /* stream bytes made contiguous so far */
 };

@@ -32,16 +32,24 @@ static const struct ns_dissector *by_port(uint16_t server, uint16_t client)
 	return d && d->stream ? d : NULL;
 }
 
-static int bind(struct ns_stream *st, const struct ns_dissector *d)
+static void bind(struct ns_stream *st, const struct ns_dissector *d)
 {
 	st->app = d;
 	st->decided = 1;
-	st->state = calloc(1, d->stream->state_size ? d->stream->state_size : 1);
+}
+
+/* The bound dissector's state, allocated when it first has something to
+ * do, so that connections that never carry a byte (a flood of SYNs to its
+ * port) cost none; NULL (out of memory) stops the dissector. */
+static void *app_state(struct ns_stream *st)
+{
 	if (!st->state) {
-		st->app = NULL;
-		return NS_ENOMEM;
+		size_t n = st->app->stream->state_size;
+		st->state = calloc(1, n ? n : 1);
+		if (!st->state)
+			st->stopped = 1;
 	}
-	return 0;
+	return st->state;
 }
 
 void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
@@ -53,6 +61,7 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
 	free(st->state);
 	ns_reasm_free(&st->rd[0], &e->reasm);
 	ns_reasm_free(&st->rd[1], &e->reasm);
+	free(st->switch_hint);
 	free(st);
 }
 
@@ -67,7 +76,7 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 	if (!n)
 		return 0;
 	st->gaps[dir] += n;
-	if (st->app && !st->stopped && st->app->stream->gap) {
+	if (st->app && !st->stopped && st->app->stream->gap && app_state(st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir};
 		if (!st->app->stream->gap(st->state, &ctx, n))
 			st->stopped = 1;
@@ -108,8 +117,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 			return;
 		f->stream = st;
 		st->follow = (uint8_t)follow;
-		if (d && bind(st, d) < 0)
-			st->decided = 1;
+		if (d)
+			bind(st, d);
 	}
 	if (!wanted(st))
 		return;
@@ -153,8 +162,7 @@ static void probe(struct ns_stream *st, int dir)
 	for (unsigned i = 0; i < n; i++) {
 		int r = h[i]->stream->probe(rd->pending, rd->plen, dir);
 		if (r > 0) {
-			if (bind(st, h[i]) < 0)
-				st->decided = 1;
+			bind(st, h[i]);
 			return;
 		}
 		if (r < 0)
@@ -170,7 +178,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 	struct ns_reasm_dir *rd = &st->rd[dir];
 	probe(st, dir);
 	uint32_t used = rd->plen;
-	if (st->app && !st->stopped && rd->plen) {
+	if (st->app && !st->stopped && rd->plen && app_state(st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir};
 		size_t n = st->app->stream->consume(st->state, &ctx,
 						    rd->pending, rd->plen);
@@ -179,9 +187,36 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		used = 0; /* keep it for the heuristics */
 	}
 	ns_reasm_consume(rd, &e->reasm, used);
+	if (st->switch_to && !st->stopped) {
+		/* the protocol changed (Upgrade): the new dissector takes
+		 * what is left of both directions */
+		const struct ns_dissector *d = st->switch_to;
+		st->switch_to = NULL;
+		if (st->state && st->app->stream->destroy)
+			st->app->stream->destroy(st->state);
+		free(st->state);
+		st->state = NULL;
+		bind(st, d);
+		if (app_state(st)) {
+			if (d->stream->upgraded)
+				d->stream->upgraded(st->state, st->switch_hint);
+			free(st->switch_hint);
+			st->switch_hint = NULL;
+			if (rd->plen) {
+				struct ns_stream_ctx ctx = {pkt, f, st, dir};
+				size_t n = d->stream->consume(st->state, &ctx,
+							      rd->pending,
+							      rd->plen);
+				ns_reasm_consume(rd, &e->reasm,
+						 (uint32_t)(n > rd->plen ? rd->plen
+									 : n));
+			}
+		}
+	}
 	if (rd->fin && !st->fin_told[dir]) {
 		st->fin_told[dir] = 1;
-		if (st->app && !st->stopped && st->app->stream->fin) {
+		if (st->app && !st->stopped && st->state &&
+		    st->app->stream->fin) {
 			struct ns_stream_ctx ctx = {pkt, f, st, dir};
 			st->app->stream->fin(st->state, &ctx);
 		}
@@ -213,7 +248,7 @@ void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
 			if (!skip(e, NULL, f, st, dir, 0, 1))
 				break;
 		if (!st->fin_told[dir] && st->app && !st->stopped &&
-		    st->app->stream->fin) {
+		    st->state && st->app->stream->fin) {
 			st->fin_told[dir] = 1;
 			struct ns_stream_ctx ctx = {NULL, f, st, dir};
 			st->app->stream->fin(st->state, &ctx);
@@ -239,6 +274,16 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)
 	struct ns_packet *pkt = ctx->pkt;
 	if (li >= 0 && (unsigned)li + 1 == pkt->nlayers)
 		pkt->layers[li].fv_end = pkt->nfv;
+}
+
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const char *hint)
+{
+	if (!d || !d->stream)
+		return;
+	ctx->st->switch_to = d;
+	free(ctx->st->switch_hint);
+	ctx->st->switch_hint = hint ? strdup(hint) : NULL;
 }
 
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)

@@ -29,6 +29,7 @@
 
 struct ns_engine;
 struct ns_dissector;
+struct ns_buf;
 
 struct ns_stream_ctx {
 	struct ns_packet *pkt; /* NULL at the end of the run: nothing can be
@@ -54,6 +55,13 @@ struct ns_stream_ops {
 	void (*fin)(void *state, struct ns_stream_ctx *ctx);
 	/* frees what state points to (not state itself) */
 	void (*destroy)(void *state);
+	/* optional: appends a one-line summary of the connection for
+	 * --conversations (nothing when there is nothing to say) */
+	void (*summary)(const void *state, struct ns_buf *out);
+	/* optional: the connection was handed to this dissector by another
+	 * (ns_stream_switch), on its fresh state; `hint` is what the other
+	 * said about it (the upgraded HTTP/1.1 request line), or NULL */
+	void (*upgraded)(void *state, const char *hint);
 };
 
 struct ns_stream {
@@ -65,6 +73,10 @@ struct ns_stream {
 	uint8_t fin_told[2];
 	uint8_t follow;    /* -z follow wants these bytes */
 	uint32_t gaps[2];
+	/* set by ns_stream_switch: the dissector taking over after the
+	 * current consume() returns */
+	const struct ns_dissector *switch_to;
+	char *switch_hint; /* malloc'd, or NULL */
 };
 
 /* Pending work for the packet being dissected (set by the TCP dissector). */
@@ -103,6 +115,12 @@ int ns_stream_message(struct ns_stream_ctx *ctx,
 /* Fields added right after ns_stream_message() belong to its layer; this
  * closes them in (what only the connection knows: times, counts). */
 void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
+
+/* For an application dissector inside consume(): from the bytes after
+ * what this consume() returns, the connection belongs to d (HTTP/1.1
+ * `Upgrade: h2c` → HTTP/2). */
+void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const char *hint);
 
 /* Capture time of the segment that carried byte `off` of what consume()
  * was given (e.g. a request's first byte). */

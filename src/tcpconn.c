@@ -18,6 +18,7 @@
  */
 #include "tcpconn.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define TH_FIN 0x01
@@ -54,6 +55,14 @@ void ns_tcp_conn_init(struct ns_tcp_conn *c)
 	c->first_data_ts[0] = c->first_data_ts[1] = -1;
 }
 
+void ns_tcp_conn_free(struct ns_tcp_conn *c)
+{
+	free(c->d[0].segs);
+	free(c->d[1].segs);
+	c->d[0].segs = c->d[1].segs = NULL;
+	c->d[0].nsegs = c->d[1].nsegs = c->d[0].segcap = c->d[1].segcap = 0;
+}
+
 int ns_tcp_conn_is_new(const struct ns_tcp_conn *c, int dir,
 		       const struct ns_tcp_seginfo *s)
 {
@@ -83,14 +92,22 @@ static void history(struct ns_tcp_conn *c, int dir, char letter)
 
 static struct ns_tcp_seg *seg_at(struct ns_tcp_dir *d, unsigned i)
 {
-	return &d->segs[(d->seg_head + i) % NS_TCP_MAX_UNACKED];
+	return &d->segs[i];
 }
 
 static void seg_add(struct ns_tcp_dir *d, uint32_t seq, uint32_t nextseq,
 		    uint64_t frame, int64_t ts)
 {
-	if (d->nsegs >= NS_TCP_MAX_UNACKED)
-		return; /* as tshark: stop remembering when too many */
+	if (d->nsegs >= d->segcap) {
+		if (d->segcap >= NS_TCP_MAX_UNACKED)
+			return; /* as tshark: stop remembering when too many */
+		uint16_t cap = d->segcap ? (uint16_t)(d->segcap * 2) : 4;
+		struct ns_tcp_seg *n = realloc(d->segs, cap * sizeof(*n));
+		if (!n)
+			return; /* out of memory: no ack_rtt for this one */
+		d->segs = n;
+		d->segcap = cap;
+	}
 	struct ns_tcp_seg *s = seg_at(d, d->nsegs++);
 	s->seq = seq;
 	s->nextseq = nextseq;
@@ -101,8 +118,8 @@ static void seg_add(struct ns_tcp_dir *d, uint32_t seq, uint32_t nextseq,
 static void seg_remove(struct ns_tcp_dir *d, unsigned i)
 {
 	/* shift the later ones down: the list is short and ordered */
-	for (unsigned j = i; j + 1 < d->nsegs; j++)
-		*seg_at(d, j) = *seg_at(d, j + 1);
+	memmove(&d->segs[i], &d->segs[i + 1],
+		(d->nsegs - i - 1) * sizeof(d->segs[0]));
 	d->nsegs--;
 }
 
@@ -413,10 +430,12 @@ static void record_history(struct ns_tcp_conn *c, int dir,
 			   const struct ns_tcp_result *out)
 {
 	uint16_t fl = s->flags;
-	if ((fl & (TH_SYN | TH_RST)) == (TH_SYN | TH_RST))
-		history(c, dir, 'I');
-	else if ((fl & (TH_SYN | TH_FIN)) == (TH_SYN | TH_FIN))
+	/* Zeek's Q: a SYN with FIN or RST (instead of S or H); I: FIN and
+	 * RST together */
+	if ((fl & TH_SYN) && (fl & (TH_FIN | TH_RST)))
 		history(c, dir, 'Q');
+	else if ((fl & (TH_FIN | TH_RST)) == (TH_FIN | TH_RST))
+		history(c, dir, 'I');
 	else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
 		history(c, dir, 'S');
 	else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
@@ -429,8 +448,10 @@ static void record_history(struct ns_tcp_conn *c, int dir,
 		history(c, dir, 'R');
 	if ((fl & TH_ACK) && !(fl & (TH_SYN | TH_FIN | TH_RST)) && s->len == 0)
 		history(c, dir, 'A');
-	if (out->flags & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
-			  NS_TA_SPURIOUS_RETRANSMISSION))
+	/* Zeek's T is retransmitted payload: not a SYN or FIN sent again */
+	if (s->len > 0 &&
+	    (out->flags & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
+			   NS_TA_SPURIOUS_RETRANSMISSION)))
 		history(c, dir, 'T');
 	if (s->window == 0 && !(fl & (TH_SYN | TH_RST)))
 		history(c, dir, 'W');

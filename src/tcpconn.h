@@ -83,9 +83,10 @@ struct ns_tcp_dir {
 	uint8_t valid_bif;
 	uint32_t last_flags;    /* analysis flags of its last segment */
 	uint32_t sacked;        /* bytes its last segment SACKed */
-	uint16_t nsegs;
-	struct ns_tcp_seg segs[NS_TCP_MAX_UNACKED]; /* ring, oldest first */
-	uint16_t seg_head;
+	uint16_t nsegs, segcap;
+	/* oldest first; grown on demand up to NS_TCP_MAX_UNACKED, so that a
+	 * connection that never sends much (a flood of SYNs) stays small */
+	struct ns_tcp_seg *segs;
 	uint64_t retrans;       /* retransmitted segments */
 };
 
@@ -136,6 +137,8 @@ struct ns_tcp_seginfo {
 };
 
 void ns_tcp_conn_init(struct ns_tcp_conn *c);
+/* Frees what the connection allocated (not c itself). */
+void ns_tcp_conn_free(struct ns_tcp_conn *c);
 
 /* Whether a segment from `dir` starts a new connection on this flow (a SYN
  * with a different ISN, as tshark decides: port reuse). */

@@ -84,6 +84,10 @@ check "-c 20: nanosecond pcap" test "$(od -An -tx1 -N4 "$TMP/c.pcap" | tr -d ' '
 for sig in INT TERM; do
 	start "$TMP/e2" capture -i lo -w "$TMP/s.pcap" 'udp port 42002'
 	send_udp 42002 70 60 0
+	# loopback delivers through the softirq backlog: on a loaded machine
+	# the last datagrams reach the ring a moment after sendto() returns.
+	# 0.2 s is still far inside the 1 s a buffered capture would lose.
+	sleep 0.2
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
@@ -93,12 +97,12 @@ for sig in INT TERM; do
 done
 
 # 3. text output live, and -a duration stops on time
-start "$TMP/e3" capture -i lo -a duration:2 'udp port 42003'
+start "$TMP/e3" capture -i lo -a duration:4 'udp port 42003'
 send_udp 42003 5 10 0.05
 t0=$(date +%s)
 wait "$pid"
-check "-a duration:2: exit within 4 s" test $(($(date +%s) - t0)) -le 4
-check "-a duration:2: 5 captured" test "$(stat_of "$TMP/e3" captured)" = 5
+check "-a duration:4: exit within 6 s" test $(($(date +%s) - t0)) -le 6
+check "-a duration:4: 5 captured" test "$(stat_of "$TMP/e3" captured)" = 5
 
 "$NS" capture -i lo -c 3 'udp port 42004' >"$TMP/o4" 2>"$TMP/e4" &
 pid=$!

@@ -18,6 +18,7 @@ import argparse
 import calendar
 import os
 import re
+import struct
 import subprocess
 import sys
 
@@ -92,26 +93,61 @@ def rows(text, n):
     return [l.split("\t") + [""] * (n - len(l.split("\t"))) for l in lines]
 
 
+def clamped_frames(path):
+    """Frame numbers (1-based) of a classic pcap file whose record claims
+    more captured bytes than the file's snap length.  libpcap, which
+    netscope reads captures with, keeps only snaplen bytes of those (and
+    reports that caplen); tshark's own reader keeps them all.  Such records
+    only occur in damaged or fuzzed files; they are counted, not compared."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return set()
+    if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif data[:4] in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        return set()
+    if len(data) < 24:
+        return set()
+    snaplen = struct.unpack_from(e + "I", data, 16)[0]
+    out, off, n = set(), 24, 0
+    while off + 16 <= len(data):
+        caplen = struct.unpack_from(e + "I", data, off + 8)[0]
+        n += 1
+        if caplen > snaplen:
+            out.add(n)
+        off += 16 + caplen
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--min", type=float, default=100.0)
     ap.add_argument("--show", type=int, default=5)
     ap.add_argument("--fields", default=",".join(FIELDS))
-    ap.add_argument("--only", default=None,
-                    help="count only the packets where either tool has this "
-                    "field (e.g. dns.flags: DNS messages), and report messages")
     ap.add_argument("--tshark-arg", action="append", default=[],
                     help="extra tshark argument (e.g. -d tcp.port==N,http)")
+    ap.add_argument("--require", default=None,
+                    help="compare only packets where tshark has this field "
+                    "(e.g. tcp.stream: leave QUIC out of a TLS comparison)")
+    ap.add_argument("--only", default=None,
+                    help="compare only packets where either tool has this "
+                    "field (e.g. dns.flags: the DNS messages)")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     fields = a.fields.split(",")
+    if a.require and a.require not in fields:
+        fields.append(a.require)
     if a.only and a.only not in fields:
         fields.append(a.only)
     eargs = []
     for f in fields:
         eargs += ["-e", f]
-    total = agree = 0
+    total = agree = nclamped = 0
     per_field = {f: 0 for f in fields}
     for pcap in a.pcaps:
         rc1, ns = run([a.netscope, "read", pcap, "-T", "fields"] + eargs)
@@ -123,16 +159,21 @@ def main():
                   f"tshark {len(tsr)}")
         n = min(len(nsr), len(tsr))
         file_agree = 0
-        file_total = max(len(nsr), len(tsr))
         shown = 0
-        if a.only:
-            k = fields.index(a.only)
-            counted = [i for i in range(n) if nsr[i][k] or tsr[i][k]]
-            file_total = len(counted) + sum(
-                1 for r in (nsr[n:] + tsr[n:]) if r[k])
-        else:
-            counted = range(n)
-        for i in counted:
+        clamped = clamped_frames(pcap)
+        skipped = 0
+        for i in range(n):
+            if i + 1 in clamped:
+                nclamped += 1
+                skipped += 1
+                continue
+            if a.require and not tsr[i][fields.index(a.require)]:
+                skipped += 1
+                continue
+            if a.only and not (nsr[i][fields.index(a.only)] or
+                               tsr[i][fields.index(a.only)]):
+                skipped += 1
+                continue
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
             for f in bad:
@@ -145,11 +186,19 @@ def main():
                     j = fields.index(f)
                     print(f"{pcap}: frame {i + 1}: {f}: netscope "
                           f"'{nsr[i][j]}' tshark '{tsr[i][j]}'")
-        total += file_total
+        count = max(len(nsr), len(tsr)) - skipped
+        if a.only:  # rows only one tool has count when they have the field
+            k = fields.index(a.only)
+            count -= sum(1 for r in nsr[n:] + tsr[n:] if not r[k])
+        total += count
         agree += file_agree
-        if file_agree != file_total:
-            print(f"{pcap}: {file_agree}/{file_total} agree")
+        if file_agree != count:
+            print(f"{pcap}: {file_agree}/{count} agree")
     pct = 100.0 * agree / total if total else 100.0
+    if nclamped:
+        print(f"not compared: {nclamped} packets whose pcap record claims "
+              f"more bytes than the file's snap length (libpcap keeps "
+              f"snaplen bytes, tshark all)")
     what = "packets with " + a.only if a.only else "packets"
     print(f"TOTAL: {agree}/{total} {what} agree ({pct:.3f}%)")
     for f, c in sorted(per_field.items(), key=lambda x: -x[1]):

@@ -3,8 +3,9 @@
 # Each make-<name>.sh records <name>.pcap (or .pcapng) from real traffic in
 # private network namespaces and checks it still matches <name>.truth; this
 # runs them one after another and fails if any failed.  Needs: iproute2,
-# tcpdump, dumpcap, editcap, tshark, curl, iputils-ping, socat,
-# /usr/bin/python3.  The TCP connection-tracking captures (make-tcp-*.sh
+# tcpdump, dumpcap, editcap, tshark, curl, openssl, iputils-ping, socat,
+# /usr/bin/python3, python3-grpcio, python3-grpc-tools, nghttp2-client,
+# nghttp2-server, nghttp2-proxy.  The TCP connection-tracking captures (make-tcp-*.sh
 # and make-udp-flows.sh through tcp-relay.py, see lib-tcp.sh) are part of
 # "all"; make-tcp-midstream.sh cuts the installed tcp-http-keepalive.pcap,
 # so that one is always made first (it also comes first in name order).
@@ -31,19 +32,24 @@ else
 		[[ $s == make-all.sh ]] || scripts+=("$s")
 	done
 fi
-# tcp-midstream is cut from tcp-http-keepalive: regenerate that one first
-# when both are asked for.
-for ((i = 0; i < ${#scripts[@]}; i++)); do
-	if [[ ${scripts[i]} == make-tcp-midstream.sh ]]; then
+# tcp-midstream is cut from tcp-http-keepalive, h2c-midstream and h2c-gap
+# from h2c-nghttp: regenerate the source first when both are asked for.
+first_of() { # CUT SOURCE
+	local i j
+	for ((i = 0; i < ${#scripts[@]}; i++)); do
+		[[ ${scripts[i]} == "$1" ]] || continue
 		for ((j = i + 1; j < ${#scripts[@]}; j++)); do
-			if [[ ${scripts[j]} == make-tcp-http-keepalive.sh ]]; then
-				scripts[j]=make-tcp-midstream.sh
-				scripts[i]=make-tcp-http-keepalive.sh
+			if [[ ${scripts[j]} == "$2" ]]; then
+				scripts[j]=$1
+				scripts[i]=$2
 				break
 			fi
 		done
-	fi
-done
+	done
+}
+first_of make-tcp-midstream.sh make-tcp-http-keepalive.sh
+first_of make-h2c-midstream.sh make-h2c-nghttp.sh
+first_of make-h2c-gap.sh make-h2c-nghttp.sh
 
 failed=()
 for s in "${scripts[@]}"; do

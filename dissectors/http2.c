@@ -1,0 +1,1975 @@
+/*
+ * HTTP/2 (RFC 9113) and gRPC over it, through the stream interface.
+ *
+ * Detection needs no configuration: the client connection preface
+ * (RFC 9113 §3.4) on any port, a server preface (a SETTINGS frame) as the
+ * first bytes of the server side, the switch after `Upgrade: h2c`
+ * (http.c hands the connection over, §3.2 of RFC 7540), or, for a capture
+ * that starts mid-connection, a conservative frame heuristic: two chained
+ * frame headers whose type, flags, length and stream id are all
+ * consistent.  Framing found by the heuristic is said so on the line.
+ *
+ * Each delivery of contiguous bytes becomes one `http2` layer holding the
+ * complete frames it finished (a frame across segments is shown on the
+ * packet that completes it, as tshark does); the stateless frame parser
+ * (dissect) is also what unit tests and the fuzzer drive.  The state that
+ * only the connection knows — HPACK, streams, gRPC messages — is reached
+ * through `cur`, set by consume() around each layer.
+ *
+ * HPACK (RFC 7541) is libnghttp2's inflater, one per direction, decoding
+ * each fragment of a block (HEADERS/PUSH_PROMISE, CONTINUATION) as it
+ * comes, as tshark does; SETTINGS_HEADER_TABLE_SIZE is applied when the
+ * side that must honour it acknowledges it (§6.5.3).  When the decoding
+ * context is lost (the capture started mid-connection, bytes were lost
+ * where a header block may have been, or a block failed to decode) the
+ * inflater is replaced by a fresh one with a large table: a table that
+ * has seen every block since it was created holds the newest entries the
+ * sender's holds, at the same indices, and a reference to an older entry
+ * is out of its range and fails.  So what it decodes is right, and what it
+ * cannot is shown as `headers unavailable (HPACK context lost)`, never
+ * guessed; after a failure the rest of that block is not decoded.
+ *
+ * gRPC (PROTOCOL-HTTP2.md of grpc/grpc): a stream whose content-type is
+ * application/grpc* carries length-prefixed messages, reassembled here
+ * across DATA frames; gzip messages are inflated with zlib; the trailers
+ * give grpc-status and the percent-encoded grpc-message.  Each message
+ * and the end of each call side become a `grpc` layer after the http2
+ * one; each message is decoded as raw protobuf (protobuf.c).  Per-
+ * connection memory is bounded: 128 tracked streams (the least recently
+ * seen one is reported and forgotten), 1 MiB kept of a message.
+ */
+#include <nghttp2/nghttp2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "calls.h"
+#include "dissect.h"
+#include "engine.h"
+#include "flow.h"
+#include "stream.h"
+
+enum {
+	F_MAGIC,
+	F_STREAM,
+	F_LENGTH,
+	F_TYPE,
+	F_FLAGS,
+	F_FL_ES,
+	F_FL_EH,
+	F_FL_PADDED,
+	F_FL_PRIORITY,
+	F_FL_ACK_SETTINGS,
+	F_FL_ACK_PING,
+	F_R,
+	F_STREAMID,
+	F_PADDING,
+	F_EXCLUSIVE,
+	F_DEPENDENCY,
+	F_WEIGHT,
+	F_WEIGHT_REAL,
+	F_DATA,
+	F_DATA_PADDING,
+	F_HEADERS,
+	F_HEADERS_PADDING,
+	F_HEADER,
+	F_HEADER_NAME,
+	F_HEADER_VALUE,
+	F_HEADER_COUNT,
+	F_H_METHOD,
+	F_H_PATH,
+	F_H_AUTHORITY,
+	F_H_SCHEME,
+	F_H_STATUS,
+	F_H_CONTENT_TYPE,
+	F_H_USER_AGENT,
+	F_H_CONTENT_LENGTH,
+	F_H_SERVER,
+	F_HPACK_LOST,
+	F_TRAILERS,
+	F_RST_ERROR,
+	F_SETTINGS,
+	F_SET_ID,
+	F_SET_HTS,
+	F_SET_PUSH,
+	F_SET_MCS,
+	F_SET_IWS,
+	F_SET_MFS,
+	F_SET_MHLS,
+	F_SET_CONNECT,
+	F_SET_UNKNOWN,
+	F_PP_R,
+	F_PP_ID,
+	F_PP_HEADER,
+	F_PP_PADDING,
+	F_PING,
+	F_PONG,
+	F_GOAWAY_R,
+	F_GOAWAY_LAST,
+	F_GOAWAY_ERROR,
+	F_GOAWAY_DATA,
+	F_WU_R,
+	F_WU_INCR,
+	F_CONT_HEADER,
+	F_CONT_PADDING,
+	F_UNKNOWN,
+	F_TIME,
+	F_HEURISTIC,
+	F_COUNT
+};
+
+static const struct ns_valstr type_names[] = {
+	{0, "DATA"},	      {1, "HEADERS"},	    {2, "PRIORITY"},
+	{3, "RST_STREAM"},    {4, "SETTINGS"},	    {5, "PUSH_PROMISE"},
+	{6, "PING"},	      {7, "GOAWAY"},	    {8, "WINDOW_UPDATE"},
+	{9, "CONTINUATION"},  {10, "ALTSVC"},	    {12, "ORIGIN"},
+	{16, "PRIORITY_UPDATE"}, {0, NULL},
+};
+
+static const struct ns_valstr error_names[] = {
+	{0, "NO_ERROR"},	  {1, "PROTOCOL_ERROR"},
+	{2, "INTERNAL_ERROR"},	  {3, "FLOW_CONTROL_ERROR"},
+	{4, "SETTINGS_TIMEOUT"},  {5, "STREAM_CLOSED"},
+	{6, "FRAME_SIZE_ERROR"},  {7, "REFUSED_STREAM"},
+	{8, "CANCEL"},		  {9, "COMPRESSION_ERROR"},
+	{10, "CONNECT_ERROR"},	  {11, "ENHANCE_YOUR_CALM"},
+	{12, "INADEQUATE_SECURITY"}, {13, "HTTP_1_1_REQUIRED"},
+	{0, NULL},
+};
+
+static const struct ns_valstr setting_names[] = {
+	{1, "HEADER_TABLE_SIZE"},
+	{2, "ENABLE_PUSH"},
+	{3, "MAX_CONCURRENT_STREAMS"},
+	{4, "INITIAL_WINDOW_SIZE"},
+	{5, "MAX_FRAME_SIZE"},
+	{6, "MAX_HEADER_LIST_SIZE"},
+	{8, "ENABLE_CONNECT_PROTOCOL"},
+	{9, "NO_RFC7540_PRIORITIES"},
+	{0, NULL},
+};
+
+static struct ns_field fields[] = {
+	[F_MAGIC] = NS_F_STR("http2.magic", "Magic"),
+	[F_STREAM] = NS_F_NONE("http2.stream", "Stream"),
+	[F_LENGTH] = NS_F_UINT("http2.length", "Length", 24),
+	[F_TYPE] = NS_F_VALS("http2.type", "Type", 8, NS_BASE_DEC, type_names),
+	[F_FLAGS] = NS_F_HEX("http2.flags", "Flags", 8),
+	[F_FL_ES] = NS_F_BOOL("http2.flags.end_stream", "End Stream"),
+	[F_FL_EH] = NS_F_BOOL("http2.flags.eh", "End Headers"),
+	[F_FL_PADDED] = NS_F_BOOL("http2.flags.padded", "Padded"),
+	[F_FL_PRIORITY] = NS_F_BOOL("http2.flags.priority", "Priority"),
+	[F_FL_ACK_SETTINGS] = NS_F_BOOL("http2.flags.ack.settings", "ACK"),
+	[F_FL_ACK_PING] = NS_F_BOOL("http2.flags.ack.ping", "ACK"),
+	[F_R] = NS_F_HEX("http2.r", "Reserved", 32),
+	[F_STREAMID] = NS_F_UINT("http2.streamid", "Stream Identifier", 32),
+	[F_PADDING] = NS_F_UINT("http2.padding", "Pad Length", 8),
+	[F_EXCLUSIVE] = NS_F_BOOL("http2.exclusive", "Exclusive"),
+	[F_DEPENDENCY] = NS_F_UINT("http2.stream_dependency", "Stream Dependency", 32),
+	[F_WEIGHT] = NS_F_UINT("http2.headers.weight", "Weight", 8),
+	[F_WEIGHT_REAL] = NS_F_UINT("http2.headers.weight_real", "Weight real", 8),
+	[F_DATA] = NS_F_BYTES("http2.data.data", "Data"),
+	[F_DATA_PADDING] = NS_F_BYTES("http2.data.padding", "Padding"),
+	[F_HEADERS] = NS_F_BYTES("http2.headers", "Header Block Fragment"),
+	[F_HEADERS_PADDING] = NS_F_BYTES("http2.headers.padding", "Padding"),
+	[F_HEADER] = NS_F_NONE("http2.header", "Header"),
+	[F_HEADER_NAME] = NS_F_STR("http2.header.name", "Name"),
+	[F_HEADER_VALUE] = NS_F_STR("http2.header.value", "Value"),
+	[F_HEADER_COUNT] = NS_F_UINT("http2.header.count", "Header Count", 32),
+	[F_H_METHOD] = NS_F_STR("http2.headers.method", "Method"),
+	[F_H_PATH] = NS_F_STR("http2.headers.path", "Path"),
+	[F_H_AUTHORITY] = NS_F_STR("http2.headers.authority", "Authority"),
+	[F_H_SCHEME] = NS_F_STR("http2.headers.scheme", "Scheme"),
+	[F_H_STATUS] = NS_F_UINT("http2.headers.status", "Status", 16),
+	[F_H_CONTENT_TYPE] = NS_F_STR("http2.headers.content_type", "Content-Type"),
+	[F_H_USER_AGENT] = NS_F_STR("http2.headers.user_agent", "User-Agent"),
+	[F_H_CONTENT_LENGTH] = NS_F_UINT("http2.headers.content_length", "Content-Length", 64),
+	[F_H_SERVER] = NS_F_STR("http2.headers.server", "Server"),
+	[F_HPACK_LOST] = NS_F_NONE("http2.hpack_context_lost",
+				   "Headers unavailable (HPACK context lost)"),
+	[F_TRAILERS] = NS_F_BOOL("http2.trailers", "Trailers"),
+	[F_RST_ERROR] = NS_F_VALS("http2.rst_stream.error", "Error", 32, NS_BASE_DEC, error_names),
+	[F_SETTINGS] = NS_F_NONE("http2.settings", "Settings"),
+	[F_SET_ID] = NS_F_VALS("http2.settings.id", "Settings Identifier", 16, NS_BASE_DEC, setting_names),
+	[F_SET_HTS] = NS_F_UINT("http2.settings.header_table_size", "Header table size", 32),
+	[F_SET_PUSH] = NS_F_UINT("http2.settings.enable_push", "Enable PUSH", 32),
+	[F_SET_MCS] = NS_F_UINT("http2.settings.max_concurrent_streams", "Max concurrent streams", 32),
+	[F_SET_IWS] = NS_F_UINT("http2.settings.initial_window_size", "Initial Windows size", 32),
+	[F_SET_MFS] = NS_F_UINT("http2.settings.max_frame_size", "Max frame size", 32),
+	[F_SET_MHLS] = NS_F_UINT("http2.settings.max_header_list_size", "Max header list size", 32),
+	[F_SET_CONNECT] = NS_F_UINT("http2.settings.extended_connect", "Extended CONNECT", 32),
+	[F_SET_UNKNOWN] = NS_F_UINT("http2.settings.unknown", "Unknown Settings", 32),
+	[F_PP_R] = NS_F_HEX("http2.push_promise.r", "Reserved", 32),
+	[F_PP_ID] = NS_F_UINT("http2.push_promise.promised_stream_id", "Promised-Stream-ID", 32),
+	[F_PP_HEADER] = NS_F_BYTES("http2.push_promise.header", "Header Block Fragment"),
+	[F_PP_PADDING] = NS_F_BYTES("http2.push_promise.padding", "Padding"),
+	[F_PING] = NS_F_BYTES("http2.ping", "Ping"),
+	[F_PONG] = NS_F_BYTES("http2.pong", "Pong"),
+	[F_GOAWAY_R] = NS_F_HEX("http2.goway.r", "Reserved", 32),
+	[F_GOAWAY_LAST] = NS_F_UINT("http2.goaway.last_stream_id", "Last-Stream-ID", 32),
+	[F_GOAWAY_ERROR] = NS_F_VALS("http2.goaway.error", "Error", 32, NS_BASE_DEC, error_names),
+	[F_GOAWAY_DATA] = NS_F_BYTES("http2.goaway.addata", "Additional Debug Data"),
+	[F_WU_R] = NS_F_HEX("http2.window_update.r", "Reserved", 32),
+	[F_WU_INCR] = NS_F_UINT("http2.window_update.window_size_increment", "Window Size Increment", 32),
+	[F_CONT_HEADER] = NS_F_BYTES("http2.continuation.header", "Continuation Header"),
+	[F_CONT_PADDING] = NS_F_BYTES("http2.continuation.padding", "Padding"),
+	[F_UNKNOWN] = NS_F_BYTES("http2.unknown", "Unknown"),
+	[F_TIME] = NS_F_RELTIME("http2.time", "Time since request"),
+	[F_HEURISTIC] = NS_F_NONE("http2.heuristic",
+				  "Framing found by heuristic (capture started mid-connection or lost bytes)"),
+};
+
+enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_COMPRESSED, G_LENGTH,
+       G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
+       G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
+       G_ERROR, G_COUNT };
+
+static const struct ns_valstr grpc_status_names[] = {
+	{0, "OK"},		   {1, "CANCELLED"},	     {2, "UNKNOWN"},
+	{3, "INVALID_ARGUMENT"},   {4, "DEADLINE_EXCEEDED"}, {5, "NOT_FOUND"},
+	{6, "ALREADY_EXISTS"},	   {7, "PERMISSION_DENIED"}, {8, "RESOURCE_EXHAUSTED"},
+	{9, "FAILED_PRECONDITION"}, {10, "ABORTED"},	     {11, "OUT_OF_RANGE"},
+	{12, "UNIMPLEMENTED"},	   {13, "INTERNAL"},	     {14, "UNAVAILABLE"},
+	{15, "DATA_LOSS"},	   {16, "UNAUTHENTICATED"},  {0, NULL},
+};
+
+static struct ns_field gfields[] = {
+	[G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
+	[G_PATH] = NS_F_STR("grpc.path", "Path"),
+	[G_SERVICE] = NS_F_STR("grpc.service", "Service"),
+	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
+	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
+	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
+	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
+	[G_STATUS] = NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
+	[G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
+	[G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
+	[G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
+	[G_RESP_MSGS] = NS_F_UINT("grpc.response_messages", "Response messages", 32),
+	[G_REQ_BYTES] = NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
+	[G_RESP_BYTES] = NS_F_UINT("grpc.response_bytes", "Response message bytes", 64),
+	[G_LATENCY] = NS_F_RELTIME("grpc.latency", "Latency (request to trailers)"),
+	[G_FIRST_MSG] = NS_F_RELTIME("grpc.first_message_time", "Time to first response message"),
+	[G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap", "Longest gap between response messages"),
+	[G_ERROR] = NS_F_STR("grpc.error", "Problem"),
+};
+
+#define T_DATA 0
+#define T_HEADERS 1
+#define T_PRIORITY 2
+#define T_RST 3
+#define T_SETTINGS 4
+#define T_PUSH 5
+#define T_PING 6
+#define T_GOAWAY 7
+#define T_WINDOW 8
+#define T_CONT 9
+
+#define FL_ES 0x01
+#define FL_ACK 0x01
+#define FL_EH 0x04
+#define FL_PADDED 0x08
+#define FL_PRIORITY 0x20
+
+#define MAX_STREAMS 128
+#define MAX_KEEP (1024 * 1024)  /* bytes kept of one gRPC message */
+#define MAX_EVENTS 64		 /* gRPC events shown per delivery */
+#define MAX_HEADERS 256		 /* header fields shown per block */
+#define SCAN_MAX 8192		 /* bytes searched for a frame boundary */
+#define LOST_TABLE (1u << 20)	 /* table size when the real one is unknown */
+
+static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+#define MAGIC_LEN 24
+
+enum end_how { END_OPEN, END_STREAM, END_RST, END_GOAWAY, END_CONN };
+
+struct gmsg { /* a gRPC message being reassembled */
+	uint8_t hdr[5];
+	uint8_t hlen;
+	uint32_t len, got;
+	uint8_t *buf; /* the first MAX_KEEP bytes */
+};
+
+struct h2s {
+	uint32_t id;
+	uint8_t used, grpc, web, json, reported, hpack_lost;
+	uint8_t closed[2];  /* END_STREAM seen each way */
+	uint8_t blocks[2];  /* header blocks seen each way */
+	uint8_t how;	    /* enum end_how */
+	uint32_t rst_error;
+	uint8_t rst_by;	    /* role that sent RST_STREAM */
+	int status;	    /* :status, -1 */
+	int grpc_status;    /* -1 when none */
+	int64_t t_req, t_first_resp, t_first_msg, t_last_msg, t_end, gap_max;
+	int64_t gap_sum;
+	int64_t timeout;
+	uint64_t bytes[2];  /* DATA payload each way */
+	uint32_t msgs[2];
+	uint64_t msg_bytes[2];
+	uint8_t gzip[2];    /* grpc-encoding: gzip each way */
+	char method[16], path[200], grpc_msg[160];
+	struct gmsg gm[2];
+	uint64_t seq;	    /* for LRU eviction */
+};
+
+struct h2dir {
+	nghttp2_hd_inflater *inf;
+	uint8_t started, aligned, heuristic, trusted, note;
+	uint32_t skipped;      /* bytes skipped to find a frame boundary */
+	uint32_t pending_hts;  /* HEADER_TABLE_SIZE the peer asked, until ACK */
+	uint8_t has_pending_hts;
+	uint8_t blk_active, blk_lost, blk_type, blk_es;
+	uint32_t blk_stream, blk_promised;
+};
+
+enum ev_kind { EV_MSG, EV_REQ_END, EV_RESP_END };
+
+struct gev {
+	uint8_t kind, dir, compressed;
+	uint32_t stream;
+	uint32_t len;	    /* message length */
+	uint32_t off, kept; /* where its bytes are in the grpc layer */
+	uint8_t *bytes;	    /* owned until the layer is recorded */
+};
+
+struct h2_state {
+	struct h2dir d[2];
+	struct h2s s[MAX_STREAMS];
+	uint64_t seq;
+	uint32_t goaway_last[2]; /* by the role that sent it */
+	uint8_t goaway[2];
+	uint8_t upgraded;
+	/* roles: dir ^ swap is 0 for the client's side.  Set when the
+	 * connection's start is seen (the preface), else guessed from the
+	 * ports when the first frames are found by the heuristic (the
+	 * lower port is the server's) */
+	uint8_t roles_set, swap;
+	struct ns_engine *eng;
+	uint32_t conn_index;
+	char ends[2][56]; /* endpoints, the flow's client first */
+	struct gev ev[MAX_EVENTS];
+	unsigned nev;
+	uint32_t ev_lost;
+};
+
+extern struct ns_dissector ns_diss_http2;
+extern struct ns_dissector ns_diss_grpc;
+/* protobuf.c */
+void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
+		     const uint8_t *p, size_t n, int offsets, uint32_t at);
+
+/* the connection whose layer is being dissected (see the top comment) */
+static struct h2_state *cur;
+static int cur_dir;
+
+/* ---- frame-header heuristics ------------------------------------------- */
+
+/* Frame header at p plausible on its own: 1 yes, 0 no. */
+static int header_ok(const uint8_t *p)
+{
+	uint32_t len = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+	uint8_t type = p[3], fl = p[4];
+	uint32_t sid = ((uint32_t)p[5] << 24 | (uint32_t)p[6] << 16 |
+			(uint32_t)p[7] << 8 | p[8]);
+	if (sid & 0x80000000u || len > 16384)
+		return 0;
+	switch (type) {
+	case T_DATA:
+		return sid && !(fl & ~(FL_ES | FL_PADDED));
+	case T_HEADERS:
+		return sid && len && !(fl & ~(FL_ES | FL_EH | FL_PADDED | FL_PRIORITY));
+	case T_PRIORITY:
+		return sid && len == 5 && !fl;
+	case T_RST:
+		return sid && len == 4 && !fl;
+	case T_SETTINGS:
+		return !sid && len % 6 == 0 && !(fl & ~FL_ACK) &&
+		       (!(fl & FL_ACK) || !len);
+	case T_PUSH:
+		return sid && len >= 4 && !(fl & ~(FL_EH | FL_PADDED));
+	case T_PING:
+		return !sid && len == 8 && !(fl & ~FL_ACK);
+	case T_GOAWAY:
+		return !sid && len >= 8 && !fl;
+	case T_WINDOW:
+		return len == 4 && !fl;
+	case T_CONT:
+		return sid && !(fl & ~FL_EH);
+	}
+	return 0;
+}
+
+/* A boundary at p[0]: two chained valid frame headers, or one valid frame
+ * of a fixed-size type ending exactly at n.  1 yes, 0 no, -1 need more. */
+static int chain_at(const uint8_t *p, size_t n)
+{
+	if (n < 9)
+		return -1;
+	if (!header_ok(p))
+		return 0;
+	size_t len = (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
+	if (n < 9 + len + 9) {
+		if (n == 9 + len && (p[3] == T_SETTINGS || p[3] == T_PING ||
+				     p[3] == T_WINDOW || p[3] == T_GOAWAY))
+			return 1;
+		return -1;
+	}
+	return header_ok(p + 9 + len);
+}
+
+/* The first offset below SCAN_MAX where frames chain; -1 when none yet. */
+static long scan(const uint8_t *p, size_t n, int *more)
+{
+	*more = 0;
+	for (size_t i = 0; i < n && i < SCAN_MAX; i++) {
+		int r = chain_at(p + i, n - i);
+		if (r > 0)
+			return (long)i;
+		if (r < 0)
+			*more = 1;
+	}
+	if (n < SCAN_MAX)
+		*more = 1;
+	return -1;
+}
+
+static int probe(const uint8_t *p, size_t n, int dir)
+{
+	size_t m = n < MAGIC_LEN ? n : MAGIC_LEN;
+	if (memcmp(p, magic, m) == 0)
+		return n >= MAGIC_LEN ? 1 : -1;
+	if (n >= 9 && dir == 1 && p[3] == T_SETTINGS && header_ok(p) &&
+	    !(p[4] & FL_ACK)) /* a server preface */
+		return 1;
+	/* mid-connection: frames at the start, or after a cut frame */
+	int more;
+	if (scan(p, n, &more) >= 0)
+		return 1;
+	return more ? -1 : 0;
+}
+
+/* ---- streams ------------------------------------------------------------ */
+
+static void stream_report(struct h2_state *st, struct h2s *s);
+
+static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create)
+{
+	struct h2s *victim = NULL;
+	for (unsigned i = 0; i < MAX_STREAMS; i++) {
+		struct h2s *s = &st->s[i];
+		if (s->used && s->id == id) {
+			s->seq = ++st->seq;
+			return s;
+		}
+		if (!s->used)
+			victim = victim && !victim->used ? victim : s;
+		else if (!victim || (victim->used && s->seq < victim->seq))
+			victim = s;
+	}
+	if (!create || !id)
+		return NULL;
+	if (victim->used) { /* the least recently seen stream goes */
+		stream_report(st, victim);
+		for (int d = 0; d < 2; d++)
+			free(victim->gm[d].buf);
+	}
+	memset(victim, 0, sizeof(*victim));
+	victim->used = 1;
+	victim->id = id;
+	victim->status = -1;
+	victim->grpc_status = -1;
+	victim->t_req = victim->t_first_resp = victim->t_first_msg = -1;
+	victim->t_last_msg = victim->t_end = victim->timeout = -1;
+	victim->seq = ++st->seq;
+	return victim;
+}
+
+static void dir_reset_hpack(struct h2dir *d, int lost)
+{
+	if (d->inf)
+		nghttp2_hd_inflate_del(d->inf);
+	d->inf = NULL;
+	if (nghttp2_hd_inflate_new(&d->inf) != 0)
+		d->inf = NULL;
+	else if (lost)
+		nghttp2_hd_inflate_change_table_size(d->inf, LOST_TABLE);
+	d->trusted = !lost;
+}
+
+/* ---- per-frame state ---------------------------------------------------- */
+
+static int ieq(const uint8_t *a, size_t n, const char *b)
+{
+	size_t m = strlen(b);
+	if (n != m)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = a[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c - 'A' + 'a');
+		if (c != (uint8_t)b[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, p, n);
+	dst[n] = 0;
+}
+
+/* grpc-timeout: digits and a unit (H M S m u n), in ns; -1 when bad. */
+static int64_t grpc_timeout(const uint8_t *v, size_t n)
+{
+	if (n < 2 || n > 9)
+		return -1;
+	int64_t x = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		x = x * 10 + (v[i] - '0');
+	}
+	switch (v[n - 1]) {
+	case 'H': return x * 3600000000000LL;
+	case 'M': return x * 60000000000LL;
+	case 'S': return x * 1000000000LL;
+	case 'm': return x * 1000000LL;
+	case 'u': return x * 1000LL;
+	case 'n': return x;
+	}
+	return -1;
+}
+
+/* Percent-decodes grpc-message into dst (NUL-terminated). */
+static size_t pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		int hi, lo;
+		if (v[i] == '%' && i + 2 < n &&
+		    (hi = hexval(v[i + 1])) >= 0 &&
+		    (lo = hexval(v[i + 2])) >= 0) {
+			dst[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			dst[o++] = (char)v[i];
+		}
+	}
+	dst[o] = 0;
+	return o;
+}
+
+static void add_event(struct h2_state *st, int kind, int dir, uint32_t id,
+		      uint8_t comp, uint32_t len, uint8_t *bytes, uint32_t kept)
+{
+	if (st->nev >= MAX_EVENTS) {
+		st->ev_lost++;
+		free(bytes);
+		return;
+	}
+	struct gev *e = &st->ev[st->nev++];
+	memset(e, 0, sizeof(*e));
+	e->kind = (uint8_t)kind;
+	e->dir = (uint8_t)dir;
+	e->stream = id;
+	e->compressed = comp;
+	e->len = len;
+	e->bytes = bytes;
+	e->kept = kept;
+}
+
+/* One header field of a decoded block: the stream learns what it needs. */
+static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
+			  const uint8_t *v, size_t vl)
+{
+	if (ieq(n, nl, ":method"))
+		copy_str(s->method, sizeof(s->method), v, vl);
+	else if (ieq(n, nl, ":path"))
+		copy_str(s->path, sizeof(s->path), v, vl);
+	else if (ieq(n, nl, ":status")) {
+		int x = 0;
+		for (size_t i = 0; i < vl && i < 3; i++)
+			x = x * 10 + (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
+		s->status = x;
+	} else if (ieq(n, nl, "content-type")) {
+		static const char g[] = "application/grpc";
+		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
+			s->grpc = 1;
+			s->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
+			s->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
+		}
+	} else if (ieq(n, nl, "grpc-encoding")) {
+		s->gzip[dir] = ieq(v, vl, "gzip");
+	} else if (ieq(n, nl, "grpc-status")) {
+		int x = 0;
+		for (size_t i = 0; i < vl && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
+			x = x * 10 + (v[i] - '0');
+		s->grpc_status = x;
+	} else if (ieq(n, nl, "grpc-message")) {
+		pct_decode(s->grpc_msg, sizeof(s->grpc_msg), v, vl);
+	} else if (ieq(n, nl, "grpc-timeout")) {
+		s->timeout = grpc_timeout(v, vl);
+	}
+}
+
+static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
+			  const uint8_t *n, size_t nl, const uint8_t *v,
+			  size_t vl)
+{
+	ns_add_label(pkt, &fields[F_HEADER], off, len);
+	ns_tree_push(pkt);
+	ns_add_bytes(pkt, &fields[F_HEADER_NAME], off, len, n, (uint32_t)nl);
+	ns_add_bytes(pkt, &fields[F_HEADER_VALUE], off, len, v, (uint32_t)vl);
+	static const struct {
+		const char *name;
+		int f;
+	} known[] = {
+		{":method", F_H_METHOD},	 {":path", F_H_PATH},
+		{":authority", F_H_AUTHORITY},	 {":scheme", F_H_SCHEME},
+		{"content-type", F_H_CONTENT_TYPE}, {"user-agent", F_H_USER_AGENT},
+		{"server", F_H_SERVER},
+	};
+	for (size_t i = 0; i < NS_NELEM(known); i++)
+		if (ieq(n, nl, known[i].name))
+			ns_add_bytes(pkt, &fields[known[i].f], off, len, v,
+				     (uint32_t)vl);
+	if (ieq(n, nl, ":status") || ieq(n, nl, "content-length")) {
+		uint64_t x = 0;
+		for (size_t i = 0; i < vl && i < 19 && v[i] >= '0' && v[i] <= '9'; i++)
+			x = x * 10 + (uint64_t)(v[i] - '0');
+		ns_add_uint(pkt, &fields[nl == 7 ? F_H_STATUS : F_H_CONTENT_LENGTH],
+			    off, len, x);
+	}
+	ns_tree_pop(pkt);
+}
+
+/*
+ * Decodes one fragment of the header block in progress in direction dir
+ * (HEADERS or PUSH_PROMISE, then CONTINUATIONs; `final` on END_HEADERS)
+ * and records the header fields it completes under its frame (off/len),
+ * as tshark does.  HPACK decodes as a stream, so a field split between
+ * fragments is shown with the fragment that ends it.  After a failure the
+ * rest of the block is not decoded: its fields are unknowable.
+ */
+static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
+			    int dir, const uint8_t *in, size_t left,
+			    uint32_t off, uint32_t len, int final)
+{
+	struct h2dir *d = &st->d[dir];
+	int role = dir ^ st->swap;
+	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
+	struct h2s *s = stream_get(st, sid, 1);
+	struct {
+		const uint8_t *n, *v;
+		size_t nl, vl;
+	} *hv = ns_arena_alloc(&pkt->arena, sizeof(*hv) * MAX_HEADERS);
+	unsigned nh = 0;
+	const char *why = NULL;
+	int ok = !d->blk_lost && d->inf;
+	while (ok) {
+		nghttp2_nv nv;
+		int fl = 0;
+		ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl,
+						    (uint8_t *)in, left, final);
+		if (rv < 0) {
+			why = nghttp2_strerror((int)rv);
+			ok = 0;
+			break;
+		}
+		in += rv;
+		left -= (size_t)rv;
+		if (fl & NGHTTP2_HD_INFLATE_EMIT) {
+			if (hv && nh < MAX_HEADERS) {
+				uint8_t *n = ns_arena_alloc(&pkt->arena, nv.namelen + 1);
+				uint8_t *v = ns_arena_alloc(&pkt->arena, nv.valuelen + 1);
+				if (n && v) {
+					memcpy(n, nv.name, nv.namelen);
+					memcpy(v, nv.value, nv.valuelen);
+					hv[nh].n = n;
+					hv[nh].nl = nv.namelen;
+					hv[nh].v = v;
+					hv[nh].vl = nv.valuelen;
+					nh++;
+				}
+			}
+			if (s && d->blk_type != T_PUSH)
+				stream_header(s, role, nv.name, nv.namelen,
+					      nv.value, nv.valuelen);
+			else if (s && ieq(nv.name, nv.namelen, ":method"))
+				copy_str(s->method, sizeof(s->method), nv.value, nv.valuelen);
+			else if (s && ieq(nv.name, nv.namelen, ":path"))
+				copy_str(s->path, sizeof(s->path), nv.value, nv.valuelen);
+		}
+		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
+			nghttp2_hd_inflate_end_headers(d->inf);
+			break;
+		}
+		if (!left && !(fl & NGHTTP2_HD_INFLATE_EMIT)) {
+			if (final) {
+				why = "header block ends inside a field";
+				ok = 0;
+			}
+			break;
+		}
+	}
+	/* fields decoded before a failure are right: every entry they
+	 * used was seen being added */
+	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, nh);
+	for (unsigned i = 0; i < nh; i++)
+		record_header(pkt, off, len, hv[i].n, hv[i].nl, hv[i].v, hv[i].vl);
+	if (!ok) {
+		if (!d->blk_lost) {
+			/* a failed inflater's table is no longer the sender's */
+			int was_trusted = d->trusted;
+			dir_reset_hpack(d, 1);
+			if (was_trusted && why)
+				ns_malformed(pkt, "HPACK: %s", why);
+		}
+		d->blk_lost = 1;
+		ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
+		if (s)
+			s->hpack_lost = 1;
+	}
+	if (!final)
+		return;
+	d->blk_active = 0;
+	d->blk_lost = 0;
+	if (s && role == 1 && s->t_req >= 0 && d->blk_type != T_PUSH)
+		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->t_req);
+}
+
+/* The first fragment of a header block: what the stream learns from its
+ * start (request time, whether these are trailers). */
+static void block_start(struct ns_packet *pkt, struct h2_state *st, int dir,
+			uint32_t off, uint32_t len)
+{
+	struct h2dir *d = &st->d[dir];
+	if (d->blk_type == T_PUSH)
+		return;
+	struct h2s *s = stream_get(st, d->blk_stream, 1);
+	if (!s)
+		return;
+	int role = dir ^ st->swap;
+	int is_trailer = s->blocks[role] > 0 &&
+			 !(role == 1 && s->status >= 100 && s->status < 200);
+	if (s->blocks[role] < 255)
+		s->blocks[role]++;
+	if (is_trailer)
+		ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
+	if (role == 0 && s->t_req < 0)
+		s->t_req = pkt->ts;
+	if (role == 1 && s->t_first_resp < 0)
+		s->t_first_resp = pkt->ts;
+}
+
+/* A gRPC message completed: an event for the grpc layer, and timings. */
+static void grpc_message(struct ns_packet *pkt, struct h2_state *st,
+			 struct h2s *s, int dir)
+{
+	struct gmsg *m = &s->gm[dir];
+	if (m->hdr[0] & 0x80 && s->web) {
+		/* gRPC-Web trailers in the body: "name: value\r\n" lines */
+		const uint8_t *p = m->buf;
+		uint32_t n = m->got < MAX_KEEP ? m->got : MAX_KEEP;
+		for (uint32_t i = 0; p && i < n;) {
+			uint32_t e = i, c = 0;
+			while (e < n && p[e] != '\n')
+				e++;
+			while (i + c < e && p[i + c] != ':')
+				c++;
+			uint32_t ve = e;
+			if (ve > i && p[ve - 1] == '\r')
+				ve--;
+			if (i + c < ve) {
+				uint32_t vs = i + c + 1;
+				while (vs < ve && p[vs] == ' ')
+					vs++;
+				stream_header(s, dir, p + i, c, p + vs, ve - vs);
+			}
+			i = e + 1;
+		}
+		free(m->buf);
+		m->buf = NULL;
+		return;
+	}
+	s->msgs[dir]++;
+	s->msg_bytes[dir] += m->len;
+	if (dir == 1) {
+		if (s->t_first_msg < 0)
+			s->t_first_msg = pkt->ts;
+		else {
+			int64_t g = pkt->ts - s->t_last_msg;
+			s->gap_sum += g;
+			if (g > s->gap_max)
+				s->gap_max = g;
+		}
+		s->t_last_msg = pkt->ts;
+	}
+	uint32_t kept = m->len < MAX_KEEP ? m->len : MAX_KEEP;
+	add_event(st, EV_MSG, dir, s->id, m->hdr[0], m->len, m->buf,
+		  m->buf ? kept : 0);
+	m->buf = NULL;
+}
+
+/* DATA payload of a gRPC stream: length-prefixed messages. */
+static void grpc_data(struct ns_packet *pkt, struct h2_state *st,
+		      struct h2s *s, int dir, const uint8_t *p, size_t n)
+{
+	struct gmsg *m = &s->gm[dir];
+	while (n) {
+		if (m->hlen < 5) {
+			m->hdr[m->hlen++] = *p++;
+			n--;
+			if (m->hlen == 5) {
+				m->len = (uint32_t)m->hdr[1] << 24 |
+					 (uint32_t)m->hdr[2] << 16 |
+					 (uint32_t)m->hdr[3] << 8 | m->hdr[4];
+				m->got = 0;
+				uint32_t keep = m->len < MAX_KEEP ? m->len : MAX_KEEP;
+				m->buf = malloc(keep ? keep : 1);
+			}
+			if (m->hlen == 5 && m->len == 0) {
+				grpc_message(pkt, st, s, dir);
+				m->hlen = 0;
+			}
+			continue;
+		}
+		uint32_t want = m->len - m->got;
+		uint32_t k = n < want ? (uint32_t)n : want;
+		if (m->buf && m->got < MAX_KEEP) {
+			uint32_t c = MAX_KEEP - m->got < k ? MAX_KEEP - m->got : k;
+			memcpy(m->buf + m->got, p, c);
+		}
+		m->got += k;
+		p += k;
+		n -= k;
+		if (m->got == m->len) {
+			grpc_message(pkt, st, s, dir);
+			m->hlen = 0;
+		}
+	}
+}
+
+static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
+		     int dir)
+{
+	if (s->closed[dir])
+		return;
+	s->closed[dir] = 1;
+	if (dir == 1 || s->closed[1])
+		s->t_end = pkt->ts; /* the response's end ends the call */
+	if (s->closed[0] && s->closed[1])
+		s->how = END_STREAM;
+	if (s->grpc)
+		add_event(st, dir ? EV_RESP_END : EV_REQ_END, dir, s->id, 0, 0,
+			  NULL, 0);
+	if (s->closed[0] && s->closed[1])
+		stream_report(st, s);
+}
+
+/* ---- frames --------------------------------------------------------------- */
+
+static void flag(struct ns_packet *pkt, uint32_t off, int f, uint8_t fl,
+		 uint8_t bit)
+{
+	ns_add_uint(pkt, &fields[f], off + 4, 1, !!(fl & bit));
+}
+
+/* Reads the pad length of a PADDED frame; returns the payload size
+ * without padding, or -1 when the padding does not fit. */
+static long padding(struct ns_packet *pkt, struct ns_reader *p, uint8_t fl,
+		    uint32_t len, uint8_t *pad)
+{
+	*pad = 0;
+	if (!(fl & FL_PADDED))
+		return len;
+	*pad = ns_get_u8(pkt, p, &fields[F_PADDING]);
+	if (p->err || (uint32_t)*pad + 1 > len) {
+		ns_malformed(pkt, "padding (%u) longer than the frame", *pad);
+		return -1;
+	}
+	return (long)len - 1 - *pad;
+}
+
+/* A reserved bit and a 31-bit value (stream ids, increments); returns
+ * the value. */
+static uint32_t get_r31(struct ns_packet *pkt, struct ns_reader *p, int fr,
+			int fv)
+{
+	uint32_t off = ns_rd_off(p);
+	uint32_t v = ns_rd_u32(p);
+	if (p->err)
+		return 0;
+	ns_add_uint(pkt, &fields[fr], off, 4, v & 0x80000000u);
+	ns_add_uint(pkt, &fields[fv], off, 4, v & 0x7fffffffu);
+	return v & 0x7fffffffu;
+}
+
+/* One SETTINGS parameter (RFC 9113 §6.5.2) as fields at off/len. */
+static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
+		    uint32_t off, uint32_t len)
+{
+	static const int by_id[] = {0, F_SET_HTS, F_SET_PUSH, F_SET_MCS, F_SET_IWS,
+				    F_SET_MFS, F_SET_MHLS, 0, F_SET_CONNECT};
+	int f = id < NS_NELEM(by_id) && by_id[id] ? by_id[id] : F_SET_UNKNOWN;
+	ns_add_label(pkt, &fields[F_SETTINGS], off, len);
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_SET_ID], off, len < 6 ? len : 2, id);
+	ns_add_uint(pkt, &fields[f], len < 6 ? off : off + 2, len < 6 ? len : 4, v);
+	ns_tree_pop(pkt);
+}
+
+/*
+ * For http.c: the HTTP2-Settings header of an h2c upgrade request, a
+ * SETTINGS payload in base64url (RFC 7540 §3.2.1), recorded as settings
+ * fields pointing at the header value (off/len).
+ */
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off);
+void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
+			   uint32_t off)
+{
+	uint8_t out[6];
+	size_t k = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < n && v[i] != '='; i++) {
+		uint8_t c = v[i];
+		int x = c >= 'A' && c <= 'Z'   ? c - 'A'
+			: c >= 'a' && c <= 'z' ? c - 'a' + 26
+			: c >= '0' && c <= '9' ? c - '0' + 52
+			: c == '-' || c == '+' ? 62
+			: c == '_' || c == '/' ? 63
+					       : -1;
+		if (x < 0)
+			return;
+		acc = acc << 6 | (uint32_t)x;
+		bits += 6;
+		if (bits < 8)
+			continue;
+		bits -= 8;
+		out[k++] = (uint8_t)(acc >> bits);
+		if (k == 6) {
+			setting(pkt, (uint16_t)(out[0] << 8 | out[1]),
+				(uint32_t)out[2] << 24 | (uint32_t)out[3] << 16 |
+					(uint32_t)out[4] << 8 | out[5],
+				off, (uint32_t)n);
+			k = 0;
+		}
+	}
+}
+
+static int frame(struct ns_packet *pkt, struct ns_reader *r)
+{
+	struct h2_state *st = cur;
+	int dir = cur_dir;
+	int role = st ? dir ^ st->swap : dir; /* 0: the client's side */
+	uint32_t off = ns_rd_off(r);
+	uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
+		       (uint32_t)ns_rd_peek(r, 1) << 8 | ns_rd_peek(r, 2);
+	if (r->err || ns_rd_left(r) < 9 + (size_t)len) {
+		r->err = 0;
+		ns_rd_skip(r, ns_rd_left(r));
+		return ns_malformed(pkt, "frame of %u bytes cut short", len);
+	}
+	ns_add_label(pkt, &fields[F_STREAM], off, 9 + len);
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_LENGTH], off, 3, len);
+	ns_rd_skip(r, 3);
+	uint8_t type = ns_get_u8(pkt, r, &fields[F_TYPE]);
+	uint8_t fl = ns_get_u8(pkt, r, &fields[F_FLAGS]);
+	ns_tree_push(pkt);
+	switch (type) {
+	case T_DATA:
+		flag(pkt, off, F_FL_ES, fl, FL_ES);
+		flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
+		break;
+	case T_HEADERS:
+		flag(pkt, off, F_FL_ES, fl, FL_ES);
+		flag(pkt, off, F_FL_EH, fl, FL_EH);
+		flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
+		flag(pkt, off, F_FL_PRIORITY, fl, FL_PRIORITY);
+		break;
+	case T_SETTINGS:
+		flag(pkt, off, F_FL_ACK_SETTINGS, fl, FL_ACK);
+		break;
+	case T_PING:
+		flag(pkt, off, F_FL_ACK_PING, fl, FL_ACK);
+		break;
+	case T_PUSH:
+	case T_CONT:
+		flag(pkt, off, F_FL_EH, fl, FL_EH);
+		if (type == T_PUSH)
+			flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
+		break;
+	}
+	ns_tree_pop(pkt);
+	uint32_t sid = get_r31(pkt, r, F_R, F_STREAMID);
+	struct ns_reader p = ns_rd_sub(r, len);
+	struct h2dir *d = st ? &st->d[dir] : NULL;
+	uint8_t pad;
+	long body;
+	int stream0 = type == T_SETTINGS || type == T_PING || type == T_GOAWAY;
+	int need_sid = type <= T_RST || type == T_PUSH || type == T_CONT;
+	if (stream0 && sid)
+		ns_malformed(pkt, "%s on stream %u (must be 0)",
+			     ns_valstr_find(type_names, type), sid);
+	if (need_sid && !sid)
+		ns_malformed(pkt, "%s on stream 0",
+			     ns_valstr_find(type_names, type));
+	/* a header block must be followed by its CONTINUATIONs only */
+	if (d && d->blk_active && type != T_CONT) {
+		ns_malformed(pkt, "header block of stream %u not continued",
+			     d->blk_stream);
+		d->blk_active = 0;
+		dir_reset_hpack(d, 1);
+	}
+	switch (type) {
+	case T_DATA: {
+		body = padding(pkt, &p, fl, len, &pad);
+		if (body < 0)
+			break;
+		uint32_t doff = ns_rd_off(&p);
+		const uint8_t *data = ns_get_bytes(pkt, &p, &fields[F_DATA], (uint32_t)body);
+		if (pad)
+			ns_get_bytes(pkt, &p, &fields[F_DATA_PADDING], pad);
+		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
+		if (!s)
+			break;
+		s->bytes[role] += (uint64_t)body;
+		if (role == 1 && s->t_first_resp < 0)
+			s->t_first_resp = pkt->ts;
+		if (s->grpc && data)
+			grpc_data(pkt, st, s, role, data, (size_t)body);
+		if (s->t_req >= 0 && role == 1 && (fl & FL_ES))
+			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->t_req);
+		if (fl & FL_ES)
+			end_side(pkt, st, s, role);
+		break;
+	}
+	case T_HEADERS:
+	case T_PUSH: {
+		body = padding(pkt, &p, fl, len, &pad);
+		if (body < 0)
+			break;
+		uint32_t promised = 0;
+		if (type == T_HEADERS && (fl & FL_PRIORITY)) {
+			uint32_t o = ns_rd_off(&p);
+			uint32_t v = ns_rd_u32(&p);
+			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
+			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4, v & 0x7fffffffu);
+			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
+			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1, w + 1u);
+			body -= 5;
+		} else if (type == T_PUSH) {
+			promised = get_r31(pkt, &p, F_PP_R, F_PP_ID);
+			body -= 4;
+		}
+		if (body < 0 || p.err) {
+			ns_malformed(pkt, "%s too short for its fields",
+				     ns_valstr_find(type_names, type));
+			break;
+		}
+		uint32_t boff = ns_rd_off(&p);
+		const uint8_t *frag = ns_get_bytes(
+			pkt, &p, &fields[type == T_PUSH ? F_PP_HEADER : F_HEADERS],
+			(uint32_t)body);
+		if (pad)
+			ns_get_bytes(pkt, &p,
+				     &fields[type == T_PUSH ? F_PP_PADDING
+							    : F_HEADERS_PADDING],
+				     pad);
+		if (!d || !sid)
+			break;
+		d->blk_active = 1;
+		d->blk_lost = 0;
+		d->blk_type = type;
+		d->blk_stream = sid;
+		d->blk_promised = promised;
+		d->blk_es = type == T_HEADERS && (fl & FL_ES);
+		if (type == T_PUSH && promised) {
+			/* a pushed response: its request is the promise */
+			struct h2s *ps = stream_get(st, promised, 1);
+			if (ps) {
+				ps->closed[0] = 1;
+				ps->t_req = pkt->ts;
+			}
+		}
+		block_start(pkt, st, dir, boff, (uint32_t)body);
+		decode_fragment(pkt, st, dir, frag, (size_t)body, boff,
+				(uint32_t)body, !!(fl & FL_EH));
+		if (!(fl & FL_EH) || !d->blk_es)
+			break;
+		struct h2s *s = stream_get(st, sid, 1);
+		if (s)
+			end_side(pkt, st, s, role);
+		break;
+	}
+	case T_PRIORITY:
+		if (len != 5) {
+			ns_malformed(pkt, "PRIORITY of %u bytes (must be 5)", len);
+			break;
+		}
+		{
+			uint32_t o = ns_rd_off(&p);
+			uint32_t v = ns_rd_u32(&p);
+			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
+			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4, v & 0x7fffffffu);
+			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
+			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1, w + 1u);
+		}
+		break;
+	case T_RST: {
+		if (len != 4) {
+			ns_malformed(pkt, "RST_STREAM of %u bytes (must be 4)", len);
+			break;
+		}
+		uint32_t e = ns_get_u32(pkt, &p, &fields[F_RST_ERROR]);
+		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
+		if (s && !(s->closed[0] && s->closed[1])) {
+			s->how = END_RST;
+			s->rst_error = e;
+			s->rst_by = (uint8_t)role;
+			s->t_end = pkt->ts;
+			if (s->grpc)
+				add_event(st, EV_RESP_END, role, s->id, 0, 0, NULL, 0);
+			s->closed[0] = s->closed[1] = 1;
+			stream_report(st, s);
+		}
+		break;
+	}
+	case T_SETTINGS:
+		if ((fl & FL_ACK) && len) {
+			ns_malformed(pkt, "SETTINGS ACK with %u bytes", len);
+			break;
+		}
+		if (len % 6) {
+			ns_malformed(pkt, "SETTINGS of %u bytes (not a multiple of 6)", len);
+			break;
+		}
+		if ((fl & FL_ACK) && d && d->has_pending_hts) {
+			/* the peer asked, we acknowledged: our encoder's
+			 * table may now be that big (RFC 9113 §6.5.3) */
+			if (d->inf && d->trusted)
+				nghttp2_hd_inflate_change_table_size(d->inf, d->pending_hts);
+			d->has_pending_hts = 0;
+		}
+		while (ns_rd_left(&p) >= 6) {
+			uint32_t o = ns_rd_off(&p);
+			uint16_t id = ns_rd_u16(&p);
+			uint32_t v = ns_rd_u32(&p);
+			setting(pkt, id, v, o, 6);
+			if (id == 1 && st) {
+				/* our decoder of the other side */
+				st->d[!dir].pending_hts = v;
+				st->d[!dir].has_pending_hts = 1;
+			}
+		}
+		break;
+	case T_PING:
+		if (len != 8) {
+			ns_malformed(pkt, "PING of %u bytes (must be 8)", len);
+			break;
+		}
+		ns_get_bytes(pkt, &p, &fields[fl & FL_ACK ? F_PONG : F_PING], 8);
+		break;
+	case T_GOAWAY:
+		if (len < 8) {
+			ns_malformed(pkt, "GOAWAY of %u bytes (at least 8)", len);
+			break;
+		}
+		{
+			uint32_t last = get_r31(pkt, &p, F_GOAWAY_R, F_GOAWAY_LAST);
+			ns_get_u32(pkt, &p, &fields[F_GOAWAY_ERROR]);
+			if (ns_rd_left(&p))
+				ns_get_bytes(pkt, &p, &fields[F_GOAWAY_DATA],
+					     (uint32_t)ns_rd_left(&p));
+			if (st) {
+				st->goaway[role] = 1;
+				st->goaway_last[role] = last;
+			}
+		}
+		break;
+	case T_WINDOW:
+		if (len != 4) {
+			ns_malformed(pkt, "WINDOW_UPDATE of %u bytes (must be 4)", len);
+			break;
+		}
+		if (get_r31(pkt, &p, F_WU_R, F_WU_INCR) == 0 && !p.err)
+			ns_malformed(pkt, "WINDOW_UPDATE increment 0");
+		break;
+	case T_CONT: {
+		const uint8_t *frag = ns_get_bytes(pkt, &p, &fields[F_CONT_HEADER], len);
+		if (!d)
+			break;
+		if (!d->blk_active && !d->trusted) {
+			/* its HEADERS was before the capture or in lost bytes */
+			ns_add_label(pkt, &fields[F_HPACK_LOST], off + 9, len);
+			break;
+		}
+		if (!d->blk_active || d->blk_stream != sid) {
+			ns_malformed(pkt, "CONTINUATION without a header block");
+			break;
+		}
+		decode_fragment(pkt, st, dir, frag, len, off + 9, len,
+				!!(fl & FL_EH));
+		if (!(fl & FL_EH))
+			break;
+		struct h2s *s = d->blk_es ? stream_get(st, sid, 1) : NULL;
+		if (s)
+			end_side(pkt, st, s, role);
+		break;
+	}
+	default:
+		if (len)
+			ns_get_bytes(pkt, &p, &fields[F_UNKNOWN], len);
+		break;
+	}
+	ns_tree_pop(pkt);
+	return 0;
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+{
+	if (ns_rd_left(r) >= MAGIC_LEN && memcmp(r->p, magic, MAGIC_LEN) == 0)
+		ns_add_bytes(pkt, &fields[F_MAGIC], 0, MAGIC_LEN,
+			     ns_rd_ptr(r, MAGIC_LEN), MAGIC_LEN);
+	if (cur && cur->d[cur_dir].note) {
+		ns_add_label(pkt, &fields[F_HEURISTIC], ns_rd_off(r), 0);
+		cur->d[cur_dir].note = 0;
+	}
+	while (ns_rd_left(r) && !r->err)
+		frame(pkt, r);
+	return 0;
+}
+
+/* ---- gRPC layer -------------------------------------------------------- */
+
+static int rst_status(uint32_t err);
+
+/* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
+ * "Errors"); -1 when the spec names none.  A client that resets with
+ * CANCEL when 90% or more of its grpc-timeout has passed since the request
+ * reached the wire is taken to have hit its deadline (its clock started
+ * a little before the request was sent). */
+static int reset_status(const struct h2s *s)
+{
+	if (s->rst_by == 0 && s->rst_error == 8 && s->timeout > 0 &&
+	    s->t_req >= 0 && s->t_end >= 0 &&
+	    (s->t_end - s->t_req) * 10 >= s->timeout * 9)
+		return 4; /* DEADLINE_EXCEEDED */
+	return rst_status(s->rst_error);
+}
+
+static int rst_status(uint32_t err)
+{
+	switch (err) {
+	case 7: /* REFUSED_STREAM */
+		return 14; /* UNAVAILABLE */
+	case 8: /* CANCEL */
+		return 1; /* CANCELLED */
+	case 11: /* ENHANCE_YOUR_CALM */
+		return 8; /* RESOURCE_EXHAUSTED */
+	case 12: /* INADEQUATE_SECURITY */
+		return 7; /* PERMISSION_DENIED */
+	case 5: /* STREAM_CLOSED */
+		return -1;
+	}
+	return err <= 13 ? 13 : -1; /* INTERNAL */
+}
+
+static void split_path(const char *path, const char **svc, size_t *svcn,
+		       const char **m)
+{
+	const char *p = path[0] == '/' ? path + 1 : path;
+	const char *slash = strchr(p, '/');
+	*svc = p;
+	*svcn = slash ? (size_t)(slash - p) : strlen(p);
+	*m = slash ? slash + 1 : "";
+}
+
+static void add_cstr(struct ns_packet *pkt, int f, const char *s)
+{
+	size_t n = strlen(s);
+	char *c = ns_arena_strndup(&pkt->arena, s, n);
+	if (c)
+		ns_add_bytes(pkt, &gfields[f], 0, 0, (const uint8_t *)c, (uint32_t)n);
+}
+
+/* Inflates a gzip message into the arena; NULL when it fails. */
+static const uint8_t *gunzip(struct ns_packet *pkt, const uint8_t *p,
+			     uint32_t n, uint32_t *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return NULL;
+	uint32_t cap = MAX_KEEP;
+	uint8_t *buf = ns_arena_alloc(&pkt->arena, cap);
+	if (!buf) {
+		inflateEnd(&z);
+		return NULL;
+	}
+	z.next_in = (Bytef *)p;
+	z.avail_in = n;
+	z.next_out = buf;
+	z.avail_out = cap;
+	int rc = inflate(&z, Z_FINISH);
+	*out = cap - z.avail_out;
+	inflateEnd(&z);
+	return rc == Z_STREAM_END ? buf : NULL;
+}
+
+static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
+{
+	struct h2_state *st = cur;
+	if (!st) { /* stateless: one message after another */
+		while (ns_rd_left(r) >= 5) {
+			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
+			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
+			if (n > ns_rd_left(r))
+				return ns_malformed(pkt, "message of %u bytes cut short", n);
+			ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);
+			ns_rd_skip(r, n);
+		}
+		ns_rd_skip(r, ns_rd_left(r));
+		return 0;
+	}
+	for (unsigned i = 0; i < st->nev; i++) {
+		struct gev *e = &st->ev[i];
+		struct h2s *s = stream_get(st, e->stream, 0);
+		ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0, e->stream);
+		ns_tree_push(pkt);
+		if (s && s->path[0]) {
+			const char *svc, *m;
+			size_t sn;
+			split_path(s->path, &svc, &sn, &m);
+			add_cstr(pkt, G_PATH, s->path);
+			char *sv = ns_arena_strndup(&pkt->arena, svc, sn);
+			if (sv)
+				ns_add_bytes(pkt, &gfields[G_SERVICE], 0, 0,
+					     (const uint8_t *)sv, (uint32_t)sn);
+			add_cstr(pkt, G_METHOD, m);
+		}
+		if (e->kind == EV_MSG) {
+			uint32_t o = e->off;
+			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed);
+			ns_add_uint(pkt, &gfields[G_LENGTH], o + 1, 4, e->len);
+			const uint8_t *body = r->base + o + 5;
+			uint32_t bn = e->kept;
+			if (e->kept < e->len)
+				ns_add_bytes(pkt, &gfields[G_ERROR], o, 5,
+					     (const uint8_t *)"message too long: only the first 1 MiB kept",
+					     43);
+			if ((e->compressed & 1) && s && s->gzip[e->dir]) {
+				uint32_t un = 0;
+				body = gunzip(pkt, body, bn, &un);
+				if (body) {
+					ns_add_uint(pkt, &gfields[G_INFLATED], o, e->kept + 5, un);
+					bn = un;
+				} else {
+					ns_malformed(pkt, "gzip message does not inflate");
+				}
+			} else if (e->compressed & 1) {
+				body = NULL; /* an encoding we cannot undo */
+			}
+			/* raw protobuf, unless it is JSON or another codec */
+			if (body && e->kept == e->len && !(s && s->json))
+				ns_protobuf_raw(pkt, r->base, body, bn,
+						body == r->base + o + 5, o);
+		} else if (s) {
+			ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
+			ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);
+			if (e->kind == EV_RESP_END) {
+				ns_add_uint(pkt, &gfields[G_RESP_MSGS], 0, 0, s->msgs[1]);
+				ns_add_uint(pkt, &gfields[G_RESP_BYTES], 0, 0, s->msg_bytes[1]);
+				if (s->grpc_status >= 0)
+					ns_add_uint(pkt, &gfields[G_STATUS], 0, 0,
+						    (uint64_t)s->grpc_status);
+				if (s->grpc_msg[0])
+					add_cstr(pkt, G_MESSAGE, s->grpc_msg);
+				if (s->t_req >= 0)
+					ns_add_int(pkt, &gfields[G_LATENCY], 0, 0,
+						   pkt->ts - s->t_req);
+				if (s->t_req >= 0 && s->t_first_msg >= 0)
+					ns_add_int(pkt, &gfields[G_FIRST_MSG], 0, 0,
+						   s->t_first_msg - s->t_req);
+				if (s->msgs[1] > 1)
+					ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0,
+						   s->gap_max);
+				if (s->how == END_RST) {
+					const char *en = ns_valstr_find(error_names, s->rst_error);
+					int gs = s->grpc_status < 0 ? reset_status(s) : -1;
+					const char *gn = gs >= 0 ? ns_valstr_find(grpc_status_names, (uint64_t)gs) : NULL;
+					char *t = ns_arena_printf(&pkt->arena, "%s%s(RST_STREAM %s)",
+								  gn ? gn : "", gn ? " " : "",
+								  en ? en : "?");
+					if (t)
+						ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
+							     (const uint8_t *)t, (uint32_t)strlen(t));
+				}
+			} else if (s->timeout >= 0) {
+				ns_add_int(pkt, &gfields[G_TIMEOUT], 0, 0, s->timeout);
+			}
+		}
+		ns_tree_pop(pkt);
+	}
+	ns_rd_skip(r, ns_rd_left(r));
+	return 0;
+}
+
+static void ms(struct ns_buf *out, int64_t ns)
+{
+	long long us = (long long)((ns + 500) / 1000);
+	ns_buf_printf(out, " %lld.%02lld ms", us / 1000, (us % 1000) / 10);
+}
+
+/* Whether the event at fv[k] (a grpc.stream_id) ends a call side. */
+static int is_end(const struct ns_packet *pkt, const struct ns_layer *l,
+		  uint32_t k)
+{
+	for (uint32_t j = k + 1; j < l->fv_end; j++) {
+		if (pkt->fv[j].f == &gfields[G_STREAMID])
+			return 0;
+		if (pkt->fv[j].f == &gfields[G_REQ_MSGS])
+			return 1;
+	}
+	return 0;
+}
+
+static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+{
+	const struct ns_layer *l = &pkt->layers[li];
+	size_t start = out->len;
+	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		if (fv->f != &gfields[G_STREAMID])
+			continue;
+		uint32_t sid = (uint32_t)fv->v.u;
+		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
+				   *rs = NULL, *status = NULL, *msg = NULL,
+				   *lat = NULL, *err = NULL, *rqb = NULL;
+		uint32_t j = i + 1;
+		for (; j < l->fv_end && pkt->fv[j].f != &gfields[G_STREAMID]; j++) {
+			const struct ns_fv *x = &pkt->fv[j];
+			if (x->f == &gfields[G_PATH]) path = x;
+			else if (x->f == &gfields[G_LENGTH] && !len) len = x;
+			else if (x->f == &gfields[G_REQ_MSGS]) rq = x;
+			else if (x->f == &gfields[G_RESP_MSGS]) rs = x;
+			else if (x->f == &gfields[G_REQ_BYTES]) rqb = x;
+			else if (x->f == &gfields[G_STATUS]) status = x;
+			else if (x->f == &gfields[G_MESSAGE]) msg = x;
+			else if (x->f == &gfields[G_LATENCY]) lat = x;
+			else if (x->f == &gfields[G_ERROR]) err = x;
+		}
+		/* a message whose call side ends in this packet is told by
+		 * the end; a lone message is listed */
+		int later_end = 0;
+		for (uint32_t k = j; k < l->fv_end; k++)
+			if (pkt->fv[k].f == &gfields[G_STREAMID] &&
+			    pkt->fv[k].v.u == sid && is_end(pkt, l, k))
+				later_end = 1;
+		if (len && later_end)
+			continue;
+		if (out->len > start)
+			ns_buf_puts(out, ", ");
+		if (len) {
+			ns_buf_printf(out, "message s=%u %llu B", sid,
+				      (unsigned long long)len->v.u);
+		} else if (rs) {
+			ns_buf_printf(out, "response s=%u", sid);
+			const char *sn = status ? ns_valstr_find(grpc_status_names, status->v.u) : NULL;
+			if (status && sn)
+				ns_buf_printf(out, " %s", sn);
+			else if (status)
+				ns_buf_printf(out, " status %llu", (unsigned long long)status->v.u);
+			else if (err) {
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
+			}
+			else
+				ns_buf_puts(out, " no status");
+			if (msg) {
+				ns_buf_puts(out, " \"");
+				ns_buf_escaped(out, msg->v.b.p, msg->v.b.n);
+				ns_buf_putc(out, '"');
+			}
+			if (lat)
+				ms(out, lat->v.i);
+			ns_buf_printf(out, " %llu msg", (unsigned long long)rs->v.u);
+		} else if (rq) {
+			ns_buf_printf(out, "request s=%u", sid);
+			if (path) {
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, path->v.b.p + (path->v.b.n && path->v.b.p[0] == '/'),
+					       path->v.b.n - (path->v.b.n && path->v.b.p[0] == '/'));
+			}
+			ns_buf_printf(out, " %llu msg", (unsigned long long)rq->v.u);
+			if (rqb)
+				ns_buf_printf(out, " %llu B", (unsigned long long)rqb->v.u);
+		}
+	}
+}
+
+/* ---- the HTTP/2 summary ------------------------------------------------- */
+
+static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+{
+	const struct ns_layer *l = &pkt->layers[li];
+	unsigned nframes = 0;
+	uint64_t len = 0, type = 0;
+	int shown = 0, es = 0;
+	const struct ns_fv *path = NULL;
+	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		const struct ns_field *f = fv->f;
+		if (f == &fields[F_HEURISTIC]) {
+			ns_buf_puts(out, "[mid-connection: framing by heuristic] ");
+		} else if (f == &fields[F_MAGIC]) {
+			ns_buf_puts(out, "Magic");
+			shown = 1;
+		} else if (f == &fields[F_LENGTH]) {
+			len = fv->v.u;
+		} else if (f == &fields[F_TYPE]) {
+			type = fv->v.u;
+			if (es)
+				ns_buf_puts(out, " ES");
+			es = 0;
+			if (++nframes > 16)
+				continue;
+			if (shown)
+				ns_buf_puts(out, ", ");
+			shown = 1;
+			const char *n = ns_valstr_find(type_names, type);
+			if (n)
+				ns_buf_puts(out, n);
+			else
+				ns_buf_printf(out, "type 0x%02llx", (unsigned long long)type);
+		} else if (nframes > 16) {
+			continue;
+		} else if (f == &fields[F_STREAMID]) {
+			if (fv->v.u)
+				ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
+			if (type == T_DATA)
+				ns_buf_printf(out, " %llu B", (unsigned long long)len);
+		} else if (f == &fields[F_FL_ES] && fv->v.u) {
+			es = 1; /* shown at the end of the frame */
+		} else if ((f == &fields[F_FL_ACK_SETTINGS] || f == &fields[F_FL_ACK_PING]) &&
+			   fv->v.u) {
+			ns_buf_puts(out, " ACK");
+		} else if (f == &fields[F_H_METHOD]) {
+			ns_buf_putc(out, ' ');
+			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
+			if (path) { /* :path came first; shown after the method */
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, path->v.b.p, path->v.b.n);
+				path = NULL;
+			}
+		} else if (f == &fields[F_H_PATH]) {
+			const struct ns_fv *m = NULL;
+			for (uint32_t k = i + 1; k < l->fv_end && !m; k++) {
+				if (pkt->fv[k].f == &fields[F_HEADER_COUNT] ||
+				    pkt->fv[k].f == &fields[F_STREAM])
+					break;
+				if (pkt->fv[k].f == &fields[F_H_METHOD])
+					m = &pkt->fv[k];
+			}
+			if (m) {
+				path = fv;
+				continue;
+			}
+			ns_buf_putc(out, ' ');
+			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
+		} else if (f == &fields[F_H_STATUS]) {
+			ns_buf_printf(out, " %llu", (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_TRAILERS]) {
+			ns_buf_puts(out, " trailers");
+		} else if (f == &fields[F_HPACK_LOST]) {
+			ns_buf_puts(out, " headers unavailable (HPACK context lost)");
+		} else if (f == &fields[F_SET_ID]) {
+			const char *n = ns_valstr_find(setting_names, fv->v.u);
+			if (n)
+				ns_buf_printf(out, " %s", n);
+			else
+				ns_buf_printf(out, " 0x%llx", (unsigned long long)fv->v.u);
+		} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
+			ns_buf_printf(out, "=%llu", (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
+			const char *n = ns_valstr_find(error_names, fv->v.u);
+			if (n)
+				ns_buf_printf(out, " %s", n);
+			else
+				ns_buf_printf(out, " error 0x%llx", (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_GOAWAY_LAST]) {
+			/* printed after the error: "GOAWAY NO_ERROR last=5" */
+			const struct ns_fv *e = i + 1 < l->fv_end ? &pkt->fv[i + 1] : NULL;
+			if (e && e->f == &fields[F_GOAWAY_ERROR]) {
+				const char *n = ns_valstr_find(error_names, e->v.u);
+				if (n)
+					ns_buf_printf(out, " %s", n);
+				else
+					ns_buf_printf(out, " error 0x%llx", (unsigned long long)e->v.u);
+				i++;
+			}
+			ns_buf_printf(out, " last=%llu", (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_GOAWAY_DATA]) {
+			ns_buf_puts(out, " \"");
+			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n < 64 ? fv->v.b.n : 64);
+			ns_buf_putc(out, '"');
+		} else if (f == &fields[F_WU_INCR]) {
+			ns_buf_printf(out, " +%llu", (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_PP_ID]) {
+			ns_buf_printf(out, " promised=%llu", (unsigned long long)fv->v.u);
+		}
+	}
+	if (es && nframes <= 16)
+		ns_buf_puts(out, " ES");
+	if (nframes > 16)
+		ns_buf_printf(out, ", … (%u frames)", nframes);
+}
+
+/* ---- stream interface -------------------------------------------------- */
+
+static void free_events(struct h2_state *st)
+{
+	for (unsigned i = 0; i < st->nev; i++)
+		free(st->ev[i].bytes);
+	st->nev = 0;
+	st->ev_lost = 0;
+}
+
+/* The grpc layer for the events of this delivery. */
+static void grpc_layer(struct h2_state *st, struct ns_stream_ctx *ctx)
+{
+	size_t total = 0;
+	for (unsigned i = 0; i < st->nev; i++)
+		if (st->ev[i].kind == EV_MSG)
+			total += 5 + st->ev[i].kept;
+	uint8_t *buf = malloc(total ? total : 1);
+	if (!buf) {
+		free_events(st);
+		return;
+	}
+	size_t o = 0;
+	for (unsigned i = 0; i < st->nev; i++) {
+		struct gev *e = &st->ev[i];
+		e->off = (uint32_t)o;
+		if (e->kind != EV_MSG)
+			continue;
+		buf[o] = e->compressed;
+		buf[o + 1] = (uint8_t)(e->len >> 24);
+		buf[o + 2] = (uint8_t)(e->len >> 16);
+		buf[o + 3] = (uint8_t)(e->len >> 8);
+		buf[o + 4] = (uint8_t)e->len;
+		if (e->kept)
+			memcpy(buf + o + 5, e->bytes, e->kept);
+		o += 5 + e->kept;
+	}
+	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total);
+	if (li >= 0)
+		ns_stream_message_end(ctx, li);
+	free(buf);
+	free_events(st);
+}
+
+static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
+{
+	struct h2dir *d = &st->d[ctx->dir];
+	if (d->started)
+		return;
+	d->started = 1;
+	if (!st->eng && ctx->pkt) {
+		st->eng = ctx->pkt->eng;
+		for (int i = 0; ctx->flow && i < 2; i++) {
+			struct ns_buf b = {0};
+			ns_flow_endpoint(&b, ctx->flow, i ? !ctx->flow->client
+							  : ctx->flow->client);
+			if (b.p)
+				copy_str(st->ends[i], sizeof(st->ends[i]),
+					 (const uint8_t *)b.p, b.len);
+			ns_buf_free(&b);
+			st->conn_index = ctx->flow->index;
+		}
+	}
+}
+
+static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
+		      size_t n)
+{
+	struct h2_state *st = state;
+	int dir = ctx->dir;
+	struct h2dir *d = &st->d[dir];
+	size_t used = 0;
+	first_bytes(st, ctx);
+	if (!d->aligned) {
+		size_t m = n < MAGIC_LEN ? n : MAGIC_LEN;
+		if (dir == 0 && memcmp(p, magic, m) == 0) {
+			if (n < MAGIC_LEN)
+				return 0;
+			d->aligned = 1;
+			st->roles_set = 1;
+			st->swap = 0;
+			dir_reset_hpack(d, 0);
+		} else if (st->upgraded ||
+			   (dir == 1 && n >= 9 && p[3] == T_SETTINGS && !(p[4] & FL_ACK) &&
+			    header_ok(p) && !st->d[0].heuristic)) {
+			d->aligned = 1; /* the server preface */
+			st->roles_set = 1;
+			dir_reset_hpack(d, 0);
+		} else {
+			int more;
+			long at = scan(p, n, &more);
+			if (at < 0) {
+				if (more)
+					return 0;
+				d->skipped += (uint32_t)n;
+				return n;
+			}
+			d->aligned = 1;
+			d->heuristic = 1;
+			d->note = 1;
+			if (!st->roles_set && ctx->flow) {
+				const struct ns_flow *f = ctx->flow;
+				st->swap = f->key.port[f->client] <
+					   f->key.port[!f->client];
+			}
+			st->roles_set = 1;
+			d->skipped += (uint32_t)at;
+			used = (size_t)at;
+			dir_reset_hpack(d, 1);
+		}
+	}
+	/* whole frames from here */
+	size_t end = used;
+	if (end == 0 && n >= MAGIC_LEN && memcmp(p, magic, MAGIC_LEN) == 0 && dir == 0)
+		end = MAGIC_LEN;
+	while (n - end >= 9) {
+		size_t len = (size_t)p[end] << 16 | (size_t)p[end + 1] << 8 | p[end + 2];
+		if (n - end < 9 + len)
+			break;
+		end += 9 + len;
+	}
+	if (end == used)
+		return used;
+	if (!ctx->pkt)
+		return used; /* nothing can be recorded at the end of the run */
+	cur = st;
+	cur_dir = dir;
+	int li = ns_stream_message(ctx, &ns_diss_http2, p + used, end - used);
+	if (li >= 0)
+		ns_stream_message_end(ctx, li);
+	else
+		dir_reset_hpack(d, 1); /* frames we could not parse */
+	if (st->nev)
+		grpc_layer(st, ctx);
+	cur = NULL;
+	return end;
+}
+
+static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
+{
+	struct h2_state *st = state;
+	struct h2dir *d = &st->d[ctx->dir];
+	(void)n;
+	/* where frames begin again is unknown: find it by the heuristic,
+	 * and distrust the HPACK table (a lost block may have changed it) */
+	d->aligned = 0;
+	d->started = 1;
+	if (d->blk_active)
+		d->blk_lost = 1;
+	d->blk_active = 0;
+	/* gRPC messages in progress that way are lost too */
+	int role = ctx->dir ^ st->swap;
+	for (unsigned i = 0; i < MAX_STREAMS; i++) {
+		struct h2s *s = &st->s[i];
+		s->gm[role].hlen = 0;
+		free(s->gm[role].buf);
+		s->gm[role].buf = NULL;
+	}
+	return 1;
+}
+
+static const char *how_name(const struct h2s *s, const struct h2_state *st)
+{
+	switch (s->how) {
+	case END_STREAM:
+		return "END_STREAM";
+	case END_RST:
+		return "RST_STREAM";
+	default:
+		break;
+	}
+	if (s->closed[1])
+		return "END_STREAM"; /* the response ended; its request was
+				      * before the capture */
+	/* a GOAWAY names the last stream its sender processed of those the
+	 * other side began: odd ones are the client's (RFC 9113 §6.8) */
+	int by = s->id & 1 ? 1 : 0;
+	if (st->goaway[by] && s->id > st->goaway_last[by])
+		return "GOAWAY";
+	return "open";
+}
+
+/* One line of the --calls report for stream s (once). */
+static void stream_report(struct h2_state *st, struct h2s *s)
+{
+	if (s->reported || !s->used)
+		return;
+	s->reported = 1;
+	if (!st->eng || !st->eng->calls)
+		return;
+	struct ns_buf b = {0};
+	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=%-4u ", st->conn_index,
+		      st->ends[st->swap], st->ends[!st->swap], s->id);
+	ns_buf_puts(&b, s->grpc ? "gRPC " : "HTTP/2 ");
+	ns_buf_puts(&b, s->method[0] ? s->method : "-");
+	ns_buf_putc(&b, ' ');
+	if (s->path[0])
+		ns_buf_escaped(&b, (const uint8_t *)s->path, strlen(s->path));
+	else
+		ns_buf_putc(&b, '-');
+	if (s->grpc && s->grpc_status >= 0) {
+		const char *n = ns_valstr_find(grpc_status_names, (uint64_t)s->grpc_status);
+		ns_buf_printf(&b, " %s", n ? n : "?");
+	} else if (s->grpc && s->how == END_RST && reset_status(s) >= 0) {
+		/* no status on the wire: what the reset means to the client */
+		ns_buf_printf(&b, " %s", ns_valstr_find(grpc_status_names,
+						       (uint64_t)reset_status(s)));
+	} else if (s->grpc) {
+		ns_buf_puts(&b, " -");
+	}
+	if (s->status >= 0)
+		ns_buf_printf(&b, " %d", s->status);
+	else
+		ns_buf_puts(&b, " -");
+	if (s->hpack_lost)
+		ns_buf_puts(&b, " [headers lost]");
+	int64_t end = s->t_end;
+	if (s->t_req >= 0 && end >= 0)
+		ms(&b, end - s->t_req);
+	else
+		ns_buf_puts(&b, " - ms");
+	if (s->t_req >= 0 && s->t_first_resp >= 0)
+		ns_buf_puts(&b, " ttfb"), ms(&b, s->t_first_resp - s->t_req);
+	if (s->grpc) {
+		if (s->t_req >= 0 && s->t_first_msg >= 0)
+			ns_buf_printf(&b, " first%s", ""), ms(&b, s->t_first_msg - s->t_req);
+		ns_buf_printf(&b, " req %u msg %llu B resp %u msg %llu B", s->msgs[0],
+			      (unsigned long long)s->msg_bytes[0], s->msgs[1],
+			      (unsigned long long)s->msg_bytes[1]);
+		if (s->msgs[1] > 1) {
+			ns_buf_puts(&b, " gaps mean");
+			ms(&b, s->gap_sum / (s->msgs[1] - 1));
+			ns_buf_puts(&b, " max");
+			ms(&b, s->gap_max);
+		}
+	} else {
+		ns_buf_printf(&b, " req %llu B resp %llu B",
+			      (unsigned long long)s->bytes[0],
+			      (unsigned long long)s->bytes[1]);
+	}
+	ns_buf_printf(&b, " %s", how_name(s, st));
+	if (s->how == END_RST) {
+		const char *en = ns_valstr_find(error_names, s->rst_error);
+		if (en)
+			ns_buf_printf(&b, " %s", en);
+		else
+			ns_buf_printf(&b, " 0x%x", s->rst_error);
+	}
+	if (s->grpc && s->grpc_msg[0]) {
+		ns_buf_puts(&b, " \"");
+		ns_buf_escaped(&b, (const uint8_t *)s->grpc_msg, strlen(s->grpc_msg));
+		ns_buf_putc(&b, '"');
+	}
+	ns_calls_add(st->eng->calls, st->conn_index, s->id, b.p, b.len);
+	ns_buf_free(&b);
+}
+
+static void destroy(void *state)
+{
+	struct h2_state *st = state;
+	for (unsigned i = 0; i < MAX_STREAMS; i++) {
+		struct h2s *s = &st->s[i];
+		if (!s->used)
+			continue;
+		stream_report(st, s);
+		free(s->gm[0].buf);
+		free(s->gm[1].buf);
+	}
+	free_events(st);
+	for (int d = 0; d < 2; d++) {
+		if (st->d[d].inf)
+			nghttp2_hd_inflate_del(st->d[d].inf);
+	}
+}
+
+/* The connection was handed over by http.c: after `Upgrade: h2c` (hint
+ * is the upgraded request line) the server speaks frames from its first
+ * byte after the 101; without a hint the bytes were HTTP/2 from the
+ * start. */
+static void upgraded(void *state, const char *hint)
+{
+	struct h2_state *st = state;
+	if (!hint)
+		return; /* HTTP/2 from the start (prior knowledge) */
+	st->upgraded = 1;
+	st->roles_set = 1;
+	/* stream 1 is the upgraded request, complete (RFC 7540 §3.2) */
+	struct h2s *s = stream_get(st, 1, 1);
+	if (!s)
+		return;
+	s->closed[0] = 1;
+	s->blocks[0] = 1;
+	const char *sp = hint ? strchr(hint, ' ') : NULL;
+	if (!sp)
+		return;
+	copy_str(s->method, sizeof(s->method), (const uint8_t *)hint,
+		 (size_t)(sp - hint));
+	const char *e = strchr(sp + 1, ' ');
+	copy_str(s->path, sizeof(s->path), (const uint8_t *)sp + 1,
+		 e ? (size_t)(e - sp - 1) : strlen(sp + 1));
+}
+
+static const struct ns_stream_ops ops = {
+	.probe = probe,
+	.state_size = sizeof(struct h2_state),
+	.consume = consume,
+	.gap = gap,
+	.destroy = destroy,
+	.upgraded = upgraded,
+};
+
+struct ns_dissector ns_diss_http2 = {
+	.name = "http2",
+	.column = "HTTP/2",
+	.title = "HyperText Transfer Protocol 2",
+	.fields = fields,
+	.nfields = F_COUNT,
+	.dissect = dissect,
+	.info = info,
+	.stream = &ops,
+};
+
+struct ns_dissector ns_diss_grpc = {
+	.name = "grpc",
+	.column = "gRPC",
+	.title = "gRPC Remote Procedure Calls",
+	.fields = gfields,
+	.nfields = G_COUNT,
+	.dissect = grpc_dissect,
+	.info = grpc_info,
+};

@@ -1,0 +1,519 @@
+/*
+ * test_tls — TLS records, handshakes and fingerprints (dissectors/tls.c).
+ *
+ * Under test: a ClientHello with GREASE everywhere (every field, JA3 and
+ * JA4 against values worked out by hand from the specifications); a TLS
+ * 1.3 ServerHello (JA3S) and a HelloRetryRequest; alerts; several records
+ * in one layer; a certificate made here with libcrypto and read back;
+ * through the stream interface, a ClientHello split over two records and a
+ * record split over two deliveries, and the heuristic probe; truncated
+ * records, bytes that are not records, and malformed hellos, extensions
+ * and certificates, which are shown as such without losing the rest.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "check_util.h"
+#include "stream.h"
+
+extern struct ns_dissector ns_diss_tls;
+
+/* ---- building records ---------------------------------------------------- */
+
+struct msg {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void put(struct msg *m, const void *p, size_t n)
+{
+	ck_assert_uint_le(m->n + n, sizeof(m->b));
+	memcpy(m->b + m->n, p, n);
+	m->n += n;
+}
+
+#define PUT(m, ...)                                                            \
+	put((m), (const uint8_t[]){__VA_ARGS__},                               \
+	    sizeof((const uint8_t[]){__VA_ARGS__}))
+
+static void put16(struct msg *m, unsigned v)
+{
+	PUT(m, (uint8_t)(v >> 8), (uint8_t)v);
+}
+
+/* wraps body as a handshake message of `type` in one record */
+static void record(struct msg *out, uint8_t ct, const struct msg *body)
+{
+	PUT(out, ct, 3, 3);
+	put16(out, (unsigned)body->n);
+	put(out, body->b, body->n);
+}
+
+static void handshake(struct msg *out, uint8_t type, const struct msg *body)
+{
+	struct msg hs = {.n = 0};
+	PUT(&hs, type, 0, (uint8_t)(body->n >> 8), (uint8_t)body->n);
+	put(&hs, body->b, body->n);
+	record(out, 22, &hs);
+}
+
+static void ext(struct msg *m, unsigned type, const struct msg *body)
+{
+	put16(m, type);
+	put16(m, (unsigned)body->n);
+	put(m, body->b, body->n);
+}
+
+static const char sni[] = "api.example.com";
+
+/* The ClientHello of the header comment of this file's JA3/JA4 checks. */
+static void client_hello(struct msg *body)
+{
+	body->n = 0;
+	put16(body, 0x0303);
+	for (int i = 0; i < 32; i++)
+		PUT(body, (uint8_t)i);
+	PUT(body, 0);                       /* no session id */
+	PUT(body, 0, 8, 0x0a, 0x0a, 0x13, 0x01, 0x13, 0x02, 0xc0, 0x2b);
+	PUT(body, 1, 0);                    /* compression: null */
+	struct msg exts = {.n = 0}, e = {.n = 0};
+	ext(&exts, 0x0a0a, &e);             /* GREASE, empty */
+	e.n = 0;
+	put16(&e, (unsigned)strlen(sni) + 3);
+	PUT(&e, 0);
+	put16(&e, (unsigned)strlen(sni));
+	put(&e, sni, strlen(sni));
+	ext(&exts, 0x0000, &e);
+	e.n = 0;
+	PUT(&e, 0, 12, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1');
+	ext(&exts, 0x0010, &e);
+	e.n = 0;
+	PUT(&e, 0, 6, 0x1a, 0x1a, 0x00, 0x1d, 0x00, 0x17);
+	ext(&exts, 0x000a, &e);
+	e.n = 0;
+	PUT(&e, 1, 0);
+	ext(&exts, 0x000b, &e);
+	e.n = 0;
+	PUT(&e, 0, 4, 0x04, 0x03, 0x08, 0x04);
+	ext(&exts, 0x000d, &e);
+	e.n = 0;
+	PUT(&e, 6, 0x2a, 0x2a, 0x03, 0x04, 0x03, 0x03);
+	ext(&exts, 0x002b, &e);
+	e.n = 0;
+	PUT(&e, 0, 36, 0x00, 0x1d, 0, 32);
+	for (int i = 0; i < 32; i++)
+		PUT(&e, 0xee);
+	ext(&exts, 0x0033, &e);
+	e.n = 0;
+	PUT(&e, 1, 1);
+	ext(&exts, 0x002d, &e);
+	put16(body, (unsigned)exts.n);
+	put(body, exts.b, exts.n);
+}
+
+/* TLS 1.3 ServerHello; hrr: a HelloRetryRequest selecting secp256r1 */
+static void server_hello(struct msg *body, int hrr)
+{
+	static const uint8_t hrr_random[32] = {
+		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+		0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+		0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	};
+	body->n = 0;
+	put16(body, 0x0303);
+	if (hrr) {
+		put(body, hrr_random, 32);
+	} else {
+		for (int i = 0; i < 32; i++)
+			PUT(body, 0x55);
+	}
+	PUT(body, 0);
+	PUT(body, 0x13, 0x01, 0);
+	struct msg exts = {.n = 0}, e = {.n = 0};
+	PUT(&e, 0x03, 0x04);
+	ext(&exts, 0x002b, &e);
+	e.n = 0;
+	if (hrr) {
+		PUT(&e, 0x00, 0x17);
+	} else {
+		PUT(&e, 0x00, 0x1d, 0, 32);
+		for (int i = 0; i < 32; i++)
+			PUT(&e, 0x77);
+	}
+	ext(&exts, 0x0033, &e);
+	put16(body, (unsigned)exts.n);
+	put(body, exts.b, exts.n);
+}
+
+/* ---- running the dissector ----------------------------------------------- */
+
+/* an Ethernet frame of a type nothing binds: frame, eth, then TLS */
+static const uint8_t frame[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88,
+				  0xb5};
+
+static struct ns_packet *dissect(const struct msg *m)
+{
+	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, frame,
+						sizeof(frame));
+	static uint8_t copy[4096];
+	memcpy(copy, m->b, m->n);
+	struct ns_reader r;
+	ns_rd_init(&r, copy, m->n);
+	ck_assert_int_ge(ns_dissect_layer(pkt, &ns_diss_tls, &r, copy,
+					  (uint32_t)m->n),
+			 0);
+	return pkt;
+}
+
+/* the text after the protocol column and length */
+static const char *info(struct ns_packet *pkt)
+{
+	const char *s = tu_summary(pkt);
+	const char *t = strstr(s, " TLS ");
+	ck_assert_ptr_nonnull(t);
+	t = strchr(t + 5, ' ');
+	ck_assert_ptr_nonnull(t);
+	return t + 1;
+}
+
+START_TEST(client_hello_fields)
+{
+	struct msg body, m = {.n = 0};
+	client_hello(&body);
+	handshake(&m, 1, &body);
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(tu_value(pkt, "tls.record.content_type"), "22");
+	ck_assert_uint_eq(tu_uint(pkt, "tls.record.length"), m.n - 5);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.type"), 1);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.version"), 0x0303);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.ciphersuite"), 4);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.cipher_suites_length"), 8);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.extensions_server_name"),
+			 sni);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extensions_alpn_str"), 2);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extension.type"), 9);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extensions.supported_version"),
+			  3);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.extensions_key_share_group"),
+			  29);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.extension.psk_ke_mode"), 1);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.sig_hash_alg"), 2);
+	ck_assert_uint_eq(tu_find(pkt, "tls.handshake.random")->v.b.n, 32);
+	/* GREASE left out of JA3; JA4 per the FoxIO specification */
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja3_full"),
+			 "771,4865-4866-49195,0-16-10-11-13-43-51-45,29-23,0");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja3"),
+			 "a37514ff06e8f6a160fc0bbe8db60a64");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja4"),
+			 "t13d0308h2_5559582ccdc4_33ac81084287");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja4_r"),
+			 "t13d0308h2_1301,1302,c02b_000a,000b,000d,002b,002d,"
+			 "0033_0403,0804");
+	ck_assert_str_eq(info(pkt), "ClientHello SNI=api.example.com "
+				    "ALPN=h2,http/1.1 v1.3 "
+				    "JA4=t13d0308h2_5559582ccdc4_33ac81084287");
+}
+END_TEST
+
+START_TEST(server_hello_and_hrr)
+{
+	struct msg body, m = {.n = 0};
+	server_hello(&body, 0);
+	handshake(&m, 2, &body);
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja3s_full"),
+			 "771,4865,43-51");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja3s"),
+			 "f4febc55ea12b31ae17cfb7e614afda8");
+	ck_assert_str_eq(info(pkt), "ServerHello v1.3 TLS_AES_128_GCM_SHA256");
+	m.n = 0;
+	server_hello(&body, 1);
+	handshake(&m, 2, &body);
+	pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_uint_eq(
+		tu_uint(pkt, "tls.handshake.extensions_key_share_selected_group"),
+		23);
+	ck_assert_str_eq(info(pkt), "HelloRetryRequest v1.3 "
+				    "TLS_AES_128_GCM_SHA256 group=secp256r1");
+}
+END_TEST
+
+START_TEST(alerts_and_several_records)
+{
+	struct msg m = {.n = 0};
+	PUT(&m, 21, 3, 3, 0, 2, 2, 40);
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.alert_message.level"), 2);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.alert_message.desc"), 40);
+	ck_assert_str_eq(info(pkt), "Alert fatal handshake_failure");
+	m.n = 0;
+	PUT(&m, 20, 3, 3, 0, 1, 1);
+	PUT(&m, 23, 3, 3, 0, 3, 0xaa, 0xbb, 0xcc);
+	PUT(&m, 23, 3, 3, 0, 2, 0xdd, 0xee);
+	PUT(&m, 21, 3, 3, 0, 26);
+	for (int i = 0; i < 26; i++)
+		PUT(&m, 0x11);
+	pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_uint_eq(tu_count(pkt, "tls.record.content_type"), 4);
+	ck_assert_ptr_null(tu_find(pkt, "tls.alert_message.level"));
+	ck_assert_str_eq(info(pkt), "ChangeCipherSpec, Encrypted Alert, "
+				    "Application Data x2 (5 bytes)");
+}
+END_TEST
+
+START_TEST(certificate_via_libcrypto)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	ck_assert_ptr_nonnull(k);
+	X509 *x = X509_new();
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200);  /* 2024-01-01 */
+	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);   /* 2034-01-01 */
+	X509_NAME *n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"test.example", -1,
+				   -1, 0);
+	X509_set_issuer_name(x, n);
+	X509_set_pubkey(x, k);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+	ck_assert_int_gt(len, 0);
+	struct msg body = {.n = 0}, m = {.n = 0};
+	PUT(&body, 0, (uint8_t)((len + 3) >> 8), (uint8_t)(len + 3));
+	PUT(&body, 0, (uint8_t)(len >> 8), (uint8_t)len);
+	put(&body, der, (size_t)len);
+	handshake(&m, 11, &body);
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.certificate.subject"),
+			 "CN=test.example");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.certificate.issuer"),
+			 "CN=test.example");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.certificate.key"),
+			 "EC prime256v1");
+	ck_assert_int_eq(tu_find(pkt, "tls.handshake.certificate.not_before")->v.i,
+			 1704067200LL * 1000000000);
+	ck_assert_str_eq(info(pkt), "Certificate CN=test.example");
+	/* the same with its DER broken: malformed, fields before kept */
+	m.b[m.n - len + 1] ^= 0x7f;
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "certificate not DER");
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.certificate_length"),
+			  (uint64_t)len);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(truncated_and_not_records)
+{
+	struct msg body, m = {.n = 0};
+	client_hello(&body);
+	handshake(&m, 1, &body);
+	m.n = 60; /* the record says more: in a whole packet, cut short */
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_malformed(pkt, "cut short");
+	ck_assert_uint_eq(tu_uint(pkt, "tls.record.content_type"), 22);
+	m.n = 3; /* not even a header */
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "cut short");
+	m.n = 0;
+	PUT(&m, 'G', 'E', 'T', ' ', '/', ' ', 'H');
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "not a TLS record");
+}
+END_TEST
+
+START_TEST(malformed_hellos)
+{
+	struct msg body, m = {.n = 0};
+	/* an extension longer than the extensions */
+	client_hello(&body);
+	body.b[body.n - 3] = 0xff; /* psk_key_exchange_modes' length */
+	handshake(&m, 1, &body);
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_malformed(pkt, "extension past the extensions");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.extensions_server_name"),
+			 sni);
+	/* an odd cipher suite list */
+	client_hello(&body);
+	body.b[2 + 32 + 1 + 1] = 7;
+	m.n = 0;
+	handshake(&m, 1, &body);
+	pkt = dissect(&m);
+	ck_assert_int_eq(pkt->status, NS_LAYER_MALFORMED);
+	/* a ServerHello cut short inside a complete message */
+	server_hello(&body, 0);
+	body.n = 20;
+	m.n = 0;
+	handshake(&m, 2, &body);
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "ServerHello too short");
+	/* an SNI list whose name runs past it */
+	client_hello(&body);
+	for (size_t i = 0; i + 4 < body.n; i++)
+		if (memcmp(body.b + i, "api.", 4) == 0) {
+			body.b[i - 1] = 200;
+			break;
+		}
+	m.n = 0;
+	handshake(&m, 1, &body);
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "server_name");
+	/* an empty ALPN name (then the list runs past its end) */
+	client_hello(&body);
+	for (size_t i = 0; i + 2 < body.n; i++)
+		if (body.b[i] == 2 && body.b[i + 1] == 'h' && body.b[i + 2] == '2') {
+			body.b[i] = 0;
+			break;
+		}
+	m.n = 0;
+	handshake(&m, 1, &body);
+	pkt = dissect(&m);
+	tu_assert_malformed(pkt, "bad ALPN list");
+	ck_assert_ptr_nonnull(strstr(info(pkt), "ALPN= "));
+	/* a handshake message longer than its record: a fragment */
+	m.n = 0;
+	PUT(&m, 22, 3, 3, 0, 6, 1, 0, 1, 0, 3, 3);
+	pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(info(pkt), "Handshake fragment");
+	/* an unknown handshake type: taken for encrypted */
+	m.n = 0;
+	PUT(&m, 22, 3, 3, 0, 6, 0x9c, 0x11, 0x22, 0x33, 0x44, 0x55);
+	pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(info(pkt), "Encrypted Handshake");
+}
+END_TEST
+
+/* ---- through the stream interface ---------------------------------------- */
+
+struct conn {
+	struct ns_stream st;
+	struct ns_stream_ctx ctx;
+};
+
+static void conn_init(struct conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->st.app = &ns_diss_tls;
+	c->st.state = calloc(1, ns_diss_tls.stream->state_size);
+	ck_assert_ptr_nonnull(c->st.state);
+	c->ctx.st = &c->st;
+	c->ctx.dir = 0;
+}
+
+static void conn_free(struct conn *c)
+{
+	ns_diss_tls.stream->destroy(c->st.state);
+	free(c->st.state);
+}
+
+static size_t feed(struct conn *c, const uint8_t *p, size_t n)
+{
+	c->ctx.pkt = tu_dissect_full(TU_LT_EN10MB, frame, sizeof(frame));
+	return ns_diss_tls.stream->consume(c->st.state, &c->ctx, p, n);
+}
+
+START_TEST(stream_hello_over_two_records)
+{
+	struct msg body, hs = {.n = 0}, m = {.n = 0};
+	client_hello(&body);
+	PUT(&hs, 1, 0, (uint8_t)(body.n >> 8), (uint8_t)body.n);
+	put(&hs, body.b, body.n);
+	/* records of 40 bytes and the rest */
+	PUT(&m, 22, 3, 1, 0, 40);
+	put(&m, hs.b, 40);
+	size_t second = m.n;
+	PUT(&m, 22, 3, 1, (uint8_t)((hs.n - 40) >> 8), (uint8_t)(hs.n - 40));
+	put(&m, hs.b + 40, hs.n - 40);
+	struct conn c;
+	conn_init(&c);
+	/* a record still incomplete is left for later */
+	ck_assert_uint_eq(feed(&c, m.b, 30), 0);
+	ck_assert_uint_eq(feed(&c, m.b, second + 10), second);
+	ck_assert_str_eq(info(c.ctx.pkt), "Handshake fragment");
+	ck_assert_uint_eq(feed(&c, m.b + second, m.n - second), m.n - second);
+	struct ns_packet *pkt = c.ctx.pkt;
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.extensions_server_name"),
+			 sni);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja4"),
+			 "t13d0308h2_5559582ccdc4_33ac81084287");
+	/* the connection summary */
+	struct ns_buf b = {0};
+	ns_diss_tls.stream->summary(c.st.state, &b);
+	ns_buf_putc(&b, 0);
+	ck_assert_str_eq(b.p, "TLS sni=api.example.com no-serverhello "
+			      "alpn-offered=h2,http/1.1 "
+			      "ja4=t13d0308h2_5559582ccdc4_33ac81084287");
+	ns_buf_free(&b);
+	/* bytes that are not records: one malformed layer, then skipped
+	 * (but for a last 4 that could begin a header) */
+	static const uint8_t junk[] = "HTTP/1.1 200 OK\r\n";
+	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 5);
+	tu_assert_malformed(c.ctx.pkt, "not a TLS record");
+	ck_assert_uint_eq(feed(&c, junk, sizeof(junk) - 1), sizeof(junk) - 5);
+	ck_assert_int_lt(tu_layer(c.ctx.pkt, "tls"), 0);
+	/* records found again after junk: an alert then a CCS */
+	struct msg j = {.n = 0};
+	PUT(&j, 0x17, 0x03, 0x03, 0xff, 0xff, 'x', 'y', 'z');
+	PUT(&j, 21, 3, 3, 0, 2, 2, 40);
+	PUT(&j, 20, 3, 3, 0, 1, 1);
+	ck_assert_uint_eq(feed(&c, j.b, j.n), j.n);
+	tu_assert_ok(c.ctx.pkt);
+	ck_assert_str_eq(info(c.ctx.pkt),
+			 "Alert fatal handshake_failure, ChangeCipherSpec");
+	/* after a gap, the same */
+	ck_assert_int_eq(ns_diss_tls.stream->gap(c.st.state, &c.ctx, 100), 1);
+	ck_assert_uint_eq(feed(&c, j.b + 3, j.n - 3), j.n - 3);
+	ck_assert_str_eq(info(c.ctx.pkt),
+			 "Alert fatal handshake_failure, ChangeCipherSpec");
+	conn_free(&c);
+}
+END_TEST
+
+START_TEST(probe)
+{
+	int (*pr)(const uint8_t *, size_t, int) = ns_diss_tls.stream->probe;
+	static const uint8_t ch[] = {22, 3, 1, 2, 0, 1, 0, 1, 0xfc};
+	static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 40};
+	ck_assert_int_eq(pr(ch, 3, 0), -1);
+	ck_assert_int_eq(pr(ch, sizeof(ch), 0), 1);
+	ck_assert_int_eq(pr(alert, sizeof(alert), 1), 1);
+	ck_assert_int_eq(pr((const uint8_t *)"GET / HTTP/1.1", 14, 0), 0);
+	static const uint8_t bad_version[] = {22, 3, 9, 0, 40, 1};
+	ck_assert_int_eq(pr(bad_version, sizeof(bad_version), 0), 0);
+	static const uint8_t app[] = {23, 3, 3, 0, 40, 1};
+	ck_assert_int_eq(pr(app, sizeof(app), 0), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tls");
+	TCase *tc = tu_tcase("tls");
+	tcase_add_test(tc, client_hello_fields);
+	tcase_add_test(tc, server_hello_and_hrr);
+	tcase_add_test(tc, alerts_and_several_records);
+	tcase_add_test(tc, certificate_via_libcrypto);
+	tcase_add_test(tc, truncated_and_not_records);
+	tcase_add_test(tc, malformed_hellos);
+	tcase_add_test(tc, stream_hello_over_two_records);
+	tcase_add_test(tc, probe);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
