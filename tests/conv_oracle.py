@@ -156,11 +156,13 @@ def main():
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     total = good = 0
+    by_proto = {"tcp": [0, 0], "udp": [0, 0]}
     for pcap in a.pcaps:
         got = netscope_conns(a.netscope, pcap)
         for proto in ("tcp", "udp"):
             for idx, e in expected(pcap, proto).items():
                 total += 1
+                by_proto[proto][1] += 1
                 g = got[proto].get(idx)
                 why = []
                 if g is None:
@@ -179,6 +181,10 @@ def main():
                     print(f"{pcap}: {proto}.stream {idx}: " + "; ".join(why))
                 else:
                     good += 1
+                    by_proto[proto][0] += 1
+    for proto, (g, t) in by_proto.items():
+        if t:
+            print(f"{proto}: {g}/{t} agree ({100.0 * g / t:.2f}%)")
     pct = 100.0 * good / total if total else 100.0
     print(f"{good}/{total} connections agree ({pct:.2f}%)")
     return 0 if pct >= a.min else 1
