@@ -34,8 +34,8 @@
  * less than 5 s old is a retransmission (dns.retransmit_request_in), a
  * second response to one query too (dns.retransmit_response_in), and a
  * response matching no query is unsolicited.  The state is a ring of the
- * TXN_RING latest transactions hung on the flow (ns_flow.app) and freed
- * with it.  Everything is single-pass, so a query cannot name the frame of
+ * latest transactions (4, growing to 64 while answers are outstanding)
+ * hung on the flow (ns_flow.app) and freed with it.  Everything is single-pass, so a query cannot name the frame of
  * its future response: dns.response_in is not produced; the queries a flow
  * never saw answered are counted when it ends (ns_dns_stats_get()).
  */
@@ -533,7 +533,8 @@ static struct ns_field fields[] = {
 #define MAX_JUMPS 128      /* compression pointers followed per name */
 #define NAME_TEXT 1100     /* 255 wire bytes escaped (\DDD) fit */
 #define RR_TEXT_MAX 65536  /* a record's summary (dns.rr) */
-#define TXN_RING 64        /* transactions remembered per flow */
+#define TXN_RING 64        /* transactions remembered per flow, at most */
+#define TXN_FIRST 4        /* ... and at first */
 #define RETRANS_NS (5 * 1000000000LL) /* tshark's retransmission timer */
 
 enum { SEC_QD, SEC_AN, SEC_NS, SEC_AR };
@@ -1596,9 +1597,15 @@ struct txn {
 	int64_t req_ts;
 };
 
+/* A ring of the latest transactions, oldest overwritten first.  It starts
+ * with TXN_FIRST slots and doubles, up to TXN_RING, only when the slot to
+ * be reused still waits for its answer: most flows (a client port, one
+ * question) never need more, and the flow table may hold 100000 of them. */
 struct dns_flow {
-	struct txn t[TXN_RING];
-	unsigned next; /* ring slot for the next transaction */
+	struct txn *t;
+	unsigned cap;  /* slots */
+	unsigned next; /* slot for the next transaction */
+	struct txn first[TXN_FIRST];
 };
 
 static struct ns_dns_stats stats;
@@ -1611,17 +1618,19 @@ void ns_dns_stats_get(struct ns_dns_stats *out)
 static void dns_flow_free(void *p)
 {
 	struct dns_flow *df = p;
-	for (unsigned i = 0; i < TXN_RING; i++)
+	for (unsigned i = 0; i < df->cap; i++)
 		if (df->t[i].used && !df->t[i].rep_frame)
 			stats.unanswered++;
+	if (df->t != df->first)
+		free(df->t);
 	free(df);
 }
 
 /* The newest transaction with this id, or NULL. */
 static struct txn *txn_find(struct dns_flow *df, uint16_t id)
 {
-	for (unsigned k = 1; k <= TXN_RING; k++) {
-		struct txn *t = &df->t[(df->next + TXN_RING - k) % TXN_RING];
+	for (unsigned k = 1; k <= df->cap; k++) {
+		struct txn *t = &df->t[(df->next + df->cap - k) % df->cap];
 		if (t->used && t->id == id)
 			return t;
 	}
@@ -1641,6 +1650,8 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 		df = calloc(1, sizeof(*df));
 		if (!df)
 			return;
+		df->t = df->first;
+		df->cap = TXN_FIRST;
 		f->app = df;
 		f->app_free = dns_flow_free;
 	}
@@ -1657,9 +1668,23 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 			return;
 		}
 		t = &df->t[df->next];
+		if (t->used && !t->rep_frame && df->cap < TXN_RING) {
+			/* grow, oldest first, so the slot after them is free */
+			struct txn *n = calloc(2 * df->cap, sizeof(*n));
+			if (n) {
+				for (unsigned i = 0; i < df->cap; i++)
+					n[i] = df->t[(df->next + i) % df->cap];
+				if (df->t != df->first)
+					free(df->t);
+				df->t = n;
+				df->next = df->cap;
+				df->cap *= 2;
+				t = &df->t[df->next];
+			}
+		}
 		if (t->used && !t->rep_frame)
 			stats.unanswered++; /* pushed out of the ring */
-		df->next = (df->next + 1) % TXN_RING;
+		df->next = (df->next + 1) % df->cap;
 		t->used = 1;
 		t->id = id;
 		t->req_frame = pkt->num;

@@ -30,15 +30,20 @@ echo "$n captures read, crashes/hangs/sanitizer reports: $fail"
 if command -v tshark >/dev/null; then
 	# shellcheck disable=SC2086
 	python3 "$SRC/oracle.py" --show 0 --min 99.5 "$NS" $files | tail -15 || fail=1
+	# (-c 1 would stop at the first packet read, DNS or not)
 	dnsfiles=()
 	for f in $files; do
-		if [ -n "$(timeout 60 tshark -r "$f" -Y dns -c 1 2>/dev/null)" ]; then
+		if [ -n "$(timeout 60 tshark -r "$f" -Y dns 2>/dev/null | head -1)" ]; then
 			dnsfiles+=("$f")
 		fi
 	done
 	DNSF=$(sed -n 's/^DNSF=\$DNSF,//p; s/^DNSF=\(dns\.id.*\)/\1/p' "$SRC/oracle.sh" | paste -sd,)
 	echo "== DNS: ${#dnsfiles[@]} captures with DNS messages"
 	python3 "$SRC/oracle.py" --show 0 --min 99 --only dns.flags \
-		--fields "$DNSF" "$NS" "${dnsfiles[@]}" | tail -15 || fail=1
+		--fields "$DNSF" "$NS" "${dnsfiles[@]}" >/tmp/corpus.$$.dns
+	rc=$?
+	grep -v '^  ' /tmp/corpus.$$.dns # files that differ, and the total
+	rm -f /tmp/corpus.$$.dns
+	[ $rc = 0 ] || fail=1
 fi
 exit $fail

@@ -953,6 +953,33 @@ START_TEST(matching)
 }
 END_TEST
 
+/* Many queries outstanding at once: the ring grows to 64, then the oldest
+ * unanswered ones are pushed out (and counted as never answered). */
+START_TEST(many_outstanding)
+{
+	struct msg q, r;
+	struct ns_dns_stats before, after;
+	ns_dns_stats_get(&before);
+	for (unsigned i = 0; i < 70; i++) {
+		header(&q, 0x100 + i, 0x0100, 1, 0, 0, 0);
+		question(&q, "example.com", 1);
+		udp_at(1 + i % 8, 1000 + i, &q, 0);
+	}
+	for (unsigned i = 0; i < 70; i++) {
+		header(&r, 0x100 + i, 0x8180, 1, 0, 0, 0);
+		question(&r, "example.com", 1);
+		struct ns_packet *pkt = udp_at(9 + i % 4, 2000 + i, &r, 1);
+		if (i < 6)
+			ck_assert_uint_eq(tu_uint(pkt, "dns.unsolicited"), 1);
+		else
+			ck_assert_str_eq(tu_value(pkt, "dns.time"), "1.000000000");
+	}
+	ns_dns_stats_get(&after);
+	ck_assert_uint_eq(after.unanswered - before.unanswered, 6);
+	ck_assert_uint_eq(after.unsolicited - before.unsolicited, 6);
+}
+END_TEST
+
 /* ---- TCP ---------------------------------------------------------------------------- */
 
 static uint32_t seq[2];
@@ -1083,6 +1110,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, eng_setup, eng_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, matching);
+	tcase_add_test(tc, many_outstanding);
 	tcase_add_test(tc, tcp_stream);
 	suite_add_tcase(s, tc);
 	return s;
