@@ -35,9 +35,11 @@
  * second response to one query too (dns.retransmit_response_in), and a
  * response matching no query is unsolicited.  The state is a ring of the
  * latest transactions (4, growing to 64 while answers are outstanding)
- * hung on the flow (ns_flow.app) and freed with it.  Everything is single-pass, so a query cannot name the frame of
- * its future response: dns.response_in is not produced; the queries a flow
- * never saw answered are counted when it ends (ns_dns_stats_get()).
+ * hung on the flow (ns_flow.app) and freed with it; the queries a flow
+ * never saw answered are counted when it ends (ns_engine.dns).  A query
+ * learns the frame of its response (dns.response_in) only in two-pass
+ * analysis (-2): in the first pass the response leaves a note on the
+ * query's frame and layer (ns_engine_note()), which the second pass reads.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@
 #include <string.h>
 
 #include "dissect.h"
+#include "engine.h"
 #include "flow.h"
 #include "stream.h"
 
@@ -205,6 +208,7 @@ enum {
 	F_NSEC3_HASH,
 	F_DATA,
 	F_GENERIC,
+	F_RESPONSE_IN,
 	F_RESPONSE_TO,
 	F_TIME,
 	F_RETRANSMISSION,
@@ -516,6 +520,7 @@ static struct ns_field fields[] = {
 	[F_NSEC3_HASH] = NS_F_STR("dns.nsec3.hash_value", "Next hashed owner"),
 	[F_DATA] = NS_F_BYTES("dns.data", "Data"),
 	[F_GENERIC] = NS_F_STR("dns.rr.generic", "Data (RFC 3597)"),
+	[F_RESPONSE_IN] = NS_F_UINT("dns.response_in", "Response In", 32),
 	[F_RESPONSE_TO] = NS_F_UINT("dns.response_to", "Request In", 32),
 	[F_TIME] = NS_F_RELTIME("dns.time", "Time"),
 	[F_RETRANSMISSION] = NS_F_BOOL("dns.retransmission", "Retransmission"),
@@ -1593,6 +1598,7 @@ static int question(struct msg *m, struct ns_reader *r, unsigned idx)
 struct txn {
 	uint16_t id;
 	uint8_t used;
+	uint8_t req_layer; /* the query's layer in its frame, for -2's note */
 	uint64_t req_frame, rep_frame;
 	int64_t req_ts;
 };
@@ -1605,22 +1611,16 @@ struct dns_flow {
 	struct txn *t;
 	unsigned cap;  /* slots */
 	unsigned next; /* slot for the next transaction */
+	struct ns_dns_stats *stats; /* the engine's */
 	struct txn first[TXN_FIRST];
 };
-
-static struct ns_dns_stats stats;
-
-void ns_dns_stats_get(struct ns_dns_stats *out)
-{
-	*out = stats;
-}
 
 static void dns_flow_free(void *p)
 {
 	struct dns_flow *df = p;
 	for (unsigned i = 0; i < df->cap; i++)
 		if (df->t[i].used && !df->t[i].rep_frame)
-			stats.unanswered++;
+			df->stats->unanswered++;
 	if (df->t != df->first)
 		free(df->t);
 	free(df);
@@ -1652,19 +1652,21 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 			return;
 		df->t = df->first;
 		df->cap = TXN_FIRST;
+		df->stats = &pkt->eng->dns;
 		f->app = df;
 		f->app_free = dns_flow_free;
 	}
+	struct ns_dns_stats *stats = df->stats;
 	struct txn *t = txn_find(df, id);
 	if (!response) {
-		stats.queries++;
+		stats->queries++;
 		if (t && !t->rep_frame && pkt->ts - t->req_ts < RETRANS_NS) {
 			if (show) {
 				ns_add_uint(pkt, &fields[F_RETRANSMISSION], 0, 0, 1);
 				ns_add_uint(pkt, &fields[F_RETRANS_REQ_IN], 0, 0,
 					    t->req_frame);
 			}
-			stats.retransmissions++;
+			stats->retransmissions++;
 			return;
 		}
 		t = &df->t[df->next];
@@ -1683,20 +1685,28 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 			}
 		}
 		if (t->used && !t->rep_frame)
-			stats.unanswered++; /* pushed out of the ring */
+			stats->unanswered++; /* pushed out of the ring */
 		df->next = (df->next + 1) % df->cap;
 		t->used = 1;
 		t->id = id;
 		t->req_frame = pkt->num;
+		t->req_layer = pkt->cur_layer;
 		t->rep_frame = 0;
 		t->req_ts = pkt->ts;
+		/* -2: where the answer is, noted by the first pass; tshark
+		 * shows it at the end of the query, where a response shows
+		 * dns.response_to */
+		uint64_t rep;
+		if (show && ns_engine_noted(pkt->eng, pkt->num, pkt->cur_layer,
+					    &fields[F_RESPONSE_IN], &rep))
+			ns_add_uint(pkt, &fields[F_RESPONSE_IN], 0, 0, rep);
 		return;
 	}
-	stats.responses++;
+	stats->responses++;
 	if (!t) {
 		if (show)
 			ns_add_uint(pkt, &fields[F_UNSOLICITED], 0, 0, 1);
-		stats.unsolicited++;
+		stats->unsolicited++;
 		return;
 	}
 	if (t->rep_frame && t->rep_frame != pkt->num) {
@@ -1709,6 +1719,8 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 		return;
 	}
 	t->rep_frame = pkt->num;
+	ns_engine_note(pkt->eng, t->req_frame, t->req_layer,
+		       &fields[F_RESPONSE_IN], pkt->num);
 	if (show) {
 		ns_add_uint(pkt, &fields[F_RESPONSE_TO], 0, 0, t->req_frame);
 		ns_add_int(pkt, &fields[F_TIME], 0, 0, pkt->ts - t->req_ts);

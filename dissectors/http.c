@@ -15,11 +15,16 @@
  * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2),
  * and so do bytes that are HTTP/2 from the start (prior knowledge on an
  * HTTP port).
+ *
+ * A response names its request (http.request_in, http.time); a request
+ * names its response (http.response_in) only in two-pass analysis (-2),
+ * from the note the response left in the first pass.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "dissect.h"
+#include "engine.h"
 #include "stream.h"
 
 extern struct ns_dissector ns_diss_http2;
@@ -49,6 +54,7 @@ enum {
 	F_LOCATION,
 	F_TIME,
 	F_REQUEST_IN,
+	F_RESPONSE_IN,
 	F_BODY_LEN,
 	F_COUNT
 };
@@ -75,6 +81,7 @@ static struct ns_field fields[] = {
 	[F_LOCATION] = NS_F_STR("http.location", "Location"),
 	[F_TIME] = NS_F_RELTIME("http.time", "Time since request"),
 	[F_REQUEST_IN] = NS_F_UINT("http.request_in", "Request in frame", 32),
+	[F_RESPONSE_IN] = NS_F_UINT("http.response_in", "Response in frame", 32),
 	[F_BODY_LEN] = NS_F_UINT("http.body_len", "Body length", 64),
 };
 
@@ -101,6 +108,7 @@ struct http_state {
 	/* requests in order: HEAD?, time and frame, for their responses */
 	struct {
 		uint8_t head;
+		uint8_t layer; /* of the request in its frame, for -2's note */
 		int64_t ts;
 		uint64_t frame;
 	} req[MAX_PENDING];
@@ -111,6 +119,7 @@ struct http_state {
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
 	uint64_t req_frame;
+	uint8_t req_layer;
 	uint64_t body_len;
 };
 
@@ -239,6 +248,7 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 			st->req[k].head = n >= 5 && memcmp(h, "HEAD ", 5) == 0;
 			st->req[k].ts = d->start_ts;
 			st->req[k].frame = d->start_frame;
+			st->req[k].layer = 0xff; /* none until it is shown */
 			d->req_slot = (int)k;
 		}
 		return;
@@ -252,6 +262,7 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 		head = st->req[k].head;
 		st->resp_time = st->req[k].ts; /* made relative at the end */
 		st->req_frame = st->req[k].frame;
+		st->req_layer = st->req[k].layer;
 		st->rhead = (st->rhead + 1) % MAX_PENDING;
 		st->nreq--;
 	}
@@ -276,12 +287,24 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 			if (!resp && d->req_slot >= 0) {
 				st->req[d->req_slot].ts = pkt->ts;
 				st->req[d->req_slot].frame = pkt->num;
+				st->req[d->req_slot].layer = (uint8_t)li;
 			}
+			uint64_t rep;
+			if (!resp &&
+			    ns_engine_noted(pkt->eng, pkt->num, (unsigned)li,
+					    &fields[F_RESPONSE_IN], &rep))
+				ns_add_uint(pkt, &fields[F_RESPONSE_IN], 0, 0,
+					    rep);
 			if (resp && st->req_frame) {
 				ns_add_int(pkt, &fields[F_TIME], 0, 0,
 					   pkt->ts - st->resp_time);
 				ns_add_uint(pkt, &fields[F_REQUEST_IN], 0, 0,
 					    st->req_frame);
+				if (st->req_layer != 0xff)
+					ns_engine_note(pkt->eng, st->req_frame,
+						       st->req_layer,
+						       &fields[F_RESPONSE_IN],
+						       pkt->num);
 			}
 			ns_add_uint(pkt, &fields[F_BODY_LEN], 0, 0, d->body_len);
 			ns_stream_message_end(ctx, li);

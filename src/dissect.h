@@ -119,11 +119,4 @@ const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
 void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		      uint32_t key);
 
-/* DNS query/response matching over the run (dissectors/dns.c): queries
- * never answered are counted when their flow ends. */
-struct ns_dns_stats {
-	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
-};
-void ns_dns_stats_get(struct ns_dns_stats *out);
-
 #endif

@@ -33,6 +33,7 @@ int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
 	e->reasm.per_dir = NS_REASM_DEFAULT_PER_DIR;
 	e->reasm.global = NS_REASM_DEFAULT_GLOBAL;
 	e->stream_dissection = 1;
+	ns_note_init(&e->notes, 0);
 	int rc = ns_flow_table_init(&e->flows, max_flows);
 	e->flows.release = release;
 	e->flows.release_ctx = e;
@@ -64,6 +65,21 @@ void ns_engine_finish(struct ns_engine *e)
 	}
 	free(all);
 	ns_flow_table_free(t);
+	ns_note_free(&e->notes);
+}
+
+void ns_engine_note(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t value)
+{
+	if (e && e->pass == 1)
+		ns_note_add(&e->notes, frame, ns_note_key(f, layer), value);
+}
+
+int ns_engine_noted(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t *value)
+{
+	return e && e->pass == 2 &&
+	       ns_note_find(&e->notes, frame, ns_note_key(f, layer), value);
 }
 
 void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
@@ -81,4 +97,10 @@ void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 			(unsigned long long)s->evicted_cap, e->flows.max_flows,
 			(unsigned long long)r->dropped,
 			(unsigned long long)r->gaps);
+	if (e->notes.dropped)
+		fprintf(fp,
+			"netscope: -2: %llu notes about earlier frames dropped "
+			"at the cap of %zu (fields such as dns.response_in "
+			"are missing where they were due)\n",
+			(unsigned long long)e->notes.dropped, e->notes.max);
 }

@@ -127,6 +127,10 @@ static const char read_help[] =
 	"line per packet.\n"
 	"\n"
 	"  -r, --read-file FILE    a file to read (same as giving FILE)\n"
+	"  -2, --two-pass          read the files twice (as tshark -2), so a\n"
+	"                          packet can name later ones: a DNS query or\n"
+	"                          HTTP request its response (response_in);\n"
+	"                          not for standard input or pipes\n"
 	"  -f, --filter BPF        only packets matching this BPF filter\n"
 	"  -c, --count N           stop after N packets\n"
 	"  -w, --write FILE        write the packets that pass to a pcap file\n"
@@ -196,6 +200,7 @@ struct cli {
 	int calls;                /* --calls: HTTP/2 and gRPC calls */
 	const char *follow;       /* -z follow,tcp,MODE,N */
 	uint32_t max_flows;
+	int two_pass;             /* -2: a first pass leaves notes (run.h) */
 };
 
 static void add_str(const char ***v, unsigned *n, const char *s)
@@ -266,12 +271,13 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"conversations", no_argument, NULL, 'V'},
 		{"calls", no_argument, NULL, 'K'},
 		{"max-flows", required_argument, NULL, 'M'},
+		{"two-pass", no_argument, NULL, '2'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	/* one option string for both: a capture-only option given to read
 	 * gets a precise message instead of "unknown option" */
-	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:h";
+	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:h2";
 	c->live.snaplen = DEFAULT_SNAPLEN;
 	c->live.promisc = 1;
 	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -411,6 +417,12 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 					    optarg);
 			}
 			break;
+		case '2':
+			if (c->capture)
+				usage_error("-2 (two-pass analysis) reads files "
+					    "twice: use 'netscope read -2 FILE'");
+			c->two_pass = 1;
+			break;
 		case 'r':
 			if (c->capture)
 				usage_error("-r reads a file: use 'netscope read "
@@ -442,6 +454,13 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			add_str(&c->files, &c->nfiles, words[i]);
 		if (c->nfiles == 0)
 			usage_error("no capture file given");
+		for (unsigned i = 0; c->two_pass && i < c->nfiles; i++)
+			if (!ns_source_rereadable(c->files[i]))
+				usage_error("-2 reads every file twice, and "
+					    "'%s' cannot be read twice (standard "
+					    "input or a pipe): save it to a file "
+					    "first",
+					    c->files[i]);
 	}
 	free(words);
 
@@ -599,6 +618,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	}
 	run.dissect = run.out || conv || eng.follow || eng.calls;
 	ns_run_signals();
+	if (c.two_pass && run.dissect)
+		ns_run_first_pass(&run, c.files, c.nfiles, c.bpf);
 
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
 	if (capture) {
@@ -712,13 +733,11 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	eng.calls = NULL; /* ns_calls_finish freed it */
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && run.dissect);
-	struct ns_dns_stats dns;
-	ns_dns_stats_get(&dns);
-	if (dns.unanswered) /* known only once the flows have ended */
+	if (eng.dns.unanswered) /* known only once the flows have ended */
 		fprintf(stderr,
 			"netscope: DNS: %llu of %llu queries never answered\n",
-			(unsigned long long)dns.unanswered,
-			(unsigned long long)dns.queries);
+			(unsigned long long)eng.dns.unanswered,
+			(unsigned long long)eng.dns.queries);
 	if (run.failed)
 		status = EXIT_RUNTIME;
 	conv = NULL; /* ns_conv_finish freed it */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "dissect.h"
+#include "engine.h"
 
 volatile sig_atomic_t ns_signalled;
 
@@ -206,13 +207,59 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 		if (n == PCAP_ERROR_BREAK)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "netscope: error reading '%s': %s\n",
-				s->name, pcap_geterr(s->p));
+			if (!run->quiet_errors)
+				fprintf(stderr,
+					"netscope: error reading '%s': %s\n",
+					s->name, pcap_geterr(s->p));
 			run->failed = 1;
 			return -1;
 		}
 	}
 	return 0;
+}
+
+void ns_run_first_pass(struct ns_run *run, const char *const *files,
+		       unsigned nfiles, const char *bpf)
+{
+	struct ns_engine *real = run->eng;
+	struct ns_engine eng;
+	struct ns_run first;
+	if (ns_engine_init(&eng, real->flows.max_flows) < 0) {
+		ns_engine_finish(&eng);
+		return; /* no notes: pass 2 is a one-pass run */
+	}
+	/* the same settings, so both passes cut frames into the same layers */
+	eng.reasm = real->reasm;
+	eng.stream_dissection = real->stream_dissection;
+	eng.notes.max = real->notes.max;
+	eng.pass = 1;
+	ns_run_init(&first);
+	first.max_count = run->max_count;
+	first.eng = &eng;
+	first.dissect = 1;
+	first.quiet_errors = 1;
+	char err[PCAP_ERRBUF_SIZE + 256];
+	for (unsigned i = 0; i < nfiles && !first.stop && !ns_signalled; i++) {
+		struct ns_source src;
+		if (ns_source_open_file(&src, files[i], err, sizeof(err)) < 0)
+			continue;
+		/* a filter that does not compile ends pass 2 there, too */
+		int bad = bpf &&
+			  ns_source_set_filter(&src, bpf, err, sizeof(err)) < 0;
+		if (!bad)
+			ns_run_file(&first, &src);
+		ns_source_close(&src);
+		if (bad)
+			break;
+	}
+	ns_run_finish(&first);
+	/* nothing of pass 1 is kept but its notes (flows ending now have no
+	 * packet to note from) */
+	ns_note_free(&real->notes);
+	real->notes = eng.notes;
+	real->pass = 2;
+	ns_note_init(&eng.notes, 0);
+	ns_engine_finish(&eng);
 }
 
 int ns_run_finish(struct ns_run *run)

@@ -6,6 +6,13 @@
  * packet that dissection chokes on is still saved (invariant 3), then
  * dissect and print only if some output wants it (invariant 4).
  *
+ * Two-pass analysis (-2, files only): ns_run_first_pass() reads the files
+ * once with a run and an engine of its own, dissecting every packet with
+ * no output, writer or report, so dissectors can leave notes about earlier
+ * frames (note.h); it hands the notes to the real run's engine, and the
+ * real run then reads the files exactly as a one-pass run does, from frame
+ * 1, with fresh flows, streams and first timestamp.
+ *
  * Stopping: SIGINT/SIGTERM set a flag; the loop leaves its batch, then
  * drains what the kernel already holds (ns_run_live) until everything
  * pcap_stats() counted as received has been read or the kernel's block
@@ -31,6 +38,7 @@ struct ns_run {
 	struct ns_engine *eng;           /* flows and streams, or NULL */
 	int dissect;                     /* something needs dissection */
 	const struct ns_writer_opts *wo; /* NULL: no -w */
+	int quiet_errors;                /* pass 1 of -2: pass 2 reports them */
 
 	/* state */
 	struct ns_packet pkt;
@@ -58,6 +66,12 @@ int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now);
 int ns_run_live(struct ns_run *run, struct ns_source *s);
 /* Reads a file source to its end (or -c / a signal). */
 int ns_run_file(struct ns_run *run, struct ns_source *s);
+/* Pass 1 of -2 over the files (with the BPF filter, NULL for none), with
+ * run's packet count and its engine's settings; leaves the notes in
+ * run->eng for pass 2.  Errors opening or reading a file are left for
+ * pass 2 to report. */
+void ns_run_first_pass(struct ns_run *run, const char *const *files,
+		       unsigned nfiles, const char *bpf);
 /* Flushes and closes outputs; returns 0 or -1 after printing errors. */
 int ns_run_finish(struct ns_run *run);
 

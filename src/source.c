@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
@@ -118,6 +119,14 @@ static int precision_for(uint32_t be)
 		return PCAP_TSTAMP_PRECISION_MICRO;
 	return PCAP_TSTAMP_PRECISION_NANO; /* ns pcap, pcapng, or libpcap's
 					      own error for anything else */
+}
+
+int ns_source_rereadable(const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0)
+		return 0;
+	return stat(path, &st) < 0 || S_ISREG(st.st_mode);
 }
 
 int ns_source_open_file(struct ns_source *s, const char *path, char *err,

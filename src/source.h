@@ -47,6 +47,11 @@ int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
 int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 			size_t errlen);
 
+/* 0 when the file cannot be read a second time (`-`, a pipe, a device),
+ * as two-pass analysis (-2) needs; 1 otherwise, also when it cannot be
+ * examined (opening it will say why). */
+int ns_source_rereadable(const char *path);
+
 /*
  * Compiles and installs a BPF capture filter.  Returns 0, or -1 with
  * pcap's message in err.

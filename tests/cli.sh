@@ -111,5 +111,40 @@ sum=0
 for f in "$TMP"/rot/*.pcap; do sum=$((sum + $("$NS" read "$f" | wc -l))); done
 check "-G files hold every packet" test "$sum" = "$total"
 
+# -2: two-pass analysis, files only
+expect 2 "capture: -2 \(two-pass analysis\) reads files twice: use 'netscope read -2 FILE'" -- capture -2
+expect 2 "Try 'netscope capture --help'" -- capture --two-pass -i lo
+expect 2 "read: -2 reads every file twice, and '-' cannot be read twice" -- read -2 -
+expect 2 "Try 'netscope read --help'" -- read --two-pass "$cap" -
+mkfifo "$TMP/fifo"
+expect 2 "'$TMP/fifo' cannot be read twice" -- read -2 "$TMP/fifo"
+expect 0 '^  -2, --two-pass' -- read --help
+expect 1 "^netscope: cannot open '$TMP/missing.pcap': No such file or directory$" -- read -2 "$TMP/missing.pcap"
+expect 1 "^netscope: error reading '$TMP/cut.pcap': .*truncated" -- read -2 "$TMP/cut.pcap"
+check "-2: a read error is reported once" test "$(grep -c 'error reading' "$TMP/err")" = 1
+dns=$PCAPS/dns-tcp.pcap
+for f in "$dns" "$cap" "$PCAPS/tcp-http-keepalive.pcap"; do
+	check "-2: the same lines as one pass ($(basename "$f"))" \
+		cmp -s <("$NS" read "$f" 2>&1) <("$NS" read -2 "$f" 2>&1)
+done
+# (-c 3: one query left unanswered; pass 1 must not count it again)
+expect 0 '^netscope: DNS: 1 of 2 queries never answered$' -- read -2 -c 3 -q --conversations "$PCAPS/dns-udp.pcap"
+check "-2: DNS counts are those of one pass" cmp -s "$TMP/err" \
+	<("$NS" read -c 3 -q --conversations "$PCAPS/dns-udp.pcap" 2>&1 >/dev/null)
+# every response's dns.response_to names a query whose dns.response_in
+# names it back, across two files whose numbering continues
+"$NS" read -2 "$PCAPS/dns-udp.pcap" "$dns" -T fields -e frame.number \
+	-e dns.response_in -e dns.response_to >"$TMP/resp"
+check "-2: response_in and response_to agree" awk -F'\t' '
+	$2 != "" { n = split($2, v, ","); for (i = 1; i <= n; i++) rin[$1 "," v[i]] = 1; q++ }
+	$3 != "" { rto[$3 "," $1] = 1; r++ }
+	END { for (k in rin) if (!(k in rto)) exit 1
+	      for (k in rto) if (!(k in rin)) exit 1
+	      exit !(q > 20 && r > 20) }' "$TMP/resp"
+check "-2: numbering continues into the second file" \
+	grep -qP '^\d+\t\d+,\d+,\d+\t$' "$TMP/resp"
+check "-2 -c: the first pass stops there too" test -z \
+	"$("$NS" read -2 -c 1 "$dns" -T fields -e dns.response_in | tr -d '\n')"
+
 echo "$n checks"
 exit $fail

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tshark as an oracle: compare netscope's fields with tshark's, per packet.
 
-    oracle.py [--min PCT] [--show N] NETSCOPE PCAP...
+    oracle.py [--min PCT] [--show N] [--two-pass] NETSCOPE PCAP...
 
 For every packet of every capture, the fields below are read with
 `netscope read -T fields` and `tshark -T fields` and compared as strings
@@ -13,6 +13,11 @@ tshark is run with IP reassembly off: netscope flags fragments and does not
 reassemble them (yet), and reassembly moves transport fields to the last
 fragment.  TCP reassembly stays on: both tools show an application message
 on the packet that completes it.
+
+With --two-pass both tools read each capture twice (-2), so a packet can
+name a later one (dns.response_in, http.response_in).  --tally FIELD
+prints how many of the compared packets where either tool has FIELD
+agree on it.
 """
 import argparse
 import calendar
@@ -136,10 +141,20 @@ def main():
     ap.add_argument("--only", default=None,
                     help="compare only packets where either tool has this "
                     "field (e.g. dns.flags: the DNS messages)")
+    ap.add_argument("--two-pass", action="store_true",
+                    help="run both tools with -2 (two-pass analysis)")
+    ap.add_argument("--tally", action="append", default=[],
+                    help="print the agreement on this field alone, over the "
+                    "compared packets where either tool has it")
     ap.add_argument("netscope")
     ap.add_argument("pcaps", nargs="+")
     a = ap.parse_args()
     fields = a.fields.split(",")
+    for f in a.tally:
+        if f not in fields:
+            fields.append(f)
+    tally = {f: [0, 0] for f in a.tally}  # agree, total
+    two = ["-2"] if a.two_pass else []
     if a.require and a.require not in fields:
         fields.append(a.require)
     if a.only and a.only not in fields:
@@ -150,8 +165,9 @@ def main():
     total = agree = nclamped = 0
     per_field = {f: 0 for f in fields}
     for pcap in a.pcaps:
-        rc1, ns = run([a.netscope, "read", pcap, "-T", "fields"] + eargs)
-        rc2, ts = run(["tshark", "-n", "-r", pcap, "-T", "fields"] +
+        rc1, ns = run([a.netscope, "read"] + two + [pcap, "-T", "fields"] +
+                      eargs)
+        rc2, ts = run(["tshark", "-n"] + two + ["-r", pcap, "-T", "fields"] +
                       TSHARK_OPTS + a.tshark_arg + eargs)
         nsr, tsr = rows(ns, len(fields)), rows(ts, len(fields))
         if len(nsr) != len(tsr):
@@ -176,6 +192,11 @@ def main():
                 continue
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
+            for f, t in tally.items():
+                j = fields.index(f)
+                if nsr[i][j] or tsr[i][j]:
+                    t[1] += 1
+                    t[0] += f not in bad
             for f in bad:
                 per_field[f] += 1
             if not bad:
@@ -204,6 +225,8 @@ def main():
     for f, c in sorted(per_field.items(), key=lambda x: -x[1]):
         if c:
             print(f"  {f}: {c} disagreements")
+    for f, (ok, n) in tally.items():
+        print(f"{f}: {ok}/{n} packets with it agree")
     return 0 if pct >= a.min else 1
 
 

@@ -21,6 +21,10 @@
 #     stricter on purpose: it does not follow more than 128 compression
 #     pointers, reads no record data past its rdlength, and counts the
 #     labels of a name rather than its dots).
+#  8. two-pass analysis (-2 for both tools): the DNS fields again and
+#     dns.response_in, the frame of a query's answer, which only a second
+#     pass knows (100% of the DNS messages of every capture), and
+#     http.response_in for HTTP/1.1 (100%).
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -151,4 +155,15 @@ run "DNS" python3 "$SRC/tests/oracle.py" --min 100 --only dns.flags \
 run "DNS, hand-made malformed messages" python3 "$SRC/tests/oracle.py" \
 	--min 76 --only dns.flags --fields "$DNSF" "$NS" \
 	"$SRC"/tests/pcaps/malformed-dns-*.pcap
+run "DNS, two-pass (-2)" python3 "$SRC/tests/oracle.py" --min 100 --two-pass \
+	--only dns.flags --tally dns.response_in \
+	--fields "$DNSF,dns.response_in" "$NS" "${REAL[@]}"
+run "DNS, two-pass (-2), hand-made malformed messages: dns.response_in" \
+	python3 "$SRC/tests/oracle.py" --min 100 --two-pass --only dns.flags \
+	--tally dns.response_in --fields dns.response_in "$NS" \
+	"$SRC"/tests/pcaps/malformed-dns-*.pcap
+run "HTTP/1.1, two-pass (-2)" python3 "$SRC/tests/oracle.py" --min 100 \
+	--two-pass --tally http.response_in --fields "$HTTPF,http.response_in" \
+	--tshark-arg=-d --tshark-arg=tcp.port==20080,http "$NS" \
+	"$SRC"/tests/pcaps/tcp-*http*.pcap
 exit $fail
