@@ -4,7 +4,8 @@
 # build to check the last), and addresses, ports, TCP flags and lengths must
 # agree with tshark for at least 99.5% of packets; in the captures where
 # tshark finds DNS, the DNS fields of the oracle (tests/oracle.sh) must
-# agree for at least 99% of the DNS messages.
+# agree for at least 99% of the DNS messages, and so must dns.response_in
+# when both tools read twice (-2).
 #
 #   tests/corpus.sh [CORPUS_DIR]        (make check-corpus)
 set -u
@@ -43,6 +44,14 @@ if command -v tshark >/dev/null; then
 		--fields "$DNSF" "$NS" "${dnsfiles[@]}" >/tmp/corpus.$$.dns
 	rc=$?
 	grep -v '^  ' /tmp/corpus.$$.dns # files that differ, and the total
+	rm -f /tmp/corpus.$$.dns
+	[ $rc = 0 ] || fail=1
+	echo "== DNS, two-pass (-2): dns.response_in"
+	python3 "$SRC/oracle.py" --show 0 --min 99 --two-pass --only dns.flags \
+		--tally dns.response_in --fields dns.response_in "$NS" \
+		"${dnsfiles[@]}" >/tmp/corpus.$$.dns
+	rc=$?
+	grep -v '^  ' /tmp/corpus.$$.dns
 	rm -f /tmp/corpus.$$.dns
 	[ $rc = 0 ] || fail=1
 fi
