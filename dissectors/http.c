@@ -257,7 +257,8 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 	int head = 0;
 	st->resp_time = -1;
 	st->req_frame = 0;
-	if (code >= 200 && st->nreq) {
+	/* 101 Switching Protocols is the final answer to its request */
+	if ((code >= 200 || code == 101) && st->nreq) {
 		unsigned k = st->rhead;
 		head = st->req[k].head;
 		st->resp_time = st->req[k].ts; /* made relative at the end */

@@ -24,7 +24,7 @@
 #  8. two-pass analysis (-2 for both tools): the DNS fields again and
 #     dns.response_in, the frame of a query's answer, which only a second
 #     pass knows (100% of the DNS messages of every capture), and
-#     http.response_in for HTTP/1.1 (100%).
+#     http.response_in for HTTP/1.1, with the h2c upgrade (100%).
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -164,6 +164,7 @@ run "DNS, two-pass (-2), hand-made malformed messages: dns.response_in" \
 	"$SRC"/tests/pcaps/malformed-dns-*.pcap
 run "HTTP/1.1, two-pass (-2)" python3 "$SRC/tests/oracle.py" --min 100 \
 	--two-pass --tally http.response_in --fields "$HTTPF,http.response_in" \
-	--tshark-arg=-d --tshark-arg=tcp.port==20080,http "$NS" \
-	"$SRC"/tests/pcaps/tcp-*http*.pcap
+	--tshark-arg=-d --tshark-arg=tcp.port==20080,http \
+	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
+	"$SRC"/tests/pcaps/tcp-*http*.pcap "$SRC"/tests/pcaps/h2c-upgrade.pcap
 exit $fail
