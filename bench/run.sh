@@ -121,6 +121,9 @@ bench "tcpdump -nr" "$runs" tcpdump -nr "$file"
 bench "tshark -r" "$truns" tshark -r "$file"
 bench "netscope read -w" "$runs" "$netscope" read -w /dev/null "$file"
 bench "tcpdump -r -w" "$runs" tcpdump -r "$file" -w /dev/null
+# display filter: every packet dissected and tested, few shown
+bench "netscope -Y syn" "$runs" "$netscope" read -Y 'tcp.flags.syn == 1' "$file"
+bench "tshark -Y syn" "$truns" tshark -r "$file" -Y 'tcp.flags.syn == 1'
 
 # ---- report ----------------------------------------------------------------------
 ratio() { # ratio A B: A's time and RSS over B's
@@ -166,4 +169,5 @@ ratio() { # ratio A B: A's time and RSS over B's
 	ratio "netscope read" "tcpdump -nr"
 	ratio "netscope read" "tshark -r"
 	ratio "netscope read -w" "tcpdump -r -w"
+	ratio "netscope -Y syn" "tshark -Y syn"
 } | tee "$out/results-$(date +%Y%m%d-%H%M%S).txt"

@@ -8,13 +8,14 @@
  */
 #include "dissect.h"
 
-enum { F_DST, F_SRC, F_TYPE, F_LEN, F_COUNT };
+enum { F_DST, F_SRC, F_TYPE, F_LEN, F_ADDR, F_COUNT };
 
 static struct ns_field fields[] = {
 	[F_DST] = NS_F_ETHER("eth.dst", "Destination"),
 	[F_SRC] = NS_F_ETHER("eth.src", "Source"),
 	[F_TYPE] = NS_F_HEX("eth.type", "Type", 16),
 	[F_LEN] = NS_F_UINT("eth.len", "Length", 16),
+	[F_ADDR] = NS_F_ALIAS("eth.addr", "Source or Destination Address", "eth.src", "eth.dst"),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)

@@ -38,6 +38,7 @@ enum {
 	F_OPT_TYPE,
 	F_OPT_LEN,
 	F_OPT_DATA,
+	F_ADDR,
 	F_COUNT
 };
 
@@ -79,6 +80,7 @@ static struct ns_field fields[] = {
 	[F_OPT_TYPE] = NS_F_VALS("ip.opt.type", "Type", 8, NS_BASE_DEC, opt_vals),
 	[F_OPT_LEN] = NS_F_UINT("ip.opt.len", "Length", 8),
 	[F_OPT_DATA] = NS_F_BYTES("ip.opt.data", "Data"),
+	[F_ADDR] = NS_F_ALIAS("ip.addr", "Source or Destination Address", "ip.src", "ip.dst"),
 };
 
 static void options(struct ns_packet *pkt, struct ns_reader *r)

@@ -47,6 +47,7 @@ enum {
 	F_FRAGHDR,
 	F_DSTOPTS,
 	F_EXTHDR,
+	F_ADDR,
 	F_COUNT
 };
 
@@ -83,6 +84,7 @@ static struct ns_field fields[] = {
 	[F_FRAGHDR] = NS_F_NONE("ipv6.fraghdr", "Fragment Header"),
 	[F_DSTOPTS] = NS_F_NONE("ipv6.dstopts", "Destination Options"),
 	[F_EXTHDR] = NS_F_NONE("ipv6.ext", "Extension Header"),
+	[F_ADDR] = NS_F_ALIAS("ipv6.addr", "Source or Destination Address", "ipv6.src", "ipv6.dst"),
 };
 
 /* TLV options of hop-by-hop and destination options headers (§4.2). */

@@ -95,6 +95,7 @@ enum {
 	F_CONN_EVENT,
 	F_CONN_STATE,
 	F_CONN_HISTORY,
+	F_PORT,
 	F_COUNT
 };
 
@@ -207,6 +208,7 @@ static struct ns_field fields[] = {
 	[F_CONN_EVENT] = NS_F_STR("tcp.conn.event", "Connection event"),
 	[F_CONN_STATE] = NS_F_STR("tcp.conn.state", "Connection state (Zeek conn_state)"),
 	[F_CONN_HISTORY] = NS_F_STR("tcp.conn.history", "Connection history (Zeek)"),
+	[F_PORT] = NS_F_ALIAS("tcp.port", "Source or Destination Port", "tcp.srcport", "tcp.dstport"),
 };
 
 /* analysis flags: field and the label tshark puts in front of the info */

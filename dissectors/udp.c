@@ -17,6 +17,7 @@ enum {
 	F_CHECKSUM,
 	F_STREAM,
 	F_PAYLOAD,
+	F_PORT,
 	F_COUNT
 };
 
@@ -27,6 +28,7 @@ static struct ns_field fields[] = {
 	[F_CHECKSUM] = NS_F_HEX("udp.checksum", "Checksum", 16),
 	[F_STREAM] = NS_F_UINT("udp.stream", "Stream index", 32),
 	[F_PAYLOAD] = NS_F_BYTES("udp.payload", "Payload"),
+	[F_PORT] = NS_F_ALIAS("udp.port", "Source or Destination Port", "udp.srcport", "udp.dstport"),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)

@@ -22,6 +22,29 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* An alias takes its members' type, width, base and value names. */
+static void resolve_aliases(void)
+{
+	for (uint32_t i = 0; i < nfields; i++) {
+		struct ns_field *f = (struct ns_field *)by_id[i];
+		if (!f->alias_of[0])
+			continue;
+		for (int k = 0; k < 2; k++) {
+			f->alias[k] = ns_field_by_name(f->alias_of[k]);
+			if (!f->alias[k] || f->alias[k]->alias_of[0]) {
+				fprintf(stderr, "netscope: field %s: alias of "
+					"unknown field %s\n", f->name,
+					f->alias_of[k]);
+				abort();
+			}
+		}
+		f->type = f->alias[0]->type;
+		f->bits = f->alias[0]->bits;
+		f->base = f->alias[0]->base;
+		f->vals = f->alias[0]->vals;
+	}
+}
+
 void ns_registry_init(void)
 {
 	if (by_id)
@@ -51,6 +74,7 @@ void ns_registry_init(void)
 	}
 	memcpy(by_name, by_id, n * sizeof(*by_id));
 	qsort(by_name, n, sizeof(*by_name), name_cmp);
+	resolve_aliases();
 	ns_tables_init();
 }
 

@@ -52,9 +52,14 @@ struct ns_field {
 	uint8_t bits;      /* width of UINT/INT values, for hex display */
 	uint8_t base;      /* enum ns_base */
 	const struct ns_valstr *vals; /* names of values, or NULL */
+	/* An alias names two fields of the same type and is never recorded
+	 * itself: `tcp.port` is tcp.srcport or tcp.dstport, as in Wireshark,
+	 * so `tcp.port == 80` tests either and `-e tcp.port` lists both. */
+	const char *alias_of[2];
 	/* Assigned by ns_registry_init(). */
 	uint32_t id;
 	const struct ns_dissector *proto;
+	const struct ns_field *alias[2]; /* alias_of resolved */
 };
 
 #define NS_F(n, t, ty, w, b, v)                                                  \
@@ -75,6 +80,11 @@ struct ns_field {
 #define NS_F_RELTIME(n, t) NS_F(n, t, NS_FT_RELTIME, 0, NS_BASE_DEC, NULL)
 #define NS_F_ABSTIME(n, t) NS_F(n, t, NS_FT_ABSTIME, 0, NS_BASE_DEC, NULL)
 #define NS_F_DOUBLE(n, t) NS_F(n, t, NS_FT_DOUBLE, 0, NS_BASE_DEC, NULL)
+/* An alias of fields a and b, declared after them in the same table. */
+#define NS_F_ALIAS(n, t, a, b)                                               \
+	{                                                                    \
+		.name = (n), .title = (t), .alias_of = { (a), (b) }          \
+	}
 
 #define NS_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -86,6 +96,14 @@ const struct ns_field *ns_field_by_name(const char *name);
 /* Field by id, or NULL when out of range. */
 const struct ns_field *ns_field_by_id(uint32_t id);
 uint32_t ns_field_count(void);
+
+/* 1 when a recorded value of field `have` is a value of `want` (the same
+ * field, or one `want` is an alias of). */
+static inline int ns_field_is(const struct ns_field *want,
+			      const struct ns_field *have)
+{
+	return have == want || have == want->alias[0] || have == want->alias[1];
+}
 
 /* "uint16", "ipv4", …: the type as `netscope fields` shows it. */
 const char *ns_ftype_name(const struct ns_field *f);

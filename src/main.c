@@ -29,6 +29,7 @@
 
 #include "calls.h"
 #include "conv.h"
+#include "dfilter.h"
 #include "dissect.h"
 #include "engine.h"
 #include "field.h"
@@ -73,6 +74,8 @@ static const char general_help[] =
 	"  read        analyse pcap/pcapng files ('-' for stdin)\n"
 	"  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
 	"  fields      list every field name, its type and description\n"
+	"  filter-check EXPR\n"
+	"              check a display filter and show how it is read\n"
 	"\n"
 	"  netscope COMMAND --help   options of one command\n"
 	"  netscope --version        versions of netscope and its libraries\n"
@@ -81,7 +84,8 @@ static const char general_help[] =
 	"  netscope capture -i eth0 -f 'tcp port 50051'\n"
 	"  netscope capture -i any -c 100 -w trace.pcap\n"
 	"  netscope read trace.pcapng -v\n"
-	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n";
+	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
+	"  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n";
 
 static const char capture_help[] =
 	"Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
@@ -114,6 +118,9 @@ static const char capture_help[] =
 	"                          resolves names\n"
 	"  -v, --verbose           field tree under each line\n"
 	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -Y, --display-filter EXPR\n"
+	"                          show (and write) only packets matching this\n"
+	"                          display filter (Wireshark syntax)\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
 	"  -h, --help              this help\n"
@@ -140,6 +147,9 @@ static const char read_help[] =
 	"  -n                      accepted; names are never resolved\n"
 	"  -v, --verbose           field tree under each line\n"
 	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -Y, --display-filter EXPR\n"
+	"                          show (and write) only packets matching this\n"
+	"                          display filter (Wireshark syntax)\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
 	"  -h, --help              this help\n";
@@ -185,6 +195,7 @@ struct cli {
 	struct ns_live_opts live;
 	const char *bpf;
 	char *bpf_joined;
+	const char *dfilter; /* -Y */
 	uint64_t count;
 	int64_t duration_ns;
 	struct ns_writer_opts wo;
@@ -266,6 +277,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"hex", no_argument, NULL, 'x'},
 		{"format", required_argument, NULL, 'T'},
 		{"field", required_argument, NULL, 'e'},
+		{"display-filter", required_argument, NULL, 'Y'},
 		{"read-file", required_argument, NULL, 'r'},
 		{"buffer-timeout", required_argument, NULL, 'O'},
 		{"conversations", no_argument, NULL, 'V'},
@@ -277,7 +289,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 	};
 	/* one option string for both: a capture-only option given to read
 	 * gets a precise message instead of "unknown option" */
-	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:h2";
+	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:Y:h2";
 	c->live.snaplen = DEFAULT_SNAPLEN;
 	c->live.promisc = 1;
 	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -384,6 +396,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 				usage_error("-T: unknown format '%s' (text, "
 					    "fields)",
 					    optarg);
+			break;
+		case 'Y':
+			c->dfilter = optarg;
 			break;
 		case 'e':
 			add_str(&c->efields, &c->nefields, optarg);
@@ -550,6 +565,48 @@ static int setup_output(struct cli *c, struct ns_output *out,
 	return 0;
 }
 
+/* Compiles a display filter; NULL after printing where it is wrong. */
+static struct ns_dfilter *compile_filter(const char *expr)
+{
+	struct ns_dfilter_error e;
+	struct ns_dfilter *df = ns_dfilter_compile(expr, &e);
+	if (df)
+		return df;
+	if (e.col)
+		fprintf(stderr, "netscope: filter: column %u: %s\n", e.col,
+			e.msg);
+	else
+		fprintf(stderr, "netscope: filter: %s\n", e.msg);
+	return NULL;
+}
+
+static const char filter_check_help[] =
+	"Usage: netscope filter-check EXPR\n"
+	"Check a display filter (as given to -Y) without reading packets.\n"
+	"A valid filter is printed fully parenthesised, showing how it was\n"
+	"read; an invalid one gets an error naming the column, and exit\n"
+	"status 2.\n";
+
+static int cmd_filter_check(int argc, char **argv)
+{
+	if (want_help(argc, argv, filter_check_help))
+		return 0;
+	if (argc != 2)
+		usage_error(argc < 2 ? "no filter given"
+				     : "give the filter as one argument (quote it)");
+	ns_registry_init();
+	struct ns_dfilter *df = compile_filter(argv[1]);
+	if (!df)
+		return EXIT_USAGE;
+	struct ns_buf b = {0};
+	ns_dfilter_explain(df, &b);
+	ns_buf_putc(&b, '\n');
+	ns_buf_write(&b, stdout);
+	ns_buf_free(&b);
+	ns_dfilter_free(df);
+	return 0;
+}
+
 static int cmd_capture_or_read(int argc, char **argv, int capture)
 {
 	struct cli c;
@@ -575,6 +632,13 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	memset(&out, 0, sizeof(out));
 	memset(&eng, 0, sizeof(eng));
 	int status = 0;
+	if (c.dfilter) {
+		run.dfilter = compile_filter(c.dfilter);
+		if (!run.dfilter) {
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
 	if (setup_output(&c, &out, &run) < 0) {
 		status = EXIT_RUNTIME;
 		goto out;
@@ -618,7 +682,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	}
 	run.dissect = run.out || conv || eng.follow || eng.calls;
 	ns_run_signals();
-	if (c.two_pass && run.dissect)
+	if (c.two_pass && (run.dissect || run.dfilter))
 		ns_run_first_pass(&run, c.files, c.nfiles, c.bpf);
 
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
@@ -732,7 +796,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		ns_calls_finish(eng.calls, stdout);
 	eng.calls = NULL; /* ns_calls_finish freed it */
 	fflush(stdout);
-	ns_engine_report(&eng, stderr, capture && run.dissect);
+	ns_engine_report(&eng, stderr, capture && (run.dissect || run.dfilter));
 	if (eng.dns.unanswered) /* known only once the flows have ended */
 		fprintf(stderr,
 			"netscope: DNS: %llu of %llu queries never answered\n",
@@ -752,6 +816,7 @@ out:
 	ns_calls_free(eng.calls);
 	if (run.out)
 		ns_output_free(run.out);
+	ns_dfilter_free(run.dfilter);
 	free(out.efields);
 	free((void *)c.efields);
 	free((void *)c.files);
@@ -827,6 +892,8 @@ int main(int argc, char **argv)
 				fputs(interfaces_help, stdout);
 			else if (strcmp(cmd, "fields") == 0)
 				fputs(fields_help, stdout);
+			else if (strcmp(cmd, "filter-check") == 0)
+				fputs(filter_check_help, stdout);
 			else {
 				cmd_name = "netscope";
 				usage_error("unknown command '%s'", cmd);
@@ -849,10 +916,12 @@ int main(int argc, char **argv)
 		return cmd_interfaces(argc - 1, argv + 1);
 	if (strcmp(cmd, "fields") == 0)
 		return cmd_fields(argc - 1, argv + 1);
+	if (strcmp(cmd, "filter-check") == 0)
+		return cmd_filter_check(argc - 1, argv + 1);
 	cmd_name = "netscope";
 	if (cmd[0] == '-')
 		usage_error("unknown option '%s' (a command comes first: "
-			    "capture, read, interfaces, fields)",
+			    "capture, read, interfaces, fields, filter-check)",
 			    cmd);
 	usage_error("unknown command '%s'", cmd);
 }

@@ -278,7 +278,7 @@ static void format_fields(struct ns_output *o, const struct ns_packet *pkt)
 			ns_buf_putc(b, '\t');
 		int n = 0;
 		for (uint32_t i = 0; i < pkt->nfv; i++) {
-			if (pkt->fv[i].f != o->efields[k])
+			if (!ns_field_is(o->efields[k], pkt->fv[i].f))
 				continue;
 			if (n++)
 				ns_buf_putc(b, ',');

@@ -61,6 +61,16 @@ int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now)
 	return 0;
 }
 
+static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
+		    const struct pcap_pkthdr *h, const u_char *data)
+{
+	ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen, h->len,
+		     run->src->linktype, data);
+	pkt->ts_digits = run->src->nano ? 9 : 6;
+	pkt->eng = run->eng;
+	ns_dissect(pkt);
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *data)
 {
@@ -76,7 +86,13 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	run->seen++;
 	run->seen_src++;
 
-	if (run->writer_ready) {
+	struct ns_packet *pkt = &run->pkt;
+	int pass = 1;
+	if (run->dfilter) {
+		dissect(run, pkt, ts, h, data);
+		pass = ns_dfilter_match(run->dfilter, pkt);
+	}
+	if (pass && run->writer_ready) {
 		char err[512];
 		int rc = ns_writer_write(&run->w, s->linktype, ts, h->caplen,
 					 h->len, data, err, sizeof(err));
@@ -95,16 +111,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 			return;
 		}
 	}
-	if (run->dissect) {
-		struct ns_packet *pkt = &run->pkt;
-		ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen,
-			     h->len, s->linktype, data);
-		pkt->ts_digits = s->nano ? 9 : 6;
-		pkt->eng = run->eng;
-		ns_dissect(pkt);
-		if (run->out)
-			ns_output_packet(run->out, pkt);
-	}
+	if (run->dissect && !run->dfilter)
+		dissect(run, pkt, ts, h, data);
+	if (pass && run->out)
+		ns_output_packet(run->out, pkt);
 	if (run->max_count && run->seen >= run->max_count) {
 		run->stop = 1;
 		pcap_breakloop(s->p);

@@ -4,7 +4,10 @@
  *
  * Order per packet: number it, write it (-w) before anything else so a
  * packet that dissection chokes on is still saved (invariant 3), then
- * dissect and print only if some output wants it (invariant 4).
+ * dissect and print only if some output wants it (invariant 4).  With a
+ * display filter (-Y) the packet is dissected first and written and shown
+ * only when it matches; statistics (--conversations, --calls, follow) see
+ * every packet, as the engine's state must.
  *
  * Two-pass analysis (-2, files only): ns_run_first_pass() reads the files
  * once with a run and an engine of its own, dissecting every packet with
@@ -24,6 +27,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "dfilter.h"
 #include "output.h"
 #include "packet.h"
 #include "source.h"
@@ -35,6 +39,8 @@ struct ns_run {
 	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
 	int timeout_ms;      /* the live source's block timeout, for draining */
 	struct ns_output *out;           /* NULL: no per-packet output */
+	struct ns_dfilter *dfilter;      /* -Y: only matching packets are
+					  * written and shown, or NULL */
 	struct ns_engine *eng;           /* flows and streams, or NULL */
 	int dissect;                     /* something needs dissection */
 	const struct ns_writer_opts *wo; /* NULL: no -w */

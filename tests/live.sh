@@ -113,6 +113,15 @@ wait "$pid"
 check "text: 3 lines" test "$(wc -l <"$TMP/o4")" = 3
 check "text: UDP line" grep -q '127.0.0.1:[0-9]* → 127.0.0.1:42004 UDP 52 Len=10' "$TMP/o4"
 
+# display filter live: only the datagrams -Y keeps are shown and written
+start "$TMP/e7" capture -i lo -c 6 -Y 'udp.length > 20' -w "$TMP/y.pcap" -P 'udp port 42007'
+send_udp 42007 3 10 0.05
+send_udp 42007 3 30 0.05
+wait "$pid"
+check "-Y live: 6 captured" test "$(stat_of "$TMP/e7" captured)" = 6
+check "-Y live: 3 shown" test "$(wc -l <"$TMP/e7.out")" = 3
+check "-Y live: 3 written, all long" test "$(tshark -r "$TMP/y.pcap" -Y 'udp.length == 38' 2>/dev/null | wc -l)" = 3
+
 # 4. -Z with rotation: every file written as the unprivileged user
 if id nobody >/dev/null 2>&1; then
 	mkdir "$TMP/z"
