@@ -47,6 +47,7 @@
 #include "dissect.h"
 #include "engine.h"
 #include "flow.h"
+#include "pbschema.h"
 #include "stream.h"
 
 enum {
@@ -293,6 +294,9 @@ struct gmsg { /* a gRPC message being reassembled */
 struct h2s {
 	uint32_t id;
 	uint8_t used, grpc, web, json, reported, hpack_lost;
+	uint8_t web_text;   /* application/grpc-web-text: base64 bodies */
+	uint8_t b64bits[2]; /* its decoder, each way: bits held in b64acc */
+	uint32_t b64acc[2];
 	uint8_t closed[2];  /* END_STREAM seen each way */
 	uint8_t blocks[2];  /* header blocks seen each way */
 	uint8_t how;	    /* enum end_how */
@@ -354,9 +358,6 @@ struct h2_state {
 
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_grpc;
-/* protobuf.c */
-void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
-		     const uint8_t *p, size_t n, int offsets, uint32_t at);
 
 /* the connection whose layer is being dissected (see the top comment) */
 static struct h2_state *cur;
@@ -610,6 +611,7 @@ static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
 		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
 			s->grpc = 1;
 			s->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
+			s->web_text = vl >= 25 && memcmp(v + 16, "-web-text", 9) == 0;
 			s->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
 		}
 	} else if (ieq(n, nl, "grpc-encoding")) {
@@ -933,6 +935,17 @@ static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
 	ns_tree_pop(pkt);
 }
 
+/* A base64 or base64url digit's value, -1 for anything else. */
+static int b64digit(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z'   ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '-' || c == '+' ? 62
+	       : c == '_' || c == '/' ? 63
+				      : -1;
+}
+
 /*
  * For http.c: the HTTP2-Settings header of an h2c upgrade request, a
  * SETTINGS payload in base64url (RFC 7540 §3.2.1), recorded as settings
@@ -948,13 +961,7 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	uint32_t acc = 0;
 	int bits = 0;
 	for (size_t i = 0; i < n && v[i] != '='; i++) {
-		uint8_t c = v[i];
-		int x = c >= 'A' && c <= 'Z'   ? c - 'A'
-			: c >= 'a' && c <= 'z' ? c - 'a' + 26
-			: c >= '0' && c <= '9' ? c - '0' + 52
-			: c == '-' || c == '+' ? 62
-			: c == '_' || c == '/' ? 63
-					       : -1;
+		int x = b64digit(v[i]);
 		if (x < 0)
 			return;
 		acc = acc << 6 | (uint32_t)x;
@@ -971,6 +978,40 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 			k = 0;
 		}
 	}
+}
+
+/*
+ * grpc-web-text (PROTOCOL-WEB.md of grpc/grpc): the body is base64 of the
+ * usual frames, in pieces that may each be padded, so padding can come
+ * in the middle.  Decodes across DATA frames with the state kept in the
+ * stream; returns the bytes written to out (at least n * 3 / 4 + 3).
+ */
+static size_t web_text(struct h2s *s, int dir, const uint8_t *p, size_t n,
+		       uint8_t *out)
+{
+	size_t k = 0;
+	uint32_t acc = s->b64acc[dir];
+	int bits = s->b64bits[dir];
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '=') { /* a piece ends: its spare bits are zero */
+			acc = 0;
+			bits = 0;
+			continue;
+		}
+		int x = b64digit(p[i]);
+		if (x < 0) /* line breaks and anything else are skipped */
+			continue;
+		acc = acc << 6 | (uint32_t)x;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[k++] = (uint8_t)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	s->b64acc[dir] = acc;
+	s->b64bits[dir] = (uint8_t)bits;
+	return k;
 }
 
 static int frame(struct ns_packet *pkt, struct ns_reader *r)
@@ -1053,8 +1094,15 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		s->bytes[role] += (uint64_t)body;
 		if (role == 1 && s->t_first_resp < 0)
 			s->t_first_resp = pkt->ts;
-		if (s->grpc && data)
+		if (s->grpc && data && s->web_text) {
+			uint8_t *dec = malloc((size_t)body * 3 / 4 + 3);
+			if (dec)
+				grpc_data(pkt, st, s, role, dec,
+					  web_text(s, role, data, (size_t)body, dec));
+			free(dec);
+		} else if (s->grpc && data) {
 			grpc_data(pkt, st, s, role, data, (size_t)body);
+		}
 		if (s->t_req >= 0 && role == 1 && (fl & FL_ES))
 			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->t_req);
 		if (fl & FL_ES)
@@ -1387,10 +1435,15 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			} else if (e->compressed & 1) {
 				body = NULL; /* an encoding we cannot undo */
 			}
-			/* raw protobuf, unless it is JSON or another codec */
+			/* protobuf (typed when the descriptor set has the
+			 * method), unless it is JSON or another codec */
+			const struct ns_pbmsg *type = NULL;
+			if (s && s->path[0] && st->eng && st->eng->pbschema)
+				type = ns_pbschema_method(st->eng->pbschema, s->path,
+							  strlen(s->path), e->dir);
 			if (body && e->kept == e->len && !(s && s->json))
-				ns_protobuf_raw(pkt, r->base, body, bn,
-						body == r->base + o + 5, o);
+				ns_protobuf_typed(pkt, r->base, body, bn,
+						  body == r->base + o + 5, o, type);
 		} else if (s) {
 			ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
 			ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);

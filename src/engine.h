@@ -16,6 +16,7 @@
 
 struct ns_follow;
 struct ns_calls;
+struct ns_pbschema;
 
 struct ns_engine {
 	struct ns_flow_table flows;
@@ -27,6 +28,9 @@ struct ns_engine {
 	void (*flow_end)(void *ctx, const struct ns_flow *f);
 	void *flow_end_ctx;
 	struct ns_calls *calls;   /* --calls: HTTP/2 and gRPC calls, or NULL */
+	/* --proto-descriptor: message types for gRPC methods, or NULL; owned
+	 * by the caller (main.c), read-only while dissecting */
+	const struct ns_pbschema *pbschema;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

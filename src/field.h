@@ -44,6 +44,8 @@ struct ns_valstr {
 };
 
 struct ns_dissector;
+struct ns_buf;
+struct ns_packet;
 
 struct ns_field {
 	const char *name;  /* "tcp.srcport" */
@@ -52,6 +54,12 @@ struct ns_field {
 	uint8_t bits;      /* width of UINT/INT values, for hex display */
 	uint8_t base;      /* enum ns_base */
 	const struct ns_valstr *vals; /* names of values, or NULL */
+	/* Optional: writes the verbose-tree line of the value at pkt->fv[i]
+	 * (what follows the indent, before " [name]") instead of
+	 * "Title: value", e.g. a typed protobuf field as `name = value`
+	 * from its hidden children.  Runs only when a tree is drawn. */
+	void (*tree_line)(struct ns_buf *b, const struct ns_packet *pkt,
+			  uint32_t i);
 	/* Assigned by ns_registry_init(). */
 	uint32_t id;
 	const struct ns_dissector *proto;

@@ -34,6 +34,7 @@
 #include "field.h"
 #include "follow.h"
 #include "output.h"
+#include "pbschema.h"
 #include "run.h"
 #include "source.h"
 #include "writer.h"
@@ -42,6 +43,8 @@
 #define DEFAULT_TIMEOUT_MS 200
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+/* long options without a short form */
+enum { OPT_PROTO_DESC = 0x100 };
 
 static const char *cmd_name = "netscope";
 
@@ -116,6 +119,10 @@ static const char capture_help[] =
 	"  -x, --hex               hex and ASCII dump of each packet\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"      --proto-descriptor FILE\n"
+	"                          decode gRPC messages with the types of a\n"
+	"                          FileDescriptorSet (protoc --include_imports\n"
+	"                          -o FILE x.proto)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"At exit the counts of packets captured, received by the filter and\n"
@@ -138,6 +145,10 @@ static const char read_help[] =
 	"  -x, --hex               hex and ASCII dump of each packet\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"      --proto-descriptor FILE\n"
+	"                          decode gRPC messages with the types of a\n"
+	"                          FileDescriptorSet (protoc --include_imports\n"
+	"                          -o FILE x.proto)\n"
 	"  -h, --help              this help\n";
 
 static const char interfaces_help[] =
@@ -196,6 +207,7 @@ struct cli {
 	int calls;                /* --calls: HTTP/2 and gRPC calls */
 	const char *follow;       /* -z follow,tcp,MODE,N */
 	uint32_t max_flows;
+	const char *proto_desc;   /* --proto-descriptor FILE */
 };
 
 static void add_str(const char ***v, unsigned *n, const char *s)
@@ -266,6 +278,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"conversations", no_argument, NULL, 'V'},
 		{"calls", no_argument, NULL, 'K'},
 		{"max-flows", required_argument, NULL, 'M'},
+		{"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -387,6 +400,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'K':
 			c->calls = 1;
+			break;
+		case OPT_PROTO_DESC:
+			c->proto_desc = optarg;
 			break;
 		case 'M':
 			c->max_flows = (uint32_t)parse_num("--max-flows", optarg,
@@ -548,6 +564,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	struct ns_output out;
 	struct ns_engine eng;
 	struct ns_conv *conv = NULL;
+	struct ns_pbschema *pbschema = NULL;
 	ns_run_init(&run);
 	run.max_count = c.count;
 	run.duration_ns = c.duration_ns;
@@ -566,6 +583,18 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		goto out;
 	}
 	run.eng = &eng;
+	if (c.proto_desc) {
+		char perr[256];
+		pbschema = ns_pbschema_load(c.proto_desc, perr, sizeof(perr));
+		if (!pbschema) {
+			fprintf(stderr, "netscope: --proto-descriptor: cannot "
+					"read '%s': %s\n",
+				c.proto_desc, perr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		eng.pbschema = pbschema;
+	}
 	if (c.conversations) {
 		conv = ns_conv_new();
 		if (!conv) {
@@ -731,6 +760,7 @@ out:
 	if (eng.follow)
 		ns_follow_free(eng.follow);
 	ns_calls_free(eng.calls);
+	ns_pbschema_free(pbschema);
 	if (run.out)
 		ns_output_free(run.out);
 	free(out.efields);
