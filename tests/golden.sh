@@ -3,7 +3,8 @@
 # compared with tests/golden/<capture>.<mode>.out.
 #
 #   modes: text (default output), verbose (-v), hex (-x, for the captures
-#   listed in HEX below)
+#   listed in HEX below), proto (-v --proto-descriptor inference.desc: the
+#   typed protobuf decoding, for the gRPC captures listed in PROTO below)
 #
 # After an intended change in output, regenerate with
 #     make golden          (= tests/golden.sh --update)
@@ -15,6 +16,7 @@ SRC=$(cd "${srcdir:-.}" && pwd)
 PCAPS=$SRC/tests/pcaps
 GOLDEN=$SRC/tests/golden
 HEX="truncated-snaplen icmp-unreachable arp-ndp-veth"
+PROTO="grpc-inference grpc-errors"
 update=0
 [ "${1:-}" = --update ] && update=1
 
@@ -29,11 +31,13 @@ for pcap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	name=${name%.pcapng}
 	modes="text verbose"
 	case " $HEX " in *" $name "*) modes="$modes hex" ;; esac
+	case " $PROTO " in *" $name "*) modes="$modes proto" ;; esac
 	for mode in $modes; do
 		case $mode in
 		text) args=() ;;
 		verbose) args=(-v) ;;
 		hex) args=(-x) ;;
+		proto) args=(-v --proto-descriptor inference.desc) ;;
 		esac
 		out=$GOLDEN/$name.$mode.out
 		# the file name is shown relative so goldens do not depend on
