@@ -220,7 +220,7 @@ static struct ns_field fields[] = {
 				  "Framing found by heuristic (capture started mid-connection or lost bytes)"),
 };
 
-enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_COMPRESSED, G_LENGTH,
+enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_FRAME_TYPE, G_COMPRESSED, G_LENGTH,
        G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
        G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
        G_ERROR, G_COUNT };
@@ -234,11 +234,17 @@ static const struct ns_valstr grpc_status_names[] = {
 	{15, "DATA_LOSS"},	   {16, "UNAUTHENTICATED"},  {0, NULL},
 };
 
+/* bit 7 of the flags byte: a gRPC-Web frame of trailers */
+static const struct ns_valstr frame_types[] = {
+	{0, "Data"}, {1, "Trailers"}, {0, NULL},
+};
+
 static struct ns_field gfields[] = {
 	[G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
 	[G_PATH] = NS_F_STR("grpc.path", "Path"),
 	[G_SERVICE] = NS_F_STR("grpc.service", "Service"),
 	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
+	[G_FRAME_TYPE] = NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
 	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
 	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
 	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
@@ -804,7 +810,9 @@ static void grpc_message(struct ns_packet *pkt, struct h2_state *st,
 			}
 			i = e + 1;
 		}
-		free(m->buf);
+		/* shown in the grpc layer as a frame, not counted as a message */
+		add_event(st, EV_MSG, dir, s->id, m->hdr[0], m->len, m->buf,
+			  m->buf ? n : 0);
 		m->buf = NULL;
 		return;
 	}
@@ -1415,8 +1423,14 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		if (e->kind == EV_MSG) {
 			uint32_t o = e->off;
-			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed);
+			int trailers = s && s->web && (e->compressed & 0x80);
+			ns_add_uint(pkt, &gfields[G_FRAME_TYPE], o, 1, trailers);
+			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed & 1);
 			ns_add_uint(pkt, &gfields[G_LENGTH], o + 1, 4, e->len);
+			if (trailers) { /* their status is told at the end */
+				ns_tree_pop(pkt);
+				continue;
+			}
 			const uint8_t *body = r->base + o + 5;
 			uint32_t bn = e->kept;
 			if (e->kept < e->len)
@@ -1513,13 +1527,15 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 		if (fv->f != &gfields[G_STREAMID])
 			continue;
 		uint32_t sid = (uint32_t)fv->v.u;
+		int trailers = 0;
 		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
 				   *rs = NULL, *status = NULL, *msg = NULL,
 				   *lat = NULL, *err = NULL, *rqb = NULL;
 		uint32_t j = i + 1;
 		for (; j < l->fv_end && pkt->fv[j].f != &gfields[G_STREAMID]; j++) {
 			const struct ns_fv *x = &pkt->fv[j];
-			if (x->f == &gfields[G_PATH]) path = x;
+			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u) trailers = 1;
+			else if (x->f == &gfields[G_PATH]) path = x;
 			else if (x->f == &gfields[G_LENGTH] && !len) len = x;
 			else if (x->f == &gfields[G_REQ_MSGS]) rq = x;
 			else if (x->f == &gfields[G_RESP_MSGS]) rs = x;
@@ -1536,7 +1552,7 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 			if (pkt->fv[k].f == &gfields[G_STREAMID] &&
 			    pkt->fv[k].v.u == sid && is_end(pkt, l, k))
 				later_end = 1;
-		if (len && later_end)
+		if ((len && later_end) || trailers)
 			continue;
 		if (out->len > start)
 			ns_buf_puts(out, ", ");

@@ -882,6 +882,10 @@ static void value_text(struct ns_buf *b, const struct ns_packet *pkt,
 	}
 	if (list)
 		ns_buf_putc(b, ']');
+	if (list && !k && bytes) { /* none could be read: the bytes */
+		b->len -= 2;
+		ns_format_display(b, bytes);
+	}
 }
 
 /* `name = value`, `name: Type` (a message, its fields below it), or

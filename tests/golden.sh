@@ -16,7 +16,7 @@ SRC=$(cd "${srcdir:-.}" && pwd)
 PCAPS=$SRC/tests/pcaps
 GOLDEN=$SRC/tests/golden
 HEX="truncated-snaplen icmp-unreachable arp-ndp-veth"
-PROTO="grpc-inference grpc-errors"
+PROTO="grpc-inference grpc-errors grpc-web"
 update=0
 [ "${1:-}" = --update ] && update=1
 

@@ -71,7 +71,7 @@ H2F=$H2F,http2.settings.max_concurrent_streams,http2.settings.max_frame_size
 H2F=$H2F,http2.rst_stream.error,http2.goaway.error,http2.goaway.last_stream_id
 H2F=$H2F,http2.window_update.window_size_increment,http2.padding
 H2F=$H2F,http2.push_promise.promised_stream_id,grpc.message_length
-H2F=$H2F,grpc.compressed_flag
+H2F=$H2F,grpc.compressed_flag,grpc.frame_type
 # typed protobuf (--proto-descriptor): tshark reads inference.proto itself
 # from the directory given as its protobuf search path
 PBF=protobuf.message.name,protobuf.field.name,protobuf.field.number
@@ -149,6 +149,7 @@ run "HTTP/2 and gRPC" python3 "$SRC/tests/oracle.py" --min 100 --fields "$H2F" \
 	--tshark-arg=-d --tshark-arg=tcp.port==50051,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==8080,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==18443,http2 \
+	--tshark-arg=-d --tshark-arg=tcp.port==50052,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
 	"$SRC"/tests/pcaps/grpc-*.pcap "$SRC"/tests/pcaps/h2c-nghttp.pcap \
 	"$SRC"/tests/pcaps/h2c-upgrade.pcap
@@ -162,6 +163,7 @@ run "gRPC messages decoded with inference.desc" python3 "$SRC/tests/oracle.py" \
 	--netscope-arg=--proto-descriptor="$SRC/tests/pcaps/inference.desc" \
 	--tshark-arg=-d --tshark-arg=tcp.port==50051,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==8080,http2 \
+	--tshark-arg=-d --tshark-arg=tcp.port==50052,http2 \
 	--tshark-arg=-o \
 	--tshark-arg="uat:protobuf_search_paths:\"$(cd "$SRC" && pwd)/tests/pcaps\",\"TRUE\"" \
 	"$NS" "$SRC"/tests/pcaps/grpc-*.pcap
