@@ -34,7 +34,11 @@
  * across DATA frames; gzip messages are inflated with zlib; the trailers
  * give grpc-status and the percent-encoded grpc-message.  Each message
  * and the end of each call side become a `grpc` layer after the http2
- * one; each message is decoded as raw protobuf (protobuf.c).  Per-
+ * one; each message is decoded as protobuf (protobuf.c), typed with the
+ * method's input or output type when the --proto-descriptor set
+ * (eng->pbschema) has the call's path, raw otherwise.  gRPC-Web
+ * (PROTOCOL-WEB.md) is the same framing: a -text body is base64, decoded
+ * across DATA frames; the frame with flag 0x80 holds the trailers.  Per-
  * connection memory is bounded: 128 tracked streams (the least recently
  * seen one is reported and forgotten), 1 MiB kept of a message.
  */

@@ -390,8 +390,9 @@ static void hide(struct ns_packet *pkt, uint32_t from)
 static void add_str(const struct ctx *c, int f, const uint8_t *p, size_t n,
 		    const char *s)
 {
-	ns_add_bytes(c->pkt, &fields[f], off_of(c, p), c->offsets ? (uint32_t)n : 0,
-		     (const uint8_t *)s, (uint32_t)strlen(s));
+	ns_add_bytes(c->pkt, &fields[f], off_of(c, p),
+		     c->offsets ? (uint32_t)n : 0, (const uint8_t *)s,
+		     (uint32_t)strlen(s));
 }
 
 static void problem(const struct ctx *c, const uint8_t *p, size_t n,
@@ -445,7 +446,8 @@ static void scalar(const struct ctx *c, const struct ns_pbfield *f,
 		ns_add_double(pkt, &fields[F_DOUBLE], off, len, f64(x));
 		break;
 	case NS_PB_FLOAT:
-		ns_add_double(pkt, &fields[F_FLOAT], off, len, f32((uint32_t)x));
+		ns_add_double(pkt, &fields[F_FLOAT], off, len,
+			      f32((uint32_t)x));
 		break;
 	case NS_PB_INT64:
 	case NS_PB_SFIXED64:
@@ -457,7 +459,8 @@ static void scalar(const struct ctx *c, const struct ns_pbfield *f,
 		break;
 	case NS_PB_INT32:
 	case NS_PB_SFIXED32:
-		ns_add_int(pkt, &fields[F_INT32], off, len, (int32_t)(uint32_t)x);
+		ns_add_int(pkt, &fields[F_INT32], off, len,
+			   (int32_t)(uint32_t)x);
 		break;
 	case NS_PB_SINT32: {
 		uint32_t u = (uint32_t)x;
@@ -477,11 +480,14 @@ static void scalar(const struct ctx *c, const struct ns_pbfield *f,
 		ns_add_uint(pkt, &fields[F_BOOL], off, len, x != 0);
 		break;
 	case NS_PB_ENUM: {
-		ns_add_int(pkt, &fields[F_INT32], off, len, (int32_t)(uint32_t)x);
-		const char *name = ns_pbschema_enum_name(f->en, (int32_t)(uint32_t)x);
+		ns_add_int(pkt, &fields[F_INT32], off, len,
+			   (int32_t)(uint32_t)x);
+		const char *name =
+		    ns_pbschema_enum_name(f->en, (int32_t)(uint32_t)x);
 		if (name) /* unknown numbers are shown as numbers */
 			ns_add_bytes(pkt, &fields[F_ENUM], off, len,
-				     (const uint8_t *)name, (uint32_t)strlen(name));
+				     (const uint8_t *)name,
+				     (uint32_t)strlen(name));
 		break;
 	}
 	}
@@ -494,8 +500,9 @@ static void packed_typed(const struct ctx *c, const struct ns_pbfield *f,
 	int wt = wire_of(f->type);
 	size_t size = wt == 1 ? 8 : wt == 5 ? 4 : 0;
 	if (size && n % size) {
-		problem(c, p, n, "packed %s values: %zu bytes is not a whole "
-				 "number of %zu-byte values",
+		problem(c, p, n,
+			"packed %s values: %zu bytes is not a whole "
+			"number of %zu-byte values",
 			ns_valstr_find(types, f->type), n, size);
 		return;
 	}
@@ -514,8 +521,9 @@ static void packed_typed(const struct ctx *c, const struct ns_pbfield *f,
 			x = varint(&r);
 		}
 		if (r.err) {
-			ns_malformed(c->pkt, "protobuf: packed field '%s' ends "
-					     "inside a varint",
+			ns_malformed(c->pkt,
+				     "protobuf: packed field '%s' ends "
+				     "inside a varint",
 				     f->name);
 			return;
 		}
@@ -575,7 +583,8 @@ static long group_extent(struct ns_reader *r, uint64_t number)
 			break;
 		case 4:
 			if (nest == 0)
-				return tag >> 3 == number ? (long)(at - start) : -1;
+				return tag >> 3 == number ? (long)(at - start)
+							  : -1;
 			nest--;
 			break;
 		default:
@@ -619,7 +628,8 @@ static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
 	if (f->oneof)
 		add_str(c, F_ONEOF, start, (size_t)(end - start), f->oneof);
 	int msg = f->type == NS_PB_MESSAGE || f->type == NS_PB_GROUP;
-	if (wt == 2 && !msg && f->type != NS_PB_STRING && f->type != NS_PB_BYTES) {
+	if (wt == 2 && !msg && f->type != NS_PB_STRING &&
+	    f->type != NS_PB_BYTES) {
 		packed_typed(c, f, d, dn);
 	} else if (f->type == NS_PB_STRING) {
 		ns_add_bytes(pkt, &fields[F_STRING], off_of(c, d),
@@ -638,12 +648,14 @@ static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
 	} else if (msg) {
 		hide(pkt, details);
 		if (f->msg)
-			problem(c, d, dn, "nested deeper than %d messages: "
-					  "shown as bytes",
+			problem(c, d, dn,
+				"nested deeper than %d messages: "
+				"shown as bytes",
 				MAX_DEPTH);
 		else
-			problem(c, d, dn, "type of field '%s' not in the "
-					  "descriptor set: shown as bytes",
+			problem(c, d, dn,
+				"type of field '%s' not in the "
+				"descriptor set: shown as bytes",
 				f->name);
 		ns_tree_pop(pkt);
 		return;
@@ -714,15 +726,18 @@ static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		}
 		if (r.err) {
 			/* what can be shown is the field's start, raw */
-			ns_malformed(pkt, "protobuf: %s field %llu %s",
-				     m->name, (unsigned long long)number,
-				     wt == 4 || wt > 5 ? "has an impossible wire type"
-						       : "cut short");
+			ns_malformed(pkt, "protobuf: %s field %llu %s", m->name,
+				     (unsigned long long)number,
+				     wt == 4 || wt > 5
+					 ? "has an impossible wire type"
+					 : "cut short");
 			return;
 		}
-		const struct ns_pbfield *f = ns_pbschema_field(m, (uint32_t)number);
+		const struct ns_pbfield *f =
+		    ns_pbschema_field(m, (uint32_t)number);
 		int want = f ? wire_of(f->type) : -1;
-		int packable = f && f->repeated && want != 2 && want != 3 && want >= 0;
+		int packable =
+		    f && f->repeated && want != 2 && want != 3 && want >= 0;
 		if (f && (wt == want || (wt == 2 && packable))) {
 			typed_field(c, f, start, r.p, v, wt, x, d, dn, depth,
 				    hide_names);
@@ -861,7 +876,8 @@ static void value_text(struct ns_buf *b, const struct ns_packet *pkt,
 		}
 	}
 	/* bytes, and a message that could not be entered: the bytes */
-	if (type == NS_PB_BYTES || type == NS_PB_MESSAGE || type == NS_PB_GROUP) {
+	if (type == NS_PB_BYTES || type == NS_PB_MESSAGE ||
+	    type == NS_PB_GROUP) {
 		if (bytes)
 			ns_format_display(b, bytes);
 		return;

@@ -20,7 +20,7 @@
 #include "google/protobuf/descriptor.pb-c.h"
 
 #define SCHEMA_ARENA_CAP (256u << 20)
-#define FILE_MAX (64u << 20) /* a larger descriptor set is not plausible */
+#define FILE_MAX	 (64u << 20) /* a larger descriptor set is not plausible */
 
 typedef Google__Protobuf__FileDescriptorSet FileSet;
 typedef Google__Protobuf__FileDescriptorProto FileProto;
@@ -46,7 +46,7 @@ struct ns_pbschema {
 /* Loading state: the types found in pass 1, with their protos. */
 struct load {
 	struct ns_pbschema *s;
-	const MsgProto **mp; /* parallel to s->msgs */
+	const MsgProto **mp;  /* parallel to s->msgs */
 	const EnumProto **ep; /* parallel to s->enums */
 	size_t mcap, mpcap, ecap, epcap;
 	int oom;
@@ -75,8 +75,9 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 static void add_enum(struct load *l, const char *scope, const EnumProto *e)
 {
 	struct ns_pbschema *s = l->s;
-	if (!e->name || grow((void **)&s->enums, &l->ecap, s->nenums,
-			     sizeof(*s->enums)) < 0 ||
+	if (!e->name ||
+	    grow((void **)&s->enums, &l->ecap, s->nenums, sizeof(*s->enums)) <
+		0 ||
 	    grow((void **)&l->ep, &l->epcap, s->nenums, sizeof(*l->ep)) < 0) {
 		l->oom |= e->name != NULL;
 		return;
@@ -108,8 +109,8 @@ static void add_message(struct load *l, const char *scope, const MsgProto *m,
 		l->oom = 1;
 		return;
 	}
-	msg->map_entry = m->options && m->options->has_map_entry &&
-			 m->options->map_entry;
+	msg->map_entry =
+	    m->options && m->options->has_map_entry && m->options->map_entry;
 	l->mp[s->nmsgs++] = m;
 	const char *full = msg->name; /* s->msgs may move below */
 	for (size_t i = 0; i < m->n_nested_type; i++)
@@ -173,7 +174,8 @@ static void sort_types(struct load *l)
 	for (size_t i = 0; i < s->nenums; i++)
 		s->enums[i].n = i;
 	qsort(s->enums, s->nenums, sizeof(*s->enums), by_enum_name);
-	const EnumProto **ep = malloc((s->nenums ? s->nenums : 1) * sizeof(*ep));
+	const EnumProto **ep =
+	    malloc((s->nenums ? s->nenums : 1) * sizeof(*ep));
 	for (size_t i = 0; ep && i < s->nenums; i++)
 		ep[i] = l->ep[s->enums[i].n];
 	free(l->ep);
@@ -239,8 +241,8 @@ static void build_fields(struct load *l, size_t i)
 	const MsgProto *mp = l->mp[i];
 	struct ns_pbmsg *m = &s->msgs[i];
 	m->nfields = 0;
-	m->f = ns_arena_alloc(&s->a, (mp->n_field ? mp->n_field : 1) *
-					     sizeof(*m->f));
+	m->f = ns_arena_alloc(&s->a,
+			      (mp->n_field ? mp->n_field : 1) * sizeof(*m->f));
 	if (!m->f) {
 		l->oom = 1;
 		return;
@@ -253,8 +255,10 @@ static void build_fields(struct load *l, size_t i)
 		memset(f, 0, sizeof(*f));
 		f->number = (uint32_t)fp->number;
 		f->type = fp->has_type ? (uint8_t)fp->type : 0;
-		f->repeated = fp->has_label &&
-			      fp->label == GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED;
+		f->repeated =
+		    fp->has_label &&
+		    fp->label ==
+			GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED;
 		f->name = ns_arena_strndup(&s->a, fp->name, strlen(fp->name));
 		/* a proto3 `optional` is a oneof of one that the user never
 		 * wrote: not shown as a oneof */
@@ -287,8 +291,8 @@ static void build_enum(struct load *l, size_t i)
 	const EnumProto *ep = l->ep[i];
 	struct ns_pbenum *e = &s->enums[i];
 	e->n = 0;
-	e->v = ns_arena_alloc(&s->a, (ep->n_value ? ep->n_value : 1) *
-					     sizeof(*e->v));
+	e->v = ns_arena_alloc(&s->a,
+			      (ep->n_value ? ep->n_value : 1) * sizeof(*e->v));
 	if (!e->v) {
 		l->oom = 1;
 		return;
@@ -313,12 +317,13 @@ static void add_methods(struct load *l, const FileProto *fp, size_t *cap)
 	struct ns_pbschema *s = l->s;
 	const char *pkg = fp->package;
 	for (size_t i = 0; i < fp->n_service; i++) {
-		const Google__Protobuf__ServiceDescriptorProto *sv = fp->service[i];
+		const Google__Protobuf__ServiceDescriptorProto *sv =
+		    fp->service[i];
 		if (!sv->name)
 			continue;
 		for (size_t k = 0; k < sv->n_method; k++) {
 			const Google__Protobuf__MethodDescriptorProto *md =
-				sv->method[k];
+			    sv->method[k];
 			if (!md->name ||
 			    grow((void **)&s->methods, cap, s->nmethods,
 				 sizeof(*s->methods)) < 0) {
@@ -326,9 +331,9 @@ static void add_methods(struct load *l, const FileProto *fp, size_t *cap)
 				continue;
 			}
 			struct method *m = &s->methods[s->nmethods];
-			m->path = ns_arena_printf(&s->a, "/%s%s%s/%s",
-						  pkg ? pkg : "", pkg && *pkg ? "." : "",
-						  sv->name, md->name);
+			m->path = ns_arena_printf(
+			    &s->a, "/%s%s%s/%s", pkg ? pkg : "",
+			    pkg && *pkg ? "." : "", sv->name, md->name);
 			const struct ns_pbenum *e;
 			resolve(s, pkg, md->input_type, &m->in, &e);
 			resolve(s, pkg, md->output_type, &m->out, &e);
@@ -343,7 +348,8 @@ static void add_methods(struct load *l, const FileProto *fp, size_t *cap)
 struct ns_pbschema *ns_pbschema_parse(const uint8_t *p, size_t n, char *err,
 				      size_t errlen)
 {
-	FileSet *set = google__protobuf__file_descriptor_set__unpack(NULL, n, p);
+	FileSet *set =
+	    google__protobuf__file_descriptor_set__unpack(NULL, n, p);
 	int ok = set && set->n_file > 0;
 	/* any protobuf parses as a message of some kind: a set's files have
 	 * names, which is what protoc -o always writes */
@@ -351,9 +357,11 @@ struct ns_pbschema *ns_pbschema_parse(const uint8_t *p, size_t n, char *err,
 		ok = set->file[i]->name != NULL;
 	if (!ok) {
 		if (set)
-			google__protobuf__file_descriptor_set__free_unpacked(set, NULL);
-		snprintf(err, errlen, "not a FileDescriptorSet (write one with "
-				      "protoc --include_imports -o FILE)");
+			google__protobuf__file_descriptor_set__free_unpacked(
+			    set, NULL);
+		snprintf(err, errlen,
+			 "not a FileDescriptorSet (write one with "
+			 "protoc --include_imports -o FILE)");
 		return NULL;
 	}
 	struct ns_pbschema *s = calloc(1, sizeof(*s));
@@ -363,7 +371,8 @@ struct ns_pbschema *ns_pbschema_parse(const uint8_t *p, size_t n, char *err,
 		for (size_t i = 0; i < set->n_file; i++) {
 			const FileProto *fp = set->file[i];
 			for (size_t k = 0; k < fp->n_message_type; k++)
-				add_message(&l, fp->package, fp->message_type[k], 0);
+				add_message(&l, fp->package,
+					    fp->message_type[k], 0);
 			for (size_t k = 0; k < fp->n_enum_type; k++)
 				add_enum(&l, fp->package, fp->enum_type[k]);
 		}
@@ -376,7 +385,8 @@ struct ns_pbschema *ns_pbschema_parse(const uint8_t *p, size_t n, char *err,
 		for (size_t i = 0; !l.oom && i < set->n_file; i++)
 			add_methods(&l, set->file[i], &cap);
 		if (s->nmethods)
-			qsort(s->methods, s->nmethods, sizeof(*s->methods), by_path);
+			qsort(s->methods, s->nmethods, sizeof(*s->methods),
+			      by_path);
 	}
 	free(l.mp);
 	free(l.ep);
@@ -389,8 +399,7 @@ struct ns_pbschema *ns_pbschema_parse(const uint8_t *p, size_t n, char *err,
 	return s;
 }
 
-struct ns_pbschema *ns_pbschema_load(const char *path, char *err,
-				     size_t errlen)
+struct ns_pbschema *ns_pbschema_load(const char *path, char *err, size_t errlen)
 {
 	FILE *fp = fopen(path, "rb");
 	if (!fp) {
@@ -462,7 +471,8 @@ const struct ns_pbmsg *ns_pbschema_method(const struct ns_pbschema *s,
 		if (c == 0 && mp[n] != '\0')
 			c = 1; /* mp is longer */
 		if (c == 0)
-			return response ? s->methods[mid].out : s->methods[mid].in;
+			return response ? s->methods[mid].out
+					: s->methods[mid].in;
 		if (c < 0)
 			lo = mid + 1;
 		else

@@ -53,7 +53,7 @@ struct ns_pbenum_value {
 };
 
 struct ns_pbenum {
-	const char *name; /* full name, no leading dot */
+	const char *name;	   /* full name, no leading dot */
 	struct ns_pbenum_value *v; /* sorted by number; aliases: first kept */
 	size_t n;
 };
@@ -62,17 +62,17 @@ struct ns_pbmsg;
 
 struct ns_pbfield {
 	uint32_t number;
-	uint8_t type;     /* enum ns_pbtype */
+	uint8_t type; /* enum ns_pbtype */
 	uint8_t repeated;
 	const char *name;
-	const char *oneof;          /* the oneof it is a member of, or NULL */
+	const char *oneof;	    /* the oneof it is a member of, or NULL */
 	const struct ns_pbmsg *msg; /* NS_PB_MESSAGE/GROUP, NULL: unresolved */
 	const struct ns_pbenum *en; /* NS_PB_ENUM, NULL: unresolved */
 };
 
 struct ns_pbmsg {
-	const char *name; /* full name, no leading dot */
-	uint8_t map_entry; /* a map<K, V> entry: key = 1, value = 2 */
+	const char *name;     /* full name, no leading dot */
+	uint8_t map_entry;    /* a map<K, V> entry: key = 1, value = 2 */
 	struct ns_pbfield *f; /* sorted by number */
 	size_t nfields;
 };

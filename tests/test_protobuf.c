@@ -55,16 +55,12 @@ static void teardown(void)
 
 /* ---- an encoder for test messages --------------------------------------- */
 
-struct enc {
-	uint8_t b[4096];
-	size_t n;
-};
+/* messages are built in check_util's frames (2 KiB) */
+#define enc tu_frame
 
 static void e_raw(struct enc *e, const void *p, size_t n)
 {
-	ck_assert_uint_le(e->n + n, sizeof(e->b));
-	memcpy(e->b + e->n, p, n);
-	e->n += n;
+	tu_put(e, p, n);
 }
 
 static void e_var(struct enc *e, uint64_t v)
@@ -145,10 +141,10 @@ static int typed_dissect(struct ns_packet *pkt, struct ns_reader *r)
 }
 
 static struct ns_dissector typed_diss = {
-	.name = "protobuf",
-	.column = "Protobuf",
-	.title = "Protocol Buffers",
-	.dissect = typed_dissect,
+    .name = "protobuf",
+    .column = "Protobuf",
+    .title = "Protocol Buffers",
+    .dissect = typed_dissect,
 };
 
 static uint8_t data[8192];
@@ -190,17 +186,17 @@ static const char *tree(const struct ns_packet *pkt)
 }
 
 /* The tree has a line ending in `line` followed by " [field]". */
-#define has_line(pkt, line, field)                                              \
+#define has_line(pkt, line, field)                                             \
 	do {                                                                   \
 		const char *t_ = tree(pkt);                                    \
 		char want_[512];                                               \
 		snprintf(want_, sizeof(want_), " %s [%s]\n", (line), (field)); \
-		ck_assert_msg(strstr(t_, want_) != NULL,                      \
-			      "no line \"%s\" in:\n%s", want_, t_);           \
+		ck_assert_msg(strstr(t_, want_) != NULL,                       \
+			      "no line \"%s\" in:\n%s", want_, t_);            \
 	} while (0)
 
 #define has_field_line(pkt, line) has_line(pkt, line, "protobuf.field.name")
-#define has_problem(pkt, text)                                                  \
+#define has_problem(pkt, text)                                                 \
 	has_line(pkt, "Problem: \"" text "\"", "protobuf.problem")
 
 /* The indentation (spaces) of the first line containing `s`. */
@@ -235,7 +231,8 @@ static const char *values(const struct ns_packet *pkt, const char *name)
 	return b.p;
 }
 
-/* ---- the schema ------------------------------------------------------------ */
+/* ---- the schema ------------------------------------------------------------
+ */
 
 START_TEST(load_inference_desc)
 {
@@ -248,13 +245,15 @@ START_TEST(load_inference_desc)
 	ck_assert_str_eq(out->name, "inference.PredictReply");
 	/* the path is compared whole: no prefix, no longer path */
 	ck_assert_ptr_null(ns_pbschema_method(inf, p, strlen(p) - 1, 0));
-	ck_assert_ptr_null(ns_pbschema_method(inf, "/inference.InferenceService/PredictX", 36, 0));
-	ck_assert_ptr_null(ns_pbschema_method(inf, "/inference.InferenceService/Retrain", 35, 0));
+	ck_assert_ptr_null(ns_pbschema_method(
+	    inf, "/inference.InferenceService/PredictX", 36, 0));
+	ck_assert_ptr_null(ns_pbschema_method(
+	    inf, "/inference.InferenceService/Retrain", 35, 0));
 	const char *sp = "/inference.InferenceService/StreamPredict";
 	ck_assert_ptr_eq(ns_pbschema_method(inf, sp, strlen(sp), 0), in);
 	/* map entries and nested enums are types of their own */
 	const struct ns_pbmsg *le =
-		ns_pbschema_message(inf, ".inference.PredictRequest.LabelsEntry");
+	    ns_pbschema_message(inf, ".inference.PredictRequest.LabelsEntry");
 	ck_assert_ptr_nonnull(le);
 	ck_assert(le->map_entry);
 	const struct ns_pbfield *f = ns_pbschema_field(in, 5);
@@ -276,7 +275,8 @@ END_TEST
 START_TEST(load_errors)
 {
 	char err[256];
-	ck_assert_ptr_null(ns_pbschema_load("/nonexistent/x.desc", err, sizeof(err)));
+	ck_assert_ptr_null(
+	    ns_pbschema_load("/nonexistent/x.desc", err, sizeof(err)));
 	ck_assert_str_eq(err, "No such file or directory");
 	/* the .proto source is not a descriptor set */
 	const char *src = getenv("srcdir");
@@ -284,20 +284,26 @@ START_TEST(load_errors)
 	snprintf(path, sizeof(path), "%s/tests/pcaps/inference.proto",
 		 src ? src : ".");
 	ck_assert_ptr_null(ns_pbschema_load(path, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s",
+		      err);
 	/* nothing, and a protobuf message of another kind */
-	ck_assert_ptr_null(ns_pbschema_parse((const uint8_t *)"", 0, err, sizeof(err)));
-	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s", err);
+	ck_assert_ptr_null(
+	    ns_pbschema_parse((const uint8_t *)"", 0, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s",
+		      err);
 	static const uint8_t other[] = {0x0a, 0x02, 0x10, 0x01};
-	ck_assert_ptr_null(ns_pbschema_parse(other, sizeof(other), err, sizeof(err)));
-	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s", err);
+	ck_assert_ptr_null(
+	    ns_pbschema_parse(other, sizeof(other), err, sizeof(err)));
+	ck_assert_msg(strstr(err, "not a FileDescriptorSet") != NULL, "%s",
+		      err);
 	/* a directory reads as an error, not as an empty set */
 	ck_assert_ptr_null(ns_pbschema_load("/", err, sizeof(err)));
 	ck_assert_str_eq(err, "Is a directory");
 }
 END_TEST
 
-/* ---- descriptor sets built here -------------------------------------------- */
+/* ---- descriptor sets built here --------------------------------------------
+ */
 
 typedef Google__Protobuf__FieldDescriptorProto FieldProto;
 typedef Google__Protobuf__DescriptorProto MsgProto;
@@ -313,8 +319,10 @@ static FieldProto *field(const char *name, int num, int type, int repeated,
 	f->has_type = 1;
 	f->type = (Google__Protobuf__FieldDescriptorProto__Type)type;
 	f->has_label = 1;
-	f->label = repeated ? GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED
-			    : GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL;
+	f->label =
+	    repeated
+		? GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_REPEATED
+		: GOOGLE__PROTOBUF__FIELD_DESCRIPTOR_PROTO__LABEL__LABEL_OPTIONAL;
 	f->type_name = (char *)type_name;
 	return f;
 }
@@ -341,12 +349,12 @@ static MsgProto *message(const char *name, FieldProto **f, size_t n)
 static struct ns_pbschema *built(void)
 {
 	FieldProto *nf[6] = {
-		field("child", 1, NS_PB_MESSAGE, 0, "Node"),
-		field("v", 2, NS_PB_INT32, 0, NULL),
-		field("g", 3, NS_PB_GROUP, 0, "G"),
-		field("opt", 4, NS_PB_STRING, 0, NULL),
-		field("e", 5, NS_PB_ENUM, 0, "E"),
-		field("gone", 6, NS_PB_MESSAGE, 0, ".t.Missing"),
+	    field("child", 1, NS_PB_MESSAGE, 0, "Node"),
+	    field("v", 2, NS_PB_INT32, 0, NULL),
+	    field("g", 3, NS_PB_GROUP, 0, "G"),
+	    field("opt", 4, NS_PB_STRING, 0, NULL),
+	    field("e", 5, NS_PB_ENUM, 0, "E"),
+	    field("gone", 6, NS_PB_MESSAGE, 0, ".t.Missing"),
 	};
 	nf[3]->has_oneof_index = 1;
 	nf[3]->oneof_index = 0;
@@ -422,7 +430,8 @@ START_TEST(built_set_resolution)
 	ck_assert_str_eq(ns_pbschema_field(node, 3)->msg->name, "t.Node.G");
 	ck_assert_str_eq(ns_pbschema_field(node, 5)->en->name, "t.E");
 	/* an alias: the first name declared for the number */
-	ck_assert_str_eq(ns_pbschema_enum_name(ns_pbschema_field(node, 5)->en, 1), "A");
+	ck_assert_str_eq(
+	    ns_pbschema_enum_name(ns_pbschema_field(node, 5)->en, 1), "A");
 	/* a proto3 optional is no oneof to show */
 	ck_assert_ptr_null(ns_pbschema_field(node, 4)->oneof);
 	/* a type the set does not have */
@@ -461,50 +470,54 @@ START_TEST(depth_limit_group_unresolved)
 	has_field_line(pkt, "x = 9");
 	has_field_line(pkt, "e = A (1)");
 	has_field_line(pkt, "gone = 7a7a");
-	has_problem(pkt, "type of field 'gone' not in the descriptor set: shown as bytes");
+	has_problem(
+	    pkt,
+	    "type of field 'gone' not in the descriptor set: shown as bytes");
 	/* a group that never ends */
 	struct enc bad = {0};
 	e_tag(&bad, 3, 3);
 	e_tag(&bad, 1, 0);
 	e_var(&bad, 9);
-	tu_assert_malformed(decode(s, "t.Node", bad.b, bad.n), "field 3 cut short");
+	tu_assert_malformed(decode(s, "t.Node", bad.b, bad.n),
+			    "field 3 cut short");
 	ns_pbschema_free(s);
 }
 END_TEST
 
-/* ---- decoding with inference.desc ------------------------------------------ */
+/* ---- decoding with inference.desc ------------------------------------------
+ */
 
 START_TEST(every_scalar_type_request)
 {
 	struct enc e = {0};
-	e_str(&e, 1, "resnet");				/* string */
+	e_str(&e, 1, "resnet"); /* string */
 	struct enc pk = {0};
 	e_f32(&pk, fbits(1.5f));
 	e_f32(&pk, fbits(-2.0f));
-	e_sub(&e, 2, &pk);				/* packed float */
+	e_sub(&e, 2, &pk); /* packed float */
 	e_tag(&e, 3, 0);
-	e_var(&e, (uint64_t)-1);			/* int32 -1: 10 bytes */
-	e_len(&e, 4, "\x00\xff", 2);			/* bytes */
+	e_var(&e, (uint64_t)-1);     /* int32 -1: 10 bytes */
+	e_len(&e, 4, "\x00\xff", 2); /* bytes */
 	e_tag(&e, 5, 0);
-	e_var(&e, 2);					/* enum */
+	e_var(&e, 2); /* enum */
 	e_tag(&e, 10, 0);
-	e_var(&e, 7);					/* unpacked uint32 */
+	e_var(&e, 7); /* unpacked uint32 */
 	e_tag(&e, 10, 0);
 	e_var(&e, 300);
 	e_tag(&e, 11, 0);
-	e_var(&e, 1);					/* bool */
+	e_var(&e, 1); /* bool */
 	e_tag(&e, 12, 1);
-	e_f64(&e, dbits(0.1));				/* double */
+	e_f64(&e, dbits(0.1)); /* double */
 	e_tag(&e, 13, 0);
-	e_var(&e, zz(-300));				/* sint64 */
+	e_var(&e, zz(-300)); /* sint64 */
 	e_tag(&e, 14, 5);
-	e_f32(&e, (uint32_t)-5);			/* sfixed32 */
+	e_f32(&e, (uint32_t)-5); /* sfixed32 */
 	e_tag(&e, 15, 1);
-	e_f64(&e, (uint64_t)-1234567890123LL);		/* sfixed64 */
+	e_f64(&e, (uint64_t)-1234567890123LL); /* sfixed64 */
 	e_tag(&e, 16, 5);
-	e_f32(&e, 0xdeadbeef);				/* fixed32 */
+	e_f32(&e, 0xdeadbeef); /* fixed32 */
 	e_tag(&e, 17, 0);
-	e_var(&e, 1ULL << 40);				/* uint64 */
+	e_var(&e, 1ULL << 40); /* uint64 */
 	struct ns_packet *pkt = dec("inference.PredictRequest", &e);
 	tu_assert_ok(pkt);
 	has_line(pkt, "inference.PredictRequest", "protobuf.message.name");
@@ -531,12 +544,14 @@ START_TEST(every_scalar_type_request)
 			 "-300,-1234567890123");
 	ck_assert_str_eq(values(pkt, "protobuf.field.value.uint32"),
 			 "7,300,3735928559");
-	ck_assert_str_eq(values(pkt, "protobuf.field.value.uint64"), "1099511627776");
+	ck_assert_str_eq(values(pkt, "protobuf.field.value.uint64"),
+			 "1099511627776");
 	ck_assert_str_eq(values(pkt, "protobuf.field.value.bool"), "1");
 	ck_assert_str_eq(values(pkt, "protobuf.field.value.float"), "1.5,-2");
 	ck_assert_str_eq(values(pkt, "protobuf.field.value.double"), "0.1");
 	ck_assert_str_eq(values(pkt, "protobuf.field.value.string"), "resnet");
-	ck_assert_str_eq(values(pkt, "protobuf.field.value.enum"), "PRIORITY_HIGH");
+	ck_assert_str_eq(values(pkt, "protobuf.field.value.enum"),
+			 "PRIORITY_HIGH");
 	ck_assert_str_eq(values(pkt, "protobuf.field.type"),
 			 "9,2,5,12,14,13,13,8,1,18,15,16,7,4");
 	ck_assert_str_eq(values(pkt, "protobuf.field.number"),
@@ -553,22 +568,22 @@ START_TEST(reply_nested_unknown_enum_oneof)
 {
 	struct enc u = {0};
 	e_tag(&u, 1, 0);
-	e_var(&u, 3);				/* uint32 */
+	e_var(&u, 3); /* uint32 */
 	e_tag(&u, 2, 1);
-	e_f64(&u, 7);				/* fixed64 */
+	e_f64(&u, 7); /* fixed64 */
 	e_tag(&u, 3, 0);
-	e_var(&u, zz(-2));			/* sint32 */
+	e_var(&u, zz(-2)); /* sint32 */
 	struct enc e = {0};
 	e_tag(&e, 4, 0);
-	e_var(&e, (uint64_t)-5);		/* int64 */
-	e_sub(&e, 5, &u);			/* nested */
+	e_var(&e, (uint64_t)-5); /* int64 */
+	e_sub(&e, 5, &u);	 /* nested */
 	e_tag(&e, 7, 0);
-	e_var(&e, 7);				/* an enum number without a name */
-	e_str(&e, 8, "cat");			/* oneof result */
+	e_var(&e, 7);	     /* an enum number without a name */
+	e_str(&e, 8, "cat"); /* oneof result */
 	struct enc d = {0};
 	e_var(&d, zz(-1));
 	e_var(&d, zz(300));
-	e_sub(&e, 10, &d);			/* packed sint32 */
+	e_sub(&e, 10, &d); /* packed sint32 */
 	struct ns_packet *pkt = dec("inference.PredictReply", &e);
 	tu_assert_ok(pkt);
 	has_field_line(pkt, "count = -5");
@@ -648,8 +663,9 @@ START_TEST(maps_and_repeated_messages)
 	/* the entries' own fields are on the map's line, not below it */
 	ck_assert_ptr_null(strstr(tree(pkt), "key = "));
 	/* ...but there for filters, as Wireshark has them */
-	ck_assert_str_eq(values(pkt, "protobuf.field.name"),
-			 "labels,key,value,labels,value,tensors,name,tensors,name,image");
+	ck_assert_str_eq(
+	    values(pkt, "protobuf.field.name"),
+	    "labels,key,value,labels,value,tensors,name,tensors,name,image");
 
 	/* a map with message values */
 	struct enc rep = {0}, pe = {0}, us = {0};
@@ -687,9 +703,12 @@ START_TEST(unknown_field_and_wrong_wire_type)
 	has_line(pkt, "Field Number: 111", "protobuf.field.number");
 	has_line(pkt, "Uint64: 42", "protobuf.field.value.uint64");
 	/* a length-delimited value for a single int32: raw */
-	has_problem(pkt, "field 'max_tokens' is int32 but came with wire type 2: "
-		      "shown raw");
-	has_problem(pkt, "field 'model' is string but came with wire type 0: shown raw");
+	has_problem(pkt,
+		    "field 'max_tokens' is int32 but came with wire type 2: "
+		    "shown raw");
+	has_problem(
+	    pkt,
+	    "field 'model' is string but came with wire type 0: shown raw");
 	has_line(pkt, "Uint64: 5", "protobuf.field.value.uint64");
 }
 END_TEST
@@ -731,8 +750,9 @@ START_TEST(malformed_input)
 	e_len(&p, 2, "\0\0\x80\x3f\0", 5);
 	pkt = dec("inference.PredictRequest", &p);
 	tu_assert_ok(pkt);
-	has_problem(pkt, "packed float values: 5 bytes is not a whole number of "
-		      "4-byte values");
+	has_problem(pkt,
+		    "packed float values: 5 bytes is not a whole number of "
+		    "4-byte values");
 	/* a packed varint field ending inside a varint */
 	struct enc v = {0};
 	e_len(&v, 2 /* float: fixed */, "", 0);
@@ -746,9 +766,11 @@ START_TEST(random_bytes_never_crash)
 {
 	/* a fixed sequence from a small LCG: any bytes as any type */
 	static const char *const types[] = {
-		"inference.PredictRequest", "inference.PredictReply",
-		"inference.Tensor", "inference.Usage",
-		"inference.PredictRequest.LabelsEntry",
+	    "inference.PredictRequest",
+	    "inference.PredictReply",
+	    "inference.Tensor",
+	    "inference.Usage",
+	    "inference.PredictRequest.LabelsEntry",
 	};
 	uint32_t x = 12345;
 	uint8_t b[256];
@@ -761,8 +783,7 @@ START_TEST(random_bytes_never_crash)
 		/* half the time a valid tag first, so decoding goes deeper */
 		if (round & 1)
 			b[0] = (uint8_t)((round % 17 + 1) << 3 | 2);
-		struct ns_packet *pkt =
-			decode(inf, types[round % 5], b, n);
+		struct ns_packet *pkt = decode(inf, types[round % 5], b, n);
 		ck_assert(pkt->status != NS_LAYER_TRUNCATED);
 		(void)tree(pkt);
 	}
