@@ -34,7 +34,11 @@
  * across DATA frames; gzip messages are inflated with zlib; the trailers
  * give grpc-status and the percent-encoded grpc-message.  Each message
  * and the end of each call side become a `grpc` layer after the http2
- * one; each message is decoded as raw protobuf (protobuf.c).  Per-
+ * one; each message is decoded as protobuf (protobuf.c), typed with the
+ * method's input or output type when the --proto-descriptor set
+ * (eng->pbschema) has the call's path, raw otherwise.  gRPC-Web
+ * (PROTOCOL-WEB.md) is the same framing: a -text body is base64, decoded
+ * across DATA frames; the frame with flag 0x80 holds the trailers.  Per-
  * connection memory is bounded: 128 tracked streams (the least recently
  * seen one is reported and forgotten), 1 MiB kept of a message.
  */
@@ -47,6 +51,7 @@
 #include "dissect.h"
 #include "engine.h"
 #include "flow.h"
+#include "pbschema.h"
 #include "stream.h"
 
 enum {
@@ -219,7 +224,7 @@ static struct ns_field fields[] = {
 				  "Framing found by heuristic (capture started mid-connection or lost bytes)"),
 };
 
-enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_COMPRESSED, G_LENGTH,
+enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_FRAME_TYPE, G_COMPRESSED, G_LENGTH,
        G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
        G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
        G_ERROR, G_COUNT };
@@ -233,11 +238,17 @@ static const struct ns_valstr grpc_status_names[] = {
 	{15, "DATA_LOSS"},	   {16, "UNAUTHENTICATED"},  {0, NULL},
 };
 
+/* bit 7 of the flags byte: a gRPC-Web frame of trailers */
+static const struct ns_valstr frame_types[] = {
+	{0, "Data"}, {1, "Trailers"}, {0, NULL},
+};
+
 static struct ns_field gfields[] = {
 	[G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
 	[G_PATH] = NS_F_STR("grpc.path", "Path"),
 	[G_SERVICE] = NS_F_STR("grpc.service", "Service"),
 	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
+	[G_FRAME_TYPE] = NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
 	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
 	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
 	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
@@ -293,6 +304,9 @@ struct gmsg { /* a gRPC message being reassembled */
 struct h2s {
 	uint32_t id;
 	uint8_t used, grpc, web, json, reported, hpack_lost;
+	uint8_t web_text;   /* application/grpc-web-text: base64 bodies */
+	uint8_t b64bits[2]; /* its decoder, each way: bits held in b64acc */
+	uint32_t b64acc[2];
 	uint8_t closed[2];  /* END_STREAM seen each way */
 	uint8_t blocks[2];  /* header blocks seen each way */
 	uint8_t how;	    /* enum end_how */
@@ -354,9 +368,6 @@ struct h2_state {
 
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_grpc;
-/* protobuf.c */
-void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
-		     const uint8_t *p, size_t n, int offsets, uint32_t at);
 
 /* the connection whose layer is being dissected (see the top comment) */
 static struct h2_state *cur;
@@ -610,6 +621,7 @@ static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
 		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
 			s->grpc = 1;
 			s->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
+			s->web_text = vl >= 25 && memcmp(v + 16, "-web-text", 9) == 0;
 			s->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
 		}
 	} else if (ieq(n, nl, "grpc-encoding")) {
@@ -802,7 +814,9 @@ static void grpc_message(struct ns_packet *pkt, struct h2_state *st,
 			}
 			i = e + 1;
 		}
-		free(m->buf);
+		/* shown in the grpc layer as a frame, not counted as a message */
+		add_event(st, EV_MSG, dir, s->id, m->hdr[0], m->len, m->buf,
+			  m->buf ? n : 0);
 		m->buf = NULL;
 		return;
 	}
@@ -933,6 +947,17 @@ static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
 	ns_tree_pop(pkt);
 }
 
+/* A base64 or base64url digit's value, -1 for anything else. */
+static int b64digit(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z'   ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '-' || c == '+' ? 62
+	       : c == '_' || c == '/' ? 63
+				      : -1;
+}
+
 /*
  * For http.c: the HTTP2-Settings header of an h2c upgrade request, a
  * SETTINGS payload in base64url (RFC 7540 §3.2.1), recorded as settings
@@ -948,13 +973,7 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	uint32_t acc = 0;
 	int bits = 0;
 	for (size_t i = 0; i < n && v[i] != '='; i++) {
-		uint8_t c = v[i];
-		int x = c >= 'A' && c <= 'Z'   ? c - 'A'
-			: c >= 'a' && c <= 'z' ? c - 'a' + 26
-			: c >= '0' && c <= '9' ? c - '0' + 52
-			: c == '-' || c == '+' ? 62
-			: c == '_' || c == '/' ? 63
-					       : -1;
+		int x = b64digit(v[i]);
 		if (x < 0)
 			return;
 		acc = acc << 6 | (uint32_t)x;
@@ -971,6 +990,40 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 			k = 0;
 		}
 	}
+}
+
+/*
+ * grpc-web-text (PROTOCOL-WEB.md of grpc/grpc): the body is base64 of the
+ * usual frames, in pieces that may each be padded, so padding can come
+ * in the middle.  Decodes across DATA frames with the state kept in the
+ * stream; returns the bytes written to out (at least n * 3 / 4 + 3).
+ */
+static size_t web_text(struct h2s *s, int dir, const uint8_t *p, size_t n,
+		       uint8_t *out)
+{
+	size_t k = 0;
+	uint32_t acc = s->b64acc[dir];
+	int bits = s->b64bits[dir];
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '=') { /* a piece ends: its spare bits are zero */
+			acc = 0;
+			bits = 0;
+			continue;
+		}
+		int x = b64digit(p[i]);
+		if (x < 0) /* line breaks and anything else are skipped */
+			continue;
+		acc = acc << 6 | (uint32_t)x;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[k++] = (uint8_t)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	s->b64acc[dir] = acc;
+	s->b64bits[dir] = (uint8_t)bits;
+	return k;
 }
 
 static int frame(struct ns_packet *pkt, struct ns_reader *r)
@@ -1053,8 +1106,15 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		s->bytes[role] += (uint64_t)body;
 		if (role == 1 && s->t_first_resp < 0)
 			s->t_first_resp = pkt->ts;
-		if (s->grpc && data)
+		if (s->grpc && data && s->web_text) {
+			uint8_t *dec = malloc((size_t)body * 3 / 4 + 3);
+			if (dec)
+				grpc_data(pkt, st, s, role, dec,
+					  web_text(s, role, data, (size_t)body, dec));
+			free(dec);
+		} else if (s->grpc && data) {
 			grpc_data(pkt, st, s, role, data, (size_t)body);
+		}
 		if (s->t_req >= 0 && role == 1 && (fl & FL_ES))
 			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->t_req);
 		if (fl & FL_ES)
@@ -1367,8 +1427,14 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		if (e->kind == EV_MSG) {
 			uint32_t o = e->off;
-			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed);
+			int trailers = s && s->web && (e->compressed & 0x80);
+			ns_add_uint(pkt, &gfields[G_FRAME_TYPE], o, 1, trailers);
+			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed & 1);
 			ns_add_uint(pkt, &gfields[G_LENGTH], o + 1, 4, e->len);
+			if (trailers) { /* their status is told at the end */
+				ns_tree_pop(pkt);
+				continue;
+			}
 			const uint8_t *body = r->base + o + 5;
 			uint32_t bn = e->kept;
 			if (e->kept < e->len)
@@ -1387,10 +1453,15 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			} else if (e->compressed & 1) {
 				body = NULL; /* an encoding we cannot undo */
 			}
-			/* raw protobuf, unless it is JSON or another codec */
+			/* protobuf (typed when the descriptor set has the
+			 * method), unless it is JSON or another codec */
+			const struct ns_pbmsg *type = NULL;
+			if (s && s->path[0] && st->eng && st->eng->pbschema)
+				type = ns_pbschema_method(st->eng->pbschema, s->path,
+							  strlen(s->path), e->dir);
 			if (body && e->kept == e->len && !(s && s->json))
-				ns_protobuf_raw(pkt, r->base, body, bn,
-						body == r->base + o + 5, o);
+				ns_protobuf_typed(pkt, r->base, body, bn,
+						  body == r->base + o + 5, o, type);
 		} else if (s) {
 			ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
 			ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);
@@ -1460,13 +1531,15 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 		if (fv->f != &gfields[G_STREAMID])
 			continue;
 		uint32_t sid = (uint32_t)fv->v.u;
+		int trailers = 0;
 		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
 				   *rs = NULL, *status = NULL, *msg = NULL,
 				   *lat = NULL, *err = NULL, *rqb = NULL;
 		uint32_t j = i + 1;
 		for (; j < l->fv_end && pkt->fv[j].f != &gfields[G_STREAMID]; j++) {
 			const struct ns_fv *x = &pkt->fv[j];
-			if (x->f == &gfields[G_PATH]) path = x;
+			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u) trailers = 1;
+			else if (x->f == &gfields[G_PATH]) path = x;
 			else if (x->f == &gfields[G_LENGTH] && !len) len = x;
 			else if (x->f == &gfields[G_REQ_MSGS]) rq = x;
 			else if (x->f == &gfields[G_RESP_MSGS]) rs = x;
@@ -1483,7 +1556,7 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 			if (pkt->fv[k].f == &gfields[G_STREAMID] &&
 			    pkt->fv[k].v.u == sid && is_end(pkt, l, k))
 				later_end = 1;
-		if (len && later_end)
+		if ((len && later_end) || trailers)
 			continue;
 		if (out->len > start)
 			ns_buf_puts(out, ", ");

@@ -29,6 +29,7 @@ struct ns_field;
 struct ns_dns_stats {
 	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
 };
+struct ns_pbschema;
 
 struct ns_engine {
 	struct ns_flow_table flows;
@@ -45,6 +46,9 @@ struct ns_engine {
 	 * second (reads the notes the first pass handed over) */
 	int pass;
 	struct ns_notes notes;
+	/* --proto-descriptor: message types for gRPC methods, or NULL; owned
+	 * by the caller (main.c), read-only while dissecting */
+	const struct ns_pbschema *pbschema;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

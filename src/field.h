@@ -44,6 +44,8 @@ struct ns_valstr {
 };
 
 struct ns_dissector;
+struct ns_buf;
+struct ns_packet;
 
 struct ns_field {
 	const char *name;  /* "tcp.srcport" */
@@ -56,6 +58,12 @@ struct ns_field {
 	 * itself: `tcp.port` is tcp.srcport or tcp.dstport, as in Wireshark,
 	 * so `tcp.port == 80` tests either and `-e tcp.port` lists both. */
 	const char *alias_of[2];
+	/* Optional: writes the verbose-tree line of the value at pkt->fv[i]
+	 * (what follows the indent, before " [name]") instead of
+	 * "Title: value", e.g. a typed protobuf field as `name = value`
+	 * from its hidden children.  Runs only when a tree is drawn. */
+	void (*tree_line)(struct ns_buf *b, const struct ns_packet *pkt,
+			  uint32_t i);
 	/* Assigned by ns_registry_init(). */
 	uint32_t id;
 	const struct ns_dissector *proto;

@@ -35,6 +35,7 @@
 #include "field.h"
 #include "follow.h"
 #include "output.h"
+#include "pbschema.h"
 #include "run.h"
 #include "source.h"
 #include "writer.h"
@@ -43,6 +44,8 @@
 #define DEFAULT_TIMEOUT_MS 200
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+/* long options without a short form */
+enum { OPT_PROTO_DESC = 0x100 };
 
 static const char *cmd_name = "netscope";
 
@@ -123,6 +126,10 @@ static const char capture_help[] =
 	"                          display filter (Wireshark syntax)\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"      --proto-descriptor FILE\n"
+	"                          decode gRPC messages with the types of a\n"
+	"                          FileDescriptorSet (protoc --include_imports\n"
+	"                          -o FILE x.proto)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"At exit the counts of packets captured, received by the filter and\n"
@@ -152,6 +159,10 @@ static const char read_help[] =
 	"                          display filter (Wireshark syntax)\n"
 	"  -T, --format text|fields\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"      --proto-descriptor FILE\n"
+	"                          decode gRPC messages with the types of a\n"
+	"                          FileDescriptorSet (protoc --include_imports\n"
+	"                          -o FILE x.proto)\n"
 	"  -h, --help              this help\n";
 
 static const char interfaces_help[] =
@@ -212,6 +223,7 @@ struct cli {
 	const char *follow;       /* -z follow,tcp,MODE,N */
 	uint32_t max_flows;
 	int two_pass;             /* -2: a first pass leaves notes (run.h) */
+	const char *proto_desc;   /* --proto-descriptor FILE */
 };
 
 static void add_str(const char ***v, unsigned *n, const char *s)
@@ -284,6 +296,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"calls", no_argument, NULL, 'K'},
 		{"max-flows", required_argument, NULL, 'M'},
 		{"two-pass", no_argument, NULL, '2'},
+		{"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -408,6 +421,9 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'K':
 			c->calls = 1;
+			break;
+		case OPT_PROTO_DESC:
+			c->proto_desc = optarg;
 			break;
 		case 'M':
 			c->max_flows = (uint32_t)parse_num("--max-flows", optarg,
@@ -624,6 +640,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	struct ns_output out;
 	struct ns_engine eng;
 	struct ns_conv *conv = NULL;
+	struct ns_pbschema *pbschema = NULL;
 	ns_run_init(&run);
 	run.max_count = c.count;
 	run.duration_ns = c.duration_ns;
@@ -649,6 +666,18 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		goto out;
 	}
 	run.eng = &eng;
+	if (c.proto_desc) {
+		char perr[256];
+		pbschema = ns_pbschema_load(c.proto_desc, perr, sizeof(perr));
+		if (!pbschema) {
+			fprintf(stderr, "netscope: --proto-descriptor: cannot "
+					"read '%s': %s\n",
+				c.proto_desc, perr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		eng.pbschema = pbschema;
+	}
 	if (c.conversations) {
 		conv = ns_conv_new();
 		if (!conv) {
@@ -814,6 +843,7 @@ out:
 	if (eng.follow)
 		ns_follow_free(eng.follow);
 	ns_calls_free(eng.calls);
+	ns_pbschema_free(pbschema);
 	if (run.out)
 		ns_output_free(run.out);
 	ns_dfilter_free(run.dfilter);

@@ -250,15 +250,29 @@ static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)
 			ns_buf_printf(b, " [malformed: %s]",
 				      l->reason ? l->reason : "bad header");
 		ns_buf_putc(b, '\n');
+		/* depths of the hidden values enclosing the current one: each
+		 * moves what it encloses up a level */
+		uint8_t hid[256];
+		unsigned nhid = 0;
 		for (uint32_t i = l->fv_first + 1; i < l->fv_end; i++) {
 			const struct ns_fv *fv = &pkt->fv[i];
+			while (nhid && hid[nhid - 1] >= fv->depth)
+				nhid--;
+			if (fv->hidden) {
+				hid[nhid++] = fv->depth;
+				continue;
+			}
 			ns_buf_puts(b, indent);
-			for (unsigned d = 0; d < fv->depth; d++)
+			for (unsigned d = nhid; d < fv->depth; d++)
 				ns_buf_puts(b, "    ");
-			ns_buf_puts(b, fv->f->title);
-			if (fv->f->type != NS_FT_NONE) {
-				ns_buf_puts(b, ": ");
-				ns_format_display(b, fv);
+			if (fv->f->tree_line) {
+				fv->f->tree_line(b, pkt, i);
+			} else {
+				ns_buf_puts(b, fv->f->title);
+				if (fv->f->type != NS_FT_NONE) {
+					ns_buf_puts(b, ": ");
+					ns_format_display(b, fv);
+				}
 			}
 			ns_buf_puts(b, " [");
 			ns_buf_puts(b, fv->f->name);

@@ -30,6 +30,11 @@ struct ns_fv {
 	uint32_t off, len; /* bytes of the packet this value came from */
 	uint8_t depth;     /* 0 for a protocol, its fields 1, subtrees deeper */
 	uint8_t layer;     /* index into ns_packet.layers */
+	/* recorded for filters and -T fields but not drawn in the verbose
+	 * tree, as Wireshark's hidden items (details of a typed protobuf
+	 * field that its one line already tells); its children that are
+	 * not hidden are drawn one level up */
+	uint8_t hidden;
 	union {
 		uint64_t u;
 		int64_t i;
@@ -143,6 +148,7 @@ static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 	fv->len = len;
 	fv->depth = pkt->depth;
 	fv->layer = pkt->cur_layer;
+	fv->hidden = 0;
 	fv->v.u = 0;
 	fv->v.b.n = 0;
 	return fv;

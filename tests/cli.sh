@@ -145,6 +145,18 @@ check "-2: numbering continues into the second file" \
 	grep -qP '^\d+\t\d+,\d+,\d+\t$' "$TMP/resp"
 check "-2 -c: the first pass stops there too" test -z \
 	"$("$NS" read -2 -c 1 "$dns" -T fields -e dns.response_in | tr -d '\n')"
+# --proto-descriptor: a FileDescriptorSet, or a clear error and exit 2
+grpc=$PCAPS/grpc-inference.pcap
+expect 2 "^netscope: --proto-descriptor: cannot read '$TMP/none.desc': No such file or directory$" -- read "$grpc" --proto-descriptor "$TMP/none.desc"
+expect 2 "^netscope: --proto-descriptor: cannot read '$PCAPS/inference.proto': not a FileDescriptorSet" -- read "$grpc" --proto-descriptor "$PCAPS/inference.proto"
+expect 2 "option '--proto-descriptor' needs a value" -- read "$grpc" --proto-descriptor
+expect 0 '--proto-descriptor FILE' -- read --help
+expect 0 '--proto-descriptor FILE' -- capture --help
+expect 0 'model = "resnet" \[protobuf.field.name\]' -- read "$grpc" -v --proto-descriptor "$PCAPS/inference.desc"
+# the typed fields are there for -T fields; without a set, raw as before
+check "--proto-descriptor: typed field names" test "$("$NS" read "$grpc" -c 8 -T fields -e protobuf.field.name --proto-descriptor "$PCAPS/inference.desc" | tail -1 | cut -d, -f1-3)" = "model,input,max_tokens"
+check "no --proto-descriptor: no field names" test -z "$("$NS" read "$grpc" -T fields -e protobuf.field.name | tr -d '\n')"
+check "the one-line output does not change" cmp -s <("$NS" read "$grpc") <("$NS" read "$grpc" --proto-descriptor "$PCAPS/inference.desc")
 
 echo "$n checks"
 exit $fail

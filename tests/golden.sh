@@ -4,7 +4,9 @@
 #
 #   modes: text (default output), verbose (-v), hex (-x, for the captures
 #   listed in HEX below), twopass (-2 -v, for those in TWOPASS: queries
-#   and requests name their responses)
+#   and requests name their responses), proto (-v --proto-descriptor
+#   inference.desc: the typed protobuf decoding, for the gRPC captures
+#   listed in PROTO below)
 #
 # After an intended change in output, regenerate with
 #     make golden          (= tests/golden.sh --update)
@@ -17,6 +19,7 @@ PCAPS=$SRC/tests/pcaps
 GOLDEN=$SRC/tests/golden
 HEX="truncated-snaplen icmp-unreachable arp-ndp-veth"
 TWOPASS="dns-tcp dns-udp tcp-http-keepalive"
+PROTO="grpc-inference grpc-errors grpc-web"
 update=0
 [ "${1:-}" = --update ] && update=1
 
@@ -32,12 +35,14 @@ for pcap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	modes="text verbose"
 	case " $HEX " in *" $name "*) modes="$modes hex" ;; esac
 	case " $TWOPASS " in *" $name "*) modes="$modes twopass" ;; esac
+	case " $PROTO " in *" $name "*) modes="$modes proto" ;; esac
 	for mode in $modes; do
 		case $mode in
 		text) args=() ;;
 		verbose) args=(-v) ;;
 		hex) args=(-x) ;;
 		twopass) args=(-2 -v) ;;
+		proto) args=(-v --proto-descriptor inference.desc) ;;
 		esac
 		out=$GOLDEN/$name.$mode.out
 		# the file name is shown relative so goldens do not depend on

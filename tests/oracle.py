@@ -66,7 +66,17 @@ def abstime(v):
     return f"{t}.{m.group(7)}"
 
 
+def map_entry_name(m):
+    """Wireshark names a map field's entry type "<field>MapEntry"; protoc
+    (and so a descriptor set) names it as protoc does: the field name in
+    CamelCase without underscores, then "Entry"."""
+    parts = m.group(1).split("_")
+    return "." + "".join(p[:1].upper() + p[1:] for p in parts) + "Entry"
+
+
 def norm(field, value):
+    if field == "protobuf.message.name":
+        value = re.sub(r"\.(\w+)MapEntry(?=,|$)", map_entry_name, value)
     # absolute times contain a comma: join them back before splitting
     value = re.sub(r"([A-Z][a-z]{2} +\d+), (\d{4} )", r"\1 \2", value)
     vals = [v for v in value.split(",") if v != ""]
@@ -135,6 +145,12 @@ def main():
     ap.add_argument("--fields", default=",".join(FIELDS))
     ap.add_argument("--tshark-arg", action="append", default=[],
                     help="extra tshark argument (e.g. -d tcp.port==N,http)")
+    ap.add_argument("--netscope-arg", action="append", default=[],
+                    help="extra netscope argument (e.g. "
+                    "--proto-descriptor=FILE)")
+    ap.add_argument("--skip-tshark", default=None, metavar="FIELD=VALUE",
+                    help="leave out packets where tshark's FIELD has VALUE "
+                    "among its values (counted and reported)")
     ap.add_argument("--require", default=None,
                     help="compare only packets where tshark has this field "
                     "(e.g. tcp.stream: leave QUIC out of a TLS comparison)")
@@ -159,6 +175,12 @@ def main():
         fields.append(a.require)
     if a.only and a.only not in fields:
         fields.append(a.only)
+    skip_f = skip_v = None
+    if a.skip_tshark:
+        skip_f, skip_v = a.skip_tshark.split("=", 1)
+        if skip_f not in fields:
+            fields.append(skip_f)
+    nskip_tshark = 0
     eargs = []
     for f in fields:
         eargs += ["-e", f]
@@ -166,7 +188,7 @@ def main():
     per_field = {f: 0 for f in fields}
     for pcap in a.pcaps:
         rc1, ns = run([a.netscope, "read"] + two + [pcap, "-T", "fields"] +
-                      eargs)
+                      a.netscope_arg + eargs)
         rc2, ts = run(["tshark", "-n"] + two + ["-r", pcap, "-T", "fields"] +
                       TSHARK_OPTS + a.tshark_arg + eargs)
         nsr, tsr = rows(ns, len(fields)), rows(ts, len(fields))
@@ -189,6 +211,10 @@ def main():
             if a.only and not (nsr[i][fields.index(a.only)] or
                                tsr[i][fields.index(a.only)]):
                 skipped += 1
+                continue
+            if skip_f and skip_v in tsr[i][fields.index(skip_f)].split(","):
+                skipped += 1
+                nskip_tshark += 1
                 continue
             bad = [f for j, f in enumerate(fields)
                    if norm(f, nsr[i][j]) != norm(f, tsr[i][j])]
@@ -220,6 +246,9 @@ def main():
         print(f"not compared: {nclamped} packets whose pcap record claims "
               f"more bytes than the file's snap length (libpcap keeps "
               f"snaplen bytes, tshark all)")
+    if nskip_tshark:
+        print(f"not compared: {nskip_tshark} packets where tshark's "
+              f"{skip_f} is {skip_v}")
     what = "packets with " + a.only if a.only else "packets"
     print(f"TOTAL: {agree}/{total} {what} agree ({pct:.3f}%)")
     for f, c in sorted(per_field.items(), key=lambda x: -x[1]):

@@ -30,10 +30,21 @@ class Service(pbg.InferenceServiceServicer):
         if req.model == "missing":
             ctx.abort(grpc.StatusCode.NOT_FOUND,
                       'model "missing" not found (100% sure)')
-        return pb.PredictReply(model=req.model,
-                               output=[x * 2 for x in req.input],
-                               count=len(req.blob),
-                               usage=pb.Usage(tokens=3, cost=7, delta=-2))
+        rep = pb.PredictReply(model=req.model,
+                              output=[x * 2 for x in req.input],
+                              count=len(req.blob),
+                              usage=pb.Usage(tokens=3, cost=7, delta=-2),
+                              priority=req.priority)
+        if req.tensors:
+            # a map with message values, a oneof, packed sint32
+            for i, t in enumerate(req.tensors):
+                rep.per_layer[i].CopyFrom(
+                    pb.Usage(tokens=len(t.shape), delta=-i))
+            rep.score = 0.875
+            rep.deltas.extend([-1, 0, 300, -70000])
+        elif req.text:
+            rep.label = "echo:" + req.text
+        return rep
 
     def StreamPredict(self, req, ctx):
         if req.model == "slow":
@@ -127,9 +138,22 @@ def client(port, calls_path):
         except grpc.RpcError as e:
             rec.append((P + "Predict", e.code().name, 1, 0))
 
-    # several unary calls
-    unary(pb.PredictRequest(model="resnet", input=[1.5, 2.5, 3.0]))
-    unary(pb.PredictRequest(model="bert", input=[0.25], max_tokens=7))
+    # several unary calls; the first sets a field of every scalar type, an
+    # enum, a map, repeated messages (packed and unpacked repeated
+    # fields inside), a oneof member and unpacked repeated uint32
+    unary(pb.PredictRequest(
+        model="resnet", input=[1.5, 2.5, 3.0], max_tokens=-1,
+        blob=b"\x00\x01\xfe\xff", priority=pb.PRIORITY_HIGH,
+        labels={"team": "vision", "env": "test"},
+        tensors=[pb.Tensor(name="x", shape=[-1, 3, 224], values=[0.5, -2.0],
+                           dtype=pb.Tensor.FLOAT32),
+                 pb.Tensor(name="mask", shape=[8], dtype=pb.Tensor.INT8)],
+        image=b"\x89PNG", ids=[7, 300, 70000], trace=True,
+        temperature=0.7, offset=-300, seed=-5, nonce=-1234567890123,
+        crc=0xdeadbeef, deadline_us=1 << 40))
+    # an enum number the schema does not name, the other oneof member
+    unary(pb.PredictRequest(model="bert", input=[0.25], max_tokens=7,
+                            priority=7, text="hello"))
     # an error status with a message that needs percent-encoding
     unary(pb.PredictRequest(model="missing"))
     # concurrent calls on the one connection
@@ -145,6 +169,12 @@ def client(port, calls_path):
     unary(pb.PredictRequest(model="gz", input=[1.0] * 50,
                             blob=b"compressible " * 200),
           compression=grpc.Compression.Gzip)
+    # a field number the schema does not know (111, varint 42) after
+    # the known ones: sent as raw bytes, decoded by the server as usual
+    m = ch.unary_unary(P + "Predict")
+    m(pb.PredictRequest(model="extra").SerializeToString() + b"\xf8\x06\x2a",
+      timeout=5)
+    rec.append((P + "Predict", "OK", 1, 1))
     # server streaming with spaced messages
     n = 0
     for _ in stub.StreamPredict(pb.PredictRequest(model="llm", max_tokens=5),
