@@ -136,6 +136,7 @@ FILTERS = [
     ("http2.rst_stream.error || http2.goaway.error", "h2"),
     ("grpc.message_length > 1000", "h2"),
     ("grpc.compressed_flag == 1", "h2"),
+    ("grpc.frame_type == 1", "h2"),
     ("tls", "tls"),
     ("tls.handshake.type == 1", "tls"),
     ("tls.handshake.type in {1 2}", None),  # tshark 4.0 needs commas
@@ -191,7 +192,8 @@ KNOWN = {
 
 # tshark needs these to decode the test captures' non-standard ports.
 H2_PORTS = ["tcp.port==50051,http2", "tcp.port==8080,http2",
-            "tcp.port==18443,http2", "tcp.port==18080,http"]
+            "tcp.port==18443,http2", "tcp.port==50052,http2",
+            "tcp.port==18080,http"]
 DECODE_AS = {
     "grpc-": H2_PORTS,
     "h2c-": H2_PORTS,

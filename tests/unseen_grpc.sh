@@ -1,0 +1,75 @@
+#!/bin/bash
+# gRPC on captures netscope has never seen: each run draws a random
+# workload (grpc-peers.py random: several connections, every call shape,
+# messages up to 200 KB, gzip, bursts of concurrent calls, error statuses)
+# on a random port, captures it on a private namespace's loopback, and
+# checks
+#   - every call's method, status and message counts each way in
+#     `netscope --calls` against what the client recorded;
+#   - the HTTP/2 and gRPC fields of every packet against tshark (told the
+#     port with -d; netscope finds h2c by itself), at least 99%.
+# Usage: tests/unseen_grpc.sh [SEED...]   (default: 3 seeds from the clock)
+# UNSEEN_KEEP=DIR keeps each capture and the client's record there.
+# Needs root (namespaces, tcpdump), python3-grpcio, python3-grpc-tools,
+# tshark.  NETSCOPE names the binary.  `make check-unseen` runs it.
+set -euo pipefail
+SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+NSBIN=${NETSCOPE:-$SRCDIR/netscope}
+NSBIN=$(cd "$(dirname "$NSBIN")" && pwd)/$(basename "$NSBIN")
+if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; exit 77; fi
+command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
+. "$SRCDIR/tests/pcaps/lib.sh"
+"$PY" -c 'import grpc, grpc_tools' 2>/dev/null ||
+	die "needs python3-grpcio and python3-grpc-tools"
+seeds=("$@")
+[ ${#seeds[@]} -gt 0 ] || seeds=($(date +%s) $(($(date +%s) + 1)) $(($(date +%s) + 2)))
+export STUBS=$WORK/stubs
+mkdir -p "$STUBS"
+"$PY" -m grpc_tools.protoc -I"$PCAPDIR" --python_out="$STUBS" \
+	--grpc_python_out="$STUBS" "$PCAPDIR/inference.proto"
+H2F=http2.type,http2.streamid,http2.flags,http2.length,http2.header.name
+H2F=$H2F,http2.header.value,http2.headers.path,http2.headers.method
+H2F=$H2F,http2.headers.status,http2.settings.id
+H2F=$H2F,http2.settings.initial_window_size,http2.settings.header_table_size
+H2F=$H2F,http2.settings.max_concurrent_streams,http2.settings.max_frame_size
+H2F=$H2F,http2.rst_stream.error,http2.goaway.error,http2.goaway.last_stream_id
+H2F=$H2F,http2.window_update.window_size_increment,http2.padding
+H2F=$H2F,grpc.message_length,grpc.compressed_flag
+fail=0
+tcalls=0
+for seed in "${seeds[@]}"; do
+	port=$((20000 + seed % 40000))
+	tag=u$seed
+	ns_new "$tag"
+	bg_run "server$seed" "$tag" "$PY" "$PCAPDIR/grpc-peers.py" server "$port"
+	wait_listen "$tag" tcp "$port"
+	capture_start "$tag" lo "unseen-$seed.pcap" tcp port "$port"
+	in_ns "$tag" "$PY" "$PCAPDIR/grpc-peers.py" random "$port" \
+		"$WORK/$seed.calls" "$seed"
+	sleep 0.3
+	capture_stop
+	pcap=$WORK/unseen-$seed.pcap
+	cp "$pcap" "$WORK/$seed.calls" "${UNSEEN_KEEP:-$WORK}/"
+	set +e
+	want=$(sort "$WORK/$seed.calls")
+	got=$("$NSBIN" read "$pcap" --calls -q 2>/dev/null |
+		sed -n 's/.* gRPC [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\1 \2 \3 \4/p' |
+		sort)
+	n=$(echo "$want" | wc -l)
+	tcalls=$((tcalls + n))
+	if [ "$want" != "$got" ]; then
+		echo "FAIL: seed $seed (port $port): calls differ from the client's record"
+		diff <(echo "$want") <(echo "$got")
+		fail=1
+	else
+		echo "ok: seed $seed (port $port): $n calls agree with the client," \
+			"$(tshark -r "$pcap" 2>/dev/null | wc -l) packets"
+	fi
+	python3 "$SRCDIR/tests/oracle.py" --min 99 --fields "$H2F" \
+		--tshark-arg=-d --tshark-arg="tcp.port==$port,http2" \
+		"$NSBIN" "$pcap" | tail -3
+	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
+	set -e
+done
+echo "unseen gRPC workloads: ${#seeds[@]} captures, $tcalls calls"
+exit $fail
