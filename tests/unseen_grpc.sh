@@ -1,11 +1,14 @@
 #!/bin/bash
-# gRPC on captures netscope has never seen: each run draws a random
-# workload (grpc-peers.py random: several connections, every call shape,
-# messages up to 200 KB, gzip, bursts of concurrent calls, error statuses)
-# on a random port, captures it on a private namespace's loopback, and
-# checks
+# gRPC and HTTP/2 on captures netscope has never seen: each run draws a
+# random workload (grpc-peers.py random: several connections, every call
+# shape, messages up to 200 KB, gzip, bursts of concurrent calls, error
+# statuses; then nghttp against nghttpd: random files, sizes, padding,
+# window sizes, HPACK table size, parallel streams, 404s) on a random port,
+# captures it on a private namespace's loopback, and checks
 #   - every call's method, status and message counts each way in
 #     `netscope --calls` against what the client recorded;
+#   - each nghttp request's path, status and body size (nghttp -s) in
+#     `netscope --calls`;
 #   - the HTTP/2 and gRPC fields of every packet against tshark (told the
 #     port with -d; netscope finds h2c by itself), at least 99%.
 # Usage: tests/unseen_grpc.sh [SEED...]   (default: 3 seeds from the clock)
@@ -70,6 +73,60 @@ for seed in "${seeds[@]}"; do
 		"$NSBIN" "$pcap" | tail -3
 	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
 	set -e
+
+	# the same seed drives an nghttp/nghttpd workload on the next port
+	hport=$((port + 1))
+	root=$WORK/htdocs-$seed
+	mkdir -p "$root"
+	read -r nfiles pad hts wbits <<<"$("$PY" -c "import random; r = random.Random($seed)
+print(r.randrange(3, 9), r.randrange(0, 20), r.choice([0, 256, 4096, 8192, 65536]), r.randrange(14, 20))")"
+	"$PY" - "$root" "$seed" "$nfiles" <<'PYEOF'
+import random, sys
+root, seed, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(seed)
+for i in range(n):
+    size = r.choice([0, 1, 100, 5000, 70000, 300000])
+    with open("%s/f%d.bin" % (root, i), "wb") as f:
+        f.write(r.randbytes(size))
+PYEOF
+	urls=()
+	for i in $(seq $(((seed % 7) + 4))); do
+		urls+=("http://127.0.0.1:$hport/f$(((seed * 31 + i * 7) % (nfiles + 2))).bin")
+	done
+	bg_run "nghttpd$seed" "$tag" nghttpd --no-tls -d "$root" "$hport"
+	wait_listen "$tag" tcp "$hport"
+	capture_start "$tag" lo "unseen-h2-$seed.pcap" tcp port "$hport"
+	in_ns "$tag" nghttp -n -s -b "$pad" -c "$hts" -w "$wbits" "${urls[@]}" \
+		>"$WORK/h2-$seed.stat"
+	sleep 0.3
+	capture_stop
+	pcap=$WORK/unseen-h2-$seed.pcap
+	cp "$pcap" "${UNSEEN_KEEP:-$WORK}/"
+	set +e
+	# nghttp -s: "... <code> <size> <path>" for each request
+	want=$(awk '$NF ~ /^\// && $(NF-2) ~ /^[0-9][0-9][0-9]$/ {
+		print $NF, $(NF-2), $(NF-1) }' "$WORK/h2-$seed.stat" |
+		sed 's/ \([0-9.]*\)\([KM]\)$/ \1\2/' | sort)
+	got=$("$NSBIN" read "$pcap" --calls -q 2>/dev/null |
+		sed -n 's/.* HTTP\/2 GET \(\/[^ ]*\) \([0-9]*\) .* resp \([0-9]*\) B .*/\1 \2 \3/p' |
+		sort)
+	if [ "$(echo "$want" | cut -d' ' -f1,2)" != "$(echo "$got" | cut -d' ' -f1,2)" ] ||
+		[ -z "$want" ]; then
+		echo "FAIL: seed $seed (port $hport): HTTP/2 streams differ from nghttp's record"
+		diff <(echo "$want") <(echo "$got")
+		fail=1
+	else
+		n=$(echo "$want" | wc -l)
+		tcalls=$((tcalls + n))
+		echo "ok: seed $seed (port $hport): $n nghttp requests agree" \
+			"(path, status), $(tshark -r "$pcap" 2>/dev/null | wc -l) packets"
+	fi
+	python3 "$SRCDIR/tests/oracle.py" --min 99 --fields "$H2F" \
+		--tshark-arg=-d --tshark-arg="tcp.port==$hport,http2" \
+		"$NSBIN" "$pcap" | tail -1
+	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
+	set -e
 done
-echo "unseen gRPC workloads: ${#seeds[@]} captures, $tcalls calls"
+echo "unseen workloads: ${#seeds[@]} seeds, $((2 * ${#seeds[@]})) captures," \
+	"$tcalls calls and requests"
 exit $fail
