@@ -90,6 +90,11 @@ uint32_t ns_field_count(void);
 /* "uint16", "ipv4", …: the type as `netscope fields` shows it. */
 const char *ns_ftype_name(const struct ns_field *f);
 
+/* Wireshark's name of the type, as `tshark -G fields` and `netscope
+ * fields` print it: "FT_UINT16", "FT_IPv4", "FT_BOOLEAN", ... (integers
+ * by their declared width). */
+const char *ns_ftype_ws_name(const struct ns_field *f);
+
 /* Name of a value from a field's table, or NULL. */
 const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v);
 
