@@ -66,7 +66,8 @@ void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width);
 
 static inline void ns_buf_write(struct ns_buf *b, FILE *f)
 {
-	fwrite(b->p, 1, b->len, f);
+	if (b->len) /* an unused buffer has no memory yet: p is NULL */
+		fwrite(b->p, 1, b->len, f);
 }
 
 #endif
