@@ -7,7 +7,7 @@
  * protocol's prefix otherwise.  At start-up the registry numbers every field,
  * adds one protocol field per dissector (`tcp`), and indexes them by name.
  * The same declarations drive `netscope fields`, the verbose tree, -T fields,
- * and later the display filter, JSON and the TUI: one source of truth.
+ * JSON keys, and later the display filter and the TUI: one source of truth.
  */
 #ifndef NS_FIELD_H
 #define NS_FIELD_H

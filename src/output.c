@@ -8,9 +8,10 @@
  * an info function; the outcome of a bad packet is appended as
  * `[truncated]` or `[malformed: why]`.
  *
- * -T fields follows tshark 4.0 byte for byte, -E options included, except
- * where tshark's output is ambiguous: a string's unprintable bytes are
- * escaped as \xHH, and so is the quote character inside a quoted column.
+ * -T fields lays values out as tshark 4.0 does, byte for byte, -E options
+ * included (tests/fields_options.sh compares them), except where tshark's
+ * output is ambiguous: a string's unprintable bytes are escaped as \xHH,
+ * and so is the quote character inside a quoted column.
  */
 #include "output.h"
 
