@@ -262,8 +262,12 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 
 static void json_u_escape(struct ns_buf *b, unsigned cp)
 {
-	char e[6] = {'\\', 'u', hexdig[cp >> 12 & 15], hexdig[cp >> 8 & 15],
-		     hexdig[cp >> 4 & 15], hexdig[cp & 15]};
+	char e[6] = {'\\',
+		     'u',
+		     hexdig[cp >> 12 & 15],
+		     hexdig[cp >> 8 & 15],
+		     hexdig[cp >> 4 & 15],
+		     hexdig[cp & 15]};
 	ns_buf_put(b, e, 6);
 }
 
@@ -311,11 +315,12 @@ void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n)
 			i++;
 			continue;
 		}
-		unsigned cp = k == 2 ? (unsigned)(c & 0x1f) << 6 | (p[i + 1] & 0x3f)
-		              : k == 3 ? (unsigned)(c & 0x0f) << 12 |
-					 (unsigned)(p[i + 1] & 0x3f) << 6 |
-					 (p[i + 2] & 0x3f)
-				       : 0x10000;
+		unsigned cp =
+		    k == 2   ? (unsigned)(c & 0x1f) << 6 | (p[i + 1] & 0x3f)
+		    : k == 3 ? (unsigned)(c & 0x0f) << 12 |
+				   (unsigned)(p[i + 1] & 0x3f) << 6 |
+				   (p[i + 2] & 0x3f)
+			     : 0x10000;
 		/* C1 controls reach terminals too; U+2028/9 end a line for
 		 * JavaScript */
 		if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029)

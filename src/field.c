@@ -126,9 +126,8 @@ const char *ns_ftype_name(const struct ns_field *f)
 
 const char *ns_ftype_ws_name(const struct ns_field *f)
 {
-	static const char *const uints[] = {"FT_UINT8", "FT_UINT16",
-					    "FT_UINT24", "FT_UINT32",
-					    "FT_UINT64"};
+	static const char *const uints[] = {
+	    "FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT64"};
 	static const char *const ints[] = {"FT_INT8", "FT_INT16", "FT_INT24",
 					   "FT_INT32", "FT_INT64"};
 	/* a bit field is shown as its container, as Wireshark does */

@@ -259,8 +259,9 @@ static void put_layer(struct ns_json *j, struct ns_buf *b,
 	put_members(j, b, pkt->fv, l->fv_first + 1, l->fv_end, &comma);
 	if (l->status != NS_LAYER_OK) {
 		put_key(b, &comma, "_status", NULL);
-		ns_buf_puts(b, l->status == NS_LAYER_TRUNCATED ? "\"truncated\""
-							       : "\"malformed\"");
+		ns_buf_puts(b, l->status == NS_LAYER_TRUNCATED
+				   ? "\"truncated\""
+				   : "\"malformed\"");
 		if (l->reason) {
 			put_key(b, &comma, "_reason", NULL);
 			ns_buf_json_str(b, (const uint8_t *)l->reason,
@@ -326,8 +327,8 @@ static void put_timestamp(struct ns_json *j, struct ns_buf *b, int64_t ns,
 	if (!j->have_tsec || j->tsec != sec) {
 		struct tm tm;
 		time_t t = (time_t)sec;
-		if ((int64_t)t != sec || !gmtime_r(&t, &tm) || tm.tm_year < -1900 ||
-		    tm.tm_year > 9999 - 1900) {
+		if ((int64_t)t != sec || !gmtime_r(&t, &tm) ||
+		    tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
 			ns_buf_puts(b, "null"); /* no such ISO 8601 date */
 			return;
 		}
@@ -374,8 +375,8 @@ void ns_json_packet(struct ns_json *j, struct ns_buf *b,
 	if (pkt->status != NS_LAYER_OK) {
 		put_key(b, &comma, "status", NULL);
 		ns_buf_puts(b, pkt->status == NS_LAYER_TRUNCATED
-				       ? "\"truncated\""
-				       : "\"malformed\"");
+				   ? "\"truncated\""
+				   : "\"malformed\"");
 		if (pkt->reason) {
 			put_key(b, &comma, "reason", NULL);
 			ns_buf_json_str(b, (const uint8_t *)pkt->reason,

@@ -36,7 +36,7 @@
 
 struct ns_json {
 	/* per field value of the current packet */
-	uint32_t *end;  /* index just past its subtree */
+	uint32_t *end;	/* index just past its subtree */
 	uint32_t *next; /* next value with the same key in its object */
 	uint8_t *first; /* the first value with its key in its object */
 	uint32_t cap;

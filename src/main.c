@@ -8,8 +8,8 @@
  *
  * Options follow tcpdump where tcpdump has them (-i -f -c -s -p -B -w -C -G
  * -W -Z -q -n -v -x) and tshark otherwise (-a duration:SEC, -T fields -e
- * -E, -T json, -V, -P).  Exit status: 0 success, 1 runtime failure, 2 usage error; a usage
- * error prints one line with the reason and one with a hint.
+ * -E, -T json, -V, -P).  Exit status: 0 success, 1 runtime failure, 2 usage
+ * error; a usage error prints one line with the reason and one with a hint.
  */
 #include "config.h"
 

@@ -295,7 +295,9 @@ int ns_fields_opts_set(struct ns_fields_opts *e, const char *opt, char *err,
 		/* tshark: "/s" a space, "/t" a tab (separator only); a slash
 		 * before anything else is a backslash */
 		if (c == '/')
-			c = v[1] == 's' ? ' ' : sep && v[1] == 't' ? '\t' : '\\';
+			c = v[1] == 's'		 ? ' '
+			    : sep && v[1] == 't' ? '\t'
+						 : '\\';
 		*(sep ? &e->separator : &e->aggregator) = c;
 	} else if (IS("occurrence")) {
 		if (*v != 'f' && *v != 'l' && *v != 'a')
@@ -306,11 +308,12 @@ int ns_fields_opts_set(struct ns_fields_opts *e, const char *opt, char *err,
 			goto bad_value;
 		e->quote = *v == 'd' ? '"' : *v == 's' ? '\'' : 0;
 	} else {
-		snprintf(err, errlen,
-			 "unknown option '%.*s' (bom=y|n, header=y|n, "
-			 "separator=/t|/s|C, occurrence=f|l|a, aggregator=C|/s, "
-			 "quote=d|s|n)",
-			 (int)(nl > 64 ? 64 : nl), opt);
+		snprintf(
+		    err, errlen,
+		    "unknown option '%.*s' (bom=y|n, header=y|n, "
+		    "separator=/t|/s|C, occurrence=f|l|a, aggregator=C|/s, "
+		    "quote=d|s|n)",
+		    (int)(nl > 64 ? 64 : nl), opt);
 		return -1;
 	}
 #undef IS

@@ -30,12 +30,12 @@ enum ns_out_format { NS_OUT_TEXT, NS_OUT_FIELDS, NS_OUT_JSON, NS_OUT_NDJSON };
  * header, tab between fields, all occurrences joined by ',', no quotes.
  */
 struct ns_fields_opts {
-	char bom;        /* 1: a UTF-8 byte order mark first */
-	char header;     /* 1: a first line with the -e names */
-	char separator;  /* between fields; 0: tab */
+	char bom;	 /* 1: a UTF-8 byte order mark first */
+	char header;	 /* 1: a first line with the -e names */
+	char separator;	 /* between fields; 0: tab */
 	char occurrence; /* 'f' first, 'l' last, 'a' or 0 all */
 	char aggregator; /* between occurrences; 0: ',' */
-	char quote;      /* around non-empty fields: '"', '\'', 0 none */
+	char quote;	 /* around non-empty fields: '"', '\'', 0 none */
 };
 
 /* Applies one -E option, "name=value", as tshark 4.0 does (only the
@@ -54,7 +54,7 @@ struct ns_output {
 	struct ns_fields_opts eopt; /* -E */
 	struct ns_buf buf;
 	/* state */
-	int started;       /* the stream's preamble was written */
+	int started;	   /* the stream's preamble was written */
 	uint64_t npackets; /* packets written */
 	struct ns_json json;
 	struct ns_buf tmp; /* one value, when -E quote must escape it */

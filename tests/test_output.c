@@ -441,7 +441,7 @@ START_TEST(fields_opts_parse)
 	ck_assert_int_eq(eopt("quote=dd")->quote, '"');
 	/* what tshark refuses */
 	static const char *const bad[] = {
-	    "header=Y", "header=",	   "bom=x",	"separator=",
+	    "header=Y",	   "header=",	   "bom=x",	   "separator=",
 	    "aggregator=", "occurrence=F", "occurrence=2", "occurrence=",
 	    "quote=D",	   "quote=x",	   "quote=",
 	};
@@ -647,7 +647,7 @@ START_TEST(json_string_invalid_utf8)
 	/* each byte that is not part of a well-formed sequence: \xHH */
 	ck_assert_str_eq(JS("\xff"), "\"\\\\xff\"");
 	ck_assert_str_eq(JS("a\x80z"), "\"a\\\\x80z\""); /* lone continuation */
-	ck_assert_str_eq(JS("\xc3"), "\"\\\\xc3\"");     /* cut at the end */
+	ck_assert_str_eq(JS("\xc3"), "\"\\\\xc3\"");	 /* cut at the end */
 	ck_assert_str_eq(JS("\xe2\x82z"), "\"\\\\xe2\\\\x82z\"");
 	ck_assert_str_eq(JS("\xc0\x80"), "\"\\\\xc0\\\\x80\""); /* overlong */
 	ck_assert_str_eq(JS("\xe0\x80\x80"), "\"\\\\xe0\\\\x80\\\\x80\"");

@@ -214,8 +214,9 @@ START_TEST(ftype_ws_names)
 	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ip.ttl")), "FT_UINT8");
 	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp.flags.syn")),
 			 "FT_BOOLEAN");
-	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp.window_size_scalefactor")),
-			 "FT_INT32");
+	ck_assert_str_eq(
+	    ns_ftype_ws_name(tu_field("tcp.window_size_scalefactor")),
+	    "FT_INT32");
 	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ip.src")), "FT_IPv4");
 	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ipv6.src")), "FT_IPv6");
 	ck_assert_str_eq(ns_ftype_ws_name(tu_field("eth.src")), "FT_ETHER");
