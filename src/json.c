@@ -249,6 +249,22 @@ static void put_layers(struct ns_json *j, struct ns_buf *b,
 		       const struct ns_packet *pkt, unsigned from, unsigned to,
 		       int *comma);
 
+/* A bad outcome, as members `skey` ("truncated"/"malformed") and `rkey`
+ * (why); nothing for a good one. */
+static void put_status(struct ns_buf *b, int *comma, uint8_t status,
+		       const char *reason, const char *skey, const char *rkey)
+{
+	if (status == NS_LAYER_OK)
+		return;
+	put_key(b, comma, skey, NULL);
+	ns_buf_puts(b, status == NS_LAYER_TRUNCATED ? "\"truncated\""
+						    : "\"malformed\"");
+	if (reason) {
+		put_key(b, comma, rkey, NULL);
+		ns_buf_json_str(b, (const uint8_t *)reason, strlen(reason));
+	}
+}
+
 /* One layer: its fields, its outcome, then the layers it quotes. */
 static void put_layer(struct ns_json *j, struct ns_buf *b,
 		      const struct ns_packet *pkt, unsigned li)
@@ -257,17 +273,7 @@ static void put_layer(struct ns_json *j, struct ns_buf *b,
 	int comma = 0;
 	ns_buf_putc(b, '{');
 	put_members(j, b, pkt->fv, l->fv_first + 1, l->fv_end, &comma);
-	if (l->status != NS_LAYER_OK) {
-		put_key(b, &comma, "_status", NULL);
-		ns_buf_puts(b, l->status == NS_LAYER_TRUNCATED
-				   ? "\"truncated\""
-				   : "\"malformed\"");
-		if (l->reason) {
-			put_key(b, &comma, "_reason", NULL);
-			ns_buf_json_str(b, (const uint8_t *)l->reason,
-					strlen(l->reason));
-		}
-	}
+	put_status(b, &comma, l->status, l->reason, "_status", "_reason");
 	if (!l->quoted) {
 		unsigned q = li + 1;
 		while (q < pkt->nlayers && pkt->layers[q].quoted)
@@ -372,17 +378,7 @@ void ns_json_packet(struct ns_json *j, struct ns_buf *b,
 	put_layers(j, b, pkt, 0, pkt->nlayers, &comma);
 	ns_buf_putc(b, '}');
 	comma = 1;
-	if (pkt->status != NS_LAYER_OK) {
-		put_key(b, &comma, "status", NULL);
-		ns_buf_puts(b, pkt->status == NS_LAYER_TRUNCATED
-				   ? "\"truncated\""
-				   : "\"malformed\"");
-		if (pkt->reason) {
-			put_key(b, &comma, "reason", NULL);
-			ns_buf_json_str(b, (const uint8_t *)pkt->reason,
-					strlen(pkt->reason));
-		}
-	}
+	put_status(b, &comma, pkt->status, pkt->reason, "status", "reason");
 	if (pkt->fv_dropped) {
 		put_key(b, &comma, "fields_dropped", NULL);
 		ns_buf_u64(b, pkt->fv_dropped);

@@ -690,8 +690,27 @@ END_TEST
 
 static const struct ns_field *sink_e[3];
 
-static char *fields_sink(const struct ns_fields_opts *e,
-			 const struct ns_packet *pkt)
+/* What a sink writes for `n` packets (the same record each time, after
+ * `next` refills it, when given) and the end of the run. */
+static char *sink_stream(struct ns_output *o, struct ns_packet *pkt, int n,
+			 void (*next)(struct ns_packet *pkt, int i))
+{
+	char *text = NULL;
+	size_t len = 0;
+	o->fp = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(o->fp);
+	for (int i = 0; i < n; i++) {
+		if (next)
+			next(pkt, i);
+		ns_output_packet(o, pkt);
+	}
+	ns_output_finish(o);
+	fclose(o->fp);
+	ns_output_free(o);
+	return text;
+}
+
+static char *fields_sink(const struct ns_fields_opts *e, struct ns_packet *pkt)
 {
 	sink_e[0] = &t_rep;
 	sink_e[1] = &t_text;
@@ -700,16 +719,7 @@ static char *fields_sink(const struct ns_fields_opts *e,
 			      .efields = sink_e,
 			      .nefields = 3,
 			      .eopt = *e};
-	char *text = NULL;
-	size_t n = 0;
-	o.fp = open_memstream(&text, &n);
-	ck_assert_ptr_nonnull(o.fp);
-	if (pkt)
-		ns_output_packet(&o, pkt);
-	ns_output_finish(&o);
-	fclose(o.fp);
-	ns_output_free(&o);
-	return text;
+	return sink_stream(&o, pkt, pkt != NULL, NULL);
 }
 
 START_TEST(sink_fields_options)
@@ -757,26 +767,19 @@ START_TEST(sink_fields_options)
 }
 END_TEST
 
+/* packet i + 1: a frame layer with its number */
+static void numbered_frame(struct ns_packet *pkt, int i)
+{
+	fake_begin(pkt);
+	fake_layer(pkt, "frame", 0);
+	ns_add_uint(pkt, tu_field("frame.number"), 0, 0, (uint64_t)i + 1);
+	fake_end(pkt);
+}
+
 static char *json_sink(int format, int npackets)
 {
 	struct ns_output o = {.format = format};
-	char *text = NULL;
-	size_t n = 0;
-	o.fp = open_memstream(&text, &n);
-	ck_assert_ptr_nonnull(o.fp);
-	struct ns_packet *pkt = &tu_pkt;
-	for (int i = 0; i < npackets; i++) {
-		fake_begin(pkt);
-		fake_layer(pkt, "frame", 0);
-		ns_add_uint(pkt, tu_field("frame.number"), 0, 0,
-			    (uint64_t)i + 1);
-		fake_end(pkt);
-		ns_output_packet(&o, pkt);
-	}
-	ns_output_finish(&o);
-	fclose(o.fp);
-	ns_output_free(&o);
-	return text;
+	return sink_stream(&o, &tu_pkt, npackets, numbered_frame);
 }
 
 START_TEST(sink_json_stream)
