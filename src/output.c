@@ -400,7 +400,7 @@ static void format_fields(struct ns_output *o, const struct ns_packet *pkt)
 
 /* What comes before the first packet: the -E byte order mark and header
  * (the -e names, unquoted, as tshark 4.0 writes them), JSON's '['. */
-static void start(struct ns_output *o)
+static void begin_stream(struct ns_output *o)
 {
 	struct ns_buf *b = &o->buf;
 	o->started = 1;
@@ -426,7 +426,7 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 	struct ns_buf *b = &o->buf;
 	ns_buf_reset(b);
 	if (!o->started)
-		start(o);
+		begin_stream(o);
 	switch (o->format) {
 	case NS_OUT_FIELDS:
 		format_fields(o, pkt);
@@ -462,7 +462,7 @@ void ns_output_finish(struct ns_output *o)
 	struct ns_buf *b = &o->buf;
 	ns_buf_reset(b);
 	if (!o->started)
-		start(o);
+		begin_stream(o);
 	if (o->format == NS_OUT_JSON)
 		ns_buf_puts(b, o->npackets ? "\n]\n" : "]\n");
 	ns_buf_write(b, o->fp);
