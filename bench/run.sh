@@ -124,6 +124,11 @@ bench "tcpdump -r -w" "$runs" tcpdump -r "$file" -w /dev/null
 # display filter: every packet dissected and tested, few shown
 bench "netscope -Y syn" "$runs" "$netscope" read -Y 'tcp.flags.syn == 1' "$file"
 bench "tshark -Y syn" "$truns" tshark -r "$file" -Y 'tcp.flags.syn == 1'
+# machine-readable output: NDJSON against tshark's newline-delimited JSON
+# (-T ek, Elasticsearch's bulk format) and its JSON array
+bench "netscope read -T ndjson" "$runs" "$netscope" read -T ndjson "$file"
+bench "tshark -T ek" "$truns" tshark -r "$file" -T ek
+bench "tshark -T json" "$truns" tshark -r "$file" -T json
 
 # ---- report ----------------------------------------------------------------------
 ratio() { # ratio A B: A's time and RSS over B's
@@ -137,7 +142,7 @@ ratio() { # ratio A B: A's time and RSS over B's
 			v = sprintf("netscope %.2fx faster", 1 / t)
 		else
 			v = sprintf("netscope %.2fx slower", t)
-		printf "  %-34s time %6.3fx (%s)  CPU %6.3fx  peak RSS %6.3fx\n",
+		printf "  %-42s time %6.3fx (%s)  CPU %6.3fx  peak RSS %6.3fx\n",
 			a " / " b, t, v, (cb ? ca / cb : 0), ra / rb
 	}'
 }
@@ -151,15 +156,15 @@ ratio() { # ratio A B: A's time and RSS over B's
 	echo "tcpdump: $(tcpdump --version 2>&1 | head -n 1)" \
 		"  tshark: $(tshark --version 2>/dev/null | head -n 1 | sed 's/^TShark (Wireshark) //')"
 	echo
-	printf "%-18s %9s %9s %8s %12s %9s %10s\n" "command" "median s" "best s" \
+	printf "%-23s %9s %9s %8s %12s %9s %10s\n" "command" "median s" "best s" \
 		"CPU s" "packets/s" "MB/s" "peak RSS"
-	printf "%-18s %9s %9s %8s %12s %9s %10s\n" "------------------" "---------" \
+	printf "%-23s %9s %9s %8s %12s %9s %10s\n" "-----------------------" "---------" \
 		"---------" "--------" "------------" "---------" "----------"
 	for name in "${order[@]}"; do
 		awk -v n="$name" -v w="${WALL[$name]}" -v m="${MINW[$name]}" \
 			-v r="${RSS[$name]}" -v c="${CPU[$name]}" -v p="$npk" \
 			-v s="$size" 'BEGIN {
-			printf "%-18s %9.3f %9.3f %8.2f %12.0f %9.1f %7.1f MB\n", n,
+			printf "%-23s %9.3f %9.3f %8.2f %12.0f %9.1f %7.1f MB\n", n,
 				w / 1e6, m / 1e6, c / 1e6, p / (w / 1e6),
 				s / 1e6 / (w / 1e6), r / 1024
 		}'
@@ -170,4 +175,6 @@ ratio() { # ratio A B: A's time and RSS over B's
 	ratio "netscope read" "tshark -r"
 	ratio "netscope read -w" "tcpdump -r -w"
 	ratio "netscope -Y syn" "tshark -Y syn"
+	ratio "netscope read -T ndjson" "tshark -T ek"
+	ratio "netscope read -T ndjson" "tshark -T json"
 } | tee "$out/results-$(date +%Y%m%d-%H%M%S).txt"

@@ -3,8 +3,8 @@
  * bytes: link layer to the top dissector, connection tracking, stream
  * reassembly and the application dissectors bound to streams, then every
  * text sink `netscope read -v -x` runs (summary line, verbose field tree,
- * hex dump) and the `-T fields` sink with every field the packet has as an
- * -e column.
+ * hex dump), the `-T fields` sink with every field the packet has as an
+ * -e column (quoted), and the `-T ndjson -x` sink.
  *
  * Input layout (what fuzz/make-seeds.py writes):
  *
@@ -62,6 +62,7 @@ static unsigned nlink;
 static struct ns_packet pkt;
 static struct ns_output out;        /* -v -x */
 static struct ns_output out_fields; /* -T fields -e <its fields> */
+static struct ns_output out_json;   /* -T ndjson -x */
 static const struct ns_field **efields;
 static uint8_t *efield_seen; /* by field id */
 static uint64_t frame;
@@ -99,6 +100,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	out_fields.fp = out.fp;
 	out_fields.format = NS_OUT_FIELDS;
 	out_fields.efields = efields;
+	out_fields.eopt.quote = '"'; /* the quote-escaping path too */
+	out_fields.eopt.occurrence = 'a';
+	out_json.fp = out.fp;
+	out_json.format = NS_OUT_NDJSON;
+	out_json.hex = 1;
 
 	for (unsigned i = 0; i < ns_ndissectors; i++)
 		for (const struct ns_binding *b = ns_dissectors[i]->bindings;
@@ -156,6 +162,9 @@ static void one_packet(const uint8_t *bytes, uint32_t caplen, unsigned mode,
 		efield_seen[efields[k]->id] = 0;
 	out_fields.nefields = ne;
 	ns_output_packet(&out_fields, &pkt);
+
+	/* netscope read -T ndjson -x */
+	ns_output_packet(&out_json, &pkt);
 }
 
 static void put16(uint8_t *p, unsigned v)

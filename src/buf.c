@@ -230,6 +230,108 @@ void ns_buf_escaped(struct ns_buf *b, const uint8_t *p, size_t n)
 	}
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629 section 4), or
+ * 0: overlong forms, surrogates and code points past U+10FFFF are not. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+	size_t k;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < k || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return k;
+}
+
+static void json_u_escape(struct ns_buf *b, unsigned cp)
+{
+	char e[6] = {'\\',
+		     'u',
+		     hexdig[cp >> 12 & 15],
+		     hexdig[cp >> 8 & 15],
+		     hexdig[cp >> 4 & 15],
+		     hexdig[cp & 15]};
+	ns_buf_put(b, e, 6);
+}
+
+void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n)
+{
+	ns_buf_putc(b, '"');
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
+		       p[i] != '\\')
+			i++;
+		ns_buf_put(b, (const char *)p + run, i - run);
+		if (i >= n)
+			break;
+		uint8_t c = p[i];
+		if (c < 0x80) {
+			i++;
+			switch (c) {
+			case '"':
+				ns_buf_put(b, "\\\"", 2);
+				break;
+			case '\\':
+				ns_buf_put(b, "\\\\", 2);
+				break;
+			case '\n':
+				ns_buf_put(b, "\\n", 2);
+				break;
+			case '\r':
+				ns_buf_put(b, "\\r", 2);
+				break;
+			case '\t':
+				ns_buf_put(b, "\\t", 2);
+				break;
+			default: /* other C0 controls and DEL */
+				json_u_escape(b, c);
+			}
+			continue;
+		}
+		size_t k = utf8_len(p + i, n - i);
+		if (k == 0) {
+			char e[5] = {'\\', '\\', 'x', hexdig[c >> 4],
+				     hexdig[c & 15]};
+			ns_buf_put(b, e, 5);
+			i++;
+			continue;
+		}
+		unsigned cp =
+		    k == 2   ? (unsigned)(c & 0x1f) << 6 | (p[i + 1] & 0x3f)
+		    : k == 3 ? (unsigned)(c & 0x0f) << 12 |
+				   (unsigned)(p[i + 1] & 0x3f) << 6 |
+				   (p[i + 2] & 0x3f)
+			     : 0x10000;
+		/* C1 controls reach terminals too; U+2028/9 end a line for
+		 * JavaScript */
+		if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029)
+			json_u_escape(b, cp);
+		else
+			ns_buf_put(b, (const char *)p + i, k);
+		i += k;
+	}
+	ns_buf_putc(b, '"');
+}
+
 void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits)
 {
 	uint64_t u;

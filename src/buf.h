@@ -50,6 +50,15 @@ void ns_buf_mac(struct ns_buf *b, const uint8_t a[6]);
 void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep);
 /* Text with non-printable bytes escaped as \xHH (never trusted raw). */
 void ns_buf_escaped(struct ns_buf *b, const uint8_t *p, size_t n);
+/*
+ * A JSON string, quotes included, that is valid whatever the bytes:
+ * well-formed UTF-8 (RFC 3629) is kept; '"', '\\', control characters
+ * (C0, DEL, C1) and U+2028/U+2029 are escaped (\n, \u0001, ...); a byte
+ * that is not part of well-formed UTF-8 becomes the four characters \xHH
+ * (the text output's escape), so the value stays readable and is never
+ * silently replaced.
+ */
+void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n);
 /* Seconds with `digits` decimals (6 or 9) from signed nanoseconds. */
 void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits);
 /* Right-aligns what was written since `start` in a field of `width`. */
@@ -57,7 +66,8 @@ void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width);
 
 static inline void ns_buf_write(struct ns_buf *b, FILE *f)
 {
-	fwrite(b->p, 1, b->len, f);
+	if (b->len) /* an unused buffer has no memory yet: p is NULL */
+		fwrite(b->p, 1, b->len, f);
 }
 
 #endif

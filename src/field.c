@@ -148,6 +148,45 @@ const char *ns_ftype_name(const struct ns_field *f)
 	return "?";
 }
 
+const char *ns_ftype_ws_name(const struct ns_field *f)
+{
+	static const char *const uints[] = {
+	    "FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT64"};
+	static const char *const ints[] = {"FT_INT8", "FT_INT16", "FT_INT24",
+					   "FT_INT32", "FT_INT64"};
+	/* a bit field is shown as its container, as Wireshark does */
+	unsigned w = !f->bits || f->bits > 32 ? 4 : (f->bits - 1u) / 8;
+	switch (f->type) {
+	case NS_FT_PROTO:
+		return "FT_PROTOCOL";
+	case NS_FT_NONE:
+		return "FT_NONE";
+	case NS_FT_BOOL:
+		return "FT_BOOLEAN";
+	case NS_FT_UINT:
+		return uints[w];
+	case NS_FT_INT:
+		return ints[w];
+	case NS_FT_DOUBLE:
+		return "FT_DOUBLE";
+	case NS_FT_RELTIME:
+		return "FT_RELATIVE_TIME";
+	case NS_FT_ABSTIME:
+		return "FT_ABSOLUTE_TIME";
+	case NS_FT_ETHER:
+		return "FT_ETHER";
+	case NS_FT_IPV4:
+		return "FT_IPv4";
+	case NS_FT_IPV6:
+		return "FT_IPv6";
+	case NS_FT_STRING:
+		return "FT_STRING";
+	case NS_FT_BYTES:
+		return "FT_BYTES";
+	}
+	return "?";
+}
+
 const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v)
 {
 	for (; vals && vals->s; vals++)

@@ -7,7 +7,7 @@
  * protocol's prefix otherwise.  At start-up the registry numbers every field,
  * adds one protocol field per dissector (`tcp`), and indexes them by name.
  * The same declarations drive `netscope fields`, the verbose tree, -T fields,
- * and later the display filter, JSON and the TUI: one source of truth.
+ * JSON keys, and later the display filter and the TUI: one source of truth.
  */
 #ifndef NS_FIELD_H
 #define NS_FIELD_H
@@ -115,6 +115,11 @@ static inline int ns_field_is(const struct ns_field *want,
 
 /* "uint16", "ipv4", …: the type as `netscope fields` shows it. */
 const char *ns_ftype_name(const struct ns_field *f);
+
+/* Wireshark's name of the type, as `tshark -G fields` and `netscope
+ * fields` print it: "FT_UINT16", "FT_IPv4", "FT_BOOLEAN", ... (integers
+ * by their declared width). */
+const char *ns_ftype_ws_name(const struct ns_field *f);
 
 /* Name of a value from a field's table, or NULL. */
 const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v);

@@ -7,9 +7,9 @@
  *   netscope fields [PROTO]
  *
  * Options follow tcpdump where tcpdump has them (-i -f -c -s -p -B -w -C -G
- * -W -Z -q -n -v -x) and tshark otherwise (-a duration:SEC, -T fields -e,
- * -P).  Exit status: 0 success, 1 runtime failure, 2 usage error; a usage
- * error prints one line with the reason and one with a hint.
+ * -W -Z -q -n -v -x) and tshark otherwise (-a duration:SEC, -T fields -e
+ * -E, -T json, -V, -P).  Exit status: 0 success, 1 runtime failure, 2 usage
+ * error; a usage error prints one line with the reason and one with a hint.
  */
 #include "config.h"
 
@@ -46,6 +46,10 @@
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 /* long options without a short form */
 enum { OPT_PROTO_DESC = 0x100 };
+
+/* getopt codes of long options without a short one: outside the
+ * printable range, so they can never take a short option's letter */
+enum { OPT_CONVERSATIONS = 0x100 };
 
 static const char *cmd_name = "netscope";
 
@@ -119,13 +123,19 @@ static const char capture_help[] =
 	"  -q, --quiet             no packet lines, only the final counts\n"
 	"  -n                      accepted for tcpdump habits: netscope never\n"
 	"                          resolves names\n"
-	"  -v, --verbose           field tree under each line\n"
-	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -v, -V, --verbose       field tree under each line\n"
+	"  -x, --hex               hex and ASCII dump of each packet (with\n"
+	"                          -T json|ndjson: the bytes as \"raw\")\n"
 	"  -Y, --display-filter EXPR\n"
 	"                          show (and write) only packets matching this\n"
 	"                          display filter (Wireshark syntax)\n"
-	"  -T, --format text|fields\n"
+	"  -T, --format text|fields|json|ndjson\n"
+	"                          json: one array of packet objects;\n"
+	"                          ndjson: one packet object per line\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"
+	"                          separator=/t|/s|C, occurrence=f|l|a,\n"
+	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"
 	"      --proto-descriptor FILE\n"
 	"                          decode gRPC messages with the types of a\n"
 	"                          FileDescriptorSet (protoc --include_imports\n"
@@ -152,13 +162,19 @@ static const char read_help[] =
 	"                          (-G uses the packets' own timestamps)\n"
 	"  -q, --quiet             no packet lines\n"
 	"  -n                      accepted; names are never resolved\n"
-	"  -v, --verbose           field tree under each line\n"
-	"  -x, --hex               hex and ASCII dump of each packet\n"
+	"  -v, -V, --verbose       field tree under each line\n"
+	"  -x, --hex               hex and ASCII dump of each packet (with\n"
+	"                          -T json|ndjson: the bytes as \"raw\")\n"
 	"  -Y, --display-filter EXPR\n"
 	"                          show (and write) only packets matching this\n"
 	"                          display filter (Wireshark syntax)\n"
-	"  -T, --format text|fields\n"
+	"  -T, --format text|fields|json|ndjson\n"
+	"                          json: one array of packet objects;\n"
+	"                          ndjson: one packet object per line\n"
 	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
+	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"
+	"                          separator=/t|/s|C, occurrence=f|l|a,\n"
+	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"
 	"      --proto-descriptor FILE\n"
 	"                          decode gRPC messages with the types of a\n"
 	"                          FileDescriptorSet (protoc --include_imports\n"
@@ -172,9 +188,11 @@ static const char interfaces_help[] =
 
 static const char fields_help[] =
 	"Usage: netscope fields [PROTO]\n"
-	"List every field netscope records: name, type, description.  With\n"
-	"PROTO (e.g. tcp), only that protocol's fields.  These names are the\n"
-	"ones -T fields -e accepts.\n";
+	"List every protocol and field netscope records, one a line,\n"
+	"tab-separated: name, type (Wireshark's: FT_PROTOCOL, FT_UINT16,\n"
+	"FT_IPv4, ...), description.  With PROTO (e.g. tcp), only that\n"
+	"protocol's fields.  These names are the ones -T fields -e accepts\n"
+	"and the keys of -T json.\n";
 
 static int want_help(int argc, char **argv, const char *text)
 {
@@ -216,6 +234,8 @@ struct cli {
 	int format;
 	const char **efields;
 	unsigned nefields;
+	struct ns_fields_opts eopt; /* -E */
+	unsigned neopts;
 	const char **files;
 	unsigned nfiles;
 	int conversations;        /* --conversations, -z conv,tcp|udp */
@@ -292,7 +312,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		{"display-filter", required_argument, NULL, 'Y'},
 		{"read-file", required_argument, NULL, 'r'},
 		{"buffer-timeout", required_argument, NULL, 'O'},
-		{"conversations", no_argument, NULL, 'V'},
+		{"conversations", no_argument, NULL, OPT_CONVERSATIONS},
 		{"calls", no_argument, NULL, 'K'},
 		{"max-flows", required_argument, NULL, 'M'},
 		{"two-pass", no_argument, NULL, '2'},
@@ -302,7 +322,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 	};
 	/* one option string for both: a capture-only option given to read
 	 * gets a precise message instead of "unknown option" */
-	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvxT:e:r:z:Y:h2";
+	const char *shortopts = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvVxT:e:E:r:z:Y:h2";
 	c->live.snaplen = DEFAULT_SNAPLEN;
 	c->live.promisc = 1;
 	c->live.timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -395,6 +415,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		case 'n':
 			break;
 		case 'v':
+		case 'V': /* tshark's spelling */
 			c->verbose++;
 			break;
 		case 'x':
@@ -405,9 +426,13 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 				c->format = NS_OUT_TEXT;
 			else if (strcmp(optarg, "fields") == 0)
 				c->format = NS_OUT_FIELDS;
+			else if (strcmp(optarg, "json") == 0)
+				c->format = NS_OUT_JSON;
+			else if (strcmp(optarg, "ndjson") == 0)
+				c->format = NS_OUT_NDJSON;
 			else
 				usage_error("-T: unknown format '%s' (text, "
-					    "fields)",
+					    "fields, json, ndjson)",
 					    optarg);
 			break;
 		case 'Y':
@@ -416,7 +441,15 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		case 'e':
 			add_str(&c->efields, &c->nefields, optarg);
 			break;
-		case 'V':
+		case 'E': {
+			char err[256];
+			if (ns_fields_opts_set(&c->eopt, optarg, err,
+					       sizeof(err)) < 0)
+				usage_error("-E: %s", err);
+			c->neopts++;
+			break;
+		}
+		case OPT_CONVERSATIONS:
 			c->conversations = 1;
 			break;
 		case 'K':
@@ -511,6 +544,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		usage_error("-T fields needs at least one -e FIELD");
 	if (c->nefields && c->format != NS_OUT_FIELDS)
 		usage_error("-e needs -T fields");
+	if (c->neopts && c->format != NS_OUT_FIELDS)
+		usage_error("-E needs -T fields");
 }
 
 static const char *default_interface(char *buf, size_t len)
@@ -562,6 +597,7 @@ static int setup_output(struct cli *c, struct ns_output *out,
 	out->format = c->format;
 	out->verbose = c->verbose;
 	out->hex = c->hex;
+	out->eopt = c->eopt;
 	if (c->nefields) {
 		out->efields = calloc(c->nefields, sizeof(*out->efields));
 		if (!out->efields) {
@@ -885,7 +921,7 @@ static int cmd_fields(int argc, char **argv)
 		const struct ns_field *f = ns_field_by_id(id);
 		if (proto && strcmp(f->proto->name, proto) != 0)
 			continue;
-		printf("%s\t%s\t%s\n", f->name, ns_ftype_name(f), f->title);
+		printf("%s\t%s\t%s\n", f->name, ns_ftype_ws_name(f), f->title);
 	}
 	return 0;
 }

@@ -7,10 +7,16 @@
  * are never resolved.  The info text comes from the topmost layer that has
  * an info function; the outcome of a bad packet is appended as
  * `[truncated]` or `[malformed: why]`.
+ *
+ * -T fields lays values out as tshark 4.0 does, byte for byte, -E options
+ * included (tests/fields_options.sh compares them), except where tshark's
+ * output is ambiguous: a string's unprintable bytes are escaped as \xHH,
+ * and so is the quote character inside a quoted column.
  */
 #include "output.h"
 
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dissect.h"
@@ -284,36 +290,178 @@ static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)
 			      pkt->fv_dropped);
 }
 
+int ns_fields_opts_set(struct ns_fields_opts *e, const char *opt, char *err,
+		       size_t errlen)
+{
+	const char *eq = strchr(opt, '=');
+	size_t nl = eq ? (size_t)(eq - opt) : strlen(opt);
+	const char *v = eq ? eq + 1 : "";
+#define IS(s) (eq && nl == sizeof(s) - 1 && strncmp(opt, s, nl) == 0)
+	if (IS("bom") || IS("header")) {
+		if (*v != 'y' && *v != 'n')
+			goto bad_value;
+		*(IS("bom") ? &e->bom : &e->header) = *v == 'y';
+	} else if (IS("separator") || IS("aggregator")) {
+		int sep = IS("separator");
+		char c = *v;
+		if (!c)
+			goto bad_value;
+		/* tshark: "/s" a space, "/t" a tab (separator only); a slash
+		 * before anything else is a backslash */
+		if (c == '/')
+			c = v[1] == 's'		 ? ' '
+			    : sep && v[1] == 't' ? '\t'
+						 : '\\';
+		*(sep ? &e->separator : &e->aggregator) = c;
+	} else if (IS("occurrence")) {
+		if (*v != 'f' && *v != 'l' && *v != 'a')
+			goto bad_value;
+		e->occurrence = *v;
+	} else if (IS("quote")) {
+		if (*v != 'd' && *v != 's' && *v != 'n')
+			goto bad_value;
+		e->quote = *v == 'd' ? '"' : *v == 's' ? '\'' : 0;
+	} else {
+		snprintf(
+		    err, errlen,
+		    "unknown option '%.*s' (bom=y|n, header=y|n, "
+		    "separator=/t|/s|C, occurrence=f|l|a, aggregator=C|/s, "
+		    "quote=d|s|n)",
+		    (int)(nl > 64 ? 64 : nl), opt);
+		return -1;
+	}
+#undef IS
+	return 0;
+bad_value:
+	snprintf(err, errlen, "invalid value '%s' for %.*s", v, (int)nl, opt);
+	return -1;
+}
+
+/* A value of a quoted column.  A quote character inside it would end the
+ * column early, so it is written as \xHH, the text output's escape for
+ * bytes (tshark 4.0 writes it unescaped). */
+static void put_quoted_value(struct ns_output *o, const struct ns_fv *fv)
+{
+	char q = o->eopt.quote;
+	ns_buf_reset(&o->tmp);
+	ns_format_value(&o->tmp, fv);
+	const char *p = o->tmp.p, *end = p + o->tmp.len;
+	while (p < end) {
+		const char *hit = memchr(p, q, (size_t)(end - p));
+		const char *stop = hit ? hit : end;
+		ns_buf_put(&o->buf, p, (size_t)(stop - p));
+		if (!hit)
+			break;
+		ns_buf_puts(&o->buf, q == '"' ? "\\x22" : "\\x27");
+		p = hit + 1;
+	}
+}
+
+static void put_column_value(struct ns_output *o, const struct ns_fv *fv)
+{
+	if (o->eopt.quote)
+		put_quoted_value(o, fv);
+	else
+		ns_format_value(&o->buf, fv);
+}
+
+/* One -e column as tshark writes it: nothing at all (not even quotes)
+ * when the field is absent, else the first, the last or every value
+ * joined by the aggregator, inside the quotes. */
+static void put_column(struct ns_output *o, const struct ns_packet *pkt,
+		       const struct ns_field *f)
+{
+	const struct ns_fields_opts *e = &o->eopt;
+	struct ns_buf *b = &o->buf;
+	const struct ns_fv *last = NULL;
+	int n = 0;
+	for (uint32_t i = 0; i < pkt->nfv; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		if (!ns_field_is(f, fv->f))
+			continue;
+		if (e->occurrence == 'l') {
+			last = fv;
+			continue;
+		}
+		if (n == 0 && e->quote)
+			ns_buf_putc(b, e->quote);
+		if (n++)
+			ns_buf_putc(b, e->aggregator ? e->aggregator : ',');
+		put_column_value(o, fv);
+		if (e->occurrence == 'f')
+			break;
+	}
+	if (last) {
+		n = 1;
+		if (e->quote)
+			ns_buf_putc(b, e->quote);
+		put_column_value(o, last);
+	}
+	if (n && e->quote)
+		ns_buf_putc(b, e->quote);
+}
+
 static void format_fields(struct ns_output *o, const struct ns_packet *pkt)
 {
-	struct ns_buf *b = &o->buf;
+	char sep = o->eopt.separator ? o->eopt.separator : '\t';
 	for (unsigned k = 0; k < o->nefields; k++) {
 		if (k)
-			ns_buf_putc(b, '\t');
-		int n = 0;
-		for (uint32_t i = 0; i < pkt->nfv; i++) {
-			if (!ns_field_is(o->efields[k], pkt->fv[i].f))
-				continue;
-			if (n++)
-				ns_buf_putc(b, ',');
-			ns_format_value(b, &pkt->fv[i]);
-		}
+			ns_buf_putc(&o->buf, sep);
+		put_column(o, pkt, o->efields[k]);
 	}
-	ns_buf_putc(b, '\n');
+	ns_buf_putc(&o->buf, '\n');
+}
+
+/* What comes before the first packet: the -E byte order mark and header
+ * (the -e names, unquoted, as tshark 4.0 writes them), JSON's '['. */
+static void begin_stream(struct ns_output *o)
+{
+	struct ns_buf *b = &o->buf;
+	o->started = 1;
+	if (o->format == NS_OUT_JSON) {
+		ns_buf_puts(b, "[\n");
+	} else if (o->format == NS_OUT_FIELDS) {
+		if (o->eopt.bom)
+			ns_buf_puts(b, "\xef\xbb\xbf");
+		if (!o->eopt.header)
+			return;
+		char sep = o->eopt.separator ? o->eopt.separator : '\t';
+		for (unsigned k = 0; k < o->nefields; k++) {
+			if (k)
+				ns_buf_putc(b, sep);
+			ns_buf_puts(b, o->efields[k]->name);
+		}
+		ns_buf_putc(b, '\n');
+	}
 }
 
 void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 {
 	struct ns_buf *b = &o->buf;
 	ns_buf_reset(b);
-	if (o->format == NS_OUT_FIELDS) {
+	if (!o->started)
+		begin_stream(o);
+	switch (o->format) {
+	case NS_OUT_FIELDS:
 		format_fields(o, pkt);
-	} else {
+		break;
+	case NS_OUT_JSON:
+	case NS_OUT_NDJSON:
+		if (o->format == NS_OUT_JSON && o->npackets)
+			ns_buf_put(b, ",\n", 2);
+		ns_json_packet(&o->json, b, pkt, o->hex);
+		if (o->format == NS_OUT_NDJSON)
+			ns_buf_putc(b, '\n');
+		o->npackets++;
+		ns_buf_write(b, o->fp);
+		return;
+	default:
 		ns_format_summary(b, pkt);
 		ns_buf_putc(b, '\n');
 		if (o->verbose)
 			format_tree(b, pkt);
 	}
+	o->npackets++;
 	if (o->hex) {
 		ns_format_hexdump(b, pkt->data, pkt->caplen);
 		ns_buf_putc(b, '\n');
@@ -323,7 +471,20 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 	ns_buf_write(b, o->fp);
 }
 
+void ns_output_finish(struct ns_output *o)
+{
+	struct ns_buf *b = &o->buf;
+	ns_buf_reset(b);
+	if (!o->started)
+		begin_stream(o);
+	if (o->format == NS_OUT_JSON)
+		ns_buf_puts(b, o->npackets ? "\n]\n" : "]\n");
+	ns_buf_write(b, o->fp);
+}
+
 void ns_output_free(struct ns_output *o)
 {
 	ns_buf_free(&o->buf);
+	ns_buf_free(&o->tmp);
+	ns_json_free(&o->json);
 }

@@ -276,6 +276,10 @@ int ns_run_finish(struct ns_run *run)
 {
 	char err[512];
 	int rc = 0;
+	/* a source was read: close the output stream (JSON's ']', the -E
+	 * header of an empty run), also after -c or a signal */
+	if (run->out && run->src)
+		ns_output_finish(run->out);
 	if (run->out && (fflush(run->out->fp) != 0 || ferror(run->out->fp))) {
 		fprintf(stderr, "netscope: cannot write output: %s\n",
 			strerror(errno ? errno : EIO));

@@ -72,8 +72,18 @@ expect 1 "^netscope: cannot open '$TMP/junk.pcap': .*(unknown file format|bad du
 expect 1 "^netscope: cannot open '$TMP/empty.pcap': " -- read "$TMP/empty.pcap"
 expect 1 "^netscope: cannot open interface 'nosuch0': " -- capture -i nosuch0 -c 1
 expect 2 "unknown protocol 'nosuchproto'" -- fields nosuchproto
-expect 0 '^tcp\.srcport	uint16	Source Port$' -- fields
-expect 0 '^ip\.src	ipv4	Source Address$' -- fields ip
+expect 0 '^tcp\.srcport	FT_UINT16	Source Port$' -- fields
+expect 0 '^ip\.src	FT_IPv4	Source Address$' -- fields ip
+expect 0 '^ip	FT_PROTOCOL	Internet Protocol Version 4$' -- fields ip
+expect 0 '^tcp\.flags\.syn	FT_BOOLEAN	Syn$' -- fields tcp
+# -E: tshark's options; a wrong one is a usage error that names it
+expect 2 "read: -E: unknown option 'foo' \(bom=y\|n, header" -- read "$cap" -T fields -e ip.src -E foo=1
+expect 2 "read: -E: unknown option 'header' " -- read "$cap" -T fields -e ip.src -E header
+expect 2 "read: -E: invalid value 'x' for quote" -- read "$cap" -T fields -e ip.src -E quote=x
+expect 2 "read: -E needs -T fields" -- read "$cap" -E header=y
+expect 2 "-e needs -T fields" -- read "$cap" -T json -e ip.src
+expect 0 '^ip.src,tcp.srcport$' -- read "$cap" -T fields -e ip.src -e tcp.srcport -E header=y -E separator=,
+expect 2 "unknown format 'xml' \(text, fields, json, ndjson\)" -- read "$cap" -T xml
 
 # a truncated capture file: the packets before the cut are shown, then a
 # clear error and exit 1
@@ -86,6 +96,12 @@ check "cut file still shows its whole packets" grep -q '^    1 ' "$TMP/out"
 "$NS" read - <"$cap" >"$TMP/b" 2>&1
 check "read - equals read FILE" cmp -s "$TMP/a" "$TMP/b"
 check "one line per packet" test "$(wc -l <"$TMP/a")" = "$(tshark -r "$cap" 2>/dev/null | wc -l)"
+
+# -V is tshark's -v; --conversations keeps its own meaning
+"$NS" read "$cap" -v >"$TMP/v" 2>&1
+"$NS" read "$cap" -V >"$TMP/V" 2>&1
+check "-V equals -v" cmp -s "$TMP/v" "$TMP/V"
+check "--conversations is not -V" sh -c "'$NS' read '$cap' --conversations | grep -q '^TCP'"
 
 # -c, -f, multiple files continue numbering
 check "-c 3 gives 3 lines" test "$("$NS" read "$cap" -c 3 | wc -l)" = 3

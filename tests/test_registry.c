@@ -205,6 +205,40 @@ START_TEST(ftype_names)
 }
 END_TEST
 
+/* Wireshark's spelling, which `netscope fields` prints (tshark -G fields) */
+START_TEST(ftype_ws_names)
+{
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp")), "FT_PROTOCOL");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp.srcport")),
+			 "FT_UINT16");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ip.ttl")), "FT_UINT8");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp.flags.syn")),
+			 "FT_BOOLEAN");
+	ck_assert_str_eq(
+	    ns_ftype_ws_name(tu_field("tcp.window_size_scalefactor")),
+	    "FT_INT32");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ip.src")), "FT_IPv4");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("ipv6.src")), "FT_IPv6");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("eth.src")), "FT_ETHER");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("data.data")), "FT_BYTES");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("tcp.options.mss")),
+			 "FT_NONE");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("frame.time_epoch")),
+			 "FT_ABSOLUTE_TIME");
+	ck_assert_str_eq(ns_ftype_ws_name(tu_field("frame.time_relative")),
+			 "FT_RELATIVE_TIME");
+	/* a bit field shows as its container */
+	static struct ns_field f4 = NS_F_UINT("t.f4", "F4", 4);
+	static struct ns_field f12 = NS_F_UINT("t.f12", "F12", 12);
+	static struct ns_field f20 = NS_F_UINT("t.f20", "F20", 20);
+	static struct ns_field f0 = NS_F_UINT("t.f0", "F0", 0);
+	ck_assert_str_eq(ns_ftype_ws_name(&f4), "FT_UINT8");
+	ck_assert_str_eq(ns_ftype_ws_name(&f12), "FT_UINT16");
+	ck_assert_str_eq(ns_ftype_ws_name(&f20), "FT_UINT24");
+	ck_assert_str_eq(ns_ftype_ws_name(&f0), "FT_UINT64");
+}
+END_TEST
+
 START_TEST(valstr)
 {
 	static const struct ns_valstr v[] = {
@@ -334,6 +368,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, names_unique);
 	tcase_add_test(tc, names_well_formed);
 	tcase_add_test(tc, ftype_names);
+	tcase_add_test(tc, ftype_ws_names);
 	tcase_add_test(tc, valstr);
 	tcase_add_test(tc, table_lookup_known);
 	tcase_add_test(tc, table_lookup_unknown);
