@@ -44,12 +44,9 @@
 #define DEFAULT_TIMEOUT_MS 200
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-/* long options without a short form */
-enum { OPT_PROTO_DESC = 0x100 };
-
 /* getopt codes of long options without a short one: outside the
  * printable range, so they can never take a short option's letter */
-enum { OPT_CONVERSATIONS = 0x100 };
+enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC };
 
 static const char *cmd_name = "netscope";
 
