@@ -46,7 +46,7 @@ for seed in "${seeds[@]}"; do
 	ns_new "$tag"
 	bg_run "server$seed" "$tag" "$PY" "$PCAPDIR/grpc-peers.py" server "$port"
 	wait_listen "$tag" tcp "$port"
-	capture_start "$tag" lo "unseen-$seed.pcap" tcp port "$port"
+	capture_start "$tag" lo "unseen-$seed.pcap" -B 65536 tcp port "$port"
 	in_ns "$tag" "$PY" "$PCAPDIR/grpc-peers.py" random "$port" \
 		"$WORK/$seed.calls" "$seed"
 	sleep 0.3
@@ -95,7 +95,7 @@ PYEOF
 	done
 	bg_run "nghttpd$seed" "$tag" nghttpd --no-tls -d "$root" "$hport"
 	wait_listen "$tag" tcp "$hport"
-	capture_start "$tag" lo "unseen-h2-$seed.pcap" tcp port "$hport"
+	capture_start "$tag" lo "unseen-h2-$seed.pcap" -B 65536 tcp port "$hport"
 	in_ns "$tag" nghttp -n -s -b "$pad" -c "$hts" -w "$wbits" "${urls[@]}" \
 		>"$WORK/h2-$seed.stat"
 	sleep 0.3
