@@ -91,6 +91,34 @@ static const char general_help[] =
 	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
 	"  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n";
 
+/* The output and analysis options capture and read share. */
+#define OUTPUT_HELP                                                            \
+	"  -v, -V, --verbose       field tree under each line\n"                \
+	"  -x, --hex               hex and ASCII dump of each packet (with\n"   \
+	"                          -T json|ndjson: the bytes as \"raw\")\n"     \
+	"  -Y, --display-filter EXPR\n"                                        \
+	"                          show (and write) only packets matching this\n" \
+	"                          display filter (Wireshark syntax)\n"        \
+	"  -T, --format text|fields|json|ndjson\n"                             \
+	"                          json: one array of packet objects;\n"       \
+	"                          ndjson: one packet object per line\n"       \
+	"  -e, --field NAME        with -T fields: a column (repeatable)\n"    \
+	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"   \
+	"                          separator=/t|/s|C, occurrence=f|l|a,\n"     \
+	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"    \
+	"      --proto-descriptor FILE\n"                                      \
+	"                          decode gRPC messages with the types of a\n" \
+	"                          FileDescriptorSet (protoc --include_imports\n" \
+	"                          -o FILE x.proto)\n"                         \
+	"      --conversations     one line per connection at the end (also\n" \
+	"                          -z conv,tcp and -z conv,udp)\n"             \
+	"      --calls             one line per HTTP/2 stream and gRPC call at\n" \
+	"                          the end\n"                                  \
+	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
+	"                          the reassembled bytes of TCP stream N\n"    \
+	"      --max-flows N       flows tracked at once (default 100000)\n"   \
+	"  -h, --help              this help\n"
+
 static const char capture_help[] =
 	"Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
 	"Capture packets live and print one line per packet (or write them).\n"
@@ -120,24 +148,7 @@ static const char capture_help[] =
 	"  -q, --quiet             no packet lines, only the final counts\n"
 	"  -n                      accepted for tcpdump habits: netscope never\n"
 	"                          resolves names\n"
-	"  -v, -V, --verbose       field tree under each line\n"
-	"  -x, --hex               hex and ASCII dump of each packet (with\n"
-	"                          -T json|ndjson: the bytes as \"raw\")\n"
-	"  -Y, --display-filter EXPR\n"
-	"                          show (and write) only packets matching this\n"
-	"                          display filter (Wireshark syntax)\n"
-	"  -T, --format text|fields|json|ndjson\n"
-	"                          json: one array of packet objects;\n"
-	"                          ndjson: one packet object per line\n"
-	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
-	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"
-	"                          separator=/t|/s|C, occurrence=f|l|a,\n"
-	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"
-	"      --proto-descriptor FILE\n"
-	"                          decode gRPC messages with the types of a\n"
-	"                          FileDescriptorSet (protoc --include_imports\n"
-	"                          -o FILE x.proto)\n"
-	"  -h, --help              this help\n"
+	OUTPUT_HELP
 	"\n"
 	"At exit the counts of packets captured, received by the filter and\n"
 	"dropped by the kernel are printed to standard error.\n";
@@ -159,24 +170,7 @@ static const char read_help[] =
 	"                          (-G uses the packets' own timestamps)\n"
 	"  -q, --quiet             no packet lines\n"
 	"  -n                      accepted; names are never resolved\n"
-	"  -v, -V, --verbose       field tree under each line\n"
-	"  -x, --hex               hex and ASCII dump of each packet (with\n"
-	"                          -T json|ndjson: the bytes as \"raw\")\n"
-	"  -Y, --display-filter EXPR\n"
-	"                          show (and write) only packets matching this\n"
-	"                          display filter (Wireshark syntax)\n"
-	"  -T, --format text|fields|json|ndjson\n"
-	"                          json: one array of packet objects;\n"
-	"                          ndjson: one packet object per line\n"
-	"  -e, --field NAME        with -T fields: a column (repeatable)\n"
-	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"
-	"                          separator=/t|/s|C, occurrence=f|l|a,\n"
-	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"
-	"      --proto-descriptor FILE\n"
-	"                          decode gRPC messages with the types of a\n"
-	"                          FileDescriptorSet (protoc --include_imports\n"
-	"                          -o FILE x.proto)\n"
-	"  -h, --help              this help\n";
+	OUTPUT_HELP;
 
 static const char interfaces_help[] =
 	"Usage: netscope interfaces\n"
