@@ -70,7 +70,7 @@ for seed in "${seeds[@]}"; do
 	fi
 	python3 "$SRCDIR/tests/oracle.py" --min 99 --fields "$H2F" \
 		--tshark-arg=-d --tshark-arg="tcp.port==$port,http2" \
-		"$NSBIN" "$pcap" | tail -3
+		"$NSBIN" "$pcap" | grep TOTAL
 	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
 	set -e
 
@@ -121,9 +121,18 @@ PYEOF
 		echo "ok: seed $seed (port $hport): $n nghttp requests agree" \
 			"(path, status), $(tshark -r "$pcap" 2>/dev/null | wc -l) packets"
 	fi
-	python3 "$SRCDIR/tests/oracle.py" --min 99 --fields "$H2F" \
+	# tshark 4.0 does not decode the server's header blocks once the
+	# client asked for a 256-byte HPACK table (it shows the fragments
+	# only), while nghttp decoded them and its record above agrees with
+	# netscope: the header fields are left out of the comparison then
+	f=$H2F
+	if [ "$hts" = 256 ]; then
+		f=$(echo "$H2F" | tr , '\n' | grep -v '^http2.header' | paste -sd,)
+		echo "  (-c 256: http2.header* left out of the tshark comparison)"
+	fi
+	python3 "$SRCDIR/tests/oracle.py" --min 99 --fields "$f" \
 		--tshark-arg=-d --tshark-arg="tcp.port==$hport,http2" \
-		"$NSBIN" "$pcap" | tail -1
+		"$NSBIN" "$pcap" | grep TOTAL
 	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
 	set -e
 done
