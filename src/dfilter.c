@@ -208,6 +208,7 @@ struct ns_dfilter {
 	size_t nallocs, allocscap;
 	struct node **renodes; /* nodes holding a compiled regex */
 	size_t nre;
+	int beyond_frame; /* some field outside the frame layer is read */
 	struct vec side[2];
 	const struct ns_packet *pkt;
 };
@@ -1108,6 +1109,8 @@ static struct operand *parse_primary_operand(struct parser *p)
 	if (f) {
 		o->kind = O_FIELD;
 		o->f = f;
+		if (f->proto != &ns_diss_frame)
+			p->df->beyond_frame = 1;
 		o->cls = (uint8_t)field_cls(f);
 	} else {
 		o->kind = O_WORD;
@@ -1990,6 +1993,11 @@ static void explain(const struct ns_dfilter *df, const struct node *n,
 	default:
 		explain_operand(df, n->a, out);
 	}
+}
+
+int ns_dfilter_frame_only(const struct ns_dfilter *df)
+{
+	return !df->beyond_frame;
 }
 
 void ns_dfilter_explain(const struct ns_dfilter *df, struct ns_buf *out)

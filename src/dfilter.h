@@ -35,6 +35,10 @@ struct ns_dfilter *ns_dfilter_compile(const char *expr,
  * must not be evaluated by two threads at once. */
 int ns_dfilter_match(struct ns_dfilter *df, const struct ns_packet *pkt);
 
+/* 1 when the filter reads only frame.* fields (frame.len, frame.number…),
+ * which need no dissection beyond the frame layer. */
+int ns_dfilter_frame_only(const struct ns_dfilter *df);
+
 /* Appends the filter fully parenthesised, showing how it was parsed. */
 void ns_dfilter_explain(const struct ns_dfilter *df, struct ns_buf *out);
 

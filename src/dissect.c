@@ -365,20 +365,30 @@ int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 	return (int)li;
 }
 
-void ns_dissect(struct ns_packet *pkt)
+static void dissect_frame(struct ns_packet *pkt, struct ns_reader *r)
 {
-	struct ns_reader r;
-	ns_rd_init(&r, pkt->data, pkt->caplen);
-
-	unsigned li = layer_open(pkt, &ns_diss_frame, &r);
+	unsigned li = layer_open(pkt, &ns_diss_frame, r);
 	ns_add_uint(pkt, &frame_fields[FRAME_NUMBER], 0, 0, pkt->num);
 	ns_add_int(pkt, &frame_fields[FRAME_TIME_EPOCH], 0, 0, pkt->ts);
 	ns_add_int(pkt, &frame_fields[FRAME_TIME_RELATIVE], 0, 0, pkt->rel);
 	ns_add_uint(pkt, &frame_fields[FRAME_LEN], 0, 0, pkt->len);
 	ns_add_uint(pkt, &frame_fields[FRAME_CAP_LEN], 0, 0, pkt->caplen);
-	layer_close(pkt, li, &r, 0);
+	layer_close(pkt, li, r, 0);
+}
 
+void ns_dissect(struct ns_packet *pkt)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, pkt->data, pkt->caplen);
+	dissect_frame(pkt, &r);
 	run(pkt, &r, NS_TAB_LINKTYPE, (uint32_t)pkt->linktype);
+}
+
+void ns_dissect_frame_only(struct ns_packet *pkt)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, pkt->data, pkt->caplen);
+	dissect_frame(pkt, &r);
 }
 
 /* Must be the last thing the calling dissector does: fields added after it

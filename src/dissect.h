@@ -94,6 +94,9 @@ void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
 
 /* Dissects the whole packet begun with ns_pkt_begin(). */
 void ns_dissect(struct ns_packet *pkt);
+/* Records only the frame layer (number, times, lengths): for a display
+ * filter that reads nothing else when no output needs more. */
+void ns_dissect_frame_only(struct ns_packet *pkt);
 
 /*
  * Records a layer for dissector d over the bytes of r and runs d->dissect

@@ -68,7 +68,13 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
 		     run->src->linktype, data);
 	pkt->ts_digits = run->src->nano ? 9 : 6;
 	pkt->eng = run->eng;
-	ns_dissect(pkt);
+	/* a filter on frame.* alone, and no output or report that needs
+	 * more: the protocols are not dissected at all */
+	if (!run->dissect && run->dfilter &&
+	    ns_dfilter_frame_only(run->dfilter))
+		ns_dissect_frame_only(pkt);
+	else
+		ns_dissect(pkt);
 }
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,

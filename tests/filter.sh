@@ -56,6 +56,13 @@ got=$(tshark -r "$TMP/y.pcap" -T fields -e frame.time_epoch 2>/dev/null)
 check "-Y -w: written packets are tshark's matches" test "$want" = "$got"
 check "-Y -w: not empty" test -n "$got"
 
+# a filter on frame.* alone with nothing to print: no protocol is
+# dissected, and the same packets are written
+"$NS" read "$P/grpc-inference.pcap" -Y 'frame.len > 100' -w "$TMP/f.pcap"
+check "-Y frame.* -w: the packets tshark matches" test \
+	"$(tshark -r "$TMP/f.pcap" -T fields -e frame.time_epoch 2>/dev/null)" = \
+	"$(tshark -r "$P/grpc-inference.pcap" -Y 'frame.len > 100' -T fields -e frame.time_epoch 2>/dev/null)"
+
 # -c counts packets read, not matched (as tshark -c)
 n=$("$NS" read "$P/grpc-inference.pcap" -c 10 -Y 'frame.number > 5' | wc -l)
 check "-c 10 -Y: packets 6..10 shown" test "$n" = 5

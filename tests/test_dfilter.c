@@ -491,6 +491,30 @@ START_TEST(truncated)
 }
 END_TEST
 
+/* Which filters can be answered from the frame layer alone. */
+START_TEST(frame_only)
+{
+	static const struct {
+		const char *expr;
+		int frame_only;
+	} t[] = {
+		{"frame.len > 100 && frame.number in {1..5}", 1},
+		{"frame contains \"x\" or frame.time_relative < 1", 1},
+		{"frame.len > 100 && tcp", 0},
+		{"len(tcp.payload) == frame.cap_len", 0},
+		{"ip.addr == 10.0.0.0/8", 0},
+	};
+	for (size_t i = 0; i < NS_NELEM(t); i++) {
+		struct ns_dfilter_error e;
+		struct ns_dfilter *df = ns_dfilter_compile(t[i].expr, &e);
+		ck_assert_ptr_nonnull(df);
+		ck_assert_msg(ns_dfilter_frame_only(df) == t[i].frame_only,
+			      "%s", t[i].expr);
+		ns_dfilter_free(df);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("dfilter");
@@ -500,6 +524,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, explain_table, 0, NS_NELEM(explained));
 	tcase_add_test(tc, reuse);
 	tcase_add_test(tc, truncated);
+	tcase_add_test(tc, frame_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
