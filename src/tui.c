@@ -541,8 +541,9 @@ static void draw_status(struct tui *t)
 	char b[1024], rate[32], mem[32];
 	read_rss(t);
 	int64_t now = t->model.now / 1000000000;
-	uint64_t r = t->rate_sec == now	      ? (t->rate_cur + t->rate_prev) / 2
-		     : t->rate_sec == now - 1 ? t->rate_cur / 2
+	/* packets in the last complete second of capture time */
+	uint64_t r = t->rate_sec == now	      ? t->rate_prev
+		     : t->rate_sec == now - 1 ? t->rate_cur
 					      : 0;
 	human(rate, sizeof(rate), (double)r, " pkt/s");
 	human(mem, sizeof(mem), (double)t->rss, "B");
@@ -981,7 +982,7 @@ static void row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
 		*a = bad ? color(t, C_ERR) | A_BOLD : A_NORMAL;
 	} else {
 		const struct ns_tui_dns *d = ns_tuimodel_dns_at(&t->model, i);
-		const struct ns_field *rf = ns_field_by_name("dns.flags.rcode");
+		const struct ns_field *rf = ns_field_by_name("dns.rcode");
 		const char *rc =
 		    d->rcode >= 0 && rf
 			? ns_valstr_find(rf->vals, (uint64_t)d->rcode)

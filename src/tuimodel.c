@@ -20,7 +20,8 @@ static struct {
 	const struct ns_field *h2_stream, *h2_type, *h2_es, *h2_sid, *h2_method,
 	    *h2_path, *h2_status, *h2_hname, *h2_hvalue, *h2_rst, *h2_lost,
 	    *g_sid, *g_path, *g_req, *g_resp, *g_status, *g_msg, *sni, *d_id,
-	    *d_resp, *d_rcode, *d_name, *d_type, *d_answers, *d_rr, *d_time;
+	    *d_resp, *d_rcode, *d_name, *d_type, *d_answers, *d_rr, *d_time,
+	    *d_rcode_full;
 } F;
 
 /* ---- a small open-addressing map u64 → row ----------------------------- */
@@ -124,6 +125,7 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	FN(d_answers, "dns.answers");
 	FN(d_rr, "dns.rr");
 	FN(d_time, "dns.time");
+	FN(d_rcode_full, "dns.rcode");
 #undef FN
 	m->call = calloc(NS_TUI_MAX_ROWS, sizeof(*m->call));
 	m->dns = calloc(NS_TUI_MAX_ROWS, sizeof(*m->dns));
@@ -228,11 +230,12 @@ static struct ns_tui_conn *conn_row(struct ns_tuimodel *m,
 uint64_t ns_tuimodel_rate(const struct ns_tuimodel *m,
 			  const struct ns_tui_conn *c)
 {
+	/* the newest second is still filling: the one before it counts */
 	int64_t now = m->now / 1000000000;
 	if (c->rate_sec == now)
-		return (c->rate_cur + c->rate_prev) / 2;
+		return c->rate_prev;
 	if (c->rate_sec == now - 1)
-		return c->rate_cur / 2;
+		return c->rate_cur;
 	return 0;
 }
 
@@ -452,6 +455,8 @@ static void dns_layer(struct ns_tuimodel *m, const struct ns_packet *pkt,
 		else if (f == F.d_resp)
 			resp = fv->v.u != 0;
 		else if (f == F.d_rcode && rcode < 0)
+			rcode = (int)fv->v.u;
+		else if (f == F.d_rcode_full) /* with EDNS's upper bits */
 			rcode = (int)fv->v.u;
 		else if (f == F.d_name && !name)
 			name = fv;

@@ -88,8 +88,7 @@ void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt);
 
 /* Row of a flow key, or NULL. */
 struct ns_tui_conn *ns_tuimodel_conn(struct ns_tuimodel *m, uint32_t flow);
-/* Bytes per second of a connection over the last two seconds of capture
- * time. */
+/* Bytes of a connection in the last complete second of capture time. */
 uint64_t ns_tuimodel_rate(const struct ns_tuimodel *m,
 			  const struct ns_tui_conn *c);
 /* Rows held: the i-th oldest call / DNS row (i < held), or NULL. */

@@ -178,6 +178,7 @@ keys clear Enter
 keys "$NS tui -r $PCAPS/dns-udp.pcap" Enter
 check "dns file read" 'end of file'
 keys 4
+check "DNS view: the EDNS rcode" "0x4845 A +api\.example\.test +BADVERS"
 check "DNS view: a query and its answer" '0x[0-9a-f]{4} A +api\.example\.test +NOERROR +7\.96ms +A 192\.0\.2\.7, A 192\.0\.2\.8'
 keys Tab
 check "Tab cycles to Packets" '\[1 Packets\]'
