@@ -38,6 +38,7 @@
 #include "pbschema.h"
 #include "run.h"
 #include "source.h"
+#include "tui.h"
 #include "writer.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -78,6 +79,7 @@ static const char general_help[] =
 	"  read        analyse pcap/pcapng files ('-' for stdin)\n"
 	"  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
 	"  fields      list every field name, its type and description\n"
+	"  tui         live ncurses view of a capture (-i) or a file (-r)\n"
 	"  filter-check EXPR\n"
 	"              check a display filter and show how it is read\n"
 	"\n"
@@ -89,7 +91,8 @@ static const char general_help[] =
 	"  netscope capture -i any -c 100 -w trace.pcap\n"
 	"  netscope read trace.pcapng -v\n"
 	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
-	"  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n";
+	"  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n"
+	"  netscope tui -i lo -f 'tcp port 50051'\n";
 
 /* The output and analysis options capture and read share. */
 #define OUTPUT_HELP                                                            \
@@ -172,6 +175,26 @@ static const char read_help[] =
 	"  -n                      accepted; names are never resolved\n"
 	OUTPUT_HELP;
 
+static const char tui_help[] =
+	"Usage: netscope tui [-i IFACE | -r FILE] [OPTIONS] [BPF FILTER…]\n"
+	"Live ncurses view: packets (list, field tree, hex), connections,\n"
+	"HTTP/2 and gRPC calls, DNS; a display filter applied while the\n"
+	"capture runs.  Press ? in the view for its keys.\n"
+	"\n"
+	"  -i, --interface IFACE   capture live on IFACE (default: the first\n"
+	"                          interface 'interfaces' lists)\n"
+	"  -r, --read-file FILE    show a pcap/pcapng file instead\n"
+	"  -f, --filter BPF        capture filter; words after the options too\n"
+	"  -Y, --display-filter EXPR\n"
+	"                          the display filter to start with\n"
+	"  -c, --count N           stop capturing after N packets\n"
+	"  -a, --autostop duration:SEC, -s, -p, -B, --immediate, -Z USER\n"
+	"                          as for capture\n"
+	"      --max-flows N       flow table cap (also caps the views)\n"
+	"      --proto-descriptor FILE\n"
+	"                          decode gRPC messages with these types\n"
+	"  -h, --help              this help\n";
+
 static const char interfaces_help[] =
 	"Usage: netscope interfaces\n"
 	"List the interfaces that 'netscope capture -i' can open, numbered, with\n"
@@ -212,6 +235,7 @@ static long long parse_num(const char *opt, const char *s, long long lo,
 
 struct cli {
 	int capture; /* 1: capture, 0: read */
+	int tui;     /* netscope tui: capture options, or -r FILE */
 	struct ns_live_opts live;
 	const char *bpf;
 	char *bpf_joined;
@@ -479,7 +503,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			c->two_pass = 1;
 			break;
 		case 'r':
-			if (c->capture)
+			if (c->capture && !c->tui)
 				usage_error("-r reads a file: use 'netscope read "
 					    "FILE'");
 			add_str(&c->files, &c->nfiles, optarg);
@@ -494,6 +518,11 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		}
 		if (capture_only && !c->capture)
 			usage_error("option -%c applies to capture only", ch);
+		if (c->tui && ch > 0 && ch < 128 &&
+		    strchr("wCGWPqvxTeVKz2", ch))
+			usage_error("option '%s' does not apply to tui (w in "
+				    "the view writes the shown packets)",
+				    argv[optind - 1]);
 	}
 
 	if (c->capture) {
@@ -881,6 +910,106 @@ out:
 	return status;
 }
 
+/* Opens the live source as capture does (interface, BPF, -Z); 0, or the
+ * exit status after printing why not. */
+static int open_live(struct cli *c, struct ns_source *src)
+{
+	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
+	char ifbuf[256];
+	if (!c->live.iface) {
+		c->live.iface = default_interface(ifbuf, sizeof(ifbuf));
+		if (!c->live.iface) {
+			fputs("netscope: no interface to capture on (see "
+			      "'netscope interfaces'; use -i)\n",
+			      stderr);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (ns_source_open_live(src, &c->live, err, sizeof(err), warn,
+				sizeof(warn)) < 0) {
+		fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
+			c->live.iface, err);
+		return EXIT_RUNTIME;
+	}
+	if (*warn)
+		fprintf(stderr, "netscope: warning: %s: %s\n", c->live.iface,
+			warn);
+	if (c->bpf && ns_source_set_filter(src, c->bpf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: capture filter '%s': %s\n", c->bpf,
+			err);
+		ns_source_close(src);
+		return EXIT_USAGE;
+	}
+	if (c->user && drop_privileges(c->user) < 0) {
+		ns_source_close(src);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int cmd_tui(int argc, char **argv)
+{
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	c.capture = 1;
+	c.tui = 1;
+	if (want_help(argc, argv, tui_help))
+		return 0;
+	parse_cli(&c, argc, argv);
+	if (c.nfiles > 1)
+		usage_error("tui shows one file (-r FILE)");
+	if (c.nfiles && c.live.iface)
+		usage_error("give -i IFACE or -r FILE, not both");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		usage_error("tui needs a terminal (use capture or read "
+			    "otherwise)");
+	ns_registry_init();
+	struct ns_pbschema *pbschema = NULL;
+	if (c.proto_desc) {
+		char perr[256];
+		pbschema = ns_pbschema_load(c.proto_desc, perr, sizeof(perr));
+		if (!pbschema) {
+			fprintf(stderr, "netscope: --proto-descriptor: cannot "
+					"read '%s': %s\n",
+				c.proto_desc, perr);
+			return EXIT_USAGE;
+		}
+	}
+	struct ns_source src;
+	int status = 0;
+	if (c.nfiles) {
+		char err[PCAP_ERRBUF_SIZE + 256];
+		if (ns_source_open_file(&src, c.files[0], err, sizeof(err)) < 0) {
+			fprintf(stderr, "netscope: cannot open '%s': %s\n",
+				c.files[0], err);
+			status = EXIT_RUNTIME;
+		} else if (c.bpf && ns_source_set_filter(&src, c.bpf, err,
+							 sizeof(err)) < 0) {
+			fprintf(stderr, "netscope: capture filter '%s': %s\n",
+				c.bpf, err);
+			ns_source_close(&src);
+			status = EXIT_USAGE;
+		}
+	} else {
+		status = open_live(&c, &src);
+	}
+	if (status == 0) {
+		struct ns_tui_opts o = {.src = &src,
+					.dfilter = c.dfilter,
+					.count = c.count,
+					.duration_ns = c.duration_ns,
+					.max_flows = c.max_flows,
+					.pbschema = pbschema,
+					.bpf = c.bpf};
+		status = ns_tui_run(&o);
+		ns_source_close(&src);
+	}
+	ns_pbschema_free(pbschema);
+	free((void *)c.files);
+	free(c.bpf_joined);
+	return status;
+}
+
 static int cmd_interfaces(int argc, char **argv)
 {
 	if (want_help(argc, argv, interfaces_help))
@@ -951,6 +1080,8 @@ int main(int argc, char **argv)
 				fputs(fields_help, stdout);
 			else if (strcmp(cmd, "filter-check") == 0)
 				fputs(filter_check_help, stdout);
+			else if (strcmp(cmd, "tui") == 0)
+				fputs(tui_help, stdout);
 			else {
 				cmd_name = "netscope";
 				usage_error("unknown command '%s'", cmd);
@@ -975,6 +1106,8 @@ int main(int argc, char **argv)
 		return cmd_fields(argc - 1, argv + 1);
 	if (strcmp(cmd, "filter-check") == 0)
 		return cmd_filter_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "tui") == 0)
+		return cmd_tui(argc - 1, argv + 1);
 	cmd_name = "netscope";
 	if (cmd[0] == '-')
 		usage_error("unknown option '%s' (a command comes first: "

@@ -233,29 +233,47 @@ void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n)
 		ns_format_hexline(b, p + off, n - off < 16 ? n - off : 16, off);
 }
 
-static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)
+void ns_format_layer_title(struct ns_buf *b, const struct ns_packet *pkt,
+			   unsigned li)
+{
+	const struct ns_layer *l = &pkt->layers[li];
+	if (li == 0) {
+		const char *lt = pcap_datalink_val_to_name(pkt->linktype);
+		ns_buf_printf(b,
+			      "Frame %llu: %u bytes on wire, %u bytes "
+			      "captured, link type %s (%d)",
+			      (unsigned long long)pkt->num, pkt->len,
+			      pkt->caplen, lt ? lt : "unknown", pkt->linktype);
+	} else {
+		ns_buf_puts(b, l->d->title);
+	}
+	if (l->status == NS_LAYER_TRUNCATED)
+		ns_buf_puts(b, " [truncated]");
+	else if (l->status == NS_LAYER_MALFORMED)
+		ns_buf_printf(b, " [malformed: %s]",
+			      l->reason ? l->reason : "bad header");
+}
+
+void ns_format_tree_text(struct ns_buf *b, const struct ns_packet *pkt,
+			 uint32_t i)
+{
+	const struct ns_fv *fv = &pkt->fv[i];
+	if (fv->f->tree_line) {
+		fv->f->tree_line(b, pkt, i);
+		return;
+	}
+	ns_buf_puts(b, fv->f->title);
+	if (fv->f->type != NS_FT_NONE) {
+		ns_buf_puts(b, ": ");
+		ns_format_display(b, fv);
+	}
+}
+
+void ns_tree_walk(const struct ns_packet *pkt, ns_tree_cb cb, void *ctx)
 {
 	for (unsigned li = 0; li < pkt->nlayers; li++) {
 		const struct ns_layer *l = &pkt->layers[li];
-		const char *indent = l->quoted ? "      " : "  ";
-		ns_buf_puts(b, indent);
-		if (li == 0) {
-			const char *lt = pcap_datalink_val_to_name(pkt->linktype);
-			ns_buf_printf(b,
-				      "Frame %llu: %u bytes on wire, %u bytes "
-				      "captured, link type %s (%d)",
-				      (unsigned long long)pkt->num, pkt->len,
-				      pkt->caplen, lt ? lt : "unknown",
-				      pkt->linktype);
-		} else {
-			ns_buf_puts(b, l->d->title);
-		}
-		if (l->status == NS_LAYER_TRUNCATED)
-			ns_buf_puts(b, " [truncated]");
-		else if (l->status == NS_LAYER_MALFORMED)
-			ns_buf_printf(b, " [malformed: %s]",
-				      l->reason ? l->reason : "bad header");
-		ns_buf_putc(b, '\n');
+		cb(ctx, pkt, li, -1, 0);
 		/* depths of the hidden values enclosing the current one: each
 		 * moves what it encloses up a level */
 		uint8_t hid[256];
@@ -268,23 +286,33 @@ static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)
 				hid[nhid++] = fv->depth;
 				continue;
 			}
-			ns_buf_puts(b, indent);
-			for (unsigned d = nhid; d < fv->depth; d++)
-				ns_buf_puts(b, "    ");
-			if (fv->f->tree_line) {
-				fv->f->tree_line(b, pkt, i);
-			} else {
-				ns_buf_puts(b, fv->f->title);
-				if (fv->f->type != NS_FT_NONE) {
-					ns_buf_puts(b, ": ");
-					ns_format_display(b, fv);
-				}
-			}
-			ns_buf_puts(b, " [");
-			ns_buf_puts(b, fv->f->name);
-			ns_buf_puts(b, "]\n");
+			cb(ctx, pkt, li, (int32_t)i,
+			   fv->depth > nhid ? fv->depth - nhid : 0);
 		}
 	}
+}
+
+static void tree_line(void *ctx, const struct ns_packet *pkt, unsigned li,
+		      int32_t i, unsigned depth)
+{
+	struct ns_buf *b = ctx;
+	ns_buf_puts(b, pkt->layers[li].quoted ? "      " : "  ");
+	if (i < 0) {
+		ns_format_layer_title(b, pkt, li);
+		ns_buf_putc(b, '\n');
+		return;
+	}
+	for (unsigned d = 0; d < depth; d++)
+		ns_buf_puts(b, "    ");
+	ns_format_tree_text(b, pkt, (uint32_t)i);
+	ns_buf_puts(b, " [");
+	ns_buf_puts(b, pkt->fv[i].f->name);
+	ns_buf_puts(b, "]\n");
+}
+
+static void format_tree(struct ns_buf *b, const struct ns_packet *pkt)
+{
+	ns_tree_walk(pkt, tree_line, b);
 	if (pkt->fv_dropped)
 		ns_buf_printf(b, "  [%u fields not recorded: limit reached]\n",
 			      pkt->fv_dropped);

@@ -1,0 +1,248 @@
+#!/bin/bash
+# netscope tui, driven through tmux: a 120x40 terminal runs a shell, the
+# shell runs the TUI on test captures, keys are sent with send-keys and the
+# screen is read with capture-pane.  Checks: the packet list, the status
+# bar, the field tree and hex pane, views 1-4, the call rows (gRPC status
+# of a call, its headers and messages on Enter), the connection row (Enter
+# shows its packets), the DNS rows, the filter bar (an invalid filter's
+# error, a valid one applied to every view), search, pause, w (the written
+# pcap read back), help, resize to 80x24, q and SIGTERM (the terminal is
+# restored: the shell's prompt is back and stty shows icanon and echo).
+# With root, a live run on lo while a gRPC client makes calls
+# (tests/pcaps/grpc-peers.py): the Calls view shows them.  Skipped (77)
+# without tmux.
+set -u
+NS=${NETSCOPE:-./netscope}
+NS=$(cd "$(dirname "$NS")" && pwd)/$(basename "$NS")
+PCAPS=$(cd "${srcdir:-.}/tests/pcaps" && pwd)
+command -v tmux >/dev/null || { echo "SKIP: no tmux"; exit 77; }
+TMP=$(mktemp -d)
+chmod 755 "$TMP"
+SOCK=nstui$$
+T="tmux -L $SOCK"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	$T kill-server 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail=0
+n=0
+
+screen() { $T capture-pane -t s -p; }
+# waits up to ~5 s for the screen to match a grep -E pattern
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check() { # what pattern: the screen shows it
+	n=$((n + 1))
+	if ! wait_for "$2"; then
+		echo "FAIL: $1 (expected /$2/ on screen)"
+		screen | sed 's/^/  | /'
+		fail=1
+	fi
+}
+check_not() {
+	n=$((n + 1))
+	sleep 0.3
+	if screen | grep -Eq -- "$2"; then
+		echo "FAIL: $1 (did not expect /$2/)"
+		screen | sed 's/^/  | /'
+		fail=1
+	fi
+}
+keys() { $T send-keys -t s "$@"; sleep 0.2; }
+text() { $T send-keys -t s -l "$1"; sleep 0.2; }
+# the shell is back and its terminal in canonical mode with echo
+check_restored() {
+	keys 'stty -a | tr " " "\n" | grep -xE -- "-?(icanon|echo)" | tr "\n" " "; echo END' Enter
+	check "$1: terminal restored" '^icanon echo END'
+}
+
+$T new-session -d -s s -x 120 -y 40 "env PS1='tui-test\$ ' TERM=xterm-256color bash --norc --noprofile" || {
+	echo "SKIP: tmux cannot start a session"
+	exit 77
+}
+sleep 0.3
+
+# ---- a gRPC capture -----------------------------------------------------------
+keys "$NS tui -r $PCAPS/grpc-errors.pcap 2>$TMP/err" Enter
+check "status bar" 'captured 90  shown 90  dropped: kernel 0 netscope 0 .*end of file'
+check "packet list follows to the last packet" '^ +90 0\.359023 127\.0\.0\.1:54492 → 127\.0\.0\.1:8080 TCP 66 \[ACK\]'
+check "summary columns as read prints them" "^$("$NS" read "$PCAPS/grpc-errors.pcap" -c 89 | tail -1 | cut -c1-60 | sed 's/[][.*]/\\&/g')"
+check "detail pane of the selected packet" '^\+ Transmission Control Protocol'
+check "hex pane" '^0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00'
+
+keys 3
+check "calls view" '\[3 Calls\]'
+check "a gRPC call's status" '^ +0 +1 gRPC POST .*StreamPredict DEADLINE_EXCEEDED +99\.4ms'
+check "a cancelled call" '^ +0 +3 gRPC POST .*StreamPredict CANCELLED \(rst\) .* reset CANCEL'
+check "an unimplemented method" 'Retrain UNIMPLEMENTED .* ended'
+n=$((n + 1))
+if ! $T capture-pane -t s -p -e | grep -E 'CANCELLED' | grep -q $'\e\\[1m\|\e\\[31m\|\e\\[1;31m'; then
+	echo "FAIL: the failed call is not highlighted"
+	fail=1
+fi
+keys Down Enter
+check "call detail: request headers" '^ +grpc-timeout: 5010m'
+check "call detail: the decoded message" 'String: "llm"'
+check "call detail: title" 'stream 3, reset CANCEL'
+keys Escape
+check "back to the calls" 'status +latency'
+
+keys 2
+check "connections view" '^tcp +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +CLOSED +0\.03ms grpc +48/42 '
+keys s
+check "sort" 'sorted by bytes'
+keys Enter
+check "Enter on a flow: its packets" 'filter: tcp\.stream == 0'
+check "... in the packets view" '\[1 Packets\]'
+
+keys f C-u
+text 'grpc.status =='
+check "filter bar: invalid as typed" 'column 15: unexpected end of filter'
+text ' 4'
+check_not "filter bar: valid, no error" 'column 15'
+keys Enter
+check "filter applied" 'captured 90  shown 1 .*filter: grpc\.status == 4'
+check "only the matching packet" '^ +11 0\.100003 127\.0\.0\.1:8080 → 127\.0\.0\.1:54492 gRPC 179 response s=1 DEADLINE_EXCEEDED'
+check_not "no other packet" '^ +12 0\.100648'
+keys Enter Down Down Down Enter
+check "field tree expands" '^- Transmission Control Protocol'
+check "... its fields" '^ +Stream index: 0 \[tcp\.stream\]'
+keys Down
+check "hex: the selected field's bytes" 'Bytes: 179'
+n=$((n + 1))
+if ! $T capture-pane -t s -p -e | grep -E '^.*0020 ' | grep -q $'\e\\['; then
+	echo "FAIL: no highlighted bytes in the hex pane"
+	fail=1
+fi
+keys Escape w C-u
+text "$TMP/shown.pcap"
+keys Enter
+check "w writes the shown packets" "wrote 1 packets to $TMP/shown.pcap"
+n=$((n + 1))
+if [ "$("$NS" read "$TMP/shown.pcap" 2>/dev/null | wc -l)" != 1 ]; then
+	echo "FAIL: the written file does not hold the one shown packet"
+	fail=1
+fi
+
+keys f C-u Enter
+check "filter cleared" 'captured 90  shown 90 '
+keys g
+keys /
+text 'RST_STREAM'
+keys Enter
+check "search finds a row" 'found "RST_STREAM"'
+check "... and selects it" ' Frame 12 '
+keys n
+check "search again" ' Frame 23 '
+keys Space
+check "pause" 'PAUSED'
+keys Space
+check_not "resume" 'PAUSED'
+keys '?'
+check "help screen" 'Space +pause / resume the display'
+keys Escape
+check_not "help closed" 'Space +pause / resume'
+
+$T resize-window -t s -x 80 -y 24
+check "resize to 80x24: status bar at the bottom" '^ captured 90  shown 90 '
+n=$((n + 1))
+lines=$(screen | wc -l)
+wide=$(screen | awk 'length > 80' | wc -l)
+if [ "$lines" -gt 24 ] || [ "$wide" != 0 ]; then
+	echo "FAIL: 80x24: $lines lines, $wide wider than 80"
+	fail=1
+fi
+check "80x24: tabs on the first line" '^ netscope \[1 Packets\]'
+$T resize-window -t s -x 120 -y 40
+check "back to 120x40" '^ +[0-9]+ .*127\.0\.0\.1.{60}'
+
+keys q
+check "q quits" 'tui-test\$ ?$'
+check_restored "q"
+n=$((n + 1))
+if ! grep -q '90 packets captured, 0 dropped by the kernel, 0 dropped by netscope' "$TMP/err"; then
+	echo "FAIL: exit summary"; cat "$TMP/err"; fail=1
+fi
+
+# ---- DNS ---------------------------------------------------------------------------
+keys clear Enter
+keys "$NS tui -r $PCAPS/dns-udp.pcap" Enter
+check "dns file read" 'end of file'
+keys 4
+check "DNS view: the EDNS rcode" "0x4845 A +api\.example\.test +BADVERS"
+check "DNS view: a query and its answer" '0x[0-9a-f]{4} A +api\.example\.test +NOERROR +7\.96ms +A 192\.0\.2\.7, A 192\.0\.2\.8'
+keys Tab
+check "Tab cycles to Packets" '\[1 Packets\]'
+
+# ---- SIGTERM restores the terminal ----------------------------------------------
+pid=$(pgrep -n -f "$NS tui -r $PCAPS/dns-udp.pcap")
+kill -TERM "$pid"
+check "SIGTERM ends the view" 'tui-test\$ ?$'
+check_restored "SIGTERM"
+
+# ---- errors ------------------------------------------------------------------------
+keys clear Enter
+keys "$NS tui -r $TMP/missing.pcap; echo rc=\$?" Enter
+check "missing file: message and status 1" "netscope: cannot open '$TMP/missing.pcap'.*"
+check "... status" '^rc=1'
+keys "$NS tui -r $PCAPS/dns-udp.pcap -Y 'dns.id ==' ; echo rc=\$?" Enter
+check "bad -Y: message" 'netscope: tui: filter: column'
+n=$((n + 1))
+if "$NS" tui -r "$PCAPS/dns-udp.pcap" </dev/null >/dev/null 2>&1; [ $? != 2 ]; then
+	echo "FAIL: tui without a terminal is not a usage error"
+	fail=1
+fi
+n=$((n + 1))
+if "$NS" tui -r "$PCAPS/dns-udp.pcap" -w x.pcap </dev/null >/dev/null 2>&1; [ $? != 2 ]; then
+	echo "FAIL: -w is not refused"
+	fail=1
+fi
+
+# ---- live, on lo, while a gRPC client makes calls ------------------------------
+PY=/usr/bin/python3
+if [ "$(id -u)" = 0 ] && "$PY" -c 'import grpc, grpc_tools' 2>/dev/null; then
+	export STUBS=$TMP/stubs
+	mkdir -p "$STUBS"
+	"$PY" -m grpc_tools.protoc -I"$PCAPS" --python_out="$STUBS" \
+		--grpc_python_out="$STUBS" "$PCAPS/inference.proto"
+	port=$((20000 + $$ % 20000))
+	"$PY" "$PCAPS/grpc-peers.py" server $port >/dev/null 2>&1 &
+	pids+=($!)
+	for i in $(seq 50); do
+		ss -ltn | grep -q ":$port " && break
+		sleep 0.1
+	done
+	keys clear Enter
+	keys "$NS tui -i lo -f 'tcp port $port' 2>$TMP/live.err" Enter
+	check "live: capturing" 'captured 0 .* live'
+	"$PY" "$PCAPS/grpc-peers.py" client $port "$TMP/live.calls" >/dev/null 2>&1
+	keys 3
+	ncalls=$(wc -l <"$TMP/live.calls")
+	check "live: the calls view shows the calls" 'Predict +NOT_FOUND'
+	check "live: a streaming call" 'StreamPredict +OK .* 1/5 +ended'
+	n=$((n + 1))
+	shown=$(screen | grep -c ' gRPC POST ')
+	if [ "$shown" -lt "$ncalls" ]; then
+		echo "FAIL: live: $shown calls shown, the client made $ncalls"
+		screen | sed 's/^/  | /'
+		fail=1
+	fi
+	check "live: nothing dropped" 'dropped: kernel 0 netscope 0'
+	keys q
+	check_restored "live"
+else
+	echo "note: live test skipped (needs root and python3-grpcio)"
+fi
+
+echo "$n checks"
+[ $fail = 0 ] && echo PASS
+exit $fail
