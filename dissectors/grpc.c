@@ -295,11 +295,14 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 			if (pkt->fv[k].f == fv->f && pkt->fv[k].v.u == fv->v.u &&
 			    is_end(pkt, l, k))
 				later_end = 1;
-		if ((len && later_end) || trailers)
+		if (len && later_end)
 			continue;
 		if (out->len > start)
 			ns_buf_puts(out, ", ");
-		if (len) {
+		if (trailers) { /* a trailers frame before the side's end */
+			ns_buf_puts(out, "trailers");
+			sid_text(out, fv);
+		} else if (len) {
 			ns_buf_puts(out, "message");
 			sid_text(out, fv);
 			ns_buf_printf(out, " %llu B", (unsigned long long)len->v.u);
