@@ -193,7 +193,7 @@ KNOWN = {
 }
 
 # tshark needs these to decode the test captures' non-standard ports.
-H2_PORTS = ["tcp.port==50051,http2", "tcp.port==8080,http2",
+H2_PORTS = ["tcp.port==50051,http2", "tcp.port==50052,http2", "tcp.port==8080,http2",
             "tcp.port==18443,http2", "tcp.port==18080,http"]
 DECODE_AS = {
     "grpc-": H2_PORTS,
