@@ -26,46 +26,87 @@
 #include "pbschema.h"
 #include "stream.h"
 
-enum { G_STREAMID, G_HTTP1, G_PATH, G_SERVICE, G_METHOD, G_FRAME_TYPE, G_COMPRESSED,
-       G_LENGTH, G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
-       G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
-       G_ERROR, G_COUNT };
+enum {
+	G_STREAMID,
+	G_HTTP1,
+	G_PATH,
+	G_SERVICE,
+	G_METHOD,
+	G_FRAME_TYPE,
+	G_COMPRESSED,
+	G_LENGTH,
+	G_INFLATED,
+	G_STATUS,
+	G_MESSAGE,
+	G_TIMEOUT,
+	G_REQ_MSGS,
+	G_RESP_MSGS,
+	G_REQ_BYTES,
+	G_RESP_BYTES,
+	G_LATENCY,
+	G_FIRST_MSG,
+	G_GAP_MAX,
+	G_ERROR,
+	G_COUNT
+};
 
 static const struct ns_valstr grpc_status_names[] = {
-	{0, "OK"},		   {1, "CANCELLED"},	     {2, "UNKNOWN"},
-	{3, "INVALID_ARGUMENT"},   {4, "DEADLINE_EXCEEDED"}, {5, "NOT_FOUND"},
-	{6, "ALREADY_EXISTS"},	   {7, "PERMISSION_DENIED"}, {8, "RESOURCE_EXHAUSTED"},
-	{9, "FAILED_PRECONDITION"}, {10, "ABORTED"},	     {11, "OUT_OF_RANGE"},
-	{12, "UNIMPLEMENTED"},	   {13, "INTERNAL"},	     {14, "UNAVAILABLE"},
-	{15, "DATA_LOSS"},	   {16, "UNAUTHENTICATED"},  {0, NULL},
+    {0, "OK"},
+    {1, "CANCELLED"},
+    {2, "UNKNOWN"},
+    {3, "INVALID_ARGUMENT"},
+    {4, "DEADLINE_EXCEEDED"},
+    {5, "NOT_FOUND"},
+    {6, "ALREADY_EXISTS"},
+    {7, "PERMISSION_DENIED"},
+    {8, "RESOURCE_EXHAUSTED"},
+    {9, "FAILED_PRECONDITION"},
+    {10, "ABORTED"},
+    {11, "OUT_OF_RANGE"},
+    {12, "UNIMPLEMENTED"},
+    {13, "INTERNAL"},
+    {14, "UNAVAILABLE"},
+    {15, "DATA_LOSS"},
+    {16, "UNAUTHENTICATED"},
+    {0, NULL},
 };
 
 /* bit 7 of the flags byte: a gRPC-Web frame of trailers */
 static const struct ns_valstr frame_types[] = {
-	{0, "Data"}, {1, "Trailers"}, {0, NULL},
+    {0, "Data"},
+    {1, "Trailers"},
+    {0, NULL},
 };
 
 static struct ns_field gfields[] = {
-	[G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
-	[G_HTTP1] = NS_F_NONE("grpc.http1", "gRPC-Web call over HTTP/1.1"),
-	[G_PATH] = NS_F_STR("grpc.path", "Path"),
-	[G_SERVICE] = NS_F_STR("grpc.service", "Service"),
-	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
-	[G_FRAME_TYPE] = NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
-	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
-	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
-	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
-	[G_STATUS] = NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
-	[G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
-	[G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
-	[G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
-	[G_RESP_MSGS] = NS_F_UINT("grpc.response_messages", "Response messages", 32),
-	[G_REQ_BYTES] = NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
-	[G_RESP_BYTES] = NS_F_UINT("grpc.response_bytes", "Response message bytes", 64),
-	[G_LATENCY] = NS_F_RELTIME("grpc.latency", "Latency (request to trailers)"),
-	[G_FIRST_MSG] = NS_F_RELTIME("grpc.first_message_time", "Time to first response message"),
-	[G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap", "Longest gap between response messages"),
-	[G_ERROR] = NS_F_STR("grpc.error", "Problem"),
+    [G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
+    [G_HTTP1] = NS_F_NONE("grpc.http1", "gRPC-Web call over HTTP/1.1"),
+    [G_PATH] = NS_F_STR("grpc.path", "Path"),
+    [G_SERVICE] = NS_F_STR("grpc.service", "Service"),
+    [G_METHOD] = NS_F_STR("grpc.method", "Method"),
+    [G_FRAME_TYPE] =
+	NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
+    [G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
+    [G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
+    [G_INFLATED] =
+	NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
+    [G_STATUS] =
+	NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
+    [G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
+    [G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
+    [G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
+    [G_RESP_MSGS] =
+	NS_F_UINT("grpc.response_messages", "Response messages", 32),
+    [G_REQ_BYTES] =
+	NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
+    [G_RESP_BYTES] =
+	NS_F_UINT("grpc.response_bytes", "Response message bytes", 64),
+    [G_LATENCY] = NS_F_RELTIME("grpc.latency", "Latency (request to trailers)"),
+    [G_FIRST_MSG] = NS_F_RELTIME("grpc.first_message_time",
+				 "Time to first response message"),
+    [G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap",
+			       "Longest gap between response messages"),
+    [G_ERROR] = NS_F_STR("grpc.error", "Problem"),
 };
 
 extern struct ns_dissector ns_diss_grpc;
@@ -75,7 +116,8 @@ static const struct ns_grpc_events *cur;
 
 const char *ns_grpc_status_name(int status)
 {
-	return status < 0 ? NULL : ns_valstr_find(grpc_status_names, (uint64_t)status);
+	return status < 0 ? NULL
+			  : ns_valstr_find(grpc_status_names, (uint64_t)status);
 }
 
 static void split_path(const char *path, const char **svc, size_t *svcn,
@@ -93,7 +135,8 @@ static void add_cstr(struct ns_packet *pkt, int f, const char *s)
 	size_t n = strlen(s);
 	char *c = ns_arena_strndup(&pkt->arena, s, n);
 	if (c)
-		ns_add_bytes(pkt, &gfields[f], 0, 0, (const uint8_t *)c, (uint32_t)n);
+		ns_add_bytes(pkt, &gfields[f], 0, 0, (const uint8_t *)c,
+			     (uint32_t)n);
 }
 
 /* Inflates a gzip message into the arena; NULL when it fails. */
@@ -134,14 +177,17 @@ static void message(struct ns_packet *pkt, const struct ns_reader *r,
 	const uint8_t *body = r->base + o + 5;
 	uint32_t bn = e->kept;
 	if (e->kept < e->len)
-		ns_add_bytes(pkt, &gfields[G_ERROR], o, 5,
-			     (const uint8_t *)"message too long: only the first 1 MiB kept",
-			     43);
+		ns_add_bytes(
+		    pkt, &gfields[G_ERROR], o, 5,
+		    (const uint8_t
+			 *)"message too long: only the first 1 MiB kept",
+		    43);
 	if ((e->flags & 1) && s && s->gzip[e->dir]) {
 		uint32_t un = 0;
 		body = gunzip(pkt, body, bn, &un);
 		if (body) {
-			ns_add_uint(pkt, &gfields[G_INFLATED], o, e->kept + 5, un);
+			ns_add_uint(pkt, &gfields[G_INFLATED], o, e->kept + 5,
+				    un);
 			bn = un;
 		} else {
 			ns_malformed(pkt, "gzip message does not inflate");
@@ -156,8 +202,8 @@ static void message(struct ns_packet *pkt, const struct ns_reader *r,
 		type = ns_pbschema_method(cur->eng->pbschema, s->path,
 					  strlen(s->path), e->dir);
 	if (body && e->kept == e->len && !(s && s->json))
-		ns_protobuf_typed(pkt, r->base, body, bn, body == r->base + o + 5,
-				  o, type);
+		ns_protobuf_typed(pkt, r->base, body, bn,
+				  body == r->base + o + 5, o, type);
 }
 
 /* The end of a call side: the call's counts, status and times. */
@@ -174,13 +220,15 @@ static void side_end(struct ns_packet *pkt, const struct ns_grpc_ev *e,
 	ns_add_uint(pkt, &gfields[G_RESP_MSGS], 0, 0, s->msgs[1]);
 	ns_add_uint(pkt, &gfields[G_RESP_BYTES], 0, 0, s->msg_bytes[1]);
 	if (s->grpc_status >= 0)
-		ns_add_uint(pkt, &gfields[G_STATUS], 0, 0, (uint64_t)s->grpc_status);
+		ns_add_uint(pkt, &gfields[G_STATUS], 0, 0,
+			    (uint64_t)s->grpc_status);
 	if (s->grpc_msg[0])
 		add_cstr(pkt, G_MESSAGE, s->grpc_msg);
 	if (s->t_req >= 0)
 		ns_add_int(pkt, &gfields[G_LATENCY], 0, 0, pkt->ts - s->t_req);
 	if (s->t_req >= 0 && s->t_first_msg >= 0)
-		ns_add_int(pkt, &gfields[G_FIRST_MSG], 0, 0, s->t_first_msg - s->t_req);
+		ns_add_int(pkt, &gfields[G_FIRST_MSG], 0, 0,
+			   s->t_first_msg - s->t_req);
 	if (s->msgs[1] > 1)
 		ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0, s->gap_max);
 	if (s->end_error[0])
@@ -194,7 +242,8 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
 			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
 			if (n > ns_rd_left(r))
-				return ns_malformed(pkt, "message of %u bytes cut short", n);
+				return ns_malformed(
+				    pkt, "message of %u bytes cut short", n);
 			ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);
 			ns_rd_skip(r, n);
 		}
@@ -205,7 +254,8 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 		const struct ns_grpc_ev *e = &cur->ev[i];
 		const struct ns_grpc_call *s = cur->call(cur->owner, e->stream);
 		if (e->stream)
-			ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0, e->stream);
+			ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0,
+				    e->stream);
 		else
 			ns_add_label(pkt, &gfields[G_HTTP1], e->off, 0);
 		ns_tree_push(pkt);
@@ -227,11 +277,11 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_tree_pop(pkt);
 	}
 	if (cur->lost) {
-		char *t = ns_arena_printf(&pkt->arena, "%u more gRPC events not shown",
-					  cur->lost);
+		char *t = ns_arena_printf(
+		    &pkt->arena, "%u more gRPC events not shown", cur->lost);
 		if (t)
-			ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0, (const uint8_t *)t,
-				     (uint32_t)strlen(t));
+			ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
+				     (const uint8_t *)t, (uint32_t)strlen(t));
 	}
 	ns_rd_skip(r, ns_rd_left(r));
 	return 0;
@@ -262,7 +312,8 @@ static void sid_text(struct ns_buf *out, const struct ns_fv *fv)
 		ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
 }
 
-static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+static void grpc_info(const struct ns_packet *pkt, unsigned li,
+		      struct ns_buf *out)
 {
 	const struct ns_layer *l = &pkt->layers[li];
 	size_t start = out->len;
@@ -277,23 +328,33 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 		uint32_t j = i + 1;
 		for (; j < l->fv_end && !is_marker(&pkt->fv[j]); j++) {
 			const struct ns_fv *x = &pkt->fv[j];
-			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u) trailers = 1;
-			else if (x->f == &gfields[G_PATH]) path = x;
-			else if (x->f == &gfields[G_LENGTH] && !len) len = x;
-			else if (x->f == &gfields[G_REQ_MSGS]) rq = x;
-			else if (x->f == &gfields[G_RESP_MSGS]) rs = x;
-			else if (x->f == &gfields[G_REQ_BYTES]) rqb = x;
-			else if (x->f == &gfields[G_STATUS]) status = x;
-			else if (x->f == &gfields[G_MESSAGE]) msg = x;
-			else if (x->f == &gfields[G_LATENCY]) lat = x;
-			else if (x->f == &gfields[G_ERROR]) err = x;
+			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u)
+				trailers = 1;
+			else if (x->f == &gfields[G_PATH])
+				path = x;
+			else if (x->f == &gfields[G_LENGTH] && !len)
+				len = x;
+			else if (x->f == &gfields[G_REQ_MSGS])
+				rq = x;
+			else if (x->f == &gfields[G_RESP_MSGS])
+				rs = x;
+			else if (x->f == &gfields[G_REQ_BYTES])
+				rqb = x;
+			else if (x->f == &gfields[G_STATUS])
+				status = x;
+			else if (x->f == &gfields[G_MESSAGE])
+				msg = x;
+			else if (x->f == &gfields[G_LATENCY])
+				lat = x;
+			else if (x->f == &gfields[G_ERROR])
+				err = x;
 		}
 		/* a message whose call side ends in this packet is told by
 		 * the end; a lone message is listed */
 		int later_end = 0;
 		for (uint32_t k = j; k < l->fv_end; k++)
-			if (pkt->fv[k].f == fv->f && pkt->fv[k].v.u == fv->v.u &&
-			    is_end(pkt, l, k))
+			if (pkt->fv[k].f == fv->f &&
+			    pkt->fv[k].v.u == fv->v.u && is_end(pkt, l, k))
 				later_end = 1;
 		if (len && later_end)
 			continue;
@@ -305,20 +366,24 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 		} else if (len) {
 			ns_buf_puts(out, "message");
 			sid_text(out, fv);
-			ns_buf_printf(out, " %llu B", (unsigned long long)len->v.u);
+			ns_buf_printf(out, " %llu B",
+				      (unsigned long long)len->v.u);
 		} else if (rs) {
 			ns_buf_puts(out, "response");
 			sid_text(out, fv);
-			const char *sn = status ? ns_valstr_find(grpc_status_names, status->v.u) : NULL;
+			const char *sn =
+			    status
+				? ns_valstr_find(grpc_status_names, status->v.u)
+				: NULL;
 			if (status && sn)
 				ns_buf_printf(out, " %s", sn);
 			else if (status)
-				ns_buf_printf(out, " status %llu", (unsigned long long)status->v.u);
+				ns_buf_printf(out, " status %llu",
+					      (unsigned long long)status->v.u);
 			else if (err) {
 				ns_buf_putc(out, ' ');
 				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
-			}
-			else
+			} else
 				ns_buf_puts(out, " no status");
 			if (msg) {
 				ns_buf_puts(out, " \"");
@@ -327,18 +392,25 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *o
 			}
 			if (lat)
 				ns_grpc_ms(out, lat->v.i);
-			ns_buf_printf(out, " %llu msg", (unsigned long long)rs->v.u);
+			ns_buf_printf(out, " %llu msg",
+				      (unsigned long long)rs->v.u);
 		} else if (rq) {
 			ns_buf_puts(out, "request");
 			sid_text(out, fv);
 			if (path) {
 				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, path->v.b.p + (path->v.b.n && path->v.b.p[0] == '/'),
-					       path->v.b.n - (path->v.b.n && path->v.b.p[0] == '/'));
+				ns_buf_escaped(
+				    out,
+				    path->v.b.p +
+					(path->v.b.n && path->v.b.p[0] == '/'),
+				    path->v.b.n -
+					(path->v.b.n && path->v.b.p[0] == '/'));
 			}
-			ns_buf_printf(out, " %llu msg", (unsigned long long)rq->v.u);
+			ns_buf_printf(out, " %llu msg",
+				      (unsigned long long)rq->v.u);
 			if (rqb)
-				ns_buf_printf(out, " %llu B", (unsigned long long)rqb->v.u);
+				ns_buf_printf(out, " %llu B",
+					      (unsigned long long)rqb->v.u);
 		}
 	}
 }
@@ -389,11 +461,11 @@ void ns_grpc_layer(struct ns_stream_ctx *ctx, struct ns_grpc_events *evs)
 }
 
 struct ns_dissector ns_diss_grpc = {
-	.name = "grpc",
-	.column = "gRPC",
-	.title = "gRPC Remote Procedure Calls",
-	.fields = gfields,
-	.nfields = G_COUNT,
-	.dissect = grpc_dissect,
-	.info = grpc_info,
+    .name = "grpc",
+    .column = "gRPC",
+    .title = "gRPC Remote Procedure Calls",
+    .fields = gfields,
+    .nfields = G_COUNT,
+    .dissect = grpc_dissect,
+    .info = grpc_info,
 };

@@ -19,6 +19,17 @@
  * A response names its request (http.request_in, http.time); a request
  * names its response (http.response_in) only in two-pass analysis (-2),
  * from the note the response left in the first pass.
+ *
+ * gRPC-Web (PROTOCOL-WEB.md of grpc/grpc): the body of a message whose
+ * content-type is application/grpc-web* is handed, as it is counted, to
+ * the gRPC framing shared with HTTP/2 (src/grpcmsg.c), so messages may
+ * span segments and chunks; the messages and the end of each side become
+ * a `grpc` layer (dissectors/grpc.c) on the packets that complete them.
+ * A response gets its request's call (path, for typed protobuf) by the
+ * same in-order pairing as http.request_in.  The calls live in state
+ * made on the connection's first gRPC-Web message (at most GW_CALLS at a
+ * time, NS_GRPC_MAX_KEEP bytes kept of a message); other bodies are
+ * counted, never kept.
  */
 #include <stdlib.h>
 #include <string.h>

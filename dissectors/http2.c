@@ -30,13 +30,12 @@
  * guessed; after a failure the rest of that block is not decoded.
  *
  * gRPC (PROTOCOL-HTTP2.md of grpc/grpc): a stream whose content-type is
- * application/grpc* carries length-prefixed messages, reassembled here
- * across DATA frames; gzip messages are inflated with zlib; the trailers
- * give grpc-status and the percent-encoded grpc-message.  Each message
- * and the end of each call side become a `grpc` layer after the http2
- * one; each message is decoded as protobuf (protobuf.c), typed with the
- * method's input or output type when the --proto-descriptor set
- * (eng->pbschema) has the call's path, raw otherwise.  gRPC-Web
+ * application/grpc* carries length-prefixed messages, framed across DATA
+ * frames by the code shared with gRPC-Web over HTTP/1.1 (src/grpcmsg.c,
+ * one struct ns_grpc_call per stream); the trailers give grpc-status and
+ * the percent-encoded grpc-message.  Each message and the end of each
+ * call side become a `grpc` layer after the http2 one (dissectors/grpc.c:
+ * protobuf, typed with the --proto-descriptor set, gzip).  gRPC-Web
  * (PROTOCOL-WEB.md) is the same framing: a -text body is base64, decoded
  * across DATA frames; the frame with flag 0x80 holds the trailers.  Per-
  * connection memory is bounded: 128 tracked streams (the least recently

@@ -35,7 +35,8 @@ void ns_grpc_call_free(struct ns_grpc_call *c)
 
 static int is(const uint8_t *n, size_t nl, const char *name)
 {
-	return nl == strlen(name) && strncasecmp((const char *)n, name, nl) == 0;
+	return nl == strlen(name) &&
+	       strncasecmp((const char *)n, name, nl) == 0;
 }
 
 static int hexval(uint8_t c)
@@ -78,12 +79,18 @@ static int64_t timeout(const uint8_t *v, size_t n)
 		x = x * 10 + (v[i] - '0');
 	}
 	switch (v[n - 1]) {
-	case 'H': return x * 3600000000000LL;
-	case 'M': return x * 60000000000LL;
-	case 'S': return x * 1000000000LL;
-	case 'm': return x * 1000000LL;
-	case 'u': return x * 1000LL;
-	case 'n': return x;
+	case 'H':
+		return x * 3600000000000LL;
+	case 'M':
+		return x * 60000000000LL;
+	case 'S':
+		return x * 1000000000LL;
+	case 'm':
+		return x * 1000000LL;
+	case 'u':
+		return x * 1000LL;
+	case 'n':
+		return x;
 	}
 	return -1;
 }
@@ -96,14 +103,17 @@ void ns_grpc_header(struct ns_grpc_call *c, int dir, const uint8_t *n,
 		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
 			c->grpc = 1;
 			c->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
-			c->web_text = vl >= 25 && memcmp(v + 16, "-web-text", 9) == 0;
-			c->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
+			c->web_text =
+			    vl >= 25 && memcmp(v + 16, "-web-text", 9) == 0;
+			c->json =
+			    vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
 		}
 	} else if (is(n, nl, "grpc-encoding")) {
 		c->gzip[dir & 1] = is(v, vl, "gzip");
 	} else if (is(n, nl, "grpc-status")) {
 		int x = 0;
-		for (size_t i = 0; i < vl && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
+		for (size_t i = 0;
+		     i < vl && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
 			x = x * 10 + (v[i] - '0');
 		c->grpc_status = x;
 	} else if (is(n, nl, "grpc-message")) {
@@ -196,7 +206,8 @@ static void message(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 				uint32_t vs = i + k + 1;
 				while (vs < ve && p[vs] == ' ')
 					vs++;
-				ns_grpc_header(c, dir, p + i, k, p + vs, ve - vs);
+				ns_grpc_header(c, dir, p + i, k, p + vs,
+					       ve - vs);
 			}
 			i = e + 1;
 		}
@@ -241,10 +252,13 @@ static void frames(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 			n--;
 			if (m->hlen < 5)
 				continue;
-			m->len = (uint32_t)m->hdr[1] << 24 | (uint32_t)m->hdr[2] << 16 |
+			m->len = (uint32_t)m->hdr[1] << 24 |
+				 (uint32_t)m->hdr[2] << 16 |
 				 (uint32_t)m->hdr[3] << 8 | m->hdr[4];
 			m->got = 0;
-			uint32_t keep = m->len < NS_GRPC_MAX_KEEP ? m->len : NS_GRPC_MAX_KEEP;
+			uint32_t keep = m->len < NS_GRPC_MAX_KEEP
+					    ? m->len
+					    : NS_GRPC_MAX_KEEP;
 			m->buf = malloc(keep ? keep : 1);
 			if (m->len == 0)
 				message(c, evs, stream, dir, ts);
@@ -276,7 +290,8 @@ void ns_grpc_body(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 	uint8_t *dec = malloc(n * 3 / 4 + 3);
 	if (!dec)
 		return;
-	frames(c, evs, stream, dir, ts, dec, ns_grpc_b64(&c->dec[dir], p, n, dec));
+	frames(c, evs, stream, dir, ts, dec,
+	       ns_grpc_b64(&c->dec[dir], p, n, dec));
 	free(dec);
 }
 

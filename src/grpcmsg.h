@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NS_GRPC_MAX_KEEP (1024 * 1024) /* bytes kept of one message */
-#define NS_GRPC_MAX_EVENTS 64	       /* events in one grpc layer */
+#define NS_GRPC_MAX_KEEP   (1024 * 1024) /* bytes kept of one message */
+#define NS_GRPC_MAX_EVENTS 64		 /* events in one grpc layer */
 
 struct ns_buf;
 struct ns_engine;
@@ -36,23 +36,23 @@ struct ns_stream_ctx;
 /* One direction's message in progress. */
 struct ns_grpc_dec {
 	uint8_t hdr[5];
-	uint8_t hlen;	    /* header bytes seen (5: in the payload) */
-	uint8_t b64bits;    /* -text: bits held in b64acc */
+	uint8_t hlen;	 /* header bytes seen (5: in the payload) */
+	uint8_t b64bits; /* -text: bits held in b64acc */
 	uint32_t b64acc;
 	uint32_t len, got;
-	uint8_t *buf;	    /* the first NS_GRPC_MAX_KEEP bytes, malloc'd */
+	uint8_t *buf; /* the first NS_GRPC_MAX_KEEP bytes, malloc'd */
 };
 
 /* What a call knows; dir 0 is the request (client) side. */
 struct ns_grpc_call {
-	uint8_t grpc;	    /* content-type application/grpc* */
-	uint8_t web;	    /* application/grpc-web*: 0x80 frames are trailers */
-	uint8_t web_text;   /* application/grpc-web-text*: base64 bodies */
-	uint8_t json;	    /* +json: not protobuf */
-	uint8_t gzip[2];    /* grpc-encoding: gzip each way */
-	int grpc_status;    /* -1 when none */
+	uint8_t grpc;	  /* content-type application/grpc* */
+	uint8_t web;	  /* application/grpc-web*: 0x80 frames are trailers */
+	uint8_t web_text; /* application/grpc-web-text*: base64 bodies */
+	uint8_t json;	  /* +json: not protobuf */
+	uint8_t gzip[2];  /* grpc-encoding: gzip each way */
+	int grpc_status;  /* -1 when none */
 	int64_t t_req, t_first_msg, t_last_msg, gap_max, gap_sum;
-	int64_t timeout;    /* grpc-timeout in ns, -1 */
+	int64_t timeout; /* grpc-timeout in ns, -1 */
 	uint32_t msgs[2];
 	uint64_t msg_bytes[2];
 	char path[200], grpc_msg[160];
@@ -60,7 +60,11 @@ struct ns_grpc_call {
 	struct ns_grpc_dec dec[2];
 };
 
-enum ns_grpc_ev_kind { NS_GRPC_EV_MSG, NS_GRPC_EV_REQ_END, NS_GRPC_EV_RESP_END };
+enum ns_grpc_ev_kind {
+	NS_GRPC_EV_MSG,
+	NS_GRPC_EV_REQ_END,
+	NS_GRPC_EV_RESP_END
+};
 
 struct ns_grpc_ev {
 	uint8_t kind, dir, flags;

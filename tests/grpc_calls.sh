@@ -1,8 +1,9 @@
 #!/bin/bash
 # Every gRPC capture's calls as `netscope --calls` reports them against the
 # client's own record (tests/pcaps/<name>.calls, written by grpc-peers.py
-# when the capture was made): method, status, request and response
-# message counts, as a multiset.
+# or grpc-web-peers.py when the capture was made): method, status, request
+# and response message counts, as a multiset.  Over HTTP/2 and, for
+# grpc-web-http1, gRPC-Web over HTTP/1.1.
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}

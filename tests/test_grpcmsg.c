@@ -31,7 +31,8 @@ static size_t put_frame(uint8_t *out, uint8_t flag, const char *payload,
 	return 5 + n;
 }
 
-static const char trailer[] = "grpc-status: 5\r\ngrpc-message:model%20not%20found\r\n";
+static const char trailer[] =
+    "grpc-status: 5\r\ngrpc-message:model%20not%20found\r\n";
 
 /* Two messages (one empty) and a trailers frame. */
 static size_t sample(uint8_t *out)
@@ -100,7 +101,7 @@ END_TEST
 static size_t b64(char *out, const uint8_t *p, size_t n)
 {
 	static const char d[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t k = 0;
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
@@ -135,7 +136,8 @@ START_TEST(text_split_at_every_offset)
 		web_call(&c, "application/grpc-web-text+proto");
 		ck_assert(c.web_text);
 		ns_grpc_body(&c, &e, 0, 1, 0, (const uint8_t *)text, cut);
-		ns_grpc_body(&c, &e, 0, 1, 0, (const uint8_t *)text + cut, n - cut);
+		ns_grpc_body(&c, &e, 0, 1, 0, (const uint8_t *)text + cut,
+			     n - cut);
 		check_sample(&c, &e);
 		ns_grpc_events_free(&e);
 		ns_grpc_call_free(&c);
@@ -147,7 +149,8 @@ START_TEST(trailers_only_in_headers)
 {
 	struct ns_grpc_call c;
 	ns_grpc_call_init(&c);
-	ns_grpc_header(&c, 1, (const uint8_t *)"grpc-status", 11, (const uint8_t *)"12", 2);
+	ns_grpc_header(&c, 1, (const uint8_t *)"grpc-status", 11,
+		       (const uint8_t *)"12", 2);
 	ns_grpc_header(&c, 1, (const uint8_t *)"grpc-message", 12,
 		       (const uint8_t *)"bad%2", 5); /* a cut escape stays */
 	ck_assert_int_eq(c.grpc_status, 12);
@@ -205,7 +208,8 @@ START_TEST(cap_overflow)
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc-web");
 	for (size_t i = 0; i < 5 + (size_t)len; i += 4096) {
-		size_t k = 5 + (size_t)len - i < 4096 ? 5 + (size_t)len - i : 4096;
+		size_t k =
+		    5 + (size_t)len - i < 4096 ? 5 + (size_t)len - i : 4096;
 		ns_grpc_body(&c, &e, 0, 0, 0, body + i, k);
 	}
 	ck_assert_uint_eq(e.nev, 1);
