@@ -19,12 +19,26 @@
  * A response names its request (http.request_in, http.time); a request
  * names its response (http.response_in) only in two-pass analysis (-2),
  * from the note the response left in the first pass.
+ *
+ * gRPC-Web (PROTOCOL-WEB.md of grpc/grpc): the body of a message whose
+ * content-type is application/grpc-web* is handed, as it is counted, to
+ * the gRPC framing shared with HTTP/2 (src/grpcmsg.c), so messages may
+ * span segments and chunks; the messages and the end of each side become
+ * a `grpc` layer (dissectors/grpc.c) on the packets that complete them.
+ * A response gets its request's call (path, for typed protobuf) by the
+ * same in-order pairing as http.request_in.  The calls live in state
+ * made on the connection's first gRPC-Web message (at most GW_CALLS at a
+ * time, NS_GRPC_MAX_KEEP bytes kept of a message); other bodies are
+ * counted, never kept.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
 #include "dissect.h"
 #include "engine.h"
+#include "flow.h"
+#include "grpcmsg.h"
 #include "stream.h"
 
 extern struct ns_dissector ns_diss_http2;
@@ -87,6 +101,7 @@ static struct ns_field fields[] = {
 
 #define MAX_HEADER (64 * 1024)
 #define MAX_PENDING 64 /* requests awaiting their response */
+#define GW_CALLS 4     /* gRPC-Web calls decoded at once (pipelining) */
 
 enum body { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 
@@ -101,6 +116,31 @@ struct http_dir {
 	int64_t start_ts;
 	uint64_t start_frame;
 	int req_slot;      /* a request's entry in http_state.req, or -1 */
+	int resp;          /* the message is a response */
+	int gcall;         /* its gRPC-Web call in http_state.gw, or -1 */
+	int gfeed;         /* its body is gRPC-Web: decode it */
+};
+
+/* gRPC-Web over HTTP/1.1, made on the connection's first gRPC-Web
+ * message so that other HTTP pays nothing for it. */
+struct gw_call {
+	struct ns_grpc_call c;
+	uint8_t used, req_open, resp_open;
+	int http_status;
+	int64_t t_first_resp, t_end;
+	uint32_t seq;       /* the call's number on the connection */
+	char method[16];
+};
+
+struct gw_state {
+	struct gw_call call[GW_CALLS];
+	struct ns_grpc_events ev; /* of the delivery, all of call `cur` */
+	int cur;
+	uint32_t seq;
+	uint64_t dropped;   /* calls not decoded: GW_CALLS were open */
+	struct ns_engine *eng;
+	uint32_t conn_index;
+	char ends[2][56];   /* endpoints, the client first */
 };
 
 struct http_state {
@@ -108,6 +148,7 @@ struct http_state {
 	/* requests in order: HEAD?, time and frame, for their responses */
 	struct {
 		uint8_t head;
+		int8_t gcall;  /* its gRPC-Web call, or -1 */
 		uint8_t layer; /* of the request in its frame, for -2's note */
 		int64_t ts;
 		uint64_t frame;
@@ -121,6 +162,7 @@ struct http_state {
 	uint64_t req_frame;
 	uint8_t req_layer;
 	uint64_t body_len;
+	struct gw_state *gw;
 };
 
 static int is_token_char(uint8_t c)
@@ -187,11 +229,271 @@ static int contains_ci(const uint8_t *p, size_t n, const char *word)
 	return 0;
 }
 
+/* ---- gRPC-Web (PROTOCOL-WEB.md of grpc/grpc) ---------------------------- */
+
+/* Calls fn for each "name: value" line of a header block (value trimmed). */
+static void each_header(const uint8_t *h, size_t n,
+			void (*fn)(void *arg, const uint8_t *name, size_t nl,
+				   const uint8_t *v, size_t vl),
+			void *arg)
+{
+	size_t i = 0;
+	while (i < n && h[i] != '\n')
+		i++;
+	while (++i < n) {
+		size_t e = i;
+		while (e < n && h[e] != '\n')
+			e++;
+		size_t colon = i;
+		while (colon < e && h[colon] != ':')
+			colon++;
+		if (colon < e) {
+			const uint8_t *v = h + colon + 1;
+			size_t vn = e - colon - 1;
+			while (vn && (*v == ' ' || *v == '\t'))
+				v++, vn--;
+			while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' ||
+				      v[vn - 1] == '\r'))
+				vn--;
+			fn(arg, h + i, colon - i, v, vn);
+		}
+		i = e;
+	}
+}
+
+static void is_web_hdr(void *arg, const uint8_t *name, size_t nl,
+		       const uint8_t *v, size_t vl)
+{
+	static const char web[] = "application/grpc-web";
+	if (ieq(name, nl, "content-type") && vl >= sizeof(web) - 1 &&
+	    ieq(v, sizeof(web) - 1, web))
+		*(int *)arg = 1;
+}
+
+struct gw_hdr_arg {
+	struct ns_grpc_call *c;
+	int role;
+};
+
+static void gw_hdr(void *arg, const uint8_t *name, size_t nl, const uint8_t *v,
+		   size_t vl)
+{
+	struct gw_hdr_arg *a = arg;
+	ns_grpc_header(a->c, a->role, name, nl, v, vl);
+}
+
+static struct gw_state *gw_get(struct http_state *st, struct ns_stream_ctx *ctx)
+{
+	if (st->gw)
+		return st->gw;
+	struct gw_state *gw = calloc(1, sizeof(*gw));
+	if (!gw)
+		return NULL;
+	gw->eng = ctx->pkt ? ctx->pkt->eng : NULL;
+	for (int i = 0; ctx->flow && i < 2; i++) {
+		struct ns_buf b = {0};
+		ns_flow_endpoint(&b, ctx->flow, i ? !ctx->flow->client : ctx->flow->client);
+		size_t k = b.len < sizeof(gw->ends[i]) ? b.len : sizeof(gw->ends[i]) - 1;
+		if (b.p)
+			memcpy(gw->ends[i], b.p, k);
+		gw->ends[i][k] = 0;
+		ns_buf_free(&b);
+		gw->conn_index = ctx->flow->index;
+	}
+	st->gw = gw;
+	return gw;
+}
+
+/* A new call for a gRPC-Web message; -1 when GW_CALLS are open. */
+static int gw_call_new(struct gw_state *gw)
+{
+	for (int i = 0; i < GW_CALLS; i++) {
+		struct gw_call *g = &gw->call[i];
+		if (g->used)
+			continue;
+		memset(g, 0, sizeof(*g));
+		ns_grpc_call_init(&g->c);
+		g->used = 1;
+		g->http_status = -1;
+		g->t_first_resp = g->t_end = -1;
+		g->seq = ++gw->seq;
+		return i;
+	}
+	gw->dropped++;
+	return -1;
+}
+
+/* One line of --calls for call g (kind gRPC-Web, as http2.c's lines). */
+static void gw_report(struct gw_state *gw, struct gw_call *g)
+{
+	if (!gw->eng || !gw->eng->calls)
+		return;
+	struct ns_buf b = {0};
+	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=-    gRPC-Web %s ", gw->conn_index,
+		      gw->ends[0], gw->ends[1], g->method[0] ? g->method : "-");
+	if (g->c.path[0])
+		ns_buf_escaped(&b, (const uint8_t *)g->c.path, strlen(g->c.path));
+	else
+		ns_buf_putc(&b, '-');
+	const char *sn = ns_grpc_status_name(g->c.grpc_status);
+	ns_buf_printf(&b, " %s", sn ? sn : "-");
+	if (g->http_status >= 0)
+		ns_buf_printf(&b, " %d", g->http_status);
+	else
+		ns_buf_puts(&b, " -");
+	ns_grpc_report_times(&b, &g->c, g->t_end, g->t_first_resp);
+	ns_grpc_report_msgs(&b, &g->c);
+	ns_buf_puts(&b, g->t_end >= 0 ? " end" : " open");
+	ns_grpc_report_message(&b, &g->c);
+	ns_calls_add(gw->eng->calls, gw->conn_index, g->seq, b.p, b.len);
+	ns_buf_free(&b);
+}
+
+static void gw_call_done(struct gw_state *gw, int i)
+{
+	struct gw_call *g = &gw->call[i];
+	if (g->req_open || g->resp_open)
+		return;
+	gw_report(gw, g);
+	ns_grpc_call_free(&g->c);
+	g->used = 0;
+}
+
+static const struct ns_grpc_call *gw_call_of(void *owner, uint32_t stream)
+{
+	struct gw_state *gw = owner;
+	(void)stream; /* HTTP/1.1: the delivery's events are all of `cur` */
+	return gw->cur >= 0 && gw->call[gw->cur].used ? &gw->call[gw->cur].c : NULL;
+}
+
+/* The grpc layer of the events so far (of message d's call). */
+static void gw_flush(struct http_state *st, struct ns_stream_ctx *ctx, int call)
+{
+	struct gw_state *gw = st->gw;
+	if (!gw || (!gw->ev.nev && !gw->ev.lost))
+		return;
+	gw->cur = call;
+	gw->ev.call = gw_call_of;
+	gw->ev.owner = gw;
+	gw->ev.eng = gw->eng;
+	ns_grpc_layer(ctx, &gw->ev);
+}
+
+/* A request or response header block was framed: a gRPC-Web message gets
+ * (or, a response, finds) its call; `paired` is the call of the request
+ * a response answers, or -1. */
+static void gw_start(struct http_state *st, struct http_dir *d,
+		     struct ns_stream_ctx *ctx, const uint8_t *h, size_t n,
+		     unsigned code, int paired)
+{
+	int web = 0;
+	each_header(h, n, is_web_hdr, &web);
+	d->gcall = -1;
+	d->gfeed = web;
+	if (!web && paired < 0)
+		return;
+	struct gw_state *gw = gw_get(st, ctx);
+	if (!gw)
+		return;
+	int i = paired >= 0 ? paired : gw_call_new(gw);
+	if (i < 0)
+		return;
+	struct gw_call *g = &gw->call[i];
+	struct gw_hdr_arg a = {&g->c, d->resp};
+	each_header(h, n, gw_hdr, &a);
+	d->gcall = i;
+	if (d->resp) {
+		g->resp_open = 1;
+		g->http_status = (int)code;
+		g->t_first_resp = d->start_ts;
+		return;
+	}
+	/* the request line: method and path */
+	size_t s1 = 0;
+	while (s1 < n && h[s1] != ' ' && h[s1] != '\r' && h[s1] != '\n')
+		s1++;
+	size_t s2 = s1 + 1;
+	while (s2 < n && h[s2] != ' ' && h[s2] != '\r' && h[s2] != '\n')
+		s2++;
+	size_t ml = s1 < sizeof(g->method) ? s1 : sizeof(g->method) - 1;
+	memcpy(g->method, h, ml);
+	g->method[ml] = 0;
+	if (s2 <= n && s2 > s1 + 1) {
+		size_t pl = s2 - s1 - 1;
+		pl = pl < sizeof(g->c.path) ? pl : sizeof(g->c.path) - 1;
+		memcpy(g->c.path, h + s1 + 1, pl);
+		g->c.path[pl] = 0;
+	}
+	g->req_open = 1;
+	g->c.t_req = d->start_ts;
+}
+
+/* Body bytes of message d. */
+static void gw_body(struct http_state *st, struct http_dir *d,
+		    struct ns_stream_ctx *ctx, const uint8_t *p, size_t n)
+{
+	if (!d->gfeed || d->gcall < 0 || !st->gw || !n)
+		return;
+	struct gw_call *g = &st->gw->call[d->gcall];
+	ns_grpc_body(&g->c, &st->gw->ev, 0, d->resp, ctx->pkt ? ctx->pkt->ts : 0,
+		     p, n);
+}
+
+/* Message d ended (its http layer is recorded): the end of the call's
+ * side, the grpc layer, and the call's end when both sides are over. */
+static void gw_end(struct http_state *st, struct http_dir *d,
+		   struct ns_stream_ctx *ctx)
+{
+	struct gw_state *gw = st->gw;
+	int i = d->gcall;
+	d->gcall = -1;
+	d->gfeed = 0;
+	if (!gw || i < 0)
+		return;
+	struct gw_call *g = &gw->call[i];
+	if (d->resp) {
+		/* answered: the request is over too, even if its body is not */
+		struct http_dir *o = &st->d[!ctx->dir];
+		if (o->gcall == i)
+			o->gcall = -1, o->gfeed = 0;
+		g->t_end = ctx->pkt ? ctx->pkt->ts : g->t_end;
+		g->resp_open = 0;
+		g->req_open = 0;
+	} else {
+		g->req_open = 0;
+	}
+	ns_grpc_dec_reset(&g->c.dec[d->resp]);
+	if (g->c.grpc)
+		ns_grpc_event(&gw->ev, d->resp ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
+			      d->resp, 0);
+	gw_flush(st, ctx, i);
+	/* a request stays for its response */
+	if (d->resp)
+		gw_call_done(gw, i);
+}
+
+static void gw_free(struct http_state *st)
+{
+	struct gw_state *gw = st->gw;
+	if (!gw)
+		return;
+	for (int i = 0; i < GW_CALLS; i++) {
+		if (!gw->call[i].used)
+			continue;
+		gw->call[i].req_open = gw->call[i].resp_open = 0;
+		gw_call_done(gw, i);
+	}
+	ns_grpc_events_free(&gw->ev);
+	free(gw);
+	st->gw = NULL;
+}
+
 /* Framing from the header block (no fields recorded). */
-static void framing(struct http_state *st, struct http_dir *d, int dir,
-		    const uint8_t *h, size_t n)
+static void framing(struct http_state *st, struct http_dir *d,
+		    struct ns_stream_ctx *ctx, const uint8_t *h, size_t n)
 {
 	int is_resp = n >= 5 && memcmp(h, "HTTP/", 5) == 0;
+	d->resp = is_resp;
 	unsigned code = 0;
 	if (is_resp && n >= 12)
 		code = (unsigned)(h[9] - '0') * 100 + (unsigned)(h[10] - '0') * 10 +
@@ -250,11 +552,16 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 			st->req[k].frame = d->start_frame;
 			st->req[k].layer = 0xff; /* none until it is shown */
 			d->req_slot = (int)k;
+			gw_start(st, d, ctx, h, n, 0, -1);
+			st->req[k].gcall = (int8_t)d->gcall;
+		} else {
+			d->gcall = -1;
+			d->gfeed = 0;
 		}
 		return;
 	}
 	/* responses: 1xx, 204, 304 and answers to HEAD have no body */
-	int head = 0;
+	int head = 0, paired = -1;
 	st->resp_time = -1;
 	st->req_frame = 0;
 	/* 101 Switching Protocols is the final answer to its request */
@@ -264,12 +571,13 @@ static void framing(struct http_state *st, struct http_dir *d, int dir,
 		st->resp_time = st->req[k].ts; /* made relative at the end */
 		st->req_frame = st->req[k].frame;
 		st->req_layer = st->req[k].layer;
+		paired = st->req[k].gcall;
 		st->rhead = (st->rhead + 1) % MAX_PENDING;
 		st->nreq--;
 	}
 	if (code < 200 || code == 204 || code == 304 || head)
 		d->body = BODY_NONE;
-	(void)dir;
+	gw_start(st, d, ctx, h, n, code, paired);
 }
 
 static void finish_message(struct http_state *st, struct http_dir *d,
@@ -311,6 +619,7 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 			ns_stream_message_end(ctx, li);
 		}
 	}
+	gw_end(st, d, ctx);
 	free(d->hdr);
 	d->hdr = NULL;
 	d->hdr_len = 0;
@@ -319,7 +628,8 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 }
 
 /* Consumes body bytes; returns how many, and whether the body ended. */
-static size_t body(struct http_dir *d, const uint8_t *p, size_t n, int *done)
+static size_t body(struct http_state *st, struct http_dir *d,
+		   struct ns_stream_ctx *ctx, const uint8_t *p, size_t n, int *done)
 {
 	size_t used = 0;
 	*done = 0;
@@ -332,10 +642,12 @@ static size_t body(struct http_dir *d, const uint8_t *p, size_t n, int *done)
 		d->left -= k;
 		d->body_len += k;
 		*done = d->left == 0;
+		gw_body(st, d, ctx, p, (size_t)k);
 		return (size_t)k;
 	}
 	case BODY_CLOSE:
 		d->body_len += n;
+		gw_body(st, d, ctx, p, n);
 		return n;
 	default:
 		break;
@@ -346,6 +658,7 @@ static size_t body(struct http_dir *d, const uint8_t *p, size_t n, int *done)
 			uint64_t k = d->left < n - used ? d->left : n - used;
 			d->left -= k;
 			d->body_len += k;
+			gw_body(st, d, ctx, p + used, (size_t)k);
 			used += (size_t)k;
 			if (d->left == 0)
 				d->chunk_state = 2;
@@ -389,10 +702,9 @@ static size_t body(struct http_dir *d, const uint8_t *p, size_t n, int *done)
 	return used;
 }
 
-static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
-		      size_t n)
+static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
+		       const uint8_t *p, size_t n)
 {
-	struct http_state *st = state;
 	struct http_dir *d = &st->d[ctx->dir];
 	size_t used = 0;
 	while (used < n && !st->dead) {
@@ -430,11 +742,11 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 			d->start_frame = ctx->pkt ? ctx->pkt->num : 0;
 			d->in_body = 1;
 			d->body_len = 0;
-			framing(st, d, ctx->dir, d->hdr, d->hdr_len);
+			framing(st, d, ctx, d->hdr, d->hdr_len);
 			used += end;
 		}
 		int done;
-		used += body(d, p + used, n - used, &done);
+		used += body(st, d, ctx, p + used, n - used, &done);
 		if (!done)
 			break;
 		finish_message(st, d, ctx);
@@ -447,10 +759,26 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	return st->dead ? n : used;
 }
 
+static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
+		      size_t n)
+{
+	struct http_state *st = state;
+	size_t used = messages(st, ctx, p, n);
+	/* gRPC-Web messages of a body still in progress (server streaming) */
+	struct http_dir *d = &st->d[ctx->dir];
+	if (st->gw)
+		gw_flush(st, ctx, d->in_body ? d->gcall : -1);
+	return used;
+}
+
 static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 {
 	struct http_state *st = state;
 	struct http_dir *d = &st->d[ctx->dir];
+	/* gRPC-Web framing cannot be found again inside this body */
+	if (d->gfeed && d->gcall >= 0 && st->gw)
+		ns_grpc_dec_reset(&st->gw->call[d->gcall].c.dec[d->resp]);
+	d->gfeed = 0;
 	if (d->in_body && d->body == BODY_LENGTH && d->left >= n) {
 		d->left -= n; /* lost body bytes: the framing survives */
 		d->body_len += n;
@@ -475,6 +803,7 @@ static void destroy(void *state)
 	struct http_state *st = state;
 	free(st->d[0].hdr);
 	free(st->d[1].hdr);
+	gw_free(st);
 }
 
 static void add_str(struct ns_packet *pkt, int f, const uint8_t *base,

@@ -30,13 +30,12 @@
  * guessed; after a failure the rest of that block is not decoded.
  *
  * gRPC (PROTOCOL-HTTP2.md of grpc/grpc): a stream whose content-type is
- * application/grpc* carries length-prefixed messages, reassembled here
- * across DATA frames; gzip messages are inflated with zlib; the trailers
- * give grpc-status and the percent-encoded grpc-message.  Each message
- * and the end of each call side become a `grpc` layer after the http2
- * one; each message is decoded as protobuf (protobuf.c), typed with the
- * method's input or output type when the --proto-descriptor set
- * (eng->pbschema) has the call's path, raw otherwise.  gRPC-Web
+ * application/grpc* carries length-prefixed messages, framed across DATA
+ * frames by the code shared with gRPC-Web over HTTP/1.1 (src/grpcmsg.c,
+ * one struct ns_grpc_call per stream); the trailers give grpc-status and
+ * the percent-encoded grpc-message.  Each message and the end of each
+ * call side become a `grpc` layer after the http2 one (dissectors/grpc.c:
+ * protobuf, typed with the --proto-descriptor set, gzip).  gRPC-Web
  * (PROTOCOL-WEB.md) is the same framing: a -text body is base64, decoded
  * across DATA frames; the frame with flag 0x80 holds the trailers.  Per-
  * connection memory is bounded: 128 tracked streams (the least recently
@@ -51,6 +50,7 @@
 #include "dissect.h"
 #include "engine.h"
 #include "flow.h"
+#include "grpcmsg.h"
 #include "pbschema.h"
 #include "stream.h"
 
@@ -224,47 +224,6 @@ static struct ns_field fields[] = {
 				  "Framing found by heuristic (capture started mid-connection or lost bytes)"),
 };
 
-enum { G_STREAMID, G_PATH, G_SERVICE, G_METHOD, G_FRAME_TYPE, G_COMPRESSED, G_LENGTH,
-       G_INFLATED, G_STATUS, G_MESSAGE, G_TIMEOUT,
-       G_REQ_MSGS, G_RESP_MSGS, G_REQ_BYTES, G_RESP_BYTES, G_LATENCY, G_FIRST_MSG, G_GAP_MAX,
-       G_ERROR, G_COUNT };
-
-static const struct ns_valstr grpc_status_names[] = {
-	{0, "OK"},		   {1, "CANCELLED"},	     {2, "UNKNOWN"},
-	{3, "INVALID_ARGUMENT"},   {4, "DEADLINE_EXCEEDED"}, {5, "NOT_FOUND"},
-	{6, "ALREADY_EXISTS"},	   {7, "PERMISSION_DENIED"}, {8, "RESOURCE_EXHAUSTED"},
-	{9, "FAILED_PRECONDITION"}, {10, "ABORTED"},	     {11, "OUT_OF_RANGE"},
-	{12, "UNIMPLEMENTED"},	   {13, "INTERNAL"},	     {14, "UNAVAILABLE"},
-	{15, "DATA_LOSS"},	   {16, "UNAUTHENTICATED"},  {0, NULL},
-};
-
-/* bit 7 of the flags byte: a gRPC-Web frame of trailers */
-static const struct ns_valstr frame_types[] = {
-	{0, "Data"}, {1, "Trailers"}, {0, NULL},
-};
-
-static struct ns_field gfields[] = {
-	[G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
-	[G_PATH] = NS_F_STR("grpc.path", "Path"),
-	[G_SERVICE] = NS_F_STR("grpc.service", "Service"),
-	[G_METHOD] = NS_F_STR("grpc.method", "Method"),
-	[G_FRAME_TYPE] = NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
-	[G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
-	[G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
-	[G_INFLATED] = NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
-	[G_STATUS] = NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
-	[G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
-	[G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
-	[G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
-	[G_RESP_MSGS] = NS_F_UINT("grpc.response_messages", "Response messages", 32),
-	[G_REQ_BYTES] = NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
-	[G_RESP_BYTES] = NS_F_UINT("grpc.response_bytes", "Response message bytes", 64),
-	[G_LATENCY] = NS_F_RELTIME("grpc.latency", "Latency (request to trailers)"),
-	[G_FIRST_MSG] = NS_F_RELTIME("grpc.first_message_time", "Time to first response message"),
-	[G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap", "Longest gap between response messages"),
-	[G_ERROR] = NS_F_STR("grpc.error", "Problem"),
-};
-
 #define T_DATA 0
 #define T_HEADERS 1
 #define T_PRIORITY 2
@@ -283,8 +242,6 @@ static struct ns_field gfields[] = {
 #define FL_PRIORITY 0x20
 
 #define MAX_STREAMS 128
-#define MAX_KEEP (1024 * 1024)  /* bytes kept of one gRPC message */
-#define MAX_EVENTS 64		 /* gRPC events shown per delivery */
 #define MAX_HEADERS 256		 /* header fields shown per block */
 #define SCAN_MAX 8192		 /* bytes searched for a frame boundary */
 #define LOST_TABLE (1u << 20)	 /* table size when the real one is unknown */
@@ -294,35 +251,19 @@ static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 enum end_how { END_OPEN, END_STREAM, END_RST, END_GOAWAY, END_CONN };
 
-struct gmsg { /* a gRPC message being reassembled */
-	uint8_t hdr[5];
-	uint8_t hlen;
-	uint32_t len, got;
-	uint8_t *buf; /* the first MAX_KEEP bytes */
-};
-
 struct h2s {
 	uint32_t id;
-	uint8_t used, grpc, web, json, reported, hpack_lost;
-	uint8_t web_text;   /* application/grpc-web-text: base64 bodies */
-	uint8_t b64bits[2]; /* its decoder, each way: bits held in b64acc */
-	uint32_t b64acc[2];
+	uint8_t used, reported, hpack_lost;
 	uint8_t closed[2];  /* END_STREAM seen each way */
 	uint8_t blocks[2];  /* header blocks seen each way */
 	uint8_t how;	    /* enum end_how */
 	uint32_t rst_error;
 	uint8_t rst_by;	    /* role that sent RST_STREAM */
 	int status;	    /* :status, -1 */
-	int grpc_status;    /* -1 when none */
-	int64_t t_req, t_first_resp, t_first_msg, t_last_msg, t_end, gap_max;
-	int64_t gap_sum;
-	int64_t timeout;
+	int64_t t_first_resp, t_end;
 	uint64_t bytes[2];  /* DATA payload each way */
-	uint32_t msgs[2];
-	uint64_t msg_bytes[2];
-	uint8_t gzip[2];    /* grpc-encoding: gzip each way */
-	char method[16], path[200], grpc_msg[160];
-	struct gmsg gm[2];
+	char method[16];
+	struct ns_grpc_call c; /* path, gRPC state, messages in progress */
 	uint64_t seq;	    /* for LRU eviction */
 };
 
@@ -334,16 +275,6 @@ struct h2dir {
 	uint8_t has_pending_hts;
 	uint8_t blk_active, blk_lost, blk_type, blk_es;
 	uint32_t blk_stream, blk_promised;
-};
-
-enum ev_kind { EV_MSG, EV_REQ_END, EV_RESP_END };
-
-struct gev {
-	uint8_t kind, dir, compressed;
-	uint32_t stream;
-	uint32_t len;	    /* message length */
-	uint32_t off, kept; /* where its bytes are in the grpc layer */
-	uint8_t *bytes;	    /* owned until the layer is recorded */
 };
 
 struct h2_state {
@@ -361,13 +292,10 @@ struct h2_state {
 	struct ns_engine *eng;
 	uint32_t conn_index;
 	char ends[2][56]; /* endpoints, the flow's client first */
-	struct gev ev[MAX_EVENTS];
-	unsigned nev;
-	uint32_t ev_lost;
+	struct ns_grpc_events ev; /* gRPC events of the delivery */
 };
 
 extern struct ns_dissector ns_diss_http2;
-extern struct ns_dissector ns_diss_grpc;
 
 /* the connection whose layer is being dissected (see the top comment) */
 static struct h2_state *cur;
@@ -462,6 +390,7 @@ static int probe(const uint8_t *p, size_t n, int dir)
 /* ---- streams ------------------------------------------------------------ */
 
 static void stream_report(struct h2_state *st, struct h2s *s);
+static void rst_error_text(struct h2s *s);
 
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create)
 {
@@ -481,16 +410,14 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create)
 		return NULL;
 	if (victim->used) { /* the least recently seen stream goes */
 		stream_report(st, victim);
-		for (int d = 0; d < 2; d++)
-			free(victim->gm[d].buf);
+		ns_grpc_call_free(&victim->c);
 	}
 	memset(victim, 0, sizeof(*victim));
 	victim->used = 1;
 	victim->id = id;
 	victim->status = -1;
-	victim->grpc_status = -1;
-	victim->t_req = victim->t_first_resp = victim->t_first_msg = -1;
-	victim->t_last_msg = victim->t_end = victim->timeout = -1;
+	victim->t_first_resp = victim->t_end = -1;
+	ns_grpc_call_init(&victim->c);
 	victim->seq = ++st->seq;
 	return victim;
 }
@@ -524,83 +451,12 @@ static int ieq(const uint8_t *a, size_t n, const char *b)
 	return 1;
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
 {
 	if (n >= cap)
 		n = cap - 1;
 	memcpy(dst, p, n);
 	dst[n] = 0;
-}
-
-/* grpc-timeout: digits and a unit (H M S m u n), in ns; -1 when bad. */
-static int64_t grpc_timeout(const uint8_t *v, size_t n)
-{
-	if (n < 2 || n > 9)
-		return -1;
-	int64_t x = 0;
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		x = x * 10 + (v[i] - '0');
-	}
-	switch (v[n - 1]) {
-	case 'H': return x * 3600000000000LL;
-	case 'M': return x * 60000000000LL;
-	case 'S': return x * 1000000000LL;
-	case 'm': return x * 1000000LL;
-	case 'u': return x * 1000LL;
-	case 'n': return x;
-	}
-	return -1;
-}
-
-/* Percent-decodes grpc-message into dst (NUL-terminated). */
-static size_t pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++) {
-		int hi, lo;
-		if (v[i] == '%' && i + 2 < n &&
-		    (hi = hexval(v[i + 1])) >= 0 &&
-		    (lo = hexval(v[i + 2])) >= 0) {
-			dst[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			dst[o++] = (char)v[i];
-		}
-	}
-	dst[o] = 0;
-	return o;
-}
-
-static void add_event(struct h2_state *st, int kind, int dir, uint32_t id,
-		      uint8_t comp, uint32_t len, uint8_t *bytes, uint32_t kept)
-{
-	if (st->nev >= MAX_EVENTS) {
-		st->ev_lost++;
-		free(bytes);
-		return;
-	}
-	struct gev *e = &st->ev[st->nev++];
-	memset(e, 0, sizeof(*e));
-	e->kind = (uint8_t)kind;
-	e->dir = (uint8_t)dir;
-	e->stream = id;
-	e->compressed = comp;
-	e->len = len;
-	e->bytes = bytes;
-	e->kept = kept;
 }
 
 /* One header field of a decoded block: the stream learns what it needs. */
@@ -610,31 +466,14 @@ static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
 	if (ieq(n, nl, ":method"))
 		copy_str(s->method, sizeof(s->method), v, vl);
 	else if (ieq(n, nl, ":path"))
-		copy_str(s->path, sizeof(s->path), v, vl);
+		copy_str(s->c.path, sizeof(s->c.path), v, vl);
 	else if (ieq(n, nl, ":status")) {
 		int x = 0;
 		for (size_t i = 0; i < vl && i < 3; i++)
 			x = x * 10 + (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
 		s->status = x;
-	} else if (ieq(n, nl, "content-type")) {
-		static const char g[] = "application/grpc";
-		if (vl >= sizeof(g) - 1 && memcmp(v, g, sizeof(g) - 1) == 0) {
-			s->grpc = 1;
-			s->web = vl >= 20 && memcmp(v + 16, "-web", 4) == 0;
-			s->web_text = vl >= 25 && memcmp(v + 16, "-web-text", 9) == 0;
-			s->json = vl >= 21 && memcmp(v + vl - 5, "+json", 5) == 0;
-		}
-	} else if (ieq(n, nl, "grpc-encoding")) {
-		s->gzip[dir] = ieq(v, vl, "gzip");
-	} else if (ieq(n, nl, "grpc-status")) {
-		int x = 0;
-		for (size_t i = 0; i < vl && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
-			x = x * 10 + (v[i] - '0');
-		s->grpc_status = x;
-	} else if (ieq(n, nl, "grpc-message")) {
-		pct_decode(s->grpc_msg, sizeof(s->grpc_msg), v, vl);
-	} else if (ieq(n, nl, "grpc-timeout")) {
-		s->timeout = grpc_timeout(v, vl);
+	} else {
+		ns_grpc_header(&s->c, dir, n, nl, v, vl);
 	}
 }
 
@@ -724,7 +563,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 			else if (s && ieq(nv.name, nv.namelen, ":method"))
 				copy_str(s->method, sizeof(s->method), nv.value, nv.valuelen);
 			else if (s && ieq(nv.name, nv.namelen, ":path"))
-				copy_str(s->path, sizeof(s->path), nv.value, nv.valuelen);
+				copy_str(s->c.path, sizeof(s->c.path), nv.value, nv.valuelen);
 		}
 		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
 			nghttp2_hd_inflate_end_headers(d->inf);
@@ -760,8 +599,8 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 		return;
 	d->blk_active = 0;
 	d->blk_lost = 0;
-	if (s && role == 1 && s->t_req >= 0 && d->blk_type != T_PUSH)
-		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->t_req);
+	if (s && role == 1 && s->c.t_req >= 0 && d->blk_type != T_PUSH)
+		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->c.t_req);
 }
 
 /* The first fragment of a header block: what the stream learns from its
@@ -782,100 +621,10 @@ static void block_start(struct ns_packet *pkt, struct h2_state *st, int dir,
 		s->blocks[role]++;
 	if (is_trailer)
 		ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
-	if (role == 0 && s->t_req < 0)
-		s->t_req = pkt->ts;
+	if (role == 0 && s->c.t_req < 0)
+		s->c.t_req = pkt->ts;
 	if (role == 1 && s->t_first_resp < 0)
 		s->t_first_resp = pkt->ts;
-}
-
-/* A gRPC message completed: an event for the grpc layer, and timings. */
-static void grpc_message(struct ns_packet *pkt, struct h2_state *st,
-			 struct h2s *s, int dir)
-{
-	struct gmsg *m = &s->gm[dir];
-	if (m->hdr[0] & 0x80 && s->web) {
-		/* gRPC-Web trailers in the body: "name: value\r\n" lines */
-		const uint8_t *p = m->buf;
-		uint32_t n = m->got < MAX_KEEP ? m->got : MAX_KEEP;
-		for (uint32_t i = 0; p && i < n;) {
-			uint32_t e = i, c = 0;
-			while (e < n && p[e] != '\n')
-				e++;
-			while (i + c < e && p[i + c] != ':')
-				c++;
-			uint32_t ve = e;
-			if (ve > i && p[ve - 1] == '\r')
-				ve--;
-			if (i + c < ve) {
-				uint32_t vs = i + c + 1;
-				while (vs < ve && p[vs] == ' ')
-					vs++;
-				stream_header(s, dir, p + i, c, p + vs, ve - vs);
-			}
-			i = e + 1;
-		}
-		/* shown in the grpc layer as a frame, not counted as a message */
-		add_event(st, EV_MSG, dir, s->id, m->hdr[0], m->len, m->buf,
-			  m->buf ? n : 0);
-		m->buf = NULL;
-		return;
-	}
-	s->msgs[dir]++;
-	s->msg_bytes[dir] += m->len;
-	if (dir == 1) {
-		if (s->t_first_msg < 0)
-			s->t_first_msg = pkt->ts;
-		else {
-			int64_t g = pkt->ts - s->t_last_msg;
-			s->gap_sum += g;
-			if (g > s->gap_max)
-				s->gap_max = g;
-		}
-		s->t_last_msg = pkt->ts;
-	}
-	uint32_t kept = m->len < MAX_KEEP ? m->len : MAX_KEEP;
-	add_event(st, EV_MSG, dir, s->id, m->hdr[0], m->len, m->buf,
-		  m->buf ? kept : 0);
-	m->buf = NULL;
-}
-
-/* DATA payload of a gRPC stream: length-prefixed messages. */
-static void grpc_data(struct ns_packet *pkt, struct h2_state *st,
-		      struct h2s *s, int dir, const uint8_t *p, size_t n)
-{
-	struct gmsg *m = &s->gm[dir];
-	while (n) {
-		if (m->hlen < 5) {
-			m->hdr[m->hlen++] = *p++;
-			n--;
-			if (m->hlen == 5) {
-				m->len = (uint32_t)m->hdr[1] << 24 |
-					 (uint32_t)m->hdr[2] << 16 |
-					 (uint32_t)m->hdr[3] << 8 | m->hdr[4];
-				m->got = 0;
-				uint32_t keep = m->len < MAX_KEEP ? m->len : MAX_KEEP;
-				m->buf = malloc(keep ? keep : 1);
-			}
-			if (m->hlen == 5 && m->len == 0) {
-				grpc_message(pkt, st, s, dir);
-				m->hlen = 0;
-			}
-			continue;
-		}
-		uint32_t want = m->len - m->got;
-		uint32_t k = n < want ? (uint32_t)n : want;
-		if (m->buf && m->got < MAX_KEEP) {
-			uint32_t c = MAX_KEEP - m->got < k ? MAX_KEEP - m->got : k;
-			memcpy(m->buf + m->got, p, c);
-		}
-		m->got += k;
-		p += k;
-		n -= k;
-		if (m->got == m->len) {
-			grpc_message(pkt, st, s, dir);
-			m->hlen = 0;
-		}
-	}
 }
 
 static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
@@ -888,9 +637,9 @@ static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
 		s->t_end = pkt->ts; /* the response's end ends the call */
 	if (s->closed[0] && s->closed[1])
 		s->how = END_STREAM;
-	if (s->grpc)
-		add_event(st, dir ? EV_RESP_END : EV_REQ_END, dir, s->id, 0, 0,
-			  NULL, 0);
+	if (s->c.grpc)
+		ns_grpc_event(&st->ev, dir ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
+			      dir, s->id);
 	if (s->closed[0] && s->closed[1])
 		stream_report(st, s);
 }
@@ -992,40 +741,6 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	}
 }
 
-/*
- * grpc-web-text (PROTOCOL-WEB.md of grpc/grpc): the body is base64 of the
- * usual frames, in pieces that may each be padded, so padding can come
- * in the middle.  Decodes across DATA frames with the state kept in the
- * stream; returns the bytes written to out (at least n * 3 / 4 + 3).
- */
-static size_t web_text(struct h2s *s, int dir, const uint8_t *p, size_t n,
-		       uint8_t *out)
-{
-	size_t k = 0;
-	uint32_t acc = s->b64acc[dir];
-	int bits = s->b64bits[dir];
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '=') { /* a piece ends: its spare bits are zero */
-			acc = 0;
-			bits = 0;
-			continue;
-		}
-		int x = b64digit(p[i]);
-		if (x < 0) /* line breaks and anything else are skipped */
-			continue;
-		acc = acc << 6 | (uint32_t)x;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[k++] = (uint8_t)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	s->b64acc[dir] = acc;
-	s->b64bits[dir] = (uint8_t)bits;
-	return k;
-}
-
 static int frame(struct ns_packet *pkt, struct ns_reader *r)
 {
 	struct h2_state *st = cur;
@@ -1106,17 +821,11 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		s->bytes[role] += (uint64_t)body;
 		if (role == 1 && s->t_first_resp < 0)
 			s->t_first_resp = pkt->ts;
-		if (s->grpc && data && s->web_text) {
-			uint8_t *dec = malloc((size_t)body * 3 / 4 + 3);
-			if (dec)
-				grpc_data(pkt, st, s, role, dec,
-					  web_text(s, role, data, (size_t)body, dec));
-			free(dec);
-		} else if (s->grpc && data) {
-			grpc_data(pkt, st, s, role, data, (size_t)body);
-		}
-		if (s->t_req >= 0 && role == 1 && (fl & FL_ES))
-			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->t_req);
+		if (s->c.grpc && data)
+			ns_grpc_body(&s->c, &st->ev, s->id, role, pkt->ts, data,
+				     (size_t)body);
+		if (s->c.t_req >= 0 && role == 1 && (fl & FL_ES))
+			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->c.t_req);
 		if (fl & FL_ES)
 			end_side(pkt, st, s, role);
 		break;
@@ -1166,7 +875,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			struct h2s *ps = stream_get(st, promised, 1);
 			if (ps) {
 				ps->closed[0] = 1;
-				ps->t_req = pkt->ts;
+				ps->c.t_req = pkt->ts;
 			}
 		}
 		block_start(pkt, st, dir, boff, (uint32_t)body);
@@ -1205,8 +914,10 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			s->rst_error = e;
 			s->rst_by = (uint8_t)role;
 			s->t_end = pkt->ts;
-			if (s->grpc)
-				add_event(st, EV_RESP_END, role, s->id, 0, 0, NULL, 0);
+			if (s->c.grpc) {
+				rst_error_text(s);
+				ns_grpc_event(&st->ev, NS_GRPC_EV_RESP_END, role, s->id);
+			}
 			s->closed[0] = s->closed[1] = 1;
 			stream_report(st, s);
 		}
@@ -1317,7 +1028,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	return 0;
 }
 
-/* ---- gRPC layer -------------------------------------------------------- */
+/* ---- gRPC calls ended by the transport ------------------------------------ */
 
 static int rst_status(uint32_t err);
 
@@ -1328,9 +1039,9 @@ static int rst_status(uint32_t err);
  * a little before the request was sent). */
 static int reset_status(const struct h2s *s)
 {
-	if (s->rst_by == 0 && s->rst_error == 8 && s->timeout > 0 &&
-	    s->t_req >= 0 && s->t_end >= 0 &&
-	    (s->t_end - s->t_req) * 10 >= s->timeout * 9)
+	if (s->rst_by == 0 && s->rst_error == 8 && s->c.timeout > 0 &&
+	    s->c.t_req >= 0 && s->t_end >= 0 &&
+	    (s->t_end - s->c.t_req) * 10 >= s->c.timeout * 9)
 		return 4; /* DEADLINE_EXCEEDED */
 	return rst_status(s->rst_error);
 }
@@ -1352,250 +1063,15 @@ static int rst_status(uint32_t err)
 	return err <= 13 ? 13 : -1; /* INTERNAL */
 }
 
-static void split_path(const char *path, const char **svc, size_t *svcn,
-		       const char **m)
+/* How a reset ended a gRPC call, for its grpc layer: the status the
+ * reset means when the call has none, and the HTTP/2 error. */
+static void rst_error_text(struct h2s *s)
 {
-	const char *p = path[0] == '/' ? path + 1 : path;
-	const char *slash = strchr(p, '/');
-	*svc = p;
-	*svcn = slash ? (size_t)(slash - p) : strlen(p);
-	*m = slash ? slash + 1 : "";
-}
-
-static void add_cstr(struct ns_packet *pkt, int f, const char *s)
-{
-	size_t n = strlen(s);
-	char *c = ns_arena_strndup(&pkt->arena, s, n);
-	if (c)
-		ns_add_bytes(pkt, &gfields[f], 0, 0, (const uint8_t *)c, (uint32_t)n);
-}
-
-/* Inflates a gzip message into the arena; NULL when it fails. */
-static const uint8_t *gunzip(struct ns_packet *pkt, const uint8_t *p,
-			     uint32_t n, uint32_t *out)
-{
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return NULL;
-	uint32_t cap = MAX_KEEP;
-	uint8_t *buf = ns_arena_alloc(&pkt->arena, cap);
-	if (!buf) {
-		inflateEnd(&z);
-		return NULL;
-	}
-	z.next_in = (Bytef *)p;
-	z.avail_in = n;
-	z.next_out = buf;
-	z.avail_out = cap;
-	int rc = inflate(&z, Z_FINISH);
-	*out = cap - z.avail_out;
-	inflateEnd(&z);
-	return rc == Z_STREAM_END ? buf : NULL;
-}
-
-static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
-{
-	struct h2_state *st = cur;
-	if (!st) { /* stateless: one message after another */
-		while (ns_rd_left(r) >= 5) {
-			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
-			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
-			if (n > ns_rd_left(r))
-				return ns_malformed(pkt, "message of %u bytes cut short", n);
-			ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);
-			ns_rd_skip(r, n);
-		}
-		ns_rd_skip(r, ns_rd_left(r));
-		return 0;
-	}
-	for (unsigned i = 0; i < st->nev; i++) {
-		struct gev *e = &st->ev[i];
-		struct h2s *s = stream_get(st, e->stream, 0);
-		ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0, e->stream);
-		ns_tree_push(pkt);
-		if (s && s->path[0]) {
-			const char *svc, *m;
-			size_t sn;
-			split_path(s->path, &svc, &sn, &m);
-			add_cstr(pkt, G_PATH, s->path);
-			char *sv = ns_arena_strndup(&pkt->arena, svc, sn);
-			if (sv)
-				ns_add_bytes(pkt, &gfields[G_SERVICE], 0, 0,
-					     (const uint8_t *)sv, (uint32_t)sn);
-			add_cstr(pkt, G_METHOD, m);
-		}
-		if (e->kind == EV_MSG) {
-			uint32_t o = e->off;
-			int trailers = s && s->web && (e->compressed & 0x80);
-			ns_add_uint(pkt, &gfields[G_FRAME_TYPE], o, 1, trailers);
-			ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->compressed & 1);
-			ns_add_uint(pkt, &gfields[G_LENGTH], o + 1, 4, e->len);
-			if (trailers) { /* their status is told at the end */
-				ns_tree_pop(pkt);
-				continue;
-			}
-			const uint8_t *body = r->base + o + 5;
-			uint32_t bn = e->kept;
-			if (e->kept < e->len)
-				ns_add_bytes(pkt, &gfields[G_ERROR], o, 5,
-					     (const uint8_t *)"message too long: only the first 1 MiB kept",
-					     43);
-			if ((e->compressed & 1) && s && s->gzip[e->dir]) {
-				uint32_t un = 0;
-				body = gunzip(pkt, body, bn, &un);
-				if (body) {
-					ns_add_uint(pkt, &gfields[G_INFLATED], o, e->kept + 5, un);
-					bn = un;
-				} else {
-					ns_malformed(pkt, "gzip message does not inflate");
-				}
-			} else if (e->compressed & 1) {
-				body = NULL; /* an encoding we cannot undo */
-			}
-			/* protobuf (typed when the descriptor set has the
-			 * method), unless it is JSON or another codec */
-			const struct ns_pbmsg *type = NULL;
-			if (s && s->path[0] && st->eng && st->eng->pbschema)
-				type = ns_pbschema_method(st->eng->pbschema, s->path,
-							  strlen(s->path), e->dir);
-			if (body && e->kept == e->len && !(s && s->json))
-				ns_protobuf_typed(pkt, r->base, body, bn,
-						  body == r->base + o + 5, o, type);
-		} else if (s) {
-			ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
-			ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);
-			if (e->kind == EV_RESP_END) {
-				ns_add_uint(pkt, &gfields[G_RESP_MSGS], 0, 0, s->msgs[1]);
-				ns_add_uint(pkt, &gfields[G_RESP_BYTES], 0, 0, s->msg_bytes[1]);
-				if (s->grpc_status >= 0)
-					ns_add_uint(pkt, &gfields[G_STATUS], 0, 0,
-						    (uint64_t)s->grpc_status);
-				if (s->grpc_msg[0])
-					add_cstr(pkt, G_MESSAGE, s->grpc_msg);
-				if (s->t_req >= 0)
-					ns_add_int(pkt, &gfields[G_LATENCY], 0, 0,
-						   pkt->ts - s->t_req);
-				if (s->t_req >= 0 && s->t_first_msg >= 0)
-					ns_add_int(pkt, &gfields[G_FIRST_MSG], 0, 0,
-						   s->t_first_msg - s->t_req);
-				if (s->msgs[1] > 1)
-					ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0,
-						   s->gap_max);
-				if (s->how == END_RST) {
-					const char *en = ns_valstr_find(error_names, s->rst_error);
-					int gs = s->grpc_status < 0 ? reset_status(s) : -1;
-					const char *gn = gs >= 0 ? ns_valstr_find(grpc_status_names, (uint64_t)gs) : NULL;
-					char *t = ns_arena_printf(&pkt->arena, "%s%s(RST_STREAM %s)",
-								  gn ? gn : "", gn ? " " : "",
-								  en ? en : "?");
-					if (t)
-						ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
-							     (const uint8_t *)t, (uint32_t)strlen(t));
-				}
-			} else if (s->timeout >= 0) {
-				ns_add_int(pkt, &gfields[G_TIMEOUT], 0, 0, s->timeout);
-			}
-		}
-		ns_tree_pop(pkt);
-	}
-	ns_rd_skip(r, ns_rd_left(r));
-	return 0;
-}
-
-static void ms(struct ns_buf *out, int64_t ns)
-{
-	long long us = (long long)((ns + 500) / 1000);
-	ns_buf_printf(out, " %lld.%02lld ms", us / 1000, (us % 1000) / 10);
-}
-
-/* Whether the event at fv[k] (a grpc.stream_id) ends a call side. */
-static int is_end(const struct ns_packet *pkt, const struct ns_layer *l,
-		  uint32_t k)
-{
-	for (uint32_t j = k + 1; j < l->fv_end; j++) {
-		if (pkt->fv[j].f == &gfields[G_STREAMID])
-			return 0;
-		if (pkt->fv[j].f == &gfields[G_REQ_MSGS])
-			return 1;
-	}
-	return 0;
-}
-
-static void grpc_info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
-{
-	const struct ns_layer *l = &pkt->layers[li];
-	size_t start = out->len;
-	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
-		const struct ns_fv *fv = &pkt->fv[i];
-		if (fv->f != &gfields[G_STREAMID])
-			continue;
-		uint32_t sid = (uint32_t)fv->v.u;
-		int trailers = 0;
-		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
-				   *rs = NULL, *status = NULL, *msg = NULL,
-				   *lat = NULL, *err = NULL, *rqb = NULL;
-		uint32_t j = i + 1;
-		for (; j < l->fv_end && pkt->fv[j].f != &gfields[G_STREAMID]; j++) {
-			const struct ns_fv *x = &pkt->fv[j];
-			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u) trailers = 1;
-			else if (x->f == &gfields[G_PATH]) path = x;
-			else if (x->f == &gfields[G_LENGTH] && !len) len = x;
-			else if (x->f == &gfields[G_REQ_MSGS]) rq = x;
-			else if (x->f == &gfields[G_RESP_MSGS]) rs = x;
-			else if (x->f == &gfields[G_REQ_BYTES]) rqb = x;
-			else if (x->f == &gfields[G_STATUS]) status = x;
-			else if (x->f == &gfields[G_MESSAGE]) msg = x;
-			else if (x->f == &gfields[G_LATENCY]) lat = x;
-			else if (x->f == &gfields[G_ERROR]) err = x;
-		}
-		/* a message whose call side ends in this packet is told by
-		 * the end; a lone message is listed */
-		int later_end = 0;
-		for (uint32_t k = j; k < l->fv_end; k++)
-			if (pkt->fv[k].f == &gfields[G_STREAMID] &&
-			    pkt->fv[k].v.u == sid && is_end(pkt, l, k))
-				later_end = 1;
-		if ((len && later_end) || trailers)
-			continue;
-		if (out->len > start)
-			ns_buf_puts(out, ", ");
-		if (len) {
-			ns_buf_printf(out, "message s=%u %llu B", sid,
-				      (unsigned long long)len->v.u);
-		} else if (rs) {
-			ns_buf_printf(out, "response s=%u", sid);
-			const char *sn = status ? ns_valstr_find(grpc_status_names, status->v.u) : NULL;
-			if (status && sn)
-				ns_buf_printf(out, " %s", sn);
-			else if (status)
-				ns_buf_printf(out, " status %llu", (unsigned long long)status->v.u);
-			else if (err) {
-				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
-			}
-			else
-				ns_buf_puts(out, " no status");
-			if (msg) {
-				ns_buf_puts(out, " \"");
-				ns_buf_escaped(out, msg->v.b.p, msg->v.b.n);
-				ns_buf_putc(out, '"');
-			}
-			if (lat)
-				ms(out, lat->v.i);
-			ns_buf_printf(out, " %llu msg", (unsigned long long)rs->v.u);
-		} else if (rq) {
-			ns_buf_printf(out, "request s=%u", sid);
-			if (path) {
-				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, path->v.b.p + (path->v.b.n && path->v.b.p[0] == '/'),
-					       path->v.b.n - (path->v.b.n && path->v.b.p[0] == '/'));
-			}
-			ns_buf_printf(out, " %llu msg", (unsigned long long)rq->v.u);
-			if (rqb)
-				ns_buf_printf(out, " %llu B", (unsigned long long)rqb->v.u);
-		}
-	}
+	const char *en = ns_valstr_find(error_names, s->rst_error);
+	int gs = s->c.grpc_status < 0 ? reset_status(s) : -1;
+	const char *gn = ns_grpc_status_name(gs);
+	snprintf(s->c.end_error, sizeof(s->c.end_error), "%s%s(RST_STREAM %s)",
+		 gn ? gn : "", gn ? " " : "", en ? en : "?");
 }
 
 /* ---- the HTTP/2 summary ------------------------------------------------- */
@@ -1717,46 +1193,11 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 
 /* ---- stream interface -------------------------------------------------- */
 
-static void free_events(struct h2_state *st)
+/* The grpc layer's view of a stream's call (NULL once it is forgotten). */
+static const struct ns_grpc_call *call_of(void *owner, uint32_t id)
 {
-	for (unsigned i = 0; i < st->nev; i++)
-		free(st->ev[i].bytes);
-	st->nev = 0;
-	st->ev_lost = 0;
-}
-
-/* The grpc layer for the events of this delivery. */
-static void grpc_layer(struct h2_state *st, struct ns_stream_ctx *ctx)
-{
-	size_t total = 0;
-	for (unsigned i = 0; i < st->nev; i++)
-		if (st->ev[i].kind == EV_MSG)
-			total += 5 + st->ev[i].kept;
-	uint8_t *buf = malloc(total ? total : 1);
-	if (!buf) {
-		free_events(st);
-		return;
-	}
-	size_t o = 0;
-	for (unsigned i = 0; i < st->nev; i++) {
-		struct gev *e = &st->ev[i];
-		e->off = (uint32_t)o;
-		if (e->kind != EV_MSG)
-			continue;
-		buf[o] = e->compressed;
-		buf[o + 1] = (uint8_t)(e->len >> 24);
-		buf[o + 2] = (uint8_t)(e->len >> 16);
-		buf[o + 3] = (uint8_t)(e->len >> 8);
-		buf[o + 4] = (uint8_t)e->len;
-		if (e->kept)
-			memcpy(buf + o + 5, e->bytes, e->kept);
-		o += 5 + e->kept;
-	}
-	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total);
-	if (li >= 0)
-		ns_stream_message_end(ctx, li);
-	free(buf);
-	free_events(st);
+	struct h2s *s = stream_get(owner, id, 0);
+	return s ? &s->c : NULL;
 }
 
 static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
@@ -1847,8 +1288,10 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		ns_stream_message_end(ctx, li);
 	else
 		dir_reset_hpack(d, 1); /* frames we could not parse */
-	if (st->nev)
-		grpc_layer(st, ctx);
+	st->ev.call = call_of;
+	st->ev.owner = st;
+	st->ev.eng = st->eng;
+	ns_grpc_layer(ctx, &st->ev);
 	cur = NULL;
 	return end;
 }
@@ -1869,9 +1312,7 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	int role = ctx->dir ^ st->swap;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
 		struct h2s *s = &st->s[i];
-		s->gm[role].hlen = 0;
-		free(s->gm[role].buf);
-		s->gm[role].buf = NULL;
+		ns_grpc_dec_reset(&s->c.dec[role]);
 	}
 	return 1;
 }
@@ -1908,21 +1349,20 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	struct ns_buf b = {0};
 	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=%-4u ", st->conn_index,
 		      st->ends[st->swap], st->ends[!st->swap], s->id);
-	ns_buf_puts(&b, s->grpc ? "gRPC " : "HTTP/2 ");
+	ns_buf_puts(&b, !s->c.grpc ? "HTTP/2 " : s->c.web ? "gRPC-Web " : "gRPC ");
 	ns_buf_puts(&b, s->method[0] ? s->method : "-");
 	ns_buf_putc(&b, ' ');
-	if (s->path[0])
-		ns_buf_escaped(&b, (const uint8_t *)s->path, strlen(s->path));
+	if (s->c.path[0])
+		ns_buf_escaped(&b, (const uint8_t *)s->c.path, strlen(s->c.path));
 	else
 		ns_buf_putc(&b, '-');
-	if (s->grpc && s->grpc_status >= 0) {
-		const char *n = ns_valstr_find(grpc_status_names, (uint64_t)s->grpc_status);
+	if (s->c.grpc && s->c.grpc_status >= 0) {
+		const char *n = ns_grpc_status_name(s->c.grpc_status);
 		ns_buf_printf(&b, " %s", n ? n : "?");
-	} else if (s->grpc && s->how == END_RST && reset_status(s) >= 0) {
+	} else if (s->c.grpc && s->how == END_RST && reset_status(s) >= 0) {
 		/* no status on the wire: what the reset means to the client */
-		ns_buf_printf(&b, " %s", ns_valstr_find(grpc_status_names,
-						       (uint64_t)reset_status(s)));
-	} else if (s->grpc) {
+		ns_buf_printf(&b, " %s", ns_grpc_status_name(reset_status(s)));
+	} else if (s->c.grpc) {
 		ns_buf_puts(&b, " -");
 	}
 	if (s->status >= 0)
@@ -1931,25 +1371,9 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 		ns_buf_puts(&b, " -");
 	if (s->hpack_lost)
 		ns_buf_puts(&b, " [headers lost]");
-	int64_t end = s->t_end;
-	if (s->t_req >= 0 && end >= 0)
-		ms(&b, end - s->t_req);
-	else
-		ns_buf_puts(&b, " - ms");
-	if (s->t_req >= 0 && s->t_first_resp >= 0)
-		ns_buf_puts(&b, " ttfb"), ms(&b, s->t_first_resp - s->t_req);
-	if (s->grpc) {
-		if (s->t_req >= 0 && s->t_first_msg >= 0)
-			ns_buf_printf(&b, " first%s", ""), ms(&b, s->t_first_msg - s->t_req);
-		ns_buf_printf(&b, " req %u msg %llu B resp %u msg %llu B", s->msgs[0],
-			      (unsigned long long)s->msg_bytes[0], s->msgs[1],
-			      (unsigned long long)s->msg_bytes[1]);
-		if (s->msgs[1] > 1) {
-			ns_buf_puts(&b, " gaps mean");
-			ms(&b, s->gap_sum / (s->msgs[1] - 1));
-			ns_buf_puts(&b, " max");
-			ms(&b, s->gap_max);
-		}
+	ns_grpc_report_times(&b, &s->c, s->t_end, s->t_first_resp);
+	if (s->c.grpc) {
+		ns_grpc_report_msgs(&b, &s->c);
 	} else {
 		ns_buf_printf(&b, " req %llu B resp %llu B",
 			      (unsigned long long)s->bytes[0],
@@ -1963,11 +1387,8 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 		else
 			ns_buf_printf(&b, " 0x%x", s->rst_error);
 	}
-	if (s->grpc && s->grpc_msg[0]) {
-		ns_buf_puts(&b, " \"");
-		ns_buf_escaped(&b, (const uint8_t *)s->grpc_msg, strlen(s->grpc_msg));
-		ns_buf_putc(&b, '"');
-	}
+	if (s->c.grpc)
+		ns_grpc_report_message(&b, &s->c);
 	ns_calls_add(st->eng->calls, st->conn_index, s->id, b.p, b.len);
 	ns_buf_free(&b);
 }
@@ -1980,10 +1401,9 @@ static void destroy(void *state)
 		if (!s->used)
 			continue;
 		stream_report(st, s);
-		free(s->gm[0].buf);
-		free(s->gm[1].buf);
+		ns_grpc_call_free(&s->c);
 	}
-	free_events(st);
+	ns_grpc_events_free(&st->ev);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)
 			nghttp2_hd_inflate_del(st->d[d].inf);
@@ -2013,7 +1433,7 @@ static void upgraded(void *state, const char *hint)
 	copy_str(s->method, sizeof(s->method), (const uint8_t *)hint,
 		 (size_t)(sp - hint));
 	const char *e = strchr(sp + 1, ' ');
-	copy_str(s->path, sizeof(s->path), (const uint8_t *)sp + 1,
+	copy_str(s->c.path, sizeof(s->c.path), (const uint8_t *)sp + 1,
 		 e ? (size_t)(e - sp - 1) : strlen(sp + 1));
 }
 
@@ -2035,14 +1455,4 @@ struct ns_dissector ns_diss_http2 = {
 	.dissect = dissect,
 	.info = info,
 	.stream = &ops,
-};
-
-struct ns_dissector ns_diss_grpc = {
-	.name = "grpc",
-	.column = "gRPC",
-	.title = "gRPC Remote Procedure Calls",
-	.fields = gfields,
-	.nfields = G_COUNT,
-	.dissect = grpc_dissect,
-	.info = grpc_info,
 };

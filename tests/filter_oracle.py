@@ -30,7 +30,10 @@ GROUPS = {
     "tcp": ["tcp-loss-sender", "tcp-reorder", "tcp-zero-window",
             "tcp-keepalive", "tcp-duplicate", "tcp-http-keepalive",
             "tcp-rst-client", "grpc-errors"],
-    "h2": ["grpc-*", "h2c-nghttp", "h2c-upgrade"],
+    # not grpc-web-http1: tshark decodes an HTTP/1.1 body when it is
+    # whole, netscope each gRPC message on the packet that completes it
+    "h2": ["grpc-errors", "grpc-inference", "grpc-web", "h2c-nghttp",
+           "h2c-upgrade"],
     "tls": ["tls*"],
     "dns": ["dns-*"],
     "http": ["tcp-*http*"],

@@ -18,8 +18,8 @@ SRC=$(cd "${srcdir:-.}" && pwd)
 PCAPS=$SRC/tests/pcaps
 GOLDEN=$SRC/tests/golden
 HEX="truncated-snaplen icmp-unreachable arp-ndp-veth"
-TWOPASS="dns-tcp dns-udp tcp-http-keepalive"
-PROTO="grpc-inference grpc-errors grpc-web"
+TWOPASS="dns-tcp dns-udp tcp-http-keepalive grpc-web-http1"
+PROTO="grpc-inference grpc-errors grpc-web grpc-web-http1"
 update=0
 [ "${1:-}" = --update ] && update=1
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Every gRPC capture's calls as `netscope --calls` reports them against the
 # client's own record (tests/pcaps/<name>.calls, written by grpc-peers.py
-# when the capture was made): method, status, request and response
-# message counts, as a multiset.
+# or grpc-web-peers.py when the capture was made): method, status, request
+# and response message counts, as a multiset.  Over HTTP/2 and, for
+# grpc-web-http1, gRPC-Web over HTTP/1.1.
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -13,7 +14,7 @@ for calls in "$SRC"/tests/pcaps/grpc-*.calls; do
 	pcap=${calls%.calls}.pcap
 	want=$(sort "$calls")
 	got=$("$NS" read "$pcap" --calls -q 2>/dev/null |
-		sed -n 's/.* gRPC [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\1 \2 \3 \4/p' |
+		sed -n 's/.* gRPC\(-Web\)\{0,1\} [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\2 \3 \4 \5/p' |
 		sort)
 	n=$((n + 1))
 	if [ "$want" != "$got" ]; then

@@ -131,6 +131,12 @@ REAL=()
 for p in "${PCAPS[@]}"; do
 	case $(basename "$p") in malformed-*) ;; *) REAL+=("$p") ;; esac
 done
+# the gRPC captures over HTTP/2 (grpc-web-http1 is HTTP/1.1, compared
+# apart below)
+GRPC_H2=()
+for p in "$SRC"/tests/pcaps/grpc-*.pcap; do
+	case $(basename "$p") in grpc-web-http1.pcap) ;; *) GRPC_H2+=("$p") ;; esac
+done
 fail=0
 run() {
 	echo "== $1"
@@ -155,7 +161,7 @@ run "HTTP/2 and gRPC" python3 "$SRC/tests/oracle.py" --min 100 --fields "$H2F" \
 	--tshark-arg=-d --tshark-arg=tcp.port==18443,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==50052,http2 \
 	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
-	"$SRC"/tests/pcaps/grpc-*.pcap "$SRC"/tests/pcaps/h2c-nghttp.pcap \
+	"${GRPC_H2[@]}" "$SRC"/tests/pcaps/h2c-nghttp.pcap \
 	"$SRC"/tests/pcaps/h2c-upgrade.pcap
 # Messages of methods the set lacks, and fields their type does not declare,
 # are decoded raw, which netscope shows as it always has (raw fields are
@@ -170,7 +176,9 @@ run "gRPC messages decoded with inference.desc" python3 "$SRC/tests/oracle.py" \
 	--tshark-arg=-d --tshark-arg=tcp.port==50052,http2 \
 	--tshark-arg=-o \
 	--tshark-arg="uat:protobuf_search_paths:\"$(cd "$SRC" && pwd)/tests/pcaps\",\"TRUE\"" \
-	"$NS" "$SRC"/tests/pcaps/grpc-*.pcap
+	"$NS" "${GRPC_H2[@]}"
+run "gRPC-Web over HTTP/1.1 (frames per connection)" python3 \
+	"$SRC/tests/grpcweb_oracle.py" "$NS" 8080 "$SRC"/tests/pcaps/grpc-web-http1.pcap
 run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
 run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${PCAPS[@]}"
 run "DNS" python3 "$SRC/tests/oracle.py" --min 100 --only dns.flags \
