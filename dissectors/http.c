@@ -685,10 +685,7 @@ static size_t body(struct http_state *st, struct http_dir *d,
 			size_t k = 0;
 			for (; k < ln; k++) {
 				uint8_t c = line[k];
-				int v = c >= '0' && c <= '9'   ? c - '0'
-					: c >= 'a' && c <= 'f' ? c - 'a' + 10
-					: c >= 'A' && c <= 'F' ? c - 'A' + 10
-							       : -1;
+				int v = ns_hexval(c);
 				if (v < 0 || size > (1ull << 56))
 					break;
 				size = size * 16 + (uint64_t)v;

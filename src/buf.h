@@ -20,6 +20,18 @@ struct ns_buf {
 	size_t len, cap;
 };
 
+/* The value of a hex digit, or -1 (for the parsers that read hex text). */
+static inline int ns_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void ns_buf_grow(struct ns_buf *b, size_t more);
 void ns_buf_free(struct ns_buf *b);
 

@@ -318,17 +318,6 @@ static const struct {
     {"bitand", T_BITAND, 0},
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes a quoted string or character starting at the quote; returns the
  * position after the closing quote, or 0 after an error. */
 static size_t lex_quoted(struct parser *p, size_t i, int raw)
@@ -394,8 +383,8 @@ static size_t lex_quoted(struct parser *p, size_t i, int raw)
 			out[k++] = c;
 			break;
 		case 'x': {
-			int h1 = hexval(p->s[i]),
-			    h2 = h1 < 0 ? -1 : hexval(p->s[i + 1]);
+			int h1 = ns_hexval(p->s[i]),
+			    h2 = h1 < 0 ? -1 : ns_hexval(p->s[i + 1]);
 			if (h1 < 0) {
 				fail(p, esc, "\\x needs hex digits");
 				return 0;
@@ -729,17 +718,17 @@ static int parse_bytes(const char *s, uint8_t *out, size_t cap)
 	size_t n = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2] &&
 	    (!s[3] || !s[4])) {
-		int h1 = hexval(s[2]), h2 = s[3] ? hexval(s[3]) : 0;
+		int h1 = ns_hexval(s[2]), h2 = s[3] ? ns_hexval(s[3]) : 0;
 		if (h1 < 0 || h2 < 0)
 			return -1;
 		out[0] = (uint8_t)(s[3] ? h1 * 16 + h2 : h1);
 		return 1;
 	}
 	while (*s) {
-		int h1 = hexval(s[0]);
+		int h1 = ns_hexval(s[0]);
 		if (h1 < 0)
 			return -1;
-		int h2 = hexval(s[1]);
+		int h2 = ns_hexval(s[1]);
 		if (n == cap)
 			return -1;
 		if (h2 < 0) { /* one digit: "a:b" as in 0a:0b */

@@ -39,24 +39,13 @@ static int is(const uint8_t *n, size_t nl, const char *name)
 	       strncasecmp((const char *)n, name, nl) == 0;
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t ns_grpc_pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 1 < cap; i++) {
 		int hi, lo;
-		if (v[i] == '%' && i + 2 < n && (hi = hexval(v[i + 1])) >= 0 &&
-		    (lo = hexval(v[i + 2])) >= 0) {
+		if (v[i] == '%' && i + 2 < n && (hi = ns_hexval(v[i + 1])) >= 0 &&
+		    (lo = ns_hexval(v[i + 2])) >= 0) {
 			dst[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {

@@ -637,6 +637,18 @@ static int setup_output(struct cli *c, struct ns_output *out,
 	return 0;
 }
 
+/* Reads a --proto-descriptor file; NULL after saying why it cannot. */
+static struct ns_pbschema *load_proto_desc(const char *path)
+{
+	char perr[256];
+	struct ns_pbschema *pb = ns_pbschema_load(path, perr, sizeof(perr));
+	if (!pb)
+		fprintf(stderr,
+			"netscope: --proto-descriptor: cannot read '%s': %s\n",
+			path, perr);
+	return pb;
+}
+
 /* Compiles a display filter; NULL after printing where it is wrong. */
 static struct ns_dfilter *compile_filter(const char *expr)
 {
@@ -723,12 +735,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	}
 	run.eng = &eng;
 	if (c.proto_desc) {
-		char perr[256];
-		pbschema = ns_pbschema_load(c.proto_desc, perr, sizeof(perr));
+		pbschema = load_proto_desc(c.proto_desc);
 		if (!pbschema) {
-			fprintf(stderr, "netscope: --proto-descriptor: cannot "
-					"read '%s': %s\n",
-				c.proto_desc, perr);
 			status = EXIT_USAGE;
 			goto out;
 		}
@@ -966,14 +974,9 @@ static int cmd_tui(int argc, char **argv)
 	ns_registry_init();
 	struct ns_pbschema *pbschema = NULL;
 	if (c.proto_desc) {
-		char perr[256];
-		pbschema = ns_pbschema_load(c.proto_desc, perr, sizeof(perr));
-		if (!pbschema) {
-			fprintf(stderr, "netscope: --proto-descriptor: cannot "
-					"read '%s': %s\n",
-				c.proto_desc, perr);
+		pbschema = load_proto_desc(c.proto_desc);
+		if (!pbschema)
 			return EXIT_USAGE;
-		}
 	}
 	struct ns_source src;
 	int status = 0;
