@@ -19,7 +19,8 @@
 static struct {
 	const struct ns_field *h2_stream, *h2_type, *h2_es, *h2_sid, *h2_method,
 	    *h2_path, *h2_status, *h2_hname, *h2_hvalue, *h2_rst, *h2_lost,
-	    *g_sid, *g_path, *g_req, *g_resp, *g_status, *g_msg, *sni, *d_id,
+	    *g_sid, *g_path, *g_req, *g_resp, *g_first, *g_status, *g_msg,
+	    *sni, *d_id,
 	    *d_resp, *d_rcode, *d_name, *d_type, *d_answers, *d_rr, *d_time,
 	    *d_rcode_full;
 } F;
@@ -114,6 +115,7 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	FN(g_path, "grpc.path");
 	FN(g_req, "grpc.request_messages");
 	FN(g_resp, "grpc.response_messages");
+	FN(g_first, "grpc.first_message_time");
 	FN(g_status, "grpc.status");
 	FN(g_msg, "grpc.message");
 	FN(sni, "tls.handshake.extensions_server_name");
@@ -424,9 +426,11 @@ static void grpc_layer(struct ns_tuimodel *m, const struct ns_packet *pkt,
 		} else if (f == F.g_req) {
 			c->msgs[0] = (uint32_t)fv->v.u;
 		} else if (f == F.g_resp) {
-			if (fv->v.u && c->t_first_msg < 0)
-				c->t_first_msg = pkt->ts;
 			c->msgs[1] = (uint32_t)fv->v.u;
+		} else if (f == F.g_first && c->t_req >= 0) {
+			/* recorded when the call ends: request to the first
+			 * response message, as --calls shows it */
+			c->t_first_msg = c->t_req + fv->v.i;
 		} else if (f == F.g_status) {
 			c->grpc_status = (int)fv->v.u;
 		} else if (f == F.g_msg) {

@@ -84,6 +84,9 @@ check "calls view" '\[3 Calls\]'
 check "a gRPC call's status" '^ +0 +1 gRPC POST .*StreamPredict DEADLINE_EXCEEDED +99\.4ms'
 check "a cancelled call" '^ +0 +3 gRPC POST .*StreamPredict CANCELLED \(rst\) .* reset CANCEL'
 check "an unimplemented method" 'Retrain UNIMPLEMENTED .* ended'
+# a server stream's time to its first message, as --calls gives it
+# (21 ms, not the 44 ms of the whole call)
+check "time to the first message" '^ +0 +3 gRPC POST .*CANCELLED \(rst\) +44\.3ms +21\.0ms +21\.0ms +1/2'
 n=$((n + 1))
 if ! $T capture-pane -t s -p -e | grep -E 'CANCELLED' | grep -q $'\e\\[1m\|\e\\[31m\|\e\\[1;31m'; then
 	echo "FAIL: the failed call is not highlighted"
