@@ -927,8 +927,8 @@ static void row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
 		snprintf(app, sizeof(app), "%s%s%s", c->app[0] ? c->app : "-",
 			 c->sni[0] ? " " : "", c->sni);
 		snprintf(s, size,
-			 "%s %5u %-21s %-21s %-7s %7s %-16s %6llu/%-6llu "
-			 "%7s/%-7s %9s",
+			 "%s %5u %-21s %-21s %-7s %7s %-13.13s %5llu/%-5llu "
+			 "%7s/%-7s %8s",
 			 c->flow >> 31 ? "udp" : "tcp", c->flow & 0x7fffffffu,
 			 c->cli, c->srv, ns_tuimodel_state_name(c), y, app,
 			 (unsigned long long)c->pkts[0],
@@ -1004,8 +1004,8 @@ static void row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
 
 static const char *const headers[V_COUNT] = {
     "",
-    "    stream client                server                state       "
-    "rtt app              pkts c>s/s>c   bytes c>s/s>c      rate",
+    "     strm client                server                state       "
+    "rtt app                  pkts   bytes c>s/s>c     rate",
     "conn stream kind meth path                         status            "
     "latency     ttfb    first msgs    end",
     "  frame     id type   name                             rcode     "
