@@ -488,6 +488,48 @@ static void gw_free(struct http_state *st)
 	st->gw = NULL;
 }
 
+struct framing_arg {
+	struct http_state *st;
+	struct http_dir *d;
+	const uint8_t *h; /* the whole header block */
+	size_t n;
+	int is_resp;
+	unsigned code;
+};
+
+/* One header line's part in the framing: body length, chunking, h2c. */
+static void framing_header(void *arg, const uint8_t *name, size_t nl,
+			   const uint8_t *v, size_t vn)
+{
+	struct framing_arg *a = arg;
+	struct http_dir *d = a->d;
+	struct http_state *st = a->st;
+	if (ieq(name, nl, "content-length") && d->body != BODY_CHUNKED) {
+		uint64_t len = 0;
+		for (size_t k = 0; k < vn; k++)
+			if (v[k] >= '0' && v[k] <= '9' && len < (1ull << 59))
+				len = len * 10 + (v[k] - '0');
+		d->body = BODY_LENGTH;
+		d->left = len;
+	} else if (ieq(name, nl, "upgrade") && contains_ci(v, vn, "h2c")) {
+		if (a->is_resp && a->code == 101) {
+			st->h2c = 1;
+		} else if (!a->is_resp) {
+			/* the request HTTP/2 stream 1 answers */
+			size_t k = 0;
+			while (k < a->n && k + 1 < sizeof(st->up_req) &&
+			       a->h[k] != '\r' && a->h[k] != '\n')
+				k++;
+			memcpy(st->up_req, a->h, k);
+			st->up_req[k] = 0;
+		}
+	} else if (ieq(name, nl, "transfer-encoding") &&
+		   contains_ci(v, vn, "chunked")) {
+		d->body = BODY_CHUNKED;
+		d->chunk_state = 0;
+	}
+}
+
 /* Framing from the header block (no fields recorded). */
 static void framing(struct http_state *st, struct http_dir *d,
 		    struct ns_stream_ctx *ctx, const uint8_t *h, size_t n)
@@ -500,49 +542,8 @@ static void framing(struct http_state *st, struct http_dir *d,
 		       (unsigned)(h[11] - '0');
 	d->body = is_resp ? BODY_CLOSE : BODY_NONE;
 	d->left = 0;
-	size_t i = 0;
-	while (i < n && h[i] != '\n')
-		i++;
-	while (++i < n) {
-		size_t e = i;
-		while (e < n && h[e] != '\n')
-			e++;
-		size_t colon = i;
-		while (colon < e && h[colon] != ':')
-			colon++;
-		if (colon < e) {
-			const uint8_t *v = h + colon + 1;
-			size_t vn = e - colon - 1;
-			if (ieq(h + i, colon - i, "content-length") &&
-			    d->body != BODY_CHUNKED) {
-				uint64_t len = 0;
-				for (size_t k = 0; k < vn; k++)
-					if (v[k] >= '0' && v[k] <= '9' &&
-					    len < (1ull << 59))
-						len = len * 10 + (v[k] - '0');
-				d->body = BODY_LENGTH;
-				d->left = len;
-			} else if (ieq(h + i, colon - i, "upgrade") &&
-				   contains_ci(v, vn, "h2c")) {
-				if (is_resp && code == 101) {
-					st->h2c = 1;
-				} else if (!is_resp) {
-					/* the request HTTP/2 stream 1 answers */
-					size_t k = 0;
-					while (k < n && k + 1 < sizeof(st->up_req) &&
-					       h[k] != '\r' && h[k] != '\n')
-						k++;
-					memcpy(st->up_req, h, k);
-					st->up_req[k] = 0;
-				}
-			} else if (ieq(h + i, colon - i, "transfer-encoding") &&
-				   contains_ci(v, vn, "chunked")) {
-				d->body = BODY_CHUNKED;
-				d->chunk_state = 0;
-			}
-		}
-		i = e;
-	}
+	struct framing_arg fa = {st, d, h, n, is_resp, code};
+	each_header(h, n, framing_header, &fa);
 	d->req_slot = -1;
 	if (!is_resp) {
 		if (st->nreq < MAX_PENDING) {

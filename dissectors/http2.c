@@ -1030,8 +1030,6 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 /* ---- gRPC calls ended by the transport ------------------------------------ */
 
-static int rst_status(uint32_t err);
-
 /* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
  * "Errors"); -1 when the spec names none.  A client that resets with
  * CANCEL when 90% or more of its grpc-timeout has passed since the request
@@ -1043,25 +1041,9 @@ static int reset_status(const struct h2s *s)
 	    s->c.t_req >= 0 && s->t_end >= 0 &&
 	    (s->t_end - s->c.t_req) * 10 >= s->c.timeout * 9)
 		return 4; /* DEADLINE_EXCEEDED */
-	return rst_status(s->rst_error);
+	return ns_grpc_rst_status(s->rst_error);
 }
 
-static int rst_status(uint32_t err)
-{
-	switch (err) {
-	case 7: /* REFUSED_STREAM */
-		return 14; /* UNAVAILABLE */
-	case 8: /* CANCEL */
-		return 1; /* CANCELLED */
-	case 11: /* ENHANCE_YOUR_CALM */
-		return 8; /* RESOURCE_EXHAUSTED */
-	case 12: /* INADEQUATE_SECURITY */
-		return 7; /* PERMISSION_DENIED */
-	case 5: /* STREAM_CLOSED */
-		return -1;
-	}
-	return err <= 13 ? 13 : -1; /* INTERNAL */
-}
 
 /* How a reset ended a gRPC call, for its grpc layer: the status the
  * reset means when the call has none, and the HTTP/2 error. */

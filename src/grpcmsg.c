@@ -328,3 +328,20 @@ void ns_grpc_report_message(struct ns_buf *b, const struct ns_grpc_call *c)
 	ns_buf_escaped(b, (const uint8_t *)c->grpc_msg, strlen(c->grpc_msg));
 	ns_buf_putc(b, '"');
 }
+
+int ns_grpc_rst_status(uint32_t err)
+{
+	switch (err) {
+	case 7: /* REFUSED_STREAM */
+		return 14; /* UNAVAILABLE */
+	case 8: /* CANCEL */
+		return 1; /* CANCELLED */
+	case 11: /* ENHANCE_YOUR_CALM */
+		return 8; /* RESOURCE_EXHAUSTED */
+	case 12: /* INADEQUATE_SECURITY */
+		return 7; /* PERMISSION_DENIED */
+	case 5: /* STREAM_CLOSED */
+		return -1;
+	}
+	return err <= 13 ? 13 : -1; /* INTERNAL */
+}

@@ -116,6 +116,9 @@ size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
  * length. */
 size_t ns_grpc_pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n);
 
+/* The gRPC status an HTTP/2 RST_STREAM error code means to the client
+ * (gRPC's PROTOCOL-HTTP2.md, "Errors"), or -1 when it names none. */
+int ns_grpc_rst_status(uint32_t err);
 /* The name of a gRPC status code, or NULL. */
 const char *ns_grpc_status_name(int status);
 /* For --calls, from the request's start (c->t_req): " LAT ms [ttfb X ms]"

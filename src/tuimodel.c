@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "dissect.h"
 #include "flow.h"
+#include "grpcmsg.h"
 #include "tcpconn.h"
 
 #define HASH_SLOTS (2 * NS_TUI_MAX_ROWS)
@@ -619,18 +620,7 @@ int ns_tuimodel_call_status(const struct ns_tui_call *c)
 {
 	if (c->grpc_status >= 0 || c->end != NS_CALL_RESET)
 		return c->grpc_status;
-	/* doc/PROTOCOL-HTTP2.md of gRPC, "Errors" */
-	switch (c->rst_error) {
-	case 7:		   /* REFUSED_STREAM */
-		return 14; /* UNAVAILABLE */
-	case 8:		   /* CANCEL */
-		return 1;  /* CANCELLED */
-	case 11:	   /* ENHANCE_YOUR_CALM */
-		return 8;  /* RESOURCE_EXHAUSTED */
-	case 12:	   /* INADEQUATE_SECURITY */
-		return 7;  /* PERMISSION_DENIED */
-	}
-	return c->rst_error <= 13 ? 13 : -1; /* INTERNAL */
+	return ns_grpc_rst_status(c->rst_error);
 }
 
 const char *ns_tuimodel_state_name(const struct ns_tui_conn *c)
