@@ -115,6 +115,8 @@ static void pull(struct ns_reasm_dir *d, struct ns_reasm_limits *lim)
 	while (d->ooo && seqdiff(d->ooo->seq, d->next) <= 0) {
 		struct ns_reasm_seg *s = d->ooo;
 		d->ooo = s->next;
+		if (!d->ooo)
+			d->ooo_tail = NULL;
 		d->ooo_bytes -= s->len;
 		release(lim, s->len);
 		int32_t skip = seqdiff(d->next, s->seq);
@@ -127,13 +129,48 @@ static void pull(struct ns_reasm_dir *d, struct ns_reasm_limits *lim)
 		d->fin = 1;
 }
 
+/* Links a copy of p[0..n) in at *link. */
+static int insert(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
+		  struct ns_reasm_seg **link, uint32_t seq, const uint8_t *p,
+		  uint32_t n, int64_t ts, uint64_t frame)
+{
+	if (!fits(d, lim, n))
+		return NS_ELIMIT;
+	struct ns_reasm_seg *s = malloc(sizeof(*s) + n);
+	if (!s)
+		return NS_ENOMEM;
+	s->seq = seq;
+	s->len = n;
+	s->ts = ts;
+	s->frame = frame;
+	memcpy(s->data, p, n);
+	s->next = *link;
+	*link = s;
+	if (!s->next)
+		d->ooo_tail = s;
+	d->ooo_bytes += n;
+	lim->in_use += n;
+	if (lim->in_use > lim->peak)
+		lim->peak = lim->in_use;
+	return 0;
+}
+
 static int buffer(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 		  uint32_t seq, const uint8_t *p, uint32_t n, int64_t ts,
 		  uint64_t frame)
 {
-	/* trim against segments already held: the first copy wins */
+	/* trim against segments already held: the first copy wins.  One
+	 * insertion passes at most NS_REASM_MAX_WALK segments, so a flood of
+	 * tiny out-of-order segments costs linear time, not quadratic: past
+	 * that the data is dropped as over a cap (and a gap follows). */
+	struct ns_reasm_seg *t = d->ooo_tail;
+	if (t && seqdiff(seq, t->seq + t->len) >= 0)
+		return insert(d, lim, &t->next, seq, p, n, ts, frame);
 	struct ns_reasm_seg **link = &d->ooo;
+	unsigned walked = 0;
 	while (*link && n) {
+		if (++walked > NS_REASM_MAX_WALK)
+			return NS_ELIMIT;
 		struct ns_reasm_seg *s = *link;
 		uint32_t s_end = s->seq + s->len;
 		if (seqdiff(seq + n, s->seq) <= 0)
@@ -143,13 +180,13 @@ static int buffer(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 			continue;
 		}
 		if (seqdiff(seq, s->seq) < 0) {
-			/* the part before s goes in before it; the rest is
-			 * handled against s and the segments after it */
+			/* the part before s goes in just before it; the rest
+			 * is handled against s and the segments after it */
 			uint32_t head = (uint32_t)seqdiff(s->seq, seq);
-			int rc = buffer(d, lim, seq, p, head, ts, frame);
+			int rc = insert(d, lim, link, seq, p, head, ts, frame);
 			if (rc)
 				return rc;
-			link = &d->ooo; /* list changed: restart the walk */
+			link = &(*link)->next; /* s again */
 			p += head;
 			seq += head;
 			n -= head;
@@ -166,23 +203,7 @@ static int buffer(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	}
 	if (!n)
 		return 0;
-	if (!fits(d, lim, n))
-		return NS_ELIMIT;
-	struct ns_reasm_seg *s = malloc(sizeof(*s) + n);
-	if (!s)
-		return NS_ENOMEM;
-	s->seq = seq;
-	s->len = n;
-	s->ts = ts;
-	s->frame = frame;
-	memcpy(s->data, p, n);
-	s->next = *link;
-	*link = s;
-	d->ooo_bytes += n;
-	lim->in_use += n;
-	if (lim->in_use > lim->peak)
-		lim->peak = lim->in_use;
-	return 0;
+	return insert(d, lim, link, seq, p, n, ts, frame);
 }
 
 int ns_reasm_add(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,

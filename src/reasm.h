@@ -35,6 +35,11 @@ struct ns_reasm_limits {
 
 #define NS_REASM_DEFAULT_PER_DIR (4u << 20)
 #define NS_REASM_DEFAULT_GLOBAL (256u << 20)
+/* Most out-of-order segments one insertion walks past (see buffer()):
+ * data that would land deeper in the list is dropped as over a cap.  A
+ * segment that goes after the last one (the usual case while a hole
+ * waits for its retransmission) is appended without a walk. */
+#define NS_REASM_MAX_WALK 1024
 
 struct ns_reasm_seg;
 
@@ -57,6 +62,7 @@ struct ns_reasm_dir {
 	uint8_t *pending;   /* contiguous bytes not yet consumed */
 	uint32_t plen, pcap;
 	struct ns_reasm_seg *ooo; /* out of order, sorted by seq */
+	struct ns_reasm_seg *ooo_tail; /* its last segment */
 	uint32_t ooo_bytes;
 	/* ring, oldest first; allocated with the first byte, so that a
 	 * direction that never carries data costs little */

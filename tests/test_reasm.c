@@ -71,6 +71,42 @@ static const char *pending(const struct ns_reasm_dir *dir)
 
 /* ---- in order, out of order ---------------------------------------------- */
 
+/* A hole, then 50,000 segments after it (a long loss on a fast link):
+ * each is appended after the last one held without walking the list, and
+ * all of it comes out in order when the hole is filled. */
+START_TEST(long_hole)
+{
+	ck_assert_int_eq(add(1000, SYN, ""), 0);
+	for (uint32_t i = 1; i <= 50000; i++) {
+		ck_assert_int_eq(add(1001 + i, 0, "b"), 0);
+		ck_assert(rr.buffered);
+	}
+	ck_assert_int_eq(add(1001, 0, "a"), 0);
+	ck_assert_uint_eq(d.plen, 50001);
+	ck_assert_ptr_null(d.ooo);
+}
+END_TEST
+
+/* Tiny segments in reverse order: every insertion is deep in the list.
+ * Past NS_REASM_MAX_WALK segments the walk stops and the data is dropped
+ * as over a cap (counted), so the cost per segment stays bounded. */
+START_TEST(walk_bounded)
+{
+	ck_assert_int_eq(add(1000, SYN, ""), 0);
+	uint32_t n = NS_REASM_MAX_WALK + 500;
+	for (uint32_t i = 0; i < n; i++)
+		ck_assert_int_eq(add(1001 + 2 * i + 1, 0, "x"), 0);
+	/* every one after the last fits at the tail: all held */
+	ck_assert_uint_eq(d.ooo_bytes, n);
+	ck_assert_uint_eq(lim.dropped, 0);
+	/* the holes between them: the deep ones are refused */
+	for (uint32_t i = n; i-- > 0;)
+		ck_assert_int_eq(add(1001 + 2 * i + 2, 0, "y"), 0);
+	ck_assert_uint_gt(lim.dropped, 0);
+	ck_assert_uint_ge(d.ooo_bytes, n + NS_REASM_MAX_WALK - 1);
+}
+END_TEST
+
 START_TEST(in_order)
 {
 	ck_assert_int_eq(add(1000, SYN, ""), 0);
@@ -460,6 +496,8 @@ static Suite *suite(void)
 	TCase *tc = tu_tcase("order");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, in_order);
+	tcase_add_test(tc, long_hole);
+	tcase_add_test(tc, walk_bounded);
 	tcase_add_test(tc, midstream_start);
 	tcase_add_test(tc, out_of_order);
 	tcase_add_test(tc, retransmission_same_and_different_bytes);
