@@ -536,6 +536,10 @@ static struct ns_field fields[] = {
 /* ---- limits --------------------------------------------------------------- */
 
 #define MAX_JUMPS 128      /* compression pointers followed per name */
+/* pointers followed in one message, all names together: a message of
+ * thousands of names each chaining 128 pointers would otherwise cost
+ * seconds (each jump is checked against the name's earlier ones) */
+#define MAX_MSG_JUMPS 16384
 #define NAME_TEXT 1100     /* 255 wire bytes escaped (\DDD) fit */
 #define RR_TEXT_MAX 65536  /* a record's summary (dns.rr) */
 #define TXN_RING 64        /* transactions remembered per flow, at most */
@@ -557,6 +561,7 @@ struct msg {
 	int opt_seen;
 	unsigned ext_rcode;
 	char soft[200];      /* first problem that did not stop dissection */
+	unsigned jumps;      /* compression pointers followed so far */
 	struct ns_buf rr;    /* dns.rr text being built */
 };
 
@@ -613,7 +618,7 @@ static void name_set(struct name *nm, const char *s)
  * end of the message, or has a label type that is not in use, is a hard
  * error: nothing after it can be trusted.
  */
-static void read_name(const struct msg *m, size_t off, struct name *nm)
+static void read_name(struct msg *m, size_t off, struct name *nm)
 {
 	nm->n = 0;
 	nm->labels = 0;
@@ -649,6 +654,13 @@ static void read_name(const struct msg *m, size_t off, struct name *nm)
 			int loop = 0;
 			for (unsigned k = 0; k < jumps && !loop; k++)
 				loop = seen[k] == to;
+			if (m->jumps == MAX_MSG_JUMPS) {
+				nm->err = "more than 16384 compression pointers "
+					  "in the message";
+				name_set(nm, "<Name contains a pointer that loops>");
+				return;
+			}
+			m->jumps++;
 			if (loop || jumps == MAX_JUMPS) {
 				nm->err = loop ? "compression loop"
 					       : "more than 128 compression pointers";
@@ -672,8 +684,14 @@ static void read_name(const struct msg *m, size_t off, struct name *nm)
 			break;
 		}
 		wire += c + 1u;
-		if (wire > 255)
+		if (wire > 255) {
 			too_long = 1;
+			/* past a pointer the name's extent is known: reading
+			 * on would only cost time (names pointing into one
+			 * long label chain would each walk all of it) */
+			if (jumped)
+				break;
+		}
 		if (!too_long) {
 			if (nm->labels)
 				nm->text[nm->n++] = '.';

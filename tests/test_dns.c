@@ -705,6 +705,25 @@ START_TEST(bad_labels)
 	ck_assert_str_eq(tu_value(pkt, "dns.qry.name"), "<Name too long>");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.qry.type"), 1);
 
+	/* then 250 questions, each a pointer to that long name: each stops
+	 * reading once past 255 bytes (the fuzzer's slow case had thousands
+	 * of them over one label chain) */
+	header(&m, 1, 0x0100, 251, 0, 0, 0);
+	for (int i = 0; i < 5; i++) {
+		put8(&m, 63);
+		for (int k = 0; k < 63; k++)
+			put8(&m, 'x');
+	}
+	PUT(&m, 0, 0, 1, 0, 1);
+	for (int i = 0; i < 250; i++)
+		PUT(&m, 0xc0, 12, 0, 28, 0, 1);
+	pkt = udp(&m, 0);
+	tu_assert_malformed(pkt, "name longer than 255 bytes");
+	ck_assert_uint_eq(tu_count(pkt, "dns.qry.name"), 251);
+	ck_assert_uint_eq(tu_count(pkt, "dns.qry.type"), 251);
+	ck_assert(tu_starts_with(all(pkt, "dns.qry.type"), "1,28,28,"));
+	ck_assert(tu_ends_with(all(pkt, "dns.qry.name"), ",<Name too long>"));
+
 	/* the root */
 	header(&m, 1, 0x0100, 1, 0, 0, 0);
 	PUT(&m, 0, 0, 2, 0, 1);
