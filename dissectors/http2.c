@@ -696,17 +696,6 @@ static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
 	ns_tree_pop(pkt);
 }
 
-/* A base64 or base64url digit's value, -1 for anything else. */
-static int b64digit(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z'   ? c - 'A'
-	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
-	       : c >= '0' && c <= '9' ? c - '0' + 52
-	       : c == '-' || c == '+' ? 62
-	       : c == '_' || c == '/' ? 63
-				      : -1;
-}
-
 /*
  * For http.c: the HTTP2-Settings header of an h2c upgrade request, a
  * SETTINGS payload in base64url (RFC 7540 §3.2.1), recorded as settings
@@ -722,7 +711,7 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	uint32_t acc = 0;
 	int bits = 0;
 	for (size_t i = 0; i < n && v[i] != '='; i++) {
-		int x = b64digit(v[i]);
+		int x = ns_b64digit(v[i]);
 		if (x < 0)
 			return;
 		acc = acc << 6 | (uint32_t)x;

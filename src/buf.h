@@ -32,6 +32,17 @@ static inline int ns_hexval(int c)
 	return -1;
 }
 
+/* A base64 or base64url digit's value, or -1. */
+static inline int ns_b64digit(int c)
+{
+	return c >= 'A' && c <= 'Z'   ? c - 'A'
+	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
+	       : c >= '0' && c <= '9' ? c - '0' + 52
+	       : c == '-' || c == '+' ? 62
+	       : c == '_' || c == '/' ? 63
+				      : -1;
+}
+
 void ns_buf_grow(struct ns_buf *b, size_t more);
 void ns_buf_free(struct ns_buf *b);
 

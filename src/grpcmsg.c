@@ -112,17 +112,6 @@ void ns_grpc_header(struct ns_grpc_call *c, int dir, const uint8_t *n,
 	}
 }
 
-/* A base64 or base64url digit's value, -1 for anything else. */
-static int b64digit(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z'   ? c - 'A'
-	       : c >= 'a' && c <= 'z' ? c - 'a' + 26
-	       : c >= '0' && c <= '9' ? c - '0' + 52
-	       : c == '-' || c == '+' ? 62
-	       : c == '_' || c == '/' ? 63
-				      : -1;
-}
-
 size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
 		   uint8_t *out)
 {
@@ -135,7 +124,7 @@ size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
 			bits = 0;
 			continue;
 		}
-		int x = b64digit(p[i]);
+		int x = ns_b64digit(p[i]);
 		if (x < 0) /* line breaks and anything else are skipped */
 			continue;
 		acc = acc << 6 | (uint32_t)x;

@@ -67,15 +67,7 @@ TLSF=$TLSF,tls.extension.psk_ke_mode,tls.handshake.length
 TLSF=$TLSF,tls.handshake.session_id_length
 TLSF=$TLSF,tls.handshake.cipher_suites_length
 TLSF=$TLSF,tls.handshake.extensions_length,tls.handshake.extension.len
-H2F=http2.type,http2.streamid,http2.flags,http2.length,http2.header.name
-H2F=$H2F,http2.header.value,http2.headers.path,http2.headers.method
-H2F=$H2F,http2.headers.status,http2.settings.id
-H2F=$H2F,http2.settings.initial_window_size,http2.settings.header_table_size
-H2F=$H2F,http2.settings.max_concurrent_streams,http2.settings.max_frame_size
-H2F=$H2F,http2.rst_stream.error,http2.goaway.error,http2.goaway.last_stream_id
-H2F=$H2F,http2.window_update.window_size_increment,http2.padding
-H2F=$H2F,http2.push_promise.promised_stream_id,grpc.message_length
-H2F=$H2F,grpc.compressed_flag,grpc.frame_type
+. "$SRC/tests/h2_fields.sh"
 # typed protobuf (--proto-descriptor): tshark reads inference.proto itself
 # from the directory given as its protobuf search path
 PBF=protobuf.message.name,protobuf.field.name,protobuf.field.number

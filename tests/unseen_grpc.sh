@@ -30,14 +30,7 @@ export STUBS=$WORK/stubs
 mkdir -p "$STUBS"
 "$PY" -m grpc_tools.protoc -I"$PCAPDIR" --python_out="$STUBS" \
 	--grpc_python_out="$STUBS" "$PCAPDIR/inference.proto"
-H2F=http2.type,http2.streamid,http2.flags,http2.length,http2.header.name
-H2F=$H2F,http2.header.value,http2.headers.path,http2.headers.method
-H2F=$H2F,http2.headers.status,http2.settings.id
-H2F=$H2F,http2.settings.initial_window_size,http2.settings.header_table_size
-H2F=$H2F,http2.settings.max_concurrent_streams,http2.settings.max_frame_size
-H2F=$H2F,http2.rst_stream.error,http2.goaway.error,http2.goaway.last_stream_id
-H2F=$H2F,http2.window_update.window_size_increment,http2.padding
-H2F=$H2F,grpc.message_length,grpc.compressed_flag
+. "$SRCDIR/tests/h2_fields.sh"
 fail=0
 tcalls=0
 for seed in "${seeds[@]}"; do
