@@ -45,7 +45,7 @@ for seed in "${seeds[@]}"; do
 	sleep 0.3
 	capture_stop
 	pcap=$WORK/unseen-$seed.pcap
-	cp "$pcap" "$WORK/$seed.calls" "${UNSEEN_KEEP:-$WORK}/"
+	[ -z "${UNSEEN_KEEP:-}" ] || cp "$pcap" "$WORK/$seed.calls" "$UNSEEN_KEEP/"
 	set +e
 	want=$(sort "$WORK/$seed.calls")
 	got=$("$NSBIN" read "$pcap" --calls -q 2>/dev/null |
@@ -94,7 +94,7 @@ PYEOF
 	sleep 0.3
 	capture_stop
 	pcap=$WORK/unseen-h2-$seed.pcap
-	cp "$pcap" "${UNSEEN_KEEP:-$WORK}/"
+	[ -z "${UNSEEN_KEEP:-}" ] || cp "$pcap" "$UNSEEN_KEEP/"
 	set +e
 	# nghttp -s: "... <code> <size> <path>" for each request
 	want=$(awk '$NF ~ /^\// && $(NF-2) ~ /^[0-9][0-9][0-9]$/ {
