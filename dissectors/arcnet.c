@@ -26,28 +26,29 @@ enum {
 };
 
 static const struct ns_valstr protid_vals[] = {
-	{0xc4, "IPv6"},
-	{0xcd, "BACnet"},
-	{0xd4, "RFC 1201 IP"},
-	{0xd5, "RFC 1201 ARP"},
-	{0xd6, "RFC 1201 RARP"},
-	{0xdd, "Appletalk"},
-	{0xe8, "Encapsulated Ethernet"},
-	{0xf0, "RFC 1051 IP"},
-	{0xf1, "RFC 1051 ARP"},
-	{0xfa, "IPX"},
-	{0, NULL},
+    {0xc4, "IPv6"},
+    {0xcd, "BACnet"},
+    {0xd4, "RFC 1201 IP"},
+    {0xd5, "RFC 1201 ARP"},
+    {0xd6, "RFC 1201 RARP"},
+    {0xdd, "Appletalk"},
+    {0xe8, "Encapsulated Ethernet"},
+    {0xf0, "RFC 1051 IP"},
+    {0xf1, "RFC 1051 ARP"},
+    {0xfa, "IPX"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_SRC] = NS_F_HEX("arcnet.src", "Source", 8),
-	[F_DST] = NS_F_HEX("arcnet.dst", "Dest", 8),
-	[F_OFFSET] = NS_F_BYTES("arcnet.offset", "Offset"),
-	[F_PROTID] = NS_F_VALS("arcnet.protID", "Protocol ID", 8, NS_BASE_HEX, protid_vals),
-	[F_EXCEPTION] = NS_F_HEX("arcnet.exception_flag", "Exception Flag", 8),
-	[F_PADDING] = NS_F_HEX("arcnet.padding", "Padding", 16),
-	[F_SPLIT] = NS_F_UINT("arcnet.split_flag", "Split Flag", 8),
-	[F_SEQ] = NS_F_UINT("arcnet.sequence", "Sequence", 16),
+    [F_SRC] = NS_F_HEX("arcnet.src", "Source", 8),
+    [F_DST] = NS_F_HEX("arcnet.dst", "Dest", 8),
+    [F_OFFSET] = NS_F_BYTES("arcnet.offset", "Offset"),
+    [F_PROTID] =
+	NS_F_VALS("arcnet.protID", "Protocol ID", 8, NS_BASE_HEX, protid_vals),
+    [F_EXCEPTION] = NS_F_HEX("arcnet.exception_flag", "Exception Flag", 8),
+    [F_PADDING] = NS_F_HEX("arcnet.padding", "Padding", 16),
+    [F_SPLIT] = NS_F_UINT("arcnet.split_flag", "Split Flag", 8),
+    [F_SEQ] = NS_F_UINT("arcnet.sequence", "Sequence", 16),
 };
 
 #define LINKTYPE_ARCNET_LINUX 129
@@ -105,7 +106,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	if (et)
 		ns_next(pkt, NS_TAB_ETHERTYPE, et);
 	else if (id == 0xcd)
-		ns_next(pkt, NS_TAB_LTYPE, 0x0004); /* BACnet rides on 802.2 LLC */
+		ns_next(pkt, NS_TAB_LTYPE,
+			0x0004); /* BACnet rides on 802.2 LLC */
 	return 0;
 }
 
@@ -131,18 +133,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 7},   /* DLT_ARCNET (BSD) */
-	{NS_TAB_LINKTYPE, 129}, /* DLT_ARCNET_LINUX */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 7},   /* DLT_ARCNET (BSD) */
+    {NS_TAB_LINKTYPE, 129}, /* DLT_ARCNET_LINUX */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_arcnet = {
-	.name = "arcnet",
-	.column = "ARCNET",
-	.title = "ARCNET",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "arcnet",
+    .column = "ARCNET",
+    .title = "ARCNET",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -29,29 +29,30 @@ enum {
 };
 
 static const struct ns_valstr opcode_vals[] = {
-	{1, "request"},
-	{2, "reply"},
-	{3, "reverse request"},
-	{4, "reverse reply"},
-	{8, "inverse request"},
-	{9, "inverse reply"},
-	{0, NULL},
+    {1, "request"},
+    {2, "reply"},
+    {3, "reverse request"},
+    {4, "reverse reply"},
+    {8, "inverse request"},
+    {9, "inverse reply"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_HW_TYPE] = NS_F_UINT("arp.hw.type", "Hardware type", 16),
-	[F_PROTO_TYPE] = NS_F_HEX("arp.proto.type", "Protocol type", 16),
-	[F_HW_SIZE] = NS_F_UINT("arp.hw.size", "Hardware size", 8),
-	[F_PROTO_SIZE] = NS_F_UINT("arp.proto.size", "Protocol size", 8),
-	[F_OPCODE] = NS_F_VALS("arp.opcode", "Opcode", 16, NS_BASE_DEC, opcode_vals),
-	[F_SRC_HW_MAC] = NS_F_ETHER("arp.src.hw_mac", "Sender MAC address"),
-	[F_SRC_PROTO_IPV4] = NS_F_IPV4("arp.src.proto_ipv4", "Sender IP address"),
-	[F_DST_HW_MAC] = NS_F_ETHER("arp.dst.hw_mac", "Target MAC address"),
-	[F_DST_PROTO_IPV4] = NS_F_IPV4("arp.dst.proto_ipv4", "Target IP address"),
-	[F_SRC_HW] = NS_F_BYTES("arp.src.hw", "Sender hardware address"),
-	[F_SRC_PROTO] = NS_F_BYTES("arp.src.proto", "Sender protocol address"),
-	[F_DST_HW] = NS_F_BYTES("arp.dst.hw", "Target hardware address"),
-	[F_DST_PROTO] = NS_F_BYTES("arp.dst.proto", "Target protocol address"),
+    [F_HW_TYPE] = NS_F_UINT("arp.hw.type", "Hardware type", 16),
+    [F_PROTO_TYPE] = NS_F_HEX("arp.proto.type", "Protocol type", 16),
+    [F_HW_SIZE] = NS_F_UINT("arp.hw.size", "Hardware size", 8),
+    [F_PROTO_SIZE] = NS_F_UINT("arp.proto.size", "Protocol size", 8),
+    [F_OPCODE] =
+	NS_F_VALS("arp.opcode", "Opcode", 16, NS_BASE_DEC, opcode_vals),
+    [F_SRC_HW_MAC] = NS_F_ETHER("arp.src.hw_mac", "Sender MAC address"),
+    [F_SRC_PROTO_IPV4] = NS_F_IPV4("arp.src.proto_ipv4", "Sender IP address"),
+    [F_DST_HW_MAC] = NS_F_ETHER("arp.dst.hw_mac", "Target MAC address"),
+    [F_DST_PROTO_IPV4] = NS_F_IPV4("arp.dst.proto_ipv4", "Target IP address"),
+    [F_SRC_HW] = NS_F_BYTES("arp.src.hw", "Sender hardware address"),
+    [F_SRC_PROTO] = NS_F_BYTES("arp.src.proto", "Sender protocol address"),
+    [F_DST_HW] = NS_F_BYTES("arp.dst.hw", "Target hardware address"),
+    [F_DST_PROTO] = NS_F_BYTES("arp.dst.proto", "Target protocol address"),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
@@ -68,9 +69,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	int mac = hlen == 6 && (htype == 1 || htype == 6);
 	int ip4 = plen == 4 && ptype == 0x0800;
 	const struct ns_field *sh = &fields[mac ? F_SRC_HW_MAC : F_SRC_HW];
-	const struct ns_field *sp = &fields[ip4 ? F_SRC_PROTO_IPV4 : F_SRC_PROTO];
+	const struct ns_field *sp =
+	    &fields[ip4 ? F_SRC_PROTO_IPV4 : F_SRC_PROTO];
 	const struct ns_field *th = &fields[mac ? F_DST_HW_MAC : F_DST_HW];
-	const struct ns_field *tp = &fields[ip4 ? F_DST_PROTO_IPV4 : F_DST_PROTO];
+	const struct ns_field *tp =
+	    &fields[ip4 ? F_DST_PROTO_IPV4 : F_DST_PROTO];
 	if (hlen)
 		ns_get_bytes(pkt, r, sh, hlen);
 	if (plen)
@@ -85,9 +88,12 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	const struct ns_fv *op = ns_pkt_find(pkt, (int)li, &fields[F_OPCODE]);
-	const struct ns_fv *sha = ns_pkt_find(pkt, (int)li, &fields[F_SRC_HW_MAC]);
-	const struct ns_fv *spa = ns_pkt_find(pkt, (int)li, &fields[F_SRC_PROTO_IPV4]);
-	const struct ns_fv *tpa = ns_pkt_find(pkt, (int)li, &fields[F_DST_PROTO_IPV4]);
+	const struct ns_fv *sha =
+	    ns_pkt_find(pkt, (int)li, &fields[F_SRC_HW_MAC]);
+	const struct ns_fv *spa =
+	    ns_pkt_find(pkt, (int)li, &fields[F_SRC_PROTO_IPV4]);
+	const struct ns_fv *tpa =
+	    ns_pkt_find(pkt, (int)li, &fields[F_DST_PROTO_IPV4]);
 	if (!op)
 		return;
 	if (!sha || !spa || !tpa || (op->v.u != 1 && op->v.u != 2)) {
@@ -123,18 +129,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x0806},
-	{NS_TAB_ETHERTYPE, 0x8035}, /* RARP */
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x0806},
+    {NS_TAB_ETHERTYPE, 0x8035}, /* RARP */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_arp = {
-	.name = "arp",
-	.column = "ARP",
-	.title = "Address Resolution Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "arp",
+    .column = "ARP",
+    .title = "Address Resolution Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

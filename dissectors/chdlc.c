@@ -14,26 +14,23 @@
 enum { F_ADDR, F_CTRL, F_PROTO, F_COUNT };
 
 static const struct ns_valstr addr_vals[] = {
-	{0x0f, "Unicast"},
-	{0x8f, "Multicast"},
-	{0, NULL},
+    {0x0f, "Unicast"},
+    {0x8f, "Multicast"},
+    {0, NULL},
 };
 
 static const struct ns_valstr proto_vals[] = {
-	{0x0800, "IP"},
-	{0x0806, "ARP"},
-	{0x8035, "SLARP"},
-	{0x86dd, "IPv6"},
-	{0x8847, "MPLS unicast"},
-	{0x8848, "MPLS multicast"},
-	{0xfefe, "OSI"},
-	{0, NULL},
+    {0x0800, "IP"},	      {0x0806, "ARP"},
+    {0x8035, "SLARP"},	      {0x86dd, "IPv6"},
+    {0x8847, "MPLS unicast"}, {0x8848, "MPLS multicast"},
+    {0xfefe, "OSI"},	      {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_ADDR] = NS_F_VALS("chdlc.address", "Address", 8, NS_BASE_HEX, addr_vals),
-	[F_CTRL] = NS_F_HEX("chdlc.control", "Control", 8),
-	[F_PROTO] = NS_F_VALS("chdlc.protocol", "Protocol", 16, NS_BASE_HEX, proto_vals),
+    [F_ADDR] = NS_F_VALS("chdlc.address", "Address", 8, NS_BASE_HEX, addr_vals),
+    [F_CTRL] = NS_F_HEX("chdlc.control", "Control", 8),
+    [F_PROTO] =
+	NS_F_VALS("chdlc.protocol", "Protocol", 16, NS_BASE_HEX, proto_vals),
 };
 
 #define CHDLC_SLARP 0x8035
@@ -67,17 +64,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 104}, /* DLT_C_HDLC */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 104}, /* DLT_C_HDLC */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_chdlc = {
-	.name = "chdlc",
-	.column = "CHDLC",
-	.title = "Cisco HDLC",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "chdlc",
+    .column = "CHDLC",
+    .title = "Cisco HDLC",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -218,356 +218,409 @@ enum {
 	F_COUNT
 };
 
-/* ---- value names ---------------------------------------------------------- */
+/* ---- value names ----------------------------------------------------------
+ */
 
 enum {
-	T_A = 1, T_NS = 2, T_MD = 3, T_MF = 4, T_CNAME = 5, T_SOA = 6,
-	T_MB = 7, T_MG = 8, T_MR = 9, T_PTR = 12, T_MX = 15, T_TXT = 16,
-	T_AAAA = 28, T_SRV = 33, T_NAPTR = 35, T_DNAME = 39, T_OPT = 41,
-	T_DS = 43, T_RRSIG = 46, T_NSEC = 47, T_DNSKEY = 48, T_NSEC3 = 50,
-	T_NSEC3PARAM = 51, T_CDS = 59, T_CDNSKEY = 60, T_SVCB = 64,
-	T_HTTPS = 65, T_SPF = 99, T_CAA = 257,
+	T_A = 1,
+	T_NS = 2,
+	T_MD = 3,
+	T_MF = 4,
+	T_CNAME = 5,
+	T_SOA = 6,
+	T_MB = 7,
+	T_MG = 8,
+	T_MR = 9,
+	T_PTR = 12,
+	T_MX = 15,
+	T_TXT = 16,
+	T_AAAA = 28,
+	T_SRV = 33,
+	T_NAPTR = 35,
+	T_DNAME = 39,
+	T_OPT = 41,
+	T_DS = 43,
+	T_RRSIG = 46,
+	T_NSEC = 47,
+	T_DNSKEY = 48,
+	T_NSEC3 = 50,
+	T_NSEC3PARAM = 51,
+	T_CDS = 59,
+	T_CDNSKEY = 60,
+	T_SVCB = 64,
+	T_HTTPS = 65,
+	T_SPF = 99,
+	T_CAA = 257,
 };
 
 static const struct ns_valstr type_vals[] = {
-	{1, "A"},          {2, "NS"},          {3, "MD"},
-	{4, "MF"},         {5, "CNAME"},       {6, "SOA"},
-	{7, "MB"},         {8, "MG"},          {9, "MR"},
-	{10, "NULL"},      {11, "WKS"},        {12, "PTR"},
-	{13, "HINFO"},     {14, "MINFO"},      {15, "MX"},
-	{16, "TXT"},       {17, "RP"},         {18, "AFSDB"},
-	{19, "X25"},       {20, "ISDN"},       {21, "RT"},
-	{22, "NSAP"},      {23, "NSAP-PTR"},   {24, "SIG"},
-	{25, "KEY"},       {26, "PX"},         {27, "GPOS"},
-	{28, "AAAA"},      {29, "LOC"},        {30, "NXT"},
-	{31, "EID"},       {32, "NIMLOC"},     {33, "SRV"},
-	{34, "ATMA"},      {35, "NAPTR"},      {36, "KX"},
-	{37, "CERT"},      {38, "A6"},         {39, "DNAME"},
-	{40, "SINK"},      {41, "OPT"},        {42, "APL"},
-	{43, "DS"},        {44, "SSHFP"},      {45, "IPSECKEY"},
-	{46, "RRSIG"},     {47, "NSEC"},       {48, "DNSKEY"},
-	{49, "DHCID"},     {50, "NSEC3"},      {51, "NSEC3PARAM"},
-	{52, "TLSA"},      {53, "SMIMEA"},     {55, "HIP"},
-	{56, "NINFO"},     {57, "RKEY"},       {58, "TALINK"},
-	{59, "CDS"},       {60, "CDNSKEY"},    {61, "OPENPGPKEY"},
-	{62, "CSYNC"},     {63, "ZONEMD"},     {64, "SVCB"},
-	{65, "HTTPS"},     {99, "SPF"},        {100, "UINFO"},
-	{101, "UID"},      {102, "GID"},       {103, "UNSPEC"},
-	{104, "NID"},      {105, "L32"},       {106, "L64"},
-	{107, "LP"},       {108, "EUI48"},     {109, "EUI64"},
-	{249, "TKEY"},     {250, "TSIG"},      {251, "IXFR"},
-	{252, "AXFR"},     {253, "MAILB"},     {254, "MAILA"},
-	{255, "ANY"},      {256, "URI"},       {257, "CAA"},
-	{258, "AVC"},      {259, "DOA"},       {260, "AMTRELAY"},
-	{32768, "TA"},     {32769, "DLV"},     {0, NULL},
+    {1, "A"},	      {2, "NS"},      {3, "MD"},	  {4, "MF"},
+    {5, "CNAME"},     {6, "SOA"},     {7, "MB"},	  {8, "MG"},
+    {9, "MR"},	      {10, "NULL"},   {11, "WKS"},	  {12, "PTR"},
+    {13, "HINFO"},    {14, "MINFO"},  {15, "MX"},	  {16, "TXT"},
+    {17, "RP"},	      {18, "AFSDB"},  {19, "X25"},	  {20, "ISDN"},
+    {21, "RT"},	      {22, "NSAP"},   {23, "NSAP-PTR"},	  {24, "SIG"},
+    {25, "KEY"},      {26, "PX"},     {27, "GPOS"},	  {28, "AAAA"},
+    {29, "LOC"},      {30, "NXT"},    {31, "EID"},	  {32, "NIMLOC"},
+    {33, "SRV"},      {34, "ATMA"},   {35, "NAPTR"},	  {36, "KX"},
+    {37, "CERT"},     {38, "A6"},     {39, "DNAME"},	  {40, "SINK"},
+    {41, "OPT"},      {42, "APL"},    {43, "DS"},	  {44, "SSHFP"},
+    {45, "IPSECKEY"}, {46, "RRSIG"},  {47, "NSEC"},	  {48, "DNSKEY"},
+    {49, "DHCID"},    {50, "NSEC3"},  {51, "NSEC3PARAM"}, {52, "TLSA"},
+    {53, "SMIMEA"},   {55, "HIP"},    {56, "NINFO"},	  {57, "RKEY"},
+    {58, "TALINK"},   {59, "CDS"},    {60, "CDNSKEY"},	  {61, "OPENPGPKEY"},
+    {62, "CSYNC"},    {63, "ZONEMD"}, {64, "SVCB"},	  {65, "HTTPS"},
+    {99, "SPF"},      {100, "UINFO"}, {101, "UID"},	  {102, "GID"},
+    {103, "UNSPEC"},  {104, "NID"},   {105, "L32"},	  {106, "L64"},
+    {107, "LP"},      {108, "EUI48"}, {109, "EUI64"},	  {249, "TKEY"},
+    {250, "TSIG"},    {251, "IXFR"},  {252, "AXFR"},	  {253, "MAILB"},
+    {254, "MAILA"},   {255, "ANY"},   {256, "URI"},	  {257, "CAA"},
+    {258, "AVC"},     {259, "DOA"},   {260, "AMTRELAY"},  {32768, "TA"},
+    {32769, "DLV"},   {0, NULL},
 };
 
 static const struct ns_valstr class_vals[] = {
-	{1, "IN"}, {2, "CS"}, {3, "CH"}, {4, "HS"}, {254, "NONE"}, {255, "ANY"},
-	{0, NULL},
+    {1, "IN"},	   {2, "CS"},	 {3, "CH"}, {4, "HS"},
+    {254, "NONE"}, {255, "ANY"}, {0, NULL},
 };
 
 static const struct ns_valstr opcode_vals[] = {
-	{0, "Standard query"}, {1, "Inverse query"}, {2, "Server status request"},
-	{4, "Zone change notification"}, {5, "Dynamic update"},
-	{6, "DNS Stateful operations"}, {0, NULL},
+    {0, "Standard query"},
+    {1, "Inverse query"},
+    {2, "Server status request"},
+    {4, "Zone change notification"},
+    {5, "Dynamic update"},
+    {6, "DNS Stateful operations"},
+    {0, NULL},
 };
 
 static const struct ns_valstr rcode_vals[] = {
-	{0, "NOERROR"},   {1, "FORMERR"},  {2, "SERVFAIL"},  {3, "NXDOMAIN"},
-	{4, "NOTIMP"},    {5, "REFUSED"},  {6, "YXDOMAIN"},  {7, "YXRRSET"},
-	{8, "NXRRSET"},   {9, "NOTAUTH"},  {10, "NOTZONE"},  {11, "DSOTYPENI"},
-	{16, "BADVERS"},  {17, "BADKEY"},  {18, "BADTIME"},  {19, "BADMODE"},
-	{20, "BADNAME"},  {21, "BADALG"},  {22, "BADTRUNC"}, {23, "BADCOOKIE"},
-	{0, NULL},
+    {0, "NOERROR"},  {1, "FORMERR"}, {2, "SERVFAIL"},  {3, "NXDOMAIN"},
+    {4, "NOTIMP"},   {5, "REFUSED"}, {6, "YXDOMAIN"},  {7, "YXRRSET"},
+    {8, "NXRRSET"},  {9, "NOTAUTH"}, {10, "NOTZONE"},  {11, "DSOTYPENI"},
+    {16, "BADVERS"}, {17, "BADKEY"}, {18, "BADTIME"},  {19, "BADMODE"},
+    {20, "BADNAME"}, {21, "BADALG"}, {22, "BADTRUNC"}, {23, "BADCOOKIE"},
+    {0, NULL},
 };
 
 static const struct ns_valstr opt_vals[] = {
-	{3, "NSID"},       {5, "DAU"},       {6, "DHU"},
-	{7, "N3U"},        {8, "CSUBNET"},   {9, "EXPIRE"},
-	{10, "COOKIE"},    {11, "KEEPALIVE"}, {12, "PADDING"},
-	{13, "CHAIN"},     {14, "KEY-TAG"},  {15, "EDE"},
-	{0, NULL},
+    {3, "NSID"},     {5, "DAU"},    {6, "DHU"},	     {7, "N3U"},
+    {8, "CSUBNET"},  {9, "EXPIRE"}, {10, "COOKIE"},  {11, "KEEPALIVE"},
+    {12, "PADDING"}, {13, "CHAIN"}, {14, "KEY-TAG"}, {15, "EDE"},
+    {0, NULL},
 };
 
 static const struct ns_valstr svcb_key_vals[] = {
-	{0, "mandatory"}, {1, "alpn"},     {2, "no-default-alpn"},
-	{3, "port"},      {4, "ipv4hint"}, {5, "ech"},
-	{6, "ipv6hint"},  {7, "dohpath"},  {8, "ohttp"},
-	{0, NULL},
+    {0, "mandatory"}, {1, "alpn"}, {2, "no-default-alpn"}, {3, "port"},
+    {4, "ipv4hint"},  {5, "ech"},  {6, "ipv6hint"},	   {7, "dohpath"},
+    {8, "ohttp"},     {0, NULL},
 };
 
 static const struct ns_valstr dnssec_alg_vals[] = {
-	{1, "RSA/MD5"},         {3, "DSA/SHA1"},         {5, "RSA/SHA1"},
-	{6, "DSA-NSEC3-SHA1"},  {7, "RSASHA1-NSEC3-SHA1"}, {8, "RSA/SHA-256"},
-	{10, "RSA/SHA-512"},    {12, "GOST R 34.10-2001"}, {13, "ECDSA P-256/SHA-256"},
-	{14, "ECDSA P-384/SHA-384"}, {15, "Ed25519"},    {16, "Ed448"},
-	{0, NULL},
+    {1, "RSA/MD5"},
+    {3, "DSA/SHA1"},
+    {5, "RSA/SHA1"},
+    {6, "DSA-NSEC3-SHA1"},
+    {7, "RSASHA1-NSEC3-SHA1"},
+    {8, "RSA/SHA-256"},
+    {10, "RSA/SHA-512"},
+    {12, "GOST R 34.10-2001"},
+    {13, "ECDSA P-256/SHA-256"},
+    {14, "ECDSA P-384/SHA-384"},
+    {15, "Ed25519"},
+    {16, "Ed448"},
+    {0, NULL},
 };
 
 static const struct ns_valstr ds_digest_vals[] = {
-	{1, "SHA-1"}, {2, "SHA-256"}, {3, "GOST R 34.11-94"}, {4, "SHA-384"},
-	{0, NULL},
+    {1, "SHA-1"},   {2, "SHA-256"}, {3, "GOST R 34.11-94"},
+    {4, "SHA-384"}, {0, NULL},
 };
 
 static const struct ns_valstr ede_vals[] = {
-	{0, "Other Error"},        {1, "Unsupported DNSKEY Algorithm"},
-	{2, "Unsupported DS Digest Type"}, {3, "Stale Answer"},
-	{4, "Forged Answer"},      {5, "DNSSEC Indeterminate"},
-	{6, "DNSSEC Bogus"},       {7, "Signature Expired"},
-	{8, "Signature Not Yet Valid"}, {9, "DNSKEY Missing"},
-	{10, "RRSIGs Missing"},    {11, "No Zone Key Bit Set"},
-	{12, "NSEC Missing"},      {13, "Cached Error"},
-	{14, "Not Ready"},         {15, "Blocked"},
-	{16, "Censored"},          {17, "Filtered"},
-	{18, "Prohibited"},        {19, "Stale NXDomain Answer"},
-	{20, "Not Authoritative"}, {21, "Not Supported"},
-	{22, "No Reachable Authority"}, {23, "Network Error"},
-	{24, "Invalid Data"},      {0, NULL},
+    {0, "Other Error"},
+    {1, "Unsupported DNSKEY Algorithm"},
+    {2, "Unsupported DS Digest Type"},
+    {3, "Stale Answer"},
+    {4, "Forged Answer"},
+    {5, "DNSSEC Indeterminate"},
+    {6, "DNSSEC Bogus"},
+    {7, "Signature Expired"},
+    {8, "Signature Not Yet Valid"},
+    {9, "DNSKEY Missing"},
+    {10, "RRSIGs Missing"},
+    {11, "No Zone Key Bit Set"},
+    {12, "NSEC Missing"},
+    {13, "Cached Error"},
+    {14, "Not Ready"},
+    {15, "Blocked"},
+    {16, "Censored"},
+    {17, "Filtered"},
+    {18, "Prohibited"},
+    {19, "Stale NXDomain Answer"},
+    {20, "Not Authoritative"},
+    {21, "Not Supported"},
+    {22, "No Reachable Authority"},
+    {23, "Network Error"},
+    {24, "Invalid Data"},
+    {0, NULL},
 };
 
 static const struct ns_valstr family_vals[] = {
-	{1, "IPv4"}, {2, "IPv6"}, {0, NULL},
+    {1, "IPv4"},
+    {2, "IPv6"},
+    {0, NULL},
 };
 
-#define F_TYPE(n, t) NS_F_VALS(n, t, 16, NS_BASE_DEC, type_vals)
+#define F_TYPE(n, t)  NS_F_VALS(n, t, 16, NS_BASE_DEC, type_vals)
 #define F_CLASS(n, t) NS_F_VALS(n, t, 16, NS_BASE_HEX, class_vals)
 
 static struct ns_field fields[] = {
-	[F_LENGTH] = NS_F_UINT("dns.length", "Length", 16),
-	[F_ID] = NS_F_HEX("dns.id", "Transaction ID", 16),
-	[F_FLAGS] = NS_F_HEX("dns.flags", "Flags", 16),
-	[F_RESPONSE] = NS_F_BOOL("dns.flags.response", "Response"),
-	[F_OPCODE] = NS_F_VALS("dns.flags.opcode", "Opcode", 16, NS_BASE_DEC,
-			       opcode_vals),
-	[F_AUTHORITATIVE] = NS_F_BOOL("dns.flags.authoritative", "Authoritative"),
-	[F_CONFLICT] = NS_F_BOOL("dns.flags.conflict", "Conflict"),
-	[F_TRUNCATED] = NS_F_BOOL("dns.flags.truncated", "Truncated"),
-	[F_RECDESIRED] = NS_F_BOOL("dns.flags.recdesired", "Recursion desired"),
-	[F_TENTATIVE] = NS_F_BOOL("dns.flags.tentative", "Tentative"),
-	[F_RECAVAIL] = NS_F_BOOL("dns.flags.recavail", "Recursion available"),
-	[F_Z] = NS_F_BOOL("dns.flags.z", "Z"),
-	[F_AUTHENTICATED] = NS_F_BOOL("dns.flags.authenticated",
-				      "Answer authenticated"),
-	[F_CHECKDISABLE] = NS_F_BOOL("dns.flags.checkdisable",
-				     "Non-authenticated data"),
-	[F_RCODE] = NS_F_VALS("dns.flags.rcode", "Reply code", 16, NS_BASE_DEC,
-			      rcode_vals),
-	[F_COUNT_QUERIES] = NS_F_UINT("dns.count.queries", "Questions", 16),
-	[F_COUNT_ANSWERS] = NS_F_UINT("dns.count.answers", "Answer RRs", 16),
-	[F_COUNT_AUTH] = NS_F_UINT("dns.count.auth_rr", "Authority RRs", 16),
-	[F_COUNT_ADD] = NS_F_UINT("dns.count.add_rr", "Additional RRs", 16),
-	[F_RCODE_FULL] = NS_F_VALS("dns.rcode", "Reply code with its EDNS "
-				   "extension", 16, NS_BASE_DEC, rcode_vals),
-	[F_COUNT_ZONES] = NS_F_UINT("dns.count.zones", "Zones", 16),
-	[F_COUNT_PREREQ] = NS_F_UINT("dns.count.prerequisites", "Prerequisites", 16),
-	[F_COUNT_UPDATES] = NS_F_UINT("dns.count.updates", "Updates", 16),
-	[F_ZONE] = NS_F_NONE("dns.zone", "Zone"),
-	[F_PREREQS] = NS_F_NONE("dns.prerequisites", "Prerequisites"),
-	[F_UPDATES] = NS_F_NONE("dns.updates", "Updates"),
-	[F_QUERIES] = NS_F_NONE("dns.queries", "Queries"),
-	[F_ANSWERS] = NS_F_NONE("dns.answers", "Answers"),
-	[F_AUTHORITIES] = NS_F_NONE("dns.authorities", "Authoritative nameservers"),
-	[F_ADDITIONALS] = NS_F_NONE("dns.additionals", "Additional records"),
-	[F_QRY_NAME] = NS_F_STR("dns.qry.name", "Name"),
-	[F_QRY_NAME_LEN] = NS_F_UINT("dns.qry.name.len", "Name Length", 16),
-	[F_COUNT_LABELS] = NS_F_UINT("dns.count.labels", "Label Count", 16),
-	[F_QRY_TYPE] = F_TYPE("dns.qry.type", "Type"),
-	[F_QRY_CLASS] = F_CLASS("dns.qry.class", "Class"),
-	[F_QRY_QU] = NS_F_BOOL("dns.qry.qu", "\"QU\" question"),
-	[F_RR] = NS_F_STR("dns.rr", "Record"),
-	[F_RESP_NAME] = NS_F_STR("dns.resp.name", "Name"),
-	[F_RESP_TYPE] = F_TYPE("dns.resp.type", "Type"),
-	[F_RESP_CLASS] = F_CLASS("dns.resp.class", "Class"),
-	[F_RESP_CACHE_FLUSH] = NS_F_BOOL("dns.resp.cache_flush", "Cache flush"),
-	[F_RESP_TTL] = NS_F_UINT("dns.resp.ttl", "Time to live", 32),
-	[F_RESP_LEN] = NS_F_UINT("dns.resp.len", "Data length", 16),
-	[F_A] = NS_F_IPV4("dns.a", "Address"),
-	[F_AAAA] = NS_F_IPV6("dns.aaaa", "AAAA Address"),
-	[F_CNAME] = NS_F_STR("dns.cname", "CNAME"),
-	[F_NS] = NS_F_STR("dns.ns", "Name Server"),
-	[F_PTR] = NS_F_STR("dns.ptr.domain_name", "Domain Name"),
-	[F_DNAME] = NS_F_STR("dns.dname", "Dname"),
-	[F_MX_PREF] = NS_F_UINT("dns.mx.preference", "Preference", 16),
-	[F_MX_EXCHANGE] = NS_F_STR("dns.mx.mail_exchange", "Mail Exchange"),
-	[F_TXT_LEN] = NS_F_UINT("dns.txt.length", "TXT Length", 8),
-	[F_TXT] = NS_F_STR("dns.txt", "TXT"),
-	[F_SPF_LEN] = NS_F_UINT("dns.spf.length", "SPF Length", 8),
-	[F_SPF] = NS_F_STR("dns.spf", "SPF"),
-	[F_SOA_MNAME] = NS_F_STR("dns.soa.mname", "Primary name server"),
-	[F_SOA_RNAME] = NS_F_STR("dns.soa.rname", "Responsible authority's mailbox"),
-	[F_SOA_SERIAL] = NS_F_UINT("dns.soa.serial_number", "Serial Number", 32),
-	[F_SOA_REFRESH] = NS_F_UINT("dns.soa.refresh_interval", "Refresh Interval", 32),
-	[F_SOA_RETRY] = NS_F_UINT("dns.soa.retry_interval", "Retry Interval", 32),
-	[F_SOA_EXPIRE] = NS_F_UINT("dns.soa.expire_limit", "Expire limit", 32),
-	[F_SOA_MINIMUM] = NS_F_UINT("dns.soa.minimum_ttl", "Minimum TTL", 32),
-	[F_SRV_SERVICE] = NS_F_STR("dns.srv.service", "Service"),
-	[F_SRV_PROTO] = NS_F_STR("dns.srv.proto", "Protocol"),
-	[F_SRV_NAME] = NS_F_STR("dns.srv.name", "Name"),
-	[F_SRV_PRIORITY] = NS_F_UINT("dns.srv.priority", "Priority", 16),
-	[F_SRV_WEIGHT] = NS_F_UINT("dns.srv.weight", "Weight", 16),
-	[F_SRV_PORT] = NS_F_UINT("dns.srv.port", "Port", 16),
-	[F_SRV_TARGET] = NS_F_STR("dns.srv.target", "Target"),
-	[F_CAA_FLAGS] = NS_F_HEX("dns.caa.flags", "CAA Flags", 8),
-	[F_CAA_CRITICAL] = NS_F_BOOL("dns.caa.flags.issuer_critical",
-				     "Issuer Critical"),
-	[F_CAA_ISSUE] = NS_F_STR("dns.caa.issue", "Issue"),
-	[F_CAA_ISSUEWILD] = NS_F_STR("dns.caa.issuewild", "Issue Wildcard"),
-	[F_CAA_IODEF] = NS_F_STR("dns.caa.iodef", "Report URL"),
-	[F_CAA_UNKNOWN] = NS_F_STR("dns.caa.unknown", "Unknown tag"),
-	[F_CAA_TAG_LEN] = NS_F_UINT("dns.caa.tag_length", "Tag length", 8),
-	[F_CAA_TAG] = NS_F_STR("dns.caa.tag", "Tag"),
-	[F_CAA_VALUE] = NS_F_STR("dns.caa.value", "Value"),
-	[F_NAPTR_ORDER] = NS_F_UINT("dns.naptr.order", "Order", 16),
-	[F_NAPTR_PREF] = NS_F_UINT("dns.naptr.preference", "Preference", 16),
-	[F_NAPTR_FLAGS_LEN] = NS_F_UINT("dns.naptr.flags_length", "Flags Length", 8),
-	[F_NAPTR_FLAGS] = NS_F_STR("dns.naptr.flags", "Flags"),
-	[F_NAPTR_SERVICE_LEN] = NS_F_UINT("dns.naptr.service_length",
-					  "Service Length", 8),
-	[F_NAPTR_SERVICE] = NS_F_STR("dns.naptr.service", "Service"),
-	[F_NAPTR_REGEX_LEN] = NS_F_UINT("dns.naptr.regex_length", "Regex Length", 8),
-	[F_NAPTR_REGEX] = NS_F_STR("dns.naptr.regex", "Regex"),
-	[F_NAPTR_REPL_LEN] = NS_F_UINT("dns.naptr.replacement_length",
-				       "Replacement Length", 8),
-	[F_NAPTR_REPL] = NS_F_STR("dns.naptr.replacement", "Replacement"),
-	[F_SVCB_PRIORITY] = NS_F_UINT("dns.svcb.svcpriority", "SvcPriority", 16),
-	[F_SVCB_TARGET] = NS_F_STR("dns.svcb.targetname", "TargetName"),
-	[F_SVCB_PARAM] = NS_F_NONE("dns.svcb.svcparam", "SvcParam"),
-	[F_SVCB_KEY] = NS_F_VALS("dns.svcb.svcparam.key", "SvcParamKey", 16,
-				 NS_BASE_DEC, svcb_key_vals),
-	[F_SVCB_VLEN] = NS_F_UINT("dns.svcb.svcparam.value.length",
-				  "SvcParamValue length", 16),
-	[F_SVCB_VALUE] = NS_F_BYTES("dns.svcb.svcparam.value", "SvcParamValue"),
-	[F_SVCB_MANDATORY] = NS_F_VALS("dns.svcb.svcparam.mandatory.key",
-				       "Mandatory key", 16, NS_BASE_DEC,
-				       svcb_key_vals),
-	[F_SVCB_ALPN_LEN] = NS_F_UINT("dns.svcb.svcparam.alpn.length",
-				      "ALPN length", 8),
-	[F_SVCB_ALPN] = NS_F_STR("dns.svcb.svcparam.alpn", "ALPN"),
-	[F_SVCB_PORT] = NS_F_UINT("dns.svcb.svcparam.port", "Port", 16),
-	[F_SVCB_IPV4] = NS_F_IPV4("dns.svcb.svcparam.ipv4hint.ip", "IP"),
-	[F_SVCB_ECH] = NS_F_BYTES("dns.svcb.svcparam.echconfig", "ECHConfig"),
-	[F_SVCB_IPV6] = NS_F_IPV6("dns.svcb.svcparam.ipv6hint.ip", "IP"),
-	[F_OPT_UDP_SIZE] = NS_F_UINT("dns.rr.udp_payload_size",
-				     "UDP payload size", 16),
-	[F_OPT_EXT_RCODE] = NS_F_HEX("dns.resp.ext_rcode",
-				     "Higher bits in extended RCODE", 8),
-	[F_OPT_VERSION] = NS_F_UINT("dns.resp.edns0_version", "EDNS0 version", 8),
-	[F_OPT_Z] = NS_F_HEX("dns.resp.z", "Z", 16),
-	[F_OPT_Z_DO] = NS_F_BOOL("dns.resp.z.do", "DO bit"),
-	[F_OPT_Z_RESERVED] = NS_F_HEX("dns.resp.z.reserved", "Reserved", 16),
-	[F_OPT] = NS_F_NONE("dns.opt", "Option"),
-	[F_OPT_CODE] = NS_F_VALS("dns.opt.code", "Option Code", 16, NS_BASE_DEC,
-				 opt_vals),
-	[F_OPT_LEN] = NS_F_UINT("dns.opt.len", "Option Length", 16),
-	[F_OPT_DATA] = NS_F_BYTES("dns.opt.data", "Option Data"),
-	[F_OPT_CS_FAMILY] = NS_F_VALS("dns.opt.client.family", "Family", 16,
-				      NS_BASE_DEC, family_vals),
-	[F_OPT_CS_NETMASK] = NS_F_UINT("dns.opt.client.netmask",
-				       "Source Netmask", 8),
-	[F_OPT_CS_SCOPE] = NS_F_UINT("dns.opt.client.scope", "Scope Netmask", 8),
-	[F_OPT_CS_ADDR] = NS_F_BYTES("dns.opt.client.addr", "Client Subnet"),
-	[F_OPT_CS_ADDR4] = NS_F_IPV4("dns.opt.client.addr4", "Client Subnet"),
-	[F_OPT_CS_ADDR6] = NS_F_IPV6("dns.opt.client.addr6", "Client Subnet"),
-	[F_OPT_COOKIE_CLIENT] = NS_F_BYTES("dns.opt.cookie.client", "Client Cookie"),
-	[F_OPT_COOKIE_SERVER] = NS_F_BYTES("dns.opt.cookie.server", "Server Cookie"),
-	[F_OPT_KEEPALIVE] = NS_F_UINT("dns.opt.edns_tcp_keepalive.timeout",
-				      "Timeout", 16),
-	[F_OPT_PADDING] = NS_F_BYTES("dns.opt.padding", "Padding"),
-	[F_OPT_EDE_CODE] = NS_F_VALS("dns.opt.ext_error.info_code", "Info Code",
-				     16, NS_BASE_DEC, ede_vals),
-	[F_OPT_EDE_TEXT] = NS_F_STR("dns.opt.ext_error.extra_text", "Extra Text"),
-	[F_DS_KEY_ID] = NS_F_UINT("dns.ds.key_id", "Key id", 16),
-	[F_DS_ALGORITHM] = NS_F_VALS("dns.ds.algorithm", "Algorithm", 8,
+    [F_LENGTH] = NS_F_UINT("dns.length", "Length", 16),
+    [F_ID] = NS_F_HEX("dns.id", "Transaction ID", 16),
+    [F_FLAGS] = NS_F_HEX("dns.flags", "Flags", 16),
+    [F_RESPONSE] = NS_F_BOOL("dns.flags.response", "Response"),
+    [F_OPCODE] =
+	NS_F_VALS("dns.flags.opcode", "Opcode", 16, NS_BASE_DEC, opcode_vals),
+    [F_AUTHORITATIVE] = NS_F_BOOL("dns.flags.authoritative", "Authoritative"),
+    [F_CONFLICT] = NS_F_BOOL("dns.flags.conflict", "Conflict"),
+    [F_TRUNCATED] = NS_F_BOOL("dns.flags.truncated", "Truncated"),
+    [F_RECDESIRED] = NS_F_BOOL("dns.flags.recdesired", "Recursion desired"),
+    [F_TENTATIVE] = NS_F_BOOL("dns.flags.tentative", "Tentative"),
+    [F_RECAVAIL] = NS_F_BOOL("dns.flags.recavail", "Recursion available"),
+    [F_Z] = NS_F_BOOL("dns.flags.z", "Z"),
+    [F_AUTHENTICATED] =
+	NS_F_BOOL("dns.flags.authenticated", "Answer authenticated"),
+    [F_CHECKDISABLE] =
+	NS_F_BOOL("dns.flags.checkdisable", "Non-authenticated data"),
+    [F_RCODE] =
+	NS_F_VALS("dns.flags.rcode", "Reply code", 16, NS_BASE_DEC, rcode_vals),
+    [F_COUNT_QUERIES] = NS_F_UINT("dns.count.queries", "Questions", 16),
+    [F_COUNT_ANSWERS] = NS_F_UINT("dns.count.answers", "Answer RRs", 16),
+    [F_COUNT_AUTH] = NS_F_UINT("dns.count.auth_rr", "Authority RRs", 16),
+    [F_COUNT_ADD] = NS_F_UINT("dns.count.add_rr", "Additional RRs", 16),
+    [F_RCODE_FULL] = NS_F_VALS("dns.rcode",
+			       "Reply code with its EDNS "
+			       "extension",
+			       16, NS_BASE_DEC, rcode_vals),
+    [F_COUNT_ZONES] = NS_F_UINT("dns.count.zones", "Zones", 16),
+    [F_COUNT_PREREQ] =
+	NS_F_UINT("dns.count.prerequisites", "Prerequisites", 16),
+    [F_COUNT_UPDATES] = NS_F_UINT("dns.count.updates", "Updates", 16),
+    [F_ZONE] = NS_F_NONE("dns.zone", "Zone"),
+    [F_PREREQS] = NS_F_NONE("dns.prerequisites", "Prerequisites"),
+    [F_UPDATES] = NS_F_NONE("dns.updates", "Updates"),
+    [F_QUERIES] = NS_F_NONE("dns.queries", "Queries"),
+    [F_ANSWERS] = NS_F_NONE("dns.answers", "Answers"),
+    [F_AUTHORITIES] = NS_F_NONE("dns.authorities", "Authoritative nameservers"),
+    [F_ADDITIONALS] = NS_F_NONE("dns.additionals", "Additional records"),
+    [F_QRY_NAME] = NS_F_STR("dns.qry.name", "Name"),
+    [F_QRY_NAME_LEN] = NS_F_UINT("dns.qry.name.len", "Name Length", 16),
+    [F_COUNT_LABELS] = NS_F_UINT("dns.count.labels", "Label Count", 16),
+    [F_QRY_TYPE] = F_TYPE("dns.qry.type", "Type"),
+    [F_QRY_CLASS] = F_CLASS("dns.qry.class", "Class"),
+    [F_QRY_QU] = NS_F_BOOL("dns.qry.qu", "\"QU\" question"),
+    [F_RR] = NS_F_STR("dns.rr", "Record"),
+    [F_RESP_NAME] = NS_F_STR("dns.resp.name", "Name"),
+    [F_RESP_TYPE] = F_TYPE("dns.resp.type", "Type"),
+    [F_RESP_CLASS] = F_CLASS("dns.resp.class", "Class"),
+    [F_RESP_CACHE_FLUSH] = NS_F_BOOL("dns.resp.cache_flush", "Cache flush"),
+    [F_RESP_TTL] = NS_F_UINT("dns.resp.ttl", "Time to live", 32),
+    [F_RESP_LEN] = NS_F_UINT("dns.resp.len", "Data length", 16),
+    [F_A] = NS_F_IPV4("dns.a", "Address"),
+    [F_AAAA] = NS_F_IPV6("dns.aaaa", "AAAA Address"),
+    [F_CNAME] = NS_F_STR("dns.cname", "CNAME"),
+    [F_NS] = NS_F_STR("dns.ns", "Name Server"),
+    [F_PTR] = NS_F_STR("dns.ptr.domain_name", "Domain Name"),
+    [F_DNAME] = NS_F_STR("dns.dname", "Dname"),
+    [F_MX_PREF] = NS_F_UINT("dns.mx.preference", "Preference", 16),
+    [F_MX_EXCHANGE] = NS_F_STR("dns.mx.mail_exchange", "Mail Exchange"),
+    [F_TXT_LEN] = NS_F_UINT("dns.txt.length", "TXT Length", 8),
+    [F_TXT] = NS_F_STR("dns.txt", "TXT"),
+    [F_SPF_LEN] = NS_F_UINT("dns.spf.length", "SPF Length", 8),
+    [F_SPF] = NS_F_STR("dns.spf", "SPF"),
+    [F_SOA_MNAME] = NS_F_STR("dns.soa.mname", "Primary name server"),
+    [F_SOA_RNAME] =
+	NS_F_STR("dns.soa.rname", "Responsible authority's mailbox"),
+    [F_SOA_SERIAL] = NS_F_UINT("dns.soa.serial_number", "Serial Number", 32),
+    [F_SOA_REFRESH] =
+	NS_F_UINT("dns.soa.refresh_interval", "Refresh Interval", 32),
+    [F_SOA_RETRY] = NS_F_UINT("dns.soa.retry_interval", "Retry Interval", 32),
+    [F_SOA_EXPIRE] = NS_F_UINT("dns.soa.expire_limit", "Expire limit", 32),
+    [F_SOA_MINIMUM] = NS_F_UINT("dns.soa.minimum_ttl", "Minimum TTL", 32),
+    [F_SRV_SERVICE] = NS_F_STR("dns.srv.service", "Service"),
+    [F_SRV_PROTO] = NS_F_STR("dns.srv.proto", "Protocol"),
+    [F_SRV_NAME] = NS_F_STR("dns.srv.name", "Name"),
+    [F_SRV_PRIORITY] = NS_F_UINT("dns.srv.priority", "Priority", 16),
+    [F_SRV_WEIGHT] = NS_F_UINT("dns.srv.weight", "Weight", 16),
+    [F_SRV_PORT] = NS_F_UINT("dns.srv.port", "Port", 16),
+    [F_SRV_TARGET] = NS_F_STR("dns.srv.target", "Target"),
+    [F_CAA_FLAGS] = NS_F_HEX("dns.caa.flags", "CAA Flags", 8),
+    [F_CAA_CRITICAL] =
+	NS_F_BOOL("dns.caa.flags.issuer_critical", "Issuer Critical"),
+    [F_CAA_ISSUE] = NS_F_STR("dns.caa.issue", "Issue"),
+    [F_CAA_ISSUEWILD] = NS_F_STR("dns.caa.issuewild", "Issue Wildcard"),
+    [F_CAA_IODEF] = NS_F_STR("dns.caa.iodef", "Report URL"),
+    [F_CAA_UNKNOWN] = NS_F_STR("dns.caa.unknown", "Unknown tag"),
+    [F_CAA_TAG_LEN] = NS_F_UINT("dns.caa.tag_length", "Tag length", 8),
+    [F_CAA_TAG] = NS_F_STR("dns.caa.tag", "Tag"),
+    [F_CAA_VALUE] = NS_F_STR("dns.caa.value", "Value"),
+    [F_NAPTR_ORDER] = NS_F_UINT("dns.naptr.order", "Order", 16),
+    [F_NAPTR_PREF] = NS_F_UINT("dns.naptr.preference", "Preference", 16),
+    [F_NAPTR_FLAGS_LEN] =
+	NS_F_UINT("dns.naptr.flags_length", "Flags Length", 8),
+    [F_NAPTR_FLAGS] = NS_F_STR("dns.naptr.flags", "Flags"),
+    [F_NAPTR_SERVICE_LEN] =
+	NS_F_UINT("dns.naptr.service_length", "Service Length", 8),
+    [F_NAPTR_SERVICE] = NS_F_STR("dns.naptr.service", "Service"),
+    [F_NAPTR_REGEX_LEN] =
+	NS_F_UINT("dns.naptr.regex_length", "Regex Length", 8),
+    [F_NAPTR_REGEX] = NS_F_STR("dns.naptr.regex", "Regex"),
+    [F_NAPTR_REPL_LEN] =
+	NS_F_UINT("dns.naptr.replacement_length", "Replacement Length", 8),
+    [F_NAPTR_REPL] = NS_F_STR("dns.naptr.replacement", "Replacement"),
+    [F_SVCB_PRIORITY] = NS_F_UINT("dns.svcb.svcpriority", "SvcPriority", 16),
+    [F_SVCB_TARGET] = NS_F_STR("dns.svcb.targetname", "TargetName"),
+    [F_SVCB_PARAM] = NS_F_NONE("dns.svcb.svcparam", "SvcParam"),
+    [F_SVCB_KEY] = NS_F_VALS("dns.svcb.svcparam.key", "SvcParamKey", 16,
+			     NS_BASE_DEC, svcb_key_vals),
+    [F_SVCB_VLEN] =
+	NS_F_UINT("dns.svcb.svcparam.value.length", "SvcParamValue length", 16),
+    [F_SVCB_VALUE] = NS_F_BYTES("dns.svcb.svcparam.value", "SvcParamValue"),
+    [F_SVCB_MANDATORY] =
+	NS_F_VALS("dns.svcb.svcparam.mandatory.key", "Mandatory key", 16,
+		  NS_BASE_DEC, svcb_key_vals),
+    [F_SVCB_ALPN_LEN] =
+	NS_F_UINT("dns.svcb.svcparam.alpn.length", "ALPN length", 8),
+    [F_SVCB_ALPN] = NS_F_STR("dns.svcb.svcparam.alpn", "ALPN"),
+    [F_SVCB_PORT] = NS_F_UINT("dns.svcb.svcparam.port", "Port", 16),
+    [F_SVCB_IPV4] = NS_F_IPV4("dns.svcb.svcparam.ipv4hint.ip", "IP"),
+    [F_SVCB_ECH] = NS_F_BYTES("dns.svcb.svcparam.echconfig", "ECHConfig"),
+    [F_SVCB_IPV6] = NS_F_IPV6("dns.svcb.svcparam.ipv6hint.ip", "IP"),
+    [F_OPT_UDP_SIZE] =
+	NS_F_UINT("dns.rr.udp_payload_size", "UDP payload size", 16),
+    [F_OPT_EXT_RCODE] =
+	NS_F_HEX("dns.resp.ext_rcode", "Higher bits in extended RCODE", 8),
+    [F_OPT_VERSION] = NS_F_UINT("dns.resp.edns0_version", "EDNS0 version", 8),
+    [F_OPT_Z] = NS_F_HEX("dns.resp.z", "Z", 16),
+    [F_OPT_Z_DO] = NS_F_BOOL("dns.resp.z.do", "DO bit"),
+    [F_OPT_Z_RESERVED] = NS_F_HEX("dns.resp.z.reserved", "Reserved", 16),
+    [F_OPT] = NS_F_NONE("dns.opt", "Option"),
+    [F_OPT_CODE] =
+	NS_F_VALS("dns.opt.code", "Option Code", 16, NS_BASE_DEC, opt_vals),
+    [F_OPT_LEN] = NS_F_UINT("dns.opt.len", "Option Length", 16),
+    [F_OPT_DATA] = NS_F_BYTES("dns.opt.data", "Option Data"),
+    [F_OPT_CS_FAMILY] = NS_F_VALS("dns.opt.client.family", "Family", 16,
+				  NS_BASE_DEC, family_vals),
+    [F_OPT_CS_NETMASK] =
+	NS_F_UINT("dns.opt.client.netmask", "Source Netmask", 8),
+    [F_OPT_CS_SCOPE] = NS_F_UINT("dns.opt.client.scope", "Scope Netmask", 8),
+    [F_OPT_CS_ADDR] = NS_F_BYTES("dns.opt.client.addr", "Client Subnet"),
+    [F_OPT_CS_ADDR4] = NS_F_IPV4("dns.opt.client.addr4", "Client Subnet"),
+    [F_OPT_CS_ADDR6] = NS_F_IPV6("dns.opt.client.addr6", "Client Subnet"),
+    [F_OPT_COOKIE_CLIENT] =
+	NS_F_BYTES("dns.opt.cookie.client", "Client Cookie"),
+    [F_OPT_COOKIE_SERVER] =
+	NS_F_BYTES("dns.opt.cookie.server", "Server Cookie"),
+    [F_OPT_KEEPALIVE] =
+	NS_F_UINT("dns.opt.edns_tcp_keepalive.timeout", "Timeout", 16),
+    [F_OPT_PADDING] = NS_F_BYTES("dns.opt.padding", "Padding"),
+    [F_OPT_EDE_CODE] = NS_F_VALS("dns.opt.ext_error.info_code", "Info Code", 16,
+				 NS_BASE_DEC, ede_vals),
+    [F_OPT_EDE_TEXT] = NS_F_STR("dns.opt.ext_error.extra_text", "Extra Text"),
+    [F_DS_KEY_ID] = NS_F_UINT("dns.ds.key_id", "Key id", 16),
+    [F_DS_ALGORITHM] = NS_F_VALS("dns.ds.algorithm", "Algorithm", 8,
+				 NS_BASE_DEC, dnssec_alg_vals),
+    [F_DS_DIGEST_TYPE] = NS_F_VALS("dns.ds.digest_type", "Digest Type", 8,
+				   NS_BASE_DEC, ds_digest_vals),
+    [F_DS_DIGEST] = NS_F_BYTES("dns.ds.digest", "Digest"),
+    [F_DNSKEY_FLAGS] = NS_F_HEX("dns.dnskey.flags", "Flags", 16),
+    [F_DNSKEY_ZONE] = NS_F_BOOL("dns.dnskey.flags.zone_key", "Zone Key"),
+    [F_DNSKEY_REVOKED] =
+	NS_F_BOOL("dns.dnskey.flags.key_revoked", "Key Revoked"),
+    [F_DNSKEY_SEP] =
+	NS_F_BOOL("dns.dnskey.flags.secure_entry_point", "Key Signing Key"),
+    [F_DNSKEY_RESERVED] = NS_F_HEX("dns.dnskey.flags.reserved", "Reserved", 16),
+    [F_DNSKEY_PROTOCOL] = NS_F_UINT("dns.dnskey.protocol", "Protocol", 8),
+    [F_DNSKEY_ALGORITHM] = NS_F_VALS("dns.dnskey.algorithm", "Algorithm", 8,
 				     NS_BASE_DEC, dnssec_alg_vals),
-	[F_DS_DIGEST_TYPE] = NS_F_VALS("dns.ds.digest_type", "Digest Type", 8,
-				       NS_BASE_DEC, ds_digest_vals),
-	[F_DS_DIGEST] = NS_F_BYTES("dns.ds.digest", "Digest"),
-	[F_DNSKEY_FLAGS] = NS_F_HEX("dns.dnskey.flags", "Flags", 16),
-	[F_DNSKEY_ZONE] = NS_F_BOOL("dns.dnskey.flags.zone_key", "Zone Key"),
-	[F_DNSKEY_REVOKED] = NS_F_BOOL("dns.dnskey.flags.key_revoked",
-				       "Key Revoked"),
-	[F_DNSKEY_SEP] = NS_F_BOOL("dns.dnskey.flags.secure_entry_point",
-				   "Key Signing Key"),
-	[F_DNSKEY_RESERVED] = NS_F_HEX("dns.dnskey.flags.reserved", "Reserved", 16),
-	[F_DNSKEY_PROTOCOL] = NS_F_UINT("dns.dnskey.protocol", "Protocol", 8),
-	[F_DNSKEY_ALGORITHM] = NS_F_VALS("dns.dnskey.algorithm", "Algorithm", 8,
-					 NS_BASE_DEC, dnssec_alg_vals),
-	[F_DNSKEY_KEY_ID] = NS_F_UINT("dns.dnskey.key_id", "Key id", 16),
-	[F_DNSKEY_KEY] = NS_F_BYTES("dns.dnskey.public_key", "Public Key"),
-	[F_RRSIG_TYPE] = F_TYPE("dns.rrsig.type_covered", "Type Covered"),
-	[F_RRSIG_ALGORITHM] = NS_F_VALS("dns.rrsig.algorithm", "Algorithm", 8,
-					NS_BASE_DEC, dnssec_alg_vals),
-	[F_RRSIG_LABELS] = NS_F_UINT("dns.rrsig.labels", "Labels", 8),
-	[F_RRSIG_TTL] = NS_F_UINT("dns.rrsig.original_ttl", "Original TTL", 32),
-	[F_RRSIG_EXPIRATION] = NS_F_ABSTIME("dns.rrsig.signature_expiration",
-					    "Signature Expiration"),
-	[F_RRSIG_INCEPTION] = NS_F_ABSTIME("dns.rrsig.signature_inception",
-					   "Signature Inception"),
-	[F_RRSIG_KEY_TAG] = NS_F_UINT("dns.rrsig.key_tag", "Key Tag", 16),
-	[F_RRSIG_SIGNER] = NS_F_STR("dns.rrsig.signers_name", "Signer's name"),
-	[F_RRSIG_SIGNATURE] = NS_F_BYTES("dns.rrsig.signature", "Signature"),
-	[F_NSEC_NEXT] = NS_F_STR("dns.nsec.next_domain_name", "Next Domain Name"),
-	[F_NSEC3_ALGO] = NS_F_UINT("dns.nsec3.algo", "Hash algorithm", 8),
-	[F_NSEC3_FLAGS] = NS_F_UINT("dns.nsec3.flags", "NSEC3 flags", 8),
-	[F_NSEC3_OPTOUT] = NS_F_BOOL("dns.nsec3.flags.opt_out",
-				     "NSEC3 Opt-out flag"),
-	[F_NSEC3_ITERATIONS] = NS_F_UINT("dns.nsec3.iterations",
-					 "NSEC3 iterations", 16),
-	[F_NSEC3_SALT_LEN] = NS_F_UINT("dns.nsec3.salt_length", "Salt length", 8),
-	[F_NSEC3_SALT] = NS_F_BYTES("dns.nsec3.salt_value", "Salt value"),
-	[F_NSEC3_HASH_LEN] = NS_F_UINT("dns.nsec3.hash_length", "Hash length", 8),
-	[F_NSEC3_HASH] = NS_F_STR("dns.nsec3.hash_value", "Next hashed owner"),
-	[F_DATA] = NS_F_BYTES("dns.data", "Data"),
-	[F_GENERIC] = NS_F_STR("dns.rr.generic", "Data (RFC 3597)"),
-	[F_RESPONSE_IN] = NS_F_UINT("dns.response_in", "Response In", 32),
-	[F_RESPONSE_TO] = NS_F_UINT("dns.response_to", "Request In", 32),
-	[F_TIME] = NS_F_RELTIME("dns.time", "Time"),
-	[F_RETRANSMISSION] = NS_F_BOOL("dns.retransmission", "Retransmission"),
-	[F_RETRANS_REQ_IN] = NS_F_UINT("dns.retransmit_request_in",
-				       "Retransmitted request. Original request in",
-				       32),
-	[F_RETRANS_RESP_IN] = NS_F_UINT("dns.retransmit_response_in",
-					"Retransmitted response. Original response in",
-					32),
-	[F_UNSOLICITED] = NS_F_BOOL("dns.unsolicited", "Unsolicited"),
+    [F_DNSKEY_KEY_ID] = NS_F_UINT("dns.dnskey.key_id", "Key id", 16),
+    [F_DNSKEY_KEY] = NS_F_BYTES("dns.dnskey.public_key", "Public Key"),
+    [F_RRSIG_TYPE] = F_TYPE("dns.rrsig.type_covered", "Type Covered"),
+    [F_RRSIG_ALGORITHM] = NS_F_VALS("dns.rrsig.algorithm", "Algorithm", 8,
+				    NS_BASE_DEC, dnssec_alg_vals),
+    [F_RRSIG_LABELS] = NS_F_UINT("dns.rrsig.labels", "Labels", 8),
+    [F_RRSIG_TTL] = NS_F_UINT("dns.rrsig.original_ttl", "Original TTL", 32),
+    [F_RRSIG_EXPIRATION] =
+	NS_F_ABSTIME("dns.rrsig.signature_expiration", "Signature Expiration"),
+    [F_RRSIG_INCEPTION] =
+	NS_F_ABSTIME("dns.rrsig.signature_inception", "Signature Inception"),
+    [F_RRSIG_KEY_TAG] = NS_F_UINT("dns.rrsig.key_tag", "Key Tag", 16),
+    [F_RRSIG_SIGNER] = NS_F_STR("dns.rrsig.signers_name", "Signer's name"),
+    [F_RRSIG_SIGNATURE] = NS_F_BYTES("dns.rrsig.signature", "Signature"),
+    [F_NSEC_NEXT] = NS_F_STR("dns.nsec.next_domain_name", "Next Domain Name"),
+    [F_NSEC3_ALGO] = NS_F_UINT("dns.nsec3.algo", "Hash algorithm", 8),
+    [F_NSEC3_FLAGS] = NS_F_UINT("dns.nsec3.flags", "NSEC3 flags", 8),
+    [F_NSEC3_OPTOUT] =
+	NS_F_BOOL("dns.nsec3.flags.opt_out", "NSEC3 Opt-out flag"),
+    [F_NSEC3_ITERATIONS] =
+	NS_F_UINT("dns.nsec3.iterations", "NSEC3 iterations", 16),
+    [F_NSEC3_SALT_LEN] = NS_F_UINT("dns.nsec3.salt_length", "Salt length", 8),
+    [F_NSEC3_SALT] = NS_F_BYTES("dns.nsec3.salt_value", "Salt value"),
+    [F_NSEC3_HASH_LEN] = NS_F_UINT("dns.nsec3.hash_length", "Hash length", 8),
+    [F_NSEC3_HASH] = NS_F_STR("dns.nsec3.hash_value", "Next hashed owner"),
+    [F_DATA] = NS_F_BYTES("dns.data", "Data"),
+    [F_GENERIC] = NS_F_STR("dns.rr.generic", "Data (RFC 3597)"),
+    [F_RESPONSE_IN] = NS_F_UINT("dns.response_in", "Response In", 32),
+    [F_RESPONSE_TO] = NS_F_UINT("dns.response_to", "Request In", 32),
+    [F_TIME] = NS_F_RELTIME("dns.time", "Time"),
+    [F_RETRANSMISSION] = NS_F_BOOL("dns.retransmission", "Retransmission"),
+    [F_RETRANS_REQ_IN] =
+	NS_F_UINT("dns.retransmit_request_in",
+		  "Retransmitted request. Original request in", 32),
+    [F_RETRANS_RESP_IN] =
+	NS_F_UINT("dns.retransmit_response_in",
+		  "Retransmitted response. Original response in", 32),
+    [F_UNSOLICITED] = NS_F_BOOL("dns.unsolicited", "Unsolicited"),
 };
 
-/* ---- limits --------------------------------------------------------------- */
+/* ---- limits ---------------------------------------------------------------
+ */
 
-#define MAX_JUMPS 128      /* compression pointers followed per name */
+#define MAX_JUMPS 128 /* compression pointers followed per name */
 /* pointers followed in one message, all names together: a message of
  * thousands of names each chaining 128 pointers would otherwise cost
  * seconds (each jump is checked against the name's earlier ones) */
 #define MAX_MSG_JUMPS 16384
-#define NAME_TEXT 1100     /* 255 wire bytes escaped (\DDD) fit */
-#define RR_TEXT_MAX 65536  /* a record's summary (dns.rr) */
-#define TXN_RING 64        /* transactions remembered per flow, at most */
-#define TXN_FIRST 4        /* ... and at first */
-#define RETRANS_NS (5 * 1000000000LL) /* tshark's retransmission timer */
+#define NAME_TEXT     1100  /* 255 wire bytes escaped (\DDD) fit */
+#define RR_TEXT_MAX   65536 /* a record's summary (dns.rr) */
+#define TXN_RING      64    /* transactions remembered per flow, at most */
+#define TXN_FIRST     4	    /* ... and at first */
+#define RETRANS_NS    (5 * 1000000000LL) /* tshark's retransmission timer */
 
 enum { SEC_QD, SEC_AN, SEC_NS, SEC_AR };
 
-/* ---- the message being dissected ------------------------------------------ */
+/* ---- the message being dissected ------------------------------------------
+ */
 
 struct msg {
 	struct ns_packet *pkt;
 	const uint8_t *base; /* reader base: field offsets count from it */
 	const uint8_t *m;    /* first byte of the DNS header */
-	size_t len;          /* bytes of the message we have */
-	uint32_t moff;       /* m - base */
+	size_t len;	     /* bytes of the message we have */
+	uint32_t moff;	     /* m - base */
 	int mdns, llmnr;
-	int stream;          /* a complete message from a TCP stream */
+	int stream; /* a complete message from a TCP stream */
 	int opt_seen;
 	unsigned ext_rcode;
-	char soft[200];      /* first problem that did not stop dissection */
-	unsigned jumps;      /* compression pointers followed so far */
-	struct ns_buf rr;    /* dns.rr text being built */
+	char soft[200];	  /* first problem that did not stop dissection */
+	unsigned jumps;	  /* compression pointers followed so far */
+	struct ns_buf rr; /* dns.rr text being built */
 };
 
 /* "truncated" when the capture cut the packet, "malformed: why" otherwise */
 static int bad(struct msg *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static int bad(struct msg *m, const char *fmt, ...)
 {
 	/* a capture cut short, or a message quoted in an ICMP error (cut
@@ -591,15 +644,16 @@ static const char *type_name(unsigned t, char tmp[16])
 	return tmp;
 }
 
-/* ---- names ---------------------------------------------------------------- */
+/* ---- names ----------------------------------------------------------------
+ */
 
 struct name {
 	char text[NAME_TEXT];
-	size_t n;        /* bytes of text */
+	size_t n; /* bytes of text */
 	unsigned labels;
-	uint32_t used;   /* bytes the name takes where it is written */
+	uint32_t used;	 /* bytes the name takes where it is written */
 	const char *err; /* NULL, or why the name is bad */
-	int hard;        /* err: the name runs past the message (its extent
+	int hard;	 /* err: the name runs past the message (its extent
 			    is unknown), not just a bad name */
 };
 
@@ -631,7 +685,8 @@ static void read_name(struct msg *m, size_t off, struct name *nm)
 	uint16_t seen[MAX_JUMPS]; /* pointer targets followed */
 	for (;;) {
 		if (p >= end) {
-			nm->err = jumped ? "pointer past the end" : "name past the end";
+			nm->err = jumped ? "pointer past the end"
+					 : "name past the end";
 			nm->hard = 1;
 			break;
 		}
@@ -655,16 +710,20 @@ static void read_name(struct msg *m, size_t off, struct name *nm)
 			for (unsigned k = 0; k < jumps && !loop; k++)
 				loop = seen[k] == to;
 			if (m->jumps == MAX_MSG_JUMPS) {
-				nm->err = "more than 16384 compression pointers "
-					  "in the message";
-				name_set(nm, "<Name contains a pointer that loops>");
+				nm->err =
+				    "more than 16384 compression pointers "
+				    "in the message";
+				name_set(
+				    nm, "<Name contains a pointer that loops>");
 				return;
 			}
 			m->jumps++;
 			if (loop || jumps == MAX_JUMPS) {
-				nm->err = loop ? "compression loop"
-					       : "more than 128 compression pointers";
-				name_set(nm, "<Name contains a pointer that loops>");
+				nm->err =
+				    loop ? "compression loop"
+					 : "more than 128 compression pointers";
+				name_set(
+				    nm, "<Name contains a pointer that loops>");
 				return;
 			}
 			seen[jumps++] = (uint16_t)to;
@@ -727,7 +786,7 @@ static const uint8_t *add_name(struct msg *m, int f, size_t off,
 
 /* Remembers the first problem that does not stop the dissection. */
 static void soft(struct msg *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void soft(struct msg *m, const char *fmt, ...)
 {
 	if (m->soft[0])
@@ -763,7 +822,8 @@ static int get_name(struct msg *m, struct ns_reader *r, int f, struct name *nm,
 	return 0;
 }
 
-/* ---- the record summary (dns.rr) ------------------------------------------- */
+/* ---- the record summary (dns.rr) -------------------------------------------
+ */
 
 static void rr_puts(struct msg *m, const char *s)
 {
@@ -778,7 +838,7 @@ static void rr_name(struct msg *m, const struct name *nm)
 }
 
 static void rr_printf(struct msg *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void rr_printf(struct msg *m, const char *fmt, ...)
 {
 	if (m->rr.len >= RR_TEXT_MAX)
@@ -817,7 +877,8 @@ static void rr_qstring(struct msg *m, const uint8_t *p, size_t n)
 	ns_buf_putc(&m->rr, '"');
 }
 
-/* ---- record data ------------------------------------------------------------ */
+/* ---- record data ------------------------------------------------------------
+ */
 
 /* A <character-string>: length byte then text, as field lf (length) and
  * f (text).  Returns the text, NULL on overrun. */
@@ -933,8 +994,10 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 		case 0: /* mandatory */
 			rr_puts(m, "=");
 			for (int i = 0; ns_rd_left(&v) >= 2; i++) {
-				unsigned k = ns_get_u16(pkt, &v, &fields[F_SVCB_MANDATORY]);
-				const char *n = ns_valstr_find(svcb_key_vals, k);
+				unsigned k = ns_get_u16(
+				    pkt, &v, &fields[F_SVCB_MANDATORY]);
+				const char *n =
+				    ns_valstr_find(svcb_key_vals, k);
 				if (i)
 					rr_puts(m, ",");
 				if (n)
@@ -947,8 +1010,8 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 			rr_puts(m, "=");
 			for (int i = 0; ns_rd_left(&v) && !v.err; i++) {
 				uint8_t n;
-				const uint8_t *s = get_cstring(m, &v, F_SVCB_ALPN_LEN,
-							       F_SVCB_ALPN, &n);
+				const uint8_t *s = get_cstring(
+				    m, &v, F_SVCB_ALPN_LEN, F_SVCB_ALPN, &n);
 				if (!s)
 					break;
 				if (i)
@@ -958,12 +1021,14 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 			}
 			break;
 		case 3: /* port */
-			rr_printf(m, "=%u", ns_get_u16(pkt, &v, &fields[F_SVCB_PORT]));
+			rr_printf(m, "=%u",
+				  ns_get_u16(pkt, &v, &fields[F_SVCB_PORT]));
 			break;
 		case 4: /* ipv4hint */
 			rr_puts(m, "=");
 			for (int i = 0; ns_rd_left(&v) >= 4; i++) {
-				const uint8_t *a = ns_get_bytes(pkt, &v, &fields[F_SVCB_IPV4], 4);
+				const uint8_t *a = ns_get_bytes(
+				    pkt, &v, &fields[F_SVCB_IPV4], 4);
 				if (i)
 					rr_puts(m, ",");
 				if (m->rr.len < RR_TEXT_MAX)
@@ -972,7 +1037,8 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 			break;
 		case 5: { /* ech */
 			size_t n = ns_rd_left(&v);
-			const uint8_t *p = ns_get_bytes(pkt, &v, &fields[F_SVCB_ECH], (uint32_t)n);
+			const uint8_t *p = ns_get_bytes(
+			    pkt, &v, &fields[F_SVCB_ECH], (uint32_t)n);
 			rr_puts(m, "=");
 			if (p)
 				rr_hex(m, p, n);
@@ -981,7 +1047,8 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 		case 6: /* ipv6hint */
 			rr_puts(m, "=");
 			for (int i = 0; ns_rd_left(&v) >= 16; i++) {
-				const uint8_t *a = ns_get_bytes(pkt, &v, &fields[F_SVCB_IPV6], 16);
+				const uint8_t *a = ns_get_bytes(
+				    pkt, &v, &fields[F_SVCB_IPV6], 16);
 				if (i)
 					rr_puts(m, ",");
 				if (m->rr.len < RR_TEXT_MAX)
@@ -993,7 +1060,9 @@ static int rdata_svcb(struct msg *m, struct ns_reader *r)
 		default: {
 			size_t n = ns_rd_left(&v);
 			if (n) {
-				const uint8_t *p = ns_get_bytes(pkt, &v, &fields[F_SVCB_VALUE], (uint32_t)n);
+				const uint8_t *p =
+				    ns_get_bytes(pkt, &v, &fields[F_SVCB_VALUE],
+						 (uint32_t)n);
 				rr_puts(m, "=");
 				if (p)
 					rr_qstring(m, p, n);
@@ -1026,7 +1095,8 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 		if (lab < pkt->nfv && pkt->fv[lab].f == &fields[F_OPT])
 			pkt->fv[lab].len = 4 + len;
 		if (len)
-			ns_add_bytes(pkt, &fields[F_OPT_DATA], doff, len, v.p, len);
+			ns_add_bytes(pkt, &fields[F_OPT_DATA], doff, len, v.p,
+				     len);
 		const char *on = ns_valstr_find(opt_vals, code);
 		if (on)
 			rr_printf(m, " %s", on);
@@ -1034,9 +1104,12 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 			rr_printf(m, " OPT%u", code);
 		switch (code) {
 		case 8: { /* client subnet (RFC 7871) */
-			unsigned fam = ns_get_u16(pkt, &v, &fields[F_OPT_CS_FAMILY]);
-			unsigned src = ns_get_u8(pkt, &v, &fields[F_OPT_CS_NETMASK]);
-			unsigned scope = ns_get_u8(pkt, &v, &fields[F_OPT_CS_SCOPE]);
+			unsigned fam =
+			    ns_get_u16(pkt, &v, &fields[F_OPT_CS_FAMILY]);
+			unsigned src =
+			    ns_get_u8(pkt, &v, &fields[F_OPT_CS_NETMASK]);
+			unsigned scope =
+			    ns_get_u8(pkt, &v, &fields[F_OPT_CS_SCOPE]);
 			if (v.err)
 				break;
 			size_t n = ns_rd_left(&v);
@@ -1049,9 +1122,12 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 				uint8_t *c = ns_arena_alloc(&pkt->arena, alen);
 				if (c) {
 					memcpy(c, addr, alen);
-					ns_add_bytes(pkt, &fields[fam == 1 ? F_OPT_CS_ADDR4
-									  : F_OPT_CS_ADDR6],
-						     aoff, (uint32_t)n, c, (uint32_t)alen);
+					ns_add_bytes(
+					    pkt,
+					    &fields[fam == 1 ? F_OPT_CS_ADDR4
+							     : F_OPT_CS_ADDR6],
+					    aoff, (uint32_t)n, c,
+					    (uint32_t)alen);
 				}
 				rr_puts(m, "=");
 				if (m->rr.len < RR_TEXT_MAX) {
@@ -1069,16 +1145,18 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 		}
 		case 10: { /* cookie (RFC 7873) */
 			size_t n = ns_rd_left(&v);
-			const uint8_t *c = ns_get_bytes(pkt, &v, &fields[F_OPT_COOKIE_CLIENT],
-							n < 8 ? (uint32_t)n : 8);
+			const uint8_t *c =
+			    ns_get_bytes(pkt, &v, &fields[F_OPT_COOKIE_CLIENT],
+					 n < 8 ? (uint32_t)n : 8);
 			if (c) {
 				rr_puts(m, "=");
 				rr_hex(m, c, n < 8 ? n : 8);
 			}
 			n = ns_rd_left(&v);
 			if (n) {
-				const uint8_t *s = ns_get_bytes(pkt, &v, &fields[F_OPT_COOKIE_SERVER],
-								(uint32_t)n);
+				const uint8_t *s = ns_get_bytes(
+				    pkt, &v, &fields[F_OPT_COOKIE_SERVER],
+				    (uint32_t)n);
 				rr_puts(m, "/");
 				if (s)
 					rr_hex(m, s, n);
@@ -1087,24 +1165,29 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 		}
 		case 11: /* TCP keepalive (RFC 7828) */
 			if (ns_rd_left(&v) >= 2)
-				rr_printf(m, "=%u", ns_get_u16(pkt, &v, &fields[F_OPT_KEEPALIVE]));
+				rr_printf(m, "=%u",
+					  ns_get_u16(pkt, &v,
+						     &fields[F_OPT_KEEPALIVE]));
 			break;
 		case 12: { /* padding (RFC 7830) */
 			size_t n = ns_rd_left(&v);
 			if (n)
-				ns_get_bytes(pkt, &v, &fields[F_OPT_PADDING], (uint32_t)n);
+				ns_get_bytes(pkt, &v, &fields[F_OPT_PADDING],
+					     (uint32_t)n);
 			rr_printf(m, "=%zu", n);
 			break;
 		}
 		case 15: { /* extended DNS error (RFC 8914) */
-			unsigned ic = ns_get_u16(pkt, &v, &fields[F_OPT_EDE_CODE]);
+			unsigned ic =
+			    ns_get_u16(pkt, &v, &fields[F_OPT_EDE_CODE]);
 			if (v.err)
 				break;
 			rr_printf(m, "=%u", ic);
 			size_t n = ns_rd_left(&v);
 			if (n) {
-				const uint8_t *t = ns_get_bytes(pkt, &v, &fields[F_OPT_EDE_TEXT],
-								(uint32_t)n);
+				const uint8_t *t = ns_get_bytes(
+				    pkt, &v, &fields[F_OPT_EDE_TEXT],
+				    (uint32_t)n);
 				rr_puts(m, " ");
 				if (t)
 					rr_qstring(m, t, n);
@@ -1130,13 +1213,15 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 	switch (type) {
 	case T_A:
 		if (rdlen >= 4)
-			ns_buf_ipv4(&m->rr, ns_get_bytes(pkt, r, &fields[F_A], 4));
+			ns_buf_ipv4(&m->rr,
+				    ns_get_bytes(pkt, r, &fields[F_A], 4));
 		else
 			r->err = NS_ETRUNC;
 		break;
 	case T_AAAA:
 		if (rdlen >= 16)
-			ns_buf_ipv6(&m->rr, ns_get_bytes(pkt, r, &fields[F_AAAA], 16));
+			ns_buf_ipv6(&m->rr,
+				    ns_get_bytes(pkt, r, &fields[F_AAAA], 16));
 		else
 			r->err = NS_ETRUNC;
 		break;
@@ -1144,8 +1229,10 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 	case T_CNAME:
 	case T_PTR:
 	case T_DNAME: {
-		int f = type == T_NS ? F_NS : type == T_CNAME ? F_CNAME
-				      : type == T_PTR ? F_PTR : F_DNAME;
+		int f = type == T_NS	  ? F_NS
+			: type == T_CNAME ? F_CNAME
+			: type == T_PTR	  ? F_PTR
+					  : F_DNAME;
 		rc = get_name(m, r, f, &nm, type_name(type, tmp));
 		rr_name(m, &nm);
 		break;
@@ -1159,9 +1246,10 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 	case T_SPF:
 		for (int i = 0; ns_rd_left(r) && !r->err; i++) {
 			uint8_t n;
-			const uint8_t *s = type == T_TXT
-						   ? get_cstring(m, r, F_TXT_LEN, F_TXT, &n)
-						   : get_cstring(m, r, F_SPF_LEN, F_SPF, &n);
+			const uint8_t *s =
+			    type == T_TXT
+				? get_cstring(m, r, F_TXT_LEN, F_TXT, &n)
+				: get_cstring(m, r, F_SPF_LEN, F_SPF, &n);
 			if (!s)
 				break;
 			if (i)
@@ -1204,7 +1292,8 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		uint32_t off = ns_rd_off(r);
 		unsigned fl = ns_get_u8(pkt, r, &fields[F_CAA_FLAGS]);
 		ns_tree_push(pkt);
-		ns_add_uint(pkt, &fields[F_CAA_CRITICAL], off, 1, (fl & 0x80) != 0);
+		ns_add_uint(pkt, &fields[F_CAA_CRITICAL], off, 1,
+			    (fl & 0x80) != 0);
 		ns_tree_pop(pkt);
 		uint8_t tl;
 		const uint8_t *tag = get_cstring(m, r, -1, -1, &tl);
@@ -1213,12 +1302,14 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		size_t vl = ns_rd_left(r);
 		uint32_t voff = ns_rd_off(r);
 		const uint8_t *val = ns_rd_ptr(r, vl);
-		int f = tl == 5 && memcmp(tag, "issue", 5) == 0       ? F_CAA_ISSUE
-			: tl == 9 && memcmp(tag, "issuewild", 9) == 0 ? F_CAA_ISSUEWILD
-			: tl == 5 && memcmp(tag, "iodef", 5) == 0     ? F_CAA_IODEF
-								      : F_CAA_UNKNOWN;
-		ns_add_bytes(pkt, &fields[f], off + 1, (uint32_t)(1 + tl + vl), val,
-			     (uint32_t)vl);
+		int f = tl == 5 && memcmp(tag, "issue", 5) == 0 ? F_CAA_ISSUE
+			: tl == 9 && memcmp(tag, "issuewild", 9) == 0
+			    ? F_CAA_ISSUEWILD
+			: tl == 5 && memcmp(tag, "iodef", 5) == 0
+			    ? F_CAA_IODEF
+			    : F_CAA_UNKNOWN;
+		ns_add_bytes(pkt, &fields[f], off + 1, (uint32_t)(1 + tl + vl),
+			     val, (uint32_t)vl);
 		ns_tree_push(pkt);
 		ns_add_uint(pkt, &fields[F_CAA_TAG_LEN], off + 1, 1, tl);
 		ns_add_bytes(pkt, &fields[F_CAA_TAG], off + 2, tl, tag, tl);
@@ -1236,8 +1327,8 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		unsigned o = ns_get_u16(pkt, r, &fields[F_NAPTR_ORDER]);
 		unsigned p = ns_get_u16(pkt, r, &fields[F_NAPTR_PREF]);
 		rr_printf(m, "%u %u", o, p);
-		static const int lf[3] = {F_NAPTR_FLAGS_LEN, F_NAPTR_SERVICE_LEN,
-					  F_NAPTR_REGEX_LEN};
+		static const int lf[3] = {
+		    F_NAPTR_FLAGS_LEN, F_NAPTR_SERVICE_LEN, F_NAPTR_REGEX_LEN};
 		static const int sf[3] = {F_NAPTR_FLAGS, F_NAPTR_SERVICE,
 					  F_NAPTR_REGEX};
 		for (int i = 0; i < 3 && !r->err; i++) {
@@ -1275,7 +1366,8 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		if (r->err)
 			break;
 		size_t n = ns_rd_left(r);
-		const uint8_t *d = ns_get_bytes(pkt, r, &fields[F_DS_DIGEST], (uint32_t)n);
+		const uint8_t *d =
+		    ns_get_bytes(pkt, r, &fields[F_DS_DIGEST], (uint32_t)n);
 		rr_printf(m, "%u %u %u ", kt, al, dt);
 		if (d)
 			rr_hex(m, d, n);
@@ -1287,21 +1379,28 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		uint32_t off = ns_rd_off(r);
 		unsigned fl = ns_get_u16(pkt, r, &fields[F_DNSKEY_FLAGS]);
 		ns_tree_push(pkt);
-		ns_add_uint(pkt, &fields[F_DNSKEY_ZONE], off, 2, (fl & 0x0100) != 0);
-		ns_add_uint(pkt, &fields[F_DNSKEY_REVOKED], off, 2, (fl & 0x0080) != 0);
-		ns_add_uint(pkt, &fields[F_DNSKEY_SEP], off, 2, (fl & 0x0001) != 0);
-		ns_add_uint(pkt, &fields[F_DNSKEY_RESERVED], off, 2, fl & 0xfe7e);
+		ns_add_uint(pkt, &fields[F_DNSKEY_ZONE], off, 2,
+			    (fl & 0x0100) != 0);
+		ns_add_uint(pkt, &fields[F_DNSKEY_REVOKED], off, 2,
+			    (fl & 0x0080) != 0);
+		ns_add_uint(pkt, &fields[F_DNSKEY_SEP], off, 2,
+			    (fl & 0x0001) != 0);
+		ns_add_uint(pkt, &fields[F_DNSKEY_RESERVED], off, 2,
+			    fl & 0xfe7e);
 		ns_tree_pop(pkt);
 		unsigned pr = ns_get_u8(pkt, r, &fields[F_DNSKEY_PROTOCOL]);
 		unsigned al = ns_get_u8(pkt, r, &fields[F_DNSKEY_ALGORITHM]);
 		if (r->err)
 			break;
 		unsigned tag = key_tag(all, rdlen, al);
-		ns_add_uint(pkt, &fields[F_DNSKEY_KEY_ID], off, (uint32_t)rdlen, tag);
+		ns_add_uint(pkt, &fields[F_DNSKEY_KEY_ID], off, (uint32_t)rdlen,
+			    tag);
 		size_t n = ns_rd_left(r);
 		if (n)
-			ns_get_bytes(pkt, r, &fields[F_DNSKEY_KEY], (uint32_t)n);
-		rr_printf(m, "%u %u %u (key id %u, %zu-byte key)", fl, pr, al, tag, n);
+			ns_get_bytes(pkt, r, &fields[F_DNSKEY_KEY],
+				     (uint32_t)n);
+		rr_printf(m, "%u %u %u (key id %u, %zu-byte key)", fl, pr, al,
+			  tag, n);
 		break;
 	}
 	case T_RRSIG: {
@@ -1322,14 +1421,15 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		if (r->err)
 			break;
 		rc = get_name(m, r, F_RRSIG_SIGNER, &nm, "RRSIG signer");
-		rr_printf(m, "%s %u %u %u %u %u %u ", type_name(tc, tmp), al, lb,
-			  ttl, exp, inc, kt);
+		rr_printf(m, "%s %u %u %u %u %u %u ", type_name(tc, tmp), al,
+			  lb, ttl, exp, inc, kt);
 		rr_name(m, &nm);
 		if (rc)
 			return rc;
 		size_t n = ns_rd_left(r);
 		if (n)
-			ns_get_bytes(pkt, r, &fields[F_RRSIG_SIGNATURE], (uint32_t)n);
+			ns_get_bytes(pkt, r, &fields[F_RRSIG_SIGNATURE],
+				     (uint32_t)n);
 		break;
 	}
 	case T_NSEC:
@@ -1349,12 +1449,13 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 		ns_tree_pop(pkt);
 		unsigned it = ns_get_u16(pkt, r, &fields[F_NSEC3_ITERATIONS]);
 		uint8_t sl;
-		const uint8_t *salt = get_cstring(m, r, F_NSEC3_SALT_LEN, -1, &sl);
+		const uint8_t *salt =
+		    get_cstring(m, r, F_NSEC3_SALT_LEN, -1, &sl);
 		if (!salt)
 			break;
 		if (sl)
-			ns_add_bytes(pkt, &fields[F_NSEC3_SALT], ns_rd_off(r) - sl, sl,
-				     salt, sl);
+			ns_add_bytes(pkt, &fields[F_NSEC3_SALT],
+				     ns_rd_off(r) - sl, sl, salt, sl);
 		rr_printf(m, "%u %u %u ", al, fl, it);
 		if (sl)
 			rr_hex(m, salt, sl);
@@ -1397,8 +1498,7 @@ static int rdata(struct msg *m, struct ns_reader *r, unsigned type)
 			rr_puts(m, " ");
 			rr_hex(m, r->end - rdlen, rdlen);
 		}
-	}
-	else if (ns_rd_left(r))
+	} else if (ns_rd_left(r))
 		soft(m, "%s record: %zu bytes after its data",
 		     type_name(type, tmp), ns_rd_left(r));
 	return 0;
@@ -1411,7 +1511,8 @@ static void generic(struct msg *m, struct ns_reader *r)
 	uint32_t off = ns_rd_off(r);
 	const uint8_t *p = ns_rd_ptr(r, n);
 	if (n)
-		ns_add_bytes(m->pkt, &fields[F_DATA], off, (uint32_t)n, p, (uint32_t)n);
+		ns_add_bytes(m->pkt, &fields[F_DATA], off, (uint32_t)n, p,
+			     (uint32_t)n);
 	size_t start = m->rr.len;
 	ns_buf_printf(&m->rr, "\\# %zu", n);
 	if (n) {
@@ -1426,11 +1527,30 @@ static void generic(struct msg *m, struct ns_reader *r)
 static int known_type(unsigned t)
 {
 	switch (t) {
-	case T_A: case T_AAAA: case T_NS: case T_CNAME: case T_PTR:
-	case T_DNAME: case T_MX: case T_TXT: case T_SPF: case T_SOA:
-	case T_SRV: case T_CAA: case T_NAPTR: case T_SVCB: case T_HTTPS:
-	case T_OPT: case T_DS: case T_CDS: case T_DNSKEY: case T_CDNSKEY:
-	case T_RRSIG: case T_NSEC: case T_NSEC3: case T_NSEC3PARAM:
+	case T_A:
+	case T_AAAA:
+	case T_NS:
+	case T_CNAME:
+	case T_PTR:
+	case T_DNAME:
+	case T_MX:
+	case T_TXT:
+	case T_SPF:
+	case T_SOA:
+	case T_SRV:
+	case T_CAA:
+	case T_NAPTR:
+	case T_SVCB:
+	case T_HTTPS:
+	case T_OPT:
+	case T_DS:
+	case T_CDS:
+	case T_DNSKEY:
+	case T_CDNSKEY:
+	case T_RRSIG:
+	case T_NSEC:
+	case T_NSEC3:
+	case T_NSEC3PARAM:
 		return 1;
 	}
 	return 0;
@@ -1468,11 +1588,13 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 	read_name(m, moff, &owner);
 	m->rr.len = 0;
 	if (owner.hard)
-		return bad(m, "%s %u: name: %s", secname[sec], idx + 1, owner.err);
+		return bad(m, "%s %u: name: %s", secname[sec], idx + 1,
+			   owner.err);
 	/* like tshark, nothing of a record that is cut short */
 	size_t need = (size_t)owner.used + 10;
 	if (ns_rd_left(r) >= need)
-		need += (size_t)r->p[owner.used + 8] << 8 | r->p[owner.used + 9];
+		need +=
+		    (size_t)r->p[owner.used + 8] << 8 | r->p[owner.used + 9];
 	if (ns_rd_left(r) < need)
 		return bad(m, "%s %u: record cut short", secname[sec], idx + 1);
 	/* the record's summary heads its subtree; filled in at the end */
@@ -1480,7 +1602,8 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 	size_t fv_rr = pkt->nfv - 1, fv_gen = (size_t)-1;
 	ns_tree_push(pkt);
 	/* tshark gives an SRV owner _service._proto.name as dns.srv.* only */
-	uint16_t peek_type = (uint16_t)(r->p[owner.used] << 8 | r->p[owner.used + 1]);
+	uint16_t peek_type =
+	    (uint16_t)(r->p[owner.used] << 8 | r->p[owner.used + 1]);
 	int srv_split = peek_type == T_SRV && owner.n && owner.text[0] == '_' &&
 			memchr(owner.text, '.', owner.n) != NULL;
 	if (!srv_split)
@@ -1500,8 +1623,10 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 		unsigned z = ns_get_u16(pkt, r, &fields[F_OPT_Z]);
 		if (!r->err) {
 			ns_tree_push(pkt);
-			ns_add_uint(pkt, &fields[F_OPT_Z_DO], off + 2, 2, (z & 0x8000) != 0);
-			ns_add_uint(pkt, &fields[F_OPT_Z_RESERVED], off + 2, 2, z & 0x7fff);
+			ns_add_uint(pkt, &fields[F_OPT_Z_DO], off + 2, 2,
+				    (z & 0x8000) != 0);
+			ns_add_uint(pkt, &fields[F_OPT_Z_RESERVED], off + 2, 2,
+				    z & 0x7fff);
 			ns_tree_pop(pkt);
 			if (!m->opt_seen) {
 				m->opt_seen = 1;
@@ -1517,8 +1642,10 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 		if (r->err)
 			goto cut;
 		if (m->mdns) {
-			ns_add_uint(pkt, &fields[F_RESP_CLASS], off, 2, cls & 0x7fff);
-			ns_add_uint(pkt, &fields[F_RESP_CACHE_FLUSH], off, 2, cls >> 15);
+			ns_add_uint(pkt, &fields[F_RESP_CLASS], off, 2,
+				    cls & 0x7fff);
+			ns_add_uint(pkt, &fields[F_RESP_CACHE_FLUSH], off, 2,
+				    cls >> 15);
 		} else {
 			ns_add_uint(pkt, &fields[F_RESP_CLASS], off, 2, cls);
 		}
@@ -1543,18 +1670,29 @@ static int record(struct msg *m, struct ns_reader *r, int sec, unsigned idx)
 			const char *s = owner.text;
 			const char *d1 = memchr(s, '.', owner.n);
 			if (d1) {
-				const char *d2 = memchr(d1 + 1, '.',
-							owner.n - (size_t)(d1 + 1 - s));
-				uint8_t *c = ns_arena_alloc(&pkt->arena, owner.n);
+				const char *d2 =
+				    memchr(d1 + 1, '.',
+					   owner.n - (size_t)(d1 + 1 - s));
+				uint8_t *c =
+				    ns_arena_alloc(&pkt->arena, owner.n);
 				if (c) {
 					memcpy(c, s, owner.n);
 					size_t l1 = (size_t)(d1 - s);
-					ns_add_bytes(pkt, &fields[F_SRV_SERVICE], start, 0, c, (uint32_t)l1);
+					ns_add_bytes(pkt,
+						     &fields[F_SRV_SERVICE],
+						     start, 0, c, (uint32_t)l1);
 					if (d2) {
-						size_t l2 = (size_t)(d2 - d1 - 1);
-						ns_add_bytes(pkt, &fields[F_SRV_PROTO], start, 0, c + l1 + 1, (uint32_t)l2);
-						ns_add_bytes(pkt, &fields[F_SRV_NAME], start, 0, c + l1 + l2 + 2,
-							     (uint32_t)(owner.n - l1 - l2 - 2));
+						size_t l2 =
+						    (size_t)(d2 - d1 - 1);
+						ns_add_bytes(
+						    pkt, &fields[F_SRV_PROTO],
+						    start, 0, c + l1 + 1,
+						    (uint32_t)l2);
+						ns_add_bytes(
+						    pkt, &fields[F_SRV_NAME],
+						    start, 0, c + l1 + l2 + 2,
+						    (uint32_t)(owner.n - l1 -
+							       l2 - 2));
 					}
 				}
 			}
@@ -1611,7 +1749,8 @@ static int question(struct msg *m, struct ns_reader *r, unsigned idx)
 	return 0;
 }
 
-/* ---- query/response matching ------------------------------------------------ */
+/* ---- query/response matching ------------------------------------------------
+ */
 
 struct txn {
 	uint16_t id;
@@ -1627,8 +1766,8 @@ struct txn {
  * question) never need more, and the flow table may hold 100000 of them. */
 struct dns_flow {
 	struct txn *t;
-	unsigned cap;  /* slots */
-	unsigned next; /* slot for the next transaction */
+	unsigned cap;		    /* slots */
+	unsigned next;		    /* slot for the next transaction */
 	struct ns_dns_stats *stats; /* the engine's */
 	struct txn first[TXN_FIRST];
 };
@@ -1680,9 +1819,10 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 		stats->queries++;
 		if (t && !t->rep_frame && pkt->ts - t->req_ts < RETRANS_NS) {
 			if (show) {
-				ns_add_uint(pkt, &fields[F_RETRANSMISSION], 0, 0, 1);
-				ns_add_uint(pkt, &fields[F_RETRANS_REQ_IN], 0, 0,
-					    t->req_frame);
+				ns_add_uint(pkt, &fields[F_RETRANSMISSION], 0,
+					    0, 1);
+				ns_add_uint(pkt, &fields[F_RETRANS_REQ_IN], 0,
+					    0, t->req_frame);
 			}
 			stats->retransmissions++;
 			return;
@@ -1745,7 +1885,8 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 	}
 }
 
-/* ---- the message -------------------------------------------------------------- */
+/* ---- the message
+ * -------------------------------------------------------------- */
 
 static struct ns_buf rrbuf; /* dns.rr text, reused (one packet at a time) */
 
@@ -1792,15 +1933,19 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			ns_add_uint(pkt, &fields[F_RCODE], foff, 2, fl & 15);
 	} else {
 		if (resp)
-			ns_add_uint(pkt, &fields[F_AUTHORITATIVE], foff, 2, (fl >> 10) & 1);
+			ns_add_uint(pkt, &fields[F_AUTHORITATIVE], foff, 2,
+				    (fl >> 10) & 1);
 		ns_add_uint(pkt, &fields[F_TRUNCATED], foff, 2, (fl >> 9) & 1);
 		ns_add_uint(pkt, &fields[F_RECDESIRED], foff, 2, (fl >> 8) & 1);
 		if (resp)
-			ns_add_uint(pkt, &fields[F_RECAVAIL], foff, 2, (fl >> 7) & 1);
+			ns_add_uint(pkt, &fields[F_RECAVAIL], foff, 2,
+				    (fl >> 7) & 1);
 		ns_add_uint(pkt, &fields[F_Z], foff, 2, (fl >> 6) & 1);
 		if (resp || (fl & 0x20)) /* tshark: a query's AD bit when set */
-			ns_add_uint(pkt, &fields[F_AUTHENTICATED], foff, 2, (fl >> 5) & 1);
-		ns_add_uint(pkt, &fields[F_CHECKDISABLE], foff, 2, (fl >> 4) & 1);
+			ns_add_uint(pkt, &fields[F_AUTHENTICATED], foff, 2,
+				    (fl >> 5) & 1);
+		ns_add_uint(pkt, &fields[F_CHECKDISABLE], foff, 2,
+			    (fl >> 4) & 1);
 		if (resp)
 			ns_add_uint(pkt, &fields[F_RCODE], foff, 2, fl & 15);
 	}
@@ -1809,8 +1954,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	/* an update (RFC 2136) names its sections differently */
 	int update = ((fl >> 11) & 15) == 5;
 	static const int cf[2][4] = {
-		{F_COUNT_QUERIES, F_COUNT_ANSWERS, F_COUNT_AUTH, F_COUNT_ADD},
-		{F_COUNT_ZONES, F_COUNT_PREREQ, F_COUNT_UPDATES, F_COUNT_ADD},
+	    {F_COUNT_QUERIES, F_COUNT_ANSWERS, F_COUNT_AUTH, F_COUNT_ADD},
+	    {F_COUNT_ZONES, F_COUNT_PREREQ, F_COUNT_UPDATES, F_COUNT_ADD},
 	};
 	for (int i = 0; i < 4; i++)
 		cnt[i] = ns_get_u16(pkt, r, &fields[cf[update][i]]);
@@ -1820,8 +1965,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	}
 	int rc = 0;
 	static const int lab[2][4] = {
-		{F_QUERIES, F_ANSWERS, F_AUTHORITIES, F_ADDITIONALS},
-		{F_ZONE, F_PREREQS, F_UPDATES, F_ADDITIONALS},
+	    {F_QUERIES, F_ANSWERS, F_AUTHORITIES, F_ADDITIONALS},
+	    {F_ZONE, F_PREREQS, F_UPDATES, F_ADDITIONALS},
 	};
 	for (int s = 0; s < 4 && !rc; s++) {
 		if (!cnt[s])
@@ -1832,13 +1977,17 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_tree_push(pkt);
 		for (unsigned i = 0; i < cnt[s] && !rc; i++) {
 			if (!ns_rd_left(r)) {
-				rc = bad(&m, "%u %s record%s missing", cnt[s] - i,
-					 s == SEC_QD ? "question" : s == SEC_AN ? "answer"
-					 : s == SEC_NS ? "authority" : "additional",
+				rc = bad(&m, "%u %s record%s missing",
+					 cnt[s] - i,
+					 s == SEC_QD   ? "question"
+					 : s == SEC_AN ? "answer"
+					 : s == SEC_NS ? "authority"
+						       : "additional",
 					 cnt[s] - i > 1 ? "s" : "");
 				break;
 			}
-			rc = s == SEC_QD ? question(&m, r, i) : record(&m, r, s, i);
+			rc = s == SEC_QD ? question(&m, r, i)
+					 : record(&m, r, s, i);
 		}
 		ns_tree_pop(pkt);
 		if (lfv < pkt->nfv && pkt->fv[lfv].f == &fields[lab[update][s]])
@@ -1860,7 +2009,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	return rc;
 }
 
-/* ---- the summary line ---------------------------------------------------------- */
+/* ---- the summary line
+ * ---------------------------------------------------------- */
 
 /* Text for the line: what is not printable as \xHH (backslashes stay:
  * "\\#" is RFC 3597's marker, and strings in dns.rr are already quoted). */
@@ -1887,7 +2037,7 @@ static void put_ms(struct ns_buf *out, int64_t ns)
 		ns_buf_printf(out, " (%.1f ms)", ms);
 }
 
-#define INFO_RR_MAX 8   /* answers listed on the line */
+#define INFO_RR_MAX  8	 /* answers listed on the line */
 #define INFO_RR_TEXT 120 /* characters of each */
 
 static void info_one(const struct ns_packet *pkt, unsigned li,
@@ -1955,7 +2105,7 @@ static void info_one(const struct ns_packet *pkt, unsigned li,
 			ns_buf_puts(out, "LLMNR ");
 	}
 	static const char *const ops[16] = {
-		NULL, "inverse query", "status", NULL, "notify", "update", "DSO",
+	    NULL, "inverse query", "status", NULL, "notify", "update", "DSO",
 	};
 	if (opcode && opcode < 16 && ops[opcode]) {
 		ns_buf_puts(out, ops[opcode]);
@@ -2024,7 +2174,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	}
 }
 
-/* ---- TCP (RFC 7766) ------------------------------------------------------------- */
+/* ---- TCP (RFC 7766)
+ * ------------------------------------------------------------- */
 
 struct dns_tcp {
 	int dead;
@@ -2040,7 +2191,8 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		if (n - used < 2 + len)
 			break; /* the rest of the message comes later */
 		if (ctx->pkt) {
-			int li = ns_stream_message(ctx, ctx->st->app, p + used, 2 + len);
+			int li = ns_stream_message(ctx, ctx->st->app, p + used,
+						   2 + len);
 			if (li >= 0)
 				ns_stream_message_end(ctx, li);
 		}
@@ -2059,10 +2211,10 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 }
 
 static const struct ns_stream_ops ops = {
-	.probe = NULL,
-	.state_size = sizeof(struct dns_tcp),
-	.consume = consume,
-	.gap = gap,
+    .probe = NULL,
+    .state_size = sizeof(struct dns_tcp),
+    .consume = consume,
+    .gap = gap,
 };
 
 /*
@@ -2078,11 +2230,14 @@ static int udp_heuristic(const struct ns_packet *pkt, const uint8_t *p,
 {
 	/* NetBIOS name service has DNS's layout; tshark has its own
 	 * dissector on that port, netscope none yet */
-	if (n <= 12 || (pkt->has_ports && (pkt->sport == 137 || pkt->dport == 137)))
+	if (n <= 12 ||
+	    (pkt->has_ports && (pkt->sport == 137 || pkt->dport == 137)))
 		return 0;
 	unsigned fl = (unsigned)p[2] << 8 | p[3];
-	unsigned qd = (unsigned)p[4] << 8 | p[5], an = (unsigned)p[6] << 8 | p[7];
-	unsigned ns = (unsigned)p[8] << 8 | p[9], ar = (unsigned)p[10] << 8 | p[11];
+	unsigned qd = (unsigned)p[4] << 8 | p[5],
+		 an = (unsigned)p[6] << 8 | p[7];
+	unsigned ns = (unsigned)p[8] << 8 | p[9],
+		 ar = (unsigned)p[10] << 8 | p[11];
 	if (fl & 0x7800) /* opcode: standard queries only */
 		return 0;
 	if (!(fl & 0x8000)) {
@@ -2097,22 +2252,22 @@ static int udp_heuristic(const struct ns_packet *pkt, const uint8_t *p,
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_UDP_PORT, 53},
-	{NS_TAB_UDP_PORT, 5353},
-	{NS_TAB_UDP_PORT, 5355},
-	{NS_TAB_TCP_PORT, 53},
-	{0, 0},
+    {NS_TAB_UDP_PORT, 53},
+    {NS_TAB_UDP_PORT, 5353},
+    {NS_TAB_UDP_PORT, 5355},
+    {NS_TAB_TCP_PORT, 53},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_dns = {
-	.name = "dns",
-	.column = "DNS",
-	.title = "Domain Name System",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
-	.stream = &ops,
-	.udp_heuristic = udp_heuristic,
+    .name = "dns",
+    .column = "DNS",
+    .title = "Domain Name System",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
+    .stream = &ops,
+    .udp_heuristic = udp_heuristic,
 };

@@ -11,11 +11,12 @@
 enum { F_DST, F_SRC, F_TYPE, F_LEN, F_ADDR, F_COUNT };
 
 static struct ns_field fields[] = {
-	[F_DST] = NS_F_ETHER("eth.dst", "Destination"),
-	[F_SRC] = NS_F_ETHER("eth.src", "Source"),
-	[F_TYPE] = NS_F_HEX("eth.type", "Type", 16),
-	[F_LEN] = NS_F_UINT("eth.len", "Length", 16),
-	[F_ADDR] = NS_F_ALIAS("eth.addr", "Source or Destination Address", "eth.src", "eth.dst"),
+    [F_DST] = NS_F_ETHER("eth.dst", "Destination"),
+    [F_SRC] = NS_F_ETHER("eth.src", "Source"),
+    [F_TYPE] = NS_F_HEX("eth.type", "Type", 16),
+    [F_LEN] = NS_F_UINT("eth.len", "Length", 16),
+    [F_ADDR] = NS_F_ALIAS("eth.addr", "Source or Destination Address",
+			  "eth.src", "eth.dst"),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
@@ -54,18 +55,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 1},  /* DLT_EN10MB */
-	{NS_TAB_IPPROTO, 143}, /* Ethernet in IPv6 (RFC 8986 segment routing) */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 1},  /* DLT_EN10MB */
+    {NS_TAB_IPPROTO, 143}, /* Ethernet in IPv6 (RFC 8986 segment routing) */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_eth = {
-	.name = "eth",
-	.column = "ETH",
-	.title = "Ethernet II",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "eth",
+    .column = "ETH",
+    .title = "Ethernet II",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

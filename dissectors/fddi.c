@@ -17,9 +17,9 @@
 enum { F_FC, F_DST, F_SRC, F_COUNT };
 
 static struct ns_field fields[] = {
-	[F_FC] = NS_F_HEX("fddi.fc", "Frame Control", 8),
-	[F_DST] = NS_F_ETHER("fddi.dst", "Destination"),
-	[F_SRC] = NS_F_ETHER("fddi.src", "Source"),
+    [F_FC] = NS_F_HEX("fddi.fc", "Frame Control", 8),
+    [F_DST] = NS_F_ETHER("fddi.dst", "Destination"),
+    [F_SRC] = NS_F_ETHER("fddi.src", "Source"),
 };
 
 static uint8_t bitrev(uint8_t b)
@@ -72,17 +72,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 10}, /* DLT_FDDI */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 10}, /* DLT_FDDI */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_fddi = {
-	.name = "fddi",
-	.column = "FDDI",
-	.title = "Fiber Distributed Data Interface",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "fddi",
+    .column = "FDDI",
+    .title = "Fiber Distributed Data Interface",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

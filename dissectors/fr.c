@@ -37,31 +37,25 @@ enum {
 };
 
 static const struct ns_valstr nlpid_vals[] = {
-	{0x00, "Padding"},
-	{0x08, "Q.933"},
-	{0x80, "SNAP"},
-	{0x81, "ISO CLNP"},
-	{0x82, "ISO ES-IS"},
-	{0x83, "ISO IS-IS"},
-	{0x8e, "IPv6"},
-	{0xcc, "IP"},
-	{0xcf, "PPP"},
-	{0, NULL},
+    {0x00, "Padding"},	{0x08, "Q.933"},     {0x80, "SNAP"},
+    {0x81, "ISO CLNP"}, {0x82, "ISO ES-IS"}, {0x83, "ISO IS-IS"},
+    {0x8e, "IPv6"},	{0xcc, "IP"},	     {0xcf, "PPP"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_CR] = NS_F_BOOL("fr.cr", "CR"),
-	[F_FECN] = NS_F_BOOL("fr.fecn", "FECN"),
-	[F_BECN] = NS_F_BOOL("fr.becn", "BECN"),
-	[F_DE] = NS_F_BOOL("fr.de", "DE"),
-	[F_DLCORE] = NS_F_HEX("fr.dlcore_control", "DL-CORE Control", 8),
-	[F_DLCI] = NS_F_UINT("fr.dlci", "DLCI", 32),
-	[F_CONTROL] = NS_F_HEX("fr.control", "Control Field", 8),
-	[F_NLPID] = NS_F_VALS("fr.nlpid", "NLPID", 8, NS_BASE_HEX, nlpid_vals),
-	[F_OUI] = NS_F_HEX("fr.snap.oui", "Organization Code", 24),
-	[F_SNAPTYPE] = NS_F_HEX("fr.snaptype", "Type", 16),
-	[F_PID] = NS_F_HEX("fr.snap.pid", "Protocol ID", 16),
-	[F_CHDLCTYPE] = NS_F_HEX("fr.chdlctype", "Type", 16),
+    [F_CR] = NS_F_BOOL("fr.cr", "CR"),
+    [F_FECN] = NS_F_BOOL("fr.fecn", "FECN"),
+    [F_BECN] = NS_F_BOOL("fr.becn", "BECN"),
+    [F_DE] = NS_F_BOOL("fr.de", "DE"),
+    [F_DLCORE] = NS_F_HEX("fr.dlcore_control", "DL-CORE Control", 8),
+    [F_DLCI] = NS_F_UINT("fr.dlci", "DLCI", 32),
+    [F_CONTROL] = NS_F_HEX("fr.control", "Control Field", 8),
+    [F_NLPID] = NS_F_VALS("fr.nlpid", "NLPID", 8, NS_BASE_HEX, nlpid_vals),
+    [F_OUI] = NS_F_HEX("fr.snap.oui", "Organization Code", 24),
+    [F_SNAPTYPE] = NS_F_HEX("fr.snaptype", "Type", 16),
+    [F_PID] = NS_F_HEX("fr.snap.pid", "Protocol ID", 16),
+    [F_CHDLCTYPE] = NS_F_HEX("fr.chdlctype", "Type", 16),
 };
 
 #define EA 0x01
@@ -91,12 +85,14 @@ static int address(struct ns_packet *pkt, struct ns_reader *r, uint32_t *dlci)
 			a = a << 7 | (uint32_t)(o & 0xfe) >> 1;
 			o = ns_rd_u8(r);
 			if (!r->err && !(o & EA))
-				return ns_malformed(pkt, "address longer than 4 octets");
+				return ns_malformed(
+				    pkt, "address longer than 4 octets");
 		}
 		if (r->err)
 			return NS_ETRUNC;
 		if (o & DC)
-			ns_add_uint(pkt, &fields[F_DLCORE], ns_rd_off(r) - 1, 1, o);
+			ns_add_uint(pkt, &fields[F_DLCORE], ns_rd_off(r) - 1, 1,
+				    o);
 		else
 			a = a << 6 | (uint32_t)(o & 0xfc) >> 2;
 	}
@@ -230,17 +226,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 107}, /* DLT_FRELAY */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 107}, /* DLT_FRELAY */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_fr = {
-	.name = "fr",
-	.column = "FR",
-	.title = "Frame Relay",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "fr",
+    .column = "FR",
+    .title = "Frame Relay",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

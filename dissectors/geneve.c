@@ -15,7 +15,7 @@
  */
 #include "dissect.h"
 
-#define ETYPE_TEB 0x6558
+#define ETYPE_TEB	  0x6558
 #define LINKTYPE_ETHERNET 1
 
 enum {
@@ -40,40 +40,38 @@ enum {
 };
 
 static const struct ns_valstr proto_vals[] = {
-	{0x0800, "IPv4"},
-	{0x86dd, "IPv6"},
-	{0x0806, "ARP"},
-	{0x6558, "Transparent Ethernet bridging"},
-	{0x8847, "MPLS label switched packet"},
-	{0x894f, "Network Service Header"},
-	{0, NULL},
+    {0x0800, "IPv4"},
+    {0x86dd, "IPv6"},
+    {0x0806, "ARP"},
+    {0x6558, "Transparent Ethernet bridging"},
+    {0x8847, "MPLS label switched packet"},
+    {0x894f, "Network Service Header"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_VERSION] = NS_F_UINT("geneve.version", "Version", 8),
-	[F_OPT_LEN] = NS_F_UINT("geneve.option.length", "Length", 8),
-	[F_FLAGS] = NS_F_HEX("geneve.flags", "Flags", 8),
-	[F_FLAG_OAM] = NS_F_BOOL("geneve.flags.oam",
-				 "Operations, Administration and Management Frame"),
-	[F_FLAG_CRIT] = NS_F_BOOL("geneve.flags.critical",
-				  "Critical Options Present"),
-	[F_FLAG_RES] = NS_F_BOOL("geneve.flags.reserved", "Reserved"),
-	[F_PROTO] = NS_F_VALS("geneve.proto_type", "Protocol Type", 16,
-			      NS_BASE_HEX, proto_vals),
-	[F_VNI] = NS_F_HEX("geneve.vni", "Virtual Network Identifier (VNI)",
-			   24),
-	[F_RESERVED] = NS_F_HEX("geneve.reserved", "Reserved", 8),
-	[F_OPTIONS] = NS_F_BYTES("geneve.options", "Geneve Options"),
-	[F_OPTION] = NS_F_BYTES("geneve.option", "Option"),
-	[F_OPT_CLASS] = NS_F_HEX("geneve.option.class", "Class", 16),
-	[F_OPT_TYPE] = NS_F_HEX("geneve.option.type", "Type", 8),
-	[F_OPT_TYPE_CRIT] = NS_F_BOOL("geneve.option.type.critical",
-				      "Critical Option"),
-	[F_OPT_FLAGS] = NS_F_HEX("geneve.option.flags", "Flags", 8),
-	[F_OPT_FLAGS_RES] = NS_F_BOOL("geneve.option.flags.reserved",
-				      "Reserved"),
-	[F_OPT_DATA] = NS_F_BYTES("geneve.option.unknown.data",
-				  "Unknown Option Data"),
+    [F_VERSION] = NS_F_UINT("geneve.version", "Version", 8),
+    [F_OPT_LEN] = NS_F_UINT("geneve.option.length", "Length", 8),
+    [F_FLAGS] = NS_F_HEX("geneve.flags", "Flags", 8),
+    [F_FLAG_OAM] = NS_F_BOOL("geneve.flags.oam",
+			     "Operations, Administration and Management Frame"),
+    [F_FLAG_CRIT] =
+	NS_F_BOOL("geneve.flags.critical", "Critical Options Present"),
+    [F_FLAG_RES] = NS_F_BOOL("geneve.flags.reserved", "Reserved"),
+    [F_PROTO] = NS_F_VALS("geneve.proto_type", "Protocol Type", 16, NS_BASE_HEX,
+			  proto_vals),
+    [F_VNI] = NS_F_HEX("geneve.vni", "Virtual Network Identifier (VNI)", 24),
+    [F_RESERVED] = NS_F_HEX("geneve.reserved", "Reserved", 8),
+    [F_OPTIONS] = NS_F_BYTES("geneve.options", "Geneve Options"),
+    [F_OPTION] = NS_F_BYTES("geneve.option", "Option"),
+    [F_OPT_CLASS] = NS_F_HEX("geneve.option.class", "Class", 16),
+    [F_OPT_TYPE] = NS_F_HEX("geneve.option.type", "Type", 8),
+    [F_OPT_TYPE_CRIT] =
+	NS_F_BOOL("geneve.option.type.critical", "Critical Option"),
+    [F_OPT_FLAGS] = NS_F_HEX("geneve.option.flags", "Flags", 8),
+    [F_OPT_FLAGS_RES] = NS_F_BOOL("geneve.option.flags.reserved", "Reserved"),
+    [F_OPT_DATA] =
+	NS_F_BYTES("geneve.option.unknown.data", "Unknown Option Data"),
 };
 
 /* The option TLVs in o (exactly the options length; both it and every
@@ -88,8 +86,10 @@ static void options(struct ns_packet *pkt, struct ns_reader *o)
 		uint8_t fl = ns_rd_u8(o);
 		size_t len = 4 + (size_t)(fl & 0x1f) * 4;
 		if (len > left) {
-			ns_malformed(pkt, "option length %zu past the end of "
-				     "the options", len);
+			ns_malformed(pkt,
+				     "option length %zu past the end of "
+				     "the options",
+				     len);
 			return;
 		}
 		ns_add_bytes(pkt, &fields[F_OPTION], off, (uint32_t)len,
@@ -173,17 +173,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_UDP_PORT, 6081},
-	{0, 0},
+    {NS_TAB_UDP_PORT, 6081},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_geneve = {
-	.name = "geneve",
-	.column = "Geneve",
-	.title = "Generic Network Virtualization Encapsulation",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "geneve",
+    .column = "Geneve",
+    .title = "Generic Network Virtualization Encapsulation",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

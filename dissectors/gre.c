@@ -24,14 +24,14 @@
  */
 #include "dissect.h"
 
-#define GRE_C 0x8000   /* checksum present */
-#define GRE_R 0x4000   /* routing present (RFC 1701) */
-#define GRE_K 0x2000   /* key present */
-#define GRE_S 0x1000   /* sequence number present */
-#define GRE_A 0x0080   /* acknowledgment present (enhanced GRE) */
+#define GRE_C	0x8000 /* checksum present */
+#define GRE_R	0x4000 /* routing present (RFC 1701) */
+#define GRE_K	0x2000 /* key present */
+#define GRE_S	0x1000 /* sequence number present */
+#define GRE_A	0x0080 /* acknowledgment present (enhanced GRE) */
 #define GRE_VER 0x0007
 
-#define ETYPE_TEB 0x6558 /* transparent Ethernet bridging */
+#define ETYPE_TEB	  0x6558 /* transparent Ethernet bridging */
 #define LINKTYPE_ETHERNET 1
 
 enum {
@@ -62,60 +62,59 @@ enum {
 };
 
 static const struct ns_valstr proto_vals[] = {
-	{0x0000, "Possible GRE keepalive packet"},
-	{0x0800, "IP"},
-	{0x86dd, "IPv6"},
-	{0x0806, "ARP"},
-	{0x6558, "Transparent Ethernet bridging"},
-	{0x880b, "PPP"},
-	{0x8847, "MPLS label switched packet"},
-	{0x8848, "MPLS multicast label switched packet"},
-	{0x88be, "ERSPAN"},
-	{0x22eb, "ERSPAN"},
-	{0x883e, "WCCP"},
-	{0x2001, "NHRP"},
-	{0x8137, "IPX"},
-	{0x00fe, "OSI"},
-	{0x6559, "Frame Relay"},
-	{0x8100, "802.1Q Virtual LAN"},
-	{0, NULL},
+    {0x0000, "Possible GRE keepalive packet"},
+    {0x0800, "IP"},
+    {0x86dd, "IPv6"},
+    {0x0806, "ARP"},
+    {0x6558, "Transparent Ethernet bridging"},
+    {0x880b, "PPP"},
+    {0x8847, "MPLS label switched packet"},
+    {0x8848, "MPLS multicast label switched packet"},
+    {0x88be, "ERSPAN"},
+    {0x22eb, "ERSPAN"},
+    {0x883e, "WCCP"},
+    {0x2001, "NHRP"},
+    {0x8137, "IPX"},
+    {0x00fe, "OSI"},
+    {0x6559, "Frame Relay"},
+    {0x8100, "802.1Q Virtual LAN"},
+    {0, NULL},
 };
 
 static const struct ns_valstr version_vals[] = {
-	{0, "GRE"},
-	{1, "Enhanced GRE"},
-	{0, NULL},
+    {0, "GRE"},
+    {1, "Enhanced GRE"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_FLAGS] = NS_F_HEX("gre.flags_and_version", "Flags and Version", 16),
-	[F_FL_C] = NS_F_BOOL("gre.flags.checksum", "Checksum Bit"),
-	[F_FL_R] = NS_F_BOOL("gre.flags.routing", "Routing Bit"),
-	[F_FL_K] = NS_F_BOOL("gre.flags.key", "Key Bit"),
-	[F_FL_S] = NS_F_BOOL("gre.flags.sequence_number", "Sequence Number Bit"),
-	[F_FL_SSR] = NS_F_BOOL("gre.flags.strict_source_route",
-			       "Strict Source Route Bit"),
-	[F_FL_REC] = NS_F_UINT("gre.flags.recursion_control",
-			       "Recursion control", 16),
-	[F_FL_ACK] = NS_F_BOOL("gre.flags.ack", "Acknowledgment"),
-	[F_FL_RES] = NS_F_UINT("gre.flags.reserved", "Flags (Reserved)", 16),
-	[F_FL_VER] = NS_F_VALS("gre.flags.version", "Version", 16, NS_BASE_DEC,
-			       version_vals),
-	[F_PROTO] = NS_F_VALS("gre.proto", "Protocol Type", 16, NS_BASE_HEX,
-			      proto_vals),
-	[F_CHECKSUM] = NS_F_HEX("gre.checksum", "Checksum", 16),
-	[F_OFFSET] = NS_F_UINT("gre.offset", "Offset", 16),
-	[F_KEY] = NS_F_HEX("gre.key", "Key", 32),
-	[F_KEY_PLEN] = NS_F_UINT("gre.key.payload_length", "Payload Length", 16),
-	[F_KEY_CALLID] = NS_F_UINT("gre.key.call_id", "Call ID", 16),
-	[F_SEQ] = NS_F_UINT("gre.sequence_number", "Sequence Number", 32),
-	[F_ACK] = NS_F_UINT("gre.ack_number", "Acknowledgment Number", 32),
-	[F_ROUTING] = NS_F_NONE("gre.routing", "Routing"),
-	[F_RT_AF] = NS_F_UINT("gre.routing.address_family", "Address Family", 16),
-	[F_RT_OFF] = NS_F_UINT("gre.routing.sre_offset", "SRE Offset", 8),
-	[F_RT_LEN] = NS_F_UINT("gre.routing.src_length", "SRE Length", 8),
-	[F_RT_INFO] = NS_F_BYTES("gre.routing.information",
-				 "Routing Information"),
+    [F_FLAGS] = NS_F_HEX("gre.flags_and_version", "Flags and Version", 16),
+    [F_FL_C] = NS_F_BOOL("gre.flags.checksum", "Checksum Bit"),
+    [F_FL_R] = NS_F_BOOL("gre.flags.routing", "Routing Bit"),
+    [F_FL_K] = NS_F_BOOL("gre.flags.key", "Key Bit"),
+    [F_FL_S] = NS_F_BOOL("gre.flags.sequence_number", "Sequence Number Bit"),
+    [F_FL_SSR] =
+	NS_F_BOOL("gre.flags.strict_source_route", "Strict Source Route Bit"),
+    [F_FL_REC] =
+	NS_F_UINT("gre.flags.recursion_control", "Recursion control", 16),
+    [F_FL_ACK] = NS_F_BOOL("gre.flags.ack", "Acknowledgment"),
+    [F_FL_RES] = NS_F_UINT("gre.flags.reserved", "Flags (Reserved)", 16),
+    [F_FL_VER] = NS_F_VALS("gre.flags.version", "Version", 16, NS_BASE_DEC,
+			   version_vals),
+    [F_PROTO] =
+	NS_F_VALS("gre.proto", "Protocol Type", 16, NS_BASE_HEX, proto_vals),
+    [F_CHECKSUM] = NS_F_HEX("gre.checksum", "Checksum", 16),
+    [F_OFFSET] = NS_F_UINT("gre.offset", "Offset", 16),
+    [F_KEY] = NS_F_HEX("gre.key", "Key", 32),
+    [F_KEY_PLEN] = NS_F_UINT("gre.key.payload_length", "Payload Length", 16),
+    [F_KEY_CALLID] = NS_F_UINT("gre.key.call_id", "Call ID", 16),
+    [F_SEQ] = NS_F_UINT("gre.sequence_number", "Sequence Number", 32),
+    [F_ACK] = NS_F_UINT("gre.ack_number", "Acknowledgment Number", 32),
+    [F_ROUTING] = NS_F_NONE("gre.routing", "Routing"),
+    [F_RT_AF] = NS_F_UINT("gre.routing.address_family", "Address Family", 16),
+    [F_RT_OFF] = NS_F_UINT("gre.routing.sre_offset", "SRE Offset", 8),
+    [F_RT_LEN] = NS_F_UINT("gre.routing.src_length", "SRE Length", 8),
+    [F_RT_INFO] = NS_F_BYTES("gre.routing.information", "Routing Information"),
 };
 
 /* RFC 1701 §2.2.5: SREs until the NULL entry (family 0, length 0).  Each
@@ -221,19 +220,19 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_IPPROTO, 47},
-	{0, 0},
+    {NS_TAB_IPPROTO, 47},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_gre = {
-	.name = "gre",
-	.column = "GRE",
-	.title = "Generic Routing Encapsulation",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "gre",
+    .column = "GRE",
+    .title = "Generic Routing Encapsulation",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };
 
 /* ---- ERSPAN ------------------------------------------------------------- */
@@ -277,69 +276,66 @@ enum {
 };
 
 static const struct ns_valstr erspan_version_vals[] = {
-	{1, "Type II"},
-	{2, "Type III"},
-	{0, NULL},
+    {1, "Type II"},
+    {2, "Type III"},
+    {0, NULL},
 };
 
 static const struct ns_valstr encap_vals[] = {
-	{0, "Originally without VLAN tag"},
-	{1, "Originally ISL encapsulated"},
-	{2, "Originally 802.1Q encapsulated"},
-	{3, "VLAN tag preserved in frame"},
-	{0, NULL},
+    {0, "Originally without VLAN tag"},
+    {1, "Originally ISL encapsulated"},
+    {2, "Originally 802.1Q encapsulated"},
+    {3, "VLAN tag preserved in frame"},
+    {0, NULL},
 };
 
 static const struct ns_valstr gra_vals[] = {
-	{0, "100 microseconds"},
-	{1, "100 nanoseconds"},
-	{2, "IEEE 1588"},
-	{3, "Custom granularity"},
-	{0, NULL},
+    {0, "100 microseconds"},
+    {1, "100 nanoseconds"},
+    {2, "IEEE 1588"},
+    {3, "Custom granularity"},
+    {0, NULL},
 };
 
 static struct ns_field e_fields[] = {
-	[E_VERSION] = NS_F_VALS("erspan.version", "Version", 16, NS_BASE_DEC,
-				erspan_version_vals),
-	[E_VLAN] = NS_F_UINT("erspan.vlan", "Vlan", 16),
-	[E_COS] = NS_F_UINT("erspan.cos", "COS", 16),
-	[E_ENCAP] = NS_F_VALS("erspan.encap", "Encap", 16, NS_BASE_DEC,
-			      encap_vals),
-	[E_BSO] = NS_F_UINT("erspan.bso", "Bad/Short/Oversized", 16),
-	[E_TRUNCATED] = NS_F_UINT("erspan.truncated", "Truncated", 16),
-	[E_SPANID] = NS_F_UINT("erspan.spanid", "SpanID", 16),
-	[E_RESERVED] = NS_F_UINT("erspan.reserved", "Reserved", 32),
-	[E_INDEX] = NS_F_UINT("erspan.index", "Index", 32),
-	[E_TIMESTAMP] = NS_F_UINT("erspan.timestamp", "Timestamp", 32),
-	[E_SGT] = NS_F_UINT("erspan.sgt", "Security Group Tag", 16),
-	[E_P] = NS_F_UINT("erspan.p", "Has Ethernet PDU", 16),
-	[E_FT] = NS_F_UINT("erspan.ft", "Frame Type", 16),
-	[E_HW] = NS_F_UINT("erspan.hw", "Hardware ID", 16),
-	[E_DIRECTION] = NS_F_BOOL("erspan.direction", "Direction"),
-	[E_GRA] = NS_F_VALS("erspan.gra", "Timestamp granularity", 16,
-			    NS_BASE_DEC, gra_vals),
-	[E_O] = NS_F_UINT("erspan.o", "Optional Sub headers", 16),
-	[E_PLATID] = NS_F_UINT("erspan.platid", "Platform ID", 32),
-	[E_PID1_RSVD1] = NS_F_UINT("erspan.pid1.rsvd1", "Reserved", 32),
-	[E_PID1_VSMID] = NS_F_UINT("erspan.pid1.vsmid", "VSM Domain ID", 32),
-	[E_PID1_PORT] = NS_F_UINT("erspan.pid1.port_index", "Port ID/Index", 32),
-	[E_PID3_RSVD1] = NS_F_UINT("erspan.pid3.rsvd1", "Reserved", 32),
-	[E_PID3_PORT] = NS_F_UINT("erspan.pid3.port_index", "Port ID/Index", 32),
-	[E_PID3_TS] = NS_F_UINT("erspan.pid3.timestamp",
-				"Upper 32-bit Timestamp", 32),
-	[E_PID4_RSVD1] = NS_F_UINT("erspan.pid4.rsvd1", "Reserved", 32),
-	[E_PID4_RSVD2] = NS_F_UINT("erspan.pid4.rsvd2", "Reserved", 32),
-	[E_PID4_RSVD3] = NS_F_UINT("erspan.pid4.rsvd3", "Reserved", 32),
-	[E_PID5_SWITCH] = NS_F_UINT("erspan.pid5.switchid", "Switch ID", 32),
-	[E_PID5_PORT] = NS_F_UINT("erspan.pid5.port_index", "Port ID/Index", 32),
-	[E_PID5_TS] = NS_F_UINT("erspan.pid5.timestamp", "Timestamp (seconds)",
-				32),
-	[E_PID7_RSVD1] = NS_F_UINT("erspan.pid7.rsvd1", "Reserved", 32),
-	[E_PID7_SOURCE] = NS_F_UINT("erspan.pid7.source_index", "Source Index",
-				    32),
-	[E_PID7_TS] = NS_F_UINT("erspan.pid7.timestamp",
-				"Upper 32-bit Timestamp", 32),
-	[E_PID_RSVD] = NS_F_UINT("erspan.pid.rsvd", "Reserved", 64),
+    [E_VERSION] = NS_F_VALS("erspan.version", "Version", 16, NS_BASE_DEC,
+			    erspan_version_vals),
+    [E_VLAN] = NS_F_UINT("erspan.vlan", "Vlan", 16),
+    [E_COS] = NS_F_UINT("erspan.cos", "COS", 16),
+    [E_ENCAP] = NS_F_VALS("erspan.encap", "Encap", 16, NS_BASE_DEC, encap_vals),
+    [E_BSO] = NS_F_UINT("erspan.bso", "Bad/Short/Oversized", 16),
+    [E_TRUNCATED] = NS_F_UINT("erspan.truncated", "Truncated", 16),
+    [E_SPANID] = NS_F_UINT("erspan.spanid", "SpanID", 16),
+    [E_RESERVED] = NS_F_UINT("erspan.reserved", "Reserved", 32),
+    [E_INDEX] = NS_F_UINT("erspan.index", "Index", 32),
+    [E_TIMESTAMP] = NS_F_UINT("erspan.timestamp", "Timestamp", 32),
+    [E_SGT] = NS_F_UINT("erspan.sgt", "Security Group Tag", 16),
+    [E_P] = NS_F_UINT("erspan.p", "Has Ethernet PDU", 16),
+    [E_FT] = NS_F_UINT("erspan.ft", "Frame Type", 16),
+    [E_HW] = NS_F_UINT("erspan.hw", "Hardware ID", 16),
+    [E_DIRECTION] = NS_F_BOOL("erspan.direction", "Direction"),
+    [E_GRA] = NS_F_VALS("erspan.gra", "Timestamp granularity", 16, NS_BASE_DEC,
+			gra_vals),
+    [E_O] = NS_F_UINT("erspan.o", "Optional Sub headers", 16),
+    [E_PLATID] = NS_F_UINT("erspan.platid", "Platform ID", 32),
+    [E_PID1_RSVD1] = NS_F_UINT("erspan.pid1.rsvd1", "Reserved", 32),
+    [E_PID1_VSMID] = NS_F_UINT("erspan.pid1.vsmid", "VSM Domain ID", 32),
+    [E_PID1_PORT] = NS_F_UINT("erspan.pid1.port_index", "Port ID/Index", 32),
+    [E_PID3_RSVD1] = NS_F_UINT("erspan.pid3.rsvd1", "Reserved", 32),
+    [E_PID3_PORT] = NS_F_UINT("erspan.pid3.port_index", "Port ID/Index", 32),
+    [E_PID3_TS] =
+	NS_F_UINT("erspan.pid3.timestamp", "Upper 32-bit Timestamp", 32),
+    [E_PID4_RSVD1] = NS_F_UINT("erspan.pid4.rsvd1", "Reserved", 32),
+    [E_PID4_RSVD2] = NS_F_UINT("erspan.pid4.rsvd2", "Reserved", 32),
+    [E_PID4_RSVD3] = NS_F_UINT("erspan.pid4.rsvd3", "Reserved", 32),
+    [E_PID5_SWITCH] = NS_F_UINT("erspan.pid5.switchid", "Switch ID", 32),
+    [E_PID5_PORT] = NS_F_UINT("erspan.pid5.port_index", "Port ID/Index", 32),
+    [E_PID5_TS] = NS_F_UINT("erspan.pid5.timestamp", "Timestamp (seconds)", 32),
+    [E_PID7_RSVD1] = NS_F_UINT("erspan.pid7.rsvd1", "Reserved", 32),
+    [E_PID7_SOURCE] = NS_F_UINT("erspan.pid7.source_index", "Source Index", 32),
+    [E_PID7_TS] =
+	NS_F_UINT("erspan.pid7.timestamp", "Upper 32-bit Timestamp", 32),
+    [E_PID_RSVD] = NS_F_UINT("erspan.pid.rsvd", "Reserved", 64),
 };
 
 /* Type I: the GRE layer just below carries no flags and version 0. */
@@ -472,18 +468,18 @@ static void erspan_info(const struct ns_packet *pkt, unsigned li,
 }
 
 static const struct ns_binding erspan_bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x88be},
-	{NS_TAB_ETHERTYPE, 0x22eb},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x88be},
+    {NS_TAB_ETHERTYPE, 0x22eb},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_erspan = {
-	.name = "erspan",
-	.column = "ERSPAN",
-	.title = "Encapsulated Remote Switch Packet ANalysis",
-	.fields = e_fields,
-	.nfields = E_COUNT,
-	.dissect = dissect_erspan,
-	.info = erspan_info,
-	.bindings = erspan_bindings,
+    .name = "erspan",
+    .column = "ERSPAN",
+    .title = "Encapsulated Remote Switch Packet ANalysis",
+    .fields = e_fields,
+    .nfields = E_COUNT,
+    .dissect = dissect_erspan,
+    .info = erspan_info,
+    .bindings = erspan_bindings,
 };

@@ -17,9 +17,9 @@
  */
 #include "dissect.h"
 
-#define GTP_E 0x04
-#define GTP_S 0x02
-#define GTP_PN 0x01
+#define GTP_E	 0x04
+#define GTP_S	 0x02
+#define GTP_PN	 0x01
 #define MSG_TPDU 0xff
 
 enum {
@@ -47,79 +47,72 @@ enum {
 };
 
 static const struct ns_valstr version_vals[] = {
-	{0, "GTP release 97/98 version"},
-	{1, "GTP release 99 version"},
-	{2, "GTPv2"},
-	{0, NULL},
+    {0, "GTP release 97/98 version"},
+    {1, "GTP release 99 version"},
+    {2, "GTPv2"},
+    {0, NULL},
 };
 
 static const struct ns_valstr pt_vals[] = {
-	{0, "GTP'"},
-	{1, "GTP"},
-	{0, NULL},
+    {0, "GTP'"},
+    {1, "GTP"},
+    {0, NULL},
 };
 
 /* TS 29.281 §6.1 */
 static const struct ns_valstr message_vals[] = {
-	{1, "Echo request"},
-	{2, "Echo response"},
-	{26, "Error Indication"},
-	{31, "Supported Extension Headers Notification"},
-	{253, "Tunnel Status"},
-	{254, "End Marker"},
-	{255, "T-PDU"},
-	{0, NULL},
+    {1, "Echo request"},      {2, "Echo response"},
+    {26, "Error Indication"}, {31, "Supported Extension Headers Notification"},
+    {253, "Tunnel Status"},   {254, "End Marker"},
+    {255, "T-PDU"},	      {0, NULL},
 };
 
 /* TS 29.281 §5.2.1 */
 static const struct ns_valstr ext_vals[] = {
-	{0x00, "No more extension headers"},
-	{0x01, "MBMS support indication"},
-	{0x02, "MS Info Change Reporting support indication"},
-	{0x03, "Long PDCP PDU Number"},
-	{0x20, "Service Class Indicator"},
-	{0x40, "UDP Port"},
-	{0x81, "RAN Container"},
-	{0x82, "Long PDCP PDU Number"},
-	{0x83, "Xw RAN Container"},
-	{0x84, "NR RAN Container"},
-	{0x85, "PDU Session Container"},
-	{0xc0, "PDCP PDU Number"},
-	{0, NULL},
+    {0x00, "No more extension headers"},
+    {0x01, "MBMS support indication"},
+    {0x02, "MS Info Change Reporting support indication"},
+    {0x03, "Long PDCP PDU Number"},
+    {0x20, "Service Class Indicator"},
+    {0x40, "UDP Port"},
+    {0x81, "RAN Container"},
+    {0x82, "Long PDCP PDU Number"},
+    {0x83, "Xw RAN Container"},
+    {0x84, "NR RAN Container"},
+    {0x85, "PDU Session Container"},
+    {0xc0, "PDCP PDU Number"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_FLAGS] = NS_F_HEX("gtp.flags", "Flags", 8),
-	[F_FL_VERSION] = NS_F_VALS("gtp.flags.version", "Version", 8,
-				   NS_BASE_DEC, version_vals),
-	[F_FL_PT] = NS_F_VALS("gtp.flags.payload", "Protocol type", 8,
-			      NS_BASE_DEC, pt_vals),
-	[F_FL_RES] = NS_F_UINT("gtp.flags.reserved", "Reserved", 8),
-	[F_FL_E] = NS_F_BOOL("gtp.flags.e", "Is Next Extension Header present?"),
-	[F_FL_S] = NS_F_BOOL("gtp.flags.s", "Is Sequence Number present?"),
-	[F_FL_PN] = NS_F_BOOL("gtp.flags.pn", "Is N-PDU number present?"),
-	[F_MESSAGE] = NS_F_VALS("gtp.message", "Message Type", 8, NS_BASE_HEX,
-				message_vals),
-	[F_LENGTH] = NS_F_UINT("gtp.length", "Length", 16),
-	[F_TEID] = NS_F_HEX("gtp.teid", "TEID", 32),
-	[F_SEQ] = NS_F_HEX("gtp.seq_number", "Sequence number", 16),
-	[F_NPDU] = NS_F_HEX("gtp.npdu_number", "N-PDU Number", 8),
-	[F_EXT_NEXT] = NS_F_VALS("gtp.ext_hdr.next",
-				 "Next extension header type", 8, NS_BASE_HEX,
-				 ext_vals),
-	[F_EXT_HDR] = NS_F_NONE("gtp.ext_hdr", "Extension header"),
-	[F_EXT_LEN] = NS_F_UINT("gtp.ext_hdr.length", "Extension Header Length",
-				8),
-	/* our own: Wireshark has a field per extension type */
-	[F_EXT_DATA] = NS_F_BYTES("gtp.ext_hdr.data", "Extension Header Content"),
-	[F_PSC_TYPE] = NS_F_UINT("gtp.ext_hdr.pdu_ses_con.pdu_type", "PDU Type",
-				 8),
-	[F_PSC_PPP] = NS_F_BOOL("gtp.ext_hdr.pdu_ses_cont.ppp",
-				"Paging Policy Presence (PPP)"),
-	[F_PSC_RQI] = NS_F_BOOL("gtp.ext_hdr.pdu_ses_cont.rqi",
-				"Reflective QoS Indicator (RQI)"),
-	[F_PSC_QFI] = NS_F_UINT("gtp.ext_hdr.pdu_ses_con.qos_flow_id",
-				"QoS Flow Identifier (QFI)", 8),
+    [F_FLAGS] = NS_F_HEX("gtp.flags", "Flags", 8),
+    [F_FL_VERSION] =
+	NS_F_VALS("gtp.flags.version", "Version", 8, NS_BASE_DEC, version_vals),
+    [F_FL_PT] = NS_F_VALS("gtp.flags.payload", "Protocol type", 8, NS_BASE_DEC,
+			  pt_vals),
+    [F_FL_RES] = NS_F_UINT("gtp.flags.reserved", "Reserved", 8),
+    [F_FL_E] = NS_F_BOOL("gtp.flags.e", "Is Next Extension Header present?"),
+    [F_FL_S] = NS_F_BOOL("gtp.flags.s", "Is Sequence Number present?"),
+    [F_FL_PN] = NS_F_BOOL("gtp.flags.pn", "Is N-PDU number present?"),
+    [F_MESSAGE] =
+	NS_F_VALS("gtp.message", "Message Type", 8, NS_BASE_HEX, message_vals),
+    [F_LENGTH] = NS_F_UINT("gtp.length", "Length", 16),
+    [F_TEID] = NS_F_HEX("gtp.teid", "TEID", 32),
+    [F_SEQ] = NS_F_HEX("gtp.seq_number", "Sequence number", 16),
+    [F_NPDU] = NS_F_HEX("gtp.npdu_number", "N-PDU Number", 8),
+    [F_EXT_NEXT] = NS_F_VALS("gtp.ext_hdr.next", "Next extension header type",
+			     8, NS_BASE_HEX, ext_vals),
+    [F_EXT_HDR] = NS_F_NONE("gtp.ext_hdr", "Extension header"),
+    [F_EXT_LEN] = NS_F_UINT("gtp.ext_hdr.length", "Extension Header Length", 8),
+    /* our own: Wireshark has a field per extension type */
+    [F_EXT_DATA] = NS_F_BYTES("gtp.ext_hdr.data", "Extension Header Content"),
+    [F_PSC_TYPE] = NS_F_UINT("gtp.ext_hdr.pdu_ses_con.pdu_type", "PDU Type", 8),
+    [F_PSC_PPP] = NS_F_BOOL("gtp.ext_hdr.pdu_ses_cont.ppp",
+			    "Paging Policy Presence (PPP)"),
+    [F_PSC_RQI] = NS_F_BOOL("gtp.ext_hdr.pdu_ses_cont.rqi",
+			    "Reflective QoS Indicator (RQI)"),
+    [F_PSC_QFI] = NS_F_UINT("gtp.ext_hdr.pdu_ses_con.qos_flow_id",
+			    "QoS Flow Identifier (QFI)", 8),
 };
 
 #define EXT_PDU_SESSION 0x85
@@ -156,8 +149,10 @@ static int extensions(struct ns_packet *pkt, struct ns_reader *r, uint8_t next)
 		ns_add_uint(pkt, &fields[F_EXT_LEN], off, 1, units);
 		if (units == 0) {
 			ns_tree_pop(pkt);
-			return ns_malformed(pkt, "extension header 0x%02x has "
-					    "length 0", next);
+			return ns_malformed(pkt,
+					    "extension header 0x%02x has "
+					    "length 0",
+					    next);
 		}
 		if (len > 2) {
 			uint32_t coff = ns_rd_off(r);
@@ -213,8 +208,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 
 	if (fl & (GTP_E | GTP_S | GTP_PN)) {
 		if (len < 4)
-			return ns_malformed(pkt, "length %u leaves no room for "
-					    "the optional fields", len);
+			return ns_malformed(pkt,
+					    "length %u leaves no room for "
+					    "the optional fields",
+					    len);
 		/* all three are present when any flag is set; each is shown
 		 * (and meaningful) only when its own flag is */
 		uint32_t ooff = ns_rd_off(r);
@@ -228,7 +225,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		if (fl & GTP_PN)
 			ns_add_uint(pkt, &fields[F_NPDU], ooff + 2, 1, npdu);
 		if (fl & GTP_E) {
-			ns_add_uint(pkt, &fields[F_EXT_NEXT], ooff + 3, 1, next);
+			ns_add_uint(pkt, &fields[F_EXT_NEXT], ooff + 3, 1,
+				    next);
 			int rc = extensions(pkt, r, next);
 			if (rc)
 				return rc;
@@ -270,17 +268,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_UDP_PORT, 2152},
-	{0, 0},
+    {NS_TAB_UDP_PORT, 2152},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_gtp = {
-	.name = "gtp",
-	.column = "GTP",
-	.title = "GPRS Tunneling Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "gtp",
+    .column = "GTP",
+    .title = "GPRS Tunneling Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

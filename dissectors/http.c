@@ -74,51 +74,54 @@ enum {
 };
 
 static struct ns_field fields[] = {
-	[F_REQUEST] = NS_F_BOOL("http.request", "Request"),
-	[F_RESPONSE] = NS_F_BOOL("http.response", "Response"),
-	[F_METHOD] = NS_F_STR("http.request.method", "Request Method"),
-	[F_URI] = NS_F_STR("http.request.uri", "Request URI"),
-	[F_REQ_VERSION] = NS_F_STR("http.request.version", "Request Version"),
-	[F_RESP_VERSION] = NS_F_STR("http.response.version", "Response Version"),
-	[F_CODE] = NS_F_UINT("http.response.code", "Status Code", 16),
-	[F_PHRASE] = NS_F_STR("http.response.phrase", "Response Phrase"),
-	[F_REQ_LINE] = NS_F_STR("http.request.line", "Request line"),
-	[F_RESP_LINE] = NS_F_STR("http.response.line", "Response line"),
-	[F_HOST] = NS_F_STR("http.host", "Host"),
-	[F_USER_AGENT] = NS_F_STR("http.user_agent", "User-Agent"),
-	[F_CONTENT_TYPE] = NS_F_STR("http.content_type", "Content-Type"),
-	[F_CONTENT_LENGTH_HDR] = NS_F_STR("http.content_length_header", "Content-Length"),
-	[F_CONTENT_LENGTH] = NS_F_UINT("http.content_length", "Content length", 64),
-	[F_TRANSFER_ENCODING] = NS_F_STR("http.transfer_encoding", "Transfer-Encoding"),
-	[F_CONNECTION] = NS_F_STR("http.connection", "Connection"),
-	[F_SERVER] = NS_F_STR("http.server", "Server"),
-	[F_LOCATION] = NS_F_STR("http.location", "Location"),
-	[F_TIME] = NS_F_RELTIME("http.time", "Time since request"),
-	[F_REQUEST_IN] = NS_F_UINT("http.request_in", "Request in frame", 32),
-	[F_RESPONSE_IN] = NS_F_UINT("http.response_in", "Response in frame", 32),
-	[F_BODY_LEN] = NS_F_UINT("http.body_len", "Body length", 64),
+    [F_REQUEST] = NS_F_BOOL("http.request", "Request"),
+    [F_RESPONSE] = NS_F_BOOL("http.response", "Response"),
+    [F_METHOD] = NS_F_STR("http.request.method", "Request Method"),
+    [F_URI] = NS_F_STR("http.request.uri", "Request URI"),
+    [F_REQ_VERSION] = NS_F_STR("http.request.version", "Request Version"),
+    [F_RESP_VERSION] = NS_F_STR("http.response.version", "Response Version"),
+    [F_CODE] = NS_F_UINT("http.response.code", "Status Code", 16),
+    [F_PHRASE] = NS_F_STR("http.response.phrase", "Response Phrase"),
+    [F_REQ_LINE] = NS_F_STR("http.request.line", "Request line"),
+    [F_RESP_LINE] = NS_F_STR("http.response.line", "Response line"),
+    [F_HOST] = NS_F_STR("http.host", "Host"),
+    [F_USER_AGENT] = NS_F_STR("http.user_agent", "User-Agent"),
+    [F_CONTENT_TYPE] = NS_F_STR("http.content_type", "Content-Type"),
+    [F_CONTENT_LENGTH_HDR] =
+	NS_F_STR("http.content_length_header", "Content-Length"),
+    [F_CONTENT_LENGTH] = NS_F_UINT("http.content_length", "Content length", 64),
+    [F_TRANSFER_ENCODING] =
+	NS_F_STR("http.transfer_encoding", "Transfer-Encoding"),
+    [F_CONNECTION] = NS_F_STR("http.connection", "Connection"),
+    [F_SERVER] = NS_F_STR("http.server", "Server"),
+    [F_LOCATION] = NS_F_STR("http.location", "Location"),
+    [F_TIME] = NS_F_RELTIME("http.time", "Time since request"),
+    [F_REQUEST_IN] = NS_F_UINT("http.request_in", "Request in frame", 32),
+    [F_RESPONSE_IN] = NS_F_UINT("http.response_in", "Response in frame", 32),
+    [F_BODY_LEN] = NS_F_UINT("http.body_len", "Body length", 64),
 };
 
-#define MAX_HEADER (64 * 1024)
+#define MAX_HEADER  (64 * 1024)
 #define MAX_PENDING 64 /* requests awaiting their response */
-#define GW_CALLS 4     /* gRPC-Web calls decoded at once (pipelining) */
+#define GW_CALLS    4  /* gRPC-Web calls decoded at once (pipelining) */
 
 enum body { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 
 struct http_dir {
-	int in_body;       /* header block seen, body in progress */
-	int body;          /* enum body */
-	uint64_t left;     /* BODY_LENGTH: bytes to go; chunked: of chunk */
-	int chunk_state;   /* 0 size line, 1 data, 2 CRLF after data, 3 trailers */
+	int in_body;	   /* header block seen, body in progress */
+	int body;	   /* enum body */
+	uint64_t left;	   /* BODY_LENGTH: bytes to go; chunked: of chunk */
+	int chunk_state;   /* 0 size line, 1 data, 2 CRLF after data, 3 trailers
+			    */
 	uint64_t body_len; /* body bytes so far */
-	uint8_t *hdr;      /* the header block, kept until the body ends */
+	uint8_t *hdr;	   /* the header block, kept until the body ends */
 	size_t hdr_len;
 	int64_t start_ts;
 	uint64_t start_frame;
-	int req_slot;      /* a request's entry in http_state.req, or -1 */
-	int resp;          /* the message is a response */
-	int gcall;         /* its gRPC-Web call in http_state.gw, or -1 */
-	int gfeed;         /* its body is gRPC-Web: decode it */
+	int req_slot; /* a request's entry in http_state.req, or -1 */
+	int resp;     /* the message is a response */
+	int gcall;    /* its gRPC-Web call in http_state.gw, or -1 */
+	int gfeed;    /* its body is gRPC-Web: decode it */
 };
 
 /* gRPC-Web over HTTP/1.1, made on the connection's first gRPC-Web
@@ -128,7 +131,7 @@ struct gw_call {
 	uint8_t used, req_open, resp_open;
 	int http_status;
 	int64_t t_first_resp, t_end;
-	uint32_t seq;       /* the call's number on the connection */
+	uint32_t seq; /* the call's number on the connection */
 	char method[16];
 };
 
@@ -137,10 +140,10 @@ struct gw_state {
 	struct ns_grpc_events ev; /* of the delivery, all of call `cur` */
 	int cur;
 	uint32_t seq;
-	uint64_t dropped;   /* calls not decoded: GW_CALLS were open */
+	uint64_t dropped; /* calls not decoded: GW_CALLS were open */
 	struct ns_engine *eng;
 	uint32_t conn_index;
-	char ends[2][56];   /* endpoints, the client first */
+	char ends[2][56]; /* endpoints, the client first */
 };
 
 struct http_state {
@@ -155,7 +158,7 @@ struct http_state {
 	} req[MAX_PENDING];
 	unsigned nreq, rhead;
 	int dead;
-	int h2c;   /* a 101 response with Upgrade: h2c was framed */
+	int h2c;	  /* a 101 response with Upgrade: h2c was framed */
 	char up_req[256]; /* request line of the last request with Upgrade */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
@@ -179,8 +182,8 @@ static int probe(const uint8_t *p, size_t n, int dir)
 	if (memcmp(p, resp, m) == 0)
 		return n >= 7 ? 1 : -1;
 	static const char *const methods[] = {
-		"GET ",    "POST ",    "PUT ",   "HEAD ",  "DELETE ",
-		"OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+	    "GET ",	"POST ",  "PUT ",     "HEAD ",	"DELETE ",
+	    "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
 	};
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		size_t l = strlen(methods[i]);
@@ -292,8 +295,11 @@ static struct gw_state *gw_get(struct http_state *st, struct ns_stream_ctx *ctx)
 	gw->eng = ctx->pkt ? ctx->pkt->eng : NULL;
 	for (int i = 0; ctx->flow && i < 2; i++) {
 		struct ns_buf b = {0};
-		ns_flow_endpoint(&b, ctx->flow, i ? !ctx->flow->client : ctx->flow->client);
-		size_t k = b.len < sizeof(gw->ends[i]) ? b.len : sizeof(gw->ends[i]) - 1;
+		ns_flow_endpoint(&b, ctx->flow,
+				 i ? !ctx->flow->client : ctx->flow->client);
+		size_t k = b.len < sizeof(gw->ends[i])
+			       ? b.len
+			       : sizeof(gw->ends[i]) - 1;
 		if (b.p)
 			memcpy(gw->ends[i], b.p, k);
 		gw->ends[i][k] = 0;
@@ -329,10 +335,12 @@ static void gw_report(struct gw_state *gw, struct gw_call *g)
 	if (!gw->eng || !gw->eng->calls)
 		return;
 	struct ns_buf b = {0};
-	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=-    gRPC-Web %s ", gw->conn_index,
-		      gw->ends[0], gw->ends[1], g->method[0] ? g->method : "-");
+	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=-    gRPC-Web %s ",
+		      gw->conn_index, gw->ends[0], gw->ends[1],
+		      g->method[0] ? g->method : "-");
 	if (g->c.path[0])
-		ns_buf_escaped(&b, (const uint8_t *)g->c.path, strlen(g->c.path));
+		ns_buf_escaped(&b, (const uint8_t *)g->c.path,
+			       strlen(g->c.path));
 	else
 		ns_buf_putc(&b, '-');
 	const char *sn = ns_grpc_status_name(g->c.grpc_status);
@@ -363,7 +371,8 @@ static const struct ns_grpc_call *gw_call_of(void *owner, uint32_t stream)
 {
 	struct gw_state *gw = owner;
 	(void)stream; /* HTTP/1.1: the delivery's events are all of `cur` */
-	return gw->cur >= 0 && gw->call[gw->cur].used ? &gw->call[gw->cur].c : NULL;
+	return gw->cur >= 0 && gw->call[gw->cur].used ? &gw->call[gw->cur].c
+						      : NULL;
 }
 
 /* The grpc layer of the events so far (of message d's call). */
@@ -435,8 +444,8 @@ static void gw_body(struct http_state *st, struct http_dir *d,
 	if (!d->gfeed || d->gcall < 0 || !st->gw || !n)
 		return;
 	struct gw_call *g = &st->gw->call[d->gcall];
-	ns_grpc_body(&g->c, &st->gw->ev, 0, d->resp, ctx->pkt ? ctx->pkt->ts : 0,
-		     p, n);
+	ns_grpc_body(&g->c, &st->gw->ev, 0, d->resp,
+		     ctx->pkt ? ctx->pkt->ts : 0, p, n);
 }
 
 /* Message d ended (its http layer is recorded): the end of the call's
@@ -464,8 +473,9 @@ static void gw_end(struct http_state *st, struct http_dir *d,
 	}
 	ns_grpc_dec_reset(&g->c.dec[d->resp]);
 	if (g->c.grpc)
-		ns_grpc_event(&gw->ev, d->resp ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
-			      d->resp, 0);
+		ns_grpc_event(
+		    &gw->ev, d->resp ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
+		    d->resp, 0);
 	gw_flush(st, ctx, i);
 	/* a request stays for its response */
 	if (d->resp)
@@ -538,8 +548,8 @@ static void framing(struct http_state *st, struct http_dir *d,
 	d->resp = is_resp;
 	unsigned code = 0;
 	if (is_resp && n >= 12)
-		code = (unsigned)(h[9] - '0') * 100 + (unsigned)(h[10] - '0') * 10 +
-		       (unsigned)(h[11] - '0');
+		code = (unsigned)(h[9] - '0') * 100 +
+		       (unsigned)(h[10] - '0') * 10 + (unsigned)(h[11] - '0');
 	d->body = is_resp ? BODY_CLOSE : BODY_NONE;
 	d->left = 0;
 	struct framing_arg fa = {st, d, h, n, is_resp, code};
@@ -586,12 +596,12 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 {
 	if (ctx->pkt && d->hdr) {
 		struct ns_packet *pkt = ctx->pkt;
-		int li = ns_stream_message(ctx, ctx->st->app, d->hdr,
-					   d->hdr_len);
+		int li =
+		    ns_stream_message(ctx, ctx->st->app, d->hdr, d->hdr_len);
 		if (li >= 0) {
 			/* what only the connection knows */
-			int resp = d->hdr_len >= 5 &&
-				   memcmp(d->hdr, "HTTP/", 5) == 0;
+			int resp =
+			    d->hdr_len >= 5 && memcmp(d->hdr, "HTTP/", 5) == 0;
 			/* times as tshark's: from the packet that completed
 			 * the request to the one that completes the response */
 			if (!resp && d->req_slot >= 0) {
@@ -616,7 +626,8 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 						       &fields[F_RESPONSE_IN],
 						       pkt->num);
 			}
-			ns_add_uint(pkt, &fields[F_BODY_LEN], 0, 0, d->body_len);
+			ns_add_uint(pkt, &fields[F_BODY_LEN], 0, 0,
+				    d->body_len);
 			ns_stream_message_end(ctx, li);
 		}
 	}
@@ -630,7 +641,8 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 
 /* Consumes body bytes; returns how many, and whether the body ended. */
 static size_t body(struct http_state *st, struct http_dir *d,
-		   struct ns_stream_ctx *ctx, const uint8_t *p, size_t n, int *done)
+		   struct ns_stream_ctx *ctx, const uint8_t *p, size_t n,
+		   int *done)
 {
 	size_t used = 0;
 	*done = 0;
@@ -711,9 +723,10 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 				/* h2c with prior knowledge on an HTTP port
 				 * (gRPC on 8080): HTTP/2 takes over */
 				int h2 = ns_diss_http2.stream->probe(
-					p + used, n - used, ctx->dir);
+				    p + used, n - used, ctx->dir);
 				if (h2 > 0) {
-					ns_stream_switch(ctx, &ns_diss_http2, NULL);
+					ns_stream_switch(ctx, &ns_diss_http2,
+							 NULL);
 					return used;
 				}
 				if (h2 < 0 && n - used < 4096)
@@ -847,8 +860,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		unsigned code = 0;
 		for (size_t k = s1 + 1; k < s2 && k < s1 + 4; k++)
 			code = code * 10 + (unsigned)(h[k] >= '0' && h[k] <= '9'
-							   ? h[k] - '0'
-							   : 0);
+							  ? h[k] - '0'
+							  : 0);
 		ns_add_uint(pkt, &fields[F_CODE], (uint32_t)(s1 + 1), 3, code);
 		if (s2 < ln)
 			add_str(pkt, F_PHRASE, base, h + s2 + 1, ln - s2 - 1);
@@ -861,7 +874,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			add_str(pkt, F_URI, base, h + s1 + 1,
 				(s2 < ln ? s2 : ln) - s1 - 1);
 		if (s2 < ln)
-			add_str(pkt, F_REQ_VERSION, base, h + s2 + 1, ln - s2 - 1);
+			add_str(pkt, F_REQ_VERSION, base, h + s2 + 1,
+				ln - s2 - 1);
 	}
 	/* header lines */
 	size_t i = e + 1;
@@ -894,12 +908,14 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			else if (ieq(name, nn, "content-length")) {
 				add_str(pkt, F_CONTENT_LENGTH_HDR, base, v, vn);
 				uint64_t len = 0;
-				for (size_t k = 0; k < vn && v[k] >= '0' &&
-						   v[k] <= '9' && len < (1ull << 59);
+				for (size_t k = 0;
+				     k < vn && v[k] >= '0' && v[k] <= '9' &&
+				     len < (1ull << 59);
 				     k++)
 					len = len * 10 + (uint64_t)(v[k] - '0');
 				ns_add_uint(pkt, &fields[F_CONTENT_LENGTH],
-					    (uint32_t)(v - base), (uint32_t)vn, len);
+					    (uint32_t)(v - base), (uint32_t)vn,
+					    len);
 			} else if (ieq(name, nn, "transfer-encoding"))
 				add_str(pkt, F_TRANSFER_ENCODING, base, v, vn);
 			else if (ieq(name, nn, "connection"))
@@ -923,11 +939,14 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	const struct ns_fv *m = ns_pkt_find(pkt, (int)li, &fields[F_METHOD]);
 	const struct ns_fv *u = ns_pkt_find(pkt, (int)li, &fields[F_URI]);
-	const struct ns_fv *v = ns_pkt_find(pkt, (int)li, &fields[F_REQ_VERSION]);
-	const struct ns_fv *rv = ns_pkt_find(pkt, (int)li, &fields[F_RESP_VERSION]);
+	const struct ns_fv *v =
+	    ns_pkt_find(pkt, (int)li, &fields[F_REQ_VERSION]);
+	const struct ns_fv *rv =
+	    ns_pkt_find(pkt, (int)li, &fields[F_RESP_VERSION]);
 	const struct ns_fv *c = ns_pkt_find(pkt, (int)li, &fields[F_CODE]);
 	const struct ns_fv *ph = ns_pkt_find(pkt, (int)li, &fields[F_PHRASE]);
-	const struct ns_fv *ct = ns_pkt_find(pkt, (int)li, &fields[F_CONTENT_TYPE]);
+	const struct ns_fv *ct =
+	    ns_pkt_find(pkt, (int)li, &fields[F_CONTENT_TYPE]);
 	if (m) {
 		ns_buf_escaped(out, m->v.b.p, m->v.b.n);
 		if (u) {
@@ -955,29 +974,29 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_stream_ops ops = {
-	.probe = probe,
-	.state_size = sizeof(struct http_state),
-	.consume = consume,
-	.gap = gap,
-	.fin = fin,
-	.destroy = destroy,
+    .probe = probe,
+    .state_size = sizeof(struct http_state),
+    .consume = consume,
+    .gap = gap,
+    .fin = fin,
+    .destroy = destroy,
 };
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_TCP_PORT, 80},
-	{NS_TAB_TCP_PORT, 8000},
-	{NS_TAB_TCP_PORT, 8080},
-	{0, 0},
+    {NS_TAB_TCP_PORT, 80},
+    {NS_TAB_TCP_PORT, 8000},
+    {NS_TAB_TCP_PORT, 8080},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_http = {
-	.name = "http",
-	.column = "HTTP",
-	.title = "Hypertext Transfer Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
-	.stream = &ops,
+    .name = "http",
+    .column = "HTTP",
+    .title = "Hypertext Transfer Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
+    .stream = &ops,
 };

@@ -124,127 +124,162 @@ enum {
 };
 
 static const struct ns_valstr type_names[] = {
-	{0, "DATA"},	      {1, "HEADERS"},	    {2, "PRIORITY"},
-	{3, "RST_STREAM"},    {4, "SETTINGS"},	    {5, "PUSH_PROMISE"},
-	{6, "PING"},	      {7, "GOAWAY"},	    {8, "WINDOW_UPDATE"},
-	{9, "CONTINUATION"},  {10, "ALTSVC"},	    {12, "ORIGIN"},
-	{16, "PRIORITY_UPDATE"}, {0, NULL},
+    {0, "DATA"},
+    {1, "HEADERS"},
+    {2, "PRIORITY"},
+    {3, "RST_STREAM"},
+    {4, "SETTINGS"},
+    {5, "PUSH_PROMISE"},
+    {6, "PING"},
+    {7, "GOAWAY"},
+    {8, "WINDOW_UPDATE"},
+    {9, "CONTINUATION"},
+    {10, "ALTSVC"},
+    {12, "ORIGIN"},
+    {16, "PRIORITY_UPDATE"},
+    {0, NULL},
 };
 
 static const struct ns_valstr error_names[] = {
-	{0, "NO_ERROR"},	  {1, "PROTOCOL_ERROR"},
-	{2, "INTERNAL_ERROR"},	  {3, "FLOW_CONTROL_ERROR"},
-	{4, "SETTINGS_TIMEOUT"},  {5, "STREAM_CLOSED"},
-	{6, "FRAME_SIZE_ERROR"},  {7, "REFUSED_STREAM"},
-	{8, "CANCEL"},		  {9, "COMPRESSION_ERROR"},
-	{10, "CONNECT_ERROR"},	  {11, "ENHANCE_YOUR_CALM"},
-	{12, "INADEQUATE_SECURITY"}, {13, "HTTP_1_1_REQUIRED"},
-	{0, NULL},
+    {0, "NO_ERROR"},
+    {1, "PROTOCOL_ERROR"},
+    {2, "INTERNAL_ERROR"},
+    {3, "FLOW_CONTROL_ERROR"},
+    {4, "SETTINGS_TIMEOUT"},
+    {5, "STREAM_CLOSED"},
+    {6, "FRAME_SIZE_ERROR"},
+    {7, "REFUSED_STREAM"},
+    {8, "CANCEL"},
+    {9, "COMPRESSION_ERROR"},
+    {10, "CONNECT_ERROR"},
+    {11, "ENHANCE_YOUR_CALM"},
+    {12, "INADEQUATE_SECURITY"},
+    {13, "HTTP_1_1_REQUIRED"},
+    {0, NULL},
 };
 
 static const struct ns_valstr setting_names[] = {
-	{1, "HEADER_TABLE_SIZE"},
-	{2, "ENABLE_PUSH"},
-	{3, "MAX_CONCURRENT_STREAMS"},
-	{4, "INITIAL_WINDOW_SIZE"},
-	{5, "MAX_FRAME_SIZE"},
-	{6, "MAX_HEADER_LIST_SIZE"},
-	{8, "ENABLE_CONNECT_PROTOCOL"},
-	{9, "NO_RFC7540_PRIORITIES"},
-	{0, NULL},
+    {1, "HEADER_TABLE_SIZE"},
+    {2, "ENABLE_PUSH"},
+    {3, "MAX_CONCURRENT_STREAMS"},
+    {4, "INITIAL_WINDOW_SIZE"},
+    {5, "MAX_FRAME_SIZE"},
+    {6, "MAX_HEADER_LIST_SIZE"},
+    {8, "ENABLE_CONNECT_PROTOCOL"},
+    {9, "NO_RFC7540_PRIORITIES"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_MAGIC] = NS_F_STR("http2.magic", "Magic"),
-	[F_STREAM] = NS_F_NONE("http2.stream", "Stream"),
-	[F_LENGTH] = NS_F_UINT("http2.length", "Length", 24),
-	[F_TYPE] = NS_F_VALS("http2.type", "Type", 8, NS_BASE_DEC, type_names),
-	[F_FLAGS] = NS_F_HEX("http2.flags", "Flags", 8),
-	[F_FL_ES] = NS_F_BOOL("http2.flags.end_stream", "End Stream"),
-	[F_FL_EH] = NS_F_BOOL("http2.flags.eh", "End Headers"),
-	[F_FL_PADDED] = NS_F_BOOL("http2.flags.padded", "Padded"),
-	[F_FL_PRIORITY] = NS_F_BOOL("http2.flags.priority", "Priority"),
-	[F_FL_ACK_SETTINGS] = NS_F_BOOL("http2.flags.ack.settings", "ACK"),
-	[F_FL_ACK_PING] = NS_F_BOOL("http2.flags.ack.ping", "ACK"),
-	[F_R] = NS_F_HEX("http2.r", "Reserved", 32),
-	[F_STREAMID] = NS_F_UINT("http2.streamid", "Stream Identifier", 32),
-	[F_PADDING] = NS_F_UINT("http2.padding", "Pad Length", 8),
-	[F_EXCLUSIVE] = NS_F_BOOL("http2.exclusive", "Exclusive"),
-	[F_DEPENDENCY] = NS_F_UINT("http2.stream_dependency", "Stream Dependency", 32),
-	[F_WEIGHT] = NS_F_UINT("http2.headers.weight", "Weight", 8),
-	[F_WEIGHT_REAL] = NS_F_UINT("http2.headers.weight_real", "Weight real", 8),
-	[F_DATA] = NS_F_BYTES("http2.data.data", "Data"),
-	[F_DATA_PADDING] = NS_F_BYTES("http2.data.padding", "Padding"),
-	[F_HEADERS] = NS_F_BYTES("http2.headers", "Header Block Fragment"),
-	[F_HEADERS_PADDING] = NS_F_BYTES("http2.headers.padding", "Padding"),
-	[F_HEADER] = NS_F_NONE("http2.header", "Header"),
-	[F_HEADER_NAME] = NS_F_STR("http2.header.name", "Name"),
-	[F_HEADER_VALUE] = NS_F_STR("http2.header.value", "Value"),
-	[F_HEADER_COUNT] = NS_F_UINT("http2.header.count", "Header Count", 32),
-	[F_H_METHOD] = NS_F_STR("http2.headers.method", "Method"),
-	[F_H_PATH] = NS_F_STR("http2.headers.path", "Path"),
-	[F_H_AUTHORITY] = NS_F_STR("http2.headers.authority", "Authority"),
-	[F_H_SCHEME] = NS_F_STR("http2.headers.scheme", "Scheme"),
-	[F_H_STATUS] = NS_F_UINT("http2.headers.status", "Status", 16),
-	[F_H_CONTENT_TYPE] = NS_F_STR("http2.headers.content_type", "Content-Type"),
-	[F_H_USER_AGENT] = NS_F_STR("http2.headers.user_agent", "User-Agent"),
-	[F_H_CONTENT_LENGTH] = NS_F_UINT("http2.headers.content_length", "Content-Length", 64),
-	[F_H_SERVER] = NS_F_STR("http2.headers.server", "Server"),
-	[F_HPACK_LOST] = NS_F_NONE("http2.hpack_context_lost",
-				   "Headers unavailable (HPACK context lost)"),
-	[F_TRAILERS] = NS_F_BOOL("http2.trailers", "Trailers"),
-	[F_RST_ERROR] = NS_F_VALS("http2.rst_stream.error", "Error", 32, NS_BASE_DEC, error_names),
-	[F_SETTINGS] = NS_F_NONE("http2.settings", "Settings"),
-	[F_SET_ID] = NS_F_VALS("http2.settings.id", "Settings Identifier", 16, NS_BASE_DEC, setting_names),
-	[F_SET_HTS] = NS_F_UINT("http2.settings.header_table_size", "Header table size", 32),
-	[F_SET_PUSH] = NS_F_UINT("http2.settings.enable_push", "Enable PUSH", 32),
-	[F_SET_MCS] = NS_F_UINT("http2.settings.max_concurrent_streams", "Max concurrent streams", 32),
-	[F_SET_IWS] = NS_F_UINT("http2.settings.initial_window_size", "Initial Windows size", 32),
-	[F_SET_MFS] = NS_F_UINT("http2.settings.max_frame_size", "Max frame size", 32),
-	[F_SET_MHLS] = NS_F_UINT("http2.settings.max_header_list_size", "Max header list size", 32),
-	[F_SET_CONNECT] = NS_F_UINT("http2.settings.extended_connect", "Extended CONNECT", 32),
-	[F_SET_UNKNOWN] = NS_F_UINT("http2.settings.unknown", "Unknown Settings", 32),
-	[F_PP_R] = NS_F_HEX("http2.push_promise.r", "Reserved", 32),
-	[F_PP_ID] = NS_F_UINT("http2.push_promise.promised_stream_id", "Promised-Stream-ID", 32),
-	[F_PP_HEADER] = NS_F_BYTES("http2.push_promise.header", "Header Block Fragment"),
-	[F_PP_PADDING] = NS_F_BYTES("http2.push_promise.padding", "Padding"),
-	[F_PING] = NS_F_BYTES("http2.ping", "Ping"),
-	[F_PONG] = NS_F_BYTES("http2.pong", "Pong"),
-	[F_GOAWAY_R] = NS_F_HEX("http2.goway.r", "Reserved", 32),
-	[F_GOAWAY_LAST] = NS_F_UINT("http2.goaway.last_stream_id", "Last-Stream-ID", 32),
-	[F_GOAWAY_ERROR] = NS_F_VALS("http2.goaway.error", "Error", 32, NS_BASE_DEC, error_names),
-	[F_GOAWAY_DATA] = NS_F_BYTES("http2.goaway.addata", "Additional Debug Data"),
-	[F_WU_R] = NS_F_HEX("http2.window_update.r", "Reserved", 32),
-	[F_WU_INCR] = NS_F_UINT("http2.window_update.window_size_increment", "Window Size Increment", 32),
-	[F_CONT_HEADER] = NS_F_BYTES("http2.continuation.header", "Continuation Header"),
-	[F_CONT_PADDING] = NS_F_BYTES("http2.continuation.padding", "Padding"),
-	[F_UNKNOWN] = NS_F_BYTES("http2.unknown", "Unknown"),
-	[F_TIME] = NS_F_RELTIME("http2.time", "Time since request"),
-	[F_HEURISTIC] = NS_F_NONE("http2.heuristic",
-				  "Framing found by heuristic (capture started mid-connection or lost bytes)"),
+    [F_MAGIC] = NS_F_STR("http2.magic", "Magic"),
+    [F_STREAM] = NS_F_NONE("http2.stream", "Stream"),
+    [F_LENGTH] = NS_F_UINT("http2.length", "Length", 24),
+    [F_TYPE] = NS_F_VALS("http2.type", "Type", 8, NS_BASE_DEC, type_names),
+    [F_FLAGS] = NS_F_HEX("http2.flags", "Flags", 8),
+    [F_FL_ES] = NS_F_BOOL("http2.flags.end_stream", "End Stream"),
+    [F_FL_EH] = NS_F_BOOL("http2.flags.eh", "End Headers"),
+    [F_FL_PADDED] = NS_F_BOOL("http2.flags.padded", "Padded"),
+    [F_FL_PRIORITY] = NS_F_BOOL("http2.flags.priority", "Priority"),
+    [F_FL_ACK_SETTINGS] = NS_F_BOOL("http2.flags.ack.settings", "ACK"),
+    [F_FL_ACK_PING] = NS_F_BOOL("http2.flags.ack.ping", "ACK"),
+    [F_R] = NS_F_HEX("http2.r", "Reserved", 32),
+    [F_STREAMID] = NS_F_UINT("http2.streamid", "Stream Identifier", 32),
+    [F_PADDING] = NS_F_UINT("http2.padding", "Pad Length", 8),
+    [F_EXCLUSIVE] = NS_F_BOOL("http2.exclusive", "Exclusive"),
+    [F_DEPENDENCY] =
+	NS_F_UINT("http2.stream_dependency", "Stream Dependency", 32),
+    [F_WEIGHT] = NS_F_UINT("http2.headers.weight", "Weight", 8),
+    [F_WEIGHT_REAL] = NS_F_UINT("http2.headers.weight_real", "Weight real", 8),
+    [F_DATA] = NS_F_BYTES("http2.data.data", "Data"),
+    [F_DATA_PADDING] = NS_F_BYTES("http2.data.padding", "Padding"),
+    [F_HEADERS] = NS_F_BYTES("http2.headers", "Header Block Fragment"),
+    [F_HEADERS_PADDING] = NS_F_BYTES("http2.headers.padding", "Padding"),
+    [F_HEADER] = NS_F_NONE("http2.header", "Header"),
+    [F_HEADER_NAME] = NS_F_STR("http2.header.name", "Name"),
+    [F_HEADER_VALUE] = NS_F_STR("http2.header.value", "Value"),
+    [F_HEADER_COUNT] = NS_F_UINT("http2.header.count", "Header Count", 32),
+    [F_H_METHOD] = NS_F_STR("http2.headers.method", "Method"),
+    [F_H_PATH] = NS_F_STR("http2.headers.path", "Path"),
+    [F_H_AUTHORITY] = NS_F_STR("http2.headers.authority", "Authority"),
+    [F_H_SCHEME] = NS_F_STR("http2.headers.scheme", "Scheme"),
+    [F_H_STATUS] = NS_F_UINT("http2.headers.status", "Status", 16),
+    [F_H_CONTENT_TYPE] = NS_F_STR("http2.headers.content_type", "Content-Type"),
+    [F_H_USER_AGENT] = NS_F_STR("http2.headers.user_agent", "User-Agent"),
+    [F_H_CONTENT_LENGTH] =
+	NS_F_UINT("http2.headers.content_length", "Content-Length", 64),
+    [F_H_SERVER] = NS_F_STR("http2.headers.server", "Server"),
+    [F_HPACK_LOST] = NS_F_NONE("http2.hpack_context_lost",
+			       "Headers unavailable (HPACK context lost)"),
+    [F_TRAILERS] = NS_F_BOOL("http2.trailers", "Trailers"),
+    [F_RST_ERROR] = NS_F_VALS("http2.rst_stream.error", "Error", 32,
+			      NS_BASE_DEC, error_names),
+    [F_SETTINGS] = NS_F_NONE("http2.settings", "Settings"),
+    [F_SET_ID] = NS_F_VALS("http2.settings.id", "Settings Identifier", 16,
+			   NS_BASE_DEC, setting_names),
+    [F_SET_HTS] =
+	NS_F_UINT("http2.settings.header_table_size", "Header table size", 32),
+    [F_SET_PUSH] = NS_F_UINT("http2.settings.enable_push", "Enable PUSH", 32),
+    [F_SET_MCS] = NS_F_UINT("http2.settings.max_concurrent_streams",
+			    "Max concurrent streams", 32),
+    [F_SET_IWS] = NS_F_UINT("http2.settings.initial_window_size",
+			    "Initial Windows size", 32),
+    [F_SET_MFS] =
+	NS_F_UINT("http2.settings.max_frame_size", "Max frame size", 32),
+    [F_SET_MHLS] = NS_F_UINT("http2.settings.max_header_list_size",
+			     "Max header list size", 32),
+    [F_SET_CONNECT] =
+	NS_F_UINT("http2.settings.extended_connect", "Extended CONNECT", 32),
+    [F_SET_UNKNOWN] =
+	NS_F_UINT("http2.settings.unknown", "Unknown Settings", 32),
+    [F_PP_R] = NS_F_HEX("http2.push_promise.r", "Reserved", 32),
+    [F_PP_ID] = NS_F_UINT("http2.push_promise.promised_stream_id",
+			  "Promised-Stream-ID", 32),
+    [F_PP_HEADER] =
+	NS_F_BYTES("http2.push_promise.header", "Header Block Fragment"),
+    [F_PP_PADDING] = NS_F_BYTES("http2.push_promise.padding", "Padding"),
+    [F_PING] = NS_F_BYTES("http2.ping", "Ping"),
+    [F_PONG] = NS_F_BYTES("http2.pong", "Pong"),
+    [F_GOAWAY_R] = NS_F_HEX("http2.goway.r", "Reserved", 32),
+    [F_GOAWAY_LAST] =
+	NS_F_UINT("http2.goaway.last_stream_id", "Last-Stream-ID", 32),
+    [F_GOAWAY_ERROR] =
+	NS_F_VALS("http2.goaway.error", "Error", 32, NS_BASE_DEC, error_names),
+    [F_GOAWAY_DATA] =
+	NS_F_BYTES("http2.goaway.addata", "Additional Debug Data"),
+    [F_WU_R] = NS_F_HEX("http2.window_update.r", "Reserved", 32),
+    [F_WU_INCR] = NS_F_UINT("http2.window_update.window_size_increment",
+			    "Window Size Increment", 32),
+    [F_CONT_HEADER] =
+	NS_F_BYTES("http2.continuation.header", "Continuation Header"),
+    [F_CONT_PADDING] = NS_F_BYTES("http2.continuation.padding", "Padding"),
+    [F_UNKNOWN] = NS_F_BYTES("http2.unknown", "Unknown"),
+    [F_TIME] = NS_F_RELTIME("http2.time", "Time since request"),
+    [F_HEURISTIC] =
+	NS_F_NONE("http2.heuristic", "Framing found by heuristic (capture "
+				     "started mid-connection or lost bytes)"),
 };
 
-#define T_DATA 0
-#define T_HEADERS 1
+#define T_DATA	   0
+#define T_HEADERS  1
 #define T_PRIORITY 2
-#define T_RST 3
+#define T_RST	   3
 #define T_SETTINGS 4
-#define T_PUSH 5
-#define T_PING 6
-#define T_GOAWAY 7
-#define T_WINDOW 8
-#define T_CONT 9
+#define T_PUSH	   5
+#define T_PING	   6
+#define T_GOAWAY   7
+#define T_WINDOW   8
+#define T_CONT	   9
 
-#define FL_ES 0x01
-#define FL_ACK 0x01
-#define FL_EH 0x04
-#define FL_PADDED 0x08
+#define FL_ES	    0x01
+#define FL_ACK	    0x01
+#define FL_EH	    0x04
+#define FL_PADDED   0x08
 #define FL_PRIORITY 0x20
 
 #define MAX_STREAMS 128
-#define MAX_HEADERS 256		 /* header fields shown per block */
-#define SCAN_MAX 8192		 /* bytes searched for a frame boundary */
-#define LOST_TABLE (1u << 20)	 /* table size when the real one is unknown */
+#define MAX_HEADERS 256	       /* header fields shown per block */
+#define SCAN_MAX    8192       /* bytes searched for a frame boundary */
+#define LOST_TABLE  (1u << 20) /* table size when the real one is unknown */
 
 static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define MAGIC_LEN 24
@@ -254,24 +289,24 @@ enum end_how { END_OPEN, END_STREAM, END_RST, END_GOAWAY, END_CONN };
 struct h2s {
 	uint32_t id;
 	uint8_t used, reported, hpack_lost;
-	uint8_t closed[2];  /* END_STREAM seen each way */
-	uint8_t blocks[2];  /* header blocks seen each way */
-	uint8_t how;	    /* enum end_how */
+	uint8_t closed[2]; /* END_STREAM seen each way */
+	uint8_t blocks[2]; /* header blocks seen each way */
+	uint8_t how;	   /* enum end_how */
 	uint32_t rst_error;
-	uint8_t rst_by;	    /* role that sent RST_STREAM */
-	int status;	    /* :status, -1 */
+	uint8_t rst_by; /* role that sent RST_STREAM */
+	int status;	/* :status, -1 */
 	int64_t t_first_resp, t_end;
-	uint64_t bytes[2];  /* DATA payload each way */
+	uint64_t bytes[2]; /* DATA payload each way */
 	char method[16];
 	struct ns_grpc_call c; /* path, gRPC state, messages in progress */
-	uint64_t seq;	    /* for LRU eviction */
+	uint64_t seq;	       /* for LRU eviction */
 };
 
 struct h2dir {
 	nghttp2_hd_inflater *inf;
 	uint8_t started, aligned, heuristic, trusted, note;
-	uint32_t skipped;      /* bytes skipped to find a frame boundary */
-	uint32_t pending_hts;  /* HEADER_TABLE_SIZE the peer asked, until ACK */
+	uint32_t skipped;     /* bytes skipped to find a frame boundary */
+	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
 	uint8_t has_pending_hts;
 	uint8_t blk_active, blk_lost, blk_type, blk_es;
 	uint32_t blk_stream, blk_promised;
@@ -291,7 +326,7 @@ struct h2_state {
 	uint8_t roles_set, swap;
 	struct ns_engine *eng;
 	uint32_t conn_index;
-	char ends[2][56]; /* endpoints, the flow's client first */
+	char ends[2][56];	  /* endpoints, the flow's client first */
 	struct ns_grpc_events ev; /* gRPC events of the delivery */
 };
 
@@ -316,7 +351,8 @@ static int header_ok(const uint8_t *p)
 	case T_DATA:
 		return sid && !(fl & ~(FL_ES | FL_PADDED));
 	case T_HEADERS:
-		return sid && len && !(fl & ~(FL_ES | FL_EH | FL_PADDED | FL_PRIORITY));
+		return sid && len &&
+		       !(fl & ~(FL_ES | FL_EH | FL_PADDED | FL_PRIORITY));
 	case T_PRIORITY:
 		return sid && len == 5 && !fl;
 	case T_RST:
@@ -470,7 +506,8 @@ static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
 	else if (ieq(n, nl, ":status")) {
 		int x = 0;
 		for (size_t i = 0; i < vl && i < 3; i++)
-			x = x * 10 + (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
+			x = x * 10 +
+			    (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
 		s->status = x;
 	} else {
 		ns_grpc_header(&s->c, dir, n, nl, v, vl);
@@ -489,10 +526,13 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 		const char *name;
 		int f;
 	} known[] = {
-		{":method", F_H_METHOD},	 {":path", F_H_PATH},
-		{":authority", F_H_AUTHORITY},	 {":scheme", F_H_SCHEME},
-		{"content-type", F_H_CONTENT_TYPE}, {"user-agent", F_H_USER_AGENT},
-		{"server", F_H_SERVER},
+	    {":method", F_H_METHOD},
+	    {":path", F_H_PATH},
+	    {":authority", F_H_AUTHORITY},
+	    {":scheme", F_H_SCHEME},
+	    {"content-type", F_H_CONTENT_TYPE},
+	    {"user-agent", F_H_USER_AGENT},
+	    {"server", F_H_SERVER},
 	};
 	for (size_t i = 0; i < NS_NELEM(known); i++)
 		if (ieq(n, nl, known[i].name))
@@ -500,9 +540,11 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 				     (uint32_t)vl);
 	if (ieq(n, nl, ":status") || ieq(n, nl, "content-length")) {
 		uint64_t x = 0;
-		for (size_t i = 0; i < vl && i < 19 && v[i] >= '0' && v[i] <= '9'; i++)
+		for (size_t i = 0;
+		     i < vl && i < 19 && v[i] >= '0' && v[i] <= '9'; i++)
 			x = x * 10 + (uint64_t)(v[i] - '0');
-		ns_add_uint(pkt, &fields[nl == 7 ? F_H_STATUS : F_H_CONTENT_LENGTH],
+		ns_add_uint(pkt,
+			    &fields[nl == 7 ? F_H_STATUS : F_H_CONTENT_LENGTH],
 			    off, len, x);
 	}
 	ns_tree_pop(pkt);
@@ -516,9 +558,9 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
  * fragments is shown with the fragment that ends it.  After a failure the
  * rest of the block is not decoded: its fields are unknowable.
  */
-static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
-			    int dir, const uint8_t *in, size_t left,
-			    uint32_t off, uint32_t len, int final)
+static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
+			    const uint8_t *in, size_t left, uint32_t off,
+			    uint32_t len, int final)
 {
 	struct h2dir *d = &st->d[dir];
 	int role = dir ^ st->swap;
@@ -545,8 +587,10 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 		left -= (size_t)rv;
 		if (fl & NGHTTP2_HD_INFLATE_EMIT) {
 			if (hv && nh < MAX_HEADERS) {
-				uint8_t *n = ns_arena_alloc(&pkt->arena, nv.namelen + 1);
-				uint8_t *v = ns_arena_alloc(&pkt->arena, nv.valuelen + 1);
+				uint8_t *n =
+				    ns_arena_alloc(&pkt->arena, nv.namelen + 1);
+				uint8_t *v = ns_arena_alloc(&pkt->arena,
+							    nv.valuelen + 1);
 				if (n && v) {
 					memcpy(n, nv.name, nv.namelen);
 					memcpy(v, nv.value, nv.valuelen);
@@ -561,9 +605,11 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 				stream_header(s, role, nv.name, nv.namelen,
 					      nv.value, nv.valuelen);
 			else if (s && ieq(nv.name, nv.namelen, ":method"))
-				copy_str(s->method, sizeof(s->method), nv.value, nv.valuelen);
+				copy_str(s->method, sizeof(s->method), nv.value,
+					 nv.valuelen);
 			else if (s && ieq(nv.name, nv.namelen, ":path"))
-				copy_str(s->c.path, sizeof(s->c.path), nv.value, nv.valuelen);
+				copy_str(s->c.path, sizeof(s->c.path), nv.value,
+					 nv.valuelen);
 		}
 		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
 			nghttp2_hd_inflate_end_headers(d->inf);
@@ -581,10 +627,12 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 	 * used was seen being added */
 	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, nh);
 	for (unsigned i = 0; i < nh; i++)
-		record_header(pkt, off, len, hv[i].n, hv[i].nl, hv[i].v, hv[i].vl);
+		record_header(pkt, off, len, hv[i].n, hv[i].nl, hv[i].v,
+			      hv[i].vl);
 	if (!ok) {
 		if (!d->blk_lost) {
-			/* a failed inflater's table is no longer the sender's */
+			/* a failed inflater's table is no longer the sender's
+			 */
 			int was_trusted = d->trusted;
 			dir_reset_hpack(d, 1);
 			if (was_trusted && why)
@@ -600,7 +648,8 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st,
 	d->blk_active = 0;
 	d->blk_lost = 0;
 	if (s && role == 1 && s->c.t_req >= 0 && d->blk_type != T_PUSH)
-		ns_add_int(pkt, &fields[F_TIME], off, len, pkt->ts - s->c.t_req);
+		ns_add_int(pkt, &fields[F_TIME], off, len,
+			   pkt->ts - s->c.t_req);
 }
 
 /* The first fragment of a header block: what the stream learns from its
@@ -638,13 +687,15 @@ static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
 	if (s->closed[0] && s->closed[1])
 		s->how = END_STREAM;
 	if (s->c.grpc)
-		ns_grpc_event(&st->ev, dir ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
+		ns_grpc_event(&st->ev,
+			      dir ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
 			      dir, s->id);
 	if (s->closed[0] && s->closed[1])
 		stream_report(st, s);
 }
 
-/* ---- frames --------------------------------------------------------------- */
+/* ---- frames ---------------------------------------------------------------
+ */
 
 static void flag(struct ns_packet *pkt, uint32_t off, int f, uint8_t fl,
 		 uint8_t bit)
@@ -686,13 +737,15 @@ static uint32_t get_r31(struct ns_packet *pkt, struct ns_reader *p, int fr,
 static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
 		    uint32_t off, uint32_t len)
 {
-	static const int by_id[] = {0, F_SET_HTS, F_SET_PUSH, F_SET_MCS, F_SET_IWS,
-				    F_SET_MFS, F_SET_MHLS, 0, F_SET_CONNECT};
+	static const int by_id[] = {0,		F_SET_HTS, F_SET_PUSH,
+				    F_SET_MCS,	F_SET_IWS, F_SET_MFS,
+				    F_SET_MHLS, 0,	   F_SET_CONNECT};
 	int f = id < NS_NELEM(by_id) && by_id[id] ? by_id[id] : F_SET_UNKNOWN;
 	ns_add_label(pkt, &fields[F_SETTINGS], off, len);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_SET_ID], off, len < 6 ? len : 2, id);
-	ns_add_uint(pkt, &fields[f], len < 6 ? off : off + 2, len < 6 ? len : 4, v);
+	ns_add_uint(pkt, &fields[f], len < 6 ? off : off + 2, len < 6 ? len : 4,
+		    v);
 	ns_tree_pop(pkt);
 }
 
@@ -722,8 +775,9 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 		out[k++] = (uint8_t)(acc >> bits);
 		if (k == 6) {
 			setting(pkt, (uint16_t)(out[0] << 8 | out[1]),
-				(uint32_t)out[2] << 24 | (uint32_t)out[3] << 16 |
-					(uint32_t)out[4] << 8 | out[5],
+				(uint32_t)out[2] << 24 |
+				    (uint32_t)out[3] << 16 |
+				    (uint32_t)out[4] << 8 | out[5],
 				off, (uint32_t)n);
 			k = 0;
 		}
@@ -801,7 +855,8 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		if (body < 0)
 			break;
 		uint32_t doff = ns_rd_off(&p);
-		const uint8_t *data = ns_get_bytes(pkt, &p, &fields[F_DATA], (uint32_t)body);
+		const uint8_t *data =
+		    ns_get_bytes(pkt, &p, &fields[F_DATA], (uint32_t)body);
 		if (pad)
 			ns_get_bytes(pkt, &p, &fields[F_DATA_PADDING], pad);
 		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
@@ -814,7 +869,8 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			ns_grpc_body(&s->c, &st->ev, s->id, role, pkt->ts, data,
 				     (size_t)body);
 		if (s->c.t_req >= 0 && role == 1 && (fl & FL_ES))
-			ns_add_int(pkt, &fields[F_TIME], doff, 0, pkt->ts - s->c.t_req);
+			ns_add_int(pkt, &fields[F_TIME], doff, 0,
+				   pkt->ts - s->c.t_req);
 		if (fl & FL_ES)
 			end_side(pkt, st, s, role);
 		break;
@@ -829,9 +885,11 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			uint32_t o = ns_rd_off(&p);
 			uint32_t v = ns_rd_u32(&p);
 			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
-			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4, v & 0x7fffffffu);
+			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4,
+				    v & 0x7fffffffu);
 			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
-			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1, w + 1u);
+			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1,
+				    w + 1u);
 			body -= 5;
 		} else if (type == T_PUSH) {
 			promised = get_r31(pkt, &p, F_PP_R, F_PP_ID);
@@ -844,13 +902,14 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		uint32_t boff = ns_rd_off(&p);
 		const uint8_t *frag = ns_get_bytes(
-			pkt, &p, &fields[type == T_PUSH ? F_PP_HEADER : F_HEADERS],
-			(uint32_t)body);
+		    pkt, &p, &fields[type == T_PUSH ? F_PP_HEADER : F_HEADERS],
+		    (uint32_t)body);
 		if (pad)
-			ns_get_bytes(pkt, &p,
-				     &fields[type == T_PUSH ? F_PP_PADDING
-							    : F_HEADERS_PADDING],
-				     pad);
+			ns_get_bytes(
+			    pkt, &p,
+			    &fields[type == T_PUSH ? F_PP_PADDING
+						   : F_HEADERS_PADDING],
+			    pad);
 		if (!d || !sid)
 			break;
 		d->blk_active = 1;
@@ -879,21 +938,25 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 	}
 	case T_PRIORITY:
 		if (len != 5) {
-			ns_malformed(pkt, "PRIORITY of %u bytes (must be 5)", len);
+			ns_malformed(pkt, "PRIORITY of %u bytes (must be 5)",
+				     len);
 			break;
 		}
 		{
 			uint32_t o = ns_rd_off(&p);
 			uint32_t v = ns_rd_u32(&p);
 			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
-			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4, v & 0x7fffffffu);
+			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4,
+				    v & 0x7fffffffu);
 			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
-			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1, w + 1u);
+			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1,
+				    w + 1u);
 		}
 		break;
 	case T_RST: {
 		if (len != 4) {
-			ns_malformed(pkt, "RST_STREAM of %u bytes (must be 4)", len);
+			ns_malformed(pkt, "RST_STREAM of %u bytes (must be 4)",
+				     len);
 			break;
 		}
 		uint32_t e = ns_get_u32(pkt, &p, &fields[F_RST_ERROR]);
@@ -905,7 +968,8 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			s->t_end = pkt->ts;
 			if (s->c.grpc) {
 				rst_error_text(s);
-				ns_grpc_event(&st->ev, NS_GRPC_EV_RESP_END, role, s->id);
+				ns_grpc_event(&st->ev, NS_GRPC_EV_RESP_END,
+					      role, s->id);
 			}
 			s->closed[0] = s->closed[1] = 1;
 			stream_report(st, s);
@@ -918,14 +982,17 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			break;
 		}
 		if (len % 6) {
-			ns_malformed(pkt, "SETTINGS of %u bytes (not a multiple of 6)", len);
+			ns_malformed(
+			    pkt, "SETTINGS of %u bytes (not a multiple of 6)",
+			    len);
 			break;
 		}
 		if ((fl & FL_ACK) && d && d->has_pending_hts) {
 			/* the peer asked, we acknowledged: our encoder's
 			 * table may now be that big (RFC 9113 §6.5.3) */
 			if (d->inf && d->trusted)
-				nghttp2_hd_inflate_change_table_size(d->inf, d->pending_hts);
+				nghttp2_hd_inflate_change_table_size(
+				    d->inf, d->pending_hts);
 			d->has_pending_hts = 0;
 		}
 		while (ns_rd_left(&p) >= 6) {
@@ -945,15 +1012,18 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 			ns_malformed(pkt, "PING of %u bytes (must be 8)", len);
 			break;
 		}
-		ns_get_bytes(pkt, &p, &fields[fl & FL_ACK ? F_PONG : F_PING], 8);
+		ns_get_bytes(pkt, &p, &fields[fl & FL_ACK ? F_PONG : F_PING],
+			     8);
 		break;
 	case T_GOAWAY:
 		if (len < 8) {
-			ns_malformed(pkt, "GOAWAY of %u bytes (at least 8)", len);
+			ns_malformed(pkt, "GOAWAY of %u bytes (at least 8)",
+				     len);
 			break;
 		}
 		{
-			uint32_t last = get_r31(pkt, &p, F_GOAWAY_R, F_GOAWAY_LAST);
+			uint32_t last =
+			    get_r31(pkt, &p, F_GOAWAY_R, F_GOAWAY_LAST);
 			ns_get_u32(pkt, &p, &fields[F_GOAWAY_ERROR]);
 			if (ns_rd_left(&p))
 				ns_get_bytes(pkt, &p, &fields[F_GOAWAY_DATA],
@@ -966,23 +1036,27 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 		break;
 	case T_WINDOW:
 		if (len != 4) {
-			ns_malformed(pkt, "WINDOW_UPDATE of %u bytes (must be 4)", len);
+			ns_malformed(
+			    pkt, "WINDOW_UPDATE of %u bytes (must be 4)", len);
 			break;
 		}
 		if (get_r31(pkt, &p, F_WU_R, F_WU_INCR) == 0 && !p.err)
 			ns_malformed(pkt, "WINDOW_UPDATE increment 0");
 		break;
 	case T_CONT: {
-		const uint8_t *frag = ns_get_bytes(pkt, &p, &fields[F_CONT_HEADER], len);
+		const uint8_t *frag =
+		    ns_get_bytes(pkt, &p, &fields[F_CONT_HEADER], len);
 		if (!d)
 			break;
 		if (!d->blk_active && !d->trusted) {
-			/* its HEADERS was before the capture or in lost bytes */
+			/* its HEADERS was before the capture or in lost bytes
+			 */
 			ns_add_label(pkt, &fields[F_HPACK_LOST], off + 9, len);
 			break;
 		}
 		if (!d->blk_active || d->blk_stream != sid) {
-			ns_malformed(pkt, "CONTINUATION without a header block");
+			ns_malformed(pkt,
+				     "CONTINUATION without a header block");
 			break;
 		}
 		decode_fragment(pkt, st, dir, frag, len, off + 9, len,
@@ -1017,7 +1091,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	return 0;
 }
 
-/* ---- gRPC calls ended by the transport ------------------------------------ */
+/* ---- gRPC calls ended by the transport ------------------------------------
+ */
 
 /* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
  * "Errors"); -1 when the spec names none.  A client that resets with
@@ -1032,7 +1107,6 @@ static int reset_status(const struct h2s *s)
 		return 4; /* DEADLINE_EXCEEDED */
 	return ns_grpc_rst_status(s->rst_error);
 }
-
 
 /* How a reset ended a gRPC call, for its grpc layer: the status the
  * reset means when the call has none, and the HTTP/2 error. */
@@ -1058,7 +1132,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		const struct ns_fv *fv = &pkt->fv[i];
 		const struct ns_field *f = fv->f;
 		if (f == &fields[F_HEURISTIC]) {
-			ns_buf_puts(out, "[mid-connection: framing by heuristic] ");
+			ns_buf_puts(out,
+				    "[mid-connection: framing by heuristic] ");
 		} else if (f == &fields[F_MAGIC]) {
 			ns_buf_puts(out, "Magic");
 			shown = 1;
@@ -1078,23 +1153,28 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			if (n)
 				ns_buf_puts(out, n);
 			else
-				ns_buf_printf(out, "type 0x%02llx", (unsigned long long)type);
+				ns_buf_printf(out, "type 0x%02llx",
+					      (unsigned long long)type);
 		} else if (nframes > 16) {
 			continue;
 		} else if (f == &fields[F_STREAMID]) {
 			if (fv->v.u)
-				ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
+				ns_buf_printf(out, " s=%llu",
+					      (unsigned long long)fv->v.u);
 			if (type == T_DATA)
-				ns_buf_printf(out, " %llu B", (unsigned long long)len);
+				ns_buf_printf(out, " %llu B",
+					      (unsigned long long)len);
 		} else if (f == &fields[F_FL_ES] && fv->v.u) {
 			es = 1; /* shown at the end of the frame */
-		} else if ((f == &fields[F_FL_ACK_SETTINGS] || f == &fields[F_FL_ACK_PING]) &&
+		} else if ((f == &fields[F_FL_ACK_SETTINGS] ||
+			    f == &fields[F_FL_ACK_PING]) &&
 			   fv->v.u) {
 			ns_buf_puts(out, " ACK");
 		} else if (f == &fields[F_H_METHOD]) {
 			ns_buf_putc(out, ' ');
 			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
-			if (path) { /* :path came first; shown after the method */
+			if (path) { /* :path came first; shown after the method
+				     */
 				ns_buf_putc(out, ' ');
 				ns_buf_escaped(out, path->v.b.p, path->v.b.n);
 				path = NULL;
@@ -1115,45 +1195,59 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			ns_buf_putc(out, ' ');
 			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
 		} else if (f == &fields[F_H_STATUS]) {
-			ns_buf_printf(out, " %llu", (unsigned long long)fv->v.u);
+			ns_buf_printf(out, " %llu",
+				      (unsigned long long)fv->v.u);
 		} else if (f == &fields[F_TRAILERS]) {
 			ns_buf_puts(out, " trailers");
 		} else if (f == &fields[F_HPACK_LOST]) {
-			ns_buf_puts(out, " headers unavailable (HPACK context lost)");
+			ns_buf_puts(
+			    out, " headers unavailable (HPACK context lost)");
 		} else if (f == &fields[F_SET_ID]) {
 			const char *n = ns_valstr_find(setting_names, fv->v.u);
 			if (n)
 				ns_buf_printf(out, " %s", n);
 			else
-				ns_buf_printf(out, " 0x%llx", (unsigned long long)fv->v.u);
+				ns_buf_printf(out, " 0x%llx",
+					      (unsigned long long)fv->v.u);
 		} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
-			ns_buf_printf(out, "=%llu", (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
+			ns_buf_printf(out, "=%llu",
+				      (unsigned long long)fv->v.u);
+		} else if (f == &fields[F_RST_ERROR] ||
+			   f == &fields[F_GOAWAY_ERROR]) {
 			const char *n = ns_valstr_find(error_names, fv->v.u);
 			if (n)
 				ns_buf_printf(out, " %s", n);
 			else
-				ns_buf_printf(out, " error 0x%llx", (unsigned long long)fv->v.u);
+				ns_buf_printf(out, " error 0x%llx",
+					      (unsigned long long)fv->v.u);
 		} else if (f == &fields[F_GOAWAY_LAST]) {
 			/* printed after the error: "GOAWAY NO_ERROR last=5" */
-			const struct ns_fv *e = i + 1 < l->fv_end ? &pkt->fv[i + 1] : NULL;
+			const struct ns_fv *e =
+			    i + 1 < l->fv_end ? &pkt->fv[i + 1] : NULL;
 			if (e && e->f == &fields[F_GOAWAY_ERROR]) {
-				const char *n = ns_valstr_find(error_names, e->v.u);
+				const char *n =
+				    ns_valstr_find(error_names, e->v.u);
 				if (n)
 					ns_buf_printf(out, " %s", n);
 				else
-					ns_buf_printf(out, " error 0x%llx", (unsigned long long)e->v.u);
+					ns_buf_printf(
+					    out, " error 0x%llx",
+					    (unsigned long long)e->v.u);
 				i++;
 			}
-			ns_buf_printf(out, " last=%llu", (unsigned long long)fv->v.u);
+			ns_buf_printf(out, " last=%llu",
+				      (unsigned long long)fv->v.u);
 		} else if (f == &fields[F_GOAWAY_DATA]) {
 			ns_buf_puts(out, " \"");
-			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n < 64 ? fv->v.b.n : 64);
+			ns_buf_escaped(out, fv->v.b.p,
+				       fv->v.b.n < 64 ? fv->v.b.n : 64);
 			ns_buf_putc(out, '"');
 		} else if (f == &fields[F_WU_INCR]) {
-			ns_buf_printf(out, " +%llu", (unsigned long long)fv->v.u);
+			ns_buf_printf(out, " +%llu",
+				      (unsigned long long)fv->v.u);
 		} else if (f == &fields[F_PP_ID]) {
-			ns_buf_printf(out, " promised=%llu", (unsigned long long)fv->v.u);
+			ns_buf_printf(out, " promised=%llu",
+				      (unsigned long long)fv->v.u);
 		}
 	}
 	if (es && nframes <= 16)
@@ -1181,8 +1275,9 @@ static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 		st->eng = ctx->pkt->eng;
 		for (int i = 0; ctx->flow && i < 2; i++) {
 			struct ns_buf b = {0};
-			ns_flow_endpoint(&b, ctx->flow, i ? !ctx->flow->client
-							  : ctx->flow->client);
+			ns_flow_endpoint(&b, ctx->flow,
+					 i ? !ctx->flow->client
+					   : ctx->flow->client);
 			if (b.p)
 				copy_str(st->ends[i], sizeof(st->ends[i]),
 					 (const uint8_t *)b.p, b.len);
@@ -1210,8 +1305,9 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 			st->swap = 0;
 			dir_reset_hpack(d, 0);
 		} else if (st->upgraded ||
-			   (dir == 1 && n >= 9 && p[3] == T_SETTINGS && !(p[4] & FL_ACK) &&
-			    header_ok(p) && !st->d[0].heuristic)) {
+			   (dir == 1 && n >= 9 && p[3] == T_SETTINGS &&
+			    !(p[4] & FL_ACK) && header_ok(p) &&
+			    !st->d[0].heuristic)) {
 			d->aligned = 1; /* the server preface */
 			st->roles_set = 1;
 			dir_reset_hpack(d, 0);
@@ -1240,10 +1336,12 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	}
 	/* whole frames from here */
 	size_t end = used;
-	if (end == 0 && n >= MAGIC_LEN && memcmp(p, magic, MAGIC_LEN) == 0 && dir == 0)
+	if (end == 0 && n >= MAGIC_LEN && memcmp(p, magic, MAGIC_LEN) == 0 &&
+	    dir == 0)
 		end = MAGIC_LEN;
 	while (n - end >= 9) {
-		size_t len = (size_t)p[end] << 16 | (size_t)p[end + 1] << 8 | p[end + 2];
+		size_t len =
+		    (size_t)p[end] << 16 | (size_t)p[end + 1] << 8 | p[end + 2];
 		if (n - end < 9 + len)
 			break;
 		end += 9 + len;
@@ -1320,11 +1418,14 @@ static void stream_report(struct h2_state *st, struct h2s *s)
 	struct ns_buf b = {0};
 	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=%-4u ", st->conn_index,
 		      st->ends[st->swap], st->ends[!st->swap], s->id);
-	ns_buf_puts(&b, !s->c.grpc ? "HTTP/2 " : s->c.web ? "gRPC-Web " : "gRPC ");
+	ns_buf_puts(&b, !s->c.grpc ? "HTTP/2 "
+			: s->c.web ? "gRPC-Web "
+				   : "gRPC ");
 	ns_buf_puts(&b, s->method[0] ? s->method : "-");
 	ns_buf_putc(&b, ' ');
 	if (s->c.path[0])
-		ns_buf_escaped(&b, (const uint8_t *)s->c.path, strlen(s->c.path));
+		ns_buf_escaped(&b, (const uint8_t *)s->c.path,
+			       strlen(s->c.path));
 	else
 		ns_buf_putc(&b, '-');
 	if (s->c.grpc && s->c.grpc_status >= 0) {
@@ -1409,21 +1510,21 @@ static void upgraded(void *state, const char *hint)
 }
 
 static const struct ns_stream_ops ops = {
-	.probe = probe,
-	.state_size = sizeof(struct h2_state),
-	.consume = consume,
-	.gap = gap,
-	.destroy = destroy,
-	.upgraded = upgraded,
+    .probe = probe,
+    .state_size = sizeof(struct h2_state),
+    .consume = consume,
+    .gap = gap,
+    .destroy = destroy,
+    .upgraded = upgraded,
 };
 
 struct ns_dissector ns_diss_http2 = {
-	.name = "http2",
-	.column = "HTTP/2",
-	.title = "HyperText Transfer Protocol 2",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.stream = &ops,
+    .name = "http2",
+    .column = "HTTP/2",
+    .title = "HyperText Transfer Protocol 2",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .stream = &ops,
 };

@@ -29,74 +29,77 @@ enum {
 };
 
 static const struct ns_valstr type_vals[] = {
-	{0, "Echo (ping) reply"},
-	{3, "Destination unreachable"},
-	{4, "Source quench (flow control)"},
-	{5, "Redirect"},
-	{8, "Echo (ping) request"},
-	{9, "Router advertisement"},
-	{10, "Router solicitation"},
-	{11, "Time-to-live exceeded"},
-	{12, "Parameter problem"},
-	{13, "Timestamp request"},
-	{14, "Timestamp reply"},
-	{15, "Information request"},
-	{16, "Information reply"},
-	{17, "Address mask request"},
-	{18, "Address mask reply"},
-	{0, NULL},
+    {0, "Echo (ping) reply"},
+    {3, "Destination unreachable"},
+    {4, "Source quench (flow control)"},
+    {5, "Redirect"},
+    {8, "Echo (ping) request"},
+    {9, "Router advertisement"},
+    {10, "Router solicitation"},
+    {11, "Time-to-live exceeded"},
+    {12, "Parameter problem"},
+    {13, "Timestamp request"},
+    {14, "Timestamp reply"},
+    {15, "Information request"},
+    {16, "Information reply"},
+    {17, "Address mask request"},
+    {18, "Address mask reply"},
+    {0, NULL},
 };
 
 static const struct ns_valstr unreach_vals[] = {
-	{0, "Network unreachable"},
-	{1, "Host unreachable"},
-	{2, "Protocol unreachable"},
-	{3, "Port unreachable"},
-	{4, "Fragmentation needed"},
-	{5, "Source route failed"},
-	{6, "Destination network unknown"},
-	{7, "Destination host unknown"},
-	{8, "Source host isolated"},
-	{9, "Network administratively prohibited"},
-	{10, "Host administratively prohibited"},
-	{11, "Network unreachable for TOS"},
-	{12, "Host unreachable for TOS"},
-	{13, "Communication administratively filtered"},
-	{14, "Host precedence violation"},
-	{15, "Precedence cutoff in effect"},
-	{0, NULL},
+    {0, "Network unreachable"},
+    {1, "Host unreachable"},
+    {2, "Protocol unreachable"},
+    {3, "Port unreachable"},
+    {4, "Fragmentation needed"},
+    {5, "Source route failed"},
+    {6, "Destination network unknown"},
+    {7, "Destination host unknown"},
+    {8, "Source host isolated"},
+    {9, "Network administratively prohibited"},
+    {10, "Host administratively prohibited"},
+    {11, "Network unreachable for TOS"},
+    {12, "Host unreachable for TOS"},
+    {13, "Communication administratively filtered"},
+    {14, "Host precedence violation"},
+    {15, "Precedence cutoff in effect"},
+    {0, NULL},
 };
 
 static const struct ns_valstr exceeded_vals[] = {
-	{0, "Time to live exceeded in transit"},
-	{1, "Fragment reassembly time exceeded"},
-	{0, NULL},
+    {0, "Time to live exceeded in transit"},
+    {1, "Fragment reassembly time exceeded"},
+    {0, NULL},
 };
 
 static const struct ns_valstr redirect_vals[] = {
-	{0, "Redirect for network"},
-	{1, "Redirect for host"},
-	{2, "Redirect for TOS and network"},
-	{3, "Redirect for TOS and host"},
-	{0, NULL},
+    {0, "Redirect for network"},
+    {1, "Redirect for host"},
+    {2, "Redirect for TOS and network"},
+    {3, "Redirect for TOS and host"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_TYPE] = NS_F_VALS("icmp.type", "Type", 8, NS_BASE_DEC, type_vals),
-	[F_CODE] = NS_F_UINT("icmp.code", "Code", 8),
-	[F_CHECKSUM] = NS_F_HEX("icmp.checksum", "Checksum", 16),
-	[F_IDENT] = NS_F_VALS("icmp.ident", "Identifier (BE)", 16, NS_BASE_DEC_HEX, NULL),
-	[F_SEQ] = NS_F_UINT("icmp.seq", "Sequence Number (BE)", 16),
-	[F_SEQ_LE] = NS_F_UINT("icmp.seq_le", "Sequence Number (LE)", 16),
-	[F_MTU] = NS_F_UINT("icmp.mtu", "MTU of next hop", 16),
-	[F_POINTER] = NS_F_UINT("icmp.pointer", "Pointer", 32),
-	[F_GW] = NS_F_IPV4("icmp.redir_gw", "Gateway Address"),
-	[F_UNUSED] = NS_F_BYTES("icmp.unused", "Unused"),
-	[F_ORIG_TS] = NS_F_UINT("icmp.originate_timestamp", "Originate Timestamp", 32),
-	[F_RECV_TS] = NS_F_UINT("icmp.receive_timestamp", "Receive Timestamp", 32),
-	[F_XMIT_TS] = NS_F_UINT("icmp.transmit_timestamp", "Transmit Timestamp", 32),
-	[F_MASK] = NS_F_IPV4("icmp.address_mask", "Address Mask"),
-	[F_DATA] = NS_F_BYTES("icmp.data", "Data"),
+    [F_TYPE] = NS_F_VALS("icmp.type", "Type", 8, NS_BASE_DEC, type_vals),
+    [F_CODE] = NS_F_UINT("icmp.code", "Code", 8),
+    [F_CHECKSUM] = NS_F_HEX("icmp.checksum", "Checksum", 16),
+    [F_IDENT] =
+	NS_F_VALS("icmp.ident", "Identifier (BE)", 16, NS_BASE_DEC_HEX, NULL),
+    [F_SEQ] = NS_F_UINT("icmp.seq", "Sequence Number (BE)", 16),
+    [F_SEQ_LE] = NS_F_UINT("icmp.seq_le", "Sequence Number (LE)", 16),
+    [F_MTU] = NS_F_UINT("icmp.mtu", "MTU of next hop", 16),
+    [F_POINTER] = NS_F_UINT("icmp.pointer", "Pointer", 32),
+    [F_GW] = NS_F_IPV4("icmp.redir_gw", "Gateway Address"),
+    [F_UNUSED] = NS_F_BYTES("icmp.unused", "Unused"),
+    [F_ORIG_TS] =
+	NS_F_UINT("icmp.originate_timestamp", "Originate Timestamp", 32),
+    [F_RECV_TS] = NS_F_UINT("icmp.receive_timestamp", "Receive Timestamp", 32),
+    [F_XMIT_TS] =
+	NS_F_UINT("icmp.transmit_timestamp", "Transmit Timestamp", 32),
+    [F_MASK] = NS_F_IPV4("icmp.address_mask", "Address Mask"),
+    [F_DATA] = NS_F_BYTES("icmp.data", "Data"),
 };
 
 static const struct ns_valstr *code_vals(unsigned type)
@@ -158,7 +161,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			uint32_t off = ns_rd_off(r);
 			uint8_t ptr = ns_rd_u8(r);
 			if (!r->err)
-				ns_add_uint(pkt, &fields[F_POINTER], off, 1, ptr);
+				ns_add_uint(pkt, &fields[F_POINTER], off, 1,
+					    ptr);
 			ns_rd_skip(r, 3);
 		} else if (type == 3 && code == 4) {
 			ns_rd_skip(r, 2);
@@ -195,8 +199,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_puts(out, "Type ");
 		ns_buf_u64(out, t->v.u);
 	}
-	const char *cn = c ? ns_valstr_find(code_vals((unsigned)t->v.u), c->v.u)
-			   : NULL;
+	const char *cn =
+	    c ? ns_valstr_find(code_vals((unsigned)t->v.u), c->v.u) : NULL;
 	if (cn) {
 		ns_buf_puts(out, " (");
 		ns_buf_puts(out, cn);
@@ -218,8 +222,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		static const struct ns_field *ttl;
 		if (!ttl)
 			ttl = ns_field_by_name("ip.ttl");
-		const struct ns_fv *tv = li ? ns_pkt_find(pkt, (int)li - 1, ttl)
-					    : NULL;
+		const struct ns_fv *tv =
+		    li ? ns_pkt_find(pkt, (int)li - 1, ttl) : NULL;
 		if (tv) {
 			ns_buf_puts(out, ", ttl=");
 			ns_buf_u64(out, tv->v.u);
@@ -228,17 +232,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_IPPROTO, 1},
-	{0, 0},
+    {NS_TAB_IPPROTO, 1},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_icmp = {
-	.name = "icmp",
-	.column = "ICMP",
-	.title = "Internet Control Message Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "icmp",
+    .column = "ICMP",
+    .title = "Internet Control Message Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -47,86 +47,97 @@ enum {
 };
 
 static const struct ns_valstr type_vals[] = {
-	{1, "Destination Unreachable"},
-	{2, "Packet Too Big"},
-	{3, "Time Exceeded"},
-	{4, "Parameter Problem"},
-	{128, "Echo (ping) request"},
-	{129, "Echo (ping) reply"},
-	{130, "Multicast Listener Query"},
-	{131, "Multicast Listener Report"},
-	{132, "Multicast Listener Done"},
-	{133, "Router Solicitation"},
-	{134, "Router Advertisement"},
-	{135, "Neighbor Solicitation"},
-	{136, "Neighbor Advertisement"},
-	{137, "Redirect"},
-	{143, "Multicast Listener Report Message v2"},
-	{0, NULL},
+    {1, "Destination Unreachable"},
+    {2, "Packet Too Big"},
+    {3, "Time Exceeded"},
+    {4, "Parameter Problem"},
+    {128, "Echo (ping) request"},
+    {129, "Echo (ping) reply"},
+    {130, "Multicast Listener Query"},
+    {131, "Multicast Listener Report"},
+    {132, "Multicast Listener Done"},
+    {133, "Router Solicitation"},
+    {134, "Router Advertisement"},
+    {135, "Neighbor Solicitation"},
+    {136, "Neighbor Advertisement"},
+    {137, "Redirect"},
+    {143, "Multicast Listener Report Message v2"},
+    {0, NULL},
 };
 
 static const struct ns_valstr unreach_vals[] = {
-	{0, "no route to destination"},
-	{1, "communication with destination administratively prohibited"},
-	{2, "beyond scope of source address"},
-	{3, "address unreachable"},
-	{4, "port unreachable"},
-	{5, "source address failed ingress/egress policy"},
-	{6, "reject route to destination"},
-	{0, NULL},
+    {0, "no route to destination"},
+    {1, "communication with destination administratively prohibited"},
+    {2, "beyond scope of source address"},
+    {3, "address unreachable"},
+    {4, "port unreachable"},
+    {5, "source address failed ingress/egress policy"},
+    {6, "reject route to destination"},
+    {0, NULL},
 };
 
 static const struct ns_valstr exceeded_vals[] = {
-	{0, "hop limit exceeded in transit"},
-	{1, "fragment reassembly time exceeded"},
-	{0, NULL},
+    {0, "hop limit exceeded in transit"},
+    {1, "fragment reassembly time exceeded"},
+    {0, NULL},
 };
 
 static const struct ns_valstr opt_vals[] = {
-	{1, "Source link-layer address"},
-	{2, "Target link-layer address"},
-	{3, "Prefix information"},
-	{4, "Redirected header"},
-	{5, "MTU"},
-	{25, "Recursive DNS Server"},
-	{31, "DNS Search List"},
-	{0, NULL},
+    {1, "Source link-layer address"},
+    {2, "Target link-layer address"},
+    {3, "Prefix information"},
+    {4, "Redirected header"},
+    {5, "MTU"},
+    {25, "Recursive DNS Server"},
+    {31, "DNS Search List"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_TYPE] = NS_F_VALS("icmpv6.type", "Type", 8, NS_BASE_DEC, type_vals),
-	[F_CODE] = NS_F_UINT("icmpv6.code", "Code", 8),
-	[F_CHECKSUM] = NS_F_HEX("icmpv6.checksum", "Checksum", 16),
-	[F_RESERVED] = NS_F_BYTES("icmpv6.reserved", "Reserved"),
-	[F_MTU] = NS_F_UINT("icmpv6.mtu", "MTU", 32),
-	[F_POINTER] = NS_F_UINT("icmpv6.pointer", "Pointer", 32),
-	[F_ECHO_ID] = NS_F_HEX("icmpv6.echo.identifier", "Identifier", 16),
-	[F_ECHO_SEQ] = NS_F_UINT("icmpv6.echo.sequence_number", "Sequence", 16),
-	[F_RA_HOPLIM] = NS_F_UINT("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", 8),
-	[F_RA_FLAGS] = NS_F_HEX("icmpv6.nd.ra.flag", "Flags", 8),
-	[F_RA_LIFETIME] = NS_F_UINT("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", 16),
-	[F_RA_REACHABLE] = NS_F_UINT("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", 32),
-	[F_RA_RETRANS] = NS_F_UINT("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", 32),
-	[F_NS_TARGET] = NS_F_IPV6("icmpv6.nd.ns.target_address", "Target Address"),
-	[F_NA_FLAGS] = NS_F_HEX("icmpv6.nd.na.flag", "Flags", 32),
-	[F_NA_R] = NS_F_BOOL("icmpv6.nd.na.flag.r", "Router"),
-	[F_NA_S] = NS_F_BOOL("icmpv6.nd.na.flag.s", "Solicited"),
-	[F_NA_O] = NS_F_BOOL("icmpv6.nd.na.flag.o", "Override"),
-	[F_NA_TARGET] = NS_F_IPV6("icmpv6.nd.na.target_address", "Target Address"),
-	[F_RD_TARGET] = NS_F_IPV6("icmpv6.nd.rd.target_address", "Target Address"),
-	[F_RD_DST] = NS_F_IPV6("icmpv6.nd.rd.destination_address", "Destination Address"),
-	[F_MLD_MRD] = NS_F_UINT("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]", 16),
-	[F_MLD_MADDR] = NS_F_IPV6("icmpv6.mld.multicast_address", "Multicast Address"),
-	[F_MLDR_NRECS] = NS_F_UINT("icmpv6.mldr.nb_mcast_records", "Number of Multicast Address Records", 16),
-	[F_OPT] = NS_F_NONE("icmpv6.opt", "ICMPv6 Option"),
-	[F_OPT_TYPE] = NS_F_VALS("icmpv6.opt.type", "Type", 8, NS_BASE_DEC, opt_vals),
-	[F_OPT_LEN] = NS_F_UINT("icmpv6.opt.length", "Length", 8),
-	[F_OPT_SRC_LL] = NS_F_BYTES("icmpv6.opt.src_linkaddr", "Source Link-layer address"),
-	[F_OPT_TGT_LL] = NS_F_BYTES("icmpv6.opt.target_linkaddr", "Target Link-layer address"),
-	[F_OPT_PREFIX_LEN] = NS_F_UINT("icmpv6.opt.prefix.length", "Prefix Length", 8),
-	[F_OPT_PREFIX] = NS_F_IPV6("icmpv6.opt.prefix", "Prefix"),
-	[F_OPT_MTU] = NS_F_UINT("icmpv6.opt.mtu", "MTU", 32),
-	[F_DATA] = NS_F_BYTES("icmpv6.data", "Data"),
+    [F_TYPE] = NS_F_VALS("icmpv6.type", "Type", 8, NS_BASE_DEC, type_vals),
+    [F_CODE] = NS_F_UINT("icmpv6.code", "Code", 8),
+    [F_CHECKSUM] = NS_F_HEX("icmpv6.checksum", "Checksum", 16),
+    [F_RESERVED] = NS_F_BYTES("icmpv6.reserved", "Reserved"),
+    [F_MTU] = NS_F_UINT("icmpv6.mtu", "MTU", 32),
+    [F_POINTER] = NS_F_UINT("icmpv6.pointer", "Pointer", 32),
+    [F_ECHO_ID] = NS_F_HEX("icmpv6.echo.identifier", "Identifier", 16),
+    [F_ECHO_SEQ] = NS_F_UINT("icmpv6.echo.sequence_number", "Sequence", 16),
+    [F_RA_HOPLIM] = NS_F_UINT("icmpv6.nd.ra.cur_hop_limit", "Cur hop limit", 8),
+    [F_RA_FLAGS] = NS_F_HEX("icmpv6.nd.ra.flag", "Flags", 8),
+    [F_RA_LIFETIME] =
+	NS_F_UINT("icmpv6.nd.ra.router_lifetime", "Router lifetime (s)", 16),
+    [F_RA_REACHABLE] =
+	NS_F_UINT("icmpv6.nd.ra.reachable_time", "Reachable time (ms)", 32),
+    [F_RA_RETRANS] =
+	NS_F_UINT("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", 32),
+    [F_NS_TARGET] = NS_F_IPV6("icmpv6.nd.ns.target_address", "Target Address"),
+    [F_NA_FLAGS] = NS_F_HEX("icmpv6.nd.na.flag", "Flags", 32),
+    [F_NA_R] = NS_F_BOOL("icmpv6.nd.na.flag.r", "Router"),
+    [F_NA_S] = NS_F_BOOL("icmpv6.nd.na.flag.s", "Solicited"),
+    [F_NA_O] = NS_F_BOOL("icmpv6.nd.na.flag.o", "Override"),
+    [F_NA_TARGET] = NS_F_IPV6("icmpv6.nd.na.target_address", "Target Address"),
+    [F_RD_TARGET] = NS_F_IPV6("icmpv6.nd.rd.target_address", "Target Address"),
+    [F_RD_DST] =
+	NS_F_IPV6("icmpv6.nd.rd.destination_address", "Destination Address"),
+    [F_MLD_MRD] = NS_F_UINT("icmpv6.mld.maximum_response_delay",
+			    "Maximum Response Delay [ms]", 16),
+    [F_MLD_MADDR] =
+	NS_F_IPV6("icmpv6.mld.multicast_address", "Multicast Address"),
+    [F_MLDR_NRECS] = NS_F_UINT("icmpv6.mldr.nb_mcast_records",
+			       "Number of Multicast Address Records", 16),
+    [F_OPT] = NS_F_NONE("icmpv6.opt", "ICMPv6 Option"),
+    [F_OPT_TYPE] =
+	NS_F_VALS("icmpv6.opt.type", "Type", 8, NS_BASE_DEC, opt_vals),
+    [F_OPT_LEN] = NS_F_UINT("icmpv6.opt.length", "Length", 8),
+    [F_OPT_SRC_LL] =
+	NS_F_BYTES("icmpv6.opt.src_linkaddr", "Source Link-layer address"),
+    [F_OPT_TGT_LL] =
+	NS_F_BYTES("icmpv6.opt.target_linkaddr", "Target Link-layer address"),
+    [F_OPT_PREFIX_LEN] =
+	NS_F_UINT("icmpv6.opt.prefix.length", "Prefix Length", 8),
+    [F_OPT_PREFIX] = NS_F_IPV6("icmpv6.opt.prefix", "Prefix"),
+    [F_OPT_MTU] = NS_F_UINT("icmpv6.opt.mtu", "MTU", 32),
+    [F_DATA] = NS_F_BYTES("icmpv6.data", "Data"),
 };
 
 static const struct ns_valstr *code_vals(unsigned type)
@@ -170,12 +181,13 @@ static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 		switch (type) {
 		case 1:
 		case 2: {
-			/* the address fills the option up to padding; Ethernet's
-			 * is 6 bytes */
+			/* the address fills the option up to padding;
+			 * Ethernet's is 6 bytes */
 			uint32_t n = len - 2 == 6 ? 6 : len - 2;
-			ns_get_bytes(pkt, &o,
-				     &fields[type == 1 ? F_OPT_SRC_LL : F_OPT_TGT_LL],
-				     n);
+			ns_get_bytes(
+			    pkt, &o,
+			    &fields[type == 1 ? F_OPT_SRC_LL : F_OPT_TGT_LL],
+			    n);
 			break;
 		}
 		case 3:
@@ -306,20 +318,24 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_puts(out, "Type ");
 		ns_buf_u64(out, t->v.u);
 	}
-	const char *cn = c ? ns_valstr_find(code_vals((unsigned)t->v.u), c->v.u)
-			   : NULL;
+	const char *cn =
+	    c ? ns_valstr_find(code_vals((unsigned)t->v.u), c->v.u) : NULL;
 	if (cn) {
 		ns_buf_puts(out, " (");
 		ns_buf_puts(out, cn);
 		ns_buf_putc(out, ')');
 	}
-	const struct ns_fv *src_ll = ns_pkt_find(pkt, (int)li, &fields[F_OPT_SRC_LL]);
-	const struct ns_fv *tgt_ll = ns_pkt_find(pkt, (int)li, &fields[F_OPT_TGT_LL]);
+	const struct ns_fv *src_ll =
+	    ns_pkt_find(pkt, (int)li, &fields[F_OPT_SRC_LL]);
+	const struct ns_fv *tgt_ll =
+	    ns_pkt_find(pkt, (int)li, &fields[F_OPT_TGT_LL]);
 	switch (t->v.u) {
 	case 128:
 	case 129: {
-		const struct ns_fv *id = ns_pkt_find(pkt, (int)li, &fields[F_ECHO_ID]);
-		const struct ns_fv *sq = ns_pkt_find(pkt, (int)li, &fields[F_ECHO_SEQ]);
+		const struct ns_fv *id =
+		    ns_pkt_find(pkt, (int)li, &fields[F_ECHO_ID]);
+		const struct ns_fv *sq =
+		    ns_pkt_find(pkt, (int)li, &fields[F_ECHO_SEQ]);
 		if (id && sq) {
 			ns_buf_puts(out, " id=");
 			ns_buf_hex(out, id->v.u, 4);
@@ -329,8 +345,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		static const struct ns_field *hlim;
 		if (!hlim)
 			hlim = ns_field_by_name("ipv6.hlim");
-		const struct ns_fv *h = li ? ns_pkt_find(pkt, (int)li - 1, hlim)
-					   : NULL;
+		const struct ns_fv *h =
+		    li ? ns_pkt_find(pkt, (int)li - 1, hlim) : NULL;
 		if (h) {
 			ns_buf_puts(out, ", hop limit=");
 			ns_buf_u64(out, h->v.u);
@@ -338,7 +354,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		break;
 	}
 	case 135: {
-		const struct ns_fv *tg = ns_pkt_find(pkt, (int)li, &fields[F_NS_TARGET]);
+		const struct ns_fv *tg =
+		    ns_pkt_find(pkt, (int)li, &fields[F_NS_TARGET]);
 		if (tg) {
 			ns_buf_puts(out, " for ");
 			ns_buf_ipv6(out, tg->v.b.p);
@@ -350,8 +367,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		break;
 	}
 	case 136: {
-		const struct ns_fv *tg = ns_pkt_find(pkt, (int)li, &fields[F_NA_TARGET]);
-		const struct ns_fv *fl = ns_pkt_find(pkt, (int)li, &fields[F_NA_FLAGS]);
+		const struct ns_fv *tg =
+		    ns_pkt_find(pkt, (int)li, &fields[F_NA_TARGET]);
+		const struct ns_fv *fl =
+		    ns_pkt_find(pkt, (int)li, &fields[F_NA_FLAGS]);
 		if (tg) {
 			ns_buf_putc(out, ' ');
 			ns_buf_ipv6(out, tg->v.b.p);
@@ -393,17 +412,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_IPPROTO, 58},
-	{0, 0},
+    {NS_TAB_IPPROTO, 58},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_icmpv6 = {
-	.name = "icmpv6",
-	.column = "ICMPv6",
-	.title = "Internet Control Message Protocol v6",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "icmpv6",
+    .column = "ICMPv6",
+    .title = "Internet Control Message Protocol v6",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -29,20 +29,20 @@
 enum { R_VERSION, R_PAD, R_LENGTH, R_PRESENT, R_WORD, R_FLAGS, R_FCS, R_COUNT };
 
 static struct ns_field rt_fields[] = {
-	[R_VERSION] = NS_F_UINT("radiotap.version", "Header revision", 8),
-	[R_PAD] = NS_F_UINT("radiotap.pad", "Header pad", 8),
-	[R_LENGTH] = NS_F_UINT("radiotap.length", "Header length", 16),
-	[R_PRESENT] = NS_F_NONE("radiotap.present", "Present flags"),
-	[R_WORD] = NS_F_HEX("radiotap.present.word", "Present flags word", 32),
-	[R_FLAGS] = NS_F_HEX("radiotap.flags", "Flags", 8),
-	[R_FCS] = NS_F_BOOL("radiotap.flags.fcs", "FCS at end"),
+    [R_VERSION] = NS_F_UINT("radiotap.version", "Header revision", 8),
+    [R_PAD] = NS_F_UINT("radiotap.pad", "Header pad", 8),
+    [R_LENGTH] = NS_F_UINT("radiotap.length", "Header length", 16),
+    [R_PRESENT] = NS_F_NONE("radiotap.present", "Present flags"),
+    [R_WORD] = NS_F_HEX("radiotap.present.word", "Present flags word", 32),
+    [R_FLAGS] = NS_F_HEX("radiotap.flags", "Flags", 8),
+    [R_FCS] = NS_F_BOOL("radiotap.flags.fcs", "FCS at end"),
 };
 
-#define RT_PRESENT_TSFT 0x00000001u
+#define RT_PRESENT_TSFT	 0x00000001u
 #define RT_PRESENT_FLAGS 0x00000002u
-#define RT_PRESENT_EXT 0x80000000u
-#define RT_F_FCS 0x10
-#define RT_F_DATAPAD 0x20
+#define RT_PRESENT_EXT	 0x80000000u
+#define RT_F_FCS	 0x10
+#define RT_F_DATAPAD	 0x20
 
 static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r)
 {
@@ -55,7 +55,8 @@ static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r)
 		return NS_ETRUNC;
 	ns_add_uint(pkt, &rt_fields[R_LENGTH], off, 2, len);
 	if (len < 8)
-		return ns_malformed(pkt, "header length %u is less than 8", len);
+		return ns_malformed(pkt, "header length %u is less than 8",
+				    len);
 	/* the rest of the header; a short capture marks r truncated */
 	struct ns_reader h = ns_rd_sub(r, len - 4u);
 	/* only version 0 is defined; Wireshark skips the fields of any
@@ -115,19 +116,19 @@ static void info_radiotap(const struct ns_packet *pkt, unsigned li,
 }
 
 static const struct ns_binding rt_bindings[] = {
-	{NS_TAB_LINKTYPE, 127}, /* DLT_IEEE802_11_RADIO */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 127}, /* DLT_IEEE802_11_RADIO */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_radiotap = {
-	.name = "radiotap",
-	.column = NULL, /* the 802.11 layer above speaks */
-	.title = "IEEE 802.11 Radiotap Capture header",
-	.fields = rt_fields,
-	.nfields = R_COUNT,
-	.dissect = dissect_radiotap,
-	.info = info_radiotap,
-	.bindings = rt_bindings,
+    .name = "radiotap",
+    .column = NULL, /* the 802.11 layer above speaks */
+    .title = "IEEE 802.11 Radiotap Capture header",
+    .fields = rt_fields,
+    .nfields = R_COUNT,
+    .dissect = dissect_radiotap,
+    .info = info_radiotap,
+    .bindings = rt_bindings,
 };
 
 /* ---- 802.11 -------------------------------------------------------------- */
@@ -158,76 +159,77 @@ enum {
 };
 
 static const struct ns_valstr ts_vals[] = {
-	{0x00, "Association Request"},
-	{0x01, "Association Response"},
-	{0x02, "Reassociation Request"},
-	{0x03, "Reassociation Response"},
-	{0x04, "Probe Request"},
-	{0x05, "Probe Response"},
-	{0x08, "Beacon frame"},
-	{0x09, "ATIM"},
-	{0x0a, "Disassociate"},
-	{0x0b, "Authentication"},
-	{0x0c, "Deauthentication"},
-	{0x0d, "Action"},
-	{0x0e, "Action No Ack"},
-	{0x18, "802.11 Block Ack Req"},
-	{0x19, "802.11 Block Ack"},
-	{0x1a, "Power-Save poll"},
-	{0x1b, "Request-to-send"},
-	{0x1c, "Clear-to-send"},
-	{0x1d, "Acknowledgement"},
-	{0x1e, "CF-End (Control-frame)"},
-	{0x1f, "CF-End + CF-Ack (Control-frame)"},
-	{0x20, "Data"},
-	{0x24, "Null function (No data)"},
-	{0x28, "QoS Data"},
-	{0x2c, "QoS Null function (No data)"},
-	{0, NULL},
+    {0x00, "Association Request"},
+    {0x01, "Association Response"},
+    {0x02, "Reassociation Request"},
+    {0x03, "Reassociation Response"},
+    {0x04, "Probe Request"},
+    {0x05, "Probe Response"},
+    {0x08, "Beacon frame"},
+    {0x09, "ATIM"},
+    {0x0a, "Disassociate"},
+    {0x0b, "Authentication"},
+    {0x0c, "Deauthentication"},
+    {0x0d, "Action"},
+    {0x0e, "Action No Ack"},
+    {0x18, "802.11 Block Ack Req"},
+    {0x19, "802.11 Block Ack"},
+    {0x1a, "Power-Save poll"},
+    {0x1b, "Request-to-send"},
+    {0x1c, "Clear-to-send"},
+    {0x1d, "Acknowledgement"},
+    {0x1e, "CF-End (Control-frame)"},
+    {0x1f, "CF-End + CF-Ack (Control-frame)"},
+    {0x20, "Data"},
+    {0x24, "Null function (No data)"},
+    {0x28, "QoS Data"},
+    {0x2c, "QoS Null function (No data)"},
+    {0, NULL},
 };
 
 static struct ns_field w_fields[] = {
-	[W_FC] = NS_F_HEX("wlan.fc", "Frame Control Field", 16),
-	[W_VERSION] = NS_F_UINT("wlan.fc.version", "Version", 8),
-	[W_TYPE_SUBTYPE] = NS_F_VALS("wlan.fc.type_subtype", "Type/Subtype", 16, NS_BASE_HEX, ts_vals),
-	[W_TYPE] = NS_F_UINT("wlan.fc.type", "Type", 8),
-	[W_SUBTYPE] = NS_F_UINT("wlan.fc.subtype", "Subtype", 8),
-	[W_TODS] = NS_F_BOOL("wlan.fc.tods", "To DS"),
-	[W_FROMDS] = NS_F_BOOL("wlan.fc.fromds", "From DS"),
-	[W_PROTECTED] = NS_F_BOOL("wlan.fc.protected", "Protected flag"),
-	[W_ORDER] = NS_F_BOOL("wlan.fc.order", "+HTC/Order flag"),
-	[W_DURATION] = NS_F_UINT("wlan.duration", "Duration", 16),
-	[W_RA] = NS_F_ETHER("wlan.ra", "Receiver address"),
-	[W_TA] = NS_F_ETHER("wlan.ta", "Transmitter address"),
-	[W_DA] = NS_F_ETHER("wlan.da", "Destination address"),
-	[W_SA] = NS_F_ETHER("wlan.sa", "Source address"),
-	[W_BSSID] = NS_F_ETHER("wlan.bssid", "BSS Id"),
-	[W_STAA] = NS_F_ETHER("wlan.staa", "STA address"),
-	[W_FRAG] = NS_F_UINT("wlan.frag", "Fragment number", 16),
-	[W_SEQ] = NS_F_UINT("wlan.seq", "Sequence number", 16),
-	[W_QOS] = NS_F_HEX("wlan.qos", "Qos Control", 16),
-	[W_HTC] = NS_F_HEX("wlan.htc", "HT Control (+HTC)", 32),
-	[W_FCS] = NS_F_HEX("wlan.fcs", "Frame check sequence", 32),
+    [W_FC] = NS_F_HEX("wlan.fc", "Frame Control Field", 16),
+    [W_VERSION] = NS_F_UINT("wlan.fc.version", "Version", 8),
+    [W_TYPE_SUBTYPE] = NS_F_VALS("wlan.fc.type_subtype", "Type/Subtype", 16,
+				 NS_BASE_HEX, ts_vals),
+    [W_TYPE] = NS_F_UINT("wlan.fc.type", "Type", 8),
+    [W_SUBTYPE] = NS_F_UINT("wlan.fc.subtype", "Subtype", 8),
+    [W_TODS] = NS_F_BOOL("wlan.fc.tods", "To DS"),
+    [W_FROMDS] = NS_F_BOOL("wlan.fc.fromds", "From DS"),
+    [W_PROTECTED] = NS_F_BOOL("wlan.fc.protected", "Protected flag"),
+    [W_ORDER] = NS_F_BOOL("wlan.fc.order", "+HTC/Order flag"),
+    [W_DURATION] = NS_F_UINT("wlan.duration", "Duration", 16),
+    [W_RA] = NS_F_ETHER("wlan.ra", "Receiver address"),
+    [W_TA] = NS_F_ETHER("wlan.ta", "Transmitter address"),
+    [W_DA] = NS_F_ETHER("wlan.da", "Destination address"),
+    [W_SA] = NS_F_ETHER("wlan.sa", "Source address"),
+    [W_BSSID] = NS_F_ETHER("wlan.bssid", "BSS Id"),
+    [W_STAA] = NS_F_ETHER("wlan.staa", "STA address"),
+    [W_FRAG] = NS_F_UINT("wlan.frag", "Fragment number", 16),
+    [W_SEQ] = NS_F_UINT("wlan.seq", "Sequence number", 16),
+    [W_QOS] = NS_F_HEX("wlan.qos", "Qos Control", 16),
+    [W_HTC] = NS_F_HEX("wlan.htc", "HT Control (+HTC)", 32),
+    [W_FCS] = NS_F_HEX("wlan.fcs", "Frame check sequence", 32),
 };
 
 enum { T_MGMT, T_CTRL, T_DATA, T_EXT };
 
-#define FL_TODS 0x01
-#define FL_FROMDS 0x02
+#define FL_TODS	     0x01
+#define FL_FROMDS    0x02
 #define FL_PROTECTED 0x40
-#define FL_ORDER 0x80
+#define FL_ORDER     0x80
 
 /* Roles of an address slot, as bits; ROLE(x) is the bit of field x. */
 #define ROLE(x) (1u << (x))
-#define RA_DA (ROLE(W_RA) | ROLE(W_DA))
-#define TA_SA (ROLE(W_TA) | ROLE(W_SA))
+#define RA_DA	(ROLE(W_RA) | ROLE(W_DA))
+#define TA_SA	(ROLE(W_TA) | ROLE(W_SA))
 
 /* Data frame address roles by DS bits (IEEE 802.11-2020 table 9-30). */
 static const unsigned data_roles[4][4] = {
-	{RA_DA, TA_SA, ROLE(W_BSSID), 0},
-	{ROLE(W_RA) | ROLE(W_BSSID), TA_SA | ROLE(W_STAA), ROLE(W_DA), 0},
-	{RA_DA | ROLE(W_STAA), ROLE(W_TA) | ROLE(W_BSSID), ROLE(W_SA), 0},
-	{ROLE(W_RA), ROLE(W_TA), ROLE(W_DA), ROLE(W_SA)},
+    {RA_DA, TA_SA, ROLE(W_BSSID), 0},
+    {ROLE(W_RA) | ROLE(W_BSSID), TA_SA | ROLE(W_STAA), ROLE(W_DA), 0},
+    {RA_DA | ROLE(W_STAA), ROLE(W_TA) | ROLE(W_BSSID), ROLE(W_SA), 0},
+    {ROLE(W_RA), ROLE(W_TA), ROLE(W_DA), ROLE(W_SA)},
 };
 
 /* Management frames: DA, SA, BSSID. */
@@ -286,7 +288,7 @@ static void seqctl(struct ns_packet *pkt, struct ns_reader *r)
 }
 
 static uint32_t u32le_field(struct ns_packet *pkt, struct ns_reader *r,
-			   unsigned f)
+			    unsigned f)
 {
 	uint32_t off = ns_rd_off(r);
 	uint32_t v = ns_rd_u32le(r);
@@ -301,11 +303,13 @@ static unsigned ctrl_roles(unsigned sub, unsigned i)
 	switch (sub) {
 	case 12: /* CTS */
 	case 13: /* ACK */
-	case 7:  /* Control Wrapper */
-	case 6:  /* control frame extension */
+	case 7:	 /* Control Wrapper */
+	case 6:	 /* control frame extension */
 		return i == 0 ? ROLE(W_RA) : 0;
 	case 10: /* PS-Poll: BSSID (RA), TA */
-		return i == 0 ? ROLE(W_RA) | ROLE(W_BSSID) : i == 1 ? ROLE(W_TA) : 0;
+		return i == 0	? ROLE(W_RA) | ROLE(W_BSSID)
+		       : i == 1 ? ROLE(W_TA)
+				: 0;
 	case 14: /* CF-End: RA, BSSID */
 		return i == 0 ? ROLE(W_RA) : i == 1 ? ROLE(W_BSSID) : 0;
 	default: /* RTS, Block Ack (Req), CF-End + CF-Ack, BF poll, NDPA, … */
@@ -323,7 +327,8 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	unsigned type = (b0 >> 2) & 3, sub = b0 >> 4, pv = b0 & 3;
 	if (pv != 0) {
 		/* PV1 (802.11ah) has another layout, not decoded; its frame
-		 * control is shown little-endian.  PV2 and PV3 are undefined. */
+		 * control is shown little-endian.  PV2 and PV3 are undefined.
+		 */
 		if (pv == 1)
 			ns_add_uint(pkt, &w_fields[W_FC], start, 2,
 				    (unsigned)(b1 << 8 | b0));
@@ -347,7 +352,8 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	uint16_t dur = ns_rd_u16le(r);
 	if (r->err)
 		return NS_ETRUNC;
-	/* bit 15 set: an association id (PS-Poll) or reserved, not a duration */
+	/* bit 15 set: an association id (PS-Poll) or reserved, not a duration
+	 */
 	if (!(dur & 0x8000))
 		ns_add_uint(pkt, &w_fields[W_DURATION], off, 2, dur);
 	if (type == T_EXT) /* DMG beacon, S1G: not decoded */
@@ -356,8 +362,9 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	struct slot sl[4] = {{0}};
 	unsigned croles[4] = {ctrl_roles(sub, 0), ctrl_roles(sub, 1), 0, 0};
 	const unsigned *roles = type == T_CTRL ? croles
-				: type == T_DATA ? data_roles[b1 & (FL_TODS | FL_FROMDS)]
-						 : mgmt_roles;
+				: type == T_DATA
+				    ? data_roles[b1 & (FL_TODS | FL_FROMDS)]
+				    : mgmt_roles;
 	int rc = 0;
 	unsigned n = type == T_CTRL ? 2 : 3;
 	for (unsigned i = 0; i < n && roles[i] && !rc; i++)
@@ -382,7 +389,8 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 		return NS_ETRUNC;
 	const uint8_t *src = role_addr(roles, sl, W_SA);
 	const uint8_t *dst = role_addr(roles, sl, W_DA);
-	ns_pkt_set_addrs(pkt, NS_ADDR_ETHER, src ? src : role_addr(roles, sl, W_TA),
+	ns_pkt_set_addrs(pkt, NS_ADDR_ETHER,
+			 src ? src : role_addr(roles, sl, W_TA),
 			 dst ? dst : role_addr(roles, sl, W_RA));
 	if (type == T_CTRL)
 		return 0;
@@ -423,7 +431,8 @@ static uint8_t radiotap_flags(const struct ns_packet *pkt)
 	unsigned below = pkt->nlayers - 2;
 	if (pkt->layers[below].d != &ns_diss_radiotap)
 		return 0;
-	const struct ns_fv *f = ns_pkt_find(pkt, (int)below, &rt_fields[R_FLAGS]);
+	const struct ns_fv *f =
+	    ns_pkt_find(pkt, (int)below, &rt_fields[R_FLAGS]);
 	return f ? (uint8_t)f->v.u : 0;
 }
 
@@ -456,7 +465,7 @@ static void info_wlan(const struct ns_packet *pkt, unsigned li,
 		      struct ns_buf *out)
 {
 	const struct ns_fv *ts =
-		ns_pkt_find(pkt, (int)li, &w_fields[W_TYPE_SUBTYPE]);
+	    ns_pkt_find(pkt, (int)li, &w_fields[W_TYPE_SUBTYPE]);
 	const struct ns_fv *seq = ns_pkt_find(pkt, (int)li, &w_fields[W_SEQ]);
 	const struct ns_fv *fc = ns_pkt_find(pkt, (int)li, &w_fields[W_FC]);
 	const char *n = ts ? ns_valstr_find(ts_vals, ts->v.u) : NULL;
@@ -474,17 +483,17 @@ static void info_wlan(const struct ns_packet *pkt, unsigned li,
 }
 
 static const struct ns_binding w_bindings[] = {
-	{NS_TAB_LINKTYPE, 105}, /* DLT_IEEE802_11 */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 105}, /* DLT_IEEE802_11 */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_wlan = {
-	.name = "wlan",
-	.column = "802.11",
-	.title = "IEEE 802.11 wireless LAN",
-	.fields = w_fields,
-	.nfields = W_COUNT,
-	.dissect = dissect_wlan,
-	.info = info_wlan,
-	.bindings = w_bindings,
+    .name = "wlan",
+    .column = "802.11",
+    .title = "IEEE 802.11 wireless LAN",
+    .fields = w_fields,
+    .nfields = W_COUNT,
+    .dissect = dissect_wlan,
+    .info = info_wlan,
+    .bindings = w_bindings,
 };

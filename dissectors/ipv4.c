@@ -43,44 +43,42 @@ enum {
 };
 
 static const struct ns_valstr opt_vals[] = {
-	{0, "End of Options List (EOL)"},
-	{1, "No Operation (NOP)"},
-	{7, "Record Route (RR)"},
-	{68, "Time Stamp (TS)"},
-	{130, "Security (SEC)"},
-	{131, "Loose Source Route (LSR)"},
-	{133, "Extended Security (ESEC)"},
-	{134, "Commercial IP Security (CIPSO)"},
-	{136, "Stream ID (SID)"},
-	{137, "Strict Source Route (SSR)"},
-	{148, "Router Alert (RTRALT)"},
-	{0, NULL},
+    {0, "End of Options List (EOL)"},  {1, "No Operation (NOP)"},
+    {7, "Record Route (RR)"},	       {68, "Time Stamp (TS)"},
+    {130, "Security (SEC)"},	       {131, "Loose Source Route (LSR)"},
+    {133, "Extended Security (ESEC)"}, {134, "Commercial IP Security (CIPSO)"},
+    {136, "Stream ID (SID)"},	       {137, "Strict Source Route (SSR)"},
+    {148, "Router Alert (RTRALT)"},    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_VERSION] = NS_F_UINT("ip.version", "Version", 8),
-	[F_HDR_LEN] = NS_F_UINT("ip.hdr_len", "Header Length", 8),
-	[F_DSFIELD] = NS_F_HEX("ip.dsfield", "Differentiated Services Field", 8),
-	[F_DSCP] = NS_F_UINT("ip.dsfield.dscp", "Differentiated Services Codepoint", 8),
-	[F_ECN] = NS_F_UINT("ip.dsfield.ecn", "Explicit Congestion Notification", 8),
-	[F_LEN] = NS_F_UINT("ip.len", "Total Length", 16),
-	[F_ID] = NS_F_HEX("ip.id", "Identification", 16),
-	[F_FLAGS] = NS_F_HEX("ip.flags", "Flags", 8),
-	[F_FLAGS_RB] = NS_F_BOOL("ip.flags.rb", "Reserved bit"),
-	[F_FLAGS_DF] = NS_F_BOOL("ip.flags.df", "Don't fragment"),
-	[F_FLAGS_MF] = NS_F_BOOL("ip.flags.mf", "More fragments"),
-	/* in 8-byte units, as Wireshark's field (the summary shows bytes) */
-	[F_FRAG_OFFSET] = NS_F_UINT("ip.frag_offset", "Fragment Offset", 16),
-	[F_TTL] = NS_F_UINT("ip.ttl", "Time to Live", 8),
-	[F_PROTO] = NS_F_VALS("ip.proto", "Protocol", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_CHECKSUM] = NS_F_HEX("ip.checksum", "Header Checksum", 16),
-	[F_SRC] = NS_F_IPV4("ip.src", "Source Address"),
-	[F_DST] = NS_F_IPV4("ip.dst", "Destination Address"),
-	[F_OPTIONS] = NS_F_BYTES("ip.options", "Options"),
-	[F_OPT_TYPE] = NS_F_VALS("ip.opt.type", "Type", 8, NS_BASE_DEC, opt_vals),
-	[F_OPT_LEN] = NS_F_UINT("ip.opt.len", "Length", 8),
-	[F_OPT_DATA] = NS_F_BYTES("ip.opt.data", "Data"),
-	[F_ADDR] = NS_F_ALIAS("ip.addr", "Source or Destination Address", "ip.src", "ip.dst"),
+    [F_VERSION] = NS_F_UINT("ip.version", "Version", 8),
+    [F_HDR_LEN] = NS_F_UINT("ip.hdr_len", "Header Length", 8),
+    [F_DSFIELD] = NS_F_HEX("ip.dsfield", "Differentiated Services Field", 8),
+    [F_DSCP] =
+	NS_F_UINT("ip.dsfield.dscp", "Differentiated Services Codepoint", 8),
+    [F_ECN] =
+	NS_F_UINT("ip.dsfield.ecn", "Explicit Congestion Notification", 8),
+    [F_LEN] = NS_F_UINT("ip.len", "Total Length", 16),
+    [F_ID] = NS_F_HEX("ip.id", "Identification", 16),
+    [F_FLAGS] = NS_F_HEX("ip.flags", "Flags", 8),
+    [F_FLAGS_RB] = NS_F_BOOL("ip.flags.rb", "Reserved bit"),
+    [F_FLAGS_DF] = NS_F_BOOL("ip.flags.df", "Don't fragment"),
+    [F_FLAGS_MF] = NS_F_BOOL("ip.flags.mf", "More fragments"),
+    /* in 8-byte units, as Wireshark's field (the summary shows bytes) */
+    [F_FRAG_OFFSET] = NS_F_UINT("ip.frag_offset", "Fragment Offset", 16),
+    [F_TTL] = NS_F_UINT("ip.ttl", "Time to Live", 8),
+    [F_PROTO] =
+	NS_F_VALS("ip.proto", "Protocol", 8, NS_BASE_DEC, ns_ipproto_vals),
+    [F_CHECKSUM] = NS_F_HEX("ip.checksum", "Header Checksum", 16),
+    [F_SRC] = NS_F_IPV4("ip.src", "Source Address"),
+    [F_DST] = NS_F_IPV4("ip.dst", "Destination Address"),
+    [F_OPTIONS] = NS_F_BYTES("ip.options", "Options"),
+    [F_OPT_TYPE] = NS_F_VALS("ip.opt.type", "Type", 8, NS_BASE_DEC, opt_vals),
+    [F_OPT_LEN] = NS_F_UINT("ip.opt.len", "Length", 8),
+    [F_OPT_DATA] = NS_F_BYTES("ip.opt.data", "Data"),
+    [F_ADDR] = NS_F_ALIAS("ip.addr", "Source or Destination Address", "ip.src",
+			  "ip.dst"),
 };
 
 static void options(struct ns_packet *pkt, struct ns_reader *r)
@@ -95,7 +93,8 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 			continue;
 		uint8_t len = ns_rd_u8(r);
 		if (r->err || len < 2 || (size_t)(len - 2) > ns_rd_left(r)) {
-			ns_malformed(pkt, "option %u has bad length %u", type, len);
+			ns_malformed(pkt, "option %u has bad length %u", type,
+				     len);
 			return;
 		}
 		ns_tree_push(pkt);
@@ -179,7 +178,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		return ns_malformed(pkt, "total length %u < header length %u",
 				    tot, hlen);
 	if (tot > avail && pkt->caplen == pkt->len && !pkt->quoted) {
-		ns_malformed(pkt, "total length %u exceeds the %zu bytes present",
+		ns_malformed(pkt,
+			     "total length %u exceeds the %zu bytes present",
 			     tot, avail);
 		tot = (uint32_t)avail; /* dissect what is there */
 	}
@@ -196,7 +196,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	const struct ns_fv *p = ns_pkt_find(pkt, (int)li, &fields[F_PROTO]);
-	const struct ns_fv *fo = ns_pkt_find(pkt, (int)li, &fields[F_FRAG_OFFSET]);
+	const struct ns_fv *fo =
+	    ns_pkt_find(pkt, (int)li, &fields[F_FRAG_OFFSET]);
 	const struct ns_fv *fl = ns_pkt_find(pkt, (int)li, &fields[F_FLAGS]);
 	const struct ns_fv *id = ns_pkt_find(pkt, (int)li, &fields[F_ID]);
 	if (!p) {
@@ -225,20 +226,20 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x0800},
-	{NS_TAB_LINKTYPE, 228}, /* LINKTYPE_IPV4 */
-	{NS_TAB_BSD_AF, 2},     /* AF_INET everywhere */
-	{NS_TAB_IPPROTO, 4},    /* IP in IP */
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x0800},
+    {NS_TAB_LINKTYPE, 228}, /* LINKTYPE_IPV4 */
+    {NS_TAB_BSD_AF, 2},	    /* AF_INET everywhere */
+    {NS_TAB_IPPROTO, 4},    /* IP in IP */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_ip = {
-	.name = "ip",
-	.column = "IPv4",
-	.title = "Internet Protocol Version 4",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "ip",
+    .column = "IPv4",
+    .title = "Internet Protocol Version 4",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -52,39 +52,48 @@ enum {
 };
 
 static struct ns_field fields[] = {
-	[F_VERSION] = NS_F_UINT("ipv6.version", "Version", 8),
-	[F_TCLASS] = NS_F_HEX("ipv6.tclass", "Traffic Class", 32),
-	[F_DSCP] = NS_F_UINT("ipv6.tclass.dscp", "Differentiated Services Codepoint", 8),
-	[F_ECN] = NS_F_UINT("ipv6.tclass.ecn", "Explicit Congestion Notification", 8),
-	[F_FLOW] = NS_F_HEX("ipv6.flow", "Flow Label", 24),
-	[F_PLEN] = NS_F_UINT("ipv6.plen", "Payload Length", 16),
-	[F_NXT] = NS_F_VALS("ipv6.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_HLIM] = NS_F_UINT("ipv6.hlim", "Hop Limit", 8),
-	[F_SRC] = NS_F_IPV6("ipv6.src", "Source Address"),
-	[F_DST] = NS_F_IPV6("ipv6.dst", "Destination Address"),
-	[F_HOP_NXT] = NS_F_VALS("ipv6.hopopts.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_HOP_LEN] = NS_F_UINT("ipv6.hopopts.len", "Length", 8),
-	[F_RT_NXT] = NS_F_VALS("ipv6.routing.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_RT_LEN] = NS_F_UINT("ipv6.routing.len", "Length", 8),
-	[F_RT_TYPE] = NS_F_UINT("ipv6.routing.type", "Type", 8),
-	[F_RT_SEGLEFT] = NS_F_UINT("ipv6.routing.segleft", "Segments Left", 8),
-	[F_FRAG_NXT] = NS_F_VALS("ipv6.fraghdr.nxt", "Next header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_FRAG_OFFSET] = NS_F_UINT("ipv6.fraghdr.offset", "Offset", 16),
-	[F_FRAG_MORE] = NS_F_BOOL("ipv6.fraghdr.more", "More Fragments"),
-	[F_FRAG_IDENT] = NS_F_HEX("ipv6.fraghdr.ident", "Identification", 32),
-	[F_DST_NXT] = NS_F_VALS("ipv6.dstopts.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_DST_LEN] = NS_F_UINT("ipv6.dstopts.len", "Length", 8),
-	[F_EXT_NXT] = NS_F_VALS("ipv6.ext.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
-	[F_EXT_LEN] = NS_F_UINT("ipv6.ext.len", "Length", 8),
-	[F_OPT] = NS_F_NONE("ipv6.opt", "IPv6 Option"),
-	[F_OPT_TYPE] = NS_F_UINT("ipv6.opt.type", "Type", 8),
-	[F_OPT_LEN] = NS_F_UINT("ipv6.opt.length", "Length", 8),
-	[F_HOPOPTS] = NS_F_NONE("ipv6.hopopts", "Hop-by-Hop Options"),
-	[F_ROUTING] = NS_F_NONE("ipv6.routing", "Routing Header"),
-	[F_FRAGHDR] = NS_F_NONE("ipv6.fraghdr", "Fragment Header"),
-	[F_DSTOPTS] = NS_F_NONE("ipv6.dstopts", "Destination Options"),
-	[F_EXTHDR] = NS_F_NONE("ipv6.ext", "Extension Header"),
-	[F_ADDR] = NS_F_ALIAS("ipv6.addr", "Source or Destination Address", "ipv6.src", "ipv6.dst"),
+    [F_VERSION] = NS_F_UINT("ipv6.version", "Version", 8),
+    [F_TCLASS] = NS_F_HEX("ipv6.tclass", "Traffic Class", 32),
+    [F_DSCP] =
+	NS_F_UINT("ipv6.tclass.dscp", "Differentiated Services Codepoint", 8),
+    [F_ECN] =
+	NS_F_UINT("ipv6.tclass.ecn", "Explicit Congestion Notification", 8),
+    [F_FLOW] = NS_F_HEX("ipv6.flow", "Flow Label", 24),
+    [F_PLEN] = NS_F_UINT("ipv6.plen", "Payload Length", 16),
+    [F_NXT] =
+	NS_F_VALS("ipv6.nxt", "Next Header", 8, NS_BASE_DEC, ns_ipproto_vals),
+    [F_HLIM] = NS_F_UINT("ipv6.hlim", "Hop Limit", 8),
+    [F_SRC] = NS_F_IPV6("ipv6.src", "Source Address"),
+    [F_DST] = NS_F_IPV6("ipv6.dst", "Destination Address"),
+    [F_HOP_NXT] = NS_F_VALS("ipv6.hopopts.nxt", "Next Header", 8, NS_BASE_DEC,
+			    ns_ipproto_vals),
+    [F_HOP_LEN] = NS_F_UINT("ipv6.hopopts.len", "Length", 8),
+    [F_RT_NXT] = NS_F_VALS("ipv6.routing.nxt", "Next Header", 8, NS_BASE_DEC,
+			   ns_ipproto_vals),
+    [F_RT_LEN] = NS_F_UINT("ipv6.routing.len", "Length", 8),
+    [F_RT_TYPE] = NS_F_UINT("ipv6.routing.type", "Type", 8),
+    [F_RT_SEGLEFT] = NS_F_UINT("ipv6.routing.segleft", "Segments Left", 8),
+    [F_FRAG_NXT] = NS_F_VALS("ipv6.fraghdr.nxt", "Next header", 8, NS_BASE_DEC,
+			     ns_ipproto_vals),
+    [F_FRAG_OFFSET] = NS_F_UINT("ipv6.fraghdr.offset", "Offset", 16),
+    [F_FRAG_MORE] = NS_F_BOOL("ipv6.fraghdr.more", "More Fragments"),
+    [F_FRAG_IDENT] = NS_F_HEX("ipv6.fraghdr.ident", "Identification", 32),
+    [F_DST_NXT] = NS_F_VALS("ipv6.dstopts.nxt", "Next Header", 8, NS_BASE_DEC,
+			    ns_ipproto_vals),
+    [F_DST_LEN] = NS_F_UINT("ipv6.dstopts.len", "Length", 8),
+    [F_EXT_NXT] = NS_F_VALS("ipv6.ext.nxt", "Next Header", 8, NS_BASE_DEC,
+			    ns_ipproto_vals),
+    [F_EXT_LEN] = NS_F_UINT("ipv6.ext.len", "Length", 8),
+    [F_OPT] = NS_F_NONE("ipv6.opt", "IPv6 Option"),
+    [F_OPT_TYPE] = NS_F_UINT("ipv6.opt.type", "Type", 8),
+    [F_OPT_LEN] = NS_F_UINT("ipv6.opt.length", "Length", 8),
+    [F_HOPOPTS] = NS_F_NONE("ipv6.hopopts", "Hop-by-Hop Options"),
+    [F_ROUTING] = NS_F_NONE("ipv6.routing", "Routing Header"),
+    [F_FRAGHDR] = NS_F_NONE("ipv6.fraghdr", "Fragment Header"),
+    [F_DSTOPTS] = NS_F_NONE("ipv6.dstopts", "Destination Options"),
+    [F_EXTHDR] = NS_F_NONE("ipv6.ext", "Extension Header"),
+    [F_ADDR] = NS_F_ALIAS("ipv6.addr", "Source or Destination Address",
+			  "ipv6.src", "ipv6.dst"),
 };
 
 /* TLV options of hop-by-hop and destination options headers (§4.2). */
@@ -102,8 +111,8 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		uint8_t len = ns_rd_u8(r);
 		if (r->err || len > ns_rd_left(r)) {
-			ns_malformed(pkt, "option 0x%02x has bad length %u", type,
-				     len);
+			ns_malformed(pkt, "option 0x%02x has bad length %u",
+				     type, len);
 			return;
 		}
 		ns_add_label(pkt, &fields[F_OPT], off, 2u + len);
@@ -118,7 +127,7 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 static int is_ext(uint8_t nh)
 {
 	switch (nh) {
-	case 0:   /* hop-by-hop */
+	case 0:	  /* hop-by-hop */
 	case 43:  /* routing */
 	case 44:  /* fragment */
 	case 51:  /* AH */
@@ -141,12 +150,15 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 	uint8_t len8 = ns_rd_peek(r, 1);
 	if (r->err)
 		return -1;
-	uint32_t len = nh == 44 ? 8 : nh == 51 ? (len8 + 2u) * 4 : (len8 + 1u) * 8;
+	uint32_t len = nh == 44	  ? 8
+		       : nh == 51 ? (len8 + 2u) * 4
+				  : (len8 + 1u) * 8;
 	if (nh == 0 && !first)
 		ns_malformed(pkt, "hop-by-hop header not first");
 	if (len > ns_rd_left(r) && pkt->caplen == pkt->len && !pkt->quoted)
-		ns_malformed(pkt, "extension header %u (%u bytes) exceeds the "
-				  "payload",
+		ns_malformed(pkt,
+			     "extension header %u (%u bytes) exceeds the "
+			     "payload",
 			     nh, len);
 	struct ns_reader h = ns_rd_sub(r, len);
 	ns_rd_skip(&h, 2);
@@ -154,19 +166,23 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 	const struct ns_field *fnxt, *flen;
 	switch (nh) {
 	case 0:
-		label = F_HOPOPTS, fnxt = &fields[F_HOP_NXT], flen = &fields[F_HOP_LEN];
+		label = F_HOPOPTS, fnxt = &fields[F_HOP_NXT],
+		flen = &fields[F_HOP_LEN];
 		break;
 	case 43:
-		label = F_ROUTING, fnxt = &fields[F_RT_NXT], flen = &fields[F_RT_LEN];
+		label = F_ROUTING, fnxt = &fields[F_RT_NXT],
+		flen = &fields[F_RT_LEN];
 		break;
 	case 44:
 		label = F_FRAGHDR, fnxt = &fields[F_FRAG_NXT], flen = NULL;
 		break;
 	case 60:
-		label = F_DSTOPTS, fnxt = &fields[F_DST_NXT], flen = &fields[F_DST_LEN];
+		label = F_DSTOPTS, fnxt = &fields[F_DST_NXT],
+		flen = &fields[F_DST_LEN];
 		break;
 	default:
-		label = F_EXTHDR, fnxt = &fields[F_EXT_NXT], flen = &fields[F_EXT_LEN];
+		label = F_EXTHDR, fnxt = &fields[F_EXT_NXT],
+		flen = &fields[F_EXT_LEN];
 		break;
 	}
 	ns_add_label(pkt, &fields[label], off, len);
@@ -186,9 +202,12 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 		uint32_t ident = ns_rd_u32(&h);
 		if (!h.err) {
 			/* 8-byte units, as Wireshark's field */
-			ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, v >> 3);
-			ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1, v & 1);
-			ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4, ident);
+			ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2,
+				    v >> 3);
+			ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1,
+				    v & 1);
+			ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4,
+				    ident);
 			if (v >> 3)
 				ret = -1; /* not the first fragment */
 			else
@@ -233,10 +252,12 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	if (plen == 0 && nh == 0) {
 		/* jumbogram (RFC 2675): the length is in a hop-by-hop option;
 		 * the frame's length on the wire says the same */
-		uint32_t wire = pkt->len > start + 40 ? pkt->len - start - 40 : 0;
+		uint32_t wire =
+		    pkt->len > start + 40 ? pkt->len - start - 40 : 0;
 		plen = pkt->quoted ? (uint32_t)have : wire;
 	} else if (plen > have && pkt->caplen == pkt->len && !pkt->quoted) {
-		ns_malformed(pkt, "payload length %u exceeds the %zu bytes present",
+		ns_malformed(pkt,
+			     "payload length %u exceeds the %zu bytes present",
 			     plen, have);
 		plen = (uint32_t)have; /* dissect what is there */
 	}
@@ -260,7 +281,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	const struct ns_layer *l = &pkt->layers[li];
-	const struct ns_fv *fo = ns_pkt_find(pkt, (int)li, &fields[F_FRAG_OFFSET]);
+	const struct ns_fv *fo =
+	    ns_pkt_find(pkt, (int)li, &fields[F_FRAG_OFFSET]);
 	const struct ns_fv *nxt = NULL;
 	/* the last next-header value of the chain names the payload */
 	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
@@ -293,23 +315,23 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x86dd},
-	{NS_TAB_LINKTYPE, 229}, /* LINKTYPE_IPV6 */
-	{NS_TAB_BSD_AF, 10},    /* Linux */
-	{NS_TAB_BSD_AF, 24},    /* NetBSD, OpenBSD, BSD/OS */
-	{NS_TAB_BSD_AF, 28},    /* FreeBSD, DragonFlyBSD */
-	{NS_TAB_BSD_AF, 30},    /* Darwin */
-	{NS_TAB_IPPROTO, 41},   /* IPv6 in IP */
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x86dd},
+    {NS_TAB_LINKTYPE, 229}, /* LINKTYPE_IPV6 */
+    {NS_TAB_BSD_AF, 10},    /* Linux */
+    {NS_TAB_BSD_AF, 24},    /* NetBSD, OpenBSD, BSD/OS */
+    {NS_TAB_BSD_AF, 28},    /* FreeBSD, DragonFlyBSD */
+    {NS_TAB_BSD_AF, 30},    /* Darwin */
+    {NS_TAB_IPPROTO, 41},   /* IPv6 in IP */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_ipv6 = {
-	.name = "ipv6",
-	.column = "IPv6",
-	.title = "Internet Protocol Version 6",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "ipv6",
+    .column = "IPv6",
+    .title = "Internet Protocol Version 6",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

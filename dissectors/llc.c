@@ -23,32 +23,32 @@
 enum { F_DSAP, F_SSAP, F_CTRL, F_OUI, F_TYPE, F_PID, F_CISCO_PID, F_COUNT };
 
 static const struct ns_valstr sap_vals[] = {
-	{0x00, "NULL LSAP"},
-	{0x06, "IP"},
-	{0x42, "Spanning Tree BPDU"},
-	{0x98, "ARP"},
-	{0xaa, "SNAP"},
-	{0xe0, "NetWare"},
-	{0xf0, "NetBIOS"},
-	{0xfe, "ISO Network Layer"},
-	{0xff, "Global LSAP"},
-	{0, NULL},
+    {0x00, "NULL LSAP"},
+    {0x06, "IP"},
+    {0x42, "Spanning Tree BPDU"},
+    {0x98, "ARP"},
+    {0xaa, "SNAP"},
+    {0xe0, "NetWare"},
+    {0xf0, "NetBIOS"},
+    {0xfe, "ISO Network Layer"},
+    {0xff, "Global LSAP"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_DSAP] = NS_F_VALS("llc.dsap", "DSAP", 8, NS_BASE_HEX, sap_vals),
-	[F_SSAP] = NS_F_VALS("llc.ssap", "SSAP", 8, NS_BASE_HEX, sap_vals),
-	[F_CTRL] = NS_F_HEX("llc.control", "Control", 16),
-	[F_OUI] = NS_F_HEX("llc.oui", "Organization Code", 24),
-	[F_TYPE] = NS_F_HEX("llc.type", "Type", 16),
-	[F_PID] = NS_F_HEX("llc.pid", "Protocol ID", 16),
-	[F_CISCO_PID] = NS_F_HEX("llc.cisco_pid", "PID", 16),
+    [F_DSAP] = NS_F_VALS("llc.dsap", "DSAP", 8, NS_BASE_HEX, sap_vals),
+    [F_SSAP] = NS_F_VALS("llc.ssap", "SSAP", 8, NS_BASE_HEX, sap_vals),
+    [F_CTRL] = NS_F_HEX("llc.control", "Control", 16),
+    [F_OUI] = NS_F_HEX("llc.oui", "Organization Code", 24),
+    [F_TYPE] = NS_F_HEX("llc.type", "Type", 16),
+    [F_PID] = NS_F_HEX("llc.pid", "Protocol ID", 16),
+    [F_CISCO_PID] = NS_F_HEX("llc.cisco_pid", "PID", 16),
 };
 
 #define OUI_ENCAP_ETHER 0x000000
-#define OUI_CISCO_90 0x0000f8
-#define OUI_IEEE_802_1 0x0080c2
-#define OUI_CISCO 0x00000c
+#define OUI_CISCO_90	0x0000f8
+#define OUI_IEEE_802_1	0x0080c2
+#define OUI_CISCO	0x00000c
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 {
@@ -86,8 +86,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		return 0;
 	}
 	/* Wireshark names Cisco's PIDs (CDP, VTP, UDLD, PVST+) apart */
-	ns_add_uint(pkt, &fields[oui == OUI_CISCO ? F_CISCO_PID : F_PID], off + 3,
-		    2, pid);
+	ns_add_uint(pkt, &fields[oui == OUI_CISCO ? F_CISCO_PID : F_PID],
+		    off + 3, 2, pid);
 	if (oui == OUI_IEEE_802_1 && pid == 0x0007 && ns_rd_left(r) >= 2) {
 		ns_rd_skip(r, 2); /* pad */
 		ns_next(pkt, NS_TAB_LINKTYPE, 1);
@@ -122,18 +122,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LTYPE, 0x0004},     /* ETH_P_802_2: 802.3, FDDI, 802.11 */
-	{NS_TAB_ETHERTYPE, 0x8870}, /* "jumbo LLC", as Wireshark binds it */
-	{0, 0},
+    {NS_TAB_LTYPE, 0x0004},	/* ETH_P_802_2: 802.3, FDDI, 802.11 */
+    {NS_TAB_ETHERTYPE, 0x8870}, /* "jumbo LLC", as Wireshark binds it */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_llc = {
-	.name = "llc",
-	.column = "LLC",
-	.title = "Logical-Link Control",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "llc",
+    .column = "LLC",
+    .title = "Logical-Link Control",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -25,30 +25,30 @@
 #include "dissect.h"
 
 #define LINKTYPE_ETHERNET 1
-#define PWTYPE_ETHERNET 0x0005 /* RFC 4446 §3.2 */
-#define LABEL_GAL 13
+#define PWTYPE_ETHERNET	  0x0005 /* RFC 4446 §3.2 */
+#define LABEL_GAL	  13
 
 enum { F_LABEL, F_EXP, F_BOTTOM, F_TTL, F_COUNT };
 
 /* RFC 3032 §2.1 and the IANA special-purpose label registry */
 static const struct ns_valstr label_vals[] = {
-	{0, "IPv4 Explicit-Null"},
-	{1, "Router Alert"},
-	{2, "IPv6 Explicit-Null"},
-	{3, "Implicit-Null"},
-	{7, "Entropy Label Indicator"},
-	{13, "Generic Associated Channel Label"},
-	{14, "OAM Alert"},
-	{15, "Extension"},
-	{0, NULL},
+    {0, "IPv4 Explicit-Null"},
+    {1, "Router Alert"},
+    {2, "IPv6 Explicit-Null"},
+    {3, "Implicit-Null"},
+    {7, "Entropy Label Indicator"},
+    {13, "Generic Associated Channel Label"},
+    {14, "OAM Alert"},
+    {15, "Extension"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_LABEL] = NS_F_VALS("mpls.label", "MPLS Label", 32, NS_BASE_DEC_HEX,
-			      label_vals),
-	[F_EXP] = NS_F_UINT("mpls.exp", "MPLS Experimental Bits", 32),
-	[F_BOTTOM] = NS_F_UINT("mpls.bottom", "MPLS Bottom Of Label Stack", 32),
-	[F_TTL] = NS_F_UINT("mpls.ttl", "MPLS TTL", 32),
+    [F_LABEL] =
+	NS_F_VALS("mpls.label", "MPLS Label", 32, NS_BASE_DEC_HEX, label_vals),
+    [F_EXP] = NS_F_UINT("mpls.exp", "MPLS Experimental Bits", 32),
+    [F_BOTTOM] = NS_F_UINT("mpls.bottom", "MPLS Bottom Of Label Stack", 32),
+    [F_TTL] = NS_F_UINT("mpls.ttl", "MPLS TTL", 32),
 };
 
 /* EtherTypes common enough to vouch for an Ethernet header around them. */
@@ -138,22 +138,22 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x8847},
-	{NS_TAB_ETHERTYPE, 0x8848},
-	{NS_TAB_IPPROTO, 137},
-	{NS_TAB_UDP_PORT, 6635},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x8847},
+    {NS_TAB_ETHERTYPE, 0x8848},
+    {NS_TAB_IPPROTO, 137},
+    {NS_TAB_UDP_PORT, 6635},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_mpls = {
-	.name = "mpls",
-	.column = "MPLS",
-	.title = "MultiProtocol Label Switching Header",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "mpls",
+    .column = "MPLS",
+    .title = "MultiProtocol Label Switching Header",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };
 
 /* ---- Ethernet pseudowire control word ----------------------------------- */
@@ -161,8 +161,8 @@ struct ns_dissector ns_diss_mpls = {
 enum { C_SEQ, C_COUNT };
 
 static struct ns_field cw_fields[] = {
-	[C_SEQ] = NS_F_UINT("pweth.cw.sequence_number",
-			    "PW sequence number (ethernet)", 16),
+    [C_SEQ] = NS_F_UINT("pweth.cw.sequence_number",
+			"PW sequence number (ethernet)", 16),
 };
 
 /* RFC 4448 §4.6: 0000, 12 reserved bits, 16-bit sequence number. */
@@ -181,16 +181,16 @@ static int dissect_cw(struct ns_packet *pkt, struct ns_reader *r)
 }
 
 static const struct ns_binding cw_bindings[] = {
-	{NS_TAB_MPLS_PW, PWTYPE_ETHERNET},
-	{0, 0},
+    {NS_TAB_MPLS_PW, PWTYPE_ETHERNET},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_pwethcw = {
-	.name = "pwethcw",
-	.column = NULL,
-	.title = "PW Ethernet Control Word",
-	.fields = cw_fields,
-	.nfields = C_COUNT,
-	.dissect = dissect_cw,
-	.bindings = cw_bindings,
+    .name = "pwethcw",
+    .column = NULL,
+    .title = "PW Ethernet Control Word",
+    .fields = cw_fields,
+    .nfields = C_COUNT,
+    .dissect = dissect_cw,
+    .bindings = cw_bindings,
 };

@@ -12,17 +12,17 @@
 enum { F_FAMILY, F_COUNT };
 
 static const struct ns_valstr family_vals[] = {
-	{2, "IP"},
-	{10, "IPv6 (Linux)"},
-	{24, "IPv6 (NetBSD, OpenBSD, BSD/OS)"},
-	{28, "IPv6 (FreeBSD, DragonFlyBSD)"},
-	{30, "IPv6 (Darwin)"},
-	{0, NULL},
+    {2, "IP"},
+    {10, "IPv6 (Linux)"},
+    {24, "IPv6 (NetBSD, OpenBSD, BSD/OS)"},
+    {28, "IPv6 (FreeBSD, DragonFlyBSD)"},
+    {30, "IPv6 (Darwin)"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_FAMILY] = NS_F_VALS("null.family", "Family", 32, NS_BASE_DEC,
-			       family_vals),
+    [F_FAMILY] =
+	NS_F_VALS("null.family", "Family", 32, NS_BASE_DEC, family_vals),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
@@ -47,18 +47,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 0},   /* DLT_NULL */
-	{NS_TAB_LINKTYPE, 108}, /* DLT_LOOP */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 0},   /* DLT_NULL */
+    {NS_TAB_LINKTYPE, 108}, /* DLT_LOOP */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_null = {
-	.name = "null",
-	.column = "NULL",
-	.title = "Null/Loopback",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "null",
+    .column = "NULL",
+    .title = "Null/Loopback",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -21,37 +21,38 @@
 enum { F_DIR, F_ADDR, F_CTRL, F_PROTO, F_COUNT };
 
 static const struct ns_valstr dir_vals[] = {
-	{0, "Sent"},
-	{1, "Received"},
-	{0, NULL},
+    {0, "Sent"},
+    {1, "Received"},
+    {0, NULL},
 };
 
 static const struct ns_valstr proto_vals[] = {
-	{0x0021, "Internet Protocol version 4"},
-	{0x002b, "Novell IPX"},
-	{0x002d, "Van Jacobson Compressed TCP/IP"},
-	{0x002f, "Van Jacobson Uncompressed TCP/IP"},
-	{0x003d, "PPP Multilink Protocol"},
-	{0x004b, "SNA over 802.2"},
-	{0x0057, "Internet Protocol version 6"},
-	{0x0281, "MPLS Unicast"},
-	{0x0283, "MPLS Multicast"},
-	{0x8021, "Internet Protocol Control Protocol"},
-	{0x8057, "IPv6 Control Protocol"},
-	{0x80fd, "Compression Control Protocol"},
-	{0x8281, "MPLS Control Protocol"},
-	{0xc021, "Link Control Protocol"},
-	{0xc023, "Password Authentication Protocol"},
-	{0xc025, "Link Quality Report"},
-	{0xc223, "Challenge Handshake Authentication Protocol"},
-	{0, NULL},
+    {0x0021, "Internet Protocol version 4"},
+    {0x002b, "Novell IPX"},
+    {0x002d, "Van Jacobson Compressed TCP/IP"},
+    {0x002f, "Van Jacobson Uncompressed TCP/IP"},
+    {0x003d, "PPP Multilink Protocol"},
+    {0x004b, "SNA over 802.2"},
+    {0x0057, "Internet Protocol version 6"},
+    {0x0281, "MPLS Unicast"},
+    {0x0283, "MPLS Multicast"},
+    {0x8021, "Internet Protocol Control Protocol"},
+    {0x8057, "IPv6 Control Protocol"},
+    {0x80fd, "Compression Control Protocol"},
+    {0x8281, "MPLS Control Protocol"},
+    {0xc021, "Link Control Protocol"},
+    {0xc023, "Password Authentication Protocol"},
+    {0xc025, "Link Quality Report"},
+    {0xc223, "Challenge Handshake Authentication Protocol"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_DIR] = NS_F_VALS("ppp.direction", "Direction", 8, NS_BASE_DEC, dir_vals),
-	[F_ADDR] = NS_F_HEX("ppp.address", "Address", 8),
-	[F_CTRL] = NS_F_HEX("ppp.control", "Control", 8),
-	[F_PROTO] = NS_F_VALS("ppp.protocol", "Protocol", 16, NS_BASE_HEX, proto_vals),
+    [F_DIR] = NS_F_VALS("ppp.direction", "Direction", 8, NS_BASE_DEC, dir_vals),
+    [F_ADDR] = NS_F_HEX("ppp.address", "Address", 8),
+    [F_CTRL] = NS_F_HEX("ppp.control", "Control", 8),
+    [F_PROTO] =
+	NS_F_VALS("ppp.protocol", "Protocol", 16, NS_BASE_HEX, proto_vals),
 };
 
 /* PPP protocol number to the EtherType of the same protocol, or 0. */
@@ -128,20 +129,20 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 9},       /* DLT_PPP */
-	{NS_TAB_LINKTYPE, 50},      /* DLT_PPP_SERIAL (LINKTYPE_PPP_HDLC) */
-	{NS_TAB_LINKTYPE, 204},     /* LINKTYPE_PPP_WITH_DIR */
-	{NS_TAB_ETHERTYPE, 0x880b}, /* PPP in GRE (PPTP, RFC 2637) */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 9},	/* DLT_PPP */
+    {NS_TAB_LINKTYPE, 50},	/* DLT_PPP_SERIAL (LINKTYPE_PPP_HDLC) */
+    {NS_TAB_LINKTYPE, 204},	/* LINKTYPE_PPP_WITH_DIR */
+    {NS_TAB_ETHERTYPE, 0x880b}, /* PPP in GRE (PPTP, RFC 2637) */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_ppp = {
-	.name = "ppp",
-	.column = "PPP",
-	.title = "Point-to-Point Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "ppp",
+    .column = "PPP",
+    .title = "Point-to-Point Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

@@ -29,40 +29,33 @@
 
 #define ETYPE_PPP 0x880b
 
-enum {
-	F_VERSION,
-	F_TYPE,
-	F_CODE,
-	F_SESSION,
-	F_PLEN,
-	F_COUNT
-};
+enum { F_VERSION, F_TYPE, F_CODE, F_SESSION, F_PLEN, F_COUNT };
 
 static const struct ns_valstr code_vals[] = {
-	{0x00, "Session Data"},
-	{0x07, "Active Discovery Offer (PADO)"},
-	{0x09, "Active Discovery Initiation (PADI)"},
-	{0x19, "Active Discovery Request (PADR)"},
-	{0x65, "Active Discovery Session-confirmation (PADS)"},
-	{0xa7, "Active Discovery Terminate (PADT)"},
-	{0, NULL},
+    {0x00, "Session Data"},
+    {0x07, "Active Discovery Offer (PADO)"},
+    {0x09, "Active Discovery Initiation (PADI)"},
+    {0x19, "Active Discovery Request (PADR)"},
+    {0x65, "Active Discovery Session-confirmation (PADS)"},
+    {0xa7, "Active Discovery Terminate (PADT)"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_VERSION] = NS_F_UINT("pppoe.version", "Version", 8),
-	[F_TYPE] = NS_F_UINT("pppoe.type", "Type", 8),
-	[F_CODE] = NS_F_VALS("pppoe.code", "Code", 8, NS_BASE_HEX, code_vals),
-	[F_SESSION] = NS_F_HEX("pppoe.session_id", "Session ID", 16),
-	[F_PLEN] = NS_F_UINT("pppoe.payload_length", "Payload Length", 16),
+    [F_VERSION] = NS_F_UINT("pppoe.version", "Version", 8),
+    [F_TYPE] = NS_F_UINT("pppoe.type", "Type", 8),
+    [F_CODE] = NS_F_VALS("pppoe.code", "Code", 8, NS_BASE_HEX, code_vals),
+    [F_SESSION] = NS_F_HEX("pppoe.session_id", "Session ID", 16),
+    [F_PLEN] = NS_F_UINT("pppoe.payload_length", "Payload Length", 16),
 };
 
 /* Owns the header fields shared by discovery and session; never bound. */
 struct ns_dissector ns_diss_pppoe = {
-	.name = "pppoe",
-	.column = NULL,
-	.title = "PPP-over-Ethernet",
-	.fields = fields,
-	.nfields = F_COUNT,
+    .name = "pppoe",
+    .column = NULL,
+    .title = "PPP-over-Ethernet",
+    .fields = fields,
+    .nfields = F_COUNT,
 };
 
 /* The common header; limits r to the payload.  Returns 0 or NS_ETRUNC. */
@@ -82,8 +75,10 @@ static int header(struct ns_packet *pkt, struct ns_reader *r)
 	ns_add_uint(pkt, &fields[F_PLEN], off + 4, 2, plen);
 	size_t left = ns_rd_left(r);
 	if (plen > left && pkt->caplen == pkt->len && !pkt->quoted)
-		ns_malformed(pkt, "payload length %u exceeds the %zu bytes "
-			     "present", plen, left);
+		ns_malformed(pkt,
+			     "payload length %u exceeds the %zu bytes "
+			     "present",
+			     plen, left);
 	ns_rd_limit(r, plen);
 	return 0;
 }
@@ -115,72 +110,67 @@ enum {
 };
 
 static const struct ns_valstr tag_vals[] = {
-	{0x0000, "End-Of-List"},
-	{0x0101, "Service-Name"},
-	{0x0102, "AC-Name"},
-	{0x0103, "Host-Uniq"},
-	{0x0104, "AC-Cookie"},
-	{0x0105, "Vendor-Specific"},
-	{0x0110, "Relay-Session-Id"},
-	{0x0120, "PPP-Max-Payload"},
-	{0x0201, "Service-Name-Error"},
-	{0x0202, "AC-System-Error"},
-	{0x0203, "Generic-Error"},
-	{0, NULL},
+    {0x0000, "End-Of-List"},
+    {0x0101, "Service-Name"},
+    {0x0102, "AC-Name"},
+    {0x0103, "Host-Uniq"},
+    {0x0104, "AC-Cookie"},
+    {0x0105, "Vendor-Specific"},
+    {0x0110, "Relay-Session-Id"},
+    {0x0120, "PPP-Max-Payload"},
+    {0x0201, "Service-Name-Error"},
+    {0x0202, "AC-System-Error"},
+    {0x0203, "Generic-Error"},
+    {0, NULL},
 };
 
 #define RATE(i, n, t) [D_RATE_FIRST + (i)] = NS_F_UINT(n, t, 32)
 
 static struct ns_field d_fields[] = {
-	[D_TAGS] = NS_F_NONE("pppoed.tags", "PPPoE Tags"),
-	[D_TAG] = NS_F_VALS("pppoed.tag", "Tag", 16, NS_BASE_HEX, tag_vals),
-	[D_TAG_LEN] = NS_F_UINT("pppoed.tag_length", "Tag Length", 16),
-	[D_SERVICE_NAME] = NS_F_STR("pppoed.tags.service_name", "Service-Name"),
-	[D_AC_NAME] = NS_F_STR("pppoed.tags.ac_name", "AC-Name"),
-	[D_HOST_UNIQ] = NS_F_BYTES("pppoed.tags.host_uniq", "Host-Uniq"),
-	[D_AC_COOKIE] = NS_F_BYTES("pppoed.tags.ac_cookie", "AC-Cookie"),
-	[D_VENDOR_ID] = NS_F_UINT("pppoed.tags.vendor_id", "Vendor id", 32),
-	[D_VENDOR_DATA] = NS_F_BYTES("pppoed.tags.vendor_unspecified",
-				     "Vendor unspecified"),
-	[D_VS_TAGS] = NS_F_NONE("pppoed.tags.vendorspecific.tags",
-				"Vendor Specific PPPoE Tags"),
-	[D_CIRCUIT_ID] = NS_F_STR("pppoed.tags.circuit_id", "Circuit ID"),
-	[D_REMOTE_ID] = NS_F_STR("pppoed.tags.remote_id", "Remote ID"),
-	RATE(0, "pppoed.tags.act_data_rate_up", "Actual Data Rate Upstream"),
-	RATE(1, "pppoed.tags.act_data_rate_down", "Actual Data Rate Downstream"),
-	RATE(2, "pppoed.tags.min_data_rate_up", "Minimum Data Rate Upstream"),
-	RATE(3, "pppoed.tags.min_data_rate_down",
-	     "Minimum Data Rate Downstream"),
-	RATE(4, "pppoed.tags.attainable_data_rate_up",
-	     "Attainable DataRate Upstream"),
-	RATE(5, "pppoed.tags.attainable_data_rate_down",
-	     "Attainable DataRate Downstream"),
-	RATE(6, "pppoed.tags.max_data_rate_up", "Maximum Data Rate Upstream"),
-	RATE(7, "pppoed.tags.max_data_rate_down",
-	     "Maximum Data Rate Downstream"),
-	RATE(8, "pppoed.tags.min_data_rate_up_lp",
-	     "Min DataRate Upstream in low power state"),
-	RATE(9, "pppoed.tags.min_data_rate_down_lp",
-	     "Minimum Data Rate Downstream in low power state"),
-	RATE(10, "pppoed.tags.max_int_delay_up",
-	     "Max Interleaving Delay Upstream"),
-	RATE(11, "pppoed.tags.act_int_delay_up",
-	     "Actual Interleaving Delay Upstream"),
-	RATE(12, "pppoed.tags.max_int_delay_down",
-	     "Maximum Interleaving Delay Downstream"),
-	RATE(13, "pppoed.tags.act_int_delay_down",
-	     "Actual Interleaving Delay Downstream"),
-	[D_RELAY_SESSION_ID] = NS_F_BYTES("pppoed.tags.relay_session_id",
-					  "Relay-Session-Id"),
-	[D_MAX_PAYLOAD] = NS_F_BYTES("pppoed.tags.max_payload",
-				     "PPP-Max-Payload"),
-	[D_SERVICE_NAME_ERROR] = NS_F_STR("pppoed.tags.service_name_error",
-					  "Service-Name-Error"),
-	[D_AC_SYSTEM_ERROR] = NS_F_STR("pppoed.tags.ac_system_error",
-				       "AC-System-Error"),
-	[D_GENERIC_ERROR] = NS_F_STR("pppoed.tags.generic_error",
-				     "Generic-Error"),
-	[D_UNKNOWN] = NS_F_BYTES("pppoed.tag.unknown_data", "Unknown Data"),
+    [D_TAGS] = NS_F_NONE("pppoed.tags", "PPPoE Tags"),
+    [D_TAG] = NS_F_VALS("pppoed.tag", "Tag", 16, NS_BASE_HEX, tag_vals),
+    [D_TAG_LEN] = NS_F_UINT("pppoed.tag_length", "Tag Length", 16),
+    [D_SERVICE_NAME] = NS_F_STR("pppoed.tags.service_name", "Service-Name"),
+    [D_AC_NAME] = NS_F_STR("pppoed.tags.ac_name", "AC-Name"),
+    [D_HOST_UNIQ] = NS_F_BYTES("pppoed.tags.host_uniq", "Host-Uniq"),
+    [D_AC_COOKIE] = NS_F_BYTES("pppoed.tags.ac_cookie", "AC-Cookie"),
+    [D_VENDOR_ID] = NS_F_UINT("pppoed.tags.vendor_id", "Vendor id", 32),
+    [D_VENDOR_DATA] =
+	NS_F_BYTES("pppoed.tags.vendor_unspecified", "Vendor unspecified"),
+    [D_VS_TAGS] = NS_F_NONE("pppoed.tags.vendorspecific.tags",
+			    "Vendor Specific PPPoE Tags"),
+    [D_CIRCUIT_ID] = NS_F_STR("pppoed.tags.circuit_id", "Circuit ID"),
+    [D_REMOTE_ID] = NS_F_STR("pppoed.tags.remote_id", "Remote ID"),
+    RATE(0, "pppoed.tags.act_data_rate_up", "Actual Data Rate Upstream"),
+    RATE(1, "pppoed.tags.act_data_rate_down", "Actual Data Rate Downstream"),
+    RATE(2, "pppoed.tags.min_data_rate_up", "Minimum Data Rate Upstream"),
+    RATE(3, "pppoed.tags.min_data_rate_down", "Minimum Data Rate Downstream"),
+    RATE(4, "pppoed.tags.attainable_data_rate_up",
+	 "Attainable DataRate Upstream"),
+    RATE(5, "pppoed.tags.attainable_data_rate_down",
+	 "Attainable DataRate Downstream"),
+    RATE(6, "pppoed.tags.max_data_rate_up", "Maximum Data Rate Upstream"),
+    RATE(7, "pppoed.tags.max_data_rate_down", "Maximum Data Rate Downstream"),
+    RATE(8, "pppoed.tags.min_data_rate_up_lp",
+	 "Min DataRate Upstream in low power state"),
+    RATE(9, "pppoed.tags.min_data_rate_down_lp",
+	 "Minimum Data Rate Downstream in low power state"),
+    RATE(10, "pppoed.tags.max_int_delay_up", "Max Interleaving Delay Upstream"),
+    RATE(11, "pppoed.tags.act_int_delay_up",
+	 "Actual Interleaving Delay Upstream"),
+    RATE(12, "pppoed.tags.max_int_delay_down",
+	 "Maximum Interleaving Delay Downstream"),
+    RATE(13, "pppoed.tags.act_int_delay_down",
+	 "Actual Interleaving Delay Downstream"),
+    [D_RELAY_SESSION_ID] =
+	NS_F_BYTES("pppoed.tags.relay_session_id", "Relay-Session-Id"),
+    [D_MAX_PAYLOAD] = NS_F_BYTES("pppoed.tags.max_payload", "PPP-Max-Payload"),
+    [D_SERVICE_NAME_ERROR] =
+	NS_F_STR("pppoed.tags.service_name_error", "Service-Name-Error"),
+    [D_AC_SYSTEM_ERROR] =
+	NS_F_STR("pppoed.tags.ac_system_error", "AC-System-Error"),
+    [D_GENERIC_ERROR] = NS_F_STR("pppoed.tags.generic_error", "Generic-Error"),
+    [D_UNKNOWN] = NS_F_BYTES("pppoed.tag.unknown_data", "Unknown Data"),
 };
 
 #define VENDOR_BBF 3561 /* Broadband Forum (formerly DSL Forum) */
@@ -196,8 +186,10 @@ static void bbf_tags(struct ns_packet *pkt, struct ns_reader *v)
 		uint8_t type = ns_rd_u8(v);
 		uint8_t len = ns_rd_u8(v);
 		if (len > ns_rd_left(v)) {
-			ns_malformed(pkt, "vendor sub-tag %u length %u exceeds "
-				     "its tag", type, len);
+			ns_malformed(pkt,
+				     "vendor sub-tag %u length %u exceeds "
+				     "its tag",
+				     type, len);
 			break;
 		}
 		if (type == 1) {
@@ -205,7 +197,8 @@ static void bbf_tags(struct ns_packet *pkt, struct ns_reader *v)
 		} else if (type == 2) {
 			ns_get_bytes(pkt, v, &d_fields[D_REMOTE_ID], len);
 		} else if (type >= 0x81 && type <= 0x8e && len == 4) {
-			ns_get_u32(pkt, v, &d_fields[D_RATE_FIRST + type - 0x81]);
+			ns_get_u32(pkt, v,
+				   &d_fields[D_RATE_FIRST + type - 0x81]);
 		} else {
 			ns_rd_skip(v, len);
 		}
@@ -270,18 +263,19 @@ static void tags(struct ns_packet *pkt, struct ns_reader *r)
 			ns_add_uint(pkt, &d_fields[D_TAG_LEN], off + 2, 2, len);
 		}
 		if (len > ns_rd_left(r)) {
-			ns_malformed(pkt, "tag 0x%04x length %u exceeds the "
-				     "payload", tag, len);
+			ns_malformed(pkt,
+				     "tag 0x%04x length %u exceeds the "
+				     "payload",
+				     tag, len);
 			return;
 		}
 		struct ns_reader v = ns_rd_sub(r, len);
 		if (tag == 0x0105 && len >= 4)
 			vendor(pkt, &v);
 		else if (len > 0)
-			ns_get_bytes(pkt, &v, &d_fields[vf == D_VENDOR_ID
-							   ? D_UNKNOWN
-							   : vf],
-				     len);
+			ns_get_bytes(
+			    pkt, &v,
+			    &d_fields[vf == D_VENDOR_ID ? D_UNKNOWN : vf], len);
 	}
 	if (ns_rd_left(r))
 		ns_malformed(pkt, "%zu stray bytes after the tags",
@@ -325,19 +319,19 @@ static void info_discovery(const struct ns_packet *pkt, unsigned li,
 }
 
 static const struct ns_binding d_bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x8863},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x8863},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_pppoed = {
-	.name = "pppoed",
-	.column = "PPPoED",
-	.title = "PPP-over-Ethernet Discovery",
-	.fields = d_fields,
-	.nfields = D_COUNT,
-	.dissect = dissect_discovery,
-	.info = info_discovery,
-	.bindings = d_bindings,
+    .name = "pppoed",
+    .column = "PPPoED",
+    .title = "PPP-over-Ethernet Discovery",
+    .fields = d_fields,
+    .nfields = D_COUNT,
+    .dissect = dissect_discovery,
+    .info = info_discovery,
+    .bindings = d_bindings,
 };
 
 /* ---- session ------------------------------------------------------------ */
@@ -364,15 +358,15 @@ static void info_session(const struct ns_packet *pkt, unsigned li,
 }
 
 static const struct ns_binding s_bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x8864},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x8864},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_pppoes = {
-	.name = "pppoes",
-	.column = "PPPoES",
-	.title = "PPP-over-Ethernet Session",
-	.dissect = dissect_session,
-	.info = info_session,
-	.bindings = s_bindings,
+    .name = "pppoes",
+    .column = "PPPoES",
+    .title = "PPP-over-Ethernet Session",
+    .dissect = dissect_session,
+    .info = info_session,
+    .bindings = s_bindings,
 };

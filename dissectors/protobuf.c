@@ -77,11 +77,11 @@ enum {
 };
 
 static const struct ns_valstr types[] = {
-	{1, "double"},	 {2, "float"},	   {3, "int64"},    {4, "uint64"},
-	{5, "int32"},	 {6, "fixed64"},   {7, "fixed32"},  {8, "bool"},
-	{9, "string"},	 {10, "group"},	   {11, "message"}, {12, "bytes"},
-	{13, "uint32"},	 {14, "enum"},	   {15, "sfixed32"}, {16, "sfixed64"},
-	{17, "sint32"},	 {18, "sint64"},   {0, NULL},
+    {1, "double"},  {2, "float"},   {3, "int64"},     {4, "uint64"},
+    {5, "int32"},   {6, "fixed64"}, {7, "fixed32"},   {8, "bool"},
+    {9, "string"},  {10, "group"},  {11, "message"},  {12, "bytes"},
+    {13, "uint32"}, {14, "enum"},   {15, "sfixed32"}, {16, "sfixed64"},
+    {17, "sint32"}, {18, "sint64"}, {0, NULL},
 };
 
 static void msg_line(struct ns_buf *b, const struct ns_packet *pkt, uint32_t i);
@@ -89,41 +89,51 @@ static void field_line(struct ns_buf *b, const struct ns_packet *pkt,
 		       uint32_t i);
 
 static const struct ns_valstr wiretypes[] = {
-	{0, "varint"}, {1, "64-bit"},	   {2, "length-delimited"},
-	{3, "start group"}, {4, "end group"}, {5, "32-bit"},
-	{0, NULL},
+    {0, "varint"},	{1, "64-bit"},	  {2, "length-delimited"},
+    {3, "start group"}, {4, "end group"}, {5, "32-bit"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_FIELD] = NS_F_NONE("protobuf.field", "Field"),
-	[F_NUMBER] = NS_F_UINT("protobuf.field.number", "Field Number", 64),
-	[F_WIRETYPE] = NS_F_VALS("protobuf.field.wiretype", "Wire Type", 8, NS_BASE_DEC, wiretypes),
-	[F_LENGTH] = NS_F_UINT("protobuf.field.value.length", "Value Length", 64),
-	[F_UINT64] = NS_F_UINT("protobuf.field.value.uint64", "Uint64", 64),
-	[F_SINT64] = NS_F(("protobuf.field.value.sint64"), "Sint64 (zigzag)", NS_FT_INT, 64, NS_BASE_DEC, NULL),
-	[F_UINT32] = NS_F_UINT("protobuf.field.value.uint32", "Uint32", 32),
-	[F_DOUBLE] = NS_F_DOUBLE("protobuf.field.value.double", "Double"),
-	[F_FLOAT] = NS_F_DOUBLE("protobuf.field.value.float", "Float"),
-	[F_STRING] = NS_F_STR("protobuf.field.value.string", "String"),
-	[F_BYTES] = NS_F_BYTES("protobuf.field.value", "Value"),
-	[F_MESSAGE] = NS_F_NONE("protobuf.message", "Message"),
-	[F_REPEATED] = NS_F_UINT("protobuf.field.value.repeated", "Packed repeated values", 32),
-	[F_MSG_NAME] = {.name = "protobuf.message.name", .title = "Message Name",
-			.type = NS_FT_STRING, .tree_line = msg_line},
-	[F_FIELD_NAME] = {.name = "protobuf.field.name", .title = "Field Name",
-			  .type = NS_FT_STRING, .tree_line = field_line},
-	[F_FIELD_TYPE] = NS_F_VALS("protobuf.field.type", "Field Type", 32, NS_BASE_DEC, types),
-	[F_INT32] = NS_F("protobuf.field.value.int32", "Int32", NS_FT_INT, 32, NS_BASE_DEC, NULL),
-	[F_INT64] = NS_F("protobuf.field.value.int64", "Int64", NS_FT_INT, 64, NS_BASE_DEC, NULL),
-	[F_BOOL] = NS_F_BOOL("protobuf.field.value.bool", "Bool"),
-	[F_ENUM] = NS_F_STR("protobuf.field.value.enum", "Enum value name"),
-	[F_ONEOF] = NS_F_STR("protobuf.field.oneof", "Member of oneof"),
-	[F_PROBLEM] = NS_F_STR("protobuf.problem", "Problem"),
+    [F_FIELD] = NS_F_NONE("protobuf.field", "Field"),
+    [F_NUMBER] = NS_F_UINT("protobuf.field.number", "Field Number", 64),
+    [F_WIRETYPE] = NS_F_VALS("protobuf.field.wiretype", "Wire Type", 8,
+			     NS_BASE_DEC, wiretypes),
+    [F_LENGTH] = NS_F_UINT("protobuf.field.value.length", "Value Length", 64),
+    [F_UINT64] = NS_F_UINT("protobuf.field.value.uint64", "Uint64", 64),
+    [F_SINT64] = NS_F(("protobuf.field.value.sint64"), "Sint64 (zigzag)",
+		      NS_FT_INT, 64, NS_BASE_DEC, NULL),
+    [F_UINT32] = NS_F_UINT("protobuf.field.value.uint32", "Uint32", 32),
+    [F_DOUBLE] = NS_F_DOUBLE("protobuf.field.value.double", "Double"),
+    [F_FLOAT] = NS_F_DOUBLE("protobuf.field.value.float", "Float"),
+    [F_STRING] = NS_F_STR("protobuf.field.value.string", "String"),
+    [F_BYTES] = NS_F_BYTES("protobuf.field.value", "Value"),
+    [F_MESSAGE] = NS_F_NONE("protobuf.message", "Message"),
+    [F_REPEATED] = NS_F_UINT("protobuf.field.value.repeated",
+			     "Packed repeated values", 32),
+    [F_MSG_NAME] = {.name = "protobuf.message.name",
+		    .title = "Message Name",
+		    .type = NS_FT_STRING,
+		    .tree_line = msg_line},
+    [F_FIELD_NAME] = {.name = "protobuf.field.name",
+		      .title = "Field Name",
+		      .type = NS_FT_STRING,
+		      .tree_line = field_line},
+    [F_FIELD_TYPE] =
+	NS_F_VALS("protobuf.field.type", "Field Type", 32, NS_BASE_DEC, types),
+    [F_INT32] = NS_F("protobuf.field.value.int32", "Int32", NS_FT_INT, 32,
+		     NS_BASE_DEC, NULL),
+    [F_INT64] = NS_F("protobuf.field.value.int64", "Int64", NS_FT_INT, 64,
+		     NS_BASE_DEC, NULL),
+    [F_BOOL] = NS_F_BOOL("protobuf.field.value.bool", "Bool"),
+    [F_ENUM] = NS_F_STR("protobuf.field.value.enum", "Enum value name"),
+    [F_ONEOF] = NS_F_STR("protobuf.field.oneof", "Member of oneof"),
+    [F_PROBLEM] = NS_F_STR("protobuf.problem", "Problem"),
 };
 
-#define MAX_DEPTH 16
-#define MAX_PACKED 64		/* values listed by the raw heuristic */
-#define MAX_PACKED_TYPED 1024	/* values listed of a typed packed field */
+#define MAX_DEPTH	 16
+#define MAX_PACKED	 64   /* values listed by the raw heuristic */
+#define MAX_PACKED_TYPED 1024 /* values listed of a typed packed field */
 
 /* A varint (at most 10 bytes); sets r->err when cut or too long. */
 static uint64_t varint(struct ns_reader *r)
@@ -197,7 +207,10 @@ static int is_text(const uint8_t *p, size_t n)
 			i++;
 			continue;
 		}
-		size_t k = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : 0;
+		size_t k = c >= 0xf0 && c < 0xf5 ? 3
+			   : c >= 0xe0		 ? 2
+			   : c >= 0xc2		 ? 1
+						 : 0;
 		if (!k || i + k >= n)
 			return 0;
 		for (size_t j = 1; j <= k; j++)
@@ -223,7 +236,8 @@ static uint32_t off_of(const struct ctx *c, const uint8_t *p)
 static void add_u(const struct ctx *c, int f, const uint8_t *p, size_t n,
 		  uint64_t v)
 {
-	ns_add_uint(c->pkt, &fields[f], off_of(c, p), c->offsets ? (uint32_t)n : 0, v);
+	ns_add_uint(c->pkt, &fields[f], off_of(c, p),
+		    c->offsets ? (uint32_t)n : 0, v);
 }
 
 static double f32(uint32_t v)
@@ -268,7 +282,8 @@ static void packed(const struct ctx *c, const uint8_t *p, size_t n)
 		}
 		k++;
 	}
-	ns_add_uint(c->pkt, &fields[F_REPEATED], off_of(c, p), c->offsets ? (uint32_t)n : 0, k);
+	ns_add_uint(c->pkt, &fields[F_REPEATED], off_of(c, p),
+		    c->offsets ? (uint32_t)n : 0, k);
 }
 
 static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
@@ -297,7 +312,8 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 		ns_add_label(pkt, &fields[F_FIELD], off_of(c, start), 0);
 		ns_tree_push(pkt);
 		add_u(c, F_NUMBER, start, (size_t)(r.p - start), tag >> 3);
-		add_u(c, F_WIRETYPE, start, (size_t)(r.p - start), (uint64_t)wt);
+		add_u(c, F_WIRETYPE, start, (size_t)(r.p - start),
+		      (uint64_t)wt);
 		const uint8_t *v = r.p;
 		switch (wt) {
 		case 0: {
@@ -337,18 +353,22 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 			}
 			add_u(c, F_LENGTH, v, (size_t)(r.p - v), len);
 			const uint8_t *d = ns_rd_ptr(&r, (size_t)len);
-			if (len && depth < MAX_DEPTH && is_message(d, (size_t)len)) {
-				ns_add_label(pkt, &fields[F_MESSAGE], off_of(c, d),
+			if (len && depth < MAX_DEPTH &&
+			    is_message(d, (size_t)len)) {
+				ns_add_label(pkt, &fields[F_MESSAGE],
+					     off_of(c, d),
 					     c->offsets ? (uint32_t)len : 0);
 				ns_tree_push(pkt);
 				walk(c, d, (size_t)len, depth + 1);
 				ns_tree_pop(pkt);
 			} else if (is_text(d, (size_t)len)) {
-				ns_add_bytes(pkt, &fields[F_STRING], off_of(c, d),
+				ns_add_bytes(pkt, &fields[F_STRING],
+					     off_of(c, d),
 					     c->offsets ? (uint32_t)len : 0, d,
 					     (uint32_t)len);
 			} else {
-				ns_add_bytes(pkt, &fields[F_BYTES], off_of(c, d),
+				ns_add_bytes(pkt, &fields[F_BYTES],
+					     off_of(c, d),
 					     c->offsets ? (uint32_t)len : 0, d,
 					     (uint32_t)len);
 				packed(c, d, (size_t)len);
@@ -367,8 +387,9 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 		if (label < pkt->nfv && c->offsets)
 			pkt->fv[label].len = (uint32_t)(r.p - start);
 		if (r.err) {
-			ns_malformed(pkt, "protobuf: field %llu cut short or of "
-					  "wire type %d",
+			ns_malformed(pkt,
+				     "protobuf: field %llu cut short or of "
+				     "wire type %d",
 				     (unsigned long long)(tag >> 3), wt);
 			break;
 		}
@@ -961,7 +982,8 @@ void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
 {
 	struct ctx c = {pkt, base, offsets, at};
 	uint8_t depth = pkt->depth;
-	ns_add_label(pkt, &fields[F_MESSAGE], offsets ? (uint32_t)(p - base) : at,
+	ns_add_label(pkt, &fields[F_MESSAGE],
+		     offsets ? (uint32_t)(p - base) : at,
 		     offsets ? (uint32_t)n : 0);
 	ns_tree_push(pkt);
 	walk(&c, p, n, 0);
@@ -978,10 +1000,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 }
 
 struct ns_dissector ns_diss_protobuf = {
-	.name = "protobuf",
-	.column = "Protobuf",
-	.title = "Protocol Buffers",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
+    .name = "protobuf",
+    .column = "Protobuf",
+    .title = "Protocol Buffers",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
 };

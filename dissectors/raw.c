@@ -23,19 +23,19 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 12},  /* DLT_RAW (most platforms) */
-	{NS_TAB_LINKTYPE, 14},  /* DLT_RAW (OpenBSD) */
-	{NS_TAB_LINKTYPE, 101}, /* LINKTYPE_RAW as stored in files */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 12},  /* DLT_RAW (most platforms) */
+    {NS_TAB_LINKTYPE, 14},  /* DLT_RAW (OpenBSD) */
+    {NS_TAB_LINKTYPE, 101}, /* LINKTYPE_RAW as stored in files */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_raw = {
-	.name = "raw",
-	.column = NULL,
-	.title = "Raw packet data",
-	.fields = NULL,
-	.nfields = 0,
-	.dissect = dissect,
-	.info = NULL,
-	.bindings = bindings,
+    .name = "raw",
+    .column = NULL,
+    .title = "Raw packet data",
+    .fields = NULL,
+    .nfields = 0,
+    .dissect = dissect,
+    .info = NULL,
+    .bindings = bindings,
 };

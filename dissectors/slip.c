@@ -22,22 +22,23 @@
 enum { F_DIR, F_TYPE, F_CHDR, F_COUNT };
 
 static const struct ns_valstr dir_vals[] = {
-	{0, "Received"},
-	{1, "Sent"},
-	{0, NULL},
+    {0, "Received"},
+    {1, "Sent"},
+    {0, NULL},
 };
 
 static const struct ns_valstr type_vals[] = {
-	{0x40, "IP"},
-	{0x70, "Uncompressed TCP"},
-	{0x80, "Compressed TCP"},
-	{0, NULL},
+    {0x40, "IP"},
+    {0x70, "Uncompressed TCP"},
+    {0x80, "Compressed TCP"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_DIR] = NS_F_VALS("slip.direction", "Direction", 8, NS_BASE_DEC, dir_vals),
-	[F_TYPE] = NS_F_VALS("slip.type", "Header type", 8, NS_BASE_HEX, type_vals),
-	[F_CHDR] = NS_F_BYTES("slip.chdr", "Link-level header"),
+    [F_DIR] =
+	NS_F_VALS("slip.direction", "Direction", 8, NS_BASE_DEC, dir_vals),
+    [F_TYPE] = NS_F_VALS("slip.type", "Header type", 8, NS_BASE_HEX, type_vals),
+    [F_CHDR] = NS_F_BYTES("slip.chdr", "Link-level header"),
 };
 
 #define SLIP_CHDR_LEN 15
@@ -86,17 +87,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 8}, /* DLT_SLIP */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 8}, /* DLT_SLIP */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_slip = {
-	.name = "slip",
-	.column = "SLIP",
-	.title = "Serial Line IP (BSD capture header)",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "slip",
+    .column = "SLIP",
+    .title = "Serial Line IP (BSD capture header)",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

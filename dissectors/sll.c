@@ -21,23 +21,20 @@ enum {
 };
 
 static const struct ns_valstr pkttype_vals[] = {
-	{0, "Unicast to us"},
-	{1, "Broadcast"},
-	{2, "Multicast"},
-	{3, "Unicast to another host"},
-	{4, "Sent by us"},
-	{0, NULL},
+    {0, "Unicast to us"},	    {1, "Broadcast"},  {2, "Multicast"},
+    {3, "Unicast to another host"}, {4, "Sent by us"}, {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_PKTTYPE] = NS_F_VALS("sll.pkttype", "Packet type", 16, NS_BASE_DEC, pkttype_vals),
-	[F_HATYPE] = NS_F_UINT("sll.hatype", "Link-layer address type", 16),
-	[F_HALEN] = NS_F_UINT("sll.halen", "Link-layer address length", 16),
-	[F_SRC_ETH] = NS_F_ETHER("sll.src.eth", "Source"),
-	[F_SRC_OTHER] = NS_F_BYTES("sll.src.other", "Source"),
-	[F_ETYPE] = NS_F_HEX("sll.etype", "Protocol", 16),
-	[F_LTYPE] = NS_F_HEX("sll.ltype", "Protocol", 16),
-	[F_IFINDEX] = NS_F_UINT("sll.ifindex", "Interface index", 32),
+    [F_PKTTYPE] =
+	NS_F_VALS("sll.pkttype", "Packet type", 16, NS_BASE_DEC, pkttype_vals),
+    [F_HATYPE] = NS_F_UINT("sll.hatype", "Link-layer address type", 16),
+    [F_HALEN] = NS_F_UINT("sll.halen", "Link-layer address length", 16),
+    [F_SRC_ETH] = NS_F_ETHER("sll.src.eth", "Source"),
+    [F_SRC_OTHER] = NS_F_BYTES("sll.src.other", "Source"),
+    [F_ETYPE] = NS_F_HEX("sll.etype", "Protocol", 16),
+    [F_LTYPE] = NS_F_HEX("sll.ltype", "Protocol", 16),
+    [F_IFINDEX] = NS_F_UINT("sll.ifindex", "Interface index", 32),
 };
 
 static void address(struct ns_packet *pkt, struct ns_reader *r, uint16_t hatype,
@@ -114,7 +111,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	const struct ns_fv *i = ns_pkt_find(pkt, (int)li, &fields[F_IFINDEX]);
 	const struct ns_fv *e = ns_pkt_find(pkt, (int)li, &fields[F_ETYPE]);
 	const struct ns_fv *l = ns_pkt_find(pkt, (int)li, &fields[F_LTYPE]);
-	ns_buf_puts(out, i ? "Linux cooked capture v2" : "Linux cooked capture");
+	ns_buf_puts(out,
+		    i ? "Linux cooked capture v2" : "Linux cooked capture");
 	if (i) {
 		ns_buf_puts(out, ", ifindex ");
 		ns_buf_u64(out, i->v.u);
@@ -131,18 +129,18 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_LINKTYPE, 113}, /* LINKTYPE_LINUX_SLL */
-	{NS_TAB_LINKTYPE, 276}, /* LINKTYPE_LINUX_SLL2 */
-	{0, 0},
+    {NS_TAB_LINKTYPE, 113}, /* LINKTYPE_LINUX_SLL */
+    {NS_TAB_LINKTYPE, 276}, /* LINKTYPE_LINUX_SLL2 */
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_sll = {
-	.name = "sll",
-	.column = "SLL",
-	.title = "Linux cooked capture",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "sll",
+    .column = "SLL",
+    .title = "Linux cooked capture",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

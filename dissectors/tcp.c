@@ -100,115 +100,137 @@ enum {
 };
 
 static const struct ns_valstr kind_vals[] = {
-	{0, "End of Option List"},
-	{1, "No-Operation (NOP)"},
-	{2, "Maximum Segment Size"},
-	{3, "Window Scale"},
-	{4, "SACK Permitted"},
-	{5, "SACK"},
-	{8, "Time Stamp Option"},
-	{28, "User Timeout"},
-	{29, "TCP-AO"},
-	{30, "Multipath TCP"},
-	{34, "TCP Fast Open Cookie"},
-	{253, "RFC3692-style Experiment 1"},
-	{254, "RFC3692-style Experiment 2"},
-	{0, NULL},
+    {0, "End of Option List"},
+    {1, "No-Operation (NOP)"},
+    {2, "Maximum Segment Size"},
+    {3, "Window Scale"},
+    {4, "SACK Permitted"},
+    {5, "SACK"},
+    {8, "Time Stamp Option"},
+    {28, "User Timeout"},
+    {29, "TCP-AO"},
+    {30, "Multipath TCP"},
+    {34, "TCP Fast Open Cookie"},
+    {253, "RFC3692-style Experiment 1"},
+    {254, "RFC3692-style Experiment 2"},
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_SRCPORT] = NS_F_UINT("tcp.srcport", "Source Port", 16),
-	[F_DSTPORT] = NS_F_UINT("tcp.dstport", "Destination Port", 16),
-	[F_SEQ] = NS_F_UINT("tcp.seq", "Sequence Number", 32),
-	[F_ACK] = NS_F_UINT("tcp.ack", "Acknowledgment Number", 32),
-	[F_HDR_LEN] = NS_F_UINT("tcp.hdr_len", "Header Length", 8),
-	[F_FLAGS] = NS_F_HEX("tcp.flags", "Flags", 16),
-	[F_FLAGS_RES] = NS_F_BOOL("tcp.flags.res", "Reserved"),
-	[F_FLAGS_AE] = NS_F_BOOL("tcp.flags.ae", "Accurate ECN"),
-	[F_FLAGS_CWR] = NS_F_BOOL("tcp.flags.cwr", "Congestion Window Reduced"),
-	[F_FLAGS_ECE] = NS_F_BOOL("tcp.flags.ece", "ECN-Echo"),
-	[F_FLAGS_URG] = NS_F_BOOL("tcp.flags.urg", "Urgent"),
-	[F_FLAGS_ACK] = NS_F_BOOL("tcp.flags.ack", "Acknowledgment"),
-	[F_FLAGS_PUSH] = NS_F_BOOL("tcp.flags.push", "Push"),
-	[F_FLAGS_RESET] = NS_F_BOOL("tcp.flags.reset", "Reset"),
-	[F_FLAGS_SYN] = NS_F_BOOL("tcp.flags.syn", "Syn"),
-	[F_FLAGS_FIN] = NS_F_BOOL("tcp.flags.fin", "Fin"),
-	[F_WINDOW] = NS_F_UINT("tcp.window_size_value", "Window", 16),
-	[F_CHECKSUM] = NS_F_HEX("tcp.checksum", "Checksum", 16),
-	[F_URGENT] = NS_F_UINT("tcp.urgent_pointer", "Urgent Pointer", 16),
-	[F_LEN] = NS_F_UINT("tcp.len", "TCP Segment Len", 32),
-	[F_OPTIONS] = NS_F_BYTES("tcp.options", "TCP Options"),
-	[F_OPT_KIND] = NS_F_VALS("tcp.option_kind", "Kind", 8, NS_BASE_DEC, kind_vals),
-	[F_OPT_LEN] = NS_F_UINT("tcp.option_len", "Length", 8),
-	[F_OPT_EOL] = NS_F_NONE("tcp.options.eol", "End of Option List (EOL)"),
-	[F_OPT_NOP] = NS_F_NONE("tcp.options.nop", "No-Operation (NOP)"),
-	[F_OPT_MSS] = NS_F_NONE("tcp.options.mss", "Maximum segment size"),
-	[F_OPT_MSS_VAL] = NS_F_UINT("tcp.options.mss_val", "MSS Value", 16),
-	[F_OPT_WSCALE] = NS_F_NONE("tcp.options.wscale", "Window scale"),
-	[F_OPT_WS_SHIFT] = NS_F_UINT("tcp.options.wscale.shift", "Shift count", 8),
-	[F_OPT_WS_MULT] = NS_F_UINT("tcp.options.wscale.multiplier", "Multiplier", 16),
-	[F_OPT_SACK_PERM] = NS_F_NONE("tcp.options.sack_perm", "SACK permitted"),
-	[F_OPT_SACK] = NS_F_NONE("tcp.options.sack", "SACK"),
-	[F_OPT_SACK_LE] = NS_F_UINT("tcp.options.sack_le", "TCP SACK Left Edge", 32),
-	[F_OPT_SACK_RE] = NS_F_UINT("tcp.options.sack_re", "TCP SACK Right Edge", 32),
-	[F_OPT_SACK_COUNT] = NS_F_UINT("tcp.options.sack.count", "TCP SACK Count", 8),
-	[F_OPT_TS] = NS_F_NONE("tcp.options.timestamp", "Timestamps"),
-	[F_OPT_TSVAL] = NS_F_UINT("tcp.options.timestamp.tsval", "Timestamp value", 32),
-	[F_OPT_TSECR] = NS_F_UINT("tcp.options.timestamp.tsecr", "Timestamp echo reply", 32),
-	[F_OPT_UNKNOWN] = NS_F_NONE("tcp.options.unknown", "Unknown option"),
-	[F_OPT_UNKNOWN_PAYLOAD] = NS_F_BYTES("tcp.options.unknown.payload", "Payload"),
-	[F_PAYLOAD] = NS_F_BYTES("tcp.payload", "TCP payload"),
-	[F_STREAM] = NS_F_UINT("tcp.stream", "Stream index", 32),
-	[F_SEQ_RAW] = NS_F_UINT("tcp.seq_raw", "Sequence Number (raw)", 32),
-	[F_ACK_RAW] = NS_F_UINT("tcp.ack_raw", "Acknowledgment number (raw)", 32),
-	[F_NXTSEQ] = NS_F_UINT("tcp.nxtseq", "Next Sequence Number", 32),
-	[F_WIN_SIZE] = NS_F_UINT("tcp.window_size", "Calculated window size", 32),
-	[F_WIN_SCALE] = NS_F(("tcp.window_size_scalefactor"),
-			     "Window size scaling factor", NS_FT_INT, 32,
-			     NS_BASE_DEC, NULL),
-	[F_ANALYSIS] = NS_F_NONE("tcp.analysis", "SEQ/ACK analysis"),
-	[F_A_FLAGS] = NS_F_NONE("tcp.analysis.flags", "TCP Analysis Flags"),
-	[F_A_RETRANS] = NS_F_NONE("tcp.analysis.retransmission",
-				  "This frame is a (suspected) retransmission"),
-	[F_A_FAST_RETRANS] = NS_F_NONE("tcp.analysis.fast_retransmission",
-				       "This frame is a (suspected) fast retransmission"),
-	[F_A_SPURIOUS] = NS_F_NONE("tcp.analysis.spurious_retransmission",
-				   "This frame is a (suspected) spurious retransmission"),
-	[F_A_OOO] = NS_F_NONE("tcp.analysis.out_of_order",
-			      "This frame is a (suspected) out-of-order segment"),
-	[F_A_LOST] = NS_F_NONE("tcp.analysis.lost_segment",
-			       "Previous segment(s) not captured"),
-	[F_A_ACK_LOST] = NS_F_NONE("tcp.analysis.ack_lost_segment",
-				   "ACKed segment that wasn't captured"),
-	[F_A_WIN_UPDATE] = NS_F_NONE("tcp.analysis.window_update", "TCP window update"),
-	[F_A_WIN_FULL] = NS_F_NONE("tcp.analysis.window_full",
-				   "TCP window specified by the receiver is now completely full"),
-	[F_A_KEEPALIVE] = NS_F_NONE("tcp.analysis.keep_alive", "TCP keep-alive segment"),
-	[F_A_KEEPALIVE_ACK] = NS_F_NONE("tcp.analysis.keep_alive_ack",
-					"ACK to a TCP keep-alive segment"),
-	[F_A_DUPACK] = NS_F_NONE("tcp.analysis.duplicate_ack", "Duplicate ACK"),
-	[F_A_DUPACK_NUM] = NS_F_UINT("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", 32),
-	[F_A_DUPACK_FRAME] = NS_F_UINT("tcp.analysis.duplicate_ack_frame",
-				       "Duplicate to the ACK in frame", 32),
-	[F_A_ZERO_WIN] = NS_F_NONE("tcp.analysis.zero_window", "TCP Zero Window segment"),
-	[F_A_ZWP] = NS_F_NONE("tcp.analysis.zero_window_probe", "TCP Zero Window Probe"),
-	[F_A_ZWP_ACK] = NS_F_NONE("tcp.analysis.zero_window_probe_ack",
-				  "ACK to a TCP Zero Window Probe"),
-	[F_A_REUSED] = NS_F_NONE("tcp.analysis.reused_ports",
-				 "A new tcp session is started with the same ports as an earlier session"),
-	[F_A_IRTT] = NS_F_RELTIME("tcp.analysis.initial_rtt", "iRTT"),
-	[F_A_ACK_RTT] = NS_F_RELTIME("tcp.analysis.ack_rtt", "The RTT to ACK the segment was"),
-	[F_A_ACKS_FRAME] = NS_F_UINT("tcp.analysis.acks_frame",
-				     "This is an ACK to the segment in frame", 32),
-	[F_A_BIF] = NS_F_UINT("tcp.analysis.bytes_in_flight", "Bytes in flight", 32),
-	[F_TIME_REL] = NS_F_RELTIME("tcp.time_relative",
-				    "Time since first frame in this TCP stream"),
-	[F_TIME_DELTA] = NS_F_RELTIME("tcp.time_delta",
-				      "Time since previous frame in this TCP stream"),
-	[F_CONN_EVENT] = NS_F_STR("tcp.conn.event", "Connection event"),
-	[F_CONN_STATE] = NS_F_STR("tcp.conn.state", "Connection state (Zeek conn_state)"),
-	[F_CONN_HISTORY] = NS_F_STR("tcp.conn.history", "Connection history (Zeek)"),
-	[F_PORT] = NS_F_ALIAS("tcp.port", "Source or Destination Port", "tcp.srcport", "tcp.dstport"),
+    [F_SRCPORT] = NS_F_UINT("tcp.srcport", "Source Port", 16),
+    [F_DSTPORT] = NS_F_UINT("tcp.dstport", "Destination Port", 16),
+    [F_SEQ] = NS_F_UINT("tcp.seq", "Sequence Number", 32),
+    [F_ACK] = NS_F_UINT("tcp.ack", "Acknowledgment Number", 32),
+    [F_HDR_LEN] = NS_F_UINT("tcp.hdr_len", "Header Length", 8),
+    [F_FLAGS] = NS_F_HEX("tcp.flags", "Flags", 16),
+    [F_FLAGS_RES] = NS_F_BOOL("tcp.flags.res", "Reserved"),
+    [F_FLAGS_AE] = NS_F_BOOL("tcp.flags.ae", "Accurate ECN"),
+    [F_FLAGS_CWR] = NS_F_BOOL("tcp.flags.cwr", "Congestion Window Reduced"),
+    [F_FLAGS_ECE] = NS_F_BOOL("tcp.flags.ece", "ECN-Echo"),
+    [F_FLAGS_URG] = NS_F_BOOL("tcp.flags.urg", "Urgent"),
+    [F_FLAGS_ACK] = NS_F_BOOL("tcp.flags.ack", "Acknowledgment"),
+    [F_FLAGS_PUSH] = NS_F_BOOL("tcp.flags.push", "Push"),
+    [F_FLAGS_RESET] = NS_F_BOOL("tcp.flags.reset", "Reset"),
+    [F_FLAGS_SYN] = NS_F_BOOL("tcp.flags.syn", "Syn"),
+    [F_FLAGS_FIN] = NS_F_BOOL("tcp.flags.fin", "Fin"),
+    [F_WINDOW] = NS_F_UINT("tcp.window_size_value", "Window", 16),
+    [F_CHECKSUM] = NS_F_HEX("tcp.checksum", "Checksum", 16),
+    [F_URGENT] = NS_F_UINT("tcp.urgent_pointer", "Urgent Pointer", 16),
+    [F_LEN] = NS_F_UINT("tcp.len", "TCP Segment Len", 32),
+    [F_OPTIONS] = NS_F_BYTES("tcp.options", "TCP Options"),
+    [F_OPT_KIND] =
+	NS_F_VALS("tcp.option_kind", "Kind", 8, NS_BASE_DEC, kind_vals),
+    [F_OPT_LEN] = NS_F_UINT("tcp.option_len", "Length", 8),
+    [F_OPT_EOL] = NS_F_NONE("tcp.options.eol", "End of Option List (EOL)"),
+    [F_OPT_NOP] = NS_F_NONE("tcp.options.nop", "No-Operation (NOP)"),
+    [F_OPT_MSS] = NS_F_NONE("tcp.options.mss", "Maximum segment size"),
+    [F_OPT_MSS_VAL] = NS_F_UINT("tcp.options.mss_val", "MSS Value", 16),
+    [F_OPT_WSCALE] = NS_F_NONE("tcp.options.wscale", "Window scale"),
+    [F_OPT_WS_SHIFT] = NS_F_UINT("tcp.options.wscale.shift", "Shift count", 8),
+    [F_OPT_WS_MULT] =
+	NS_F_UINT("tcp.options.wscale.multiplier", "Multiplier", 16),
+    [F_OPT_SACK_PERM] = NS_F_NONE("tcp.options.sack_perm", "SACK permitted"),
+    [F_OPT_SACK] = NS_F_NONE("tcp.options.sack", "SACK"),
+    [F_OPT_SACK_LE] =
+	NS_F_UINT("tcp.options.sack_le", "TCP SACK Left Edge", 32),
+    [F_OPT_SACK_RE] =
+	NS_F_UINT("tcp.options.sack_re", "TCP SACK Right Edge", 32),
+    [F_OPT_SACK_COUNT] =
+	NS_F_UINT("tcp.options.sack.count", "TCP SACK Count", 8),
+    [F_OPT_TS] = NS_F_NONE("tcp.options.timestamp", "Timestamps"),
+    [F_OPT_TSVAL] =
+	NS_F_UINT("tcp.options.timestamp.tsval", "Timestamp value", 32),
+    [F_OPT_TSECR] =
+	NS_F_UINT("tcp.options.timestamp.tsecr", "Timestamp echo reply", 32),
+    [F_OPT_UNKNOWN] = NS_F_NONE("tcp.options.unknown", "Unknown option"),
+    [F_OPT_UNKNOWN_PAYLOAD] =
+	NS_F_BYTES("tcp.options.unknown.payload", "Payload"),
+    [F_PAYLOAD] = NS_F_BYTES("tcp.payload", "TCP payload"),
+    [F_STREAM] = NS_F_UINT("tcp.stream", "Stream index", 32),
+    [F_SEQ_RAW] = NS_F_UINT("tcp.seq_raw", "Sequence Number (raw)", 32),
+    [F_ACK_RAW] = NS_F_UINT("tcp.ack_raw", "Acknowledgment number (raw)", 32),
+    [F_NXTSEQ] = NS_F_UINT("tcp.nxtseq", "Next Sequence Number", 32),
+    [F_WIN_SIZE] = NS_F_UINT("tcp.window_size", "Calculated window size", 32),
+    [F_WIN_SCALE] =
+	NS_F(("tcp.window_size_scalefactor"), "Window size scaling factor",
+	     NS_FT_INT, 32, NS_BASE_DEC, NULL),
+    [F_ANALYSIS] = NS_F_NONE("tcp.analysis", "SEQ/ACK analysis"),
+    [F_A_FLAGS] = NS_F_NONE("tcp.analysis.flags", "TCP Analysis Flags"),
+    [F_A_RETRANS] = NS_F_NONE("tcp.analysis.retransmission",
+			      "This frame is a (suspected) retransmission"),
+    [F_A_FAST_RETRANS] =
+	NS_F_NONE("tcp.analysis.fast_retransmission",
+		  "This frame is a (suspected) fast retransmission"),
+    [F_A_SPURIOUS] =
+	NS_F_NONE("tcp.analysis.spurious_retransmission",
+		  "This frame is a (suspected) spurious retransmission"),
+    [F_A_OOO] = NS_F_NONE("tcp.analysis.out_of_order",
+			  "This frame is a (suspected) out-of-order segment"),
+    [F_A_LOST] = NS_F_NONE("tcp.analysis.lost_segment",
+			   "Previous segment(s) not captured"),
+    [F_A_ACK_LOST] = NS_F_NONE("tcp.analysis.ack_lost_segment",
+			       "ACKed segment that wasn't captured"),
+    [F_A_WIN_UPDATE] =
+	NS_F_NONE("tcp.analysis.window_update", "TCP window update"),
+    [F_A_WIN_FULL] = NS_F_NONE(
+	"tcp.analysis.window_full",
+	"TCP window specified by the receiver is now completely full"),
+    [F_A_KEEPALIVE] =
+	NS_F_NONE("tcp.analysis.keep_alive", "TCP keep-alive segment"),
+    [F_A_KEEPALIVE_ACK] = NS_F_NONE("tcp.analysis.keep_alive_ack",
+				    "ACK to a TCP keep-alive segment"),
+    [F_A_DUPACK] = NS_F_NONE("tcp.analysis.duplicate_ack", "Duplicate ACK"),
+    [F_A_DUPACK_NUM] =
+	NS_F_UINT("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", 32),
+    [F_A_DUPACK_FRAME] = NS_F_UINT("tcp.analysis.duplicate_ack_frame",
+				   "Duplicate to the ACK in frame", 32),
+    [F_A_ZERO_WIN] =
+	NS_F_NONE("tcp.analysis.zero_window", "TCP Zero Window segment"),
+    [F_A_ZWP] =
+	NS_F_NONE("tcp.analysis.zero_window_probe", "TCP Zero Window Probe"),
+    [F_A_ZWP_ACK] = NS_F_NONE("tcp.analysis.zero_window_probe_ack",
+			      "ACK to a TCP Zero Window Probe"),
+    [F_A_REUSED] = NS_F_NONE("tcp.analysis.reused_ports",
+			     "A new tcp session is started with the same ports "
+			     "as an earlier session"),
+    [F_A_IRTT] = NS_F_RELTIME("tcp.analysis.initial_rtt", "iRTT"),
+    [F_A_ACK_RTT] =
+	NS_F_RELTIME("tcp.analysis.ack_rtt", "The RTT to ACK the segment was"),
+    [F_A_ACKS_FRAME] = NS_F_UINT("tcp.analysis.acks_frame",
+				 "This is an ACK to the segment in frame", 32),
+    [F_A_BIF] =
+	NS_F_UINT("tcp.analysis.bytes_in_flight", "Bytes in flight", 32),
+    [F_TIME_REL] = NS_F_RELTIME("tcp.time_relative",
+				"Time since first frame in this TCP stream"),
+    [F_TIME_DELTA] = NS_F_RELTIME(
+	"tcp.time_delta", "Time since previous frame in this TCP stream"),
+    [F_CONN_EVENT] = NS_F_STR("tcp.conn.event", "Connection event"),
+    [F_CONN_STATE] =
+	NS_F_STR("tcp.conn.state", "Connection state (Zeek conn_state)"),
+    [F_CONN_HISTORY] =
+	NS_F_STR("tcp.conn.history", "Connection history (Zeek)"),
+    [F_PORT] = NS_F_ALIAS("tcp.port", "Source or Destination Port",
+			  "tcp.srcport", "tcp.dstport"),
 };
 
 /* analysis flags: field and the label tshark puts in front of the info */
@@ -217,21 +239,22 @@ static const struct {
 	int field;
 	const char *label;
 } analysis[] = {
-	{NS_TA_REUSED_PORTS, F_A_REUSED, "TCP Port numbers reused"},
-	{NS_TA_RETRANSMISSION, F_A_RETRANS, "TCP Retransmission"},
-	{NS_TA_FAST_RETRANSMISSION, F_A_FAST_RETRANS, "TCP Fast Retransmission"},
-	{NS_TA_SPURIOUS_RETRANSMISSION, F_A_SPURIOUS, "TCP Spurious Retransmission"},
-	{NS_TA_OUT_OF_ORDER, F_A_OOO, "TCP Out-Of-Order"},
-	{NS_TA_LOST_PACKET, F_A_LOST, "TCP Previous segment not captured"},
-	{NS_TA_ACK_LOST_PACKET, F_A_ACK_LOST, "TCP ACKed unseen segment"},
-	{NS_TA_WINDOW_UPDATE, F_A_WIN_UPDATE, "TCP Window Update"},
-	{NS_TA_WINDOW_FULL, F_A_WIN_FULL, "TCP Window Full"},
-	{NS_TA_KEEP_ALIVE, F_A_KEEPALIVE, "TCP Keep-Alive"},
-	{NS_TA_KEEP_ALIVE_ACK, F_A_KEEPALIVE_ACK, "TCP Keep-Alive ACK"},
-	{NS_TA_DUPLICATE_ACK, F_A_DUPACK, NULL}, /* "TCP Dup ACK f#n" */
-	{NS_TA_ZERO_WINDOW, F_A_ZERO_WIN, "TCP ZeroWindow"},
-	{NS_TA_ZERO_WINDOW_PROBE, F_A_ZWP, "TCP ZeroWindowProbe"},
-	{NS_TA_ZERO_WINDOW_PROBE_ACK, F_A_ZWP_ACK, "TCP ZeroWindowProbeAck"},
+    {NS_TA_REUSED_PORTS, F_A_REUSED, "TCP Port numbers reused"},
+    {NS_TA_RETRANSMISSION, F_A_RETRANS, "TCP Retransmission"},
+    {NS_TA_FAST_RETRANSMISSION, F_A_FAST_RETRANS, "TCP Fast Retransmission"},
+    {NS_TA_SPURIOUS_RETRANSMISSION, F_A_SPURIOUS,
+     "TCP Spurious Retransmission"},
+    {NS_TA_OUT_OF_ORDER, F_A_OOO, "TCP Out-Of-Order"},
+    {NS_TA_LOST_PACKET, F_A_LOST, "TCP Previous segment not captured"},
+    {NS_TA_ACK_LOST_PACKET, F_A_ACK_LOST, "TCP ACKed unseen segment"},
+    {NS_TA_WINDOW_UPDATE, F_A_WIN_UPDATE, "TCP Window Update"},
+    {NS_TA_WINDOW_FULL, F_A_WIN_FULL, "TCP Window Full"},
+    {NS_TA_KEEP_ALIVE, F_A_KEEPALIVE, "TCP Keep-Alive"},
+    {NS_TA_KEEP_ALIVE_ACK, F_A_KEEPALIVE_ACK, "TCP Keep-Alive ACK"},
+    {NS_TA_DUPLICATE_ACK, F_A_DUPACK, NULL}, /* "TCP Dup ACK f#n" */
+    {NS_TA_ZERO_WINDOW, F_A_ZERO_WIN, "TCP ZeroWindow"},
+    {NS_TA_ZERO_WINDOW_PROBE, F_A_ZWP, "TCP ZeroWindowProbe"},
+    {NS_TA_ZERO_WINDOW_PROBE_ACK, F_A_ZWP_ACK, "TCP ZeroWindowProbeAck"},
 };
 
 /* Fixed lengths of the options that have one (0: variable). */
@@ -253,7 +276,8 @@ static unsigned fixed_len(uint8_t kind)
 
 /* sack_base: subtracted from SACK edges (the peer's initial sequence
  * number when the connection is tracked, as tshark shows them relative) */
-static int option(struct ns_packet *pkt, struct ns_reader *r, uint32_t sack_base)
+static int option(struct ns_packet *pkt, struct ns_reader *r,
+		  uint32_t sack_base)
 {
 	uint32_t off = ns_rd_off(r);
 	uint8_t kind = ns_rd_u8(r);
@@ -372,8 +396,8 @@ static void scan_options(struct ns_reader o, struct ns_tcp_seginfo *si)
 static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 {
 	static const int bit_field[8] = {
-		F_FLAGS_FIN, F_FLAGS_SYN,  F_FLAGS_RESET, F_FLAGS_PUSH,
-		F_FLAGS_ACK, F_FLAGS_URG, F_FLAGS_ECE,   F_FLAGS_CWR,
+	    F_FLAGS_FIN, F_FLAGS_SYN, F_FLAGS_RESET, F_FLAGS_PUSH,
+	    F_FLAGS_ACK, F_FLAGS_URG, F_FLAGS_ECE,   F_FLAGS_CWR,
 	};
 	ns_add_uint(pkt, &fields[F_FLAGS], foff, 2, flags);
 	ns_tree_push(pkt);
@@ -492,13 +516,13 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		return ns_malformed(pkt, "bogus header length %u", hlen);
 	}
 	/* the segment length the IP header states, or what is here */
-	uint32_t seglen = pkt->ip_payload_len ? pkt->ip_payload_len
-					      : (uint32_t)avail;
+	uint32_t seglen =
+	    pkt->ip_payload_len ? pkt->ip_payload_len : (uint32_t)avail;
 	if (hlen > seglen && !pkt->quoted) {
 		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, hlen);
 		flag_fields(pkt, foff, flags);
-		return ns_malformed(pkt, "header length %u exceeds segment (%u)",
-				    hlen, seglen);
+		return ns_malformed(
+		    pkt, "header length %u exceeds segment (%u)", hlen, seglen);
 	}
 	uint32_t len = seglen > hlen ? seglen - hlen : 0;
 	struct ns_reader opts = *r;
@@ -508,9 +532,13 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	int tracked = -1;
 	if (pkt->eng && !pkt->quoted) {
 		struct ns_tcp_seginfo si = {
-			.seq = seq, .ack = ack, .flags = (uint16_t)flags,
-			.window = win, .len = len,
-			.frame = pkt->num, .ts = pkt->ts,
+		    .seq = seq,
+		    .ack = ack,
+		    .flags = (uint16_t)flags,
+		    .window = win,
+		    .len = len,
+		    .frame = pkt->num,
+		    .ts = pkt->ts,
 		};
 		scan_options(opts, &si);
 		if (ns_rd_left(&opts) < hlen - 20)
@@ -523,7 +551,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	} else if (pkt->quoted) {
 		const struct ns_flow *qf = ns_quoted_flow(pkt, 6, sport, dport);
 		if (qf)
-			ns_add_uint(pkt, &fields[F_STREAM], start, 0, qf->index);
+			ns_add_uint(pkt, &fields[F_STREAM], start, 0,
+				    qf->index);
 	}
 	/* a TCP header quoted in an ICMP error has no segment length of its
 	 * own (as in Wireshark) */
@@ -556,11 +585,12 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		/* options cut by the snaplen: decode the ones that are whole */
 		uint32_t ooff = ns_rd_off(r);
 		struct ns_reader o = ns_rd_sub(r, hlen - 20);
-		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, (uint32_t)ns_rd_left(&o),
-			     o.p, (uint32_t)ns_rd_left(&o));
+		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff,
+			     (uint32_t)ns_rd_left(&o), o.p,
+			     (uint32_t)ns_rd_left(&o));
 		ns_tree_push(pkt);
 		uint32_t sack_base =
-			tracked == 0 ? t.flow->tcp->d[!t.dir].base_seq : 0;
+		    tracked == 0 ? t.flow->tcp->d[!t.dir].base_seq : 0;
 		while (ns_rd_left(&o) > 0 && !o.err &&
 		       !option(pkt, &o, sack_base))
 			;
@@ -626,7 +656,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		}
 	}
 	static const char *const names[9] = {
-		"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE",
+	    "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE",
 	};
 	unsigned flags = (unsigned)v[F_FLAGS];
 	ns_buf_putc(out, '[');
@@ -700,17 +730,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_IPPROTO, 6},
-	{0, 0},
+    {NS_TAB_IPPROTO, 6},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_tcp = {
-	.name = "tcp",
-	.column = "TCP",
-	.title = "Transmission Control Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "tcp",
+    .column = "TCP",
+    .title = "Transmission Control Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

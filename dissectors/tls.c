@@ -108,432 +108,554 @@ enum {
 /* RFC 8701: {0x0a0a, 0x1a1a, …, 0xfafa} in every registry that has them */
 #define GREASE16(s)                                                            \
 	{0x0a0a, s}, {0x1a1a, s}, {0x2a2a, s}, {0x3a3a, s}, {0x4a4a, s},       \
-	{0x5a5a, s}, {0x6a6a, s}, {0x7a7a, s}, {0x8a8a, s}, {0x9a9a, s},       \
-	{0xaaaa, s}, {0xbaba, s}, {0xcaca, s}, {0xdada, s}, {0xeaea, s},       \
-	{0xfafa, s}
+	    {0x5a5a, s}, {0x6a6a, s}, {0x7a7a, s}, {0x8a8a, s}, {0x9a9a, s},   \
+	    {0xaaaa, s}, {0xbaba, s}, {0xcaca, s}, {0xdada, s}, {0xeaea, s},   \
+	{                                                                      \
+		0xfafa, s                                                      \
+	}
 
 static const struct ns_valstr content_types[] = {
-	{20, "change_cipher_spec"}, {21, "alert"}, {22, "handshake"},
-	{23, "application_data"}, {24, "heartbeat"}, {0, NULL},
+    {20, "change_cipher_spec"}, {21, "alert"},	   {22, "handshake"},
+    {23, "application_data"},	{24, "heartbeat"}, {0, NULL},
 };
 
 static const struct ns_valstr versions[] = {
-	{0x0300, "SSL 3.0"}, {0x0301, "TLS 1.0"}, {0x0302, "TLS 1.1"},
-	{0x0303, "TLS 1.2"}, {0x0304, "TLS 1.3"}, {0xfeff, "DTLS 1.0"},
-	{0xfefd, "DTLS 1.2"}, {0xfefc, "DTLS 1.3"}, GREASE16("GREASE"),
-	{0, NULL},
+    {0x0300, "SSL 3.0"},  {0x0301, "TLS 1.0"},
+    {0x0302, "TLS 1.1"},  {0x0303, "TLS 1.2"},
+    {0x0304, "TLS 1.3"},  {0xfeff, "DTLS 1.0"},
+    {0xfefd, "DTLS 1.2"}, {0xfefc, "DTLS 1.3"},
+    GREASE16("GREASE"),	  {0, NULL},
 };
 
 /* RFC 8446 §4, RFC 5246 §7.4 (names as the RFCs spell them, CamelCase) */
 static const struct ns_valstr hs_types[] = {
-	{0, "HelloRequest"}, {1, "ClientHello"}, {2, "ServerHello"},
-	{3, "HelloVerifyRequest"}, {4, "NewSessionTicket"},
-	{5, "EndOfEarlyData"}, {6, "HelloRetryRequest"},
-	{8, "EncryptedExtensions"}, {11, "Certificate"},
-	{12, "ServerKeyExchange"}, {13, "CertificateRequest"},
-	{14, "ServerHelloDone"}, {15, "CertificateVerify"},
-	{16, "ClientKeyExchange"}, {20, "Finished"}, {21, "CertificateURL"},
-	{22, "CertificateStatus"}, {24, "KeyUpdate"},
-	{25, "CompressedCertificate"}, {254, "MessageHash"}, {0, NULL},
+    {0, "HelloRequest"},
+    {1, "ClientHello"},
+    {2, "ServerHello"},
+    {3, "HelloVerifyRequest"},
+    {4, "NewSessionTicket"},
+    {5, "EndOfEarlyData"},
+    {6, "HelloRetryRequest"},
+    {8, "EncryptedExtensions"},
+    {11, "Certificate"},
+    {12, "ServerKeyExchange"},
+    {13, "CertificateRequest"},
+    {14, "ServerHelloDone"},
+    {15, "CertificateVerify"},
+    {16, "ClientKeyExchange"},
+    {20, "Finished"},
+    {21, "CertificateURL"},
+    {22, "CertificateStatus"},
+    {24, "KeyUpdate"},
+    {25, "CompressedCertificate"},
+    {254, "MessageHash"},
+    {0, NULL},
 };
 
 static const struct ns_valstr alert_levels[] = {
-	{1, "warning"}, {2, "fatal"}, {0, NULL},
+    {1, "warning"},
+    {2, "fatal"},
+    {0, NULL},
 };
 
 /* RFC 8446 §6, RFC 5246 §7.2 */
 static const struct ns_valstr alert_descs[] = {
-	{0, "close_notify"}, {10, "unexpected_message"},
-	{20, "bad_record_mac"}, {21, "decryption_failed"},
-	{22, "record_overflow"}, {30, "decompression_failure"},
-	{40, "handshake_failure"}, {41, "no_certificate"},
-	{42, "bad_certificate"}, {43, "unsupported_certificate"},
-	{44, "certificate_revoked"}, {45, "certificate_expired"},
-	{46, "certificate_unknown"}, {47, "illegal_parameter"},
-	{48, "unknown_ca"}, {49, "access_denied"}, {50, "decode_error"},
-	{51, "decrypt_error"}, {60, "export_restriction"},
-	{70, "protocol_version"}, {71, "insufficient_security"},
-	{80, "internal_error"}, {86, "inappropriate_fallback"},
-	{90, "user_canceled"}, {100, "no_renegotiation"},
-	{109, "missing_extension"}, {110, "unsupported_extension"},
-	{111, "certificate_unobtainable"}, {112, "unrecognized_name"},
-	{113, "bad_certificate_status_response"},
-	{114, "bad_certificate_hash_value"}, {115, "unknown_psk_identity"},
-	{116, "certificate_required"}, {120, "no_application_protocol"},
-	{121, "ech_required"}, {0, NULL},
+    {0, "close_notify"},
+    {10, "unexpected_message"},
+    {20, "bad_record_mac"},
+    {21, "decryption_failed"},
+    {22, "record_overflow"},
+    {30, "decompression_failure"},
+    {40, "handshake_failure"},
+    {41, "no_certificate"},
+    {42, "bad_certificate"},
+    {43, "unsupported_certificate"},
+    {44, "certificate_revoked"},
+    {45, "certificate_expired"},
+    {46, "certificate_unknown"},
+    {47, "illegal_parameter"},
+    {48, "unknown_ca"},
+    {49, "access_denied"},
+    {50, "decode_error"},
+    {51, "decrypt_error"},
+    {60, "export_restriction"},
+    {70, "protocol_version"},
+    {71, "insufficient_security"},
+    {80, "internal_error"},
+    {86, "inappropriate_fallback"},
+    {90, "user_canceled"},
+    {100, "no_renegotiation"},
+    {109, "missing_extension"},
+    {110, "unsupported_extension"},
+    {111, "certificate_unobtainable"},
+    {112, "unrecognized_name"},
+    {113, "bad_certificate_status_response"},
+    {114, "bad_certificate_hash_value"},
+    {115, "unknown_psk_identity"},
+    {116, "certificate_required"},
+    {120, "no_application_protocol"},
+    {121, "ech_required"},
+    {0, NULL},
 };
 
 /* IANA TLS ExtensionType Values */
 static const struct ns_valstr ext_types[] = {
-	{0, "server_name"}, {1, "max_fragment_length"},
-	{2, "client_certificate_url"}, {3, "trusted_ca_keys"},
-	{4, "truncated_hmac"}, {5, "status_request"}, {6, "user_mapping"},
-	{7, "client_authz"}, {8, "server_authz"}, {9, "cert_type"},
-	{10, "supported_groups"}, {11, "ec_point_formats"}, {12, "srp"},
-	{13, "signature_algorithms"}, {14, "use_srtp"}, {15, "heartbeat"},
-	{16, "application_layer_protocol_negotiation"},
-	{17, "status_request_v2"}, {18, "signed_certificate_timestamp"},
-	{19, "client_certificate_type"}, {20, "server_certificate_type"},
-	{21, "padding"}, {22, "encrypt_then_mac"},
-	{23, "extended_master_secret"}, {24, "token_binding"},
-	{25, "cached_info"}, {26, "tls_lts"}, {27, "compress_certificate"},
-	{28, "record_size_limit"}, {29, "pwd_protect"}, {30, "pwd_clear"},
-	{31, "password_salt"}, {32, "ticket_pinning"},
-	{33, "tls_cert_with_extern_psk"}, {34, "delegated_credential"},
-	{35, "session_ticket"}, {36, "TLMSP"}, {37, "TLMSP_proxying"},
-	{38, "TLMSP_delegate"}, {39, "supported_ekt_ciphers"},
-	{41, "pre_shared_key"}, {42, "early_data"},
-	{43, "supported_versions"}, {44, "cookie"},
-	{45, "psk_key_exchange_modes"}, {47, "certificate_authorities"},
-	{48, "oid_filters"}, {49, "post_handshake_auth"},
-	{50, "signature_algorithms_cert"}, {51, "key_share"},
-	{52, "transparency_info"}, {53, "connection_id_deprecated"},
-	{54, "connection_id"}, {55, "external_id_hash"},
-	{56, "external_session_id"}, {57, "quic_transport_parameters"},
-	{58, "ticket_request"}, {59, "dnssec_chain"},
-	{13172, "next_protocol_negotiation"}, {17513, "application_settings_old"},
-	{17613, "application_settings"}, {0xfe0d, "encrypted_client_hello"},
-	{0xff01, "renegotiation_info"}, {0xffce, "encrypted_server_name"},
-	GREASE16("GREASE"), {0, NULL},
+    {0, "server_name"},
+    {1, "max_fragment_length"},
+    {2, "client_certificate_url"},
+    {3, "trusted_ca_keys"},
+    {4, "truncated_hmac"},
+    {5, "status_request"},
+    {6, "user_mapping"},
+    {7, "client_authz"},
+    {8, "server_authz"},
+    {9, "cert_type"},
+    {10, "supported_groups"},
+    {11, "ec_point_formats"},
+    {12, "srp"},
+    {13, "signature_algorithms"},
+    {14, "use_srtp"},
+    {15, "heartbeat"},
+    {16, "application_layer_protocol_negotiation"},
+    {17, "status_request_v2"},
+    {18, "signed_certificate_timestamp"},
+    {19, "client_certificate_type"},
+    {20, "server_certificate_type"},
+    {21, "padding"},
+    {22, "encrypt_then_mac"},
+    {23, "extended_master_secret"},
+    {24, "token_binding"},
+    {25, "cached_info"},
+    {26, "tls_lts"},
+    {27, "compress_certificate"},
+    {28, "record_size_limit"},
+    {29, "pwd_protect"},
+    {30, "pwd_clear"},
+    {31, "password_salt"},
+    {32, "ticket_pinning"},
+    {33, "tls_cert_with_extern_psk"},
+    {34, "delegated_credential"},
+    {35, "session_ticket"},
+    {36, "TLMSP"},
+    {37, "TLMSP_proxying"},
+    {38, "TLMSP_delegate"},
+    {39, "supported_ekt_ciphers"},
+    {41, "pre_shared_key"},
+    {42, "early_data"},
+    {43, "supported_versions"},
+    {44, "cookie"},
+    {45, "psk_key_exchange_modes"},
+    {47, "certificate_authorities"},
+    {48, "oid_filters"},
+    {49, "post_handshake_auth"},
+    {50, "signature_algorithms_cert"},
+    {51, "key_share"},
+    {52, "transparency_info"},
+    {53, "connection_id_deprecated"},
+    {54, "connection_id"},
+    {55, "external_id_hash"},
+    {56, "external_session_id"},
+    {57, "quic_transport_parameters"},
+    {58, "ticket_request"},
+    {59, "dnssec_chain"},
+    {13172, "next_protocol_negotiation"},
+    {17513, "application_settings_old"},
+    {17613, "application_settings"},
+    {0xfe0d, "encrypted_client_hello"},
+    {0xff01, "renegotiation_info"},
+    {0xffce, "encrypted_server_name"},
+    GREASE16("GREASE"),
+    {0, NULL},
 };
 
 /* IANA TLS Supported Groups */
 static const struct ns_valstr groups[] = {
-	{1, "sect163k1"}, {2, "sect163r1"}, {3, "sect163r2"},
-	{4, "sect193r1"}, {5, "sect193r2"}, {6, "sect233k1"},
-	{7, "sect233r1"}, {8, "sect239k1"}, {9, "sect283k1"},
-	{10, "sect283r1"}, {11, "sect409k1"}, {12, "sect409r1"},
-	{13, "sect571k1"}, {14, "sect571r1"}, {15, "secp160k1"},
-	{16, "secp160r1"}, {17, "secp160r2"}, {18, "secp192k1"},
-	{19, "secp192r1"}, {20, "secp224k1"}, {21, "secp224r1"},
-	{22, "secp256k1"}, {23, "secp256r1"}, {24, "secp384r1"},
-	{25, "secp521r1"}, {26, "brainpoolP256r1"}, {27, "brainpoolP384r1"},
-	{28, "brainpoolP512r1"}, {29, "x25519"}, {30, "x448"},
-	{31, "brainpoolP256r1tls13"}, {32, "brainpoolP384r1tls13"},
-	{33, "brainpoolP512r1tls13"}, {256, "ffdhe2048"}, {257, "ffdhe3072"},
-	{258, "ffdhe4096"}, {259, "ffdhe6144"}, {260, "ffdhe8192"},
-	{512, "MLKEM512"}, {513, "MLKEM768"}, {514, "MLKEM1024"},
-	{4587, "SecP256r1MLKEM768"}, {4588, "X25519MLKEM768"},
-	{4589, "SecP384r1MLKEM1024"}, {25497, "X25519Kyber768Draft00"},
-	{25498, "SecP256r1Kyber768Draft00"}, GREASE16("GREASE"), {0, NULL},
+    {1, "sect163k1"},
+    {2, "sect163r1"},
+    {3, "sect163r2"},
+    {4, "sect193r1"},
+    {5, "sect193r2"},
+    {6, "sect233k1"},
+    {7, "sect233r1"},
+    {8, "sect239k1"},
+    {9, "sect283k1"},
+    {10, "sect283r1"},
+    {11, "sect409k1"},
+    {12, "sect409r1"},
+    {13, "sect571k1"},
+    {14, "sect571r1"},
+    {15, "secp160k1"},
+    {16, "secp160r1"},
+    {17, "secp160r2"},
+    {18, "secp192k1"},
+    {19, "secp192r1"},
+    {20, "secp224k1"},
+    {21, "secp224r1"},
+    {22, "secp256k1"},
+    {23, "secp256r1"},
+    {24, "secp384r1"},
+    {25, "secp521r1"},
+    {26, "brainpoolP256r1"},
+    {27, "brainpoolP384r1"},
+    {28, "brainpoolP512r1"},
+    {29, "x25519"},
+    {30, "x448"},
+    {31, "brainpoolP256r1tls13"},
+    {32, "brainpoolP384r1tls13"},
+    {33, "brainpoolP512r1tls13"},
+    {256, "ffdhe2048"},
+    {257, "ffdhe3072"},
+    {258, "ffdhe4096"},
+    {259, "ffdhe6144"},
+    {260, "ffdhe8192"},
+    {512, "MLKEM512"},
+    {513, "MLKEM768"},
+    {514, "MLKEM1024"},
+    {4587, "SecP256r1MLKEM768"},
+    {4588, "X25519MLKEM768"},
+    {4589, "SecP384r1MLKEM1024"},
+    {25497, "X25519Kyber768Draft00"},
+    {25498, "SecP256r1Kyber768Draft00"},
+    GREASE16("GREASE"),
+    {0, NULL},
 };
 
 /* IANA TLS SignatureScheme */
 static const struct ns_valstr sigalgs[] = {
-	{0x0201, "rsa_pkcs1_sha1"}, {0x0202, "dsa_sha1"},
-	{0x0203, "ecdsa_sha1"}, {0x0301, "rsa_pkcs1_sha224"},
-	{0x0302, "dsa_sha224"}, {0x0303, "ecdsa_sha224"},
-	{0x0401, "rsa_pkcs1_sha256"}, {0x0402, "dsa_sha256"},
-	{0x0403, "ecdsa_secp256r1_sha256"}, {0x0501, "rsa_pkcs1_sha384"},
-	{0x0502, "dsa_sha384"}, {0x0503, "ecdsa_secp384r1_sha384"},
-	{0x0601, "rsa_pkcs1_sha512"}, {0x0602, "dsa_sha512"},
-	{0x0603, "ecdsa_secp521r1_sha512"}, {0x0804, "rsa_pss_rsae_sha256"},
-	{0x0805, "rsa_pss_rsae_sha384"}, {0x0806, "rsa_pss_rsae_sha512"},
-	{0x0807, "ed25519"}, {0x0808, "ed448"},
-	{0x0809, "rsa_pss_pss_sha256"}, {0x080a, "rsa_pss_pss_sha384"},
-	{0x080b, "rsa_pss_pss_sha512"},
-	{0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
-	{0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
-	{0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
-	{0x0904, "mldsa44"}, {0x0905, "mldsa65"}, {0x0906, "mldsa87"},
-	GREASE16("GREASE"), {0, NULL},
+    {0x0201, "rsa_pkcs1_sha1"},
+    {0x0202, "dsa_sha1"},
+    {0x0203, "ecdsa_sha1"},
+    {0x0301, "rsa_pkcs1_sha224"},
+    {0x0302, "dsa_sha224"},
+    {0x0303, "ecdsa_sha224"},
+    {0x0401, "rsa_pkcs1_sha256"},
+    {0x0402, "dsa_sha256"},
+    {0x0403, "ecdsa_secp256r1_sha256"},
+    {0x0501, "rsa_pkcs1_sha384"},
+    {0x0502, "dsa_sha384"},
+    {0x0503, "ecdsa_secp384r1_sha384"},
+    {0x0601, "rsa_pkcs1_sha512"},
+    {0x0602, "dsa_sha512"},
+    {0x0603, "ecdsa_secp521r1_sha512"},
+    {0x0804, "rsa_pss_rsae_sha256"},
+    {0x0805, "rsa_pss_rsae_sha384"},
+    {0x0806, "rsa_pss_rsae_sha512"},
+    {0x0807, "ed25519"},
+    {0x0808, "ed448"},
+    {0x0809, "rsa_pss_pss_sha256"},
+    {0x080a, "rsa_pss_pss_sha384"},
+    {0x080b, "rsa_pss_pss_sha512"},
+    {0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
+    {0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
+    {0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
+    {0x0904, "mldsa44"},
+    {0x0905, "mldsa65"},
+    {0x0906, "mldsa87"},
+    GREASE16("GREASE"),
+    {0, NULL},
 };
 
 static const struct ns_valstr comp_methods[] = {
-	{0, "null"}, {1, "DEFLATE"}, {64, "LZS"}, {0, NULL},
+    {0, "null"},
+    {1, "DEFLATE"},
+    {64, "LZS"},
+    {0, NULL},
 };
 
 static const struct ns_valstr point_formats[] = {
-	{0, "uncompressed"}, {1, "ansiX962_compressed_prime"},
-	{2, "ansiX962_compressed_char2"}, {0, NULL},
+    {0, "uncompressed"},
+    {1, "ansiX962_compressed_prime"},
+    {2, "ansiX962_compressed_char2"},
+    {0, NULL},
 };
 
 static const struct ns_valstr psk_modes[] = {
-	{0, "psk_ke"}, {1, "psk_dhe_ke"}, {0, NULL},
+    {0, "psk_ke"},
+    {1, "psk_dhe_ke"},
+    {0, NULL},
 };
 
 static const struct ns_valstr curve_types[] = {
-	{1, "explicit_prime"}, {2, "explicit_char2"}, {3, "named_curve"},
-	{0, NULL},
+    {1, "explicit_prime"},
+    {2, "explicit_char2"},
+    {3, "named_curve"},
+    {0, NULL},
 };
 
 /* IANA TLS Cipher Suites: every suite OpenSSL knows, by its standard name,
  * and the two signalling values */
 static const struct ns_valstr ciphers[] = {
-	{0x0000, "TLS_NULL_WITH_NULL_NULL"},
-	{0x0001, "TLS_RSA_WITH_NULL_MD5"},
-	{0x0002, "TLS_RSA_WITH_NULL_SHA"},
-	{0x002c, "TLS_PSK_WITH_NULL_SHA"},
-	{0x002d, "TLS_DHE_PSK_WITH_NULL_SHA"},
-	{0x002e, "TLS_RSA_PSK_WITH_NULL_SHA"},
-	{0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
-	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA"},
-	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"},
-	{0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA"},
-	{0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
-	{0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA"},
-	{0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
-	{0x003a, "TLS_DH_anon_WITH_AES_256_CBC_SHA"},
-	{0x003b, "TLS_RSA_WITH_NULL_SHA256"},
-	{0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
-	{0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
-	{0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256"},
-	{0x0041, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA"},
-	{0x0044, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA"},
-	{0x0045, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA"},
-	{0x0046, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA"},
-	{0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
-	{0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256"},
-	{0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
-	{0x006c, "TLS_DH_anon_WITH_AES_128_CBC_SHA256"},
-	{0x006d, "TLS_DH_anon_WITH_AES_256_CBC_SHA256"},
-	{0x0084, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA"},
-	{0x0087, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA"},
-	{0x0088, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA"},
-	{0x0089, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA"},
-	{0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA"},
-	{0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA"},
-	{0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA"},
-	{0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA"},
-	{0x0094, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA"},
-	{0x0095, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA"},
-	{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
-	{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
-	{0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
-	{0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
-	{0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256"},
-	{0x00a3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384"},
-	{0x00a6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256"},
-	{0x00a7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384"},
-	{0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256"},
-	{0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384"},
-	{0x00aa, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256"},
-	{0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384"},
-	{0x00ac, "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256"},
-	{0x00ad, "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384"},
-	{0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256"},
-	{0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384"},
-	{0x00b0, "TLS_PSK_WITH_NULL_SHA256"},
-	{0x00b1, "TLS_PSK_WITH_NULL_SHA384"},
-	{0x00b2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256"},
-	{0x00b3, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384"},
-	{0x00b4, "TLS_DHE_PSK_WITH_NULL_SHA256"},
-	{0x00b5, "TLS_DHE_PSK_WITH_NULL_SHA384"},
-	{0x00b6, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256"},
-	{0x00b7, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384"},
-	{0x00b8, "TLS_RSA_PSK_WITH_NULL_SHA256"},
-	{0x00b9, "TLS_RSA_PSK_WITH_NULL_SHA384"},
-	{0x00ba, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0x00bd, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0x00be, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0x00bf, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0x00c0, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
-	{0x00c3, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256"},
-	{0x00c4, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
-	{0x00c5, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256"},
-	{0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
-	{0x1301, "TLS_AES_128_GCM_SHA256"},
-	{0x1302, "TLS_AES_256_GCM_SHA384"},
-	{0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
-	{0x5600, "TLS_FALLBACK_SCSV"},
-	{0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA"},
-	{0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
-	{0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"},
-	{0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA"},
-	{0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
-	{0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
-	{0xc015, "TLS_ECDH_anon_WITH_NULL_SHA"},
-	{0xc018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA"},
-	{0xc019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA"},
-	{0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA"},
-	{0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA"},
-	{0xc01f, "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA"},
-	{0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA"},
-	{0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA"},
-	{0xc022, "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA"},
-	{0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"},
-	{0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
-	{0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"},
-	{0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
-	{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
-	{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
-	{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
-	{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
-	{0xc035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA"},
-	{0xc036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA"},
-	{0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256"},
-	{0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384"},
-	{0xc039, "TLS_ECDHE_PSK_WITH_NULL_SHA"},
-	{0xc03a, "TLS_ECDHE_PSK_WITH_NULL_SHA256"},
-	{0xc03b, "TLS_ECDHE_PSK_WITH_NULL_SHA384"},
-	{0xc050, "TLS_RSA_WITH_ARIA_128_GCM_SHA256"},
-	{0xc051, "TLS_RSA_WITH_ARIA_256_GCM_SHA384"},
-	{0xc052, "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256"},
-	{0xc053, "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384"},
-	{0xc056, "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256"},
-	{0xc057, "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384"},
-	{0xc05c, "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256"},
-	{0xc05d, "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384"},
-	{0xc060, "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256"},
-	{0xc061, "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384"},
-	{0xc06a, "TLS_PSK_WITH_ARIA_128_GCM_SHA256"},
-	{0xc06b, "TLS_PSK_WITH_ARIA_256_GCM_SHA384"},
-	{0xc06c, "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256"},
-	{0xc06d, "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384"},
-	{0xc06e, "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256"},
-	{0xc06f, "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384"},
-	{0xc072, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc073, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc076, "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc077, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc094, "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc095, "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc096, "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc097, "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc098, "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc099, "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc09a, "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
-	{0xc09b, "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
-	{0xc09c, "TLS_RSA_WITH_AES_128_CCM"},
-	{0xc09d, "TLS_RSA_WITH_AES_256_CCM"},
-	{0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM"},
-	{0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM"},
-	{0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8"},
-	{0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8"},
-	{0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8"},
-	{0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8"},
-	{0xc0a4, "TLS_PSK_WITH_AES_128_CCM"},
-	{0xc0a5, "TLS_PSK_WITH_AES_256_CCM"},
-	{0xc0a6, "TLS_DHE_PSK_WITH_AES_128_CCM"},
-	{0xc0a7, "TLS_DHE_PSK_WITH_AES_256_CCM"},
-	{0xc0a8, "TLS_PSK_WITH_AES_128_CCM_8"},
-	{0xc0a9, "TLS_PSK_WITH_AES_256_CCM_8"},
-	{0xc0aa, "TLS_PSK_DHE_WITH_AES_128_CCM_8"},
-	{0xc0ab, "TLS_PSK_DHE_WITH_AES_256_CCM_8"},
-	{0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
-	{0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
-	{0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
-	{0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8"},
-	{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccad, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-	{0xccae, "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256"},
-	GREASE16("GREASE"), {0, NULL},
+    {0x0000, "TLS_NULL_WITH_NULL_NULL"},
+    {0x0001, "TLS_RSA_WITH_NULL_MD5"},
+    {0x0002, "TLS_RSA_WITH_NULL_SHA"},
+    {0x002c, "TLS_PSK_WITH_NULL_SHA"},
+    {0x002d, "TLS_DHE_PSK_WITH_NULL_SHA"},
+    {0x002e, "TLS_RSA_PSK_WITH_NULL_SHA"},
+    {0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
+    {0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA"},
+    {0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"},
+    {0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA"},
+    {0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"},
+    {0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA"},
+    {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
+    {0x003a, "TLS_DH_anon_WITH_AES_256_CBC_SHA"},
+    {0x003b, "TLS_RSA_WITH_NULL_SHA256"},
+    {0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256"},
+    {0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256"},
+    {0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256"},
+    {0x0041, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA"},
+    {0x0044, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA"},
+    {0x0045, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA"},
+    {0x0046, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA"},
+    {0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256"},
+    {0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256"},
+    {0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256"},
+    {0x006c, "TLS_DH_anon_WITH_AES_128_CBC_SHA256"},
+    {0x006d, "TLS_DH_anon_WITH_AES_256_CBC_SHA256"},
+    {0x0084, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA"},
+    {0x0087, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA"},
+    {0x0088, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA"},
+    {0x0089, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA"},
+    {0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA"},
+    {0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA"},
+    {0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA"},
+    {0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA"},
+    {0x0094, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA"},
+    {0x0095, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA"},
+    {0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256"},
+    {0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384"},
+    {0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"},
+    {0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"},
+    {0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256"},
+    {0x00a3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384"},
+    {0x00a6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256"},
+    {0x00a7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384"},
+    {0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384"},
+    {0x00aa, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384"},
+    {0x00ac, "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256"},
+    {0x00ad, "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384"},
+    {0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256"},
+    {0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384"},
+    {0x00b0, "TLS_PSK_WITH_NULL_SHA256"},
+    {0x00b1, "TLS_PSK_WITH_NULL_SHA384"},
+    {0x00b2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256"},
+    {0x00b3, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384"},
+    {0x00b4, "TLS_DHE_PSK_WITH_NULL_SHA256"},
+    {0x00b5, "TLS_DHE_PSK_WITH_NULL_SHA384"},
+    {0x00b6, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256"},
+    {0x00b7, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384"},
+    {0x00b8, "TLS_RSA_PSK_WITH_NULL_SHA256"},
+    {0x00b9, "TLS_RSA_PSK_WITH_NULL_SHA384"},
+    {0x00ba, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0x00bd, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0x00be, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0x00bf, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0x00c0, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
+    {0x00c3, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256"},
+    {0x00c4, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
+    {0x00c5, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256"},
+    {0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"},
+    {0x1301, "TLS_AES_128_GCM_SHA256"},
+    {0x1302, "TLS_AES_256_GCM_SHA384"},
+    {0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
+    {0x5600, "TLS_FALLBACK_SCSV"},
+    {0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA"},
+    {0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"},
+    {0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"},
+    {0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA"},
+    {0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"},
+    {0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"},
+    {0xc015, "TLS_ECDH_anon_WITH_NULL_SHA"},
+    {0xc018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA"},
+    {0xc019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA"},
+    {0xc01d, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA"},
+    {0xc01e, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA"},
+    {0xc01f, "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA"},
+    {0xc020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA"},
+    {0xc021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA"},
+    {0xc022, "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA"},
+    {0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"},
+    {0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384"},
+    {0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"},
+    {0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"},
+    {0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"},
+    {0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"},
+    {0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+    {0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
+    {0xc035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA"},
+    {0xc036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA"},
+    {0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256"},
+    {0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384"},
+    {0xc039, "TLS_ECDHE_PSK_WITH_NULL_SHA"},
+    {0xc03a, "TLS_ECDHE_PSK_WITH_NULL_SHA256"},
+    {0xc03b, "TLS_ECDHE_PSK_WITH_NULL_SHA384"},
+    {0xc050, "TLS_RSA_WITH_ARIA_128_GCM_SHA256"},
+    {0xc051, "TLS_RSA_WITH_ARIA_256_GCM_SHA384"},
+    {0xc052, "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256"},
+    {0xc053, "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384"},
+    {0xc056, "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256"},
+    {0xc057, "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384"},
+    {0xc05c, "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256"},
+    {0xc05d, "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384"},
+    {0xc060, "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256"},
+    {0xc061, "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384"},
+    {0xc06a, "TLS_PSK_WITH_ARIA_128_GCM_SHA256"},
+    {0xc06b, "TLS_PSK_WITH_ARIA_256_GCM_SHA384"},
+    {0xc06c, "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256"},
+    {0xc06d, "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384"},
+    {0xc06e, "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256"},
+    {0xc06f, "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384"},
+    {0xc072, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc073, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc076, "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc077, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc094, "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc095, "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc096, "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc097, "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc098, "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc099, "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc09a, "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256"},
+    {0xc09b, "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384"},
+    {0xc09c, "TLS_RSA_WITH_AES_128_CCM"},
+    {0xc09d, "TLS_RSA_WITH_AES_256_CCM"},
+    {0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM"},
+    {0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM"},
+    {0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8"},
+    {0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8"},
+    {0xc0a2, "TLS_DHE_RSA_WITH_AES_128_CCM_8"},
+    {0xc0a3, "TLS_DHE_RSA_WITH_AES_256_CCM_8"},
+    {0xc0a4, "TLS_PSK_WITH_AES_128_CCM"},
+    {0xc0a5, "TLS_PSK_WITH_AES_256_CCM"},
+    {0xc0a6, "TLS_DHE_PSK_WITH_AES_128_CCM"},
+    {0xc0a7, "TLS_DHE_PSK_WITH_AES_256_CCM"},
+    {0xc0a8, "TLS_PSK_WITH_AES_128_CCM_8"},
+    {0xc0a9, "TLS_PSK_WITH_AES_256_CCM_8"},
+    {0xc0aa, "TLS_PSK_DHE_WITH_AES_128_CCM_8"},
+    {0xc0ab, "TLS_PSK_DHE_WITH_AES_256_CCM_8"},
+    {0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"},
+    {0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
+    {0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
+    {0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8"},
+    {0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xccad, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    {0xccae, "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256"},
+    GREASE16("GREASE"),
+    {0, NULL},
 };
 
 static struct ns_field fields[] = {
-	[F_RECORD] = NS_F_NONE("tls.record", "TLS Record"),
-	[F_CT] = NS_F_VALS("tls.record.content_type", "Content Type", 8,
-			   NS_BASE_DEC, content_types),
-	/* TLS 1.3 (§5.2): the outer type of a protected record */
-	[F_OPAQUE_TYPE] = NS_F_VALS("tls.record.opaque_type", "Opaque Type", 8,
-				    NS_BASE_DEC, content_types),
-	[F_REC_VERSION] = NS_F_VALS("tls.record.version", "Version", 16,
-				    NS_BASE_HEX, versions),
-	[F_REC_LEN] = NS_F_UINT("tls.record.length", "Length", 16),
-	[F_CCS] = NS_F_NONE("tls.change_cipher_spec", "Change Cipher Spec Message"),
-	[F_ALERT] = NS_F_NONE("tls.alert_message", "Alert Message"),
-	[F_ALERT_LEVEL] = NS_F_VALS("tls.alert_message.level", "Level", 8,
-				    NS_BASE_DEC, alert_levels),
-	[F_ALERT_DESC] = NS_F_VALS("tls.alert_message.desc", "Description", 8,
-				   NS_BASE_DEC, alert_descs),
-	[F_HS_ENCRYPTED] = NS_F_NONE("tls.handshake.encrypted",
-				     "Encrypted Handshake Message"),
-	[F_HS_TYPE] = NS_F_VALS("tls.handshake.type", "Handshake Type", 8,
-				NS_BASE_DEC, hs_types),
-	[F_HS_LEN] = NS_F_UINT("tls.handshake.length", "Length", 24),
-	[F_HS_VERSION] = NS_F_VALS("tls.handshake.version", "Version", 16,
-				   NS_BASE_HEX, versions),
-	[F_RANDOM] = NS_F_BYTES("tls.handshake.random", "Random"),
-	[F_SID_LEN] = NS_F_UINT("tls.handshake.session_id_length",
-				"Session ID Length", 8),
-	[F_SID] = NS_F_BYTES("tls.handshake.session_id", "Session ID"),
-	[F_CS_LEN] = NS_F_UINT("tls.handshake.cipher_suites_length",
-			       "Cipher Suites Length", 16),
-	[F_CS] = NS_F_VALS("tls.handshake.ciphersuite", "Cipher Suite", 16,
-			   NS_BASE_HEX, ciphers),
-	[F_COMP_LEN] = NS_F_UINT("tls.handshake.comp_methods_length",
-				 "Compression Methods Length", 8),
-	[F_COMP] = NS_F_VALS("tls.handshake.comp_method", "Compression Method",
-			     8, NS_BASE_DEC, comp_methods),
-	[F_EXT_LEN] = NS_F_UINT("tls.handshake.extensions_length",
-				"Extensions Length", 16),
-	[F_EXT_TYPE] = NS_F_VALS("tls.handshake.extension.type", "Type", 16,
-				 NS_BASE_DEC, ext_types),
-	[F_EXT_LENGTH] = NS_F_UINT("tls.handshake.extension.len", "Length", 16),
-	[F_SNI] = NS_F_STR("tls.handshake.extensions_server_name",
-			   "Server Name"),
-	[F_ALPN] = NS_F_STR("tls.handshake.extensions_alpn_str",
-			    "ALPN Next Protocol"),
-	[F_GROUP] = NS_F_VALS("tls.handshake.extensions_supported_group",
-			      "Supported Group", 16, NS_BASE_HEX, groups),
-	[F_POINT_FMT] = NS_F_VALS("tls.handshake.extensions_ec_point_format",
-				  "EC point format", 8, NS_BASE_DEC,
-				  point_formats),
-	[F_SIGALG] = NS_F_VALS("tls.handshake.sig_hash_alg",
-			       "Signature Algorithm", 16, NS_BASE_HEX, sigalgs),
-	[F_SV] = NS_F_VALS("tls.handshake.extensions.supported_version",
-			   "Supported Version", 16, NS_BASE_HEX, versions),
-	[F_KS_GROUP] = NS_F_VALS("tls.handshake.extensions_key_share_group",
-				 "Key Share Group", 16, NS_BASE_DEC, groups),
-	[F_KS_SEL_GROUP] = NS_F_VALS(
-		"tls.handshake.extensions_key_share_selected_group",
-		"Selected Group", 16, NS_BASE_DEC, groups),
-	[F_PSK_MODE] = NS_F_VALS("tls.extension.psk_ke_mode",
-				 "PSK Key Exchange Mode", 8, NS_BASE_DEC,
-				 psk_modes),
-	[F_JA3_FULL] = NS_F_STR("tls.handshake.ja3_full", "JA3 Fullstring"),
-	[F_JA3] = NS_F_STR("tls.handshake.ja3", "JA3"),
-	[F_JA3S_FULL] = NS_F_STR("tls.handshake.ja3s_full", "JA3S Fullstring"),
-	[F_JA3S] = NS_F_STR("tls.handshake.ja3s", "JA3S"),
-	[F_JA4] = NS_F_STR("tls.handshake.ja4", "JA4"),
-	[F_JA4_R] = NS_F_STR("tls.handshake.ja4_r", "JA4 raw"),
-	[F_CURVE_TYPE] = NS_F_VALS("tls.handshake.server_curve_type",
-				   "Curve Type", 8, NS_BASE_DEC, curve_types),
-	[F_NAMED_CURVE] = NS_F_VALS("tls.handshake.server_named_curve",
-				    "Named Curve", 16, NS_BASE_HEX, groups),
-	[F_CERTS_LEN] = NS_F_UINT("tls.handshake.certificates_length",
-				  "Certificates Length", 24),
-	[F_CERT_LEN] = NS_F_UINT("tls.handshake.certificate_length",
-				 "Certificate Length", 24),
-	[F_CERT] = NS_F_BYTES("tls.handshake.certificate", "Certificate"),
-	[F_CERT_SUBJECT] = NS_F_STR("tls.handshake.certificate.subject",
-				    "Subject"),
-	[F_CERT_ISSUER] = NS_F_STR("tls.handshake.certificate.issuer", "Issuer"),
-	[F_CERT_SAN] = NS_F_STR("tls.handshake.certificate.san",
-				"Subject Alternative Name"),
-	[F_CERT_NOT_BEFORE] = NS_F_ABSTIME("tls.handshake.certificate.not_before",
-					   "Not Valid Before"),
-	[F_CERT_NOT_AFTER] = NS_F_ABSTIME("tls.handshake.certificate.not_after",
-					  "Not Valid After"),
-	[F_CERT_KEY] = NS_F_STR("tls.handshake.certificate.key",
-				"Public Key"),
-	[F_VERIFY_DATA] = NS_F_BYTES("tls.handshake.verify_data", "Verify Data"),
-	[F_HS_TIME] = NS_F_RELTIME("tls.handshake_time",
-				   "Handshake time (ClientHello to first "
-				   "application data)"),
+    [F_RECORD] = NS_F_NONE("tls.record", "TLS Record"),
+    [F_CT] = NS_F_VALS("tls.record.content_type", "Content Type", 8,
+		       NS_BASE_DEC, content_types),
+    /* TLS 1.3 (§5.2): the outer type of a protected record */
+    [F_OPAQUE_TYPE] = NS_F_VALS("tls.record.opaque_type", "Opaque Type", 8,
+				NS_BASE_DEC, content_types),
+    [F_REC_VERSION] =
+	NS_F_VALS("tls.record.version", "Version", 16, NS_BASE_HEX, versions),
+    [F_REC_LEN] = NS_F_UINT("tls.record.length", "Length", 16),
+    [F_CCS] = NS_F_NONE("tls.change_cipher_spec", "Change Cipher Spec Message"),
+    [F_ALERT] = NS_F_NONE("tls.alert_message", "Alert Message"),
+    [F_ALERT_LEVEL] = NS_F_VALS("tls.alert_message.level", "Level", 8,
+				NS_BASE_DEC, alert_levels),
+    [F_ALERT_DESC] = NS_F_VALS("tls.alert_message.desc", "Description", 8,
+			       NS_BASE_DEC, alert_descs),
+    [F_HS_ENCRYPTED] =
+	NS_F_NONE("tls.handshake.encrypted", "Encrypted Handshake Message"),
+    [F_HS_TYPE] = NS_F_VALS("tls.handshake.type", "Handshake Type", 8,
+			    NS_BASE_DEC, hs_types),
+    [F_HS_LEN] = NS_F_UINT("tls.handshake.length", "Length", 24),
+    [F_HS_VERSION] = NS_F_VALS("tls.handshake.version", "Version", 16,
+			       NS_BASE_HEX, versions),
+    [F_RANDOM] = NS_F_BYTES("tls.handshake.random", "Random"),
+    [F_SID_LEN] =
+	NS_F_UINT("tls.handshake.session_id_length", "Session ID Length", 8),
+    [F_SID] = NS_F_BYTES("tls.handshake.session_id", "Session ID"),
+    [F_CS_LEN] = NS_F_UINT("tls.handshake.cipher_suites_length",
+			   "Cipher Suites Length", 16),
+    [F_CS] = NS_F_VALS("tls.handshake.ciphersuite", "Cipher Suite", 16,
+		       NS_BASE_HEX, ciphers),
+    [F_COMP_LEN] = NS_F_UINT("tls.handshake.comp_methods_length",
+			     "Compression Methods Length", 8),
+    [F_COMP] = NS_F_VALS("tls.handshake.comp_method", "Compression Method", 8,
+			 NS_BASE_DEC, comp_methods),
+    [F_EXT_LEN] =
+	NS_F_UINT("tls.handshake.extensions_length", "Extensions Length", 16),
+    [F_EXT_TYPE] = NS_F_VALS("tls.handshake.extension.type", "Type", 16,
+			     NS_BASE_DEC, ext_types),
+    [F_EXT_LENGTH] = NS_F_UINT("tls.handshake.extension.len", "Length", 16),
+    [F_SNI] = NS_F_STR("tls.handshake.extensions_server_name", "Server Name"),
+    [F_ALPN] =
+	NS_F_STR("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
+    [F_GROUP] = NS_F_VALS("tls.handshake.extensions_supported_group",
+			  "Supported Group", 16, NS_BASE_HEX, groups),
+    [F_POINT_FMT] = NS_F_VALS("tls.handshake.extensions_ec_point_format",
+			      "EC point format", 8, NS_BASE_DEC, point_formats),
+    [F_SIGALG] = NS_F_VALS("tls.handshake.sig_hash_alg", "Signature Algorithm",
+			   16, NS_BASE_HEX, sigalgs),
+    [F_SV] = NS_F_VALS("tls.handshake.extensions.supported_version",
+		       "Supported Version", 16, NS_BASE_HEX, versions),
+    [F_KS_GROUP] = NS_F_VALS("tls.handshake.extensions_key_share_group",
+			     "Key Share Group", 16, NS_BASE_DEC, groups),
+    [F_KS_SEL_GROUP] =
+	NS_F_VALS("tls.handshake.extensions_key_share_selected_group",
+		  "Selected Group", 16, NS_BASE_DEC, groups),
+    [F_PSK_MODE] =
+	NS_F_VALS("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", 8,
+		  NS_BASE_DEC, psk_modes),
+    [F_JA3_FULL] = NS_F_STR("tls.handshake.ja3_full", "JA3 Fullstring"),
+    [F_JA3] = NS_F_STR("tls.handshake.ja3", "JA3"),
+    [F_JA3S_FULL] = NS_F_STR("tls.handshake.ja3s_full", "JA3S Fullstring"),
+    [F_JA3S] = NS_F_STR("tls.handshake.ja3s", "JA3S"),
+    [F_JA4] = NS_F_STR("tls.handshake.ja4", "JA4"),
+    [F_JA4_R] = NS_F_STR("tls.handshake.ja4_r", "JA4 raw"),
+    [F_CURVE_TYPE] = NS_F_VALS("tls.handshake.server_curve_type", "Curve Type",
+			       8, NS_BASE_DEC, curve_types),
+    [F_NAMED_CURVE] = NS_F_VALS("tls.handshake.server_named_curve",
+				"Named Curve", 16, NS_BASE_HEX, groups),
+    [F_CERTS_LEN] = NS_F_UINT("tls.handshake.certificates_length",
+			      "Certificates Length", 24),
+    [F_CERT_LEN] =
+	NS_F_UINT("tls.handshake.certificate_length", "Certificate Length", 24),
+    [F_CERT] = NS_F_BYTES("tls.handshake.certificate", "Certificate"),
+    [F_CERT_SUBJECT] = NS_F_STR("tls.handshake.certificate.subject", "Subject"),
+    [F_CERT_ISSUER] = NS_F_STR("tls.handshake.certificate.issuer", "Issuer"),
+    [F_CERT_SAN] =
+	NS_F_STR("tls.handshake.certificate.san", "Subject Alternative Name"),
+    [F_CERT_NOT_BEFORE] = NS_F_ABSTIME("tls.handshake.certificate.not_before",
+				       "Not Valid Before"),
+    [F_CERT_NOT_AFTER] =
+	NS_F_ABSTIME("tls.handshake.certificate.not_after", "Not Valid After"),
+    [F_CERT_KEY] = NS_F_STR("tls.handshake.certificate.key", "Public Key"),
+    [F_VERIFY_DATA] = NS_F_BYTES("tls.handshake.verify_data", "Verify Data"),
+    [F_HS_TIME] = NS_F_RELTIME("tls.handshake_time",
+			       "Handshake time (ClientHello to first "
+			       "application data)"),
 };
 
-#define REC_MAX (16384 + 2048) /* TLSCiphertext.length limit, §5.2 */
-#define HS_CARRY_MAX (256 * 1024) /* an unfinished handshake message */
-#define SUM_STR 64
+#define REC_MAX	     (16384 + 2048) /* TLSCiphertext.length limit, §5.2 */
+#define HS_CARRY_MAX (256 * 1024)   /* an unfinished handshake message */
+#define SUM_STR	     64
 
 /* RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest */
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+    0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+    0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 struct tls_dir {
-	uint8_t *hs;       /* handshake bytes of an unfinished message */
+	uint8_t *hs; /* handshake bytes of an unfinished message */
 	size_t hs_len;
 	uint8_t encrypted; /* handshake records are opaque from now on */
-	uint8_t resync;    /* looking for a record boundary again */
-	uint8_t told;      /* bytes that were not records were shown */
+	uint8_t resync;	   /* looking for a record boundary again */
+	uint8_t told;	   /* bytes that were not records were shown */
 	uint64_t app_records;
 };
 
@@ -541,15 +663,15 @@ struct tls_dir {
  * --conversations summary says about the handshake. */
 struct tls_state {
 	struct tls_dir d[2];
-	unsigned hellos;        /* ClientHellos seen */
-	uint16_t offered;       /* client's highest version */
-	uint16_t version;       /* negotiated (ServerHello), 0 unknown */
+	unsigned hellos;  /* ClientHellos seen */
+	uint16_t offered; /* client's highest version */
+	uint16_t version; /* negotiated (ServerHello), 0 unknown */
 	uint16_t cipher;
 	uint8_t have_cipher, hrr;
 	uint8_t alert_level, alert_desc, have_alert;
-	uint8_t hs_done;        /* hs_time is known */
-	int64_t ch_ts;          /* the first ClientHello's time */
-	int64_t hs_time;        /* to the first application data */
+	uint8_t hs_done; /* hs_time is known */
+	int64_t ch_ts;	 /* the first ClientHello's time */
+	int64_t hs_time; /* to the first application data */
 	char sni[SUM_STR], alpn[SUM_STR], offered_alpn[SUM_STR], ja4[40];
 };
 
@@ -728,16 +850,27 @@ static int cmp16(const void *a, const void *b)
 static const char *ja4_version(uint16_t v)
 {
 	switch (v) {
-	case 0x0304: return "13";
-	case 0x0303: return "12";
-	case 0x0302: return "11";
-	case 0x0301: return "10";
-	case 0x0300: return "s3";
-	case 0x0200: case 0x0002: return "s2";
-	case 0xfeff: return "d1";
-	case 0xfefd: return "d2";
-	case 0xfefc: return "d3";
-	default: return "00";
+	case 0x0304:
+		return "13";
+	case 0x0303:
+		return "12";
+	case 0x0302:
+		return "11";
+	case 0x0301:
+		return "10";
+	case 0x0300:
+		return "s3";
+	case 0x0200:
+	case 0x0002:
+		return "s2";
+	case 0xfeff:
+		return "d1";
+	case 0xfefd:
+		return "d2";
+	case 0xfefc:
+		return "d3";
+	default:
+		return "00";
 	}
 }
 
@@ -841,7 +974,8 @@ static const uint8_t *list16(struct parse *ps, struct ns_reader *r,
 	uint32_t off = ns_rd_off(r);
 	size_t len = lenbytes == 1 ? ns_rd_u8(r) : ns_rd_u16(r);
 	if (lenf >= 0 && !r->err)
-		ns_add_uint(ps->pkt, &fields[lenf], off, (uint32_t)lenbytes, len);
+		ns_add_uint(ps->pkt, &fields[lenf], off, (uint32_t)lenbytes,
+			    len);
 	struct ns_reader l = ns_rd_sub(r, len);
 	const uint8_t *start = l.p;
 	*count = 0;
@@ -932,7 +1066,8 @@ static void ext_body(struct parse *ps, struct ns_reader *r, uint16_t type,
 		}
 		const uint8_t *v = list16(ps, r, 1, -1, F_SV, &n);
 		for (size_t i = 0; v && i < n; i++)
-			if (!is_grease(be16(v + 2 * i)) && be16(v + 2 * i) > h->max_sv)
+			if (!is_grease(be16(v + 2 * i)) &&
+			    be16(v + 2 * i) > h->max_sv)
 				h->max_sv = be16(v + 2 * i);
 		return;
 	case 51: /* key_share, RFC 8446 §4.2.8 */
@@ -1034,7 +1169,8 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 			ns_get_u8(pkt, &c, &fields[F_COMP]);
 	}
 	if (r->err) {
-		bad(ps, server ? "ServerHello too short" : "ClientHello too short");
+		bad(ps,
+		    server ? "ServerHello too short" : "ClientHello too short");
 		return;
 	}
 	extensions(ps, r, &h, hrr);
@@ -1046,7 +1182,8 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 	/* what the connection summary keeps */
 	if (!server) {
 		if (!st->hellos++) {
-			st->ch_ts = cur.ctx ? ns_stream_time_at(cur.ctx, 0) : pkt->ts;
+			st->ch_ts =
+			    cur.ctx ? ns_stream_time_at(cur.ctx, 0) : pkt->ts;
 			if (h.sni)
 				snprintf(st->sni, sizeof(st->sni), "%.*s",
 					 (int)h.sni_len, (const char *)h.sni);
@@ -1054,13 +1191,15 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 		st->offered = h.max_sv ? h.max_sv : h.version;
 		/* the offered list, "a,b,c" (TLS 1.3 hides the answer) */
 		size_t k = 0, o = 0;
-		while (k < h.alpn_list_len && o + 2 < sizeof(st->offered_alpn)) {
+		while (k < h.alpn_list_len &&
+		       o + 2 < sizeof(st->offered_alpn)) {
 			size_t pl = h.alpn_list[k++];
 			if (o)
 				st->offered_alpn[o++] = ',';
 			for (; pl && k < h.alpn_list_len; pl--, k++)
 				if (o + 1 < sizeof(st->offered_alpn))
-					st->offered_alpn[o++] = (char)h.alpn_list[k];
+					st->offered_alpn[o++] =
+					    (char)h.alpn_list[k];
 		}
 		st->offered_alpn[o] = 0;
 		return;
@@ -1114,8 +1253,8 @@ static void x509(struct parse *ps, const uint8_t *der, size_t n)
 	ns_tree_push(pkt);
 	add_name(pkt, F_CERT_SUBJECT, X509_get_subject_name(x));
 	add_name(pkt, F_CERT_ISSUER, X509_get_issuer_name(x));
-	GENERAL_NAMES *sans = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
-					       NULL);
+	GENERAL_NAMES *sans =
+	    X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
 		const ASN1_STRING *s = NULL;
@@ -1145,8 +1284,8 @@ static void x509(struct parse *ps, const uint8_t *der, size_t n)
 	GENERAL_NAMES_free(sans);
 	/* the signature algorithms of embedded SCTs (RFC 6962 §3.2), in
 	 * TLS's numbering, as tshark reports them */
-	STACK_OF(SCT) *scts = X509_get_ext_d2i(x, NID_ct_precert_scts, NULL,
-					       NULL);
+	STACK_OF(SCT) *scts =
+	    X509_get_ext_d2i(x, NID_ct_precert_scts, NULL, NULL);
 	for (int i = 0; scts && i < sk_SCT_num(scts); i++) {
 		int nid = SCT_get_signature_nid(sk_SCT_value(scts, i));
 		uint16_t alg = nid == NID_ecdsa_with_SHA256	    ? 0x0403
@@ -1166,8 +1305,9 @@ static void x509(struct parse *ps, const uint8_t *der, size_t n)
 		if (!kind)
 			kind = "?";
 		if (EVP_PKEY_get_group_name(k, grp, sizeof(grp), &gl) && gl)
-			add_str(pkt, F_CERT_KEY,
-				ns_arena_printf(&pkt->arena, "%s %s", kind, grp));
+			add_str(
+			    pkt, F_CERT_KEY,
+			    ns_arena_printf(&pkt->arena, "%s %s", kind, grp));
 		else
 			add_str(pkt, F_CERT_KEY,
 				ns_arena_printf(&pkt->arena, "%s %d", kind,
@@ -1395,9 +1535,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_add_label(pkt, &fields[F_RECORD], ns_rd_off(r), 5u + len);
 		ns_tree_push(pkt);
 		/* TLS 1.3 protected records have an opaque outer type */
-		int opaque = r->p[0] == 23 && cur.st && cur.st->version >= 0x0304;
-		uint8_t ct = ns_get_u8(pkt, r,
-				       &fields[opaque ? F_OPAQUE_TYPE : F_CT]);
+		int opaque =
+		    r->p[0] == 23 && cur.st && cur.st->version >= 0x0304;
+		uint8_t ct =
+		    ns_get_u8(pkt, r, &fields[opaque ? F_OPAQUE_TYPE : F_CT]);
 		ns_get_u16(pkt, r, &fields[F_REC_VERSION]);
 		ns_get_u16(pkt, r, &fields[F_REC_LEN]);
 		struct ns_reader body = ns_rd_sub(r, len);
@@ -1407,17 +1548,21 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		switch (ct) {
 		case 20:
-			ns_add_label(pkt, &fields[F_CCS], ns_rd_off(&body), len);
+			ns_add_label(pkt, &fields[F_CCS], ns_rd_off(&body),
+				     len);
 			change_cipher_spec();
 			break;
 		case 21:
-			ns_add_label(pkt, &fields[F_ALERT], ns_rd_off(&body), len);
+			ns_add_label(pkt, &fields[F_ALERT], ns_rd_off(&body),
+				     len);
 			/* after the keys change an alert is encrypted */
 			if (len != 2 || (d && d->encrypted))
 				break;
 			ns_tree_push(pkt);
-			uint8_t lv = ns_get_u8(pkt, &body, &fields[F_ALERT_LEVEL]);
-			uint8_t ds = ns_get_u8(pkt, &body, &fields[F_ALERT_DESC]);
+			uint8_t lv =
+			    ns_get_u8(pkt, &body, &fields[F_ALERT_LEVEL]);
+			uint8_t ds =
+			    ns_get_u8(pkt, &body, &fields[F_ALERT_DESC]);
 			ns_tree_pop(pkt);
 			if (cur.st && !cur.st->have_alert) {
 				cur.st->have_alert = 1;
@@ -1499,7 +1644,9 @@ static uint32_t put_message(const struct ns_packet *pkt, uint32_t i,
 		if (f == F_HS_TYPE || f == F_RECORD)
 			break;
 		switch (f) {
-		case F_HS_VERSION: version = (uint16_t)fv->v.u; break;
+		case F_HS_VERSION:
+			version = (uint16_t)fv->v.u;
+			break;
 		case F_SV:
 			sv = (uint16_t)fv->v.u;
 			if (!is_grease(sv) && sv > max_sv)
@@ -1509,18 +1656,36 @@ static uint32_t put_message(const struct ns_packet *pkt, uint32_t i,
 			hrr = fv->v.b.n == 32 &&
 			      memcmp(fv->v.b.p, hrr_random, 32) == 0;
 			break;
-		case F_SNI: if (!sni) sni = fv; break;
+		case F_SNI:
+			if (!sni)
+				sni = fv;
+			break;
 		case F_ALPN:
 			if (nalpn++)
 				ns_buf_putc(&alpn, ',');
 			ns_buf_escaped(&alpn, fv->v.b.p, fv->v.b.n);
 			break;
-		case F_CS: cipher = fv->v.u; ncs++; break;
-		case F_KS_SEL_GROUP: group = fv->v.u; has_group = 1; break;
-		case F_NAMED_CURVE: curve = fv->v.u; has_curve = 1; break;
-		case F_JA4: ja4v = fv; break;
-		case F_CERT_SUBJECT: if (!subj) subj = fv; break;
-		default: break;
+		case F_CS:
+			cipher = fv->v.u;
+			ncs++;
+			break;
+		case F_KS_SEL_GROUP:
+			group = fv->v.u;
+			has_group = 1;
+			break;
+		case F_NAMED_CURVE:
+			curve = fv->v.u;
+			has_curve = 1;
+			break;
+		case F_JA4:
+			ja4v = fv;
+			break;
+		case F_CERT_SUBJECT:
+			if (!subj)
+				subj = fv;
+			break;
+		default:
+			break;
 		}
 	}
 	if (type == 2 && hrr)
@@ -1657,7 +1822,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_puts(out, "Application Data");
 		if (app > 1)
 			ns_buf_printf(out, " x%llu", (unsigned long long)app);
-		ns_buf_printf(out, " (%llu bytes)", (unsigned long long)app_bytes);
+		ns_buf_printf(out, " (%llu bytes)",
+			      (unsigned long long)app_bytes);
 	}
 }
 
@@ -1794,7 +1960,8 @@ static void summary(const void *state, struct ns_buf *out)
 	}
 	if (st->alpn[0]) {
 		ns_buf_puts(out, " alpn=");
-		ns_buf_escaped(out, (const uint8_t *)st->alpn, strlen(st->alpn));
+		ns_buf_escaped(out, (const uint8_t *)st->alpn,
+			       strlen(st->alpn));
 	} else if (st->offered_alpn[0]) {
 		ns_buf_puts(out, " alpn-offered=");
 		ns_buf_escaped(out, (const uint8_t *)st->offered_alpn,
@@ -1820,27 +1987,27 @@ static void summary(const void *state, struct ns_buf *out)
 }
 
 static const struct ns_stream_ops ops = {
-	.probe = probe,
-	.state_size = sizeof(struct tls_state),
-	.consume = consume,
-	.gap = gap,
-	.destroy = destroy,
-	.summary = summary,
+    .probe = probe,
+    .state_size = sizeof(struct tls_state),
+    .consume = consume,
+    .gap = gap,
+    .destroy = destroy,
+    .summary = summary,
 };
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_TCP_PORT, 443},
-	{0, 0},
+    {NS_TAB_TCP_PORT, 443},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_tls = {
-	.name = "tls",
-	.column = "TLS",
-	.title = "Transport Layer Security",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
-	.stream = &ops,
+    .name = "tls",
+    .column = "TLS",
+    .title = "Transport Layer Security",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
+    .stream = &ops,
 };

@@ -22,13 +22,14 @@ enum {
 };
 
 static struct ns_field fields[] = {
-	[F_SRCPORT] = NS_F_UINT("udp.srcport", "Source Port", 16),
-	[F_DSTPORT] = NS_F_UINT("udp.dstport", "Destination Port", 16),
-	[F_LENGTH] = NS_F_UINT("udp.length", "Length", 16),
-	[F_CHECKSUM] = NS_F_HEX("udp.checksum", "Checksum", 16),
-	[F_STREAM] = NS_F_UINT("udp.stream", "Stream index", 32),
-	[F_PAYLOAD] = NS_F_BYTES("udp.payload", "Payload"),
-	[F_PORT] = NS_F_ALIAS("udp.port", "Source or Destination Port", "udp.srcport", "udp.dstport"),
+    [F_SRCPORT] = NS_F_UINT("udp.srcport", "Source Port", 16),
+    [F_DSTPORT] = NS_F_UINT("udp.dstport", "Destination Port", 16),
+    [F_LENGTH] = NS_F_UINT("udp.length", "Length", 16),
+    [F_CHECKSUM] = NS_F_HEX("udp.checksum", "Checksum", 16),
+    [F_STREAM] = NS_F_UINT("udp.stream", "Stream index", 32),
+    [F_PAYLOAD] = NS_F_BYTES("udp.payload", "Payload"),
+    [F_PORT] = NS_F_ALIAS("udp.port", "Source or Destination Port",
+			  "udp.srcport", "udp.dstport"),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
@@ -50,16 +51,16 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 					: ns_udp_track(pkt, sport, dport, &dir);
 	if (f)
 		ns_add_uint(pkt, &fields[F_STREAM], 0, 0, f->index);
-	uint32_t iplen = pkt->ip_payload_len ? pkt->ip_payload_len
-					     : (uint32_t)avail;
+	uint32_t iplen =
+	    pkt->ip_payload_len ? pkt->ip_payload_len : (uint32_t)avail;
 	/* length 0 is an IPv6 jumbogram (RFC 2675); over IPv4 it is bogus */
 	if (len == 0 && iplen > 0xffff && pkt->addr_type == NS_ADDR_IPV6)
 		len = iplen;
 	if (len < 8)
 		return ns_malformed(pkt, "bogus length %u", len);
 	if (len > iplen && !pkt->ip_fragment && !pkt->quoted)
-		return ns_malformed(pkt, "length %u exceeds IP payload length %u",
-				    len, iplen);
+		return ns_malformed(
+		    pkt, "length %u exceeds IP payload length %u", len, iplen);
 	ns_rd_limit(r, len - 8);
 	size_t left = ns_rd_left(r);
 	if (left)
@@ -84,17 +85,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_IPPROTO, 17},
-	{0, 0},
+    {NS_TAB_IPPROTO, 17},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_udp = {
-	.name = "udp",
-	.column = "UDP",
-	.title = "User Datagram Protocol",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "udp",
+    .column = "UDP",
+    .title = "User Datagram Protocol",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

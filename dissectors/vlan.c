@@ -12,19 +12,19 @@
 enum { F_PRI, F_DEI, F_ID, F_ETYPE, F_LEN, F_COUNT };
 
 static struct ns_field q_fields[] = {
-	[F_PRI] = NS_F_UINT("vlan.priority", "Priority", 16),
-	[F_DEI] = NS_F_BOOL("vlan.dei", "DEI"),
-	[F_ID] = NS_F_UINT("vlan.id", "ID", 16),
-	[F_ETYPE] = NS_F_HEX("vlan.etype", "Type", 16),
-	[F_LEN] = NS_F_UINT("vlan.len", "Length", 16),
+    [F_PRI] = NS_F_UINT("vlan.priority", "Priority", 16),
+    [F_DEI] = NS_F_BOOL("vlan.dei", "DEI"),
+    [F_ID] = NS_F_UINT("vlan.id", "ID", 16),
+    [F_ETYPE] = NS_F_HEX("vlan.etype", "Type", 16),
+    [F_LEN] = NS_F_UINT("vlan.len", "Length", 16),
 };
 
 static struct ns_field ad_fields[] = {
-	[F_PRI] = NS_F_UINT("ieee8021ad.priority", "Priority", 16),
-	[F_DEI] = NS_F_UINT("ieee8021ad.dei", "DEI", 16),
-	[F_ID] = NS_F_UINT("ieee8021ad.id", "ID", 16),
-	[F_ETYPE] = NS_F_HEX("ieee8021ad.etype", "Type", 16),
-	[F_LEN] = NS_F_UINT("ieee8021ad.len", "Length", 16),
+    [F_PRI] = NS_F_UINT("ieee8021ad.priority", "Priority", 16),
+    [F_DEI] = NS_F_UINT("ieee8021ad.dei", "DEI", 16),
+    [F_ID] = NS_F_UINT("ieee8021ad.id", "ID", 16),
+    [F_ETYPE] = NS_F_HEX("ieee8021ad.etype", "Type", 16),
+    [F_LEN] = NS_F_UINT("ieee8021ad.len", "Length", 16),
 };
 
 static int dissect_tag(struct ns_packet *pkt, struct ns_reader *r,
@@ -85,40 +85,41 @@ static void info_q(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	tag_info(pkt, li, out, q_fields, "802.1Q Virtual LAN");
 }
 
-static void info_ad(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+static void info_ad(const struct ns_packet *pkt, unsigned li,
+		    struct ns_buf *out)
 {
 	tag_info(pkt, li, out, ad_fields, "802.1ad Service VLAN");
 }
 
 static const struct ns_binding q_bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x8100},
-	{NS_TAB_ETHERTYPE, 0x9100},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x8100},
+    {NS_TAB_ETHERTYPE, 0x9100},
+    {0, 0},
 };
 
 static const struct ns_binding ad_bindings[] = {
-	{NS_TAB_ETHERTYPE, 0x88a8},
-	{0, 0},
+    {NS_TAB_ETHERTYPE, 0x88a8},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_vlan = {
-	.name = "vlan",
-	.column = "802.1Q",
-	.title = "802.1Q Virtual LAN",
-	.fields = q_fields,
-	.nfields = F_COUNT,
-	.dissect = dissect_q,
-	.info = info_q,
-	.bindings = q_bindings,
+    .name = "vlan",
+    .column = "802.1Q",
+    .title = "802.1Q Virtual LAN",
+    .fields = q_fields,
+    .nfields = F_COUNT,
+    .dissect = dissect_q,
+    .info = info_q,
+    .bindings = q_bindings,
 };
 
 struct ns_dissector ns_diss_ieee8021ad = {
-	.name = "ieee8021ad",
-	.column = "802.1ad",
-	.title = "IEEE 802.1ad Service VLAN",
-	.fields = ad_fields,
-	.nfields = F_COUNT,
-	.dissect = dissect_ad,
-	.info = info_ad,
-	.bindings = ad_bindings,
+    .name = "ieee8021ad",
+    .column = "802.1ad",
+    .title = "IEEE 802.1ad Service VLAN",
+    .fields = ad_fields,
+    .nfields = F_COUNT,
+    .dissect = dissect_ad,
+    .info = info_ad,
+    .bindings = ad_bindings,
 };

@@ -27,15 +27,15 @@ enum {
 };
 
 static struct ns_field fields[] = {
-	[F_FLAGS] = NS_F_HEX("vxlan.flags", "Flags", 16),
-	[F_FLAG_G] = NS_F_BOOL("vxlan.flag_g", "GBP Extension"),
-	[F_FLAG_I] = NS_F_BOOL("vxlan.flag_i", "VXLAN Network ID (VNI)"),
-	[F_FLAG_D] = NS_F_BOOL("vxlan.flag_d", "Don't Learn"),
-	[F_FLAG_A] = NS_F_BOOL("vxlan.flag_a", "Policy Applied"),
-	[F_FLAGS_RES] = NS_F_HEX("vxlan.flags_reserved", "Reserved(R)", 16),
-	[F_GBP] = NS_F_UINT("vxlan.gbp", "Group Policy ID", 16),
-	[F_VNI] = NS_F_UINT("vxlan.vni", "VXLAN Network Identifier (VNI)", 24),
-	[F_RES8] = NS_F_UINT("vxlan.reserved8", "Reserved", 8),
+    [F_FLAGS] = NS_F_HEX("vxlan.flags", "Flags", 16),
+    [F_FLAG_G] = NS_F_BOOL("vxlan.flag_g", "GBP Extension"),
+    [F_FLAG_I] = NS_F_BOOL("vxlan.flag_i", "VXLAN Network ID (VNI)"),
+    [F_FLAG_D] = NS_F_BOOL("vxlan.flag_d", "Don't Learn"),
+    [F_FLAG_A] = NS_F_BOOL("vxlan.flag_a", "Policy Applied"),
+    [F_FLAGS_RES] = NS_F_HEX("vxlan.flags_reserved", "Reserved(R)", 16),
+    [F_GBP] = NS_F_UINT("vxlan.gbp", "Group Policy ID", 16),
+    [F_VNI] = NS_F_UINT("vxlan.vni", "VXLAN Network Identifier (VNI)", 24),
+    [F_RES8] = NS_F_UINT("vxlan.reserved8", "Reserved", 8),
 };
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r)
@@ -76,17 +76,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 static const struct ns_binding bindings[] = {
-	{NS_TAB_UDP_PORT, 4789},
-	{0, 0},
+    {NS_TAB_UDP_PORT, 4789},
+    {0, 0},
 };
 
 struct ns_dissector ns_diss_vxlan = {
-	.name = "vxlan",
-	.column = "VXLAN",
-	.title = "Virtual eXtensible Local Area Network",
-	.fields = fields,
-	.nfields = F_COUNT,
-	.dissect = dissect,
-	.info = info,
-	.bindings = bindings,
+    .name = "vxlan",
+    .column = "VXLAN",
+    .title = "Virtual eXtensible Local Area Network",
+    .fields = fields,
+    .nfields = F_COUNT,
+    .dissect = dissect,
+    .info = info,
+    .bindings = bindings,
 };

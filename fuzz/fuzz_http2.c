@@ -58,11 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (i < size) {
 		uint8_t c = data[i++];
 		int dir = c & 1;
-		size_t n = (size_t)((c >> 2) & 0x1f) * ((c & 0x80) ? 16 : 1) + 1;
+		size_t n =
+		    (size_t)((c >> 2) & 0x1f) * ((c & 0x80) ? 16 : 1) + 1;
 		if (n > size - i)
 			n = size - i;
 		struct ns_stream_ctx ctx = {&pkt, NULL, &st, dir};
-		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000, 0, 1, 1, 1, data);
+		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000, 0, 1, 1, 1,
+			     data);
 		if (c & 2) {
 			plen[dir] = 0;
 			if (!o->gap(st.state, &ctx, 100))

@@ -60,7 +60,7 @@ static uint32_t *link_types;
 static unsigned nlink;
 
 static struct ns_packet pkt;
-static struct ns_output out;        /* -v -x */
+static struct ns_output out;	    /* -v -x */
 static struct ns_output out_fields; /* -T fields -e <its fields> */
 static struct ns_output out_json;   /* -T ndjson -x */
 static const struct ns_field **efields;
@@ -180,7 +180,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 #define HDR_ETH 14
-#define HDR_IP 20
+#define HDR_IP	20
 #define HDR_TCP 20
 
 /* One flow's endpoints and next sequence numbers (TCP). */
@@ -188,7 +188,7 @@ struct conn {
 	int udp;
 	uint16_t port[2]; /* client, server */
 	uint32_t seq[2];
-	uint8_t *frame;   /* HDR_ETH + HDR_IP + HDR_TCP + 65535 */
+	uint8_t *frame; /* HDR_ETH + HDR_IP + HDR_TCP + 65535 */
 };
 
 /* Builds and dissects one Ethernet/IPv4 packet of the flow. */

@@ -29,8 +29,8 @@ static struct ns_packet pkt;
 static struct ns_output out;
 
 /* an Ethernet frame of a type nothing binds, to carry the TLS layers */
-static const uint8_t frame[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88,
-				  0xb5};
+static const uint8_t frame[14] = {2, 0, 0, 0, 0, 2,    2,
+				  0, 0, 0, 0, 1, 0x88, 0xb5};
 
 #define PENDING_MAX (64 * 1024)
 
@@ -76,12 +76,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pend[dir] + plen[dir], data + i, n);
 		plen[dir] += n;
 		i += n;
-		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000, (int64_t)num * 1000,
-			     sizeof(frame), sizeof(frame), 1, frame);
+		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000,
+			     (int64_t)num * 1000, sizeof(frame), sizeof(frame),
+			     1, frame);
 		pkt.ts_digits = 6;
 		ns_dissect(&pkt);
 		struct ns_stream_ctx ctx = {&pkt, NULL, &st, dir};
-		size_t used = ops->consume(st.state, &ctx, pend[dir], plen[dir]);
+		size_t used =
+		    ops->consume(st.state, &ctx, pend[dir], plen[dir]);
 		if (used > plen[dir])
 			abort(); /* consume() must not claim more than it got */
 		memmove(pend[dir], pend[dir] + used, plen[dir] - used);

@@ -17,15 +17,15 @@ struct ns_arena_chunk;
 
 struct ns_arena {
 	struct ns_arena_chunk *head; /* current chunk; older ones follow */
-	size_t total;                /* bytes held in all chunks */
-	size_t cap;                  /* most bytes it may hold */
+	size_t total;		     /* bytes held in all chunks */
+	size_t cap;		     /* most bytes it may hold */
 };
 
 void ns_arena_init(struct ns_arena *a, size_t cap);
 void *ns_arena_alloc(struct ns_arena *a, size_t n);
 char *ns_arena_strndup(struct ns_arena *a, const char *s, size_t n);
 char *ns_arena_printf(struct ns_arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Frees every chunk but the first, which is kept for reuse. */
 void ns_arena_reset(struct ns_arena *a);
 void ns_arena_free(struct ns_arena *a);

@@ -48,7 +48,8 @@ void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(b->p ? b->p + b->len : NULL, b->cap - b->len, fmt, ap);
+	int n =
+	    vsnprintf(b->p ? b->p + b->len : NULL, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
@@ -61,10 +62,11 @@ void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static const char digits2[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
+static const char digits2[201] = "000102030405060708091011121314151617181920212"
+				 "22324252627282930313233343536373839"
+				 "404142434445464748495051525354555657585960616"
+				 "26364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
 
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
@@ -166,7 +168,8 @@ void ns_buf_ipv6(struct ns_buf *b, const uint8_t a[16])
 	if (b->len + 46 > b->cap)
 		ns_buf_grow(b, 46);
 	char *o = b->p + b->len;
-	int mapped = best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	int mapped =
+	    best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
 			*o++ = ':';

@@ -61,7 +61,7 @@ static inline void ns_buf_putc(struct ns_buf *b, char c)
 void ns_buf_put(struct ns_buf *b, const char *s, size_t n);
 void ns_buf_puts(struct ns_buf *b, const char *s);
 void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void ns_buf_u64(struct ns_buf *b, uint64_t v);
 void ns_buf_i64(struct ns_buf *b, int64_t v);
 /* 0x-prefixed, zero-padded to `digits` hex digits. */

@@ -64,7 +64,8 @@ void ns_calls_finish(struct ns_calls *c, FILE *out)
 	      "tcp.stream client → server s=stream kind method path "
 	      "[grpc-status] http-status latency ttfb [first message] "
 	      "messages/bytes each way [gaps between response messages] "
-	      "end [grpc-message]\n", out);
+	      "end [grpc-message]\n",
+	      out);
 	for (size_t i = 0; i < k; i++) {
 		fputs(lines[i] + 22, out);
 		free(lines[i]);

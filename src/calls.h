@@ -2,9 +2,9 @@
  * calls — `--calls`: one line per HTTP/2 stream / gRPC call, written by the
  * HTTP/2 dissector when a call ends (both sides closed, reset, or the
  * connection ended), and by HTTP/1.1 for gRPC-Web calls (stream id: the
- * call's number on its connection) and printed at the end of the run sorted by connection
- * and stream id.  Lines go to a temporary file as calls end, so the report
- * costs disk, not memory, until the end.
+ * call's number on its connection) and printed at the end of the run sorted by
+ * connection and stream id.  Lines go to a temporary file as calls end, so the
+ * report costs disk, not memory, until the end.
  */
 #ifndef NS_CALLS_H
 #define NS_CALLS_H

@@ -131,8 +131,9 @@ static void copy(FILE *from, FILE *to)
 void ns_conv_finish(struct ns_conv *c, FILE *out)
 {
 	fprintf(out, "TCP conversations: %llu\n", (unsigned long long)c->n[0]);
-	fprintf(out, "%6s %-21s %-21s %-6s %-12s %9s %-8s %7s %10s %7s %10s "
-		     "%s\n",
+	fprintf(out,
+		"%6s %-21s %-21s %-6s %-12s %9s %-8s %7s %10s %7s %10s "
+		"%s\n",
 		"stream", "client", "server", "state", "history", "irtt ms",
 		"duration", "c>s pkt", "c>s bytes", "s>c pkt", "s>c bytes",
 		"retrans c/s");

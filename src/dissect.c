@@ -18,66 +18,36 @@
 #include "stream.h"
 
 extern struct ns_dissector ns_diss_eth, ns_diss_vlan, ns_diss_ieee8021ad,
-	ns_diss_sll, ns_diss_null, ns_diss_raw, ns_diss_arp, ns_diss_ip,
-	ns_diss_ipv6, ns_diss_tcp, ns_diss_udp, ns_diss_icmp, ns_diss_icmpv6;
+    ns_diss_sll, ns_diss_null, ns_diss_raw, ns_diss_arp, ns_diss_ip,
+    ns_diss_ipv6, ns_diss_tcp, ns_diss_udp, ns_diss_icmp, ns_diss_icmpv6;
 
 extern struct ns_dissector ns_diss_gre, ns_diss_erspan, ns_diss_vxlan,
-	ns_diss_geneve, ns_diss_mpls, ns_diss_pwethcw, ns_diss_pppoe,
-	ns_diss_pppoed, ns_diss_pppoes, ns_diss_gtp; /* tunnels */
+    ns_diss_geneve, ns_diss_mpls, ns_diss_pwethcw, ns_diss_pppoe,
+    ns_diss_pppoed, ns_diss_pppoes, ns_diss_gtp; /* tunnels */
 
 extern struct ns_dissector ns_diss_llc, ns_diss_ppp, ns_diss_chdlc,
-	ns_diss_fddi, ns_diss_arcnet, ns_diss_slip, ns_diss_fr,
-	ns_diss_radiotap, ns_diss_wlan; /* link layers */
+    ns_diss_fddi, ns_diss_arcnet, ns_diss_slip, ns_diss_fr, ns_diss_radiotap,
+    ns_diss_wlan; /* link layers */
 
 extern struct ns_dissector ns_diss_http; /* over TCP streams */
 extern struct ns_dissector ns_diss_tls;
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_grpc;
 extern struct ns_dissector ns_diss_protobuf;
-extern struct ns_dissector ns_diss_dns;  /* over UDP and TCP streams */
+extern struct ns_dissector ns_diss_dns; /* over UDP and TCP streams */
 
 /* The registry: one line per dissector. */
 struct ns_dissector *const ns_dissectors[] = {
-	&ns_diss_frame,
-	&ns_diss_eth,
-	&ns_diss_vlan,
-	&ns_diss_ieee8021ad,
-	&ns_diss_sll,
-	&ns_diss_null,
-	&ns_diss_raw,
-	&ns_diss_arp,
-	&ns_diss_ip,
-	&ns_diss_ipv6,
-	&ns_diss_tcp,
-	&ns_diss_udp,
-	&ns_diss_icmp,
-	&ns_diss_icmpv6,
-	&ns_diss_gre,
-	&ns_diss_erspan,
-	&ns_diss_vxlan,
-	&ns_diss_geneve,
-	&ns_diss_mpls,
-	&ns_diss_pwethcw,
-	&ns_diss_pppoe,
-	&ns_diss_pppoed,
-	&ns_diss_pppoes,
-	&ns_diss_gtp,
-	&ns_diss_llc,
-	&ns_diss_ppp,
-	&ns_diss_chdlc,
-	&ns_diss_fddi,
-	&ns_diss_arcnet,
-	&ns_diss_slip,
-	&ns_diss_fr,
-	&ns_diss_radiotap,
-	&ns_diss_wlan,
-	&ns_diss_http,
-	&ns_diss_tls,
-	&ns_diss_http2,
-	&ns_diss_grpc,
-	&ns_diss_protobuf,
-	&ns_diss_dns,
-	&ns_diss_data,
+    &ns_diss_frame,  &ns_diss_eth,	&ns_diss_vlan,	 &ns_diss_ieee8021ad,
+    &ns_diss_sll,    &ns_diss_null,	&ns_diss_raw,	 &ns_diss_arp,
+    &ns_diss_ip,     &ns_diss_ipv6,	&ns_diss_tcp,	 &ns_diss_udp,
+    &ns_diss_icmp,   &ns_diss_icmpv6,	&ns_diss_gre,	 &ns_diss_erspan,
+    &ns_diss_vxlan,  &ns_diss_geneve,	&ns_diss_mpls,	 &ns_diss_pwethcw,
+    &ns_diss_pppoe,  &ns_diss_pppoed,	&ns_diss_pppoes, &ns_diss_gtp,
+    &ns_diss_llc,    &ns_diss_ppp,	&ns_diss_chdlc,	 &ns_diss_fddi,
+    &ns_diss_arcnet, &ns_diss_slip,	&ns_diss_fr,	 &ns_diss_radiotap,
+    &ns_diss_wlan,   &ns_diss_http,	&ns_diss_tls,	 &ns_diss_http2,
+    &ns_diss_grpc,   &ns_diss_protobuf, &ns_diss_dns,	 &ns_diss_data,
 };
 const unsigned ns_ndissectors = NS_NELEM(ns_dissectors);
 
@@ -93,36 +63,36 @@ enum {
 };
 
 static struct ns_field frame_fields[] = {
-	[FRAME_NUMBER] = NS_F_UINT("frame.number", "Frame Number", 32),
-	[FRAME_TIME_EPOCH] = NS_F_ABSTIME("frame.time_epoch", "Epoch Time"),
-	[FRAME_TIME_RELATIVE] = NS_F_RELTIME("frame.time_relative",
-					     "Time since first frame"),
-	[FRAME_LEN] = NS_F_UINT("frame.len", "Frame Length", 32),
-	[FRAME_CAP_LEN] = NS_F_UINT("frame.cap_len", "Capture Length", 32),
+    [FRAME_NUMBER] = NS_F_UINT("frame.number", "Frame Number", 32),
+    [FRAME_TIME_EPOCH] = NS_F_ABSTIME("frame.time_epoch", "Epoch Time"),
+    [FRAME_TIME_RELATIVE] =
+	NS_F_RELTIME("frame.time_relative", "Time since first frame"),
+    [FRAME_LEN] = NS_F_UINT("frame.len", "Frame Length", 32),
+    [FRAME_CAP_LEN] = NS_F_UINT("frame.cap_len", "Capture Length", 32),
 };
 
 struct ns_dissector ns_diss_frame = {
-	.name = "frame",
-	.column = NULL,
-	.title = "Frame",
-	.fields = frame_fields,
-	.nfields = NS_NELEM(frame_fields),
+    .name = "frame",
+    .column = NULL,
+    .title = "Frame",
+    .fields = frame_fields,
+    .nfields = NS_NELEM(frame_fields),
 };
 
 enum { DATA_DATA, DATA_LEN, DATA_NFIELDS };
 
 static struct ns_field data_fields[] = {
-	[DATA_DATA] = NS_F_BYTES("data.data", "Data"),
-	[DATA_LEN] = NS_F_UINT("data.len", "Length", 32),
+    [DATA_DATA] = NS_F_BYTES("data.data", "Data"),
+    [DATA_LEN] = NS_F_UINT("data.len", "Length", 32),
 };
 
 struct ns_dissector ns_diss_data = {
-	.name = "data",
-	.column = NULL,
-	.title = "Data",
-	.fields = data_fields,
-	.nfields = NS_NELEM(data_fields),
-	/* no info: the transport's summary (Len=…) says it */
+    .name = "data",
+    .column = NULL,
+    .title = "Data",
+    .fields = data_fields,
+    .nfields = NS_NELEM(data_fields),
+    /* no info: the transport's summary (Len=…) says it */
 };
 
 /* ---- tables ------------------------------------------------------------- */
@@ -161,8 +131,8 @@ void ns_tables_init(void)
 		const struct ns_binding *b = ns_dissectors[i]->bindings;
 		for (; b && b->table; b++) {
 			unsigned t = b->table;
-			struct entry *e = realloc(tables[t].e,
-						  (tables[t].n + 1) * sizeof(*e));
+			struct entry *e = realloc(
+			    tables[t].e, (tables[t].n + 1) * sizeof(*e));
 			if (!e)
 				abort();
 			e[tables[t].n].key = b->key;
@@ -278,24 +248,24 @@ static void layer_close(struct ns_packet *pkt, unsigned li,
 		pkt->fv[l->fv_first].len = l->len;
 	/* a dissector that ran ns_dissect_inner() owns only the fields before
 	 * the inner layers */
-	l->fv_end = li + 1 < pkt->nlayers ? pkt->layers[li + 1].fv_first
-					  : pkt->nfv;
+	l->fv_end =
+	    li + 1 < pkt->nlayers ? pkt->layers[li + 1].fv_first : pkt->nfv;
 	if (rc == NS_ETRUNC) {
 		if (pkt->caplen < pkt->len || pkt->quoted) {
 			l->status = NS_LAYER_TRUNCATED;
 		} else if (l->status == NS_LAYER_OK) {
 			l->status = NS_LAYER_MALFORMED;
 			l->reason = l->d->column ? l->d->column : l->d->name;
-			l->reason = ns_arena_printf(&pkt->arena,
-						    "%s header cut short",
-						    l->reason);
+			l->reason = ns_arena_printf(
+			    &pkt->arena, "%s header cut short", l->reason);
 		}
 	} else if (rc != 0 && l->status == NS_LAYER_OK) {
 		l->status = NS_LAYER_MALFORMED;
 	}
 	/* a quoted layer's shortness is the quote's design, unless the
 	 * capture itself was cut there */
-	int snapped = l->status == NS_LAYER_TRUNCATED && pkt->caplen < pkt->len &&
+	int snapped = l->status == NS_LAYER_TRUNCATED &&
+		      pkt->caplen < pkt->len &&
 		      r->end == pkt->data + pkt->caplen;
 	if (l->status != NS_LAYER_OK && pkt->status == NS_LAYER_OK &&
 	    (!pkt->quoted || snapped)) {
@@ -340,8 +310,8 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		unsigned li = layer_open(pkt, &ns_diss_data, r);
 		uint32_t off = ns_rd_off(r);
 		const uint8_t *p = ns_rd_ptr(r, left);
-		ns_add_bytes(pkt, &data_fields[DATA_DATA], off, (uint32_t)left, p,
-			     (uint32_t)left);
+		ns_add_bytes(pkt, &data_fields[DATA_DATA], off, (uint32_t)left,
+			     p, (uint32_t)left);
 		ns_add_uint(pkt, &data_fields[DATA_LEN], off, (uint32_t)left,
 			    left);
 		layer_close(pkt, li, r, 0);

@@ -24,15 +24,19 @@
 enum ns_table_id {
 	NS_TAB_NONE,
 	NS_TAB_LINKTYPE,  /* pcap LINKTYPE_* value */
-	NS_TAB_ETHERTYPE, /* Ethernet type (also SLL protocol, VLAN inner type) */
-	NS_TAB_IPPROTO,   /* IPv4 protocol / IPv6 next header */
-	NS_TAB_BSD_AF,    /* BSD NULL/loopback address family */
+	NS_TAB_ETHERTYPE, /* Ethernet type (also SLL protocol, VLAN inner type)
+			   */
+	NS_TAB_IPPROTO,	  /* IPv4 protocol / IPv6 next header */
+	NS_TAB_BSD_AF,	  /* BSD NULL/loopback address family */
 	NS_TAB_TCP_PORT,
 	NS_TAB_UDP_PORT,
-	NS_TAB_LTYPE,     /* Linux ETH_P_* below 0x0600 (sll.ltype): 4 = 802.2 LLC */
-	NS_TAB_LLC_SAP,   /* IEEE 802.2 DSAP of a non-SNAP information frame */
-	NS_TAB_MPLS_PW,   /* pseudowire payload after an MPLS stack: RFC 4446 PW type */
-	NS_TAB_UDP_HEUR,  /* key: index in the UDP heuristics (ns_udp_heuristic) */
+	NS_TAB_LTYPE,	/* Linux ETH_P_* below 0x0600 (sll.ltype): 4 = 802.2 LLC
+			 */
+	NS_TAB_LLC_SAP, /* IEEE 802.2 DSAP of a non-SNAP information frame */
+	NS_TAB_MPLS_PW, /* pseudowire payload after an MPLS stack: RFC 4446 PW
+			   type */
+	NS_TAB_UDP_HEUR, /* key: index in the UDP heuristics (ns_udp_heuristic)
+			  */
 	NS_TAB_COUNT
 };
 
@@ -44,9 +48,10 @@ struct ns_binding {
 };
 
 struct ns_dissector {
-	const char *name;       /* "tcp": filter name and field prefix */
-	const char *column;     /* "TCP": protocol column, NULL to keep the one below */
-	const char *title;      /* "Transmission Control Protocol" */
+	const char *name; /* "tcp": filter name and field prefix */
+	const char
+	    *column; /* "TCP": protocol column, NULL to keep the one below */
+	const char *title; /* "Transmission Control Protocol" */
 	struct ns_field *fields;
 	unsigned nfields;
 	/* Parses the header at r, records fields, names the next table/key.
@@ -54,7 +59,8 @@ struct ns_dissector {
 	int (*dissect)(struct ns_packet *pkt, struct ns_reader *r);
 	/* Writes the summary of layer `li` for the one-line output; NULL to
 	 * let a lower layer speak. */
-	void (*info)(const struct ns_packet *pkt, unsigned li, struct ns_buf *out);
+	void (*info)(const struct ns_packet *pkt, unsigned li,
+		     struct ns_buf *out);
 	const struct ns_binding *bindings;
 	/* An application protocol over TCP: how it takes stream bytes
 	 * (stream.h); its dissect() then parses one message. */

@@ -87,16 +87,17 @@ void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 	const struct ns_flow_stats *s = &e->flows.stats;
 	const struct ns_reasm_limits *r = &e->reasm;
 	if (always || s->evicted_cap || r->dropped)
-		fprintf(fp,
-			"netscope: flows: %llu TCP, %llu UDP; %llu expired "
-			"idle, %llu evicted at the cap of %u (--max-flows); "
-			"reassembly: %llu bytes dropped at its caps, %llu gaps\n",
-			(unsigned long long)s->created[0],
-			(unsigned long long)s->created[1],
-			(unsigned long long)s->expired_idle,
-			(unsigned long long)s->evicted_cap, e->flows.max_flows,
-			(unsigned long long)r->dropped,
-			(unsigned long long)r->gaps);
+		fprintf(
+		    fp,
+		    "netscope: flows: %llu TCP, %llu UDP; %llu expired "
+		    "idle, %llu evicted at the cap of %u (--max-flows); "
+		    "reassembly: %llu bytes dropped at its caps, %llu gaps\n",
+		    (unsigned long long)s->created[0],
+		    (unsigned long long)s->created[1],
+		    (unsigned long long)s->expired_idle,
+		    (unsigned long long)s->evicted_cap, e->flows.max_flows,
+		    (unsigned long long)r->dropped,
+		    (unsigned long long)r->gaps);
 	if (e->notes.dropped)
 		fprintf(fp,
 			"netscope: -2: %llu notes about earlier frames dropped "

@@ -34,13 +34,13 @@ struct ns_pbschema;
 struct ns_engine {
 	struct ns_flow_table flows;
 	struct ns_reasm_limits reasm;
-	int stream_dissection;     /* bind application dissectors to streams */
-	struct ns_follow *follow;  /* -z follow,tcp,…: NULL when not asked */
+	int stream_dissection;	  /* bind application dissectors to streams */
+	struct ns_follow *follow; /* -z follow,tcp,…: NULL when not asked */
 	/* called when a flow ends (evicted, expired, or at the end of the
 	 * run), before its state is freed: the conversations report */
 	void (*flow_end)(void *ctx, const struct ns_flow *f);
 	void *flow_end_ctx;
-	struct ns_calls *calls;   /* --calls: HTTP/2 and gRPC calls, or NULL */
+	struct ns_calls *calls; /* --calls: HTTP/2 and gRPC calls, or NULL */
 	struct ns_dns_stats dns;
 	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the
 	 * second (reads the notes the first pass handed over) */

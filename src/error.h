@@ -7,7 +7,7 @@
 
 enum {
 	NS_OK = 0,
-	NS_ETRUNC = -1,     /* input ended before the structure did */
+	NS_ETRUNC = -1,	    /* input ended before the structure did */
 	NS_EMALFORMED = -2, /* input is impossible for its protocol */
 	NS_ENOMEM = -3,
 	NS_EIO = -4,

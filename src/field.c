@@ -32,9 +32,10 @@ static void resolve_aliases(void)
 		for (int k = 0; k < 2; k++) {
 			f->alias[k] = ns_field_by_name(f->alias_of[k]);
 			if (!f->alias[k] || f->alias[k]->alias_of[0]) {
-				fprintf(stderr, "netscope: field %s: alias of "
-					"unknown field %s\n", f->name,
-					f->alias_of[k]);
+				fprintf(stderr,
+					"netscope: field %s: alias of "
+					"unknown field %s\n",
+					f->name, f->alias_of[k]);
 				abort();
 			}
 		}

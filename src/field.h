@@ -50,9 +50,9 @@ struct ns_packet;
 struct ns_field {
 	const char *name;  /* "tcp.srcport" */
 	const char *title; /* "Source Port" */
-	uint8_t type;      /* enum ns_ftype */
-	uint8_t bits;      /* width of UINT/INT values, for hex display */
-	uint8_t base;      /* enum ns_base */
+	uint8_t type;	   /* enum ns_ftype */
+	uint8_t bits;	   /* width of UINT/INT values, for hex display */
+	uint8_t base;	   /* enum ns_base */
 	const struct ns_valstr *vals; /* names of values, or NULL */
 	/* An alias names two fields of the same type and is never recorded
 	 * itself: `tcp.port` is tcp.srcport or tcp.dstport, as in Wireshark,
@@ -70,28 +70,28 @@ struct ns_field {
 	const struct ns_field *alias[2]; /* alias_of resolved */
 };
 
-#define NS_F(n, t, ty, w, b, v)                                                  \
-	{                                                                        \
-		.name = (n), .title = (t), .type = (ty), .bits = (w), .base = (b), \
-		.vals = (v)                                                      \
+#define NS_F(n, t, ty, w, b, v)                                                \
+	{                                                                      \
+		.name = (n), .title = (t), .type = (ty), .bits = (w),          \
+		.base = (b), .vals = (v)                                       \
 	}
-#define NS_F_UINT(n, t, w) NS_F(n, t, NS_FT_UINT, w, NS_BASE_DEC, NULL)
-#define NS_F_HEX(n, t, w) NS_F(n, t, NS_FT_UINT, w, NS_BASE_HEX, NULL)
+#define NS_F_UINT(n, t, w)	 NS_F(n, t, NS_FT_UINT, w, NS_BASE_DEC, NULL)
+#define NS_F_HEX(n, t, w)	 NS_F(n, t, NS_FT_UINT, w, NS_BASE_HEX, NULL)
 #define NS_F_VALS(n, t, w, b, v) NS_F(n, t, NS_FT_UINT, w, b, v)
-#define NS_F_BOOL(n, t) NS_F(n, t, NS_FT_BOOL, 1, NS_BASE_DEC, NULL)
-#define NS_F_NONE(n, t) NS_F(n, t, NS_FT_NONE, 0, NS_BASE_DEC, NULL)
-#define NS_F_ETHER(n, t) NS_F(n, t, NS_FT_ETHER, 0, NS_BASE_DEC, NULL)
-#define NS_F_IPV4(n, t) NS_F(n, t, NS_FT_IPV4, 0, NS_BASE_DEC, NULL)
-#define NS_F_IPV6(n, t) NS_F(n, t, NS_FT_IPV6, 0, NS_BASE_DEC, NULL)
-#define NS_F_STR(n, t) NS_F(n, t, NS_FT_STRING, 0, NS_BASE_DEC, NULL)
-#define NS_F_BYTES(n, t) NS_F(n, t, NS_FT_BYTES, 0, NS_BASE_DEC, NULL)
-#define NS_F_RELTIME(n, t) NS_F(n, t, NS_FT_RELTIME, 0, NS_BASE_DEC, NULL)
-#define NS_F_ABSTIME(n, t) NS_F(n, t, NS_FT_ABSTIME, 0, NS_BASE_DEC, NULL)
-#define NS_F_DOUBLE(n, t) NS_F(n, t, NS_FT_DOUBLE, 0, NS_BASE_DEC, NULL)
+#define NS_F_BOOL(n, t)		 NS_F(n, t, NS_FT_BOOL, 1, NS_BASE_DEC, NULL)
+#define NS_F_NONE(n, t)		 NS_F(n, t, NS_FT_NONE, 0, NS_BASE_DEC, NULL)
+#define NS_F_ETHER(n, t)	 NS_F(n, t, NS_FT_ETHER, 0, NS_BASE_DEC, NULL)
+#define NS_F_IPV4(n, t)		 NS_F(n, t, NS_FT_IPV4, 0, NS_BASE_DEC, NULL)
+#define NS_F_IPV6(n, t)		 NS_F(n, t, NS_FT_IPV6, 0, NS_BASE_DEC, NULL)
+#define NS_F_STR(n, t)		 NS_F(n, t, NS_FT_STRING, 0, NS_BASE_DEC, NULL)
+#define NS_F_BYTES(n, t)	 NS_F(n, t, NS_FT_BYTES, 0, NS_BASE_DEC, NULL)
+#define NS_F_RELTIME(n, t)	 NS_F(n, t, NS_FT_RELTIME, 0, NS_BASE_DEC, NULL)
+#define NS_F_ABSTIME(n, t)	 NS_F(n, t, NS_FT_ABSTIME, 0, NS_BASE_DEC, NULL)
+#define NS_F_DOUBLE(n, t)	 NS_F(n, t, NS_FT_DOUBLE, 0, NS_BASE_DEC, NULL)
 /* An alias of fields a and b, declared after them in the same table. */
-#define NS_F_ALIAS(n, t, a, b)                                               \
-	{                                                                    \
-		.name = (n), .title = (t), .alias_of = { (a), (b) }          \
+#define NS_F_ALIAS(n, t, a, b)                                                 \
+	{                                                                      \
+		.name = (n), .title = (t), .alias_of = {(a), (b) }             \
 	}
 
 #define NS_NELEM(a) (sizeof(a) / sizeof((a)[0]))

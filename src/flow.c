@@ -22,12 +22,12 @@
 #define EXPIRE_BATCH 32
 
 static const int64_t default_idle_s[NS_IDLE_COUNT] = {
-	/* a SYN may be retried for about 2 minutes (Linux tcp_syn_retries) */
-	[NS_IDLE_TCP_OPENING] = 180,
-	[NS_IDLE_TCP_ESTABLISHED] = 3600,
-	/* late ACKs and retransmitted FINs arrive within TIME_WAIT (60 s) */
-	[NS_IDLE_TCP_CLOSED] = 60,
-	[NS_IDLE_UDP] = 600,
+    /* a SYN may be retried for about 2 minutes (Linux tcp_syn_retries) */
+    [NS_IDLE_TCP_OPENING] = 180,
+    [NS_IDLE_TCP_ESTABLISHED] = 3600,
+    /* late ACKs and retransmitted FINs arrive within TIME_WAIT (60 s) */
+    [NS_IDLE_TCP_CLOSED] = 60,
+    [NS_IDLE_UDP] = 600,
 };
 
 static inline struct ns_flow *flow_at(const struct ns_flow_table *t,
@@ -51,7 +51,7 @@ static uint32_t key_hash(const struct ns_flow_table *t,
 	uint64_t w[4];
 	size_t alen = k->family == 4 ? 4 : 16;
 	h = mix(h, (uint64_t)k->family << 40 | (uint64_t)k->proto << 32 |
-			   (uint64_t)k->port[0] << 16 | k->port[1]);
+		       (uint64_t)k->port[0] << 16 | k->port[1]);
 	for (int side = 0; side < 2; side++) {
 		memset(w, 0, sizeof(w));
 		memcpy(w, k->addr[side], alen);
@@ -236,8 +236,8 @@ static struct ns_flow *pool_get(struct ns_flow_table *t)
 	}
 	uint32_t chunk = 1u << t->chunk_shift;
 	if (t->nalloc % chunk == 0) {
-		struct ns_flow **c = realloc(t->chunks,
-					     (t->nchunks + 1) * sizeof(*c));
+		struct ns_flow **c =
+		    realloc(t->chunks, (t->nchunks + 1) * sizeof(*c));
 		if (!c)
 			return NULL;
 		t->chunks = c;

@@ -25,21 +25,21 @@
 
 #include <stdint.h>
 
-#define NS_FLOW_NONE UINT32_MAX
+#define NS_FLOW_NONE	    UINT32_MAX
 #define NS_FLOW_DEFAULT_MAX 100000
 
 struct ns_flow_key {
 	uint8_t family; /* 4 or 6 */
-	uint8_t proto;  /* 6 TCP, 17 UDP */
+	uint8_t proto;	/* 6 TCP, 17 UDP */
 	uint16_t port[2];
 	uint8_t addr[2][16]; /* IPv4 in the first 4 bytes */
 };
 
 /* Idle timeouts (capture-time seconds), by what the flow has become. */
 enum ns_flow_idle {
-	NS_IDLE_TCP_OPENING,     /* handshake not completed */
+	NS_IDLE_TCP_OPENING,	 /* handshake not completed */
 	NS_IDLE_TCP_ESTABLISHED, /* data may still come */
-	NS_IDLE_TCP_CLOSED,      /* FIN both ways, or RST */
+	NS_IDLE_TCP_CLOSED,	 /* FIN both ways, or RST */
 	NS_IDLE_UDP,
 	NS_IDLE_COUNT
 };
@@ -50,42 +50,42 @@ struct ns_stream;
 struct ns_flow {
 	struct ns_flow_key key;
 	uint32_t hash;
-	uint32_t id;    /* pool slot */
+	uint32_t id;	/* pool slot */
 	uint32_t index; /* tcp.stream / udp.stream */
 	uint8_t client; /* key endpoint (0 or 1) that is the client */
-	uint8_t first;  /* key endpoint that sent the first packet seen */
-	uint8_t idle;   /* enum ns_flow_idle */
+	uint8_t first;	/* key endpoint that sent the first packet seen */
+	uint8_t idle;	/* enum ns_flow_idle */
 	uint32_t lru_prev, lru_next;
 	int64_t first_ts, last_ts; /* ns, capture time */
 	uint64_t pkts[2], bytes[2]; /* [0] client→server, [1] server→client */
-	struct ns_tcp_conn *tcp;     /* TCP state (tcpconn.c), or NULL */
-	struct ns_stream *stream;    /* reassembly + application (stream.c) */
+	struct ns_tcp_conn *tcp;    /* TCP state (tcpconn.c), or NULL */
+	struct ns_stream *stream;   /* reassembly + application (stream.c) */
 	/* an application dissector's own per-flow state (DNS query matching
 	 * over UDP and TCP): freed with the flow by app_free */
 	void *app;
 	void (*app_free)(void *app);
-	int live;                    /* slot in use */
+	int live; /* slot in use */
 };
 
 struct ns_flow_stats {
-	uint64_t created[2];    /* [0] TCP, [1] UDP */
-	uint64_t expired_idle;  /* removed after their idle timeout */
-	uint64_t evicted_cap;   /* removed to stay under max_flows */
-	uint32_t peak;          /* most flows held at once */
+	uint64_t created[2];   /* [0] TCP, [1] UDP */
+	uint64_t expired_idle; /* removed after their idle timeout */
+	uint64_t evicted_cap;  /* removed to stay under max_flows */
+	uint32_t peak;	       /* most flows held at once */
 };
 
 struct ns_flow_table {
 	struct ns_flow **chunks; /* pool: chunks of 2^chunk_shift flows */
 	uint32_t nchunks;
 	uint32_t chunk_shift;
-	uint32_t nalloc;   /* flows allocated in the pool */
+	uint32_t nalloc;    /* flows allocated in the pool */
 	uint32_t free_head; /* free list through lru_next */
-	uint32_t *slots;   /* hash → pool id, NS_FLOW_NONE when empty */
-	uint32_t nslots;   /* power of two */
+	uint32_t *slots;    /* hash → pool id, NS_FLOW_NONE when empty */
+	uint32_t nslots;    /* power of two */
 	uint32_t count;
 	uint32_t max_flows;
 	uint32_t lru_head, lru_tail; /* most and least recently used */
-	uint32_t next_index[2];      /* next tcp.stream, udp.stream */
+	uint32_t next_index[2];	     /* next tcp.stream, udp.stream */
 	int64_t idle_ns[NS_IDLE_COUNT];
 	uint64_t seed;
 	struct ns_flow_stats stats;

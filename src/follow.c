@@ -12,9 +12,9 @@
 struct ns_follow {
 	int mode;
 	uint32_t index;
-	int seen;            /* the stream was met */
+	int seen; /* the stream was met */
 	struct ns_buf node[2];
-	FILE *tmp;           /* the chunks so far */
+	FILE *tmp; /* the chunks so far */
 	struct ns_buf line;
 };
 
@@ -27,7 +27,8 @@ struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
 		   &tail) != 3 ||
 	    strcmp(proto, "tcp") != 0 || idx > UINT32_MAX) {
 		snprintf(err, errlen,
-			 "-z: '%s' is not follow,tcp,raw|ascii|hex,STREAM", arg);
+			 "-z: '%s' is not follow,tcp,raw|ascii|hex,STREAM",
+			 arg);
 		return NULL;
 	}
 	int m;
@@ -38,8 +39,10 @@ struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
 	else if (strcmp(mode, "hex") == 0)
 		m = NS_FOLLOW_HEX;
 	else {
-		snprintf(err, errlen, "-z follow: unknown mode '%s' (raw, "
-				      "ascii, hex)", mode);
+		snprintf(err, errlen,
+			 "-z follow: unknown mode '%s' (raw, "
+			 "ascii, hex)",
+			 mode);
 		return NULL;
 	}
 	struct ns_follow *fo = calloc(1, sizeof(*fo));
@@ -52,8 +55,9 @@ struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
 	fo->tmp = tmpfile();
 	if (!fo->tmp) {
 		free(fo);
-		snprintf(err, errlen, "-z follow: cannot create a temporary "
-				      "file");
+		snprintf(err, errlen,
+			 "-z follow: cannot create a temporary "
+			 "file");
 		return NULL;
 	}
 	return fo;
@@ -99,8 +103,8 @@ void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
 		for (uint32_t i = 0; i < n; i++) {
 			uint8_t c = p[i];
 			ns_buf_putc(b, c == '\n' || (c >= 0x20 && c < 0x7f)
-					       ? (char)c
-					       : '.');
+					   ? (char)c
+					   : '.');
 		}
 		ns_buf_putc(b, '\n');
 		break;
@@ -130,7 +134,8 @@ void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
 void ns_follow_finish(struct ns_follow *fo, FILE *out)
 {
 	static const char *const names[] = {"raw", "ascii", "hex"};
-	fputs("\n===================================================================\n",
+	fputs("\n=============================================================="
+	      "=====\n",
 	      out);
 	fprintf(out, "Follow: tcp,%s\n", names[fo->mode]);
 	fprintf(out, "Filter: tcp.stream eq %u\n", fo->index);
@@ -143,7 +148,8 @@ void ns_follow_finish(struct ns_follow *fo, FILE *out)
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), fo->tmp)) > 0)
 		fwrite(buf, 1, n, out);
-	fputs("===================================================================\n",
+	fputs("================================================================"
+	      "===\n",
 	      out);
 	ns_follow_free(fo);
 }

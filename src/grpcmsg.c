@@ -44,7 +44,8 @@ size_t ns_grpc_pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n)
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 1 < cap; i++) {
 		int hi, lo;
-		if (v[i] == '%' && i + 2 < n && (hi = ns_hexval(v[i + 1])) >= 0 &&
+		if (v[i] == '%' && i + 2 < n &&
+		    (hi = ns_hexval(v[i + 1])) >= 0 &&
 		    (lo = ns_hexval(v[i + 2])) >= 0) {
 			dst[o++] = (char)(hi << 4 | lo);
 			i += 2;
@@ -321,15 +322,15 @@ void ns_grpc_report_message(struct ns_buf *b, const struct ns_grpc_call *c)
 int ns_grpc_rst_status(uint32_t err)
 {
 	switch (err) {
-	case 7: /* REFUSED_STREAM */
+	case 7:		   /* REFUSED_STREAM */
 		return 14; /* UNAVAILABLE */
-	case 8: /* CANCEL */
-		return 1; /* CANCELLED */
-	case 11: /* ENHANCE_YOUR_CALM */
-		return 8; /* RESOURCE_EXHAUSTED */
-	case 12: /* INADEQUATE_SECURITY */
-		return 7; /* PERMISSION_DENIED */
-	case 5: /* STREAM_CLOSED */
+	case 8:		   /* CANCEL */
+		return 1;  /* CANCELLED */
+	case 11:	   /* ENHANCE_YOUR_CALM */
+		return 8;  /* RESOURCE_EXHAUSTED */
+	case 12:	   /* INADEQUATE_SECURITY */
+		return 7;  /* PERMISSION_DENIED */
+	case 5:		   /* STREAM_CLOSED */
 		return -1;
 	}
 	return err <= 13 ? 13 : -1; /* INTERNAL */

@@ -41,7 +41,7 @@
 #include "tui.h"
 #include "writer.h"
 
-#define DEFAULT_SNAPLEN 262144
+#define DEFAULT_SNAPLEN	   262144
 #define DEFAULT_TIMEOUT_MS 200
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -52,7 +52,7 @@ enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC };
 static const char *cmd_name = "netscope";
 
 static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(printf, 1, 2), noreturn));
 
 static void usage_error(const char *fmt, ...)
 {
@@ -71,36 +71,37 @@ static void usage_error(const char *fmt, ...)
 }
 
 static const char general_help[] =
-	"Usage: netscope COMMAND [OPTIONS]\n"
-	"Packet capture and protocol analysis.\n"
-	"\n"
-	"Commands:\n"
-	"  capture     capture live from an interface (like tcpdump -i)\n"
-	"  read        analyse pcap/pcapng files ('-' for stdin)\n"
-	"  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
-	"  fields      list every field name, its type and description\n"
-	"  tui         live ncurses view of a capture (-i) or a file (-r)\n"
-	"  filter-check EXPR\n"
-	"              check a display filter and show how it is read\n"
-	"\n"
-	"  netscope COMMAND --help   options of one command\n"
-	"  netscope --version        versions of netscope and its libraries\n"
-	"\n"
-	"Examples:\n"
-	"  netscope capture -i eth0 -f 'tcp port 50051'\n"
-	"  netscope capture -i any -c 100 -w trace.pcap\n"
-	"  netscope read trace.pcapng -v\n"
-	"  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
-	"  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n"
-	"  netscope tui -i lo -f 'tcp port 50051'\n";
+    "Usage: netscope COMMAND [OPTIONS]\n"
+    "Packet capture and protocol analysis.\n"
+    "\n"
+    "Commands:\n"
+    "  capture     capture live from an interface (like tcpdump -i)\n"
+    "  read        analyse pcap/pcapng files ('-' for stdin)\n"
+    "  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
+    "  fields      list every field name, its type and description\n"
+    "  tui         live ncurses view of a capture (-i) or a file (-r)\n"
+    "  filter-check EXPR\n"
+    "              check a display filter and show how it is read\n"
+    "\n"
+    "  netscope COMMAND --help   options of one command\n"
+    "  netscope --version        versions of netscope and its libraries\n"
+    "\n"
+    "Examples:\n"
+    "  netscope capture -i eth0 -f 'tcp port 50051'\n"
+    "  netscope capture -i any -c 100 -w trace.pcap\n"
+    "  netscope read trace.pcapng -v\n"
+    "  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
+    "  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n"
+    "  netscope tui -i lo -f 'tcp port 50051'\n";
 
 /* The output and analysis options capture and read share. */
 #define OUTPUT_HELP                                                            \
-	"  -v, -V, --verbose       field tree under each line\n"                \
-	"  -x, --hex               hex and ASCII dump of each packet (with\n"   \
-	"                          -T json|ndjson: the bytes as \"raw\")\n"     \
+	"  -v, -V, --verbose       field tree under each line\n"               \
+	"  -x, --hex               hex and ASCII dump of each packet (with\n"  \
+	"                          -T json|ndjson: the bytes as \"raw\")\n"    \
 	"  -Y, --display-filter EXPR\n"                                        \
-	"                          show (and write) only packets matching this\n" \
+	"                          show (and write) only packets matching "    \
+	"this\n"                                                               \
 	"                          display filter (Wireshark syntax)\n"        \
 	"  -T, --format text|fields|json|ndjson\n"                             \
 	"                          json: one array of packet objects;\n"       \
@@ -111,11 +112,13 @@ static const char general_help[] =
 	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"    \
 	"      --proto-descriptor FILE\n"                                      \
 	"                          decode gRPC messages with the types of a\n" \
-	"                          FileDescriptorSet (protoc --include_imports\n" \
+	"                          FileDescriptorSet (protoc "                 \
+	"--include_imports\n"                                                  \
 	"                          -o FILE x.proto)\n"                         \
 	"      --conversations     one line per connection at the end (also\n" \
 	"                          -z conv,tcp and -z conv,udp)\n"             \
-	"      --calls             one line per HTTP/2 stream and gRPC call at\n" \
+	"      --calls             one line per HTTP/2 stream and gRPC call "  \
+	"at\n"                                                                 \
 	"                          the end\n"                                  \
 	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
 	"                          the reassembled bytes of TCP stream N\n"    \
@@ -123,97 +126,96 @@ static const char general_help[] =
 	"  -h, --help              this help\n"
 
 static const char capture_help[] =
-	"Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
-	"Capture packets live and print one line per packet (or write them).\n"
-	"\n"
-	"  -i, --interface IFACE   interface to capture on ('any' for all);\n"
-	"                          default: the first one 'interfaces' lists\n"
-	"  -f, --filter BPF        capture filter (pcap-filter(7)); words after\n"
-	"                          the options are taken as the filter too\n"
-	"  -c, --count N           stop after N packets\n"
-	"  -a, --autostop duration:SEC\n"
-	"                          stop after SEC seconds\n"
-	"  -s, --snaplen N         bytes kept per packet (default 262144)\n"
-	"  -p, --no-promiscuous-mode\n"
-	"                          do not put the interface in promiscuous mode\n"
-	"  -B, --buffer-size MiB   kernel capture buffer size\n"
-	"      --immediate         deliver each packet at once (no batching)\n"
-	"  -w, --write FILE        write packets to a pcap file ('-' = stdout)\n"
-	"  -C, --file-size MB      with -w: new file after MB million bytes\n"
-	"  -G, --rotate-seconds SEC\n"
-	"                          with -w: new file every SEC seconds (FILE is\n"
-	"                          a strftime(3) pattern)\n"
-	"  -W, --file-count N      with -C: ring of N files; with -G: stop\n"
-	"                          after N files\n"
-	"  -Z, --user USER         drop privileges to USER after opening the\n"
-	"                          interface (when started as root)\n"
-	"  -P, --print             print packet lines even when writing (-w)\n"
-	"  -q, --quiet             no packet lines, only the final counts\n"
-	"  -n                      accepted for tcpdump habits: netscope never\n"
-	"                          resolves names\n"
-	OUTPUT_HELP
-	"\n"
-	"At exit the counts of packets captured, received by the filter and\n"
-	"dropped by the kernel are printed to standard error.\n";
+    "Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
+    "Capture packets live and print one line per packet (or write them).\n"
+    "\n"
+    "  -i, --interface IFACE   interface to capture on ('any' for all);\n"
+    "                          default: the first one 'interfaces' lists\n"
+    "  -f, --filter BPF        capture filter (pcap-filter(7)); words after\n"
+    "                          the options are taken as the filter too\n"
+    "  -c, --count N           stop after N packets\n"
+    "  -a, --autostop duration:SEC\n"
+    "                          stop after SEC seconds\n"
+    "  -s, --snaplen N         bytes kept per packet (default 262144)\n"
+    "  -p, --no-promiscuous-mode\n"
+    "                          do not put the interface in promiscuous mode\n"
+    "  -B, --buffer-size MiB   kernel capture buffer size\n"
+    "      --immediate         deliver each packet at once (no batching)\n"
+    "  -w, --write FILE        write packets to a pcap file ('-' = stdout)\n"
+    "  -C, --file-size MB      with -w: new file after MB million bytes\n"
+    "  -G, --rotate-seconds SEC\n"
+    "                          with -w: new file every SEC seconds (FILE is\n"
+    "                          a strftime(3) pattern)\n"
+    "  -W, --file-count N      with -C: ring of N files; with -G: stop\n"
+    "                          after N files\n"
+    "  -Z, --user USER         drop privileges to USER after opening the\n"
+    "                          interface (when started as root)\n"
+    "  -P, --print             print packet lines even when writing (-w)\n"
+    "  -q, --quiet             no packet lines, only the final counts\n"
+    "  -n                      accepted for tcpdump habits: netscope never\n"
+    "                          resolves names\n" OUTPUT_HELP "\n"
+    "At exit the counts of packets captured, received by the filter and\n"
+    "dropped by the kernel are printed to standard error.\n";
 
 static const char read_help[] =
-	"Usage: netscope read [OPTIONS] FILE…\n"
-	"Read pcap and pcapng files ('-' for standard input) and print one\n"
-	"line per packet.\n"
-	"\n"
-	"  -r, --read-file FILE    a file to read (same as giving FILE)\n"
-	"  -2, --two-pass          read the files twice (as tshark -2), so a\n"
-	"                          packet can name later ones: a DNS query or\n"
-	"                          HTTP request its response (response_in);\n"
-	"                          not for standard input or pipes\n"
-	"  -f, --filter BPF        only packets matching this BPF filter\n"
-	"  -c, --count N           stop after N packets\n"
-	"  -w, --write FILE        write the packets that pass to a pcap file\n"
-	"  -C, -G, -W              rotation of the written files, as capture\n"
-	"                          (-G uses the packets' own timestamps)\n"
-	"  -q, --quiet             no packet lines\n"
-	"  -n                      accepted; names are never resolved\n"
-	OUTPUT_HELP;
+    "Usage: netscope read [OPTIONS] FILE…\n"
+    "Read pcap and pcapng files ('-' for standard input) and print one\n"
+    "line per packet.\n"
+    "\n"
+    "  -r, --read-file FILE    a file to read (same as giving FILE)\n"
+    "  -2, --two-pass          read the files twice (as tshark -2), so a\n"
+    "                          packet can name later ones: a DNS query or\n"
+    "                          HTTP request its response (response_in);\n"
+    "                          not for standard input or pipes\n"
+    "  -f, --filter BPF        only packets matching this BPF filter\n"
+    "  -c, --count N           stop after N packets\n"
+    "  -w, --write FILE        write the packets that pass to a pcap file\n"
+    "  -C, -G, -W              rotation of the written files, as capture\n"
+    "                          (-G uses the packets' own timestamps)\n"
+    "  -q, --quiet             no packet lines\n"
+    "  -n                      accepted; names are never "
+    "resolved\n" OUTPUT_HELP;
 
 static const char tui_help[] =
-	"Usage: netscope tui [-i IFACE | -r FILE] [OPTIONS] [BPF FILTER…]\n"
-	"Live ncurses view: packets (list, field tree, hex), connections,\n"
-	"HTTP/2 and gRPC calls, DNS; a display filter applied while the\n"
-	"capture runs.  Press ? in the view for its keys.\n"
-	"\n"
-	"  -i, --interface IFACE   capture live on IFACE (default: the first\n"
-	"                          interface 'interfaces' lists)\n"
-	"  -r, --read-file FILE    show a pcap/pcapng file instead\n"
-	"  -f, --filter BPF        capture filter; words after the options too\n"
-	"  -Y, --display-filter EXPR\n"
-	"                          the display filter to start with\n"
-	"  -c, --count N           stop capturing after N packets\n"
-	"  -a, --autostop duration:SEC, -s, -p, -B, --immediate, -Z USER\n"
-	"                          as for capture\n"
-	"      --max-flows N       flow table cap (also caps the views)\n"
-	"      --proto-descriptor FILE\n"
-	"                          decode gRPC messages with these types\n"
-	"  -h, --help              this help\n";
+    "Usage: netscope tui [-i IFACE | -r FILE] [OPTIONS] [BPF FILTER…]\n"
+    "Live ncurses view: packets (list, field tree, hex), connections,\n"
+    "HTTP/2 and gRPC calls, DNS; a display filter applied while the\n"
+    "capture runs.  Press ? in the view for its keys.\n"
+    "\n"
+    "  -i, --interface IFACE   capture live on IFACE (default: the first\n"
+    "                          interface 'interfaces' lists)\n"
+    "  -r, --read-file FILE    show a pcap/pcapng file instead\n"
+    "  -f, --filter BPF        capture filter; words after the options too\n"
+    "  -Y, --display-filter EXPR\n"
+    "                          the display filter to start with\n"
+    "  -c, --count N           stop capturing after N packets\n"
+    "  -a, --autostop duration:SEC, -s, -p, -B, --immediate, -Z USER\n"
+    "                          as for capture\n"
+    "      --max-flows N       flow table cap (also caps the views)\n"
+    "      --proto-descriptor FILE\n"
+    "                          decode gRPC messages with these types\n"
+    "  -h, --help              this help\n";
 
 static const char interfaces_help[] =
-	"Usage: netscope interfaces\n"
-	"List the interfaces that 'netscope capture -i' can open, numbered, with\n"
-	"their state (as tcpdump -D).\n";
+    "Usage: netscope interfaces\n"
+    "List the interfaces that 'netscope capture -i' can open, numbered, with\n"
+    "their state (as tcpdump -D).\n";
 
 static const char fields_help[] =
-	"Usage: netscope fields [PROTO]\n"
-	"List every protocol and field netscope records, one a line,\n"
-	"tab-separated: name, type (Wireshark's: FT_PROTOCOL, FT_UINT16,\n"
-	"FT_IPv4, ...), description.  With PROTO (e.g. tcp), only that\n"
-	"protocol's fields.  These names are the ones -T fields -e accepts\n"
-	"and the keys of -T json.\n";
+    "Usage: netscope fields [PROTO]\n"
+    "List every protocol and field netscope records, one a line,\n"
+    "tab-separated: name, type (Wireshark's: FT_PROTOCOL, FT_UINT16,\n"
+    "FT_IPv4, ...), description.  With PROTO (e.g. tcp), only that\n"
+    "protocol's fields.  These names are the ones -T fields -e accepts\n"
+    "and the keys of -T json.\n";
 
 static int want_help(int argc, char **argv, const char *text)
 {
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
 			fputs(text, stdout);
 			return 1;
 		}
@@ -253,12 +255,12 @@ struct cli {
 	unsigned neopts;
 	const char **files;
 	unsigned nfiles;
-	int conversations;        /* --conversations, -z conv,tcp|udp */
-	int calls;                /* --calls: HTTP/2 and gRPC calls */
-	const char *follow;       /* -z follow,tcp,MODE,N */
+	int conversations;  /* --conversations, -z conv,tcp|udp */
+	int calls;	    /* --calls: HTTP/2 and gRPC calls */
+	const char *follow; /* -z follow,tcp,MODE,N */
 	uint32_t max_flows;
-	int two_pass;             /* -2: a first pass leaves notes (run.h) */
-	const char *proto_desc;   /* --proto-descriptor FILE */
+	int two_pass;		/* -2: a first pass leaves notes (run.h) */
+	const char *proto_desc; /* --proto-descriptor FILE */
 };
 
 static void add_str(const char ***v, unsigned *n, const char *s)
@@ -297,43 +299,43 @@ static void parse_autostop(struct cli *c, const char *arg)
 	if (!p || (size_t)(p - arg) != 8 || strncmp(arg, "duration", 8) != 0)
 		usage_error("-a: unsupported condition '%s' (use duration:SEC)",
 			    arg);
-	c->duration_ns = parse_num("-a duration", p + 1, 1, 365LL * 86400) *
-			 1000000000LL;
+	c->duration_ns =
+	    parse_num("-a duration", p + 1, 1, 365LL * 86400) * 1000000000LL;
 }
 
 static void parse_cli(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"interface", required_argument, NULL, 'i'},
-		{"filter", required_argument, NULL, 'f'},
-		{"count", required_argument, NULL, 'c'},
-		{"autostop", required_argument, NULL, 'a'},
-		{"snaplen", required_argument, NULL, 's'},
-		{"no-promiscuous-mode", no_argument, NULL, 'p'},
-		{"buffer-size", required_argument, NULL, 'B'},
-		{"immediate", no_argument, NULL, 'I'},
-		{"immediate-mode", no_argument, NULL, 'I'},
-		{"write", required_argument, NULL, 'w'},
-		{"file-size", required_argument, NULL, 'C'},
-		{"rotate-seconds", required_argument, NULL, 'G'},
-		{"file-count", required_argument, NULL, 'W'},
-		{"user", required_argument, NULL, 'Z'},
-		{"print", no_argument, NULL, 'P'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"hex", no_argument, NULL, 'x'},
-		{"format", required_argument, NULL, 'T'},
-		{"field", required_argument, NULL, 'e'},
-		{"display-filter", required_argument, NULL, 'Y'},
-		{"read-file", required_argument, NULL, 'r'},
-		{"buffer-timeout", required_argument, NULL, 'O'},
-		{"conversations", no_argument, NULL, OPT_CONVERSATIONS},
-		{"calls", no_argument, NULL, 'K'},
-		{"max-flows", required_argument, NULL, 'M'},
-		{"two-pass", no_argument, NULL, '2'},
-		{"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"interface", required_argument, NULL, 'i'},
+	    {"filter", required_argument, NULL, 'f'},
+	    {"count", required_argument, NULL, 'c'},
+	    {"autostop", required_argument, NULL, 'a'},
+	    {"snaplen", required_argument, NULL, 's'},
+	    {"no-promiscuous-mode", no_argument, NULL, 'p'},
+	    {"buffer-size", required_argument, NULL, 'B'},
+	    {"immediate", no_argument, NULL, 'I'},
+	    {"immediate-mode", no_argument, NULL, 'I'},
+	    {"write", required_argument, NULL, 'w'},
+	    {"file-size", required_argument, NULL, 'C'},
+	    {"rotate-seconds", required_argument, NULL, 'G'},
+	    {"file-count", required_argument, NULL, 'W'},
+	    {"user", required_argument, NULL, 'Z'},
+	    {"print", no_argument, NULL, 'P'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"hex", no_argument, NULL, 'x'},
+	    {"format", required_argument, NULL, 'T'},
+	    {"field", required_argument, NULL, 'e'},
+	    {"display-filter", required_argument, NULL, 'Y'},
+	    {"read-file", required_argument, NULL, 'r'},
+	    {"buffer-timeout", required_argument, NULL, 'O'},
+	    {"conversations", no_argument, NULL, OPT_CONVERSATIONS},
+	    {"calls", no_argument, NULL, 'K'},
+	    {"max-flows", required_argument, NULL, 'M'},
+	    {"two-pass", no_argument, NULL, '2'},
+	    {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	/* one option string for both: a capture-only option given to read
 	 * gets a precise message instead of "unknown option" */
@@ -357,7 +359,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 						argv[optind++]);
 				break;
 			}
-			add_str((const char ***)&words, &nwords, argv[optind++]);
+			add_str((const char ***)&words, &nwords,
+				argv[optind++]);
 			continue;
 		}
 		int capture_only = 0;
@@ -370,7 +373,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			c->bpf = optarg;
 			break;
 		case 'c':
-			c->count = (uint64_t)parse_num("-c", optarg, 1, LLONG_MAX);
+			c->count =
+			    (uint64_t)parse_num("-c", optarg, 1, LLONG_MAX);
 			break;
 		case 'a':
 			parse_autostop(c, optarg);
@@ -379,8 +383,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 		case 's': {
 			long long v = parse_num("-s", optarg, 0, INT_MAX);
 			c->live.snaplen = v == 0 || v > DEFAULT_SNAPLEN
-						  ? DEFAULT_SNAPLEN
-						  : (int)v;
+					      ? DEFAULT_SNAPLEN
+					      : (int)v;
 			capture_only = 1;
 			break;
 		}
@@ -389,7 +393,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			capture_only = 1;
 			break;
 		case 'B':
-			c->live.buffer_mib = (int)parse_num("-B", optarg, 1, 4096);
+			c->live.buffer_mib =
+			    (int)parse_num("-B", optarg, 1, 4096);
 			capture_only = 1;
 			break;
 		case 'I':
@@ -398,7 +403,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'O':
 			c->live.timeout_ms = (int)parse_num("--buffer-timeout",
-							   optarg, 1, 10000);
+							    optarg, 1, 10000);
 			capture_only = 1;
 			break;
 		case 'w':
@@ -407,15 +412,16 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case 'C':
 			c->wo.rotate_bytes =
-				(uint64_t)parse_num("-C", optarg, 1, 1000000) *
-				1000000u;
+			    (uint64_t)parse_num("-C", optarg, 1, 1000000) *
+			    1000000u;
 			break;
 		case 'G':
-			c->wo.rotate_secs = parse_num("-G", optarg, 1,
-						      365LL * 86400);
+			c->wo.rotate_secs =
+			    parse_num("-G", optarg, 1, 365LL * 86400);
 			break;
 		case 'W':
-			c->wo.max_files = (int)parse_num("-W", optarg, 1, 100000);
+			c->wo.max_files =
+			    (int)parse_num("-W", optarg, 1, 100000);
 			break;
 		case 'Z':
 			c->user = optarg;
@@ -474,8 +480,8 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			c->proto_desc = optarg;
 			break;
 		case 'M':
-			c->max_flows = (uint32_t)parse_num("--max-flows", optarg,
-							   16, 100000000);
+			c->max_flows = (uint32_t)parse_num(
+			    "--max-flows", optarg, 16, 100000000);
 			break;
 		case 'z':
 			if (strcmp(optarg, "conv,tcp") == 0 ||
@@ -484,7 +490,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			} else if (strncmp(optarg, "follow,", 7) == 0) {
 				char err[256];
 				struct ns_follow *fo =
-					ns_follow_new(optarg, err, sizeof(err));
+				    ns_follow_new(optarg, err, sizeof(err));
 				if (!fo)
 					usage_error("%s", err);
 				ns_follow_free(fo);
@@ -498,14 +504,16 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		case '2':
 			if (c->capture)
-				usage_error("-2 (two-pass analysis) reads files "
-					    "twice: use 'netscope read -2 FILE'");
+				usage_error(
+				    "-2 (two-pass analysis) reads files "
+				    "twice: use 'netscope read -2 FILE'");
 			c->two_pass = 1;
 			break;
 		case 'r':
 			if (c->capture && !c->tui)
-				usage_error("-r reads a file: use 'netscope read "
-					    "FILE'");
+				usage_error(
+				    "-r reads a file: use 'netscope read "
+				    "FILE'");
 			add_str(&c->files, &c->nfiles, optarg);
 			break;
 		case ':':
@@ -540,11 +548,12 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			usage_error("no capture file given");
 		for (unsigned i = 0; c->two_pass && i < c->nfiles; i++)
 			if (!ns_source_rereadable(c->files[i]))
-				usage_error("-2 reads every file twice, and "
-					    "'%s' cannot be read twice (standard "
-					    "input or a pipe): save it to a file "
-					    "first",
-					    c->files[i]);
+				usage_error(
+				    "-2 reads every file twice, and "
+				    "'%s' cannot be read twice (standard "
+				    "input or a pipe): save it to a file "
+				    "first",
+				    c->files[i]);
 	}
 	free(words);
 
@@ -597,8 +606,8 @@ static int drop_privileges(const char *user)
 		fprintf(stderr, "netscope: -Z: unknown user '%s'\n", user);
 		return -1;
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
 		fprintf(stderr, "netscope: -Z: cannot become '%s': %s\n", user,
 			strerror(errno));
 		return -1;
@@ -665,19 +674,20 @@ static struct ns_dfilter *compile_filter(const char *expr)
 }
 
 static const char filter_check_help[] =
-	"Usage: netscope filter-check EXPR\n"
-	"Check a display filter (as given to -Y) without reading packets.\n"
-	"A valid filter is printed fully parenthesised, showing how it was\n"
-	"read; an invalid one gets an error naming the column, and exit\n"
-	"status 2.\n";
+    "Usage: netscope filter-check EXPR\n"
+    "Check a display filter (as given to -Y) without reading packets.\n"
+    "A valid filter is printed fully parenthesised, showing how it was\n"
+    "read; an invalid one gets an error naming the column, and exit\n"
+    "status 2.\n";
 
 static int cmd_filter_check(int argc, char **argv)
 {
 	if (want_help(argc, argv, filter_check_help))
 		return 0;
 	if (argc != 2)
-		usage_error(argc < 2 ? "no filter given"
-				     : "give the filter as one argument (quote it)");
+		usage_error(argc < 2
+				? "no filter given"
+				: "give the filter as one argument (quote it)");
 	ns_registry_init();
 	struct ns_dfilter *df = compile_filter(argv[1]);
 	if (!df)
@@ -794,7 +804,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		struct ns_source src;
 		if (ns_source_open_live(&src, &c.live, err, sizeof(err), warn,
 					sizeof(warn)) < 0) {
-			fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
+			fprintf(stderr,
+				"netscope: cannot open interface '%s': %s\n",
 				c.live.iface, err);
 			status = EXIT_RUNTIME;
 			goto out;
@@ -817,9 +828,10 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			goto out;
 		}
 		if (!c.quiet) {
-			const char *lt = pcap_datalink_val_to_name(src.linktype);
-			const char *ld = pcap_datalink_val_to_description(
-				src.linktype);
+			const char *lt =
+			    pcap_datalink_val_to_name(src.linktype);
+			const char *ld =
+			    pcap_datalink_val_to_description(src.linktype);
 			fprintf(stderr,
 				"netscope: listening on %s, link-type %s (%s), "
 				"snapshot length %d bytes\n",
@@ -852,7 +864,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			struct ns_source src;
 			if (ns_source_open_file(&src, c.files[i], err,
 						sizeof(err)) < 0) {
-				fprintf(stderr, "netscope: cannot open '%s': %s\n",
+				fprintf(stderr,
+					"netscope: cannot open '%s': %s\n",
 					c.files[i], err);
 				status = EXIT_RUNTIME;
 				continue;
@@ -982,7 +995,8 @@ static int cmd_tui(int argc, char **argv)
 	int status = 0;
 	if (c.nfiles) {
 		char err[PCAP_ERRBUF_SIZE + 256];
-		if (ns_source_open_file(&src, c.files[0], err, sizeof(err)) < 0) {
+		if (ns_source_open_file(&src, c.files[0], err, sizeof(err)) <
+		    0) {
 			fprintf(stderr, "netscope: cannot open '%s': %s\n",
 				c.files[0], err);
 			status = EXIT_RUNTIME;

@@ -31,7 +31,8 @@ void ns_pkt_free(struct ns_packet *pkt)
 }
 
 void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
-		  uint32_t caplen, uint32_t len, int linktype, const uint8_t *data)
+		  uint32_t caplen, uint32_t len, int linktype,
+		  const uint8_t *data)
 {
 	pkt->num = num;
 	pkt->ts = ts;

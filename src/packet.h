@@ -28,8 +28,8 @@
 struct ns_fv {
 	const struct ns_field *f;
 	uint32_t off, len; /* bytes of the packet this value came from */
-	uint8_t depth;     /* 0 for a protocol, its fields 1, subtrees deeper */
-	uint8_t layer;     /* index into ns_packet.layers */
+	uint8_t depth;	   /* 0 for a protocol, its fields 1, subtrees deeper */
+	uint8_t layer;	   /* index into ns_packet.layers */
 	/* recorded for filters and -T fields but not drawn in the verbose
 	 * tree, as Wireshark's hidden items (details of a typed protobuf
 	 * field that its one line already tells); its children that are
@@ -58,11 +58,11 @@ struct ns_flow;
 
 struct ns_layer {
 	const struct ns_dissector *d;
-	uint32_t off, len;       /* bytes from the layer's header to its end */
+	uint32_t off, len; /* bytes from the layer's header to its end */
 	uint32_t fv_first, fv_end; /* its fields: fv[fv_first .. fv_end) */
-	uint8_t status;          /* enum ns_layer_status */
-	uint8_t quoted;          /* inside another layer's payload (ICMP error) */
-	const char *reason;      /* why it is malformed, or NULL */
+	uint8_t status;		   /* enum ns_layer_status */
+	uint8_t quoted;	    /* inside another layer's payload (ICMP error) */
+	const char *reason; /* why it is malformed, or NULL */
 	/* the bytes off/len and the layer's field offsets refer to: NULL for
 	 * the packet's own data, else a reassembled message (arena copy) */
 	const uint8_t *src;
@@ -73,9 +73,9 @@ enum ns_addr_type { NS_ADDR_NONE, NS_ADDR_ETHER, NS_ADDR_IPV4, NS_ADDR_IPV6 };
 
 struct ns_packet {
 	/* metadata, set by ns_pkt_begin() */
-	uint64_t num;      /* 1-based frame number */
-	int64_t ts;        /* capture time, ns since the epoch */
-	int64_t rel;       /* ns since the first packet of the run */
+	uint64_t num; /* 1-based frame number */
+	int64_t ts;   /* capture time, ns since the epoch */
+	int64_t rel;  /* ns since the first packet of the run */
 	uint32_t caplen, len;
 	int linktype;
 	int ts_digits; /* 6 or 9: precision of the source */
@@ -87,7 +87,7 @@ struct ns_packet {
 	struct ns_fv *fv;
 	uint32_t nfv, fvcap;
 	uint32_t fv_dropped; /* fields not recorded: NS_MAX_FIELDS reached */
-	uint8_t depth;       /* depth given to the next field */
+	uint8_t depth;	     /* depth given to the next field */
 	uint8_t cur_layer;   /* nlayers - 1, kept by layer_open */
 
 	struct ns_arena arena;
@@ -97,7 +97,7 @@ struct ns_packet {
 	uint32_t next_key;
 	/* set by IPv4/IPv6 for the transport above them */
 	uint32_t ip_payload_len; /* payload length the IP header states */
-	uint8_t ip_fragment;     /* the payload is the first of several fragments */
+	uint8_t ip_fragment; /* the payload is the first of several fragments */
 
 	/* set by a dissector whose payload must not be taken for an error
 	 * when short (the IP header quoted inside an ICMP error) */
@@ -129,7 +129,8 @@ void ns_pkt_init(struct ns_packet *pkt);
 void ns_pkt_free(struct ns_packet *pkt);
 /* Starts a new packet on the record; `data` must outlive the packet. */
 void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
-		  uint32_t caplen, uint32_t len, int linktype, const uint8_t *data);
+		  uint32_t caplen, uint32_t len, int linktype,
+		  const uint8_t *data);
 
 /* Grows the field array (out of line: rare); NULL when the cap is reached. */
 struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
@@ -181,8 +182,9 @@ static inline void ns_add_int(struct ns_packet *pkt, const struct ns_field *f,
 		fv->v.i = v;
 }
 
-static inline void ns_add_double(struct ns_packet *pkt, const struct ns_field *f,
-				 uint32_t off, uint32_t len, double v)
+static inline void ns_add_double(struct ns_packet *pkt,
+				 const struct ns_field *f, uint32_t off,
+				 uint32_t len, double v)
 {
 	struct ns_fv *fv = ns_pkt_add(pkt, f, off, len);
 	if (fv)
@@ -289,6 +291,6 @@ static inline void ns_pkt_set_ports(struct ns_packet *pkt, uint16_t sport,
 /* Marks the current layer malformed with a reason (formatted in the arena).
  * Returns NS_EMALFORMED so a dissector can `return ns_malformed(...)`. */
 int ns_malformed(struct ns_packet *pkt, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -24,10 +24,11 @@ struct ns_reader {
 	const uint8_t *base; /* first byte of the packet */
 	const uint8_t *p;    /* next byte to read */
 	const uint8_t *end;  /* one past the last readable byte */
-	int err;             /* 0, or NS_ETRUNC once a read overran */
+	int err;	     /* 0, or NS_ETRUNC once a read overran */
 };
 
-static inline void ns_rd_init(struct ns_reader *r, const uint8_t *data, size_t len)
+static inline void ns_rd_init(struct ns_reader *r, const uint8_t *data,
+			      size_t len)
 {
 	r->base = data;
 	r->p = data;
@@ -118,7 +119,8 @@ static inline uint32_t ns_rd_u32le(struct ns_reader *r)
 	return v;
 }
 
-/* Byte at offset `off` from the cursor, without moving; 0 and error past end. */
+/* Byte at offset `off` from the cursor, without moving; 0 and error past end.
+ */
 static inline uint8_t ns_rd_peek(struct ns_reader *r, size_t off)
 {
 	if (!ns_rd_need(r, off + 1))

@@ -75,7 +75,7 @@ static void mark(struct ns_reasm_dir *d, uint64_t off, int64_t ts,
 		d->nmarks--;
 	}
 	struct ns_reasm_mark *m =
-		&d->marks[(d->mhead + d->nmarks) % NS_REASM_MARKS];
+	    &d->marks[(d->mhead + d->nmarks) % NS_REASM_MARKS];
 	m->off = off;
 	m->ts = ts;
 	m->frame = frame;
@@ -307,10 +307,11 @@ void ns_reasm_consume(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	memmove(d->pending, d->pending + n, d->plen - n);
 	d->plen -= n;
 	d->offset += n;
-	/* drop marks wholly before the new front, keeping the one covering it */
+	/* drop marks wholly before the new front, keeping the one covering it
+	 */
 	while (d->nmarks > 1) {
 		const struct ns_reasm_mark *second =
-			&d->marks[(d->mhead + 1) % NS_REASM_MARKS];
+		    &d->marks[(d->mhead + 1) % NS_REASM_MARKS];
 		if (second->off > d->offset)
 			break;
 		d->mhead = (uint8_t)((d->mhead + 1) % NS_REASM_MARKS);
@@ -331,11 +332,10 @@ const struct ns_reasm_mark *ns_reasm_mark_at(const struct ns_reasm_dir *d,
 	if (!d->nmarks)
 		return NULL;
 	uint64_t want = d->offset + off;
-	const struct ns_reasm_mark *best =
-		&d->marks[d->mhead % NS_REASM_MARKS];
+	const struct ns_reasm_mark *best = &d->marks[d->mhead % NS_REASM_MARKS];
 	for (unsigned i = 1; i < d->nmarks; i++) {
 		const struct ns_reasm_mark *m =
-			&d->marks[(d->mhead + i) % NS_REASM_MARKS];
+		    &d->marks[(d->mhead + i) % NS_REASM_MARKS];
 		if (m->off > want)
 			break;
 		best = m;

@@ -24,17 +24,17 @@
 #include <stdint.h>
 
 struct ns_reasm_limits {
-	uint64_t per_dir;   /* most bytes one direction may buffer */
-	uint64_t global;    /* most bytes all directions together may */
-	uint64_t in_use;    /* bytes buffered now, all flows */
+	uint64_t per_dir; /* most bytes one direction may buffer */
+	uint64_t global;  /* most bytes all directions together may */
+	uint64_t in_use;  /* bytes buffered now, all flows */
 	uint64_t peak;
 	uint64_t dropped;   /* bytes not buffered because of a cap */
-	uint64_t gaps;      /* gap events */
+	uint64_t gaps;	    /* gap events */
 	uint64_t gap_bytes; /* bytes skipped over gaps */
 };
 
 #define NS_REASM_DEFAULT_PER_DIR (4u << 20)
-#define NS_REASM_DEFAULT_GLOBAL (256u << 20)
+#define NS_REASM_DEFAULT_GLOBAL	 (256u << 20)
 /* Most out-of-order segments one insertion walks past (see buffer()):
  * data that would land deeper in the list is dropped as over a cap.  A
  * segment that goes after the last one (the usual case while a hole
@@ -45,23 +45,23 @@ struct ns_reasm_seg;
 
 /* Where a byte of the pending buffer came from. */
 struct ns_reasm_mark {
-	uint64_t off;   /* stream offset of the first byte of the segment */
-	int64_t ts;     /* its capture time */
+	uint64_t off;	/* stream offset of the first byte of the segment */
+	int64_t ts;	/* its capture time */
 	uint64_t frame; /* its packet number */
 };
 
 #define NS_REASM_MARKS 64
 
 struct ns_reasm_dir {
-	uint32_t next;      /* next sequence number expected */
-	uint8_t started;    /* next is valid */
-	uint8_t fin;        /* the FIN has been reached in order */
-	uint8_t has_fin;    /* a FIN was seen at fin_seq */
+	uint32_t next;	 /* next sequence number expected */
+	uint8_t started; /* next is valid */
+	uint8_t fin;	 /* the FIN has been reached in order */
+	uint8_t has_fin; /* a FIN was seen at fin_seq */
 	uint32_t fin_seq;
-	uint64_t offset;    /* stream offset of pending[0] */
-	uint8_t *pending;   /* contiguous bytes not yet consumed */
+	uint64_t offset;  /* stream offset of pending[0] */
+	uint8_t *pending; /* contiguous bytes not yet consumed */
 	uint32_t plen, pcap;
-	struct ns_reasm_seg *ooo; /* out of order, sorted by seq */
+	struct ns_reasm_seg *ooo;      /* out of order, sorted by seq */
 	struct ns_reasm_seg *ooo_tail; /* its last segment */
 	uint32_t ooo_bytes;
 	/* ring, oldest first; allocated with the first byte, so that a

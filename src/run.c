@@ -132,7 +132,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 static int flush_writer(struct ns_run *run)
 {
 	char err[512];
-	if (run->writer_ready && ns_writer_flush(&run->w, err, sizeof(err)) < 0) {
+	if (run->writer_ready &&
+	    ns_writer_flush(&run->w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netscope: %s\n", err);
 		run->failed = 1;
 		return -1;
@@ -157,7 +158,8 @@ static void wait_readable(int fd, int ms)
  */
 static void drain(struct ns_run *run, struct ns_source *s, int fd)
 {
-	int64_t deadline = mono_ns() + (int64_t)(run->timeout_ms + 500) * 1000000;
+	int64_t deadline =
+	    mono_ns() + (int64_t)(run->timeout_ms + 500) * 1000000;
 	sig_atomic_t signals_at_start = ns_signalled;
 	for (;;) {
 		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
@@ -187,7 +189,8 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 	while (!run->stop && !ns_signalled) {
 		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
 		if (n < 0 && n != PCAP_ERROR_BREAK) {
-			fprintf(stderr, "netscope: capture on '%s' failed: %s\n",
+			fprintf(stderr,
+				"netscope: capture on '%s' failed: %s\n",
 				s->name, pcap_geterr(s->p));
 			run->failed = 1;
 			rc = -1;
@@ -291,7 +294,8 @@ int ns_run_finish(struct ns_run *run)
 			strerror(errno ? errno : EIO));
 		rc = -1;
 	}
-	if (run->writer_ready && ns_writer_close(&run->w, err, sizeof(err)) < 0) {
+	if (run->writer_ready &&
+	    ns_writer_close(&run->w, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netscope: %s\n", err);
 		rc = -1;
 	}

@@ -37,25 +37,25 @@ struct ns_run {
 	/* configuration */
 	uint64_t max_count;  /* -c: stop after this many packets, 0 = never */
 	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
-	int timeout_ms;      /* the live source's block timeout, for draining */
-	struct ns_output *out;           /* NULL: no per-packet output */
-	struct ns_dfilter *dfilter;      /* -Y: only matching packets are
+	int timeout_ms;	     /* the live source's block timeout, for draining */
+	struct ns_output *out;		 /* NULL: no per-packet output */
+	struct ns_dfilter *dfilter;	 /* -Y: only matching packets are
 					  * written and shown, or NULL */
-	struct ns_engine *eng;           /* flows and streams, or NULL */
-	int dissect;                     /* something needs dissection */
+	struct ns_engine *eng;		 /* flows and streams, or NULL */
+	int dissect;			 /* something needs dissection */
 	const struct ns_writer_opts *wo; /* NULL: no -w */
-	int quiet_errors;                /* pass 1 of -2: pass 2 reports them */
+	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
 
 	/* state */
 	struct ns_packet pkt;
 	struct ns_writer w;
 	int writer_ready;
-	uint64_t seen;       /* packets read, all sources */
-	uint64_t seen_src;   /* packets read from the current source */
+	uint64_t seen;	   /* packets read, all sources */
+	uint64_t seen_src; /* packets read from the current source */
 	int64_t first_ts;
 	int have_first;
-	int stop;            /* -c reached or -G -W limit: no more packets */
-	int failed;          /* a runtime error was reported */
+	int stop;   /* -c reached or -G -W limit: no more packets */
+	int failed; /* a runtime error was reported */
 	struct ns_source *src;
 };
 

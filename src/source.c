@@ -18,7 +18,7 @@
 
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
-#define PCAPNG_SHB 0x0a0d0d0au
+#define PCAPNG_SHB    0x0a0d0d0au
 
 static void copy_name(struct ns_source *s, const char *name)
 {
@@ -175,8 +175,8 @@ int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 	if (s->iobuf)
 		setvbuf(fp, s->iobuf, _IOFBF, NS_SOURCE_IOBUF);
 	int prec = precision_for(magic_of(m));
-	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, (u_int)prec,
-							     ebuf);
+	pcap_t *p =
+	    pcap_fopen_offline_with_tstamp_precision(fp, (u_int)prec, ebuf);
 	if (!p) {
 		fclose(fp);
 		free(s->iobuf);

@@ -29,9 +29,9 @@ struct ns_source {
 	pcap_t *p;
 	int live;
 	int linktype;
-	int nano;      /* timestamps are in nanoseconds */
+	int nano; /* timestamps are in nanoseconds */
 	int snaplen;
-	char *iobuf;    /* stdio buffer of a file source */
+	char *iobuf;	/* stdio buffer of a file source */
 	char name[256]; /* interface or file, for messages */
 };
 

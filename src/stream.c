@@ -84,7 +84,8 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 	if (st->follow) {
 		ns_follow_gap(e->follow, f, dir, n);
 		if (rd->plen) /* what became contiguous behind the hole */
-			ns_follow_data(e->follow, f, dir, rd->pending, rd->plen);
+			ns_follow_data(e->follow, f, dir, rd->pending,
+				       rd->plen);
 	}
 	return n;
 }
@@ -103,8 +104,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 	if (!st) {
 		int follow = e->follow && ns_follow_wants(e->follow, f);
 		const struct ns_dissector *d =
-			e->stream_dissection ? by_port(server_port, client_port)
-					     : NULL;
+		    e->stream_dissection ? by_port(server_port, client_port)
+					 : NULL;
 		unsigned nheur;
 		ns_stream_heuristics(&nheur);
 		int probe = e->stream_dissection && !d && nheur > 0;
@@ -124,8 +125,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 		return;
 	struct ns_reasm_dir *rd = &st->rd[dir];
 	struct ns_reasm_result res;
-	ns_reasm_add(rd, &e->reasm, seq, flags, payload, len, pkt->ts,
-		     pkt->num, &res);
+	ns_reasm_add(rd, &e->reasm, seq, flags, payload, len, pkt->ts, pkt->num,
+		     &res);
 	pkt->stream_flow = f;
 	pkt->stream_dir = dir;
 	if (st->follow && res.new_bytes)
@@ -204,12 +205,11 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 			st->switch_hint = NULL;
 			if (rd->plen) {
 				struct ns_stream_ctx ctx = {pkt, f, st, dir};
-				size_t n = d->stream->consume(st->state, &ctx,
-							      rd->pending,
-							      rd->plen);
-				ns_reasm_consume(rd, &e->reasm,
-						 (uint32_t)(n > rd->plen ? rd->plen
-									 : n));
+				size_t n = d->stream->consume(
+				    st->state, &ctx, rd->pending, rd->plen);
+				ns_reasm_consume(
+				    rd, &e->reasm,
+				    (uint32_t)(n > rd->plen ? rd->plen : n));
 			}
 		}
 	}
@@ -289,6 +289,6 @@ void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)
 {
 	const struct ns_reasm_mark *m =
-		ns_reasm_mark_at(&ctx->st->rd[ctx->dir], (uint32_t)off);
+	    ns_reasm_mark_at(&ctx->st->rd[ctx->dir], (uint32_t)off);
 	return m ? m->ts : ctx->pkt->ts;
 }

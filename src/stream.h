@@ -68,10 +68,10 @@ struct ns_stream {
 	const struct ns_dissector *app; /* bound dissector, or NULL */
 	void *state;
 	struct ns_reasm_dir rd[2];
-	uint8_t decided;   /* app binding settled (bound, or none found) */
-	uint8_t stopped;   /* the app gave up on this connection */
+	uint8_t decided; /* app binding settled (bound, or none found) */
+	uint8_t stopped; /* the app gave up on this connection */
 	uint8_t fin_told[2];
-	uint8_t follow;    /* -z follow wants these bytes */
+	uint8_t follow; /* -z follow wants these bytes */
 	uint32_t gaps[2];
 	/* set by ns_stream_switch: the dissector taking over after the
 	 * current consume() returns */
@@ -108,9 +108,8 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st);
  * where the message began (for its first segment's time).  Returns the
  * layer index, or -1 when it could not be recorded.
  */
-int ns_stream_message(struct ns_stream_ctx *ctx,
-		      const struct ns_dissector *d, const uint8_t *msg,
-		      size_t len);
+int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
+		      const uint8_t *msg, size_t len);
 
 /* Fields added right after ns_stream_message() belong to its layer; this
  * closes them in (what only the connection knows: times, counts). */

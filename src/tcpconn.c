@@ -21,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
 #define TH_PUSH 0x08
-#define TH_ACK 0x10
+#define TH_ACK	0x10
 
-#define OOO_DEFAULT_NS 3000000  /* out-of-order threshold without an RTT */
+#define OOO_DEFAULT_NS	3000000 /* out-of-order threshold without an RTT */
 #define FAST_RETRANS_NS 20000000
 
 static inline int lt_seq(uint32_t a, uint32_t b)
@@ -195,8 +195,9 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 	    fwd->nextseq - 1 == seq) {
 		ta |= NS_TA_KEEP_ALIVE;
 	}
-	if (seglen == 0 && window && fwd->lastack_set && window != fwd->window &&
-	    seq == fwd->nextseq && ack == fwd->lastack && !sfr) {
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window != fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr) {
 		ta |= NS_TA_WINDOW_UPDATE;
 	}
 	/* window full: this segment fills what the receiver advertised */
@@ -206,8 +207,9 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 		if (seq + seglen == rev->lastack + (uint32_t)scaled)
 			ta |= NS_TA_WINDOW_FULL;
 	}
-	if (seglen == 0 && window && fwd->lastack_set && window == fwd->window &&
-	    seq == fwd->nextseq && ack == fwd->lastack && !sfr &&
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window == fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr &&
 	    (rev->last_flags & NS_TA_KEEP_ALIVE)) {
 		ta |= NS_TA_KEEP_ALIVE_ACK;
 		goto finished_fwd;
@@ -219,8 +221,9 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 		ta |= NS_TA_ZERO_WINDOW_PROBE_ACK;
 		goto finished_fwd;
 	}
-	if (seglen == 0 && window && fwd->lastack_set && window == fwd->window &&
-	    seq == fwd->nextseq && ack == fwd->lastack && !sfr) {
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window == fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr) {
 		fwd->dupacknum++;
 		ta |= NS_TA_DUPLICATE_ACK;
 		out->dupack_num = fwd->dupacknum;
@@ -242,7 +245,8 @@ finished_fwd:
 	/* a segment that does not advance the sequence space */
 	if ((seglen > 0 || (fl & (TH_SYN | TH_FIN))) &&
 	    !(ta & NS_TA_KEEP_ALIVE)) {
-		int not_advanced = fwd->nextseq_set && lt_seq(seq, fwd->nextseq);
+		int not_advanced =
+		    fwd->nextseq_set && lt_seq(seq, fwd->nextseq);
 		if (seglen > 1 && fwd->nextseq_set && fwd->nextseq - 1 == seq)
 			not_advanced = 0; /* after a zero window probe */
 		if (not_advanced) {
@@ -308,7 +312,8 @@ finished_fwd:
 		uint32_t bif = bytes_in_flight(fwd);
 		if ((fl & TH_FIN) && bif)
 			bif--; /* tshark counts the FIN's sequence number out */
-		out->bytes_in_flight = bif > rev->sacked ? bif - rev->sacked : 0;
+		out->bytes_in_flight =
+		    bif > rev->sacked ? bif - rev->sacked : 0;
 	}
 	/* an ACK from this side makes the other side's in-flight count
 	 * meaningful again after a lost segment */
@@ -338,7 +343,8 @@ static void state_machine(struct ns_tcp_conn *c, int dir,
 				ev = NS_TE_REFUSED;
 			} else {
 				c->state = NS_TCP_RESET;
-				ev = dir ? NS_TE_RESET_SERVER : NS_TE_RESET_CLIENT;
+				ev = dir ? NS_TE_RESET_SERVER
+					 : NS_TE_RESET_CLIENT;
 			}
 			if (c->resetter == 2)
 				c->resetter = (uint8_t)dir;
@@ -397,7 +403,8 @@ static void state_machine(struct ns_tcp_conn *c, int dir,
 	if ((fl & TH_FIN) && !fwd->fin) {
 		fwd->fin = 1;
 		fwd->fin_seq = s->seq + s->len;
-		if (c->state == NS_TCP_ESTABLISHED || c->state == NS_TCP_SYN_RCVD ||
+		if (c->state == NS_TCP_ESTABLISHED ||
+		    c->state == NS_TCP_SYN_RCVD ||
 		    c->state == NS_TCP_SYN_SENT) {
 			if (!rev->fin)
 				c->closer = (uint8_t)dir;
@@ -477,10 +484,10 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 	}
 	/* window scaling (RFC 7323 §2.2): only if both SYNs carried it */
 	if (s->flags & TH_SYN)
-		fwd->wscale = (int8_t)(s->wscale >= 0   ? (s->wscale > 14 ? 14
-									  : s->wscale)
-				       : s->wscale == -1 ? -2 /* no option */
-							 : -1); /* unknown */
+		fwd->wscale =
+		    (int8_t)(s->wscale >= 0 ? (s->wscale > 14 ? 14 : s->wscale)
+			     : s->wscale == -1 ? -2   /* no option */
+					       : -1); /* unknown */
 
 	/* iRTT as tshark measures it: from the most recent SYN to the first
 	 * segment with ACK and without SYN, from either side (the handshake's
@@ -567,14 +574,14 @@ const char *ns_tcp_conn_state(const struct ns_tcp_conn *c)
 const char *ns_tcp_state_name(uint8_t state)
 {
 	static const char *const names[] = {
-		[NS_TCP_NEW] = "new",
-		[NS_TCP_SYN_SENT] = "SYN sent",
-		[NS_TCP_SYN_RCVD] = "SYN-ACK sent",
-		[NS_TCP_ESTABLISHED] = "established",
-		[NS_TCP_CLOSING] = "closing",
-		[NS_TCP_CLOSED] = "closed",
-		[NS_TCP_RESET] = "reset",
-		[NS_TCP_REFUSED] = "refused",
+	    [NS_TCP_NEW] = "new",
+	    [NS_TCP_SYN_SENT] = "SYN sent",
+	    [NS_TCP_SYN_RCVD] = "SYN-ACK sent",
+	    [NS_TCP_ESTABLISHED] = "established",
+	    [NS_TCP_CLOSING] = "closing",
+	    [NS_TCP_CLOSED] = "closed",
+	    [NS_TCP_RESET] = "reset",
+	    [NS_TCP_REFUSED] = "refused",
 	};
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
@@ -582,18 +589,18 @@ const char *ns_tcp_state_name(uint8_t state)
 const char *ns_tcp_event_name(uint8_t event)
 {
 	static const char *const names[] = {
-		[NS_TE_NONE] = "",
-		[NS_TE_SYN] = "SYN",
-		[NS_TE_SYNACK] = "SYN-ACK",
-		[NS_TE_SIMULTANEOUS] = "simultaneous open",
-		[NS_TE_ESTABLISHED] = "established",
-		[NS_TE_MIDSTREAM] = "mid-stream",
-		[NS_TE_FIN_CLIENT] = "FIN client",
-		[NS_TE_FIN_SERVER] = "FIN server",
-		[NS_TE_CLOSED] = "closed",
-		[NS_TE_RESET_CLIENT] = "reset by client",
-		[NS_TE_RESET_SERVER] = "reset by server",
-		[NS_TE_REFUSED] = "refused",
+	    [NS_TE_NONE] = "",
+	    [NS_TE_SYN] = "SYN",
+	    [NS_TE_SYNACK] = "SYN-ACK",
+	    [NS_TE_SIMULTANEOUS] = "simultaneous open",
+	    [NS_TE_ESTABLISHED] = "established",
+	    [NS_TE_MIDSTREAM] = "mid-stream",
+	    [NS_TE_FIN_CLIENT] = "FIN client",
+	    [NS_TE_FIN_SERVER] = "FIN server",
+	    [NS_TE_CLOSED] = "closed",
+	    [NS_TE_RESET_CLIENT] = "reset by client",
+	    [NS_TE_RESET_SERVER] = "reset by server",
+	    [NS_TE_REFUSED] = "refused",
 	};
 	return event < sizeof(names) / sizeof(names[0]) ? names[event] : "";
 }

@@ -19,10 +19,10 @@ enum ns_tcp_state {
 	NS_TCP_SYN_SENT,    /* client SYN seen */
 	NS_TCP_SYN_RCVD,    /* server SYN-ACK seen */
 	NS_TCP_ESTABLISHED, /* handshake done (or mid-stream) */
-	NS_TCP_CLOSING,     /* a FIN seen */
-	NS_TCP_CLOSED,      /* FIN both ways and the last one acked */
-	NS_TCP_RESET,       /* RST after the handshake */
-	NS_TCP_REFUSED,     /* RST in answer to a SYN */
+	NS_TCP_CLOSING,	    /* a FIN seen */
+	NS_TCP_CLOSED,	    /* FIN both ways and the last one acked */
+	NS_TCP_RESET,	    /* RST after the handshake */
+	NS_TCP_REFUSED,	    /* RST in answer to a SYN */
 };
 
 /* Analysis flags, tshark's meanings. */
@@ -67,40 +67,40 @@ struct ns_tcp_seg { /* a segment not yet acked, for ack_rtt */
 };
 
 struct ns_tcp_dir {
-	uint32_t base_seq;     /* ISN (or first seq - 1 mid-stream) */
-	uint32_t nextseq;      /* highest seq + len seen */
+	uint32_t base_seq; /* ISN (or first seq - 1 mid-stream) */
+	uint32_t nextseq;  /* highest seq + len seen */
 	uint32_t maxseqtobeacked;
-	uint32_t lastack;      /* last ack this side sent */
-	uint32_t window;       /* last raw window */
-	uint32_t fin_seq;      /* seq of its FIN, when fin */
-	int64_t nextseq_ts;    /* when nextseq advanced */
+	uint32_t lastack;   /* last ack this side sent */
+	uint32_t window;    /* last raw window */
+	uint32_t fin_seq;   /* seq of its FIN, when fin */
+	int64_t nextseq_ts; /* when nextseq advanced */
 	int64_t lastack_ts;
 	uint64_t lastnondupack; /* frame */
 	uint32_t dupacknum;
-	int8_t wscale;          /* -1 unknown, -2 no scaling, else shift */
+	int8_t wscale; /* -1 unknown, -2 no scaling, else shift */
 	uint8_t base_set, nextseq_set, lastack_set;
 	uint8_t syn, fin, rst, fin_acked;
 	uint8_t valid_bif;
-	uint32_t last_flags;    /* analysis flags of its last segment */
-	uint32_t sacked;        /* bytes its last segment SACKed */
+	uint32_t last_flags; /* analysis flags of its last segment */
+	uint32_t sacked;     /* bytes its last segment SACKed */
 	uint16_t nsegs, segcap;
 	/* oldest first; grown on demand up to NS_TCP_MAX_UNACKED, so that a
 	 * connection that never sends much (a flood of SYNs) stays small */
 	struct ns_tcp_seg *segs;
-	uint64_t retrans;       /* retransmitted segments */
+	uint64_t retrans; /* retransmitted segments */
 };
 
 struct ns_tcp_conn {
 	struct ns_tcp_dir d[2];
-	uint8_t state;      /* enum ns_tcp_state */
-	uint8_t midstream;  /* no SYN from the client was seen first */
+	uint8_t state;	   /* enum ns_tcp_state */
+	uint8_t midstream; /* no SYN from the client was seen first */
 	uint8_t syn_seen, synack_seen, established;
-	uint8_t syn_any;    /* a SYN (without ACK) from either side was seen */
-	uint8_t closer;     /* 0 client, 1 server: sent the first FIN */
-	uint8_t resetter;   /* 0 client, 1 server, 2 nobody */
+	uint8_t syn_any;  /* a SYN (without ACK) from either side was seen */
+	uint8_t closer;	  /* 0 client, 1 server: sent the first FIN */
+	uint8_t resetter; /* 0 client, 1 server, 2 nobody */
 	int64_t syn_ts, synack_ts, ack_ts; /* handshake times */
-	int64_t initial_rtt;               /* ns, -1 unknown */
-	int64_t prev_ts;                   /* last packet, for time_delta */
+	int64_t initial_rtt;		   /* ns, -1 unknown */
+	int64_t prev_ts;		   /* last packet, for time_delta */
 	int64_t first_data_ts[2];
 	char history[24];
 	uint8_t hist_len;
@@ -109,10 +109,10 @@ struct ns_tcp_conn {
 
 /* What ns_tcp_conn_update() found for one segment. */
 struct ns_tcp_result {
-	uint32_t flags;    /* NS_TA_* */
-	uint8_t event;     /* enum ns_tcp_event */
+	uint32_t flags; /* NS_TA_* */
+	uint8_t event;	/* enum ns_tcp_event */
 	uint32_t rel_seq, rel_ack, rel_nxtseq;
-	int64_t ack_rtt;   /* -1 none */
+	int64_t ack_rtt; /* -1 none */
 	uint64_t acks_frame;
 	uint32_t bytes_in_flight; /* 0 none */
 	uint32_t dupack_num;
@@ -120,19 +120,19 @@ struct ns_tcp_result {
 	int64_t win_size;  /* calculated window, -1 unknown */
 	int32_t win_scale; /* factor: -1 unknown, -2 none */
 	int64_t time_rel, time_delta;
-	uint8_t has_data;  /* the segment carries payload */
+	uint8_t has_data; /* the segment carries payload */
 };
 
 struct ns_tcp_seginfo {
 	uint32_t seq, ack;
 	uint16_t flags; /* TCP header flags */
 	uint32_t window;
-	uint32_t len;   /* payload length */
-	int wscale;     /* window-scale option shift, -1 when absent, -2 when
-			   the options were cut by the snaplen */
+	uint32_t len; /* payload length */
+	int wscale;   /* window-scale option shift, -1 when absent, -2 when
+			 the options were cut by the snaplen */
 	uint64_t frame;
 	int64_t ts;
-	uint8_t nsack;  /* SACK blocks (raw sequence numbers) */
+	uint8_t nsack; /* SACK blocks (raw sequence numbers) */
 	uint32_t sack_le[4], sack_re[4];
 };
 

@@ -71,7 +71,8 @@ static struct ns_flow *tcp_new(struct ns_flow_table *t,
 {
 	/* a capture that starts with the SYN-ACK: its receiver is the client */
 	int first_synack = (s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK);
-	struct ns_flow *f = ns_flow_create(t, k, first_synack ? !side : side, ts);
+	struct ns_flow *f =
+	    ns_flow_create(t, k, first_synack ? !side : side, ts);
 	if (!f)
 		return NULL;
 	f->first = (uint8_t)side;
@@ -95,7 +96,8 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 	ns_flow_expire(t, pkt->ts);
 	struct ns_flow *f = ns_flow_find(t, &k);
 	out->reused = 0;
-	if (f && f->tcp && ns_tcp_conn_is_new(f->tcp, ns_flow_dir(f, side), s)) {
+	if (f && f->tcp &&
+	    ns_tcp_conn_is_new(f->tcp, ns_flow_dir(f, side), s)) {
 		/* port reuse: a SYN with a new ISN starts a new connection */
 		ns_flow_remove(t, f);
 		f = NULL;
@@ -109,8 +111,8 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 	if (out->reused)
 		out->res.flags |= NS_TA_REUSED_PORTS;
 	f->idle = ns_tcp_conn_closed(f->tcp) ? NS_IDLE_TCP_CLOSED
-		  : f->tcp->established     ? NS_IDLE_TCP_ESTABLISHED
-					    : NS_IDLE_TCP_OPENING;
+		  : f->tcp->established	     ? NS_IDLE_TCP_ESTABLISHED
+					     : NS_IDLE_TCP_OPENING;
 	out->flow = f;
 	out->dir = dir;
 	pkt->flow = f;

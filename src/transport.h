@@ -18,8 +18,8 @@
 
 struct ns_tcp_track {
 	struct ns_flow *flow;
-	int dir;                 /* 0 client→server */
-	int reused;              /* a new connection on a reused 5-tuple */
+	int dir;    /* 0 client→server */
+	int reused; /* a new connection on a reused 5-tuple */
 	struct ns_tcp_result res;
 };
 

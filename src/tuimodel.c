@@ -20,10 +20,9 @@
 static struct {
 	const struct ns_field *h2_stream, *h2_type, *h2_es, *h2_sid, *h2_method,
 	    *h2_path, *h2_status, *h2_hname, *h2_hvalue, *h2_rst, *h2_lost,
-	    *g_sid, *g_path, *g_req, *g_resp, *g_first, *g_status, *g_msg,
-	    *sni, *d_id,
-	    *d_resp, *d_rcode, *d_name, *d_type, *d_answers, *d_rr, *d_time,
-	    *d_rcode_full;
+	    *g_sid, *g_path, *g_req, *g_resp, *g_first, *g_status, *g_msg, *sni,
+	    *d_id, *d_resp, *d_rcode, *d_name, *d_type, *d_answers, *d_rr,
+	    *d_time, *d_rcode_full;
 } F;
 
 /* ---- a small open-addressing map u64 → row ----------------------------- */

@@ -30,8 +30,8 @@ static int make_name(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 		size_t n = localtime_r(&t, &tm)
-				   ? strftime(base, sizeof(base), w->o.path, &tm)
-				   : 0;
+			       ? strftime(base, sizeof(base), w->o.path, &tm)
+			       : 0;
 #pragma GCC diagnostic pop
 		if (n == 0) {
 			snprintf(err, errlen, "bad file name pattern '%s'",
@@ -42,8 +42,8 @@ static int make_name(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 		snprintf(base, sizeof(base), "%s", w->o.path);
 	}
 	int width = w->o.max_files && w->o.rotate_bytes
-			    ? digits_of(w->o.max_files - 1)
-			    : 0;
+			? digits_of(w->o.max_files - 1)
+			: 0;
 	int n;
 	if (w->count == 0 && width == 0)
 		n = snprintf(w->cur, sizeof(w->cur), "%s", base);
@@ -112,8 +112,8 @@ int ns_writer_init(struct ns_writer *w, const struct ns_writer_opts *o,
 	w->linktype = linktype;
 	w->nano = nano;
 	w->dead = pcap_open_dead_with_tstamp_precision(
-		linktype, snaplen,
-		nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	    linktype, snaplen,
+	    nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if (!w->dead) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
@@ -136,14 +136,15 @@ int ns_writer_write(struct ns_writer *w, int linktype, int64_t ts,
 	if (w->done)
 		return 1;
 	if (linktype != w->linktype) {
-		snprintf(err, errlen,
-			 "cannot write link type %s into a file of link type %s",
-			 pcap_datalink_val_to_name(linktype)
-				 ? pcap_datalink_val_to_name(linktype)
-				 : "?",
-			 pcap_datalink_val_to_name(w->linktype)
-				 ? pcap_datalink_val_to_name(w->linktype)
-				 : "?");
+		snprintf(
+		    err, errlen,
+		    "cannot write link type %s into a file of link type %s",
+		    pcap_datalink_val_to_name(linktype)
+			? pcap_datalink_val_to_name(linktype)
+			: "?",
+		    pcap_datalink_val_to_name(w->linktype)
+			? pcap_datalink_val_to_name(w->linktype)
+			: "?");
 		return -1;
 	}
 	if (!w->d) {

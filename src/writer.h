@@ -24,7 +24,7 @@ struct ns_writer_opts {
 	const char *path;      /* "-" for stdout */
 	uint64_t rotate_bytes; /* 0: no -C */
 	int64_t rotate_secs;   /* 0: no -G */
-	int max_files;         /* 0: no -W */
+	int max_files;	       /* 0: no -W */
 };
 
 struct ns_writer {
@@ -33,12 +33,12 @@ struct ns_writer {
 	pcap_dumper_t *d;
 	int linktype;
 	int nano;
-	unsigned count;       /* -C file number within the current -G period */
-	unsigned files;       /* files opened so far */
+	unsigned count;	      /* -C file number within the current -G period */
+	unsigned files;	      /* files opened so far */
 	int64_t period_start; /* ns, start of the current -G period */
 	uint64_t packets;     /* packets written, all files */
-	int done;             /* -G -W limit reached: write no more */
-	char *iobuf;          /* stdio buffer of the open file */
+	int done;	      /* -G -W limit reached: write no more */
+	char *iobuf;	      /* stdio buffer of the open file */
 	char cur[4096];
 };
 

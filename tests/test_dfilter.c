@@ -498,11 +498,11 @@ START_TEST(frame_only)
 		const char *expr;
 		int frame_only;
 	} t[] = {
-		{"frame.len > 100 && frame.number in {1..5}", 1},
-		{"frame contains \"x\" or frame.time_relative < 1", 1},
-		{"frame.len > 100 && tcp", 0},
-		{"len(tcp.payload) == frame.cap_len", 0},
-		{"ip.addr == 10.0.0.0/8", 0},
+	    {"frame.len > 100 && frame.number in {1..5}", 1},
+	    {"frame contains \"x\" or frame.time_relative < 1", 1},
+	    {"frame.len > 100 && tcp", 0},
+	    {"len(tcp.payload) == frame.cap_len", 0},
+	    {"ip.addr == 10.0.0.0/8", 0},
 	};
 	for (size_t i = 0; i < NS_NELEM(t); i++) {
 		struct ns_dfilter_error e;

@@ -216,7 +216,8 @@ START_TEST(response_line)
 	ck_assert_uint_eq(tu_uint(pkt, "dns.flags.rcode"), 0);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.flags.recavail"), 1);
 	ck_assert_str_eq(all(pkt, "dns.a"), "10.0.0.7,10.0.0.8");
-	ck_assert_str_eq(all(pkt, "dns.resp.name"), "api.example.com,api.example.com");
+	ck_assert_str_eq(all(pkt, "dns.resp.name"),
+			 "api.example.com,api.example.com");
 	ck_assert_str_eq(all(pkt, "dns.resp.ttl"), "300,300");
 	ck_assert_str_eq(all(pkt, "dns.resp.len"), "4,4");
 	ck_assert_str_eq(all(pkt, "dns.rr"), "A 10.0.0.7,A 10.0.0.8");
@@ -234,8 +235,9 @@ START_TEST(nxdomain_tc)
 	tu_assert_ok(pkt);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.flags.rcode"), 3);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.flags.truncated"), 1);
-	ck_assert_str_eq(info(pkt),
-			 "response 0x0042 NXDOMAIN TC no answer to AAAA nx.example.com");
+	ck_assert_str_eq(
+	    info(pkt),
+	    "response 0x0042 NXDOMAIN TC no answer to AAAA nx.example.com");
 }
 END_TEST
 
@@ -276,20 +278,21 @@ START_TEST(opcodes)
 }
 END_TEST
 
-/* ---- every record type ------------------------------------------------------ */
+/* ---- every record type ------------------------------------------------------
+ */
 
 static const uint8_t rfc4034_key[130] = {
-	0x01, 0x03, 0x9e, 0x8a, 0x24, 0x74, 0x18, 0xe3, 0x18, 0x90, 0x3b, 0x21,
-	0x5a, 0x84, 0x8a, 0xcf, 0xd5, 0xf3, 0x7f, 0x02, 0x6b, 0xd4, 0x06, 0x2d,
-	0xb2, 0x6c, 0x77, 0x4c, 0x69, 0x09, 0x68, 0xd5, 0xd5, 0x6d, 0xf8, 0xbf,
-	0xda, 0x91, 0xe6, 0xf3, 0x6d, 0x9a, 0x27, 0x98, 0x88, 0xf4, 0x13, 0x33,
-	0x35, 0x7c, 0x5e, 0x60, 0x29, 0x99, 0x0d, 0x10, 0xfd, 0xf5, 0x66, 0x30,
-	0x62, 0xa5, 0x12, 0x76, 0x33, 0x26, 0x98, 0x0a, 0x61, 0x5d, 0xdb, 0xf1,
-	0x7a, 0x05, 0xdd, 0xfc, 0xce, 0x7e, 0x5f, 0xb3, 0xab, 0xcc, 0xa0, 0x5a,
-	0x31, 0xb0, 0x95, 0x74, 0x52, 0xd4, 0x52, 0x1e, 0x83, 0x87, 0x07, 0x89,
-	0x06, 0x31, 0x15, 0xbf, 0x97, 0xf6, 0xc3, 0x08, 0xcc, 0xf5, 0x7c, 0xdc,
-	0x9c, 0xe7, 0xfe, 0x10, 0xf6, 0xed, 0x1b, 0xd0, 0xcc, 0x06, 0x60, 0x03,
-	0x8c, 0x50, 0xdc, 0xdb, 0x0f, 0xeb, 0x96, 0x3c, 0x2f, 0x17,
+    0x01, 0x03, 0x9e, 0x8a, 0x24, 0x74, 0x18, 0xe3, 0x18, 0x90, 0x3b, 0x21,
+    0x5a, 0x84, 0x8a, 0xcf, 0xd5, 0xf3, 0x7f, 0x02, 0x6b, 0xd4, 0x06, 0x2d,
+    0xb2, 0x6c, 0x77, 0x4c, 0x69, 0x09, 0x68, 0xd5, 0xd5, 0x6d, 0xf8, 0xbf,
+    0xda, 0x91, 0xe6, 0xf3, 0x6d, 0x9a, 0x27, 0x98, 0x88, 0xf4, 0x13, 0x33,
+    0x35, 0x7c, 0x5e, 0x60, 0x29, 0x99, 0x0d, 0x10, 0xfd, 0xf5, 0x66, 0x30,
+    0x62, 0xa5, 0x12, 0x76, 0x33, 0x26, 0x98, 0x0a, 0x61, 0x5d, 0xdb, 0xf1,
+    0x7a, 0x05, 0xdd, 0xfc, 0xce, 0x7e, 0x5f, 0xb3, 0xab, 0xcc, 0xa0, 0x5a,
+    0x31, 0xb0, 0x95, 0x74, 0x52, 0xd4, 0x52, 0x1e, 0x83, 0x87, 0x07, 0x89,
+    0x06, 0x31, 0x15, 0xbf, 0x97, 0xf6, 0xc3, 0x08, 0xcc, 0xf5, 0x7c, 0xdc,
+    0x9c, 0xe7, 0xfe, 0x10, 0xf6, 0xed, 0x1b, 0xd0, 0xcc, 0x06, 0x60, 0x03,
+    0x8c, 0x50, 0xdc, 0xdb, 0x0f, 0xeb, 0x96, 0x3c, 0x2f, 0x17,
 };
 
 /* One response carrying a single record of the type built by fill(). */
@@ -308,7 +311,10 @@ static void f_aaaa(struct msg *m)
 {
 	PUT(m, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
 }
-static void f_cname(struct msg *m) { name(m, "target.example.com"); }
+static void f_cname(struct msg *m)
+{
+	name(m, "target.example.com");
+}
 static void f_ptr(struct msg *m)
 {
 	/* compressed: "www" + pointer to example.com in the question */
@@ -355,14 +361,14 @@ static void f_svcb(struct msg *m)
 {
 	put16(m, 1);
 	name(m, "svc.example.com");
-	PUT(m, 0, 0, 0, 4, 0, 1, 0, 3);                 /* mandatory=alpn,port */
-	PUT(m, 0, 1, 0, 6, 2, 'h', '2', 2, 'h', '3');  /* alpn=h2,h3 */
-	PUT(m, 0, 3, 0, 2, 0x20, 0xfb);                /* port=8443 */
+	PUT(m, 0, 0, 0, 4, 0, 1, 0, 3);		      /* mandatory=alpn,port */
+	PUT(m, 0, 1, 0, 6, 2, 'h', '2', 2, 'h', '3'); /* alpn=h2,h3 */
+	PUT(m, 0, 3, 0, 2, 0x20, 0xfb);		      /* port=8443 */
 	PUT(m, 0, 4, 0, 8, 192, 0, 2, 1, 192, 0, 2, 2); /* ipv4hint */
-	PUT(m, 0, 5, 0, 3, 0xfe, 0x0d, 0x00);          /* ech */
+	PUT(m, 0, 5, 0, 3, 0xfe, 0x0d, 0x00);		/* ech */
 	PUT(m, 0, 6, 0, 16, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0, 0x10); /* ipv6hint */
-	PUT(m, 0, 9, 0, 2, 'h', 'i');                  /* key9 */
+	    0, 0, 0x10);	      /* ipv6hint */
+	PUT(m, 0, 9, 0, 2, 'h', 'i'); /* key9 */
 }
 static void f_ds(struct msg *m)
 {
@@ -401,7 +407,10 @@ static void f_nsec3(struct msg *m)
 	PUT(m, 5, 0xff, 0xff, 0xff, 0xff, 0xff);
 	PUT(m, 0, 1, 0x40); /* A */
 }
-static void f_unknown(struct msg *m) { PUT(m, 0x0a, 0, 0, 1); }
+static void f_unknown(struct msg *m)
+{
+	PUT(m, 0x0a, 0, 0, 1);
+}
 
 START_TEST(record_types)
 {
@@ -417,7 +426,8 @@ START_TEST(record_types)
 
 	pkt = one(12, f_ptr);
 	tu_assert_ok(pkt);
-	ck_assert_str_eq(tu_value(pkt, "dns.ptr.domain_name"), "www.example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.ptr.domain_name"),
+			 "www.example.com");
 
 	pkt = one(2, f_cname);
 	tu_assert_ok(pkt);
@@ -426,7 +436,8 @@ START_TEST(record_types)
 	pkt = one(15, f_mx);
 	tu_assert_ok(pkt);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.mx.preference"), 10);
-	ck_assert_str_eq(tu_value(pkt, "dns.mx.mail_exchange"), "mail.example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.mx.mail_exchange"),
+			 "mail.example.com");
 	ck_assert_str_eq(tu_value(pkt, "dns.rr"), "MX 10 mail.example.com");
 
 	pkt = one(16, f_txt);
@@ -439,7 +450,8 @@ START_TEST(record_types)
 	pkt = one(6, f_soa);
 	tu_assert_ok(pkt);
 	ck_assert_str_eq(tu_value(pkt, "dns.soa.mname"), "ns1.example.com");
-	ck_assert_str_eq(tu_value(pkt, "dns.soa.rname"), "hostmaster.example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.soa.rname"),
+			 "hostmaster.example.com");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.soa.serial_number"), 2024010101);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.soa.refresh_interval"), 7200);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.soa.retry_interval"), 3600);
@@ -452,7 +464,8 @@ START_TEST(record_types)
 	ck_assert_uint_eq(tu_uint(pkt, "dns.srv.weight"), 60);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.srv.port"), 5060);
 	ck_assert_str_eq(tu_value(pkt, "dns.srv.target"), "sip.example.com");
-	ck_assert_str_eq(tu_value(pkt, "dns.rr"), "SRV 10 60 5060 sip.example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.rr"),
+			 "SRV 10 60 5060 sip.example.com");
 
 	pkt = one(257, f_caa);
 	tu_assert_ok(pkt);
@@ -476,24 +489,28 @@ START_TEST(record_types)
 	pkt = one(64, f_svcb);
 	tu_assert_ok(pkt);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.svcb.svcpriority"), 1);
-	ck_assert_str_eq(tu_value(pkt, "dns.svcb.targetname"), "svc.example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.svcb.targetname"),
+			 "svc.example.com");
 	ck_assert_str_eq(all(pkt, "dns.svcb.svcparam.key"), "0,1,3,4,5,6,9");
 	ck_assert_str_eq(all(pkt, "dns.svcb.svcparam.mandatory.key"), "1,3");
 	ck_assert_str_eq(all(pkt, "dns.svcb.svcparam.alpn"), "h2,h3");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.svcb.svcparam.port"), 8443);
 	ck_assert_str_eq(all(pkt, "dns.svcb.svcparam.ipv4hint.ip"),
 			 "192.0.2.1,192.0.2.2");
-	ck_assert_str_eq(tu_value(pkt, "dns.svcb.svcparam.echconfig"), "fe0d00");
+	ck_assert_str_eq(tu_value(pkt, "dns.svcb.svcparam.echconfig"),
+			 "fe0d00");
 	ck_assert_str_eq(tu_value(pkt, "dns.svcb.svcparam.ipv6hint.ip"),
 			 "2001:db8::10");
 	ck_assert_str_eq(tu_value(pkt, "dns.svcb.svcparam.value"), "6869");
-	ck_assert_str_eq(tu_value(pkt, "dns.rr"),
-			 "SVCB 1 svc.example.com mandatory=alpn,port alpn=h2,h3 "
-			 "port=8443 ipv4hint=192.0.2.1,192.0.2.2 ech=fe0d00 "
-			 "ipv6hint=2001:db8::10 key9=\"hi\"");
+	ck_assert_str_eq(
+	    tu_value(pkt, "dns.rr"),
+	    "SVCB 1 svc.example.com mandatory=alpn,port alpn=h2,h3 "
+	    "port=8443 ipv4hint=192.0.2.1,192.0.2.2 ech=fe0d00 "
+	    "ipv6hint=2001:db8::10 key9=\"hi\"");
 	pkt = one(65, f_svcb);
 	tu_assert_ok(pkt);
-	ck_assert(tu_starts_with(tu_value(pkt, "dns.rr"), "HTTPS 1 svc.example.com"));
+	ck_assert(
+	    tu_starts_with(tu_value(pkt, "dns.rr"), "HTTPS 1 svc.example.com"));
 
 	pkt = one(43, f_ds);
 	tu_assert_ok(pkt);
@@ -508,7 +525,8 @@ START_TEST(record_types)
 	tu_assert_ok(pkt);
 	ck_assert_str_eq(tu_value(pkt, "dns.dnskey.flags"), "0x0100");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.flags.zone_key"), 1);
-	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.flags.secure_entry_point"), 0);
+	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.flags.secure_entry_point"),
+			  0);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.protocol"), 3);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.algorithm"), 5);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.dnskey.key_id"), 60485);
@@ -525,7 +543,8 @@ START_TEST(record_types)
 	ck_assert_str_eq(tu_value(pkt, "dns.rrsig.signature_inception"),
 			 "1701388800.000000000");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.rrsig.key_tag"), 12345);
-	ck_assert_str_eq(tu_value(pkt, "dns.rrsig.signers_name"), "example.com");
+	ck_assert_str_eq(tu_value(pkt, "dns.rrsig.signers_name"),
+			 "example.com");
 	ck_assert_str_eq(tu_value(pkt, "dns.rrsig.signature"), "deadbeef");
 
 	pkt = one(47, f_nsec);
@@ -547,7 +566,8 @@ START_TEST(record_types)
 	ck_assert_str_eq(tu_value(pkt, "dns.nsec3.salt_value"), "aabbccdd");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.nsec3.hash_length"), 5);
 	ck_assert_str_eq(tu_value(pkt, "dns.nsec3.hash_value"), "vvvvvvvv");
-	ck_assert_str_eq(tu_value(pkt, "dns.rr"), "NSEC3 1 1 12 aabbccdd vvvvvvvv A");
+	ck_assert_str_eq(tu_value(pkt, "dns.rr"),
+			 "NSEC3 1 1 12 aabbccdd vvvvvvvv A");
 
 	/* no decoder: RFC 3597 */
 	pkt = one(65280, f_unknown);
@@ -555,7 +575,8 @@ START_TEST(record_types)
 	ck_assert_str_eq(tu_value(pkt, "dns.rr"), "TYPE65280 \\\\# 4 0a000001");
 	ck_assert_str_eq(tu_value(pkt, "dns.rr.generic"), "\\\\# 4 0a000001");
 	ck_assert_str_eq(tu_value(pkt, "dns.data"), "0a000001");
-	ck_assert_str_eq(info(pkt), "response 0x0101 NOERROR TYPE65280 \\# 4 0a000001");
+	ck_assert_str_eq(info(pkt),
+			 "response 0x0101 NOERROR TYPE65280 \\# 4 0a000001");
 }
 END_TEST
 
@@ -565,13 +586,14 @@ START_TEST(edns_options)
 	header(&m, 3, 0x8100, 1, 0, 0, 1);
 	question(&m, "example.com", 1);
 	size_t at = rr(&m, "", 41, 1232, 0);
-	PUT(&m, 0, 8, 0, 7, 0, 1, 24, 0, 192, 0, 2);          /* ECS v4 /24 */
-	PUT(&m, 0, 8, 0, 10, 0, 2, 48, 48, 0x20, 0x01, 0x0d, 0xb8, 0, 1); /* v6 */
+	PUT(&m, 0, 8, 0, 7, 0, 1, 24, 0, 192, 0, 2); /* ECS v4 /24 */
+	PUT(&m, 0, 8, 0, 10, 0, 2, 48, 48, 0x20, 0x01, 0x0d, 0xb8, 0,
+	    1); /* v6 */
 	PUT(&m, 0, 10, 0, 16, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9);
-	PUT(&m, 0, 11, 0, 2, 0, 100);                          /* keepalive */
-	PUT(&m, 0, 12, 0, 3, 0, 0, 0);                         /* padding */
-	PUT(&m, 0, 15, 0, 5, 0, 18, 'n', 'o', '!');            /* EDE */
-	PUT(&m, 0, 99, 0, 0);                                  /* unknown */
+	PUT(&m, 0, 11, 0, 2, 0, 100);		    /* keepalive */
+	PUT(&m, 0, 12, 0, 3, 0, 0, 0);		    /* padding */
+	PUT(&m, 0, 15, 0, 5, 0, 18, 'n', 'o', '!'); /* EDE */
+	PUT(&m, 0, 99, 0, 0);			    /* unknown */
 	rr_end(&m, at);
 	struct ns_packet *pkt = udp(&m, 1);
 	tu_assert_ok(pkt);
@@ -581,21 +603,26 @@ START_TEST(edns_options)
 	ck_assert_str_eq(all(pkt, "dns.opt.client.scope"), "0,48");
 	ck_assert_str_eq(tu_value(pkt, "dns.opt.client.addr4"), "192.0.2.0");
 	ck_assert_str_eq(tu_value(pkt, "dns.opt.client.addr6"), "2001:db8:1::");
-	ck_assert_str_eq(tu_value(pkt, "dns.opt.cookie.client"), "0102030405060708");
-	ck_assert_str_eq(tu_value(pkt, "dns.opt.cookie.server"), "0909090909090909");
-	ck_assert_uint_eq(tu_uint(pkt, "dns.opt.edns_tcp_keepalive.timeout"), 100);
+	ck_assert_str_eq(tu_value(pkt, "dns.opt.cookie.client"),
+			 "0102030405060708");
+	ck_assert_str_eq(tu_value(pkt, "dns.opt.cookie.server"),
+			 "0909090909090909");
+	ck_assert_uint_eq(tu_uint(pkt, "dns.opt.edns_tcp_keepalive.timeout"),
+			  100);
 	ck_assert_str_eq(tu_value(pkt, "dns.opt.padding"), "000000");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.opt.ext_error.info_code"), 18);
 	ck_assert_str_eq(tu_value(pkt, "dns.opt.ext_error.extra_text"), "no!");
-	ck_assert_str_eq(tu_value(pkt, "dns.rr"),
-			 "OPT udp=1232 version=0 CSUBNET=192.0.2.0/24/0 "
-			 "CSUBNET=2001:db8:1::/48/48 COOKIE=0102030405060708/"
-			 "0909090909090909 KEEPALIVE=100 PADDING=3 EDE=18 \"no!\" "
-			 "OPT99");
+	ck_assert_str_eq(
+	    tu_value(pkt, "dns.rr"),
+	    "OPT udp=1232 version=0 CSUBNET=192.0.2.0/24/0 "
+	    "CSUBNET=2001:db8:1::/48/48 COOKIE=0102030405060708/"
+	    "0909090909090909 KEEPALIVE=100 PADDING=3 EDE=18 \"no!\" "
+	    "OPT99");
 }
 END_TEST
 
-/* ---- names -------------------------------------------------------------------- */
+/* ---- names
+ * -------------------------------------------------------------------- */
 
 START_TEST(compression_loops)
 {
@@ -621,7 +648,8 @@ START_TEST(compression_loops)
 	size_t first = m.n, links = m.n + 3;
 	PUT(&m, 1, 'a', 0);
 	for (unsigned i = 0; i < 128; i++)
-		put16(&m, 0xc000 | (unsigned)(i == 0 ? first : links + 2 * (i - 1)));
+		put16(&m, 0xc000 |
+			      (unsigned)(i == 0 ? first : links + 2 * (i - 1)));
 	/* question -> link 127 -> ... -> link 0 -> "a": 129 pointers */
 	size_t to = links + 2 * 127;
 	m.b[12] = (uint8_t)(0xc0 | to >> 8);
@@ -734,7 +762,8 @@ START_TEST(bad_labels)
 }
 END_TEST
 
-/* ---- truncated and malformed records ------------------------------------------- */
+/* ---- truncated and malformed records
+ * ------------------------------------------- */
 
 START_TEST(bad_records)
 {
@@ -821,7 +850,8 @@ START_TEST(every_prefix)
 }
 END_TEST
 
-/* ---- mDNS, LLMNR, other ports ------------------------------------------------------ */
+/* ---- mDNS, LLMNR, other ports
+ * ------------------------------------------------------ */
 
 START_TEST(mdns_llmnr)
 {
@@ -829,7 +859,7 @@ START_TEST(mdns_llmnr)
 	header(&m, 0, 0x8400, 1, 1, 0, 0);
 	name(&m, "printer.local");
 	put16(&m, 12);
-	put16(&m, 0x8001); /* QU */
+	put16(&m, 0x8001);			  /* QU */
 	size_t at = rr(&m, NULL, 1, 0x8001, 120); /* cache flush */
 	PUT(&m, 192, 0, 2, 9);
 	rr_end(&m, at);
@@ -839,7 +869,8 @@ START_TEST(mdns_llmnr)
 	ck_assert_str_eq(tu_value(pkt, "dns.qry.class"), "0x0001");
 	ck_assert_uint_eq(tu_uint(pkt, "dns.resp.cache_flush"), 1);
 	ck_assert_str_eq(tu_value(pkt, "dns.resp.class"), "0x0001");
-	ck_assert(tu_starts_with(info(pkt), "mDNS response 0x0000 NOERROR A 192.0.2.9"));
+	ck_assert(tu_starts_with(info(pkt),
+				 "mDNS response 0x0000 NOERROR A 192.0.2.9"));
 
 	header(&m, 5, 0x0500, 1, 0, 0, 0); /* C and T set */
 	question(&m, "host", 1);
@@ -871,7 +902,8 @@ START_TEST(heuristic)
 }
 END_TEST
 
-/* ---- matching (an engine: flows) ------------------------------------------------- */
+/* ---- matching (an engine: flows)
+ * ------------------------------------------------- */
 
 static struct ns_engine eng;
 
@@ -937,7 +969,8 @@ START_TEST(matching)
 	pkt = udp_at(2, 2000, &q, 0);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.retransmission"), 1);
 	ck_assert_uint_eq(tu_uint(pkt, "dns.retransmit_request_in"), 1);
-	ck_assert_str_eq(info(pkt), "query 0x1a2b A api.example.com (retransmission)");
+	ck_assert_str_eq(info(pkt),
+			 "query 0x1a2b A api.example.com (retransmission)");
 	/* the answer: to the first query, 3.1 ms after it */
 	pkt = udp_at(3, 2003, &r, 1);
 	tu_assert_ok(pkt);
@@ -988,7 +1021,8 @@ START_TEST(many_outstanding)
 		if (i < 6)
 			ck_assert_uint_eq(tu_uint(pkt, "dns.unsolicited"), 1);
 		else
-			ck_assert_str_eq(tu_value(pkt, "dns.time"), "1.000000000");
+			ck_assert_str_eq(tu_value(pkt, "dns.time"),
+					 "1.000000000");
 	}
 	after = eng.dns;
 	ck_assert_uint_eq(after.unanswered - before.unanswered, 6);
@@ -1041,7 +1075,9 @@ START_TEST(two_pass)
 }
 END_TEST
 
-/* ---- TCP ---------------------------------------------------------------------------- */
+/* ---- TCP
+ * ----------------------------------------------------------------------------
+ */
 
 static uint32_t seq[2];
 

@@ -36,9 +36,15 @@ static void put(const void *p, size_t n)
 static void frame(uint8_t type, uint8_t flags, uint32_t sid, const void *p,
 		  size_t n)
 {
-	uint8_t h[9] = {(uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n, type,
-			flags, (uint8_t)(sid >> 24), (uint8_t)(sid >> 16),
-			(uint8_t)(sid >> 8), (uint8_t)sid};
+	uint8_t h[9] = {(uint8_t)(n >> 16),
+			(uint8_t)(n >> 8),
+			(uint8_t)n,
+			type,
+			flags,
+			(uint8_t)(sid >> 24),
+			(uint8_t)(sid >> 16),
+			(uint8_t)(sid >> 8),
+			(uint8_t)sid};
 	put(h, 9);
 	if (n)
 		put(p, n);
@@ -83,10 +89,10 @@ START_TEST(every_frame_type)
 	frame(2, 0, 3, prio, 5);
 	static const uint8_t rst[] = {0, 0, 0, 8};
 	frame(3, 0, 3, rst, 4);
-	static const uint8_t set[] = {0, 1, 0, 0, 0x10, 0, 0, 2, 0, 0, 0, 0,
-				      0, 3, 0, 0, 0, 100, 0, 4, 0, 1, 0, 0,
-				      0, 5, 0, 0, 0x40, 0, 0, 6, 0, 0, 0x20, 0,
-				      0, 8, 0, 0, 0, 1, 0xfe, 3, 0, 0, 0, 1};
+	static const uint8_t set[] = {
+	    0, 1,   0,	  0, 0x10, 0, 0, 2, 0, 0, 0,	0, 0,	 3, 0, 0,
+	    0, 100, 0,	  4, 0,	   1, 0, 0, 0, 5, 0,	0, 0x40, 0, 0, 6,
+	    0, 0,   0x20, 0, 0,	   8, 0, 0, 0, 1, 0xfe, 3, 0,	 0, 0, 1};
 	frame(4, 0, 0, set, sizeof(set));
 	frame(4, 1, 0, NULL, 0);
 	static const uint8_t pp[] = {0, 0, 0, 2, 0x82};
@@ -111,22 +117,28 @@ START_TEST(every_frame_type)
 	ck_assert_uint_eq(tu_uint(pkt, "http2.headers.weight_real"), 16);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.exclusive"), 1);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.rst_stream.error"), 8);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.header_table_size"), 4096);
+	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.header_table_size"),
+			  4096);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.enable_push"), 0);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.max_concurrent_streams"), 100);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.initial_window_size"), 65536);
+	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.max_concurrent_streams"),
+			  100);
+	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.initial_window_size"),
+			  65536);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.max_frame_size"), 16384);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.max_header_list_size"), 8192);
+	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.max_header_list_size"),
+			  8192);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.extended_connect"), 1);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.settings.unknown"), 1);
 	ck_assert_uint_eq(tu_count(pkt, "http2.settings.id"), 8);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.push_promise.promised_stream_id"), 2);
+	ck_assert_uint_eq(tu_uint(pkt, "http2.push_promise.promised_stream_id"),
+			  2);
 	ck_assert_uint_eq(tu_count(pkt, "http2.ping"), 1);
 	ck_assert_uint_eq(tu_count(pkt, "http2.pong"), 1);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.goaway.last_stream_id"), 5);
 	ck_assert_uint_eq(tu_uint(pkt, "http2.goaway.error"), 0);
 	ck_assert_str_eq(tu_value(pkt, "http2.goaway.addata"), "627965");
-	ck_assert_uint_eq(tu_uint(pkt, "http2.window_update.window_size_increment"), 65536);
+	ck_assert_uint_eq(
+	    tu_uint(pkt, "http2.window_update.window_size_increment"), 65536);
 	ck_assert_uint_eq(tu_count(pkt, "http2.continuation.header"), 1);
 	ck_assert_str_eq(tu_value(pkt, "http2.unknown"), "7879");
 	const char *s = info_of(pkt);
@@ -146,17 +158,53 @@ static void bad(void (*build)(void), const char *why)
 	tu_assert_malformed(pkt, why);
 }
 
-static void b_prio(void) { frame(2, 0, 1, "abcd", 4); }
-static void b_rst(void) { frame(3, 0, 1, "abc", 3); }
-static void b_ping(void) { frame(6, 0, 0, "1234567", 7); }
-static void b_set(void) { frame(4, 0, 0, "1234567", 7); }
-static void b_setack(void) { frame(4, 1, 0, "123456", 6); }
-static void b_wu(void) { frame(8, 0, 0, "abc", 3); }
-static void b_wu0(void) { frame(8, 0, 0, "\0\0\0\0", 4); }
-static void b_ga(void) { frame(7, 0, 0, "12345", 5); }
-static void b_data0(void) { frame(0, 0, 0, "x", 1); }
-static void b_set1(void) { frame(4, 0, 1, NULL, 0); }
-static void b_pad(void) { frame(0, 0x08, 1, "\x09" "ab", 3); }
+static void b_prio(void)
+{
+	frame(2, 0, 1, "abcd", 4);
+}
+static void b_rst(void)
+{
+	frame(3, 0, 1, "abc", 3);
+}
+static void b_ping(void)
+{
+	frame(6, 0, 0, "1234567", 7);
+}
+static void b_set(void)
+{
+	frame(4, 0, 0, "1234567", 7);
+}
+static void b_setack(void)
+{
+	frame(4, 1, 0, "123456", 6);
+}
+static void b_wu(void)
+{
+	frame(8, 0, 0, "abc", 3);
+}
+static void b_wu0(void)
+{
+	frame(8, 0, 0, "\0\0\0\0", 4);
+}
+static void b_ga(void)
+{
+	frame(7, 0, 0, "12345", 5);
+}
+static void b_data0(void)
+{
+	frame(0, 0, 0, "x", 1);
+}
+static void b_set1(void)
+{
+	frame(4, 0, 1, NULL, 0);
+}
+static void b_pad(void)
+{
+	frame(0, 0x08, 1,
+	      "\x09"
+	      "ab",
+	      3);
+}
 static void b_cut(void)
 {
 	frame(0, 0, 1, "abcdef", 6);
@@ -187,7 +235,8 @@ START_TEST(next_frame_after_bad_one)
 	frame(8, 0, 0, "\0\0\0\x07", 4);
 	struct ns_packet *pkt = parse();
 	ck_assert_int_eq(pkt->status, NS_LAYER_MALFORMED);
-	ck_assert_uint_eq(tu_uint(pkt, "http2.window_update.window_size_increment"), 7);
+	ck_assert_uint_eq(
+	    tu_uint(pkt, "http2.window_update.window_size_increment"), 7);
 }
 END_TEST
 
@@ -272,8 +321,10 @@ START_TEST(hpack_and_continuation)
 	conn_open();
 	nghttp2_hd_deflate_new(&defl, 4096);
 	uint8_t hb[1024];
-	static const char *const req[] = {":method", "POST", ":path", "/pkg.Svc/Call",
-					  ":scheme", "http", ":authority", "x",
+	static const char *const req[] = {":method",	  "POST",
+					  ":path",	  "/pkg.Svc/Call",
+					  ":scheme",	  "http",
+					  ":authority",	  "x",
 					  "content-type", "application/grpc",
 					  "grpc-timeout", "250m"};
 	size_t n = block(hb, sizeof(hb), req, 6);
@@ -304,13 +355,14 @@ START_TEST(hpack_and_continuation)
 	ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
 	ck_assert_str_eq(tu_value(pkt, "grpc.service"), "pkg.Svc");
 	ck_assert_int_eq(tu_find(pkt, "grpc.timeout")->v.i, 250000000);
-	ck_assert_ptr_nonnull(strstr(tu_summary(pkt), "request s=3 pkg.Svc/Call 1 msg 3 B"));
+	ck_assert_ptr_nonnull(
+	    strstr(tu_summary(pkt), "request s=3 pkg.Svc/Call 1 msg 3 B"));
 	/* the server side: response, then trailers-only status */
 	nghttp2_hd_deflater *cdefl = defl;
 	nghttp2_hd_deflate_new(&defl, 4096);
-	static const char *const resp[] = {":status", "200", "content-type",
-					   "application/grpc", "grpc-status", "5",
-					   "grpc-message", "not%20found%3A%20x"};
+	static const char *const resp[] = {
+	    ":status",	   "200", "content-type", "application/grpc",
+	    "grpc-status", "5",	  "grpc-message", "not%20found%3A%20x"};
 	n = block(hb, sizeof(hb), resp, 4);
 	reset();
 	frame(4, 0, 0, NULL, 0);
@@ -319,7 +371,8 @@ START_TEST(hpack_and_continuation)
 	ck_assert_str_eq(tu_layers(pkt), "http2 grpc");
 	ck_assert_uint_eq(tu_uint(pkt, "grpc.status"), 5);
 	ck_assert_str_eq(tu_value(pkt, "grpc.message"), "not found: x");
-	ck_assert_ptr_nonnull(strstr(tu_summary(pkt), "response s=3 NOT_FOUND \"not found: x\""));
+	ck_assert_ptr_nonnull(
+	    strstr(tu_summary(pkt), "response s=3 NOT_FOUND \"not found: x\""));
 	nghttp2_hd_deflate_del(defl);
 	nghttp2_hd_deflate_del(cdefl);
 	conn_close();
@@ -331,8 +384,8 @@ START_TEST(hpack_error_and_lost_context)
 	conn_open();
 	nghttp2_hd_deflate_new(&defl, 4096);
 	uint8_t hb[1024];
-	static const char *const req[] = {":method", "GET", ":path", "/a",
-					  "x-custom", "value-one"};
+	static const char *const req[] = {":method", "GET",	 ":path",
+					  "/a",	     "x-custom", "value-one"};
 	size_t n = block(hb, sizeof(hb), req, 3);
 	reset();
 	put(magic, 24);
@@ -354,7 +407,7 @@ START_TEST(hpack_error_and_lost_context)
 	ck_assert_uint_eq(tu_count(&tu_pkt, "http2.header.name"), 2);
 	const char *sum = info_of(&tu_pkt);
 	ck_assert_msg(strstr(sum, "headers unavailable (HPACK context lost)") &&
-			      strstr(sum, "[mid-connection: framing by heuristic]"),
+			  strstr(sum, "[mid-connection: framing by heuristic]"),
 		      "%s", sum);
 	/* a block of literals only decodes again with the fresh table */
 	static const uint8_t lit[] = {0x00, 1, 'k', 1, 'v'};
@@ -384,8 +437,9 @@ START_TEST(grpc_web_trailers_in_body)
 	conn_open();
 	nghttp2_hd_deflate_new(&defl, 4096);
 	uint8_t hb[512];
-	static const char *const req[] = {":method", "POST", ":path", "/s.S/M",
-					  "content-type", "application/grpc-web+proto"};
+	static const char *const req[] = {
+	    ":method", "POST",	       ":path",
+	    "/s.S/M",  "content-type", "application/grpc-web+proto"};
 	size_t n = block(hb, sizeof(hb), req, 3);
 	reset();
 	put(magic, 24);
@@ -448,21 +502,22 @@ static struct ns_packet *pb(const uint8_t *p, size_t n)
 START_TEST(protobuf_wire_types)
 {
 	static const uint8_t m[] = {
-		0x08, 0x96, 0x01,			/* 1: varint 150 */
-		0x11, 1, 0, 0, 0, 0, 0, 0, 0,		/* 2: fixed64 1 */
-		0x1a, 3, 'a', 'b', 'c',		/* 3: string */
-		0x22, 2, 0x08, 0x01,			/* 4: message {1: 1} */
-		0x2d, 0, 0, 0x80, 0x3f,		/* 5: fixed32 1.0f */
-		0x32, 3, 0x01, 0x96, 0x01,		/* 6: packed varints? */
-		0x3a, 2, 0xff, 0x00,			/* 7: bytes */
-		0x43, 0x48, 0x05, 0x44,		/* 8: group {9: 5} */
+	    0x08, 0x96, 0x01,			      /* 1: varint 150 */
+	    0x11, 1,	0,    0,    0,	  0, 0, 0, 0, /* 2: fixed64 1 */
+	    0x1a, 3,	'a',  'b',  'c',	      /* 3: string */
+	    0x22, 2,	0x08, 0x01,		      /* 4: message {1: 1} */
+	    0x2d, 0,	0,    0x80, 0x3f,	      /* 5: fixed32 1.0f */
+	    0x32, 3,	0x01, 0x96, 0x01,	      /* 6: packed varints? */
+	    0x3a, 2,	0xff, 0x00,		      /* 7: bytes */
+	    0x43, 0x48, 0x05, 0x44,		      /* 8: group {9: 5} */
 	};
 	struct ns_packet *pkt = pb(m, sizeof(m));
 	tu_assert_ok(pkt);
 	ck_assert_uint_eq(tu_count(pkt, "protobuf.field.number"), 10);
 	ck_assert_uint_eq(tu_uint(pkt, "protobuf.field.value.uint64"), 150);
 	ck_assert_str_eq(tu_value(pkt, "protobuf.field.value.string"), "abc");
-	ck_assert_uint_eq(tu_uint(pkt, "protobuf.field.value.uint32"), 0x3f800000);
+	ck_assert_uint_eq(tu_uint(pkt, "protobuf.field.value.uint32"),
+			  0x3f800000);
 	ck_assert(tu_find(pkt, "protobuf.field.value.float")->v.d == 1.0);
 	ck_assert_uint_eq(tu_count(pkt, "protobuf.message"), 2); /* top, 4 */
 	ck_assert_uint_eq(tu_count(pkt, "protobuf.field.value.repeated"), 2);
@@ -473,19 +528,24 @@ START_TEST(protobuf_malformed)
 {
 	static const uint8_t longvar[] = {0x08, 0xff, 0xff, 0xff, 0xff, 0xff,
 					  0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-	tu_assert_malformed(pb(longvar, sizeof(longvar)),
-			    "Protobuf: protobuf: field 1 cut short or of wire type 0");
+	tu_assert_malformed(
+	    pb(longvar, sizeof(longvar)),
+	    "Protobuf: protobuf: field 1 cut short or of wire type 0");
 	static const uint8_t cut[] = {0x08, 0x96};
-	tu_assert_malformed(pb(cut, sizeof(cut)),
-			    "Protobuf: protobuf: field 1 cut short or of wire type 0");
+	tu_assert_malformed(
+	    pb(cut, sizeof(cut)),
+	    "Protobuf: protobuf: field 1 cut short or of wire type 0");
 	static const uint8_t badlen[] = {0x0a, 0x05, 'a'};
-	tu_assert_malformed(pb(badlen, sizeof(badlen)),
-			    "Protobuf: protobuf: field 1 cut short or of wire type 2");
+	tu_assert_malformed(
+	    pb(badlen, sizeof(badlen)),
+	    "Protobuf: protobuf: field 1 cut short or of wire type 2");
 	static const uint8_t wt7[] = {0x0f, 0x00};
-	tu_assert_malformed(pb(wt7, sizeof(wt7)),
-			    "Protobuf: protobuf: field 1 cut short or of wire type 7");
+	tu_assert_malformed(
+	    pb(wt7, sizeof(wt7)),
+	    "Protobuf: protobuf: field 1 cut short or of wire type 7");
 	static const uint8_t zero[] = {0x00, 0x01};
-	tu_assert_malformed(pb(zero, sizeof(zero)), "Protobuf: protobuf: bad field tag");
+	tu_assert_malformed(pb(zero, sizeof(zero)),
+			    "Protobuf: protobuf: bad field tag");
 }
 END_TEST
 

@@ -174,7 +174,8 @@ START_TEST(out_of_order)
 }
 END_TEST
 
-/* ---- overlaps: which copy wins --------------------------------------------- */
+/* ---- overlaps: which copy wins ---------------------------------------------
+ */
 
 START_TEST(retransmission_same_and_different_bytes)
 {
@@ -212,11 +213,11 @@ END_TEST
 START_TEST(overlap_out_of_order)
 {
 	add(1000, SYN, "");
-	add(1006, ACK, "BBBBB");      /* 1006..1010 */
-	add(1004, ACK, "xxYYYYYzz");  /* 1004..1012 around it */
+	add(1006, ACK, "BBBBB");     /* 1006..1010 */
+	add(1004, ACK, "xxYYYYYzz"); /* 1004..1012 around it */
 	ck_assert(rr.buffered);
 	ck_assert_uint_eq(d.ooo_bytes, 9);
-	add(1008, ACK, "QQ");         /* inside: nothing new */
+	add(1008, ACK, "QQ"); /* inside: nothing new */
 	ck_assert_uint_eq(d.ooo_bytes, 9);
 	add(1001, ACK, "aaa");
 	/* the first copy of 1006..1010 wins over the later ones */
@@ -230,7 +231,7 @@ START_TEST(in_order_covers_buffered)
 	add(1006, ACK, "BBBBB");
 	/* an in-order segment is taken whole: the held bytes it covers are
 	 * dropped, and what is held beyond it is still used */
-	add(1008, ACK, "CCCCCCC"); /* 1011..1014 beyond the first */
+	add(1008, ACK, "CCCCCCC");     /* 1011..1014 beyond the first */
 	add(1001, ACK, "aaaaaXXXXXX"); /* 1001..1011 */
 	ck_assert_str_eq(pending(&d), "aaaaaXXXXXXCCC");
 	ck_assert_uint_eq(d.next, 1015);
@@ -239,7 +240,8 @@ START_TEST(in_order_covers_buffered)
 }
 END_TEST
 
-/* ---- sequence wrap ---------------------------------------------------------- */
+/* ---- sequence wrap ----------------------------------------------------------
+ */
 
 START_TEST(wrap_around)
 {
@@ -267,7 +269,7 @@ END_TEST
 START_TEST(wrap_out_of_order_before_the_wrap)
 {
 	add(0xfffffff0u, ACK, "a"); /* mid-stream start just before 2^32 */
-	add(0x10, ACK, "late");     /* after the wrap, ahead */
+	add(0x10, ACK, "late");	    /* after the wrap, ahead */
 	ck_assert(rr.buffered);
 	add(0xfffffff1u, ACK, "bcdefghijklmnopqrstuvwxyz012345"); /* to 0x10 */
 	ck_assert_uint_eq(d.next, 0x14);
@@ -275,13 +277,14 @@ START_TEST(wrap_out_of_order_before_the_wrap)
 }
 END_TEST
 
-/* ---- gaps ------------------------------------------------------------------- */
+/* ---- gaps -------------------------------------------------------------------
+ */
 
 START_TEST(gap_skipped_to_buffered)
 {
 	add(1000, SYN, "");
-	add(1001, ACK, "aaa");  /* 1001..1003 */
-	add(1010, ACK, "bbb");  /* 1010..1012; 1004..1009 never seen */
+	add(1001, ACK, "aaa"); /* 1001..1003 */
+	add(1010, ACK, "bbb"); /* 1010..1012; 1004..1009 never seen */
 	ck_assert(rr.buffered);
 	ns_reasm_consume(&d, &lim, 3);
 	/* the peer acknowledges everything: 9 bytes acked but not
@@ -331,7 +334,8 @@ START_TEST(missing_bounds)
 }
 END_TEST
 
-/* ---- SYN and FIN sequence accounting ----------------------------------------- */
+/* ---- SYN and FIN sequence accounting
+ * ----------------------------------------- */
 
 START_TEST(syn_and_fin)
 {
@@ -366,7 +370,8 @@ START_TEST(fin_before_the_data)
 }
 END_TEST
 
-/* ---- caps --------------------------------------------------------------------- */
+/* ---- caps
+ * --------------------------------------------------------------------- */
 
 START_TEST(per_dir_cap)
 {
@@ -444,7 +449,8 @@ START_TEST(memory_given_back)
 }
 END_TEST
 
-/* ---- the end of the capture ---------------------------------------------------- */
+/* ---- the end of the capture
+ * ---------------------------------------------------- */
 
 START_TEST(flush_at_end)
 {

@@ -21,8 +21,8 @@
 
 enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
 #define MS 1000000LL
-#define C 0 /* client → server */
-#define S 1 /* server → client */
+#define C  0 /* client → server */
+#define S  1 /* server → client */
 
 static struct ns_tcp_conn conn;
 static struct ns_tcp_result res;
@@ -47,14 +47,14 @@ static uint32_t seg_w(int dir, uint16_t flags, uint32_t seq, uint32_t ack,
 		      uint32_t len, uint32_t window)
 {
 	struct ns_tcp_seginfo si = {
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.window = window,
-		.len = len,
-		.wscale = -1,
-		.frame = ++frame,
-		.ts = now += step,
+	    .seq = seq,
+	    .ack = ack,
+	    .flags = flags,
+	    .window = window,
+	    .len = len,
+	    .wscale = -1,
+	    .frame = ++frame,
+	    .ts = now += step,
 	};
 	ns_tcp_conn_update(&conn, dir, 0, &si, &res);
 	return res.flags;
@@ -96,7 +96,8 @@ static void handshake(void)
 	ck_assert_str_eq(event(), "established");
 }
 
-/* ---- the state machine ---------------------------------------------------- */
+/* ---- the state machine ----------------------------------------------------
+ */
 
 START_TEST(normal_client_closes)
 {
@@ -297,7 +298,7 @@ START_TEST(refused)
 	/* the client tries again with the same ISN: still the same
 	 * connection, no new event */
 	ck_assert(!ns_tcp_conn_is_new(
-		&conn, C, &(struct ns_tcp_seginfo){.seq = 1000, .flags = SYN}));
+	    &conn, C, &(struct ns_tcp_seginfo){.seq = 1000, .flags = SYN}));
 	seg(C, SYN, 1000, 0, 0);
 	ck_assert_uint_eq(res.event, NS_TE_NONE);
 	ck_assert_str_eq(ns_tcp_conn_state(&conn), "REJ");
@@ -336,7 +337,7 @@ START_TEST(half_open_s0)
 	 * same connection, not a new one */
 	step = 1000 * MS;
 	ck_assert(!ns_tcp_conn_is_new(
-		&conn, C, &(struct ns_tcp_seginfo){.seq = 1000, .flags = SYN}));
+	    &conn, C, &(struct ns_tcp_seginfo){.seq = 1000, .flags = SYN}));
 	ck_assert_uint_eq(seg(C, SYN, 1000, 0, 0), NS_TA_RETRANSMISSION);
 	ck_assert_uint_eq(res.event, NS_TE_NONE);
 	seg(C, SYN, 1000, 0, 0);
@@ -586,7 +587,8 @@ START_TEST(sequence_wrap)
 }
 END_TEST
 
-/* ---- analysis flags -------------------------------------------------------- */
+/* ---- analysis flags --------------------------------------------------------
+ */
 
 START_TEST(retransmission)
 {
@@ -613,8 +615,7 @@ START_TEST(spurious_retransmission)
 	seg(S, ACK, 5001, 1101, 0); /* acknowledged */
 	step = 300 * MS;
 	ck_assert_uint_eq(seg(C, PSH | ACK, 1001, 5001, 100),
-			  NS_TA_SPURIOUS_RETRANSMISSION |
-				  NS_TA_RETRANSMISSION);
+			  NS_TA_SPURIOUS_RETRANSMISSION | NS_TA_RETRANSMISSION);
 }
 END_TEST
 
@@ -704,9 +705,8 @@ START_TEST(zero_window_and_probe)
 	ck_assert_uint_eq(seg_w(S, ACK, 5001, 1101, 0, 8192),
 			  NS_TA_WINDOW_UPDATE);
 	/* flags never count as a zero window on SYN, FIN or RST */
-	ck_assert_uint_eq(seg_w(S, FIN | ACK, 5001, 1101, 0, 0) &
-				  NS_TA_ZERO_WINDOW,
-			  0);
+	ck_assert_uint_eq(
+	    seg_w(S, FIN | ACK, 5001, 1101, 0, 0) & NS_TA_ZERO_WINDOW, 0);
 }
 END_TEST
 
@@ -716,8 +716,7 @@ START_TEST(window_full)
 	win[S] = 200; /* no window scale option: raw windows */
 	handshake();
 	ck_assert_uint_eq(seg(C, PSH | ACK, 1001, 5001, 150), 0);
-	ck_assert_uint_eq(seg(C, PSH | ACK, 1151, 5001, 50),
-			  NS_TA_WINDOW_FULL);
+	ck_assert_uint_eq(seg(C, PSH | ACK, 1151, 5001, 50), NS_TA_WINDOW_FULL);
 	ck_assert_uint_eq(res.bytes_in_flight, 200);
 }
 END_TEST
@@ -725,31 +724,55 @@ END_TEST
 START_TEST(window_scaling)
 {
 	reset();
-	struct ns_tcp_seginfo si = {.seq = 1000, .flags = SYN, .window = 64240,
-				    .wscale = 7, .frame = 1, .ts = 1};
+	struct ns_tcp_seginfo si = {.seq = 1000,
+				    .flags = SYN,
+				    .window = 64240,
+				    .wscale = 7,
+				    .frame = 1,
+				    .ts = 1};
 	ns_tcp_conn_update(&conn, C, 0, &si, &res);
 	ck_assert_int_eq(res.win_size, 64240); /* SYNs are not scaled */
-	si = (struct ns_tcp_seginfo){.seq = 5000, .ack = 1001,
-				     .flags = SYN | ACK, .window = 65160,
-				     .wscale = 8, .frame = 2, .ts = 2};
+	si = (struct ns_tcp_seginfo){.seq = 5000,
+				     .ack = 1001,
+				     .flags = SYN | ACK,
+				     .window = 65160,
+				     .wscale = 8,
+				     .frame = 2,
+				     .ts = 2};
 	ns_tcp_conn_update(&conn, S, 0, &si, &res);
-	si = (struct ns_tcp_seginfo){.seq = 1001, .ack = 5001, .flags = ACK,
-				     .window = 502, .wscale = -1, .frame = 3,
+	si = (struct ns_tcp_seginfo){.seq = 1001,
+				     .ack = 5001,
+				     .flags = ACK,
+				     .window = 502,
+				     .wscale = -1,
+				     .frame = 3,
 				     .ts = 3};
 	ns_tcp_conn_update(&conn, C, 0, &si, &res);
 	ck_assert_int_eq(res.win_scale, 128);
 	ck_assert_int_eq(res.win_size, 502 << 7);
 	/* the server's SYN-ACK without the option: no scaling either way */
 	reset();
-	si = (struct ns_tcp_seginfo){.seq = 1000, .flags = SYN, .window = 1,
-				     .wscale = 7, .frame = 1, .ts = 1};
+	si = (struct ns_tcp_seginfo){.seq = 1000,
+				     .flags = SYN,
+				     .window = 1,
+				     .wscale = 7,
+				     .frame = 1,
+				     .ts = 1};
 	ns_tcp_conn_update(&conn, C, 0, &si, &res);
-	si = (struct ns_tcp_seginfo){.seq = 5000, .ack = 1001,
-				     .flags = SYN | ACK, .window = 1,
-				     .wscale = -1, .frame = 2, .ts = 2};
+	si = (struct ns_tcp_seginfo){.seq = 5000,
+				     .ack = 1001,
+				     .flags = SYN | ACK,
+				     .window = 1,
+				     .wscale = -1,
+				     .frame = 2,
+				     .ts = 2};
 	ns_tcp_conn_update(&conn, S, 0, &si, &res);
-	si = (struct ns_tcp_seginfo){.seq = 1001, .ack = 5001, .flags = ACK,
-				     .window = 502, .wscale = -1, .frame = 3,
+	si = (struct ns_tcp_seginfo){.seq = 1001,
+				     .ack = 5001,
+				     .flags = ACK,
+				     .window = 502,
+				     .wscale = -1,
+				     .frame = 3,
 				     .ts = 3};
 	ns_tcp_conn_update(&conn, C, 0, &si, &res);
 	ck_assert_int_eq(res.win_scale, -2);
@@ -783,14 +806,17 @@ END_TEST
 START_TEST(times)
 {
 	reset();
-	struct ns_tcp_seginfo si = {.seq = 1000, .flags = SYN, .wscale = -1,
-				    .frame = 1, .ts = 10 * MS};
+	struct ns_tcp_seginfo si = {
+	    .seq = 1000, .flags = SYN, .wscale = -1, .frame = 1, .ts = 10 * MS};
 	ns_tcp_conn_update(&conn, C, 10 * MS, &si, &res);
 	ck_assert_int_eq(res.time_rel, 0);
 	ck_assert_int_eq(res.time_delta, 0);
-	si = (struct ns_tcp_seginfo){.seq = 5000, .ack = 1001,
-				     .flags = SYN | ACK, .wscale = -1,
-				     .frame = 2, .ts = 13 * MS};
+	si = (struct ns_tcp_seginfo){.seq = 5000,
+				     .ack = 1001,
+				     .flags = SYN | ACK,
+				     .wscale = -1,
+				     .frame = 2,
+				     .ts = 13 * MS};
 	ns_tcp_conn_update(&conn, S, 10 * MS, &si, &res);
 	ck_assert_int_eq(res.time_rel, 3 * MS);
 	ck_assert_int_eq(res.time_delta, 3 * MS);
@@ -805,7 +831,8 @@ START_TEST(names)
 }
 END_TEST
 
-/* ---- through the engine: packets, streams, the text line ------------------ */
+/* ---- through the engine: packets, streams, the text line ------------------
+ */
 
 static struct ns_engine eng;
 
@@ -861,10 +888,10 @@ static struct ns_packet *packet(int from_server, uint16_t flags, uint32_t seq,
 }
 
 #define assert_line_has(pkt, s)                                                \
-	ck_assert_msg(strstr(tu_summary(pkt), (s)) != NULL,                   \
+	ck_assert_msg(strstr(tu_summary(pkt), (s)) != NULL,                    \
 		      "summary lacks \"%s\": %s", (s), tu_summary(pkt))
 #define assert_line_lacks(pkt, s)                                              \
-	ck_assert_msg(strstr(tu_summary(pkt), (s)) == NULL,                   \
+	ck_assert_msg(strstr(tu_summary(pkt), (s)) == NULL,                    \
 		      "summary has \"%s\": %s", (s), tu_summary(pkt))
 
 START_TEST(text_line_events)

@@ -77,11 +77,11 @@ static void client_hello(struct msg *body)
 	put16(body, 0x0303);
 	for (int i = 0; i < 32; i++)
 		PUT(body, (uint8_t)i);
-	PUT(body, 0);                       /* no session id */
+	PUT(body, 0); /* no session id */
 	PUT(body, 0, 8, 0x0a, 0x0a, 0x13, 0x01, 0x13, 0x02, 0xc0, 0x2b);
-	PUT(body, 1, 0);                    /* compression: null */
+	PUT(body, 1, 0); /* compression: null */
 	struct msg exts = {.n = 0}, e = {.n = 0};
-	ext(&exts, 0x0a0a, &e);             /* GREASE, empty */
+	ext(&exts, 0x0a0a, &e); /* GREASE, empty */
 	e.n = 0;
 	put16(&e, (unsigned)strlen(sni) + 3);
 	PUT(&e, 0);
@@ -119,9 +119,9 @@ static void client_hello(struct msg *body)
 static void server_hello(struct msg *body, int hrr)
 {
 	static const uint8_t hrr_random[32] = {
-		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-		0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-		0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	    0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	    0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 	};
 	body->n = 0;
 	put16(body, 0x0303);
@@ -152,20 +152,19 @@ static void server_hello(struct msg *body, int hrr)
 /* ---- running the dissector ----------------------------------------------- */
 
 /* an Ethernet frame of a type nothing binds: frame, eth, then TLS */
-static const uint8_t frame[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88,
-				  0xb5};
+static const uint8_t frame[14] = {2, 0, 0, 0, 0, 2,    2,
+				  0, 0, 0, 0, 1, 0x88, 0xb5};
 
 static struct ns_packet *dissect(const struct msg *m)
 {
-	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, frame,
-						sizeof(frame));
+	struct ns_packet *pkt =
+	    tu_dissect_full(TU_LT_EN10MB, frame, sizeof(frame));
 	static uint8_t copy[4096];
 	memcpy(copy, m->b, m->n);
 	struct ns_reader r;
 	ns_rd_init(&r, copy, m->n);
-	ck_assert_int_ge(ns_dissect_layer(pkt, &ns_diss_tls, &r, copy,
-					  (uint32_t)m->n),
-			 0);
+	ck_assert_int_ge(
+	    ns_dissect_layer(pkt, &ns_diss_tls, &r, copy, (uint32_t)m->n), 0);
 	return pkt;
 }
 
@@ -192,15 +191,17 @@ START_TEST(client_hello_fields)
 	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.type"), 1);
 	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.version"), 0x0303);
 	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.ciphersuite"), 4);
-	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.cipher_suites_length"), 8);
+	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.cipher_suites_length"),
+			  8);
 	ck_assert_str_eq(tu_value(pkt, "tls.handshake.extensions_server_name"),
 			 sni);
-	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extensions_alpn_str"), 2);
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extensions_alpn_str"),
+			  2);
 	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extension.type"), 9);
-	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.extensions.supported_version"),
-			  3);
-	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.extensions_key_share_group"),
-			  29);
+	ck_assert_uint_eq(
+	    tu_count(pkt, "tls.handshake.extensions.supported_version"), 3);
+	ck_assert_uint_eq(
+	    tu_uint(pkt, "tls.handshake.extensions_key_share_group"), 29);
 	ck_assert_uint_eq(tu_uint(pkt, "tls.extension.psk_ke_mode"), 1);
 	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.sig_hash_alg"), 2);
 	ck_assert_uint_eq(tu_find(pkt, "tls.handshake.random")->v.b.n, 32);
@@ -238,8 +239,8 @@ START_TEST(server_hello_and_hrr)
 	pkt = dissect(&m);
 	tu_assert_ok(pkt);
 	ck_assert_uint_eq(
-		tu_uint(pkt, "tls.handshake.extensions_key_share_selected_group"),
-		23);
+	    tu_uint(pkt, "tls.handshake.extensions_key_share_selected_group"),
+	    23);
 	ck_assert_str_eq(info(pkt), "HelloRetryRequest v1.3 "
 				    "TLS_AES_128_GCM_SHA256 group=secp256r1");
 }
@@ -277,8 +278,8 @@ START_TEST(certificate_via_libcrypto)
 	X509 *x = X509_new();
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
-	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200);  /* 2024-01-01 */
-	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);   /* 2034-01-01 */
+	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200); /* 2024-01-01 */
+	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);  /* 2034-01-01 */
 	X509_NAME *n = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
 				   (const unsigned char *)"test.example", -1,
@@ -302,8 +303,9 @@ START_TEST(certificate_via_libcrypto)
 			 "CN=test.example");
 	ck_assert_str_eq(tu_value(pkt, "tls.handshake.certificate.key"),
 			 "EC prime256v1");
-	ck_assert_int_eq(tu_find(pkt, "tls.handshake.certificate.not_before")->v.i,
-			 1704067200LL * 1000000000);
+	ck_assert_int_eq(
+	    tu_find(pkt, "tls.handshake.certificate.not_before")->v.i,
+	    1704067200LL * 1000000000);
 	ck_assert_str_eq(info(pkt), "Certificate CN=test.example");
 	/* the same with its DER broken: malformed, fields before kept */
 	m.b[m.n - len + 1] ^= 0x7f;
@@ -375,7 +377,8 @@ START_TEST(malformed_hellos)
 	/* an empty ALPN name (then the list runs past its end) */
 	client_hello(&body);
 	for (size_t i = 0; i + 2 < body.n; i++)
-		if (body.b[i] == 2 && body.b[i + 1] == 'h' && body.b[i + 2] == '2') {
+		if (body.b[i] == 2 && body.b[i + 1] == 'h' &&
+		    body.b[i + 2] == '2') {
 			body.b[i] = 0;
 			break;
 		}
