@@ -1,6 +1,6 @@
 /*
- * fuzz_dfilter — libFuzzer target for the display filter (src/dfilter.c):
- * the one parser of user input that is not a dissector.
+ * fuzz_dfilter — libFuzzer target for the display filter
+ * (src/filter/dfilter.c): the one parser of user input that is not a dissector.
  *
  * Input: the filter text (a NUL ends it early).  It is compiled; an
  * error must carry a column inside the text (or just past it) and a
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "dfilter.h"
-#include "dissect.h"
-#include "packet.h"
+#include "core/buf.h"
+#include "filter/dfilter.h"
+#include "core/dissect.h"
+#include "core/packet.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

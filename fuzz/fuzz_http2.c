@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissect.h"
-#include "packet.h"
-#include "stream.h"
+#include "core/dissect.h"
+#include "core/packet.h"
+#include "flow/stream.h"
 
 extern struct ns_dissector ns_diss_http2;
 

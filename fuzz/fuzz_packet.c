@@ -47,13 +47,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "dissect.h"
-#include "engine.h"
-#include "field.h"
-#include "follow.h"
-#include "output.h"
-#include "packet.h"
+#include "core/buf.h"
+#include "core/dissect.h"
+#include "core/engine.h"
+#include "core/field.h"
+#include "reports/follow.h"
+#include "output/output.h"
+#include "core/packet.h"
 
 /* the link types some dissector binds, from the registry */
 static uint32_t *link_types;

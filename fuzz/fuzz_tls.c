@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "dissect.h"
-#include "output.h"
-#include "packet.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "core/dissect.h"
+#include "output/output.h"
+#include "core/packet.h"
+#include "flow/stream.h"
 
 extern struct ns_dissector ns_diss_tls;
 

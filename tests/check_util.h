@@ -3,8 +3,8 @@
  *
  * A suite builds packets as byte arrays (by hand, or with the small frame
  * builder below), runs them through ns_pkt_begin() + ns_dissect() exactly as
- * src/run.c does, and inspects the record: fields by their registered name,
- * the layer stack by dissector name, the one-line summary as a C string.
+ * src/capture/run.c does, and inspects the record: fields by their registered
+ * name, the layer stack by dissector name, the one-line summary as a C string.
  *
  * Ownership: every test uses the one record `tu_pkt`, set up by the
  * tu_setup/tu_teardown checked fixture (so a record is reused across the
@@ -25,11 +25,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
-#include "dissect.h"
-#include "field.h"
-#include "output.h"
-#include "packet.h"
+#include "core/buf.h"
+#include "core/dissect.h"
+#include "core/field.h"
+#include "output/output.h"
+#include "core/packet.h"
 
 /* pcap link types the suites use */
 enum {
@@ -70,7 +70,7 @@ TCase *tu_bug_tcase(const char *name);
 
 /*
  * Dissects `caplen` captured bytes of a `len`-byte packet with the given
- * link type on tu_pkt, as src/run.c does (frame number 1, time 0,
+ * link type on tu_pkt, as src/capture/run.c does (frame number 1, time 0,
  * microsecond precision).  Returns &tu_pkt.
  */
 struct ns_packet *tu_dissect(int linktype, const uint8_t *data, uint32_t caplen,

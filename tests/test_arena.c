@@ -1,5 +1,5 @@
 /*
- * test_arena — the per-packet bump allocator (src/arena.c).
+ * test_arena — the per-packet bump allocator (src/core/arena.c).
  *
  * Under test: 16-byte alignment, distinct non-overlapping blocks, growth by
  * new chunks (and a chunk of its own for a request larger than a chunk),
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
+#include "core/arena.h"
 #include "check_util.h"
 
 #define MIB (1024u * 1024u)
@@ -125,7 +125,7 @@ START_TEST(request_above_cap)
 END_TEST
 
 /*
- * BUG (src/arena.c, ns_arena_alloc): the size is rounded up with
+ * BUG (src/core/arena.c, ns_arena_alloc): the size is rounded up with
  * (n + 15) & ~15, which wraps to 0 for n > SIZE_MAX - 15; the wrapped size
  * then becomes 16 and a 16-byte block is returned for a request of
  * SIZE_MAX bytes.  ns_arena_strndup(a, s, SIZE_MAX) then memcpy()s past it.

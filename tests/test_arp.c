@@ -1,5 +1,5 @@
 /*
- * test_arp — ARP (RFC 826) and RARP (RFC 903) (dissectors/arp.c).
+ * test_arp — ARP (RFC 826) and RARP (RFC 903) (dissectors/net/arp.c).
  *
  * Ethernet/IPv4 addresses become typed fields (arp.src.hw_mac …), any other
  * combination raw bytes (arp.src.hw …).  The summary follows tshark:

@@ -1,5 +1,5 @@
 /*
- * test_buf — the output buffer and its formatters (src/buf.c).
+ * test_buf — the output buffer and its formatters (src/core/buf.c).
  *
  * Every formatter appends to what is there and leaves len exact (no NUL is
  * promised); cs() below NUL-terminates for comparison without counting it.
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "check_util.h"
 
 static struct ns_buf b;
@@ -80,7 +80,7 @@ START_TEST(hex_padding)
 END_TEST
 
 /*
- * BUG (src/buf.c, ns_buf_hex): the digits go into char tmp[18] from the
+ * BUG (src/core/buf.c, ns_buf_hex): the digits go into char tmp[18] from the
  * end, so padding to more than 16 digits writes before tmp (stack buffer
  * overflow; ASan reports it, a plain build may print the right text by
  * luck).  Expected: "0x" and `digits` digits, as buf.h promises.

@@ -1,5 +1,5 @@
 /*
- * test_dfilter — display filters (src/dfilter.c), table-driven.
+ * test_dfilter — display filters (src/filter/dfilter.c), table-driven.
  *
  * Under test: every operator and its keyword form, precedence (checked
  * through the parenthesised explanation), every literal form (decimal,
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "dfilter.h"
+#include "filter/dfilter.h"
 
 /* eth / IPv4 192.0.2.1:33333 → 198.51.100.2:44444, PSH+ACK, TTL 64, DF,
  * id 0x1234, options MSS 1460, SACK_PERM, TS 1/2, NOP, WS 7, EOL */

@@ -1,5 +1,5 @@
 /*
- * test_dns — DNS over UDP and TCP (dissectors/dns.c).
+ * test_dns — DNS over UDP and TCP (dissectors/app/dns.c).
  *
  * Messages are built here byte by byte and carried in Ethernet + IPv4 +
  * UDP (port 53, mDNS 5353, LLMNR 5355, or another port for the heuristic)
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "engine.h"
+#include "core/engine.h"
 
 /* ---- building messages ------------------------------------------------ */
 

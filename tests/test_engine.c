@@ -1,6 +1,6 @@
 /*
- * test_engine — the engine's notes about earlier frames (src/note.c and
- * ns_engine_note()/ns_engine_noted() in src/engine.c), which two-pass
+ * test_engine — the engine's notes about earlier frames (src/core/note.c and
+ * ns_engine_note()/ns_engine_noted() in src/core/engine.c), which two-pass
  * analysis (-2) is built on.
  *
  * Under test: notes found by (frame, key) whatever order they came in,
@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "engine.h"
-#include "error.h"
-#include "note.h"
+#include "core/engine.h"
+#include "core/error.h"
+#include "core/note.h"
 
 START_TEST(insert_lookup)
 {

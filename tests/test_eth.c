@@ -1,5 +1,5 @@
 /*
- * test_eth — Ethernet II / IEEE 802.3 (dissectors/eth.c).
+ * test_eth — Ethernet II / IEEE 802.3 (dissectors/link/eth.c).
  *
  * Type/length field: >= 0x0600 is an EtherType (dispatched), <= 1500 an
  * 802.3 length (limits the payload), 1501..1535 impossible (malformed).

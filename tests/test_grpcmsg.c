@@ -1,6 +1,6 @@
 /*
  * test_grpcmsg — the gRPC message framing shared by HTTP/2 and gRPC-Web
- * over HTTP/1.1 (src/grpcmsg.c).
+ * over HTTP/1.1 (src/proto/grpcmsg.c).
  *
  * The contract under test: a body fed in pieces of any size (messages
  * spanning pieces, a piece ending inside a 5-byte prefix) gives the same
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "grpcmsg.h"
+#include "proto/grpcmsg.h"
 
 static size_t put_frame(uint8_t *out, uint8_t flag, const char *payload,
 			size_t n)

@@ -1,5 +1,5 @@
 /*
- * test_http2 — HTTP/2 frames, HPACK and gRPC (dissectors/http2.c).
+ * test_http2 — HTTP/2 frames, HPACK and gRPC (dissectors/app/http2.c).
  *
  * Under test: the stateless frame parser on every RFC 9113 frame type
  * (flags, padding, priority fields, every SETTINGS parameter, GOAWAY debug
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "stream.h"
+#include "flow/stream.h"
 
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_protobuf;

@@ -1,5 +1,5 @@
 /*
- * test_icmp — ICMP for IPv4 (RFC 792) (dissectors/icmp.c).
+ * test_icmp — ICMP for IPv4 (RFC 792) (dissectors/net/icmp.c).
  *
  * Echo, timestamp, redirect, parameter problem, and error messages quoting
  * the offending datagram: the quote is dissected as quoted layers (IPv4 and
@@ -160,7 +160,7 @@ START_TEST(time_exceeded_full_tcp_quote)
 END_TEST
 
 /*
- * BUG (src/dissect.c ns_dissect_inner + dissectors/icmp.c): the quoted
+ * BUG (src/core/dissect.c ns_dissect_inner + dissectors/net/icmp.c): the quoted
  * datagram is dissected on the ICMP layer's own reader, so when the quote
  * ends inside a quoted header the quoted layer is (rightly) marked
  * truncated but the reader's sticky error stays set; back in run() the

@@ -1,6 +1,6 @@
 /*
  * test_icmpv6 — ICMPv6 (RFC 4443) with Neighbor Discovery (RFC 4861)
- * (dissectors/icmpv6.c).
+ * (dissectors/net/icmpv6.c).
  *
  * Echo; NS/NA/RA with their options (link-layer addresses, prefix, MTU);
  * errors quoting the offending IPv6 packet as quoted layers; ND option
@@ -276,7 +276,7 @@ START_TEST(truncated)
 END_TEST
 
 /*
- * BUG (dissectors/icmpv6.c, nd_options): an option whose length runs past
+ * BUG (dissectors/net/icmpv6.c, nd_options): an option whose length runs past
  * the captured bytes is reported as "[malformed: ICMPv6: option 1 has bad
  * length 1]" even when the snaplen cut the packet (caplen < len); the
  * check compares with what was captured, never with the wire length, as

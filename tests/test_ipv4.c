@@ -1,5 +1,5 @@
 /*
- * test_ipv4 — IPv4 (RFC 791) (dissectors/ipv4.c).
+ * test_ipv4 — IPv4 (RFC 791) (dissectors/net/ipv4.c).
  *
  * Header checks (version, IHL >= 5, total length >= IHL, total length
  * against what is present when the whole frame was captured), options
@@ -397,7 +397,7 @@ START_TEST(too_many_layers)
 END_TEST
 
 /*
- * BUG (dissectors/ipv4.c, since 72e3d4a "ip.len in header order"):
+ * BUG (dissectors/net/ipv4.c, since 72e3d4a "ip.len in header order"):
  * dissect() keeps `struct ns_fv *lenfv = ns_pkt_add(...)` for ip.len and
  * writes `lenfv->v.u = tot` after adding a dozen or more fields (id, flags,
  * ttl, addresses, options).  When one of those adds grows the record's

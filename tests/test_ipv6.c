@@ -1,6 +1,6 @@
 /*
  * test_ipv6 — IPv6 (RFC 8200) and its extension-header chain
- * (dissectors/ipv6.c).
+ * (dissectors/net/ipv6.c).
  *
  * Under test: the fixed header's fields; the payload limited to the payload
  * length; a chain of hop-by-hop, routing, fragment and destination options
@@ -227,8 +227,8 @@ START_TEST(jumbogram)
 END_TEST
 
 /*
- * BUG (dissectors/udp.c, info): a UDP jumbogram (length field 0, RFC 2675
- * §4) is summarised "Len=0" because info() reads the raw udp.length field;
+ * BUG (dissectors/transport/udp.c, info): a UDP jumbogram (length field 0, RFC
+ * 2675 §4) is summarised "Len=0" because info() reads the raw udp.length field;
  * tshark shows the real payload length ("Len=70000 [Jumbogram]").
  */
 START_TEST(jumbogram_summary_length)
@@ -253,7 +253,7 @@ START_TEST(jumbogram_summary_length)
 END_TEST
 
 /*
- * BUG (dissectors/ipv6.c): for a jumbogram the payload length is taken
+ * BUG (dissectors/net/ipv6.c): for a jumbogram the payload length is taken
  * from what was captured (`plen = have`), not from the wire, so a
  * jumbogram cut by the snaplen (libpcap caps caplen at the file's snaplen,
  * typically 65535) has an IP payload length <= 0xffff; UDP then does not

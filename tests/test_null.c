@@ -1,7 +1,7 @@
 /*
  * test_null — BSD loopback: LINKTYPE_NULL (0, address family in the
  * writer's byte order) and LINKTYPE_LOOP (108, network byte order)
- * (dissectors/null.c).
+ * (dissectors/link/null.c).
  *
  * A family that does not fit in 16 bits is taken as byte-swapped, as
  * tcpdump and Wireshark do; every OS's AF_INET6 value leads to IPv6.

@@ -1,5 +1,5 @@
 /*
- * test_output — the text sinks (src/output.c): the one-line summary, the
+ * test_output — the text sinks (src/output/output.c): the one-line summary, the
  * -T fields value conventions (tshark's), the tree's display form and the
  * hex dump layout; the -E options of -T fields; JSON strings and the
  * JSON layout (repeated keys, subtrees, quoted and repeated layers).
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "output.h"
+#include "output/output.h"
 
 /* Ethernet/IPv4/TCP SYN 33333 → 44444, Seq=1000, Win=65535, no options. */
 static void build_tcp4(struct tu_frame *f)

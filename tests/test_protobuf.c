@@ -1,6 +1,6 @@
 /*
- * test_protobuf — typed protobuf decoding (dissectors/protobuf.c) with
- * message types from a FileDescriptorSet (src/pbschema.c).
+ * test_protobuf — typed protobuf decoding (dissectors/app/protobuf.c) with
+ * message types from a FileDescriptorSet (src/proto/pbschema.c).
  *
  * Under test: loading tests/pcaps/inference.desc (what protoc writes for
  * the gRPC captures' service) and descriptor sets built here with the
@@ -23,7 +23,7 @@
 
 #include "check_util.h"
 #include "google/protobuf/descriptor.pb-c.h"
-#include "pbschema.h"
+#include "proto/pbschema.h"
 
 extern struct ns_dissector ns_diss_protobuf;
 

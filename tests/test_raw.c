@@ -1,5 +1,5 @@
 /*
- * test_raw — raw IP link types (dissectors/raw.c): DLT_RAW 12 and 14,
+ * test_raw — raw IP link types (dissectors/link/raw.c): DLT_RAW 12 and 14,
  * LINKTYPE_RAW 101 pick IPv4 or IPv6 by the version nibble; LINKTYPE_IPV4
  * (228) and LINKTYPE_IPV6 (229) go straight to the IP dissector.
  */

@@ -1,5 +1,5 @@
 /*
- * test_reader — the bounds-checked cursor (src/reader.h).
+ * test_reader — the bounds-checked cursor (src/core/reader.h).
  *
  * The contract under test: every getter reads big-endian (or little-endian
  * for the _le variants) and advances by its size; a read that would pass
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 
 #include "check_util.h"
-#include "reader.h"
+#include "core/reader.h"
 
 static const uint8_t seq[16] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
 				0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
@@ -172,7 +172,7 @@ START_TEST(overrun_each_getter)
 END_TEST
 
 /*
- * BUG (src/reader.h, ns_rd_u64): with 4 to 7 bytes left, u64 reads the
+ * BUG (src/core/reader.h, ns_rd_u64): with 4 to 7 bytes left, u64 reads the
  * high word, then fails on the low one: it returns 0 and sets the error,
  * but the cursor has moved 4 bytes, against the header's "leaves the cursor
  * where it was".

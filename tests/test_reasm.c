@@ -1,6 +1,6 @@
 /*
- * test_reasm — per-direction TCP reassembly (src/reasm.c), driven as
- * src/stream.c drives it: ns_reasm_add() for each segment, the consumer
+ * test_reasm — per-direction TCP reassembly (src/flow/reasm.c), driven as
+ * src/flow/stream.c drives it: ns_reasm_add() for each segment, the consumer
  * taking bytes from the front of `pending` with ns_reasm_consume(),
  * ns_reasm_missing() / ns_reasm_skip() for gaps, ns_reasm_free() at the end.
  *
@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "error.h"
-#include "reasm.h"
+#include "core/error.h"
+#include "flow/reasm.h"
 
 enum { FIN = 0x01, SYN = 0x02, ACK = 0x10 };
 

@@ -1,6 +1,6 @@
 /*
- * test_registry — the field registry (src/field.c) and the dissector tables
- * (src/dissect.c).
+ * test_registry — the field registry (src/core/field.c) and the dissector
+ * tables (src/core/dissect.c).
  *
  * The checks walk ns_dissectors[] rather than a list written here, so every
  * dissector added later is held to the same rules: ids are dense and unique,
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "dissect.h"
-#include "field.h"
+#include "core/dissect.h"
+#include "core/field.h"
 
 static const struct ns_dissector *by_name(const char *name)
 {

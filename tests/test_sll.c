@@ -1,6 +1,6 @@
 /*
  * test_sll — Linux cooked capture v1 (LINKTYPE_LINUX_SLL, 113) and v2
- * (LINKTYPE_LINUX_SLL2, 276) (dissectors/sll.c).
+ * (LINKTYPE_LINUX_SLL2, 276) (dissectors/link/sll.c).
  *
  * v1: packet type, ARPHRD type, address length, 8 address bytes, protocol
  * (16 bytes).  v2: protocol, reserved, interface index, ARPHRD type, packet

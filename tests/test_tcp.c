@@ -1,5 +1,5 @@
 /*
- * test_tcp — TCP header and options (dissectors/tcp.c).
+ * test_tcp — TCP header and options (dissectors/transport/tcp.c).
  *
  * Under test: every header field and flag; every option the dissector
  * knows (EOL, NOP, MSS, window scale, SACK-permitted, SACK, timestamps) and
@@ -316,9 +316,9 @@ START_TEST(truncated)
 END_TEST
 
 /*
- * BUG (dissectors/tcp.c, info): `uint64_t v[F_COUNT]` is not initialised
- * and Win= prints v[F_WINDOW] whether or not tcp.window_size_value was
- * recorded.  When the capture ends after the flags but before the window
+ * BUG (dissectors/transport/tcp.c, info): `uint64_t v[F_COUNT]` is not
+ * initialised and Win= prints v[F_WINDOW] whether or not tcp.window_size_value
+ * was recorded.  When the capture ends after the flags but before the window
  * (cut at 14..15 bytes into the header) the summary shows stack garbage,
  * e.g. "Win=47", and reads an uninitialised value (MSan would report it).
  * Expected: no Win= value that is not in the packet.

@@ -1,11 +1,11 @@
 /*
  * test_tcpconn — the TCP connection state machine, the Zeek-style summary
  * (conn_state and history) and the tshark-style sequence analysis
- * (src/tcpconn.c), driven through the same calls src/transport.c makes:
- * ns_tcp_conn_init(), ns_tcp_conn_is_new(), ns_tcp_conn_update(),
+ * (src/flow/tcpconn.c), driven through the same calls src/flow/transport.c
+ * makes: ns_tcp_conn_init(), ns_tcp_conn_is_new(), ns_tcp_conn_update(),
  * ns_tcp_conn_state(), ns_tcp_conn_closed().  A few tests go through the
  * whole engine (packets dissected with an engine attached) for what only
- * src/transport.c does: a new stream on port reuse, and the state events
+ * src/flow/transport.c does: a new stream on port reuse, and the state events
  * in the text line.
  *
  * Conventions: the client's ISN is 1000 and the server's 5000; direction
@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "check_util.h"
-#include "engine.h"
-#include "tcpconn.h"
+#include "core/engine.h"
+#include "flow/tcpconn.h"
 
 enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
 #define MS 1000000LL

@@ -1,5 +1,5 @@
 /*
- * test_tls — TLS records, handshakes and fingerprints (dissectors/tls.c).
+ * test_tls — TLS records, handshakes and fingerprints (dissectors/app/tls.c).
  *
  * Under test: a ClientHello with GREASE everywhere (every field, JA3 and
  * JA4 against values worked out by hand from the specifications); a TLS
@@ -18,7 +18,7 @@
 #include <openssl/x509.h>
 
 #include "check_util.h"
-#include "stream.h"
+#include "flow/stream.h"
 
 extern struct ns_dissector ns_diss_tls;
 

@@ -1,5 +1,5 @@
 /*
- * test_udp — UDP (RFC 768) (dissectors/udp.c).
+ * test_udp — UDP (RFC 768) (dissectors/transport/udp.c).
  *
  * The length field must be >= 8 and <= the IP payload length (except in
  * the first fragment of a datagram, or quoted in an ICMP error); the

@@ -1,6 +1,6 @@
 /*
  * test_vlan — IEEE 802.1Q tags (0x8100, 0x9100) and 802.1ad service tags
- * (0x88a8) (dissectors/vlan.c).
+ * (0x88a8) (dissectors/link/vlan.c).
  *
  * TCI = priority (3 bits), DEI (1), VLAN ID (12); then an EtherType or an
  * 802.3 length, with the same 1501..1535 gap as Ethernet.

@@ -1,0 +1,471 @@
+/*
+ * gRPC (PROTOCOL-HTTP2.md and PROTOCOL-WEB.md of grpc/grpc): the `grpc`
+ * layer a transport adds after its own when messages or call ends were
+ * completed — HTTP/2 (http2.c) and gRPC-Web over HTTP/1.1 (http.c).  The
+ * transport frames the messages (src/proto/grpcmsg.c) and hands over the events
+ * of one delivery with ns_grpc_layer(); the layer's bytes are the messages
+ * (5-byte prefix and kept payload) one after the other, and what only the
+ * connection knows (the call's path, status, counts) is read from the
+ * events through `cur`, set around the layer.  Each message is decoded as
+ * protobuf (protobuf.c), typed with the method's input or output type when
+ * the --proto-descriptor set has the call's path; gzip messages are
+ * inflated with zlib first.  Without events (unit tests, the fuzzer) the
+ * bytes are parsed as messages one after another.
+ *
+ * An event names its call by HTTP/2 stream id (grpc.stream_id), or, over
+ * HTTP/1.1, by a label (grpc.http1): the request and response are the
+ * HTTP/1.1 messages of the layer before.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/dissect.h"
+#include "core/engine.h"
+#include "proto/grpcmsg.h"
+#include "proto/pbschema.h"
+#include "flow/stream.h"
+
+enum {
+	G_STREAMID,
+	G_HTTP1,
+	G_PATH,
+	G_SERVICE,
+	G_METHOD,
+	G_FRAME_TYPE,
+	G_COMPRESSED,
+	G_LENGTH,
+	G_INFLATED,
+	G_STATUS,
+	G_MESSAGE,
+	G_TIMEOUT,
+	G_REQ_MSGS,
+	G_RESP_MSGS,
+	G_REQ_BYTES,
+	G_RESP_BYTES,
+	G_LATENCY,
+	G_FIRST_MSG,
+	G_GAP_MAX,
+	G_ERROR,
+	G_COUNT
+};
+
+static const struct ns_valstr grpc_status_names[] = {
+    {0, "OK"},
+    {1, "CANCELLED"},
+    {2, "UNKNOWN"},
+    {3, "INVALID_ARGUMENT"},
+    {4, "DEADLINE_EXCEEDED"},
+    {5, "NOT_FOUND"},
+    {6, "ALREADY_EXISTS"},
+    {7, "PERMISSION_DENIED"},
+    {8, "RESOURCE_EXHAUSTED"},
+    {9, "FAILED_PRECONDITION"},
+    {10, "ABORTED"},
+    {11, "OUT_OF_RANGE"},
+    {12, "UNIMPLEMENTED"},
+    {13, "INTERNAL"},
+    {14, "UNAVAILABLE"},
+    {15, "DATA_LOSS"},
+    {16, "UNAUTHENTICATED"},
+    {0, NULL},
+};
+
+/* bit 7 of the flags byte: a gRPC-Web frame of trailers */
+static const struct ns_valstr frame_types[] = {
+    {0, "Data"},
+    {1, "Trailers"},
+    {0, NULL},
+};
+
+static struct ns_field gfields[] = {
+    [G_STREAMID] = NS_F_UINT("grpc.stream_id", "HTTP/2 stream", 32),
+    [G_HTTP1] = NS_F_NONE("grpc.http1", "gRPC-Web call over HTTP/1.1"),
+    [G_PATH] = NS_F_STR("grpc.path", "Path"),
+    [G_SERVICE] = NS_F_STR("grpc.service", "Service"),
+    [G_METHOD] = NS_F_STR("grpc.method", "Method"),
+    [G_FRAME_TYPE] =
+	NS_F_VALS("grpc.frame_type", "Frame Type", 8, NS_BASE_DEC, frame_types),
+    [G_COMPRESSED] = NS_F_UINT("grpc.compressed_flag", "Compressed Flag", 8),
+    [G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
+    [G_INFLATED] =
+	NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
+    [G_STATUS] =
+	NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
+    [G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
+    [G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
+    [G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
+    [G_RESP_MSGS] =
+	NS_F_UINT("grpc.response_messages", "Response messages", 32),
+    [G_REQ_BYTES] =
+	NS_F_UINT("grpc.request_bytes", "Request message bytes", 64),
+    [G_RESP_BYTES] =
+	NS_F_UINT("grpc.response_bytes", "Response message bytes", 64),
+    [G_LATENCY] = NS_F_RELTIME("grpc.latency", "Latency (request to trailers)"),
+    [G_FIRST_MSG] = NS_F_RELTIME("grpc.first_message_time",
+				 "Time to first response message"),
+    [G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap",
+			       "Longest gap between response messages"),
+    [G_ERROR] = NS_F_STR("grpc.error", "Problem"),
+};
+
+extern struct ns_dissector ns_diss_grpc;
+
+/* the events whose layer is being dissected (see the top comment) */
+static const struct ns_grpc_events *cur;
+
+const char *ns_grpc_status_name(int status)
+{
+	return status < 0 ? NULL
+			  : ns_valstr_find(grpc_status_names, (uint64_t)status);
+}
+
+static void split_path(const char *path, const char **svc, size_t *svcn,
+		       const char **m)
+{
+	const char *p = path[0] == '/' ? path + 1 : path;
+	const char *slash = strchr(p, '/');
+	*svc = p;
+	*svcn = slash ? (size_t)(slash - p) : strlen(p);
+	*m = slash ? slash + 1 : "";
+}
+
+static void add_cstr(struct ns_packet *pkt, int f, const char *s)
+{
+	size_t n = strlen(s);
+	char *c = ns_arena_strndup(&pkt->arena, s, n);
+	if (c)
+		ns_add_bytes(pkt, &gfields[f], 0, 0, (const uint8_t *)c,
+			     (uint32_t)n);
+}
+
+/* Inflates a gzip message into the arena; NULL when it fails. */
+static const uint8_t *gunzip(struct ns_packet *pkt, const uint8_t *p,
+			     uint32_t n, uint32_t *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return NULL;
+	uint32_t cap = NS_GRPC_MAX_KEEP;
+	uint8_t *buf = ns_arena_alloc(&pkt->arena, cap);
+	if (!buf) {
+		inflateEnd(&z);
+		return NULL;
+	}
+	z.next_in = (Bytef *)p;
+	z.avail_in = n;
+	z.next_out = buf;
+	z.avail_out = cap;
+	int rc = inflate(&z, Z_FINISH);
+	*out = cap - z.avail_out;
+	inflateEnd(&z);
+	return rc == Z_STREAM_END ? buf : NULL;
+}
+
+/* One message event: prefix fields, then the payload as protobuf. */
+static void message(struct ns_packet *pkt, const struct ns_reader *r,
+		    const struct ns_grpc_ev *e, const struct ns_grpc_call *s)
+{
+	uint32_t o = e->off;
+	int trailers = s && s->web && (e->flags & 0x80);
+	ns_add_uint(pkt, &gfields[G_FRAME_TYPE], o, 1, trailers);
+	ns_add_uint(pkt, &gfields[G_COMPRESSED], o, 1, e->flags & 1);
+	ns_add_uint(pkt, &gfields[G_LENGTH], o + 1, 4, e->len);
+	if (trailers) /* their status is told at the end */
+		return;
+	const uint8_t *body = r->base + o + 5;
+	uint32_t bn = e->kept;
+	if (e->kept < e->len)
+		ns_add_bytes(
+		    pkt, &gfields[G_ERROR], o, 5,
+		    (const uint8_t
+			 *)"message too long: only the first 1 MiB kept",
+		    43);
+	if ((e->flags & 1) && s && s->gzip[e->dir]) {
+		uint32_t un = 0;
+		body = gunzip(pkt, body, bn, &un);
+		if (body) {
+			ns_add_uint(pkt, &gfields[G_INFLATED], o, e->kept + 5,
+				    un);
+			bn = un;
+		} else {
+			ns_malformed(pkt, "gzip message does not inflate");
+		}
+	} else if (e->flags & 1) {
+		body = NULL; /* an encoding we cannot undo */
+	}
+	/* protobuf (typed when the descriptor set has the method), unless it
+	 * is JSON or another codec */
+	const struct ns_pbmsg *type = NULL;
+	if (s && s->path[0] && cur->eng && cur->eng->pbschema)
+		type = ns_pbschema_method(cur->eng->pbschema, s->path,
+					  strlen(s->path), e->dir);
+	if (body && e->kept == e->len && !(s && s->json))
+		ns_protobuf_typed(pkt, r->base, body, bn,
+				  body == r->base + o + 5, o, type);
+}
+
+/* The end of a call side: the call's counts, status and times. */
+static void side_end(struct ns_packet *pkt, const struct ns_grpc_ev *e,
+		     const struct ns_grpc_call *s)
+{
+	ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
+	ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);
+	if (e->kind != NS_GRPC_EV_RESP_END) {
+		if (s->timeout >= 0)
+			ns_add_int(pkt, &gfields[G_TIMEOUT], 0, 0, s->timeout);
+		return;
+	}
+	ns_add_uint(pkt, &gfields[G_RESP_MSGS], 0, 0, s->msgs[1]);
+	ns_add_uint(pkt, &gfields[G_RESP_BYTES], 0, 0, s->msg_bytes[1]);
+	if (s->grpc_status >= 0)
+		ns_add_uint(pkt, &gfields[G_STATUS], 0, 0,
+			    (uint64_t)s->grpc_status);
+	if (s->grpc_msg[0])
+		add_cstr(pkt, G_MESSAGE, s->grpc_msg);
+	if (s->t_req >= 0)
+		ns_add_int(pkt, &gfields[G_LATENCY], 0, 0, pkt->ts - s->t_req);
+	if (s->t_req >= 0 && s->t_first_msg >= 0)
+		ns_add_int(pkt, &gfields[G_FIRST_MSG], 0, 0,
+			   s->t_first_msg - s->t_req);
+	if (s->msgs[1] > 1)
+		ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0, s->gap_max);
+	if (s->end_error[0])
+		add_cstr(pkt, G_ERROR, s->end_error);
+}
+
+static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
+{
+	if (!cur) { /* stateless: one message after another */
+		while (ns_rd_left(r) >= 5) {
+			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
+			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
+			if (n > ns_rd_left(r))
+				return ns_malformed(
+				    pkt, "message of %u bytes cut short", n);
+			ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);
+			ns_rd_skip(r, n);
+		}
+		ns_rd_skip(r, ns_rd_left(r));
+		return 0;
+	}
+	for (unsigned i = 0; i < cur->nev; i++) {
+		const struct ns_grpc_ev *e = &cur->ev[i];
+		const struct ns_grpc_call *s = cur->call(cur->owner, e->stream);
+		if (e->stream)
+			ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0,
+				    e->stream);
+		else
+			ns_add_label(pkt, &gfields[G_HTTP1], e->off, 0);
+		ns_tree_push(pkt);
+		if (s && s->path[0]) {
+			const char *svc, *m;
+			size_t sn;
+			split_path(s->path, &svc, &sn, &m);
+			add_cstr(pkt, G_PATH, s->path);
+			char *sv = ns_arena_strndup(&pkt->arena, svc, sn);
+			if (sv)
+				ns_add_bytes(pkt, &gfields[G_SERVICE], 0, 0,
+					     (const uint8_t *)sv, (uint32_t)sn);
+			add_cstr(pkt, G_METHOD, m);
+		}
+		if (e->kind == NS_GRPC_EV_MSG)
+			message(pkt, r, e, s);
+		else if (s)
+			side_end(pkt, e, s);
+		ns_tree_pop(pkt);
+	}
+	if (cur->lost) {
+		char *t = ns_arena_printf(
+		    &pkt->arena, "%u more gRPC events not shown", cur->lost);
+		if (t)
+			ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
+				     (const uint8_t *)t, (uint32_t)strlen(t));
+	}
+	ns_rd_skip(r, ns_rd_left(r));
+	return 0;
+}
+
+static int is_marker(const struct ns_fv *fv)
+{
+	return fv->f == &gfields[G_STREAMID] || fv->f == &gfields[G_HTTP1];
+}
+
+/* Whether the event at fv[k] (a marker) ends a call side. */
+static int is_end(const struct ns_packet *pkt, const struct ns_layer *l,
+		  uint32_t k)
+{
+	for (uint32_t j = k + 1; j < l->fv_end; j++) {
+		if (is_marker(&pkt->fv[j]))
+			return 0;
+		if (pkt->fv[j].f == &gfields[G_REQ_MSGS])
+			return 1;
+	}
+	return 0;
+}
+
+/* " s=N" for an HTTP/2 event, nothing over HTTP/1.1 */
+static void sid_text(struct ns_buf *out, const struct ns_fv *fv)
+{
+	if (fv->f == &gfields[G_STREAMID])
+		ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
+}
+
+static void grpc_info(const struct ns_packet *pkt, unsigned li,
+		      struct ns_buf *out)
+{
+	const struct ns_layer *l = &pkt->layers[li];
+	size_t start = out->len;
+	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		if (!is_marker(fv))
+			continue;
+		int trailers = 0;
+		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
+				   *rs = NULL, *status = NULL, *msg = NULL,
+				   *lat = NULL, *err = NULL, *rqb = NULL;
+		uint32_t j = i + 1;
+		for (; j < l->fv_end && !is_marker(&pkt->fv[j]); j++) {
+			const struct ns_fv *x = &pkt->fv[j];
+			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u)
+				trailers = 1;
+			else if (x->f == &gfields[G_PATH])
+				path = x;
+			else if (x->f == &gfields[G_LENGTH] && !len)
+				len = x;
+			else if (x->f == &gfields[G_REQ_MSGS])
+				rq = x;
+			else if (x->f == &gfields[G_RESP_MSGS])
+				rs = x;
+			else if (x->f == &gfields[G_REQ_BYTES])
+				rqb = x;
+			else if (x->f == &gfields[G_STATUS])
+				status = x;
+			else if (x->f == &gfields[G_MESSAGE])
+				msg = x;
+			else if (x->f == &gfields[G_LATENCY])
+				lat = x;
+			else if (x->f == &gfields[G_ERROR])
+				err = x;
+		}
+		/* a message whose call side ends in this packet is told by
+		 * the end; a lone message is listed */
+		int later_end = 0;
+		for (uint32_t k = j; k < l->fv_end; k++)
+			if (pkt->fv[k].f == fv->f &&
+			    pkt->fv[k].v.u == fv->v.u && is_end(pkt, l, k))
+				later_end = 1;
+		if (len && later_end)
+			continue;
+		if (out->len > start)
+			ns_buf_puts(out, ", ");
+		if (trailers) { /* a trailers frame before the side's end */
+			ns_buf_puts(out, "trailers");
+			sid_text(out, fv);
+		} else if (len) {
+			ns_buf_puts(out, "message");
+			sid_text(out, fv);
+			ns_buf_printf(out, " %llu B",
+				      (unsigned long long)len->v.u);
+		} else if (rs) {
+			ns_buf_puts(out, "response");
+			sid_text(out, fv);
+			const char *sn =
+			    status
+				? ns_valstr_find(grpc_status_names, status->v.u)
+				: NULL;
+			if (status && sn)
+				ns_buf_printf(out, " %s", sn);
+			else if (status)
+				ns_buf_printf(out, " status %llu",
+					      (unsigned long long)status->v.u);
+			else if (err) {
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
+			} else
+				ns_buf_puts(out, " no status");
+			if (msg) {
+				ns_buf_puts(out, " \"");
+				ns_buf_escaped(out, msg->v.b.p, msg->v.b.n);
+				ns_buf_putc(out, '"');
+			}
+			if (lat)
+				ns_grpc_ms(out, lat->v.i);
+			ns_buf_printf(out, " %llu msg",
+				      (unsigned long long)rs->v.u);
+		} else if (rq) {
+			ns_buf_puts(out, "request");
+			sid_text(out, fv);
+			if (path) {
+				ns_buf_putc(out, ' ');
+				ns_buf_escaped(
+				    out,
+				    path->v.b.p +
+					(path->v.b.n && path->v.b.p[0] == '/'),
+				    path->v.b.n -
+					(path->v.b.n && path->v.b.p[0] == '/'));
+			}
+			ns_buf_printf(out, " %llu msg",
+				      (unsigned long long)rq->v.u);
+			if (rqb)
+				ns_buf_printf(out, " %llu B",
+					      (unsigned long long)rqb->v.u);
+		}
+	}
+}
+
+void ns_grpc_events_free(struct ns_grpc_events *evs)
+{
+	for (unsigned i = 0; i < evs->nev; i++)
+		free(evs->ev[i].bytes);
+	evs->nev = 0;
+	evs->lost = 0;
+}
+
+void ns_grpc_layer(struct ns_stream_ctx *ctx, struct ns_grpc_events *evs)
+{
+	if (!evs->nev && !evs->lost)
+		return;
+	size_t total = 0;
+	for (unsigned i = 0; i < evs->nev; i++)
+		if (evs->ev[i].kind == NS_GRPC_EV_MSG)
+			total += 5 + evs->ev[i].kept;
+	uint8_t *buf = ctx->pkt ? malloc(total ? total : 1) : NULL;
+	if (!buf) {
+		ns_grpc_events_free(evs);
+		return;
+	}
+	size_t o = 0;
+	for (unsigned i = 0; i < evs->nev; i++) {
+		struct ns_grpc_ev *e = &evs->ev[i];
+		e->off = (uint32_t)o;
+		if (e->kind != NS_GRPC_EV_MSG)
+			continue;
+		buf[o] = e->flags;
+		buf[o + 1] = (uint8_t)(e->len >> 24);
+		buf[o + 2] = (uint8_t)(e->len >> 16);
+		buf[o + 3] = (uint8_t)(e->len >> 8);
+		buf[o + 4] = (uint8_t)e->len;
+		if (e->kept)
+			memcpy(buf + o + 5, e->bytes, e->kept);
+		o += 5 + e->kept;
+	}
+	cur = evs;
+	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total);
+	if (li >= 0)
+		ns_stream_message_end(ctx, li);
+	cur = NULL;
+	free(buf);
+	ns_grpc_events_free(evs);
+}
+
+struct ns_dissector ns_diss_grpc = {
+    .name = "grpc",
+    .column = "gRPC",
+    .title = "gRPC Remote Procedure Calls",
+    .fields = gfields,
+    .nfields = G_COUNT,
+    .dissect = grpc_dissect,
+    .info = grpc_info,
+};

@@ -1,0 +1,305 @@
+/*
+ * run — see run.h.
+ */
+#include "capture/run.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/dissect.h"
+#include "core/engine.h"
+
+volatile sig_atomic_t ns_signalled;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	ns_signalled++;
+}
+
+void ns_run_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: poll() must return on a signal */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+void ns_run_init(struct ns_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	ns_pkt_init(&run->pkt);
+}
+
+int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now)
+{
+	char err[512];
+	if (!run->wo || run->writer_ready)
+		return 0;
+	if (ns_writer_init(&run->w, run->wo, s->linktype, s->snaplen, s->nano,
+			   err, sizeof(err)) < 0 ||
+	    (open_now && ns_writer_start(&run->w, 0, err, sizeof(err)) < 0)) {
+		fprintf(stderr, "netscope: %s\n", err);
+		run->failed = 1;
+		return -1;
+	}
+	run->writer_ready = 1;
+	return 0;
+}
+
+static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
+		    const struct pcap_pkthdr *h, const u_char *data)
+{
+	ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen, h->len,
+		     run->src->linktype, data);
+	pkt->ts_digits = run->src->nano ? 9 : 6;
+	pkt->eng = run->eng;
+	/* a filter on frame.* alone, and no output or report that needs
+	 * more: the protocols are not dissected at all */
+	if (!run->dissect && run->dfilter &&
+	    ns_dfilter_frame_only(run->dfilter))
+		ns_dissect_frame_only(pkt);
+	else
+		ns_dissect(pkt);
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *data)
+{
+	struct ns_run *run = (struct ns_run *)user;
+	struct ns_source *s = run->src;
+	if (run->stop)
+		return;
+	int64_t ts = ns_source_ts(s, h);
+	if (!run->have_first) {
+		run->first_ts = ts;
+		run->have_first = 1;
+	}
+	run->seen++;
+	run->seen_src++;
+
+	struct ns_packet *pkt = &run->pkt;
+	int pass = 1;
+	if (run->dfilter) {
+		dissect(run, pkt, ts, h, data);
+		pass = ns_dfilter_match(run->dfilter, pkt);
+	}
+	if (pass && run->writer_ready) {
+		char err[512];
+		int rc = ns_writer_write(&run->w, s->linktype, ts, h->caplen,
+					 h->len, data, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "netscope: %s\n", err);
+			run->failed = 1;
+			run->stop = 1;
+			pcap_breakloop(s->p);
+			return;
+		}
+		if (rc > 0) { /* -G with -W: the last file is full */
+			run->seen--;
+			run->seen_src--;
+			run->stop = 1;
+			pcap_breakloop(s->p);
+			return;
+		}
+	}
+	if (run->dissect && !run->dfilter)
+		dissect(run, pkt, ts, h, data);
+	if (pass && run->out)
+		ns_output_packet(run->out, pkt);
+	if (run->max_count && run->seen >= run->max_count) {
+		run->stop = 1;
+		pcap_breakloop(s->p);
+	}
+	if (ns_signalled)
+		pcap_breakloop(s->p);
+}
+
+static int flush_writer(struct ns_run *run)
+{
+	char err[512];
+	if (run->writer_ready &&
+	    ns_writer_flush(&run->w, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: %s\n", err);
+		run->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void wait_readable(int fd, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	if (fd >= 0)
+		poll(&pfd, 1, ms);
+	else
+		nanosleep(&(struct timespec){0, (long)ms * 1000000L}, NULL);
+}
+
+/*
+ * After a stop request, read what the kernel has already accepted.  With
+ * TPACKET_V3 a partly filled block reaches user space only when the kernel
+ * retires it after the block timeout, so poll until every packet counted by
+ * pcap_stats() is accounted for, or until the timeout has surely expired.
+ */
+static void drain(struct ns_run *run, struct ns_source *s, int fd)
+{
+	int64_t deadline =
+	    mono_ns() + (int64_t)(run->timeout_ms + 500) * 1000000;
+	sig_atomic_t signals_at_start = ns_signalled;
+	for (;;) {
+		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
+		if (run->stop || (n < 0 && n != PCAP_ERROR_BREAK))
+			return;
+		if (ns_signalled > signals_at_start && ns_signalled > 1)
+			return; /* a second ^C: the user wants out now */
+		if (n > 0)
+			continue;
+		struct pcap_stat st;
+		if (pcap_stats(s->p, &st) == 0 &&
+		    run->seen_src + st.ps_drop >= st.ps_recv)
+			return;
+		if (mono_ns() >= deadline)
+			return;
+		wait_readable(fd, 20);
+	}
+}
+
+int ns_run_live(struct ns_run *run, struct ns_source *s)
+{
+	run->src = s;
+	run->seen_src = 0;
+	int fd = pcap_get_selectable_fd(s->p);
+	int64_t deadline = run->duration_ns ? mono_ns() + run->duration_ns : 0;
+	int rc = 0;
+	while (!run->stop && !ns_signalled) {
+		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
+		if (n < 0 && n != PCAP_ERROR_BREAK) {
+			fprintf(stderr,
+				"netscope: capture on '%s' failed: %s\n",
+				s->name, pcap_geterr(s->p));
+			run->failed = 1;
+			rc = -1;
+			break;
+		}
+		if (n > 0 && flush_writer(run) < 0)
+			break;
+		int wait = 1000;
+		if (deadline) {
+			int64_t left = deadline - mono_ns();
+			if (left <= 0)
+				break;
+			if (left / 1000000 < wait)
+				wait = (int)(left / 1000000) + 1;
+		}
+		if (n == 0)
+			wait_readable(fd, wait);
+	}
+	if (rc == 0 && !run->stop)
+		drain(run, s, fd);
+	flush_writer(run);
+	return rc;
+}
+
+int ns_run_file(struct ns_run *run, struct ns_source *s)
+{
+	run->src = s;
+	run->seen_src = 0;
+	while (!run->stop && !ns_signalled) {
+		int n = pcap_dispatch(s->p, 4096, on_packet, (u_char *)run);
+		if (n == 0)
+			break; /* end of file */
+		if (n == PCAP_ERROR_BREAK)
+			continue;
+		if (n < 0) {
+			if (!run->quiet_errors)
+				fprintf(stderr,
+					"netscope: error reading '%s': %s\n",
+					s->name, pcap_geterr(s->p));
+			run->failed = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void ns_run_first_pass(struct ns_run *run, const char *const *files,
+		       unsigned nfiles, const char *bpf)
+{
+	struct ns_engine *real = run->eng;
+	struct ns_engine eng;
+	struct ns_run first;
+	if (ns_engine_init(&eng, real->flows.max_flows) < 0) {
+		ns_engine_finish(&eng);
+		return; /* no notes: pass 2 is a one-pass run */
+	}
+	/* the same settings, so both passes cut frames into the same layers */
+	eng.reasm = real->reasm;
+	eng.stream_dissection = real->stream_dissection;
+	eng.notes.max = real->notes.max;
+	eng.pass = 1;
+	ns_run_init(&first);
+	first.max_count = run->max_count;
+	first.eng = &eng;
+	first.dissect = 1;
+	first.quiet_errors = 1;
+	char err[PCAP_ERRBUF_SIZE + 256];
+	for (unsigned i = 0; i < nfiles && !first.stop && !ns_signalled; i++) {
+		struct ns_source src;
+		if (ns_source_open_file(&src, files[i], err, sizeof(err)) < 0)
+			continue;
+		/* a filter that does not compile ends pass 2 there, too */
+		int bad = bpf &&
+			  ns_source_set_filter(&src, bpf, err, sizeof(err)) < 0;
+		if (!bad)
+			ns_run_file(&first, &src);
+		ns_source_close(&src);
+		if (bad)
+			break;
+	}
+	ns_run_finish(&first);
+	/* nothing of pass 1 is kept but its notes (flows ending now have no
+	 * packet to note from) */
+	ns_note_free(&real->notes);
+	real->notes = eng.notes;
+	real->pass = 2;
+	ns_note_init(&eng.notes, 0);
+	ns_engine_finish(&eng);
+}
+
+int ns_run_finish(struct ns_run *run)
+{
+	char err[512];
+	int rc = 0;
+	/* a source was read: close the output stream (JSON's ']', the -E
+	 * header of an empty run), also after -c or a signal */
+	if (run->out && run->src)
+		ns_output_finish(run->out);
+	if (run->out && (fflush(run->out->fp) != 0 || ferror(run->out->fp))) {
+		fprintf(stderr, "netscope: cannot write output: %s\n",
+			strerror(errno ? errno : EIO));
+		rc = -1;
+	}
+	if (run->writer_ready &&
+	    ns_writer_close(&run->w, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: %s\n", err);
+		rc = -1;
+	}
+	run->writer_ready = 0;
+	ns_pkt_free(&run->pkt);
+	return rc;
+}

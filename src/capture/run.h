@@ -1,0 +1,84 @@
+/*
+ * run — the capture loop: sources in, packets through the writer, the
+ * dissectors and the output, with clean stops.
+ *
+ * Order per packet: number it, write it (-w) before anything else so a
+ * packet that dissection chokes on is still saved (invariant 3), then
+ * dissect and print only if some output wants it (invariant 4).  With a
+ * display filter (-Y) the packet is dissected first and written and shown
+ * only when it matches; statistics (--conversations, --calls, follow) see
+ * every packet, as the engine's state must.
+ *
+ * Two-pass analysis (-2, files only): ns_run_first_pass() reads the files
+ * once with a run and an engine of its own, dissecting every packet with
+ * no output, writer or report, so dissectors can leave notes about earlier
+ * frames (note.h); it hands the notes to the real run's engine, and the
+ * real run then reads the files exactly as a one-pass run does, from frame
+ * 1, with fresh flows, streams and first timestamp.
+ *
+ * Stopping: SIGINT/SIGTERM set a flag; the loop leaves its batch, then
+ * drains what the kernel already holds (ns_run_live) until everything
+ * pcap_stats() counted as received has been read or the kernel's block
+ * timeout has certainly passed, then flushes every file.
+ */
+#ifndef NS_RUN_H
+#define NS_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "filter/dfilter.h"
+#include "output/output.h"
+#include "core/packet.h"
+#include "capture/source.h"
+#include "capture/writer.h"
+
+struct ns_run {
+	/* configuration */
+	uint64_t max_count;  /* -c: stop after this many packets, 0 = never */
+	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
+	int timeout_ms;	     /* the live source's block timeout, for draining */
+	struct ns_output *out;		 /* NULL: no per-packet output */
+	struct ns_dfilter *dfilter;	 /* -Y: only matching packets are
+					  * written and shown, or NULL */
+	struct ns_engine *eng;		 /* flows and streams, or NULL */
+	int dissect;			 /* something needs dissection */
+	const struct ns_writer_opts *wo; /* NULL: no -w */
+	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
+
+	/* state */
+	struct ns_packet pkt;
+	struct ns_writer w;
+	int writer_ready;
+	uint64_t seen;	   /* packets read, all sources */
+	uint64_t seen_src; /* packets read from the current source */
+	int64_t first_ts;
+	int have_first;
+	int stop;   /* -c reached or -G -W limit: no more packets */
+	int failed; /* a runtime error was reported */
+	struct ns_source *src;
+};
+
+extern volatile sig_atomic_t ns_signalled;
+
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that set ns_signalled. */
+void ns_run_signals(void);
+
+void ns_run_init(struct ns_run *run);
+/* Prepares the writer for packets of the given source (first call opens
+ * it).  Returns 0 or -1 after printing the error. */
+int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now);
+/* Reads a live source until -c, -a, a signal or an error; then drains. */
+int ns_run_live(struct ns_run *run, struct ns_source *s);
+/* Reads a file source to its end (or -c / a signal). */
+int ns_run_file(struct ns_run *run, struct ns_source *s);
+/* Pass 1 of -2 over the files (with the BPF filter, NULL for none), with
+ * run's packet count and its engine's settings; leaves the notes in
+ * run->eng for pass 2.  Errors opening or reading a file are left for
+ * pass 2 to report. */
+void ns_run_first_pass(struct ns_run *run, const char *const *files,
+		       unsigned nfiles, const char *bpf);
+/* Flushes and closes outputs; returns 0 or -1 after printing errors. */
+int ns_run_finish(struct ns_run *run);
+
+#endif

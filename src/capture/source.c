@@ -1,0 +1,267 @@
+/*
+ * source — see source.h.
+ *
+ * A file's timestamp precision is taken from its magic number before
+ * libpcap opens it, so a microsecond pcap stays microsecond (6 digits on
+ * screen, same magic when written back) and a nanosecond pcap keeps its
+ * nanoseconds.  pcapng is opened at nanosecond precision (libpcap scales
+ * each interface's resolution).  stdin is handled the same way: the four
+ * magic bytes are read and then handed back through a small read cookie.
+ */
+#include "capture/source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+#define PCAPNG_SHB    0x0a0d0d0au
+
+static void copy_name(struct ns_source *s, const char *name)
+{
+	snprintf(s->name, sizeof(s->name), "%s", name);
+}
+
+int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
+			char *err, size_t errlen, char *warn, size_t warnlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	memset(s, 0, sizeof(*s));
+	copy_name(s, o->iface);
+	warn[0] = '\0';
+	pcap_t *p = pcap_create(o->iface, ebuf);
+	if (!p) {
+		snprintf(err, errlen, "%s", ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(p, o->snaplen);
+	pcap_set_promisc(p, o->promisc);
+	pcap_set_timeout(p, o->timeout_ms);
+	if (o->buffer_mib > 0)
+		pcap_set_buffer_size(p, o->buffer_mib * 1024 * 1024);
+	if (o->immediate)
+		pcap_set_immediate_mode(p, 1);
+	/* not every platform offers nanoseconds; microseconds are fine */
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		const char *why = pcap_geterr(p);
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE ||
+		    rc == PCAP_ERROR_PERM_DENIED ||
+		    rc == PCAP_ERROR_PROMISC_PERM_DENIED ||
+		    rc == PCAP_ERROR_IFACE_NOT_UP || !why || !*why)
+			snprintf(err, errlen, "%s%s%s%s", pcap_statustostr(rc),
+				 why && *why ? " (" : "", why ? why : "",
+				 why && *why ? ")" : "");
+		else
+			snprintf(err, errlen, "%s", why);
+		pcap_close(p);
+		return -1;
+	}
+	if (rc > 0)
+		snprintf(warn, warnlen, "%s%s%s", pcap_statustostr(rc),
+			 *pcap_geterr(p) ? ": " : "", pcap_geterr(p));
+	/* The "any" device: the richer SLL2 header (interface index) when the
+	 * library offers it, as tcpdump does. */
+	if (strcmp(o->iface, "any") == 0)
+		pcap_set_datalink(p, DLT_LINUX_SLL2);
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s", ebuf);
+		pcap_close(p);
+		return -1;
+	}
+	s->p = p;
+	s->live = 1;
+	s->linktype = pcap_datalink(p);
+	s->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	s->snaplen = pcap_snapshot(p);
+	return 0;
+}
+
+/* stdin replayed after its first bytes were read to find the magic */
+struct replay {
+	unsigned char head[4];
+	size_t nhead, pos;
+	FILE *in;
+};
+
+static ssize_t replay_read(void *cookie, char *buf, size_t size)
+{
+	struct replay *r = cookie;
+	size_t n = 0;
+	while (r->pos < r->nhead && n < size)
+		buf[n++] = (char)r->head[r->pos++];
+	if (n < size)
+		n += fread(buf + n, 1, size - n, r->in);
+	return (ssize_t)n;
+}
+
+static int replay_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+static uint32_t magic_of(const unsigned char m[4])
+{
+	return (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+	       (uint32_t)m[2] << 8 | m[3];
+}
+
+static int precision_for(uint32_t be)
+{
+	uint32_t le = __builtin_bswap32(be);
+	if (be == PCAP_MAGIC_US || le == PCAP_MAGIC_US)
+		return PCAP_TSTAMP_PRECISION_MICRO;
+	return PCAP_TSTAMP_PRECISION_NANO; /* ns pcap, pcapng, or libpcap's
+					      own error for anything else */
+}
+
+int ns_source_rereadable(const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0)
+		return 0;
+	return stat(path, &st) < 0 || S_ISREG(st.st_mode);
+}
+
+int ns_source_open_file(struct ns_source *s, const char *path, char *err,
+			size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	unsigned char m[4] = {0};
+	FILE *fp;
+	memset(s, 0, sizeof(*s));
+	copy_name(s, path);
+
+	if (strcmp(path, "-") == 0) {
+		struct replay *r = calloc(1, sizeof(*r));
+		if (!r) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return -1;
+		}
+		r->in = stdin;
+		r->nhead = fread(r->head, 1, 4, stdin);
+		memcpy(m, r->head, r->nhead);
+		cookie_io_functions_t io = {.read = replay_read,
+					    .close = replay_close};
+		fp = fopencookie(r, "rb", io);
+		if (!fp) {
+			free(r);
+			snprintf(err, errlen, "%s", strerror(errno));
+			return -1;
+		}
+	} else {
+		fp = fopen(path, "rb");
+		if (!fp) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			return -1;
+		}
+		size_t got = fread(m, 1, 4, fp);
+		if (got < 4 && ferror(fp)) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			fclose(fp);
+			return -1;
+		}
+		rewind(fp);
+	}
+	/* stdio's default 4 KiB reads cost more than the dissection; the
+	 * buffer outlives the FILE, freed in ns_source_close() */
+	s->iobuf = malloc(NS_SOURCE_IOBUF);
+	if (s->iobuf)
+		setvbuf(fp, s->iobuf, _IOFBF, NS_SOURCE_IOBUF);
+	int prec = precision_for(magic_of(m));
+	pcap_t *p =
+	    pcap_fopen_offline_with_tstamp_precision(fp, (u_int)prec, ebuf);
+	if (!p) {
+		fclose(fp);
+		free(s->iobuf);
+		s->iobuf = NULL;
+		snprintf(err, errlen, "%s", ebuf);
+		return -1;
+	}
+	s->p = p;
+	s->live = 0;
+	s->linktype = pcap_datalink(p);
+	s->nano = prec == PCAP_TSTAMP_PRECISION_NANO;
+	s->snaplen = pcap_snapshot(p);
+	return 0;
+}
+
+int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
+			 size_t errlen)
+{
+	struct bpf_program prog;
+	if (pcap_compile(s->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(s->p));
+		return -1;
+	}
+	int rc = pcap_setfilter(s->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(s->p));
+		return -1;
+	}
+	return 0;
+}
+
+void ns_source_close(struct ns_source *s)
+{
+	if (s->p)
+		pcap_close(s->p);
+	s->p = NULL;
+	free(s->iobuf);
+	s->iobuf = NULL;
+}
+
+int ns_list_interfaces(FILE *out, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_if_t *all = NULL;
+	if (pcap_findalldevs(&all, ebuf) < 0) {
+		snprintf(err, errlen, "%s", ebuf);
+		return -1;
+	}
+	int i = 1;
+	for (pcap_if_t *d = all; d; d = d->next, i++) {
+		fprintf(out, "%d.%s", i, d->name);
+		if (d->description)
+			fprintf(out, " (%s)", d->description);
+		const char *sep = " [";
+		if (d->flags & PCAP_IF_LOOPBACK) {
+			fprintf(out, "%sLoopback", sep);
+			sep = ", ";
+		}
+		if (d->flags & PCAP_IF_UP) {
+			fprintf(out, "%sUp", sep);
+			sep = ", ";
+		}
+		if (d->flags & PCAP_IF_RUNNING) {
+			fprintf(out, "%sRunning", sep);
+			sep = ", ";
+		}
+		if (d->flags & PCAP_IF_WIRELESS) {
+			fprintf(out, "%sWireless", sep);
+			sep = ", ";
+		}
+		switch (d->flags & PCAP_IF_CONNECTION_STATUS) {
+		case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+			fprintf(out, "%sConnected", sep);
+			sep = ", ";
+			break;
+		case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+			fprintf(out, "%sDisconnected", sep);
+			sep = ", ";
+			break;
+		default:
+			break;
+		}
+		fputs(sep[1] == '[' ? "\n" : "]\n", out);
+	}
+	pcap_freealldevs(all);
+	return 0;
+}

@@ -1,0 +1,369 @@
+/*
+ * buf — see buf.h.  The number and address formatters are hand-rolled
+ * because they run several times per packet line; everything else goes
+ * through vsnprintf.
+ */
+#include "core/buf.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ns_buf_grow(struct ns_buf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		fputs("netscope: out of memory\n", stderr);
+		exit(1);
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+void ns_buf_free(struct ns_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void ns_buf_put(struct ns_buf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap)
+		ns_buf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+void ns_buf_puts(struct ns_buf *b, const char *s)
+{
+	ns_buf_put(b, s, strlen(s));
+}
+
+void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n =
+	    vsnprintf(b->p ? b->p + b->len : NULL, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		ns_buf_grow(b, (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+static const char digits2[201] = "000102030405060708091011121314151617181920212"
+				 "22324252627282930313233343536373839"
+				 "404142434445464748495051525354555657585960616"
+				 "26364656667686970717273747576777879"
+				 "8081828384858687888990919293949596979899";
+
+void ns_buf_u64(struct ns_buf *b, uint64_t v)
+{
+	if (b->len + 20 > b->cap)
+		ns_buf_grow(b, 20);
+	char tmp[20];
+	char *e = tmp + 20, *q = e;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		q -= 2;
+		memcpy(q, digits2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, digits2 + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	size_t n = (size_t)(e - q);
+	memcpy(b->p + b->len, q, n);
+	b->len += n;
+}
+
+void ns_buf_i64(struct ns_buf *b, int64_t v)
+{
+	if (v < 0) {
+		ns_buf_putc(b, '-');
+		ns_buf_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else {
+		ns_buf_u64(b, (uint64_t)v);
+	}
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits)
+{
+	char tmp[18];
+	int i = 18;
+	ns_buf_put(b, "0x", 2);
+	for (; digits > 16; digits--) /* wider than any value: zeros */
+		ns_buf_putc(b, '0');
+	do {
+		tmp[--i] = hexdig[v & 15];
+		v >>= 4;
+		digits--;
+	} while (v || digits > 0);
+	ns_buf_put(b, tmp + i, (size_t)(18 - i));
+}
+
+void ns_buf_ipv4(struct ns_buf *b, const uint8_t a[4])
+{
+	if (b->len + 16 > b->cap)
+		ns_buf_grow(b, 16);
+	char *o = b->p + b->len;
+	for (int i = 0; i < 4; i++) {
+		unsigned x = a[i];
+		if (i)
+			*o++ = '.';
+		if (x >= 100) {
+			*o++ = (char)('0' + x / 100);
+			x %= 100;
+			memcpy(o, digits2 + 2 * x, 2);
+			o += 2;
+		} else if (x >= 10) {
+			memcpy(o, digits2 + 2 * x, 2);
+			o += 2;
+		} else {
+			*o++ = (char)('0' + x);
+		}
+	}
+	b->len = (size_t)(o - b->p);
+}
+
+/* RFC 5952 section 4: lowercase, no leading zeros, the longest run of two
+ * or more zero groups (the first if tied) as "::", IPv4-mapped as dotted. */
+void ns_buf_ipv6(struct ns_buf *b, const uint8_t a[16])
+{
+	static const char hx[] = "0123456789abcdef";
+	unsigned g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	int best = -1, bestlen = 1;
+	for (int i = 0; i < 8;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !g[j])
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j;
+	}
+	if (b->len + 46 > b->cap)
+		ns_buf_grow(b, 46);
+	char *o = b->p + b->len;
+	int mapped =
+	    best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			if (i == 0)
+				*o++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (mapped && i == 6) {
+			b->len = (size_t)(o - b->p);
+			ns_buf_ipv4(b, a + 12);
+			return;
+		}
+		unsigned x = g[i];
+		if (x >> 12)
+			*o++ = hx[x >> 12];
+		if (x >> 8)
+			*o++ = hx[x >> 8 & 15];
+		if (x >> 4)
+			*o++ = hx[x >> 4 & 15];
+		*o++ = hx[x & 15];
+		if (i < 7)
+			*o++ = ':';
+	}
+	b->len = (size_t)(o - b->p);
+}
+
+void ns_buf_mac(struct ns_buf *b, const uint8_t a[6])
+{
+	ns_buf_hexbytes(b, a, 6, ':');
+}
+
+void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep)
+{
+	if (n == 0)
+		return;
+	if (b->len + n * 3 > b->cap)
+		ns_buf_grow(b, n * 3);
+	char *o = b->p + b->len;
+	for (size_t i = 0; i < n; i++) {
+		if (i && sep)
+			*o++ = sep;
+		*o++ = hexdig[p[i] >> 4];
+		*o++ = hexdig[p[i] & 15];
+	}
+	b->len = (size_t)(o - b->p);
+}
+
+void ns_buf_escaped(struct ns_buf *b, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			ns_buf_putc(b, (char)c);
+		} else if (c == '\\') {
+			ns_buf_put(b, "\\\\", 2);
+		} else {
+			char e[4] = {'\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
+			ns_buf_put(b, e, 4);
+		}
+	}
+}
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629 section 4), or
+ * 0: overlong forms, surrogates and code points past U+10FFFF are not. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xbf;
+	size_t k;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < k || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return k;
+}
+
+static void json_u_escape(struct ns_buf *b, unsigned cp)
+{
+	char e[6] = {'\\',
+		     'u',
+		     hexdig[cp >> 12 & 15],
+		     hexdig[cp >> 8 & 15],
+		     hexdig[cp >> 4 & 15],
+		     hexdig[cp & 15]};
+	ns_buf_put(b, e, 6);
+}
+
+void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n)
+{
+	ns_buf_putc(b, '"');
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
+		       p[i] != '\\')
+			i++;
+		ns_buf_put(b, (const char *)p + run, i - run);
+		if (i >= n)
+			break;
+		uint8_t c = p[i];
+		if (c < 0x80) {
+			i++;
+			switch (c) {
+			case '"':
+				ns_buf_put(b, "\\\"", 2);
+				break;
+			case '\\':
+				ns_buf_put(b, "\\\\", 2);
+				break;
+			case '\n':
+				ns_buf_put(b, "\\n", 2);
+				break;
+			case '\r':
+				ns_buf_put(b, "\\r", 2);
+				break;
+			case '\t':
+				ns_buf_put(b, "\\t", 2);
+				break;
+			default: /* other C0 controls and DEL */
+				json_u_escape(b, c);
+			}
+			continue;
+		}
+		size_t k = utf8_len(p + i, n - i);
+		if (k == 0) {
+			char e[5] = {'\\', '\\', 'x', hexdig[c >> 4],
+				     hexdig[c & 15]};
+			ns_buf_put(b, e, 5);
+			i++;
+			continue;
+		}
+		unsigned cp =
+		    k == 2   ? (unsigned)(c & 0x1f) << 6 | (p[i + 1] & 0x3f)
+		    : k == 3 ? (unsigned)(c & 0x0f) << 12 |
+				   (unsigned)(p[i + 1] & 0x3f) << 6 |
+				   (p[i + 2] & 0x3f)
+			     : 0x10000;
+		/* C1 controls reach terminals too; U+2028/9 end a line for
+		 * JavaScript */
+		if (cp < 0xa0 || cp == 0x2028 || cp == 0x2029)
+			json_u_escape(b, cp);
+		else
+			ns_buf_put(b, (const char *)p + i, k);
+		i += k;
+	}
+	ns_buf_putc(b, '"');
+}
+
+void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits)
+{
+	uint64_t u;
+	if (ns < 0) {
+		ns_buf_putc(b, '-');
+		u = (uint64_t)0 - (uint64_t)ns;
+	} else {
+		u = (uint64_t)ns;
+	}
+	ns_buf_u64(b, u / 1000000000u);
+	ns_buf_putc(b, '.');
+	uint64_t frac = u % 1000000000u;
+	char tmp[9];
+	for (int i = 8; i >= 0; i--) {
+		tmp[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	ns_buf_put(b, tmp, digits == 6 ? 6 : 9);
+}
+
+void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width)
+{
+	size_t n = b->len - start;
+	if (n >= width)
+		return;
+	size_t pad = width - n;
+	if (b->len + pad > b->cap)
+		ns_buf_grow(b, pad);
+	memmove(b->p + start + pad, b->p + start, n);
+	memset(b->p + start, ' ', pad);
+	b->len += pad;
+}

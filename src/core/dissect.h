@@ -1,0 +1,131 @@
+/*
+ * dissect — the dissector descriptor, the dispatch tables and the loop that
+ * walks a packet from its link layer up.
+ *
+ * A dissector is one file in dissectors/ exporting one struct ns_dissector:
+ * its name, its fields, the function that parses its header and the tables
+ * it binds to (link type, ethertype, IP protocol, …).  The dissect function
+ * reads its header from the reader it is given, records fields, leaves the
+ * reader on its payload (limited to the payload's extent) and names what
+ * comes next with ns_next().  The core then finds the dissector bound to
+ * that key and hands it the same reader.  Adding a protocol means writing its
+ * file and adding one line to the table in dissect.c.
+ */
+#ifndef NS_DISSECT_H
+#define NS_DISSECT_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/field.h"
+#include "core/packet.h"
+#include "core/reader.h"
+
+enum ns_table_id {
+	NS_TAB_NONE,
+	NS_TAB_LINKTYPE,  /* pcap LINKTYPE_* value */
+	NS_TAB_ETHERTYPE, /* Ethernet type (also SLL protocol, VLAN inner type)
+			   */
+	NS_TAB_IPPROTO,	  /* IPv4 protocol / IPv6 next header */
+	NS_TAB_BSD_AF,	  /* BSD NULL/loopback address family */
+	NS_TAB_TCP_PORT,
+	NS_TAB_UDP_PORT,
+	NS_TAB_LTYPE,	/* Linux ETH_P_* below 0x0600 (sll.ltype): 4 = 802.2 LLC
+			 */
+	NS_TAB_LLC_SAP, /* IEEE 802.2 DSAP of a non-SNAP information frame */
+	NS_TAB_MPLS_PW, /* pseudowire payload after an MPLS stack: RFC 4446 PW
+			   type */
+	NS_TAB_UDP_HEUR, /* key: index in the UDP heuristics (ns_udp_heuristic)
+			  */
+	NS_TAB_COUNT
+};
+
+struct ns_stream_ops;
+
+struct ns_binding {
+	uint8_t table; /* enum ns_table_id; 0 ends a list */
+	uint32_t key;
+};
+
+struct ns_dissector {
+	const char *name; /* "tcp": filter name and field prefix */
+	const char
+	    *column; /* "TCP": protocol column, NULL to keep the one below */
+	const char *title; /* "Transmission Control Protocol" */
+	struct ns_field *fields;
+	unsigned nfields;
+	/* Parses the header at r, records fields, names the next table/key.
+	 * Returns 0, NS_ETRUNC or NS_EMALFORMED (see ns_malformed()). */
+	int (*dissect)(struct ns_packet *pkt, struct ns_reader *r);
+	/* Writes the summary of layer `li` for the one-line output; NULL to
+	 * let a lower layer speak. */
+	void (*info)(const struct ns_packet *pkt, unsigned li,
+		     struct ns_buf *out);
+	const struct ns_binding *bindings;
+	/* An application protocol over TCP: how it takes stream bytes
+	 * (stream.h); its dissect() then parses one message. */
+	const struct ns_stream_ops *stream;
+	/* A datagram on a UDP port no dissector is bound to: 1 when its
+	 * bytes p[0..n) are this protocol (as tshark's heuristic dissectors;
+	 * the packet's ports are set), or NULL. */
+	int (*udp_heuristic)(const struct ns_packet *pkt, const uint8_t *p,
+			     size_t n);
+	/* Filled by the registry: the protocol's own field (`tcp`). */
+	struct ns_field proto;
+};
+
+/* Every dissector, in registration order. */
+extern struct ns_dissector *const ns_dissectors[];
+extern const unsigned ns_ndissectors;
+
+/* The pseudo-dissectors the core itself drives. */
+extern struct ns_dissector ns_diss_frame;
+extern struct ns_dissector ns_diss_data;
+
+/* Builds the dispatch tables from the bindings (called by the registry). */
+void ns_tables_init(void);
+const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key);
+
+/* Names the table and key that select the next dissector. */
+static inline void ns_next(struct ns_packet *pkt, uint8_t table, uint32_t key)
+{
+	pkt->next_table = table;
+	pkt->next_key = key;
+}
+
+/* For transports: the next dissector by port, trying the lower port first
+ * (as Wireshark does); no-op when neither port is bound. */
+void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
+		  uint16_t dport);
+
+/* Dissects the whole packet begun with ns_pkt_begin(). */
+void ns_dissect(struct ns_packet *pkt);
+/* Records only the frame layer (number, times, lengths): for a display
+ * filter that reads nothing else when no output needs more. */
+void ns_dissect_frame_only(struct ns_packet *pkt);
+
+/*
+ * Records a layer for dissector d over the bytes of r and runs d->dissect
+ * on them (used for messages from reassembled streams: src is the buffer r
+ * reads, NULL for packet data).  Returns the layer index, or -1 when the
+ * layer cap is reached.
+ */
+int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
+		     struct ns_reader *r, const uint8_t *src, uint32_t srclen);
+
+/* For UDP: names the first dissector whose udp_heuristic claims the
+ * payload p[0..n) as the next one; returns 0 when none does. */
+int ns_udp_heuristic(struct ns_packet *pkt, const uint8_t *p, size_t n);
+
+/* Stream dissectors with a heuristic, in registration order. */
+const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
+
+/*
+ * Dissects the bytes at r as a packet of the protocol selected by table/key,
+ * adding layers to pkt (used by ICMP for the quoted IP header).  Truncation
+ * inside does not mark the packet.
+ */
+void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
+		      uint32_t key);
+
+#endif

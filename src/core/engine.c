@@ -1,0 +1,107 @@
+/*
+ * engine — see engine.h.
+ */
+#include "core/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/stream.h"
+#include "flow/tcpconn.h"
+
+static void release(void *ctx, struct ns_flow *f)
+{
+	struct ns_engine *e = ctx;
+	ns_stream_finish(e, f);
+	if (e->flow_end)
+		e->flow_end(e->flow_end_ctx, f);
+	ns_stream_free(e, f->stream);
+	f->stream = NULL;
+	if (f->tcp)
+		ns_tcp_conn_free(f->tcp);
+	free(f->tcp);
+	f->tcp = NULL;
+	if (f->app_free)
+		f->app_free(f->app);
+	f->app = NULL;
+	f->app_free = NULL;
+}
+
+int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
+{
+	memset(e, 0, sizeof(*e));
+	e->reasm.per_dir = NS_REASM_DEFAULT_PER_DIR;
+	e->reasm.global = NS_REASM_DEFAULT_GLOBAL;
+	e->stream_dissection = 1;
+	ns_note_init(&e->notes, 0);
+	int rc = ns_flow_table_init(&e->flows, max_flows);
+	e->flows.release = release;
+	e->flows.release_ctx = e;
+	return rc;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct ns_flow *x = *(const struct ns_flow *const *)a;
+	const struct ns_flow *y = *(const struct ns_flow *const *)b;
+	if (x->key.proto != y->key.proto)
+		return x->key.proto < y->key.proto ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void ns_engine_finish(struct ns_engine *e)
+{
+	struct ns_flow_table *t = &e->flows;
+	struct ns_flow **all = calloc(t->count ? t->count : 1, sizeof(*all));
+	uint32_t n = 0, id = NS_FLOW_NONE;
+	struct ns_flow *f;
+	while (all && (f = ns_flow_next(t, &id)) != NULL && n < t->count)
+		all[n++] = f;
+	if (all) {
+		/* the survivors end in stream order, as tshark lists them */
+		qsort(all, n, sizeof(*all), by_index);
+		for (uint32_t i = 0; i < n; i++)
+			ns_flow_remove(t, all[i]);
+	}
+	free(all);
+	ns_flow_table_free(t);
+	ns_note_free(&e->notes);
+}
+
+void ns_engine_note(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t value)
+{
+	if (e && e->pass == 1)
+		ns_note_add(&e->notes, frame, ns_note_key(f, layer), value);
+}
+
+int ns_engine_noted(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t *value)
+{
+	return e && e->pass == 2 &&
+	       ns_note_find(&e->notes, frame, ns_note_key(f, layer), value);
+}
+
+void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
+{
+	const struct ns_flow_stats *s = &e->flows.stats;
+	const struct ns_reasm_limits *r = &e->reasm;
+	if (always || s->evicted_cap || r->dropped)
+		fprintf(
+		    fp,
+		    "netscope: flows: %llu TCP, %llu UDP; %llu expired "
+		    "idle, %llu evicted at the cap of %u (--max-flows); "
+		    "reassembly: %llu bytes dropped at its caps, %llu gaps\n",
+		    (unsigned long long)s->created[0],
+		    (unsigned long long)s->created[1],
+		    (unsigned long long)s->expired_idle,
+		    (unsigned long long)s->evicted_cap, e->flows.max_flows,
+		    (unsigned long long)r->dropped,
+		    (unsigned long long)r->gaps);
+	if (e->notes.dropped)
+		fprintf(fp,
+			"netscope: -2: %llu notes about earlier frames dropped "
+			"at the cap of %zu (fields such as dns.response_in "
+			"are missing where they were due)\n",
+			(unsigned long long)e->notes.dropped, e->notes.max);
+}

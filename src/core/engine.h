@@ -1,0 +1,73 @@
+/*
+ * engine — the state that outlives a packet: the flow table, the
+ * reassembly limits, and what the run asked of them (-z follow,
+ * --conversations).  One engine per run; the packet record points at it
+ * (pkt->eng) so transports can find their flow.  A packet record without
+ * an engine (unit tests of one header) is dissected statelessly.
+ *
+ * Two-pass analysis (-2) runs two engines, one after the other: the first
+ * pass's only legacy is its notes about earlier frames (note.h), which
+ * ns_engine_note() writes in pass 1 and ns_engine_noted() reads in pass 2.
+ * In a one-pass run both do nothing.
+ */
+#ifndef NS_ENGINE_H
+#define NS_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "flow/flow.h"
+#include "core/note.h"
+#include "flow/reasm.h"
+
+struct ns_follow;
+struct ns_calls;
+struct ns_field;
+
+/* DNS query/response matching over the run (dissectors/app/dns.c): queries
+ * never answered are counted when their flow ends. */
+struct ns_dns_stats {
+	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
+};
+struct ns_pbschema;
+
+struct ns_engine {
+	struct ns_flow_table flows;
+	struct ns_reasm_limits reasm;
+	int stream_dissection;	  /* bind application dissectors to streams */
+	struct ns_follow *follow; /* -z follow,tcp,…: NULL when not asked */
+	/* called when a flow ends (evicted, expired, or at the end of the
+	 * run), before its state is freed: the conversations report */
+	void (*flow_end)(void *ctx, const struct ns_flow *f);
+	void *flow_end_ctx;
+	struct ns_calls *calls; /* --calls: HTTP/2 and gRPC calls, or NULL */
+	struct ns_dns_stats dns;
+	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the
+	 * second (reads the notes the first pass handed over) */
+	int pass;
+	struct ns_notes notes;
+	/* --proto-descriptor: message types for gRPC methods, or NULL; owned
+	 * by the caller (main.c), read-only while dissecting */
+	const struct ns_pbschema *pbschema;
+};
+
+/* 0 or NS_ENOMEM.  max_flows 0 means the default. */
+int ns_engine_init(struct ns_engine *e, uint32_t max_flows);
+/* Ends every flow still open (flow_end for each, in index order) and frees
+ * everything (the counters stay for ns_engine_report()). */
+void ns_engine_finish(struct ns_engine *e);
+
+/* Pass 1: field f of the layer-th layer of frame `frame` (an earlier one)
+ * will have this value.  Does nothing in other passes. */
+void ns_engine_note(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t value);
+/* Pass 2: 1 and *value when pass 1 left a note for field f of this frame
+ * and layer; 0 otherwise, and always in a one-pass run. */
+int ns_engine_noted(struct ns_engine *e, uint64_t frame, unsigned layer,
+		    const struct ns_field *f, uint64_t *value);
+
+/* Prints the end-of-run counters (flows, evictions, reassembly) to fp:
+ * always, or only when something was evicted or dropped. */
+void ns_engine_report(const struct ns_engine *e, FILE *fp, int always);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * field — the registry.  It numbers the fields of every dissector in
+ * registration order (protocol field first, then the dissector's own) and
+ * keeps a name-sorted index for lookups from filters and -e.  It is built
+ * once at start-up and read-only afterwards.
+ */
+#include "core/field.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dissect.h"
+
+static const struct ns_field **by_id;
+static const struct ns_field **by_name;
+static uint32_t nfields;
+
+static int name_cmp(const void *a, const void *b)
+{
+	const struct ns_field *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* An alias takes its members' type, width, base and value names. */
+static void resolve_aliases(void)
+{
+	for (uint32_t i = 0; i < nfields; i++) {
+		struct ns_field *f = (struct ns_field *)by_id[i];
+		if (!f->alias_of[0])
+			continue;
+		for (int k = 0; k < 2; k++) {
+			f->alias[k] = ns_field_by_name(f->alias_of[k]);
+			if (!f->alias[k] || f->alias[k]->alias_of[0]) {
+				fprintf(stderr,
+					"netscope: field %s: alias of "
+					"unknown field %s\n",
+					f->name, f->alias_of[k]);
+				abort();
+			}
+		}
+		f->type = f->alias[0]->type;
+		f->bits = f->alias[0]->bits;
+		f->base = f->alias[0]->base;
+		f->vals = f->alias[0]->vals;
+	}
+}
+
+void ns_registry_init(void)
+{
+	if (by_id)
+		return;
+	uint32_t n = 0;
+	for (unsigned i = 0; i < ns_ndissectors; i++)
+		n += 1 + ns_dissectors[i]->nfields;
+	by_id = calloc(n, sizeof(*by_id));
+	by_name = calloc(n, sizeof(*by_name));
+	if (!by_id || !by_name) {
+		fputs("netscope: out of memory\n", stderr);
+		exit(1);
+	}
+	for (unsigned i = 0; i < ns_ndissectors; i++) {
+		struct ns_dissector *d = ns_dissectors[i];
+		d->proto.name = d->name;
+		d->proto.title = d->title;
+		d->proto.type = NS_FT_PROTO;
+		d->proto.proto = d;
+		d->proto.id = nfields;
+		by_id[nfields++] = &d->proto;
+		for (unsigned j = 0; j < d->nfields; j++) {
+			d->fields[j].id = nfields;
+			d->fields[j].proto = d;
+			by_id[nfields++] = &d->fields[j];
+		}
+	}
+	memcpy(by_name, by_id, n * sizeof(*by_id));
+	qsort(by_name, n, sizeof(*by_name), name_cmp);
+	resolve_aliases();
+	ns_tables_init();
+}
+
+const struct ns_field *ns_field_by_name(const char *name)
+{
+	uint32_t lo = 0, hi = nfields;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		int c = strcmp(name, by_name[mid]->name);
+		if (c == 0)
+			return by_name[mid];
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct ns_field *ns_field_by_id(uint32_t id)
+{
+	return id < nfields ? by_id[id] : NULL;
+}
+
+uint32_t ns_field_count(void)
+{
+	return nfields;
+}
+
+const char *ns_ftype_name(const struct ns_field *f)
+{
+	switch (f->type) {
+	case NS_FT_PROTO:
+		return "protocol";
+	case NS_FT_NONE:
+		return "label";
+	case NS_FT_BOOL:
+		return "bool";
+	case NS_FT_UINT:
+		switch (f->bits) {
+		case 8:
+			return "uint8";
+		case 16:
+			return "uint16";
+		case 24:
+			return "uint24";
+		case 32:
+			return "uint32";
+		default:
+			return "uint64";
+		}
+	case NS_FT_INT:
+		return "int64";
+	case NS_FT_DOUBLE:
+		return "double";
+	case NS_FT_RELTIME:
+		return "time_relative";
+	case NS_FT_ABSTIME:
+		return "time_absolute";
+	case NS_FT_ETHER:
+		return "ether";
+	case NS_FT_IPV4:
+		return "ipv4";
+	case NS_FT_IPV6:
+		return "ipv6";
+	case NS_FT_STRING:
+		return "string";
+	case NS_FT_BYTES:
+		return "bytes";
+	}
+	return "?";
+}
+
+const char *ns_ftype_ws_name(const struct ns_field *f)
+{
+	static const char *const uints[] = {
+	    "FT_UINT8", "FT_UINT16", "FT_UINT24", "FT_UINT32", "FT_UINT64"};
+	static const char *const ints[] = {"FT_INT8", "FT_INT16", "FT_INT24",
+					   "FT_INT32", "FT_INT64"};
+	/* a bit field is shown as its container, as Wireshark does */
+	unsigned w = !f->bits || f->bits > 32 ? 4 : (f->bits - 1u) / 8;
+	switch (f->type) {
+	case NS_FT_PROTO:
+		return "FT_PROTOCOL";
+	case NS_FT_NONE:
+		return "FT_NONE";
+	case NS_FT_BOOL:
+		return "FT_BOOLEAN";
+	case NS_FT_UINT:
+		return uints[w];
+	case NS_FT_INT:
+		return ints[w];
+	case NS_FT_DOUBLE:
+		return "FT_DOUBLE";
+	case NS_FT_RELTIME:
+		return "FT_RELATIVE_TIME";
+	case NS_FT_ABSTIME:
+		return "FT_ABSOLUTE_TIME";
+	case NS_FT_ETHER:
+		return "FT_ETHER";
+	case NS_FT_IPV4:
+		return "FT_IPv4";
+	case NS_FT_IPV6:
+		return "FT_IPv6";
+	case NS_FT_STRING:
+		return "FT_STRING";
+	case NS_FT_BYTES:
+		return "FT_BYTES";
+	}
+	return "?";
+}
+
+const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v)
+{
+	for (; vals && vals->s; vals++)
+		if (vals->v == v)
+			return vals->s;
+	return NULL;
+}

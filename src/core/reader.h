@@ -1,0 +1,182 @@
+/*
+ * reader — the one bounds-checked cursor over untrusted bytes.
+ *
+ * Every byte of packet data is read through a struct ns_reader.  A read past
+ * the end does not fault: it returns 0, leaves the cursor where it was and
+ * sets a sticky error, so a dissector can parse a header straight-line and
+ * check r->err once at the end (the tcpdump GET_* idea without longjmp).
+ * Lengths taken from the packet are checked against ns_rd_left() before they
+ * are trusted; sub-cursors confine a parser to a length field's extent.
+ *
+ * Offsets reported by ns_rd_off() are relative to `base`, the first byte of
+ * the packet, so recorded fields can point back at their bytes (hex view).
+ */
+#ifndef NS_READER_H
+#define NS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/error.h"
+
+struct ns_reader {
+	const uint8_t *base; /* first byte of the packet */
+	const uint8_t *p;    /* next byte to read */
+	const uint8_t *end;  /* one past the last readable byte */
+	int err;	     /* 0, or NS_ETRUNC once a read overran */
+};
+
+static inline void ns_rd_init(struct ns_reader *r, const uint8_t *data,
+			      size_t len)
+{
+	r->base = data;
+	r->p = data;
+	r->end = data + len;
+	r->err = 0;
+}
+
+static inline size_t ns_rd_left(const struct ns_reader *r)
+{
+	return (size_t)(r->end - r->p);
+}
+
+static inline uint32_t ns_rd_off(const struct ns_reader *r)
+{
+	return (uint32_t)(r->p - r->base);
+}
+
+/* True when n more bytes can be read; otherwise marks the reader. */
+static inline int ns_rd_need(struct ns_reader *r, size_t n)
+{
+	if (r->err || (size_t)(r->end - r->p) < n) {
+		r->err = NS_ETRUNC;
+		return 0;
+	}
+	return 1;
+}
+
+static inline uint8_t ns_rd_u8(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 1))
+		return 0;
+	return *r->p++;
+}
+
+static inline uint16_t ns_rd_u16(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 2))
+		return 0;
+	uint16_t v = (uint16_t)(r->p[0] << 8 | r->p[1]);
+	r->p += 2;
+	return v;
+}
+
+static inline uint32_t ns_rd_u24(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 3))
+		return 0;
+	uint32_t v = (uint32_t)r->p[0] << 16 | (uint32_t)r->p[1] << 8 | r->p[2];
+	r->p += 3;
+	return v;
+}
+
+static inline uint32_t ns_rd_u32(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 4))
+		return 0;
+	uint32_t v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 |
+		     (uint32_t)r->p[2] << 8 | r->p[3];
+	r->p += 4;
+	return v;
+}
+
+static inline uint64_t ns_rd_u64(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 8))
+		return 0;
+	uint64_t hi = ns_rd_u32(r);
+	uint64_t lo = ns_rd_u32(r);
+	return hi << 32 | lo;
+}
+
+static inline uint16_t ns_rd_u16le(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 2))
+		return 0;
+	uint16_t v = (uint16_t)(r->p[1] << 8 | r->p[0]);
+	r->p += 2;
+	return v;
+}
+
+static inline uint32_t ns_rd_u32le(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 4))
+		return 0;
+	uint32_t v = (uint32_t)r->p[3] << 24 | (uint32_t)r->p[2] << 16 |
+		     (uint32_t)r->p[1] << 8 | r->p[0];
+	r->p += 4;
+	return v;
+}
+
+/* Byte at offset `off` from the cursor, without moving; 0 and error past end.
+ */
+static inline uint8_t ns_rd_peek(struct ns_reader *r, size_t off)
+{
+	if (!ns_rd_need(r, off + 1))
+		return 0;
+	return r->p[off];
+}
+
+/* Returns a pointer to the next n bytes and advances, or NULL on overrun.
+ * The pointer is valid only while the packet is. */
+static inline const uint8_t *ns_rd_ptr(struct ns_reader *r, size_t n)
+{
+	if (!ns_rd_need(r, n))
+		return NULL;
+	const uint8_t *p = r->p;
+	r->p += n;
+	return p;
+}
+
+static inline void ns_rd_skip(struct ns_reader *r, size_t n)
+{
+	if (ns_rd_need(r, n))
+		r->p += n;
+}
+
+static inline void ns_rd_copy(struct ns_reader *r, void *dst, size_t n)
+{
+	const uint8_t *p = ns_rd_ptr(r, n);
+	if (p)
+		memcpy(dst, p, n);
+	else
+		memset(dst, 0, n);
+}
+
+/*
+ * Splits off the next n bytes as a sub-cursor and advances past them.  When
+ * fewer than n bytes remain, the sub-cursor gets what there is and the
+ * parent is marked truncated: the caller can still parse the part it has.
+ */
+static inline struct ns_reader ns_rd_sub(struct ns_reader *r, size_t n)
+{
+	struct ns_reader s = *r;
+	if (ns_rd_left(r) < n || r->err) {
+		r->err = NS_ETRUNC;
+		r->p = r->end;
+		return s;
+	}
+	s.end = r->p + n;
+	r->p += n;
+	return s;
+}
+
+/* Shrinks the readable extent to at most n bytes from the cursor. */
+static inline void ns_rd_limit(struct ns_reader *r, size_t n)
+{
+	if (ns_rd_left(r) > n)
+		r->end = r->p + n;
+}
+
+#endif

@@ -1,0 +1,606 @@
+/*
+ * tcpconn — see tcpconn.h.
+ *
+ * The sequence analysis follows the rules tshark 4.0 applies
+ * (tcp_analyze_sequence_number in Wireshark's packet-tcp.c), in the same
+ * order, so that tcp.analysis.* flags mean the same thing: zero-window
+ * probe, zero window, lost segment, keep-alive, window update, window
+ * full, keep-alive ACK, zero-window-probe ACK, duplicate ACK; then, for a
+ * segment that does not advance the sequence space, fast retransmission
+ * (after 2+ duplicate ACKs, within 20 ms), out-of-order (within the
+ * initial RTT, or 3 ms), spurious retransmission (already acked), or
+ * retransmission.  Relative sequence numbers start at 0 for a SYN and at 1
+ * for a connection seen mid-stream, as tshark's.
+ *
+ * The connection summary follows Zeek's conn.log: conn_state (S0 … OTH)
+ * and history letters (upper case from the client, lower case from the
+ * server), each letter recorded once per direction.
+ */
+#include "flow/tcpconn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH 0x08
+#define TH_ACK	0x10
+
+#define OOO_DEFAULT_NS	3000000 /* out-of-order threshold without an RTT */
+#define FAST_RETRANS_NS 20000000
+
+static inline int lt_seq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline int gt_seq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static inline int le_seq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+
+void ns_tcp_conn_init(struct ns_tcp_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->d[0].wscale = c->d[1].wscale = -1;
+	c->d[0].valid_bif = c->d[1].valid_bif = 1;
+	c->initial_rtt = -1;
+	c->resetter = 2;
+	c->first_data_ts[0] = c->first_data_ts[1] = -1;
+}
+
+void ns_tcp_conn_free(struct ns_tcp_conn *c)
+{
+	free(c->d[0].segs);
+	free(c->d[1].segs);
+	c->d[0].segs = c->d[1].segs = NULL;
+	c->d[0].nsegs = c->d[1].nsegs = c->d[0].segcap = c->d[1].segcap = 0;
+}
+
+int ns_tcp_conn_is_new(const struct ns_tcp_conn *c, int dir,
+		       const struct ns_tcp_seginfo *s)
+{
+	const struct ns_tcp_dir *d = &c->d[dir];
+	if ((s->flags & (TH_SYN | TH_ACK)) != TH_SYN)
+		return 0;
+	return d->base_set && s->seq != d->base_seq;
+}
+
+/* ---- history (Zeek conn.log) ------------------------------------------- */
+
+static void history(struct ns_tcp_conn *c, int dir, char letter)
+{
+	static const char letters[] = "SHADFRTWIQG";
+	const char *p = strchr(letters, letter);
+	if (!p)
+		return;
+	uint32_t bit = 1u << ((p - letters) * 2 + dir);
+	if (c->hist_seen & bit || (size_t)c->hist_len + 1 >= sizeof(c->history))
+		return;
+	c->hist_seen |= bit;
+	c->history[c->hist_len++] = dir ? (char)(letter - 'A' + 'a') : letter;
+	c->history[c->hist_len] = '\0';
+}
+
+/* ---- unacked segments (for ack_rtt and bytes in flight) ----------------- */
+
+static struct ns_tcp_seg *seg_at(struct ns_tcp_dir *d, unsigned i)
+{
+	return &d->segs[i];
+}
+
+static void seg_add(struct ns_tcp_dir *d, uint32_t seq, uint32_t nextseq,
+		    uint64_t frame, int64_t ts)
+{
+	if (d->nsegs >= d->segcap) {
+		if (d->segcap >= NS_TCP_MAX_UNACKED)
+			return; /* as tshark: stop remembering when too many */
+		uint16_t cap = d->segcap ? (uint16_t)(d->segcap * 2) : 4;
+		struct ns_tcp_seg *n = realloc(d->segs, cap * sizeof(*n));
+		if (!n)
+			return; /* out of memory: no ack_rtt for this one */
+		d->segs = n;
+		d->segcap = cap;
+	}
+	struct ns_tcp_seg *s = seg_at(d, d->nsegs++);
+	s->seq = seq;
+	s->nextseq = nextseq;
+	s->frame = frame;
+	s->ts = ts;
+}
+
+static void seg_remove(struct ns_tcp_dir *d, unsigned i)
+{
+	/* shift the later ones down: the list is short and ordered */
+	memmove(&d->segs[i], &d->segs[i + 1],
+		(d->nsegs - i - 1) * sizeof(d->segs[0]));
+	d->nsegs--;
+}
+
+/* An ACK from the other side removes what it covers; an exact match gives
+ * the RTT of that segment. */
+static void seg_ack(struct ns_tcp_dir *d, uint32_t ack, int64_t ts,
+		    struct ns_tcp_result *out)
+{
+	unsigned i = 0;
+	while (i < d->nsegs) {
+		struct ns_tcp_seg *s = seg_at(d, i);
+		if (ack == s->nextseq) {
+			/* the first transmission, not a retransmission of it */
+			if (!out->acks_frame) {
+				out->acks_frame = s->frame;
+				out->ack_rtt = ts - s->ts;
+			}
+		} else if (gt_seq(ack, s->seq) && le_seq(ack, s->nextseq)) {
+			s->seq = ack; /* partly acked */
+			i++;
+			continue;
+		} else if (gt_seq(s->nextseq, ack)) {
+			i++;
+			continue;
+		}
+		seg_remove(d, i);
+	}
+}
+
+static uint32_t bytes_in_flight(struct ns_tcp_dir *d)
+{
+	if (!d->nsegs)
+		return 0;
+	uint32_t first = seg_at(d, 0)->seq - d->base_seq;
+	uint32_t last = seg_at(d, 0)->nextseq - d->base_seq;
+	for (unsigned i = 1; i < d->nsegs; i++) {
+		struct ns_tcp_seg *s = seg_at(d, i);
+		if (s->nextseq - d->base_seq > last)
+			last = s->nextseq - d->base_seq;
+		if (s->seq - d->base_seq < first)
+			first = s->seq - d->base_seq;
+	}
+	uint32_t n = last - first;
+	return n > 0 && n < 2000000000u ? n : 0;
+}
+
+/* ---- sequence analysis -------------------------------------------------- */
+
+static void analyze(struct ns_tcp_conn *c, int dir,
+		    const struct ns_tcp_seginfo *s, struct ns_tcp_result *out)
+{
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
+	uint32_t seq = s->seq, ack = s->ack, seglen = s->len;
+	uint32_t window = s->window;
+	uint16_t fl = s->flags;
+	uint32_t ta = 0;
+	int sfr = (fl & (TH_SYN | TH_FIN | TH_RST)) != 0;
+
+	/* zero window probe: one byte at the edge of a zero window */
+	if (seglen == 1 && fwd->nextseq_set && seq == fwd->nextseq &&
+	    rev->window == 0 && rev->lastack_set) {
+		ta |= NS_TA_ZERO_WINDOW_PROBE;
+		goto finished_fwd;
+	}
+	if (window == 0 && !sfr)
+		ta |= NS_TA_ZERO_WINDOW;
+	/* previous segment(s) not captured */
+	if (fwd->nextseq_set && gt_seq(seq, fwd->nextseq) && !(fl & TH_RST)) {
+		ta |= NS_TA_LOST_PACKET;
+		fwd->valid_bif = 0;
+	}
+	if (seglen <= 1 && !sfr && fwd->nextseq_set &&
+	    fwd->nextseq - 1 == seq) {
+		ta |= NS_TA_KEEP_ALIVE;
+	}
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window != fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr) {
+		ta |= NS_TA_WINDOW_UPDATE;
+	}
+	/* window full: this segment fills what the receiver advertised */
+	if (seglen > 0 && rev->lastack_set && rev->wscale != -1 && !sfr) {
+		uint64_t scaled = (uint64_t)rev->window
+				  << (rev->wscale >= 0 ? rev->wscale : 0);
+		if (seq + seglen == rev->lastack + (uint32_t)scaled)
+			ta |= NS_TA_WINDOW_FULL;
+	}
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window == fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr &&
+	    (rev->last_flags & NS_TA_KEEP_ALIVE)) {
+		ta |= NS_TA_KEEP_ALIVE_ACK;
+		goto finished_fwd;
+	}
+	if (seglen == 0 && window == 0 && fwd->lastack_set &&
+	    window == fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr &&
+	    (rev->last_flags & NS_TA_ZERO_WINDOW_PROBE)) {
+		ta |= NS_TA_ZERO_WINDOW_PROBE_ACK;
+		goto finished_fwd;
+	}
+	if (seglen == 0 && window && fwd->lastack_set &&
+	    window == fwd->window && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr) {
+		fwd->dupacknum++;
+		ta |= NS_TA_DUPLICATE_ACK;
+		out->dupack_num = fwd->dupacknum;
+		out->dupack_frame = fwd->lastnondupack;
+	}
+
+finished_fwd:
+	if (!(ta & NS_TA_DUPLICATE_ACK)) {
+		fwd->lastnondupack = s->frame;
+		fwd->dupacknum = 0;
+	}
+	/* an ACK for data this capture never saw */
+	if (rev->nextseq_set && (fl & TH_ACK) && rev->maxseqtobeacked &&
+	    gt_seq(ack, rev->maxseqtobeacked)) {
+		ta |= NS_TA_ACK_LOST_PACKET;
+		rev->maxseqtobeacked = rev->nextseq;
+	}
+
+	/* a segment that does not advance the sequence space */
+	if ((seglen > 0 || (fl & (TH_SYN | TH_FIN))) &&
+	    !(ta & NS_TA_KEEP_ALIVE)) {
+		int not_advanced =
+		    fwd->nextseq_set && lt_seq(seq, fwd->nextseq);
+		if (seglen > 1 && fwd->nextseq_set && fwd->nextseq - 1 == seq)
+			not_advanced = 0; /* after a zero window probe */
+		if (not_advanced) {
+			int64_t t = s->ts - rev->lastack_ts;
+			int64_t ooo = c->initial_rtt > 0 ? c->initial_rtt
+							 : OOO_DEFAULT_NS;
+			/* tshark marks fast and spurious retransmissions as
+			 * retransmissions too */
+			if (rev->dupacknum >= 2 && rev->lastack == seq &&
+			    t < FAST_RETRANS_NS) {
+				ta |= NS_TA_FAST_RETRANSMISSION |
+				      NS_TA_RETRANSMISSION;
+			} else if (s->ts - fwd->nextseq_ts < ooo &&
+				   fwd->nextseq != seq + seglen) {
+				ta |= NS_TA_OUT_OF_ORDER;
+			} else if (seglen > 0 && rev->lastack_set &&
+				   le_seq(seq + seglen, rev->lastack)) {
+				ta |= NS_TA_SPURIOUS_RETRANSMISSION |
+				      NS_TA_RETRANSMISSION;
+			} else {
+				ta |= NS_TA_RETRANSMISSION;
+			}
+		}
+	}
+
+	uint32_t nextseq = seq + seglen;
+	if (seglen || (fl & (TH_SYN | TH_FIN))) {
+		if (fl & (TH_SYN | TH_FIN))
+			nextseq += 1;
+		seg_add(fwd, seq, nextseq, s->frame, s->ts);
+		if (!fwd->nextseq_set || gt_seq(nextseq, fwd->nextseq)) {
+			if (!(ta & NS_TA_ZERO_WINDOW_PROBE)) {
+				fwd->nextseq = nextseq;
+				fwd->nextseq_set = 1;
+				fwd->nextseq_ts = s->ts;
+			}
+		}
+		if (seq == fwd->maxseqtobeacked || !fwd->maxseqtobeacked) {
+			if (!(ta & NS_TA_ZERO_WINDOW_PROBE))
+				fwd->maxseqtobeacked = fwd->nextseq;
+		}
+	} else if (!fwd->nextseq_set) {
+		/* a pure ACK starts the expected sequence for mid-stream */
+		fwd->nextseq = seq;
+		fwd->nextseq_set = 1;
+		fwd->nextseq_ts = s->ts;
+	}
+
+	fwd->window = window;
+	if (fl & TH_ACK) {
+		fwd->lastack = ack;
+		fwd->lastack_set = 1;
+		fwd->lastack_ts = s->ts;
+		seg_ack(rev, ack, s->ts, out);
+	}
+	fwd->last_flags = ta;
+
+	/* what the peer SACKed is not in flight (as tshark 4 counts it) */
+	fwd->sacked = 0;
+	for (unsigned i = 0; i < s->nsack && i < 4; i++)
+		fwd->sacked += s->sack_re[i] - s->sack_le[i];
+	if (seglen > 0 && fwd->valid_bif) {
+		uint32_t bif = bytes_in_flight(fwd);
+		if ((fl & TH_FIN) && bif)
+			bif--; /* tshark counts the FIN's sequence number out */
+		out->bytes_in_flight =
+		    bif > rev->sacked ? bif - rev->sacked : 0;
+	}
+	/* an ACK from this side makes the other side's in-flight count
+	 * meaningful again after a lost segment */
+	if (fl & TH_ACK)
+		rev->valid_bif = 1;
+	if (ta & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
+		  NS_TA_SPURIOUS_RETRANSMISSION))
+		fwd->retrans++;
+	out->flags = ta;
+}
+
+/* ---- the state machine --------------------------------------------------- */
+
+static void state_machine(struct ns_tcp_conn *c, int dir,
+			  const struct ns_tcp_seginfo *s,
+			  struct ns_tcp_result *out)
+{
+	uint16_t fl = s->flags;
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
+	uint8_t ev = NS_TE_NONE;
+
+	if (fl & TH_RST) {
+		if (!fwd->rst && c->state != NS_TCP_RESET &&
+		    c->state != NS_TCP_REFUSED) {
+			if (c->state == NS_TCP_SYN_SENT && dir == 1) {
+				c->state = NS_TCP_REFUSED;
+				ev = NS_TE_REFUSED;
+			} else {
+				c->state = NS_TCP_RESET;
+				ev = dir ? NS_TE_RESET_SERVER
+					 : NS_TE_RESET_CLIENT;
+			}
+			if (c->resetter == 2)
+				c->resetter = (uint8_t)dir;
+		}
+		fwd->rst = 1;
+		out->event = ev;
+		return;
+	}
+
+	switch (c->state) {
+	case NS_TCP_NEW:
+		if ((fl & (TH_SYN | TH_ACK)) == TH_SYN) {
+			c->state = NS_TCP_SYN_SENT;
+			c->syn_seen = 1;
+			ev = NS_TE_SYN;
+		} else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+			c->state = NS_TCP_SYN_RCVD;
+			c->synack_seen = 1;
+			c->synack_ts = s->ts;
+			ev = NS_TE_SYNACK;
+		} else {
+			c->state = NS_TCP_ESTABLISHED;
+			c->midstream = 1;
+			c->established = 1;
+			ev = NS_TE_MIDSTREAM;
+		}
+		break;
+	case NS_TCP_SYN_SENT:
+		if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && dir == 1) {
+			c->state = NS_TCP_SYN_RCVD;
+			c->synack_seen = 1;
+			c->synack_ts = s->ts;
+			ev = NS_TE_SYNACK;
+		} else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN && dir == 1) {
+			c->state = NS_TCP_SYN_RCVD; /* simultaneous open */
+			c->synack_seen = 1;
+			c->synack_ts = s->ts;
+			ev = NS_TE_SIMULTANEOUS;
+		}
+		break;
+	case NS_TCP_SYN_RCVD:
+		if ((fl & TH_ACK) && !(fl & TH_SYN) &&
+		    (dir == 0 || (c->syn_seen && c->d[1].syn))) {
+			c->state = NS_TCP_ESTABLISHED;
+			c->established = 1;
+			c->ack_ts = s->ts;
+			ev = NS_TE_ESTABLISHED;
+		}
+		break;
+	default:
+		break;
+	}
+
+	if (fl & TH_SYN)
+		fwd->syn = 1;
+	if ((fl & TH_FIN) && !fwd->fin) {
+		fwd->fin = 1;
+		fwd->fin_seq = s->seq + s->len;
+		if (c->state == NS_TCP_ESTABLISHED ||
+		    c->state == NS_TCP_SYN_RCVD ||
+		    c->state == NS_TCP_SYN_SENT) {
+			if (!rev->fin)
+				c->closer = (uint8_t)dir;
+			c->state = NS_TCP_CLOSING;
+		}
+		if (ev == NS_TE_NONE || ev == NS_TE_MIDSTREAM)
+			ev = dir ? NS_TE_FIN_SERVER : NS_TE_FIN_CLIENT;
+	}
+	/* an ACK that covers the other side's FIN */
+	if ((fl & TH_ACK) && rev->fin && !rev->fin_acked &&
+	    gt_seq(s->ack, rev->fin_seq)) {
+		rev->fin_acked = 1;
+		if (fwd->fin && fwd->fin_acked && c->state == NS_TCP_CLOSING) {
+			c->state = NS_TCP_CLOSED;
+			if (ev == NS_TE_NONE)
+				ev = NS_TE_CLOSED;
+		}
+	}
+	if (c->state == NS_TCP_CLOSING && fwd->fin && rev->fin &&
+	    fwd->fin_acked && rev->fin_acked) {
+		c->state = NS_TCP_CLOSED;
+		if (ev == NS_TE_NONE)
+			ev = NS_TE_CLOSED;
+	}
+	out->event = ev;
+}
+
+static void record_history(struct ns_tcp_conn *c, int dir,
+			   const struct ns_tcp_seginfo *s,
+			   const struct ns_tcp_result *out)
+{
+	uint16_t fl = s->flags;
+	/* Zeek's Q: a SYN with FIN or RST (instead of S or H); I: FIN and
+	 * RST together */
+	if ((fl & TH_SYN) && (fl & (TH_FIN | TH_RST)))
+		history(c, dir, 'Q');
+	else if ((fl & (TH_FIN | TH_RST)) == (TH_FIN | TH_RST))
+		history(c, dir, 'I');
+	else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
+		history(c, dir, 'S');
+	else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		history(c, dir, 'H');
+	if (s->len > 0)
+		history(c, dir, 'D');
+	if (fl & TH_FIN)
+		history(c, dir, 'F');
+	if (fl & TH_RST)
+		history(c, dir, 'R');
+	if ((fl & TH_ACK) && !(fl & (TH_SYN | TH_FIN | TH_RST)) && s->len == 0)
+		history(c, dir, 'A');
+	/* Zeek's T is retransmitted payload: not a SYN or FIN sent again */
+	if (s->len > 0 &&
+	    (out->flags & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
+			   NS_TA_SPURIOUS_RETRANSMISSION)))
+		history(c, dir, 'T');
+	if (s->window == 0 && !(fl & (TH_SYN | TH_RST)))
+		history(c, dir, 'W');
+}
+
+void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
+			const struct ns_tcp_seginfo *s,
+			struct ns_tcp_result *out)
+{
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
+	memset(out, 0, sizeof(*out));
+	out->ack_rtt = -1;
+
+	/* base sequence numbers: the ISN of a SYN, else one before the first
+	 * seq; the reverse base from the first ACK (tshark's rule) */
+	if (!fwd->base_set) {
+		fwd->base_seq = (s->flags & TH_SYN) ? s->seq : s->seq - 1;
+		fwd->base_set = 1;
+	}
+	if (!rev->base_set && (s->flags & TH_ACK)) {
+		rev->base_seq = s->ack - 1;
+		rev->base_set = 1;
+	}
+	/* window scaling (RFC 7323 §2.2): only if both SYNs carried it */
+	if (s->flags & TH_SYN)
+		fwd->wscale =
+		    (int8_t)(s->wscale >= 0 ? (s->wscale > 14 ? 14 : s->wscale)
+			     : s->wscale == -1 ? -2   /* no option */
+					       : -1); /* unknown */
+
+	/* iRTT as tshark measures it: from the most recent SYN to the first
+	 * segment with ACK and without SYN, from either side (the handshake's
+	 * last ACK, or the RST that refuses the connection) */
+	if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		c->syn_ts = s->ts, c->syn_any = 1;
+	else if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_any &&
+		 c->initial_rtt < 0)
+		c->initial_rtt = s->ts - c->syn_ts;
+
+	analyze(c, dir, s, out);
+	state_machine(c, dir, s, out);
+	record_history(c, dir, s, out);
+
+	out->rel_seq = s->seq - fwd->base_seq;
+	out->rel_ack = (s->flags & TH_ACK) ? s->ack - rev->base_seq : s->ack;
+	out->rel_nxtseq = s->seq + s->len +
+			  ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0) -
+			  fwd->base_seq;
+	if (s->flags & TH_SYN) {
+		out->win_scale = 0; /* not shown on SYNs */
+		out->win_size = s->window;
+	} else if (fwd->wscale >= 0 && rev->wscale >= 0) {
+		out->win_scale = 1 << fwd->wscale;
+		out->win_size = (int64_t)s->window << fwd->wscale;
+	} else if (fwd->wscale == -2 || rev->wscale == -2) {
+		/* a SYN without the option: no scaling either way */
+		out->win_scale = -2;
+		out->win_size = s->window;
+	} else {
+		out->win_scale = -1;
+		out->win_size = s->window;
+	}
+	out->has_data = s->len > 0;
+	out->time_rel = s->ts - flow_start;
+	out->time_delta = c->prev_ts ? s->ts - c->prev_ts : 0;
+	c->prev_ts = s->ts;
+	if (s->len > 0 && c->first_data_ts[dir] < 0)
+		c->first_data_ts[dir] = s->ts;
+}
+
+int ns_tcp_conn_closed(const struct ns_tcp_conn *c)
+{
+	return c->state == NS_TCP_CLOSED || c->state == NS_TCP_RESET ||
+	       c->state == NS_TCP_REFUSED;
+}
+
+const char *ns_tcp_conn_state(const struct ns_tcp_conn *c)
+{
+	const struct ns_tcp_dir *o = &c->d[0], *r = &c->d[1];
+	if (c->midstream)
+		return "OTH";
+	if (!c->synack_seen) {
+		if (!c->syn_seen)
+			return "OTH";
+		if (r->rst)
+			return "REJ";
+		if (o->rst)
+			return "RSTOS0";
+		if (o->fin)
+			return "SH";
+		return "S0";
+	}
+	if (!c->syn_seen) {
+		if (r->rst)
+			return "RSTRH";
+		if (r->fin)
+			return "SHR";
+		return "OTH";
+	}
+	if (c->resetter == 0)
+		return "RSTO";
+	if (c->resetter == 1)
+		return "RSTR";
+	if (o->fin && r->fin)
+		return "SF";
+	if (o->fin)
+		return "S2";
+	if (r->fin)
+		return "S3";
+	return "S1";
+}
+
+const char *ns_tcp_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+	    [NS_TCP_NEW] = "new",
+	    [NS_TCP_SYN_SENT] = "SYN sent",
+	    [NS_TCP_SYN_RCVD] = "SYN-ACK sent",
+	    [NS_TCP_ESTABLISHED] = "established",
+	    [NS_TCP_CLOSING] = "closing",
+	    [NS_TCP_CLOSED] = "closed",
+	    [NS_TCP_RESET] = "reset",
+	    [NS_TCP_REFUSED] = "refused",
+	};
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+const char *ns_tcp_event_name(uint8_t event)
+{
+	static const char *const names[] = {
+	    [NS_TE_NONE] = "",
+	    [NS_TE_SYN] = "SYN",
+	    [NS_TE_SYNACK] = "SYN-ACK",
+	    [NS_TE_SIMULTANEOUS] = "simultaneous open",
+	    [NS_TE_ESTABLISHED] = "established",
+	    [NS_TE_MIDSTREAM] = "mid-stream",
+	    [NS_TE_FIN_CLIENT] = "FIN client",
+	    [NS_TE_FIN_SERVER] = "FIN server",
+	    [NS_TE_CLOSED] = "closed",
+	    [NS_TE_RESET_CLIENT] = "reset by client",
+	    [NS_TE_RESET_SERVER] = "reset by server",
+	    [NS_TE_REFUSED] = "refused",
+	};
+	return event < sizeof(names) / sizeof(names[0]) ? names[event] : "";
+}

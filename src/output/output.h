@@ -1,0 +1,94 @@
+/*
+ * output — the sinks that turn a dissected packet into text: the one-line
+ * summary, the verbose field tree (-v), the hex dump (-x), separated
+ * fields (-T fields -e …, with tshark's -E options) and JSON / NDJSON
+ * (-T json, -T ndjson; src/output/json.c).  A sink only reads the packet
+ * record; it never calls back into a dissector.  Each packet's output is built
+ * in a reused buffer and written with one fwrite, so memory does not grow with
+ * the number of packets.
+ *
+ * A run calls ns_output_packet() for each packet it prints (a display
+ * filter decides which) and ns_output_finish() once at the end, which
+ * writes what a stream needs even when no packet was printed or the run
+ * was cut short (-c, a signal): the -E header, JSON's closing bracket.
+ */
+#ifndef NS_OUTPUT_H
+#define NS_OUTPUT_H
+
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/field.h"
+#include "output/json.h"
+#include "core/packet.h"
+
+enum ns_out_format { NS_OUT_TEXT, NS_OUT_FIELDS, NS_OUT_JSON, NS_OUT_NDJSON };
+
+/*
+ * -E options of -T fields, as tshark 4.0 reads them.  Zero is the
+ * default for each, so a zeroed struct is tshark's default output: no
+ * header, tab between fields, all occurrences joined by ',', no quotes.
+ */
+struct ns_fields_opts {
+	char bom;	 /* 1: a UTF-8 byte order mark first */
+	char header;	 /* 1: a first line with the -e names */
+	char separator;	 /* between fields; 0: tab */
+	char occurrence; /* 'f' first, 'l' last, 'a' or 0 all */
+	char aggregator; /* between occurrences; 0: ',' */
+	char quote;	 /* around non-empty fields: '"', '\'', 0 none */
+};
+
+/* Applies one -E option, "name=value", as tshark 4.0 does (only the
+ * value's first character counts, "header=yes" is "header=y").  Returns
+ * 0, or -1 with the reason in err (an unknown name, a bad value). */
+int ns_fields_opts_set(struct ns_fields_opts *e, const char *opt, char *err,
+		       size_t errlen);
+
+struct ns_output {
+	FILE *fp;
+	int format;  /* enum ns_out_format */
+	int verbose; /* -v: field tree under each line */
+	int hex;     /* -x: hex and ASCII dump; "raw" in JSON */
+	const struct ns_field **efields; /* -e list for NS_OUT_FIELDS */
+	unsigned nefields;
+	struct ns_fields_opts eopt; /* -E */
+	struct ns_buf buf;
+	/* state */
+	int started;	   /* the stream's preamble was written */
+	uint64_t npackets; /* packets written */
+	struct ns_json json;
+	struct ns_buf tmp; /* one value, when -E quote must escape it */
+};
+
+void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt);
+/* Ends the stream (see above); call once, after the last packet. */
+void ns_output_finish(struct ns_output *o);
+void ns_output_free(struct ns_output *o);
+
+/* Appends the one-line summary of pkt (no newline). */
+void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt);
+/* Appends a value as -T fields shows it (tshark's conventions). */
+void ns_format_value(struct ns_buf *b, const struct ns_fv *fv);
+/* Appends a value as the tree shows it (names of values, hex, units). */
+void ns_format_display(struct ns_buf *b, const struct ns_fv *fv);
+/* Appends a hex+ASCII dump of the captured bytes, 16 per line. */
+void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n);
+/* One line of it: k (<= 16) bytes at offset off. */
+void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
+		       uint32_t off);
+
+/* Appends the title line of layer li as the tree shows it ("Frame 3: …",
+ * "Internet Protocol Version 4 [truncated]"). */
+void ns_format_layer_title(struct ns_buf *b, const struct ns_packet *pkt,
+			   unsigned li);
+/* Appends the tree text of value i ("Title: value", or its tree_line). */
+void ns_format_tree_text(struct ns_buf *b, const struct ns_packet *pkt,
+			 uint32_t i);
+/* Walks the verbose tree: cb once per layer title (i = -1, depth 0) and
+ * once per value drawn (hidden values left out, their children moved up),
+ * in order, with the depth it is drawn at. */
+typedef void (*ns_tree_cb)(void *ctx, const struct ns_packet *pkt,
+			   unsigned layer, int32_t i, unsigned depth);
+void ns_tree_walk(const struct ns_packet *pkt, ns_tree_cb cb, void *ctx);
+
+#endif

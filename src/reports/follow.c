@@ -1,0 +1,164 @@
+/*
+ * follow — see follow.h.
+ */
+#include "reports/follow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "output/output.h"
+
+struct ns_follow {
+	int mode;
+	uint32_t index;
+	int seen; /* the stream was met */
+	struct ns_buf node[2];
+	FILE *tmp; /* the chunks so far */
+	struct ns_buf line;
+};
+
+struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
+{
+	char proto[8], mode[8];
+	unsigned long idx;
+	char tail;
+	if (sscanf(arg, "follow,%7[a-z],%7[a-z],%lu%c", proto, mode, &idx,
+		   &tail) != 3 ||
+	    strcmp(proto, "tcp") != 0 || idx > UINT32_MAX) {
+		snprintf(err, errlen,
+			 "-z: '%s' is not follow,tcp,raw|ascii|hex,STREAM",
+			 arg);
+		return NULL;
+	}
+	int m;
+	if (strcmp(mode, "raw") == 0)
+		m = NS_FOLLOW_RAW;
+	else if (strcmp(mode, "ascii") == 0)
+		m = NS_FOLLOW_ASCII;
+	else if (strcmp(mode, "hex") == 0)
+		m = NS_FOLLOW_HEX;
+	else {
+		snprintf(err, errlen,
+			 "-z follow: unknown mode '%s' (raw, "
+			 "ascii, hex)",
+			 mode);
+		return NULL;
+	}
+	struct ns_follow *fo = calloc(1, sizeof(*fo));
+	if (!fo) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	fo->mode = m;
+	fo->index = (uint32_t)idx;
+	fo->tmp = tmpfile();
+	if (!fo->tmp) {
+		free(fo);
+		snprintf(err, errlen,
+			 "-z follow: cannot create a temporary "
+			 "file");
+		return NULL;
+	}
+	return fo;
+}
+
+int ns_follow_wants(const struct ns_follow *fo, const struct ns_flow *f)
+{
+	return f->key.proto == 6 && f->index == fo->index;
+}
+
+static void meet(struct ns_follow *fo, const struct ns_flow *f)
+{
+	if (fo->seen)
+		return;
+	fo->seen = 1;
+	/* nodes as tshark numbers them: 0 sent the first packet seen */
+	ns_flow_endpoint(&fo->node[0], f, f->first);
+	ns_flow_endpoint(&fo->node[1], f, !f->first);
+}
+
+void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
+		    const uint8_t *p, uint32_t n)
+{
+	if (!ns_follow_wants(fo, f) || n == 0)
+		return;
+	meet(fo, f);
+	/* the flow's direction (0 from the client) to tshark's node */
+	dir = (dir == 0 ? f->client : !f->client) != f->first;
+	struct ns_buf *b = &fo->line;
+	ns_buf_reset(b);
+	switch (fo->mode) {
+	case NS_FOLLOW_RAW:
+		if (dir)
+			ns_buf_putc(b, '\t');
+		ns_buf_hexbytes(b, p, n, 0);
+		ns_buf_putc(b, '\n');
+		break;
+	case NS_FOLLOW_ASCII:
+		if (dir)
+			ns_buf_putc(b, '\t');
+		ns_buf_u64(b, n);
+		ns_buf_putc(b, '\n');
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t c = p[i];
+			ns_buf_putc(b, c == '\n' || (c >= 0x20 && c < 0x7f)
+					   ? (char)c
+					   : '.');
+		}
+		ns_buf_putc(b, '\n');
+		break;
+	default:
+		for (uint32_t off = 0; off < n; off += 16) {
+			if (dir)
+				ns_buf_putc(b, '\t');
+			uint32_t k = n - off < 16 ? n - off : 16;
+			ns_format_hexline(b, p + off, k, off);
+		}
+		break;
+	}
+	fwrite(b->p, 1, b->len, fo->tmp);
+}
+
+void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
+		   uint32_t n)
+{
+	if (!ns_follow_wants(fo, f) || n == 0 || fo->mode == NS_FOLLOW_RAW)
+		return;
+	meet(fo, f);
+	dir = (dir == 0 ? f->client : !f->client) != f->first;
+	fprintf(fo->tmp, "%s[%u bytes missing in capture file]\n",
+		dir ? "\t" : "", n);
+}
+
+void ns_follow_finish(struct ns_follow *fo, FILE *out)
+{
+	static const char *const names[] = {"raw", "ascii", "hex"};
+	fputs("\n=============================================================="
+	      "=====\n",
+	      out);
+	fprintf(out, "Follow: tcp,%s\n", names[fo->mode]);
+	fprintf(out, "Filter: tcp.stream eq %u\n", fo->index);
+	fprintf(out, "Node 0: %.*s\n", (int)fo->node[0].len,
+		fo->node[0].p ? fo->node[0].p : "");
+	fprintf(out, "Node 1: %.*s\n", (int)fo->node[1].len,
+		fo->node[1].p ? fo->node[1].p : "");
+	rewind(fo->tmp);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fo->tmp)) > 0)
+		fwrite(buf, 1, n, out);
+	fputs("================================================================"
+	      "===\n",
+	      out);
+	ns_follow_free(fo);
+}
+
+void ns_follow_free(struct ns_follow *fo)
+{
+	fclose(fo->tmp);
+	ns_buf_free(&fo->node[0]);
+	ns_buf_free(&fo->node[1]);
+	ns_buf_free(&fo->line);
+	free(fo);
+}

@@ -1,0 +1,108 @@
+/*
+ * tuimodel — what the TUI's Connections, Calls and DNS views show, built
+ * from the fields of each packet as the UI thread dissects it (the model
+ * only reads packet records; it never calls into a dissector).
+ *
+ *   connections  one row per TCP connection / UDP flow (tcp.stream,
+ *                udp.stream), counters copied from the engine's flow
+ *   calls        one row per HTTP/2 stream (a gRPC call when it carries
+ *                application/grpc), from the http2 and grpc layers
+ *   dns          one row per DNS transaction, the query's row completed
+ *                by its response (same flow and transaction id)
+ *
+ * Each table is a ring of a fixed number of rows (NS_TUI_MAX_ROWS): the
+ * oldest row makes room for a new one, so an endless capture keeps the
+ * newest flows, calls and queries, as the flow table keeps the newest
+ * flows.  Times are capture times.
+ */
+#ifndef NS_TUIMODEL_H
+#define NS_TUIMODEL_H
+
+#include <stdint.h>
+
+#include "core/packet.h"
+
+#define NS_TUI_MAX_ROWS 65536u
+
+struct ns_tui_conn {
+	uint32_t flow; /* bit 31 UDP; tcp.stream / udp.stream */
+	uint8_t used;
+	uint8_t state; /* enum ns_tcp_state, TCP only */
+	char cli[48], srv[48];
+	char app[8]; /* dns, tls, http, h2, grpc, or "" */
+	char sni[64];
+	int64_t rtt;		    /* handshake RTT ns, -1 unknown */
+	uint64_t pkts[2], bytes[2]; /* [0] client→server */
+	int64_t first_ts, last_ts;
+	int64_t rate_sec; /* capture second of rate_cur */
+	uint64_t rate_cur, rate_prev;
+	uint64_t first_frame;
+};
+
+enum ns_tui_call_end { NS_CALL_OPEN, NS_CALL_ENDED, NS_CALL_RESET };
+
+struct ns_tui_call {
+	uint32_t conn, sid;
+	uint8_t used, grpc, req_dir, closed[2], end, hpack_lost;
+	uint32_t rst_error;
+	int status, grpc_status; /* -1 none */
+	char method[12], path[120], grpc_msg[96];
+	int64_t t_req, t_first_resp, t_first_msg, t_end;
+	uint32_t msgs[2];
+	uint64_t first_frame, last_frame;
+};
+
+struct ns_tui_dns {
+	uint32_t flow;
+	uint16_t id;
+	uint8_t used, answered, unsolicited;
+	int rcode; /* -1 no answer yet */
+	char name[96], qtype[12], answers[160];
+	int64_t t_query, rtt; /* rtt -1 unknown */
+	uint64_t qframe, rframe;
+};
+
+struct ns_tui_hash {
+	uint64_t *keys;
+	uint32_t *vals; /* UINT32_MAX: empty */
+	uint32_t mask;
+};
+
+struct ns_tuimodel {
+	struct ns_tui_conn *conn[2]; /* [0] TCP, [1] UDP: by index % cap */
+	uint32_t conn_cap[2];	     /* grown on use up to NS_TUI_MAX_ROWS */
+	uint32_t nconn[2];	     /* rows in use */
+	struct ns_tui_call *call;    /* ring by arrival */
+	uint64_t ncall;		     /* calls ever */
+	struct ns_tui_hash call_ix;
+	struct ns_tui_dns *dns;
+	uint64_t ndns;
+	struct ns_tui_hash dns_ix;
+	int64_t now; /* capture time of the newest packet */
+};
+
+int ns_tuimodel_init(struct ns_tuimodel *m);
+void ns_tuimodel_free(struct ns_tuimodel *m);
+/* Adds what the dissected packet tells (frame = pkt->num). */
+void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt);
+
+/* Row of a flow key, or NULL. */
+struct ns_tui_conn *ns_tuimodel_conn(struct ns_tuimodel *m, uint32_t flow);
+/* Bytes of a connection in the last complete second of capture time. */
+uint64_t ns_tuimodel_rate(const struct ns_tuimodel *m,
+			  const struct ns_tui_conn *c);
+/* Rows held: the i-th oldest call / DNS row (i < held), or NULL. */
+uint32_t ns_tuimodel_calls_held(const struct ns_tuimodel *m);
+struct ns_tui_call *ns_tuimodel_call_at(struct ns_tuimodel *m, uint32_t i);
+uint32_t ns_tuimodel_dns_held(const struct ns_tuimodel *m);
+struct ns_tui_dns *ns_tuimodel_dns_at(struct ns_tuimodel *m, uint32_t i);
+/* The call's gRPC status: its grpc-status, else what a reset means to the
+ * client (gRPC's HTTP/2 mapping: CANCEL is CANCELLED, …); -1 none. */
+int ns_tuimodel_call_status(const struct ns_tui_call *c);
+/* Short name of a TCP state ("ESTAB", "CLOSED", …). */
+const char *ns_tuimodel_state_name(const struct ns_tui_conn *c);
+/* How a call ended: "open", "ended", "reset CANCEL", "conn closed". */
+void ns_tuimodel_call_end(struct ns_tuimodel *m, const struct ns_tui_call *c,
+			  char *buf, size_t size);
+
+#endif

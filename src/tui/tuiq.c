@@ -1,0 +1,227 @@
+/*
+ * tuiq — see tuiq.h.
+ */
+#include "tui/tuiq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ALIGN8(n) (((n) + 7u) & ~(size_t)7u)
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void wake(struct ns_tuiq *q)
+{
+	char c = 1;
+	ssize_t n = write(q->wake[1], &c, 1); /* full pipe: already awake */
+	(void)n;
+}
+
+/* Room for a record of n bytes (header included) at the head: records
+ * never wrap, a filler record skips the ring's end. */
+static int fits(const struct ns_tuiq *q, size_t n, size_t *skip)
+{
+	size_t used = q->head - q->tail;
+	size_t at = q->head % q->cap;
+	*skip = at + n > q->cap ? q->cap - at : 0;
+	return used + *skip + n <= q->cap;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *data)
+{
+	struct ns_tuiq *q = (struct ns_tuiq *)user;
+	struct ns_tuiq_pkt ph = {
+	    .ts = ns_source_ts(q->src, h), .caplen = h->caplen, .len = h->len};
+	size_t n = ALIGN8(sizeof(ph) + h->caplen), skip;
+	pthread_mutex_lock(&q->mu);
+	while (!fits(q, n, &skip)) {
+		if (q->src->live || atomic_load(&q->stop)) {
+			pthread_mutex_unlock(&q->mu);
+			atomic_fetch_add(&q->dropped, 1);
+			atomic_fetch_add(&q->captured, 1);
+			return;
+		}
+		pthread_cond_wait(&q->space, &q->mu);
+	}
+	int was_empty = q->head == q->tail;
+	if (skip) { /* a filler: caplen UINT32_MAX */
+		struct ns_tuiq_pkt fill = {.caplen = UINT32_MAX};
+		if (skip >= sizeof(fill))
+			memcpy(q->ring + q->head % q->cap, &fill, sizeof(fill));
+		q->head += skip;
+	}
+	pthread_mutex_unlock(&q->mu);
+	/* the bytes at the head are the producer's until head moves */
+	uint8_t *p = q->ring + q->head % q->cap;
+	memcpy(p, &ph, sizeof(ph));
+	memcpy(p + sizeof(ph), data, h->caplen);
+	pthread_mutex_lock(&q->mu);
+	q->head += n;
+	pthread_mutex_unlock(&q->mu);
+	if (was_empty)
+		wake(q);
+	uint64_t c = atomic_fetch_add(&q->captured, 1) + 1;
+	if (q->max_count && c >= q->max_count)
+		atomic_store(&q->stop, 1);
+	if (atomic_load(&q->stop))
+		pcap_breakloop(q->src->p);
+}
+
+static void *run(void *arg)
+{
+	struct ns_tuiq *q = arg;
+	struct ns_source *s = q->src;
+	int fd = s->live ? pcap_get_selectable_fd(s->p) : -1;
+	int64_t deadline = q->duration_ns ? mono_ns() + q->duration_ns : 0;
+	int64_t next_stats = 0;
+	while (!atomic_load(&q->stop)) {
+		int n = pcap_dispatch(s->p, s->live ? -1 : 1024, on_packet,
+				      (u_char *)q);
+		if (n == PCAP_ERROR_BREAK)
+			continue;
+		if (n < 0) {
+			snprintf(q->err, sizeof(q->err), "%s '%s' failed: %s",
+				 s->live ? "capture on" : "reading", s->name,
+				 pcap_geterr(s->p));
+			break;
+		}
+		if (!s->live) {
+			if (n == 0)
+				break; /* end of file */
+			continue;
+		}
+		int64_t now = mono_ns();
+		if (now >= next_stats) {
+			struct pcap_stat st;
+			if (pcap_stats(s->p, &st) == 0)
+				atomic_store(&q->kernel_drop, st.ps_drop);
+			next_stats = now + 500000000;
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (n == 0) {
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+			poll(&pfd, 1, 100);
+		}
+	}
+	if (s->live) {
+		struct pcap_stat st;
+		if (pcap_stats(s->p, &st) == 0)
+			atomic_store(&q->kernel_drop, st.ps_drop);
+	}
+	atomic_store(&q->done, 1);
+	wake(q);
+	return NULL;
+}
+
+int ns_tuiq_start(struct ns_tuiq *q, struct ns_source *src, char *err,
+		  size_t errlen)
+{
+	q->src = src;
+	q->cap = NS_TUIQ_BYTES;
+	q->ring = malloc(q->cap);
+	if (!q->ring || pipe(q->wake) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));
+		free(q->ring);
+		q->ring = NULL;
+		return -1;
+	}
+	for (int i = 0; i < 2; i++)
+		fcntl(q->wake[i], F_SETFL, O_NONBLOCK);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->space, NULL);
+	/* signals go to the UI thread, which restores the terminal */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&q->thread, NULL, run, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the capture thread: %s",
+			 strerror(rc));
+		return -1;
+	}
+	q->started = 1;
+	return 0;
+}
+
+const uint8_t *ns_tuiq_peek(struct ns_tuiq *q, struct ns_tuiq_pkt *h)
+{
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		size_t head = q->head, tail = q->tail;
+		pthread_mutex_unlock(&q->mu);
+		if (head == tail)
+			return NULL;
+		size_t at = tail % q->cap;
+		if (q->cap - at < sizeof(*h)) { /* a filler too short to mark */
+			pthread_mutex_lock(&q->mu);
+			q->tail += q->cap - at;
+			pthread_mutex_unlock(&q->mu);
+			continue;
+		}
+		memcpy(h, q->ring + at, sizeof(*h));
+		if (h->caplen == UINT32_MAX) {
+			pthread_mutex_lock(&q->mu);
+			q->tail += q->cap - at;
+			pthread_cond_signal(&q->space);
+			pthread_mutex_unlock(&q->mu);
+			continue;
+		}
+		return q->ring + at + sizeof(*h);
+	}
+}
+
+void ns_tuiq_release(struct ns_tuiq *q)
+{
+	struct ns_tuiq_pkt h;
+	memcpy(&h, q->ring + q->tail % q->cap, sizeof(h));
+	pthread_mutex_lock(&q->mu);
+	q->tail += ALIGN8(sizeof(h) + h.caplen);
+	pthread_cond_signal(&q->space);
+	pthread_mutex_unlock(&q->mu);
+}
+
+int ns_tuiq_fd(const struct ns_tuiq *q)
+{
+	return q->wake[0];
+}
+
+void ns_tuiq_clear_wake(struct ns_tuiq *q)
+{
+	char buf[256];
+	while (read(q->wake[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+void ns_tuiq_stop(struct ns_tuiq *q)
+{
+	if (q->started) {
+		atomic_store(&q->stop, 1);
+		pthread_mutex_lock(&q->mu);
+		pthread_cond_broadcast(&q->space);
+		pthread_mutex_unlock(&q->mu);
+		pcap_breakloop(q->src->p);
+		pthread_join(q->thread, NULL);
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->space);
+		close(q->wake[0]);
+		close(q->wake[1]);
+		q->started = 0;
+	}
+	free(q->ring);
+	q->ring = NULL;
+}
