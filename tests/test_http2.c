@@ -56,7 +56,8 @@ static struct ns_packet *parse(void)
 	ns_pkt_begin(&tu_pkt, 1, 0, 0, (uint32_t)blen, (uint32_t)blen, 1, buf);
 	struct ns_reader r;
 	ns_rd_init(&r, buf, blen);
-	ns_dissect_layer(&tu_pkt, &ns_diss_http2, &r, buf, (uint32_t)blen);
+	ns_dissect_layer(&tu_pkt, &ns_diss_http2, &r, buf, (uint32_t)blen,
+			 NULL);
 	return &tu_pkt;
 }
 
@@ -495,7 +496,8 @@ static struct ns_packet *pb(const uint8_t *p, size_t n)
 	ns_pkt_begin(&tu_pkt, 1, 0, 0, (uint32_t)n, (uint32_t)n, 1, buf);
 	struct ns_reader r;
 	ns_rd_init(&r, buf, n);
-	ns_dissect_layer(&tu_pkt, &ns_diss_protobuf, &r, buf, (uint32_t)n);
+	ns_dissect_layer(&tu_pkt, &ns_diss_protobuf, &r, buf, (uint32_t)n,
+			 NULL);
 	return &tu_pkt;
 }
 

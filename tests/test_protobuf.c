@@ -132,7 +132,8 @@ static uint64_t zz(int64_t v)
 
 static const struct ns_pbmsg *cur_type;
 
-static int typed_dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int typed_dissect(struct ns_packet *pkt, struct ns_reader *r,
+			 const struct ns_dctx *cx)
 {
 	size_t n = ns_rd_left(r);
 	ns_protobuf_typed(pkt, r->base, r->p, n, 1, 0, cur_type);
@@ -160,7 +161,7 @@ static struct ns_packet *decode(const struct ns_pbschema *s, const char *type,
 	ns_pkt_begin(&tu_pkt, 1, 0, 0, (uint32_t)n, (uint32_t)n, 1, data);
 	struct ns_reader r;
 	ns_rd_init(&r, data, n);
-	ns_dissect_layer(&tu_pkt, &typed_diss, &r, data, (uint32_t)n);
+	ns_dissect_layer(&tu_pkt, &typed_diss, &r, data, (uint32_t)n, NULL);
 	return &tu_pkt;
 }
 

@@ -164,7 +164,8 @@ static struct ns_packet *dissect(const struct msg *m)
 	struct ns_reader r;
 	ns_rd_init(&r, copy, m->n);
 	ck_assert_int_ge(
-	    ns_dissect_layer(pkt, &ns_diss_tls, &r, copy, (uint32_t)m->n), 0);
+	    ns_dissect_layer(pkt, &ns_diss_tls, &r, copy, (uint32_t)m->n, NULL),
+	    0);
 	return pkt;
 }
 

@@ -615,7 +615,8 @@ struct msg {
 	unsigned ext_rcode;
 	char soft[200];	  /* first problem that did not stop dissection */
 	unsigned jumps;	  /* compression pointers followed so far */
-	struct ns_buf rr; /* dns.rr text being built */
+	struct ns_buf rr; /* dns.rr text being built (the packet's scratch) */
+	const struct ns_dctx *cx;
 };
 
 /* "truncated" when the capture cut the packet, "malformed: why" otherwise */
@@ -1775,12 +1776,13 @@ struct dns_flow {
 static void dns_flow_free(void *p)
 {
 	struct dns_flow *df = p;
+	if (!df->cap)
+		return;
 	for (unsigned i = 0; i < df->cap; i++)
 		if (df->t[i].used && !df->t[i].rep_frame)
 			df->stats->unanswered++;
 	if (df->t != df->first)
 		free(df->t);
-	free(df);
 }
 
 /* The newest transaction with this id, or NULL. */
@@ -1800,18 +1802,13 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 	struct ns_flow *f = pkt->flow;
 	if (!f || pkt->quoted || !pkt->eng)
 		return;
-	if (f->app && f->app_free != dns_flow_free)
-		return; /* another protocol's state on this flow */
-	struct dns_flow *df = f->app;
-	if (!df) {
-		df = calloc(1, sizeof(*df));
-		if (!df)
-			return;
+	struct dns_flow *df = ns_flow_state(pkt, m->cx);
+	if (!df)
+		return;
+	if (!df->cap) { /* new */
 		df->t = df->first;
 		df->cap = TXN_FIRST;
 		df->stats = &pkt->eng->dns;
-		f->app = df;
-		f->app_free = dns_flow_free;
 	}
 	struct ns_dns_stats *stats = df->stats;
 	struct txn *t = txn_find(df, id);
@@ -1888,13 +1885,13 @@ static void match(struct msg *m, uint16_t id, int response, int show)
 /* ---- the message
  * -------------------------------------------------------------- */
 
-static struct ns_buf rrbuf; /* dns.rr text, reused (one packet at a time) */
-
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	struct msg m;
 	memset(&m, 0, sizeof(m));
 	m.pkt = pkt;
+	m.cx = cx;
 	m.base = r->base;
 	const struct ns_layer *l = &pkt->layers[pkt->cur_layer];
 	m.stream = l->src != NULL;
@@ -1911,14 +1908,14 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	m.m = r->p;
 	m.len = ns_rd_left(r);
 	m.moff = ns_rd_off(r);
-	m.rr = rrbuf;
+	m.rr = pkt->scratch;
 	m.rr.len = 0;
 
 	uint16_t id = ns_get_u16(pkt, r, &fields[F_ID]);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t fl = ns_get_u16(pkt, r, &fields[F_FLAGS]);
 	if (r->err) {
-		rrbuf = m.rr;
+		pkt->scratch = m.rr;
 		return bad(&m, "header cut short");
 	}
 	int resp = fl >> 15;
@@ -1960,7 +1957,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 	for (int i = 0; i < 4; i++)
 		cnt[i] = ns_get_u16(pkt, r, &fields[cf[update][i]]);
 	if (r->err) {
-		rrbuf = m.rr;
+		pkt->scratch = m.rr;
 		return bad(&m, "header cut short");
 	}
 	int rc = 0;
@@ -1993,7 +1990,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		if (lfv < pkt->nfv && pkt->fv[lfv].f == &fields[lab[update][s]])
 			pkt->fv[lfv].len = ns_rd_off(r) - soff;
 	}
-	rrbuf = m.rr;
+	pkt->scratch = m.rr;
 	if (resp && m.opt_seen)
 		ns_add_uint(pkt, &fields[F_RCODE_FULL], foff, 2,
 			    (m.ext_rcode << 4) | (fl & 15u));
@@ -2192,7 +2189,7 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 			break; /* the rest of the message comes later */
 		if (ctx->pkt) {
 			int li = ns_stream_message(ctx, ctx->st->app, p + used,
-						   2 + len);
+						   2 + len, ctx->st->state);
 			if (li >= 0)
 				ns_stream_message_end(ctx, li);
 		}
@@ -2270,4 +2267,6 @@ struct ns_dissector ns_diss_dns = {
     .bindings = bindings,
     .stream = &ops,
     .udp_heuristic = udp_heuristic,
+    .flow_state_size = sizeof(struct dns_flow),
+    .flow_state_free = dns_flow_free,
 };

@@ -6,9 +6,9 @@
  * of one delivery with ns_grpc_layer(); the layer's bytes are the messages
  * (5-byte prefix and kept payload) one after the other, and what only the
  * connection knows (the call's path, status, counts) is read from the
- * events through `cur`, set around the layer.  Each message is decoded as
- * protobuf (protobuf.c), typed with the method's input or output type when
- * the --proto-descriptor set has the call's path; gzip messages are
+ * events the transport lends the layer (ns_dctx.state).  Each message is
+ * decoded as protobuf (protobuf.c), typed with the method's input or output
+ * type when the --proto-descriptor set has the call's path; gzip messages are
  * inflated with zlib first.  Without events (unit tests, the fuzzer) the
  * bytes are parsed as messages one after another.
  *
@@ -112,7 +112,6 @@ static struct ns_field gfields[] = {
 extern struct ns_dissector ns_diss_grpc;
 
 /* the events whose layer is being dissected (see the top comment) */
-static const struct ns_grpc_events *cur;
 
 const char *ns_grpc_status_name(int status)
 {
@@ -164,8 +163,9 @@ static const uint8_t *gunzip(struct ns_packet *pkt, const uint8_t *p,
 }
 
 /* One message event: prefix fields, then the payload as protobuf. */
-static void message(struct ns_packet *pkt, const struct ns_reader *r,
-		    const struct ns_grpc_ev *e, const struct ns_grpc_call *s)
+static void message(struct ns_packet *pkt, const struct ns_grpc_events *cur,
+		    const struct ns_reader *r, const struct ns_grpc_ev *e,
+		    const struct ns_grpc_call *s)
 {
 	uint32_t o = e->off;
 	int trailers = s && s->web && (e->flags & 0x80);
@@ -235,9 +235,13 @@ static void side_end(struct ns_packet *pkt, const struct ns_grpc_ev *e,
 		add_cstr(pkt, G_ERROR, s->end_error);
 }
 
-static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r,
+			const struct ns_dctx *cx)
 {
-	if (!cur) { /* stateless: one message after another */
+	/* the events of the transport's delivery; none (unit tests, the
+	 * fuzzer): the bytes are messages one after another */
+	const struct ns_grpc_events *cur = cx->state;
+	if (!cur) {
 		while (ns_rd_left(r) >= 5) {
 			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
 			uint32_t n = ns_get_u32(pkt, r, &gfields[G_LENGTH]);
@@ -271,7 +275,7 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r)
 			add_cstr(pkt, G_METHOD, m);
 		}
 		if (e->kind == NS_GRPC_EV_MSG)
-			message(pkt, r, e, s);
+			message(pkt, cur, r, e, s);
 		else if (s)
 			side_end(pkt, e, s);
 		ns_tree_pop(pkt);
@@ -451,11 +455,9 @@ void ns_grpc_layer(struct ns_stream_ctx *ctx, struct ns_grpc_events *evs)
 			memcpy(buf + o + 5, e->bytes, e->kept);
 		o += 5 + e->kept;
 	}
-	cur = evs;
-	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total);
+	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total, evs);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
-	cur = NULL;
 	free(buf);
 	ns_grpc_events_free(evs);
 }

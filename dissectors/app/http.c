@@ -596,8 +596,8 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 {
 	if (ctx->pkt && d->hdr) {
 		struct ns_packet *pkt = ctx->pkt;
-		int li =
-		    ns_stream_message(ctx, ctx->st->app, d->hdr, d->hdr_len);
+		int li = ns_stream_message(ctx, ctx->st->app, d->hdr,
+					   d->hdr_len, st);
 		if (li >= 0) {
 			/* what only the connection knows */
 			int resp =
@@ -834,7 +834,8 @@ static void trim(const uint8_t **p, size_t *n)
 }
 
 /* One message's header block, recorded as fields. */
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	const uint8_t *base = r->base, *h = r->p;
 	size_t n = ns_rd_left(r);

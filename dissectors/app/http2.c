@@ -13,8 +13,8 @@
  * complete frames it finished (a frame across segments is shown on the
  * packet that completes it, as tshark does); the stateless frame parser
  * (dissect) is also what unit tests and the fuzzer drive.  The state that
- * only the connection knows — HPACK, streams, gRPC messages — is reached
- * through `cur`, set by consume() around each layer.
+ * only the connection knows — HPACK, streams, gRPC messages — is lent to
+ * the layer by consume() (ns_dctx.state).
  *
  * HPACK (RFC 7541) is libnghttp2's inflater, one per direction, decoding
  * each fragment of a block (HEADERS/PUSH_PROMISE, CONTINUATION) as it
@@ -333,8 +333,6 @@ struct h2_state {
 extern struct ns_dissector ns_diss_http2;
 
 /* the connection whose layer is being dissected (see the top comment) */
-static struct h2_state *cur;
-static int cur_dir;
 
 /* ---- frame-header heuristics ------------------------------------------- */
 
@@ -784,10 +782,9 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	}
 }
 
-static int frame(struct ns_packet *pkt, struct ns_reader *r)
+static int frame(struct ns_packet *pkt, struct ns_reader *r,
+		 struct h2_state *st, int dir)
 {
-	struct h2_state *st = cur;
-	int dir = cur_dir;
 	int role = st ? dir ^ st->swap : dir; /* 0: the client's side */
 	uint32_t off = ns_rd_off(r);
 	uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
@@ -1077,17 +1074,21 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r)
 	return 0;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	if (ns_rd_left(r) >= MAGIC_LEN && memcmp(r->p, magic, MAGIC_LEN) == 0)
 		ns_add_bytes(pkt, &fields[F_MAGIC], 0, MAGIC_LEN,
 			     ns_rd_ptr(r, MAGIC_LEN), MAGIC_LEN);
-	if (cur && cur->d[cur_dir].note) {
+	/* from a connection: its state; alone (unit tests): none */
+	struct h2_state *st = cx->stream ? cx->state : NULL;
+	int dir = cx->stream ? cx->stream->dir : 0;
+	if (st && st->d[dir].note) {
 		ns_add_label(pkt, &fields[F_HEURISTIC], ns_rd_off(r), 0);
-		cur->d[cur_dir].note = 0;
+		st->d[dir].note = 0;
 	}
 	while (ns_rd_left(r) && !r->err)
-		frame(pkt, r);
+		frame(pkt, r, st, dir);
 	return 0;
 }
 
@@ -1350,9 +1351,8 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		return used;
 	if (!ctx->pkt)
 		return used; /* nothing can be recorded at the end of the run */
-	cur = st;
-	cur_dir = dir;
-	int li = ns_stream_message(ctx, &ns_diss_http2, p + used, end - used);
+	int li =
+	    ns_stream_message(ctx, &ns_diss_http2, p + used, end - used, st);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
 	else
@@ -1361,7 +1361,6 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 	st->ev.owner = st;
 	st->ev.eng = st->eng;
 	ns_grpc_layer(ctx, &st->ev);
-	cur = NULL;
 	return end;
 }
 

@@ -991,7 +991,8 @@ void ns_protobuf_raw(struct ns_packet *pkt, const uint8_t *base,
 }
 
 /* Stateless: the bytes at r as one message (unit tests, the fuzzer). */
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	size_t n = ns_rd_left(r);
 	ns_protobuf_raw(pkt, r->base, r->p, n, 1, 0);

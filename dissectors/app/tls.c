@@ -675,13 +675,6 @@ struct tls_state {
 	char sni[SUM_STR], alpn[SUM_STR], offered_alpn[SUM_STR], ja4[40];
 };
 
-/* The connection whose bytes dissect() is parsing (see the top); one per
- * thread, as each dissecting thread has its own engine. */
-static _Thread_local struct {
-	struct tls_state *st;
-	struct ns_stream_ctx *ctx;
-} cur;
-
 /* What a hello says, collected for the fingerprints (pointers into the
  * message bytes, big-endian pairs; ext in the packet arena). */
 struct hello {
@@ -706,6 +699,9 @@ struct hello {
 struct parse {
 	struct ns_packet *pkt;
 	const char *bad;
+	/* the connection whose bytes these are (NULL: parsed alone) */
+	struct tls_state *st;
+	const struct ns_stream_ctx *ctx;
 };
 
 static int is_grease(uint16_t v)
@@ -1141,7 +1137,7 @@ static void extensions(struct parse *ps, struct ns_reader *r, struct hello *h,
 static void hello(struct parse *ps, struct ns_reader *r, int server)
 {
 	struct ns_packet *pkt = ps->pkt;
-	struct tls_state *st = cur.st;
+	struct tls_state *st = ps->st;
 	struct hello h;
 	memset(&h, 0, sizeof(h));
 	h.server = server;
@@ -1183,7 +1179,7 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 	if (!server) {
 		if (!st->hellos++) {
 			st->ch_ts =
-			    cur.ctx ? ns_stream_time_at(cur.ctx, 0) : pkt->ts;
+			    ps->ctx ? ns_stream_time_at(ps->ctx, 0) : pkt->ts;
 			if (h.sni)
 				snprintf(st->sni, sizeof(st->sni), "%.*s",
 					 (int)h.sni_len, (const char *)h.sni);
@@ -1343,7 +1339,7 @@ static void certificate(struct parse *ps, struct ns_reader *r)
 static void server_key_exchange(struct parse *ps, struct ns_reader *r)
 {
 	struct ns_packet *pkt = ps->pkt;
-	struct tls_state *st = cur.st;
+	struct tls_state *st = ps->st;
 	int ecdhe = 0, dhe = 0;
 	if (st && st->have_cipher) {
 		const char *name = ns_valstr_find(ciphers, st->cipher);
@@ -1393,18 +1389,18 @@ static void hs_message(struct parse *ps, struct ns_reader *r)
 		hello(ps, r, type == 2);
 		break;
 	case 11:
-		if (!cur.st || cur.st->version < 0x0304)
+		if (!ps->st || ps->st->version < 0x0304)
 			certificate(ps, r);
 		break;
 	case 12:
 		server_key_exchange(ps, r);
 		break;
 	case 13:
-		if (cur.st && cur.st->version == 0x0303)
+		if (ps->st && ps->st->version == 0x0303)
 			certificate_request(ps, r);
 		break;
 	case 15:
-		if (cur.st && cur.st->version == 0x0303)
+		if (ps->st && ps->st->version == 0x0303)
 			ns_get_u16(pkt, r, &fields[F_SIGALG]);
 		ns_rd_skip(r, ns_rd_left(r));
 		break;
@@ -1434,7 +1430,7 @@ static int known_hs_type(uint8_t t)
 static void handshake(struct parse *ps, struct ns_reader *body)
 {
 	struct ns_packet *pkt = ps->pkt;
-	struct tls_dir *d = cur.st ? &cur.st->d[cur.ctx->dir] : NULL;
+	struct tls_dir *d = ps->st ? &ps->st->d[ps->ctx->dir] : NULL;
 	struct ns_reader r = *body;
 	if (d && d->hs_len) {
 		size_t n = ns_rd_left(body);
@@ -1494,10 +1490,11 @@ static int sane_header(const uint8_t *h)
  * client's first one is its Finished, and a 19-byte one is taken for an
  * encrypted alert (2 bytes, the inner type and the 16-byte AEAD tag), e.g.
  * the close_notify of a client that sent nothing. */
-static void app_data(struct ns_packet *pkt, uint16_t len)
+static void app_data(struct parse *ps, uint16_t len)
 {
-	struct tls_state *st = cur.st;
-	if (!st || cur.ctx->dir != 0 || !st->hellos)
+	struct ns_packet *pkt = ps->pkt;
+	struct tls_state *st = ps->st;
+	if (!st || ps->ctx->dir != 0 || !st->hellos)
 		return;
 	if (st->version >= 0x0304 && len == 19)
 		return;
@@ -1506,28 +1503,33 @@ static void app_data(struct ns_packet *pkt, uint16_t len)
 	uint64_t want = st->version >= 0x0304 ? 2 : 1;
 	if (d->app_records == want && !st->hs_done) {
 		st->hs_done = 1;
-		st->hs_time = ns_stream_time_at(cur.ctx, 0) - st->ch_ts;
+		st->hs_time = ns_stream_time_at(ps->ctx, 0) - st->ch_ts;
 		if (st->hs_time < 0)
 			st->hs_time = 0;
 		ns_add_int(pkt, &fields[F_HS_TIME], 0, 0, st->hs_time);
 	}
 }
 
-static void change_cipher_spec(void)
+static void change_cipher_spec(struct parse *ps)
 {
-	struct tls_state *st = cur.st;
+	struct tls_state *st = ps->st;
 	if (!st)
 		return;
 	/* TLS 1.3 (§D.4): a compatibility no-op, nothing after it changes */
 	uint16_t v = st->version ? st->version : st->offered;
 	if (v < 0x0304 || (st->version && st->version < 0x0304))
-		st->d[cur.ctx->dir].encrypted = 1;
+		st->d[ps->ctx->dir].encrypted = 1;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
-	struct parse ps = {pkt, NULL};
-	struct tls_dir *d = cur.st ? &cur.st->d[cur.ctx->dir] : NULL;
+	struct parse ps = {pkt, NULL, NULL, NULL};
+	if (cx->stream) {
+		ps.st = cx->state;
+		ps.ctx = cx->stream;
+	}
+	struct tls_dir *d = ps.st ? &ps.st->d[ps.ctx->dir] : NULL;
 	while (ns_rd_left(r) >= 5) {
 		if (!sane_header(r->p))
 			return ns_malformed(pkt, "not a TLS record");
@@ -1535,8 +1537,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		ns_add_label(pkt, &fields[F_RECORD], ns_rd_off(r), 5u + len);
 		ns_tree_push(pkt);
 		/* TLS 1.3 protected records have an opaque outer type */
-		int opaque =
-		    r->p[0] == 23 && cur.st && cur.st->version >= 0x0304;
+		int opaque = r->p[0] == 23 && ps.st && ps.st->version >= 0x0304;
 		uint8_t ct =
 		    ns_get_u8(pkt, r, &fields[opaque ? F_OPAQUE_TYPE : F_CT]);
 		ns_get_u16(pkt, r, &fields[F_REC_VERSION]);
@@ -1550,7 +1551,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 		case 20:
 			ns_add_label(pkt, &fields[F_CCS], ns_rd_off(&body),
 				     len);
-			change_cipher_spec();
+			change_cipher_spec(&ps);
 			break;
 		case 21:
 			ns_add_label(pkt, &fields[F_ALERT], ns_rd_off(&body),
@@ -1564,10 +1565,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			uint8_t ds =
 			    ns_get_u8(pkt, &body, &fields[F_ALERT_DESC]);
 			ns_tree_pop(pkt);
-			if (cur.st && !cur.st->have_alert) {
-				cur.st->have_alert = 1;
-				cur.st->alert_level = lv;
-				cur.st->alert_desc = ds;
+			if (ps.st && !ps.st->have_alert) {
+				ps.st->have_alert = 1;
+				ps.st->alert_level = lv;
+				ps.st->alert_desc = ds;
 			}
 			break;
 		case 22:
@@ -1580,7 +1581,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r)
 			ns_tree_pop(pkt);
 			break;
 		case 23:
-			app_data(pkt, len);
+			app_data(&ps, len);
 			break;
 		default: /* heartbeat: not decoded */
 			break;
@@ -1855,11 +1856,7 @@ static int probe(const uint8_t *p, size_t n, int dir)
 static void layer(struct tls_state *st, struct ns_stream_ctx *ctx,
 		  const uint8_t *p, size_t n)
 {
-	cur.st = st;
-	cur.ctx = ctx;
-	int li = ns_stream_message(ctx, ctx->st->app, p, n);
-	cur.st = NULL;
-	cur.ctx = NULL;
+	int li = ns_stream_message(ctx, ctx->st->app, p, n, st);
 	ns_stream_message_end(ctx, li);
 }
 

@@ -72,7 +72,8 @@ static uint16_t ethertype(uint8_t id)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	int linux_hdr = pkt->linktype == LINKTYPE_ARCNET_LINUX;
 	ns_get_u8(pkt, r, &fields[F_SRC]);

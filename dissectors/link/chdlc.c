@@ -35,7 +35,8 @@ static struct ns_field fields[] = {
 
 #define CHDLC_SLARP 0x8035
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	ns_get_u8(pkt, r, &fields[F_ADDR]);
 	ns_get_u8(pkt, r, &fields[F_CTRL]);

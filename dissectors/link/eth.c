@@ -19,7 +19,8 @@ static struct ns_field fields[] = {
 			  "eth.src", "eth.dst"),
 };
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 6);
 	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 6);

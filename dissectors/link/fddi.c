@@ -43,7 +43,8 @@ static const uint8_t *address(struct ns_packet *pkt, uint32_t off,
 	return a;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint8_t fc = ns_get_u8(pkt, r, &fields[F_FC]);
 	uint32_t off = ns_rd_off(r);

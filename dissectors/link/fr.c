@@ -178,7 +178,8 @@ static int guess(struct ns_reader *r, uint16_t *cisco)
 	return at < left && known_nlpid(ns_rd_peek(r, at));
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t dlci = 0;
 	int rc = address(pkt, r, &dlci);

@@ -44,7 +44,8 @@ static struct ns_field rt_fields[] = {
 #define RT_F_FCS	 0x10
 #define RT_F_DATAPAD	 0x20
 
-static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r,
+			    const struct ns_dctx *cx)
 {
 	uint32_t start = ns_rd_off(r);
 	uint8_t version = ns_get_u8(pkt, r, &rt_fields[R_VERSION]);
@@ -436,7 +437,8 @@ static uint8_t radiotap_flags(const struct ns_packet *pkt)
 	return f ? (uint8_t)f->v.u : 0;
 }
 
-static int dissect_wlan(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_wlan(struct ns_packet *pkt, struct ns_reader *r,
+			const struct ns_dctx *cx)
 {
 	uint8_t rtflags = radiotap_flags(pkt);
 	uint32_t fcs_off = 0, fcs = 0;

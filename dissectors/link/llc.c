@@ -50,7 +50,8 @@ static struct ns_field fields[] = {
 #define OUI_IEEE_802_1	0x0080c2
 #define OUI_CISCO	0x00000c
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint8_t dsap = ns_get_u8(pkt, r, &fields[F_DSAP]);
 	uint8_t ssap = ns_get_u8(pkt, r, &fields[F_SSAP]);

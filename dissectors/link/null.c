@@ -25,7 +25,8 @@ static struct ns_field fields[] = {
 	NS_F_VALS("null.family", "Family", 32, NS_BASE_DEC, family_vals),
 };
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint32_t fam = pkt->linktype == 108 ? ns_rd_u32(r) : ns_rd_u32le(r);

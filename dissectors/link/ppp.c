@@ -72,7 +72,8 @@ static uint16_t ethertype(uint16_t proto)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	/* LINKTYPE_PPP_WITH_DIR: a direction byte, non-zero when sent, before
 	 * the frame; only when PPP is the link layer itself (layer 1). */

@@ -4,7 +4,8 @@
  */
 #include "core/dissect.h"
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint8_t v = ns_rd_peek(r, 0);
 	if (r->err)

@@ -43,7 +43,8 @@ static struct ns_field fields[] = {
 
 #define SLIP_CHDR_LEN 15
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	ns_get_u8(pkt, r, &fields[F_DIR]);
 	uint32_t off = ns_rd_off(r);

@@ -100,7 +100,8 @@ static int dissect_v2(struct ns_packet *pkt, struct ns_reader *r)
 	return 0;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	return pkt->linktype == 276 ? dissect_v2(pkt, r) : dissect_v1(pkt, r);
 }

@@ -50,12 +50,14 @@ static int dissect_tag(struct ns_packet *pkt, struct ns_reader *r,
 	return 0;
 }
 
-static int dissect_q(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_q(struct ns_packet *pkt, struct ns_reader *r,
+		     const struct ns_dctx *cx)
 {
 	return dissect_tag(pkt, r, q_fields);
 }
 
-static int dissect_ad(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_ad(struct ns_packet *pkt, struct ns_reader *r,
+		      const struct ns_dctx *cx)
 {
 	return dissect_tag(pkt, r, ad_fields);
 }

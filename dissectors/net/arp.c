@@ -55,7 +55,8 @@ static struct ns_field fields[] = {
     [F_DST_PROTO] = NS_F_BYTES("arp.dst.proto", "Target protocol address"),
 };
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint16_t htype = ns_get_u16(pkt, r, &fields[F_HW_TYPE]);
 	uint16_t ptype = ns_get_u16(pkt, r, &fields[F_PROTO_TYPE]);

@@ -116,7 +116,8 @@ static const struct ns_valstr *code_vals(unsigned type)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint8_t type = ns_get_u8(pkt, r, &fields[F_TYPE]);
 	uint8_t code = ns_get_u8(pkt, r, &fields[F_CODE]);

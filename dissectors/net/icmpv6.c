@@ -206,7 +206,8 @@ static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint8_t type = ns_get_u8(pkt, r, &fields[F_TYPE]);
 	ns_get_u8(pkt, r, &fields[F_CODE]);

@@ -105,7 +105,8 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t start = ns_rd_off(r);
 	size_t avail = ns_rd_left(r);

@@ -491,7 +491,8 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			     (const uint8_t *)h, c->hist_len);
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t start = ns_rd_off(r);
 	size_t avail = ns_rd_left(r);

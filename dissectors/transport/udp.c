@@ -32,7 +32,8 @@ static struct ns_field fields[] = {
 			  "udp.srcport", "udp.dstport"),
 };
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	size_t avail = ns_rd_left(r);
 	uint16_t sport = ns_get_u16(pkt, r, &fields[F_SRCPORT]);

@@ -110,7 +110,8 @@ static void options(struct ns_packet *pkt, struct ns_reader *o)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint8_t vo = ns_rd_u8(r);

@@ -142,7 +142,8 @@ static void routing(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint16_t fv = ns_rd_u16(r);
@@ -397,7 +398,8 @@ static void platform(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect_erspan(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_erspan(struct ns_packet *pkt, struct ns_reader *r,
+			  const struct ns_dctx *cx)
 {
 	const struct ns_field *f = e_fields;
 	if (erspan_type1(pkt)) {

@@ -172,7 +172,8 @@ static int extensions(struct ns_packet *pkt, struct ns_reader *r, uint8_t next)
 	return 0;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint8_t fl = ns_rd_u8(r);

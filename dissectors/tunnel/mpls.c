@@ -87,7 +87,8 @@ static int looks_like_eth(const struct ns_reader *r, size_t at)
 	return !c.err && !(src0 & 1) && plausible_etype(type);
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t label, bos;
 	do { /* ends at the bottom entry or the data: 4 bytes a pass */
@@ -166,7 +167,8 @@ static struct ns_field cw_fields[] = {
 };
 
 /* RFC 4448 §4.6: 0000, 12 reserved bits, 16-bit sequence number. */
-static int dissect_cw(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_cw(struct ns_packet *pkt, struct ns_reader *r,
+		      const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint32_t cw = ns_rd_u32(r);

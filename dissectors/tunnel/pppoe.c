@@ -282,7 +282,8 @@ static void tags(struct ns_packet *pkt, struct ns_reader *r)
 			     ns_rd_left(r));
 }
 
-static int dissect_discovery(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_discovery(struct ns_packet *pkt, struct ns_reader *r,
+			     const struct ns_dctx *cx)
 {
 	int rc = header(pkt, r);
 	if (rc)
@@ -336,7 +337,8 @@ struct ns_dissector ns_diss_pppoed = {
 
 /* ---- session ------------------------------------------------------------ */
 
-static int dissect_session(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect_session(struct ns_packet *pkt, struct ns_reader *r,
+			   const struct ns_dctx *cx)
 {
 	int rc = header(pkt, r);
 	if (rc)

@@ -38,7 +38,8 @@ static struct ns_field fields[] = {
     [F_RES8] = NS_F_UINT("vxlan.reserved8", "Reserved", 8),
 };
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r)
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
 {
 	uint32_t off = ns_rd_off(r);
 	uint16_t flags = ns_rd_u16(r);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "flow/flow.h"
 #include "flow/stream.h"
 
 /* The registry itself (ns_dissectors[]) is generated from the dissector
@@ -259,7 +260,8 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		}
 		unsigned li = layer_open(pkt, d, r);
 		pkt->next_table = NS_TAB_NONE;
-		int rc = d->dissect(pkt, r);
+		struct ns_dctx cx = {.d = d};
+		int rc = d->dissect(pkt, r, &cx);
 		if (rc == 0 && r->err)
 			rc = NS_ETRUNC;
 		layer_close(pkt, li, r, rc);
@@ -288,20 +290,35 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 }
 
 int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
-		     struct ns_reader *r, const uint8_t *src, uint32_t srclen)
+		     struct ns_reader *r, const uint8_t *src, uint32_t srclen,
+		     const struct ns_dctx *cx)
 {
+	struct ns_dctx own = {.d = d};
+	if (cx) {
+		own = *cx;
+		own.d = d;
+	}
 	if (pkt->nlayers >= NS_MAX_LAYERS)
 		return -1;
 	unsigned li = layer_open(pkt, d, r);
 	pkt->layers[li].src = src;
 	pkt->layers[li].srclen = srclen;
 	pkt->next_table = NS_TAB_NONE;
-	int rc = d->dissect(pkt, r);
+	int rc = d->dissect(pkt, r, &own);
 	if (rc == 0 && r->err)
 		rc = NS_ETRUNC;
 	layer_close(pkt, li, r, rc);
 	pkt->next_table = NS_TAB_NONE;
 	return (int)li;
+}
+
+void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx)
+{
+	struct ns_flow *f = pkt->flow;
+	if (!f || !pkt->eng || pkt->quoted || !cx->d->flow_state_size)
+		return NULL;
+	return ns_flow_slot(f, cx->d, cx->d->flow_state_size,
+			    cx->d->flow_state_free);
 }
 
 static void dissect_frame(struct ns_packet *pkt, struct ns_reader *r)

@@ -41,6 +41,24 @@ enum ns_table_id {
 };
 
 struct ns_stream_ops;
+struct ns_stream_ctx;
+struct ns_dissector;
+
+/*
+ * What a dissector is handed besides its bytes (never NULL).  A header read
+ * from the packet gets an empty one; a message a stream or a transport hands
+ * over (ns_stream_message, ns_dissect_layer) carries the caller's state for
+ * it.  Per-flow state of a datagram protocol is asked for with
+ * ns_flow_state(); nothing a dissector keeps lives in a file-static.
+ */
+struct ns_dctx {
+	const struct ns_dissector *d; /* the dissector being run */
+	/* the connection and direction of a stream message, or NULL */
+	const struct ns_stream_ctx *stream;
+	/* what the caller lends this layer for the one call: a stream
+	 * dissector's per-connection state, a transport's events */
+	void *state;
+};
 
 struct ns_binding {
 	uint8_t table; /* enum ns_table_id; 0 ends a list */
@@ -56,7 +74,8 @@ struct ns_dissector {
 	unsigned nfields;
 	/* Parses the header at r, records fields, names the next table/key.
 	 * Returns 0, NS_ETRUNC or NS_EMALFORMED (see ns_malformed()). */
-	int (*dissect)(struct ns_packet *pkt, struct ns_reader *r);
+	int (*dissect)(struct ns_packet *pkt, struct ns_reader *r,
+		       const struct ns_dctx *cx);
 	/* Writes the summary of layer `li` for the one-line output; NULL to
 	 * let a lower layer speak. */
 	void (*info)(const struct ns_packet *pkt, unsigned li,
@@ -70,6 +89,11 @@ struct ns_dissector {
 	 * the packet's ports are set), or NULL. */
 	int (*udp_heuristic)(const struct ns_packet *pkt, const uint8_t *p,
 			     size_t n);
+	/* Per-flow state of a datagram protocol (DNS's query matching): its
+	 * size, and what frees what it points to (not the state itself).
+	 * Made zeroed on first use by ns_flow_state(), freed with the flow. */
+	size_t flow_state_size;
+	void (*flow_state_free)(void *state);
 	/* Filled by the registry: the protocol's own field (`tcp`). */
 	struct ns_field proto;
 };
@@ -111,7 +135,15 @@ void ns_dissect_frame_only(struct ns_packet *pkt);
  * layer cap is reached.
  */
 int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
-		     struct ns_reader *r, const uint8_t *src, uint32_t srclen);
+		     struct ns_reader *r, const uint8_t *src, uint32_t srclen,
+		     const struct ns_dctx *cx);
+
+/*
+ * The state dissector cx->d keeps on the packet's flow (its
+ * flow_state_size bytes, zeroed when first made, freed with the flow), or
+ * NULL: no flow (a stateless record, a quoted packet) or no memory.
+ */
+void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx);
 
 /* For UDP: names the first dissector whose udp_heuristic claims the
  * payload p[0..n) as the next one; returns 0 when none does. */

@@ -21,10 +21,7 @@ static void release(void *ctx, struct ns_flow *f)
 		ns_tcp_conn_free(f->tcp);
 	free(f->tcp);
 	f->tcp = NULL;
-	if (f->app_free)
-		f->app_free(f->app);
-	f->app = NULL;
-	f->app_free = NULL;
+	ns_flow_slots_free(f);
 }
 
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows)

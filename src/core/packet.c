@@ -27,6 +27,7 @@ void ns_pkt_free(struct ns_packet *pkt)
 {
 	free(pkt->fv);
 	ns_arena_free(&pkt->arena);
+	ns_buf_free(&pkt->scratch);
 	memset(pkt, 0, sizeof(*pkt));
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/field.h"
 #include "core/reader.h"
 
@@ -91,6 +92,9 @@ struct ns_packet {
 	uint8_t cur_layer;   /* nlayers - 1, kept by layer_open */
 
 	struct ns_arena arena;
+	/* text a dissector builds while it parses (dns.rr), reused from
+	 * packet to packet; empty on entry to a dissector's call */
+	struct ns_buf scratch;
 
 	/* dispatch: set by a dissector to name what comes next */
 	uint8_t next_table;

@@ -338,3 +338,31 @@ void ns_flow_endpoint(struct ns_buf *b, const struct ns_flow *f, int side)
 	}
 	ns_buf_u64(b, f->key.port[side]);
 }
+
+void *ns_flow_slot(struct ns_flow *f, const void *owner, size_t size,
+		   void (*free_fn)(void *state))
+{
+	for (struct ns_flow_slot *s = f->slots; s; s = s->next)
+		if (s->owner == owner)
+			return s->state;
+	struct ns_flow_slot *s = calloc(1, sizeof(*s) + size);
+	if (!s)
+		return NULL;
+	s->owner = owner;
+	s->free = free_fn;
+	s->size = size;
+	s->next = f->slots;
+	f->slots = s;
+	return s->state;
+}
+
+void ns_flow_slots_free(struct ns_flow *f)
+{
+	while (f->slots) {
+		struct ns_flow_slot *s = f->slots;
+		f->slots = s->next;
+		if (s->free)
+			s->free(s->state);
+		free(s);
+	}
+}

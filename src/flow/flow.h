@@ -23,6 +23,7 @@
 #ifndef NS_FLOW_H
 #define NS_FLOW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define NS_FLOW_NONE	    UINT32_MAX
@@ -60,11 +61,19 @@ struct ns_flow {
 	uint64_t pkts[2], bytes[2]; /* [0] client→server, [1] server→client */
 	struct ns_tcp_conn *tcp;    /* TCP state (tcpconn.c), or NULL */
 	struct ns_stream *stream;   /* reassembly + application (stream.c) */
-	/* an application dissector's own per-flow state (DNS query matching
-	 * over UDP and TCP): freed with the flow by app_free */
-	void *app;
-	void (*app_free)(void *app);
+	/* dissectors' own per-flow state (DNS query matching over UDP and
+	 * TCP), one slot per dissector: ns_flow_slot() */
+	struct ns_flow_slot *slots;
 	int live; /* slot in use */
+};
+
+/* One dissector's state on a flow (ns_flow_slot), freed with the flow. */
+struct ns_flow_slot {
+	struct ns_flow_slot *next;
+	const void *owner; /* the dissector it belongs to */
+	void (*free)(void *state);
+	size_t size;
+	_Alignas(16) unsigned char state[];
 };
 
 struct ns_flow_stats {
@@ -118,6 +127,16 @@ struct ns_flow *ns_flow_create(struct ns_flow_table *t,
 
 /* Removes a flow now (e.g. to start a new one on the same key). */
 void ns_flow_remove(struct ns_flow_table *t, struct ns_flow *f);
+
+/*
+ * The state `owner` keeps on flow f: made zeroed (size bytes) on first use,
+ * freed with the flow (`free_fn` first frees what it points to, may be
+ * NULL).  NULL when out of memory.
+ */
+void *ns_flow_slot(struct ns_flow *f, const void *owner, size_t size,
+		   void (*free_fn)(void *state));
+/* Frees every slot of f (the flow ends). */
+void ns_flow_slots_free(struct ns_flow *f);
 
 /* Marks the flow used at ts: moves it to the head of the LRU list. */
 void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts);

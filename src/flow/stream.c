@@ -257,7 +257,7 @@ void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
 }
 
 int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
-		      const uint8_t *msg, size_t len)
+		      const uint8_t *msg, size_t len, void *state)
 {
 	struct ns_packet *pkt = ctx->pkt;
 	uint8_t *copy = ns_arena_alloc(&pkt->arena, len ? len : 1);
@@ -266,7 +266,8 @@ int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 	memcpy(copy, msg, len);
 	struct ns_reader r;
 	ns_rd_init(&r, copy, len);
-	return ns_dissect_layer(pkt, d, &r, copy, (uint32_t)len);
+	struct ns_dctx cx = {.d = d, .stream = ctx, .state = state};
+	return ns_dissect_layer(pkt, d, &r, copy, (uint32_t)len, &cx);
 }
 
 void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)

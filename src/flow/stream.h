@@ -104,12 +104,12 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st);
  * For application dissectors: records one message of len bytes as a layer
  * of dissector d on ctx->pkt.  The bytes are copied into the packet arena;
  * d->dissect parses them through a reader whose offsets are relative to
- * the message.  `start_off` is the offset in the current pending bytes
- * where the message began (for its first segment's time).  Returns the
- * layer index, or -1 when it could not be recorded.
+ * the message, with `state` lent to it for the call (ns_dctx.state: the
+ * caller's per-connection state, or what it wants the layer to see).
+ * Returns the layer index, or -1 when it could not be recorded.
  */
 int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
-		      const uint8_t *msg, size_t len);
+		      const uint8_t *msg, size_t len, void *state);
 
 /* Fields added right after ns_stream_message() belong to its layer; this
  * closes them in (what only the connection knows: times, counts). */
