@@ -17,7 +17,33 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "core/txn.h"
 #include "proto/grpcmsg.h"
+
+/* A call as the framing sees it: what is known of it, and each side's
+ * message in progress. */
+struct tcall {
+	struct ns_call c;
+	struct ns_grpc_dec dec[2];
+};
+
+static void tinit(struct tcall *t)
+{
+	memset(t, 0, sizeof(*t));
+	ns_call_init(&t->c);
+}
+
+static void tfree(struct tcall *t)
+{
+	ns_grpc_dec_reset(&t->dec[0]);
+	ns_grpc_dec_reset(&t->dec[1]);
+}
+
+static void tbody(struct tcall *t, struct ns_grpc_events *e, int dir,
+		  int64_t ts, const uint8_t *p, size_t n)
+{
+	ns_grpc_body(&t->c, &t->dec[dir], e, dir, ts, p, n);
+}
 
 static size_t put_frame(uint8_t *out, uint8_t flag, const char *payload,
 			size_t n)
@@ -43,14 +69,14 @@ static size_t sample(uint8_t *out)
 	return n;
 }
 
-static void web_call(struct ns_grpc_call *c, const char *ctype)
+static void web_call(struct tcall *c, const char *ctype)
 {
-	ns_grpc_call_init(c);
-	ns_grpc_header(c, 1, (const uint8_t *)"Content-Type", 12,
+	tinit(c);
+	ns_grpc_header(&c->c, 1, (const uint8_t *)"Content-Type", 12,
 		       (const uint8_t *)ctype, strlen(ctype));
 }
 
-static void check_sample(struct ns_grpc_call *c, struct ns_grpc_events *e)
+static void check_sample(struct tcall *c, struct ns_grpc_events *e)
 {
 	ck_assert_uint_eq(e->nev, 3);
 	ck_assert_uint_eq(e->ev[0].len, 5);
@@ -59,10 +85,10 @@ static void check_sample(struct ns_grpc_call *c, struct ns_grpc_events *e)
 	ck_assert_uint_eq(e->ev[1].len, 0);
 	ck_assert_uint_eq(e->ev[2].flags, 0x80);
 	ck_assert_uint_eq(e->ev[2].len, sizeof(trailer) - 1);
-	ck_assert_uint_eq(c->msgs[1], 2); /* the trailers are not a message */
-	ck_assert_uint_eq(c->msg_bytes[1], 5);
-	ck_assert_int_eq(c->grpc_status, 5);
-	ck_assert_str_eq(c->grpc_msg, "model not found");
+	ck_assert_uint_eq(c->c.msgs[1], 2); /* the trailers are not a message */
+	ck_assert_uint_eq(c->c.msg_bytes[1], 5);
+	ck_assert_int_eq(c->c.grpc_status, 5);
+	ck_assert_str_eq(c->c.grpc_msg, "model not found");
 }
 
 START_TEST(split_at_every_offset)
@@ -70,14 +96,14 @@ START_TEST(split_at_every_offset)
 	uint8_t body[256];
 	size_t n = sample(body);
 	for (size_t cut = 0; cut <= n; cut++) {
-		struct ns_grpc_call c;
+		struct tcall c;
 		struct ns_grpc_events e = {0};
 		web_call(&c, "application/grpc-web+proto");
-		ns_grpc_body(&c, &e, 0, 1, 10, body, cut);
-		ns_grpc_body(&c, &e, 0, 1, 20, body + cut, n - cut);
+		tbody(&c, &e, 1, 10, body, cut);
+		tbody(&c, &e, 1, 20, body + cut, n - cut);
 		check_sample(&c, &e);
 		ns_grpc_events_free(&e);
-		ns_grpc_call_free(&c);
+		tfree(&c);
 	}
 }
 END_TEST
@@ -86,15 +112,15 @@ START_TEST(byte_by_byte)
 {
 	uint8_t body[256];
 	size_t n = sample(body);
-	struct ns_grpc_call c;
+	struct tcall c;
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc-web");
 	for (size_t i = 0; i < n; i++)
-		ns_grpc_body(&c, &e, 0, 1, (int64_t)i, body + i, 1);
+		tbody(&c, &e, 1, (int64_t)i, body + i, 1);
 	check_sample(&c, &e);
-	ck_assert_int_eq(c.t_first_msg, 9); /* the packet ending message 1 */
+	ck_assert_int_eq(c.c.t_first_msg, 9); /* the packet ending message 1 */
 	ns_grpc_events_free(&e);
-	ns_grpc_call_free(&c);
+	tfree(&c);
 }
 END_TEST
 
@@ -131,33 +157,32 @@ START_TEST(text_split_at_every_offset)
 		n += b64(text + n, f[i], fl[i]);
 	ck_assert(memchr(text, '=', n) != NULL);
 	for (size_t cut = 0; cut <= n; cut++) {
-		struct ns_grpc_call c;
+		struct tcall c;
 		struct ns_grpc_events e = {0};
 		web_call(&c, "application/grpc-web-text+proto");
-		ck_assert(c.web_text);
-		ns_grpc_body(&c, &e, 0, 1, 0, (const uint8_t *)text, cut);
-		ns_grpc_body(&c, &e, 0, 1, 0, (const uint8_t *)text + cut,
-			     n - cut);
+		ck_assert(c.c.web_text);
+		tbody(&c, &e, 1, 0, (const uint8_t *)text, cut);
+		tbody(&c, &e, 1, 0, (const uint8_t *)text + cut, n - cut);
 		check_sample(&c, &e);
 		ns_grpc_events_free(&e);
-		ns_grpc_call_free(&c);
+		tfree(&c);
 	}
 }
 END_TEST
 
 START_TEST(trailers_only_in_headers)
 {
-	struct ns_grpc_call c;
-	ns_grpc_call_init(&c);
-	ns_grpc_header(&c, 1, (const uint8_t *)"grpc-status", 11,
+	struct tcall c;
+	tinit(&c);
+	ns_grpc_header(&c.c, 1, (const uint8_t *)"grpc-status", 11,
 		       (const uint8_t *)"12", 2);
-	ns_grpc_header(&c, 1, (const uint8_t *)"grpc-message", 12,
+	ns_grpc_header(&c.c, 1, (const uint8_t *)"grpc-message", 12,
 		       (const uint8_t *)"bad%2", 5); /* a cut escape stays */
-	ck_assert_int_eq(c.grpc_status, 12);
-	ck_assert_str_eq(c.grpc_msg, "bad%2");
-	ck_assert_str_eq(ns_grpc_status_name(c.grpc_status), "UNIMPLEMENTED");
+	ck_assert_int_eq(c.c.grpc_status, 12);
+	ck_assert_str_eq(c.c.grpc_msg, "bad%2");
+	ck_assert_str_eq(ns_grpc_status_name(c.c.grpc_status), "UNIMPLEMENTED");
 	ck_assert_ptr_null(ns_grpc_status_name(99));
-	ns_grpc_call_free(&c);
+	tfree(&c);
 }
 END_TEST
 
@@ -165,15 +190,15 @@ START_TEST(flag_0x80_without_web_is_a_message)
 {
 	uint8_t body[128];
 	size_t n = put_frame(body, 0x80, trailer, sizeof(trailer) - 1);
-	struct ns_grpc_call c;
+	struct tcall c;
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc");
-	ns_grpc_body(&c, &e, 0, 1, 0, body, n);
+	tbody(&c, &e, 1, 0, body, n);
 	ck_assert_uint_eq(e.nev, 1);
-	ck_assert_uint_eq(c.msgs[1], 1);
-	ck_assert_int_eq(c.grpc_status, -1);
+	ck_assert_uint_eq(c.c.msgs[1], 1);
+	ck_assert_int_eq(c.c.grpc_status, -1);
 	ns_grpc_events_free(&e);
-	ns_grpc_call_free(&c);
+	tfree(&c);
 }
 END_TEST
 
@@ -182,16 +207,16 @@ START_TEST(length_never_reached)
 	/* a length of 4 GiB - 1: the message never completes, nothing kept
 	 * beyond the cap, no event; a gap drops it */
 	uint8_t body[5 + 64] = {0, 0xff, 0xff, 0xff, 0xff};
-	struct ns_grpc_call c;
+	struct tcall c;
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc-web");
-	ns_grpc_body(&c, &e, 0, 0, 0, body, sizeof(body));
+	tbody(&c, &e, 0, 0, body, sizeof(body));
 	ck_assert_uint_eq(e.nev, 0);
 	ck_assert_uint_eq(c.dec[0].got, 64);
 	ns_grpc_dec_reset(&c.dec[0]);
 	ck_assert_ptr_null(c.dec[0].buf);
 	ck_assert_uint_eq(c.dec[0].hlen, 0);
-	ns_grpc_call_free(&c);
+	tfree(&c);
 }
 END_TEST
 
@@ -204,20 +229,20 @@ START_TEST(cap_overflow)
 	body[2] = (uint8_t)(len >> 16);
 	body[3] = (uint8_t)(len >> 8);
 	body[4] = (uint8_t)len;
-	struct ns_grpc_call c;
+	struct tcall c;
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc-web");
 	for (size_t i = 0; i < 5 + (size_t)len; i += 4096) {
 		size_t k =
 		    5 + (size_t)len - i < 4096 ? 5 + (size_t)len - i : 4096;
-		ns_grpc_body(&c, &e, 0, 0, 0, body + i, k);
+		tbody(&c, &e, 0, 0, body + i, k);
 	}
 	ck_assert_uint_eq(e.nev, 1);
 	ck_assert_uint_eq(e.ev[0].len, len);
 	ck_assert_uint_eq(e.ev[0].kept, NS_GRPC_MAX_KEEP);
-	ck_assert_uint_eq(c.msg_bytes[0], len);
+	ck_assert_uint_eq(c.c.msg_bytes[0], len);
 	ns_grpc_events_free(&e);
-	ns_grpc_call_free(&c);
+	tfree(&c);
 	free(body);
 }
 END_TEST
@@ -225,16 +250,16 @@ END_TEST
 START_TEST(events_lost_past_the_limit)
 {
 	uint8_t body[5 * (NS_GRPC_MAX_EVENTS + 3)] = {0};
-	struct ns_grpc_call c;
+	struct tcall c;
 	struct ns_grpc_events e = {0};
 	web_call(&c, "application/grpc-web");
-	ns_grpc_body(&c, &e, 0, 0, 0, body, sizeof(body));
+	tbody(&c, &e, 0, 0, body, sizeof(body));
 	ck_assert_uint_eq(e.nev, NS_GRPC_MAX_EVENTS);
 	ck_assert_uint_eq(e.lost, 3);
-	ck_assert_uint_eq(c.msgs[0], NS_GRPC_MAX_EVENTS + 3);
+	ck_assert_uint_eq(c.c.msgs[0], NS_GRPC_MAX_EVENTS + 3);
 	ns_grpc_events_free(&e);
 	ck_assert_uint_eq(e.nev, 0);
-	ns_grpc_call_free(&c);
+	tfree(&c);
 }
 END_TEST
 

@@ -1,16 +1,19 @@
 /*
- * gRPC (PROTOCOL-HTTP2.md and PROTOCOL-WEB.md of grpc/grpc): the `grpc`
- * layer a transport adds after its own when messages or call ends were
- * completed — HTTP/2 (http2.c) and gRPC-Web over HTTP/1.1 (http.c).  The
- * transport frames the messages (src/proto/grpcmsg.c) and hands over the events
- * of one delivery with ns_grpc_layer(); the layer's bytes are the messages
- * (5-byte prefix and kept payload) one after the other, and what only the
- * connection knows (the call's path, status, counts) is read from the
- * events the transport lends the layer (ns_dctx.state).  Each message is
- * decoded as protobuf (protobuf.c), typed with the method's input or output
- * type when the --proto-descriptor set has the call's path; gzip messages are
- * inflated with zlib first.  Without events (unit tests, the fuzzer) the
- * bytes are parsed as messages one after another.
+ * gRPC (PROTOCOL-HTTP2.md and PROTOCOL-WEB.md of grpc/grpc) as a body
+ * format (core/body.h): it takes the bodies whose content type is
+ * application/grpc* from whatever transport carries them — HTTP/2, and
+ * gRPC-Web over HTTP/1.1 — frames their messages (src/proto/grpcmsg.c),
+ * and after each delivery records a `grpc` layer holding what completed
+ * (messages, the end of a side) on the packet that completed it.  The
+ * layer's bytes are the messages (5-byte prefix and kept payload) one
+ * after the other; what only the connection knows (the call's path,
+ * status, counts) is read from the calls, found again by id through the
+ * transport (ns_body_conn.find), and the events are lent to the layer
+ * (ns_dctx.state).  Each message is decoded as protobuf (protobuf.c),
+ * typed with the method's input or output type when the
+ * --proto-descriptor set has the call's path; gzip messages are inflated
+ * with zlib first.  Without events (unit tests, the fuzzer) the bytes are
+ * parsed as messages one after another.
  *
  * An event names its call by HTTP/2 stream id (grpc.stream_id), or, over
  * HTTP/1.1, by a label (grpc.http1): the request and response are the
@@ -20,8 +23,10 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/body.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/txn.h"
 #include "proto/grpcmsg.h"
 #include "proto/pbschema.h"
 #include "flow/stream.h"
@@ -111,7 +116,12 @@ static struct ns_field gfields[] = {
 
 extern struct ns_dissector ns_diss_grpc;
 
-/* the events whose layer is being dissected (see the top comment) */
+/* What the grpc layer of a delivery is lent (ns_dctx.state). */
+struct lend {
+	const struct ns_grpc_events *evs;
+	const struct ns_body_conn *conn;
+	const struct ns_engine *eng;
+};
 
 const char *ns_grpc_status_name(int status)
 {
@@ -163,9 +173,9 @@ static const uint8_t *gunzip(struct ns_packet *pkt, const uint8_t *p,
 }
 
 /* One message event: prefix fields, then the payload as protobuf. */
-static void message(struct ns_packet *pkt, const struct ns_grpc_events *cur,
+static void message(struct ns_packet *pkt, const struct lend *cur,
 		    const struct ns_reader *r, const struct ns_grpc_ev *e,
-		    const struct ns_grpc_call *s)
+		    const struct ns_call *s)
 {
 	uint32_t o = e->off;
 	int trailers = s && s->web && (e->flags & 0x80);
@@ -208,7 +218,7 @@ static void message(struct ns_packet *pkt, const struct ns_grpc_events *cur,
 
 /* The end of a call side: the call's counts, status and times. */
 static void side_end(struct ns_packet *pkt, const struct ns_grpc_ev *e,
-		     const struct ns_grpc_call *s)
+		     const struct ns_call *s)
 {
 	ns_add_uint(pkt, &gfields[G_REQ_MSGS], 0, 0, s->msgs[0]);
 	ns_add_uint(pkt, &gfields[G_REQ_BYTES], 0, 0, s->msg_bytes[0]);
@@ -240,7 +250,7 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r,
 {
 	/* the events of the transport's delivery; none (unit tests, the
 	 * fuzzer): the bytes are messages one after another */
-	const struct ns_grpc_events *cur = cx->state;
+	const struct lend *cur = cx->state;
 	if (!cur) {
 		while (ns_rd_left(r) >= 5) {
 			ns_get_u8(pkt, r, &gfields[G_COMPRESSED]);
@@ -254,12 +264,15 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r,
 		ns_rd_skip(r, ns_rd_left(r));
 		return 0;
 	}
-	for (unsigned i = 0; i < cur->nev; i++) {
-		const struct ns_grpc_ev *e = &cur->ev[i];
-		const struct ns_grpc_call *s = cur->call(cur->owner, e->stream);
-		if (e->stream)
+	const struct ns_grpc_events *evs = cur->evs;
+	for (unsigned i = 0; i < evs->nev; i++) {
+		const struct ns_grpc_ev *e = &evs->ev[i];
+		const struct ns_call *s =
+		    cur->conn->find ? cur->conn->find(cur->conn->owner, e->call)
+				    : NULL;
+		if (e->version == 2)
 			ns_add_uint(pkt, &gfields[G_STREAMID], e->off, 0,
-				    e->stream);
+				    e->call);
 		else
 			ns_add_label(pkt, &gfields[G_HTTP1], e->off, 0);
 		ns_tree_push(pkt);
@@ -280,9 +293,9 @@ static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r,
 			side_end(pkt, e, s);
 		ns_tree_pop(pkt);
 	}
-	if (cur->lost) {
+	if (evs->lost) {
 		char *t = ns_arena_printf(
-		    &pkt->arena, "%u more gRPC events not shown", cur->lost);
+		    &pkt->arena, "%u more gRPC events not shown", evs->lost);
 		if (t)
 			ns_add_bytes(pkt, &gfields[G_ERROR], 0, 0,
 				     (const uint8_t *)t, (uint32_t)strlen(t));
@@ -395,7 +408,7 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li,
 				ns_buf_putc(out, '"');
 			}
 			if (lat)
-				ns_grpc_ms(out, lat->v.i);
+				ns_buf_ms(out, lat->v.i);
 			ns_buf_printf(out, " %llu msg",
 				      (unsigned long long)rs->v.u);
 		} else if (rq) {
@@ -419,16 +432,90 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li,
 	}
 }
 
-void ns_grpc_events_free(struct ns_grpc_events *evs)
+/* ---- the body format ------------------------------------------------------
+ */
+
+/* Per call: each side's message in progress. */
+struct grpc_call {
+	struct ns_grpc_dec dec[2];
+};
+
+static void body_headers(struct ns_body_ctx *b, const struct ns_hdr *h,
+			 unsigned n)
 {
-	for (unsigned i = 0; i < evs->nev; i++)
-		free(evs->ev[i].bytes);
-	evs->nev = 0;
-	evs->lost = 0;
+	for (unsigned i = 0; i < n; i++)
+		ns_grpc_header(b->call, b->side, h[i].name, h[i].nl, h[i].value,
+			       h[i].vl);
 }
 
-void ns_grpc_layer(struct ns_stream_ctx *ctx, struct ns_grpc_events *evs)
+static void publish(struct ns_body_ctx *b, enum ns_ev_type t)
 {
+	const struct ns_stream_ctx *ctx = b->stream;
+	if (!ctx || !ctx->eng || !ns_bus_wants(&ctx->eng->bus, t))
+		return;
+	struct ns_event ev = {.type = t,
+			      .pkt = ctx->pkt,
+			      .flow = ctx->flow,
+			      .ts = b->ts,
+			      .dir = b->side,
+			      .u.call = b->call};
+	ns_bus_publish(&ctx->eng->bus, &ev);
+}
+
+static void body_data(struct ns_body_ctx *b, const uint8_t *p, size_t n)
+{
+	struct grpc_call *g = b->state;
+	uint32_t before = b->call->msgs[b->side];
+	ns_grpc_body(b->call, &g->dec[b->side], b->pending, b->side, b->ts, p,
+		     n);
+	for (uint32_t k = before; k < b->call->msgs[b->side]; k++)
+		publish(b, NS_EV_HTTP_MESSAGE);
+}
+
+/* How a reset ended a call, for its grpc layer: the status the reset
+ * means when the call has none, and the HTTP/2 error. */
+static void reset_text(struct ns_call *c)
+{
+	const struct ns_field *f = ns_field_by_name("http2.rst_stream.error");
+	const char *en = f ? ns_valstr_find(f->vals, c->rst_error) : NULL;
+	const char *gn = c->grpc_status < 0
+			     ? ns_grpc_status_name(ns_grpc_call_status(c))
+			     : NULL;
+	snprintf(c->end_error, sizeof(c->end_error), "%s%s(RST_STREAM %s)",
+		 gn ? gn : "", gn ? " " : "", en ? en : "?");
+}
+
+static void body_end(struct ns_body_ctx *b)
+{
+	struct grpc_call *g = b->state;
+	ns_grpc_dec_reset(&g->dec[b->side]);
+	if (!b->call->grpc)
+		return;
+	if (b->call->end == NS_CALL_RESET)
+		reset_text(b->call);
+	ns_grpc_event(b->pending,
+		      b->side ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
+		      b->side, b->call);
+}
+
+static void body_lost(struct ns_body_ctx *b)
+{
+	struct grpc_call *g = b->state;
+	ns_grpc_dec_reset(&g->dec[b->side]);
+}
+
+static void body_free(void *state)
+{
+	struct grpc_call *g = state;
+	ns_grpc_dec_reset(&g->dec[0]);
+	ns_grpc_dec_reset(&g->dec[1]);
+}
+
+/* The grpc layer of the delivery's events (if any) on ctx's packet. */
+static void body_flush(void *pending, struct ns_body_conn *conn,
+		       struct ns_stream_ctx *ctx)
+{
+	struct ns_grpc_events *evs = pending;
 	if (!evs->nev && !evs->lost)
 		return;
 	size_t total = 0;
@@ -455,12 +542,34 @@ void ns_grpc_layer(struct ns_stream_ctx *ctx, struct ns_grpc_events *evs)
 			memcpy(buf + o + 5, e->bytes, e->kept);
 		o += 5 + e->kept;
 	}
-	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total, evs);
+	struct lend lend = {evs, conn, ctx->eng};
+	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total, &lend);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
 	free(buf);
 	ns_grpc_events_free(evs);
 }
+
+static void pending_free(void *pending)
+{
+	ns_grpc_events_free(pending);
+}
+
+static const char *const content_types[] = {"application/grpc", NULL};
+
+const struct ns_body_format ns_body_grpc = {
+    .name = "grpc",
+    .content_types = content_types,
+    .state_size = sizeof(struct grpc_call),
+    .pending_size = sizeof(struct ns_grpc_events),
+    .headers = body_headers,
+    .data = body_data,
+    .end = body_end,
+    .lost = body_lost,
+    .free = body_free,
+    .flush = body_flush,
+    .pending_free = pending_free,
+};
 
 struct ns_dissector ns_diss_grpc = {
     .name = "grpc",

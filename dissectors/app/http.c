@@ -12,36 +12,35 @@
  * blocks are limited to 64 KiB; a connection whose bytes are not HTTP, or
  * that loses bytes inside a header block, is given up (a gap inside a body
  * is skipped: the framing is still known).  A `101 Switching Protocols`
- * answering `Upgrade: h2c` hands the connection to HTTP/2 (RFC 7540 §3.2),
- * and so do bytes that are HTTP/2 from the start (prior knowledge on an
- * HTTP port).
+ * answering an `Upgrade:` hands the connection to the dissector the
+ * upgrade token names (NS_TAB_UPGRADE: h2c is HTTP/2, RFC 7540 §3.2), and
+ * bytes that are not HTTP on an HTTP port go to the stream dissector whose
+ * heuristic claims them (HTTP/2 with prior knowledge).
  *
  * A response names its request (http.request_in, http.time); a request
  * names its response (http.response_in) only in two-pass analysis (-2),
  * from the note the response left in the first pass.
  *
- * gRPC-Web (PROTOCOL-WEB.md of grpc/grpc): the body of a message whose
- * content-type is application/grpc-web* is handed, as it is counted, to
- * the gRPC framing shared with HTTP/2 (src/proto/grpcmsg.c), so messages may
- * span segments and chunks; the messages and the end of each side become
- * a `grpc` layer (dissectors/app/grpc.c) on the packets that complete them.
- * A response gets its request's call (path, for typed protobuf) by the
- * same in-order pairing as http.request_in.  The calls live in state
- * made on the connection's first gRPC-Web message (at most GW_CALLS at a
- * time, NS_GRPC_MAX_KEEP bytes kept of a message); other bodies are
- * counted, never kept.
+ * Each request and its response are an exchange (struct ns_call,
+ * core/txn.h), paired in order as http.request_in is; its header blocks
+ * and body bytes, as they are counted, go to the body interface
+ * (core/body.h), so a body format chosen by the content type (gRPC-Web,
+ * …) decodes messages that span segments and chunks and records its own
+ * layer after the http one; no format is named here.  The exchange's
+ * transaction events (request, response, body, end) are published on the
+ * engine's bus.  At most MAX_PENDING exchanges wait for their responses;
+ * bodies are counted, never kept here.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/calls.h"
+#include "core/body.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/txn.h"
 #include "flow/flow.h"
-#include "proto/grpcmsg.h"
 #include "flow/stream.h"
 
-extern struct ns_dissector ns_diss_http2;
 /* http2.c: an h2c upgrade's HTTP2-Settings value as settings fields */
 void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 			   uint32_t off);
@@ -102,8 +101,8 @@ static struct ns_field fields[] = {
 };
 
 #define MAX_HEADER  (64 * 1024)
-#define MAX_PENDING 64 /* requests awaiting their response */
-#define GW_CALLS    4  /* gRPC-Web calls decoded at once (pipelining) */
+#define MAX_PENDING 64	/* requests awaiting their response */
+#define MAX_FIELDS  256 /* header fields given to the body interface */
 
 enum body { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 
@@ -118,32 +117,17 @@ struct http_dir {
 	size_t hdr_len;
 	int64_t start_ts;
 	uint64_t start_frame;
-	int req_slot; /* a request's entry in http_state.req, or -1 */
-	int resp;     /* the message is a response */
-	int gcall;    /* its gRPC-Web call in http_state.gw, or -1 */
-	int gfeed;    /* its body is gRPC-Web: decode it */
+	int req_slot;	/* a request's entry in http_state.req, or -1 */
+	int resp;	/* the message is a response */
+	struct xchg *x; /* its exchange, or NULL */
+	int feed;	/* give its body bytes to the exchange's body */
 };
 
-/* gRPC-Web over HTTP/1.1, made on the connection's first gRPC-Web
- * message so that other HTTP pays nothing for it. */
-struct gw_call {
-	struct ns_grpc_call c;
-	uint8_t used, req_open, resp_open;
-	int http_status;
-	int64_t t_first_resp, t_end;
-	uint32_t seq; /* the call's number on the connection */
-	char method[16];
-};
-
-struct gw_state {
-	struct gw_call call[GW_CALLS];
-	struct ns_grpc_events ev; /* of the delivery, all of call `cur` */
-	int cur;
-	uint32_t seq;
-	uint64_t dropped; /* calls not decoded: GW_CALLS were open */
-	struct ns_engine *eng;
-	uint32_t conn_index;
-	char ends[2][56]; /* endpoints, the client first */
+/* An exchange: the call and its body's state. */
+struct xchg {
+	struct ns_call call;
+	struct ns_body body;
+	uint8_t done; /* its end was told */
 };
 
 struct http_state {
@@ -151,21 +135,26 @@ struct http_state {
 	/* requests in order: HEAD?, time and frame, for their responses */
 	struct {
 		uint8_t head;
-		int8_t gcall;  /* its gRPC-Web call, or -1 */
 		uint8_t layer; /* of the request in its frame, for -2's note */
 		int64_t ts;
 		uint64_t frame;
+		struct xchg *x; /* its exchange (owned here until paired) */
 	} req[MAX_PENDING];
 	unsigned nreq, rhead;
 	int dead;
-	int h2c;	  /* a 101 response with Upgrade: h2c was framed */
+	/* a 101 response switched to this dissector (NS_TAB_UPGRADE) */
+	const struct ns_dissector *upgrade;
 	char up_req[256]; /* request line of the last request with Upgrade */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
 	uint64_t req_frame;
 	uint8_t req_layer;
 	uint64_t body_len;
-	struct gw_state *gw;
+	/* the connection, for events; the body formats' collectors */
+	struct ns_engine *eng;
+	const struct ns_flow *flow;
+	uint32_t seq; /* exchanges so far */
+	struct ns_body_conn body;
 };
 
 static int is_token_char(uint8_t c)
@@ -232,7 +221,8 @@ static int contains_ci(const uint8_t *p, size_t n, const char *word)
 	return 0;
 }
 
-/* ---- gRPC-Web (PROTOCOL-WEB.md of grpc/grpc) ---------------------------- */
+/* ---- exchanges ------------------------------------------------------------
+ */
 
 /* Calls fn for each "name: value" line of a header block (value trimmed). */
 static void each_header(const uint8_t *h, size_t n,
@@ -264,238 +254,207 @@ static void each_header(const uint8_t *h, size_t n,
 	}
 }
 
-static void is_web_hdr(void *arg, const uint8_t *name, size_t nl,
-		       const uint8_t *v, size_t vl)
-{
-	static const char web[] = "application/grpc-web";
-	if (ieq(name, nl, "content-type") && vl >= sizeof(web) - 1 &&
-	    ieq(v, sizeof(web) - 1, web))
-		*(int *)arg = 1;
-}
-
-struct gw_hdr_arg {
-	struct ns_grpc_call *c;
-	int role;
+struct fields_arg {
+	struct ns_hdr h[MAX_FIELDS];
+	unsigned n;
 };
 
-static void gw_hdr(void *arg, const uint8_t *name, size_t nl, const uint8_t *v,
-		   size_t vl)
+static void field_of(void *arg, const uint8_t *name, size_t nl,
+		     const uint8_t *v, size_t vl)
 {
-	struct gw_hdr_arg *a = arg;
-	ns_grpc_header(a->c, a->role, name, nl, v, vl);
+	struct fields_arg *a = arg;
+	if (a->n < MAX_FIELDS)
+		a->h[a->n++] = (struct ns_hdr){name, v, nl, vl};
 }
 
-static struct gw_state *gw_get(struct http_state *st, struct ns_stream_ctx *ctx)
+static void publish(struct http_state *st, struct xchg *x, enum ns_ev_type t,
+		    const struct ns_packet *pkt, int side)
 {
-	if (st->gw)
-		return st->gw;
-	struct gw_state *gw = calloc(1, sizeof(*gw));
-	if (!gw)
+	if (!st->eng || !ns_bus_wants(&st->eng->bus, t))
+		return;
+	struct ns_event ev = {.type = t,
+			      .pkt = pkt,
+			      .flow = st->flow,
+			      .dir = side,
+			      .u.call = &x->call};
+	ev.ts = pkt ? pkt->ts : st->flow ? st->flow->last_ts : 0;
+	ns_bus_publish(&st->eng->bus, &ev);
+}
+
+/* For the body formats: an exchange by id (NULL once it is gone). */
+static const struct ns_call *call_of(void *owner, uint32_t id)
+{
+	struct http_state *st = owner;
+	for (int i = 0; i < 2; i++)
+		if (st->d[i].x && st->d[i].x->call.id == id)
+			return &st->d[i].x->call;
+	for (unsigned k = 0; k < st->nreq; k++) {
+		struct xchg *x = st->req[(st->rhead + k) % MAX_PENDING].x;
+		if (x && x->call.id == id)
+			return &x->call;
+	}
+	return NULL;
+}
+
+/* A new exchange on the connection (NULL without memory). */
+static struct xchg *xchg_new(struct http_state *st,
+			     const struct ns_stream_ctx *ctx)
+{
+	if (!st->eng) {
+		st->eng = ctx->eng;
+		st->flow = ctx->flow;
+		st->body.find = call_of;
+		st->body.owner = st;
+	}
+	struct xchg *x = calloc(1, sizeof(*x));
+	if (!x)
 		return NULL;
-	gw->eng = ctx->pkt ? ctx->pkt->eng : NULL;
-	for (int i = 0; ctx->flow && i < 2; i++) {
-		struct ns_buf b = {0};
-		ns_flow_endpoint(&b, ctx->flow,
-				 i ? !ctx->flow->client : ctx->flow->client);
-		size_t k = b.len < sizeof(gw->ends[i])
-			       ? b.len
-			       : sizeof(gw->ends[i]) - 1;
-		if (b.p)
-			memcpy(gw->ends[i], b.p, k);
-		gw->ends[i][k] = 0;
-		ns_buf_free(&b);
-		gw->conn_index = ctx->flow->index;
+	ns_call_init(&x->call);
+	x->call.version = 1;
+	x->call.id = ++st->seq;
+	if (st->flow) {
+		x->call.conn_uid = ns_flow_uid(st->flow);
+		x->call.conn_index = st->flow->index;
+		x->call.client = st->flow->client;
 	}
-	st->gw = gw;
-	return gw;
+	return x;
 }
 
-/* A new call for a gRPC-Web message; -1 when GW_CALLS are open. */
-static int gw_call_new(struct gw_state *gw)
+/* The exchange's end, told once, then it is freed. */
+static void xchg_done(struct http_state *st, struct xchg *x,
+		      const struct ns_packet *pkt)
 {
-	for (int i = 0; i < GW_CALLS; i++) {
-		struct gw_call *g = &gw->call[i];
-		if (g->used)
-			continue;
-		memset(g, 0, sizeof(*g));
-		ns_grpc_call_init(&g->c);
-		g->used = 1;
-		g->http_status = -1;
-		g->t_first_resp = g->t_end = -1;
-		g->seq = ++gw->seq;
-		return i;
+	if (!x->done) {
+		x->done = 1;
+		publish(st, x, NS_EV_HTTP_END, pkt, 1);
 	}
-	gw->dropped++;
-	return -1;
+	ns_body_free(&x->body);
+	free(x);
 }
 
-/* One line of --calls for call g (kind gRPC-Web, as http2.c's lines). */
-static void gw_report(struct gw_state *gw, struct gw_call *g)
+/* The method and path of a request's start line. */
+static void request_line(struct ns_call *c, const uint8_t *h, size_t n)
 {
-	if (!gw->eng || !gw->eng->calls)
-		return;
-	struct ns_buf b = {0};
-	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=-    gRPC-Web %s ",
-		      gw->conn_index, gw->ends[0], gw->ends[1],
-		      g->method[0] ? g->method : "-");
-	if (g->c.path[0])
-		ns_buf_escaped(&b, (const uint8_t *)g->c.path,
-			       strlen(g->c.path));
-	else
-		ns_buf_putc(&b, '-');
-	const char *sn = ns_grpc_status_name(g->c.grpc_status);
-	ns_buf_printf(&b, " %s", sn ? sn : "-");
-	if (g->http_status >= 0)
-		ns_buf_printf(&b, " %d", g->http_status);
-	else
-		ns_buf_puts(&b, " -");
-	ns_grpc_report_times(&b, &g->c, g->t_end, g->t_first_resp);
-	ns_grpc_report_msgs(&b, &g->c);
-	ns_buf_puts(&b, g->t_end >= 0 ? " end" : " open");
-	ns_grpc_report_message(&b, &g->c);
-	ns_calls_add(gw->eng->calls, gw->conn_index, g->seq, b.p, b.len);
-	ns_buf_free(&b);
-}
-
-static void gw_call_done(struct gw_state *gw, int i)
-{
-	struct gw_call *g = &gw->call[i];
-	if (g->req_open || g->resp_open)
-		return;
-	gw_report(gw, g);
-	ns_grpc_call_free(&g->c);
-	g->used = 0;
-}
-
-static const struct ns_grpc_call *gw_call_of(void *owner, uint32_t stream)
-{
-	struct gw_state *gw = owner;
-	(void)stream; /* HTTP/1.1: the delivery's events are all of `cur` */
-	return gw->cur >= 0 && gw->call[gw->cur].used ? &gw->call[gw->cur].c
-						      : NULL;
-}
-
-/* The grpc layer of the events so far (of message d's call). */
-static void gw_flush(struct http_state *st, struct ns_stream_ctx *ctx, int call)
-{
-	struct gw_state *gw = st->gw;
-	if (!gw || (!gw->ev.nev && !gw->ev.lost))
-		return;
-	gw->cur = call;
-	gw->ev.call = gw_call_of;
-	gw->ev.owner = gw;
-	gw->ev.eng = gw->eng;
-	ns_grpc_layer(ctx, &gw->ev);
-}
-
-/* A request or response header block was framed: a gRPC-Web message gets
- * (or, a response, finds) its call; `paired` is the call of the request
- * a response answers, or -1. */
-static void gw_start(struct http_state *st, struct http_dir *d,
-		     struct ns_stream_ctx *ctx, const uint8_t *h, size_t n,
-		     unsigned code, int paired)
-{
-	int web = 0;
-	each_header(h, n, is_web_hdr, &web);
-	d->gcall = -1;
-	d->gfeed = web;
-	if (!web && paired < 0)
-		return;
-	struct gw_state *gw = gw_get(st, ctx);
-	if (!gw)
-		return;
-	int i = paired >= 0 ? paired : gw_call_new(gw);
-	if (i < 0)
-		return;
-	struct gw_call *g = &gw->call[i];
-	struct gw_hdr_arg a = {&g->c, d->resp};
-	each_header(h, n, gw_hdr, &a);
-	d->gcall = i;
-	if (d->resp) {
-		g->resp_open = 1;
-		g->http_status = (int)code;
-		g->t_first_resp = d->start_ts;
-		return;
-	}
-	/* the request line: method and path */
 	size_t s1 = 0;
 	while (s1 < n && h[s1] != ' ' && h[s1] != '\r' && h[s1] != '\n')
 		s1++;
 	size_t s2 = s1 + 1;
 	while (s2 < n && h[s2] != ' ' && h[s2] != '\r' && h[s2] != '\n')
 		s2++;
-	size_t ml = s1 < sizeof(g->method) ? s1 : sizeof(g->method) - 1;
-	memcpy(g->method, h, ml);
-	g->method[ml] = 0;
+	size_t ml = s1 < sizeof(c->method) ? s1 : sizeof(c->method) - 1;
+	memcpy(c->method, h, ml);
+	c->method[ml] = 0;
 	if (s2 <= n && s2 > s1 + 1) {
 		size_t pl = s2 - s1 - 1;
-		pl = pl < sizeof(g->c.path) ? pl : sizeof(g->c.path) - 1;
-		memcpy(g->c.path, h + s1 + 1, pl);
-		g->c.path[pl] = 0;
+		pl = pl < sizeof(c->path) ? pl : sizeof(c->path) - 1;
+		memcpy(c->path, h + s1 + 1, pl);
+		c->path[pl] = 0;
 	}
-	g->req_open = 1;
-	g->c.t_req = d->start_ts;
+}
+
+/* A header block of message d was framed: its exchange learns it, the
+ * body interface gets its fields, and the event is told. */
+static void xchg_headers(struct http_state *st, struct http_dir *d,
+			 struct ns_stream_ctx *ctx, const uint8_t *h, size_t n,
+			 unsigned code)
+{
+	struct xchg *x = d->x;
+	d->feed = x != NULL;
+	if (!x)
+		return;
+	if (d->resp) {
+		x->call.status = (int)code;
+		x->call.t_first_resp = d->start_ts;
+	} else {
+		request_line(&x->call, h, n);
+		x->call.t_req = d->start_ts;
+		x->call.first_frame = d->start_frame;
+	}
+	x->call.last_frame = d->start_frame;
+	struct fields_arg *fa = malloc(sizeof(*fa));
+	if (fa) {
+		fa->n = 0;
+		each_header(h, n, field_of, fa);
+		ns_body_headers(&x->body, &st->body, ctx, &x->call, d->resp,
+				d->start_ts, fa->h, fa->n);
+		free(fa);
+	}
+	publish(st, x, d->resp ? NS_EV_HTTP_RESPONSE : NS_EV_HTTP_REQUEST,
+		ctx->pkt, d->resp);
 }
 
 /* Body bytes of message d. */
-static void gw_body(struct http_state *st, struct http_dir *d,
-		    struct ns_stream_ctx *ctx, const uint8_t *p, size_t n)
+static void xchg_body(struct http_state *st, struct http_dir *d,
+		      struct ns_stream_ctx *ctx, const uint8_t *p, size_t n)
 {
-	if (!d->gfeed || d->gcall < 0 || !st->gw || !n)
+	struct xchg *x = d->x;
+	if (!x || !n)
 		return;
-	struct gw_call *g = &st->gw->call[d->gcall];
-	ns_grpc_body(&g->c, &st->gw->ev, 0, d->resp,
-		     ctx->pkt ? ctx->pkt->ts : 0, p, n);
+	x->call.body_bytes[d->resp] += n;
+	if (!d->feed)
+		return;
+	int64_t ts = ctx->pkt ? ctx->pkt->ts : 0;
+	ns_body_data(&x->body, &st->body, ctx, &x->call, d->resp, ts, p, n);
+	if (st->eng && ns_bus_wants(&st->eng->bus, NS_EV_HTTP_BODY)) {
+		struct ns_event ev = {.type = NS_EV_HTTP_BODY,
+				      .pkt = ctx->pkt,
+				      .flow = st->flow,
+				      .ts = ts,
+				      .dir = d->resp,
+				      .u.data = {p, n},
+				      .call = &x->call};
+		ns_bus_publish(&st->eng->bus, &ev);
+	}
 }
 
-/* Message d ended (its http layer is recorded): the end of the call's
- * side, the grpc layer, and the call's end when both sides are over. */
-static void gw_end(struct http_state *st, struct http_dir *d,
-		   struct ns_stream_ctx *ctx)
+/* Message d ended (its http layer is recorded): the end of its side, the
+ * body formats' layers, and the exchange's end with its response. */
+static void xchg_end(struct http_state *st, struct http_dir *d,
+		     struct ns_stream_ctx *ctx)
 {
-	struct gw_state *gw = st->gw;
-	int i = d->gcall;
-	d->gcall = -1;
-	d->gfeed = 0;
-	if (!gw || i < 0)
+	struct xchg *x = d->x;
+	d->feed = 0;
+	if (!x)
 		return;
-	struct gw_call *g = &gw->call[i];
+	struct ns_call *c = &x->call;
+	int64_t ts = ctx->pkt ? ctx->pkt->ts : c->t_end;
+	c->closed[d->resp] = 1;
+	if (ctx->pkt)
+		c->last_frame = ctx->pkt->num;
 	if (d->resp) {
 		/* answered: the request is over too, even if its body is not */
 		struct http_dir *o = &st->d[!ctx->dir];
-		if (o->gcall == i)
-			o->gcall = -1, o->gfeed = 0;
-		g->t_end = ctx->pkt ? ctx->pkt->ts : g->t_end;
-		g->resp_open = 0;
-		g->req_open = 0;
-	} else {
-		g->req_open = 0;
+		if (o->x == x)
+			o->x = NULL, o->feed = 0;
+		c->t_end = ts;
+		c->closed[0] = 1;
+		c->end = NS_CALL_ENDED;
 	}
-	ns_grpc_dec_reset(&g->c.dec[d->resp]);
-	if (g->c.grpc)
-		ns_grpc_event(
-		    &gw->ev, d->resp ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
-		    d->resp, 0);
-	gw_flush(st, ctx, i);
-	/* a request stays for its response */
+	ns_body_end(&x->body, &st->body, ctx, c, d->resp, ts);
+	ns_body_flush(&st->body, ctx); /* finds x through d->x */
+	d->x = NULL;
+	/* a request stays (in st->req) for its response */
 	if (d->resp)
-		gw_call_done(gw, i);
+		xchg_done(st, x, ctx->pkt);
 }
 
-static void gw_free(struct http_state *st)
+/* The connection ends (or is handed over): exchanges still waiting end
+ * with it. */
+static void xchg_all_done(struct http_state *st, const struct ns_packet *pkt)
 {
-	struct gw_state *gw = st->gw;
-	if (!gw)
-		return;
-	for (int i = 0; i < GW_CALLS; i++) {
-		if (!gw->call[i].used)
-			continue;
-		gw->call[i].req_open = gw->call[i].resp_open = 0;
-		gw_call_done(gw, i);
+	for (int i = 0; i < 2; i++) {
+		struct xchg *x = st->d[i].x;
+		st->d[i].x = NULL;
+		if (x && st->d[i].resp) /* a request is in st->req too */
+			xchg_done(st, x, pkt);
 	}
-	ns_grpc_events_free(&gw->ev);
-	free(gw);
-	st->gw = NULL;
+	for (; st->nreq; st->nreq--) {
+		struct xchg *x = st->req[st->rhead].x;
+		st->req[st->rhead].x = NULL;
+		st->rhead = (st->rhead + 1) % MAX_PENDING;
+		if (x)
+			xchg_done(st, x, pkt);
+	}
 }
 
 struct framing_arg {
@@ -507,7 +466,16 @@ struct framing_arg {
 	unsigned code;
 };
 
-/* One header line's part in the framing: body length, chunking, h2c. */
+/* The dissector an Upgrade value's first token names, or NULL. */
+static const struct ns_dissector *upgrade_to(const uint8_t *v, size_t n)
+{
+	size_t k = 0;
+	while (k < n && v[k] != ',' && v[k] != ' ' && v[k] != '/')
+		k++;
+	return ns_table_lookup_name(NS_TAB_UPGRADE, v, k);
+}
+
+/* One header line's part in the framing: body length, chunking, Upgrade. */
 static void framing_header(void *arg, const uint8_t *name, size_t nl,
 			   const uint8_t *v, size_t vn)
 {
@@ -521,9 +489,9 @@ static void framing_header(void *arg, const uint8_t *name, size_t nl,
 				len = len * 10 + (v[k] - '0');
 		d->body = BODY_LENGTH;
 		d->left = len;
-	} else if (ieq(name, nl, "upgrade") && contains_ci(v, vn, "h2c")) {
+	} else if (ieq(name, nl, "upgrade") && upgrade_to(v, vn)) {
 		if (a->is_resp && a->code == 101) {
-			st->h2c = 1;
+			st->upgrade = upgrade_to(v, vn);
 		} else if (!a->is_resp) {
 			/* the request HTTP/2 stream 1 answers */
 			size_t k = 0;
@@ -555,6 +523,7 @@ static void framing(struct http_state *st, struct http_dir *d,
 	struct framing_arg fa = {st, d, h, n, is_resp, code};
 	each_header(h, n, framing_header, &fa);
 	d->req_slot = -1;
+	d->x = NULL;
 	if (!is_resp) {
 		if (st->nreq < MAX_PENDING) {
 			unsigned k = (st->rhead + st->nreq++) % MAX_PENDING;
@@ -562,17 +531,14 @@ static void framing(struct http_state *st, struct http_dir *d,
 			st->req[k].ts = d->start_ts;
 			st->req[k].frame = d->start_frame;
 			st->req[k].layer = 0xff; /* none until it is shown */
+			st->req[k].x = d->x = xchg_new(st, ctx);
 			d->req_slot = (int)k;
-			gw_start(st, d, ctx, h, n, 0, -1);
-			st->req[k].gcall = (int8_t)d->gcall;
-		} else {
-			d->gcall = -1;
-			d->gfeed = 0;
 		}
+		xchg_headers(st, d, ctx, h, n, 0);
 		return;
 	}
 	/* responses: 1xx, 204, 304 and answers to HEAD have no body */
-	int head = 0, paired = -1;
+	int head = 0;
 	st->resp_time = -1;
 	st->req_frame = 0;
 	/* 101 Switching Protocols is the final answer to its request */
@@ -582,13 +548,16 @@ static void framing(struct http_state *st, struct http_dir *d,
 		st->resp_time = st->req[k].ts; /* made relative at the end */
 		st->req_frame = st->req[k].frame;
 		st->req_layer = st->req[k].layer;
-		paired = st->req[k].gcall;
+		d->x = st->req[k].x;
+		st->req[k].x = NULL;
 		st->rhead = (st->rhead + 1) % MAX_PENDING;
 		st->nreq--;
+	} else if (code >= 200) { /* its request was before the capture */
+		d->x = xchg_new(st, ctx);
 	}
 	if (code < 200 || code == 204 || code == 304 || head)
 		d->body = BODY_NONE;
-	gw_start(st, d, ctx, h, n, code, paired);
+	xchg_headers(st, d, ctx, h, n, code);
 }
 
 static void finish_message(struct http_state *st, struct http_dir *d,
@@ -631,7 +600,7 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 			ns_stream_message_end(ctx, li);
 		}
 	}
-	gw_end(st, d, ctx);
+	xchg_end(st, d, ctx);
 	free(d->hdr);
 	d->hdr = NULL;
 	d->hdr_len = 0;
@@ -655,12 +624,12 @@ static size_t body(struct http_state *st, struct http_dir *d,
 		d->left -= k;
 		d->body_len += k;
 		*done = d->left == 0;
-		gw_body(st, d, ctx, p, (size_t)k);
+		xchg_body(st, d, ctx, p, (size_t)k);
 		return (size_t)k;
 	}
 	case BODY_CLOSE:
 		d->body_len += n;
-		gw_body(st, d, ctx, p, n);
+		xchg_body(st, d, ctx, p, n);
 		return n;
 	default:
 		break;
@@ -671,7 +640,7 @@ static size_t body(struct http_state *st, struct http_dir *d,
 			uint64_t k = d->left < n - used ? d->left : n - used;
 			d->left -= k;
 			d->body_len += k;
-			gw_body(st, d, ctx, p + used, (size_t)k);
+			xchg_body(st, d, ctx, p + used, (size_t)k);
 			used += (size_t)k;
 			if (d->left == 0)
 				d->chunk_state = 2;
@@ -720,16 +689,18 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 	while (used < n && !st->dead) {
 		if (!d->in_body) {
 			if (probe(p + used, n - used, ctx->dir) == 0) {
-				/* h2c with prior knowledge on an HTTP port
-				 * (gRPC on 8080): HTTP/2 takes over */
-				int h2 = ns_diss_http2.stream->probe(
-				    p + used, n - used, ctx->dir);
-				if (h2 > 0) {
-					ns_stream_switch(ctx, &ns_diss_http2,
-							 NULL);
+				/* another protocol on an HTTP port (HTTP/2
+				 * with prior knowledge, gRPC on 8080): the
+				 * dissector whose heuristic claims it */
+				int more;
+				const struct ns_dissector *o =
+				    ns_stream_probe_other(ctx, p + used,
+							  n - used, &more);
+				if (o) {
+					ns_stream_switch(ctx, o, NULL);
 					return used;
 				}
-				if (h2 < 0 && n - used < 4096)
+				if (more && n - used < 4096)
 					return used;
 				st->dead = 1; /* not HTTP (any more) */
 				return n;
@@ -761,9 +732,9 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 		if (!done)
 			break;
 		finish_message(st, d, ctx);
-		if (st->h2c) {
-			/* what follows the 101 is HTTP/2 */
-			ns_stream_switch(ctx, &ns_diss_http2, st->up_req);
+		if (st->upgrade) {
+			/* what follows the 101 is the upgraded protocol */
+			ns_stream_switch(ctx, st->upgrade, st->up_req);
 			return used;
 		}
 	}
@@ -775,10 +746,9 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 {
 	struct http_state *st = state;
 	size_t used = messages(st, ctx, p, n);
-	/* gRPC-Web messages of a body still in progress (server streaming) */
-	struct http_dir *d = &st->d[ctx->dir];
-	if (st->gw)
-		gw_flush(st, ctx, d->in_body ? d->gcall : -1);
+	/* what the body formats completed of a body still in progress
+	 * (server streaming) */
+	ns_body_flush(&st->body, ctx);
 	return used;
 }
 
@@ -786,10 +756,10 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 {
 	struct http_state *st = state;
 	struct http_dir *d = &st->d[ctx->dir];
-	/* gRPC-Web framing cannot be found again inside this body */
-	if (d->gfeed && d->gcall >= 0 && st->gw)
-		ns_grpc_dec_reset(&st->gw->call[d->gcall].c.dec[d->resp]);
-	d->gfeed = 0;
+	/* a body format cannot find its framing again inside this body */
+	if (d->feed && d->x)
+		ns_body_lost(&d->x->body, &st->body, &d->x->call, d->resp);
+	d->feed = 0;
 	if (d->in_body && d->body == BODY_LENGTH && d->left >= n) {
 		d->left -= n; /* lost body bytes: the framing survives */
 		d->body_len += n;
@@ -809,12 +779,20 @@ static void fin(void *state, struct ns_stream_ctx *ctx)
 		finish_message(st, d, ctx);
 }
 
+/* The connection ends (or HTTP/2 takes it over). */
+static void end(void *state, struct ns_stream_ctx *ctx)
+{
+	(void)ctx;
+	xchg_all_done(state, NULL);
+}
+
 static void destroy(void *state)
 {
 	struct http_state *st = state;
 	free(st->d[0].hdr);
 	free(st->d[1].hdr);
-	gw_free(st);
+	xchg_all_done(st, NULL); /* frees; their ends were told by end() */
+	ns_body_conn_free(&st->body);
 }
 
 static void add_str(struct ns_packet *pkt, int f, const uint8_t *base,
@@ -980,6 +958,7 @@ static const struct ns_stream_ops ops = {
     .consume = consume,
     .gap = gap,
     .fin = fin,
+    .end = end,
     .destroy = destroy,
 };
 
@@ -988,6 +967,12 @@ static const struct ns_binding bindings[] = {
     {NS_TAB_TCP_PORT, 8000},
     {NS_TAB_TCP_PORT, 8080},
     {0, 0},
+};
+
+static const struct ns_name_binding names[] = {
+    {NS_TAB_ALPN, "http/1.1"},
+    {NS_TAB_ALPN, "http/1.0"},
+    {0, NULL},
 };
 
 struct ns_dissector ns_diss_http = {
@@ -999,5 +984,6 @@ struct ns_dissector ns_diss_http = {
     .dissect = dissect,
     .info = info,
     .bindings = bindings,
+    .names = names,
     .stream = &ops,
 };

@@ -29,29 +29,26 @@
  * cannot is shown as `headers unavailable (HPACK context lost)`, never
  * guessed; after a failure the rest of that block is not decoded.
  *
- * gRPC (PROTOCOL-HTTP2.md of grpc/grpc): a stream whose content-type is
- * application/grpc* carries length-prefixed messages, framed across DATA
- * frames by the code shared with gRPC-Web over HTTP/1.1 (src/proto/grpcmsg.c,
- * one struct ns_grpc_call per stream); the trailers give grpc-status and
- * the percent-encoded grpc-message.  Each message and the end of each
- * call side become a `grpc` layer after the http2 one (dissectors/app/grpc.c:
- * protobuf, typed with the --proto-descriptor set, gzip).  gRPC-Web
- * (PROTOCOL-WEB.md) is the same framing: a -text body is base64, decoded
- * across DATA frames; the frame with flag 0x80 holds the trailers.  Per-
- * connection memory is bounded: 128 tracked streams (the least recently
- * seen one is reported and forgotten), 1 MiB kept of a message.
+ * Each stream is an exchange (struct ns_call, core/txn.h): its header
+ * blocks, once complete, go to the body interface (core/body.h) whole,
+ * and its DATA to the body format its content type chose (gRPC, …), which
+ * records its own layer after the http2 one; no format is named here.  The
+ * exchange's transaction events (request, response, trailers, body,
+ * reset, end) are published on the engine's bus (core/event.h) for the
+ * reports and the TUI.  Per-connection memory is bounded: 128 tracked
+ * streams (the least recently seen one is ended and forgotten), 64 KiB of
+ * a header block in progress, and what the body formats cap.
  */
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-#include "reports/calls.h"
+#include "core/body.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/txn.h"
 #include "flow/flow.h"
-#include "proto/grpcmsg.h"
-#include "proto/pbschema.h"
 #include "flow/stream.h"
 
 enum {
@@ -284,22 +281,15 @@ static struct ns_field fields[] = {
 static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define MAGIC_LEN 24
 
-enum end_how { END_OPEN, END_STREAM, END_RST, END_GOAWAY, END_CONN };
+#define HDR_STORE (64 * 1024) /* bytes kept of a header block in progress */
 
 struct h2s {
 	uint32_t id;
-	uint8_t used, reported, hpack_lost;
-	uint8_t closed[2]; /* END_STREAM seen each way */
+	uint8_t used, reported;
 	uint8_t blocks[2]; /* header blocks seen each way */
-	uint8_t how;	   /* enum end_how */
-	uint32_t rst_error;
-	uint8_t rst_by; /* role that sent RST_STREAM */
-	int status;	/* :status, -1 */
-	int64_t t_first_resp, t_end;
-	uint64_t bytes[2]; /* DATA payload each way */
-	char method[16];
-	struct ns_grpc_call c; /* path, gRPC state, messages in progress */
-	uint64_t seq;	       /* for LRU eviction */
+	uint64_t seq;	   /* for LRU eviction */
+	struct ns_call call;
+	struct ns_body body;
 };
 
 struct h2dir {
@@ -308,8 +298,14 @@ struct h2dir {
 	uint32_t skipped;     /* bytes skipped to find a frame boundary */
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
 	uint8_t has_pending_hts;
-	uint8_t blk_active, blk_lost, blk_type, blk_es;
+	uint8_t blk_active, blk_lost, blk_type, blk_es, blk_trailer;
 	uint32_t blk_stream, blk_promised;
+	/* the header fields of the block in progress, for the body
+	 * interface when it ends: records of (u16 name length, u32 value
+	 * length, name, value), at most HDR_STORE bytes */
+	uint8_t *hb;
+	size_t hb_len, hb_cap;
+	unsigned hb_n;
 };
 
 struct h2_state {
@@ -324,10 +320,10 @@ struct h2_state {
 	 * ports when the first frames are found by the heuristic (the
 	 * lower port is the server's) */
 	uint8_t roles_set, swap;
+	/* the connection (the state lives as long as its flow) */
 	struct ns_engine *eng;
-	uint32_t conn_index;
-	char ends[2][56];	  /* endpoints, the flow's client first */
-	struct ns_grpc_events ev; /* gRPC events of the delivery */
+	const struct ns_flow *flow;
+	struct ns_body_conn body;
 };
 
 extern struct ns_dissector ns_diss_http2;
@@ -423,16 +419,67 @@ static int probe(const uint8_t *p, size_t n, int dir)
 
 /* ---- streams ------------------------------------------------------------ */
 
-static void stream_report(struct h2_state *st, struct h2s *s);
-static void rst_error_text(struct h2s *s);
+/* The exchange's connection facts, as of now (roles may be settled after
+ * the stream was made). */
+static void call_sync(struct h2_state *st, struct h2s *s)
+{
+	if (!st->flow)
+		return;
+	s->call.conn_uid = ns_flow_uid(st->flow);
+	s->call.conn_index = st->flow->index;
+	s->call.client = (uint8_t)(st->flow->client ^ st->swap);
+}
 
-static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create)
+/* Publishes event t of stream s (role: the side it concerns). */
+static void publish(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
+		    const struct ns_packet *pkt, int role)
+{
+	if (!st->eng || !ns_bus_wants(&st->eng->bus, t))
+		return;
+	call_sync(st, s);
+	struct ns_event ev = {.type = t,
+			      .pkt = pkt,
+			      .flow = st->flow,
+			      .dir = role,
+			      .u.call = &s->call};
+	ev.ts = pkt ? pkt->ts : st->flow ? st->flow->last_ts : 0;
+	ns_bus_publish(&st->eng->bus, &ev);
+}
+
+/* The exchange is over for netscope (ended, reset, forgotten, or the
+ * connection ends): its final event, once.  A stream never ended that a
+ * GOAWAY did not cover was refused by it (RFC 9113 §6.8: it names the
+ * last stream its sender processed of those the other side began, and
+ * odd ones are the client's). */
+static void stream_done(struct h2_state *st, struct h2s *s,
+			const struct ns_packet *pkt)
+{
+	if (s->reported || !s->used)
+		return;
+	s->reported = 1;
+	int by = s->id & 1 ? 1 : 0;
+	if (s->call.end == NS_CALL_OPEN && !s->call.closed[1] &&
+	    st->goaway[by] && s->id > st->goaway_last[by])
+		s->call.end = NS_CALL_GOAWAY;
+	publish(st, s, NS_EV_HTTP_END, pkt, 1);
+}
+
+static void stream_forget(struct h2s *s)
+{
+	ns_body_free(&s->body);
+	s->used = 0;
+}
+
+static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
+			      const struct ns_packet *pkt)
 {
 	struct h2s *victim = NULL;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
 		struct h2s *s = &st->s[i];
 		if (s->used && s->id == id) {
 			s->seq = ++st->seq;
+			if (pkt && create)
+				s->call.last_frame = pkt->num;
 			return s;
 		}
 		if (!s->used)
@@ -443,17 +490,26 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create)
 	if (!create || !id)
 		return NULL;
 	if (victim->used) { /* the least recently seen stream goes */
-		stream_report(st, victim);
-		ns_grpc_call_free(&victim->c);
+		stream_done(st, victim, pkt);
+		stream_forget(victim);
 	}
 	memset(victim, 0, sizeof(*victim));
 	victim->used = 1;
 	victim->id = id;
-	victim->status = -1;
-	victim->t_first_resp = victim->t_end = -1;
-	ns_grpc_call_init(&victim->c);
+	ns_call_init(&victim->call);
+	victim->call.version = 2;
+	victim->call.id = id;
+	if (pkt)
+		victim->call.first_frame = victim->call.last_frame = pkt->num;
 	victim->seq = ++st->seq;
 	return victim;
+}
+
+/* For the body formats: an exchange by id (NULL once it is forgotten). */
+static const struct ns_call *call_of(void *owner, uint32_t id)
+{
+	struct h2s *s = stream_get(owner, id, 0, NULL);
+	return s ? &s->call : NULL;
 }
 
 static void dir_reset_hpack(struct h2dir *d, int lost)
@@ -493,22 +549,74 @@ static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
 	dst[n] = 0;
 }
 
-/* One header field of a decoded block: the stream learns what it needs. */
-static void stream_header(struct h2s *s, int dir, const uint8_t *n, size_t nl,
-			  const uint8_t *v, size_t vl)
+/* Keeps a decoded header field of the block in progress (hb). */
+static void hb_add(struct h2dir *d, const uint8_t *n, size_t nl,
+		   const uint8_t *v, size_t vl)
 {
-	if (ieq(n, nl, ":method"))
-		copy_str(s->method, sizeof(s->method), v, vl);
-	else if (ieq(n, nl, ":path"))
-		copy_str(s->c.path, sizeof(s->c.path), v, vl);
-	else if (ieq(n, nl, ":status")) {
-		int x = 0;
-		for (size_t i = 0; i < vl && i < 3; i++)
-			x = x * 10 +
-			    (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
-		s->status = x;
-	} else {
-		ns_grpc_header(&s->c, dir, n, nl, v, vl);
+	size_t need = 6 + nl + vl;
+	if (nl > 0xffff || d->hb_len + need > HDR_STORE)
+		return; /* the block's rest is not kept: formats see less */
+	if (d->hb_len + need > d->hb_cap) {
+		size_t cap = d->hb_cap ? d->hb_cap * 2 : 1024;
+		while (cap < d->hb_len + need)
+			cap *= 2;
+		uint8_t *b = realloc(d->hb, cap);
+		if (!b)
+			return;
+		d->hb = b;
+		d->hb_cap = cap;
+	}
+	uint8_t *o = d->hb + d->hb_len;
+	o[0] = (uint8_t)(nl >> 8);
+	o[1] = (uint8_t)nl;
+	o[2] = (uint8_t)(vl >> 24);
+	o[3] = (uint8_t)(vl >> 16);
+	o[4] = (uint8_t)(vl >> 8);
+	o[5] = (uint8_t)vl;
+	memcpy(o + 6, n, nl);
+	memcpy(o + 6 + nl, v, vl);
+	d->hb_len += need;
+	d->hb_n++;
+}
+
+/* The kept fields of the block as an array in the packet arena. */
+static struct ns_hdr *hb_fields(struct h2dir *d, struct ns_packet *pkt)
+{
+	struct ns_hdr *h =
+	    ns_arena_alloc(&pkt->arena, sizeof(*h) * (d->hb_n ? d->hb_n : 1));
+	if (!h)
+		return NULL;
+	struct ns_reader r;
+	ns_rd_init(&r, d->hb, d->hb_len);
+	for (unsigned i = 0; i < d->hb_n; i++) {
+		h[i].nl = ns_rd_u16(&r);
+		h[i].vl = ns_rd_u32(&r);
+		h[i].name = ns_rd_ptr(&r, h[i].nl);
+		h[i].value = ns_rd_ptr(&r, h[i].vl);
+	}
+	return r.err ? NULL : h;
+}
+
+static int status_of(const uint8_t *v, size_t vl)
+{
+	int x = 0;
+	for (size_t i = 0; i < vl && i < 3; i++)
+		x = x * 10 + (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
+	return x;
+}
+
+/* What the exchange learns from its pseudo-header fields. */
+static void pseudo_headers(struct ns_call *c, const struct ns_hdr *h,
+			   unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (ieq(h[i].name, h[i].nl, ":method"))
+			copy_str(c->method, sizeof(c->method), h[i].value,
+				 h[i].vl);
+		else if (ieq(h[i].name, h[i].nl, ":path"))
+			copy_str(c->path, sizeof(c->path), h[i].value, h[i].vl);
+		else if (ieq(h[i].name, h[i].nl, ":status"))
+			c->status = status_of(h[i].value, h[i].vl);
 	}
 }
 
@@ -549,6 +657,33 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 }
 
 /*
+ * A header block is complete: the exchange learns its pseudo-headers, the
+ * body interface gets the whole block (a pushed request's block only
+ * names the promised stream's request), and the block's event is told.
+ */
+static void block_done(struct ns_packet *pkt, struct h2_state *st,
+		       struct h2s *s, int dir, const struct ns_stream_ctx *ctx)
+{
+	struct h2dir *d = &st->d[dir];
+	int role = dir ^ st->swap;
+	struct ns_hdr *h = hb_fields(d, pkt);
+	unsigned n = h ? d->hb_n : 0;
+	d->hb_len = d->hb_n = 0;
+	pseudo_headers(&s->call, h, n);
+	if (d->blk_type == T_PUSH) {
+		s->call.pushed = 1;
+		return;
+	}
+	ns_body_headers(&s->body, &st->body, ctx, &s->call, role, pkt->ts, h,
+			n);
+	publish(st, s,
+		d->blk_trailer ? NS_EV_HTTP_TRAILERS
+		: role == 0    ? NS_EV_HTTP_REQUEST
+			       : NS_EV_HTTP_RESPONSE,
+		pkt, role);
+}
+
+/*
  * Decodes one fragment of the header block in progress in direction dir
  * (HEADERS or PUSH_PROMISE, then CONTINUATIONs; `final` on END_HEADERS)
  * and records the header fields it completes under its frame (off/len),
@@ -558,12 +693,13 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
  */
 static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 			    const uint8_t *in, size_t left, uint32_t off,
-			    uint32_t len, int final)
+			    uint32_t len, int final,
+			    const struct ns_stream_ctx *ctx)
 {
 	struct h2dir *d = &st->d[dir];
 	int role = dir ^ st->swap;
 	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
-	struct h2s *s = stream_get(st, sid, 1);
+	struct h2s *s = stream_get(st, sid, 1, pkt);
 	struct {
 		const uint8_t *n, *v;
 		size_t nl, vl;
@@ -599,15 +735,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 					nh++;
 				}
 			}
-			if (s && d->blk_type != T_PUSH)
-				stream_header(s, role, nv.name, nv.namelen,
-					      nv.value, nv.valuelen);
-			else if (s && ieq(nv.name, nv.namelen, ":method"))
-				copy_str(s->method, sizeof(s->method), nv.value,
-					 nv.valuelen);
-			else if (s && ieq(nv.name, nv.namelen, ":path"))
-				copy_str(s->c.path, sizeof(s->c.path), nv.value,
-					 nv.valuelen);
+			hb_add(d, nv.name, nv.namelen, nv.value, nv.valuelen);
 		}
 		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
 			nghttp2_hd_inflate_end_headers(d->inf);
@@ -639,15 +767,17 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 		d->blk_lost = 1;
 		ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
 		if (s)
-			s->hpack_lost = 1;
+			s->call.hpack_lost = 1;
 	}
 	if (!final)
 		return;
 	d->blk_active = 0;
 	d->blk_lost = 0;
-	if (s && role == 1 && s->c.t_req >= 0 && d->blk_type != T_PUSH)
+	if (s && role == 1 && s->call.t_req >= 0 && d->blk_type != T_PUSH)
 		ns_add_int(pkt, &fields[F_TIME], off, len,
-			   pkt->ts - s->c.t_req);
+			   pkt->ts - s->call.t_req);
+	if (s)
+		block_done(pkt, st, s, dir, ctx);
 }
 
 /* The first fragment of a header block: what the stream learns from its
@@ -656,40 +786,42 @@ static void block_start(struct ns_packet *pkt, struct h2_state *st, int dir,
 			uint32_t off, uint32_t len)
 {
 	struct h2dir *d = &st->d[dir];
+	d->hb_len = d->hb_n = 0;
+	d->blk_trailer = 0;
 	if (d->blk_type == T_PUSH)
 		return;
-	struct h2s *s = stream_get(st, d->blk_stream, 1);
+	struct h2s *s = stream_get(st, d->blk_stream, 1, pkt);
 	if (!s)
 		return;
 	int role = dir ^ st->swap;
-	int is_trailer = s->blocks[role] > 0 &&
-			 !(role == 1 && s->status >= 100 && s->status < 200);
+	int st1xx = s->call.status >= 100 && s->call.status < 200;
+	int is_trailer = s->blocks[role] > 0 && !(role == 1 && st1xx);
 	if (s->blocks[role] < 255)
 		s->blocks[role]++;
+	d->blk_trailer = (uint8_t)is_trailer;
 	if (is_trailer)
 		ns_add_uint(pkt, &fields[F_TRAILERS], off, len, 1);
-	if (role == 0 && s->c.t_req < 0)
-		s->c.t_req = pkt->ts;
-	if (role == 1 && s->t_first_resp < 0)
-		s->t_first_resp = pkt->ts;
+	if (role == 0 && s->call.t_req < 0)
+		s->call.t_req = pkt->ts;
+	if (role == 1 && s->call.t_first_resp < 0)
+		s->call.t_first_resp = pkt->ts;
 }
 
+/* Side `role` of stream s ended (END_STREAM). */
 static void end_side(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
-		     int dir)
+		     int role, const struct ns_stream_ctx *ctx)
 {
-	if (s->closed[dir])
+	struct ns_call *c = &s->call;
+	if (c->closed[role])
 		return;
-	s->closed[dir] = 1;
-	if (dir == 1 || s->closed[1])
-		s->t_end = pkt->ts; /* the response's end ends the call */
-	if (s->closed[0] && s->closed[1])
-		s->how = END_STREAM;
-	if (s->c.grpc)
-		ns_grpc_event(&st->ev,
-			      dir ? NS_GRPC_EV_RESP_END : NS_GRPC_EV_REQ_END,
-			      dir, s->id);
-	if (s->closed[0] && s->closed[1])
-		stream_report(st, s);
+	c->closed[role] = 1;
+	if (role == 1 || c->closed[1])
+		c->t_end = pkt->ts; /* the response's end ends the call */
+	if (c->closed[0] && c->closed[1])
+		c->end = NS_CALL_ENDED;
+	ns_body_end(&s->body, &st->body, ctx, c, role, pkt->ts);
+	if (c->closed[0] && c->closed[1])
+		stream_done(st, s, pkt);
 }
 
 /* ---- frames ---------------------------------------------------------------
@@ -782,8 +914,50 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	}
 }
 
+/* DATA of stream s from side `role`: counted, and given to the body. */
+static void data_frame(struct ns_packet *pkt, struct h2_state *st,
+		       struct h2s *s, int role, const uint8_t *data, size_t n,
+		       const struct ns_stream_ctx *ctx)
+{
+	struct ns_call *c = &s->call;
+	c->body_bytes[role] += n;
+	if (role == 1 && c->t_first_resp < 0)
+		c->t_first_resp = pkt->ts;
+	if (!data || !n)
+		return;
+	ns_body_data(&s->body, &st->body, ctx, c, role, pkt->ts, data, n);
+	if (st->eng && ns_bus_wants(&st->eng->bus, NS_EV_HTTP_BODY)) {
+		call_sync(st, s);
+		struct ns_event ev = {.type = NS_EV_HTTP_BODY,
+				      .pkt = pkt,
+				      .flow = st->flow,
+				      .ts = pkt->ts,
+				      .dir = role,
+				      .u.data = {data, n},
+				      .call = c};
+		ns_bus_publish(&st->eng->bus, &ev);
+	}
+}
+
+/* RST_STREAM from side `role` with error e: the exchange ends there. */
+static void reset(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
+		  int role, uint32_t e, const struct ns_stream_ctx *ctx)
+{
+	struct ns_call *c = &s->call;
+	if (c->closed[0] && c->closed[1])
+		return;
+	c->end = NS_CALL_RESET;
+	c->rst_error = e;
+	c->rst_by = (uint8_t)role;
+	c->t_end = pkt->ts;
+	publish(st, s, NS_EV_HTTP_RESET, pkt, role);
+	ns_body_end(&s->body, &st->body, ctx, c, 1, pkt->ts);
+	c->closed[0] = c->closed[1] = 1;
+	stream_done(st, s, pkt);
+}
+
 static int frame(struct ns_packet *pkt, struct ns_reader *r,
-		 struct h2_state *st, int dir)
+		 struct h2_state *st, int dir, const struct ns_stream_ctx *ctx)
 {
 	int role = st ? dir ^ st->swap : dir; /* 0: the client's side */
 	uint32_t off = ns_rd_off(r);
@@ -856,20 +1030,15 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r,
 		    ns_get_bytes(pkt, &p, &fields[F_DATA], (uint32_t)body);
 		if (pad)
 			ns_get_bytes(pkt, &p, &fields[F_DATA_PADDING], pad);
-		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
+		struct h2s *s = st && sid ? stream_get(st, sid, 1, pkt) : NULL;
 		if (!s)
 			break;
-		s->bytes[role] += (uint64_t)body;
-		if (role == 1 && s->t_first_resp < 0)
-			s->t_first_resp = pkt->ts;
-		if (s->c.grpc && data)
-			ns_grpc_body(&s->c, &st->ev, s->id, role, pkt->ts, data,
-				     (size_t)body);
-		if (s->c.t_req >= 0 && role == 1 && (fl & FL_ES))
+		data_frame(pkt, st, s, role, data, (size_t)body, ctx);
+		if (s->call.t_req >= 0 && role == 1 && (fl & FL_ES))
 			ns_add_int(pkt, &fields[F_TIME], doff, 0,
-				   pkt->ts - s->c.t_req);
+				   pkt->ts - s->call.t_req);
 		if (fl & FL_ES)
-			end_side(pkt, st, s, role);
+			end_side(pkt, st, s, role, ctx);
 		break;
 	}
 	case T_HEADERS:
@@ -917,20 +1086,20 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r,
 		d->blk_es = type == T_HEADERS && (fl & FL_ES);
 		if (type == T_PUSH && promised) {
 			/* a pushed response: its request is the promise */
-			struct h2s *ps = stream_get(st, promised, 1);
+			struct h2s *ps = stream_get(st, promised, 1, pkt);
 			if (ps) {
-				ps->closed[0] = 1;
-				ps->c.t_req = pkt->ts;
+				ps->call.closed[0] = 1;
+				ps->call.t_req = pkt->ts;
 			}
 		}
 		block_start(pkt, st, dir, boff, (uint32_t)body);
 		decode_fragment(pkt, st, dir, frag, (size_t)body, boff,
-				(uint32_t)body, !!(fl & FL_EH));
+				(uint32_t)body, !!(fl & FL_EH), ctx);
 		if (!(fl & FL_EH) || !d->blk_es)
 			break;
-		struct h2s *s = stream_get(st, sid, 1);
+		struct h2s *s = stream_get(st, sid, 1, pkt);
 		if (s)
-			end_side(pkt, st, s, role);
+			end_side(pkt, st, s, role, ctx);
 		break;
 	}
 	case T_PRIORITY:
@@ -957,20 +1126,9 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r,
 			break;
 		}
 		uint32_t e = ns_get_u32(pkt, &p, &fields[F_RST_ERROR]);
-		struct h2s *s = st && sid ? stream_get(st, sid, 1) : NULL;
-		if (s && !(s->closed[0] && s->closed[1])) {
-			s->how = END_RST;
-			s->rst_error = e;
-			s->rst_by = (uint8_t)role;
-			s->t_end = pkt->ts;
-			if (s->c.grpc) {
-				rst_error_text(s);
-				ns_grpc_event(&st->ev, NS_GRPC_EV_RESP_END,
-					      role, s->id);
-			}
-			s->closed[0] = s->closed[1] = 1;
-			stream_report(st, s);
-		}
+		struct h2s *s = st && sid ? stream_get(st, sid, 1, pkt) : NULL;
+		if (s)
+			reset(pkt, st, s, role, e, ctx);
 		break;
 	}
 	case T_SETTINGS:
@@ -1057,12 +1215,12 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r,
 			break;
 		}
 		decode_fragment(pkt, st, dir, frag, len, off + 9, len,
-				!!(fl & FL_EH));
+				!!(fl & FL_EH), ctx);
 		if (!(fl & FL_EH))
 			break;
-		struct h2s *s = d->blk_es ? stream_get(st, sid, 1) : NULL;
+		struct h2s *s = d->blk_es ? stream_get(st, sid, 1, pkt) : NULL;
 		if (s)
-			end_side(pkt, st, s, role);
+			end_side(pkt, st, s, role, ctx);
 		break;
 	}
 	default:
@@ -1088,36 +1246,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		st->d[dir].note = 0;
 	}
 	while (ns_rd_left(r) && !r->err)
-		frame(pkt, r, st, dir);
+		frame(pkt, r, st, dir, cx->stream);
 	return 0;
-}
-
-/* ---- gRPC calls ended by the transport ------------------------------------
- */
-
-/* The gRPC status a reset stream means to the client (PROTOCOL-HTTP2.md,
- * "Errors"); -1 when the spec names none.  A client that resets with
- * CANCEL when 90% or more of its grpc-timeout has passed since the request
- * reached the wire is taken to have hit its deadline (its clock started
- * a little before the request was sent). */
-static int reset_status(const struct h2s *s)
-{
-	if (s->rst_by == 0 && s->rst_error == 8 && s->c.timeout > 0 &&
-	    s->c.t_req >= 0 && s->t_end >= 0 &&
-	    (s->t_end - s->c.t_req) * 10 >= s->c.timeout * 9)
-		return 4; /* DEADLINE_EXCEEDED */
-	return ns_grpc_rst_status(s->rst_error);
-}
-
-/* How a reset ended a gRPC call, for its grpc layer: the status the
- * reset means when the call has none, and the HTTP/2 error. */
-static void rst_error_text(struct h2s *s)
-{
-	const char *en = ns_valstr_find(error_names, s->rst_error);
-	int gs = s->c.grpc_status < 0 ? reset_status(s) : -1;
-	const char *gn = ns_grpc_status_name(gs);
-	snprintf(s->c.end_error, sizeof(s->c.end_error), "%s%s(RST_STREAM %s)",
-		 gn ? gn : "", gn ? " " : "", en ? en : "?");
 }
 
 /* ---- the HTTP/2 summary ------------------------------------------------- */
@@ -1259,32 +1389,17 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 
 /* ---- stream interface -------------------------------------------------- */
 
-/* The grpc layer's view of a stream's call (NULL once it is forgotten). */
-static const struct ns_grpc_call *call_of(void *owner, uint32_t id)
-{
-	struct h2s *s = stream_get(owner, id, 0);
-	return s ? &s->c : NULL;
-}
-
 static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 {
 	struct h2dir *d = &st->d[ctx->dir];
 	if (d->started)
 		return;
 	d->started = 1;
-	if (!st->eng && ctx->pkt) {
-		st->eng = ctx->pkt->eng;
-		for (int i = 0; ctx->flow && i < 2; i++) {
-			struct ns_buf b = {0};
-			ns_flow_endpoint(&b, ctx->flow,
-					 i ? !ctx->flow->client
-					   : ctx->flow->client);
-			if (b.p)
-				copy_str(st->ends[i], sizeof(st->ends[i]),
-					 (const uint8_t *)b.p, b.len);
-			ns_buf_free(&b);
-			st->conn_index = ctx->flow->index;
-		}
+	if (!st->eng) {
+		st->eng = ctx->eng;
+		st->flow = ctx->flow;
+		st->body.find = call_of;
+		st->body.owner = st;
 	}
 }
 
@@ -1357,10 +1472,7 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		ns_stream_message_end(ctx, li);
 	else
 		dir_reset_hpack(d, 1); /* frames we could not parse */
-	st->ev.call = call_of;
-	st->ev.owner = st;
-	st->ev.eng = st->eng;
-	ns_grpc_layer(ctx, &st->ev);
+	ns_body_flush(&st->body, ctx); /* the body formats' layers */
 	return end;
 }
 
@@ -1376,108 +1488,40 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	if (d->blk_active)
 		d->blk_lost = 1;
 	d->blk_active = 0;
-	/* gRPC messages in progress that way are lost too */
+	/* body messages in progress that way are lost too */
 	int role = ctx->dir ^ st->swap;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
 		struct h2s *s = &st->s[i];
-		ns_grpc_dec_reset(&s->c.dec[role]);
+		if (s->used)
+			ns_body_lost(&s->body, &st->body, &s->call, role);
 	}
 	return 1;
 }
 
-static const char *how_name(const struct h2s *s, const struct h2_state *st)
+/* The connection ends: the exchanges still open end with it (the body
+ * formats record nothing more: there is no packet). */
+static void end(void *state, struct ns_stream_ctx *ctx)
 {
-	switch (s->how) {
-	case END_STREAM:
-		return "END_STREAM";
-	case END_RST:
-		return "RST_STREAM";
-	default:
-		break;
+	struct h2_state *st = state;
+	if (!st->eng) {
+		st->eng = ctx->eng;
+		st->flow = ctx->flow;
 	}
-	if (s->closed[1])
-		return "END_STREAM"; /* the response ended; its request was
-				      * before the capture */
-	/* a GOAWAY names the last stream its sender processed of those the
-	 * other side began: odd ones are the client's (RFC 9113 §6.8) */
-	int by = s->id & 1 ? 1 : 0;
-	if (st->goaway[by] && s->id > st->goaway_last[by])
-		return "GOAWAY";
-	return "open";
-}
-
-/* One line of the --calls report for stream s (once). */
-static void stream_report(struct h2_state *st, struct h2s *s)
-{
-	if (s->reported || !s->used)
-		return;
-	s->reported = 1;
-	if (!st->eng || !st->eng->calls)
-		return;
-	struct ns_buf b = {0};
-	ns_buf_printf(&b, "%-6u %s \xe2\x86\x92 %s s=%-4u ", st->conn_index,
-		      st->ends[st->swap], st->ends[!st->swap], s->id);
-	ns_buf_puts(&b, !s->c.grpc ? "HTTP/2 "
-			: s->c.web ? "gRPC-Web "
-				   : "gRPC ");
-	ns_buf_puts(&b, s->method[0] ? s->method : "-");
-	ns_buf_putc(&b, ' ');
-	if (s->c.path[0])
-		ns_buf_escaped(&b, (const uint8_t *)s->c.path,
-			       strlen(s->c.path));
-	else
-		ns_buf_putc(&b, '-');
-	if (s->c.grpc && s->c.grpc_status >= 0) {
-		const char *n = ns_grpc_status_name(s->c.grpc_status);
-		ns_buf_printf(&b, " %s", n ? n : "?");
-	} else if (s->c.grpc && s->how == END_RST && reset_status(s) >= 0) {
-		/* no status on the wire: what the reset means to the client */
-		ns_buf_printf(&b, " %s", ns_grpc_status_name(reset_status(s)));
-	} else if (s->c.grpc) {
-		ns_buf_puts(&b, " -");
-	}
-	if (s->status >= 0)
-		ns_buf_printf(&b, " %d", s->status);
-	else
-		ns_buf_puts(&b, " -");
-	if (s->hpack_lost)
-		ns_buf_puts(&b, " [headers lost]");
-	ns_grpc_report_times(&b, &s->c, s->t_end, s->t_first_resp);
-	if (s->c.grpc) {
-		ns_grpc_report_msgs(&b, &s->c);
-	} else {
-		ns_buf_printf(&b, " req %llu B resp %llu B",
-			      (unsigned long long)s->bytes[0],
-			      (unsigned long long)s->bytes[1]);
-	}
-	ns_buf_printf(&b, " %s", how_name(s, st));
-	if (s->how == END_RST) {
-		const char *en = ns_valstr_find(error_names, s->rst_error);
-		if (en)
-			ns_buf_printf(&b, " %s", en);
-		else
-			ns_buf_printf(&b, " 0x%x", s->rst_error);
-	}
-	if (s->c.grpc)
-		ns_grpc_report_message(&b, &s->c);
-	ns_calls_add(st->eng->calls, st->conn_index, s->id, b.p, b.len);
-	ns_buf_free(&b);
+	for (unsigned i = 0; i < MAX_STREAMS; i++)
+		stream_done(st, &st->s[i], NULL);
 }
 
 static void destroy(void *state)
 {
 	struct h2_state *st = state;
-	for (unsigned i = 0; i < MAX_STREAMS; i++) {
-		struct h2s *s = &st->s[i];
-		if (!s->used)
-			continue;
-		stream_report(st, s);
-		ns_grpc_call_free(&s->c);
-	}
-	ns_grpc_events_free(&st->ev);
+	for (unsigned i = 0; i < MAX_STREAMS; i++)
+		if (st->s[i].used)
+			stream_forget(&st->s[i]);
+	ns_body_conn_free(&st->body);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)
 			nghttp2_hd_inflate_del(st->d[d].inf);
+		free(st->d[d].hb);
 	}
 }
 
@@ -1493,18 +1537,18 @@ static void upgraded(void *state, const char *hint)
 	st->upgraded = 1;
 	st->roles_set = 1;
 	/* stream 1 is the upgraded request, complete (RFC 7540 §3.2) */
-	struct h2s *s = stream_get(st, 1, 1);
+	struct h2s *s = stream_get(st, 1, 1, NULL);
 	if (!s)
 		return;
-	s->closed[0] = 1;
+	s->call.closed[0] = 1;
 	s->blocks[0] = 1;
 	const char *sp = hint ? strchr(hint, ' ') : NULL;
 	if (!sp)
 		return;
-	copy_str(s->method, sizeof(s->method), (const uint8_t *)hint,
+	copy_str(s->call.method, sizeof(s->call.method), (const uint8_t *)hint,
 		 (size_t)(sp - hint));
 	const char *e = strchr(sp + 1, ' ');
-	copy_str(s->c.path, sizeof(s->c.path), (const uint8_t *)sp + 1,
+	copy_str(s->call.path, sizeof(s->call.path), (const uint8_t *)sp + 1,
 		 e ? (size_t)(e - sp - 1) : strlen(sp + 1));
 }
 
@@ -1513,8 +1557,15 @@ static const struct ns_stream_ops ops = {
     .state_size = sizeof(struct h2_state),
     .consume = consume,
     .gap = gap,
+    .end = end,
     .destroy = destroy,
     .upgraded = upgraded,
+};
+
+static const struct ns_name_binding names[] = {
+    {NS_TAB_ALPN, "h2"},
+    {NS_TAB_UPGRADE, "h2c"},
+    {0, NULL},
 };
 
 struct ns_dissector ns_diss_http2 = {
@@ -1525,5 +1576,6 @@ struct ns_dissector ns_diss_http2 = {
     .nfields = F_COUNT,
     .dissect = dissect,
     .info = info,
+    .names = names,
     .stream = &ops,
 };

@@ -48,6 +48,8 @@
 
 #include "core/buf.h"
 #include "core/dissect.h"
+#include "core/engine.h"
+#include "core/txn.h"
 #include "flow/stream.h"
 
 enum {
@@ -641,7 +643,6 @@ static struct ns_field fields[] = {
 
 #define REC_MAX	     (16384 + 2048) /* TLSCiphertext.length limit, §5.2 */
 #define HS_CARRY_MAX (256 * 1024)   /* an unfinished handshake message */
-#define SUM_STR	     64
 
 /* RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest */
 static const uint8_t hrr_random[32] = {
@@ -663,16 +664,9 @@ struct tls_dir {
  * --conversations summary says about the handshake. */
 struct tls_state {
 	struct tls_dir d[2];
-	unsigned hellos;  /* ClientHellos seen */
-	uint16_t offered; /* client's highest version */
-	uint16_t version; /* negotiated (ServerHello), 0 unknown */
-	uint16_t cipher;
-	uint8_t have_cipher, hrr;
-	uint8_t alert_level, alert_desc, have_alert;
-	uint8_t hs_done; /* hs_time is known */
-	int64_t ch_ts;	 /* the first ClientHello's time */
-	int64_t hs_time; /* to the first application data */
-	char sni[SUM_STR], alpn[SUM_STR], offered_alpn[SUM_STR], ja4[40];
+	/* what the handshake said (core/txn.h): hs_time runs to the first
+	 * application data */
+	struct ns_tls_info info;
 };
 
 /* What a hello says, collected for the fingerprints (pointers into the
@@ -703,6 +697,11 @@ struct parse {
 	struct tls_state *st;
 	const struct ns_stream_ctx *ctx;
 };
+
+static void remember(struct parse *ps, const struct hello *h, int server,
+		     int hrr);
+static void tell(struct tls_state *st, const struct ns_stream_ctx *ctx,
+		 enum ns_ev_type t);
 
 static int is_grease(uint16_t v)
 {
@@ -946,8 +945,8 @@ static void ja4(struct ns_packet *pkt, const struct hello *h,
 	add_str(pkt, F_JA4, fp);
 	char *r = ns_arena_printf(&pkt->arena, "%s_%s_%s", a, cs.p, es.p);
 	add_str(pkt, F_JA4_R, r);
-	if (st && fp && !st->ja4[0])
-		snprintf(st->ja4, sizeof(st->ja4), "%s", fp);
+	if (st && fp && !st->info.ja4[0])
+		snprintf(st->info.ja4, sizeof(st->info.ja4), "%s", fp);
 }
 
 /* ---- handshake messages -------------------------------------------------- */
@@ -1175,39 +1174,50 @@ static void hello(struct parse *ps, struct ns_reader *r, int server)
 		ja4(pkt, &h, st);
 	if (!st)
 		return;
-	/* what the connection summary keeps */
+	remember(ps, &h, server, hrr);
+	tell(st, ps->ctx, NS_EV_TLS_HELLO);
+}
+
+/* What the connection keeps of a hello (struct ns_tls_info). */
+static void remember(struct parse *ps, const struct hello *hp, int server,
+		     int hrr)
+{
+	struct ns_packet *pkt = ps->pkt;
+	struct tls_state *st = ps->st;
+	const struct hello h = *hp;
 	if (!server) {
-		if (!st->hellos++) {
-			st->ch_ts =
+		if (!st->info.hellos++) {
+			st->info.ch_ts =
 			    ps->ctx ? ns_stream_time_at(ps->ctx, 0) : pkt->ts;
 			if (h.sni)
-				snprintf(st->sni, sizeof(st->sni), "%.*s",
-					 (int)h.sni_len, (const char *)h.sni);
+				snprintf(st->info.sni, sizeof(st->info.sni),
+					 "%.*s", (int)h.sni_len,
+					 (const char *)h.sni);
 		}
-		st->offered = h.max_sv ? h.max_sv : h.version;
+		st->info.offered = h.max_sv ? h.max_sv : h.version;
 		/* the offered list, "a,b,c" (TLS 1.3 hides the answer) */
 		size_t k = 0, o = 0;
 		while (k < h.alpn_list_len &&
-		       o + 2 < sizeof(st->offered_alpn)) {
+		       o + 2 < sizeof(st->info.offered_alpn)) {
 			size_t pl = h.alpn_list[k++];
 			if (o)
-				st->offered_alpn[o++] = ',';
+				st->info.offered_alpn[o++] = ',';
 			for (; pl && k < h.alpn_list_len; pl--, k++)
-				if (o + 1 < sizeof(st->offered_alpn))
-					st->offered_alpn[o++] =
+				if (o + 1 < sizeof(st->info.offered_alpn))
+					st->info.offered_alpn[o++] =
 					    (char)h.alpn_list[k];
 		}
-		st->offered_alpn[o] = 0;
+		st->info.offered_alpn[o] = 0;
 		return;
 	}
-	st->version = h.max_sv ? h.max_sv : h.version;
-	st->cipher = h.cipher;
-	st->have_cipher = 1;
-	st->hrr |= (uint8_t)hrr;
-	st->alpn[0] = 0;
+	st->info.version = h.max_sv ? h.max_sv : h.version;
+	st->info.cipher = h.cipher;
+	st->info.have_cipher = 1;
+	st->info.hrr |= (uint8_t)hrr;
+	st->info.alpn[0] = 0;
 	if (h.alpn)
-		snprintf(st->alpn, sizeof(st->alpn), "%.*s", (int)h.alpn_len,
-			 (const char *)h.alpn);
+		snprintf(st->info.alpn, sizeof(st->info.alpn), "%.*s",
+			 (int)h.alpn_len, (const char *)h.alpn);
 }
 
 /* A name as one RFC 2253 line, into the packet arena. */
@@ -1341,8 +1351,8 @@ static void server_key_exchange(struct parse *ps, struct ns_reader *r)
 	struct ns_packet *pkt = ps->pkt;
 	struct tls_state *st = ps->st;
 	int ecdhe = 0, dhe = 0;
-	if (st && st->have_cipher) {
-		const char *name = ns_valstr_find(ciphers, st->cipher);
+	if (st && st->info.have_cipher) {
+		const char *name = ns_valstr_find(ciphers, st->info.cipher);
 		ecdhe = name && strstr(name, "_ECDHE_") != NULL;
 		dhe = name && strstr(name, "_DHE_") != NULL;
 	} else {
@@ -1361,7 +1371,7 @@ static void server_key_exchange(struct parse *ps, struct ns_reader *r)
 	} else {
 		return;
 	}
-	if (st && st->version == 0x0303 && ns_rd_left(r) >= 2)
+	if (st && st->info.version == 0x0303 && ns_rd_left(r) >= 2)
 		ns_get_u16(pkt, r, &fields[F_SIGALG]);
 	ns_rd_skip(r, ns_rd_left(r)); /* the signature */
 	if (r->err)
@@ -1389,18 +1399,18 @@ static void hs_message(struct parse *ps, struct ns_reader *r)
 		hello(ps, r, type == 2);
 		break;
 	case 11:
-		if (!ps->st || ps->st->version < 0x0304)
+		if (!ps->st || ps->st->info.version < 0x0304)
 			certificate(ps, r);
 		break;
 	case 12:
 		server_key_exchange(ps, r);
 		break;
 	case 13:
-		if (ps->st && ps->st->version == 0x0303)
+		if (ps->st && ps->st->info.version == 0x0303)
 			certificate_request(ps, r);
 		break;
 	case 15:
-		if (ps->st && ps->st->version == 0x0303)
+		if (ps->st && ps->st->info.version == 0x0303)
 			ns_get_u16(pkt, r, &fields[F_SIGALG]);
 		ns_rd_skip(r, ns_rd_left(r));
 		break;
@@ -1494,19 +1504,21 @@ static void app_data(struct parse *ps, uint16_t len)
 {
 	struct ns_packet *pkt = ps->pkt;
 	struct tls_state *st = ps->st;
-	if (!st || ps->ctx->dir != 0 || !st->hellos)
+	if (!st || ps->ctx->dir != 0 || !st->info.hellos)
 		return;
-	if (st->version >= 0x0304 && len == 19)
+	if (st->info.version >= 0x0304 && len == 19)
 		return;
 	struct tls_dir *d = &st->d[0];
 	d->app_records++;
-	uint64_t want = st->version >= 0x0304 ? 2 : 1;
-	if (d->app_records == want && !st->hs_done) {
-		st->hs_done = 1;
-		st->hs_time = ns_stream_time_at(ps->ctx, 0) - st->ch_ts;
-		if (st->hs_time < 0)
-			st->hs_time = 0;
-		ns_add_int(pkt, &fields[F_HS_TIME], 0, 0, st->hs_time);
+	uint64_t want = st->info.version >= 0x0304 ? 2 : 1;
+	if (d->app_records == want && !st->info.hs_done) {
+		st->info.hs_done = 1;
+		st->info.hs_time =
+		    ns_stream_time_at(ps->ctx, 0) - st->info.ch_ts;
+		if (st->info.hs_time < 0)
+			st->info.hs_time = 0;
+		ns_add_int(pkt, &fields[F_HS_TIME], 0, 0, st->info.hs_time);
+		tell(st, ps->ctx, NS_EV_TLS_HANDSHAKE);
 	}
 }
 
@@ -1516,8 +1528,8 @@ static void change_cipher_spec(struct parse *ps)
 	if (!st)
 		return;
 	/* TLS 1.3 (§D.4): a compatibility no-op, nothing after it changes */
-	uint16_t v = st->version ? st->version : st->offered;
-	if (v < 0x0304 || (st->version && st->version < 0x0304))
+	uint16_t v = st->info.version ? st->info.version : st->info.offered;
+	if (v < 0x0304 || (st->info.version && st->info.version < 0x0304))
 		st->d[ps->ctx->dir].encrypted = 1;
 }
 
@@ -1537,7 +1549,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		ns_add_label(pkt, &fields[F_RECORD], ns_rd_off(r), 5u + len);
 		ns_tree_push(pkt);
 		/* TLS 1.3 protected records have an opaque outer type */
-		int opaque = r->p[0] == 23 && ps.st && ps.st->version >= 0x0304;
+		int opaque =
+		    r->p[0] == 23 && ps.st && ps.st->info.version >= 0x0304;
 		uint8_t ct =
 		    ns_get_u8(pkt, r, &fields[opaque ? F_OPAQUE_TYPE : F_CT]);
 		ns_get_u16(pkt, r, &fields[F_REC_VERSION]);
@@ -1565,10 +1578,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 			uint8_t ds =
 			    ns_get_u8(pkt, &body, &fields[F_ALERT_DESC]);
 			ns_tree_pop(pkt);
-			if (ps.st && !ps.st->have_alert) {
-				ps.st->have_alert = 1;
-				ps.st->alert_level = lv;
-				ps.st->alert_desc = ds;
+			if (ps.st && !ps.st->info.have_alert) {
+				ps.st->info.have_alert = 1;
+				ps.st->info.alert_level = lv;
+				ps.st->info.alert_desc = ds;
 			}
 			break;
 		case 22:
@@ -1937,50 +1950,27 @@ static void destroy(void *state)
 	free(st->d[1].hs);
 }
 
-static void summary(const void *state, struct ns_buf *out)
+/* Publishes a TLS event with what the handshake said so far. */
+static void tell(struct tls_state *st, const struct ns_stream_ctx *ctx,
+		 enum ns_ev_type t)
 {
-	const struct tls_state *st = state;
-	if (!st->hellos && !st->have_cipher)
+	if (!ctx || !ctx->eng || !ns_bus_wants(&ctx->eng->bus, t))
 		return;
-	ns_buf_puts(out, "TLS");
-	if (st->sni[0]) {
-		ns_buf_puts(out, " sni=");
-		ns_buf_escaped(out, (const uint8_t *)st->sni, strlen(st->sni));
-	}
-	if (st->version)
-		put_version(out, st->version);
-	else if (st->offered)
-		ns_buf_puts(out, " no-serverhello");
-	if (st->have_cipher) {
-		ns_buf_putc(out, ' ');
-		put_name(out, ciphers, st->cipher);
-	}
-	if (st->alpn[0]) {
-		ns_buf_puts(out, " alpn=");
-		ns_buf_escaped(out, (const uint8_t *)st->alpn,
-			       strlen(st->alpn));
-	} else if (st->offered_alpn[0]) {
-		ns_buf_puts(out, " alpn-offered=");
-		ns_buf_escaped(out, (const uint8_t *)st->offered_alpn,
-			       strlen(st->offered_alpn));
-	}
-	if (st->hrr)
-		ns_buf_puts(out, " hrr");
-	if (st->ja4[0]) {
-		ns_buf_puts(out, " ja4=");
-		ns_buf_puts(out, st->ja4);
-	}
-	if (st->hs_done) {
-		long long us = (long long)((st->hs_time + 500) / 1000);
-		ns_buf_printf(out, " handshake=%lld.%03lldms", us / 1000,
-			      us % 1000);
-	}
-	if (st->have_alert) {
-		ns_buf_puts(out, " alert=");
-		put_name(out, alert_levels, st->alert_level);
-		ns_buf_putc(out, ':');
-		put_name(out, alert_descs, st->alert_desc);
-	}
+	struct ns_event ev = {.type = t,
+			      .pkt = ctx->pkt,
+			      .flow = ctx->flow,
+			      .dir = ctx->dir,
+			      .u.tls = &st->info};
+	ev.ts = ctx->pkt ? ctx->pkt->ts : ctx->flow ? ctx->flow->last_ts : 0;
+	ns_bus_publish(&ctx->eng->bus, &ev);
+}
+
+/* The connection ends: what TLS said of it. */
+static void end(void *state, struct ns_stream_ctx *ctx)
+{
+	struct tls_state *st = state;
+	if (st->info.hellos || st->info.have_cipher)
+		tell(st, ctx, NS_EV_TLS_END);
 }
 
 static const struct ns_stream_ops ops = {
@@ -1988,8 +1978,8 @@ static const struct ns_stream_ops ops = {
     .state_size = sizeof(struct tls_state),
     .consume = consume,
     .gap = gap,
+    .end = end,
     .destroy = destroy,
-    .summary = summary,
 };
 
 static const struct ns_binding bindings[] = {

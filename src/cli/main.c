@@ -27,13 +27,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "reports/calls.h"
-#include "reports/conv.h"
 #include "filter/dfilter.h"
 #include "core/dissect.h"
 #include "core/engine.h"
 #include "core/field.h"
-#include "reports/follow.h"
+#include "reports/report.h"
 #include "output/output.h"
 #include "proto/pbschema.h"
 #include "capture/run.h"
@@ -255,13 +253,34 @@ struct cli {
 	unsigned neopts;
 	const char **files;
 	unsigned nfiles;
-	int conversations;  /* --conversations, -z conv,tcp|udp */
-	int calls;	    /* --calls: HTTP/2 and gRPC calls */
-	const char *follow; /* -z follow,tcp,MODE,N */
+	/* the reports asked for (-z, --conversations, --calls): the
+	 * argument given to each, by its index in ns_reports[] (NULL: not
+	 * asked) */
+	const char *report_arg[16];
 	uint32_t max_flows;
 	int two_pass;		/* -2: a first pass leaves notes (run.h) */
 	const char *proto_desc; /* --proto-descriptor FILE */
 };
+
+/* -z NAME[,ARGS], --conversations, --calls: the report that name takes
+ * (one instance each; they print in registry order). */
+static void want_report(struct cli *c, const char *arg)
+{
+	const struct ns_report *r = ns_report_find(arg);
+	if (!r) {
+		char known[512] = "";
+		size_t k = 0;
+		for (unsigned i = 0; i < ns_nreports && k < sizeof(known); i++)
+			k += (size_t)snprintf(known + k, sizeof(known) - k,
+					      "%s%s", i ? " " : "",
+					      ns_reports[i]->usage);
+		usage_error("-z: unknown statistic '%s' (%s)", arg, known);
+	}
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(c->report_arg);
+	     i++)
+		if (ns_reports[i] == r)
+			c->report_arg[i] = ns_report_arg(r, arg);
+}
 
 static void add_str(const char ***v, unsigned *n, const char *s)
 {
@@ -471,10 +490,10 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			break;
 		}
 		case OPT_CONVERSATIONS:
-			c->conversations = 1;
+			want_report(c, "conv");
 			break;
 		case 'K':
-			c->calls = 1;
+			want_report(c, "calls");
 			break;
 		case OPT_PROTO_DESC:
 			c->proto_desc = optarg;
@@ -484,23 +503,7 @@ static void parse_cli(struct cli *c, int argc, char **argv)
 			    "--max-flows", optarg, 16, 100000000);
 			break;
 		case 'z':
-			if (strcmp(optarg, "conv,tcp") == 0 ||
-			    strcmp(optarg, "conv,udp") == 0) {
-				c->conversations = 1;
-			} else if (strncmp(optarg, "follow,", 7) == 0) {
-				char err[256];
-				struct ns_follow *fo =
-				    ns_follow_new(optarg, err, sizeof(err));
-				if (!fo)
-					usage_error("%s", err);
-				ns_follow_free(fo);
-				c->follow = optarg;
-			} else {
-				usage_error("-z: unknown statistic '%s' "
-					    "(conv,tcp conv,udp follow,tcp,"
-					    "raw|ascii|hex,N)",
-					    optarg);
-			}
+			want_report(c, optarg);
 			break;
 		case '2':
 			if (c->capture)
@@ -717,7 +720,8 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	struct ns_run run;
 	struct ns_output out;
 	struct ns_engine eng;
-	struct ns_conv *conv = NULL;
+	void *report[NS_NELEM(c.report_arg)] = {0};
+	int reporting = 0;
 	struct ns_pbschema *pbschema = NULL;
 	ns_run_init(&run);
 	run.max_count = c.count;
@@ -752,38 +756,20 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		}
 		eng.pbschema = pbschema;
 	}
-	if (c.conversations) {
-		conv = ns_conv_new();
-		if (!conv) {
-			fputs("netscope: --conversations: cannot create a "
-			      "temporary file\n",
-			      stderr);
-			status = EXIT_RUNTIME;
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(report); i++) {
+		if (!c.report_arg[i])
+			continue;
+		char rerr[256];
+		report[i] = ns_reports[i]->start(&eng, c.report_arg[i], rerr,
+						 sizeof(rerr));
+		if (!report[i]) {
+			fprintf(stderr, "netscope: %s\n", rerr);
+			status = EXIT_USAGE;
 			goto out;
 		}
-		eng.flow_end = ns_conv_flow_end;
-		eng.flow_end_ctx = conv;
+		reporting = 1;
 	}
-	if (c.calls) {
-		eng.calls = ns_calls_new();
-		if (!eng.calls) {
-			fputs("netscope: --calls: cannot create a temporary "
-			      "file\n",
-			      stderr);
-			status = EXIT_RUNTIME;
-			goto out;
-		}
-	}
-	if (c.follow) {
-		char ferr[256];
-		eng.follow = ns_follow_new(c.follow, ferr, sizeof(ferr));
-		if (!eng.follow) {
-			fprintf(stderr, "netscope: %s\n", ferr);
-			status = EXIT_RUNTIME;
-			goto out;
-		}
-	}
-	run.dissect = run.out || conv || eng.follow || eng.calls;
+	run.dissect = run.out || reporting;
 	ns_run_signals();
 	if (c.two_pass && (run.dissect || run.dfilter))
 		ns_run_first_pass(&run, c.files, c.nfiles, c.bpf);
@@ -893,14 +879,11 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	/* end every flow (the conversations report gets the survivors), then
 	 * the reports, after the packet lines */
 	ns_engine_finish(&eng);
-	if (conv)
-		ns_conv_finish(conv, stdout);
-	if (eng.follow)
-		ns_follow_finish(eng.follow, stdout);
-	eng.follow = NULL; /* ns_follow_finish freed it */
-	if (eng.calls)
-		ns_calls_finish(eng.calls, stdout);
-	eng.calls = NULL; /* ns_calls_finish freed it */
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(report); i++) {
+		if (report[i])
+			ns_reports[i]->finish(report[i], stdout);
+		report[i] = NULL; /* finish freed it */
+	}
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && (run.dissect || run.dfilter));
 	if (eng.dns.unanswered) /* known only once the flows have ended */
@@ -910,16 +893,13 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 			(unsigned long long)eng.dns.queries);
 	if (run.failed)
 		status = EXIT_RUNTIME;
-	conv = NULL; /* ns_conv_finish freed it */
 out:
 	/* on an early exit: no reports, just give everything back */
-	eng.flow_end = NULL;
+	memset(&eng.bus, 0, sizeof(eng.bus));
 	ns_engine_finish(&eng);
-	if (conv)
-		ns_conv_free(conv);
-	if (eng.follow)
-		ns_follow_free(eng.follow);
-	ns_calls_free(eng.calls);
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(report); i++)
+		if (report[i])
+			ns_reports[i]->free(report[i]);
 	ns_pbschema_free(pbschema);
 	if (run.out)
 		ns_output_free(run.out);

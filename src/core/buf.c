@@ -367,3 +367,28 @@ void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width)
 	memset(b->p + start, ' ', pad);
 	b->len += pad;
 }
+
+void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
+		       uint32_t off)
+{
+	ns_buf_printf(b, "%04x  ", off);
+	for (uint32_t i = 0; i < 16; i++) {
+		if (i < k)
+			ns_buf_hexbytes(b, p + i, 1, 0);
+		else
+			ns_buf_puts(b, "  ");
+		ns_buf_putc(b, ' ');
+	}
+	ns_buf_puts(b, "  ");
+	for (uint32_t i = 0; i < k; i++) {
+		uint8_t c = p[i];
+		ns_buf_putc(b, c >= 0x20 && c < 0x7f ? (char)c : '.');
+	}
+	ns_buf_putc(b, '\n');
+}
+
+void ns_buf_ms(struct ns_buf *b, int64_t ns)
+{
+	long long us = (long long)((ns + 500) / 1000);
+	ns_buf_printf(b, " %lld.%02lld ms", us / 1000, (us % 1000) / 10);
+}

@@ -93,4 +93,12 @@ static inline void ns_buf_write(struct ns_buf *b, FILE *f)
 		fwrite(b->p, 1, b->len, f);
 }
 
+/* One line of a hex+ASCII dump (tshark's and tcpdump -X's layout): k (<= 16)
+ * bytes at offset off. */
+void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
+		       uint32_t off);
+
+/* " 1.23 ms": a duration in ns as the summaries and reports show it. */
+void ns_buf_ms(struct ns_buf *b, int64_t ns);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/error.h"
 #include "flow/flow.h"
@@ -69,6 +70,7 @@ struct ns_dissector ns_diss_data = {
 
 struct entry {
 	uint32_t key;
+	const char *name; /* tables keyed by name */
 	const struct ns_dissector *d;
 };
 
@@ -105,8 +107,20 @@ void ns_tables_init(void)
 			    tables[t].e, (tables[t].n + 1) * sizeof(*e));
 			if (!e)
 				abort();
-			e[tables[t].n].key = b->key;
-			e[tables[t].n].d = ns_dissectors[i];
+			e[tables[t].n] =
+			    (struct entry){b->key, NULL, ns_dissectors[i]};
+			tables[t].e = e;
+			tables[t].n++;
+		}
+		const struct ns_name_binding *nb = ns_dissectors[i]->names;
+		for (; nb && nb->table; nb++) {
+			unsigned t = nb->table;
+			struct entry *e = realloc(
+			    tables[t].e, (tables[t].n + 1) * sizeof(*e));
+			if (!e)
+				abort();
+			e[tables[t].n] =
+			    (struct entry){0, nb->name, ns_dissectors[i]};
 			tables[t].e = e;
 			tables[t].n++;
 		}
@@ -163,6 +177,40 @@ const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key)
 			hi = mid;
 	}
 	return NULL;
+}
+
+const struct ns_dissector *ns_table_lookup_name(uint8_t table,
+						const uint8_t *name, size_t n)
+{
+	if (table >= NS_TAB_COUNT)
+		return NULL;
+	for (unsigned i = 0; i < tables[table].n; i++) {
+		const char *k = tables[table].e[i].name;
+		if (k && strlen(k) == n &&
+		    strncasecmp(k, (const char *)name, n) == 0)
+			return tables[table].e[i].d;
+	}
+	return NULL;
+}
+
+int ns_table_bind(uint8_t table, uint32_t key, const struct ns_dissector *d)
+{
+	if (table == NS_TAB_NONE || table >= NS_TAB_COUNT)
+		return -1;
+	for (unsigned i = 0; i < tables[table].n; i++)
+		if (tables[table].e[i].key == key) {
+			tables[table].e[i].d = d;
+			return 0;
+		}
+	struct entry *e =
+	    realloc(tables[table].e, (tables[table].n + 1) * sizeof(*e));
+	if (!e)
+		return -1;
+	e[tables[table].n] = (struct entry){key, NULL, d};
+	tables[table].e = e;
+	tables[table].n++;
+	qsort(e, tables[table].n, sizeof(*e), entry_cmp);
+	return 0;
 }
 
 void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,

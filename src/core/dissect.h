@@ -35,8 +35,11 @@ enum ns_table_id {
 	NS_TAB_LLC_SAP, /* IEEE 802.2 DSAP of a non-SNAP information frame */
 	NS_TAB_MPLS_PW, /* pseudowire payload after an MPLS stack: RFC 4446 PW
 			   type */
-	NS_TAB_UDP_HEUR, /* key: index in the UDP heuristics (ns_udp_heuristic)
-			  */
+	/* key: index in the UDP heuristics (ns_udp_heuristic) */
+	NS_TAB_UDP_HEUR,
+	/* keyed by name (ns_binding.name, case-insensitive) */
+	NS_TAB_ALPN,	/* TLS ALPN protocol id ("h2"): decrypted bytes */
+	NS_TAB_UPGRADE, /* HTTP Upgrade token ("h2c") */
 	NS_TAB_COUNT
 };
 
@@ -65,6 +68,12 @@ struct ns_binding {
 	uint32_t key;
 };
 
+/* A binding in a table keyed by name (NS_TAB_ALPN, NS_TAB_UPGRADE). */
+struct ns_name_binding {
+	uint8_t table; /* 0 ends a list */
+	const char *name;
+};
+
 struct ns_dissector {
 	const char *name; /* "tcp": filter name and field prefix */
 	const char
@@ -81,6 +90,7 @@ struct ns_dissector {
 	void (*info)(const struct ns_packet *pkt, unsigned li,
 		     struct ns_buf *out);
 	const struct ns_binding *bindings;
+	const struct ns_name_binding *names;
 	/* An application protocol over TCP: how it takes stream bytes
 	 * (stream.h); its dissect() then parses one message. */
 	const struct ns_stream_ops *stream;
@@ -109,6 +119,12 @@ extern struct ns_dissector ns_diss_data;
 /* Builds the dispatch tables from the bindings (called by the registry). */
 void ns_tables_init(void);
 const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key);
+/* The dissector bound to a name in a table keyed by name, or NULL. */
+const struct ns_dissector *ns_table_lookup_name(uint8_t table,
+						const uint8_t *name, size_t n);
+/* Decode As: binds d to (table, key) from now on, in place of whatever
+ * was bound there.  0, or -1 without memory. */
+int ns_table_bind(uint8_t table, uint32_t key, const struct ns_dissector *d);
 
 /* Names the table and key that select the next dissector. */
 static inline void ns_next(struct ns_packet *pkt, uint8_t table, uint32_t key)

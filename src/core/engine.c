@@ -12,9 +12,12 @@
 static void release(void *ctx, struct ns_flow *f)
 {
 	struct ns_engine *e = ctx;
+	/* the application dissector says its last (calls still open, the
+	 * TLS session), then the connection ends */
 	ns_stream_finish(e, f);
-	if (e->flow_end)
-		e->flow_end(e->flow_end_ctx, f);
+	struct ns_event ev = {
+	    .type = NS_EV_CONN_END, .flow = f, .ts = f->last_ts};
+	ns_bus_publish(&e->bus, &ev);
 	ns_stream_free(e, f->stream);
 	f->stream = NULL;
 	if (f->tcp)

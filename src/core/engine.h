@@ -1,7 +1,8 @@
 /*
  * engine — the state that outlives a packet: the flow table, the
- * reassembly limits, and what the run asked of them (-z follow,
- * --conversations).  One engine per run; the packet record points at it
+ * reassembly limits, and the event bus through which reports (-z follow,
+ * --conversations, --calls, …) and the TUI hear about connections and
+ * transactions.  One engine per run; the packet record points at it
  * (pkt->eng) so transports can find their flow.  A packet record without
  * an engine (unit tests of one header) is dissected statelessly.
  *
@@ -16,31 +17,27 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/event.h"
 #include "flow/flow.h"
 #include "core/note.h"
 #include "flow/reasm.h"
 
-struct ns_follow;
-struct ns_calls;
 struct ns_field;
+struct ns_pbschema;
 
 /* DNS query/response matching over the run (dissectors/app/dns.c): queries
  * never answered are counted when their flow ends. */
 struct ns_dns_stats {
 	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
 };
-struct ns_pbschema;
 
 struct ns_engine {
 	struct ns_flow_table flows;
 	struct ns_reasm_limits reasm;
-	int stream_dissection;	  /* bind application dissectors to streams */
-	struct ns_follow *follow; /* -z follow,tcp,…: NULL when not asked */
-	/* called when a flow ends (evicted, expired, or at the end of the
-	 * run), before its state is freed: the conversations report */
-	void (*flow_end)(void *ctx, const struct ns_flow *f);
-	void *flow_end_ctx;
-	struct ns_calls *calls; /* --calls: HTTP/2 and gRPC calls, or NULL */
+	int stream_dissection; /* bind application dissectors to streams */
+	/* transaction events and their subscribers (event.h): reports,
+	 * the TUI model */
+	struct ns_bus bus;
 	struct ns_dns_stats dns;
 	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the
 	 * second (reads the notes the first pass handed over) */
@@ -53,8 +50,8 @@ struct ns_engine {
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows);
-/* Ends every flow still open (flow_end for each, in index order) and frees
- * everything (the counters stay for ns_engine_report()). */
+/* Ends every flow still open (NS_EV_CONN_END for each, in index order) and
+ * frees everything (the counters stay for ns_engine_report()). */
 void ns_engine_finish(struct ns_engine *e);
 
 /* Pass 1: field f of the layer-th layer of frame `frame` (an earlier one)

@@ -145,6 +145,14 @@ void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts);
  * does a bounded amount of work per call. */
 void ns_flow_expire(struct ns_flow_table *t, int64_t now);
 
+/* A connection's id, stable for the run and distinct between TCP and UDP:
+ * what transactions name their connection by (tcp.stream / udp.stream in
+ * the low 32 bits, bit 32 set for UDP). */
+static inline uint64_t ns_flow_uid(const struct ns_flow *f)
+{
+	return (uint64_t)(f->key.proto == 17) << 32 | f->index;
+}
+
 /* Direction of a packet from key endpoint `src_side`: 0 client→server. */
 static inline int ns_flow_dir(const struct ns_flow *f, int src_side)
 {

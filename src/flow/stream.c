@@ -3,8 +3,8 @@
  *
  * A connection gets stream state only when something will read its bytes:
  * an application dissector bound by port, heuristics that have not yet
- * decided, or -z follow.  A connection whose first bytes no heuristic
- * claims is let go, so unknown protocols cost no buffering.
+ * decided, or a subscriber of its bytes (-z follow).  A connection whose first
+ * bytes no heuristic claims is let go, so unknown protocols cost no buffering.
  */
 #include "flow/stream.h"
 
@@ -14,7 +14,6 @@
 #include "core/dissect.h"
 #include "core/engine.h"
 #include "core/error.h"
-#include "reports/follow.h"
 
 #define TH_SYN 0x02
 #define TH_ACK 0x10
@@ -65,6 +64,21 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
 	free(st);
 }
 
+/* New contiguous bytes of direction dir, for their subscribers. */
+static void bytes(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
+		  int dir, const uint8_t *p, uint32_t n)
+{
+	if (!n)
+		return;
+	struct ns_event ev = {.type = NS_EV_STREAM_DATA,
+			      .pkt = pkt,
+			      .flow = f,
+			      .dir = dir,
+			      .u.data = {p, n}};
+	ev.ts = pkt ? pkt->ts : f->last_ts;
+	ns_bus_publish(&e->bus, &ev);
+}
+
 /* Skips a hole in direction dir, telling the consumers; returns the bytes
  * skipped. */
 static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
@@ -77,15 +91,20 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 		return 0;
 	st->gaps[dir] += n;
 	if (st->app && !st->stopped && st->app->stream->gap && app_state(st)) {
-		struct ns_stream_ctx ctx = {pkt, f, st, dir};
+		struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
 		if (!st->app->stream->gap(st->state, &ctx, n))
 			st->stopped = 1;
 	}
 	if (st->follow) {
-		ns_follow_gap(e->follow, f, dir, n);
-		if (rd->plen) /* what became contiguous behind the hole */
-			ns_follow_data(e->follow, f, dir, rd->pending,
-				       rd->plen);
+		struct ns_event ev = {.type = NS_EV_STREAM_GAP,
+				      .pkt = pkt,
+				      .flow = f,
+				      .dir = dir,
+				      .u.gap = n};
+		ev.ts = pkt ? pkt->ts : f->last_ts;
+		ns_bus_publish(&e->bus, &ev);
+		/* what became contiguous behind the hole */
+		bytes(e, pkt, f, dir, rd->pending, rd->plen);
 	}
 	return n;
 }
@@ -102,7 +121,7 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 {
 	struct ns_stream *st = f->stream;
 	if (!st) {
-		int follow = e->follow && ns_follow_wants(e->follow, f);
+		int follow = ns_bus_wants_stream(&e->bus, f);
 		const struct ns_dissector *d =
 		    e->stream_dissection ? by_port(server_port, client_port)
 					 : NULL;
@@ -130,9 +149,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 	pkt->stream_flow = f;
 	pkt->stream_dir = dir;
 	if (st->follow && res.new_bytes)
-		ns_follow_data(e->follow, f, dir,
-			       rd->pending + rd->plen - res.new_bytes,
-			       res.new_bytes);
+		bytes(e, pkt, f, dir, rd->pending + rd->plen - res.new_bytes,
+		      res.new_bytes);
 	/* a cap was reached: what is buffered is all there will be */
 	if (res.dropped)
 		skip(e, pkt, f, st, dir, 0, 1);
@@ -180,7 +198,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 	probe(st, dir);
 	uint32_t used = rd->plen;
 	if (st->app && !st->stopped && rd->plen && app_state(st)) {
-		struct ns_stream_ctx ctx = {pkt, f, st, dir};
+		struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
 		size_t n = st->app->stream->consume(st->state, &ctx,
 						    rd->pending, rd->plen);
 		used = (uint32_t)(n > rd->plen ? rd->plen : n);
@@ -193,6 +211,10 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		 * what is left of both directions */
 		const struct ns_dissector *d = st->switch_to;
 		st->switch_to = NULL;
+		if (st->state && st->app->stream->end) {
+			struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+			st->app->stream->end(st->state, &ctx);
+		}
 		if (st->state && st->app->stream->destroy)
 			st->app->stream->destroy(st->state);
 		free(st->state);
@@ -204,7 +226,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 			free(st->switch_hint);
 			st->switch_hint = NULL;
 			if (rd->plen) {
-				struct ns_stream_ctx ctx = {pkt, f, st, dir};
+				struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
 				size_t n = d->stream->consume(
 				    st->state, &ctx, rd->pending, rd->plen);
 				ns_reasm_consume(
@@ -217,7 +239,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		st->fin_told[dir] = 1;
 		if (st->app && !st->stopped && st->state &&
 		    st->app->stream->fin) {
-			struct ns_stream_ctx ctx = {pkt, f, st, dir};
+			struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
 			st->app->stream->fin(st->state, &ctx);
 		}
 	}
@@ -250,9 +272,14 @@ void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
 		if (!st->fin_told[dir] && st->app && !st->stopped &&
 		    st->state && st->app->stream->fin) {
 			st->fin_told[dir] = 1;
-			struct ns_stream_ctx ctx = {NULL, f, st, dir};
+			struct ns_stream_ctx ctx = {NULL, f, st, dir, e};
 			st->app->stream->fin(st->state, &ctx);
 		}
+	}
+	/* the connection ends: the dissector's last events */
+	if (st->app && st->state && st->app->stream->end) {
+		struct ns_stream_ctx ctx = {NULL, f, st, 0, e};
+		st->app->stream->end(st->state, &ctx);
 	}
 }
 
@@ -292,4 +319,23 @@ int64_t ns_stream_time_at(const struct ns_stream_ctx *ctx, size_t off)
 	const struct ns_reasm_mark *m =
 	    ns_reasm_mark_at(&ctx->st->rd[ctx->dir], (uint32_t)off);
 	return m ? m->ts : ctx->pkt->ts;
+}
+
+const struct ns_dissector *
+ns_stream_probe_other(const struct ns_stream_ctx *ctx, const uint8_t *p,
+		      size_t n, int *more)
+{
+	unsigned nh;
+	const struct ns_dissector *const *h = ns_stream_heuristics(&nh);
+	*more = 0;
+	for (unsigned i = 0; i < nh; i++) {
+		if (h[i] == ctx->st->app)
+			continue;
+		int r = h[i]->stream->probe(p, n, ctx->dir);
+		if (r > 0)
+			return h[i];
+		if (r < 0)
+			*more = 1;
+	}
+	return NULL;
 }

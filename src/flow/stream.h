@@ -36,7 +36,8 @@ struct ns_stream_ctx {
 				  recorded then */
 	struct ns_flow *flow;
 	struct ns_stream *st;
-	int dir; /* 0 client→server */
+	int dir;	       /* 0 client→server */
+	struct ns_engine *eng; /* the run's: its event bus */
 };
 
 struct ns_stream_ops {
@@ -55,9 +56,10 @@ struct ns_stream_ops {
 	void (*fin)(void *state, struct ns_stream_ctx *ctx);
 	/* frees what state points to (not state itself) */
 	void (*destroy)(void *state);
-	/* optional: appends a one-line summary of the connection for
-	 * --conversations (nothing when there is nothing to say) */
-	void (*summary)(const void *state, struct ns_buf *out);
+	/* optional: the connection ends (after fin both ways, before
+	 * NS_EV_CONN_END): publish what is still to be told (calls still
+	 * open, the TLS session); ctx->pkt is NULL */
+	void (*end)(void *state, struct ns_stream_ctx *ctx);
 	/* optional: the connection was handed to this dissector by another
 	 * (ns_stream_switch), on its fresh state; `hint` is what the other
 	 * said about it (the upgraded HTTP/1.1 request line), or NULL */
@@ -71,7 +73,7 @@ struct ns_stream {
 	uint8_t decided; /* app binding settled (bound, or none found) */
 	uint8_t stopped; /* the app gave up on this connection */
 	uint8_t fin_told[2];
-	uint8_t follow; /* -z follow wants these bytes */
+	uint8_t follow; /* a subscriber wants these bytes (-z follow) */
 	uint32_t gaps[2];
 	/* set by ns_stream_switch: the dissector taking over after the
 	 * current consume() returns */
@@ -120,6 +122,13 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
  * `Upgrade: h2c` → HTTP/2). */
 void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 		      const char *hint);
+
+/* For an application dissector inside consume() whose protocol the bytes
+ * p[0..n) are not: the first other stream dissector whose heuristic claims
+ * them, or NULL (*more set when a heuristic needs more bytes to tell). */
+const struct ns_dissector *
+ns_stream_probe_other(const struct ns_stream_ctx *ctx, const uint8_t *p,
+		      size_t n, int *more);
 
 /* Capture time of the segment that carried byte `off` of what consume()
  * was given (e.g. a request's first byte). */

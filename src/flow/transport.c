@@ -39,6 +39,14 @@ struct ns_flow *ns_quoted_flow(struct ns_packet *pkt, uint8_t proto,
 	return ns_flow_find(&pkt->eng->flows, &k);
 }
 
+/* A new flow: whoever listens hears of it. */
+static void opened(const struct ns_packet *pkt, const struct ns_flow *f)
+{
+	struct ns_event ev = {
+	    .type = NS_EV_CONN_OPEN, .pkt = pkt, .flow = f, .ts = pkt->ts};
+	ns_bus_publish(&pkt->eng->bus, &ev);
+}
+
 static void count(struct ns_flow_table *t, struct ns_flow *f,
 		  const struct ns_packet *pkt, int dir)
 {
@@ -57,8 +65,11 @@ struct ns_flow *ns_udp_track(struct ns_packet *pkt, uint16_t sport,
 	struct ns_flow_table *t = &pkt->eng->flows;
 	ns_flow_expire(t, pkt->ts);
 	struct ns_flow *f = ns_flow_find(t, &k);
-	if (!f && !(f = ns_flow_create(t, &k, side, pkt->ts)))
-		return NULL;
+	if (!f) {
+		if (!(f = ns_flow_create(t, &k, side, pkt->ts)))
+			return NULL;
+		opened(pkt, f);
+	}
 	*dir = ns_flow_dir(f, side);
 	count(t, f, pkt, *dir);
 	pkt->flow = f;
@@ -103,8 +114,11 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 		f = NULL;
 		out->reused = 1;
 	}
-	if (!f && !(f = tcp_new(t, &k, side, s, pkt->ts)))
-		return -1;
+	if (!f) {
+		if (!(f = tcp_new(t, &k, side, s, pkt->ts)))
+			return -1;
+		opened(pkt, f);
+	}
 	int dir = ns_flow_dir(f, side);
 	count(t, f, pkt, dir);
 	ns_tcp_conn_update(f->tcp, dir, f->first_ts, s, &out->res);

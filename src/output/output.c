@@ -208,25 +208,6 @@ void ns_format_display(struct ns_buf *b, const struct ns_fv *fv)
 	}
 }
 
-void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
-		       uint32_t off)
-{
-	ns_buf_printf(b, "%04x  ", off);
-	for (uint32_t i = 0; i < 16; i++) {
-		if (i < k)
-			ns_buf_hexbytes(b, p + i, 1, 0);
-		else
-			ns_buf_puts(b, "  ");
-		ns_buf_putc(b, ' ');
-	}
-	ns_buf_puts(b, "  ");
-	for (uint32_t i = 0; i < k; i++) {
-		uint8_t c = p[i];
-		ns_buf_putc(b, c >= 0x20 && c < 0x7f ? (char)c : '.');
-	}
-	ns_buf_putc(b, '\n');
-}
-
 void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n)
 {
 	for (uint32_t off = 0; off < n; off += 16)

@@ -73,9 +73,6 @@ void ns_format_value(struct ns_buf *b, const struct ns_fv *fv);
 void ns_format_display(struct ns_buf *b, const struct ns_fv *fv);
 /* Appends a hex+ASCII dump of the captured bytes, 16 per line. */
 void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n);
-/* One line of it: k (<= 16) bytes at offset off. */
-void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
-		       uint32_t off);
 
 /* Appends the title line of layer li as the tree shows it ("Frame 3: …",
  * "Internet Protocol Version 4 [truncated]"). */

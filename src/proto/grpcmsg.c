@@ -1,7 +1,7 @@
 /*
  * grpcmsg — gRPC message framing, gRPC-Web text and trailers, and the
- * call's counts; see grpcmsg.h.  Nothing here records fields: the events
- * it makes are recorded by the grpc layer (dissectors/app/grpc.c).
+ * call's counts and status; see grpcmsg.h.  Nothing here records fields: the
+ * events it makes are recorded by the grpc layer (dissectors/app/grpc.c).
  */
 #include "proto/grpcmsg.h"
 
@@ -10,13 +10,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
-
-void ns_grpc_call_init(struct ns_grpc_call *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->grpc_status = -1;
-	c->t_req = c->t_first_msg = c->t_last_msg = c->timeout = -1;
-}
+#include "core/txn.h"
 
 void ns_grpc_dec_reset(struct ns_grpc_dec *d)
 {
@@ -25,12 +19,6 @@ void ns_grpc_dec_reset(struct ns_grpc_dec *d)
 	d->hlen = 0;
 	d->b64bits = 0;
 	d->b64acc = 0;
-}
-
-void ns_grpc_call_free(struct ns_grpc_call *c)
-{
-	ns_grpc_dec_reset(&c->dec[0]);
-	ns_grpc_dec_reset(&c->dec[1]);
 }
 
 static int is(const uint8_t *n, size_t nl, const char *name)
@@ -85,8 +73,8 @@ static int64_t timeout(const uint8_t *v, size_t n)
 	return -1;
 }
 
-void ns_grpc_header(struct ns_grpc_call *c, int dir, const uint8_t *n,
-		    size_t nl, const uint8_t *v, size_t vl)
+void ns_grpc_header(struct ns_call *c, int dir, const uint8_t *n, size_t nl,
+		    const uint8_t *v, size_t vl)
 {
 	if (is(n, nl, "content-type")) {
 		static const char g[] = "application/grpc";
@@ -142,7 +130,7 @@ size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
 }
 
 static struct ns_grpc_ev *add(struct ns_grpc_events *evs, int kind, int dir,
-			      uint32_t stream)
+			      const struct ns_call *c)
 {
 	if (evs->nev >= NS_GRPC_MAX_EVENTS) {
 		evs->lost++;
@@ -152,22 +140,30 @@ static struct ns_grpc_ev *add(struct ns_grpc_events *evs, int kind, int dir,
 	memset(e, 0, sizeof(*e));
 	e->kind = (uint8_t)kind;
 	e->dir = (uint8_t)dir;
-	e->stream = stream;
+	e->call = c->id;
+	e->version = c->version;
 	return e;
 }
 
 void ns_grpc_event(struct ns_grpc_events *evs, int kind, int dir,
-		   uint32_t stream)
+		   const struct ns_call *c)
 {
-	add(evs, kind, dir, stream);
+	add(evs, kind, dir, c);
+}
+
+void ns_grpc_events_free(struct ns_grpc_events *evs)
+{
+	for (unsigned i = 0; i < evs->nev; i++)
+		free(evs->ev[i].bytes);
+	evs->nev = 0;
+	evs->lost = 0;
 }
 
 /* A message of direction dir is complete: an event (which takes its
  * bytes), the trailers it carries, and the call's counts and timings. */
-static void message(struct ns_grpc_call *c, struct ns_grpc_events *evs,
-		    uint32_t stream, int dir, int64_t ts)
+static void message(struct ns_call *c, struct ns_grpc_dec *m,
+		    struct ns_grpc_events *evs, int dir, int64_t ts)
 {
-	struct ns_grpc_dec *m = &c->dec[dir];
 	uint32_t kept = m->len < NS_GRPC_MAX_KEEP ? m->len : NS_GRPC_MAX_KEEP;
 	if (m->hdr[0] & 0x80 && c->web) {
 		/* gRPC-Web trailers in the body: "name: value\r\n" lines */
@@ -206,7 +202,7 @@ static void message(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 			c->t_last_msg = ts;
 		}
 	}
-	struct ns_grpc_ev *e = add(evs, NS_GRPC_EV_MSG, dir, stream);
+	struct ns_grpc_ev *e = add(evs, NS_GRPC_EV_MSG, dir, c);
 	if (e) {
 		e->flags = m->hdr[0];
 		e->len = m->len;
@@ -220,11 +216,10 @@ static void message(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 }
 
 /* Plain (decoded) body bytes: the length-prefixed framing. */
-static void frames(struct ns_grpc_call *c, struct ns_grpc_events *evs,
-		   uint32_t stream, int dir, int64_t ts, const uint8_t *p,
-		   size_t n)
+static void frames(struct ns_call *c, struct ns_grpc_dec *m,
+		   struct ns_grpc_events *evs, int dir, int64_t ts,
+		   const uint8_t *p, size_t n)
 {
-	struct ns_grpc_dec *m = &c->dec[dir];
 	while (n) {
 		if (m->hlen < 5) {
 			m->hdr[m->hlen++] = *p++;
@@ -240,7 +235,7 @@ static void frames(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 					    : NS_GRPC_MAX_KEEP;
 			m->buf = malloc(keep ? keep : 1);
 			if (m->len == 0)
-				message(c, evs, stream, dir, ts);
+				message(c, m, evs, dir, ts);
 			continue;
 		}
 		uint32_t want = m->len - m->got;
@@ -253,70 +248,24 @@ static void frames(struct ns_grpc_call *c, struct ns_grpc_events *evs,
 		p += k;
 		n -= k;
 		if (m->got == m->len)
-			message(c, evs, stream, dir, ts);
+			message(c, m, evs, dir, ts);
 	}
 }
 
-void ns_grpc_body(struct ns_grpc_call *c, struct ns_grpc_events *evs,
-		  uint32_t stream, int dir, int64_t ts, const uint8_t *p,
-		  size_t n)
+void ns_grpc_body(struct ns_call *c, struct ns_grpc_dec *m,
+		  struct ns_grpc_events *evs, int dir, int64_t ts,
+		  const uint8_t *p, size_t n)
 {
 	dir &= 1;
 	if (!c->web_text) {
-		frames(c, evs, stream, dir, ts, p, n);
+		frames(c, m, evs, dir, ts, p, n);
 		return;
 	}
 	uint8_t *dec = malloc(n * 3 / 4 + 3);
 	if (!dec)
 		return;
-	frames(c, evs, stream, dir, ts, dec,
-	       ns_grpc_b64(&c->dec[dir], p, n, dec));
+	frames(c, m, evs, dir, ts, dec, ns_grpc_b64(m, p, n, dec));
 	free(dec);
-}
-
-void ns_grpc_ms(struct ns_buf *out, int64_t ns)
-{
-	long long us = (long long)((ns + 500) / 1000);
-	ns_buf_printf(out, " %lld.%02lld ms", us / 1000, (us % 1000) / 10);
-}
-
-void ns_grpc_report_times(struct ns_buf *b, const struct ns_grpc_call *c,
-			  int64_t t_end, int64_t t_first_resp)
-{
-	if (c->t_req >= 0 && t_end >= 0)
-		ns_grpc_ms(b, t_end - c->t_req);
-	else
-		ns_buf_puts(b, " - ms");
-	if (c->t_req >= 0 && t_first_resp >= 0) {
-		ns_buf_puts(b, " ttfb");
-		ns_grpc_ms(b, t_first_resp - c->t_req);
-	}
-}
-
-void ns_grpc_report_msgs(struct ns_buf *b, const struct ns_grpc_call *c)
-{
-	if (c->t_req >= 0 && c->t_first_msg >= 0) {
-		ns_buf_puts(b, " first");
-		ns_grpc_ms(b, c->t_first_msg - c->t_req);
-	}
-	ns_buf_printf(b, " req %u msg %llu B resp %u msg %llu B", c->msgs[0],
-		      (unsigned long long)c->msg_bytes[0], c->msgs[1],
-		      (unsigned long long)c->msg_bytes[1]);
-	if (c->msgs[1] > 1) {
-		ns_buf_puts(b, " gaps mean");
-		ns_grpc_ms(b, c->gap_sum / (c->msgs[1] - 1));
-		ns_buf_puts(b, " max");
-		ns_grpc_ms(b, c->gap_max);
-	}
-}
-
-void ns_grpc_report_message(struct ns_buf *b, const struct ns_grpc_call *c)
-{
-	if (!c->grpc_msg[0])
-		return;
-	ns_buf_puts(b, " \"");
-	ns_buf_escaped(b, (const uint8_t *)c->grpc_msg, strlen(c->grpc_msg));
-	ns_buf_putc(b, '"');
 }
 
 int ns_grpc_rst_status(uint32_t err)
@@ -334,4 +283,19 @@ int ns_grpc_rst_status(uint32_t err)
 		return -1;
 	}
 	return err <= 13 ? 13 : -1; /* INTERNAL */
+}
+
+int ns_grpc_call_status(const struct ns_call *c)
+{
+	if (c->grpc_status >= 0)
+		return c->grpc_status;
+	if (c->end != NS_CALL_RESET)
+		return -1;
+	/* a client gives up at its deadline with CANCEL; its clock started
+	 * a little before the request reached the wire */
+	if (c->rst_by == 0 && c->rst_error == 8 && c->timeout > 0 &&
+	    c->t_req >= 0 && c->t_end >= 0 &&
+	    (c->t_end - c->t_req) * 10 >= c->timeout * 9)
+		return 4; /* DEADLINE_EXCEEDED */
+	return ns_grpc_rst_status(c->rst_error);
 }

@@ -1,40 +1,200 @@
 /*
- * calls — see calls.h.  Each line is stored with a fixed-width sort key
- * (connection index, stream id) in front; at the end the lines are read
- * back, sorted and printed without the key.
+ * calls — `--calls`: one line per HTTP/2 stream and gRPC call (gRPC-Web
+ * over HTTP/1.1 too: its "stream" is the call's number on its connection,
+ * shown as s=-), written when the call ends (NS_EV_HTTP_END: both sides
+ * closed, reset, the connection ended, or the dissector forgot it) and
+ * printed at the end of the run sorted by connection and stream id.
+ * Lines go to a temporary file as calls end, with a fixed-width sort key
+ * in front, so the report costs disk, not memory, until the end.
  */
-#include "reports/calls.h"
-
 #include <stdlib.h>
 #include <string.h>
 
-struct ns_calls {
+#include "core/buf.h"
+#include "core/engine.h"
+#include "core/field.h"
+#include "core/txn.h"
+#include "proto/grpcmsg.h"
+#include "reports/report.h"
+
+struct calls {
 	FILE *tmp;
 	size_t n;
+	struct ns_buf line;
+	const struct ns_field *f_grpc_status, *f_h2_error;
 };
 
-struct ns_calls *ns_calls_new(void)
+static void calls_free(void *state);
+
+static void put_name(struct ns_buf *b, const struct ns_field *f, uint64_t v,
+		     const char *none)
 {
-	struct ns_calls *c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c->tmp = tmpfile();
-	if (!c->tmp) {
-		free(c);
-		return NULL;
-	}
-	return c;
+	const char *s = f ? ns_valstr_find(f->vals, v) : NULL;
+	ns_buf_putc(b, ' ');
+	ns_buf_puts(b, s ? s : none);
 }
 
-void ns_calls_add(struct ns_calls *c, uint32_t conn, uint32_t sid,
-		  const char *line, size_t n)
+/* " LAT ms [ttfb X ms]" from the request's start (" - ms" without both
+ * ends) */
+static void put_times(struct ns_buf *b, const struct ns_call *c)
 {
-	if (!c)
+	if (c->t_req >= 0 && c->t_end >= 0)
+		ns_buf_ms(b, c->t_end - c->t_req);
+	else
+		ns_buf_puts(b, " - ms");
+	if (c->t_req >= 0 && c->t_first_resp >= 0) {
+		ns_buf_puts(b, " ttfb");
+		ns_buf_ms(b, c->t_first_resp - c->t_req);
+	}
+}
+
+/* " [first X ms] req N msg B resp N msg B [gaps mean X ms max Y ms]" */
+static void put_msgs(struct ns_buf *b, const struct ns_call *c)
+{
+	if (c->t_req >= 0 && c->t_first_msg >= 0) {
+		ns_buf_puts(b, " first");
+		ns_buf_ms(b, c->t_first_msg - c->t_req);
+	}
+	ns_buf_printf(b, " req %u msg %llu B resp %u msg %llu B", c->msgs[0],
+		      (unsigned long long)c->msg_bytes[0], c->msgs[1],
+		      (unsigned long long)c->msg_bytes[1]);
+	if (c->msgs[1] > 1) {
+		ns_buf_puts(b, " gaps mean");
+		ns_buf_ms(b, c->gap_sum / (c->msgs[1] - 1));
+		ns_buf_puts(b, " max");
+		ns_buf_ms(b, c->gap_max);
+	}
+}
+
+static void put_message(struct ns_buf *b, const struct ns_call *c)
+{
+	if (!c->grpc_msg[0])
 		return;
-	fprintf(c->tmp, "%010u %010u ", conn, sid);
-	fwrite(line, 1, n, c->tmp);
-	fputc('\n', c->tmp);
-	c->n++;
+	ns_buf_puts(b, " \"");
+	ns_buf_escaped(b, (const uint8_t *)c->grpc_msg, strlen(c->grpc_msg));
+	ns_buf_putc(b, '"');
+}
+
+static void put_path(struct ns_buf *b, const struct ns_call *c)
+{
+	ns_buf_puts(b, c->method[0] ? c->method : "-");
+	ns_buf_putc(b, ' ');
+	if (c->path[0])
+		ns_buf_escaped(b, (const uint8_t *)c->path, strlen(c->path));
+	else
+		ns_buf_putc(b, '-');
+}
+
+static void put_status(struct ns_buf *b, int status)
+{
+	if (status >= 0)
+		ns_buf_printf(b, " %d", status);
+	else
+		ns_buf_puts(b, " -");
+}
+
+/* How an HTTP/2 stream ended, as the report names it. */
+static const char *how_name(const struct ns_call *c)
+{
+	switch (c->end) {
+	case NS_CALL_ENDED:
+		return "END_STREAM";
+	case NS_CALL_RESET:
+		return "RST_STREAM";
+	case NS_CALL_GOAWAY:
+		return "GOAWAY";
+	}
+	/* the response ended; its request was before the capture */
+	return c->closed[1] ? "END_STREAM" : "open";
+}
+
+static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
+{
+	ns_buf_puts(b, !c->grpc ? "HTTP/2 " : c->web ? "gRPC-Web " : "gRPC ");
+	put_path(b, c);
+	if (c->grpc) /* on the wire, or what a reset means to the client */
+		put_name(b, k->f_grpc_status, (uint64_t)ns_grpc_call_status(c),
+			 c->grpc_status >= 0 ? "?" : "-");
+	put_status(b, c->status);
+	if (c->hpack_lost)
+		ns_buf_puts(b, " [headers lost]");
+	put_times(b, c);
+	if (c->grpc)
+		put_msgs(b, c);
+	else
+		ns_buf_printf(b, " req %llu B resp %llu B",
+			      (unsigned long long)c->body_bytes[0],
+			      (unsigned long long)c->body_bytes[1]);
+	ns_buf_printf(b, " %s", how_name(c));
+	if (c->end == NS_CALL_RESET) {
+		const char *en =
+		    k->f_h2_error
+			? ns_valstr_find(k->f_h2_error->vals, c->rst_error)
+			: NULL;
+		if (en)
+			ns_buf_printf(b, " %s", en);
+		else
+			ns_buf_printf(b, " 0x%x", c->rst_error);
+	}
+	if (c->grpc)
+		put_message(b, c);
+}
+
+static void web1_line(struct calls *k, struct ns_buf *b,
+		      const struct ns_call *c)
+{
+	ns_buf_puts(b, "gRPC-Web ");
+	put_path(b, c);
+	put_name(b, k->f_grpc_status, (uint64_t)c->grpc_status, "-");
+	put_status(b, c->status);
+	put_times(b, c);
+	put_msgs(b, c);
+	ns_buf_puts(b, c->t_end >= 0 ? " end" : " open");
+	put_message(b, c);
+}
+
+static void on_end(void *ctx, const struct ns_event *ev)
+{
+	struct calls *k = ctx;
+	const struct ns_call *c = ev->u.call;
+	const struct ns_flow *f = ev->flow;
+	if (c->version == 1 && !c->grpc)
+		return; /* HTTP/1.1 exchanges are not calls here */
+	struct ns_buf *b = &k->line;
+	ns_buf_reset(b);
+	ns_buf_printf(b, "%010u %010u %-6u ", c->conn_index, c->id,
+		      c->conn_index);
+	ns_flow_endpoint(b, f, c->client);
+	ns_buf_puts(b, " \xe2\x86\x92 ");
+	ns_flow_endpoint(b, f, !c->client);
+	if (c->version == 2) {
+		ns_buf_printf(b, " s=%-4u ", c->id);
+		h2_line(k, b, c);
+	} else {
+		ns_buf_puts(b, " s=-    ");
+		web1_line(k, b, c);
+	}
+	ns_buf_putc(b, '\n');
+	fwrite(b->p, 1, b->len, k->tmp);
+	k->n++;
+}
+
+static void *calls_start(struct ns_engine *e, const char *arg, char *err,
+			 size_t errlen)
+{
+	(void)arg;
+	struct calls *k = calloc(1, sizeof(*k));
+	if (k)
+		k->tmp = tmpfile();
+	if (!k || !k->tmp) {
+		free(k);
+		snprintf(err, errlen, "cannot create a temporary file");
+		return NULL;
+	}
+	k->f_grpc_status = ns_field_by_name("grpc.status");
+	k->f_h2_error = ns_field_by_name("http2.rst_stream.error");
+	ns_bus_subscribe(&e->bus, NS_EV_BIT(NS_EV_HTTP_END), on_end, k);
+	return k;
 }
 
 static int cmp(const void *a, const void *b)
@@ -42,43 +202,49 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void ns_calls_finish(struct ns_calls *c, FILE *out)
+static void calls_finish(void *state, FILE *out)
 {
-	if (!c)
-		return;
-	char **lines = calloc(c->n ? c->n : 1, sizeof(*lines));
-	size_t k = 0;
-	rewind(c->tmp);
+	struct calls *k = state;
+	char **lines = calloc(k->n ? k->n : 1, sizeof(*lines));
+	size_t n = 0;
+	rewind(k->tmp);
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
-	while (lines && k < c->n && (len = getline(&line, &cap, c->tmp)) > 0) {
-		lines[k++] = line;
+	while (lines && n < k->n && getline(&line, &cap, k->tmp) > 0) {
+		lines[n++] = line;
 		line = NULL;
 		cap = 0;
 	}
 	free(line);
 	if (lines)
-		qsort(lines, k, sizeof(*lines), cmp);
+		qsort(lines, n, sizeof(*lines), cmp);
 	fputs("HTTP/2 and gRPC calls\n"
 	      "tcp.stream client → server s=stream kind method path "
 	      "[grpc-status] http-status latency ttfb [first message] "
 	      "messages/bytes each way [gaps between response messages] "
 	      "end [grpc-message]\n",
 	      out);
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < n; i++) {
 		fputs(lines[i] + 22, out);
 		free(lines[i]);
 	}
-	fprintf(out, "%zu calls\n", k);
+	fprintf(out, "%zu calls\n", n);
 	free(lines);
-	ns_calls_free(c);
+	calls_free(k);
 }
 
-void ns_calls_free(struct ns_calls *c)
+static void calls_free(void *state)
 {
-	if (!c)
-		return;
-	fclose(c->tmp);
-	free(c);
+	struct calls *k = state;
+	fclose(k->tmp);
+	ns_buf_free(&k->line);
+	free(k);
 }
+
+const struct ns_report ns_report_calls = {
+    .name = "calls",
+    .usage = "calls",
+    .start = calls_start,
+    .finish = calls_finish,
+    .free = calls_free,
+};

@@ -1,22 +1,40 @@
 /*
- * conv — see conv.h.
+ * conv — `--conversations` (`-z conv,tcp`, `-z conv,udp`): one line per
+ * TCP connection and UDP flow when it ends (NS_EV_CONN_END: evicted,
+ * expired, or at the end of the run): endpoints, Zeek conn_state and
+ * history, handshake RTT, duration, packets and bytes each way,
+ * retransmissions; under a TLS connection, what its handshake said
+ * (NS_EV_TLS_END, which the engine publishes just before the connection's
+ * end).  Lines are written to a temporary file as flows end and printed at
+ * the end of the run, so the report costs disk, not memory: flows that
+ * ended early come first, in the order they ended, then the rest in
+ * stream order.
  */
-#include "reports/conv.h"
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/buf.h"
-#include "core/dissect.h"
-#include "flow/stream.h"
+#include "core/engine.h"
+#include "core/field.h"
+#include "core/txn.h"
 #include "flow/tcpconn.h"
+#include "reports/report.h"
 
 struct ns_conv {
 	FILE *tmp[2]; /* [0] TCP, [1] UDP */
 	uint64_t n[2];
 	struct ns_buf line;
+	/* the TLS session of the flow about to end (TLS_END comes just
+	 * before its CONN_END) */
+	const struct ns_flow *tls_flow;
+	struct ns_tls_info tls;
+	/* value names from the registry: cipher suites, alerts */
+	const struct ns_field *f_cipher, *f_alevel, *f_adesc;
 };
 
-struct ns_conv *ns_conv_new(void)
+static void conv_free(void *state);
+
+static struct ns_conv *conv_new(void)
 {
 	struct ns_conv *c = calloc(1, sizeof(*c));
 	if (!c)
@@ -65,9 +83,66 @@ static void ms(struct ns_buf *b, int64_t ns, size_t width)
 	ns_buf_putc(b, ' ');
 }
 
-void ns_conv_flow_end(void *ctx, const struct ns_flow *f)
+static void put_name(struct ns_buf *out, const struct ns_field *f, uint64_t v)
 {
-	struct ns_conv *c = ctx;
+	const char *s = f ? ns_valstr_find(f->vals, v) : NULL;
+	if (s)
+		ns_buf_puts(out, s);
+	else
+		ns_buf_printf(out, "0x%04llx", (unsigned long long)v);
+}
+
+static void put_str(struct ns_buf *out, const char *label, const char *s)
+{
+	ns_buf_puts(out, label);
+	ns_buf_escaped(out, (const uint8_t *)s, strlen(s));
+}
+
+/* The TLS line under a connection: SNI, version, cipher, ALPN, JA4,
+ * handshake time, the first alert. */
+static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
+		     struct ns_buf *out)
+{
+	ns_buf_puts(out, "TLS");
+	if (t->sni[0])
+		put_str(out, " sni=", t->sni);
+	if (t->version >= 0x0301 && t->version <= 0x0304)
+		ns_buf_printf(out, " v1.%u", t->version - 0x0301);
+	else if (t->version == 0x0300)
+		ns_buf_puts(out, " SSLv3");
+	else if (t->version)
+		ns_buf_printf(out, " v0x%04x", t->version);
+	else if (t->offered)
+		ns_buf_puts(out, " no-serverhello");
+	if (t->have_cipher) {
+		ns_buf_putc(out, ' ');
+		put_name(out, c->f_cipher, t->cipher);
+	}
+	if (t->alpn[0])
+		put_str(out, " alpn=", t->alpn);
+	else if (t->offered_alpn[0])
+		put_str(out, " alpn-offered=", t->offered_alpn);
+	if (t->hrr)
+		ns_buf_puts(out, " hrr");
+	if (t->ja4[0]) {
+		ns_buf_puts(out, " ja4=");
+		ns_buf_puts(out, t->ja4);
+	}
+	if (t->hs_done) {
+		long long us = (long long)((t->hs_time + 500) / 1000);
+		ns_buf_printf(out, " handshake=%lld.%03lldms", us / 1000,
+			      us % 1000);
+	}
+	if (t->have_alert) {
+		ns_buf_puts(out, " alert=");
+		put_name(out, c->f_alevel, t->alert_level);
+		ns_buf_putc(out, ':');
+		put_name(out, c->f_adesc, t->alert_desc);
+	}
+}
+
+static void flow_end(struct ns_conv *c, const struct ns_flow *f)
+{
 	int udp = f->key.proto == 17;
 	struct ns_buf *b = &c->line;
 	ns_buf_reset(b);
@@ -102,19 +177,13 @@ void ns_conv_flow_end(void *ctx, const struct ns_flow *f)
 	while (b->len && b->p[b->len - 1] == ' ')
 		b->len--;
 	ns_buf_putc(b, '\n');
-	/* what the application dissector knows of the connection (e.g. the
-	 * TLS handshake), indented on a line of its own */
-	const struct ns_stream *st = f->stream;
-	if (st && st->app && st->state && st->app->stream->summary) {
-		size_t at = b->len;
+	/* what the TLS handshake said, indented on a line of its own */
+	if (c->tls_flow == f && (c->tls.hellos || c->tls.have_cipher)) {
 		ns_buf_puts(b, "       ");
-		size_t mark = b->len;
-		st->app->stream->summary(st->state, b);
-		if (b->len == mark)
-			b->len = at;
-		else
-			ns_buf_putc(b, '\n');
+		tls_line(c, &c->tls, b);
+		ns_buf_putc(b, '\n');
 	}
+	c->tls_flow = NULL;
 	fwrite(b->p, 1, b->len, c->tmp[udp]);
 	c->n[udp]++;
 }
@@ -128,8 +197,41 @@ static void copy(FILE *from, FILE *to)
 		fwrite(buf, 1, n, to);
 }
 
-void ns_conv_finish(struct ns_conv *c, FILE *out)
+static void on_event(void *ctx, const struct ns_event *ev)
 {
+	struct ns_conv *c = ctx;
+	if (ev->type == NS_EV_TLS_END) {
+		c->tls_flow = ev->flow;
+		c->tls = *ev->u.tls;
+	} else {
+		flow_end(c, ev->flow);
+	}
+}
+
+static void *conv_start(struct ns_engine *e, const char *arg, char *err,
+			size_t errlen)
+{
+	if (*arg && strcmp(arg, "tcp") != 0 && strcmp(arg, "udp") != 0) {
+		snprintf(err, errlen, "-z conv,%s: conv,tcp or conv,udp", arg);
+		return NULL;
+	}
+	struct ns_conv *c = conv_new();
+	if (!c) {
+		snprintf(err, errlen, "cannot create a temporary file");
+		return NULL;
+	}
+	c->f_cipher = ns_field_by_name("tls.handshake.ciphersuite");
+	c->f_alevel = ns_field_by_name("tls.alert_message.level");
+	c->f_adesc = ns_field_by_name("tls.alert_message.desc");
+	ns_bus_subscribe(&e->bus,
+			 NS_EV_BIT(NS_EV_CONN_END) | NS_EV_BIT(NS_EV_TLS_END),
+			 on_event, c);
+	return c;
+}
+
+static void conv_finish(void *state, FILE *out)
+{
+	struct ns_conv *c = state;
 	fprintf(out, "TCP conversations: %llu\n", (unsigned long long)c->n[0]);
 	fprintf(out,
 		"%6s %-21s %-21s %-6s %-12s %9s %-8s %7s %10s %7s %10s "
@@ -143,13 +245,22 @@ void ns_conv_finish(struct ns_conv *c, FILE *out)
 		"client", "server", "duration", "c>s pkt", "c>s bytes",
 		"s>c pkt", "s>c bytes");
 	copy(c->tmp[1], out);
-	ns_conv_free(c);
+	conv_free(c);
 }
 
-void ns_conv_free(struct ns_conv *c)
+static void conv_free(void *state)
 {
+	struct ns_conv *c = state;
 	fclose(c->tmp[0]);
 	fclose(c->tmp[1]);
 	ns_buf_free(&c->line);
 	free(c);
 }
+
+const struct ns_report ns_report_conv = {
+    .name = "conv",
+    .usage = "conv,tcp conv,udp",
+    .start = conv_start,
+    .finish = conv_finish,
+    .free = conv_free,
+};

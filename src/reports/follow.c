@@ -1,13 +1,21 @@
 /*
- * follow — see follow.h.
+ * follow — `-z follow,tcp,raw|ascii|hex,N`: the reassembled bytes of TCP
+ * stream N, in tshark's layout (a header naming the two nodes, one chunk
+ * per run of new contiguous bytes, the server's chunks indented by a tab).
+ * It subscribes to the stream bytes of that one connection
+ * (NS_EV_STREAM_DATA / _GAP), so reassembly keeps no other connection for
+ * it.  Chunks are written to a temporary file as they come and copied out
+ * at the end, so following a long stream costs disk, not memory.
  */
-#include "reports/follow.h"
-
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
-#include "output/output.h"
+#include "core/engine.h"
+#include "reports/report.h"
+
+enum ns_follow_mode { NS_FOLLOW_RAW, NS_FOLLOW_ASCII, NS_FOLLOW_HEX };
 
 struct ns_follow {
 	int mode;
@@ -18,16 +26,19 @@ struct ns_follow {
 	struct ns_buf line;
 };
 
-struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
+static void follow_free(void *state);
+
+static struct ns_follow *follow_new(const char *arg, char *err, size_t errlen)
 {
 	char proto[8], mode[8];
 	unsigned long idx;
 	char tail;
-	if (sscanf(arg, "follow,%7[a-z],%7[a-z],%lu%c", proto, mode, &idx,
-		   &tail) != 3 ||
+	if (sscanf(arg, "%7[a-z],%7[a-z],%lu%c", proto, mode, &idx, &tail) !=
+		3 ||
 	    strcmp(proto, "tcp") != 0 || idx > UINT32_MAX) {
 		snprintf(err, errlen,
-			 "-z: '%s' is not follow,tcp,raw|ascii|hex,STREAM",
+			 "-z: 'follow,%s' is not follow,tcp,raw|ascii|hex,"
+			 "STREAM",
 			 arg);
 		return NULL;
 	}
@@ -63,8 +74,9 @@ struct ns_follow *ns_follow_new(const char *arg, char *err, size_t errlen)
 	return fo;
 }
 
-int ns_follow_wants(const struct ns_follow *fo, const struct ns_flow *f)
+static int wants(void *ctx, const struct ns_flow *f)
 {
+	const struct ns_follow *fo = ctx;
 	return f->key.proto == 6 && f->index == fo->index;
 }
 
@@ -78,10 +90,10 @@ static void meet(struct ns_follow *fo, const struct ns_flow *f)
 	ns_flow_endpoint(&fo->node[1], f, !f->first);
 }
 
-void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
-		    const uint8_t *p, uint32_t n)
+static void data(struct ns_follow *fo, const struct ns_flow *f, int dir,
+		 const uint8_t *p, uint32_t n)
 {
-	if (!ns_follow_wants(fo, f) || n == 0)
+	if (n == 0)
 		return;
 	meet(fo, f);
 	/* the flow's direction (0 from the client) to tshark's node */
@@ -120,10 +132,10 @@ void ns_follow_data(struct ns_follow *fo, const struct ns_flow *f, int dir,
 	fwrite(b->p, 1, b->len, fo->tmp);
 }
 
-void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
-		   uint32_t n)
+static void gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
+		uint32_t n)
 {
-	if (!ns_follow_wants(fo, f) || n == 0 || fo->mode == NS_FOLLOW_RAW)
+	if (n == 0 || fo->mode == NS_FOLLOW_RAW)
 		return;
 	meet(fo, f);
 	dir = (dir == 0 ? f->client : !f->client) != f->first;
@@ -131,8 +143,27 @@ void ns_follow_gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
 		dir ? "\t" : "", n);
 }
 
-void ns_follow_finish(struct ns_follow *fo, FILE *out)
+static void on_event(void *ctx, const struct ns_event *ev)
 {
+	if (ev->type == NS_EV_STREAM_DATA)
+		data(ctx, ev->flow, ev->dir, ev->u.data.p,
+		     (uint32_t)ev->u.data.n);
+	else
+		gap(ctx, ev->flow, ev->dir, ev->u.gap);
+}
+
+static void *follow_start(struct ns_engine *e, const char *arg, char *err,
+			  size_t errlen)
+{
+	struct ns_follow *fo = follow_new(arg, err, errlen);
+	if (fo)
+		ns_bus_subscribe_stream(&e->bus, on_event, fo, wants);
+	return fo;
+}
+
+static void follow_finish(void *state, FILE *out)
+{
+	struct ns_follow *fo = state;
 	static const char *const names[] = {"raw", "ascii", "hex"};
 	fputs("\n=============================================================="
 	      "=====\n",
@@ -151,14 +182,23 @@ void ns_follow_finish(struct ns_follow *fo, FILE *out)
 	fputs("================================================================"
 	      "===\n",
 	      out);
-	ns_follow_free(fo);
+	follow_free(fo);
 }
 
-void ns_follow_free(struct ns_follow *fo)
+static void follow_free(void *state)
 {
+	struct ns_follow *fo = state;
 	fclose(fo->tmp);
 	ns_buf_free(&fo->node[0]);
 	ns_buf_free(&fo->node[1]);
 	ns_buf_free(&fo->line);
 	free(fo);
 }
+
+const struct ns_report ns_report_follow = {
+    .name = "follow",
+    .usage = "follow,tcp,raw|ascii|hex,N",
+    .start = follow_start,
+    .finish = follow_finish,
+    .free = follow_free,
+};

@@ -1,0 +1,150 @@
+/*
+ * body — see body.h.  The formats are few (a handful at most), so finding
+ * one is a walk over the registry; it happens once per exchange.
+ */
+#include "core/body.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/txn.h"
+
+static int prefix_ci(const uint8_t *s, size_t n, const char *pre)
+{
+	size_t m = strlen(pre);
+	return n >= m && strncasecmp((const char *)s, pre, m) == 0;
+}
+
+const struct ns_body_format *ns_body_find(const uint8_t *ct, size_t n)
+{
+	for (unsigned i = 0; i < ns_nbody_formats; i++) {
+		const char *const *t = ns_body_formats[i]->content_types;
+		for (; t && *t; t++)
+			if (prefix_ci(ct, n, *t))
+				return ns_body_formats[i];
+	}
+	return NULL;
+}
+
+static unsigned index_of(const struct ns_body_format *f)
+{
+	for (unsigned i = 0; i < ns_nbody_formats; i++)
+		if (ns_body_formats[i] == f)
+			return i;
+	return NS_BODY_MAX_FORMATS;
+}
+
+/* The context for a call of body's format; 0 when it has none (or no
+ * memory for its collector). */
+static int ctx_of(struct ns_body_ctx *b, struct ns_body *body,
+		  struct ns_body_conn *conn, const struct ns_stream_ctx *ctx,
+		  struct ns_call *call, int side, int64_t ts)
+{
+	if (!body->fmt)
+		return 0;
+	unsigned i = index_of(body->fmt);
+	if (i >= NS_BODY_MAX_FORMATS)
+		return 0;
+	if (!conn->pending[i]) {
+		size_t n = body->fmt->pending_size;
+		conn->pending[i] = calloc(1, n ? n : 1);
+		if (!conn->pending[i])
+			return 0;
+	}
+	*b = (struct ns_body_ctx){
+	    ctx, conn, call, body->state, conn->pending[i], side, ts};
+	return 1;
+}
+
+/* Chooses the format of the exchange from its content type. */
+static void choose(struct ns_body *body, struct ns_call *call,
+		   const struct ns_hdr *h, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (h[i].nl != 12 ||
+		    strncasecmp((const char *)h[i].name, "content-type", 12))
+			continue;
+		size_t k = h[i].vl < sizeof(call->content_type) - 1
+			       ? h[i].vl
+			       : sizeof(call->content_type) - 1;
+		if (!call->content_type[0]) {
+			memcpy(call->content_type, h[i].value, k);
+			call->content_type[k] = 0;
+		}
+		if (body->fmt)
+			return;
+		const struct ns_body_format *f =
+		    ns_body_find(h[i].value, h[i].vl);
+		if (!f)
+			return;
+		body->state = calloc(1, f->state_size ? f->state_size : 1);
+		if (body->state)
+			body->fmt = f;
+		return;
+	}
+}
+
+void ns_body_headers(struct ns_body *body, struct ns_body_conn *conn,
+		     const struct ns_stream_ctx *ctx, struct ns_call *call,
+		     int side, int64_t ts, const struct ns_hdr *h, unsigned n)
+{
+	choose(body, call, h, n);
+	struct ns_body_ctx b;
+	if (ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->headers)
+		body->fmt->headers(&b, h, n);
+}
+
+void ns_body_data(struct ns_body *body, struct ns_body_conn *conn,
+		  const struct ns_stream_ctx *ctx, struct ns_call *call,
+		  int side, int64_t ts, const uint8_t *p, size_t n)
+{
+	struct ns_body_ctx b;
+	if (n && ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->data)
+		body->fmt->data(&b, p, n);
+}
+
+void ns_body_end(struct ns_body *body, struct ns_body_conn *conn,
+		 const struct ns_stream_ctx *ctx, struct ns_call *call,
+		 int side, int64_t ts)
+{
+	struct ns_body_ctx b;
+	if (ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->end)
+		body->fmt->end(&b);
+}
+
+void ns_body_lost(struct ns_body *body, struct ns_body_conn *conn,
+		  struct ns_call *call, int side)
+{
+	struct ns_body_ctx b;
+	if (ctx_of(&b, body, conn, NULL, call, side, -1) && body->fmt->lost)
+		body->fmt->lost(&b);
+}
+
+void ns_body_free(struct ns_body *body)
+{
+	if (body->fmt && body->fmt->free)
+		body->fmt->free(body->state);
+	free(body->state);
+	body->fmt = NULL;
+	body->state = NULL;
+}
+
+void ns_body_flush(struct ns_body_conn *conn, struct ns_stream_ctx *ctx)
+{
+	for (unsigned i = 0; i < ns_nbody_formats && i < NS_BODY_MAX_FORMATS;
+	     i++)
+		if (conn->pending[i] && ns_body_formats[i]->flush)
+			ns_body_formats[i]->flush(conn->pending[i], conn, ctx);
+}
+
+void ns_body_conn_free(struct ns_body_conn *conn)
+{
+	for (unsigned i = 0; i < ns_nbody_formats && i < NS_BODY_MAX_FORMATS;
+	     i++) {
+		if (conn->pending[i] && ns_body_formats[i]->pending_free)
+			ns_body_formats[i]->pending_free(conn->pending[i]);
+		free(conn->pending[i]);
+		conn->pending[i] = NULL;
+	}
+}

@@ -1,0 +1,67 @@
+/*
+ * event — see event.h.  A handful of subscribers at most: a flat array
+ * walked in order, behind one mask test.
+ */
+#include "core/event.h"
+
+#include <string.h>
+
+#include "core/txn.h"
+
+int ns_bus_subscribe(struct ns_bus *b, uint32_t mask, ns_event_fn fn, void *ctx)
+{
+	if (b->n >= NS_BUS_MAX)
+		return -1;
+	b->sub[b->n].mask = mask;
+	b->sub[b->n].fn = fn;
+	b->sub[b->n].ctx = ctx;
+	b->sub[b->n].wants = NULL;
+	b->n++;
+	b->mask |= mask;
+	return 0;
+}
+
+int ns_bus_subscribe_stream(struct ns_bus *b, ns_event_fn fn, void *ctx,
+			    int (*wants)(void *ctx, const struct ns_flow *f))
+{
+	uint32_t mask =
+	    NS_EV_BIT(NS_EV_STREAM_DATA) | NS_EV_BIT(NS_EV_STREAM_GAP);
+	if (ns_bus_subscribe(b, mask, fn, ctx) < 0)
+		return -1;
+	b->sub[b->n - 1].wants = wants;
+	return 0;
+}
+
+int ns_bus_wants_stream(const struct ns_bus *b, const struct ns_flow *f)
+{
+	if (!ns_bus_wants(b, NS_EV_STREAM_DATA))
+		return 0;
+	for (unsigned i = 0; i < b->n; i++)
+		if (b->sub[i].mask & NS_EV_BIT(NS_EV_STREAM_DATA) &&
+		    (!b->sub[i].wants || b->sub[i].wants(b->sub[i].ctx, f)))
+			return 1;
+	return 0;
+}
+
+void ns_bus_publish(const struct ns_bus *b, const struct ns_event *ev)
+{
+	if (!ns_bus_wants(b, ev->type))
+		return;
+	uint32_t bit = NS_EV_BIT(ev->type);
+	for (unsigned i = 0; i < b->n; i++) {
+		if (!(b->sub[i].mask & bit))
+			continue;
+		if (b->sub[i].wants && ev->flow &&
+		    !b->sub[i].wants(b->sub[i].ctx, ev->flow))
+			continue;
+		b->sub[i].fn(b->sub[i].ctx, ev);
+	}
+}
+
+void ns_call_init(struct ns_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->status = c->grpc_status = -1;
+	c->t_req = c->t_first_resp = c->t_end = -1;
+	c->t_first_msg = c->t_last_msg = c->timeout = -1;
+}

@@ -1,0 +1,107 @@
+/*
+ * txn — the transactions netscope tells about, defined once: an HTTP
+ * exchange or gRPC call (struct ns_call), a DNS query and its answer
+ * (struct ns_dns_txn), what a TLS handshake said (struct ns_tls_info).
+ *
+ * The dissector that follows a transaction owns its struct and keeps it
+ * current; it hands a pointer to it in each transaction event (event.h).
+ * Every consumer (--calls, --conversations, the TUI, statistics, records)
+ * reads these structs and nothing else of the dissector, so "a call" means
+ * the same thing everywhere.  A consumer copies what it keeps: the pointer
+ * is valid only during the event.
+ *
+ * Times are capture times in ns (invariant 5), -1 when unknown.
+ */
+#ifndef NS_TXN_H
+#define NS_TXN_H
+
+#include <stdint.h>
+
+/* How a call ended. */
+enum ns_call_end {
+	NS_CALL_OPEN,	/* not ended (yet): in flight, or forgotten */
+	NS_CALL_ENDED,	/* both sides ended normally (END_STREAM, body end) */
+	NS_CALL_RESET,	/* RST_STREAM (rst_error, rst_by) */
+	NS_CALL_GOAWAY, /* refused by a GOAWAY that did not cover it */
+};
+
+/*
+ * An HTTP exchange: a request and its response on HTTP/1.1 (one of a
+ * connection's exchanges, in order) or HTTP/2 (one stream).  A gRPC call
+ * is an exchange whose content type is application/grpc* (`grpc` set);
+ * gRPC's own facts are filled by the body format that decodes it
+ * (dissectors/app/grpc.c).  Side 0 is the request, 1 the response.
+ */
+struct ns_call {
+	uint64_t conn_uid;   /* the connection's ns_flow_uid() */
+	uint32_t conn_index; /* tcp.stream */
+	uint32_t id;	     /* HTTP/2 stream id; HTTP/1.1: 1, 2, … */
+	uint8_t version;     /* 1 HTTP/1.x, 2 HTTP/2 */
+	uint8_t client;	     /* key endpoint of the flow that is the client */
+	uint8_t closed[2];   /* each side's end was seen */
+	uint8_t end;	     /* enum ns_call_end */
+	uint8_t rst_by;	     /* the side that sent RST_STREAM */
+	uint8_t hpack_lost;  /* some header block could not be decoded */
+	uint8_t pushed;	     /* a server push (HTTP/2 PUSH_PROMISE) */
+	uint32_t rst_error;  /* HTTP/2 error code of the reset */
+	int status;	     /* HTTP status, -1 */
+	char method[16];
+	char path[200];
+	char content_type[64];
+	uint64_t body_bytes[2]; /* DATA / body bytes each way */
+	int64_t t_req;		/* first request byte */
+	int64_t t_first_resp;	/* first response byte */
+	int64_t t_end;		/* the frame that ended the call */
+	uint64_t first_frame, last_frame;
+
+	/* gRPC (the grpc body format keeps these) */
+	uint8_t grpc;	  /* content-type application/grpc* */
+	uint8_t web;	  /* application/grpc-web* */
+	uint8_t web_text; /* application/grpc-web-text* */
+	uint8_t json;	  /* +json: not protobuf */
+	uint8_t gzip[2];  /* grpc-encoding: gzip each way */
+	int grpc_status;  /* grpc-status, -1 */
+	int64_t timeout;  /* grpc-timeout in ns, -1 */
+	int64_t t_first_msg, t_last_msg, gap_max, gap_sum;
+	uint32_t msgs[2];
+	uint64_t msg_bytes[2];
+	char grpc_msg[160]; /* grpc-message, percent-decoded */
+	char end_error[64]; /* how the transport ended a gRPC call, or "" */
+};
+
+/* A fresh call: nothing known (statuses and times -1). */
+void ns_call_init(struct ns_call *c);
+
+/*
+ * A DNS transaction: a query and the response matched to it (same flow,
+ * same id), or a response nobody asked for.  The first question names it.
+ */
+struct ns_dns_txn {
+	uint16_t id;
+	uint16_t qtype; /* of the first question, 0 when none */
+	uint8_t answered;
+	uint8_t retransmission; /* the query repeats one still unanswered */
+	uint8_t unsolicited;	/* a response that matches no query */
+	uint8_t tcp;
+	int rcode;	 /* with EDNS's upper bits; -1 until answered */
+	char qname[256]; /* escaped as dns.qry.name is shown */
+	char qtype_name[16];
+	char answers[160]; /* the answers as the summary line shows them */
+	int64_t t_query, t_response;
+	uint64_t query_frame, response_frame;
+};
+
+/* What a TLS handshake said (ClientHello, ServerHello, alerts). */
+struct ns_tls_info {
+	uint16_t offered; /* highest version the client offered */
+	uint16_t version; /* the server's choice, 0 before ServerHello */
+	uint16_t cipher;  /* valid when have_cipher */
+	uint8_t have_cipher, hrr, hs_done, have_alert;
+	uint8_t alert_level, alert_desc;
+	uint32_t hellos; /* ClientHellos seen */
+	int64_t ch_ts;	 /* the first ClientHello's time */
+	int64_t hs_time; /* ClientHello to the handshake's end (hs_done) */
+	char sni[64], alpn[64], offered_alpn[64], ja4[40];
+};
+
+#endif
