@@ -8,7 +8,9 @@
  * (tuimodel.c), and draws at most every NS_TUI_REDRAW_MS.  Views: Packets
  * (list, field tree, hex), Connections, Calls, DNS.  The terminal is
  * restored on every way out: quit, a capture error, SIGINT/SIGTERM/SIGHUP,
- * and a crash signal.
+ * and a crash signal.  The module is several files, by what each does
+ * (lifecycle, packet list, drawing, views, tables, call detail, keys);
+ * tui_int.h lists them and holds the UI state they share.
  */
 #ifndef NS_TUI_H
 #define NS_TUI_H

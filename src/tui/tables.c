@@ -1,0 +1,331 @@
+/*
+ * tables — the Connections, Calls and DNS views of `netscope tui`: one
+ * table each, a row per TCP/UDP flow, HTTP/2 stream or gRPC call, DNS
+ * transaction, read from the view models (tuimodel.c).
+ *
+ * The rows are not kept in order: each frame collects the row indices of
+ * the current view and sorts them by the view's sort key (s cycles through
+ * four), the biggest first, ties broken by position so the order is total
+ * and rows do not jump between frames.  The comparison gets the UI state
+ * as qsort_r's argument.  A row is one line cut to the terminal's width;
+ * a failed call, an error rcode or an unsolicited answer is drawn in red.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/field.h"
+#include "tui/tui_int.h"
+
+static const char *const sort_names[V_COUNT][4] = {
+    {""},
+    {"stream", "bytes", "packets", "rate"},
+    {"time", "latency", "status", "path"},
+    {"time", "response time", "name", "rcode"},
+};
+
+static const char *const headers[V_COUNT] = {
+    "",
+    "     strm client                server                state       "
+    "rtt app                  pkts   bytes c>s/s>c     rate",
+    "conn stream kind meth path                         status            "
+    "latency     ttfb    first msgs    end",
+    "  frame     id type   name                             rcode     "
+    "response  answers",
+};
+
+const char *ns_tui_sort_name(int view, int key)
+{
+	return sort_names[view][key];
+}
+
+/* ---- order -------------------------------------------------------------- */
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? 1 : a > b ? -1 : 0; /* biggest first */
+}
+
+const struct ns_tui_conn *ns_tui_conn_of(struct tui *t, uint32_t i)
+{
+	uint32_t p = i >> 31;
+	return &t->model.conn[p][i & 0x7fffffffu];
+}
+
+static int cmp_conn(const void *a, const void *b, void *ctx)
+{
+	struct tui *t = ctx;
+	const struct ns_tui_conn *x = ns_tui_conn_of(t, *(const uint32_t *)a);
+	const struct ns_tui_conn *y = ns_tui_conn_of(t, *(const uint32_t *)b);
+	int r = 0;
+	switch (t->sortkey[V_CONNS]) {
+	case 1:
+		r = cmp_i64((int64_t)(x->bytes[0] + x->bytes[1]),
+			    (int64_t)(y->bytes[0] + y->bytes[1]));
+		break;
+	case 2:
+		r = cmp_i64((int64_t)(x->pkts[0] + x->pkts[1]),
+			    (int64_t)(y->pkts[0] + y->pkts[1]));
+		break;
+	case 3:
+		r = cmp_i64((int64_t)ns_tuimodel_rate(&t->model, x),
+			    (int64_t)ns_tuimodel_rate(&t->model, y));
+		break;
+	}
+	if (r)
+		return r;
+	return x->flow < y->flow ? -1 : x->flow > y->flow;
+}
+
+static int64_t latency(const struct ns_tui_call *c)
+{
+	return c->t_req >= 0 && c->t_end >= 0 ? c->t_end - c->t_req : -1;
+}
+
+static int cmp_call(const void *a, const void *b, void *ctx)
+{
+	struct tui *t = ctx;
+	const struct ns_tui_call *x =
+	    ns_tuimodel_call_at(&t->model, *(const uint32_t *)a);
+	const struct ns_tui_call *y =
+	    ns_tuimodel_call_at(&t->model, *(const uint32_t *)b);
+	int r = 0;
+	switch (t->sortkey[V_CALLS]) {
+	case 1:
+		r = cmp_i64(latency(x), latency(y));
+		break;
+	case 2:
+		r = cmp_i64(x->grpc_status, y->grpc_status);
+		if (!r)
+			r = cmp_i64(x->status, y->status);
+		break;
+	case 3:
+		r = strcmp(x->path, y->path);
+		break;
+	}
+	if (r)
+		return r;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static int cmp_dns(const void *a, const void *b, void *ctx)
+{
+	struct tui *t = ctx;
+	const struct ns_tui_dns *x =
+	    ns_tuimodel_dns_at(&t->model, *(const uint32_t *)a);
+	const struct ns_tui_dns *y =
+	    ns_tuimodel_dns_at(&t->model, *(const uint32_t *)b);
+	int r = 0;
+	switch (t->sortkey[V_DNS]) {
+	case 1:
+		r = cmp_i64(x->rtt, y->rtt);
+		break;
+	case 2:
+		r = strcmp(x->name, y->name);
+		break;
+	case 3:
+		r = cmp_i64(x->rcode, y->rcode);
+		break;
+	}
+	if (r)
+		return r;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+static void push_order(struct tui *t, uint32_t v)
+{
+	if (t->norder == t->ordercap) {
+		size_t nc = t->ordercap ? t->ordercap * 2 : 1024;
+		uint32_t *no = realloc(t->order, nc * sizeof(*no));
+		if (!no)
+			return;
+		t->order = no;
+		t->ordercap = nc;
+	}
+	t->order[t->norder++] = v;
+}
+
+void ns_tui_build_order(struct tui *t)
+{
+	t->norder = 0;
+	if (t->view == V_CONNS) {
+		for (uint32_t p = 0; p < 2; p++)
+			for (uint32_t i = 0; i < t->model.conn_cap[p]; i++)
+				if (t->model.conn[p][i].used)
+					push_order(t, p << 31 | i);
+		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_conn, t);
+	} else if (t->view == V_CALLS) {
+		uint32_t n = ns_tuimodel_calls_held(&t->model);
+		for (uint32_t i = 0; i < n; i++)
+			push_order(t, i);
+		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_call, t);
+	} else if (t->view == V_DNS) {
+		uint32_t n = ns_tuimodel_dns_held(&t->model);
+		for (uint32_t i = 0; i < n; i++)
+			push_order(t, i);
+		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_dns, t);
+	}
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+/* s cut to width from the left, so the end (a method name) stays. */
+static const char *tail(const char *s, size_t width, char *buf, size_t size)
+{
+	size_t n = strlen(s);
+	if (n <= width)
+		return s;
+	snprintf(buf, size, "\xe2\x80\xa6%s", s + n - (width - 1));
+	return buf;
+}
+
+static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
+{
+	char x[32], y[32];
+	const struct ns_tui_conn *c = ns_tui_conn_of(t, i);
+	char b0[16], b1[16];
+	ns_tui_human(x, sizeof(x), (double)ns_tuimodel_rate(&t->model, c),
+		     "B/s");
+	ns_tui_human(b0, sizeof(b0), (double)c->bytes[0], "B");
+	ns_tui_human(b1, sizeof(b1), (double)c->bytes[1], "B");
+	ns_tui_ms(y, sizeof(y), c->rtt);
+	char app[80];
+	snprintf(app, sizeof(app), "%s%s%s", c->app[0] ? c->app : "-",
+		 c->sni[0] ? " " : "", c->sni);
+	snprintf(s, size,
+		 "%s %5u %-21s %-21s %-7s %7s %-13.13s %5llu/%-5llu "
+		 "%7s/%-7s %8s",
+		 c->flow >> 31 ? "udp" : "tcp", c->flow & 0x7fffffffu, c->cli,
+		 c->srv, ns_tuimodel_state_name(c), y, app,
+		 (unsigned long long)c->pkts[0], (unsigned long long)c->pkts[1],
+		 b0, b1, x);
+	return ns_tui_color(t, c->app[0] == 'g' || c->app[0] == 'h' ? C_H2
+			       : c->app[0] == 't'		    ? C_TLS
+			       : c->app[0] == 'd'		    ? C_DNS
+								    : C_NONE);
+}
+
+/* The status column of a call: its gRPC status by name, else its HTTP
+ * status, else NULL; gst is ns_tuimodel_call_status(c). */
+static const char *call_status(const struct ns_tui_call *c, int gst, char *stb,
+			       size_t size)
+{
+	const struct ns_field *gs = ns_field_by_name("grpc.status");
+	const char *st = NULL;
+	if (c->grpc && gst >= 0) {
+		const char *gn =
+		    gs ? ns_valstr_find(gs->vals, (uint64_t)gst) : NULL;
+		/* a reset's meaning to the client is marked as such */
+		snprintf(stb, size, "%s%s", gn ? gn : "?",
+			 c->grpc_status < 0 ? " (rst)" : "");
+		st = stb;
+	}
+	if (!st && c->status >= 0) {
+		snprintf(stb, size, "%d", c->status);
+		st = stb;
+	}
+	return st;
+}
+
+static attr_t call_text(struct tui *t, uint32_t i, char *s, size_t size)
+{
+	char x[32], y[32], z[32], w[48];
+	const struct ns_tui_call *c = ns_tuimodel_call_at(&t->model, i);
+	char stb[32];
+	int gst = ns_tuimodel_call_status(c);
+	const char *st = call_status(c, gst, stb, sizeof(stb));
+	ns_tui_ms(x, sizeof(x), latency(c));
+	ns_tui_ms(y, sizeof(y),
+		  c->t_req >= 0 && c->t_first_resp >= 0
+		      ? c->t_first_resp - c->t_req
+		      : -1);
+	ns_tui_ms(z, sizeof(z),
+		  c->t_req >= 0 && c->t_first_msg >= 0
+		      ? c->t_first_msg - c->t_req
+		      : -1);
+	ns_tuimodel_call_end(&t->model, c, w, sizeof(w));
+	char pb[160];
+	snprintf(s, size,
+		 "%4u %5u %-4s %-4s %-28s %-17s %8s %8s %8s %3u/%-3u "
+		 "%-16s%s%s",
+		 c->conn & 0x7fffffffu, c->sid, c->grpc ? "gRPC" : "h2",
+		 c->method[0] ? c->method : "-",
+		 tail(c->path[0] ? c->path : "-", 28, pb, sizeof(pb)),
+		 st ? st : "-", x, y, z, c->msgs[0], c->msgs[1], w,
+		 c->grpc_msg[0] ? " \"" : "", c->grpc_msg);
+	if (c->grpc_msg[0])
+		strncat(s, "\"", size - strlen(s) - 1);
+	int bad = (c->grpc && gst > 0) || c->status >= 400 ||
+		  (!c->grpc && c->end == NS_CALL_RESET) || c->hpack_lost;
+	return bad ? ns_tui_color(t, C_ERR) | A_BOLD : A_NORMAL;
+}
+
+static attr_t dns_text(struct tui *t, uint32_t i, char *s, size_t size)
+{
+	char x[32];
+	const struct ns_tui_dns *d = ns_tuimodel_dns_at(&t->model, i);
+	const struct ns_field *rf = ns_field_by_name("dns.rcode");
+	const char *rc = d->rcode >= 0 && rf
+			     ? ns_valstr_find(rf->vals, (uint64_t)d->rcode)
+			     : NULL;
+	ns_tui_ms(x, sizeof(x), d->rtt);
+	snprintf(x + strlen(x), sizeof(x) - strlen(x), "%s", "");
+	snprintf(s, size, "%7llu 0x%04x %-6s %-32s %-9s %9s %s",
+		 (unsigned long long)d->qframe, d->id, d->qtype,
+		 d->name[0] ? d->name : "-",
+		 d->unsolicited ? "unsolic."
+		 : !d->answered ? "no answer"
+		 : rc		? rc
+				: "?",
+		 x, d->answers);
+	return d->rcode > 0 || d->unsolicited ? ns_tui_color(t, C_ERR) | A_BOLD
+					      : A_NORMAL;
+}
+
+void ns_tui_row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
+{
+	*a = A_NORMAL;
+	if (t->view == V_CONNS)
+		*a = conn_text(t, i, s, size);
+	else if (t->view == V_CALLS)
+		*a = call_text(t, i, s, size);
+	else
+		*a = dns_text(t, i, s, size);
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+void ns_tui_draw_table(struct tui *t)
+{
+	ns_tui_build_order(t);
+	int v = t->view;
+	int h = LINES - 4;
+	char hb[300];
+	snprintf(hb, sizeof(hb), "%s", headers[v]);
+	ns_tui_bar(t, 1, hb);
+	if (t->vsel[v] >= t->norder)
+		t->vsel[v] = t->norder ? t->norder - 1 : 0;
+	ns_tui_scroll_to(t->vsel[v], &t->vtop[v], h);
+	char s[600];
+	for (int i = 0; i < h && t->vtop[v] + (size_t)i < t->norder; i++) {
+		size_t r = t->vtop[v] + (size_t)i;
+		attr_t a;
+		ns_tui_row_text(t, t->order[r], s, sizeof(s), &a);
+		if (r == t->vsel[v]) {
+			a = ns_tui_color(t, C_SEL);
+			attron(a);
+			mvhline(2 + i, 0, ' ', COLS);
+		} else {
+			attron(a);
+		}
+		ns_tui_put(2 + i, 0, s, COLS);
+		attroff(a);
+	}
+	if (!t->norder)
+		ns_tui_put(3, 2,
+			   v == V_CONNS ? "(no TCP or UDP flows yet)"
+			   : v == V_CALLS
+			       ? "(no HTTP/2 streams or gRPC calls yet)"
+			       : "(no DNS queries yet)",
+			   COLS - 2);
+}
