@@ -25,6 +25,12 @@
 #     dns.response_in, the frame of a query's answer, which only a second
 #     pass knows (100% of the DNS messages of every capture), and
 #     http.response_in for HTTP/1.1, with the h2c upgrade (100%).
+#  9. tunnels and link layers: every field of VXLAN, GRE, LLC and PPPoE
+#     discovery (tests/tunnel_fields.sh) in the captures of a kernel
+#     VXLAN overlay, a GRE tunnel, Linux bridge STP BPDUs and rp-pppoe
+#     (100%; the inner packets' headers are in 1.).  Geneve, MPLS, GTP-U,
+#     802.11 and radiotap, which nothing here can send, are compared over
+#     the public captures by tests/corpus.sh.
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -68,6 +74,7 @@ TLSF=$TLSF,tls.handshake.session_id_length
 TLSF=$TLSF,tls.handshake.cipher_suites_length
 TLSF=$TLSF,tls.handshake.extensions_length,tls.handshake.extension.len
 . "$SRC/tests/h2_fields.sh"
+. "$SRC/tests/tunnel_fields.sh"
 # typed protobuf (--proto-descriptor): tshark reads inference.proto itself
 # from the directory given as its protobuf search path
 PBF=protobuf.message.name,protobuf.field.name,protobuf.field.number
@@ -190,4 +197,8 @@ run "HTTP/1.1, two-pass (-2)" python3 "$SRC/tests/oracle.py" --min 100 \
 	--tshark-arg=-d --tshark-arg=tcp.port==20080,http \
 	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap "$SRC"/tests/pcaps/h2c-upgrade.pcap
+run "tunnels and link layers" python3 "$SRC/tests/oracle.py" --min 100 \
+	--fields "$TUNF" "$NS" "$SRC"/tests/pcaps/vxlan-veth.pcap \
+	"$SRC"/tests/pcaps/gre-veth.pcap "$SRC"/tests/pcaps/llc-stp.pcap \
+	"$SRC"/tests/pcaps/pppoe-discovery.pcap
 exit $fail
