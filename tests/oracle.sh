@@ -126,6 +126,10 @@ DNSF=$DNSF,dns.nsec3.iterations,dns.nsec3.salt_length,dns.nsec3.salt_value
 DNSF=$DNSF,dns.nsec3.hash_length,dns.nsec3.hash_value,dns.response_to
 DNSF=$DNSF,dns.time,dns.retransmission,dns.retransmit_request_in
 DNSF=$DNSF,dns.retransmit_response_in
+NOTUN=()
+for p in "${PCAPS[@]}"; do
+	case $(basename "$p") in vxlan-veth.pcap) ;; *) NOTUN+=("$p") ;; esac
+done
 REAL=()
 for p in "${PCAPS[@]}"; do
 	case $(basename "$p") in malformed-*) ;; *) REAL+=("$p") ;; esac
@@ -179,7 +183,10 @@ run "gRPC messages decoded with inference.desc" python3 "$SRC/tests/oracle.py" \
 run "gRPC-Web over HTTP/1.1 (frames per connection)" python3 \
 	"$SRC/tests/grpcweb_oracle.py" "$NS" 8080 "$SRC"/tests/pcaps/grpc-web-http1.pcap
 run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
-run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${PCAPS[@]}"
+# vxlan-veth is left out: netscope counts a packet in its innermost
+# conversation only, so the underlay's UDP flows (which tshark counts with
+# every tunnelled packet) hold just the packets with no inner transport
+run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${NOTUN[@]}"
 run "DNS" python3 "$SRC/tests/oracle.py" --min 100 --only dns.flags \
 	--fields "$DNSF" "$NS" "${REAL[@]}"
 run "DNS, hand-made malformed messages" python3 "$SRC/tests/oracle.py" \
