@@ -25,6 +25,12 @@
 #     dns.response_in, the frame of a query's answer, which only a second
 #     pass knows (100% of the DNS messages of every capture), and
 #     http.response_in for HTTP/1.1, with the h2c upgrade (100%).
+#  9. tunnels and link layers: every field of VXLAN, GRE, LLC and PPPoE
+#     discovery (tests/tunnel_fields.sh) in the captures of a kernel
+#     VXLAN overlay, a GRE tunnel, Linux bridge STP BPDUs and rp-pppoe
+#     (100%; the inner packets' headers are in 1.).  Geneve, MPLS, GTP-U,
+#     802.11 and radiotap, which nothing here can send, are compared over
+#     the public captures by tests/corpus.sh.
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
@@ -68,6 +74,7 @@ TLSF=$TLSF,tls.handshake.session_id_length
 TLSF=$TLSF,tls.handshake.cipher_suites_length
 TLSF=$TLSF,tls.handshake.extensions_length,tls.handshake.extension.len
 . "$SRC/tests/h2_fields.sh"
+. "$SRC/tests/tunnel_fields.sh"
 # typed protobuf (--proto-descriptor): tshark reads inference.proto itself
 # from the directory given as its protobuf search path
 PBF=protobuf.message.name,protobuf.field.name,protobuf.field.number
@@ -119,6 +126,10 @@ DNSF=$DNSF,dns.nsec3.iterations,dns.nsec3.salt_length,dns.nsec3.salt_value
 DNSF=$DNSF,dns.nsec3.hash_length,dns.nsec3.hash_value,dns.response_to
 DNSF=$DNSF,dns.time,dns.retransmission,dns.retransmit_request_in
 DNSF=$DNSF,dns.retransmit_response_in
+NOTUN=()
+for p in "${PCAPS[@]}"; do
+	case $(basename "$p") in vxlan-veth.pcap) ;; *) NOTUN+=("$p") ;; esac
+done
 REAL=()
 for p in "${PCAPS[@]}"; do
 	case $(basename "$p") in malformed-*) ;; *) REAL+=("$p") ;; esac
@@ -172,7 +183,10 @@ run "gRPC messages decoded with inference.desc" python3 "$SRC/tests/oracle.py" \
 run "gRPC-Web over HTTP/1.1 (frames per connection)" python3 \
 	"$SRC/tests/grpcweb_oracle.py" "$NS" 8080 "$SRC"/tests/pcaps/grpc-web-http1.pcap
 run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
-run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${PCAPS[@]}"
+# vxlan-veth is left out: netscope counts a packet in its innermost
+# conversation only, so the underlay's UDP flows (which tshark counts with
+# every tunnelled packet) hold just the packets with no inner transport
+run "conversations" python3 "$SRC/tests/conv_oracle.py" "$NS" "${NOTUN[@]}"
 run "DNS" python3 "$SRC/tests/oracle.py" --min 100 --only dns.flags \
 	--fields "$DNSF" "$NS" "${REAL[@]}"
 run "DNS, hand-made malformed messages" python3 "$SRC/tests/oracle.py" \
@@ -190,4 +204,8 @@ run "HTTP/1.1, two-pass (-2)" python3 "$SRC/tests/oracle.py" --min 100 \
 	--tshark-arg=-d --tshark-arg=tcp.port==20080,http \
 	--tshark-arg=-d --tshark-arg=tcp.port==18080,http "$NS" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap "$SRC"/tests/pcaps/h2c-upgrade.pcap
+run "tunnels and link layers" python3 "$SRC/tests/oracle.py" --min 100 \
+	--fields "$TUNF" "$NS" "$SRC"/tests/pcaps/vxlan-veth.pcap \
+	"$SRC"/tests/pcaps/gre-veth.pcap "$SRC"/tests/pcaps/llc-stp.pcap \
+	"$SRC"/tests/pcaps/pppoe-discovery.pcap
 exit $fail

@@ -44,6 +44,27 @@ static struct ns_field rt_fields[] = {
 #define RT_F_FCS	 0x10
 #define RT_F_DATAPAD	 0x20
 
+/* The chain of present bitmaps at h; returns the first.  Each round
+ * consumes 4 bytes of h, so h's end bounds it. */
+static uint32_t present(struct ns_packet *pkt, struct ns_reader *h)
+{
+	ns_add_label(pkt, &rt_fields[R_PRESENT], ns_rd_off(h), 4);
+	ns_tree_push(pkt);
+	uint32_t first = 0, w;
+	unsigned n = 0;
+	do {
+		uint32_t off = ns_rd_off(h);
+		w = ns_rd_u32le(h);
+		if (h->err)
+			break;
+		ns_add_uint(pkt, &rt_fields[R_WORD], off, 4, w);
+		if (n++ == 0)
+			first = w;
+	} while (w & RT_PRESENT_EXT);
+	ns_tree_pop(pkt);
+	return first;
+}
+
 static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r,
 			    const struct ns_dctx *cx)
 {
@@ -69,20 +90,7 @@ static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r,
 		return 0;
 	}
 
-	ns_add_label(pkt, &rt_fields[R_PRESENT], ns_rd_off(&h), 4);
-	ns_tree_push(pkt);
-	uint32_t first = 0, w;
-	unsigned n = 0;
-	do { /* each round consumes 4 bytes of h, so h's end bounds it */
-		off = ns_rd_off(&h);
-		w = ns_rd_u32le(&h);
-		if (h.err)
-			break;
-		ns_add_uint(pkt, &rt_fields[R_WORD], off, 4, w);
-		if (n++ == 0)
-			first = w;
-	} while (w & RT_PRESENT_EXT);
-	ns_tree_pop(pkt);
+	uint32_t first = present(pkt, &h);
 	/* A bitmap chain or a Flags field past the header length leaves the
 	 * fields unread; the length still says where 802.11 starts, and
 	 * Wireshark goes on to it, so we do too. */
@@ -318,60 +326,54 @@ static unsigned ctrl_roles(unsigned sub, unsigned i)
 	}
 }
 
-static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
+/* Frame control (protocol version 0) at off: b0 and b1 as on the wire. */
+static void frame_control(struct ns_packet *pkt, uint32_t off, uint8_t b0,
+			  uint8_t b1)
 {
-	uint32_t start = ns_rd_off(r);
-	uint8_t b0 = ns_rd_u8(r);
-	uint8_t b1 = ns_rd_u8(r);
-	if (r->err)
-		return NS_ETRUNC;
-	unsigned type = (b0 >> 2) & 3, sub = b0 >> 4, pv = b0 & 3;
-	if (pv != 0) {
-		/* PV1 (802.11ah) has another layout, not decoded; its frame
-		 * control is shown little-endian.  PV2 and PV3 are undefined.
-		 */
-		if (pv == 1)
-			ns_add_uint(pkt, &w_fields[W_FC], start, 2,
-				    (unsigned)(b1 << 8 | b0));
-		ns_add_uint(pkt, &w_fields[W_VERSION], start, 1, pv);
-		return 0;
-	}
-	ns_add_uint(pkt, &w_fields[W_FC], start, 2, (unsigned)(b0 << 8 | b1));
+	unsigned type = (b0 >> 2) & 3, sub = b0 >> 4;
+	ns_add_uint(pkt, &w_fields[W_FC], off, 2, (unsigned)(b0 << 8 | b1));
 	ns_tree_push(pkt);
-	ns_add_uint(pkt, &w_fields[W_VERSION], start, 1, pv);
-	ns_add_uint(pkt, &w_fields[W_TYPE_SUBTYPE], start, 1, type << 4 | sub);
-	ns_add_uint(pkt, &w_fields[W_TYPE], start, 1, type);
-	ns_add_uint(pkt, &w_fields[W_SUBTYPE], start, 1, sub);
-	ns_add_uint(pkt, &w_fields[W_TODS], start + 1, 1, !!(b1 & FL_TODS));
-	ns_add_uint(pkt, &w_fields[W_FROMDS], start + 1, 1, !!(b1 & FL_FROMDS));
-	ns_add_uint(pkt, &w_fields[W_PROTECTED], start + 1, 1,
+	ns_add_uint(pkt, &w_fields[W_VERSION], off, 1, b0 & 3);
+	ns_add_uint(pkt, &w_fields[W_TYPE_SUBTYPE], off, 1, type << 4 | sub);
+	ns_add_uint(pkt, &w_fields[W_TYPE], off, 1, type);
+	ns_add_uint(pkt, &w_fields[W_SUBTYPE], off, 1, sub);
+	ns_add_uint(pkt, &w_fields[W_TODS], off + 1, 1, !!(b1 & FL_TODS));
+	ns_add_uint(pkt, &w_fields[W_FROMDS], off + 1, 1, !!(b1 & FL_FROMDS));
+	ns_add_uint(pkt, &w_fields[W_PROTECTED], off + 1, 1,
 		    !!(b1 & FL_PROTECTED));
-	ns_add_uint(pkt, &w_fields[W_ORDER], start + 1, 1, !!(b1 & FL_ORDER));
+	ns_add_uint(pkt, &w_fields[W_ORDER], off + 1, 1, !!(b1 & FL_ORDER));
 	ns_tree_pop(pkt);
+}
 
-	uint32_t off = ns_rd_off(r);
-	uint16_t dur = ns_rd_u16le(r);
-	if (r->err)
-		return NS_ETRUNC;
-	/* bit 15 set: an association id (PS-Poll) or reserved, not a duration
-	 */
-	if (!(dur & 0x8000))
-		ns_add_uint(pkt, &w_fields[W_DURATION], off, 2, dur);
-	if (type == T_EXT) /* DMG beacon, S1G: not decoded */
-		return 0;
+/* The address roles of a frame's slots, by type, subtype and DS bits;
+ * `croles` is storage for a control frame's. */
+static const unsigned *frame_roles(unsigned type, unsigned sub, uint8_t b1,
+				   unsigned croles[4])
+{
+	if (type == T_CTRL) {
+		croles[0] = ctrl_roles(sub, 0);
+		croles[1] = ctrl_roles(sub, 1);
+		croles[2] = croles[3] = 0;
+		return croles;
+	}
+	if (type == T_DATA)
+		return data_roles[b1 & (FL_TODS | FL_FROMDS)];
+	return mgmt_roles;
+}
 
+/*
+ * The address block: the first two (control) or three addresses, then the
+ * control wrapper's HT control or the sequence control and a fourth
+ * address; sets the packet's source and destination.
+ */
+static int addresses(struct ns_packet *pkt, struct ns_reader *r, unsigned type,
+		     unsigned sub, const unsigned *roles)
+{
 	struct slot sl[4] = {{0}};
-	unsigned croles[4] = {ctrl_roles(sub, 0), ctrl_roles(sub, 1), 0, 0};
-	const unsigned *roles = type == T_CTRL ? croles
-				: type == T_DATA
-				    ? data_roles[b1 & (FL_TODS | FL_FROMDS)]
-				    : mgmt_roles;
-	int rc = 0;
 	unsigned n = type == T_CTRL ? 2 : 3;
-	for (unsigned i = 0; i < n && roles[i] && !rc; i++)
-		rc = address(pkt, r, roles[i], &sl[i]);
-	if (rc)
-		return rc;
+	for (unsigned i = 0; i < n && roles[i]; i++)
+		if (address(pkt, r, roles[i], &sl[i]))
+			return NS_ETRUNC;
 	late_roles(pkt, roles, sl, n);
 	if (type == T_CTRL && sub == 7) {
 		/* Control Wrapper: carried frame control, then HT control */
@@ -380,9 +382,8 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	} else if (type != T_CTRL) {
 		seqctl(pkt, r);
 		if (roles[3] && !r->err) {
-			rc = address(pkt, r, roles[3], &sl[3]);
-			if (rc)
-				return rc;
+			if (address(pkt, r, roles[3], &sl[3]))
+				return NS_ETRUNC;
 			late_roles(pkt, roles + 3, sl + 3, 1);
 		}
 	}
@@ -393,13 +394,22 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	ns_pkt_set_addrs(pkt, NS_ADDR_ETHER,
 			 src ? src : role_addr(roles, sl, W_TA),
 			 dst ? dst : role_addr(roles, sl, W_RA));
-	if (type == T_CTRL)
-		return 0;
+	return 0;
+}
 
+/*
+ * After the addresses of a management or data frame: QoS control (QoS
+ * data), HT control (+HTC in QoS data and management frames), radiotap's
+ * padding to 32 bits from `start`; then LLC when the frame carries it.
+ */
+static int trailer(struct ns_packet *pkt, struct ns_reader *r, uint32_t start,
+		   uint8_t b0, uint8_t b1, uint8_t rtflags)
+{
+	unsigned type = (b0 >> 2) & 3, sub = b0 >> 4;
 	int qos = type == T_DATA && (sub & 0x08);
 	uint16_t qc = 0;
 	if (qos) {
-		off = ns_rd_off(r);
+		uint32_t off = ns_rd_off(r);
 		qc = ns_rd_u16le(r);
 		if (r->err)
 			return NS_ETRUNC;
@@ -422,6 +432,43 @@ static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
 	if (ns_rd_left(r))
 		ns_next(pkt, NS_TAB_LTYPE, 0x0004); /* 802.2 LLC */
 	return 0;
+}
+
+static int header(struct ns_packet *pkt, struct ns_reader *r, uint8_t rtflags)
+{
+	uint32_t start = ns_rd_off(r);
+	uint8_t b0 = ns_rd_u8(r);
+	uint8_t b1 = ns_rd_u8(r);
+	if (r->err)
+		return NS_ETRUNC;
+	unsigned type = (b0 >> 2) & 3, sub = b0 >> 4, pv = b0 & 3;
+	if (pv != 0) {
+		/* PV1 (802.11ah) has another layout, not decoded; its frame
+		 * control is shown little-endian.  PV2 and PV3 are undefined.
+		 */
+		if (pv == 1)
+			ns_add_uint(pkt, &w_fields[W_FC], start, 2,
+				    (unsigned)(b1 << 8 | b0));
+		ns_add_uint(pkt, &w_fields[W_VERSION], start, 1, pv);
+		return 0;
+	}
+	frame_control(pkt, start, b0, b1);
+	uint32_t off = ns_rd_off(r);
+	uint16_t dur = ns_rd_u16le(r);
+	if (r->err)
+		return NS_ETRUNC;
+	/* bit 15 set: an association id (PS-Poll) or reserved, not a duration
+	 */
+	if (!(dur & 0x8000))
+		ns_add_uint(pkt, &w_fields[W_DURATION], off, 2, dur);
+	if (type == T_EXT) /* DMG beacon, S1G: not decoded */
+		return 0;
+	unsigned croles[4];
+	int rc =
+	    addresses(pkt, r, type, sub, frame_roles(type, sub, b1, croles));
+	if (rc || type == T_CTRL)
+		return rc;
+	return trailer(pkt, r, start, b0, b1, rtflags);
 }
 
 /* The radiotap Flags byte of the layer just below, or 0. */

@@ -7,10 +7,11 @@
  * field compression, RFC 1661 section 6.6), so they are taken to be there
  * exactly when the first byte is 0xff — what Wireshark does, without
  * checking the control value.  A first byte of 0x0f or 0x8f is a Cisco HDLC
- * frame on a link that says PPP, handed to the Cisco HDLC dissector.  The
- * protocol field is one byte when its first byte is odd (protocol field
- * compression, RFC 1661 section 6.5), two otherwise.  The frames are
- * de-stuffed by the capturing host: no flags, escapes or FCS are looked for.
+ * frame on a link that says PPP; Cisco HDLC is not decoded, so the frame is
+ * left as data.  The protocol field is one byte when its first byte is odd
+ * (protocol field compression, RFC 1661 section 6.5), two otherwise.  The
+ * frames are de-stuffed by the capturing host: no flags, escapes or FCS are
+ * looked for.
  *
  * Network protocols map to the EtherType table (0x0021 IPv4, 0x0057 IPv6,
  * 0x0281/0x0283 MPLS, RFC 3032 section 4.3); 0x004b is 802.2 LLC (RFC 2043).
@@ -87,10 +88,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	uint8_t b0 = ns_rd_peek(r, 0);
 	if (r->err)
 		return NS_ETRUNC;
-	if (b0 == 0x0f || b0 == 0x8f) {
-		ns_next(pkt, NS_TAB_LINKTYPE, 104); /* Cisco HDLC */
-		return 0;
-	}
+	if (b0 == 0x0f || b0 == 0x8f)
+		return 0; /* Cisco HDLC framing: not decoded, left as data */
 	if (b0 == 0xff) {
 		ns_get_u8(pkt, r, &fields[F_ADDR]);
 		ns_get_u8(pkt, r, &fields[F_CTRL]);

@@ -74,12 +74,33 @@ static struct ns_field fields[] = {
 	NS_F_BYTES("geneve.option.unknown.data", "Unknown Option Data"),
 };
 
+/* One option TLV at o, whose 4-byte header is read; `opt` is a copy of
+ * o from before it, to record the whole option's bytes. */
+static void option(struct ns_packet *pkt, struct ns_reader *o,
+		   struct ns_reader *opt, uint16_t cls, uint8_t type,
+		   uint8_t fl, size_t len)
+{
+	uint32_t off = ns_rd_off(opt);
+	ns_get_bytes(pkt, opt, &fields[F_OPTION], (uint32_t)len);
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_OPT_CLASS], off, 2, cls);
+	ns_add_uint(pkt, &fields[F_OPT_TYPE], off + 2, 1, type);
+	ns_add_uint(pkt, &fields[F_OPT_TYPE_CRIT], off + 2, 1, type >> 7);
+	ns_add_uint(pkt, &fields[F_OPT_FLAGS], off + 3, 1, fl >> 5);
+	ns_add_uint(pkt, &fields[F_OPT_FLAGS_RES], off + 3, 1,
+		    (fl & 0xe0) != 0);
+	ns_add_uint(pkt, &fields[F_OPT_LEN], off + 3, 1, len);
+	if (len > 4)
+		ns_get_bytes(pkt, o, &fields[F_OPT_DATA], (uint32_t)len - 4);
+	ns_tree_pop(pkt);
+}
+
 /* The option TLVs in o (exactly the options length; both it and every
  * option length are multiples of 4, so nothing is left over). */
 static void options(struct ns_packet *pkt, struct ns_reader *o)
 {
 	while (ns_rd_left(o) >= 4) {
-		uint32_t off = ns_rd_off(o);
+		struct ns_reader opt = *o;
 		size_t left = ns_rd_left(o);
 		uint16_t cls = ns_rd_u16(o);
 		uint8_t type = ns_rd_u8(o);
@@ -92,21 +113,7 @@ static void options(struct ns_packet *pkt, struct ns_reader *o)
 				     len);
 			return;
 		}
-		ns_add_bytes(pkt, &fields[F_OPTION], off, (uint32_t)len,
-			     o->p - 4, (uint32_t)len);
-		ns_tree_push(pkt);
-		ns_add_uint(pkt, &fields[F_OPT_CLASS], off, 2, cls);
-		ns_add_uint(pkt, &fields[F_OPT_TYPE], off + 2, 1, type);
-		ns_add_uint(pkt, &fields[F_OPT_TYPE_CRIT], off + 2, 1,
-			    type >> 7);
-		ns_add_uint(pkt, &fields[F_OPT_FLAGS], off + 3, 1, fl >> 5);
-		ns_add_uint(pkt, &fields[F_OPT_FLAGS_RES], off + 3, 1,
-			    (fl & 0xe0) != 0);
-		ns_add_uint(pkt, &fields[F_OPT_LEN], off + 3, 1, len);
-		if (len > 4)
-			ns_get_bytes(pkt, o, &fields[F_OPT_DATA],
-				     (uint32_t)len - 4);
-		ns_tree_pop(pkt);
+		option(pkt, o, &opt, cls, type, fl, len);
 	}
 }
 
@@ -137,12 +144,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (r->err)
 		return NS_ETRUNC;
 	if (optlen) {
-		uint32_t ooff = ns_rd_off(r);
 		struct ns_reader o = ns_rd_sub(r, optlen);
 		if (r->err)
 			return NS_ETRUNC;
-		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, optlen, o.p,
-			     optlen);
+		struct ns_reader all = o;
+		ns_get_bytes(pkt, &all, &fields[F_OPTIONS], optlen);
 		ns_tree_push(pkt);
 		options(pkt, &o);
 		ns_tree_pop(pkt);

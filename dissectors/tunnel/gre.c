@@ -142,16 +142,9 @@ static void routing(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
+/* The flags and version word at off, bit by bit. */
+static void flags(struct ns_packet *pkt, uint32_t off, uint16_t fv)
 {
-	uint32_t off = ns_rd_off(r);
-	uint16_t fv = ns_rd_u16(r);
-	if (r->err)
-		return NS_ETRUNC;
-	unsigned ver = fv & GRE_VER;
-	/* RFC 2637 §4.1: PPTP's enhanced GRE, version 1 carrying PPP */
-	int enhanced = ver == 1;
 	ns_add_uint(pkt, &fields[F_FLAGS], off, 2, fv);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_FL_C], off, 2, !!(fv & GRE_C));
@@ -160,14 +153,26 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	ns_add_uint(pkt, &fields[F_FL_S], off, 2, !!(fv & GRE_S));
 	ns_add_uint(pkt, &fields[F_FL_SSR], off, 2, (fv >> 11) & 1);
 	ns_add_uint(pkt, &fields[F_FL_REC], off, 2, (fv >> 8) & 7);
-	if (enhanced) {
+	if ((fv & GRE_VER) == 1) { /* enhanced GRE has the A bit */
 		ns_add_uint(pkt, &fields[F_FL_ACK], off, 2, !!(fv & GRE_A));
 		ns_add_uint(pkt, &fields[F_FL_RES], off, 2, (fv >> 3) & 0x0f);
 	} else {
 		ns_add_uint(pkt, &fields[F_FL_RES], off, 2, (fv >> 3) & 0x1f);
 	}
-	ns_add_uint(pkt, &fields[F_FL_VER], off, 2, ver);
+	ns_add_uint(pkt, &fields[F_FL_VER], off, 2, fv & GRE_VER);
 	ns_tree_pop(pkt);
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	uint32_t off = ns_rd_off(r);
+	uint16_t fv = ns_rd_u16(r);
+	if (r->err)
+		return NS_ETRUNC;
+	/* RFC 2637 §4.1: PPTP's enhanced GRE, version 1 carrying PPP */
+	int enhanced = (fv & GRE_VER) == 1;
+	flags(pkt, off, fv);
 
 	uint16_t proto = ns_get_u16(pkt, r, &fields[F_PROTO]);
 	if (fv & (GRE_C | GRE_R)) {

@@ -155,12 +155,12 @@ static int extensions(struct ns_packet *pkt, struct ns_reader *r, uint8_t next)
 					    next);
 		}
 		if (len > 2) {
-			uint32_t coff = ns_rd_off(r);
 			struct ns_reader c = ns_rd_sub(r, len - 2);
 			if (r->err)
 				return NS_ETRUNC;
-			ns_add_bytes(pkt, &fields[F_EXT_DATA], coff,
-				     (uint32_t)len - 2, c.p, (uint32_t)len - 2);
+			struct ns_reader all = c;
+			ns_get_bytes(pkt, &all, &fields[F_EXT_DATA],
+				     (uint32_t)len - 2);
 			if (next == EXT_PDU_SESSION)
 				pdu_session(pkt, &c);
 		}
@@ -172,70 +172,55 @@ static int extensions(struct ns_packet *pkt, struct ns_reader *r, uint8_t next)
 	return 0;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
+/* The flags byte at off: version 1 (the caller checked), protocol type and
+ * the E, S and PN bits. */
+static void flags(struct ns_packet *pkt, uint32_t off, uint8_t fl)
 {
-	uint32_t off = ns_rd_off(r);
-	uint8_t fl = ns_rd_u8(r);
-	if (r->err)
-		return NS_ETRUNC;
-	unsigned ver = fl >> 5;
-	if (ver == 2)
-		return 0; /* GTPv2-C (TS 29.274), another protocol: data */
 	ns_add_uint(pkt, &fields[F_FLAGS], off, 1, fl);
 	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_FL_VERSION], off, 1, ver);
-	if (ver != 1) {
-		ns_tree_pop(pkt);
-		return 0; /* GTPv0 has another header: the rest stays data */
+	ns_add_uint(pkt, &fields[F_FL_VERSION], off, 1, fl >> 5);
+	if (fl >> 5 == 1) {
+		ns_add_uint(pkt, &fields[F_FL_PT], off, 1, fl >> 4 & 1);
+		ns_add_uint(pkt, &fields[F_FL_RES], off, 1, fl >> 3 & 1);
+		ns_add_uint(pkt, &fields[F_FL_E], off, 1, !!(fl & GTP_E));
+		ns_add_uint(pkt, &fields[F_FL_S], off, 1, !!(fl & GTP_S));
+		ns_add_uint(pkt, &fields[F_FL_PN], off, 1, !!(fl & GTP_PN));
 	}
-	ns_add_uint(pkt, &fields[F_FL_PT], off, 1, fl >> 4 & 1);
-	ns_add_uint(pkt, &fields[F_FL_RES], off, 1, fl >> 3 & 1);
-	ns_add_uint(pkt, &fields[F_FL_E], off, 1, !!(fl & GTP_E));
-	ns_add_uint(pkt, &fields[F_FL_S], off, 1, !!(fl & GTP_S));
-	ns_add_uint(pkt, &fields[F_FL_PN], off, 1, !!(fl & GTP_PN));
 	ns_tree_pop(pkt);
-	uint8_t msg = ns_get_u8(pkt, r, &fields[F_MESSAGE]);
-	uint16_t len = ns_get_u16(pkt, r, &fields[F_LENGTH]);
-	ns_get_u32(pkt, r, &fields[F_TEID]);
+}
+
+/* The sequence number, N-PDU number and next extension type, present
+ * together when any of E, S, PN is set (§5.1), then the extension chain.
+ * `len` is the message length. */
+static int optional(struct ns_packet *pkt, struct ns_reader *r, uint8_t fl,
+		    uint16_t len)
+{
+	if (len < 4)
+		return ns_malformed(pkt,
+				    "length %u leaves no room for the "
+				    "optional fields",
+				    len);
+	uint32_t off = ns_rd_off(r);
+	uint16_t seq = ns_rd_u16(r);
+	uint8_t npdu = ns_rd_u8(r);
+	uint8_t next = ns_rd_u8(r);
 	if (r->err)
 		return NS_ETRUNC;
-
-	size_t left = ns_rd_left(r);
-	if (len > left && pkt->caplen == pkt->len && !pkt->quoted)
-		ns_malformed(pkt, "length %u exceeds the %zu bytes present",
-			     len, left);
-	ns_rd_limit(r, len);
-
-	if (fl & (GTP_E | GTP_S | GTP_PN)) {
-		if (len < 4)
-			return ns_malformed(pkt,
-					    "length %u leaves no room for "
-					    "the optional fields",
-					    len);
-		/* all three are present when any flag is set; each is shown
-		 * (and meaningful) only when its own flag is */
-		uint32_t ooff = ns_rd_off(r);
-		uint16_t seq = ns_rd_u16(r);
-		uint8_t npdu = ns_rd_u8(r);
-		uint8_t next = ns_rd_u8(r);
-		if (r->err)
-			return NS_ETRUNC;
-		if (fl & GTP_S)
-			ns_add_uint(pkt, &fields[F_SEQ], ooff, 2, seq);
-		if (fl & GTP_PN)
-			ns_add_uint(pkt, &fields[F_NPDU], ooff + 2, 1, npdu);
-		if (fl & GTP_E) {
-			ns_add_uint(pkt, &fields[F_EXT_NEXT], ooff + 3, 1,
-				    next);
-			int rc = extensions(pkt, r, next);
-			if (rc)
-				return rc;
-		}
-	}
-
-	if (msg != MSG_TPDU || ns_rd_left(r) == 0)
+	/* each is shown (and meaningful) only when its own flag is set */
+	if (fl & GTP_S)
+		ns_add_uint(pkt, &fields[F_SEQ], off, 2, seq);
+	if (fl & GTP_PN)
+		ns_add_uint(pkt, &fields[F_NPDU], off + 2, 1, npdu);
+	if (!(fl & GTP_E))
 		return 0;
+	ns_add_uint(pkt, &fields[F_EXT_NEXT], off + 3, 1, next);
+	return extensions(pkt, r, next);
+}
+
+/* A T-PDU's user packet has no type field: as Wireshark, the first nibble
+ * tells IPv4 from IPv6. */
+static void tpdu(struct ns_packet *pkt, struct ns_reader *r)
+{
 	switch (ns_rd_peek(r, 0) >> 4) {
 	case 4:
 		ns_next(pkt, NS_TAB_ETHERTYPE, 0x0800);
@@ -244,6 +229,37 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		ns_next(pkt, NS_TAB_ETHERTYPE, 0x86dd);
 		break;
 	}
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	uint32_t off = ns_rd_off(r);
+	uint8_t fl = ns_rd_u8(r);
+	if (r->err)
+		return NS_ETRUNC;
+	if (fl >> 5 == 2)
+		return 0; /* GTPv2-C (TS 29.274), another protocol: data */
+	flags(pkt, off, fl);
+	if (fl >> 5 != 1)
+		return 0; /* GTPv0 has another header: the rest stays data */
+	uint8_t msg = ns_get_u8(pkt, r, &fields[F_MESSAGE]);
+	uint16_t len = ns_get_u16(pkt, r, &fields[F_LENGTH]);
+	ns_get_u32(pkt, r, &fields[F_TEID]);
+	if (r->err)
+		return NS_ETRUNC;
+	size_t left = ns_rd_left(r);
+	if (len > left && pkt->caplen == pkt->len && !pkt->quoted)
+		ns_malformed(pkt, "length %u exceeds the %zu bytes present",
+			     len, left);
+	ns_rd_limit(r, len);
+	if (fl & (GTP_E | GTP_S | GTP_PN)) {
+		int rc = optional(pkt, r, fl, len);
+		if (rc)
+			return rc;
+	}
+	if (msg == MSG_TPDU && ns_rd_left(r))
+		tpdu(pkt, r);
 	return 0;
 }
 

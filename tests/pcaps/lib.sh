@@ -220,7 +220,10 @@ install_capture() {
 expect_count() {
 	local file=$1 want=$2 got
 	shift 2
-	got=$(tcpdump -n -r "$file" "$@" 2>/dev/null | wc -l)
+	# --count: packets, not lines (tcpdump prints a tunnelled packet's
+	# inner headers on a line of their own)
+	got=$(tcpdump -n -r "$file" --count "$@" 2>/dev/null)
+	got=${got%% *}
 	if [[ $got -ne $want ]]; then
 		tcpdump -n -e -r "$file" >&2 2>/dev/null || true
 		die "$(basename "$file"): expected $want packets matching '$*', got $got"

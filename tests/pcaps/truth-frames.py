@@ -33,6 +33,11 @@ icmpv6.type icmpv6.code icmpv6.echo.identifier icmpv6.echo.sequence_number
 icmpv6.nd.ns.target_address icmpv6.nd.na.target_address
 icmpv6.mldr.mar.record_type icmpv6.mldr.mar.multicast_address
 igmp.type igmp.record_type igmp.maddr
+vxlan.vni gre.proto
+eth.len llc.dsap llc.ssap llc.control stp.type stp.flags stp.root.hw
+stp.bridge.hw stp.port stp.hello stp.max_age stp.forward
+pppoe.code pppoe.session_id pppoe.payload_length pppoed.tags.service_name
+pppoed.tags.ac_name pppoed.tags.ac_cookie pppoed.tags.generic_error
 """.split()
 
 PKTTYPE = {"0": "host", "1": "broadcast", "2": "multicast", "3": "otherhost",
@@ -96,8 +101,63 @@ def hostport(addr, port):
     return ("[%s]:%s" if ":" in addr else "%s:%s") % (addr, port)
 
 
+def tunnel(r):
+    """The outer headers of a VXLAN or GRE packet as a prefix, and the
+    record with them left out (the inner packet's values come second)."""
+    if r["vxlan.vni"]:
+        pre = "[VXLAN %s > %s vni=%s]" % (
+            hostport(first(r, "ip.src"), first(r, "udp.srcport")),
+            hostport(first(r, "ip.dst"), first(r, "udp.dstport")),
+            first(r, "vxlan.vni"))
+        outer = ("eth.", "ip.", "udp.")
+    elif r["gre.proto"]:
+        pre = "[GRE %s > %s proto=0x%04x]" % (
+            first(r, "ip.src"), first(r, "ip.dst"),
+            num(first(r, "gre.proto")))
+        outer = ("ip.",)
+    else:
+        return None, r
+    return pre, {f: v[1:] if f.startswith(outer) else v
+                 for f, v in r.items()}
+
+
+def llc(r):
+    """An 802.3 frame's length, LLC header and, for STP, the BPDU."""
+    s = "%s > %s 802.3 len=%s LLC dsap=0x%02x ssap=0x%02x ctrl=0x%02x" % (
+        first(r, "eth.src"), first(r, "eth.dst"), first(r, "eth.len"),
+        num(first(r, "llc.dsap")), num(first(r, "llc.ssap")),
+        num(first(r, "llc.control")))
+    if r["stp.type"]:
+        s += " STP type=0x%02x flags=0x%02x root=%s bridge=%s port=0x%04x" \
+            " hello=%s max_age=%s fwd=%s" % (
+                num(first(r, "stp.type")), num(first(r, "stp.flags")),
+                first(r, "stp.root.hw"), first(r, "stp.bridge.hw"),
+                num(first(r, "stp.port")), first(r, "stp.hello"),
+                first(r, "stp.max_age"), first(r, "stp.forward"))
+    return s
+
+
+def pppoed(r):
+    """A PPPoE discovery packet: code, session, the tags rp-pppoe sends
+    (the AC-Cookie by its length: its value is random)."""
+    s = "%s > %s PPPoED code=0x%02x session=0x%04x len=%s" % (
+        first(r, "eth.src"), first(r, "eth.dst"), num(first(r, "pppoe.code")),
+        num(first(r, "pppoe.session_id")), first(r, "pppoe.payload_length"))
+    for f, name in (("service_name", "Service-Name"), ("ac_name", "AC-Name"),
+                    ("generic_error", "Generic-Error")):
+        if r["pppoed.tags." + f]:
+            s += ' %s="%s"' % (name, ",".join(r["pppoed.tags." + f]))
+    if r["pppoed.tags.ac_cookie"]:
+        s += " AC-Cookie(%d B)" % (len(first(r, "pppoed.tags.ac_cookie")
+                                       .replace(":", "")) // 2)
+    return s
+
+
 def row(r):
     parts = []
+    pre, r = tunnel(r)
+    if pre:
+        parts.append(pre)
     n, flen, clen = (first(r, "frame.number"), first(r, "frame.len"),
                      first(r, "frame.cap_len"))
     size = flen if flen == clen else "%s(cap %s)" % (flen, clen)
@@ -111,6 +171,12 @@ def row(r):
         parts.append("[802.1ad %s]" % first(r, "ieee8021ad.id"))
     for v in r["vlan.id"]:
         parts.append("[802.1Q %s]" % v)
+    if r["pppoe.code"]:
+        parts.append(pppoed(r))
+        return n, size, " ".join(parts)
+    if r["llc.dsap"]:
+        parts.append(llc(r))
+        return n, size, " ".join(parts)
     if r["arp.opcode"]:
         op = first(r, "arp.opcode")
         if op == "1":

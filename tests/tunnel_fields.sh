@@ -1,0 +1,64 @@
+# The fields of the tunnel and link-layer dissectors (GRE, ERSPAN, VXLAN,
+# Geneve, MPLS, the PW Ethernet control word, PPPoE, PPP, GTP-U, LLC,
+# 802.11, radiotap) that the tshark oracle compares, for tests/oracle.sh
+# and tests/corpus.sh (sourced: sets TUNF).  Every field of these
+# dissectors that Wireshark has too; gtp.ext_hdr.data is netscope's own.
+TUNF=gre.flags_and_version,gre.flags.checksum,gre.flags.routing,gre.flags.key
+TUNF=$TUNF,gre.flags.sequence_number,gre.flags.strict_source_route
+TUNF=$TUNF,gre.flags.recursion_control,gre.flags.ack,gre.flags.reserved
+TUNF=$TUNF,gre.flags.version,gre.proto,gre.checksum,gre.offset,gre.key
+TUNF=$TUNF,gre.key.payload_length,gre.key.call_id,gre.sequence_number
+TUNF=$TUNF,gre.ack_number,gre.routing.address_family,gre.routing.sre_offset
+TUNF=$TUNF,gre.routing.src_length,gre.routing.information
+TUNF=$TUNF,erspan.version,erspan.vlan,erspan.cos,erspan.encap,erspan.bso
+TUNF=$TUNF,erspan.truncated,erspan.spanid,erspan.reserved,erspan.index
+TUNF=$TUNF,erspan.timestamp,erspan.sgt,erspan.p,erspan.ft,erspan.hw
+TUNF=$TUNF,erspan.direction,erspan.gra,erspan.o,erspan.platid
+TUNF=$TUNF,erspan.pid1.rsvd1,erspan.pid1.vsmid,erspan.pid1.port_index
+TUNF=$TUNF,erspan.pid3.rsvd1,erspan.pid3.port_index,erspan.pid3.timestamp
+TUNF=$TUNF,erspan.pid4.rsvd1,erspan.pid4.rsvd2,erspan.pid4.rsvd3
+TUNF=$TUNF,erspan.pid5.switchid,erspan.pid5.port_index,erspan.pid5.timestamp
+TUNF=$TUNF,erspan.pid7.rsvd1,erspan.pid7.source_index,erspan.pid7.timestamp
+TUNF=$TUNF,erspan.pid.rsvd
+TUNF=$TUNF,vxlan.flags,vxlan.flag_g,vxlan.flag_i,vxlan.flag_d,vxlan.flag_a
+TUNF=$TUNF,vxlan.flags_reserved,vxlan.gbp,vxlan.vni,vxlan.reserved8
+TUNF=$TUNF,geneve.version,geneve.option.length,geneve.flags,geneve.flags.oam
+TUNF=$TUNF,geneve.flags.critical,geneve.flags.reserved,geneve.proto_type
+TUNF=$TUNF,geneve.vni,geneve.reserved,geneve.options,geneve.option
+TUNF=$TUNF,geneve.option.class,geneve.option.type,geneve.option.type.critical
+TUNF=$TUNF,geneve.option.flags,geneve.option.flags.reserved
+TUNF=$TUNF,geneve.option.unknown.data
+TUNF=$TUNF,mpls.label,mpls.exp,mpls.bottom,mpls.ttl
+TUNF=$TUNF,pweth.cw.sequence_number
+TUNF=$TUNF,pppoe.version,pppoe.type,pppoe.code,pppoe.session_id
+TUNF=$TUNF,pppoe.payload_length
+TUNF=$TUNF,pppoed.tag,pppoed.tag_length,pppoed.tags.service_name
+TUNF=$TUNF,pppoed.tags.ac_name,pppoed.tags.host_uniq,pppoed.tags.ac_cookie
+TUNF=$TUNF,pppoed.tags.vendor_id,pppoed.tags.vendor_unspecified
+TUNF=$TUNF,pppoed.tags.circuit_id,pppoed.tags.remote_id
+TUNF=$TUNF,pppoed.tags.act_data_rate_up,pppoed.tags.act_data_rate_down
+TUNF=$TUNF,pppoed.tags.min_data_rate_up,pppoed.tags.min_data_rate_down
+TUNF=$TUNF,pppoed.tags.attainable_data_rate_up
+TUNF=$TUNF,pppoed.tags.attainable_data_rate_down,pppoed.tags.max_data_rate_up
+TUNF=$TUNF,pppoed.tags.max_data_rate_down,pppoed.tags.min_data_rate_up_lp
+TUNF=$TUNF,pppoed.tags.min_data_rate_down_lp,pppoed.tags.max_int_delay_up
+TUNF=$TUNF,pppoed.tags.act_int_delay_up,pppoed.tags.max_int_delay_down
+TUNF=$TUNF,pppoed.tags.act_int_delay_down,pppoed.tags.relay_session_id
+TUNF=$TUNF,pppoed.tags.max_payload,pppoed.tags.service_name_error
+TUNF=$TUNF,pppoed.tags.ac_system_error,pppoed.tags.generic_error
+TUNF=$TUNF,pppoed.tag.unknown_data
+TUNF=$TUNF,gtp.flags,gtp.flags.version,gtp.flags.payload,gtp.flags.reserved
+TUNF=$TUNF,gtp.flags.e,gtp.flags.s,gtp.flags.pn,gtp.message,gtp.length
+TUNF=$TUNF,gtp.teid,gtp.seq_number,gtp.npdu_number,gtp.ext_hdr.next
+TUNF=$TUNF,gtp.ext_hdr.length,gtp.ext_hdr.pdu_ses_con.pdu_type
+TUNF=$TUNF,gtp.ext_hdr.pdu_ses_cont.ppp,gtp.ext_hdr.pdu_ses_cont.rqi
+TUNF=$TUNF,gtp.ext_hdr.pdu_ses_con.qos_flow_id
+TUNF=$TUNF,llc.dsap,llc.ssap,llc.control,llc.oui,llc.type,llc.pid
+TUNF=$TUNF,llc.cisco_pid
+TUNF=$TUNF,ppp.direction,ppp.address,ppp.control,ppp.protocol
+TUNF=$TUNF,radiotap.version,radiotap.pad,radiotap.length
+TUNF=$TUNF,radiotap.present.word,radiotap.flags,radiotap.flags.fcs
+TUNF=$TUNF,wlan.fc,wlan.fc.version,wlan.fc.type_subtype,wlan.fc.type
+TUNF=$TUNF,wlan.fc.subtype,wlan.fc.tods,wlan.fc.fromds,wlan.fc.protected
+TUNF=$TUNF,wlan.fc.order,wlan.duration,wlan.ra,wlan.ta,wlan.da,wlan.sa
+TUNF=$TUNF,wlan.bssid,wlan.staa,wlan.frag,wlan.seq,wlan.qos,wlan.htc,wlan.fcs
