@@ -11,6 +11,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check_util.h"
 #include "core/reader.h"
@@ -455,6 +456,62 @@ START_TEST(empty_reader)
 }
 END_TEST
 
+START_TEST(text_lines)
+{
+	static const char t[] = "GET / HTTP/1.1\r\nHost: x\n\r\npartial";
+	struct ns_reader r;
+	ns_rd_init(&r, (const uint8_t *)t, sizeof(t) - 1);
+	size_t n;
+	const uint8_t *l = ns_rd_line(&r, &n);
+	ck_assert_uint_eq(n, 14);
+	ck_assert(memcmp(l, "GET / HTTP/1.1", 14) == 0);
+	l = ns_rd_line(&r, &n); /* a bare \n ends a line too */
+	ck_assert_uint_eq(n, 7);
+	l = ns_rd_line(&r, &n); /* the empty line, \r left out */
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(n, 0);
+	/* no "\n" yet: nothing moves, no error */
+	uint32_t at = ns_rd_off(&r);
+	ck_assert_ptr_null(ns_rd_line(&r, &n));
+	ck_assert_uint_eq(ns_rd_off(&r), at);
+	ck_assert_int_eq(r.err, 0);
+	ck_assert(ns_rd_starts(&r, "part", 4));
+	ck_assert(!ns_rd_starts(&r, "partial!", 8));
+	ck_assert_int_eq(ns_rd_find(&r, 'l'), 6);
+	ck_assert_int_eq(ns_rd_find(&r, 'z'), -1);
+}
+END_TEST
+
+START_TEST(text_tokens_and_numbers)
+{
+	static const char t[] = "HTTP/1.1 204  No Content";
+	struct ns_reader r;
+	ns_rd_init(&r, (const uint8_t *)t, sizeof(t) - 1);
+	size_t n;
+	const uint8_t *v = ns_rd_token(&r, ' ', &n);
+	ck_assert_uint_eq(n, 8);
+	ck_assert(memcmp(v, "HTTP/1.1", 8) == 0);
+	ck_assert_uint_eq(ns_rd_dec(&r, 3), 204);
+	ns_rd_skip_ws(&r);
+	v = ns_rd_token(&r, '!', &n); /* no delimiter: the rest */
+	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(ns_rd_left(&r), 0);
+	ck_assert_int_eq(r.err, 0);
+	/* digits stop at max, and at a non-digit; huge values saturate */
+	static const char d[] = "123456x99999999999999999999999";
+	ns_rd_init(&r, (const uint8_t *)d, sizeof(d) - 1);
+	ck_assert_uint_eq(ns_rd_dec(&r, 3), 123);
+	ck_assert_uint_eq(ns_rd_dec(&r, 9), 456);
+	ck_assert_uint_eq(ns_rd_dec(&r, 9), 0);
+	ns_rd_skip(&r, 1);
+	ck_assert_uint_ge(ns_rd_dec(&r, 64), 1ull << 60); /* no wrap */
+	/* an errored reader finds nothing */
+	ns_rd_skip(&r, 100);
+	ck_assert(!ns_rd_starts(&r, "", 0));
+	ck_assert_int_eq(ns_rd_find(&r, '9'), -1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("reader");
@@ -477,6 +534,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, sub_of_failed_reader);
 	tcase_add_test(tc, nested_subs);
 	tcase_add_test(tc, limit);
+	tcase_add_test(tc, text_lines);
+	tcase_add_test(tc, text_tokens_and_numbers);
 	tcase_add_test(tc, offsets_relative_to_base);
 	tcase_add_test(tc, empty_reader);
 	suite_add_tcase(s, tc);

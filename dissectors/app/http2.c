@@ -42,6 +42,7 @@
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 #include "core/body.h"
@@ -332,16 +333,31 @@ extern struct ns_dissector ns_diss_http2;
 
 /* ---- frame-header heuristics ------------------------------------------- */
 
-/* Frame header at p plausible on its own: 1 yes, 0 no. */
-static int header_ok(const uint8_t *p)
+/* A frame header as read from the bytes (RFC 9113 §4.1). */
+struct fhdr {
+	uint32_t len, sid;
+	uint8_t type, fl;
+};
+
+/* Reads the frame header at r's cursor; 0, or -1 when fewer than 9 bytes
+ * are there. */
+static int fhdr_read(struct ns_reader r, struct fhdr *h)
 {
-	uint32_t len = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-	uint8_t type = p[3], fl = p[4];
-	uint32_t sid = ((uint32_t)p[5] << 24 | (uint32_t)p[6] << 16 |
-			(uint32_t)p[7] << 8 | p[8]);
+	h->len = ns_rd_u24(&r);
+	h->type = ns_rd_u8(&r);
+	h->fl = ns_rd_u8(&r);
+	h->sid = ns_rd_u32(&r);
+	return r.err ? -1 : 0;
+}
+
+/* A frame header plausible on its own: 1 yes, 0 no. */
+static int header_ok(const struct fhdr *h)
+{
+	uint32_t len = h->len, sid = h->sid;
+	uint8_t fl = h->fl;
 	if (sid & 0x80000000u || len > 16384)
 		return 0;
-	switch (type) {
+	switch (h->type) {
 	case T_DATA:
 		return sid && !(fl & ~(FL_ES | FL_PADDED));
 	case T_HEADERS:
@@ -368,33 +384,39 @@ static int header_ok(const uint8_t *p)
 	return 0;
 }
 
-/* A boundary at p[0]: two chained valid frame headers, or one valid frame
- * of a fixed-size type ending exactly at n.  1 yes, 0 no, -1 need more. */
-static int chain_at(const uint8_t *p, size_t n)
+/* A boundary at r's cursor: two chained valid frame headers, or one valid
+ * frame of a fixed-size type ending exactly at the end.  1 yes, 0 no, -1
+ * need more. */
+static int chain_at(struct ns_reader r)
 {
-	if (n < 9)
+	struct fhdr h, next;
+	if (fhdr_read(r, &h) < 0)
 		return -1;
-	if (!header_ok(p))
+	if (!header_ok(&h))
 		return 0;
-	size_t len = (size_t)p[0] << 16 | (size_t)p[1] << 8 | p[2];
-	if (n < 9 + len + 9) {
-		if (n == 9 + len && (p[3] == T_SETTINGS || p[3] == T_PING ||
-				     p[3] == T_WINDOW || p[3] == T_GOAWAY))
+	size_t n = ns_rd_left(&r);
+	if (n < 9 + (size_t)h.len + 9) {
+		if (n == 9 + (size_t)h.len &&
+		    (h.type == T_SETTINGS || h.type == T_PING ||
+		     h.type == T_WINDOW || h.type == T_GOAWAY))
 			return 1;
 		return -1;
 	}
-	return header_ok(p + 9 + len);
+	ns_rd_skip(&r, 9 + (size_t)h.len);
+	return fhdr_read(r, &next) == 0 && header_ok(&next);
 }
 
 /* The first offset below SCAN_MAX where frames chain; -1 when none yet. */
-static long scan(const uint8_t *p, size_t n, int *more)
+static long scan(const struct ns_reader *r, int *more)
 {
 	*more = 0;
-	for (size_t i = 0; i < n && i < SCAN_MAX; i++) {
-		int r = chain_at(p + i, n - i);
-		if (r > 0)
+	size_t n = ns_rd_left(r);
+	struct ns_reader at = *r;
+	for (size_t i = 0; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
+		int c = chain_at(at);
+		if (c > 0)
 			return (long)i;
-		if (r < 0)
+		if (c < 0)
 			*more = 1;
 	}
 	if (n < SCAN_MAX)
@@ -402,17 +424,36 @@ static long scan(const uint8_t *p, size_t n, int *more)
 	return -1;
 }
 
+/* A server preface at r's cursor: a SETTINGS frame that is no ACK. */
+static int server_preface(const struct ns_reader *r)
+{
+	struct fhdr h;
+	return fhdr_read(*r, &h) == 0 && h.type == T_SETTINGS &&
+	       !(h.fl & FL_ACK) && header_ok(&h);
+}
+
+/* The client preface (or as much of it as there is) at r's cursor: 1
+ * whole, -1 a prefix of it, 0 not it. */
+static int client_preface(const struct ns_reader *r)
+{
+	size_t n = ns_rd_left(r);
+	if (n >= MAGIC_LEN)
+		return ns_rd_starts(r, magic, MAGIC_LEN);
+	return ns_rd_starts(r, magic, n) ? -1 : 0;
+}
+
 static int probe(const uint8_t *p, size_t n, int dir)
 {
-	size_t m = n < MAGIC_LEN ? n : MAGIC_LEN;
-	if (memcmp(p, magic, m) == 0)
-		return n >= MAGIC_LEN ? 1 : -1;
-	if (n >= 9 && dir == 1 && p[3] == T_SETTINGS && header_ok(p) &&
-	    !(p[4] & FL_ACK)) /* a server preface */
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	int c = client_preface(&r);
+	if (c)
+		return c;
+	if (dir == 1 && server_preface(&r))
 		return 1;
 	/* mid-connection: frames at the start, or after a cut frame */
 	int more;
-	if (scan(p, n, &more) >= 0)
+	if (scan(&r, &more) >= 0)
 		return 1;
 	return more ? -1 : 0;
 }
@@ -526,19 +567,10 @@ static void dir_reset_hpack(struct h2dir *d, int lost)
 
 /* ---- per-frame state ---------------------------------------------------- */
 
+/* Whether a[0..n) is b, ignoring ASCII case. */
 static int ieq(const uint8_t *a, size_t n, const char *b)
 {
-	size_t m = strlen(b);
-	if (n != m)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = a[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c - 'A' + 'a');
-		if (c != (uint8_t)b[i])
-			return 0;
-	}
-	return 1;
+	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
 }
 
 static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
@@ -566,15 +598,12 @@ static void hb_add(struct h2dir *d, const uint8_t *n, size_t nl,
 		d->hb = b;
 		d->hb_cap = cap;
 	}
-	uint8_t *o = d->hb + d->hb_len;
-	o[0] = (uint8_t)(nl >> 8);
-	o[1] = (uint8_t)nl;
-	o[2] = (uint8_t)(vl >> 24);
-	o[3] = (uint8_t)(vl >> 16);
-	o[4] = (uint8_t)(vl >> 8);
-	o[5] = (uint8_t)vl;
-	memcpy(o + 6, n, nl);
-	memcpy(o + 6 + nl, v, vl);
+	uint8_t lens[6] = {(uint8_t)(nl >> 8),	(uint8_t)nl,
+			   (uint8_t)(vl >> 24), (uint8_t)(vl >> 16),
+			   (uint8_t)(vl >> 8),	(uint8_t)vl};
+	memcpy(d->hb + d->hb_len, lens, 6);
+	memcpy(d->hb + d->hb_len + 6, n, nl);
+	memcpy(d->hb + d->hb_len + 6 + nl, v, vl);
 	d->hb_len += need;
 	d->hb_n++;
 }
@@ -599,10 +628,9 @@ static struct ns_hdr *hb_fields(struct h2dir *d, struct ns_packet *pkt)
 
 static int status_of(const uint8_t *v, size_t vl)
 {
-	int x = 0;
-	for (size_t i = 0; i < vl && i < 3; i++)
-		x = x * 10 + (v[i] >= '0' && v[i] <= '9' ? v[i] - '0' : 0);
-	return x;
+	struct ns_reader r;
+	ns_rd_init(&r, v, vl);
+	return (int)ns_rd_dec(&r, 3);
 }
 
 /* What the exchange learns from its pseudo-header fields. */
@@ -645,10 +673,9 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 			ns_add_bytes(pkt, &fields[known[i].f], off, len, v,
 				     (uint32_t)vl);
 	if (ieq(n, nl, ":status") || ieq(n, nl, "content-length")) {
-		uint64_t x = 0;
-		for (size_t i = 0;
-		     i < vl && i < 19 && v[i] >= '0' && v[i] <= '9'; i++)
-			x = x * 10 + (uint64_t)(v[i] - '0');
+		struct ns_reader d;
+		ns_rd_init(&d, v, vl);
+		uint64_t x = ns_rd_dec(&d, 19);
 		ns_add_uint(pkt,
 			    &fields[nl == 7 ? F_H_STATUS : F_H_CONTENT_LENGTH],
 			    off, len, x);
@@ -893,8 +920,10 @@ void ns_http2_settings_b64(struct ns_packet *pkt, const uint8_t *v, size_t n,
 	size_t k = 0;
 	uint32_t acc = 0;
 	int bits = 0;
-	for (size_t i = 0; i < n && v[i] != '='; i++) {
-		int x = ns_b64digit(v[i]);
+	struct ns_reader r;
+	ns_rd_init(&r, v, n);
+	while (ns_rd_left(&r) && !ns_rd_starts(&r, "=", 1)) {
+		int x = ns_b64digit(ns_rd_u8(&r));
 		if (x < 0)
 			return;
 		acc = acc << 6 | (uint32_t)x;
@@ -1235,7 +1264,7 @@ static int frame(struct ns_packet *pkt, struct ns_reader *r,
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
-	if (ns_rd_left(r) >= MAGIC_LEN && memcmp(r->p, magic, MAGIC_LEN) == 0)
+	if (ns_rd_starts(r, magic, MAGIC_LEN))
 		ns_add_bytes(pkt, &fields[F_MAGIC], 0, MAGIC_LEN,
 			     ns_rd_ptr(r, MAGIC_LEN), MAGIC_LEN);
 	/* from a connection: its state; alone (unit tests): none */
@@ -1403,71 +1432,91 @@ static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 	}
 }
 
+/*
+ * Finds where frames begin in direction ctx->dir (the preface, the server
+ * preface, or by the heuristic mid-connection).  Returns the bytes to skip
+ * before the first frame, or -1 when more bytes are needed; *skip_all is
+ * set when none of r's bytes can begin frames.
+ */
+static long align(struct h2_state *st, struct ns_stream_ctx *ctx,
+		  const struct ns_reader *r, int *skip_all)
+{
+	int dir = ctx->dir;
+	struct h2dir *d = &st->d[dir];
+	*skip_all = 0;
+	int c = dir == 0 ? client_preface(r) : 0;
+	if (c < 0)
+		return -1;
+	if (c > 0 || st->upgraded ||
+	    (dir == 1 && server_preface(r) && !st->d[0].heuristic)) {
+		d->aligned = 1; /* a preface: the connection's start */
+		st->roles_set = 1;
+		if (c > 0)
+			st->swap = 0;
+		dir_reset_hpack(d, 0);
+		return 0;
+	}
+	int more;
+	long at = scan(r, &more);
+	if (at < 0) {
+		*skip_all = !more;
+		return -1;
+	}
+	d->aligned = d->heuristic = d->note = 1;
+	if (!st->roles_set && ctx->flow) {
+		/* the lower port is the server's */
+		const struct ns_flow *f = ctx->flow;
+		st->swap = f->key.port[f->client] < f->key.port[!f->client];
+	}
+	st->roles_set = 1;
+	dir_reset_hpack(d, 1);
+	return at;
+}
+
+/* The end of the whole frames (and the preface) from r's cursor. */
+static size_t whole_frames(struct ns_reader r, int dir)
+{
+	size_t end = 0;
+	if (dir == 0 && client_preface(&r) > 0) {
+		ns_rd_skip(&r, MAGIC_LEN);
+		end = MAGIC_LEN;
+	}
+	struct fhdr h;
+	while (fhdr_read(r, &h) == 0 && ns_rd_left(&r) >= 9 + (size_t)h.len) {
+		ns_rd_skip(&r, 9 + (size_t)h.len);
+		end += 9 + (size_t)h.len;
+	}
+	return end;
+}
+
 static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		      size_t n)
 {
 	struct h2_state *st = state;
-	int dir = ctx->dir;
-	struct h2dir *d = &st->d[dir];
-	size_t used = 0;
+	struct h2dir *d = &st->d[ctx->dir];
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
 	first_bytes(st, ctx);
+	size_t used = 0;
 	if (!d->aligned) {
-		size_t m = n < MAGIC_LEN ? n : MAGIC_LEN;
-		if (dir == 0 && memcmp(p, magic, m) == 0) {
-			if (n < MAGIC_LEN)
-				return 0;
-			d->aligned = 1;
-			st->roles_set = 1;
-			st->swap = 0;
-			dir_reset_hpack(d, 0);
-		} else if (st->upgraded ||
-			   (dir == 1 && n >= 9 && p[3] == T_SETTINGS &&
-			    !(p[4] & FL_ACK) && header_ok(p) &&
-			    !st->d[0].heuristic)) {
-			d->aligned = 1; /* the server preface */
-			st->roles_set = 1;
-			dir_reset_hpack(d, 0);
-		} else {
-			int more;
-			long at = scan(p, n, &more);
-			if (at < 0) {
-				if (more)
-					return 0;
+		int skip_all;
+		long at = align(st, ctx, &r, &skip_all);
+		if (at < 0) {
+			if (skip_all)
 				d->skipped += (uint32_t)n;
-				return n;
-			}
-			d->aligned = 1;
-			d->heuristic = 1;
-			d->note = 1;
-			if (!st->roles_set && ctx->flow) {
-				const struct ns_flow *f = ctx->flow;
-				st->swap = f->key.port[f->client] <
-					   f->key.port[!f->client];
-			}
-			st->roles_set = 1;
-			d->skipped += (uint32_t)at;
-			used = (size_t)at;
-			dir_reset_hpack(d, 1);
+			return skip_all ? n : 0;
 		}
+		d->skipped += (uint32_t)at;
+		used = (size_t)at;
+		ns_rd_skip(&r, used);
 	}
-	/* whole frames from here */
-	size_t end = used;
-	if (end == 0 && n >= MAGIC_LEN && memcmp(p, magic, MAGIC_LEN) == 0 &&
-	    dir == 0)
-		end = MAGIC_LEN;
-	while (n - end >= 9) {
-		size_t len =
-		    (size_t)p[end] << 16 | (size_t)p[end + 1] << 8 | p[end + 2];
-		if (n - end < 9 + len)
-			break;
-		end += 9 + len;
-	}
+	size_t end = used + whole_frames(r, ctx->dir);
 	if (end == used)
 		return used;
 	if (!ctx->pkt)
 		return used; /* nothing can be recorded at the end of the run */
-	int li =
-	    ns_stream_message(ctx, &ns_diss_http2, p + used, end - used, st);
+	int li = ns_stream_message(ctx, &ns_diss_http2, ns_rd_ptr(&r, end - used),
+				   end - used, st);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
 	else

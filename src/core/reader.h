@@ -179,4 +179,75 @@ static inline void ns_rd_limit(struct ns_reader *r, size_t n)
 		r->end = r->p + n;
 }
 
+/* ---- text: lines, tokens, numbers (HTTP/1.1, gRPC-Web trailers) ---------
+ * These never set the error: a line without its "\n" may be completed by
+ * bytes still to come, so "not there" is an answer, not an overrun. */
+
+/* Whether the next bytes are s[0..n) (nothing moves). */
+static inline int ns_rd_starts(const struct ns_reader *r, const void *s,
+			       size_t n)
+{
+	return !r->err && ns_rd_left(r) >= n && memcmp(r->p, s, n) == 0;
+}
+
+/* Offset from the cursor of the first byte c, or -1 (nothing moves). */
+static inline long ns_rd_find(const struct ns_reader *r, uint8_t c)
+{
+	if (r->err)
+		return -1;
+	const uint8_t *q = memchr(r->p, c, ns_rd_left(r));
+	return q ? (long)(q - r->p) : -1;
+}
+
+/* The next line: its bytes up to "\n" (a "\r" before it left out), *n its
+ * length, the cursor past the "\n".  NULL when no "\n" follows (nothing
+ * moves). */
+static inline const uint8_t *ns_rd_line(struct ns_reader *r, size_t *n)
+{
+	long e = ns_rd_find(r, '\n');
+	if (e < 0)
+		return NULL;
+	const uint8_t *l = r->p;
+	*n = (size_t)e;
+	if (*n && l[*n - 1] == '\r')
+		(*n)--;
+	r->p += e + 1;
+	return l;
+}
+
+/* The next token: the bytes up to the first `delim` or the end, *n its
+ * length, the cursor past the delimiter (or at the end). */
+static inline const uint8_t *ns_rd_token(struct ns_reader *r, uint8_t delim,
+					 size_t *n)
+{
+	long e = ns_rd_find(r, delim);
+	const uint8_t *t = r->p;
+	*n = e < 0 ? ns_rd_left(r) : (size_t)e;
+	r->p += *n + (e >= 0);
+	return t;
+}
+
+/* Leading ASCII digits as a number (at most `max` of them; the rest are
+ * left), 0 when there are none; values past 2^60 stop growing. */
+static inline uint64_t ns_rd_dec(struct ns_reader *r, unsigned max)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < max && ns_rd_left(r) && !r->err; i++) {
+		uint8_t c = *r->p;
+		if (c < '0' || c > '9')
+			break;
+		if (v < (1ull << 60))
+			v = v * 10 + (uint64_t)(c - '0');
+		r->p++;
+	}
+	return v;
+}
+
+/* Skips spaces and tabs. */
+static inline void ns_rd_skip_ws(struct ns_reader *r)
+{
+	while (!r->err && ns_rd_left(r) && (*r->p == ' ' || *r->p == '\t'))
+		r->p++;
+}
+
 #endif
