@@ -18,7 +18,11 @@
  * Invariants of a compiled tree (ns_dfilter_compile returned it):
  *   - no operand is O_WORD: every word became a field or was converted
  *     to a literal (O_LIT) of the class of the other side;
- *   - an N_REL with R_MATCHES holds its compiled regex (re, md).
+ *   - an N_REL with R_MATCHES holds its compiled regex (re, md);
+ *   - a slice range selects at least one byte whenever it fits (a length
+ *     is positive, an end is above its start and on the same side of
+ *     zero, as Wireshark 4.0 requires); only [a:] can give zero bytes,
+ *     at the very end of a value, and an empty value may point nowhere.
  */
 #ifndef NS_DFILTER_INT_H
 #define NS_DFILTER_INT_H

@@ -17,6 +17,11 @@
  * on both sides, is an error naming the nearest field name (edit
  * distance over the registry) when one is close.
  *
+ * Slices follow Wireshark 4.0's rules (epan/dfilter/drange.c): a length
+ * is positive, [a-b] needs a < b with both on the same side of zero, so a
+ * range never selects zero bytes by construction; tshark refuses the
+ * others at compile time and so do we.
+ *
  * Errors: the first one is kept with its byte offset (a column for the
  * user) and every function returns NULL or -1 after it; memory taken
  * before it is freed with the filter.
@@ -429,6 +434,36 @@ static int parse_int32(const char *s, size_t n, int32_t *out)
 	return 0;
 }
 
+/* Wireshark 4.0's rules (drange.c): a length is positive, [a-b] has
+ * a < b on the same side of zero.  A range selecting nothing is a
+ * mistake in the filter, so it is refused here rather than matched as
+ * nothing for every packet. */
+static int check_range(struct parser *p, size_t i, size_t t,
+		       const struct range *r)
+{
+	int n = (int)(t - i);
+	const char *txt = p->s + i;
+	if (r->kind == 'l' && r->b <= 0)
+		return ns_dfl_fail(
+		    p, i, "bad slice \"%.*s\": length %d is not positive", n,
+		    txt, (int)r->b);
+	if (r->kind != 'e')
+		return 0;
+	if ((r->a < 0) != (r->b < 0))
+		return ns_dfl_fail(
+		    p, i,
+		    "bad slice \"%.*s\": %d and %d have different "
+		    "signs",
+		    n, txt, (int)r->a, (int)r->b);
+	if (r->a >= r->b)
+		return ns_dfl_fail(
+		    p, i,
+		    "bad slice \"%.*s\": the end %d is not above "
+		    "the start %d",
+		    n, txt, (int)r->b, (int)r->a);
+	return 0;
+}
+
 /* One range, s[i, t) without blanks: a:b, a-b, a, :b or a:. */
 static int parse_range(struct parser *p, size_t i, size_t t, struct range *r)
 {
@@ -451,14 +486,13 @@ static int parse_range(struct parser *p, size_t i, size_t t, struct range *r)
 	else {
 		r->kind = *sep == ':' ? 'l' : 'e';
 		bad = bad || parse_int32(s + k + 1, t - k - 1, &r->b) < 0;
-		bad = bad || (r->kind == 'l' && r->b < 0);
 	}
 	if (bad)
 		return ns_dfl_fail(p, i,
 				   "bad slice \"%.*s\" (use [start:length], "
 				   "[start-end], [start] or [start:])",
 				   (int)(t - i), s + i);
-	return 0;
+	return check_range(p, i, t, r);
 }
 
 /* The ranges between '[' and ']', separated by commas, into o. */
