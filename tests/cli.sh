@@ -64,6 +64,9 @@ expect 2 "-W needs -C or -G" -- read "$cap" -w "$TMP/x.pcap" -W 2
 expect 2 "cannot rotate standard output" -- read "$cap" -w - -C 1
 expect 2 "option -i applies to capture only" -- read "$cap" -i lo
 expect 2 "capture filter 'tcp port': .*" -- read "$cap" -f 'tcp port'
+# a display-filter slice that selects nothing is refused, as by tshark 4.0
+expect 2 '^netscope: filter: column 4: bad slice "0:0": length 0 is not positive$' -- read "$cap" -Y 'ip[0:0,:0]'
+expect 2 '^netscope: filter: column 7: bad slice "2-1": the end 1 is not above the start 2$' -- filter-check 'frame[2-1]'
 expect 2 "-a: unsupported condition 'filesize:10'" -- capture -a filesize:10
 expect 1 "^netscope: cannot open '$TMP/missing.pcap': No such file or directory$" -- read "$TMP/missing.pcap"
 echo "not a capture" >"$TMP/junk.pcap"

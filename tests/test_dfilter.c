@@ -1,11 +1,12 @@
 /*
- * test_dfilter — display filters (src/filter/dfilter.c), table-driven.
+ * test_dfilter — display filters (src/filter/), table-driven.
  *
  * Under test: every operator and its keyword form, precedence (checked
  * through the parenthesised explanation), every literal form (decimal,
  * hex, octal, binary, character, strings with escapes, raw strings,
  * value names, booleans, IPv4/IPv6 with CIDR, MAC addresses in three
- * spellings, byte strings), slices, functions, membership with ranges,
+ * spellings, byte strings), slices (and the empty or descending ranges
+ * tshark 4.0 refuses), functions, membership with ranges,
  * Wireshark 4's two-sided meaning of ip.addr / tcp.port with == and !=,
  * === and !==, and errors with their column.  Each row is evaluated
  * against one of two packets built here: an IPv4 TCP segment carrying an
@@ -221,6 +222,16 @@ static const struct row tcp_rows[] = {
 	{"frame[12:2] == 08:00", YES, 0, NULL},
 	{"tcp[13] == 18", YES, 0, NULL},
 	{"tcp[0:2] == 82:35", YES, 0, NULL},
+	{"tcp.payload[0-1] == \"GE\"", YES, 0, NULL},
+	{"tcp.payload[-4--1] == 0d:0a:0d:0a", YES, 0, NULL},
+	{"tcp.payload[-0-1] == \"GE\"", YES, 0, NULL},
+	{"ip[5:]", YES, 0, NULL},
+	/* [a:] at the very end is the one empty slice: "" as in tshark, and
+	 * an empty value joined or lowered stays empty */
+	{"tcp.payload[47:] == \"\"", YES, 0, NULL},
+	{"tcp.payload[47:,47:] == \"\"", YES, 0, NULL},
+	{"lower(tcp.payload[47:]) == \"\"", YES, 0, NULL},
+	{"tcp.payload[0:1,47:] == \"G\"", YES, 0, NULL},
 	/* functions */
 	{"len(tcp.payload) == 47", YES, 0, NULL},
 	{"len(tcp.payload) > 100", NO, 0, NULL},
@@ -330,6 +341,23 @@ static const struct row tcp_rows[] = {
 	{"tcp.payload[", ERR, 12, "not closed"},
 	{"tcp.payload[x]", ERR, 13, "bad slice"},
 	{"tcp.payload[1:-2]", ERR, 13, "bad slice"},
+	/* ranges selecting nothing, refused as tshark 4.0 refuses them */
+	{"tcp.payload[1:-2] == 00", ERR, 13, "length -2 is not positive"},
+	{"ip[0:0]", ERR, 4, "bad slice \"0:0\": length 0 is not positive"},
+	{"ip[1:0]", ERR, 4, "\"1:0\": length 0 is not positive"},
+	{"ip[0:0,:0]", ERR, 4, "\"0:0\": length 0 is not positive"},
+	{"ip[:0]", ERR, 4, "\":0\": length 0 is not positive"},
+	{"ip[-1:0]", ERR, 4, "\"-1:0\": length 0 is not positive"},
+	{"frame[0:1,:0] == 00", ERR, 11, "\":0\": length 0 is not positive"},
+	{"frame[0:1,0:0]", ERR, 11, "\"0:0\": length 0 is not positive"},
+	{"frame[2-1]", ERR, 7, "\"2-1\": the end 1 is not above the start 2"},
+	{"frame[2-1] == 00", ERR, 7, "the end 1 is not above the start 2"},
+	{"frame[2-2]", ERR, 7, "the end 2 is not above the start 2"},
+	{"frame[0-0]", ERR, 7, "the end 0 is not above the start 0"},
+	{"frame[-1--2]", ERR, 7, "the end -2 is not above the start -1"},
+	{"frame[-1-2]", ERR, 7, "-1 and 2 have different signs"},
+	{"frame[3--1]", ERR, 7, "3 and -1 have different signs"},
+	{"len(tcp.payload[0:2,5-5]) == 3", ERR, 21, "\"5-5\""},
 	{"tcp.port[0]", ERR, 9, "cannot be sliced"},
 	{"foo.bar[0] == 1", ERR, 1, "unknown field"},
 	{"len(tcp.port) == 2", ERR, 5, "needs a string or bytes"},
