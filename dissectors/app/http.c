@@ -162,63 +162,85 @@ static int is_token_char(uint8_t c)
 	return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", c);
 }
 
+/* Whether the bytes at r's cursor are `s` or a prefix of it: 1 whole, -1
+ * a prefix (too short to tell), 0 no. */
+static int starts(const struct ns_reader *r, const char *s)
+{
+	size_t n = strlen(s), k = ns_rd_left(r);
+	if (k >= n)
+		return ns_rd_starts(r, s, n);
+	return ns_rd_starts(r, s, k) ? -1 : 0;
+}
+
 /* "METHOD SP" or "HTTP/1." at the start: 1 yes, 0 no, -1 too short */
 static int probe(const uint8_t *p, size_t n, int dir)
 {
 	(void)dir;
-	static const char resp[] = "HTTP/1.";
-	size_t m = n < 7 ? n : 7;
-	if (memcmp(p, resp, m) == 0)
-		return n >= 7 ? 1 : -1;
-	static const char *const methods[] = {
-	    "GET ",	"POST ",  "PUT ",     "HEAD ",	"DELETE ",
-	    "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+	static const char *const starts_of[] = {
+	    "HTTP/1.", "GET ",	   "POST ",  "PUT ",	 "HEAD ",
+	    "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
 	};
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t l = strlen(methods[i]);
-		size_t k = n < l ? n : l;
-		if (memcmp(p, methods[i], k) == 0)
-			return n >= l ? 1 : -1;
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	for (size_t i = 0; i < NS_NELEM(starts_of); i++) {
+		int m = starts(&r, starts_of[i]);
+		if (m)
+			return m;
 	}
 	return 0;
 }
 
-/* Finds the end of the header block: the offset after its empty line. */
+/* Finds the end of the header block: the offset after its empty line, 0
+ * when it has not come yet. */
 static size_t header_end(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != '\n')
-			continue;
-		if (p[i + 1] == '\n')
-			return i + 2;
-		if (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
-			return i + 3;
-	}
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	size_t len;
+	while (ns_rd_line(&r, &len))
+		if (len == 0)
+			return ns_rd_off(&r);
 	return 0;
 }
 
+/* Whether a[0..n) is b, ignoring ASCII case. */
 static int ieq(const uint8_t *a, size_t n, const char *b)
 {
-	size_t m = strlen(b);
-	if (n != m)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = a[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c - 'A' + 'a');
-		if (c != (uint8_t)b[i])
-			return 0;
-	}
-	return 1;
+	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
 }
 
+/* Whether p[0..n) holds `word`, ignoring ASCII case. */
 static int contains_ci(const uint8_t *p, size_t n, const char *word)
 {
 	size_t m = strlen(word);
-	for (size_t i = 0; i + m <= n; i++)
-		if (ieq(p + i, m, word))
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r) >= m) {
+		struct ns_reader at = r;
+		if (strncasecmp((const char *)ns_rd_ptr(&at, m), word, m) == 0)
 			return 1;
+		ns_rd_skip(&r, 1);
+	}
 	return 0;
+}
+
+/* A header line "name: value" split (the value without the blanks around
+ * it); 0 when the line has no colon. */
+static int split_header(const uint8_t *line, size_t n, struct ns_hdr *h)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, line, n);
+	long colon = ns_rd_find(&r, ':');
+	if (colon < 0)
+		return 0;
+	h->name = ns_rd_ptr(&r, (size_t)colon);
+	h->nl = (size_t)colon;
+	ns_rd_skip(&r, 1);
+	ns_rd_skip_ws(&r);
+	ns_rd_trim_end(&r);
+	h->value = r.p;
+	h->vl = ns_rd_left(&r);
+	return 1;
 }
 
 /* ---- exchanges ------------------------------------------------------------
@@ -230,27 +252,14 @@ static void each_header(const uint8_t *h, size_t n,
 				   const uint8_t *v, size_t vl),
 			void *arg)
 {
-	size_t i = 0;
-	while (i < n && h[i] != '\n')
-		i++;
-	while (++i < n) {
-		size_t e = i;
-		while (e < n && h[e] != '\n')
-			e++;
-		size_t colon = i;
-		while (colon < e && h[colon] != ':')
-			colon++;
-		if (colon < e) {
-			const uint8_t *v = h + colon + 1;
-			size_t vn = e - colon - 1;
-			while (vn && (*v == ' ' || *v == '\t'))
-				v++, vn--;
-			while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t' ||
-				      v[vn - 1] == '\r'))
-				vn--;
-			fn(arg, h + i, colon - i, v, vn);
-		}
-		i = e;
+	struct ns_reader r;
+	ns_rd_init(&r, h, n);
+	size_t len;
+	const uint8_t *line = ns_rd_line(&r, &len); /* the start line */
+	while (line && (line = ns_rd_line(&r, &len)) != NULL && len) {
+		struct ns_hdr f;
+		if (split_header(line, len, &f))
+			fn(arg, f.name, f.nl, f.value, f.vl);
 	}
 }
 
@@ -332,24 +341,55 @@ static void xchg_done(struct http_state *st, struct xchg *x,
 	free(x);
 }
 
+/* A start line, in three parts separated by spaces: method, URI and
+ * version of a request; version, code and phrase of a response. */
+struct sline {
+	const uint8_t *a, *b, *c;
+	size_t an, bn, cn;
+	int spaced;    /* a space follows the first part */
+	int has_c;     /* a space follows the second part */
+	unsigned code; /* the second part's leading digits (3 at most) */
+	size_t len;    /* the line's length without its end */
+};
+
+static void start_line(const uint8_t *h, size_t n, struct sline *sl)
+{
+	struct ns_reader r, l;
+	ns_rd_init(&r, h, n);
+	size_t len;
+	const uint8_t *line = ns_rd_line(&r, &len);
+	if (!line) {
+		line = h;
+		len = n;
+	}
+	ns_rd_init(&l, line, len);
+	sl->len = len;
+	sl->a = ns_rd_token(&l, ' ', &sl->an);
+	sl->spaced = sl->an < len;
+	sl->b = ns_rd_token(&l, ' ', &sl->bn);
+	sl->has_c = sl->spaced && (size_t)(sl->b - line) + sl->bn < len;
+	sl->c = l.p;
+	sl->cn = ns_rd_left(&l);
+	struct ns_reader d;
+	ns_rd_init(&d, sl->b, sl->bn);
+	sl->code = (unsigned)ns_rd_dec(&d, 3);
+}
+
+static void copy_cut(char *dst, size_t size, const uint8_t *p, size_t n)
+{
+	n = n < size ? n : size - 1;
+	memcpy(dst, p, n);
+	dst[n] = 0;
+}
+
 /* The method and path of a request's start line. */
 static void request_line(struct ns_call *c, const uint8_t *h, size_t n)
 {
-	size_t s1 = 0;
-	while (s1 < n && h[s1] != ' ' && h[s1] != '\r' && h[s1] != '\n')
-		s1++;
-	size_t s2 = s1 + 1;
-	while (s2 < n && h[s2] != ' ' && h[s2] != '\r' && h[s2] != '\n')
-		s2++;
-	size_t ml = s1 < sizeof(c->method) ? s1 : sizeof(c->method) - 1;
-	memcpy(c->method, h, ml);
-	c->method[ml] = 0;
-	if (s2 <= n && s2 > s1 + 1) {
-		size_t pl = s2 - s1 - 1;
-		pl = pl < sizeof(c->path) ? pl : sizeof(c->path) - 1;
-		memcpy(c->path, h + s1 + 1, pl);
-		c->path[pl] = 0;
-	}
+	struct sline sl;
+	start_line(h, n, &sl);
+	copy_cut(c->method, sizeof(c->method), sl.a, sl.an);
+	if (sl.bn)
+		copy_cut(c->path, sizeof(c->path), sl.b, sl.bn);
 }
 
 /* A header block of message d was framed: its exchange learns it, the
@@ -469,9 +509,13 @@ struct framing_arg {
 /* The dissector an Upgrade value's first token names, or NULL. */
 static const struct ns_dissector *upgrade_to(const uint8_t *v, size_t n)
 {
+	struct ns_reader r;
+	ns_rd_init(&r, v, n);
 	size_t k = 0;
-	while (k < n && v[k] != ',' && v[k] != ' ' && v[k] != '/')
+	while (ns_rd_left(&r) && !strchr(", /", ns_rd_peek(&r, 0))) {
+		ns_rd_skip(&r, 1);
 		k++;
+	}
 	return ns_table_lookup_name(NS_TAB_UPGRADE, v, k);
 }
 
@@ -483,23 +527,18 @@ static void framing_header(void *arg, const uint8_t *name, size_t nl,
 	struct http_dir *d = a->d;
 	struct http_state *st = a->st;
 	if (ieq(name, nl, "content-length") && d->body != BODY_CHUNKED) {
-		uint64_t len = 0;
-		for (size_t k = 0; k < vn; k++)
-			if (v[k] >= '0' && v[k] <= '9' && len < (1ull << 59))
-				len = len * 10 + (v[k] - '0');
+		struct ns_reader r;
+		ns_rd_init(&r, v, vn);
 		d->body = BODY_LENGTH;
-		d->left = len;
+		d->left = ns_rd_dec(&r, 19);
 	} else if (ieq(name, nl, "upgrade") && upgrade_to(v, vn)) {
 		if (a->is_resp && a->code == 101) {
 			st->upgrade = upgrade_to(v, vn);
 		} else if (!a->is_resp) {
 			/* the request HTTP/2 stream 1 answers */
-			size_t k = 0;
-			while (k < a->n && k + 1 < sizeof(st->up_req) &&
-			       a->h[k] != '\r' && a->h[k] != '\n')
-				k++;
-			memcpy(st->up_req, a->h, k);
-			st->up_req[k] = 0;
+			struct sline sl;
+			start_line(a->h, a->n, &sl);
+			copy_cut(st->up_req, sizeof(st->up_req), a->h, sl.len);
 		}
 	} else if (ieq(name, nl, "transfer-encoding") &&
 		   contains_ci(v, vn, "chunked")) {
@@ -512,12 +551,13 @@ static void framing_header(void *arg, const uint8_t *name, size_t nl,
 static void framing(struct http_state *st, struct http_dir *d,
 		    struct ns_stream_ctx *ctx, const uint8_t *h, size_t n)
 {
-	int is_resp = n >= 5 && memcmp(h, "HTTP/", 5) == 0;
+	struct ns_reader hr;
+	ns_rd_init(&hr, h, n);
+	int is_resp = ns_rd_starts(&hr, "HTTP/", 5);
 	d->resp = is_resp;
-	unsigned code = 0;
-	if (is_resp && n >= 12)
-		code = (unsigned)(h[9] - '0') * 100 +
-		       (unsigned)(h[10] - '0') * 10 + (unsigned)(h[11] - '0');
+	struct sline sl;
+	start_line(h, n, &sl);
+	unsigned code = is_resp ? sl.code : 0;
 	d->body = is_resp ? BODY_CLOSE : BODY_NONE;
 	d->left = 0;
 	struct framing_arg fa = {st, d, h, n, is_resp, code};
@@ -527,7 +567,7 @@ static void framing(struct http_state *st, struct http_dir *d,
 	if (!is_resp) {
 		if (st->nreq < MAX_PENDING) {
 			unsigned k = (st->rhead + st->nreq++) % MAX_PENDING;
-			st->req[k].head = n >= 5 && memcmp(h, "HEAD ", 5) == 0;
+			st->req[k].head = ns_rd_starts(&hr, "HEAD ", 5);
 			st->req[k].ts = d->start_ts;
 			st->req[k].frame = d->start_frame;
 			st->req[k].layer = 0xff; /* none until it is shown */
@@ -569,8 +609,7 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 					   d->hdr_len, st);
 		if (li >= 0) {
 			/* what only the connection knows */
-			int resp =
-			    d->hdr_len >= 5 && memcmp(d->hdr, "HTTP/", 5) == 0;
+			int resp = d->resp;
 			/* times as tshark's: from the packet that completed
 			 * the request to the one that completes the response */
 			if (!resp && d->req_slot >= 0) {
@@ -606,6 +645,22 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 	d->hdr_len = 0;
 	d->in_body = 0;
 	d->body_len = 0;
+}
+
+/* The size on a chunk's line (hex digits; an extension after them is
+ * left out). */
+static uint64_t chunk_size(const uint8_t *line, size_t n)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, line, n);
+	uint64_t size = 0;
+	int v;
+	while (ns_rd_left(&r) && (v = ns_hexval(ns_rd_peek(&r, 0))) >= 0 &&
+	       size <= (1ull << 56)) {
+		size = size * 16 + (uint64_t)v;
+		ns_rd_skip(&r, 1);
+	}
+	return size;
 }
 
 /* Consumes body bytes; returns how many, and whether the body ended. */
@@ -647,34 +702,25 @@ static size_t body(struct http_state *st, struct http_dir *d,
 			continue;
 		}
 		/* a line: size line, the CRLF after data, or a trailer */
-		size_t e = used;
-		while (e < n && p[e] != '\n')
-			e++;
-		if (e == n) {
+		struct ns_reader r;
+		ns_rd_init(&r, p, n);
+		ns_rd_skip(&r, used);
+		size_t ln;
+		const uint8_t *line = ns_rd_line(&r, &ln);
+		if (!line) {
 			if (n - used > 4096) { /* no line that long */
 				*done = 1;
 				return n;
 			}
 			return used; /* wait for the rest of the line */
 		}
-		const uint8_t *line = p + used;
-		size_t ln = e - used;
-		used = e + 1;
+		used = ns_rd_off(&r);
 		if (d->chunk_state == 2) {
 			d->chunk_state = 0;
 		} else if (d->chunk_state == 0) {
-			uint64_t size = 0;
-			size_t k = 0;
-			for (; k < ln; k++) {
-				uint8_t c = line[k];
-				int v = ns_hexval(c);
-				if (v < 0 || size > (1ull << 56))
-					break;
-				size = size * 16 + (uint64_t)v;
-			}
-			d->left = size;
-			d->chunk_state = size ? 1 : 3;
-		} else if (ln == 0 || (ln == 1 && line[0] == '\r')) {
+			d->left = chunk_size(line, ln);
+			d->chunk_state = d->left ? 1 : 3;
+		} else if (ln == 0) {
 			*done = 1; /* the empty line after the trailers */
 		}
 	}
@@ -802,115 +848,88 @@ static void add_str(struct ns_packet *pkt, int f, const uint8_t *base,
 		     (uint32_t)n);
 }
 
-static void trim(const uint8_t **p, size_t *n)
+/* The start line's fields; -1 (malformed) when it is not one. */
+static int start_fields(struct ns_packet *pkt, const uint8_t *base,
+			const uint8_t *h, size_t n, int resp)
 {
-	while (*n && (**p == ' ' || **p == '\t'))
-		(*p)++, (*n)--;
-	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' ||
-		      (*p)[*n - 1] == '\r'))
-		(*n)--;
+	struct sline sl;
+	start_line(h, n, &sl);
+	if (!sl.spaced)
+		return ns_malformed(pkt, "bad start line");
+	if (resp) {
+		add_str(pkt, F_RESP_VERSION, base, sl.a, sl.an);
+		ns_add_uint(pkt, &fields[F_CODE], (uint32_t)(sl.b - base), 3,
+			    sl.code);
+		if (sl.has_c)
+			add_str(pkt, F_PHRASE, base, sl.c, sl.cn);
+		return 0;
+	}
+	struct ns_reader m;
+	ns_rd_init(&m, sl.a, sl.an);
+	while (ns_rd_left(&m))
+		if (!is_token_char(ns_rd_u8(&m)))
+			return ns_malformed(pkt, "bad method");
+	add_str(pkt, F_METHOD, base, sl.a, sl.an);
+	add_str(pkt, F_URI, base, sl.b, sl.bn);
+	if (sl.has_c)
+		add_str(pkt, F_REQ_VERSION, base, sl.c, sl.cn);
+	return 0;
+}
+
+/* The fields of one header line's value, under its line. */
+static void header_fields(struct ns_packet *pkt, const uint8_t *base,
+			  const struct ns_hdr *f)
+{
+	static const struct {
+		const char *name;
+		int f;
+	} known[] = {
+	    {"host", F_HOST},
+	    {"user-agent", F_USER_AGENT},
+	    {"content-type", F_CONTENT_TYPE},
+	    {"content-length", F_CONTENT_LENGTH_HDR},
+	    {"transfer-encoding", F_TRANSFER_ENCODING},
+	    {"connection", F_CONNECTION},
+	    {"server", F_SERVER},
+	    {"location", F_LOCATION},
+	};
+	uint32_t voff = (uint32_t)(f->value - base);
+	for (size_t i = 0; i < NS_NELEM(known); i++)
+		if (ieq(f->name, f->nl, known[i].name))
+			add_str(pkt, known[i].f, base, f->value, f->vl);
+	if (ieq(f->name, f->nl, "content-length")) {
+		struct ns_reader d;
+		ns_rd_init(&d, f->value, f->vl);
+		ns_add_uint(pkt, &fields[F_CONTENT_LENGTH], voff,
+			    (uint32_t)f->vl, ns_rd_dec(&d, 19));
+	} else if (ieq(f->name, f->nl, "http2-settings")) {
+		ns_http2_settings_b64(pkt, f->value, f->vl, voff);
+	}
 }
 
 /* One message's header block, recorded as fields. */
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
-	const uint8_t *base = r->base, *h = r->p;
-	size_t n = ns_rd_left(r);
-	size_t e = 0;
-	while (e < n && h[e] != '\n')
-		e++;
-	size_t ln = e;
-	if (ln && h[ln - 1] == '\r')
-		ln--;
-	int resp = n >= 5 && memcmp(h, "HTTP/", 5) == 0;
+	(void)cx;
+	const uint8_t *base = r->base;
+	int resp = ns_rd_starts(r, "HTTP/", 5);
 	ns_add_uint(pkt, &fields[resp ? F_RESPONSE : F_REQUEST], 0, 0, 1);
-	/* start line: three parts separated by spaces */
-	size_t s1 = 0;
-	while (s1 < ln && h[s1] != ' ')
-		s1++;
-	size_t s2 = s1 + 1;
-	while (s2 < ln && h[s2] != ' ')
-		s2++;
-	if (s1 >= ln)
-		return ns_malformed(pkt, "bad start line");
-	if (resp) {
-		add_str(pkt, F_RESP_VERSION, base, h, s1);
-		unsigned code = 0;
-		for (size_t k = s1 + 1; k < s2 && k < s1 + 4; k++)
-			code = code * 10 + (unsigned)(h[k] >= '0' && h[k] <= '9'
-							  ? h[k] - '0'
-							  : 0);
-		ns_add_uint(pkt, &fields[F_CODE], (uint32_t)(s1 + 1), 3, code);
-		if (s2 < ln)
-			add_str(pkt, F_PHRASE, base, h + s2 + 1, ln - s2 - 1);
-	} else {
-		for (size_t k = 0; k < s1; k++)
-			if (!is_token_char(h[k]))
-				return ns_malformed(pkt, "bad method");
-		add_str(pkt, F_METHOD, base, h, s1);
-		if (s2 <= ln)
-			add_str(pkt, F_URI, base, h + s1 + 1,
-				(s2 < ln ? s2 : ln) - s1 - 1);
-		if (s2 < ln)
-			add_str(pkt, F_REQ_VERSION, base, h + s2 + 1,
-				ln - s2 - 1);
+	if (start_fields(pkt, base, r->p, ns_rd_left(r), resp) < 0)
+		return NS_EMALFORMED;
+	size_t len;
+	ns_rd_line(r, &len);
+	const uint8_t *line;
+	while ((line = ns_rd_line(r, &len)) != NULL && len) {
+		add_str(pkt, resp ? F_RESP_LINE : F_REQ_LINE, base, line, len);
+		struct ns_hdr f;
+		if (!split_header(line, len, &f))
+			continue;
+		ns_tree_push(pkt);
+		header_fields(pkt, base, &f);
+		ns_tree_pop(pkt);
 	}
-	/* header lines */
-	size_t i = e + 1;
-	while (i < n) {
-		size_t le = i;
-		while (le < n && h[le] != '\n')
-			le++;
-		size_t l = le - i;
-		if (l && h[i + l - 1] == '\r')
-			l--;
-		if (l == 0)
-			break;
-		add_str(pkt, resp ? F_RESP_LINE : F_REQ_LINE, base, h + i, l);
-		size_t colon = i;
-		while (colon < i + l && h[colon] != ':')
-			colon++;
-		if (colon < i + l) {
-			const uint8_t *v = h + colon + 1;
-			size_t vn = i + l - colon - 1;
-			trim(&v, &vn);
-			const uint8_t *name = h + i;
-			size_t nn = colon - i;
-			ns_tree_push(pkt);
-			if (ieq(name, nn, "host"))
-				add_str(pkt, F_HOST, base, v, vn);
-			else if (ieq(name, nn, "user-agent"))
-				add_str(pkt, F_USER_AGENT, base, v, vn);
-			else if (ieq(name, nn, "content-type"))
-				add_str(pkt, F_CONTENT_TYPE, base, v, vn);
-			else if (ieq(name, nn, "content-length")) {
-				add_str(pkt, F_CONTENT_LENGTH_HDR, base, v, vn);
-				uint64_t len = 0;
-				for (size_t k = 0;
-				     k < vn && v[k] >= '0' && v[k] <= '9' &&
-				     len < (1ull << 59);
-				     k++)
-					len = len * 10 + (uint64_t)(v[k] - '0');
-				ns_add_uint(pkt, &fields[F_CONTENT_LENGTH],
-					    (uint32_t)(v - base), (uint32_t)vn,
-					    len);
-			} else if (ieq(name, nn, "transfer-encoding"))
-				add_str(pkt, F_TRANSFER_ENCODING, base, v, vn);
-			else if (ieq(name, nn, "connection"))
-				add_str(pkt, F_CONNECTION, base, v, vn);
-			else if (ieq(name, nn, "server"))
-				add_str(pkt, F_SERVER, base, v, vn);
-			else if (ieq(name, nn, "location"))
-				add_str(pkt, F_LOCATION, base, v, vn);
-			else if (ieq(name, nn, "http2-settings"))
-				ns_http2_settings_b64(pkt, v, vn,
-						      (uint32_t)(v - base));
-			ns_tree_pop(pkt);
-		}
-		i = le + 1;
-	}
-	ns_rd_skip(r, n);
+	ns_rd_skip(r, ns_rd_left(r));
 	return 0;
 }
 

@@ -1515,8 +1515,8 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		return used;
 	if (!ctx->pkt)
 		return used; /* nothing can be recorded at the end of the run */
-	int li = ns_stream_message(ctx, &ns_diss_http2, ns_rd_ptr(&r, end - used),
-				   end - used, st);
+	int li = ns_stream_message(ctx, &ns_diss_http2,
+				   ns_rd_ptr(&r, end - used), end - used, st);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
 	else

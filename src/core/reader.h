@@ -243,6 +243,14 @@ static inline uint64_t ns_rd_dec(struct ns_reader *r, unsigned max)
 	return v;
 }
 
+/* Leaves out the spaces, tabs and CRs at the end of what is left. */
+static inline void ns_rd_trim_end(struct ns_reader *r)
+{
+	while (!r->err && r->end > r->p &&
+	       (r->end[-1] == ' ' || r->end[-1] == '\t' || r->end[-1] == '\r'))
+		r->end--;
+}
+
 /* Skips spaces and tabs. */
 static inline void ns_rd_skip_ws(struct ns_reader *r)
 {
