@@ -415,13 +415,12 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li,
 			ns_buf_puts(out, "request");
 			sid_text(out, fv);
 			if (path) {
+				struct ns_reader pr;
+				ns_rd_init(&pr, path->v.b.p, path->v.b.n);
+				if (ns_rd_starts(&pr, "/", 1))
+					ns_rd_skip(&pr, 1);
 				ns_buf_putc(out, ' ');
-				ns_buf_escaped(
-				    out,
-				    path->v.b.p +
-					(path->v.b.n && path->v.b.p[0] == '/'),
-				    path->v.b.n -
-					(path->v.b.n && path->v.b.p[0] == '/'));
+				ns_buf_escaped(out, pr.p, ns_rd_left(&pr));
 			}
 			ns_buf_printf(out, " %llu msg",
 				      (unsigned long long)rq->v.u);
@@ -533,11 +532,10 @@ static void body_flush(void *pending, struct ns_body_conn *conn,
 		e->off = (uint32_t)o;
 		if (e->kind != NS_GRPC_EV_MSG)
 			continue;
-		buf[o] = e->flags;
-		buf[o + 1] = (uint8_t)(e->len >> 24);
-		buf[o + 2] = (uint8_t)(e->len >> 16);
-		buf[o + 3] = (uint8_t)(e->len >> 8);
-		buf[o + 4] = (uint8_t)e->len;
+		uint8_t pre[5] = {e->flags, (uint8_t)(e->len >> 24),
+				  (uint8_t)(e->len >> 16),
+				  (uint8_t)(e->len >> 8), (uint8_t)e->len};
+		memcpy(buf + o, pre, 5);
 		if (e->kept)
 			memcpy(buf + o + 5, e->bytes, e->kept);
 		o += 5 + e->kept;

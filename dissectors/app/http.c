@@ -224,25 +224,6 @@ static int contains_ci(const uint8_t *p, size_t n, const char *word)
 	return 0;
 }
 
-/* A header line "name: value" split (the value without the blanks around
- * it); 0 when the line has no colon. */
-static int split_header(const uint8_t *line, size_t n, struct ns_hdr *h)
-{
-	struct ns_reader r;
-	ns_rd_init(&r, line, n);
-	long colon = ns_rd_find(&r, ':');
-	if (colon < 0)
-		return 0;
-	h->name = ns_rd_ptr(&r, (size_t)colon);
-	h->nl = (size_t)colon;
-	ns_rd_skip(&r, 1);
-	ns_rd_skip_ws(&r);
-	ns_rd_trim_end(&r);
-	h->value = r.p;
-	h->vl = ns_rd_left(&r);
-	return 1;
-}
-
 /* ---- exchanges ------------------------------------------------------------
  */
 
@@ -258,7 +239,7 @@ static void each_header(const uint8_t *h, size_t n,
 	const uint8_t *line = ns_rd_line(&r, &len); /* the start line */
 	while (line && (line = ns_rd_line(&r, &len)) != NULL && len) {
 		struct ns_hdr f;
-		if (split_header(line, len, &f))
+		if (ns_hdr_split(line, len, &f))
 			fn(arg, f.name, f.nl, f.value, f.vl);
 	}
 }
@@ -923,7 +904,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	while ((line = ns_rd_line(r, &len)) != NULL && len) {
 		add_str(pkt, resp ? F_RESP_LINE : F_REQ_LINE, base, line, len);
 		struct ns_hdr f;
-		if (!split_header(line, len, &f))
+		if (!ns_hdr_split(line, len, &f))
 			continue;
 		ns_tree_push(pkt);
 		header_fields(pkt, base, &f);

@@ -197,26 +197,25 @@ static int is_message(const uint8_t *p, size_t n)
 /* Printable UTF-8 (tabs and line ends allowed). */
 static int is_text(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n;) {
-		uint8_t c = p[i];
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
+		uint8_t c = ns_rd_u8(&r);
 		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			    c == 0x7f)
 				return 0;
-			if (c == 0x7f)
-				return 0;
-			i++;
 			continue;
 		}
 		size_t k = c >= 0xf0 && c < 0xf5 ? 3
 			   : c >= 0xe0		 ? 2
 			   : c >= 0xc2		 ? 1
 						 : 0;
-		if (!k || i + k >= n)
+		if (!k || ns_rd_left(&r) < k)
 			return 0;
-		for (size_t j = 1; j <= k; j++)
-			if ((p[i + j] & 0xc0) != 0x80)
+		while (k--)
+			if ((ns_rd_u8(&r) & 0xc0) != 0x80)
 				return 0;
-		i += k + 1;
 	}
 	return 1;
 }

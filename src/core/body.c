@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/reader.h"
 #include "core/txn.h"
 
 static int prefix_ci(const uint8_t *s, size_t n, const char *pre)
@@ -147,4 +148,21 @@ void ns_body_conn_free(struct ns_body_conn *conn)
 		free(conn->pending[i]);
 		conn->pending[i] = NULL;
 	}
+}
+
+int ns_hdr_split(const uint8_t *line, size_t n, struct ns_hdr *h)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, line, n);
+	long colon = ns_rd_find(&r, ':');
+	if (colon < 0)
+		return 0;
+	h->name = ns_rd_ptr(&r, (size_t)colon);
+	h->nl = (size_t)colon;
+	ns_rd_skip(&r, 1);
+	ns_rd_skip_ws(&r);
+	ns_rd_trim_end(&r);
+	h->value = r.p;
+	h->vl = ns_rd_left(&r);
+	return 1;
 }

@@ -40,6 +40,10 @@ struct ns_hdr {
 	size_t nl, vl;
 };
 
+/* Splits an HTTP/1.x header line "name: value" (the value without the
+ * blanks around it); 0 when the line has no colon. */
+int ns_hdr_split(const uint8_t *line, size_t n, struct ns_hdr *h);
+
 /* One exchange's body state, kept by the transport. */
 struct ns_body {
 	const struct ns_body_format *fmt; /* NULL: no format (yet) */

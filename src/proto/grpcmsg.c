@@ -9,7 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/body.h"
 #include "core/buf.h"
+#include "core/reader.h"
 #include "core/txn.h"
 
 void ns_grpc_dec_reset(struct ns_grpc_dec *d)
@@ -29,17 +31,19 @@ static int is(const uint8_t *n, size_t nl, const char *name)
 
 size_t ns_grpc_pct_decode(char *dst, size_t cap, const uint8_t *v, size_t n)
 {
+	struct ns_reader r;
+	ns_rd_init(&r, v, n);
 	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+	while (ns_rd_left(&r) && o + 1 < cap) {
+		uint8_t c = ns_rd_u8(&r);
 		int hi, lo;
-		if (v[i] == '%' && i + 2 < n &&
-		    (hi = ns_hexval(v[i + 1])) >= 0 &&
-		    (lo = ns_hexval(v[i + 2])) >= 0) {
-			dst[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			dst[o++] = (char)v[i];
+		if (c == '%' && ns_rd_left(&r) >= 2 &&
+		    (hi = ns_hexval(ns_rd_peek(&r, 0))) >= 0 &&
+		    (lo = ns_hexval(ns_rd_peek(&r, 1))) >= 0) {
+			c = (uint8_t)(hi << 4 | lo);
+			ns_rd_skip(&r, 2);
 		}
+		dst[o++] = (char)c;
 	}
 	dst[o] = 0;
 	return o;
@@ -50,13 +54,12 @@ static int64_t timeout(const uint8_t *v, size_t n)
 {
 	if (n < 2 || n > 9)
 		return -1;
-	int64_t x = 0;
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		x = x * 10 + (v[i] - '0');
-	}
-	switch (v[n - 1]) {
+	struct ns_reader r;
+	ns_rd_init(&r, v, n);
+	int64_t x = (int64_t)ns_rd_dec(&r, 8);
+	if (ns_rd_left(&r) != 1)
+		return -1; /* a unit, right after the digits */
+	switch (ns_rd_u8(&r)) {
 	case 'H':
 		return x * 3600000000000LL;
 	case 'M':
@@ -89,11 +92,9 @@ void ns_grpc_header(struct ns_call *c, int dir, const uint8_t *n, size_t nl,
 	} else if (is(n, nl, "grpc-encoding")) {
 		c->gzip[dir & 1] = is(v, vl, "gzip");
 	} else if (is(n, nl, "grpc-status")) {
-		int x = 0;
-		for (size_t i = 0;
-		     i < vl && i < 3 && v[i] >= '0' && v[i] <= '9'; i++)
-			x = x * 10 + (v[i] - '0');
-		c->grpc_status = x;
+		struct ns_reader r;
+		ns_rd_init(&r, v, vl);
+		c->grpc_status = (int)ns_rd_dec(&r, 3);
 	} else if (is(n, nl, "grpc-message")) {
 		ns_grpc_pct_decode(c->grpc_msg, sizeof(c->grpc_msg), v, vl);
 	} else if (is(n, nl, "grpc-timeout")) {
@@ -107,13 +108,16 @@ size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
 	size_t k = 0;
 	uint32_t acc = d->b64acc;
 	int bits = d->b64bits;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '=') { /* a piece ends: its spare bits are zero */
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
+		uint8_t c = ns_rd_u8(&r);
+		if (c == '=') { /* a piece ends: its spare bits are zero */
 			acc = 0;
 			bits = 0;
 			continue;
 		}
-		int x = ns_b64digit(p[i]);
+		int x = ns_b64digit(c);
 		if (x < 0) /* line breaks and anything else are skipped */
 			continue;
 		acc = acc << 6 | (uint32_t)x;
@@ -159,6 +163,25 @@ void ns_grpc_events_free(struct ns_grpc_events *evs)
 	evs->lost = 0;
 }
 
+/* The "name: value" lines of a gRPC-Web trailers frame (the last one may
+ * lack its line end). */
+static void web_trailers(struct ns_call *c, int dir, const uint8_t *p, size_t n)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
+		size_t len;
+		const uint8_t *line = ns_rd_line(&r, &len);
+		if (!line) {
+			len = ns_rd_left(&r);
+			line = ns_rd_ptr(&r, len);
+		}
+		struct ns_hdr h;
+		if (ns_hdr_split(line, len, &h))
+			ns_grpc_header(c, dir, h.name, h.nl, h.value, h.vl);
+	}
+}
+
 /* A message of direction dir is complete: an event (which takes its
  * bytes), the trailers it carries, and the call's counts and timings. */
 static void message(struct ns_call *c, struct ns_grpc_dec *m,
@@ -167,25 +190,8 @@ static void message(struct ns_call *c, struct ns_grpc_dec *m,
 	uint32_t kept = m->len < NS_GRPC_MAX_KEEP ? m->len : NS_GRPC_MAX_KEEP;
 	if (m->hdr[0] & 0x80 && c->web) {
 		/* gRPC-Web trailers in the body: "name: value\r\n" lines */
-		const uint8_t *p = m->buf;
-		for (uint32_t i = 0; p && i < kept;) {
-			uint32_t e = i, k = 0;
-			while (e < kept && p[e] != '\n')
-				e++;
-			while (i + k < e && p[i + k] != ':')
-				k++;
-			uint32_t ve = e;
-			if (ve > i && p[ve - 1] == '\r')
-				ve--;
-			if (i + k < ve) {
-				uint32_t vs = i + k + 1;
-				while (vs < ve && p[vs] == ' ')
-					vs++;
-				ns_grpc_header(c, dir, p + i, k, p + vs,
-					       ve - vs);
-			}
-			i = e + 1;
-		}
+		if (m->buf)
+			web_trailers(c, dir, m->buf, kept);
 		/* shown as a frame in the layer, not counted as a message */
 	} else {
 		c->msgs[dir]++;
@@ -215,38 +221,46 @@ static void message(struct ns_call *c, struct ns_grpc_dec *m,
 	m->hlen = 0;
 }
 
+/* One byte of a message's 5-byte prefix; a message begins when it is
+ * whole. */
+static void prefix_byte(struct ns_call *c, struct ns_grpc_dec *m,
+			struct ns_grpc_events *evs, int dir, int64_t ts,
+			uint8_t b)
+{
+	m->hdr[m->hlen++] = b;
+	if (m->hlen < 5)
+		return;
+	struct ns_reader h;
+	ns_rd_init(&h, m->hdr + 1, 4);
+	m->len = ns_rd_u32(&h);
+	m->got = 0;
+	uint32_t keep = m->len < NS_GRPC_MAX_KEEP ? m->len : NS_GRPC_MAX_KEEP;
+	m->buf = malloc(keep ? keep : 1);
+	if (m->len == 0)
+		message(c, m, evs, dir, ts);
+}
+
 /* Plain (decoded) body bytes: the length-prefixed framing. */
 static void frames(struct ns_call *c, struct ns_grpc_dec *m,
 		   struct ns_grpc_events *evs, int dir, int64_t ts,
 		   const uint8_t *p, size_t n)
 {
-	while (n) {
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
 		if (m->hlen < 5) {
-			m->hdr[m->hlen++] = *p++;
-			n--;
-			if (m->hlen < 5)
-				continue;
-			m->len = (uint32_t)m->hdr[1] << 24 |
-				 (uint32_t)m->hdr[2] << 16 |
-				 (uint32_t)m->hdr[3] << 8 | m->hdr[4];
-			m->got = 0;
-			uint32_t keep = m->len < NS_GRPC_MAX_KEEP
-					    ? m->len
-					    : NS_GRPC_MAX_KEEP;
-			m->buf = malloc(keep ? keep : 1);
-			if (m->len == 0)
-				message(c, m, evs, dir, ts);
+			prefix_byte(c, m, evs, dir, ts, ns_rd_u8(&r));
 			continue;
 		}
 		uint32_t want = m->len - m->got;
-		uint32_t k = n < want ? (uint32_t)n : want;
+		size_t left = ns_rd_left(&r);
+		uint32_t k = left < want ? (uint32_t)left : want;
+		const uint8_t *q = ns_rd_ptr(&r, k);
 		if (m->buf && m->got < NS_GRPC_MAX_KEEP) {
 			uint32_t room = NS_GRPC_MAX_KEEP - m->got;
-			memcpy(m->buf + m->got, p, room < k ? room : k);
+			memcpy(m->buf + m->got, q, room < k ? room : k);
 		}
 		m->got += k;
-		p += k;
-		n -= k;
 		if (m->got == m->len)
 			message(c, m, evs, dir, ts);
 	}
