@@ -46,7 +46,11 @@ static int question(struct dns_msg *m, struct ns_reader *r, unsigned idx)
 		return ns_dns_bad(m, "question %u: name: %s", idx + 1, nm.err);
 	if (ns_rd_left(r) < (size_t)nm.used + 4)
 		return ns_dns_bad(m, "question %u cut short", idx + 1);
-	ns_dns_add_name(m, F_QRY_NAME, moff, &nm);
+	const uint8_t *text = ns_dns_add_name(m, F_QRY_NAME, moff, &nm);
+	if (idx == 0) { /* the transaction's question */
+		m->qname = text;
+		m->qname_n = (uint32_t)nm.n;
+	}
 	if (nm.err)
 		ns_dns_soft(m, "question %u: name: %s", idx + 1, nm.err);
 	/* tshark: the name's text length ("<Root>" counts 6) and labels (the
@@ -55,7 +59,11 @@ static int question(struct dns_msg *m, struct ns_reader *r, unsigned idx)
 	ns_add_uint(pkt, DNS_F(F_COUNT_LABELS), start, nm.used,
 		    nm.labels ? nm.labels : 1);
 	ns_rd_skip(r, nm.used);
-	ns_get_u16(pkt, r, DNS_F(F_QRY_TYPE));
+	unsigned type = ns_get_u16(pkt, r, DNS_F(F_QRY_TYPE));
+	if (idx == 0 && !r->err) {
+		m->have_qtype = 1;
+		m->qtype = type;
+	}
 	uint32_t off = ns_rd_off(r);
 	unsigned cls = ns_rd_u16(r);
 	if (r->err)

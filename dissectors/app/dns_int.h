@@ -268,6 +268,11 @@ struct dns_msg {
 	int stream; /* a complete message from a TCP stream */
 	int opt_seen;
 	unsigned ext_rcode;
+	/* the first question, for the transaction events (dns_txn.c) */
+	const uint8_t *qname; /* its text (arena), or NULL */
+	uint32_t qname_n;
+	int have_qtype;
+	unsigned qtype;
 	char soft[200];	  /* first problem that did not stop dissection */
 	unsigned jumps;	  /* compression pointers followed so far */
 	struct ns_buf rr; /* dns.rr text being built (the packet's scratch) */

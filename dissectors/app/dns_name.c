@@ -174,9 +174,12 @@ void ns_dns_read_name(struct dns_msg *m, size_t off, struct dns_name *nm)
 	nm->used = 0;
 	nm->err = NULL;
 	nm->hard = 0;
-	struct walk w = {.c = ns_rd_at(&m->mr, m->moff + off),
-			 .start = m->moff + (uint32_t)off,
-			 .wire = 1};
+	struct walk w; /* seen[] is not cleared: jumps says what is set */
+	w.c = ns_rd_at(&m->mr, m->moff + off);
+	w.start = m->moff + (uint32_t)off;
+	w.jumped = w.too_long = 0;
+	w.jumps = 0;
+	w.wire = 1;
 	int st;
 	while ((st = step(m, &w, nm)) == GO_ON)
 		;

@@ -61,9 +61,9 @@ static void copy_cut(char *dst, size_t size, const char *src, size_t n)
 static void set_qtype(struct ns_dns_txn *x, unsigned qtype)
 {
 	char tmp[16];
+	const char *n = ns_dns_type_name(qtype, tmp);
 	x->qtype = (uint16_t)qtype;
-	snprintf(x->qtype_name, sizeof(x->qtype_name), "%s",
-		 ns_dns_type_name(qtype, tmp));
+	copy_cut(x->qtype_name, sizeof(x->qtype_name), n, strlen(n));
 }
 
 static void txn_init(struct ns_dns_txn *x, uint16_t id,
@@ -77,17 +77,17 @@ static void txn_init(struct ns_dns_txn *x, uint16_t id,
 	x->t_response = -1;
 }
 
-/* The message's first question, named as dns.qry.name is shown (the
- * scratch buffer tmp holds the escaped text on the way). */
-static void txn_question(struct ns_dns_txn *x, const struct dns_sum *s,
-			 struct ns_buf *tmp)
+/* The message's first question, its name escaped as dns.qry.name is
+ * shown (the message's scratch buffer holds the text on the way: dns.rr's
+ * texts are in the arena by now). */
+static void txn_question(struct ns_dns_txn *x, struct dns_msg *m)
 {
-	if (s->qtype)
-		set_qtype(x, (unsigned)s->qtype->v.u);
-	if (s->qname) {
-		tmp->len = 0;
-		ns_buf_escaped(tmp, s->qname->v.b.p, s->qname->v.b.n);
-		copy_cut(x->qname, sizeof(x->qname), tmp->p, tmp->len);
+	if (m->have_qtype)
+		set_qtype(x, m->qtype);
+	if (m->qname) {
+		m->rr.len = 0;
+		ns_buf_escaped(&m->rr, m->qname, m->qname_n);
+		copy_cut(x->qname, sizeof(x->qname), m->rr.p, m->rr.len);
 	}
 }
 
@@ -110,7 +110,8 @@ static void txn_from_slot(struct ns_dns_txn *x, const struct dns_slot *t)
 	if (t->has_q)
 		set_qtype(x, t->qtype);
 	if (t->qname)
-		snprintf(x->qname, sizeof(x->qname), "%s", t->qname);
+		copy_cut(x->qname, sizeof(x->qname), t->qname,
+			 strlen(t->qname));
 	x->t_query = t->req_ts;
 	x->query_frame = t->req_frame;
 }
@@ -233,17 +234,15 @@ static void tell_query(struct dns_msg *m, const struct dns_flow *df,
 	if (!keep && !ns_bus_wants(df->bus, NS_EV_DNS_QUERY))
 		return;
 	struct ns_dns_txn x;
-	struct dns_sum s;
 	txn_init(&x, id, df);
-	ns_dns_sum(pkt, pkt->cur_layer, &s);
-	txn_question(&x, &s, &m->rr);
+	txn_question(&x, m);
 	x.retransmission = t == NULL;
 	x.t_query = pkt->ts;
 	x.query_frame = pkt->num;
 	if (keep) {
-		t->has_q = s.qtype != NULL;
+		t->has_q = (uint8_t)m->have_qtype;
 		t->qtype = x.qtype;
-		t->qname = s.qname ? strdup(x.qname) : NULL;
+		t->qname = m->qname ? strdup(x.qname) : NULL;
 	}
 	publish(df->bus, NS_EV_DNS_QUERY, pkt, df->flow, pkt->ts, &x);
 }
@@ -294,7 +293,7 @@ static void tell_response(struct dns_msg *m, const struct dns_flow *df,
 	 * should: RFC 1035 4.1.1) */
 	if (t)
 		txn_from_slot(&x, t);
-	txn_question(&x, &s, &m->rr);
+	txn_question(&x, m);
 	x.answered = t != NULL;
 	x.retransmission = how == REPEATED;
 	x.unsolicited = how == UNSOLICITED;
