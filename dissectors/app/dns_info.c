@@ -151,10 +151,10 @@ static void put_rcode(const struct dns_sum *s, struct ns_buf *out)
 /* The question (a query, or a response without answers). */
 static void put_question(const struct dns_sum *s, struct ns_buf *out)
 {
-	char tmp[16];
 	if (s->resp)
 		ns_buf_puts(out, " no answer to");
 	if (s->qtype) {
+		char tmp[16];
 		ns_buf_putc(out, ' ');
 		ns_buf_puts(out,
 			    ns_dns_type_name((unsigned)s->qtype->v.u, tmp));

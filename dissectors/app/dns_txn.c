@@ -174,7 +174,7 @@ static struct dns_slot *slot_find(struct dns_flow *df, uint16_t id)
  * -1 without memory (the ring stays as it was). */
 static int ring_grow(struct dns_flow *df)
 {
-	struct dns_slot *n = calloc(2 * df->cap, sizeof(*n));
+	struct dns_slot *n = calloc(2 * (size_t)df->cap, sizeof(*n));
 	if (!n)
 		return -1;
 	for (unsigned i = 0; i < df->cap; i++)
