@@ -8,7 +8,10 @@
  * the dissector decodes with its Wireshark field names, RFC 3597 for the
  * others, names (compression, loops, depth, past the end, bad label types,
  * escaping), truncated and malformed messages, query/response matching
- * per flow and id, and the one-line summary.
+ * per flow and id, the transaction events it publishes (heard here by a
+ * subscriber on the engine's bus, as any consumer hears them), the
+ * end-of-run line that counts unanswered queries (src/reports/dnstally.c),
+ * and the one-line summary.
  */
 #include <check.h>
 #include <stdio.h>
@@ -17,6 +20,8 @@
 
 #include "check_util.h"
 #include "core/engine.h"
+#include "core/txn.h"
+#include "reports/dnstally.h"
 
 /* ---- building messages ------------------------------------------------ */
 
@@ -907,10 +912,61 @@ END_TEST
 
 static struct ns_engine eng;
 
+/* What the DNS events said: counts, and the events themselves (their
+ * transactions copied, as a consumer must). */
+#define HEARD_MAX 80
+static struct heard {
+	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
+	unsigned n;
+	struct {
+		enum ns_ev_type type;
+		int with_pkt; /* ev->pkt was set (not the end of the run) */
+		const struct ns_flow *flow;
+		int64_t ts;
+		struct ns_dns_txn x;
+	} ev[HEARD_MAX];
+} heard;
+
+static void on_dns(void *ctx, const struct ns_event *ev)
+{
+	struct heard *h = ctx;
+	const struct ns_dns_txn *x = ev->u.dns;
+	if (ev->type == NS_EV_DNS_QUERY) {
+		h->queries++;
+		h->retransmissions += x->retransmission;
+	} else if (ev->type == NS_EV_DNS_RESPONSE) {
+		h->responses++;
+		h->unsolicited += x->unsolicited;
+	} else {
+		h->unanswered++;
+	}
+	if (h->n == HEARD_MAX)
+		return;
+	h->ev[h->n].type = ev->type;
+	h->ev[h->n].with_pkt = ev->pkt != NULL;
+	h->ev[h->n].flow = ev->flow;
+	h->ev[h->n].ts = ev->ts;
+	h->ev[h->n].x = *x;
+	h->n++;
+}
+
+/* A fresh engine whose DNS events the test hears (from zero). */
+static void eng_start(void)
+{
+	ck_assert_int_eq(ns_engine_init(&eng, 0), 0);
+	memset(&heard, 0, sizeof(heard));
+	ck_assert_int_eq(ns_bus_subscribe(&eng.bus,
+					  NS_EV_BIT(NS_EV_DNS_QUERY) |
+					      NS_EV_BIT(NS_EV_DNS_RESPONSE) |
+					      NS_EV_BIT(NS_EV_DNS_END),
+					  on_dns, &heard),
+			 0);
+}
+
 static void eng_setup(void)
 {
 	tu_setup();
-	ck_assert_int_eq(ns_engine_init(&eng, 0), 0);
+	eng_start();
 }
 
 static void eng_teardown(void)
@@ -994,12 +1050,12 @@ START_TEST(matching)
 	ck_assert_uint_eq(tu_uint(pkt, "dns.unsolicited"), 1);
 	ck_assert(tu_ends_with(info(pkt), "(unsolicited)"));
 	/* a query never answered is counted when its flow ends */
-	uint64_t before = eng.dns.unanswered;
+	uint64_t before = heard.unanswered;
 	q.b[0] = 0x55;
 	udp_at(8, 4000, &q, 0);
 	ns_engine_finish(&eng);
-	ck_assert_uint_eq(eng.dns.unanswered - before, 1);
-	ns_engine_init(&eng, 0);
+	ck_assert_uint_eq(heard.unanswered - before, 1);
+	eng_start();
 }
 END_TEST
 
@@ -1008,7 +1064,7 @@ END_TEST
 START_TEST(many_outstanding)
 {
 	struct msg q, r;
-	struct ns_dns_stats before = eng.dns, after;
+	struct heard before = heard, after;
 	for (unsigned i = 0; i < 70; i++) {
 		header(&q, 0x100 + i, 0x0100, 1, 0, 0, 0);
 		question(&q, "example.com", 1);
@@ -1024,9 +1080,22 @@ START_TEST(many_outstanding)
 			ck_assert_str_eq(tu_value(pkt, "dns.time"),
 					 "1.000000000");
 	}
-	after = eng.dns;
+	after = heard;
 	ck_assert_uint_eq(after.unanswered - before.unanswered, 6);
 	ck_assert_uint_eq(after.unsolicited - before.unsolicited, 6);
+	/* the six pushed out of the ring ended then, oldest first, while
+	 * the queries that pushed them were dissected */
+	unsigned ends = 0;
+	for (unsigned i = 0; i < heard.n; i++) {
+		if (heard.ev[i].type != NS_EV_DNS_END)
+			continue;
+		ck_assert_uint_eq(heard.ev[i].x.id, 0x100 + ends);
+		ck_assert(heard.ev[i].with_pkt);
+		ck_assert_int_eq(heard.ev[i].x.rcode, -1);
+		ck_assert_str_eq(heard.ev[i].x.qname, "example.com");
+		ends++;
+	}
+	ck_assert_uint_eq(ends, 6);
 }
 END_TEST
 
@@ -1065,13 +1134,228 @@ START_TEST(two_pass)
 			struct ns_notes keep = eng.notes;
 			ns_note_init(&eng.notes, 0);
 			ns_engine_finish(&eng);
-			ck_assert_int_eq(ns_engine_init(&eng, 0), 0);
+			eng_start();
 			eng.notes = keep;
 		}
 	}
 	/* pass 2 counts as a one-pass run would */
-	ck_assert_uint_eq(eng.dns.queries, 3);
-	ck_assert_uint_eq(eng.dns.responses, 1);
+	ck_assert_uint_eq(heard.queries, 3);
+	ck_assert_uint_eq(heard.responses, 1);
+}
+END_TEST
+
+/* ---- transaction events
+ * ------------------------------------------------------------------ */
+
+/* The i-th event heard, which must be of type t. */
+static const struct ns_dns_txn *heard_ev(unsigned i, enum ns_ev_type t)
+{
+	ck_assert_uint_gt(heard.n, i);
+	ck_assert_int_eq(heard.ev[i].type, t);
+	return &heard.ev[i].x;
+}
+
+static void answer_a(struct msg *r, unsigned id, const char *qname,
+		     unsigned rcode)
+{
+	header(r, id, 0x8180 | rcode, 1, 2, 0, 0);
+	question(r, qname, 1);
+	size_t at = rr(r, NULL, 1, 1, 60);
+	PUT(r, 10, 0, 0, 7);
+	rr_end(r, at);
+	at = rr(r, NULL, 1, 1, 60);
+	PUT(r, 10, 0, 0, 8);
+	rr_end(r, at);
+}
+
+/* A query then its response: one QUERY, one RESPONSE, with everything a
+ * consumer needs in them; nothing when the engine finishes. */
+START_TEST(events_query_response)
+{
+	struct msg q, r;
+	header(&q, 0x1a2b, 0x0100, 1, 0, 0, 0);
+	question(&q, "api.example.com", 1);
+	answer_a(&r, 0x1a2b, "api.example.com", 0);
+	udp_at(1, 1000, &q, 0);
+	const struct ns_dns_txn *x = heard_ev(0, NS_EV_DNS_QUERY);
+	ck_assert(heard.ev[0].with_pkt);
+	ck_assert_ptr_nonnull(heard.ev[0].flow);
+	ck_assert_int_eq(heard.ev[0].ts, 1000 * 1000000LL);
+	ck_assert_uint_eq(x->id, 0x1a2b);
+	ck_assert_uint_eq(x->qtype, 1);
+	ck_assert_str_eq(x->qtype_name, "A");
+	ck_assert_str_eq(x->qname, "api.example.com");
+	ck_assert_uint_eq(x->tcp, 0);
+	ck_assert_uint_eq(x->answered, 0);
+	ck_assert_uint_eq(x->retransmission, 0);
+	ck_assert_uint_eq(x->unsolicited, 0);
+	ck_assert_int_eq(x->rcode, -1);
+	ck_assert_str_eq(x->answers, "");
+	ck_assert_int_eq(x->t_query, 1000 * 1000000LL);
+	ck_assert_uint_eq(x->query_frame, 1);
+	ck_assert_int_eq(x->t_response, -1);
+	ck_assert_uint_eq(x->response_frame, 0);
+
+	udp_at(2, 1003, &r, 1);
+	ck_assert_uint_eq(heard.n, 2);
+	x = heard_ev(1, NS_EV_DNS_RESPONSE);
+	ck_assert_ptr_eq(heard.ev[1].flow, heard.ev[0].flow);
+	ck_assert_uint_eq(x->id, 0x1a2b);
+	ck_assert_str_eq(x->qtype_name, "A");
+	ck_assert_str_eq(x->qname, "api.example.com");
+	ck_assert_uint_eq(x->answered, 1);
+	ck_assert_uint_eq(x->retransmission, 0);
+	ck_assert_uint_eq(x->unsolicited, 0);
+	ck_assert_int_eq(x->rcode, 0);
+	ck_assert_str_eq(x->answers, "A 10.0.0.7, A 10.0.0.8");
+	ck_assert_int_eq(x->t_query, 1000 * 1000000LL);
+	ck_assert_int_eq(x->t_response, 1003 * 1000000LL);
+	ck_assert_uint_eq(x->query_frame, 1);
+	ck_assert_uint_eq(x->response_frame, 2);
+
+	/* the rcode as dns.rcode shows it: with EDNS's upper bits (BADVERS,
+	 * RFC 6891 6.1.3), a name that needs escaping, no answer */
+	header(&q, 7, 0x0100, 1, 0, 0, 0);
+	question(&q, "a\\b.example", 28);
+	header(&r, 7, 0x8100, 1, 0, 0, 1);
+	question(&r, "a\\b.example", 28);
+	PUT(&r, 0, 0, 41, 0x04, 0xd0, 1, 0, 0x80, 0, 0, 0);
+	udp_at(3, 2000, &q, 0);
+	udp_at(4, 2001, &r, 1);
+	x = heard_ev(3, NS_EV_DNS_RESPONSE);
+	ck_assert_int_eq(x->rcode, 16);
+	ck_assert_str_eq(x->qtype_name, "AAAA");
+	ck_assert_str_eq(x->qname, "a\\\\b.example");
+	ck_assert_str_eq(x->answers, "");
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(heard.n, 4);
+	eng_start();
+}
+END_TEST
+
+/* A query repeated while unanswered: a second QUERY, marked; the answer
+ * goes to the first; a second answer is a RESPONSE marked too. */
+START_TEST(events_retransmission)
+{
+	struct msg q, r;
+	header(&q, 0x0042, 0x0100, 1, 0, 0, 0);
+	question(&q, "example.com", 1);
+	answer_a(&r, 0x0042, "example.com", 0);
+	udp_at(1, 1000, &q, 0);
+	udp_at(2, 2000, &q, 0);
+	const struct ns_dns_txn *x = heard_ev(1, NS_EV_DNS_QUERY);
+	ck_assert_uint_eq(x->retransmission, 1);
+	ck_assert_uint_eq(x->query_frame, 2);
+	ck_assert_str_eq(x->qname, "example.com");
+	udp_at(3, 2500, &r, 1);
+	x = heard_ev(2, NS_EV_DNS_RESPONSE);
+	ck_assert_uint_eq(x->answered, 1);
+	ck_assert_uint_eq(x->retransmission, 0);
+	ck_assert_uint_eq(x->query_frame, 1);
+	ck_assert_int_eq(x->t_response - x->t_query, 1500 * 1000000LL);
+	udp_at(4, 2600, &r, 1);
+	x = heard_ev(3, NS_EV_DNS_RESPONSE);
+	ck_assert_uint_eq(x->answered, 1);
+	ck_assert_uint_eq(x->retransmission, 1);
+	ck_assert_uint_eq(x->response_frame, 4);
+	ck_assert_uint_eq(heard.queries, 2);
+	ck_assert_uint_eq(heard.retransmissions, 1);
+	ck_assert_uint_eq(heard.responses, 2);
+	/* answered: nothing ends unanswered */
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(heard.unanswered, 0);
+	eng_start();
+}
+END_TEST
+
+/* A response nobody asked for. */
+START_TEST(events_unsolicited)
+{
+	struct msg r;
+	answer_a(&r, 0x0777, "api.example.com", 3);
+	udp_at(1, 1000, &r, 1);
+	ck_assert_uint_eq(heard.n, 1);
+	const struct ns_dns_txn *x = heard_ev(0, NS_EV_DNS_RESPONSE);
+	ck_assert_uint_eq(x->unsolicited, 1);
+	ck_assert_uint_eq(x->answered, 0);
+	ck_assert_uint_eq(x->id, 0x0777);
+	ck_assert_int_eq(x->rcode, 3);
+	ck_assert_str_eq(x->qname, "api.example.com");
+	ck_assert_str_eq(x->answers, "A 10.0.0.7, A 10.0.0.8");
+	ck_assert_int_eq(x->t_query, -1);
+	ck_assert_uint_eq(x->query_frame, 0);
+	ck_assert_uint_eq(x->response_frame, 1);
+}
+END_TEST
+
+/* A query never answered ends with its flow: DNS_END when the engine
+ * finishes (no packet then), and the end-of-run line counts it. */
+START_TEST(events_unanswered)
+{
+	struct ns_dnstally tally;
+	ck_assert_int_eq(ns_dnstally_start(&tally, &eng), 0);
+	struct msg q, r;
+	header(&q, 0x0101, 0x0100, 1, 0, 0, 0);
+	question(&q, "lost.example", 16);
+	answer_a(&r, 0x0102, "found.example", 0);
+	udp_at(1, 1000, &q, 0);
+	q.b[1] = 0x02; /* 0x0102: answered */
+	udp_at(2, 1001, &q, 0);
+	udp_at(3, 1002, &r, 1);
+	ck_assert_uint_eq(heard.n, 3);
+	ck_assert_uint_eq(heard.unanswered, 0);
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(heard.n, 4);
+	const struct ns_dns_txn *x = heard_ev(3, NS_EV_DNS_END);
+	ck_assert(!heard.ev[3].with_pkt);
+	ck_assert_ptr_eq(heard.ev[3].flow, heard.ev[0].flow);
+	ck_assert_int_eq(heard.ev[3].ts, 1002 * 1000000LL); /* its last */
+	ck_assert_uint_eq(x->id, 0x0101);
+	ck_assert_uint_eq(x->qtype, 16);
+	ck_assert_str_eq(x->qtype_name, "TXT");
+	ck_assert_str_eq(x->qname, "lost.example");
+	ck_assert_uint_eq(x->answered, 0);
+	ck_assert_int_eq(x->rcode, -1);
+	ck_assert_int_eq(x->t_query, 1000 * 1000000LL);
+	ck_assert_uint_eq(x->query_frame, 1);
+	ck_assert_int_eq(x->t_response, -1);
+	ck_assert_uint_eq(x->response_frame, 0);
+	/* the line main.c prints, byte for byte */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(fp);
+	ns_dnstally_print(&tally, fp);
+	fclose(fp);
+	ck_assert_str_eq(text,
+			 "netscope: DNS: 1 of 2 queries never answered\n");
+	free(text);
+	eng_start();
+}
+END_TEST
+
+/* Nobody listens: no event, and the line has nothing to say. */
+START_TEST(events_nobody_listens)
+{
+	ns_engine_finish(&eng);
+	ck_assert_int_eq(ns_engine_init(&eng, 0), 0); /* a bus of none */
+	struct ns_dnstally tally;
+	memset(&tally, 0, sizeof(tally));
+	struct msg q;
+	header(&q, 0x0101, 0x0100, 1, 0, 0, 0);
+	question(&q, "lost.example", 1);
+	struct ns_packet *pkt = udp_at(1, 1000, &q, 0);
+	tu_assert_ok(pkt);
+	ck_assert_str_eq(info(pkt), "query 0x0101 A lost.example");
+	ns_engine_finish(&eng);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	ns_dnstally_print(&tally, fp);
+	fclose(fp);
+	ck_assert_uint_eq(len, 0);
+	free(text);
+	eng_start();
 }
 END_TEST
 
@@ -1173,6 +1457,19 @@ START_TEST(tcp_stream)
 	ck_assert_str_eq(tu_value(pkt, "dns.a"), "10.0.0.7");
 	/* compression offsets count from the message, not the prefix */
 	ck_assert_str_eq(tu_value(pkt, "dns.resp.name"), "api.example.com");
+	/* the events: two queries, the answer to the first, over TCP */
+	ck_assert_uint_eq(heard.n, 3);
+	ck_assert_uint_eq(heard_ev(0, NS_EV_DNS_QUERY)->tcp, 1);
+	ck_assert_str_eq(heard_ev(1, NS_EV_DNS_QUERY)->qtype_name, "AAAA");
+	const struct ns_dns_txn *x = heard_ev(2, NS_EV_DNS_RESPONSE);
+	ck_assert_uint_eq(x->tcp, 1);
+	ck_assert_uint_eq(x->answered, 1);
+	ck_assert_str_eq(x->answers, "A 10.0.0.7");
+	/* the second query ends unanswered with the connection */
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(heard_ev(3, NS_EV_DNS_END)->id, 0x1a2c);
+	ck_assert_uint_eq(heard.ev[3].x.tcp, 1);
+	eng_start();
 }
 END_TEST
 
@@ -1210,6 +1507,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, many_outstanding);
 	tcase_add_test(tc, two_pass);
 	tcase_add_test(tc, tcp_stream);
+	tcase_add_test(tc, events_query_response);
+	tcase_add_test(tc, events_retransmission);
+	tcase_add_test(tc, events_unsolicited);
+	tcase_add_test(tc, events_unanswered);
+	tcase_add_test(tc, events_nobody_listens);
 	suite_add_tcase(s, tc);
 	return s;
 }

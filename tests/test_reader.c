@@ -512,6 +512,62 @@ START_TEST(text_tokens_and_numbers)
 }
 END_TEST
 
+START_TEST(random_access)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, seq + 4, 8);
+	ns_rd_skip(&r, 6);
+	/* back to an earlier offset, r untouched */
+	struct ns_reader a = ns_rd_at(&r, 1);
+	ck_assert_int_eq(a.err, 0);
+	ck_assert_uint_eq(ns_rd_off(&a), 1);
+	ck_assert_uint_eq(ns_rd_left(&a), 7);
+	ck_assert_uint_eq(ns_rd_u16(&a), 0x0607);
+	ck_assert_uint_eq(ns_rd_off(&r), 6);
+	/* the end itself: empty, not an error until read */
+	a = ns_rd_at(&r, 8);
+	ck_assert_int_eq(a.err, 0);
+	ck_assert_uint_eq(ns_rd_left(&a), 0);
+	ck_assert_uint_eq(ns_rd_u8(&a), 0);
+	ck_assert_int_eq(a.err, NS_ETRUNC);
+	/* past the end: empty and marked */
+	a = ns_rd_at(&r, 9);
+	ck_assert_int_eq(a.err, NS_ETRUNC);
+	ck_assert_uint_eq(ns_rd_left(&a), 0);
+	ck_assert_uint_eq(ns_rd_u8(&a), 0);
+	/* a sub-cursor's end bounds it; the base stays the packet's */
+	struct ns_reader s = ns_rd_at(&r, 0);
+	struct ns_reader sub = ns_rd_sub(&s, 4);
+	a = ns_rd_at(&sub, 2);
+	ck_assert_uint_eq(ns_rd_left(&a), 2);
+	ck_assert_int_eq(ns_rd_at(&sub, 5).err, NS_ETRUNC);
+	/* reading ahead without moving */
+	a = ns_rd_at(&r, ns_rd_off(&r) + 1);
+	ck_assert_uint_eq(ns_rd_u8(&a), 0x0c);
+	ck_assert_uint_eq(ns_rd_off(&r), 6);
+	/* a failed reader still gives good cursors elsewhere */
+	ns_rd_skip(&r, 5);
+	ck_assert_int_eq(r.err, NS_ETRUNC);
+	a = ns_rd_at(&r, 0);
+	ck_assert_int_eq(a.err, 0);
+	ck_assert_uint_eq(ns_rd_u8(&a), 0x05);
+}
+END_TEST
+
+START_TEST(fail)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, seq, 16);
+	ns_rd_skip(&r, 3);
+	ns_rd_fail(&r);
+	ck_assert_int_eq(r.err, NS_ETRUNC);
+	/* not moved, and sticky */
+	ck_assert_uint_eq(ns_rd_off(&r), 3);
+	ck_assert_uint_eq(ns_rd_u8(&r), 0);
+	ck_assert_ptr_null(ns_rd_ptr(&r, 0));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("reader");
@@ -538,6 +594,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, text_tokens_and_numbers);
 	tcase_add_test(tc, offsets_relative_to_base);
 	tcase_add_test(tc, empty_reader);
+	tcase_add_test(tc, random_access);
+	tcase_add_test(tc, fail);
 	suite_add_tcase(s, tc);
 
 	TCase *bug = tu_bug_tcase("known_bugs");

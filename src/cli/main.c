@@ -31,6 +31,7 @@
 #include "core/dissect.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "reports/dnstally.h"
 #include "reports/report.h"
 #include "output/output.h"
 #include "proto/pbschema.h"
@@ -721,6 +722,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	struct ns_output out;
 	struct ns_engine eng;
 	void *report[NS_NELEM(c.report_arg)] = {0};
+	struct ns_dnstally dnstally = {0};
 	int reporting = 0;
 	struct ns_pbschema *pbschema = NULL;
 	ns_run_init(&run);
@@ -770,6 +772,9 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 		reporting = 1;
 	}
 	run.dissect = run.out || reporting;
+	/* DNS queries never answered, told at the end (its line) */
+	if (run.dissect || run.dfilter)
+		ns_dnstally_start(&dnstally, &eng);
 	ns_run_signals();
 	if (c.two_pass && (run.dissect || run.dfilter))
 		ns_run_first_pass(&run, c.files, c.nfiles, c.bpf);
@@ -886,11 +891,7 @@ static int cmd_capture_or_read(int argc, char **argv, int capture)
 	}
 	fflush(stdout);
 	ns_engine_report(&eng, stderr, capture && (run.dissect || run.dfilter));
-	if (eng.dns.unanswered) /* known only once the flows have ended */
-		fprintf(stderr,
-			"netscope: DNS: %llu of %llu queries never answered\n",
-			(unsigned long long)eng.dns.unanswered,
-			(unsigned long long)eng.dns.queries);
+	ns_dnstally_print(&dnstally, stderr); /* once the flows have ended */
 	if (run.failed)
 		status = EXIT_RUNTIME;
 out:

@@ -25,12 +25,6 @@
 struct ns_field;
 struct ns_pbschema;
 
-/* DNS query/response matching over the run (dissectors/app/dns.c): queries
- * never answered are counted when their flow ends. */
-struct ns_dns_stats {
-	uint64_t queries, responses, unanswered, retransmissions, unsolicited;
-};
-
 struct ns_engine {
 	struct ns_flow_table flows;
 	struct ns_reasm_limits reasm;
@@ -38,7 +32,6 @@ struct ns_engine {
 	/* transaction events and their subscribers (event.h): reports,
 	 * the TUI model */
 	struct ns_bus bus;
-	struct ns_dns_stats dns;
 	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the
 	 * second (reads the notes the first pass handed over) */
 	int pass;

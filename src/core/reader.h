@@ -258,4 +258,33 @@ static inline void ns_rd_skip_ws(struct ns_reader *r)
 		r->p++;
 }
 
+/*
+ * Random access: a cursor at offset `off` from base (where ns_rd_off()
+ * counts from), reading up to r's end, r untouched (a DNS compression
+ * pointer names another offset of its message; reading ahead without
+ * moving is ns_rd_at(r, ns_rd_off(r) + n)).  The new cursor does not
+ * inherit r's error: it reads other bytes.  An offset past the end
+ * gives an empty cursor, marked truncated.
+ */
+static inline struct ns_reader ns_rd_at(const struct ns_reader *r, size_t off)
+{
+	struct ns_reader s = *r;
+	s.err = 0;
+	if (off > (size_t)(r->end - r->base)) {
+		s.p = s.end;
+		s.err = NS_ETRUNC;
+	} else {
+		s.p = r->base + off;
+	}
+	return s;
+}
+
+/* Marks the reader as overrun without moving it: for bytes that do not
+ * fit the layout being parsed (a length the structure cannot have), so
+ * the caller's one check at the end catches them like a short read. */
+static inline void ns_rd_fail(struct ns_reader *r)
+{
+	r->err = NS_ETRUNC;
+}
+
 #endif
