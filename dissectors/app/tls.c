@@ -569,8 +569,8 @@ static uint32_t first_field(const struct ns_packet *pkt, unsigned li)
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
 	struct sum s = {.out = out, .said = 1};
-	uint32_t end = pkt->layers[li].fv_end;
-	for (uint32_t i = first_field(pkt, li); i < end;) {
+	uint32_t last = pkt->layers[li].fv_end;
+	for (uint32_t i = first_field(pkt, li); i < last;) {
 		const struct ns_fv *fv = &pkt->fv[i];
 		if (!own(fv)) {
 			i++; /* a layer between two TLS layers, or "tls" */
@@ -580,7 +580,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		if (f == F_HS_TYPE) {
 			s.said = 1;
 			sep(&s);
-			i = put_message(pkt, i, end, out);
+			i = put_message(pkt, i, last, out);
 			continue;
 		}
 		const char *p = NULL;

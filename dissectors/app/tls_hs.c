@@ -98,8 +98,9 @@ static void ext_alpn(struct ns_tls_hs *hs, struct ns_reader *r,
 		     struct ns_tls_hello *h)
 {
 	struct ns_reader l = ns_rd_sub(r, ns_rd_u16(r));
-	/* (no list when its length could not be read) */
-	h->alpn_list = l.err ? (struct ns_reader){0} : l;
+	h->alpn_list = l;
+	if (l.err) /* no list when its length could not be read */
+		h->alpn_list = (struct ns_reader){0};
 	while (ns_rd_left(&l) && !l.err) {
 		uint8_t pl = ns_rd_u8(&l);
 		uint32_t off = ns_rd_off(&l);
