@@ -8,7 +8,12 @@
  * through the stream interface, a ClientHello split over two records and a
  * record split over two deliveries, and the heuristic probe; truncated
  * records, bytes that are not records, and malformed hellos, extensions
- * and certificates, which are shown as such without losing the rest.
+ * and certificates, which are shown as such without losing the rest.  The
+ * handshake parser called on its own (proto/tls_hs.h), as QUIC CRYPTO
+ * frames and decrypted TLS 1.3 records will call it: a ClientHello and a
+ * ServerHello with no record layer give the fields the record path gives,
+ * update the connection's struct ns_tls_info as the stream does, and a
+ * message not whole in the buffer is left to the caller.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -21,6 +26,8 @@
 #include "core/engine.h"
 #include "core/txn.h"
 #include "flow/stream.h"
+#include "output/output.h"
+#include "proto/tls_hs.h"
 
 extern struct ns_dissector ns_diss_tls;
 
@@ -528,6 +535,224 @@ START_TEST(probe)
 }
 END_TEST
 
+/* ---- the handshake parser on its own (proto/tls_hs.h) -------------------- */
+
+/* body as one handshake message of `type`, appended to out (no record) */
+static void message(struct msg *out, uint8_t type, const struct msg *body)
+{
+	PUT(out, type, 0, (uint8_t)(body->n >> 8), (uint8_t)body->n);
+	put(out, body->b, body->n);
+}
+
+/* a ClientHello then a TLS 1.3 ServerHello, as bare messages */
+static void hellos(struct msg *m)
+{
+	struct msg body;
+	m->n = 0;
+	client_hello(&body);
+	message(m, 1, &body);
+	server_hello(&body, 0);
+	message(m, 2, &body);
+}
+
+/* The handshake fields of pkt from field `from` on (not the record
+ * layer's), one "depth name=value" line each, the depth relative to the
+ * first tls.handshake.type's, into b. */
+static void hs_fields(const struct ns_packet *pkt, uint32_t from,
+		      struct ns_buf *b)
+{
+	int base = -1;
+	for (uint32_t i = from; i < pkt->nfv; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		const char *name = fv->f->name;
+		if (strncmp(name, "tls.", 4) != 0 ||
+		    strncmp(name, "tls.record", 10) == 0)
+			continue;
+		if (base < 0)
+			base = fv->depth;
+		ns_buf_printf(b, "%d %s=", fv->depth - base, name);
+		ns_format_value(b, fv);
+		ns_buf_putc(b, '\n');
+	}
+	ns_buf_putc(b, 0);
+}
+
+struct told {
+	int hellos;
+};
+
+static void count_hello(void *arg)
+{
+	((struct told *)arg)->hellos++;
+}
+
+/* Parses m[0..n) on a fresh packet; fields from *from on. */
+static size_t parse_alone(const uint8_t *p, size_t n, struct ns_tls_info *in,
+			  struct told *t, const char **bad, uint32_t *from,
+			  size_t *left)
+{
+	struct ns_packet *pkt =
+	    tu_dissect_full(TU_LT_EN10MB, frame, sizeof(frame));
+	*from = pkt->nfv;
+	struct ns_tls_hs hs = {.pkt = pkt, .info = in, .ts = 7};
+	if (t) {
+		hs.on_hello = count_hello;
+		hs.arg = t;
+	}
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	size_t used = ns_tls_hs_parse(&hs, &r);
+	*bad = hs.bad;
+	*left = ns_rd_left(&r);
+	ck_assert_int_eq(r.err, 0);
+	return used;
+}
+
+START_TEST(hs_parse_without_records)
+{
+	struct msg m;
+	hellos(&m);
+	size_t whole = m.n;
+	/* the start of a Certificate that goes on in the next buffer */
+	PUT(&m, 11, 0, 1, 0, 0xaa, 0xbb);
+	struct ns_tls_info in;
+	memset(&in, 0, sizeof(in));
+	struct told t = {0};
+	const char *bad;
+	uint32_t from;
+	size_t left;
+	ck_assert_uint_eq(parse_alone(m.b, m.n, &in, &t, &bad, &from, &left),
+			  whole);
+	ck_assert_uint_eq(left, 6);
+	ck_assert_ptr_null(bad);
+	struct ns_packet *pkt = &tu_pkt;
+	ck_assert_uint_eq(tu_count(pkt, "tls.handshake.type"), 2);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.extensions_server_name"),
+			 sni);
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja4"),
+			 "t13d0308h2_5559582ccdc4_33ac81084287");
+	ck_assert_str_eq(tu_value(pkt, "tls.handshake.ja3s"),
+			 "f4febc55ea12b31ae17cfb7e614afda8");
+	ck_assert_ptr_null(tu_find(pkt, "tls.record.content_type"));
+	/* what the connection keeps, and one call back per hello */
+	ck_assert_int_eq(t.hellos, 2);
+	ck_assert_uint_eq(in.hellos, 1);
+	ck_assert_int_eq(in.ch_ts, 7);
+	ck_assert_str_eq(in.sni, sni);
+	ck_assert_uint_eq(in.offered, 0x0304);
+	ck_assert_str_eq(in.offered_alpn, "h2,http/1.1");
+	ck_assert_str_eq(in.ja4, "t13d0308h2_5559582ccdc4_33ac81084287");
+	ck_assert_uint_eq(in.version, 0x0304);
+	ck_assert_uint_eq(in.cipher, 0x1301);
+	ck_assert_uint_eq(in.have_cipher, 1);
+	/* fewer than 4 bytes, or nothing: nothing consumed */
+	ck_assert_uint_eq(parse_alone(m.b, 3, NULL, NULL, &bad, &from, &left),
+			  0);
+	ck_assert_uint_eq(left, 3);
+	ck_assert_uint_eq(parse_alone(m.b, 0, NULL, NULL, &bad, &from, &left),
+			  0);
+}
+END_TEST
+
+/* Without a connection: the same fields as records parsed alone. */
+START_TEST(hs_parse_equals_record_path)
+{
+	struct msg m, body, rec = {.n = 0};
+	hellos(&m);
+	client_hello(&body);
+	handshake(&rec, 1, &body);
+	server_hello(&body, 0);
+	handshake(&rec, 2, &body);
+	struct ns_buf want = {0}, got = {0};
+	struct ns_packet *pkt = dissect(&rec);
+	tu_assert_ok(pkt);
+	hs_fields(pkt, 0, &want);
+	const char *bad;
+	uint32_t from;
+	size_t left;
+	ck_assert_uint_eq(parse_alone(m.b, m.n, NULL, NULL, &bad, &from, &left),
+			  m.n);
+	ck_assert_ptr_null(bad);
+	hs_fields(&tu_pkt, from, &got);
+	ck_assert_ptr_nonnull(strstr(want.p, "tls.handshake.ja4="));
+	ck_assert_ptr_nonnull(strstr(want.p, "tls.handshake.ja3s="));
+	ck_assert_str_eq(got.p, want.p);
+	ns_buf_free(&want);
+	ns_buf_free(&got);
+}
+END_TEST
+
+/* With a connection: the fields and the struct ns_tls_info of the stream's
+ * record path (client's records, then the server's). */
+START_TEST(hs_parse_equals_stream_state)
+{
+	struct msg m, body, ch = {.n = 0}, sh = {.n = 0};
+	hellos(&m);
+	client_hello(&body);
+	handshake(&ch, 1, &body);
+	server_hello(&body, 0);
+	handshake(&sh, 2, &body);
+	struct conn *c = calloc(1, sizeof(*c));
+	ck_assert_ptr_nonnull(c);
+	conn_init(c);
+	struct ns_buf want = {0}, got = {0};
+	ck_assert_uint_eq(feed(c, ch.b, ch.n), ch.n);
+	hs_fields(c->ctx.pkt, 0, &want);
+	want.len--; /* the NUL */
+	c->ctx.dir = 1;
+	ck_assert_uint_eq(feed(c, sh.b, sh.n), sh.n);
+	hs_fields(c->ctx.pkt, 0, &want);
+	struct ns_tls_info in;
+	memset(&in, 0, sizeof(in));
+	struct told t = {0};
+	const char *bad;
+	uint32_t from;
+	size_t left;
+	ck_assert_uint_eq(parse_alone(m.b, m.n, &in, &t, &bad, &from, &left),
+			  m.n);
+	hs_fields(&tu_pkt, from, &got);
+	ck_assert_str_eq(got.p, want.p);
+	/* what the events told of the stream's connection */
+	ck_assert_int_eq(c->ntold[NS_EV_TLS_HELLO], t.hellos);
+	const struct ns_tls_info *s = &c->told;
+	ck_assert_uint_eq(in.hellos, s->hellos);
+	ck_assert_uint_eq(in.offered, s->offered);
+	ck_assert_uint_eq(in.version, s->version);
+	ck_assert_uint_eq(in.cipher, s->cipher);
+	ck_assert_uint_eq(in.have_cipher, s->have_cipher);
+	ck_assert_uint_eq(in.hrr, s->hrr);
+	ck_assert_str_eq(in.sni, s->sni);
+	ck_assert_str_eq(in.alpn, s->alpn);
+	ck_assert_str_eq(in.offered_alpn, s->offered_alpn);
+	ck_assert_str_eq(in.ja4, s->ja4);
+	ns_buf_free(&want);
+	ns_buf_free(&got);
+	conn_free(c);
+	free(c);
+}
+END_TEST
+
+/* A malformed message is consumed and said; the next one is parsed. */
+START_TEST(hs_parse_malformed_message)
+{
+	struct msg m = {.n = 0}, body;
+	server_hello(&body, 0);
+	body.n = 20; /* cut inside the random */
+	message(&m, 2, &body);
+	client_hello(&body);
+	message(&m, 1, &body);
+	const char *bad;
+	uint32_t from;
+	size_t left;
+	ck_assert_uint_eq(parse_alone(m.b, m.n, NULL, NULL, &bad, &from, &left),
+			  m.n);
+	ck_assert_ptr_nonnull(bad);
+	ck_assert_str_eq(bad, "ServerHello too short");
+	ck_assert_str_eq(tu_value(&tu_pkt, "tls.handshake.ja4"),
+			 "t13d0308h2_5559582ccdc4_33ac81084287");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tls");
@@ -540,6 +765,10 @@ int main(void)
 	tcase_add_test(tc, malformed_hellos);
 	tcase_add_test(tc, stream_hello_over_two_records);
 	tcase_add_test(tc, probe);
+	tcase_add_test(tc, hs_parse_without_records);
+	tcase_add_test(tc, hs_parse_equals_record_path);
+	tcase_add_test(tc, hs_parse_equals_stream_state);
+	tcase_add_test(tc, hs_parse_malformed_message);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
