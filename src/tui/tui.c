@@ -88,7 +88,8 @@ static int setup(struct tui *t, const struct ns_tui_opts *o)
 			     sizeof(t->err)) < 0)
 		return -1;
 	if (ns_engine_init(&t->eng, o->max_flows) < 0 ||
-	    ns_tuimodel_init(&t->model) < 0) {
+	    ns_tuimodel_init(&t->model) < 0 ||
+	    ns_tuimodel_subscribe(&t->model, &t->eng.bus) < 0) {
 		snprintf(t->err, sizeof(t->err), "out of memory");
 		return -1;
 	}

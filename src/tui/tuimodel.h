@@ -1,12 +1,15 @@
 /*
  * tuimodel — what the TUI's Connections, Calls and DNS views show, built
- * from the fields of each packet as the UI thread dissects it (the model
- * only reads packet records; it never calls into a dissector).
+ * as the UI thread dissects each packet: the connections' counters from
+ * the engine's flow of each packet, everything else from the transaction
+ * events it subscribes to (core/event.h); it never calls into a dissector
+ * nor reads a dissector's fields.
  *
  *   connections  one row per TCP connection / UDP flow (tcp.stream,
- *                udp.stream), counters copied from the engine's flow
- *   calls        one row per HTTP/2 stream (a gRPC call when it carries
- *                application/grpc), from the http2 and grpc layers
+ *                udp.stream), counters copied from the engine's flow; what
+ *                it carries (dns, http, tls + SNI, h2, grpc) from events
+ *   calls        one row per HTTP/2 stream and gRPC call (gRPC-Web over
+ *                HTTP/1.1 too), the same struct ns_call --calls reports
  *   dns          one row per DNS transaction, the query's row completed
  *                by its response (same flow and transaction id)
  *
@@ -21,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/packet.h"
+#include "core/txn.h"
 
 #define NS_TUI_MAX_ROWS 65536u
 
@@ -39,13 +43,12 @@ struct ns_tui_conn {
 	uint64_t first_frame;
 };
 
-enum ns_tui_call_end { NS_CALL_OPEN, NS_CALL_ENDED, NS_CALL_RESET };
-
 struct ns_tui_call {
 	uint32_t conn, sid;
-	uint8_t used, grpc, req_dir, closed[2], end, hpack_lost;
+	uint8_t used, grpc, closed[2], end, hpack_lost; /* end: ns_call_end */
 	uint32_t rst_error;
 	int status, grpc_status; /* -1 none */
+	int status_meant; /* grpc_status, else what the reset means, or -1 */
 	char method[12], path[120], grpc_msg[96];
 	int64_t t_req, t_first_resp, t_first_msg, t_end;
 	uint32_t msgs[2];
@@ -78,12 +81,17 @@ struct ns_tuimodel {
 	struct ns_tui_dns *dns;
 	uint64_t ndns;
 	struct ns_tui_hash dns_ix;
-	int64_t now; /* capture time of the newest packet */
+	int64_t now;		      /* capture time of the newest packet */
+	const struct ns_field *f_rst; /* RST_STREAM error names */
 };
 
 int ns_tuimodel_init(struct ns_tuimodel *m);
+/* Hears the events of the engine whose packets feed the model (one
+ * subscription on bus); 0 or -1. */
+struct ns_bus;
+int ns_tuimodel_subscribe(struct ns_tuimodel *m, struct ns_bus *bus);
 void ns_tuimodel_free(struct ns_tuimodel *m);
-/* Adds what the dissected packet tells (frame = pkt->num). */
+/* The connection counters after a dissected packet (frame = pkt->num). */
 void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt);
 
 /* Row of a flow key, or NULL. */
