@@ -12,9 +12,10 @@
 static void release(void *ctx, struct ns_flow *f)
 {
 	struct ns_engine *e = ctx;
-	/* the application dissector says its last (calls still open, the
-	 * TLS session), then the connection ends */
+	/* the dissectors say their last (calls still open, the TLS session,
+	 * DNS queries never answered), then the connection ends */
 	ns_stream_finish(e, f);
+	ns_flow_slots_free(f);
 	struct ns_event ev = {
 	    .type = NS_EV_CONN_END, .flow = f, .ts = f->last_ts};
 	ns_bus_publish(&e->bus, &ev);
@@ -24,7 +25,6 @@ static void release(void *ctx, struct ns_flow *f)
 		ns_tcp_conn_free(f->tcp);
 	free(f->tcp);
 	f->tcp = NULL;
-	ns_flow_slots_free(f);
 }
 
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
