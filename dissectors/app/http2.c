@@ -985,278 +985,352 @@ static void reset(struct ns_packet *pkt, struct h2_state *st, struct h2s *s,
 	stream_done(st, s, pkt);
 }
 
-static int frame(struct ns_packet *pkt, struct ns_reader *r,
-		 struct h2_state *st, int dir, const struct ns_stream_ctx *ctx)
+/* One frame being dissected: its header, its payload, and the
+ * connection's state (st and d NULL when parsed alone). */
+struct fctx {
+	struct ns_packet *pkt;
+	struct h2_state *st;
+	struct h2dir *d;
+	const struct ns_stream_ctx *ctx;
+	struct ns_reader p; /* the payload */
+	int dir, role;	    /* role 0: the client's side */
+	uint32_t off, len, sid;
+	uint8_t type, fl;
+};
+
+/* The flags the frame's type defines, as fields. */
+static void frame_flags(const struct fctx *f)
 {
-	int role = st ? dir ^ st->swap : dir; /* 0: the client's side */
-	uint32_t off = ns_rd_off(r);
-	uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
-		       (uint32_t)ns_rd_peek(r, 1) << 8 | ns_rd_peek(r, 2);
-	if (r->err || ns_rd_left(r) < 9 + (size_t)len) {
-		r->err = 0;
-		ns_rd_skip(r, ns_rd_left(r));
-		return ns_malformed(pkt, "frame of %u bytes cut short", len);
-	}
-	ns_add_label(pkt, &fields[F_STREAM], off, 9 + len);
-	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_LENGTH], off, 3, len);
-	ns_rd_skip(r, 3);
-	uint8_t type = ns_get_u8(pkt, r, &fields[F_TYPE]);
-	uint8_t fl = ns_get_u8(pkt, r, &fields[F_FLAGS]);
-	ns_tree_push(pkt);
-	switch (type) {
-	case T_DATA:
-		flag(pkt, off, F_FL_ES, fl, FL_ES);
-		flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
-		break;
+	struct ns_packet *pkt = f->pkt;
+	uint32_t off = f->off;
+	uint8_t fl = f->fl;
+	switch (f->type) {
 	case T_HEADERS:
 		flag(pkt, off, F_FL_ES, fl, FL_ES);
 		flag(pkt, off, F_FL_EH, fl, FL_EH);
 		flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
 		flag(pkt, off, F_FL_PRIORITY, fl, FL_PRIORITY);
 		break;
-	case T_SETTINGS:
-		flag(pkt, off, F_FL_ACK_SETTINGS, fl, FL_ACK);
+	case T_DATA:
+		flag(pkt, off, F_FL_ES, fl, FL_ES);
+		flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
 		break;
+	case T_SETTINGS:
 	case T_PING:
-		flag(pkt, off, F_FL_ACK_PING, fl, FL_ACK);
+		flag(pkt, off,
+		     f->type == T_PING ? F_FL_ACK_PING : F_FL_ACK_SETTINGS, fl,
+		     FL_ACK);
 		break;
 	case T_PUSH:
 	case T_CONT:
 		flag(pkt, off, F_FL_EH, fl, FL_EH);
-		if (type == T_PUSH)
+		if (f->type == T_PUSH)
 			flag(pkt, off, F_FL_PADDED, fl, FL_PADDED);
 		break;
 	}
-	ns_tree_pop(pkt);
-	uint32_t sid = get_r31(pkt, r, F_R, F_STREAMID);
-	struct ns_reader p = ns_rd_sub(r, len);
-	struct h2dir *d = st ? &st->d[dir] : NULL;
-	uint8_t pad;
-	long body;
+}
+
+/* What RFC 9113 forbids whatever the payload: the wrong stream, a header
+ * block interrupted. */
+static void frame_rules(const struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	uint8_t type = f->type;
 	int stream0 = type == T_SETTINGS || type == T_PING || type == T_GOAWAY;
 	int need_sid = type <= T_RST || type == T_PUSH || type == T_CONT;
-	if (stream0 && sid)
+	if (stream0 && f->sid)
 		ns_malformed(pkt, "%s on stream %u (must be 0)",
-			     ns_valstr_find(type_names, type), sid);
-	if (need_sid && !sid)
+			     ns_valstr_find(type_names, type), f->sid);
+	if (need_sid && !f->sid)
 		ns_malformed(pkt, "%s on stream 0",
 			     ns_valstr_find(type_names, type));
 	/* a header block must be followed by its CONTINUATIONs only */
+	struct h2dir *d = f->d;
 	if (d && d->blk_active && type != T_CONT) {
 		ns_malformed(pkt, "header block of stream %u not continued",
 			     d->blk_stream);
 		d->blk_active = 0;
 		dir_reset_hpack(d, 1);
 	}
-	switch (type) {
-	case T_DATA: {
-		body = padding(pkt, &p, fl, len, &pad);
-		if (body < 0)
-			break;
-		uint32_t doff = ns_rd_off(&p);
-		const uint8_t *data =
-		    ns_get_bytes(pkt, &p, &fields[F_DATA], (uint32_t)body);
-		if (pad)
-			ns_get_bytes(pkt, &p, &fields[F_DATA_PADDING], pad);
-		struct h2s *s = st && sid ? stream_get(st, sid, 1, pkt) : NULL;
-		if (!s)
-			break;
-		data_frame(pkt, st, s, role, data, (size_t)body, ctx);
-		if (s->call.t_req >= 0 && role == 1 && (fl & FL_ES))
-			ns_add_int(pkt, &fields[F_TIME], doff, 0,
-				   pkt->ts - s->call.t_req);
-		if (fl & FL_ES)
-			end_side(pkt, st, s, role, ctx);
-		break;
+}
+
+static void frame_data(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	uint8_t pad;
+	long body = padding(pkt, &f->p, f->fl, f->len, &pad);
+	if (body < 0)
+		return;
+	uint32_t doff = ns_rd_off(&f->p);
+	const uint8_t *data =
+	    ns_get_bytes(pkt, &f->p, &fields[F_DATA], (uint32_t)body);
+	if (pad)
+		ns_get_bytes(pkt, &f->p, &fields[F_DATA_PADDING], pad);
+	struct h2s *s =
+	    f->st && f->sid ? stream_get(f->st, f->sid, 1, pkt) : NULL;
+	if (!s)
+		return;
+	data_frame(pkt, f->st, s, f->role, data, (size_t)body, f->ctx);
+	if (s->call.t_req >= 0 && f->role == 1 && (f->fl & FL_ES))
+		ns_add_int(pkt, &fields[F_TIME], doff, 0,
+			   pkt->ts - s->call.t_req);
+	if (f->fl & FL_ES)
+		end_side(pkt, f->st, s, f->role, f->ctx);
+}
+
+/* PRIORITY, or a HEADERS frame's priority fields (RFC 9113 §6.3). */
+static void priority(struct ns_packet *pkt, struct ns_reader *p)
+{
+	uint32_t o = ns_rd_off(p);
+	uint32_t v = ns_rd_u32(p);
+	ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
+	ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4, v & 0x7fffffffu);
+	uint8_t w = ns_get_u8(pkt, p, &fields[F_WEIGHT]);
+	ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1, w + 1u);
+}
+
+/* A header block begins (HEADERS or PUSH_PROMISE with its fragment). */
+static void block_begin(struct fctx *f, uint32_t promised, uint32_t boff,
+			const uint8_t *frag, uint32_t n)
+{
+	struct ns_packet *pkt = f->pkt;
+	struct h2dir *d = f->d;
+	d->blk_active = 1;
+	d->blk_lost = 0;
+	d->blk_type = f->type;
+	d->blk_stream = f->sid;
+	d->blk_promised = promised;
+	d->blk_es = f->type == T_HEADERS && (f->fl & FL_ES);
+	if (f->type == T_PUSH && promised) {
+		/* a pushed response: its request is the promise */
+		struct h2s *ps = stream_get(f->st, promised, 1, pkt);
+		if (ps) {
+			ps->call.closed[0] = 1;
+			ps->call.t_req = pkt->ts;
+		}
 	}
+	block_start(pkt, f->st, f->dir, boff, n);
+	decode_fragment(pkt, f->st, f->dir, frag, n, boff, n, !!(f->fl & FL_EH),
+			f->ctx);
+	if (!(f->fl & FL_EH) || !d->blk_es)
+		return;
+	struct h2s *s = stream_get(f->st, f->sid, 1, pkt);
+	if (s)
+		end_side(pkt, f->st, s, f->role, f->ctx);
+}
+
+static void frame_headers(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	int push = f->type == T_PUSH;
+	uint8_t pad;
+	long body = padding(pkt, &f->p, f->fl, f->len, &pad);
+	if (body < 0)
+		return;
+	uint32_t promised = 0;
+	if (!push && (f->fl & FL_PRIORITY)) {
+		priority(pkt, &f->p);
+		body -= 5;
+	} else if (push) {
+		promised = get_r31(pkt, &f->p, F_PP_R, F_PP_ID);
+		body -= 4;
+	}
+	if (body < 0 || f->p.err) {
+		ns_malformed(pkt, "%s too short for its fields",
+			     ns_valstr_find(type_names, f->type));
+		return;
+	}
+	uint32_t boff = ns_rd_off(&f->p);
+	const uint8_t *frag =
+	    ns_get_bytes(pkt, &f->p, &fields[push ? F_PP_HEADER : F_HEADERS],
+			 (uint32_t)body);
+	if (pad)
+		ns_get_bytes(pkt, &f->p,
+			     &fields[push ? F_PP_PADDING : F_HEADERS_PADDING],
+			     pad);
+	if (f->d && f->sid)
+		block_begin(f, promised, boff, frag, (uint32_t)body);
+}
+
+static void frame_rst(struct fctx *f)
+{
+	if (f->len != 4) {
+		ns_malformed(f->pkt, "RST_STREAM of %u bytes (must be 4)",
+			     f->len);
+		return;
+	}
+	uint32_t e = ns_get_u32(f->pkt, &f->p, &fields[F_RST_ERROR]);
+	struct h2s *s =
+	    f->st && f->sid ? stream_get(f->st, f->sid, 1, f->pkt) : NULL;
+	if (s)
+		reset(f->pkt, f->st, s, f->role, e, f->ctx);
+}
+
+static void frame_settings(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	struct h2dir *d = f->d;
+	if ((f->fl & FL_ACK) && f->len) {
+		ns_malformed(pkt, "SETTINGS ACK with %u bytes", f->len);
+		return;
+	}
+	if (f->len % 6) {
+		ns_malformed(pkt, "SETTINGS of %u bytes (not a multiple of 6)",
+			     f->len);
+		return;
+	}
+	if ((f->fl & FL_ACK) && d && d->has_pending_hts) {
+		/* the peer asked, we acknowledged: our encoder's table may
+		 * now be that big (RFC 9113 §6.5.3) */
+		if (d->inf && d->trusted)
+			nghttp2_hd_inflate_change_table_size(d->inf,
+							     d->pending_hts);
+		d->has_pending_hts = 0;
+	}
+	while (ns_rd_left(&f->p) >= 6) {
+		uint32_t o = ns_rd_off(&f->p);
+		uint16_t id = ns_rd_u16(&f->p);
+		uint32_t v = ns_rd_u32(&f->p);
+		setting(pkt, id, v, o, 6);
+		if (id == 1 && f->st) {
+			/* our decoder of the other side */
+			f->st->d[!f->dir].pending_hts = v;
+			f->st->d[!f->dir].has_pending_hts = 1;
+		}
+	}
+}
+
+static void frame_goaway(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	if (f->len < 8) {
+		ns_malformed(pkt, "GOAWAY of %u bytes (at least 8)", f->len);
+		return;
+	}
+	uint32_t last = get_r31(pkt, &f->p, F_GOAWAY_R, F_GOAWAY_LAST);
+	ns_get_u32(pkt, &f->p, &fields[F_GOAWAY_ERROR]);
+	if (ns_rd_left(&f->p))
+		ns_get_bytes(pkt, &f->p, &fields[F_GOAWAY_DATA],
+			     (uint32_t)ns_rd_left(&f->p));
+	if (f->st) {
+		f->st->goaway[f->role] = 1;
+		f->st->goaway_last[f->role] = last;
+	}
+}
+
+static void frame_cont(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	struct h2dir *d = f->d;
+	const uint8_t *frag =
+	    ns_get_bytes(pkt, &f->p, &fields[F_CONT_HEADER], f->len);
+	if (!d)
+		return;
+	if (!d->blk_active && !d->trusted) {
+		/* its HEADERS was before the capture or in lost bytes */
+		ns_add_label(pkt, &fields[F_HPACK_LOST], f->off + 9, f->len);
+		return;
+	}
+	if (!d->blk_active || d->blk_stream != f->sid) {
+		ns_malformed(pkt, "CONTINUATION without a header block");
+		return;
+	}
+	decode_fragment(pkt, f->st, f->dir, frag, f->len, f->off + 9, f->len,
+			!!(f->fl & FL_EH), f->ctx);
+	if (!(f->fl & FL_EH))
+		return;
+	struct h2s *s = d->blk_es ? stream_get(f->st, f->sid, 1, pkt) : NULL;
+	if (s)
+		end_side(pkt, f->st, s, f->role, f->ctx);
+}
+
+/* A frame whose payload has a fixed size (PRIORITY 5, PING 8, WINDOW_UPDATE
+ * 4): 1 when it has it, else it is said malformed. */
+static int fixed_len(const struct fctx *f, uint32_t want)
+{
+	if (f->len == want)
+		return 1;
+	ns_malformed(f->pkt, "%s of %u bytes (must be %u)",
+		     ns_valstr_find(type_names, f->type), f->len, want);
+	return 0;
+}
+
+/* The payload, by the frame's type. */
+static void frame_payload(struct fctx *f)
+{
+	struct ns_packet *pkt = f->pkt;
+	switch (f->type) {
+	case T_DATA:
+		frame_data(f);
+		break;
 	case T_HEADERS:
-	case T_PUSH: {
-		body = padding(pkt, &p, fl, len, &pad);
-		if (body < 0)
-			break;
-		uint32_t promised = 0;
-		if (type == T_HEADERS && (fl & FL_PRIORITY)) {
-			uint32_t o = ns_rd_off(&p);
-			uint32_t v = ns_rd_u32(&p);
-			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
-			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4,
-				    v & 0x7fffffffu);
-			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
-			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1,
-				    w + 1u);
-			body -= 5;
-		} else if (type == T_PUSH) {
-			promised = get_r31(pkt, &p, F_PP_R, F_PP_ID);
-			body -= 4;
-		}
-		if (body < 0 || p.err) {
-			ns_malformed(pkt, "%s too short for its fields",
-				     ns_valstr_find(type_names, type));
-			break;
-		}
-		uint32_t boff = ns_rd_off(&p);
-		const uint8_t *frag = ns_get_bytes(
-		    pkt, &p, &fields[type == T_PUSH ? F_PP_HEADER : F_HEADERS],
-		    (uint32_t)body);
-		if (pad)
-			ns_get_bytes(
-			    pkt, &p,
-			    &fields[type == T_PUSH ? F_PP_PADDING
-						   : F_HEADERS_PADDING],
-			    pad);
-		if (!d || !sid)
-			break;
-		d->blk_active = 1;
-		d->blk_lost = 0;
-		d->blk_type = type;
-		d->blk_stream = sid;
-		d->blk_promised = promised;
-		d->blk_es = type == T_HEADERS && (fl & FL_ES);
-		if (type == T_PUSH && promised) {
-			/* a pushed response: its request is the promise */
-			struct h2s *ps = stream_get(st, promised, 1, pkt);
-			if (ps) {
-				ps->call.closed[0] = 1;
-				ps->call.t_req = pkt->ts;
-			}
-		}
-		block_start(pkt, st, dir, boff, (uint32_t)body);
-		decode_fragment(pkt, st, dir, frag, (size_t)body, boff,
-				(uint32_t)body, !!(fl & FL_EH), ctx);
-		if (!(fl & FL_EH) || !d->blk_es)
-			break;
-		struct h2s *s = stream_get(st, sid, 1, pkt);
-		if (s)
-			end_side(pkt, st, s, role, ctx);
+	case T_PUSH:
+		frame_headers(f);
 		break;
-	}
 	case T_PRIORITY:
-		if (len != 5) {
-			ns_malformed(pkt, "PRIORITY of %u bytes (must be 5)",
-				     len);
-			break;
-		}
-		{
-			uint32_t o = ns_rd_off(&p);
-			uint32_t v = ns_rd_u32(&p);
-			ns_add_uint(pkt, &fields[F_EXCLUSIVE], o, 4, v >> 31);
-			ns_add_uint(pkt, &fields[F_DEPENDENCY], o, 4,
-				    v & 0x7fffffffu);
-			uint8_t w = ns_get_u8(pkt, &p, &fields[F_WEIGHT]);
-			ns_add_uint(pkt, &fields[F_WEIGHT_REAL], o + 4, 1,
-				    w + 1u);
-		}
+		if (fixed_len(f, 5))
+			priority(pkt, &f->p);
 		break;
-	case T_RST: {
-		if (len != 4) {
-			ns_malformed(pkt, "RST_STREAM of %u bytes (must be 4)",
-				     len);
-			break;
-		}
-		uint32_t e = ns_get_u32(pkt, &p, &fields[F_RST_ERROR]);
-		struct h2s *s = st && sid ? stream_get(st, sid, 1, pkt) : NULL;
-		if (s)
-			reset(pkt, st, s, role, e, ctx);
+	case T_RST:
+		frame_rst(f);
 		break;
-	}
 	case T_SETTINGS:
-		if ((fl & FL_ACK) && len) {
-			ns_malformed(pkt, "SETTINGS ACK with %u bytes", len);
-			break;
-		}
-		if (len % 6) {
-			ns_malformed(
-			    pkt, "SETTINGS of %u bytes (not a multiple of 6)",
-			    len);
-			break;
-		}
-		if ((fl & FL_ACK) && d && d->has_pending_hts) {
-			/* the peer asked, we acknowledged: our encoder's
-			 * table may now be that big (RFC 9113 §6.5.3) */
-			if (d->inf && d->trusted)
-				nghttp2_hd_inflate_change_table_size(
-				    d->inf, d->pending_hts);
-			d->has_pending_hts = 0;
-		}
-		while (ns_rd_left(&p) >= 6) {
-			uint32_t o = ns_rd_off(&p);
-			uint16_t id = ns_rd_u16(&p);
-			uint32_t v = ns_rd_u32(&p);
-			setting(pkt, id, v, o, 6);
-			if (id == 1 && st) {
-				/* our decoder of the other side */
-				st->d[!dir].pending_hts = v;
-				st->d[!dir].has_pending_hts = 1;
-			}
-		}
+		frame_settings(f);
 		break;
 	case T_PING:
-		if (len != 8) {
-			ns_malformed(pkt, "PING of %u bytes (must be 8)", len);
-			break;
-		}
-		ns_get_bytes(pkt, &p, &fields[fl & FL_ACK ? F_PONG : F_PING],
-			     8);
+		if (fixed_len(f, 8))
+			ns_get_bytes(pkt, &f->p,
+				     &fields[f->fl & FL_ACK ? F_PONG : F_PING],
+				     8);
 		break;
 	case T_GOAWAY:
-		if (len < 8) {
-			ns_malformed(pkt, "GOAWAY of %u bytes (at least 8)",
-				     len);
-			break;
-		}
-		{
-			uint32_t last =
-			    get_r31(pkt, &p, F_GOAWAY_R, F_GOAWAY_LAST);
-			ns_get_u32(pkt, &p, &fields[F_GOAWAY_ERROR]);
-			if (ns_rd_left(&p))
-				ns_get_bytes(pkt, &p, &fields[F_GOAWAY_DATA],
-					     (uint32_t)ns_rd_left(&p));
-			if (st) {
-				st->goaway[role] = 1;
-				st->goaway_last[role] = last;
-			}
-		}
+		frame_goaway(f);
 		break;
 	case T_WINDOW:
-		if (len != 4) {
-			ns_malformed(
-			    pkt, "WINDOW_UPDATE of %u bytes (must be 4)", len);
-			break;
-		}
-		if (get_r31(pkt, &p, F_WU_R, F_WU_INCR) == 0 && !p.err)
+		if (fixed_len(f, 4) &&
+		    get_r31(pkt, &f->p, F_WU_R, F_WU_INCR) == 0 && !f->p.err)
 			ns_malformed(pkt, "WINDOW_UPDATE increment 0");
 		break;
-	case T_CONT: {
-		const uint8_t *frag =
-		    ns_get_bytes(pkt, &p, &fields[F_CONT_HEADER], len);
-		if (!d)
-			break;
-		if (!d->blk_active && !d->trusted) {
-			/* its HEADERS was before the capture or in lost bytes
-			 */
-			ns_add_label(pkt, &fields[F_HPACK_LOST], off + 9, len);
-			break;
-		}
-		if (!d->blk_active || d->blk_stream != sid) {
-			ns_malformed(pkt,
-				     "CONTINUATION without a header block");
-			break;
-		}
-		decode_fragment(pkt, st, dir, frag, len, off + 9, len,
-				!!(fl & FL_EH), ctx);
-		if (!(fl & FL_EH))
-			break;
-		struct h2s *s = d->blk_es ? stream_get(st, sid, 1, pkt) : NULL;
-		if (s)
-			end_side(pkt, st, s, role, ctx);
+	case T_CONT:
+		frame_cont(f);
 		break;
-	}
 	default:
-		if (len)
-			ns_get_bytes(pkt, &p, &fields[F_UNKNOWN], len);
+		if (f->len)
+			ns_get_bytes(pkt, &f->p, &fields[F_UNKNOWN], f->len);
 		break;
 	}
+}
+
+static int frame(struct ns_packet *pkt, struct ns_reader *r,
+		 struct h2_state *st, int dir, const struct ns_stream_ctx *ctx)
+{
+	struct fctx f = {.pkt = pkt, .st = st, .ctx = ctx, .dir = dir};
+	f.role = st ? dir ^ st->swap : dir;
+	f.d = st ? &st->d[dir] : NULL;
+	f.off = ns_rd_off(r);
+	struct fhdr h;
+	if (fhdr_read(*r, &h) < 0 || ns_rd_left(r) < 9 + (size_t)h.len) {
+		uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
+			       (uint32_t)ns_rd_peek(r, 1) << 8 |
+			       ns_rd_peek(r, 2);
+		r->err = 0;
+		ns_rd_skip(r, ns_rd_left(r));
+		return ns_malformed(pkt, "frame of %u bytes cut short", len);
+	}
+	f.len = h.len;
+	ns_add_label(pkt, &fields[F_STREAM], f.off, 9 + f.len);
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_LENGTH], f.off, 3, f.len);
+	ns_rd_skip(r, 3);
+	f.type = ns_get_u8(pkt, r, &fields[F_TYPE]);
+	f.fl = ns_get_u8(pkt, r, &fields[F_FLAGS]);
+	ns_tree_push(pkt);
+	frame_flags(&f);
+	ns_tree_pop(pkt);
+	f.sid = get_r31(pkt, r, F_R, F_STREAMID);
+	f.p = ns_rd_sub(r, f.len);
+	frame_rules(&f);
+	frame_payload(&f);
 	ns_tree_pop(pkt);
 	return 0;
 }
