@@ -1116,9 +1116,9 @@ static int rdata_opt(struct msg *m, struct ns_reader *r)
 			size_t n = ns_rd_left(&v);
 			uint32_t aoff = ns_rd_off(&v);
 			const uint8_t *a = ns_rd_ptr(&v, n);
-			uint8_t addr[16] = {0};
 			size_t alen = fam == 1 ? 4 : fam == 2 ? 16 : 0;
 			if (alen && n <= alen) {
+				uint8_t addr[16] = {0};
 				memcpy(addr, a, n);
 				uint8_t *c = ns_arena_alloc(&pkt->arena, alen);
 				if (c) {
@@ -2101,11 +2101,11 @@ static void info_one(const struct ns_packet *pkt, unsigned li,
 		else if (lo == 5355 || hi == 5355)
 			ns_buf_puts(out, "LLMNR ");
 	}
-	static const char *const ops[16] = {
+	static const char *const opnames[16] = {
 	    NULL, "inverse query", "status", NULL, "notify", "update", "DSO",
 	};
-	if (opcode && opcode < 16 && ops[opcode]) {
-		ns_buf_puts(out, ops[opcode]);
+	if (opcode && opcode < 16 && opnames[opcode]) {
+		ns_buf_puts(out, opnames[opcode]);
 		ns_buf_puts(out, resp ? " response " : " ");
 	} else if (opcode) {
 		ns_buf_printf(out, "opcode %u %s", (unsigned)opcode,
@@ -2125,11 +2125,11 @@ static void info_one(const struct ns_packet *pkt, unsigned li,
 	}
 	if (tc)
 		ns_buf_puts(out, " TC");
-	char tmp[16];
 	if (!resp || nans == 0) {
 		if (resp)
 			ns_buf_puts(out, " no answer to");
 		if (qtype) {
+			char tmp[16];
 			ns_buf_putc(out, ' ');
 			ns_buf_puts(out, type_name((unsigned)qtype->v.u, tmp));
 		}

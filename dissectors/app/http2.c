@@ -1498,7 +1498,7 @@ static void upgraded(void *state, const char *hint)
 		return;
 	s->closed[0] = 1;
 	s->blocks[0] = 1;
-	const char *sp = hint ? strchr(hint, ' ') : NULL;
+	const char *sp = strchr(hint, ' ');
 	if (!sp)
 		return;
 	copy_str(s->method, sizeof(s->method), (const uint8_t *)hint,

@@ -1818,7 +1818,7 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_puts(out, "Handshake fragment");
 	}
 	if (app) {
-		if (n++)
+		if (n)
 			ns_buf_puts(out, ", ");
 		ns_buf_puts(out, "Application Data");
 		if (app > 1)

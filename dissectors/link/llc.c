@@ -66,10 +66,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (r->err)
 		return NS_ETRUNC;
 	ns_add_uint(pkt, &fields[F_CTRL], off, clen, ctrl);
-	int info = (ctrl & 0x01) == 0 || ctrl == 0x03;
+	int has_info = (ctrl & 0x01) == 0 || ctrl == 0x03;
 
 	if (dsap != 0xaa || ssap != 0xaa) {
-		if (info)
+		if (has_info)
 			ns_next(pkt, NS_TAB_LLC_SAP, dsap);
 		return 0;
 	}
@@ -80,7 +80,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		return NS_ETRUNC;
 	ns_add_uint(pkt, &fields[F_OUI], off, 3, oui);
 	if (oui == OUI_ENCAP_ETHER || oui == OUI_CISCO_90) {
-		if (info) {
+		if (has_info) {
 			ns_add_uint(pkt, &fields[F_TYPE], off + 3, 2, pid);
 			ns_next(pkt, NS_TAB_ETHERTYPE, pid);
 		}

@@ -769,7 +769,6 @@ static int to_value(struct parser *p, struct operand *o, int cls,
 	if (!text)
 		return -1;
 	memcpy(text, w, n);
-	char *slash;
 	const char *fname = f ? f->name : "the other side";
 	switch (cls) {
 	case C_UINT:
@@ -828,7 +827,7 @@ static int to_value(struct parser *p, struct operand *o, int cls,
 	case C_IPV6: {
 		int bits = cls == C_IPV4 ? 32 : 128;
 		v->prefix = (uint8_t)bits;
-		slash = strchr(text, '/');
+		char *slash = strchr(text, '/');
 		if (slash) {
 			*slash = '\0';
 			uint64_t pl;

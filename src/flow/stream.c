@@ -108,8 +108,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 					 : NULL;
 		unsigned nheur;
 		ns_stream_heuristics(&nheur);
-		int probe = e->stream_dissection && !d && nheur > 0;
-		if (!follow && !d && !probe)
+		int heur = e->stream_dissection && !d && nheur > 0;
+		if (!follow && !d && !heur)
 			return;
 		if (f->tcp == NULL)
 			return;
