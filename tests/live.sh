@@ -38,6 +38,7 @@ check() {
 	if ! "$@"; then
 		echo "FAIL: $what"
 		fail=1
+		return 1
 	fi
 }
 
@@ -82,7 +83,7 @@ for _ in range(n):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     # room for a burst (root: past rmem_max) so the counts are exact
     s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33),
-                 1 << 22)
+                 1 << 24)
     s.bind(("127.0.0.1", 0))
     s.setblocking(False)
     socks[s] = s.getsockname()[1]
@@ -207,10 +208,11 @@ if id nobody >/dev/null 2>&1; then
 	chown nobody "$TMP/z"
 	start "$TMP/e5" capture -i lo -Z nobody -C 1 -w "$TMP/z/rot.pcap" "udp port $P5"
 	send_udp "$P5" 2500 1000 0
-	sleep 0.3
+	wait_rx "$P5" 2500
 	kill -INT "$pid"
 	wait "$pid"
-	check "-Z: more than one file" test "$(ls "$TMP/z" | wc -l)" -ge 3
+	check "-Z: more than one file" test "$(ls "$TMP/z" | wc -l)" -ge 3 ||
+		sed 's/^/    /' "$TMP/e5"
 	check "-Z: files owned by nobody" test -z "$(find "$TMP/z" -type f ! -user nobody)"
 	sum=0
 	for f in "$TMP"/z/*; do sum=$((sum + $(tshark -r "$f" 2>/dev/null | wc -l))); done
