@@ -33,10 +33,15 @@ fi
 n=$(echo "$files" | wc -l)
 # shellcheck disable=SC2086 # file names have no spaces (the layout's rule)
 if ! out=$("$CF" --dry-run -Werror $files 2>&1); then
-	echo "$out" | grep -E '^[^ ].*: error: ' | sed 's/: error: .*/: not clang-formatted/'
-	echo "$(echo "$out" | grep -cE '^[^ ].*: error: ') places in" \
-	     "$(echo "$out" | grep -E '^[^ ].*: error: ' | cut -d: -f1 | sort -u | wc -l)" \
-	     "files differ from .clang-format: run clang-format -i on them"
+	places=$(echo "$out" | grep -E '^[^ ]+:[0-9]+:[0-9]+: error: ')
+	if [ -z "$places" ]; then # not a difference: clang-format's own error
+		echo "$out"
+		exit 1
+	fi
+	echo "$places" | sed 's/: error: .*/: not clang-formatted/'
+	echo "$(echo "$places" | wc -l) places in" \
+	     "$(echo "$places" | cut -d: -f1 | sort -u | wc -l) file(s) differ" \
+	     "from .clang-format: run clang-format -i on them"
 	exit 1
 fi
 echo "$n files clang-formatted"
