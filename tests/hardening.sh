@@ -2,7 +2,8 @@
 # The binary is hardened as configure says (configure.ac, "hardening"):
 # immediate binding (BIND_NOW) and a read-only GOT (GNU_RELRO segment): full
 # RELRO; position independent (ELF type DYN); the stack protector
-# (__stack_chk_fail imported) and FORTIFY (some __*_chk imported).
+# (__stack_chk_fail imported) and FORTIFY (some __*_chk imported) when
+# configure could apply it (NS_HARDEN_CPPFLAGS: not with CFLAGS=-O0).
 # Skipped (77) in a build configured with --disable-hardening, in a
 # sanitizer or fuzzing build (no FORTIFY there, see configure.ac), and
 # without readelf (binutils).
@@ -42,8 +43,13 @@ check "position independent: type DYN (-fPIE -pie)" \
 	grep -qE '^ +Type: +DYN ' "$TMP/hl"
 check "__stack_chk_fail imported (-fstack-protector-strong)" \
 	grep -qE ' UND __stack_chk_fail(@|$)' "$TMP/syms"
-check "a FORTIFY function imported (-D_FORTIFY_SOURCE)" \
-	grep -qE ' UND __[a-z0-9_]+_chk(@|$)' "$TMP/syms"
+case " ${NS_HARDEN_CPPFLAGS--D_FORTIFY_SOURCE} " in
+*-D_FORTIFY_SOURCE*)
+	check "a FORTIFY function imported (-D_FORTIFY_SOURCE)" \
+		grep -qE ' UND __[a-z0-9_]+_chk(@|$)' "$TMP/syms"
+	;;
+*) echo "not checked: FORTIFY, which configure left out (no -O1 or more?)" ;;
+esac
 [ $fail = 0 ] && echo "fortified: $(grep -oE ' UND __[a-z0-9_]+_chk(@|$)' "$TMP/syms" |
 	awk '{print $2}' | tr -d @ | sort -u | tr '\n' ' ')"
 exit $fail
