@@ -76,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pend[dir] + plen[dir], data + i, n);
 		plen[dir] += n;
 		i += n;
-		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000,
+		num++; /* not in the call: arguments are unsequenced */
+		ns_pkt_begin(&pkt, num, (int64_t)num * 1000,
 			     (int64_t)num * 1000, sizeof(frame), sizeof(frame),
 			     1, frame);
 		pkt.ts_digits = 6;
