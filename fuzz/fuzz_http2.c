@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > size - i)
 			n = size - i;
 		struct ns_stream_ctx ctx = {&pkt, NULL, &st, dir};
-		ns_pkt_begin(&pkt, ++num, (int64_t)num * 1000, 0, 1, 1, 1,
-			     data);
+		num++; /* not in the call: arguments are unsequenced */
+		ns_pkt_begin(&pkt, num, (int64_t)num * 1000, 0, 1, 1, 1, data);
 		if (c & 2) {
 			plen[dir] = 0;
 			if (!o->gap(st.state, &ctx, 100))

@@ -275,7 +275,13 @@ def main():
     verbose = "-v" in sys.argv
     jobs = int(os.environ.get("FILTER_ORACLE_JOBS", os.cpu_count() or 2))
     ns, pcapdir = args[0], args[1]
-    tmp = tempfile.mkdtemp(prefix="filter-oracle-")
+    # the merged captures: a directory of this run's own, removed however
+    # the run ends (tests run side by side under make -j)
+    with tempfile.TemporaryDirectory(prefix="filter-oracle-") as tmp:
+        return run(ns, pcapdir, tmp, jobs, verbose)
+
+
+def run(ns, pcapdir, tmp, jobs, verbose):
     merged = {g: captures(pcapdir, g, tmp) for g in GROUPS}
     work = [(f, members, flt, g) for flt, g in FILTERS if g
             for f, members in merged[g]]
@@ -312,9 +318,6 @@ def main():
     print("filters agreeing with tshark on every capture: %d/%d, "
           "%d documented tshark quirk(s) (%d filter x file runs)" %
           (agree, nf, len(KNOWN), len(work)))
-    for f in os.listdir(tmp):
-        os.unlink(os.path.join(tmp, f))
-    os.rmdir(tmp)
     return 1 if failed else 0
 
 

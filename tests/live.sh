@@ -4,6 +4,13 @@
 # rotation, the "any" device (SLL2), and tshark reading the written files
 # back packet for packet.  Needs root (skipped otherwise, exit 77) and
 # tshark.  Traffic goes to 127.0.0.1 only.
+#
+# Safe to run beside other tests capturing on lo (make -j check, or another
+# checkout's): every capture filters on a UDP port of its own, picked by
+# the kernel and held bound by a sink (below) for the whole run, so no
+# other process can send from it or to it; and every wait is for an event
+# (netscope listening, the sink having received the datagrams), not a
+# fixed sleep, so a loaded machine makes the test slower, not wrong.
 set -u
 NS=${NETSCOPE:-./netscope}
 NS=$(cd "$(dirname "$NS")" && pwd)/$(basename "$NS")
@@ -31,6 +38,7 @@ check() {
 	if ! "$@"; then
 		echo "FAIL: $what"
 		fail=1
+		return 1
 	fi
 }
 
@@ -64,13 +72,85 @@ for i in range(count):
 PYEOF
 }
 
+# the sink: binds N UDP ports on 127.0.0.1, prints them, then counts what
+# each receives into $TMP/rx.PORT; it leaves when this shell does
+sink() {
+	"$PY" - "$1" "$TMP" "$$" <<'PYEOF'
+import os, select, socket, sys
+n, out, parent = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+socks = {}
+for _ in range(n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # room for a burst (root: past rmem_max) so the counts are exact
+    s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33),
+                 1 << 24)
+    s.bind(("127.0.0.1", 0))
+    s.setblocking(False)
+    socks[s] = s.getsockname()[1]
+counts = dict.fromkeys(socks.values(), 0)
+print(" ".join(str(p) for p in socks.values()), flush=True)
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+while alive(parent):
+    ready, _, _ = select.select(list(socks), [], [], 0.5)
+    for s in ready:
+        try:
+            while True:
+                s.recv(65536)
+                counts[socks[s]] += 1
+        except BlockingIOError:
+            pass
+        port = socks[s]
+        with open("%s/rx.%d.tmp" % (out, port), "w") as f:
+            f.write("%d\n" % counts[port])
+        os.rename("%s/rx.%d.tmp" % (out, port), "%s/rx.%d" % (out, port))
+PYEOF
+}
+sink 8 >"$TMP/ports" &
+pids+=($!)
+for _ in $(seq 100); do
+	[ -s "$TMP/ports" ] && break
+	sleep 0.05
+done
+read -r P1 P2 P3 P4 P5 P6 P7 P8 <"$TMP/ports"
+[ -n "${P8:-}" ] || { echo "FAIL: no UDP ports from the sink"; exit 1; }
+
+# waits (up to 10 s) until the sink has received N datagrams on PORT: the
+# kernel has then handed every one of them to the capture sockets too
+# (loopback taps a packet on its way out, before it is delivered)
+wait_rx() {
+	local i
+	for i in $(seq 200); do
+		[ "$(cat "$TMP/rx.$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "only $(cat "$TMP/rx.$1" 2>/dev/null || echo 0) of $2 datagrams reached port $1"
+	return 1
+}
+
+# waits until netscope, started another way than start(), says it listens
+wait_listening() {
+	local i
+	for i in $(seq 100); do
+		grep -q 'listening on' "$1" && return 0
+		sleep 0.05
+	done
+	echo "netscope did not start:"
+	cat "$1"
+	return 1
+}
+
 stat_of() { # stat_of FILE WHAT -> the number before "packets WHAT"
 	grep -E "^[0-9]+ packets? $2" "$1" | awk '{print $1}'
 }
 
 # 1. -c N -w: exactly N packets, stats printed, tshark agrees field by field
-start "$TMP/e1" capture -i lo -c 20 -w "$TMP/c.pcap" -f 'udp port 42001'
-send_udp 42001 30 100 0.01
+start "$TMP/e1" capture -i lo -c 20 -w "$TMP/c.pcap" -f "udp port $P1"
+send_udp "$P1" 30 100 0.01
 wait "$pid"
 check "-c 20: exit 0" test $? = 0
 check "-c 20: 20 captured" test "$(stat_of "$TMP/e1" captured)" = 20
@@ -81,13 +161,16 @@ check "-c 20: fields agree with tshark" "$PY" "$ORACLE" --show 3 "$NS" "$TMP/c.p
 check "-c 20: nanosecond pcap" test "$(od -An -tx1 -N4 "$TMP/c.pcap" | tr -d ' ')" = 4d3cb2a1
 
 # 2. SIGINT right after a burst: nothing the kernel accepted is lost
+sent=0
 for sig in INT TERM; do
-	start "$TMP/e2" capture -i lo -w "$TMP/s.pcap" 'udp port 42002'
-	send_udp 42002 70 60 0
+	start "$TMP/e2" capture -i lo -w "$TMP/s.pcap" "udp port $P2"
+	send_udp "$P2" 70 60 0
+	sent=$((sent + 70))
 	# loopback delivers through the softirq backlog: on a loaded machine
 	# the last datagrams reach the ring a moment after sendto() returns.
-	# 0.2 s is still far inside the 1 s a buffered capture would lose.
-	sleep 0.2
+	# Once the sink has them all, so has the ring; the signal then comes
+	# far inside the 1 s a buffered capture would lose.
+	wait_rx "$P2" "$sent"
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
@@ -97,26 +180,23 @@ for sig in INT TERM; do
 done
 
 # 3. text output live, and -a duration stops on time
-start "$TMP/e3" capture -i lo -a duration:4 'udp port 42003'
-send_udp 42003 5 10 0.05
+start "$TMP/e3" capture -i lo -a duration:4 "udp port $P3"
+send_udp "$P3" 5 10 0.05
 t0=$(date +%s)
 wait "$pid"
 check "-a duration:4: exit within 6 s" test $(($(date +%s) - t0)) -le 6
 check "-a duration:4: 5 captured" test "$(stat_of "$TMP/e3" captured)" = 5
 
-"$NS" capture -i lo -c 3 'udp port 42004' >"$TMP/o4" 2>"$TMP/e4" &
-pid=$!
-pids+=("$pid")
-sleep 0.5
-send_udp 42004 3 10 0.05
+start "$TMP/e4" capture -i lo -c 3 "udp port $P4"
+send_udp "$P4" 3 10 0.05
 wait "$pid"
-check "text: 3 lines" test "$(wc -l <"$TMP/o4")" = 3
-check "text: UDP line" grep -q '127.0.0.1:[0-9]* → 127.0.0.1:42004 UDP 52 Len=10' "$TMP/o4"
+check "text: 3 lines" test "$(wc -l <"$TMP/e4.out")" = 3
+check "text: UDP line" grep -q '127.0.0.1:[0-9]* → 127.0.0.1:'"$P4"' UDP 52 Len=10' "$TMP/e4.out"
 
 # display filter live: only the datagrams -Y keeps are shown and written
-start "$TMP/e7" capture -i lo -c 6 -Y 'udp.length > 20' -w "$TMP/y.pcap" -P 'udp port 42007'
-send_udp 42007 3 10 0.05
-send_udp 42007 3 30 0.05
+start "$TMP/e7" capture -i lo -c 6 -Y 'udp.length > 20' -w "$TMP/y.pcap" -P "udp port $P7"
+send_udp "$P7" 3 10 0.05
+send_udp "$P7" 3 30 0.05
 wait "$pid"
 check "-Y live: 6 captured" test "$(stat_of "$TMP/e7" captured)" = 6
 check "-Y live: 3 shown" test "$(wc -l <"$TMP/e7.out")" = 3
@@ -126,12 +206,13 @@ check "-Y live: 3 written, all long" test "$(tshark -r "$TMP/y.pcap" -Y 'udp.len
 if id nobody >/dev/null 2>&1; then
 	mkdir "$TMP/z"
 	chown nobody "$TMP/z"
-	start "$TMP/e5" capture -i lo -Z nobody -C 1 -w "$TMP/z/rot.pcap" 'udp port 42005'
-	send_udp 42005 2500 1000 0
-	sleep 0.3
+	start "$TMP/e5" capture -i lo -Z nobody -C 1 -w "$TMP/z/rot.pcap" "udp port $P5"
+	send_udp "$P5" 2500 1000 0
+	wait_rx "$P5" 2500
 	kill -INT "$pid"
 	wait "$pid"
-	check "-Z: more than one file" test "$(ls "$TMP/z" | wc -l)" -ge 3
+	check "-Z: more than one file" test "$(ls "$TMP/z" | wc -l)" -ge 3 ||
+		sed 's/^/    /' "$TMP/e5"
 	check "-Z: files owned by nobody" test -z "$(find "$TMP/z" -type f ! -user nobody)"
 	sum=0
 	for f in "$TMP"/z/*; do sum=$((sum + $(tshark -r "$f" 2>/dev/null | wc -l))); done
@@ -139,21 +220,21 @@ if id nobody >/dev/null 2>&1; then
 fi
 
 # 5. the any device gives Linux cooked v2 headers
-start "$TMP/e6" capture -i any -c 4 -w "$TMP/any.pcap" 'udp port 42006'
-send_udp 42006 4 10 0.05
+start "$TMP/e6" capture -i any -c 4 -w "$TMP/any.pcap" "udp port $P6"
+send_udp "$P6" 4 10 0.05
 wait "$pid"
 check "any: SLL2 link type" grep -q 'LINUX_SLL2' "$TMP/e6"
 check "any: fields agree with tshark" "$PY" "$ORACLE" --show 3 "$NS" "$TMP/any.pcap" >/dev/null
 check "any: interface index shown" test -n "$("$NS" read "$TMP/any.pcap" -T fields -e sll.ifindex | head -1)"
 
 # 6. -w - streams a pcap that another reader can follow
-"$NS" capture -i lo -c 5 -w - 'udp port 42007' 2>"$TMP/e7" | "$NS" read - >"$TMP/o7" 2>/dev/null &
+"$NS" capture -i lo -c 5 -w - "udp port $P8" 2>"$TMP/e8" | "$NS" read - >"$TMP/o8" 2>/dev/null &
 pid=$!
 pids+=("$pid")
-sleep 0.5
-send_udp 42007 5 10 0.05
+wait_listening "$TMP/e8"
+send_udp "$P8" 5 10 0.05
 wait "$pid"
-check "-w - | read -: 5 packets" test "$(wc -l <"$TMP/o7")" = 5
+check "-w - | read -: 5 packets" test "$(wc -l <"$TMP/o8")" = 5
 
 echo "$n checks"
 exit $fail

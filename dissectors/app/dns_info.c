@@ -73,8 +73,10 @@ void ns_dns_sum(const struct ns_packet *pkt, unsigned li, struct dns_sum *s)
 static void put_text(struct ns_buf *out, const uint8_t *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = p[i];
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
+		uint8_t c = ns_rd_u8(&r);
 		if (c >= 0x20 && c < 0x7f) {
 			ns_buf_putc(out, (char)c);
 		} else {

@@ -807,7 +807,7 @@ static void fin(void *state, struct ns_stream_ctx *ctx)
 }
 
 /* The connection ends (or HTTP/2 takes it over). */
-static void end(void *state, struct ns_stream_ctx *ctx)
+static void conn_end(void *state, struct ns_stream_ctx *ctx)
 {
 	(void)ctx;
 	xchg_all_done(state, NULL);
@@ -818,7 +818,7 @@ static void destroy(void *state)
 	struct http_state *st = state;
 	free(st->d[0].hdr);
 	free(st->d[1].hdr);
-	xchg_all_done(st, NULL); /* frees; their ends were told by end() */
+	xchg_all_done(st, NULL); /* frees; their ends were told by conn_end() */
 	ns_body_conn_free(&st->body);
 }
 
@@ -958,7 +958,7 @@ static const struct ns_stream_ops ops = {
     .consume = consume,
     .gap = gap,
     .fin = fin,
-    .end = end,
+    .end = conn_end,
     .destroy = destroy,
 };
 

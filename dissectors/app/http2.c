@@ -868,12 +868,13 @@ static long padding(struct ns_packet *pkt, struct ns_reader *p, uint8_t fl,
 	*pad = 0;
 	if (!(fl & FL_PADDED))
 		return len;
-	*pad = ns_get_u8(pkt, p, &fields[F_PADDING]);
-	if (p->err || (uint32_t)*pad + 1 > len) {
-		ns_malformed(pkt, "padding (%u) longer than the frame", *pad);
+	uint8_t n = ns_get_u8(pkt, p, &fields[F_PADDING]);
+	*pad = n;
+	if (p->err || (uint32_t)n + 1 > len) {
+		ns_malformed(pkt, "padding (%u) longer than the frame", n);
 		return -1;
 	}
-	return (long)len - 1 - *pad;
+	return (long)len - 1 - n;
 }
 
 /* A reserved bit and a 31-bit value (stream ids, increments); returns
@@ -1623,7 +1624,7 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 
 /* The connection ends: the exchanges still open end with it (the body
  * formats record nothing more: there is no packet). */
-static void end(void *state, struct ns_stream_ctx *ctx)
+static void conn_end(void *state, struct ns_stream_ctx *ctx)
 {
 	struct h2_state *st = state;
 	if (!st->eng) {
@@ -1665,7 +1666,7 @@ static void upgraded(void *state, const char *hint)
 		return;
 	s->call.closed[0] = 1;
 	s->blocks[0] = 1;
-	const char *sp = hint ? strchr(hint, ' ') : NULL;
+	const char *sp = strchr(hint, ' ');
 	if (!sp)
 		return;
 	copy_str(s->call.method, sizeof(s->call.method), (const uint8_t *)hint,
@@ -1680,7 +1681,7 @@ static const struct ns_stream_ops ops = {
     .state_size = sizeof(struct h2_state),
     .consume = consume,
     .gap = gap,
-    .end = end,
+    .end = conn_end,
     .destroy = destroy,
     .upgraded = upgraded,
 };

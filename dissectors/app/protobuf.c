@@ -765,6 +765,8 @@ static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		}
 		uint32_t at = pkt->nfv;
 		raw_field(c, start, r.p, depth);
+		/* cppcheck-suppress knownConditionTrueFalse ; raw_field() adds
+		 * fields through c->pkt, which cppcheck does not follow */
 		if (f && at < pkt->nfv) {
 			/* said under the raw field's label */
 			const char *tn = ns_valstr_find(types, f->type);

@@ -740,7 +740,7 @@ static void destroy(void *state)
 }
 
 /* The connection ends: what TLS said of it. */
-static void end(void *state, struct ns_stream_ctx *ctx)
+static void conn_end(void *state, struct ns_stream_ctx *ctx)
 {
 	struct tls_state *st = state;
 	if (st->info.hellos || st->info.have_cipher)
@@ -752,7 +752,7 @@ static const struct ns_stream_ops ops = {
     .state_size = sizeof(struct tls_state),
     .consume = consume,
     .gap = gap,
-    .end = end,
+    .end = conn_end,
     .destroy = destroy,
 };
 

@@ -44,12 +44,12 @@ static void address(struct ns_packet *pkt, struct ns_reader *r, uint16_t hatype,
 	const uint8_t *a = ns_rd_ptr(r, 8);
 	if (!a)
 		return;
-	unsigned n = halen > 8 ? 8 : halen;
 	/* ARPHRD_ETHER and ARPHRD_LOOPBACK carry MAC addresses */
 	if ((hatype == 1 || hatype == 772) && halen == 6) {
 		ns_add_bytes(pkt, &fields[F_SRC_ETH], off, 6, a, 6);
 		ns_pkt_set_addrs(pkt, NS_ADDR_ETHER, a, NULL);
-	} else if (n) {
+	} else if (halen) {
+		unsigned n = halen > 8 ? 8 : halen;
 		ns_add_bytes(pkt, &fields[F_SRC_OTHER], off, n, a, n);
 	}
 }

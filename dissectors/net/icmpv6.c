@@ -388,6 +388,8 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 				ns_buf_puts(out, "sol");
 				sep = ", ";
 			}
+			/* cppcheck-suppress knownConditionTrueFalse ; not
+			 * implied by fl->v.u >> 29 above (R or S alone) */
 			if (fl->v.u >> 29 & 1) {
 				ns_buf_puts(out, sep);
 				ns_buf_puts(out, "ovr");

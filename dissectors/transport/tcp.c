@@ -612,9 +612,9 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (tracked == 0) {
 		uint16_t server = t.dir ? sport : dport;
 		uint16_t client = t.dir ? dport : sport;
-		ns_stream_segment(pkt->eng, pkt, t.flow, t.dir, seq, ack,
-				  (uint16_t)flags, r->p, (uint32_t)left, server,
-				  client);
+		ns_stream_segment(&pkt->eng->streams, pkt, t.flow, t.dir, seq,
+				  ack, (uint16_t)flags, r->p, (uint32_t)left,
+				  server, client);
 	}
 	ns_next_port(pkt, NS_TAB_TCP_PORT, sport, dport);
 	return 0;

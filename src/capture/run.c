@@ -248,8 +248,8 @@ void ns_run_first_pass(struct ns_run *run, const char *const *files,
 		return; /* no notes: pass 2 is a one-pass run */
 	}
 	/* the same settings, so both passes cut frames into the same layers */
-	eng.reasm = real->reasm;
-	eng.stream_dissection = real->stream_dissection;
+	eng.streams.reasm = real->streams.reasm;
+	eng.streams.dissection = real->streams.dissection;
 	eng.notes.max = real->notes.max;
 	eng.pass = 1;
 	ns_run_init(&first);

@@ -917,6 +917,8 @@ out:
 static int open_live(struct cli *c, struct ns_source *src)
 {
 	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
+	/* cppcheck-suppress variableScope ; c->live.iface points into it
+	 * until the function returns */
 	char ifbuf[256];
 	if (!c->live.iface) {
 		c->live.iface = default_interface(ifbuf, sizeof(ifbuf));
@@ -1064,7 +1066,6 @@ int main(int argc, char **argv)
 	    strcmp(cmd, "help") == 0) {
 		if (argc > 2 && strcmp(cmd, "help") == 0) {
 			char *v[] = {argv[2], "--help", NULL};
-			argc = 2;
 			argv = v;
 			cmd = argv[0];
 			cmd_name = cmd;

@@ -11,13 +11,14 @@
  */
 #include "core/dissect.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/error.h"
 #include "flow/flow.h"
-#include "flow/stream.h"
 
 /* The registry itself (ns_dissectors[]) is generated from the dissector
  * sources listed in Makefile.am: gen/registry.c, by src/core/mkregistry.sh. */
@@ -92,7 +93,7 @@ static int entry_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-void ns_tables_init(void)
+static void tables_init(void)
 {
 	for (unsigned t = 0; t < NS_TAB_COUNT; t++) {
 		free(tables[t].e);
@@ -320,8 +321,9 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 	}
 	/* reassembled stream bytes: their messages follow the transport */
 	int taken = 0;
-	if (pkt->stream_flow && !pkt->quoted && pkt->eng) {
-		taken = ns_stream_deliver(pkt->eng, pkt);
+	if (pkt->deliver && !pkt->quoted) {
+		taken = pkt->deliver(pkt);
+		pkt->deliver = NULL;
 		pkt->stream_flow = NULL;
 	}
 	size_t left = ns_rd_left(r);
@@ -408,4 +410,52 @@ void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 	pkt->quoted = was;
 	r->p = inner.p < r->end ? inner.p : r->end;
 	pkt->next_table = NS_TAB_NONE;
+}
+
+void ns_registry_init(void)
+{
+	if (ns_fields_indexed())
+		return;
+	uint32_t n = 0, k = 0;
+	for (unsigned i = 0; i < ns_ndissectors; i++)
+		n += 1 + ns_dissectors[i]->nfields;
+	const struct ns_field **all = calloc(n, sizeof(*all));
+	if (!all) {
+		fputs("netscope: out of memory\n", stderr);
+		exit(1);
+	}
+	for (unsigned i = 0; i < ns_ndissectors; i++) {
+		struct ns_dissector *d = ns_dissectors[i];
+		d->proto.name = d->name;
+		d->proto.title = d->title;
+		d->proto.type = NS_FT_PROTO;
+		d->proto.proto = d;
+		d->proto.id = k;
+		all[k++] = &d->proto;
+		for (unsigned j = 0; j < d->nfields; j++) {
+			d->fields[j].id = k;
+			d->fields[j].proto = d;
+			all[k++] = &d->fields[j];
+		}
+	}
+	ns_fields_index(all, n);
+	tables_init();
+}
+
+int ns_malformed(struct ns_packet *pkt, const char *fmt, ...)
+{
+	if (!pkt->nlayers)
+		return NS_EMALFORMED;
+	struct ns_layer *l = &pkt->layers[pkt->nlayers - 1];
+	if (l->status == NS_LAYER_OK) {
+		char tmp[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(tmp, sizeof(tmp), fmt, ap);
+		va_end(ap);
+		const char *name = l->d->column ? l->d->column : l->d->name;
+		l->status = NS_LAYER_MALFORMED;
+		l->reason = ns_arena_printf(&pkt->arena, "%s: %s", name, tmp);
+	}
+	return NS_EMALFORMED;
 }

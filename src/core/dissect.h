@@ -43,8 +43,6 @@ enum ns_table_id {
 	NS_TAB_COUNT
 };
 
-struct ns_stream_ops;
-struct ns_stream_ctx;
 struct ns_dissector;
 
 /*
@@ -61,6 +59,49 @@ struct ns_dctx {
 	/* what the caller lends this layer for the one call: a stream
 	 * dissector's per-connection state, a transport's events */
 	void *state;
+};
+
+/*
+ * An application protocol over TCP (src/flow/stream.h binds it and feeds
+ * it): how it takes the reassembled bytes of a connection.
+ */
+struct ns_stream;
+struct ns_flow;
+struct ns_engine;
+
+struct ns_stream_ctx {
+	struct ns_packet *pkt; /* NULL at the end of the run: nothing can be
+				  recorded then */
+	struct ns_flow *flow;
+	struct ns_stream *st;
+	int dir;	       /* 0 client→server */
+	struct ns_engine *eng; /* the run's: its event bus */
+};
+
+struct ns_stream_ops {
+	/* 1 when the first bytes of a direction are this protocol, 0 when
+	 * they are not, -1 when more bytes are needed to tell. */
+	int (*probe)(const uint8_t *p, size_t n, int dir);
+	size_t state_size;
+	/* Consumes messages from the front of p[0..n); returns how many
+	 * bytes it used (the rest is offered again with more). */
+	size_t (*consume)(void *state, struct ns_stream_ctx *ctx,
+			  const uint8_t *p, size_t n);
+	/* n bytes are missing in ctx->dir; return 0 to stop dissecting
+	 * this connection. */
+	int (*gap)(void *state, struct ns_stream_ctx *ctx, uint32_t n);
+	/* ctx->dir has ended (FIN reached in order, or the run ended). */
+	void (*fin)(void *state, struct ns_stream_ctx *ctx);
+	/* frees what state points to (not state itself) */
+	void (*destroy)(void *state);
+	/* optional: the connection ends (after fin both ways, before
+	 * NS_EV_CONN_END): publish what is still to be told (calls still
+	 * open, the TLS session); ctx->pkt is NULL */
+	void (*end)(void *state, struct ns_stream_ctx *ctx);
+	/* optional: the connection was handed to this dissector by another
+	 * (ns_stream_switch), on its fresh state; `hint` is what the other
+	 * said about it (the upgraded HTTP/1.1 request line), or NULL */
+	void (*upgraded)(void *state, const char *hint);
 };
 
 struct ns_binding {
@@ -116,8 +157,10 @@ extern const unsigned ns_ndissectors;
 extern struct ns_dissector ns_diss_frame;
 extern struct ns_dissector ns_diss_data;
 
-/* Builds the dispatch tables from the bindings (called by the registry). */
-void ns_tables_init(void);
+/* Numbers every dissector's fields (protocol field first, then its own,
+ * in registration order), indexes them and builds the dispatch tables;
+ * call once before dissecting (later calls do nothing). */
+void ns_registry_init(void);
 const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key);
 /* The dissector bound to a name in a table keyed by name, or NULL. */
 const struct ns_dissector *ns_table_lookup_name(uint8_t table,
@@ -175,5 +218,10 @@ const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);
  */
 void ns_dissect_inner(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		      uint32_t key);
+
+/* Marks the current layer malformed with a reason (formatted in the arena).
+ * Returns NS_EMALFORMED so a dissector can `return ns_malformed(...)`. */
+int ns_malformed(struct ns_packet *pkt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -14,12 +14,12 @@ static void release(void *ctx, struct ns_flow *f)
 	struct ns_engine *e = ctx;
 	/* the dissectors say their last (calls still open, the TLS session,
 	 * DNS queries never answered), then the connection ends */
-	ns_stream_finish(e, f);
+	ns_stream_finish(&e->streams, f);
 	ns_flow_slots_free(f);
 	struct ns_event ev = {
 	    .type = NS_EV_CONN_END, .flow = f, .ts = f->last_ts};
 	ns_bus_publish(&e->bus, &ev);
-	ns_stream_free(e, f->stream);
+	ns_stream_free(&e->streams, f->stream);
 	f->stream = NULL;
 	if (f->tcp)
 		ns_tcp_conn_free(f->tcp);
@@ -30,9 +30,11 @@ static void release(void *ctx, struct ns_flow *f)
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
 {
 	memset(e, 0, sizeof(*e));
-	e->reasm.per_dir = NS_REASM_DEFAULT_PER_DIR;
-	e->reasm.global = NS_REASM_DEFAULT_GLOBAL;
-	e->stream_dissection = 1;
+	e->streams.reasm.per_dir = NS_REASM_DEFAULT_PER_DIR;
+	e->streams.reasm.global = NS_REASM_DEFAULT_GLOBAL;
+	e->streams.dissection = 1;
+	e->streams.bus = &e->bus;
+	e->streams.eng = e;
 	ns_note_init(&e->notes, 0);
 	int rc = ns_flow_table_init(&e->flows, max_flows);
 	e->flows.release = release;
@@ -85,7 +87,7 @@ int ns_engine_noted(struct ns_engine *e, uint64_t frame, unsigned layer,
 void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 {
 	const struct ns_flow_stats *s = &e->flows.stats;
-	const struct ns_reasm_limits *r = &e->reasm;
+	const struct ns_reasm_limits *r = &e->streams.reasm;
 	if (always || s->evicted_cap || r->dropped)
 		fprintf(
 		    fp,

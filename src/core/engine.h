@@ -19,6 +19,7 @@
 
 #include "core/event.h"
 #include "flow/flow.h"
+#include "flow/stream.h"
 #include "core/note.h"
 #include "flow/reasm.h"
 
@@ -27,8 +28,8 @@ struct ns_pbschema;
 
 struct ns_engine {
 	struct ns_flow_table flows;
-	struct ns_reasm_limits reasm;
-	int stream_dissection; /* bind application dissectors to streams */
+	/* reassembly limits and what the streams hand their dissectors */
+	struct ns_streams streams;
 	/* transaction events and their subscribers (event.h): reports,
 	 * the TUI model */
 	struct ns_bus bus;

@@ -1,16 +1,14 @@
 /*
- * field — the registry.  It numbers the fields of every dissector in
- * registration order (protocol field first, then the dissector's own) and
- * keeps a name-sorted index for lookups from filters and -e.  It is built
- * once at start-up and read-only afterwards.
+ * field — the field index: every field by id and by name (a name-sorted
+ * index for lookups from filters and -e), aliases resolved.  The registry
+ * (ns_registry_init, src/core/dissect.c) numbers the dissectors' fields
+ * and hands them here once at start-up; read-only afterwards.
  */
 #include "core/field.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "core/dissect.h"
 
 static const struct ns_field **by_id;
 static const struct ns_field **by_name;
@@ -46,37 +44,23 @@ static void resolve_aliases(void)
 	}
 }
 
-void ns_registry_init(void)
+void ns_fields_index(const struct ns_field **all, uint32_t n)
 {
-	if (by_id)
-		return;
-	uint32_t n = 0;
-	for (unsigned i = 0; i < ns_ndissectors; i++)
-		n += 1 + ns_dissectors[i]->nfields;
-	by_id = calloc(n, sizeof(*by_id));
-	by_name = calloc(n, sizeof(*by_name));
-	if (!by_id || !by_name) {
+	by_id = all;
+	nfields = n;
+	by_name = calloc(n ? n : 1, sizeof(*by_name));
+	if (!by_name) {
 		fputs("netscope: out of memory\n", stderr);
 		exit(1);
-	}
-	for (unsigned i = 0; i < ns_ndissectors; i++) {
-		struct ns_dissector *d = ns_dissectors[i];
-		d->proto.name = d->name;
-		d->proto.title = d->title;
-		d->proto.type = NS_FT_PROTO;
-		d->proto.proto = d;
-		d->proto.id = nfields;
-		by_id[nfields++] = &d->proto;
-		for (unsigned j = 0; j < d->nfields; j++) {
-			d->fields[j].id = nfields;
-			d->fields[j].proto = d;
-			by_id[nfields++] = &d->fields[j];
-		}
 	}
 	memcpy(by_name, by_id, n * sizeof(*by_id));
 	qsort(by_name, n, sizeof(*by_name), name_cmp);
 	resolve_aliases();
-	ns_tables_init();
+}
+
+int ns_fields_indexed(void)
+{
+	return by_id != NULL;
 }
 
 const struct ns_field *ns_field_by_name(const char *name)

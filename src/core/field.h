@@ -96,8 +96,11 @@ struct ns_field {
 
 #define NS_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Registers every dissector's fields; call once before dissecting. */
-void ns_registry_init(void);
+/* The index of all fields, numbered by id (all[i]->id == i); it keeps
+ * `all`.  For the registry (ns_registry_init). */
+void ns_fields_index(const struct ns_field **all, uint32_t n);
+/* Whether the index is built. */
+int ns_fields_indexed(void);
 
 /* Field by name (exact), or NULL. */
 const struct ns_field *ns_field_by_name(const char *name);

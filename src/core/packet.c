@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dissect.h"
 #include "core/error.h"
 
 /* Per-packet scratch memory: enough for any decoded name list, bounded. */
@@ -100,22 +99,4 @@ const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,
 		if (pkt->fv[i].f == f)
 			return &pkt->fv[i];
 	return NULL;
-}
-
-int ns_malformed(struct ns_packet *pkt, const char *fmt, ...)
-{
-	if (!pkt->nlayers)
-		return NS_EMALFORMED;
-	struct ns_layer *l = &pkt->layers[pkt->nlayers - 1];
-	if (l->status == NS_LAYER_OK) {
-		char tmp[256];
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		va_end(ap);
-		const char *name = l->d->column ? l->d->column : l->d->name;
-		l->status = NS_LAYER_MALFORMED;
-		l->reason = ns_arena_printf(&pkt->arena, "%s: %s", name, tmp);
-	}
-	return NS_EMALFORMED;
 }

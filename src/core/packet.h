@@ -56,6 +56,7 @@ enum ns_layer_status {
 struct ns_dissector;
 struct ns_engine;
 struct ns_flow;
+struct ns_streams;
 
 struct ns_layer {
 	const struct ns_dissector *d;
@@ -122,9 +123,13 @@ struct ns_packet {
 
 	/* state across packets (flows, streams); NULL: stateless */
 	struct ns_engine *eng;
-	/* the TCP segment whose stream bytes ns_stream_deliver() runs */
+	/* set by a transport that has stream bytes to deliver once its
+	 * layer is closed (TCP: ns_stream_deliver on this segment's flow and
+	 * direction); returns 1 when a stream consumer took the payload */
+	int (*deliver)(struct ns_packet *pkt);
 	struct ns_flow *stream_flow;
 	int stream_dir;
+	struct ns_streams *streams;
 	/* the transport's flow, for sinks and filters (NULL when none) */
 	struct ns_flow *flow;
 };
@@ -291,10 +296,5 @@ static inline void ns_pkt_set_ports(struct ns_packet *pkt, uint16_t sport,
 	pkt->sport = sport;
 	pkt->dport = dport;
 }
-
-/* Marks the current layer malformed with a reason (formatted in the arena).
- * Returns NS_EMALFORMED so a dissector can `return ns_malformed(...)`. */
-int ns_malformed(struct ns_packet *pkt, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
-#include "core/engine.h"
+#include "core/event.h"
 #include "core/error.h"
 
 #define TH_SYN 0x02
@@ -51,7 +51,7 @@ static void *app_state(struct ns_stream *st)
 	return st->state;
 }
 
-void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
+void ns_stream_free(struct ns_streams *e, struct ns_stream *st)
 {
 	if (!st)
 		return;
@@ -65,8 +65,8 @@ void ns_stream_free(struct ns_engine *e, struct ns_stream *st)
 }
 
 /* New contiguous bytes of direction dir, for their subscribers. */
-static void bytes(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
-		  int dir, const uint8_t *p, uint32_t n)
+static void bytes(struct ns_streams *e, struct ns_packet *pkt,
+		  struct ns_flow *f, int dir, const uint8_t *p, uint32_t n)
 {
 	if (!n)
 		return;
@@ -76,12 +76,12 @@ static void bytes(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 			      .dir = dir,
 			      .u.data = {p, n}};
 	ev.ts = pkt ? pkt->ts : f->last_ts;
-	ns_bus_publish(&e->bus, &ev);
+	ns_bus_publish(e->bus, &ev);
 }
 
 /* Skips a hole in direction dir, telling the consumers; returns the bytes
  * skipped. */
-static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
+static uint32_t skip(struct ns_streams *e, struct ns_packet *pkt,
 		     struct ns_flow *f, struct ns_stream *st, int dir,
 		     uint32_t to, int to_buffered)
 {
@@ -91,7 +91,7 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 		return 0;
 	st->gaps[dir] += n;
 	if (st->app && !st->stopped && st->app->stream->gap && app_state(st)) {
-		struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 		if (!st->app->stream->gap(st->state, &ctx, n))
 			st->stopped = 1;
 	}
@@ -102,7 +102,7 @@ static uint32_t skip(struct ns_engine *e, struct ns_packet *pkt,
 				      .dir = dir,
 				      .u.gap = n};
 		ev.ts = pkt ? pkt->ts : f->last_ts;
-		ns_bus_publish(&e->bus, &ev);
+		ns_bus_publish(e->bus, &ev);
 		/* what became contiguous behind the hole */
 		bytes(e, pkt, f, dir, rd->pending, rd->plen);
 	}
@@ -114,21 +114,20 @@ static int wanted(const struct ns_stream *st)
 	return st->follow || (st->app && !st->stopped) || !st->decided;
 }
 
-void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
+void ns_stream_segment(struct ns_streams *e, struct ns_packet *pkt,
 		       struct ns_flow *f, int dir, uint32_t seq, uint32_t ack,
 		       uint16_t flags, const uint8_t *payload, uint32_t len,
 		       uint16_t server_port, uint16_t client_port)
 {
 	struct ns_stream *st = f->stream;
 	if (!st) {
-		int follow = ns_bus_wants_stream(&e->bus, f);
+		int follow = ns_bus_wants_stream(e->bus, f);
 		const struct ns_dissector *d =
-		    e->stream_dissection ? by_port(server_port, client_port)
-					 : NULL;
+		    e->dissection ? by_port(server_port, client_port) : NULL;
 		unsigned nheur;
 		ns_stream_heuristics(&nheur);
-		int probe = e->stream_dissection && !d && nheur > 0;
-		if (!follow && !d && !probe)
+		int heur = e->dissection && !d && nheur > 0;
+		if (!follow && !d && !heur)
 			return;
 		if (f->tcp == NULL)
 			return;
@@ -148,6 +147,8 @@ void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
 		     &res);
 	pkt->stream_flow = f;
 	pkt->stream_dir = dir;
+	pkt->streams = e;
+	pkt->deliver = ns_stream_deliver;
 	if (st->follow && res.new_bytes)
 		bytes(e, pkt, f, dir, rd->pending + rd->plen - res.new_bytes,
 		      res.new_bytes);
@@ -191,14 +192,14 @@ static void probe(struct ns_stream *st, int dir)
 		st->decided = 1; /* nobody claims it */
 }
 
-static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
+static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 		 struct ns_stream *st, int dir)
 {
 	struct ns_reasm_dir *rd = &st->rd[dir];
 	probe(st, dir);
 	uint32_t used = rd->plen;
 	if (st->app && !st->stopped && rd->plen && app_state(st)) {
-		struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 		size_t n = st->app->stream->consume(st->state, &ctx,
 						    rd->pending, rd->plen);
 		used = (uint32_t)(n > rd->plen ? rd->plen : n);
@@ -212,7 +213,7 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		const struct ns_dissector *d = st->switch_to;
 		st->switch_to = NULL;
 		if (st->state && st->app->stream->end) {
-			struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+			struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 			st->app->stream->end(st->state, &ctx);
 		}
 		if (st->state && st->app->stream->destroy)
@@ -226,7 +227,8 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 			free(st->switch_hint);
 			st->switch_hint = NULL;
 			if (rd->plen) {
-				struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+				struct ns_stream_ctx ctx = {pkt, f, st, dir,
+							    e->eng};
 				size_t n = d->stream->consume(
 				    st->state, &ctx, rd->pending, rd->plen);
 				ns_reasm_consume(
@@ -239,14 +241,15 @@ static void feed(struct ns_engine *e, struct ns_packet *pkt, struct ns_flow *f,
 		st->fin_told[dir] = 1;
 		if (st->app && !st->stopped && st->state &&
 		    st->app->stream->fin) {
-			struct ns_stream_ctx ctx = {pkt, f, st, dir, e};
+			struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 			st->app->stream->fin(st->state, &ctx);
 		}
 	}
 }
 
-int ns_stream_deliver(struct ns_engine *e, struct ns_packet *pkt)
+int ns_stream_deliver(struct ns_packet *pkt)
 {
+	struct ns_streams *e = pkt->streams;
 	struct ns_flow *f = pkt->stream_flow;
 	struct ns_stream *st = f ? f->stream : NULL;
 	if (!st)
@@ -259,7 +262,7 @@ int ns_stream_deliver(struct ns_engine *e, struct ns_packet *pkt)
 	return st->app != NULL && !st->stopped;
 }
 
-void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
+void ns_stream_finish(struct ns_streams *e, struct ns_flow *f)
 {
 	struct ns_stream *st = f->stream;
 	if (!st)
@@ -272,13 +275,13 @@ void ns_stream_finish(struct ns_engine *e, struct ns_flow *f)
 		if (!st->fin_told[dir] && st->app && !st->stopped &&
 		    st->state && st->app->stream->fin) {
 			st->fin_told[dir] = 1;
-			struct ns_stream_ctx ctx = {NULL, f, st, dir, e};
+			struct ns_stream_ctx ctx = {NULL, f, st, dir, e->eng};
 			st->app->stream->fin(st->state, &ctx);
 		}
 	}
 	/* the connection ends: the dissector's last events */
 	if (st->app && st->state && st->app->stream->end) {
-		struct ns_stream_ctx ctx = {NULL, f, st, 0, e};
+		struct ns_stream_ctx ctx = {NULL, f, st, 0, e->eng};
 		st->app->stream->end(st->state, &ctx);
 	}
 }

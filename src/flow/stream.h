@@ -23,48 +23,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/dissect.h"
 #include "flow/flow.h"
 #include "core/packet.h"
 #include "flow/reasm.h"
 
 struct ns_engine;
+struct ns_bus;
+
+/*
+ * What streams need of the run (the engine holds one): reassembly limits,
+ * whether application dissectors are bound, the event bus (stream bytes
+ * for -z follow, and what the dissectors publish), and the engine handed
+ * to the dissectors in their context.
+ */
+struct ns_streams {
+	struct ns_reasm_limits reasm;
+	int dissection; /* bind application dissectors to streams */
+	const struct ns_bus *bus;
+	struct ns_engine *eng;
+};
 struct ns_dissector;
 struct ns_buf;
-
-struct ns_stream_ctx {
-	struct ns_packet *pkt; /* NULL at the end of the run: nothing can be
-				  recorded then */
-	struct ns_flow *flow;
-	struct ns_stream *st;
-	int dir;	       /* 0 client→server */
-	struct ns_engine *eng; /* the run's: its event bus */
-};
-
-struct ns_stream_ops {
-	/* 1 when the first bytes of a direction are this protocol, 0 when
-	 * they are not, -1 when more bytes are needed to tell. */
-	int (*probe)(const uint8_t *p, size_t n, int dir);
-	size_t state_size;
-	/* Consumes messages from the front of p[0..n); returns how many
-	 * bytes it used (the rest is offered again with more). */
-	size_t (*consume)(void *state, struct ns_stream_ctx *ctx,
-			  const uint8_t *p, size_t n);
-	/* n bytes are missing in ctx->dir; return 0 to stop dissecting
-	 * this connection. */
-	int (*gap)(void *state, struct ns_stream_ctx *ctx, uint32_t n);
-	/* ctx->dir has ended (FIN reached in order, or the run ended). */
-	void (*fin)(void *state, struct ns_stream_ctx *ctx);
-	/* frees what state points to (not state itself) */
-	void (*destroy)(void *state);
-	/* optional: the connection ends (after fin both ways, before
-	 * NS_EV_CONN_END): publish what is still to be told (calls still
-	 * open, the TLS session); ctx->pkt is NULL */
-	void (*end)(void *state, struct ns_stream_ctx *ctx);
-	/* optional: the connection was handed to this dissector by another
-	 * (ns_stream_switch), on its fresh state; `hint` is what the other
-	 * said about it (the upgraded HTTP/1.1 request line), or NULL */
-	void (*upgraded)(void *state, const char *hint);
-};
 
 struct ns_stream {
 	const struct ns_dissector *app; /* bound dissector, or NULL */
@@ -88,19 +68,20 @@ struct ns_stream_work {
 };
 
 /* Called by the TCP dissector with the segment of pkt on flow f. */
-void ns_stream_segment(struct ns_engine *e, struct ns_packet *pkt,
+void ns_stream_segment(struct ns_streams *e, struct ns_packet *pkt,
 		       struct ns_flow *f, int dir, uint32_t seq, uint32_t ack,
 		       uint16_t flags, const uint8_t *payload, uint32_t len,
 		       uint16_t server_port, uint16_t client_port);
 
-/* Called by the layer loop after the transport layer: runs the bound
- * application dissector on what became contiguous.  Returns 1 when the
- * payload was taken by a stream consumer (no `data` layer then). */
-int ns_stream_deliver(struct ns_engine *e, struct ns_packet *pkt);
+/* Run by the layer loop after the transport layer (ns_stream_segment
+ * sets it as the packet's pkt->deliver): runs the bound application
+ * dissector on what became contiguous.  Returns 1 when the payload was
+ * taken by a stream consumer (no `data` layer then). */
+int ns_stream_deliver(struct ns_packet *pkt);
 
 /* End of the run for a flow: flushes holes and tells the dissector. */
-void ns_stream_finish(struct ns_engine *e, struct ns_flow *f);
-void ns_stream_free(struct ns_engine *e, struct ns_stream *st);
+void ns_stream_finish(struct ns_streams *e, struct ns_flow *f);
+void ns_stream_free(struct ns_streams *e, struct ns_stream *st);
 
 /*
  * For application dissectors: records one message of len bytes as a layer

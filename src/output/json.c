@@ -17,7 +17,7 @@
 #include <time.h>
 
 #include "core/dissect.h"
-#include "output/output.h"
+#include "output/format.h"
 
 #define NO_NEXT UINT32_MAX
 

@@ -19,6 +19,7 @@
 
 #include "core/buf.h"
 #include "core/field.h"
+#include "output/format.h"
 #include "output/json.h"
 #include "core/packet.h"
 
@@ -64,28 +65,5 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt);
 /* Ends the stream (see above); call once, after the last packet. */
 void ns_output_finish(struct ns_output *o);
 void ns_output_free(struct ns_output *o);
-
-/* Appends the one-line summary of pkt (no newline). */
-void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt);
-/* Appends a value as -T fields shows it (tshark's conventions). */
-void ns_format_value(struct ns_buf *b, const struct ns_fv *fv);
-/* Appends a value as the tree shows it (names of values, hex, units). */
-void ns_format_display(struct ns_buf *b, const struct ns_fv *fv);
-/* Appends a hex+ASCII dump of the captured bytes, 16 per line. */
-void ns_format_hexdump(struct ns_buf *b, const uint8_t *p, uint32_t n);
-
-/* Appends the title line of layer li as the tree shows it ("Frame 3: …",
- * "Internet Protocol Version 4 [truncated]"). */
-void ns_format_layer_title(struct ns_buf *b, const struct ns_packet *pkt,
-			   unsigned li);
-/* Appends the tree text of value i ("Title: value", or its tree_line). */
-void ns_format_tree_text(struct ns_buf *b, const struct ns_packet *pkt,
-			 uint32_t i);
-/* Walks the verbose tree: cb once per layer title (i = -1, depth 0) and
- * once per value drawn (hidden values left out, their children moved up),
- * in order, with the depth it is drawn at. */
-typedef void (*ns_tree_cb)(void *ctx, const struct ns_packet *pkt,
-			   unsigned layer, int32_t i, unsigned depth);
-void ns_tree_walk(const struct ns_packet *pkt, ns_tree_cb cb, void *ctx);
 
 #endif

@@ -178,6 +178,8 @@ static void draw_hex(struct tui *t, int y0, int h)
 		ns_format_hexline(&b, p + off, k, off);
 		b.p[b.len - 1] = '\0';
 		ns_tui_put(y0 + i, 0, b.p, COLS);
+		/* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10
+		 * takes the min() of k for 0 */
 		for (uint32_t j = 0; j < k && hlen; j++) {
 			uint32_t at = off + j;
 			if (at < hoff || at >= hoff + hlen)

@@ -2,6 +2,8 @@
 """gRPC server and client for the make-grpc*.sh captures.
 
     grpc-peers.py server PORT         serve inference.InferenceService
+                                      (PORT 0: on a free port the kernel
+                                      picks, printed on stdout)
     grpc-peers.py client PORT CALLS [errors]
                                       run the scripted calls (the default
                                       set, or the error/cancel set) over
@@ -84,8 +86,10 @@ class Service(pbg.InferenceServiceServicer):
 def server(port):
     s = grpc.server(futures.ThreadPoolExecutor(max_workers=8), options=OPTS)
     pbg.add_InferenceServiceServicer_to_server(Service(), s)
-    s.add_insecure_port("127.0.0.1:%d" % port)
+    bound = s.add_insecure_port("127.0.0.1:%d" % port)
     s.start()
+    if port == 0:
+        print(bound, flush=True)
     s.wait_for_termination()
 
 
