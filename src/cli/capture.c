@@ -1,0 +1,310 @@
+/*
+ * capture — the capture and read commands: packets from a live interface
+ * or from files, through the engine, to the output, the writer and the
+ * reports, then the end-of-run lines.
+ *
+ * One command is four steps, each named below:
+ *   setup        display filter, per-packet output, engine, protobuf
+ *                schema, reports, the DNS tally, signals, and for read -2
+ *                the first pass;
+ *   run_live     (capture) open the interface, write and dissect until -c,
+ *                -a or a signal, then the counts pcap_stats() gives;
+ *   read_files   (read) each file in turn, until the files end, -c, or a
+ *                signal;
+ *   finish       end every flow (ns_engine_finish), then the reports
+ *                (report.h: started after the engine is made, finished
+ *                after its flows end, on stdout after the packet lines),
+ *                then the engine's and the DNS tally's lines on stderr.
+ * A step that fails early sets the exit status and skips the rest but
+ * cleanup: an early exit prints no report, it only gives everything back.
+ *
+ * Exit status: 1 when something could not be opened, read or written
+ * (a file that cannot be opened does not stop the others), 2 when what
+ * the user gave cannot be used (display filter, BPF filter, schema,
+ * report arguments).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/run.h"
+#include "cli/cli.h"
+#include "core/engine.h"
+#include "core/field.h"
+#include "proto/pbschema.h"
+#include "reports/dnstally.h"
+#include "reports/report.h"
+
+/* One capture or read command, from its options to its last line. */
+struct cmd {
+	struct cli c;
+	struct ns_run run;
+	struct ns_output out;
+	struct ns_engine eng;
+	void *report[NS_CLI_MAX_REPORTS]; /* started reports, by index */
+	struct ns_dnstally dnstally;
+	struct ns_pbschema *pbschema;
+	int status; /* the exit status so far */
+};
+
+/* Sets the exit status of a step that cannot go on; returns -1. */
+static int fail(struct cmd *x, int status)
+{
+	x->status = status;
+	return -1;
+}
+
+/* The per-packet output, when packet lines are wanted (not -q, and not
+ * -w unless -P); 0, or -1 out of memory.  An unknown -e field is a usage
+ * error, told only now that the registry is built. */
+static int setup_output(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	struct ns_output *out = &x->out;
+	int text = !c->quiet && (!c->writing || c->print);
+	if (!text)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->fp = stdout;
+	out->format = c->format;
+	out->verbose = c->verbose;
+	out->hex = c->hex;
+	out->eopt = c->eopt;
+	if (c->nefields) {
+		out->efields = calloc(c->nefields, sizeof(*out->efields));
+		if (!out->efields) {
+			fputs("netscope: out of memory\n", stderr);
+			return -1;
+		}
+		for (unsigned i = 0; i < c->nefields; i++) {
+			out->efields[i] = ns_field_by_name(c->efields[i]);
+			if (!out->efields[i])
+				ns_cli_usage_error("-e: unknown field '%s' "
+						   "(see 'netscope fields')",
+						   c->efields[i]);
+		}
+		out->nefields = c->nefields;
+	}
+	x->run.out = out;
+	return 0;
+}
+
+/* Starts the reports asked for, in registry order; 1 if any, 0 if none,
+ * -1 after printing why one refused its arguments. */
+static int start_reports(struct cmd *x)
+{
+	int reporting = 0;
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
+		if (!x->c.report_arg[i])
+			continue;
+		char rerr[256];
+		x->report[i] = ns_reports[i]->start(&x->eng, x->c.report_arg[i],
+						    rerr, sizeof(rerr));
+		if (!x->report[i]) {
+			fprintf(stderr, "netscope: %s\n", rerr);
+			return -1;
+		}
+		reporting = 1;
+	}
+	return reporting;
+}
+
+/* The engine and what hangs on it: the schema, the reports, the DNS
+ * tally; and whether packets need dissecting at all (invariant 4). */
+static int setup_engine(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	if (ns_engine_init(&x->eng, c->max_flows) < 0) {
+		fputs("netscope: out of memory\n", stderr);
+		return fail(x, NS_EXIT_RUNTIME);
+	}
+	x->run.eng = &x->eng;
+	if (c->proto_desc) {
+		x->pbschema = ns_cli_load_proto_desc(c->proto_desc);
+		if (!x->pbschema)
+			return fail(x, NS_EXIT_USAGE);
+		x->eng.pbschema = x->pbschema;
+	}
+	int reporting = start_reports(x);
+	if (reporting < 0)
+		return fail(x, NS_EXIT_USAGE);
+	x->run.dissect = x->run.out || reporting;
+	/* DNS queries never answered, told at the end (its line) */
+	if (x->run.dissect || x->run.dfilter)
+		ns_dnstally_start(&x->dnstally, &x->eng);
+	return 0;
+}
+
+static int setup(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	ns_run_init(&x->run);
+	x->run.max_count = c->count;
+	x->run.duration_ns = c->duration_ns;
+	x->run.timeout_ms = c->live.timeout_ms;
+	x->run.wo = c->writing ? &c->wo : NULL;
+	if (c->dfilter) {
+		x->run.dfilter = ns_cli_compile_filter(c->dfilter);
+		if (!x->run.dfilter)
+			return fail(x, NS_EXIT_USAGE);
+	}
+	if (setup_output(x) < 0)
+		return fail(x, NS_EXIT_RUNTIME);
+	if (setup_engine(x) < 0)
+		return -1;
+	ns_run_signals();
+	if (c->two_pass && (x->run.dissect || x->run.dfilter))
+		ns_run_first_pass(&x->run, c->files, c->nfiles, c->bpf);
+	return 0;
+}
+
+/* tcpdump's first line, on stderr so stdout stays packets only. */
+static void print_listening(const struct ns_source *src)
+{
+	const char *lt = pcap_datalink_val_to_name(src->linktype);
+	const char *ld = pcap_datalink_val_to_description(src->linktype);
+	fprintf(stderr,
+		"netscope: listening on %s, link-type %s (%s), snapshot "
+		"length %d bytes\n",
+		src->name, lt ? lt : "?", ld ? ld : "?", src->snaplen);
+}
+
+/* tcpdump's last lines: what we read, and what the kernel counted. */
+static void print_counts(uint64_t seen, const struct pcap_stat *st)
+{
+	fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)seen,
+		seen == 1 ? "" : "s");
+	if (!st)
+		return;
+	fprintf(stderr, "%u packet%s received by filter\n", st->ps_recv,
+		st->ps_recv == 1 ? "" : "s");
+	fprintf(stderr, "%u packet%s dropped by kernel\n", st->ps_drop,
+		st->ps_drop == 1 ? "" : "s");
+	if (st->ps_ifdrop)
+		fprintf(stderr, "%u packet%s dropped by interface\n",
+			st->ps_ifdrop, st->ps_ifdrop == 1 ? "" : "s");
+}
+
+/* capture: the interface until -c, -a or a signal.  The writer is opened
+ * after privileges are dropped (-Z), so its files are the user's. */
+static int run_live(struct cmd *x)
+{
+	struct ns_source src;
+	int status = ns_cli_open_live(&x->c, &src);
+	if (status)
+		return fail(x, status);
+	if (ns_run_writer(&x->run, &src, !x->c.wo.rotate_secs) < 0) {
+		ns_source_close(&src);
+		return fail(x, NS_EXIT_RUNTIME);
+	}
+	if (!x->c.quiet)
+		print_listening(&src);
+	if (ns_run_live(&x->run, &src) < 0)
+		x->status = NS_EXIT_RUNTIME;
+	/* the kernel's counts before the source closes; the run's after
+	 * every packet is flushed */
+	struct pcap_stat st;
+	int have_stats = pcap_stats(src.p, &st) == 0;
+	if (ns_run_finish(&x->run) < 0)
+		x->status = NS_EXIT_RUNTIME;
+	print_counts(x->run.seen, have_stats ? &st : NULL);
+	ns_source_close(&src);
+	return 0;
+}
+
+/* read: each file in turn into the same run (frame numbers and flows go
+ * on across files).  A file that cannot be opened is skipped; a BPF
+ * filter that does not compile for one is a usage error that ends the
+ * run. */
+static int read_files(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	for (unsigned i = 0; i < c->nfiles && !x->run.stop && !ns_signalled;
+	     i++) {
+		struct ns_source src;
+		int status = ns_cli_open_file(c, c->files[i], &src);
+		if (status == NS_EXIT_USAGE) {
+			ns_run_finish(&x->run);
+			return fail(x, status);
+		}
+		if (status) {
+			x->status = status;
+			continue;
+		}
+		if (ns_run_writer(&x->run, &src, !c->wo.rotate_secs) < 0 ||
+		    ns_run_file(&x->run, &src) < 0)
+			x->status = NS_EXIT_RUNTIME;
+		ns_source_close(&src);
+		if (x->run.failed && x->run.stop)
+			break;
+	}
+	if (ns_run_finish(&x->run) < 0)
+		x->status = NS_EXIT_RUNTIME;
+	return 0;
+}
+
+/* End every flow (the conversations report gets the survivors), then the
+ * reports, after the packet lines, then the lines on stderr. */
+static void finish(struct cmd *x)
+{
+	ns_engine_finish(&x->eng);
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
+		if (x->report[i])
+			ns_reports[i]->finish(x->report[i], stdout);
+		x->report[i] = NULL; /* finish freed it */
+	}
+	fflush(stdout);
+	ns_engine_report(&x->eng, stderr,
+			 x->c.capture && (x->run.dissect || x->run.dfilter));
+	ns_dnstally_print(&x->dnstally, stderr); /* once the flows have ended */
+	if (x->run.failed)
+		x->status = NS_EXIT_RUNTIME;
+}
+
+/* After finish() or an early exit: no reports, just give everything
+ * back.  With the bus emptied, the flows ended here tell no report (after
+ * finish() none are left to end). */
+static void cleanup(struct cmd *x)
+{
+	memset(&x->eng.bus, 0, sizeof(x->eng.bus));
+	ns_engine_finish(&x->eng);
+	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++)
+		if (x->report[i])
+			ns_reports[i]->free(x->report[i]);
+	ns_pbschema_free(x->pbschema);
+	if (x->run.out)
+		ns_output_free(x->run.out);
+	ns_dfilter_free(x->run.dfilter);
+	free(x->out.efields);
+	ns_cli_free(&x->c);
+}
+
+static int capture_or_read(int argc, char **argv, int capture)
+{
+	struct cmd x;
+	memset(&x, 0, sizeof(x));
+	x.c.capture = capture;
+	if (ns_cli_want_help(argc, argv,
+			     capture ? ns_cli_help_capture : ns_cli_help_read))
+		return 0;
+	ns_cli_parse(&x.c, argc, argv);
+	ns_registry_init();
+
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	if (setup(&x) == 0 && (capture ? run_live(&x) : read_files(&x)) == 0)
+		finish(&x);
+	cleanup(&x);
+	return x.status;
+}
+
+int ns_cli_cmd_capture(int argc, char **argv)
+{
+	return capture_or_read(argc, argv, 1);
+}
+
+int ns_cli_cmd_read(int argc, char **argv)
+{
+	return capture_or_read(argc, argv, 0);
+}

@@ -1,0 +1,110 @@
+/*
+ * cli — what the files of the command line share: the parsed options
+ * (struct cli), the usage texts and errors, the opening of what the
+ * options name, and the commands main() dispatches to.
+ *
+ *   main.c      which command runs (and `help CMD`, `--version`)
+ *   usage.c     the help texts and the one usage-error format
+ *   options.c   argv into struct cli, with every usage check
+ *   open.c      sources (interface or file, BPF, -Z), display filter,
+ *               protobuf schema: opened with the messages that say why not
+ *   capture.c   capture and read: engine, reports, output, the run, the
+ *               end-of-run lines
+ *   commands.c  interfaces, fields, filter-check, tui
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 usage error.  A usage
+ * error prints one line with the reason and one with a hint, and exits.
+ */
+#ifndef NS_CLI_H
+#define NS_CLI_H
+
+#include <stdint.h>
+
+#include "capture/source.h"
+#include "capture/writer.h"
+#include "output/output.h"
+
+struct ns_dfilter;
+struct ns_pbschema;
+
+enum { NS_EXIT_RUNTIME = 1, NS_EXIT_USAGE = 2 };
+
+/* room for every report in ns_reports[] (reports/report.h) */
+#define NS_CLI_MAX_REPORTS 16
+
+/* What one command line asks for; zeroed, then filled by ns_cli_parse(). */
+struct cli {
+	int capture; /* 1: capture, 0: read */
+	int tui;     /* netscope tui: capture options, or -r FILE */
+	struct ns_live_opts live;
+	char ifbuf[256]; /* the default interface's name, when no -i */
+	const char *bpf;
+	char *bpf_joined;
+	const char *dfilter; /* -Y */
+	uint64_t count;
+	int64_t duration_ns;
+	struct ns_writer_opts wo;
+	int writing;
+	const char *user;
+	int print, quiet, verbose, hex;
+	int format;
+	const char **efields;
+	unsigned nefields;
+	struct ns_fields_opts eopt; /* -E */
+	unsigned neopts;
+	const char **files;
+	unsigned nfiles;
+	/* the reports asked for (-z, --conversations, --calls): the
+	 * argument given to each, by its index in ns_reports[] (NULL: not
+	 * asked) */
+	const char *report_arg[NS_CLI_MAX_REPORTS];
+	uint32_t max_flows;
+	int two_pass;		/* -2: a first pass leaves notes (run.h) */
+	const char *proto_desc; /* --proto-descriptor FILE */
+};
+
+/* usage.c: the command being run ("capture"), or "netscope" before one is
+ * known; usage errors name it and point at its --help. */
+extern const char *ns_cli_command;
+
+extern const char ns_cli_help_general[];
+extern const char ns_cli_help_capture[];
+extern const char ns_cli_help_read[];
+extern const char ns_cli_help_tui[];
+extern const char ns_cli_help_interfaces[];
+extern const char ns_cli_help_fields[];
+extern const char ns_cli_help_filter_check[];
+
+/* "netscope: CMD: reason" and "Try 'netscope CMD --help'.", exit 2. */
+void ns_cli_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* 1 after printing text when -h or --help comes before any "--". */
+int ns_cli_want_help(int argc, char **argv, const char *text);
+
+/* options.c: fills c (c->capture and c->tui set by the caller) from the
+ * command's arguments (argv[0] is the command); exits on a usage error. */
+void ns_cli_parse(struct cli *c, int argc, char **argv);
+/* Frees what ns_cli_parse() allocated. */
+void ns_cli_free(struct cli *c);
+
+/* open.c: each returns 0, or the exit status after printing why not.
+ * The live source is the interface (-i or the default one) with its BPF
+ * filter, privileges dropped after (-Z); a file source gets the BPF
+ * filter too.  On failure nothing is left open. */
+int ns_cli_open_live(struct cli *c, struct ns_source *src);
+int ns_cli_open_file(const struct cli *c, const char *path,
+		     struct ns_source *src);
+/* NULL after printing where the display filter is wrong. */
+struct ns_dfilter *ns_cli_compile_filter(const char *expr);
+/* NULL after printing why the --proto-descriptor file cannot be read. */
+struct ns_pbschema *ns_cli_load_proto_desc(const char *path);
+
+/* The commands: argc/argv start at the command's name. */
+int ns_cli_cmd_capture(int argc, char **argv);
+int ns_cli_cmd_read(int argc, char **argv);
+int ns_cli_cmd_tui(int argc, char **argv);
+int ns_cli_cmd_interfaces(int argc, char **argv);
+int ns_cli_cmd_fields(int argc, char **argv);
+int ns_cli_cmd_filter_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * open — what the options name, opened, with the message that says why
+ * not: the packet source (an interface or a file, with its BPF filter),
+ * the display filter and the protobuf schema.  capture, read and tui share
+ * these so the three commands fail the same way.
+ *
+ * Order for a live source, as tcpdump: choose the interface (-i, or the
+ * first up, non-loopback one), open it, install the BPF filter, then drop
+ * privileges (-Z) — after everything that needs root and before anything
+ * is written, so the output files belong to the unprivileged user.
+ *
+ * A failure to open is a runtime error (1); a BPF filter, display filter or
+ * schema that cannot be used is the user's to fix (2).
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "filter/dfilter.h"
+#include "proto/pbschema.h"
+
+/* The first interface libpcap lists that is up and not loopback, else
+ * the first one, as tcpdump picks. */
+static const char *default_interface(char *buf, size_t len)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all = NULL;
+	if (pcap_findalldevs(&all, ebuf) < 0 || !all)
+		return NULL;
+	const pcap_if_t *pick = NULL;
+	for (const pcap_if_t *d = all; d && !pick; d = d->next)
+		if (!(d->flags & PCAP_IF_LOOPBACK) && (d->flags & PCAP_IF_UP))
+			pick = d;
+	if (!pick)
+		pick = all;
+	snprintf(buf, len, "%s", pick->name);
+	pcap_freealldevs(all);
+	return buf;
+}
+
+/* As tcpdump -Z: only when running as root; the output file is opened
+ * afterwards, as the unprivileged user. */
+static int drop_privileges(const char *user)
+{
+	if (getuid() != 0 && geteuid() != 0)
+		return 0;
+	errno = 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		fprintf(stderr, "netscope: -Z: unknown user '%s'\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
+		fprintf(stderr, "netscope: -Z: cannot become '%s': %s\n", user,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int ns_cli_open_live(struct cli *c, struct ns_source *src)
+{
+	char err[PCAP_ERRBUF_SIZE + 256], warn[PCAP_ERRBUF_SIZE + 64];
+	if (!c->live.iface) {
+		c->live.iface = default_interface(c->ifbuf, sizeof(c->ifbuf));
+		if (!c->live.iface) {
+			fputs("netscope: no interface to capture on (see "
+			      "'netscope interfaces'; use -i)\n",
+			      stderr);
+			return NS_EXIT_RUNTIME;
+		}
+	}
+	if (ns_source_open_live(src, &c->live, err, sizeof(err), warn,
+				sizeof(warn)) < 0) {
+		fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
+			c->live.iface, err);
+		return NS_EXIT_RUNTIME;
+	}
+	if (*warn)
+		fprintf(stderr, "netscope: warning: %s: %s\n", c->live.iface,
+			warn);
+	if (c->bpf && ns_source_set_filter(src, c->bpf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: capture filter '%s': %s\n", c->bpf,
+			err);
+		ns_source_close(src);
+		return NS_EXIT_USAGE;
+	}
+	if (c->user && drop_privileges(c->user) < 0) {
+		ns_source_close(src);
+		return NS_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+int ns_cli_open_file(const struct cli *c, const char *path,
+		     struct ns_source *src)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	if (ns_source_open_file(src, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: cannot open '%s': %s\n", path, err);
+		return NS_EXIT_RUNTIME;
+	}
+	if (c->bpf && ns_source_set_filter(src, c->bpf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: capture filter '%s': %s\n", c->bpf,
+			err);
+		ns_source_close(src);
+		return NS_EXIT_USAGE;
+	}
+	return 0;
+}
+
+struct ns_dfilter *ns_cli_compile_filter(const char *expr)
+{
+	struct ns_dfilter_error e;
+	struct ns_dfilter *df = ns_dfilter_compile(expr, &e);
+	if (df)
+		return df;
+	if (e.col)
+		fprintf(stderr, "netscope: filter: column %u: %s\n", e.col,
+			e.msg);
+	else
+		fprintf(stderr, "netscope: filter: %s\n", e.msg);
+	return NULL;
+}
+
+struct ns_pbschema *ns_cli_load_proto_desc(const char *path)
+{
+	char perr[256];
+	struct ns_pbschema *pb = ns_pbschema_load(path, perr, sizeof(perr));
+	if (!pb)
+		fprintf(stderr,
+			"netscope: --proto-descriptor: cannot read '%s': %s\n",
+			path, perr);
+	return pb;
+}

@@ -1,0 +1,196 @@
+/*
+ * usage — what the user reads when asking for help or getting the command
+ * line wrong: the help text of each command, and the one format of a
+ * usage error.
+ *
+ * A usage error is two lines on standard error and exit status 2:
+ * "netscope: CMD: reason" (no "CMD: " before a command is known) and a
+ * hint pointing at the help that would have answered it.  Help goes to
+ * standard output with status 0, except `netscope` alone, whose general
+ * help is the usage error (main.c).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char *ns_cli_command = "netscope";
+
+void ns_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "netscope: ");
+	if (strcmp(ns_cli_command, "netscope") != 0)
+		fprintf(stderr, "%s: ", ns_cli_command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (strcmp(ns_cli_command, "netscope") != 0)
+		fprintf(stderr, "\nTry 'netscope %s --help'.\n",
+			ns_cli_command);
+	else
+		fprintf(stderr, "\nTry 'netscope --help'.\n");
+	exit(NS_EXIT_USAGE);
+}
+
+int ns_cli_want_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			fputs(text, stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char ns_cli_help_general[] =
+    "Usage: netscope COMMAND [OPTIONS]\n"
+    "Packet capture and protocol analysis.\n"
+    "\n"
+    "Commands:\n"
+    "  capture     capture live from an interface (like tcpdump -i)\n"
+    "  read        analyse pcap/pcapng files ('-' for stdin)\n"
+    "  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
+    "  fields      list every field name, its type and description\n"
+    "  tui         live ncurses view of a capture (-i) or a file (-r)\n"
+    "  filter-check EXPR\n"
+    "              check a display filter and show how it is read\n"
+    "\n"
+    "  netscope COMMAND --help   options of one command\n"
+    "  netscope --version        versions of netscope and its libraries\n"
+    "\n"
+    "Examples:\n"
+    "  netscope capture -i eth0 -f 'tcp port 50051'\n"
+    "  netscope capture -i any -c 100 -w trace.pcap\n"
+    "  netscope read trace.pcapng -v\n"
+    "  netscope read trace.pcap -T fields -e ip.src -e tcp.dstport\n"
+    "  netscope read trace.pcap -Y 'tcp.port == 50051 && grpc.status != 0'\n"
+    "  netscope tui -i lo -f 'tcp port 50051'\n";
+
+/* The output and analysis options capture and read share. */
+#define OUTPUT_HELP                                                            \
+	"  -v, -V, --verbose       field tree under each line\n"               \
+	"  -x, --hex               hex and ASCII dump of each packet (with\n"  \
+	"                          -T json|ndjson: the bytes as \"raw\")\n"    \
+	"  -Y, --display-filter EXPR\n"                                        \
+	"                          show (and write) only packets matching "    \
+	"this\n"                                                               \
+	"                          display filter (Wireshark syntax)\n"        \
+	"  -T, --format text|fields|json|ndjson\n"                             \
+	"                          json: one array of packet objects;\n"       \
+	"                          ndjson: one packet object per line\n"       \
+	"  -e, --field NAME        with -T fields: a column (repeatable)\n"    \
+	"  -E OPTION=VALUE         with -T fields, as tshark: header=y|n,\n"   \
+	"                          separator=/t|/s|C, occurrence=f|l|a,\n"     \
+	"                          aggregator=C|/s, quote=d|s|n, bom=y|n\n"    \
+	"      --proto-descriptor FILE\n"                                      \
+	"                          decode gRPC messages with the types of a\n" \
+	"                          FileDescriptorSet (protoc "                 \
+	"--include_imports\n"                                                  \
+	"                          -o FILE x.proto)\n"                         \
+	"      --conversations     one line per connection at the end (also\n" \
+	"                          -z conv,tcp and -z conv,udp)\n"             \
+	"      --calls             one line per HTTP/2 stream and gRPC call "  \
+	"at\n"                                                                 \
+	"                          the end\n"                                  \
+	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
+	"                          the reassembled bytes of TCP stream N\n"    \
+	"      --max-flows N       flows tracked at once (default 100000)\n"   \
+	"  -h, --help              this help\n"
+
+const char ns_cli_help_capture[] =
+    "Usage: netscope capture [OPTIONS] [BPF FILTER…]\n"
+    "Capture packets live and print one line per packet (or write them).\n"
+    "\n"
+    "  -i, --interface IFACE   interface to capture on ('any' for all);\n"
+    "                          default: the first one 'interfaces' lists\n"
+    "  -f, --filter BPF        capture filter (pcap-filter(7)); words after\n"
+    "                          the options are taken as the filter too\n"
+    "  -c, --count N           stop after N packets\n"
+    "  -a, --autostop duration:SEC\n"
+    "                          stop after SEC seconds\n"
+    "  -s, --snaplen N         bytes kept per packet (default 262144)\n"
+    "  -p, --no-promiscuous-mode\n"
+    "                          do not put the interface in promiscuous mode\n"
+    "  -B, --buffer-size MiB   kernel capture buffer size\n"
+    "      --immediate         deliver each packet at once (no batching)\n"
+    "  -w, --write FILE        write packets to a pcap file ('-' = stdout)\n"
+    "  -C, --file-size MB      with -w: new file after MB million bytes\n"
+    "  -G, --rotate-seconds SEC\n"
+    "                          with -w: new file every SEC seconds (FILE is\n"
+    "                          a strftime(3) pattern)\n"
+    "  -W, --file-count N      with -C: ring of N files; with -G: stop\n"
+    "                          after N files\n"
+    "  -Z, --user USER         drop privileges to USER after opening the\n"
+    "                          interface (when started as root)\n"
+    "  -P, --print             print packet lines even when writing (-w)\n"
+    "  -q, --quiet             no packet lines, only the final counts\n"
+    "  -n                      accepted for tcpdump habits: netscope never\n"
+    "                          resolves names\n" OUTPUT_HELP "\n"
+    "At exit the counts of packets captured, received by the filter and\n"
+    "dropped by the kernel are printed to standard error.\n";
+
+const char ns_cli_help_read[] =
+    "Usage: netscope read [OPTIONS] FILE…\n"
+    "Read pcap and pcapng files ('-' for standard input) and print one\n"
+    "line per packet.\n"
+    "\n"
+    "  -r, --read-file FILE    a file to read (same as giving FILE)\n"
+    "  -2, --two-pass          read the files twice (as tshark -2), so a\n"
+    "                          packet can name later ones: a DNS query or\n"
+    "                          HTTP request its response (response_in);\n"
+    "                          not for standard input or pipes\n"
+    "  -f, --filter BPF        only packets matching this BPF filter\n"
+    "  -c, --count N           stop after N packets\n"
+    "  -w, --write FILE        write the packets that pass to a pcap file\n"
+    "  -C, -G, -W              rotation of the written files, as capture\n"
+    "                          (-G uses the packets' own timestamps)\n"
+    "  -q, --quiet             no packet lines\n"
+    "  -n                      accepted; names are never "
+    "resolved\n" OUTPUT_HELP;
+
+const char ns_cli_help_tui[] =
+    "Usage: netscope tui [-i IFACE | -r FILE] [OPTIONS] [BPF FILTER…]\n"
+    "Live ncurses view: packets (list, field tree, hex), connections,\n"
+    "HTTP/2 and gRPC calls, DNS; a display filter applied while the\n"
+    "capture runs.  Press ? in the view for its keys.\n"
+    "\n"
+    "  -i, --interface IFACE   capture live on IFACE (default: the first\n"
+    "                          interface 'interfaces' lists)\n"
+    "  -r, --read-file FILE    show a pcap/pcapng file instead\n"
+    "  -f, --filter BPF        capture filter; words after the options too\n"
+    "  -Y, --display-filter EXPR\n"
+    "                          the display filter to start with\n"
+    "  -c, --count N           stop capturing after N packets\n"
+    "  -a, --autostop duration:SEC, -s, -p, -B, --immediate, -Z USER\n"
+    "                          as for capture\n"
+    "      --max-flows N       flow table cap (also caps the views)\n"
+    "      --proto-descriptor FILE\n"
+    "                          decode gRPC messages with these types\n"
+    "  -h, --help              this help\n";
+
+const char ns_cli_help_interfaces[] =
+    "Usage: netscope interfaces\n"
+    "List the interfaces that 'netscope capture -i' can open, numbered, with\n"
+    "their state (as tcpdump -D).\n";
+
+const char ns_cli_help_fields[] =
+    "Usage: netscope fields [PROTO]\n"
+    "List every protocol and field netscope records, one a line,\n"
+    "tab-separated: name, type (Wireshark's: FT_PROTOCOL, FT_UINT16,\n"
+    "FT_IPv4, ...), description.  With PROTO (e.g. tcp), only that\n"
+    "protocol's fields.  These names are the ones -T fields -e accepts\n"
+    "and the keys of -T json.\n";
+
+const char ns_cli_help_filter_check[] =
+    "Usage: netscope filter-check EXPR\n"
+    "Check a display filter (as given to -Y) without reading packets.\n"
+    "A valid filter is printed fully parenthesised, showing how it was\n"
+    "read; an invalid one gets an error naming the column, and exit\n"
+    "status 2.\n";
