@@ -731,17 +731,19 @@ static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
 	ns_tree_pop(pkt);
 }
 
-/* Raw decoding of a field inside a typed message, with a problem line
- * when the type declares the field but not with this wire type. */
-static void raw_field(const struct ctx *c, const struct ns_pbfield *f,
-		      const struct wire_field *w, int depth)
+/* Raw decoding of one field [start, end) inside a typed message. */
+static void raw_field(const struct ctx *c, const uint8_t *start,
+		      const uint8_t *end, int depth)
+{
+	walk(c, start, (size_t)(end - start), depth);
+}
+
+/* The problem line of a declared field that came with a wire type its
+ * type cannot have, said under the raw field's label at pkt->fv[at]. */
+static void wrong_wire_type(const struct ctx *c, const struct ns_pbfield *f,
+			    const struct wire_field *w, uint32_t at)
 {
 	struct ns_packet *pkt = c->pkt;
-	uint32_t at = pkt->nfv;
-	walk(c, w->start, (size_t)(w->end - w->start), depth);
-	if (!f || at >= pkt->nfv)
-		return;
-	/* said under the raw field's label */
 	const char *tn = ns_valstr_find(types, f->type);
 	uint8_t saved = pkt->depth;
 	pkt->depth = (uint8_t)(pkt->fv[at].depth + 1);
@@ -793,14 +795,13 @@ static void read_value(struct ns_reader *r, struct wire_field *w)
 static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		       const struct ns_pbmsg *m, int depth, int hide_names)
 {
-	struct ns_packet *pkt = c->pkt;
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
 	while (ns_rd_left(&r)) {
 		struct wire_field w = {.start = r.p};
 		uint64_t tag = varint(&r);
 		if (r.err || tag >> 3 == 0 || tag >> 3 > 536870911) {
-			ns_malformed(pkt, "protobuf: bad field tag");
+			ns_malformed(c->pkt, "protobuf: bad field tag");
 			return;
 		}
 		w.number = tag >> 3;
@@ -809,8 +810,8 @@ static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		read_value(&r, &w);
 		if (r.err) {
 			/* what can be shown is the field's start, raw */
-			ns_malformed(pkt, "protobuf: %s field %llu %s", m->name,
-				     (unsigned long long)w.number,
+			ns_malformed(c->pkt, "protobuf: %s field %llu %s",
+				     m->name, (unsigned long long)w.number,
 				     w.wt == 4 || w.wt > 5
 					 ? "has an impossible wire type"
 					 : "cut short");
@@ -822,10 +823,14 @@ static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		int want = f ? wire_of(f->type) : -1;
 		int packable =
 		    f && f->repeated && want != 2 && want != 3 && want >= 0;
-		if (f && (w.wt == want || (w.wt == 2 && packable)))
+		if (f && (w.wt == want || (w.wt == 2 && packable))) {
 			typed_field(c, f, &w, depth, hide_names);
-		else
-			raw_field(c, f, &w, depth);
+			continue;
+		}
+		uint32_t at = c->pkt->nfv;
+		raw_field(c, w.start, w.end, depth);
+		if (f && at < c->pkt->nfv)
+			wrong_wire_type(c, f, &w, at);
 	}
 }
 
