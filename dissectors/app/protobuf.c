@@ -285,6 +285,83 @@ static void packed(const struct ctx *c, const uint8_t *p, size_t n)
 		    c->offsets ? (uint32_t)n : 0, k);
 }
 
+/* A length-delimited value d[0..len) shown raw: a nested message, a
+ * string, or bytes (with the packed values they might be). */
+static void raw_len_value(const struct ctx *c, const uint8_t *d, size_t len,
+			  int depth)
+{
+	struct ns_packet *pkt = c->pkt;
+	uint32_t shown = c->offsets ? (uint32_t)len : 0;
+	if (len && depth < MAX_DEPTH && is_message(d, len)) {
+		ns_add_label(pkt, &fields[F_MESSAGE], off_of(c, d), shown);
+		ns_tree_push(pkt);
+		walk(c, d, len, depth + 1);
+		ns_tree_pop(pkt);
+	} else if (is_text(d, len)) {
+		ns_add_bytes(pkt, &fields[F_STRING], off_of(c, d), shown, d,
+			     (uint32_t)len);
+	} else {
+		ns_add_bytes(pkt, &fields[F_BYTES], off_of(c, d), shown, d,
+			     (uint32_t)len);
+		packed(c, d, len);
+	}
+}
+
+/* The value after a raw field's tag, of wire type wt (not a group's
+ * start or end); sets r->err when it is cut short or the wire type is
+ * impossible. */
+static void raw_value(const struct ctx *c, struct ns_reader *r, int wt,
+		      int depth)
+{
+	struct ns_packet *pkt = c->pkt;
+	const uint8_t *v = r->p;
+	switch (wt) {
+	case 0: {
+		uint64_t x = varint(r);
+		if (r->err)
+			break;
+		add_u(c, F_UINT64, v, (size_t)(r->p - v), x);
+		ns_add_int(pkt, &fields[F_SINT64], off_of(c, v),
+			   c->offsets ? (uint32_t)(r->p - v) : 0,
+			   (int64_t)(x >> 1) ^ -(int64_t)(x & 1));
+		break;
+	}
+	case 1: {
+		uint64_t lo = ns_rd_u32le(r);
+		uint64_t x = lo | (uint64_t)ns_rd_u32le(r) << 32;
+		if (r->err)
+			break;
+		add_u(c, F_UINT64, v, 8, x);
+		ns_add_double(pkt, &fields[F_DOUBLE], off_of(c, v),
+			      c->offsets ? 8 : 0, f64(x));
+		break;
+	}
+	case 5: {
+		uint32_t x = ns_rd_u32le(r);
+		if (r->err)
+			break;
+		add_u(c, F_UINT32, v, 4, x);
+		ns_add_double(pkt, &fields[F_FLOAT], off_of(c, v),
+			      c->offsets ? 4 : 0, f32(x));
+		break;
+	}
+	case 2: {
+		uint64_t len = varint(r);
+		if (r->err || len > ns_rd_left(r)) {
+			r->err = NS_EMALFORMED;
+			break;
+		}
+		add_u(c, F_LENGTH, v, (size_t)(r->p - v), len);
+		const uint8_t *d = ns_rd_ptr(r, (size_t)len);
+		raw_len_value(c, d, (size_t)len, depth);
+		break;
+	}
+	default:
+		r->err = NS_EMALFORMED;
+		break;
+	}
+}
+
 static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 {
 	struct ns_packet *pkt = c->pkt;
@@ -313,75 +390,12 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 		add_u(c, F_NUMBER, start, (size_t)(r.p - start), tag >> 3);
 		add_u(c, F_WIRETYPE, start, (size_t)(r.p - start),
 		      (uint64_t)wt);
-		const uint8_t *v = r.p;
-		switch (wt) {
-		case 0: {
-			uint64_t x = varint(&r);
-			if (r.err)
-				break;
-			add_u(c, F_UINT64, v, (size_t)(r.p - v), x);
-			ns_add_int(pkt, &fields[F_SINT64], off_of(c, v),
-				   c->offsets ? (uint32_t)(r.p - v) : 0,
-				   (int64_t)(x >> 1) ^ -(int64_t)(x & 1));
-			break;
-		}
-		case 1: {
-			uint64_t lo = ns_rd_u32le(&r);
-			uint64_t x = lo | (uint64_t)ns_rd_u32le(&r) << 32;
-			if (r.err)
-				break;
-			add_u(c, F_UINT64, v, 8, x);
-			ns_add_double(pkt, &fields[F_DOUBLE], off_of(c, v),
-				      c->offsets ? 8 : 0, f64(x));
-			break;
-		}
-		case 5: {
-			uint32_t x = ns_rd_u32le(&r);
-			if (r.err)
-				break;
-			add_u(c, F_UINT32, v, 4, x);
-			ns_add_double(pkt, &fields[F_FLOAT], off_of(c, v),
-				      c->offsets ? 4 : 0, f32(x));
-			break;
-		}
-		case 2: {
-			uint64_t len = varint(&r);
-			if (r.err || len > ns_rd_left(&r)) {
-				r.err = NS_EMALFORMED;
-				break;
-			}
-			add_u(c, F_LENGTH, v, (size_t)(r.p - v), len);
-			const uint8_t *d = ns_rd_ptr(&r, (size_t)len);
-			if (len && depth < MAX_DEPTH &&
-			    is_message(d, (size_t)len)) {
-				ns_add_label(pkt, &fields[F_MESSAGE],
-					     off_of(c, d),
-					     c->offsets ? (uint32_t)len : 0);
-				ns_tree_push(pkt);
-				walk(c, d, (size_t)len, depth + 1);
-				ns_tree_pop(pkt);
-			} else if (is_text(d, (size_t)len)) {
-				ns_add_bytes(pkt, &fields[F_STRING],
-					     off_of(c, d),
-					     c->offsets ? (uint32_t)len : 0, d,
-					     (uint32_t)len);
-			} else {
-				ns_add_bytes(pkt, &fields[F_BYTES],
-					     off_of(c, d),
-					     c->offsets ? (uint32_t)len : 0, d,
-					     (uint32_t)len);
-				packed(c, d, (size_t)len);
-			}
-			break;
-		}
-		case 3: /* start group: its fields nest under it until the
-			 * end group */
+		if (wt == 3) { /* start group: its fields nest under it until
+				* the end group */
 			pushed++;
 			continue;
-		default:
-			r.err = NS_EMALFORMED;
-			break;
 		}
+		raw_value(c, &r, wt, depth);
 		ns_tree_pop(pkt);
 		if (label < pkt->nfv && c->offsets)
 			pkt->fv[label].len = (uint32_t)(r.p - start);
@@ -617,44 +631,49 @@ static long group_extent(struct ns_reader *r, uint64_t number)
 }
 
 /*
- * One field the type declares, with a wire type that fits its type:
- * [start, end) is the whole field (tag included), v its value after the
- * tag, d/dn the content of a length-delimited value or a group, x the
- * value of a varint or fixed one.
+ * One field of a typed message as read: [start, end) the whole field (tag
+ * included), v its value after the tag, d/dn the content of a
+ * length-delimited value or a group, x the value of a varint or fixed one.
  */
-static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
-			const uint8_t *start, const uint8_t *end,
-			const uint8_t *v, int wt, uint64_t x, const uint8_t *d,
-			size_t dn, int depth, int hide_name)
+struct wire_field {
+	const uint8_t *start, *end, *v, *d;
+	size_t dn;
+	uint64_t number, x;
+	int wt;
+};
+
+/* Type, number, wire type, length, the value's bytes and the oneof of a
+ * typed field (hidden by the caller). */
+static void field_details(const struct ctx *c, const struct ns_pbfield *f,
+			  const struct wire_field *w)
 {
 	struct ns_packet *pkt = c->pkt;
-	uint32_t name_at = pkt->nfv;
-	ns_add_bytes(pkt, &fields[F_FIELD_NAME], off_of(c, start),
-		     c->offsets ? (uint32_t)(end - start) : 0,
-		     (const uint8_t *)f->name, (uint32_t)strlen(f->name));
-	if (hide_name)
-		hide(pkt, name_at);
-	ns_tree_push(pkt);
-	uint32_t details = pkt->nfv;
+	const uint8_t *start = w->start, *end = w->end, *v = w->v;
 	add_u(c, F_FIELD_TYPE, start, (size_t)(end - start), f->type);
 	add_u(c, F_NUMBER, start, (size_t)(v - start), f->number);
-	add_u(c, F_WIRETYPE, start, (size_t)(v - start), (uint64_t)wt);
-	if (wt == 2)
-		add_u(c, F_LENGTH, v, (size_t)(d - v), dn);
-	const uint8_t *vp = wt == 2 || wt == 3 ? d : v;
-	size_t vn = wt == 2 || wt == 3 ? dn : (size_t)(end - v);
+	add_u(c, F_WIRETYPE, start, (size_t)(v - start), (uint64_t)w->wt);
+	if (w->wt == 2)
+		add_u(c, F_LENGTH, v, (size_t)(w->d - v), w->dn);
+	int content = w->wt == 2 || w->wt == 3;
+	const uint8_t *vp = content ? w->d : v;
+	size_t vn = content ? w->dn : (size_t)(end - v);
 	ns_add_bytes(pkt, &fields[F_BYTES], off_of(c, vp),
 		     c->offsets ? (uint32_t)vn : 0, vp, (uint32_t)vn);
 	if (f->oneof)
 		add_str(c, F_ONEOF, start, (size_t)(end - start), f->oneof);
-	int msg = f->type == NS_PB_MESSAGE || f->type == NS_PB_GROUP;
-	if (wt == 2 && !msg && f->type != NS_PB_STRING &&
-	    f->type != NS_PB_BYTES) {
-		packed_typed(c, f, d, dn);
-	} else if (f->type == NS_PB_STRING) {
-		ns_add_bytes(pkt, &fields[F_STRING], off_of(c, d),
-			     c->offsets ? (uint32_t)dn : 0, d, (uint32_t)dn);
-	} else if (msg && f->msg && depth + 1 < MAX_DEPTH) {
+}
+
+/* A message or group field: its type's name with its fields under it, or
+ * the bytes with a problem line when it cannot be entered.  `details` is
+ * where the field's hidden details start. */
+static void typed_message(const struct ctx *c, const struct ns_pbfield *f,
+			  const struct wire_field *w, int depth,
+			  uint32_t details)
+{
+	struct ns_packet *pkt = c->pkt;
+	const uint8_t *d = w->d;
+	size_t dn = w->dn;
+	if (f->msg && depth + 1 < MAX_DEPTH) {
 		ns_add_bytes(pkt, &fields[F_MSG_NAME], off_of(c, d),
 			     c->offsets ? (uint32_t)dn : 0,
 			     (const uint8_t *)f->msg->name,
@@ -663,25 +682,48 @@ static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
 		ns_tree_push(pkt);
 		typed_walk(c, d, dn, f->msg, depth + 1, f->msg->map_entry);
 		ns_tree_pop(pkt);
-		ns_tree_pop(pkt);
 		return;
-	} else if (msg) {
-		hide(pkt, details);
-		if (f->msg)
-			problem(c, d, dn,
-				"nested deeper than %d messages: "
-				"shown as bytes",
-				MAX_DEPTH);
-		else
-			problem(c, d, dn,
-				"type of field '%s' not in the "
-				"descriptor set: shown as bytes",
-				f->name);
-		ns_tree_pop(pkt);
-		return;
-	} else if (f->type != NS_PB_BYTES) {
-		scalar(c, f, v, (size_t)(end - v), x);
 	}
+	hide(pkt, details);
+	if (f->msg)
+		problem(c, d, dn,
+			"nested deeper than %d messages: "
+			"shown as bytes",
+			MAX_DEPTH);
+	else
+		problem(c, d, dn,
+			"type of field '%s' not in the "
+			"descriptor set: shown as bytes",
+			f->name);
+}
+
+/* One field the type declares, with a wire type that fits its type. */
+static void typed_field(const struct ctx *c, const struct ns_pbfield *f,
+			const struct wire_field *w, int depth, int hide_name)
+{
+	struct ns_packet *pkt = c->pkt;
+	uint32_t name_at = pkt->nfv;
+	ns_add_bytes(pkt, &fields[F_FIELD_NAME], off_of(c, w->start),
+		     c->offsets ? (uint32_t)(w->end - w->start) : 0,
+		     (const uint8_t *)f->name, (uint32_t)strlen(f->name));
+	if (hide_name)
+		hide(pkt, name_at);
+	ns_tree_push(pkt);
+	uint32_t details = pkt->nfv;
+	field_details(c, f, w);
+	if (f->type == NS_PB_MESSAGE || f->type == NS_PB_GROUP) {
+		typed_message(c, f, w, depth, details);
+		ns_tree_pop(pkt);
+		return;
+	}
+	if (w->wt == 2 && f->type != NS_PB_STRING && f->type != NS_PB_BYTES)
+		packed_typed(c, f, w->d, w->dn);
+	else if (f->type == NS_PB_STRING)
+		ns_add_bytes(pkt, &fields[F_STRING], off_of(c, w->d),
+			     c->offsets ? (uint32_t)w->dn : 0, w->d,
+			     (uint32_t)w->dn);
+	else if (f->type != NS_PB_BYTES)
+		scalar(c, f, w->v, (size_t)(w->end - w->v), w->x);
 	/* the problem lines of a packed field stay in sight */
 	for (uint32_t i = details; i < pkt->nfv; i++)
 		if (pkt->fv[i].f != &fields[F_PROBLEM])
@@ -696,88 +738,99 @@ static void raw_field(const struct ctx *c, const uint8_t *start,
 	walk(c, start, (size_t)(end - start), depth);
 }
 
+/* The problem line of a declared field that came with a wire type its
+ * type cannot have, said under the raw field's label at pkt->fv[at]. */
+static void wrong_wire_type(const struct ctx *c, const struct ns_pbfield *f,
+			    const struct wire_field *w, uint32_t at)
+{
+	struct ns_packet *pkt = c->pkt;
+	const char *tn = ns_valstr_find(types, f->type);
+	uint8_t saved = pkt->depth;
+	pkt->depth = (uint8_t)(pkt->fv[at].depth + 1);
+	problem(c, w->start, (size_t)(w->end - w->start),
+		"field '%s' is %s but came with wire type %d: "
+		"shown raw",
+		f->name, tn ? tn : "of no known type", w->wt);
+	pkt->depth = saved;
+}
+
+/* The value after a field's tag (w->wt, w->number and w->v set); sets
+ * r->err when it is cut short, its group does not end, or its wire type
+ * is impossible. */
+static void read_value(struct ns_reader *r, struct wire_field *w)
+{
+	switch (w->wt) {
+	case 0:
+		w->x = varint(r);
+		break;
+	case 1:
+		w->x = ns_rd_u32le(r);
+		w->x |= (uint64_t)ns_rd_u32le(r) << 32;
+		break;
+	case 5:
+		w->x = ns_rd_u32le(r);
+		break;
+	case 2: {
+		uint64_t len = varint(r);
+		if (!r->err && len > ns_rd_left(r))
+			r->err = NS_EMALFORMED;
+		w->d = r->p;
+		w->dn = (size_t)len;
+		ns_rd_skip(r, w->dn);
+		break;
+	}
+	case 3: {
+		long gl = group_extent(r, w->number);
+		if (gl < 0)
+			r->err = NS_EMALFORMED;
+		w->d = w->v;
+		w->dn = gl < 0 ? 0 : (size_t)gl;
+		break;
+	}
+	default: /* 4 (an end with no start), 6, 7 */
+		r->err = NS_EMALFORMED;
+	}
+}
+
 static void typed_walk(const struct ctx *c, const uint8_t *p, size_t n,
 		       const struct ns_pbmsg *m, int depth, int hide_names)
 {
-	struct ns_packet *pkt = c->pkt;
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
 	while (ns_rd_left(&r)) {
-		const uint8_t *start = r.p;
+		struct wire_field w = {.start = r.p};
 		uint64_t tag = varint(&r);
 		if (r.err || tag >> 3 == 0 || tag >> 3 > 536870911) {
-			ns_malformed(pkt, "protobuf: bad field tag");
+			ns_malformed(c->pkt, "protobuf: bad field tag");
 			return;
 		}
-		uint64_t number = tag >> 3, x = 0;
-		int wt = (int)(tag & 7);
-		const uint8_t *v = r.p, *d = NULL;
-		size_t dn = 0;
-		switch (wt) {
-		case 0:
-			x = varint(&r);
-			break;
-		case 1:
-			x = ns_rd_u32le(&r);
-			x |= (uint64_t)ns_rd_u32le(&r) << 32;
-			break;
-		case 5:
-			x = ns_rd_u32le(&r);
-			break;
-		case 2: {
-			uint64_t len = varint(&r);
-			if (!r.err && len > ns_rd_left(&r))
-				r.err = NS_EMALFORMED;
-			d = r.p;
-			dn = (size_t)len;
-			ns_rd_skip(&r, dn);
-			break;
-		}
-		case 3: {
-			long gl = group_extent(&r, number);
-			if (gl < 0)
-				r.err = NS_EMALFORMED;
-			d = v;
-			dn = gl < 0 ? 0 : (size_t)gl;
-			break;
-		}
-		default: /* 4 (an end with no start), 6, 7 */
-			r.err = NS_EMALFORMED;
-		}
+		w.number = tag >> 3;
+		w.wt = (int)(tag & 7);
+		w.v = r.p;
+		read_value(&r, &w);
 		if (r.err) {
 			/* what can be shown is the field's start, raw */
-			ns_malformed(pkt, "protobuf: %s field %llu %s", m->name,
-				     (unsigned long long)number,
-				     wt == 4 || wt > 5
+			ns_malformed(c->pkt, "protobuf: %s field %llu %s",
+				     m->name, (unsigned long long)w.number,
+				     w.wt == 4 || w.wt > 5
 					 ? "has an impossible wire type"
 					 : "cut short");
 			return;
 		}
+		w.end = r.p;
 		const struct ns_pbfield *f =
-		    ns_pbschema_field(m, (uint32_t)number);
+		    ns_pbschema_field(m, (uint32_t)w.number);
 		int want = f ? wire_of(f->type) : -1;
 		int packable =
 		    f && f->repeated && want != 2 && want != 3 && want >= 0;
-		if (f && (wt == want || (wt == 2 && packable))) {
-			typed_field(c, f, start, r.p, v, wt, x, d, dn, depth,
-				    hide_names);
+		if (f && (w.wt == want || (w.wt == 2 && packable))) {
+			typed_field(c, f, &w, depth, hide_names);
 			continue;
 		}
-		uint32_t at = pkt->nfv;
-		raw_field(c, start, r.p, depth);
-		/* cppcheck-suppress knownConditionTrueFalse ; raw_field() adds
-		 * fields through c->pkt, which cppcheck does not follow */
-		if (f && at < pkt->nfv) {
-			/* said under the raw field's label */
-			const char *tn = ns_valstr_find(types, f->type);
-			uint8_t saved = pkt->depth;
-			pkt->depth = (uint8_t)(pkt->fv[at].depth + 1);
-			problem(c, start, (size_t)(r.p - start),
-				"field '%s' is %s but came with wire type %d: "
-				"shown raw",
-				f->name, tn ? tn : "of no known type", wt);
-			pkt->depth = saved;
-		}
+		uint32_t at = c->pkt->nfv;
+		raw_field(c, w.start, w.end, depth);
+		if (f && at < c->pkt->nfv)
+			wrong_wire_type(c, f, &w, at);
 	}
 }
 

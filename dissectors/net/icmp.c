@@ -116,6 +116,55 @@ static const struct ns_valstr *code_vals(unsigned type)
 	}
 }
 
+/* Echo, timestamp, information and address-mask messages (RFC 792, RFC
+ * 950): identifier, sequence number (also byte-swapped, as Wireshark
+ * shows it) and the type's own fields.  0 or NS_ETRUNC. */
+static int query(struct ns_packet *pkt, struct ns_reader *r, uint8_t type)
+{
+	ns_get_u16(pkt, r, &fields[F_IDENT]);
+	uint32_t off = ns_rd_off(r);
+	uint16_t seq = ns_rd_u16(r);
+	if (r->err)
+		return NS_ETRUNC;
+	ns_add_uint(pkt, &fields[F_SEQ], off, 2, seq);
+	ns_add_uint(pkt, &fields[F_SEQ_LE], off, 2,
+		    (uint16_t)(seq >> 8 | seq << 8));
+	if (type == 13 || type == 14) {
+		ns_get_u32(pkt, r, &fields[F_ORIG_TS]);
+		ns_get_u32(pkt, r, &fields[F_RECV_TS]);
+		ns_get_u32(pkt, r, &fields[F_XMIT_TS]);
+	} else if (type == 17 || type == 18) {
+		ns_get_bytes(pkt, r, &fields[F_MASK], 4);
+	}
+	return 0;
+}
+
+/* An error message: its second word (gateway, pointer, next-hop MTU of
+ * RFC 1191, or unused), then the quoted datagram.  0 or NS_ETRUNC. */
+static int error_msg(struct ns_packet *pkt, struct ns_reader *r, uint8_t type,
+		     uint8_t code)
+{
+	if (type == 5) {
+		ns_get_bytes(pkt, r, &fields[F_GW], 4);
+	} else if (type == 12) {
+		uint32_t off = ns_rd_off(r);
+		uint8_t ptr = ns_rd_u8(r);
+		if (!r->err)
+			ns_add_uint(pkt, &fields[F_POINTER], off, 1, ptr);
+		ns_rd_skip(r, 3);
+	} else if (type == 3 && code == 4) {
+		ns_rd_skip(r, 2);
+		ns_get_u16(pkt, r, &fields[F_MTU]);
+	} else {
+		ns_get_bytes(pkt, r, &fields[F_UNUSED], 4);
+	}
+	if (r->err)
+		return NS_ETRUNC;
+	if (ns_rd_left(r) > 0)
+		ns_dissect_inner(pkt, r, NS_TAB_ETHERTYPE, 0x0800);
+	return 0;
+}
+
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
@@ -124,7 +173,6 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
 	if (r->err)
 		return NS_ETRUNC;
-	(void)code;
 	switch (type) {
 	case 0:
 	case 8:
@@ -133,49 +181,16 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	case 15:
 	case 16:
 	case 17:
-	case 18: {
-		ns_get_u16(pkt, r, &fields[F_IDENT]);
-		uint32_t off = ns_rd_off(r);
-		uint16_t seq = ns_rd_u16(r);
-		if (r->err)
+	case 18:
+		if (query(pkt, r, type))
 			return NS_ETRUNC;
-		ns_add_uint(pkt, &fields[F_SEQ], off, 2, seq);
-		ns_add_uint(pkt, &fields[F_SEQ_LE], off, 2,
-			    (uint16_t)(seq >> 8 | seq << 8));
-		if (type == 13 || type == 14) {
-			ns_get_u32(pkt, r, &fields[F_ORIG_TS]);
-			ns_get_u32(pkt, r, &fields[F_RECV_TS]);
-			ns_get_u32(pkt, r, &fields[F_XMIT_TS]);
-		} else if (type == 17 || type == 18) {
-			ns_get_bytes(pkt, r, &fields[F_MASK], 4);
-		}
 		break;
-	}
 	case 3:
 	case 4:
 	case 5:
 	case 11:
 	case 12:
-		if (type == 5) {
-			ns_get_bytes(pkt, r, &fields[F_GW], 4);
-		} else if (type == 12) {
-			uint32_t off = ns_rd_off(r);
-			uint8_t ptr = ns_rd_u8(r);
-			if (!r->err)
-				ns_add_uint(pkt, &fields[F_POINTER], off, 1,
-					    ptr);
-			ns_rd_skip(r, 3);
-		} else if (type == 3 && code == 4) {
-			ns_rd_skip(r, 2);
-			ns_get_u16(pkt, r, &fields[F_MTU]);
-		} else {
-			ns_get_bytes(pkt, r, &fields[F_UNUSED], 4);
-		}
-		if (r->err)
-			return NS_ETRUNC;
-		if (ns_rd_left(r) > 0)
-			ns_dissect_inner(pkt, r, NS_TAB_ETHERTYPE, 0x0800);
-		return 0;
+		return error_msg(pkt, r, type, code);
 	default:
 		break;
 	}
@@ -220,9 +235,9 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_u64(out, sq->v.u);
 		ns_buf_putc(out, '/');
 		ns_buf_u64(out, sl->v.u);
-		static const struct ns_field *ttl;
-		if (!ttl)
-			ttl = ns_field_by_name("ip.ttl");
+		/* looked up each time: no cache in a file-static (a
+		 * binary search over the registry, for echo lines only) */
+		const struct ns_field *ttl = ns_field_by_name("ip.ttl");
 		const struct ns_fv *tv =
 		    li ? ns_pkt_find(pkt, (int)li - 1, ttl) : NULL;
 		if (tv) {

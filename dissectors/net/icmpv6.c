@@ -152,6 +152,36 @@ static const struct ns_valstr *code_vals(unsigned type)
 	}
 }
 
+/* The value of one Neighbor Discovery option, o its bytes after the type
+ * and length; len the option's length in bytes. */
+static void nd_option_value(struct ns_packet *pkt, struct ns_reader *o,
+			    uint8_t type, uint32_t len)
+{
+	switch (type) {
+	case 1:
+	case 2: {
+		/* the address fills the option up to padding; Ethernet's is
+		 * 6 bytes */
+		uint32_t n = len - 2 == 6 ? 6 : len - 2;
+		ns_get_bytes(pkt, o,
+			     &fields[type == 1 ? F_OPT_SRC_LL : F_OPT_TGT_LL],
+			     n);
+		break;
+	}
+	case 3:
+		ns_get_u8(pkt, o, &fields[F_OPT_PREFIX_LEN]);
+		ns_rd_skip(o, 1 + 4 + 4 + 4);
+		ns_get_bytes(pkt, o, &fields[F_OPT_PREFIX], 16);
+		break;
+	case 5:
+		ns_rd_skip(o, 2);
+		ns_get_u32(pkt, o, &fields[F_OPT_MTU]);
+		break;
+	default:
+		break;
+	}
+}
+
 static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 {
 	while (ns_rd_left(r) > 0) {
@@ -167,7 +197,7 @@ static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 		}
 		if (len - 2 > ns_rd_left(r)) {
 			if (pkt->caplen < pkt->len)
-				r->err = NS_ETRUNC; /* cut by the snaplen */
+				ns_rd_fail(r); /* cut by the snaplen */
 			else
 				ns_malformed(pkt, "option %u has bad length %u",
 					     type, len8);
@@ -178,32 +208,76 @@ static void nd_options(struct ns_packet *pkt, struct ns_reader *r)
 		ns_tree_push(pkt);
 		ns_add_uint(pkt, &fields[F_OPT_TYPE], off, 1, type);
 		ns_add_uint(pkt, &fields[F_OPT_LEN], off + 1, 1, len8);
-		switch (type) {
-		case 1:
-		case 2: {
-			/* the address fills the option up to padding;
-			 * Ethernet's is 6 bytes */
-			uint32_t n = len - 2 == 6 ? 6 : len - 2;
-			ns_get_bytes(
-			    pkt, &o,
-			    &fields[type == 1 ? F_OPT_SRC_LL : F_OPT_TGT_LL],
-			    n);
-			break;
-		}
-		case 3:
-			ns_get_u8(pkt, &o, &fields[F_OPT_PREFIX_LEN]);
-			ns_rd_skip(&o, 1 + 4 + 4 + 4);
-			ns_get_bytes(pkt, &o, &fields[F_OPT_PREFIX], 16);
-			break;
-		case 5:
-			ns_rd_skip(&o, 2);
-			ns_get_u32(pkt, &o, &fields[F_OPT_MTU]);
-			break;
-		default:
-			break;
-		}
+		nd_option_value(pkt, &o, type, len);
 		ns_tree_pop(pkt);
 	}
+}
+
+/* An error message: its second word, then the quoted packet.  0 or
+ * NS_ETRUNC. */
+static int error_msg(struct ns_packet *pkt, struct ns_reader *r, uint8_t type)
+{
+	if (type == 2)
+		ns_get_u32(pkt, r, &fields[F_MTU]);
+	else if (type == 4)
+		ns_get_u32(pkt, r, &fields[F_POINTER]);
+	else
+		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
+	if (r->err)
+		return NS_ETRUNC;
+	if (ns_rd_left(r) > 0)
+		ns_dissect_inner(pkt, r, NS_TAB_ETHERTYPE, 0x86dd);
+	return 0;
+}
+
+/* A Neighbor Advertisement's flags word and its R, S and O bits. */
+static void na_flags(struct ns_packet *pkt, struct ns_reader *r)
+{
+	uint32_t off = ns_rd_off(r);
+	uint32_t fl = ns_get_u32(pkt, r, &fields[F_NA_FLAGS]);
+	if (r->err)
+		return;
+	ns_tree_push(pkt);
+	ns_add_uint(pkt, &fields[F_NA_R], off, 1, fl >> 31);
+	ns_add_uint(pkt, &fields[F_NA_S], off, 1, fl >> 30 & 1);
+	ns_add_uint(pkt, &fields[F_NA_O], off, 1, fl >> 29 & 1);
+	ns_tree_pop(pkt);
+}
+
+/* Neighbor Discovery messages (RFC 4861 §4): router solicitation and
+ * advertisement, neighbor solicitation and advertisement, redirect. */
+static void nd_message(struct ns_packet *pkt, struct ns_reader *r, uint8_t type)
+{
+	switch (type) {
+	case 133:
+		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
+		nd_options(pkt, r);
+		return;
+	case 134:
+		ns_get_u8(pkt, r, &fields[F_RA_HOPLIM]);
+		ns_get_u8(pkt, r, &fields[F_RA_FLAGS]);
+		ns_get_u16(pkt, r, &fields[F_RA_LIFETIME]);
+		ns_get_u32(pkt, r, &fields[F_RA_REACHABLE]);
+		ns_get_u32(pkt, r, &fields[F_RA_RETRANS]);
+		break;
+	case 135:
+		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
+		ns_get_bytes(pkt, r, &fields[F_NS_TARGET], 16);
+		break;
+	case 136:
+		na_flags(pkt, r);
+		ns_get_bytes(pkt, r, &fields[F_NA_TARGET], 16);
+		break;
+	case 137:
+		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
+		ns_get_bytes(pkt, r, &fields[F_RD_TARGET], 16);
+		ns_get_bytes(pkt, r, &fields[F_RD_DST], 16);
+		break;
+	default:
+		return;
+	}
+	if (!r->err)
+		nd_options(pkt, r);
 }
 
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
@@ -219,17 +293,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	case 2:
 	case 3:
 	case 4:
-		if (type == 2)
-			ns_get_u32(pkt, r, &fields[F_MTU]);
-		else if (type == 4)
-			ns_get_u32(pkt, r, &fields[F_POINTER]);
-		else
-			ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
-		if (r->err)
-			return NS_ETRUNC;
-		if (ns_rd_left(r) > 0)
-			ns_dissect_inner(pkt, r, NS_TAB_ETHERTYPE, 0x86dd);
-		return 0;
+		return error_msg(pkt, r, type);
 	case 128:
 	case 129:
 		ns_get_u16(pkt, r, &fields[F_ECHO_ID]);
@@ -246,48 +310,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		ns_rd_skip(r, 2);
 		ns_get_u16(pkt, r, &fields[F_MLDR_NRECS]);
 		break;
-	case 133:
-		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
-		nd_options(pkt, r);
-		break;
-	case 134:
-		ns_get_u8(pkt, r, &fields[F_RA_HOPLIM]);
-		ns_get_u8(pkt, r, &fields[F_RA_FLAGS]);
-		ns_get_u16(pkt, r, &fields[F_RA_LIFETIME]);
-		ns_get_u32(pkt, r, &fields[F_RA_REACHABLE]);
-		ns_get_u32(pkt, r, &fields[F_RA_RETRANS]);
-		if (!r->err)
-			nd_options(pkt, r);
-		break;
-	case 135:
-		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
-		ns_get_bytes(pkt, r, &fields[F_NS_TARGET], 16);
-		if (!r->err)
-			nd_options(pkt, r);
-		break;
-	case 136: {
-		uint32_t off = ns_rd_off(r);
-		uint32_t fl = ns_get_u32(pkt, r, &fields[F_NA_FLAGS]);
-		if (!r->err) {
-			ns_tree_push(pkt);
-			ns_add_uint(pkt, &fields[F_NA_R], off, 1, fl >> 31);
-			ns_add_uint(pkt, &fields[F_NA_S], off, 1, fl >> 30 & 1);
-			ns_add_uint(pkt, &fields[F_NA_O], off, 1, fl >> 29 & 1);
-			ns_tree_pop(pkt);
-		}
-		ns_get_bytes(pkt, r, &fields[F_NA_TARGET], 16);
-		if (!r->err)
-			nd_options(pkt, r);
-		break;
-	}
-	case 137:
-		ns_get_bytes(pkt, r, &fields[F_RESERVED], 4);
-		ns_get_bytes(pkt, r, &fields[F_RD_TARGET], 16);
-		ns_get_bytes(pkt, r, &fields[F_RD_DST], 16);
-		if (!r->err)
-			nd_options(pkt, r);
-		break;
 	default:
+		nd_message(pkt, r, type);
 		break;
 	}
 	if (r->err)
@@ -306,12 +330,61 @@ static void put_ll(struct ns_buf *out, const struct ns_fv *ll)
 		ns_buf_hexbytes(out, ll->v.b.p, ll->v.b.n, ':');
 }
 
-static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+/* " id=…, seq=…, hop limit=…" of an echo request or reply. */
+static void info_echo(const struct ns_packet *pkt, unsigned li,
+		      struct ns_buf *out)
 {
-	const struct ns_fv *t = ns_pkt_find(pkt, (int)li, &fields[F_TYPE]);
-	const struct ns_fv *c = ns_pkt_find(pkt, (int)li, &fields[F_CODE]);
-	if (!t)
-		return;
+	const struct ns_fv *id = ns_pkt_find(pkt, (int)li, &fields[F_ECHO_ID]);
+	const struct ns_fv *sq = ns_pkt_find(pkt, (int)li, &fields[F_ECHO_SEQ]);
+	if (id && sq) {
+		ns_buf_puts(out, " id=");
+		ns_buf_hex(out, id->v.u, 4);
+		ns_buf_puts(out, ", seq=");
+		ns_buf_u64(out, sq->v.u);
+	}
+	/* looked up each time: no cache in a file-static (a binary search
+	 * over the registry, for echo lines only) */
+	const struct ns_field *hlim = ns_field_by_name("ipv6.hlim");
+	const struct ns_fv *h = li ? ns_pkt_find(pkt, (int)li - 1, hlim) : NULL;
+	if (h) {
+		ns_buf_puts(out, ", hop limit=");
+		ns_buf_u64(out, h->v.u);
+	}
+}
+
+/* A Neighbor Advertisement: " target (rtr, sol, ovr) is at ll". */
+static void info_na(const struct ns_packet *pkt, unsigned li,
+		    const struct ns_fv *tgt_ll, struct ns_buf *out)
+{
+	const struct ns_fv *tg =
+	    ns_pkt_find(pkt, (int)li, &fields[F_NA_TARGET]);
+	const struct ns_fv *fl = ns_pkt_find(pkt, (int)li, &fields[F_NA_FLAGS]);
+	if (tg) {
+		ns_buf_putc(out, ' ');
+		ns_buf_ipv6(out, tg->v.b.p);
+	}
+	if (fl && fl->v.u >> 29) {
+		static const char *const names[3] = {"ovr", "sol", "rtr"};
+		const char *sep = " (";
+		for (int b = 2; b >= 0; b--) {
+			if (!(fl->v.u >> (29 + b) & 1))
+				continue;
+			ns_buf_puts(out, sep);
+			ns_buf_puts(out, names[b]);
+			sep = ", ";
+		}
+		ns_buf_putc(out, ')');
+	}
+	if (tgt_ll) {
+		ns_buf_puts(out, " is at ");
+		put_ll(out, tgt_ll);
+	}
+}
+
+/* The type's name, or "Type N", and the code's name where it has one. */
+static void info_type(const struct ns_fv *t, const struct ns_fv *c,
+		      struct ns_buf *out)
+{
 	const char *tn = ns_valstr_find(type_vals, t->v.u);
 	if (tn) {
 		ns_buf_puts(out, tn);
@@ -326,34 +399,24 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_puts(out, cn);
 		ns_buf_putc(out, ')');
 	}
+}
+
+static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+{
+	const struct ns_fv *t = ns_pkt_find(pkt, (int)li, &fields[F_TYPE]);
+	const struct ns_fv *c = ns_pkt_find(pkt, (int)li, &fields[F_CODE]);
+	if (!t)
+		return;
+	info_type(t, c, out);
 	const struct ns_fv *src_ll =
 	    ns_pkt_find(pkt, (int)li, &fields[F_OPT_SRC_LL]);
 	const struct ns_fv *tgt_ll =
 	    ns_pkt_find(pkt, (int)li, &fields[F_OPT_TGT_LL]);
 	switch (t->v.u) {
 	case 128:
-	case 129: {
-		const struct ns_fv *id =
-		    ns_pkt_find(pkt, (int)li, &fields[F_ECHO_ID]);
-		const struct ns_fv *sq =
-		    ns_pkt_find(pkt, (int)li, &fields[F_ECHO_SEQ]);
-		if (id && sq) {
-			ns_buf_puts(out, " id=");
-			ns_buf_hex(out, id->v.u, 4);
-			ns_buf_puts(out, ", seq=");
-			ns_buf_u64(out, sq->v.u);
-		}
-		static const struct ns_field *hlim;
-		if (!hlim)
-			hlim = ns_field_by_name("ipv6.hlim");
-		const struct ns_fv *h =
-		    li ? ns_pkt_find(pkt, (int)li - 1, hlim) : NULL;
-		if (h) {
-			ns_buf_puts(out, ", hop limit=");
-			ns_buf_u64(out, h->v.u);
-		}
+	case 129:
+		info_echo(pkt, li, out);
 		break;
-	}
 	case 135: {
 		const struct ns_fv *tg =
 		    ns_pkt_find(pkt, (int)li, &fields[F_NS_TARGET]);
@@ -367,41 +430,9 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		}
 		break;
 	}
-	case 136: {
-		const struct ns_fv *tg =
-		    ns_pkt_find(pkt, (int)li, &fields[F_NA_TARGET]);
-		const struct ns_fv *fl =
-		    ns_pkt_find(pkt, (int)li, &fields[F_NA_FLAGS]);
-		if (tg) {
-			ns_buf_putc(out, ' ');
-			ns_buf_ipv6(out, tg->v.b.p);
-		}
-		if (fl && fl->v.u >> 29) {
-			const char *sep = " (";
-			if (fl->v.u >> 31) {
-				ns_buf_puts(out, sep);
-				ns_buf_puts(out, "rtr");
-				sep = ", ";
-			}
-			if (fl->v.u >> 30 & 1) {
-				ns_buf_puts(out, sep);
-				ns_buf_puts(out, "sol");
-				sep = ", ";
-			}
-			/* cppcheck-suppress knownConditionTrueFalse ; not
-			 * implied by fl->v.u >> 29 above (R or S alone) */
-			if (fl->v.u >> 29 & 1) {
-				ns_buf_puts(out, sep);
-				ns_buf_puts(out, "ovr");
-			}
-			ns_buf_putc(out, ')');
-		}
-		if (tgt_ll) {
-			ns_buf_puts(out, " is at ");
-			put_ll(out, tgt_ll);
-		}
+	case 136:
+		info_na(pkt, li, tgt_ll, out);
 		break;
-	}
 	case 133:
 	case 134:
 		if (src_ll) {

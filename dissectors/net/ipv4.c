@@ -105,68 +105,59 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
+/* The DS field and its two parts (RFC 2474, RFC 3168). */
+static void ds_fields(struct ns_packet *pkt, struct ns_reader *r,
+		      uint32_t start)
 {
-	uint32_t start = ns_rd_off(r);
-	size_t avail = ns_rd_left(r);
-	uint8_t vihl = ns_rd_u8(r);
-	if (r->err)
-		return NS_ETRUNC;
-	unsigned version = vihl >> 4, hlen = (vihl & 15u) * 4;
-	ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
-	ns_add_uint(pkt, &fields[F_HDR_LEN], start, 1, hlen);
-	if (version != 4)
-		return ns_malformed(pkt, "bogus version %u", version);
-	if (hlen < 20)
-		return ns_malformed(pkt, "bogus header length %u", hlen);
-
 	uint8_t ds = ns_get_u8(pkt, r, &fields[F_DSFIELD]);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_DSCP], start + 1, 1, ds >> 2);
 	ns_add_uint(pkt, &fields[F_ECN], start + 1, 1, ds & 3);
 	ns_tree_pop(pkt);
-	/* recorded here, in header order; the value may be corrected below */
-	uint32_t loff = ns_rd_off(r);
-	uint32_t tot = ns_rd_u16(r);
-	/* an index, not a pointer: the field array may grow meanwhile */
-	uint32_t lenfv = r->err ? UINT32_MAX : pkt->nfv;
-	if (!r->err)
-		ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
-	ns_get_u16(pkt, r, &fields[F_ID]);
+}
+
+/* The flags and the fragment offset (in 8-byte units).  0 or NS_ETRUNC. */
+static int frag_fields(struct ns_packet *pkt, struct ns_reader *r,
+		       unsigned *flags, unsigned *frag)
+{
 	uint32_t foff = ns_rd_off(r);
 	uint16_t ff = ns_rd_u16(r);
 	if (r->err)
 		return NS_ETRUNC;
-	unsigned flags = ff >> 13, frag = ff & 0x1fffu; /* 8-byte units */
-	ns_add_uint(pkt, &fields[F_FLAGS], foff, 1, flags);
+	*flags = ff >> 13;
+	*frag = ff & 0x1fffu;
+	ns_add_uint(pkt, &fields[F_FLAGS], foff, 1, *flags);
 	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_FLAGS_RB], foff, 1, flags >> 2 & 1);
-	ns_add_uint(pkt, &fields[F_FLAGS_DF], foff, 1, flags >> 1 & 1);
-	ns_add_uint(pkt, &fields[F_FLAGS_MF], foff, 1, flags & 1);
+	ns_add_uint(pkt, &fields[F_FLAGS_RB], foff, 1, *flags >> 2 & 1);
+	ns_add_uint(pkt, &fields[F_FLAGS_DF], foff, 1, *flags >> 1 & 1);
+	ns_add_uint(pkt, &fields[F_FLAGS_MF], foff, 1, *flags & 1);
 	ns_tree_pop(pkt);
-	ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, frag);
-	ns_get_u8(pkt, r, &fields[F_TTL]);
-	uint8_t proto = ns_get_u8(pkt, r, &fields[F_PROTO]);
-	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
-	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 4);
-	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 4);
+	ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, *frag);
+	return 0;
+}
+
+/* The options after the 20 fixed bytes.  0 or NS_ETRUNC. */
+static int options_field(struct ns_packet *pkt, struct ns_reader *r,
+			 unsigned hlen)
+{
+	uint32_t ooff = ns_rd_off(r);
+	struct ns_reader o = ns_rd_sub(r, hlen - 20);
 	if (r->err)
 		return NS_ETRUNC;
-	ns_pkt_set_addrs(pkt, NS_ADDR_IPV4, src, dst);
+	ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, hlen - 20, o.p, hlen - 20);
+	ns_tree_push(pkt);
+	options(pkt, &o);
+	ns_tree_pop(pkt);
+	return 0;
+}
 
-	if (hlen > 20) {
-		uint32_t ooff = ns_rd_off(r);
-		struct ns_reader o = ns_rd_sub(r, hlen - 20);
-		if (r->err)
-			return NS_ETRUNC;
-		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, hlen - 20, o.p,
-			     hlen - 20);
-		ns_tree_push(pkt);
-		options(pkt, &o);
-		ns_tree_pop(pkt);
-	}
-
+/* Checks the total length tot (recorded as field lenfv) against the header
+ * and what was captured, corrects the recorded value where the capture says
+ * better, and limits r to the payload.  0 or NS_EMALFORMED. */
+static int payload_extent(struct ns_packet *pkt, struct ns_reader *r,
+			  uint32_t start, size_t avail, unsigned hlen,
+			  uint32_t tot, uint32_t lenfv)
+{
 	/* the length the wire had from here on, even where the capture cut */
 	uint32_t reported = pkt->len > start ? pkt->len - start : 0;
 	if (tot == 0 && !pkt->quoted) {
@@ -186,6 +177,50 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	}
 	pkt->ip_payload_len = tot - hlen;
 	ns_rd_limit(r, tot - hlen);
+	return 0;
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	uint32_t start = ns_rd_off(r);
+	size_t avail = ns_rd_left(r);
+	uint8_t vihl = ns_rd_u8(r);
+	if (r->err)
+		return NS_ETRUNC;
+	unsigned version = vihl >> 4, hlen = (vihl & 15u) * 4;
+	ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
+	ns_add_uint(pkt, &fields[F_HDR_LEN], start, 1, hlen);
+	if (version != 4)
+		return ns_malformed(pkt, "bogus version %u", version);
+	if (hlen < 20)
+		return ns_malformed(pkt, "bogus header length %u", hlen);
+
+	ds_fields(pkt, r, start);
+	/* recorded here, in header order; the value may be corrected below */
+	uint32_t loff = ns_rd_off(r);
+	uint32_t tot = ns_rd_u16(r);
+	/* an index, not a pointer: the field array may grow meanwhile */
+	uint32_t lenfv = r->err ? UINT32_MAX : pkt->nfv;
+	if (!r->err)
+		ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
+	ns_get_u16(pkt, r, &fields[F_ID]);
+	unsigned flags, frag;
+	if (frag_fields(pkt, r, &flags, &frag))
+		return NS_ETRUNC;
+	ns_get_u8(pkt, r, &fields[F_TTL]);
+	uint8_t proto = ns_get_u8(pkt, r, &fields[F_PROTO]);
+	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
+	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 4);
+	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 4);
+	if (r->err)
+		return NS_ETRUNC;
+	ns_pkt_set_addrs(pkt, NS_ADDR_IPV4, src, dst);
+	if (hlen > 20 && options_field(pkt, r, hlen))
+		return NS_ETRUNC;
+	int rc = payload_extent(pkt, r, start, avail, hlen, tot, lenfv);
+	if (rc)
+		return rc;
 
 	if (frag > 0)
 		return 0; /* a later fragment: no transport header here */

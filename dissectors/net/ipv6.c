@@ -141,6 +141,47 @@ static int is_ext(uint8_t nh)
 	}
 }
 
+/* The fields that show an extension header: its label, its next header
+ * and its length (-1: the fragment header has none). */
+struct ext_kind {
+	int label, nxt, len;
+};
+
+static struct ext_kind ext_kind(uint8_t nh)
+{
+	switch (nh) {
+	case 0:
+		return (struct ext_kind){F_HOPOPTS, F_HOP_NXT, F_HOP_LEN};
+	case 43:
+		return (struct ext_kind){F_ROUTING, F_RT_NXT, F_RT_LEN};
+	case 44:
+		return (struct ext_kind){F_FRAGHDR, F_FRAG_NXT, -1};
+	case 60:
+		return (struct ext_kind){F_DSTOPTS, F_DST_NXT, F_DST_LEN};
+	default:
+		return (struct ext_kind){F_EXTHDR, F_EXT_NXT, F_EXT_LEN};
+	}
+}
+
+/* The fragment header after its first two bytes (§4.5); returns nxt, or
+ * -1 for a fragment other than the first (no transport header in it). */
+static int frag_header(struct ns_packet *pkt, struct ns_reader *h, int nxt)
+{
+	uint32_t foff = ns_rd_off(h);
+	uint16_t v = ns_rd_u16(h);
+	uint32_t ident = ns_rd_u32(h);
+	if (h->err)
+		return nxt;
+	/* 8-byte units, as Wireshark's field */
+	ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, v >> 3);
+	ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1, v & 1);
+	ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4, ident);
+	if (v >> 3)
+		return -1; /* not the first fragment */
+	pkt->ip_fragment = v & 1;
+	return nxt;
+}
+
 /* Walks one extension header; returns its next header, or -1 to stop. */
 static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 		      int first, uint32_t *plen_left)
@@ -162,34 +203,12 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 			     nh, len);
 	struct ns_reader h = ns_rd_sub(r, len);
 	ns_rd_skip(&h, 2);
-	int label;
-	const struct ns_field *fnxt, *flen;
-	switch (nh) {
-	case 0:
-		label = F_HOPOPTS, fnxt = &fields[F_HOP_NXT],
-		flen = &fields[F_HOP_LEN];
-		break;
-	case 43:
-		label = F_ROUTING, fnxt = &fields[F_RT_NXT],
-		flen = &fields[F_RT_LEN];
-		break;
-	case 44:
-		label = F_FRAGHDR, fnxt = &fields[F_FRAG_NXT], flen = NULL;
-		break;
-	case 60:
-		label = F_DSTOPTS, fnxt = &fields[F_DST_NXT],
-		flen = &fields[F_DST_LEN];
-		break;
-	default:
-		label = F_EXTHDR, fnxt = &fields[F_EXT_NXT],
-		flen = &fields[F_EXT_LEN];
-		break;
-	}
-	ns_add_label(pkt, &fields[label], off, len);
+	struct ext_kind k = ext_kind(nh);
+	ns_add_label(pkt, &fields[k.label], off, len);
 	ns_tree_push(pkt);
-	ns_add_uint(pkt, fnxt, off, 1, nxt);
-	if (flen)
-		ns_add_uint(pkt, flen, off + 1, 1, len8);
+	ns_add_uint(pkt, &fields[k.nxt], off, 1, nxt);
+	if (k.len >= 0)
+		ns_add_uint(pkt, &fields[k.len], off + 1, 1, len8);
 	int ret = nxt;
 	if (nh == 0 || nh == 60) {
 		options(pkt, &h);
@@ -197,22 +216,7 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 		ns_get_u8(pkt, &h, &fields[F_RT_TYPE]);
 		ns_get_u8(pkt, &h, &fields[F_RT_SEGLEFT]);
 	} else if (nh == 44) {
-		uint32_t foff = ns_rd_off(&h);
-		uint16_t v = ns_rd_u16(&h);
-		uint32_t ident = ns_rd_u32(&h);
-		if (!h.err) {
-			/* 8-byte units, as Wireshark's field */
-			ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2,
-				    v >> 3);
-			ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1,
-				    v & 1);
-			ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4,
-				    ident);
-			if (v >> 3)
-				ret = -1; /* not the first fragment */
-			else
-				pkt->ip_fragment = v & 1;
-		}
+		ret = frag_header(pkt, &h, nxt);
 	}
 	ns_tree_pop(pkt);
 	if (r->err)
@@ -221,14 +225,10 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 	return ret;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
+/* The first word: version, traffic class (DSCP and ECN) and flow label.
+ * 0 or NS_EMALFORMED. */
+static int first_word(struct ns_packet *pkt, uint32_t start, uint32_t w)
 {
-	uint32_t start = ns_rd_off(r);
-	size_t avail = ns_rd_left(r);
-	uint32_t w = ns_rd_u32(r);
-	if (r->err)
-		return NS_ETRUNC;
 	unsigned version = w >> 28;
 	ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
 	if (version != 6)
@@ -240,15 +240,14 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	ns_add_uint(pkt, &fields[F_ECN], start, 2, tclass & 3);
 	ns_tree_pop(pkt);
 	ns_add_uint(pkt, &fields[F_FLOW], start + 1, 3, w & 0xfffff);
-	uint32_t plen = ns_get_u16(pkt, r, &fields[F_PLEN]);
-	uint8_t nh = ns_get_u8(pkt, r, &fields[F_NXT]);
-	ns_get_u8(pkt, r, &fields[F_HLIM]);
-	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 16);
-	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 16);
-	if (r->err)
-		return NS_ETRUNC;
-	ns_pkt_set_addrs(pkt, NS_ADDR_IPV6, src, dst);
+	return 0;
+}
 
+/* The payload length to dissect: the header's, a jumbogram's from the
+ * frame, or what was captured when the header claims more. */
+static uint32_t payload_length(struct ns_packet *pkt, uint32_t start,
+			       size_t avail, uint32_t plen, uint8_t nh)
+{
 	size_t have = avail - 40;
 	if (plen == 0 && nh == 0) {
 		/* jumbogram (RFC 2675): the length is in a hop-by-hop option;
@@ -262,6 +261,29 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 			     plen, have);
 		plen = (uint32_t)have; /* dissect what is there */
 	}
+	return plen;
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	uint32_t start = ns_rd_off(r);
+	size_t avail = ns_rd_left(r);
+	uint32_t w = ns_rd_u32(r);
+	if (r->err)
+		return NS_ETRUNC;
+	int rc = first_word(pkt, start, w);
+	if (rc)
+		return rc;
+	uint32_t plen = ns_get_u16(pkt, r, &fields[F_PLEN]);
+	uint8_t nh = ns_get_u8(pkt, r, &fields[F_NXT]);
+	ns_get_u8(pkt, r, &fields[F_HLIM]);
+	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 16);
+	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 16);
+	if (r->err)
+		return NS_ETRUNC;
+	ns_pkt_set_addrs(pkt, NS_ADDR_IPV6, src, dst);
+	plen = payload_length(pkt, start, avail, plen, nh);
 	ns_rd_limit(r, plen);
 
 	int first = 1;

@@ -274,6 +274,75 @@ static unsigned fixed_len(uint8_t kind)
 	}
 }
 
+/* The label field an option is shown under. */
+static int option_label(uint8_t kind)
+{
+	switch (kind) {
+	case 2:
+		return F_OPT_MSS;
+	case 3:
+		return F_OPT_WSCALE;
+	case 4:
+		return F_OPT_SACK_PERM;
+	case 5:
+		return F_OPT_SACK;
+	case 8:
+		return F_OPT_TS;
+	default:
+		return F_OPT_UNKNOWN;
+	}
+}
+
+/* The SACK blocks (RFC 2018 §3), len the option's length. */
+static void sack_blocks(struct ns_packet *pkt, struct ns_reader *r,
+			uint32_t off, uint8_t len, uint32_t sack_base)
+{
+	unsigned n = (len - 2u) / 8;
+	ns_add_uint(pkt, &fields[F_OPT_SACK_COUNT], off, len, n);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t o = ns_rd_off(r);
+		uint32_t le = ns_rd_u32(r), re = ns_rd_u32(r);
+		if (r->err)
+			break;
+		ns_add_uint(pkt, &fields[F_OPT_SACK_LE], o, 4, le - sack_base);
+		ns_add_uint(pkt, &fields[F_OPT_SACK_RE], o + 4, 4,
+			    re - sack_base);
+	}
+}
+
+/* The value of an option whose length was checked, at r; off is where the
+ * option starts. */
+static void option_value(struct ns_packet *pkt, struct ns_reader *r,
+			 uint32_t off, uint8_t kind, uint8_t len,
+			 uint32_t sack_base)
+{
+	switch (kind) {
+	case 2:
+		ns_get_u16(pkt, r, &fields[F_OPT_MSS_VAL]);
+		break;
+	case 3: {
+		uint8_t shift = ns_get_u8(pkt, r, &fields[F_OPT_WS_SHIFT]);
+		ns_add_uint(pkt, &fields[F_OPT_WS_MULT], off + 2, 1,
+			    1u << (shift > 14 ? 14 : shift));
+		break;
+	}
+	case 4:
+		break;
+	case 5:
+		sack_blocks(pkt, r, off, len, sack_base);
+		break;
+	case 8:
+		ns_get_u32(pkt, r, &fields[F_OPT_TSVAL]);
+		ns_get_u32(pkt, r, &fields[F_OPT_TSECR]);
+		break;
+	default:
+		if (len > 2)
+			ns_get_bytes(pkt, r, &fields[F_OPT_UNKNOWN_PAYLOAD],
+				     len - 2u);
+		break;
+	}
+}
+
 /* sack_base: subtracted from SACK edges (the peer's initial sequence
  * number when the connection is tracked, as tshark shows them relative) */
 static int option(struct ns_packet *pkt, struct ns_reader *r,
@@ -299,68 +368,11 @@ static int option(struct ns_packet *pkt, struct ns_reader *r,
 		ns_malformed(pkt, "option %u has bad length %u", kind, len);
 		return 1;
 	}
-	int label;
-	switch (kind) {
-	case 2:
-		label = F_OPT_MSS;
-		break;
-	case 3:
-		label = F_OPT_WSCALE;
-		break;
-	case 4:
-		label = F_OPT_SACK_PERM;
-		break;
-	case 5:
-		label = F_OPT_SACK;
-		break;
-	case 8:
-		label = F_OPT_TS;
-		break;
-	default:
-		label = F_OPT_UNKNOWN;
-		break;
-	}
-	ns_add_label(pkt, &fields[label], off, len);
+	ns_add_label(pkt, &fields[option_label(kind)], off, len);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_OPT_KIND], off, 1, kind);
 	ns_add_uint(pkt, &fields[F_OPT_LEN], off + 1, 1, len);
-	switch (kind) {
-	case 2:
-		ns_get_u16(pkt, r, &fields[F_OPT_MSS_VAL]);
-		break;
-	case 3: {
-		uint8_t shift = ns_get_u8(pkt, r, &fields[F_OPT_WS_SHIFT]);
-		ns_add_uint(pkt, &fields[F_OPT_WS_MULT], off + 2, 1,
-			    1u << (shift > 14 ? 14 : shift));
-		break;
-	}
-	case 4:
-		break;
-	case 5: {
-		unsigned n = (len - 2u) / 8;
-		ns_add_uint(pkt, &fields[F_OPT_SACK_COUNT], off, len, n);
-		for (unsigned i = 0; i < n; i++) {
-			uint32_t o = ns_rd_off(r);
-			uint32_t le = ns_rd_u32(r), re = ns_rd_u32(r);
-			if (r->err)
-				break;
-			ns_add_uint(pkt, &fields[F_OPT_SACK_LE], o, 4,
-				    le - sack_base);
-			ns_add_uint(pkt, &fields[F_OPT_SACK_RE], o + 4, 4,
-				    re - sack_base);
-		}
-		break;
-	}
-	case 8:
-		ns_get_u32(pkt, r, &fields[F_OPT_TSVAL]);
-		ns_get_u32(pkt, r, &fields[F_OPT_TSECR]);
-		break;
-	default:
-		if (len > 2)
-			ns_get_bytes(pkt, r, &fields[F_OPT_UNKNOWN_PAYLOAD],
-				     len - 2u);
-		break;
-	}
+	option_value(pkt, r, off, kind, len, sack_base);
 	ns_tree_pop(pkt);
 	return 0;
 }
@@ -491,66 +503,89 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			     (const uint8_t *)h, c->hist_len);
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
-{
-	uint32_t start = ns_rd_off(r);
-	size_t avail = ns_rd_left(r);
-	uint16_t sport = ns_get_u16(pkt, r, &fields[F_SRCPORT]);
-	uint16_t dport = ns_get_u16(pkt, r, &fields[F_DSTPORT]);
-	if (r->err)
-		return NS_ETRUNC;
-	ns_pkt_set_ports(pkt, sport, dport);
-	if (ns_rd_left(r) < 16)
-		return dissect_short(pkt, r);
+/* The fixed header (RFC 9293 §3.1) as read, with the segment length. */
+struct hdr {
+	uint32_t start; /* offset of the header */
+	uint32_t foff;	/* offset of the data offset and flags word */
+	uint16_t sport, dport, win, csum, urg;
+	uint32_t seq, ack;
+	unsigned hlen, flags;
+	uint32_t len; /* payload length */
+};
 
-	uint32_t seq = ns_rd_u32(r), ack = ns_rd_u32(r);
-	uint32_t foff = ns_rd_off(r);
+/* The header after the ports, whose 16 bytes are known to be there. */
+static void read_fixed(struct ns_reader *r, struct hdr *h)
+{
+	h->seq = ns_rd_u32(r);
+	h->ack = ns_rd_u32(r);
+	h->foff = ns_rd_off(r);
 	uint16_t hf = ns_rd_u16(r);
-	uint16_t win = ns_rd_u16(r), csum = ns_rd_u16(r), urg = ns_rd_u16(r);
-	unsigned hlen = (hf >> 12) * 4u, flags = hf & 0x0fffu;
-	if (hlen < 20) {
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, seq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, ack);
-		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, hlen);
-		flag_fields(pkt, foff, flags);
-		return ns_malformed(pkt, "bogus header length %u", hlen);
+	h->win = ns_rd_u16(r);
+	h->csum = ns_rd_u16(r);
+	h->urg = ns_rd_u16(r);
+	h->hlen = (hf >> 12) * 4u;
+	h->flags = hf & 0x0fffu;
+}
+
+/* Checks the data offset against the header and the segment, and sets
+ * h->len; a bad one is shown with what it has.  0 or NS_EMALFORMED. */
+static int check_hlen(struct ns_packet *pkt, struct hdr *h, size_t avail)
+{
+	if (h->hlen < 20) {
+		ns_add_uint(pkt, &fields[F_SEQ], h->start + 4, 4, h->seq);
+		ns_add_uint(pkt, &fields[F_ACK], h->start + 8, 4, h->ack);
+		ns_add_uint(pkt, &fields[F_HDR_LEN], h->foff, 1, h->hlen);
+		flag_fields(pkt, h->foff, h->flags);
+		return ns_malformed(pkt, "bogus header length %u", h->hlen);
 	}
 	/* the segment length the IP header states, or what is here */
 	uint32_t seglen =
 	    pkt->ip_payload_len ? pkt->ip_payload_len : (uint32_t)avail;
-	if (hlen > seglen && !pkt->quoted) {
-		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, hlen);
-		flag_fields(pkt, foff, flags);
-		return ns_malformed(
-		    pkt, "header length %u exceeds segment (%u)", hlen, seglen);
+	if (h->hlen > seglen && !pkt->quoted) {
+		ns_add_uint(pkt, &fields[F_HDR_LEN], h->foff, 1, h->hlen);
+		flag_fields(pkt, h->foff, h->flags);
+		return ns_malformed(pkt,
+				    "header length %u exceeds segment (%u)",
+				    h->hlen, seglen);
 	}
-	uint32_t len = seglen > hlen ? seglen - hlen : 0;
-	struct ns_reader opts = *r;
-	ns_rd_limit(&opts, hlen - 20);
+	h->len = seglen > h->hlen ? seglen - h->hlen : 0;
+	return 0;
+}
 
-	struct ns_tcp_track t;
-	int tracked = -1;
-	if (pkt->eng && !pkt->quoted) {
-		struct ns_tcp_seginfo si = {
-		    .seq = seq,
-		    .ack = ack,
-		    .flags = (uint16_t)flags,
-		    .window = win,
-		    .len = len,
-		    .frame = pkt->num,
-		    .ts = pkt->ts,
-		};
-		scan_options(opts, &si);
-		if (ns_rd_left(&opts) < hlen - 20)
-			si.wscale = -2; /* options cut: window scale unknown */
-		tracked = ns_tcp_track(pkt, sport, dport, &si, &t);
-	}
+/* Runs the connection tracking for a segment of the packet itself (not
+ * one quoted in an ICMP error); opts reads the options.  0 when tracked,
+ * with t filled. */
+static int track(struct ns_packet *pkt, const struct hdr *h,
+		 struct ns_reader opts, struct ns_tcp_track *t)
+{
+	if (!pkt->eng || pkt->quoted)
+		return -1;
+	struct ns_tcp_seginfo si = {
+	    .seq = h->seq,
+	    .ack = h->ack,
+	    .flags = (uint16_t)h->flags,
+	    .window = h->win,
+	    .len = h->len,
+	    .frame = pkt->num,
+	    .ts = pkt->ts,
+	};
+	scan_options(opts, &si);
+	if (ns_rd_left(&opts) < h->hlen - 20)
+		si.wscale = -2; /* options cut: window scale unknown */
+	return ns_tcp_track(pkt, h->sport, h->dport, &si, t);
+}
 
-	if (tracked == 0) {
-		ns_add_uint(pkt, &fields[F_STREAM], start, 0, t.flow->index);
+/* The stream index, the segment length and the sequence numbers, relative
+ * when the connection is tracked (t non-NULL). */
+static void seq_fields(struct ns_packet *pkt, const struct hdr *h,
+		       const struct ns_tcp_track *t)
+{
+	uint32_t start = h->start;
+	if (t) {
+		ns_add_uint(pkt, &fields[F_STREAM], start, 0, t->flow->index);
 	} else if (pkt->quoted) {
-		const struct ns_flow *qf = ns_quoted_flow(pkt, 6, sport, dport);
+		const struct ns_flow *qf =
+		    ns_quoted_flow(pkt, 6, h->sport, h->dport);
 		if (qf)
 			ns_add_uint(pkt, &fields[F_STREAM], start, 0,
 				    qf->index);
@@ -558,91 +593,143 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	/* a TCP header quoted in an ICMP error has no segment length of its
 	 * own (as in Wireshark) */
 	if (!pkt->quoted)
-		ns_add_uint(pkt, &fields[F_LEN], start, 0, len);
-	if (tracked == 0) {
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, t.res.rel_seq);
-		ns_add_uint(pkt, &fields[F_SEQ_RAW], start + 4, 4, seq);
-		ns_add_uint(pkt, &fields[F_NXTSEQ], start, 0, t.res.rel_nxtseq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, t.res.rel_ack);
-		ns_add_uint(pkt, &fields[F_ACK_RAW], start + 8, 4, ack);
+		ns_add_uint(pkt, &fields[F_LEN], start, 0, h->len);
+	if (t) {
+		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, t->res.rel_seq);
+		ns_add_uint(pkt, &fields[F_SEQ_RAW], start + 4, 4, h->seq);
+		ns_add_uint(pkt, &fields[F_NXTSEQ], start, 0,
+			    t->res.rel_nxtseq);
+		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, t->res.rel_ack);
+		ns_add_uint(pkt, &fields[F_ACK_RAW], start + 8, 4, h->ack);
 	} else {
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, seq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, ack);
+		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, h->seq);
+		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, h->ack);
 	}
-	ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, hlen);
-	flag_fields(pkt, foff, flags);
-	ns_add_uint(pkt, &fields[F_WINDOW], foff + 2, 2, win);
-	if (tracked == 0) {
-		ns_add_uint(pkt, &fields[F_WIN_SIZE], foff + 2, 2,
-			    (uint64_t)t.res.win_size);
-		if (t.res.win_scale)
-			ns_add_int(pkt, &fields[F_WIN_SCALE], foff + 2, 2,
-				   t.res.win_scale);
-	}
-	ns_add_uint(pkt, &fields[F_CHECKSUM], foff + 4, 2, csum);
-	ns_add_uint(pkt, &fields[F_URGENT], foff + 6, 2, urg);
+}
 
-	if (hlen > 20) {
-		/* options cut by the snaplen: decode the ones that are whole */
-		uint32_t ooff = ns_rd_off(r);
-		struct ns_reader o = ns_rd_sub(r, hlen - 20);
-		ns_add_bytes(pkt, &fields[F_OPTIONS], ooff,
-			     (uint32_t)ns_rd_left(&o), o.p,
-			     (uint32_t)ns_rd_left(&o));
-		ns_tree_push(pkt);
-		uint32_t sack_base =
-		    tracked == 0 ? t.flow->tcp->d[!t.dir].base_seq : 0;
-		while (ns_rd_left(&o) > 0 && !o.err &&
-		       !option(pkt, &o, sack_base))
-			;
-		ns_tree_pop(pkt);
+/* From the header length to the urgent pointer, with the calculated window
+ * when the connection is tracked (t non-NULL). */
+static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
+			const struct ns_tcp_track *t)
+{
+	uint32_t foff = h->foff;
+	ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, h->hlen);
+	flag_fields(pkt, foff, h->flags);
+	ns_add_uint(pkt, &fields[F_WINDOW], foff + 2, 2, h->win);
+	if (t) {
+		ns_add_uint(pkt, &fields[F_WIN_SIZE], foff + 2, 2,
+			    (uint64_t)t->res.win_size);
+		if (t->res.win_scale)
+			ns_add_int(pkt, &fields[F_WIN_SCALE], foff + 2, 2,
+				   t->res.win_scale);
 	}
-	/* a header cut by the snaplen ends here, as tshark's does: the
-	 * connection was tracked, but there is no analysis to show */
-	if (tracked == 0 && !r->err)
-		tracking_fields(pkt, start, &t);
-	if (tracked == 0)
-		conn_fields(pkt, start, &t);
-	if (r->err)
-		return NS_ETRUNC;
+	ns_add_uint(pkt, &fields[F_CHECKSUM], foff + 4, 2, h->csum);
+	ns_add_uint(pkt, &fields[F_URGENT], foff + 6, 2, h->urg);
+}
+
+/* The options; cut by the snaplen, the ones that are whole. */
+static void options_fields(struct ns_packet *pkt, struct ns_reader *r,
+			   unsigned hlen, uint32_t sack_base)
+{
+	uint32_t ooff = ns_rd_off(r);
+	struct ns_reader o = ns_rd_sub(r, hlen - 20);
+	ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, (uint32_t)ns_rd_left(&o),
+		     o.p, (uint32_t)ns_rd_left(&o));
+	ns_tree_push(pkt);
+	while (ns_rd_left(&o) > 0 && !o.err && !option(pkt, &o, sack_base))
+		;
+	ns_tree_pop(pkt);
+}
+
+/* The payload, handed to stream reassembly when the connection is tracked
+ * (t non-NULL); r stays on it for the dissector bound to the port. */
+static void payload(struct ns_packet *pkt, const struct ns_reader *r,
+		    const struct hdr *h, const struct ns_tcp_track *t)
+{
 	size_t left = ns_rd_left(r);
 	if (left)
 		ns_add_bytes(pkt, &fields[F_PAYLOAD], ns_rd_off(r),
 			     (uint32_t)left, r->p, (uint32_t)left);
-	if (tracked == 0) {
-		uint16_t server = t.dir ? sport : dport;
-		uint16_t client = t.dir ? dport : sport;
-		ns_stream_segment(&pkt->eng->streams, pkt, t.flow, t.dir, seq,
-				  ack, (uint16_t)flags, r->p, (uint32_t)left,
-				  server, client);
+	if (t) {
+		uint16_t server = t->dir ? h->sport : h->dport;
+		uint16_t client = t->dir ? h->dport : h->sport;
+		ns_stream_segment(&pkt->eng->streams, pkt, t->flow, t->dir,
+				  h->seq, h->ack, (uint16_t)h->flags, r->p,
+				  (uint32_t)left, server, client);
 	}
-	ns_next_port(pkt, NS_TAB_TCP_PORT, sport, dport);
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	struct hdr h = {.start = ns_rd_off(r)};
+	size_t avail = ns_rd_left(r);
+	h.sport = ns_get_u16(pkt, r, &fields[F_SRCPORT]);
+	h.dport = ns_get_u16(pkt, r, &fields[F_DSTPORT]);
+	if (r->err)
+		return NS_ETRUNC;
+	ns_pkt_set_ports(pkt, h.sport, h.dport);
+	if (ns_rd_left(r) < 16)
+		return dissect_short(pkt, r);
+	read_fixed(r, &h);
+	int rc = check_hlen(pkt, &h, avail);
+	if (rc)
+		return rc;
+
+	struct ns_reader opts = *r;
+	ns_rd_limit(&opts, h.hlen - 20);
+	struct ns_tcp_track tr;
+	const struct ns_tcp_track *t =
+	    track(pkt, &h, opts, &tr) == 0 ? &tr : NULL;
+	seq_fields(pkt, &h, t);
+	rest_fields(pkt, &h, t);
+	if (h.hlen > 20)
+		options_fields(pkt, r, h.hlen,
+			       t ? t->flow->tcp->d[!t->dir].base_seq : 0);
+	/* a header cut by the snaplen ends here, as tshark's does: the
+	 * connection was tracked, but there is no analysis to show */
+	if (t && !r->err)
+		tracking_fields(pkt, h.start, t);
+	if (t)
+		conn_fields(pkt, h.start, t);
+	if (r->err)
+		return NS_ETRUNC;
+	payload(pkt, r, &h, t);
+	ns_next_port(pkt, NS_TAB_TCP_PORT, h.sport, h.dport);
 	return 0;
 }
 
-static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+/* The first value of each of the layer's fields (SACK blocks after the
+ * first are not listed), and the connection event's. */
+struct info_vals {
+	uint64_t v[F_COUNT];
+	unsigned char have[F_COUNT];
+	const struct ns_fv *event;
+};
+
+static void info_collect(const struct ns_packet *pkt, unsigned li,
+			 struct info_vals *iv)
 {
 	const struct ns_layer *l = &pkt->layers[li];
-	uint64_t v[F_COUNT] = {0};
-	unsigned char have[F_COUNT] = {0};
-	const struct ns_fv *event = NULL;
 	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
 		if (fv->f < fields || fv->f >= fields + F_COUNT)
 			continue;
 		int k = (int)(fv->f - fields);
-		if (!have[k]) { /* first of each: SACK blocks are not listed */
-			have[k] = 1;
-			v[k] = fv->v.u;
+		if (!iv->have[k]) {
+			iv->have[k] = 1;
+			iv->v[k] = fv->v.u;
 			if (k == F_CONN_EVENT)
-				event = fv;
+				iv->event = fv;
 		}
 	}
-	if (!have[F_FLAGS])
-		return;
-	/* tshark's analysis labels come first */
+}
+
+/* tshark's analysis labels: "[TCP Retransmission] " … */
+static void info_analysis(const struct info_vals *iv, struct ns_buf *out)
+{
 	for (size_t i = 0; i < NS_NELEM(analysis); i++) {
-		if (!have[analysis[i].field])
+		if (!iv->have[analysis[i].field])
 			continue;
 		if (analysis[i].label) {
 			ns_buf_putc(out, '[');
@@ -650,16 +737,20 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 			ns_buf_puts(out, "] ");
 		} else {
 			ns_buf_puts(out, "[TCP Dup ACK ");
-			ns_buf_u64(out, v[F_A_DUPACK_FRAME]);
+			ns_buf_u64(out, iv->v[F_A_DUPACK_FRAME]);
 			ns_buf_putc(out, '#');
-			ns_buf_u64(out, v[F_A_DUPACK_NUM]);
+			ns_buf_u64(out, iv->v[F_A_DUPACK_NUM]);
 			ns_buf_puts(out, "] ");
 		}
 	}
+}
+
+/* "[SYN, ACK]", or "[<None>]". */
+static void info_flags(unsigned flags, struct ns_buf *out)
+{
 	static const char *const names[9] = {
 	    "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE",
 	};
-	unsigned flags = (unsigned)v[F_FLAGS];
 	ns_buf_putc(out, '[');
 	int first = 1;
 	for (int b = 0; b < 9; b++) {
@@ -673,61 +764,85 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	if (first)
 		ns_buf_puts(out, "<None>");
 	ns_buf_putc(out, ']');
-	/* a header cut by the snaplen shows only what it has */
-	if (have[F_SEQ]) {
-		ns_buf_puts(out, " Seq=");
-		ns_buf_u64(out, v[F_SEQ]);
-	}
-	if ((flags & 0x10) && have[F_ACK]) {
-		ns_buf_puts(out, " Ack=");
-		ns_buf_u64(out, v[F_ACK]);
-	}
-	if (have[F_WIN_SIZE] || have[F_WINDOW]) {
+}
+
+/* " name=value" when the field is there. */
+static void info_val(const struct info_vals *iv, int k, const char *name,
+		     struct ns_buf *out)
+{
+	if (!iv->have[k])
+		return;
+	ns_buf_puts(out, name);
+	ns_buf_u64(out, iv->v[k]);
+}
+
+/* Seq, Ack, Win, Len and the options; a header cut by the snaplen shows
+ * only what it has. */
+static void info_values(const struct info_vals *iv, unsigned flags,
+			struct ns_buf *out)
+{
+	info_val(iv, F_SEQ, " Seq=", out);
+	if (flags & 0x10)
+		info_val(iv, F_ACK, " Ack=", out);
+	if (iv->have[F_WIN_SIZE] || iv->have[F_WINDOW]) {
 		ns_buf_puts(out, " Win=");
-		ns_buf_u64(out, have[F_WIN_SIZE] ? v[F_WIN_SIZE] : v[F_WINDOW]);
+		ns_buf_u64(out, iv->have[F_WIN_SIZE] ? iv->v[F_WIN_SIZE]
+						     : iv->v[F_WINDOW]);
 	}
-	if (have[F_LEN]) {
-		ns_buf_puts(out, " Len=");
-		ns_buf_u64(out, v[F_LEN]);
-	}
-	if (have[F_OPT_MSS_VAL]) {
-		ns_buf_puts(out, " MSS=");
-		ns_buf_u64(out, v[F_OPT_MSS_VAL]);
-	}
-	if (have[F_OPT_SACK_PERM])
+	info_val(iv, F_LEN, " Len=", out);
+	info_val(iv, F_OPT_MSS_VAL, " MSS=", out);
+	if (iv->have[F_OPT_SACK_PERM])
 		ns_buf_puts(out, " SACK_PERM");
-	if (have[F_OPT_SACK_LE]) {
-		ns_buf_puts(out, " SLE=");
-		ns_buf_u64(out, v[F_OPT_SACK_LE]);
+	if (iv->have[F_OPT_SACK_LE]) {
+		info_val(iv, F_OPT_SACK_LE, " SLE=", out);
 		ns_buf_puts(out, " SRE=");
-		ns_buf_u64(out, v[F_OPT_SACK_RE]);
+		ns_buf_u64(out, iv->v[F_OPT_SACK_RE]);
 	}
-	if (have[F_OPT_TSVAL]) {
-		ns_buf_puts(out, " TSval=");
-		ns_buf_u64(out, v[F_OPT_TSVAL]);
+	if (iv->have[F_OPT_TSVAL]) {
+		info_val(iv, F_OPT_TSVAL, " TSval=", out);
 		ns_buf_puts(out, " TSecr=");
-		ns_buf_u64(out, v[F_OPT_TSECR]);
+		ns_buf_u64(out, iv->v[F_OPT_TSECR]);
 	}
-	if (have[F_OPT_WS_MULT]) {
-		ns_buf_puts(out, " WS=");
-		ns_buf_u64(out, v[F_OPT_WS_MULT]);
+	info_val(iv, F_OPT_WS_MULT, " WS=", out);
+}
+
+/* The connection's transition, where this packet made one; the SYN and
+ * SYN-ACK are already said by the flags. */
+static void info_event(const struct info_vals *iv, unsigned flags,
+		       struct ns_buf *out)
+{
+	const struct ns_fv *event = iv->event;
+	if (!event || !event->v.b.n)
+		return;
+	struct ns_reader ev;
+	ns_rd_init(&ev, event->v.b.p, event->v.b.n);
+	if (flags & 0x02 && ns_rd_starts(&ev, "S", 1))
+		return;
+	ns_buf_puts(out, " [");
+	ns_buf_put(out, (const char *)event->v.b.p, event->v.b.n);
+	if (event->v.b.n == 11 &&
+	    memcmp(event->v.b.p, "established", 11) == 0 &&
+	    iv->have[F_A_IRTT]) {
+		int64_t rtt = (int64_t)iv->v[F_A_IRTT];
+		ns_buf_printf(out, " rtt=%lld.%03lldms",
+			      (long long)(rtt / 1000000),
+			      (long long)(rtt / 1000 % 1000));
 	}
-	/* the connection's transition, where this packet made one; the SYN
-	 * and SYN-ACK are already said by the flags */
-	if (event && event->v.b.n &&
-	    !(flags & 0x02 && (event->v.b.p[0] == 'S'))) {
-		ns_buf_puts(out, " [");
-		ns_buf_put(out, (const char *)event->v.b.p, event->v.b.n);
-		if (event->v.b.n == 11 &&
-		    memcmp(event->v.b.p, "established", 11) == 0 &&
-		    have[F_A_IRTT]) {
-			int64_t rtt = (int64_t)v[F_A_IRTT];
-			ns_buf_printf(out, " rtt=%lld.%03lldms",
-				      (long long)(rtt / 1000000),
-				      (long long)(rtt / 1000 % 1000));
-		}
-		ns_buf_putc(out, ']');
-	}
+	ns_buf_putc(out, ']');
+}
+
+static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
+{
+	struct info_vals iv = {.event = NULL};
+	info_collect(pkt, li, &iv);
+	if (!iv.have[F_FLAGS])
+		return;
+	unsigned flags = (unsigned)iv.v[F_FLAGS];
+	/* tshark's analysis labels come first */
+	info_analysis(&iv, out);
+	info_flags(flags, out);
+	info_values(&iv, flags, out);
+	info_event(&iv, flags, out);
 }
 
 static const struct ns_binding bindings[] = {

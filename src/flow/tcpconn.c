@@ -168,22 +168,34 @@ static uint32_t bytes_in_flight(struct ns_tcp_dir *d)
 
 /* ---- sequence analysis -------------------------------------------------- */
 
-static void analyze(struct ns_tcp_conn *c, int dir,
-		    const struct ns_tcp_seginfo *s, struct ns_tcp_result *out)
+/* A segment without data, SYN, FIN or RST that repeats the sender's last
+ * sequence and ACK numbers: the common ground of tshark's window update,
+ * keep-alive ACK, zero-window-probe ACK and duplicate ACK. */
+static int repeats_ack(const struct ns_tcp_dir *fwd,
+		       const struct ns_tcp_seginfo *s, int sfr)
 {
-	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
-	uint32_t seq = s->seq, ack = s->ack, seglen = s->len;
-	uint32_t window = s->window;
+	return s->len == 0 && fwd->lastack_set && s->seq == fwd->nextseq &&
+	       s->ack == fwd->lastack && !sfr;
+}
+
+/* The checks tshark makes before it looks at retransmission, in its order:
+ * zero-window probe, zero window, lost segment, keep-alive, window update,
+ * window full, keep-alive ACK, zero-window-probe ACK, duplicate ACK.  A
+ * zero-window probe or an ACK to one or to a keep-alive ends the list. */
+static uint32_t sender_checks(struct ns_tcp_dir *fwd,
+			      const struct ns_tcp_dir *rev,
+			      const struct ns_tcp_seginfo *s,
+			      struct ns_tcp_result *out)
+{
+	uint32_t seq = s->seq, seglen = s->len, window = s->window;
 	uint16_t fl = s->flags;
-	uint32_t ta = 0;
 	int sfr = (fl & (TH_SYN | TH_FIN | TH_RST)) != 0;
+	uint32_t ta = 0;
 
 	/* zero window probe: one byte at the edge of a zero window */
 	if (seglen == 1 && fwd->nextseq_set && seq == fwd->nextseq &&
-	    rev->window == 0 && rev->lastack_set) {
-		ta |= NS_TA_ZERO_WINDOW_PROBE;
-		goto finished_fwd;
-	}
+	    rev->window == 0 && rev->lastack_set)
+		return NS_TA_ZERO_WINDOW_PROBE;
 	if (window == 0 && !sfr)
 		ta |= NS_TA_ZERO_WINDOW;
 	/* previous segment(s) not captured */
@@ -195,11 +207,8 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 	    fwd->nextseq - 1 == seq) {
 		ta |= NS_TA_KEEP_ALIVE;
 	}
-	if (seglen == 0 && window && fwd->lastack_set &&
-	    window != fwd->window && seq == fwd->nextseq &&
-	    ack == fwd->lastack && !sfr) {
+	if (window && window != fwd->window && repeats_ack(fwd, s, sfr))
 		ta |= NS_TA_WINDOW_UPDATE;
-	}
 	/* window full: this segment fills what the receiver advertised */
 	if (seglen > 0 && rev->lastack_set && rev->wscale != -1 && !sfr) {
 		uint64_t scaled = (uint64_t)rev->window
@@ -207,73 +216,55 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 		if (seq + seglen == rev->lastack + (uint32_t)scaled)
 			ta |= NS_TA_WINDOW_FULL;
 	}
-	if (seglen == 0 && window && fwd->lastack_set &&
-	    window == fwd->window && seq == fwd->nextseq &&
-	    ack == fwd->lastack && !sfr &&
-	    (rev->last_flags & NS_TA_KEEP_ALIVE)) {
-		ta |= NS_TA_KEEP_ALIVE_ACK;
-		goto finished_fwd;
-	}
-	if (seglen == 0 && window == 0 && fwd->lastack_set &&
-	    window == fwd->window && seq == fwd->nextseq &&
-	    ack == fwd->lastack && !sfr &&
-	    (rev->last_flags & NS_TA_ZERO_WINDOW_PROBE)) {
-		ta |= NS_TA_ZERO_WINDOW_PROBE_ACK;
-		goto finished_fwd;
-	}
-	if (seglen == 0 && window && fwd->lastack_set &&
-	    window == fwd->window && seq == fwd->nextseq &&
-	    ack == fwd->lastack && !sfr) {
+	if (window != fwd->window || !repeats_ack(fwd, s, sfr))
+		return ta;
+	if (window && (rev->last_flags & NS_TA_KEEP_ALIVE))
+		return ta | NS_TA_KEEP_ALIVE_ACK;
+	if (window == 0 && (rev->last_flags & NS_TA_ZERO_WINDOW_PROBE))
+		return ta | NS_TA_ZERO_WINDOW_PROBE_ACK;
+	if (window) {
 		fwd->dupacknum++;
 		ta |= NS_TA_DUPLICATE_ACK;
 		out->dupack_num = fwd->dupacknum;
 		out->dupack_frame = fwd->lastnondupack;
 	}
+	return ta;
+}
 
-finished_fwd:
-	if (!(ta & NS_TA_DUPLICATE_ACK)) {
-		fwd->lastnondupack = s->frame;
-		fwd->dupacknum = 0;
-	}
-	/* an ACK for data this capture never saw */
-	if (rev->nextseq_set && (fl & TH_ACK) && rev->maxseqtobeacked &&
-	    gt_seq(ack, rev->maxseqtobeacked)) {
-		ta |= NS_TA_ACK_LOST_PACKET;
-		rev->maxseqtobeacked = rev->nextseq;
-	}
+/* For a segment that does not advance the sequence space: which kind of
+ * retransmission it is (0 when it does advance).  tshark marks fast and
+ * spurious retransmissions as retransmissions too. */
+static uint32_t retransmission(const struct ns_tcp_conn *c,
+			       const struct ns_tcp_dir *fwd,
+			       const struct ns_tcp_dir *rev,
+			       const struct ns_tcp_seginfo *s)
+{
+	uint32_t seq = s->seq, seglen = s->len;
+	int not_advanced = fwd->nextseq_set && lt_seq(seq, fwd->nextseq);
+	if (seglen > 1 && fwd->nextseq_set && fwd->nextseq - 1 == seq)
+		not_advanced = 0; /* after a zero window probe */
+	if (!not_advanced)
+		return 0;
+	int64_t t = s->ts - rev->lastack_ts;
+	int64_t ooo = c->initial_rtt > 0 ? c->initial_rtt : OOO_DEFAULT_NS;
+	if (rev->dupacknum >= 2 && rev->lastack == seq && t < FAST_RETRANS_NS)
+		return NS_TA_FAST_RETRANSMISSION | NS_TA_RETRANSMISSION;
+	if (s->ts - fwd->nextseq_ts < ooo && fwd->nextseq != seq + seglen)
+		return NS_TA_OUT_OF_ORDER;
+	if (seglen > 0 && rev->lastack_set &&
+	    le_seq(seq + seglen, rev->lastack))
+		return NS_TA_SPURIOUS_RETRANSMISSION | NS_TA_RETRANSMISSION;
+	return NS_TA_RETRANSMISSION;
+}
 
-	/* a segment that does not advance the sequence space */
-	if ((seglen > 0 || (fl & (TH_SYN | TH_FIN))) &&
-	    !(ta & NS_TA_KEEP_ALIVE)) {
-		int not_advanced =
-		    fwd->nextseq_set && lt_seq(seq, fwd->nextseq);
-		if (seglen > 1 && fwd->nextseq_set && fwd->nextseq - 1 == seq)
-			not_advanced = 0; /* after a zero window probe */
-		if (not_advanced) {
-			int64_t t = s->ts - rev->lastack_ts;
-			int64_t ooo = c->initial_rtt > 0 ? c->initial_rtt
-							 : OOO_DEFAULT_NS;
-			/* tshark marks fast and spurious retransmissions as
-			 * retransmissions too */
-			if (rev->dupacknum >= 2 && rev->lastack == seq &&
-			    t < FAST_RETRANS_NS) {
-				ta |= NS_TA_FAST_RETRANSMISSION |
-				      NS_TA_RETRANSMISSION;
-			} else if (s->ts - fwd->nextseq_ts < ooo &&
-				   fwd->nextseq != seq + seglen) {
-				ta |= NS_TA_OUT_OF_ORDER;
-			} else if (seglen > 0 && rev->lastack_set &&
-				   le_seq(seq + seglen, rev->lastack)) {
-				ta |= NS_TA_SPURIOUS_RETRANSMISSION |
-				      NS_TA_RETRANSMISSION;
-			} else {
-				ta |= NS_TA_RETRANSMISSION;
-			}
-		}
-	}
-
-	uint32_t nextseq = seq + seglen;
-	if (seglen || (fl & (TH_SYN | TH_FIN))) {
+/* Moves the sender's expected sequence number past this segment and
+ * remembers it until it is acked (a zero-window probe moves nothing). */
+static void advance(struct ns_tcp_dir *fwd, const struct ns_tcp_seginfo *s,
+		    uint32_t ta)
+{
+	uint32_t seq = s->seq, nextseq = s->seq + s->len;
+	uint16_t fl = s->flags;
+	if (s->len || (fl & (TH_SYN | TH_FIN))) {
 		if (fl & (TH_SYN | TH_FIN))
 			nextseq += 1;
 		seg_add(fwd, seq, nextseq, s->frame, s->ts);
@@ -294,27 +285,56 @@ finished_fwd:
 		fwd->nextseq_set = 1;
 		fwd->nextseq_ts = s->ts;
 	}
+}
 
-	fwd->window = window;
-	if (fl & TH_ACK) {
-		fwd->lastack = ack;
-		fwd->lastack_set = 1;
-		fwd->lastack_ts = s->ts;
-		seg_ack(rev, ack, s->ts, out);
-	}
-	fwd->last_flags = ta;
-
-	/* what the peer SACKed is not in flight (as tshark 4 counts it) */
+/* Bytes in flight after a data segment, less what the peer SACKed (as
+ * tshark 4 counts it). */
+static void in_flight(struct ns_tcp_dir *fwd, const struct ns_tcp_dir *rev,
+		      const struct ns_tcp_seginfo *s, struct ns_tcp_result *out)
+{
 	fwd->sacked = 0;
 	for (unsigned i = 0; i < s->nsack && i < 4; i++)
 		fwd->sacked += s->sack_re[i] - s->sack_le[i];
-	if (seglen > 0 && fwd->valid_bif) {
+	if (s->len > 0 && fwd->valid_bif) {
 		uint32_t bif = bytes_in_flight(fwd);
-		if ((fl & TH_FIN) && bif)
+		if ((s->flags & TH_FIN) && bif)
 			bif--; /* tshark counts the FIN's sequence number out */
 		out->bytes_in_flight =
 		    bif > rev->sacked ? bif - rev->sacked : 0;
 	}
+}
+
+static void analyze(struct ns_tcp_conn *c, int dir,
+		    const struct ns_tcp_seginfo *s, struct ns_tcp_result *out)
+{
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
+	uint16_t fl = s->flags;
+	uint32_t ta = sender_checks(fwd, rev, s, out);
+
+	if (!(ta & NS_TA_DUPLICATE_ACK)) {
+		fwd->lastnondupack = s->frame;
+		fwd->dupacknum = 0;
+	}
+	/* an ACK for data this capture never saw */
+	if (rev->nextseq_set && (fl & TH_ACK) && rev->maxseqtobeacked &&
+	    gt_seq(s->ack, rev->maxseqtobeacked)) {
+		ta |= NS_TA_ACK_LOST_PACKET;
+		rev->maxseqtobeacked = rev->nextseq;
+	}
+	if ((s->len > 0 || (fl & (TH_SYN | TH_FIN))) &&
+	    !(ta & NS_TA_KEEP_ALIVE))
+		ta |= retransmission(c, fwd, rev, s);
+	advance(fwd, s, ta);
+
+	fwd->window = s->window;
+	if (fl & TH_ACK) {
+		fwd->lastack = s->ack;
+		fwd->lastack_set = 1;
+		fwd->lastack_ts = s->ts;
+		seg_ack(rev, s->ack, s->ts, out);
+	}
+	fwd->last_flags = ta;
+	in_flight(fwd, rev, s, out);
 	/* an ACK from this side makes the other side's in-flight count
 	 * meaningful again after a lost segment */
 	if (fl & TH_ACK)
@@ -327,79 +347,88 @@ finished_fwd:
 
 /* ---- the state machine --------------------------------------------------- */
 
-static void state_machine(struct ns_tcp_conn *c, int dir,
-			  const struct ns_tcp_seginfo *s,
-			  struct ns_tcp_result *out)
+/* The first RST of a connection ends it: refused when it answers the SYN,
+ * reset otherwise. */
+static uint8_t on_reset(struct ns_tcp_conn *c, int dir)
 {
-	uint16_t fl = s->flags;
-	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
 	uint8_t ev = NS_TE_NONE;
-
-	if (fl & TH_RST) {
-		if (!fwd->rst && c->state != NS_TCP_RESET &&
-		    c->state != NS_TCP_REFUSED) {
-			if (c->state == NS_TCP_SYN_SENT && dir == 1) {
-				c->state = NS_TCP_REFUSED;
-				ev = NS_TE_REFUSED;
-			} else {
-				c->state = NS_TCP_RESET;
-				ev = dir ? NS_TE_RESET_SERVER
-					 : NS_TE_RESET_CLIENT;
-			}
-			if (c->resetter == 2)
-				c->resetter = (uint8_t)dir;
+	if (!c->d[dir].rst && c->state != NS_TCP_RESET &&
+	    c->state != NS_TCP_REFUSED) {
+		if (c->state == NS_TCP_SYN_SENT && dir == 1) {
+			c->state = NS_TCP_REFUSED;
+			ev = NS_TE_REFUSED;
+		} else {
+			c->state = NS_TCP_RESET;
+			ev = dir ? NS_TE_RESET_SERVER : NS_TE_RESET_CLIENT;
 		}
-		fwd->rst = 1;
-		out->event = ev;
-		return;
+		if (c->resetter == 2)
+			c->resetter = (uint8_t)dir;
 	}
+	c->d[dir].rst = 1;
+	return ev;
+}
 
+/* The SYN-ACK (or the other side's SYN of a simultaneous open) moves a
+ * connection to SYN_RCVD. */
+static void synack(struct ns_tcp_conn *c, int64_t ts)
+{
+	c->state = NS_TCP_SYN_RCVD;
+	c->synack_seen = 1;
+	c->synack_ts = ts;
+}
+
+/* The three-way handshake (RFC 9293 §3.5), or a connection first seen
+ * mid-stream. */
+static uint8_t handshake(struct ns_tcp_conn *c, int dir,
+			 const struct ns_tcp_seginfo *s)
+{
+	uint16_t syn_ack = (uint16_t)(s->flags & (TH_SYN | TH_ACK));
 	switch (c->state) {
 	case NS_TCP_NEW:
-		if ((fl & (TH_SYN | TH_ACK)) == TH_SYN) {
+		if (syn_ack == TH_SYN) {
 			c->state = NS_TCP_SYN_SENT;
 			c->syn_seen = 1;
-			ev = NS_TE_SYN;
-		} else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
-			c->state = NS_TCP_SYN_RCVD;
-			c->synack_seen = 1;
-			c->synack_ts = s->ts;
-			ev = NS_TE_SYNACK;
-		} else {
-			c->state = NS_TCP_ESTABLISHED;
-			c->midstream = 1;
-			c->established = 1;
-			ev = NS_TE_MIDSTREAM;
+			return NS_TE_SYN;
 		}
-		break;
+		if (syn_ack == (TH_SYN | TH_ACK)) {
+			synack(c, s->ts);
+			return NS_TE_SYNACK;
+		}
+		c->state = NS_TCP_ESTABLISHED;
+		c->midstream = 1;
+		c->established = 1;
+		return NS_TE_MIDSTREAM;
 	case NS_TCP_SYN_SENT:
-		if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && dir == 1) {
-			c->state = NS_TCP_SYN_RCVD;
-			c->synack_seen = 1;
-			c->synack_ts = s->ts;
-			ev = NS_TE_SYNACK;
-		} else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN && dir == 1) {
-			c->state = NS_TCP_SYN_RCVD; /* simultaneous open */
-			c->synack_seen = 1;
-			c->synack_ts = s->ts;
-			ev = NS_TE_SIMULTANEOUS;
+		if (syn_ack == (TH_SYN | TH_ACK) && dir == 1) {
+			synack(c, s->ts);
+			return NS_TE_SYNACK;
 		}
-		break;
+		if (syn_ack == TH_SYN && dir == 1) {
+			synack(c, s->ts); /* simultaneous open */
+			return NS_TE_SIMULTANEOUS;
+		}
+		return NS_TE_NONE;
 	case NS_TCP_SYN_RCVD:
-		if ((fl & TH_ACK) && !(fl & TH_SYN) &&
+		if ((s->flags & TH_ACK) && !(s->flags & TH_SYN) &&
 		    (dir == 0 || (c->syn_seen && c->d[1].syn))) {
 			c->state = NS_TCP_ESTABLISHED;
 			c->established = 1;
 			c->ack_ts = s->ts;
-			ev = NS_TE_ESTABLISHED;
+			return NS_TE_ESTABLISHED;
 		}
-		break;
+		return NS_TE_NONE;
 	default:
-		break;
+		return NS_TE_NONE;
 	}
+}
 
-	if (fl & TH_SYN)
-		fwd->syn = 1;
+/* FINs each way and the ACKs that cover them (RFC 9293 §3.6); ev is the
+ * event so far, returned when the close says nothing more. */
+static uint8_t closing(struct ns_tcp_conn *c, int dir,
+		       const struct ns_tcp_seginfo *s, uint8_t ev)
+{
+	uint16_t fl = s->flags;
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
 	if ((fl & TH_FIN) && !fwd->fin) {
 		fwd->fin = 1;
 		fwd->fin_seq = s->seq + s->len;
@@ -429,7 +458,21 @@ static void state_machine(struct ns_tcp_conn *c, int dir,
 		if (ev == NS_TE_NONE)
 			ev = NS_TE_CLOSED;
 	}
-	out->event = ev;
+	return ev;
+}
+
+static void state_machine(struct ns_tcp_conn *c, int dir,
+			  const struct ns_tcp_seginfo *s,
+			  struct ns_tcp_result *out)
+{
+	if (s->flags & TH_RST) {
+		out->event = on_reset(c, dir);
+		return;
+	}
+	uint8_t ev = handshake(c, dir, s);
+	if (s->flags & TH_SYN)
+		c->d[dir].syn = 1;
+	out->event = closing(c, dir, s, ev);
 }
 
 static void record_history(struct ns_tcp_conn *c, int dir,
@@ -464,14 +507,12 @@ static void record_history(struct ns_tcp_conn *c, int dir,
 		history(c, dir, 'W');
 }
 
-void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
-			const struct ns_tcp_seginfo *s,
-			struct ns_tcp_result *out)
+/* What the first segments teach about the connection: the base sequence
+ * numbers, each side's window scale and the initial RTT. */
+static void learn(struct ns_tcp_conn *c, int dir,
+		  const struct ns_tcp_seginfo *s)
 {
 	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
-	memset(out, 0, sizeof(*out));
-	out->ack_rtt = -1;
-
 	/* base sequence numbers: the ISN of a SYN, else one before the first
 	 * seq; the reverse base from the first ACK (tshark's rule) */
 	if (!fwd->base_set) {
@@ -497,16 +538,14 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 	else if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_any &&
 		 c->initial_rtt < 0)
 		c->initial_rtt = s->ts - c->syn_ts;
+}
 
-	analyze(c, dir, s, out);
-	state_machine(c, dir, s, out);
-	record_history(c, dir, s, out);
-
-	out->rel_seq = s->seq - fwd->base_seq;
-	out->rel_ack = (s->flags & TH_ACK) ? s->ack - rev->base_seq : s->ack;
-	out->rel_nxtseq = s->seq + s->len +
-			  ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0) -
-			  fwd->base_seq;
+/* The calculated window and its scale factor as tshark shows them. */
+static void window_size(const struct ns_tcp_dir *fwd,
+			const struct ns_tcp_dir *rev,
+			const struct ns_tcp_seginfo *s,
+			struct ns_tcp_result *out)
+{
 	if (s->flags & TH_SYN) {
 		out->win_scale = 0; /* not shown on SYNs */
 		out->win_size = s->window;
@@ -521,6 +560,27 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 		out->win_scale = -1;
 		out->win_size = s->window;
 	}
+}
+
+void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
+			const struct ns_tcp_seginfo *s,
+			struct ns_tcp_result *out)
+{
+	struct ns_tcp_dir *fwd = &c->d[dir], *rev = &c->d[!dir];
+	memset(out, 0, sizeof(*out));
+	out->ack_rtt = -1;
+
+	learn(c, dir, s);
+	analyze(c, dir, s, out);
+	state_machine(c, dir, s, out);
+	record_history(c, dir, s, out);
+
+	out->rel_seq = s->seq - fwd->base_seq;
+	out->rel_ack = (s->flags & TH_ACK) ? s->ack - rev->base_seq : s->ack;
+	out->rel_nxtseq = s->seq + s->len +
+			  ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0) -
+			  fwd->base_seq;
+	window_size(fwd, rev, s, out);
 	out->has_data = s->len > 0;
 	out->time_rel = s->ts - flow_start;
 	out->time_delta = c->prev_ts ? s->ts - c->prev_ts : 0;
