@@ -329,6 +329,110 @@ static void sid_text(struct ns_buf *out, const struct ns_fv *fv)
 		ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
 }
 
+/* What one event of the layer recorded (its fields up to the next
+ * event's marker). */
+struct ev_sum {
+	int trailers;
+	const struct ns_fv *path, *len, *rq, *rs, *status, *msg, *lat, *err,
+	    *rqb;
+};
+
+/* Reads the event's fields after its marker i; returns where the next
+ * event begins. */
+static uint32_t ev_read(const struct ns_packet *pkt, const struct ns_layer *l,
+			uint32_t i, struct ev_sum *e)
+{
+	memset(e, 0, sizeof(*e));
+	uint32_t j = i + 1;
+	for (; j < l->fv_end && !is_marker(&pkt->fv[j]); j++) {
+		const struct ns_fv *x = &pkt->fv[j];
+		const struct ns_field *f = x->f;
+		if (f == &gfields[G_FRAME_TYPE] && x->v.u)
+			e->trailers = 1;
+		else if (f == &gfields[G_PATH])
+			e->path = x;
+		else if (f == &gfields[G_LENGTH] && !e->len)
+			e->len = x;
+		else if (f == &gfields[G_REQ_MSGS])
+			e->rq = x;
+		else if (f == &gfields[G_RESP_MSGS])
+			e->rs = x;
+		else if (f == &gfields[G_REQ_BYTES])
+			e->rqb = x;
+		else if (f == &gfields[G_STATUS])
+			e->status = x;
+		else if (f == &gfields[G_MESSAGE])
+			e->msg = x;
+		else if (f == &gfields[G_LATENCY])
+			e->lat = x;
+		else if (f == &gfields[G_ERROR])
+			e->err = x;
+	}
+	return j;
+}
+
+/* "response s=1 NOT_FOUND \"model not found\" 1.29 ms 0 msg" */
+static void put_response(struct ns_buf *out, const struct ns_fv *marker,
+			 const struct ev_sum *e)
+{
+	ns_buf_puts(out, "response");
+	sid_text(out, marker);
+	const char *sn = e->status
+			     ? ns_valstr_find(grpc_status_names, e->status->v.u)
+			     : NULL;
+	if (sn) {
+		ns_buf_printf(out, " %s", sn);
+	} else if (e->status) {
+		ns_buf_printf(out, " status %llu",
+			      (unsigned long long)e->status->v.u);
+	} else if (e->err) {
+		ns_buf_putc(out, ' ');
+		ns_buf_escaped(out, e->err->v.b.p, e->err->v.b.n);
+	} else {
+		ns_buf_puts(out, " no status");
+	}
+	if (e->msg) {
+		ns_buf_puts(out, " \"");
+		ns_buf_escaped(out, e->msg->v.b.p, e->msg->v.b.n);
+		ns_buf_putc(out, '"');
+	}
+	if (e->lat)
+		ns_buf_ms(out, e->lat->v.i);
+	ns_buf_printf(out, " %llu msg", (unsigned long long)e->rs->v.u);
+}
+
+/* "request s=1 inference.InferenceService/Predict 1 msg 22 B" */
+static void put_request(struct ns_buf *out, const struct ns_fv *marker,
+			const struct ev_sum *e)
+{
+	ns_buf_puts(out, "request");
+	sid_text(out, marker);
+	if (e->path) {
+		struct ns_reader pr;
+		ns_rd_init(&pr, e->path->v.b.p, e->path->v.b.n);
+		if (ns_rd_starts(&pr, "/", 1))
+			ns_rd_skip(&pr, 1);
+		ns_buf_putc(out, ' ');
+		ns_buf_escaped(out, pr.p, ns_rd_left(&pr));
+	}
+	ns_buf_printf(out, " %llu msg", (unsigned long long)e->rq->v.u);
+	if (e->rqb)
+		ns_buf_printf(out, " %llu B", (unsigned long long)e->rqb->v.u);
+}
+
+/* Whether the call side of the event marked at i ends later in the
+ * layer (from j on). */
+static int ends_later(const struct ns_packet *pkt, const struct ns_layer *l,
+		      uint32_t i, uint32_t j)
+{
+	const struct ns_fv *fv = &pkt->fv[i];
+	for (uint32_t k = j; k < l->fv_end; k++)
+		if (pkt->fv[k].f == fv->f && pkt->fv[k].v.u == fv->v.u &&
+		    is_end(pkt, l, k))
+			return 1;
+	return 0;
+}
+
 static void grpc_info(const struct ns_packet *pkt, unsigned li,
 		      struct ns_buf *out)
 {
@@ -338,95 +442,26 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li,
 		const struct ns_fv *fv = &pkt->fv[i];
 		if (!is_marker(fv))
 			continue;
-		int trailers = 0;
-		const struct ns_fv *path = NULL, *len = NULL, *rq = NULL,
-				   *rs = NULL, *status = NULL, *msg = NULL,
-				   *lat = NULL, *err = NULL, *rqb = NULL;
-		uint32_t j = i + 1;
-		for (; j < l->fv_end && !is_marker(&pkt->fv[j]); j++) {
-			const struct ns_fv *x = &pkt->fv[j];
-			if (x->f == &gfields[G_FRAME_TYPE] && x->v.u)
-				trailers = 1;
-			else if (x->f == &gfields[G_PATH])
-				path = x;
-			else if (x->f == &gfields[G_LENGTH] && !len)
-				len = x;
-			else if (x->f == &gfields[G_REQ_MSGS])
-				rq = x;
-			else if (x->f == &gfields[G_RESP_MSGS])
-				rs = x;
-			else if (x->f == &gfields[G_REQ_BYTES])
-				rqb = x;
-			else if (x->f == &gfields[G_STATUS])
-				status = x;
-			else if (x->f == &gfields[G_MESSAGE])
-				msg = x;
-			else if (x->f == &gfields[G_LATENCY])
-				lat = x;
-			else if (x->f == &gfields[G_ERROR])
-				err = x;
-		}
+		struct ev_sum e;
+		uint32_t j = ev_read(pkt, l, i, &e);
 		/* a message whose call side ends in this packet is told by
 		 * the end; a lone message is listed */
-		int later_end = 0;
-		for (uint32_t k = j; k < l->fv_end; k++)
-			if (pkt->fv[k].f == fv->f &&
-			    pkt->fv[k].v.u == fv->v.u && is_end(pkt, l, k))
-				later_end = 1;
-		if (len && later_end)
+		if (e.len && ends_later(pkt, l, i, j))
 			continue;
 		if (out->len > start)
 			ns_buf_puts(out, ", ");
-		if (trailers) { /* a trailers frame before the side's end */
+		if (e.trailers) { /* a trailers frame before the side's end */
 			ns_buf_puts(out, "trailers");
 			sid_text(out, fv);
-		} else if (len) {
+		} else if (e.len) {
 			ns_buf_puts(out, "message");
 			sid_text(out, fv);
 			ns_buf_printf(out, " %llu B",
-				      (unsigned long long)len->v.u);
-		} else if (rs) {
-			ns_buf_puts(out, "response");
-			sid_text(out, fv);
-			const char *sn =
-			    status
-				? ns_valstr_find(grpc_status_names, status->v.u)
-				: NULL;
-			if (status && sn)
-				ns_buf_printf(out, " %s", sn);
-			else if (status)
-				ns_buf_printf(out, " status %llu",
-					      (unsigned long long)status->v.u);
-			else if (err) {
-				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, err->v.b.p, err->v.b.n);
-			} else
-				ns_buf_puts(out, " no status");
-			if (msg) {
-				ns_buf_puts(out, " \"");
-				ns_buf_escaped(out, msg->v.b.p, msg->v.b.n);
-				ns_buf_putc(out, '"');
-			}
-			if (lat)
-				ns_buf_ms(out, lat->v.i);
-			ns_buf_printf(out, " %llu msg",
-				      (unsigned long long)rs->v.u);
-		} else if (rq) {
-			ns_buf_puts(out, "request");
-			sid_text(out, fv);
-			if (path) {
-				struct ns_reader pr;
-				ns_rd_init(&pr, path->v.b.p, path->v.b.n);
-				if (ns_rd_starts(&pr, "/", 1))
-					ns_rd_skip(&pr, 1);
-				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, pr.p, ns_rd_left(&pr));
-			}
-			ns_buf_printf(out, " %llu msg",
-				      (unsigned long long)rq->v.u);
-			if (rqb)
-				ns_buf_printf(out, " %llu B",
-					      (unsigned long long)rqb->v.u);
+				      (unsigned long long)e.len->v.u);
+		} else if (e.rs) {
+			put_response(out, fv, &e);
+		} else if (e.rq) {
+			put_request(out, fv, &e);
 		}
 	}
 }

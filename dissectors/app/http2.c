@@ -718,6 +718,78 @@ static void block_done(struct ns_packet *pkt, struct h2_state *st,
  * fragments is shown with the fragment that ends it.  After a failure the
  * rest of the block is not decoded: its fields are unknowable.
  */
+/* The header fields one fragment completed, copied into the packet's
+ * arena (they live as long as the packet's fields). */
+struct frag_fields {
+	struct ns_hdr *h;
+	unsigned n;
+};
+
+static void keep_field(struct ns_packet *pkt, struct frag_fields *ff,
+		       const nghttp2_nv *nv)
+{
+	if (!ff->h || ff->n >= MAX_HEADERS)
+		return;
+	uint8_t *n = ns_arena_alloc(&pkt->arena, nv->namelen + 1);
+	uint8_t *v = ns_arena_alloc(&pkt->arena, nv->valuelen + 1);
+	if (!n || !v)
+		return;
+	memcpy(n, nv->name, nv->namelen);
+	memcpy(v, nv->value, nv->valuelen);
+	ff->h[ff->n++] = (struct ns_hdr){n, v, nv->namelen, nv->valuelen};
+}
+
+/* Inflates one fragment with d's decoder (HPACK decodes as a stream);
+ * 1 when it decoded, 0 with *why when it failed. */
+static int inflate_fragment(struct ns_packet *pkt, struct h2dir *d,
+			    const uint8_t *in, size_t left, int final,
+			    struct frag_fields *ff, const char **why)
+{
+	for (;;) {
+		nghttp2_nv nv;
+		int fl = 0;
+		ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl,
+						    (uint8_t *)in, left, final);
+		if (rv < 0) {
+			*why = nghttp2_strerror((int)rv);
+			return 0;
+		}
+		in += rv;
+		left -= (size_t)rv;
+		if (fl & NGHTTP2_HD_INFLATE_EMIT) {
+			keep_field(pkt, ff, &nv);
+			hb_add(d, nv.name, nv.namelen, nv.value, nv.valuelen);
+		}
+		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
+			nghttp2_hd_inflate_end_headers(d->inf);
+			return 1;
+		}
+		if (!left && !(fl & NGHTTP2_HD_INFLATE_EMIT)) {
+			if (!final)
+				return 1;
+			*why = "header block ends inside a field";
+			return 0;
+		}
+	}
+}
+
+/* The block could not be decoded: the rest of it is unknowable, and a
+ * failed inflater's table is no longer the sender's. */
+static void block_lost(struct ns_packet *pkt, struct h2dir *d, struct h2s *s,
+		       const char *why, uint32_t off, uint32_t len)
+{
+	if (!d->blk_lost) {
+		int was_trusted = d->trusted;
+		dir_reset_hpack(d, 1);
+		if (was_trusted && why)
+			ns_malformed(pkt, "HPACK: %s", why);
+	}
+	d->blk_lost = 1;
+	ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
+	if (s)
+		s->call.hpack_lost = 1;
+}
+
 static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 			    const uint8_t *in, size_t left, uint32_t off,
 			    uint32_t len, int final,
@@ -727,75 +799,19 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 	int role = dir ^ st->swap;
 	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
 	struct h2s *s = stream_get(st, sid, 1, pkt);
-	struct {
-		const uint8_t *n, *v;
-		size_t nl, vl;
-	} *hv = ns_arena_alloc(&pkt->arena, sizeof(*hv) * MAX_HEADERS);
-	unsigned nh = 0;
+	struct frag_fields ff = {
+	    ns_arena_alloc(&pkt->arena, sizeof(*ff.h) * MAX_HEADERS), 0};
 	const char *why = NULL;
-	int ok = !d->blk_lost && d->inf;
-	while (ok) {
-		nghttp2_nv nv;
-		int fl = 0;
-		ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl,
-						    (uint8_t *)in, left, final);
-		if (rv < 0) {
-			why = nghttp2_strerror((int)rv);
-			ok = 0;
-			break;
-		}
-		in += rv;
-		left -= (size_t)rv;
-		if (fl & NGHTTP2_HD_INFLATE_EMIT) {
-			if (hv && nh < MAX_HEADERS) {
-				uint8_t *n =
-				    ns_arena_alloc(&pkt->arena, nv.namelen + 1);
-				uint8_t *v = ns_arena_alloc(&pkt->arena,
-							    nv.valuelen + 1);
-				if (n && v) {
-					memcpy(n, nv.name, nv.namelen);
-					memcpy(v, nv.value, nv.valuelen);
-					hv[nh].n = n;
-					hv[nh].nl = nv.namelen;
-					hv[nh].v = v;
-					hv[nh].vl = nv.valuelen;
-					nh++;
-				}
-			}
-			hb_add(d, nv.name, nv.namelen, nv.value, nv.valuelen);
-		}
-		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
-			nghttp2_hd_inflate_end_headers(d->inf);
-			break;
-		}
-		if (!left && !(fl & NGHTTP2_HD_INFLATE_EMIT)) {
-			if (final) {
-				why = "header block ends inside a field";
-				ok = 0;
-			}
-			break;
-		}
-	}
+	int ok = !d->blk_lost && d->inf &&
+		 inflate_fragment(pkt, d, in, left, final, &ff, &why);
 	/* fields decoded before a failure are right: every entry they
 	 * used was seen being added */
-	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, nh);
-	for (unsigned i = 0; i < nh; i++)
-		record_header(pkt, off, len, hv[i].n, hv[i].nl, hv[i].v,
-			      hv[i].vl);
-	if (!ok) {
-		if (!d->blk_lost) {
-			/* a failed inflater's table is no longer the sender's
-			 */
-			int was_trusted = d->trusted;
-			dir_reset_hpack(d, 1);
-			if (was_trusted && why)
-				ns_malformed(pkt, "HPACK: %s", why);
-		}
-		d->blk_lost = 1;
-		ns_add_label(pkt, &fields[F_HPACK_LOST], off, len);
-		if (s)
-			s->call.hpack_lost = 1;
-	}
+	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, ff.n);
+	for (unsigned i = 0; i < ff.n; i++)
+		record_header(pkt, off, len, ff.h[i].name, ff.h[i].nl,
+			      ff.h[i].value, ff.h[i].vl);
+	if (!ok)
+		block_lost(pkt, d, s, why, off, len);
 	if (!final)
 		return;
 	d->blk_active = 0;
@@ -1356,139 +1372,166 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 
 /* ---- the HTTP/2 summary ------------------------------------------------- */
 
+/* The summary of an http2 layer, built in one pass over its fields. */
+struct sum {
+	const struct ns_packet *pkt;
+	const struct ns_layer *l;
+	struct ns_buf *out;
+	unsigned nframes;
+	uint64_t len, type;
+	int shown, es;
+	const struct ns_fv *path; /* a :path waiting for its :method */
+};
+
+static void put_error(struct ns_buf *out, uint64_t e)
+{
+	const char *n = ns_valstr_find(error_names, e);
+	if (n)
+		ns_buf_printf(out, " %s", n);
+	else
+		ns_buf_printf(out, " error 0x%llx", (unsigned long long)e);
+}
+
+/* A frame begins: its type's name (the 17th and later are counted). */
+static void sum_type(struct sum *s, const struct ns_fv *fv)
+{
+	s->type = fv->v.u;
+	if (s->es)
+		ns_buf_puts(s->out, " ES");
+	s->es = 0;
+	if (++s->nframes > 16)
+		return;
+	if (s->shown)
+		ns_buf_puts(s->out, ", ");
+	s->shown = 1;
+	const char *n = ns_valstr_find(type_names, s->type);
+	if (n)
+		ns_buf_puts(s->out, n);
+	else
+		ns_buf_printf(s->out, "type 0x%02llx",
+			      (unsigned long long)s->type);
+}
+
+/* A :path is shown after the :method of its block ("GET /"). */
+static void sum_path(struct sum *s, uint32_t i)
+{
+	const struct ns_fv *fv = &s->pkt->fv[i];
+	for (uint32_t k = i + 1; k < s->l->fv_end; k++) {
+		const struct ns_field *f = s->pkt->fv[k].f;
+		if (f == &fields[F_HEADER_COUNT] || f == &fields[F_STREAM])
+			break;
+		if (f == &fields[F_H_METHOD]) {
+			s->path = fv;
+			return;
+		}
+	}
+	ns_buf_putc(s->out, ' ');
+	ns_buf_escaped(s->out, fv->v.b.p, fv->v.b.n);
+}
+
+static void sum_method(struct sum *s, const struct ns_fv *fv)
+{
+	ns_buf_putc(s->out, ' ');
+	ns_buf_escaped(s->out, fv->v.b.p, fv->v.b.n);
+	if (s->path) { /* :path came first; shown after the method */
+		ns_buf_putc(s->out, ' ');
+		ns_buf_escaped(s->out, s->path->v.b.p, s->path->v.b.n);
+		s->path = NULL;
+	}
+}
+
+/* GOAWAY: "GOAWAY NO_ERROR last=5" (the error follows last's field);
+ * returns the fields used after i. */
+static uint32_t sum_goaway(struct sum *s, uint32_t i)
+{
+	const struct ns_fv *fv = &s->pkt->fv[i];
+	const struct ns_fv *e =
+	    i + 1 < s->l->fv_end ? &s->pkt->fv[i + 1] : NULL;
+	uint32_t used = 0;
+	if (e && e->f == &fields[F_GOAWAY_ERROR]) {
+		put_error(s->out, e->v.u);
+		used = 1;
+	}
+	ns_buf_printf(s->out, " last=%llu", (unsigned long long)fv->v.u);
+	return used;
+}
+
+/* What a frame's other fields add; returns the fields used after i. */
+static uint32_t sum_field(struct sum *s, uint32_t i)
+{
+	const struct ns_fv *fv = &s->pkt->fv[i];
+	const struct ns_field *f = fv->f;
+	struct ns_buf *out = s->out;
+	unsigned long long v = (unsigned long long)fv->v.u;
+	if (f == &fields[F_STREAMID]) {
+		if (v)
+			ns_buf_printf(out, " s=%llu", v);
+		if (s->type == T_DATA)
+			ns_buf_printf(out, " %llu B",
+				      (unsigned long long)s->len);
+	} else if (f == &fields[F_FL_ES] && v) {
+		s->es = 1; /* shown at the end of the frame */
+	} else if ((f == &fields[F_FL_ACK_SETTINGS] ||
+		    f == &fields[F_FL_ACK_PING]) &&
+		   v) {
+		ns_buf_puts(out, " ACK");
+	} else if (f == &fields[F_H_METHOD]) {
+		sum_method(s, fv);
+	} else if (f == &fields[F_H_PATH]) {
+		sum_path(s, i);
+	} else if (f == &fields[F_H_STATUS]) {
+		ns_buf_printf(out, " %llu", v);
+	} else if (f == &fields[F_TRAILERS]) {
+		ns_buf_puts(out, " trailers");
+	} else if (f == &fields[F_HPACK_LOST]) {
+		ns_buf_puts(out, " headers unavailable (HPACK context lost)");
+	} else if (f == &fields[F_SET_ID]) {
+		const char *n = ns_valstr_find(setting_names, v);
+		if (n)
+			ns_buf_printf(out, " %s", n);
+		else
+			ns_buf_printf(out, " 0x%llx", v);
+	} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
+		ns_buf_printf(out, "=%llu", v);
+	} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
+		put_error(out, v);
+	} else if (f == &fields[F_GOAWAY_LAST]) {
+		return sum_goaway(s, i);
+	} else if (f == &fields[F_GOAWAY_DATA]) {
+		ns_buf_puts(out, " \"");
+		ns_buf_escaped(out, fv->v.b.p, fv->v.b.n < 64 ? fv->v.b.n : 64);
+		ns_buf_putc(out, '"');
+	} else if (f == &fields[F_WU_INCR]) {
+		ns_buf_printf(out, " +%llu", v);
+	} else if (f == &fields[F_PP_ID]) {
+		ns_buf_printf(out, " promised=%llu", v);
+	}
+	return 0;
+}
+
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
-	const struct ns_layer *l = &pkt->layers[li];
-	unsigned nframes = 0;
-	uint64_t len = 0, type = 0;
-	int shown = 0, es = 0;
-	const struct ns_fv *path = NULL;
-	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
-		const struct ns_fv *fv = &pkt->fv[i];
-		const struct ns_field *f = fv->f;
+	struct sum s = {.pkt = pkt, .l = &pkt->layers[li], .out = out};
+	for (uint32_t i = s.l->fv_first; i < s.l->fv_end; i++) {
+		const struct ns_field *f = pkt->fv[i].f;
 		if (f == &fields[F_HEURISTIC]) {
 			ns_buf_puts(out,
 				    "[mid-connection: framing by heuristic] ");
 		} else if (f == &fields[F_MAGIC]) {
 			ns_buf_puts(out, "Magic");
-			shown = 1;
+			s.shown = 1;
 		} else if (f == &fields[F_LENGTH]) {
-			len = fv->v.u;
+			s.len = pkt->fv[i].v.u;
 		} else if (f == &fields[F_TYPE]) {
-			type = fv->v.u;
-			if (es)
-				ns_buf_puts(out, " ES");
-			es = 0;
-			if (++nframes > 16)
-				continue;
-			if (shown)
-				ns_buf_puts(out, ", ");
-			shown = 1;
-			const char *n = ns_valstr_find(type_names, type);
-			if (n)
-				ns_buf_puts(out, n);
-			else
-				ns_buf_printf(out, "type 0x%02llx",
-					      (unsigned long long)type);
-		} else if (nframes > 16) {
-			continue;
-		} else if (f == &fields[F_STREAMID]) {
-			if (fv->v.u)
-				ns_buf_printf(out, " s=%llu",
-					      (unsigned long long)fv->v.u);
-			if (type == T_DATA)
-				ns_buf_printf(out, " %llu B",
-					      (unsigned long long)len);
-		} else if (f == &fields[F_FL_ES] && fv->v.u) {
-			es = 1; /* shown at the end of the frame */
-		} else if ((f == &fields[F_FL_ACK_SETTINGS] ||
-			    f == &fields[F_FL_ACK_PING]) &&
-			   fv->v.u) {
-			ns_buf_puts(out, " ACK");
-		} else if (f == &fields[F_H_METHOD]) {
-			ns_buf_putc(out, ' ');
-			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
-			if (path) { /* :path came first; shown after the method
-				     */
-				ns_buf_putc(out, ' ');
-				ns_buf_escaped(out, path->v.b.p, path->v.b.n);
-				path = NULL;
-			}
-		} else if (f == &fields[F_H_PATH]) {
-			const struct ns_fv *m = NULL;
-			for (uint32_t k = i + 1; k < l->fv_end && !m; k++) {
-				if (pkt->fv[k].f == &fields[F_HEADER_COUNT] ||
-				    pkt->fv[k].f == &fields[F_STREAM])
-					break;
-				if (pkt->fv[k].f == &fields[F_H_METHOD])
-					m = &pkt->fv[k];
-			}
-			if (m) {
-				path = fv;
-				continue;
-			}
-			ns_buf_putc(out, ' ');
-			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
-		} else if (f == &fields[F_H_STATUS]) {
-			ns_buf_printf(out, " %llu",
-				      (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_TRAILERS]) {
-			ns_buf_puts(out, " trailers");
-		} else if (f == &fields[F_HPACK_LOST]) {
-			ns_buf_puts(
-			    out, " headers unavailable (HPACK context lost)");
-		} else if (f == &fields[F_SET_ID]) {
-			const char *n = ns_valstr_find(setting_names, fv->v.u);
-			if (n)
-				ns_buf_printf(out, " %s", n);
-			else
-				ns_buf_printf(out, " 0x%llx",
-					      (unsigned long long)fv->v.u);
-		} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
-			ns_buf_printf(out, "=%llu",
-				      (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_RST_ERROR] ||
-			   f == &fields[F_GOAWAY_ERROR]) {
-			const char *n = ns_valstr_find(error_names, fv->v.u);
-			if (n)
-				ns_buf_printf(out, " %s", n);
-			else
-				ns_buf_printf(out, " error 0x%llx",
-					      (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_GOAWAY_LAST]) {
-			/* printed after the error: "GOAWAY NO_ERROR last=5" */
-			const struct ns_fv *e =
-			    i + 1 < l->fv_end ? &pkt->fv[i + 1] : NULL;
-			if (e && e->f == &fields[F_GOAWAY_ERROR]) {
-				const char *n =
-				    ns_valstr_find(error_names, e->v.u);
-				if (n)
-					ns_buf_printf(out, " %s", n);
-				else
-					ns_buf_printf(
-					    out, " error 0x%llx",
-					    (unsigned long long)e->v.u);
-				i++;
-			}
-			ns_buf_printf(out, " last=%llu",
-				      (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_GOAWAY_DATA]) {
-			ns_buf_puts(out, " \"");
-			ns_buf_escaped(out, fv->v.b.p,
-				       fv->v.b.n < 64 ? fv->v.b.n : 64);
-			ns_buf_putc(out, '"');
-		} else if (f == &fields[F_WU_INCR]) {
-			ns_buf_printf(out, " +%llu",
-				      (unsigned long long)fv->v.u);
-		} else if (f == &fields[F_PP_ID]) {
-			ns_buf_printf(out, " promised=%llu",
-				      (unsigned long long)fv->v.u);
+			sum_type(&s, &pkt->fv[i]);
+		} else if (s.nframes <= 16) {
+			i += sum_field(&s, i);
 		}
 	}
-	if (es && nframes <= 16)
+	if (s.es && s.nframes <= 16)
 		ns_buf_puts(out, " ES");
-	if (nframes > 16)
-		ns_buf_printf(out, ", … (%u frames)", nframes);
+	if (s.nframes > 16)
+		ns_buf_printf(out, ", … (%u frames)", s.nframes);
 }
 
 /* ---- stream interface -------------------------------------------------- */
