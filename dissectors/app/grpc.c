@@ -55,27 +55,6 @@ enum {
 	G_COUNT
 };
 
-static const struct ns_valstr grpc_status_names[] = {
-    {0, "OK"},
-    {1, "CANCELLED"},
-    {2, "UNKNOWN"},
-    {3, "INVALID_ARGUMENT"},
-    {4, "DEADLINE_EXCEEDED"},
-    {5, "NOT_FOUND"},
-    {6, "ALREADY_EXISTS"},
-    {7, "PERMISSION_DENIED"},
-    {8, "RESOURCE_EXHAUSTED"},
-    {9, "FAILED_PRECONDITION"},
-    {10, "ABORTED"},
-    {11, "OUT_OF_RANGE"},
-    {12, "UNIMPLEMENTED"},
-    {13, "INTERNAL"},
-    {14, "UNAVAILABLE"},
-    {15, "DATA_LOSS"},
-    {16, "UNAUTHENTICATED"},
-    {0, NULL},
-};
-
 /* bit 7 of the flags byte: a gRPC-Web frame of trailers */
 static const struct ns_valstr frame_types[] = {
     {0, "Data"},
@@ -95,8 +74,8 @@ static struct ns_field gfields[] = {
     [G_LENGTH] = NS_F_UINT("grpc.message_length", "Message Length", 32),
     [G_INFLATED] =
 	NS_F_UINT("grpc.uncompressed_length", "Uncompressed length", 32),
-    [G_STATUS] =
-	NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC, grpc_status_names),
+    [G_STATUS] = NS_F_VALS("grpc.status", "Status", 32, NS_BASE_DEC,
+			   ns_grpc_status_names),
     [G_MESSAGE] = NS_F_STR("grpc.message", "Status message (decoded)"),
     [G_TIMEOUT] = NS_F_RELTIME("grpc.timeout", "Deadline (grpc-timeout)"),
     [G_REQ_MSGS] = NS_F_UINT("grpc.request_messages", "Request messages", 32),
@@ -122,12 +101,6 @@ struct lend {
 	const struct ns_body_conn *conn;
 	const struct ns_engine *eng;
 };
-
-const char *ns_grpc_status_name(int status)
-{
-	return status < 0 ? NULL
-			  : ns_valstr_find(grpc_status_names, (uint64_t)status);
-}
 
 static void split_path(const char *path, const char **svc, size_t *svcn,
 		       const char **m)
@@ -377,9 +350,9 @@ static void put_response(struct ns_buf *out, const struct ns_fv *marker,
 {
 	ns_buf_puts(out, "response");
 	sid_text(out, marker);
-	const char *sn = e->status
-			     ? ns_valstr_find(grpc_status_names, e->status->v.u)
-			     : NULL;
+	const char *sn =
+	    e->status ? ns_valstr_find(ns_grpc_status_names, e->status->v.u)
+		      : NULL;
 	if (sn) {
 		ns_buf_printf(out, " %s", sn);
 	} else if (e->status) {

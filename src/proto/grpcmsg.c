@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "core/body.h"
+#include "core/field.h"
 #include "core/buf.h"
 #include "core/reader.h"
 #include "core/txn.h"
@@ -314,4 +315,33 @@ int ns_grpc_call_status(const struct ns_call *c)
 	    (c->t_end - c->t_req) * 10 >= c->timeout * 9)
 		return 4; /* DEADLINE_EXCEEDED */
 	return ns_grpc_rst_status(c->rst_error);
+}
+
+/* gRPC status codes (grpc/grpc doc/statuscodes.md). */
+const struct ns_valstr ns_grpc_status_names[] = {
+    {0, "OK"},
+    {1, "CANCELLED"},
+    {2, "UNKNOWN"},
+    {3, "INVALID_ARGUMENT"},
+    {4, "DEADLINE_EXCEEDED"},
+    {5, "NOT_FOUND"},
+    {6, "ALREADY_EXISTS"},
+    {7, "PERMISSION_DENIED"},
+    {8, "RESOURCE_EXHAUSTED"},
+    {9, "FAILED_PRECONDITION"},
+    {10, "ABORTED"},
+    {11, "OUT_OF_RANGE"},
+    {12, "UNIMPLEMENTED"},
+    {13, "INTERNAL"},
+    {14, "UNAVAILABLE"},
+    {15, "DATA_LOSS"},
+    {16, "UNAUTHENTICATED"},
+    {0, NULL},
+};
+
+const char *ns_grpc_status_name(int status)
+{
+	return status < 0
+		   ? NULL
+		   : ns_valstr_find(ns_grpc_status_names, (uint64_t)status);
 }

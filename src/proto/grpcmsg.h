@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/field.h"
+
 #define NS_GRPC_MAX_KEEP   (1024 * 1024) /* bytes kept of one message */
 #define NS_GRPC_MAX_EVENTS 64		 /* events in one grpc layer */
 
@@ -96,7 +98,9 @@ int ns_grpc_rst_status(uint32_t err);
  * client (a CANCEL from the client once 90% of its grpc-timeout has
  * passed is DEADLINE_EXCEEDED), else -1. */
 int ns_grpc_call_status(const struct ns_call *c);
-/* The name of a gRPC status code, or NULL. */
+/* The names of the gRPC status codes (also the grpc.status field's), and
+ * one's name, or NULL. */
+extern const struct ns_valstr ns_grpc_status_names[];
 const char *ns_grpc_status_name(int status);
 
 #endif
