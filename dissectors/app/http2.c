@@ -343,10 +343,13 @@ struct fhdr {
  * are there. */
 static int fhdr_read(struct ns_reader r, struct fhdr *h)
 {
-	h->len = ns_rd_u24(&r);
-	h->type = ns_rd_u8(&r);
-	h->fl = ns_rd_u8(&r);
-	h->sid = ns_rd_u32(&r);
+	uint8_t b[9];
+	ns_rd_copy(&r, b, 9); /* one bounds check: this runs per offset */
+	h->len = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+	h->type = b[3];
+	h->fl = b[4];
+	h->sid = (uint32_t)b[5] << 24 | (uint32_t)b[6] << 16 |
+		 (uint32_t)b[7] << 8 | b[8];
 	return r.err ? -1 : 0;
 }
 
@@ -413,6 +416,10 @@ static long scan(const struct ns_reader *r, int *more)
 	size_t n = ns_rd_left(r);
 	struct ns_reader at = *r;
 	for (size_t i = 0; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
+		/* a length of at most 16384 begins with a 0 byte: skip the
+		 * offsets that cannot start a frame (and can tell it) */
+		if (n - i >= 9 && ns_rd_peek(&at, 0) != 0)
+			continue;
 		int c = chain_at(at);
 		if (c > 0)
 			return (long)i;

@@ -109,10 +109,12 @@ struct rec_hdr {
 static int peek_header(const struct ns_reader *r, struct rec_hdr *h)
 {
 	struct ns_reader c = *r;
-	h->ct = ns_rd_u8(&c);
-	h->major = ns_rd_u8(&c);
-	h->minor = ns_rd_u8(&c);
-	h->len = ns_rd_u16(&c);
+	uint8_t b[5];
+	ns_rd_copy(&c, b, 5); /* one bounds check: this runs per offset */
+	h->ct = b[0];
+	h->major = b[1];
+	h->minor = b[2];
+	h->len = (uint16_t)(b[3] << 8 | b[4]);
 	return !c.err && h->ct >= 20 && h->ct <= 24 && h->major == 3 &&
 	       h->minor <= 4 && h->len <= REC_MAX;
 }
@@ -673,6 +675,11 @@ static int record_starts(const struct ns_reader *r)
 static int resync(struct ns_reader *r)
 {
 	while (ns_rd_left(r) >= 5) {
+		uint8_t ct = ns_rd_peek(r, 0);
+		if (ct < 20 || ct > 24) { /* no record type: cannot start one */
+			ns_rd_skip(r, 1);
+			continue;
+		}
 		int k = record_starts(r);
 		if (k > 0)
 			return 1;
