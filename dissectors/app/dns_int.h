@@ -359,6 +359,7 @@ struct dns_flow {
 	 * the flow (which outlive the state) */
 	const struct ns_bus *bus;
 	const struct ns_flow *flow;
+	struct ns_mem *mem; /* the run's budget (mem.h): ring, names */
 	struct dns_slot first[TXN_FIRST];
 };
 

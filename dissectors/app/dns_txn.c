@@ -34,8 +34,10 @@
 #include "core/engine.h"
 #include "core/event.h"
 #include "core/txn.h"
+#include "core/mem.h"
 #include "dns_int.h"
 #include "flow/flow.h"
+#include "flow/transport.h"
 
 #define RETRANS_NS (5 * 1000000000LL) /* tshark's retransmission timer */
 
@@ -129,6 +131,15 @@ static void publish(const struct ns_bus *bus, enum ns_ev_type type,
 
 /* ---- the ring ------------------------------------------------------- */
 
+static char *mem_strdup(struct ns_mem *mem, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = ns_mem_alloc(mem, n);
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
+
 /* The slot of an unanswered query ends: DNS_END, and its name goes. */
 static void slot_end(const struct dns_flow *df, struct dns_slot *t,
 		     const struct ns_packet *pkt, int64_t ts)
@@ -139,7 +150,7 @@ static void slot_end(const struct dns_flow *df, struct dns_slot *t,
 		txn_from_slot(&x, t);
 		publish(df->bus, NS_EV_DNS_END, pkt, df->flow, ts, &x);
 	}
-	free(t->qname);
+	ns_mem_free(df->mem, t->qname);
 	t->qname = NULL;
 }
 
@@ -153,10 +164,10 @@ void ns_dns_flow_free(void *p)
 		struct dns_slot *t = &df->t[(df->next + k) % df->cap];
 		if (t->used && !t->rep_frame)
 			slot_end(df, t, NULL, df->flow->last_ts);
-		free(t->qname);
+		ns_mem_free(df->mem, t->qname);
 	}
 	if (df->t != df->first)
-		free(df->t);
+		ns_mem_free(df->mem, df->t);
 }
 
 /* The newest transaction with this id, or NULL. */
@@ -174,13 +185,14 @@ static struct dns_slot *slot_find(struct dns_flow *df, uint16_t id)
  * -1 without memory (the ring stays as it was). */
 static int ring_grow(struct dns_flow *df)
 {
-	struct dns_slot *n = calloc(2 * (size_t)df->cap, sizeof(*n));
+	struct dns_slot *n =
+	    ns_mem_alloc(df->mem, 2 * (size_t)df->cap * sizeof(*n));
 	if (!n)
 		return -1;
 	for (unsigned i = 0; i < df->cap; i++)
 		n[i] = df->t[(df->next + i) % df->cap];
 	if (df->t != df->first)
-		free(df->t);
+		ns_mem_free(df->mem, df->t);
 	df->t = n;
 	df->next = df->cap;
 	df->cap *= 2;
@@ -198,7 +210,7 @@ static struct dns_slot *slot_take(struct dns_flow *df,
 		t = &df->t[df->next];
 	if (t->used && !t->rep_frame)
 		slot_end(df, t, pkt, pkt->ts); /* pushed out of the ring */
-	free(t->qname);
+	ns_mem_free(df->mem, t->qname);
 	memset(t, 0, sizeof(*t));
 	df->next = (df->next + 1) % df->cap;
 	return t;
@@ -216,6 +228,7 @@ static struct dns_flow *flow_state(struct dns_msg *m)
 		df->cap = TXN_FIRST;
 		df->tcp = pkt->flow->key.proto == 6;
 		df->bus = &pkt->eng->bus;
+		df->mem = &pkt->eng->mem;
 		df->flow = pkt->flow;
 	}
 	return df;
@@ -242,7 +255,7 @@ static void tell_query(struct dns_msg *m, const struct dns_flow *df,
 	if (keep) {
 		t->has_q = (uint8_t)m->have_qtype;
 		t->qtype = x.qtype;
-		t->qname = m->qname ? strdup(x.qname) : NULL;
+		t->qname = m->qname ? mem_strdup(df->mem, x.qname) : NULL;
 	}
 	publish(df->bus, NS_EV_DNS_QUERY, pkt, df->flow, pkt->ts, &x);
 }

@@ -473,6 +473,7 @@ static void body_data(struct ns_body_ctx *b, const uint8_t *p, size_t n)
 {
 	struct grpc_call *g = b->state;
 	uint32_t before = b->call->msgs[b->side];
+	((struct ns_grpc_events *)b->pending)->mem = b->conn->mem;
 	ns_grpc_body(b->call, &g->dec[b->side], b->pending, b->side, b->ts, p,
 		     n);
 	for (uint32_t k = before; k < b->call->msgs[b->side]; k++)

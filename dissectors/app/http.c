@@ -37,6 +37,7 @@
 #include "core/body.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/mem.h"
 #include "core/txn.h"
 #include "flow/flow.h"
 #include "flow/stream.h"
@@ -295,8 +296,9 @@ static struct xchg *xchg_new(struct http_state *st,
 		st->flow = ctx->flow;
 		st->body.find = call_of;
 		st->body.owner = st;
+		st->body.mem = ctx->eng ? &ctx->eng->mem : NULL;
 	}
-	struct xchg *x = calloc(1, sizeof(*x));
+	struct xchg *x = ns_mem_alloc(st->body.mem, sizeof(*x));
 	if (!x)
 		return NULL;
 	ns_call_init(&x->call);
@@ -318,8 +320,8 @@ static void xchg_done(struct http_state *st, struct xchg *x,
 		x->done = 1;
 		publish(st, x, NS_EV_HTTP_END, pkt, 1);
 	}
-	ns_body_free(&x->body);
-	free(x);
+	ns_body_free(&x->body, &st->body);
+	ns_mem_free(st->body.mem, x);
 }
 
 /* A start line, in three parts separated by spaces: method, URI and
@@ -621,7 +623,7 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 		}
 	}
 	xchg_end(st, d, ctx);
-	free(d->hdr);
+	ns_mem_free(st->body.mem, d->hdr);
 	d->hdr = NULL;
 	d->hdr_len = 0;
 	d->in_body = 0;
@@ -740,7 +742,9 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 				}
 				return used; /* wait for the whole header */
 			}
-			d->hdr = malloc(end);
+			if (!st->body.mem && ctx->eng)
+				st->body.mem = &ctx->eng->mem;
+			d->hdr = ns_mem_alloc(st->body.mem, end);
 			if (!d->hdr) {
 				st->dead = 1;
 				return n;
@@ -816,8 +820,8 @@ static void conn_end(void *state, struct ns_stream_ctx *ctx)
 static void destroy(void *state)
 {
 	struct http_state *st = state;
-	free(st->d[0].hdr);
-	free(st->d[1].hdr);
+	ns_mem_free(st->body.mem, st->d[0].hdr);
+	ns_mem_free(st->body.mem, st->d[1].hdr);
 	xchg_all_done(st, NULL); /* frees; their ends were told by conn_end() */
 	ns_body_conn_free(&st->body);
 }

@@ -48,6 +48,7 @@
 #include "core/body.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/mem.h"
 #include "core/txn.h"
 #include "flow/flow.h"
 #include "flow/stream.h"
@@ -89,6 +90,7 @@ enum {
 	F_H_CONTENT_LENGTH,
 	F_H_SERVER,
 	F_HPACK_LOST,
+	F_HPACK_LIMIT,
 	F_TRAILERS,
 	F_RST_ERROR,
 	F_SETTINGS,
@@ -208,6 +210,8 @@ static struct ns_field fields[] = {
     [F_H_SERVER] = NS_F_STR("http2.headers.server", "Server"),
     [F_HPACK_LOST] = NS_F_NONE("http2.hpack_context_lost",
 			       "Headers unavailable (HPACK context lost)"),
+    [F_HPACK_LIMIT] = NS_F_UINT("http2.hpack_table_limit",
+				"HPACK table limited to (bytes)", 32),
     [F_TRAILERS] = NS_F_BOOL("http2.trailers", "Trailers"),
     [F_RST_ERROR] = NS_F_VALS("http2.rst_stream.error", "Error", 32,
 			      NS_BASE_DEC, error_names),
@@ -275,9 +279,14 @@ static struct ns_field fields[] = {
 #define FL_PRIORITY 0x20
 
 #define MAX_STREAMS 128
-#define MAX_HEADERS 256	       /* header fields shown per block */
-#define SCAN_MAX    8192       /* bytes searched for a frame boundary */
-#define LOST_TABLE  (1u << 20) /* table size when the real one is unknown */
+#define MAX_HEADERS 256	 /* header fields shown per block */
+#define SCAN_MAX    8192 /* bytes searched for a frame boundary */
+/* HPACK tables are held to 64 KiB (16 times the default; real peers
+ * advertise 4096, browsers up to 65536), so a peer that advertises more and
+ * fills it cannot make netscope keep it all: headers that need entries
+ * beyond are shown unavailable, never guessed.  The same size is used when
+ * the real one is unknown (a lost context). */
+#define HPACK_MAX_TABLE (64u * 1024)
 
 static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define MAGIC_LEN 24
@@ -295,6 +304,7 @@ struct h2s {
 
 struct h2dir {
 	nghttp2_hd_inflater *inf;
+	nghttp2_mem nmem; /* its allocator: the run's budget (mem.h) */
 	uint8_t started, aligned, heuristic, trusted, note;
 	uint32_t skipped;     /* bytes skipped to find a frame boundary */
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
@@ -512,9 +522,9 @@ static void stream_done(struct h2_state *st, struct h2s *s,
 	publish(st, s, NS_EV_HTTP_END, pkt, 1);
 }
 
-static void stream_forget(struct h2s *s)
+static void stream_forget(struct h2_state *st, struct h2s *s)
 {
-	ns_body_free(&s->body);
+	ns_body_free(&s->body, &st->body);
 	s->used = 0;
 }
 
@@ -539,7 +549,7 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 		return NULL;
 	if (victim->used) { /* the least recently seen stream goes */
 		stream_done(st, victim, pkt);
-		stream_forget(victim);
+		stream_forget(st, victim);
 	}
 	memset(victim, 0, sizeof(*victim));
 	victim->used = 1;
@@ -560,15 +570,36 @@ static const struct ns_call *call_of(void *owner, uint32_t id)
 	return s ? &s->call : NULL;
 }
 
+/* libnghttp2's allocator, taking from the budget in its user data */
+static void *h2_malloc(size_t n, void *m)
+{
+	return ns_mem_alloc(m, n);
+}
+
+static void h2_free(void *p, void *m)
+{
+	ns_mem_free(m, p);
+}
+
+static void *h2_calloc(size_t k, size_t n, void *m)
+{
+	return n && k > SIZE_MAX / n ? NULL : ns_mem_alloc(m, k * n);
+}
+
+static void *h2_realloc(void *p, size_t n, void *m)
+{
+	return ns_mem_realloc(m, p, n);
+}
+
 static void dir_reset_hpack(struct h2dir *d, int lost)
 {
 	if (d->inf)
 		nghttp2_hd_inflate_del(d->inf);
 	d->inf = NULL;
-	if (nghttp2_hd_inflate_new(&d->inf) != 0)
+	if (nghttp2_hd_inflate_new2(&d->inf, &d->nmem) != 0)
 		d->inf = NULL;
 	else if (lost)
-		nghttp2_hd_inflate_change_table_size(d->inf, LOST_TABLE);
+		nghttp2_hd_inflate_change_table_size(d->inf, HPACK_MAX_TABLE);
 	d->trusted = !lost;
 }
 
@@ -599,7 +630,7 @@ static void hb_add(struct h2dir *d, const uint8_t *n, size_t nl,
 		size_t cap = d->hb_cap ? d->hb_cap * 2 : 1024;
 		while (cap < d->hb_len + need)
 			cap *= 2;
-		uint8_t *b = realloc(d->hb, cap);
+		uint8_t *b = ns_mem_realloc(d->nmem.mem_user_data, d->hb, cap);
 		if (!b)
 			return;
 		d->hb = b;
@@ -927,6 +958,9 @@ static void setting(struct ns_packet *pkt, uint16_t id, uint32_t v,
 	ns_add_uint(pkt, &fields[F_SET_ID], off, len < 6 ? len : 2, id);
 	ns_add_uint(pkt, &fields[f], len < 6 ? off : off + 2, len < 6 ? len : 4,
 		    v);
+	if (f == F_SET_HTS && v > HPACK_MAX_TABLE)
+		ns_add_uint(pkt, &fields[F_HPACK_LIMIT], off, len,
+			    HPACK_MAX_TABLE);
 	ns_tree_pop(pkt);
 }
 
@@ -1207,8 +1241,10 @@ static void frame_settings(struct fctx *f)
 		/* the peer asked, we acknowledged: our encoder's table may
 		 * now be that big (RFC 9113 §6.5.3) */
 		if (d->inf && d->trusted)
-			nghttp2_hd_inflate_change_table_size(d->inf,
-							     d->pending_hts);
+			nghttp2_hd_inflate_change_table_size(
+			    d->inf, d->pending_hts < HPACK_MAX_TABLE
+					? d->pending_hts
+					: HPACK_MAX_TABLE);
 		d->has_pending_hts = 0;
 	}
 	while (ns_rd_left(&f->p) >= 6) {
@@ -1492,6 +1528,9 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		ns_buf_puts(out, " trailers");
 	} else if (f == &fields[F_HPACK_LOST]) {
 		ns_buf_puts(out, " headers unavailable (HPACK context lost)");
+	} else if (f == &fields[F_HPACK_LIMIT]) {
+		ns_buf_printf(out, " (over netscope's %llu-byte HPACK limit)",
+			      v);
 	} else if (f == &fields[F_SET_ID]) {
 		const char *n = ns_valstr_find(setting_names, v);
 		if (n)
@@ -1549,12 +1588,16 @@ static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 	if (d->started)
 		return;
 	d->started = 1;
-	if (!st->eng) {
-		st->eng = ctx->eng;
-		st->flow = ctx->flow;
-		st->body.find = call_of;
-		st->body.owner = st;
-	}
+	if (st->body.find)
+		return;
+	st->eng = ctx->eng;
+	st->flow = ctx->flow;
+	st->body.find = call_of;
+	st->body.owner = st;
+	st->body.mem = ctx->eng ? &ctx->eng->mem : NULL;
+	for (int i = 0; i < 2; i++)
+		st->d[i].nmem = (nghttp2_mem){st->body.mem, h2_malloc, h2_free,
+					      h2_calloc, h2_realloc};
 }
 
 /*
@@ -1690,12 +1733,12 @@ static void destroy(void *state)
 	struct h2_state *st = state;
 	for (unsigned i = 0; i < MAX_STREAMS; i++)
 		if (st->s[i].used)
-			stream_forget(&st->s[i]);
+			stream_forget(st, &st->s[i]);
 	ns_body_conn_free(&st->body);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)
 			nghttp2_hd_inflate_del(st->d[d].inf);
-		free(st->d[d].hb);
+		ns_mem_free(st->d[d].nmem.mem_user_data, st->d[d].hb);
 	}
 }
 

@@ -42,6 +42,7 @@
 #include "core/buf.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/mem.h"
 #include "core/txn.h"
 #include "flow/stream.h"
 #include "proto/tls_hs.h"
@@ -64,6 +65,8 @@ struct tls_dir {
 struct tls_state {
 	struct tls_dir d[2];
 	struct ns_tls_info info;
+	/* the budget handshake messages in progress are kept in (mem.h) */
+	struct ns_mem *mem;
 };
 
 /* The parse of one layer: its connection, if any, and the first problem
@@ -209,7 +212,10 @@ static void carry(struct rec *rc, struct ns_reader *rest)
 		d->encrypted = 1;
 		return;
 	}
-	uint8_t *p = realloc(d->hs, n);
+	struct tls_state *st = rc->st;
+	if (!st->mem && rc->ctx && rc->ctx->eng)
+		st->mem = &rc->ctx->eng->mem;
+	uint8_t *p = ns_mem_realloc(st->mem, d->hs, n);
 	if (!p) {
 		d->encrypted = 1;
 		return;
@@ -742,8 +748,8 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 static void destroy(void *state)
 {
 	struct tls_state *st = state;
-	free(st->d[0].hs);
-	free(st->d[1].hs);
+	ns_mem_free(st->mem, st->d[0].hs);
+	ns_mem_free(st->mem, st->d[1].hs);
 }
 
 /* The connection ends: what TLS said of it. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/mem.h"
 #include "core/reader.h"
 #include "core/txn.h"
 
@@ -49,7 +50,7 @@ static int ctx_of(struct ns_body_ctx *b, struct ns_body *body,
 		return 0;
 	if (!conn->pending[i]) {
 		size_t n = body->fmt->pending_size;
-		conn->pending[i] = calloc(1, n ? n : 1);
+		conn->pending[i] = ns_mem_alloc(conn->mem, n ? n : 1);
 		if (!conn->pending[i])
 			return 0;
 	}
@@ -59,8 +60,8 @@ static int ctx_of(struct ns_body_ctx *b, struct ns_body *body,
 }
 
 /* Chooses the format of the exchange from its content type. */
-static void choose(struct ns_body *body, struct ns_call *call,
-		   const struct ns_hdr *h, unsigned n)
+static void choose(struct ns_body *body, struct ns_body_conn *conn,
+		   struct ns_call *call, const struct ns_hdr *h, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (h[i].nl != 12 ||
@@ -79,7 +80,8 @@ static void choose(struct ns_body *body, struct ns_call *call,
 		    ns_body_find(h[i].value, h[i].vl);
 		if (!f)
 			return;
-		body->state = calloc(1, f->state_size ? f->state_size : 1);
+		body->state =
+		    ns_mem_alloc(conn->mem, f->state_size ? f->state_size : 1);
 		if (body->state)
 			body->fmt = f;
 		return;
@@ -90,7 +92,7 @@ void ns_body_headers(struct ns_body *body, struct ns_body_conn *conn,
 		     const struct ns_stream_ctx *ctx, struct ns_call *call,
 		     int side, int64_t ts, const struct ns_hdr *h, unsigned n)
 {
-	choose(body, call, h, n);
+	choose(body, conn, call, h, n);
 	struct ns_body_ctx b;
 	if (ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->headers)
 		body->fmt->headers(&b, h, n);
@@ -122,11 +124,11 @@ void ns_body_lost(struct ns_body *body, struct ns_body_conn *conn,
 		body->fmt->lost(&b);
 }
 
-void ns_body_free(struct ns_body *body)
+void ns_body_free(struct ns_body *body, struct ns_body_conn *conn)
 {
 	if (body->fmt && body->fmt->free)
 		body->fmt->free(body->state);
-	free(body->state);
+	ns_mem_free(conn->mem, body->state);
 	body->fmt = NULL;
 	body->state = NULL;
 }
@@ -145,7 +147,7 @@ void ns_body_conn_free(struct ns_body_conn *conn)
 	     i++) {
 		if (conn->pending[i] && ns_body_formats[i]->pending_free)
 			ns_body_formats[i]->pending_free(conn->pending[i]);
-		free(conn->pending[i]);
+		ns_mem_free(conn->mem, conn->pending[i]);
 		conn->pending[i] = NULL;
 	}
 }

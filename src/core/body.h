@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 struct ns_call;
+struct ns_mem;
 struct ns_stream_ctx;
 struct ns_body_format;
 
@@ -62,6 +63,9 @@ struct ns_body_conn {
 	void *pending[NS_BODY_MAX_FORMATS];
 	const struct ns_call *(*find)(void *owner, uint32_t id);
 	void *owner;
+	/* the budget the formats' state is taken from (the engine's), or
+	 * NULL: not accounted */
+	struct ns_mem *mem;
 };
 
 /* What a format's calls are given. */
@@ -120,7 +124,7 @@ void ns_body_end(struct ns_body *body, struct ns_body_conn *conn,
 		 int side, int64_t ts);
 void ns_body_lost(struct ns_body *body, struct ns_body_conn *conn,
 		  struct ns_call *call, int side);
-void ns_body_free(struct ns_body *body);
+void ns_body_free(struct ns_body *body, struct ns_body_conn *conn);
 /* After the transport's layer of a delivery: each format's layer. */
 void ns_body_flush(struct ns_body_conn *conn, struct ns_stream_ctx *ctx);
 /* The connection ends: frees the collectors. */

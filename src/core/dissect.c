@@ -18,7 +18,6 @@
 #include <strings.h>
 
 #include "core/error.h"
-#include "flow/flow.h"
 
 /* The registry itself (ns_dissectors[]) is generated from the dissector
  * sources listed in Makefile.am: gen/registry.c, by src/core/mkregistry.sh. */
@@ -360,15 +359,6 @@ int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 	layer_close(pkt, li, r, rc);
 	pkt->next_table = NS_TAB_NONE;
 	return (int)li;
-}
-
-void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx)
-{
-	struct ns_flow *f = pkt->flow;
-	if (!f || !pkt->eng || pkt->quoted || !cx->d->flow_state_size)
-		return NULL;
-	return ns_flow_slot(f, cx->d, cx->d->flow_state_size,
-			    cx->d->flow_state_free);
 }
 
 static void dissect_frame(struct ns_packet *pkt, struct ns_reader *r)

@@ -50,7 +50,8 @@ struct ns_dissector;
  * from the packet gets an empty one; a message a stream or a transport hands
  * over (ns_stream_message, ns_dissect_layer) carries the caller's state for
  * it.  Per-flow state of a datagram protocol is asked for with
- * ns_flow_state(); nothing a dissector keeps lives in a file-static.
+ * ns_flow_state() (flow/transport.h); nothing a dissector keeps lives in a
+ * file-static.
  */
 struct ns_dctx {
 	const struct ns_dissector *d; /* the dissector being run */
@@ -196,13 +197,6 @@ void ns_dissect_frame_only(struct ns_packet *pkt);
 int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 		     struct ns_reader *r, const uint8_t *src, uint32_t srclen,
 		     const struct ns_dctx *cx);
-
-/*
- * The state dissector cx->d keeps on the packet's flow (its
- * flow_state_size bytes, zeroed when first made, freed with the flow), or
- * NULL: no flow (a stateless record, a quoted packet) or no memory.
- */
-void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx);
 
 /* For UDP: names the first dissector whose udp_heuristic claims the
  * payload p[0..n) as the next one; returns 0 when none does. */

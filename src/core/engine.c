@@ -15,7 +15,7 @@ static void release(void *ctx, struct ns_flow *f)
 	/* the dissectors say their last (calls still open, the TLS session,
 	 * DNS queries never answered), then the connection ends */
 	ns_stream_finish(&e->streams, f);
-	ns_flow_slots_free(f);
+	ns_flow_slots_free(&e->mem, f);
 	struct ns_event ev = {
 	    .type = NS_EV_CONN_END, .flow = f, .ts = f->last_ts};
 	ns_bus_publish(&e->bus, &ev);
@@ -35,6 +35,8 @@ int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
 	e->streams.dissection = 1;
 	e->streams.bus = &e->bus;
 	e->streams.eng = e;
+	e->streams.mem = &e->mem;
+	e->mem.cap = NS_MEM_DEFAULT_CAP;
 	ns_note_init(&e->notes, 0);
 	int rc = ns_flow_table_init(&e->flows, max_flows);
 	e->flows.release = release;
@@ -100,6 +102,16 @@ void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 		    (unsigned long long)s->evicted_cap, e->flows.max_flows,
 		    (unsigned long long)r->dropped,
 		    (unsigned long long)r->gaps);
+	const struct ns_mem *m = &e->mem;
+	if (m->refused)
+		fprintf(fp,
+			"netscope: application state: %llu allocations "
+			"(%llu bytes) refused at the budget of %zu MiB "
+			"(--max-state): what they would have kept is missing "
+			"(peak %zu KiB)\n",
+			(unsigned long long)m->refused,
+			(unsigned long long)m->refused_bytes, m->cap >> 20,
+			m->peak >> 10);
 	if (e->notes.dropped)
 		fprintf(fp,
 			"netscope: -2: %llu notes about earlier frames dropped "

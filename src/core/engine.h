@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "core/event.h"
+#include "core/mem.h"
 #include "flow/flow.h"
 #include "flow/stream.h"
 #include "core/note.h"
@@ -33,6 +34,8 @@ struct ns_engine {
 	/* transaction events and their subscribers (event.h): reports,
 	 * the TUI model */
 	struct ns_bus bus;
+	/* the budget of per-flow application state (mem.h) */
+	struct ns_mem mem;
 	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the
 	 * second (reads the notes the first pass handed over) */
 	int pass;

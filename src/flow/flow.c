@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/mem.h"
 
 /* flows per pool chunk: 2^12, or fewer for a small table (a fuzzer or a
  * test makes thousands of them) */
@@ -339,13 +340,13 @@ void ns_flow_endpoint(struct ns_buf *b, const struct ns_flow *f, int side)
 	ns_buf_u64(b, f->key.port[side]);
 }
 
-void *ns_flow_slot(struct ns_flow *f, const void *owner, size_t size,
-		   void (*free_fn)(void *state))
+void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
+		   size_t size, void (*free_fn)(void *state))
 {
 	for (struct ns_flow_slot *s = f->slots; s; s = s->next)
 		if (s->owner == owner)
 			return s->state;
-	struct ns_flow_slot *s = calloc(1, sizeof(*s) + size);
+	struct ns_flow_slot *s = ns_mem_alloc(mem, sizeof(*s) + size);
 	if (!s)
 		return NULL;
 	s->owner = owner;
@@ -356,13 +357,13 @@ void *ns_flow_slot(struct ns_flow *f, const void *owner, size_t size,
 	return s->state;
 }
 
-void ns_flow_slots_free(struct ns_flow *f)
+void ns_flow_slots_free(struct ns_mem *mem, struct ns_flow *f)
 {
 	while (f->slots) {
 		struct ns_flow_slot *s = f->slots;
 		f->slots = s->next;
 		if (s->free)
 			s->free(s->state);
-		free(s);
+		ns_mem_free(mem, s);
 	}
 }

@@ -131,12 +131,14 @@ void ns_flow_remove(struct ns_flow_table *t, struct ns_flow *f);
 /*
  * The state `owner` keeps on flow f: made zeroed (size bytes) on first use,
  * freed with the flow (`free_fn` first frees what it points to, may be
- * NULL).  NULL when out of memory.
+ * NULL), in the run's budget of application state (mem.h).  NULL when the
+ * budget or memory is exhausted.
  */
-void *ns_flow_slot(struct ns_flow *f, const void *owner, size_t size,
-		   void (*free_fn)(void *state));
+struct ns_mem;
+void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
+		   size_t size, void (*free_fn)(void *state));
 /* Frees every slot of f (the flow ends). */
-void ns_flow_slots_free(struct ns_flow *f);
+void ns_flow_slots_free(struct ns_mem *mem, struct ns_flow *f);
 
 /* Marks the flow used at ts: moves it to the head of the LRU list. */
 void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts);

@@ -13,6 +13,7 @@
 
 #include "core/dissect.h"
 #include "core/event.h"
+#include "core/mem.h"
 #include "core/error.h"
 
 #define TH_SYN 0x02
@@ -40,11 +41,11 @@ static void bind(struct ns_stream *st, const struct ns_dissector *d)
 /* The bound dissector's state, allocated when it first has something to
  * do, so that connections that never carry a byte (a flood of SYNs to its
  * port) cost none; NULL (out of memory) stops the dissector. */
-static void *app_state(struct ns_stream *st)
+static void *app_state(struct ns_streams *e, struct ns_stream *st)
 {
 	if (!st->state) {
 		size_t n = st->app->stream->state_size;
-		st->state = calloc(1, n ? n : 1);
+		st->state = ns_mem_alloc(e->mem, n ? n : 1);
 		if (!st->state)
 			st->stopped = 1;
 	}
@@ -57,7 +58,7 @@ void ns_stream_free(struct ns_streams *e, struct ns_stream *st)
 		return;
 	if (st->app && st->state && st->app->stream->destroy)
 		st->app->stream->destroy(st->state);
-	free(st->state);
+	ns_mem_free(e->mem, st->state);
 	ns_reasm_free(&st->rd[0], &e->reasm);
 	ns_reasm_free(&st->rd[1], &e->reasm);
 	free(st->switch_hint);
@@ -90,7 +91,8 @@ static uint32_t skip(struct ns_streams *e, struct ns_packet *pkt,
 	if (!n)
 		return 0;
 	st->gaps[dir] += n;
-	if (st->app && !st->stopped && st->app->stream->gap && app_state(st)) {
+	if (st->app && !st->stopped && st->app->stream->gap &&
+	    app_state(e, st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 		if (!st->app->stream->gap(st->state, &ctx, n))
 			st->stopped = 1;
@@ -198,7 +200,7 @@ static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 	struct ns_reasm_dir *rd = &st->rd[dir];
 	probe(st, dir);
 	uint32_t used = rd->plen;
-	if (st->app && !st->stopped && rd->plen && app_state(st)) {
+	if (st->app && !st->stopped && rd->plen && app_state(e, st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
 		size_t n = st->app->stream->consume(st->state, &ctx,
 						    rd->pending, rd->plen);
@@ -218,10 +220,10 @@ static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 		}
 		if (st->state && st->app->stream->destroy)
 			st->app->stream->destroy(st->state);
-		free(st->state);
+		ns_mem_free(e->mem, st->state);
 		st->state = NULL;
 		bind(st, d);
-		if (app_state(st)) {
+		if (app_state(e, st)) {
 			if (d->stream->upgraded)
 				d->stream->upgraded(st->state, st->switch_hint);
 			free(st->switch_hint);

@@ -30,6 +30,7 @@
 
 struct ns_engine;
 struct ns_bus;
+struct ns_mem;
 
 /*
  * What streams need of the run (the engine holds one): reassembly limits,
@@ -42,6 +43,8 @@ struct ns_streams {
 	int dissection; /* bind application dissectors to streams */
 	const struct ns_bus *bus;
 	struct ns_engine *eng;
+	/* the budget the dissectors' per-connection state is taken from */
+	struct ns_mem *mem;
 };
 struct ns_dissector;
 struct ns_buf;

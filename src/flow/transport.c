@@ -132,3 +132,12 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 	pkt->flow = f;
 	return 0;
 }
+
+void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx)
+{
+	struct ns_flow *f = pkt->flow;
+	if (!f || !pkt->eng || pkt->quoted || !cx->d->flow_state_size)
+		return NULL;
+	return ns_flow_slot(&pkt->eng->mem, f, cx->d, cx->d->flow_state_size,
+			    cx->d->flow_state_free);
+}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "flow/flow.h"
+#include "core/dissect.h"
 #include "core/packet.h"
 #include "flow/tcpconn.h"
 
@@ -35,5 +36,12 @@ struct ns_flow *ns_quoted_flow(struct ns_packet *pkt, uint8_t proto,
 /* Tracks a TCP segment; returns 0 when tracked (out filled), -1 when not. */
 int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 		 const struct ns_tcp_seginfo *s, struct ns_tcp_track *out);
+
+/*
+ * The state dissector cx->d keeps on the packet's flow (its
+ * flow_state_size bytes, zeroed when first made, freed with the flow), or
+ * NULL: no flow (a stateless record, a quoted packet) or no memory.
+ */
+void *ns_flow_state(struct ns_packet *pkt, const struct ns_dctx *cx);
 
 #endif

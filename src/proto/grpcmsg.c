@@ -11,13 +11,14 @@
 
 #include "core/body.h"
 #include "core/field.h"
+#include "core/mem.h"
 #include "core/buf.h"
 #include "core/reader.h"
 #include "core/txn.h"
 
 void ns_grpc_dec_reset(struct ns_grpc_dec *d)
 {
-	free(d->buf);
+	ns_mem_free(d->mem, d->buf);
 	d->buf = NULL;
 	d->hlen = 0;
 	d->b64bits = 0;
@@ -159,7 +160,7 @@ void ns_grpc_event(struct ns_grpc_events *evs, int kind, int dir,
 void ns_grpc_events_free(struct ns_grpc_events *evs)
 {
 	for (unsigned i = 0; i < evs->nev; i++)
-		free(evs->ev[i].bytes);
+		ns_mem_free(evs->mem, evs->ev[i].bytes);
 	evs->nev = 0;
 	evs->lost = 0;
 }
@@ -217,7 +218,7 @@ static void message(struct ns_call *c, struct ns_grpc_dec *m,
 		e->kept = m->buf ? kept : 0;
 		m->buf = NULL;
 	}
-	free(m->buf); /* an event that could not be kept */
+	ns_mem_free(m->mem, m->buf); /* an event that could not be kept */
 	m->buf = NULL;
 	m->hlen = 0;
 }
@@ -236,9 +237,10 @@ static void prefix_byte(struct ns_call *c, struct ns_grpc_dec *m,
 	m->len = ns_rd_u32(&h);
 	m->got = 0;
 	uint32_t keep = m->len < NS_GRPC_MAX_KEEP ? m->len : NS_GRPC_MAX_KEEP;
+	m->mem = evs->mem;
 	/* cppcheck-suppress knownConditionTrueFalse ; cppcheck 2.10 takes
 	 * the min() of keep for 0 */
-	m->buf = malloc(keep ? keep : 1);
+	m->buf = ns_mem_alloc(m->mem, keep ? keep : 1);
 	if (m->len == 0)
 		message(c, m, evs, dir, ts);
 }

@@ -28,6 +28,7 @@
 #define NS_GRPC_MAX_EVENTS 64		 /* events in one grpc layer */
 
 struct ns_call;
+struct ns_mem;
 
 /* One direction's message in progress. */
 struct ns_grpc_dec {
@@ -36,7 +37,8 @@ struct ns_grpc_dec {
 	uint8_t b64bits; /* -text: bits held in b64acc */
 	uint32_t b64acc;
 	uint32_t len, got;
-	uint8_t *buf; /* the first NS_GRPC_MAX_KEEP bytes, malloc'd */
+	uint8_t *buf;	    /* the first NS_GRPC_MAX_KEEP bytes */
+	struct ns_mem *mem; /* what buf was taken from */
 };
 
 enum ns_grpc_ev_kind {
@@ -59,6 +61,8 @@ struct ns_grpc_events {
 	struct ns_grpc_ev ev[NS_GRPC_MAX_EVENTS];
 	unsigned nev;
 	uint32_t lost;
+	/* the budget messages in progress are kept in (mem.h), or NULL */
+	struct ns_mem *mem;
 };
 
 /* Bytes were lost in direction dir: the message in progress is dropped. */
