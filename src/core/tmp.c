@@ -23,6 +23,28 @@
 		errno = e_;                                                    \
 	} while (0)
 
+/* An unlinked file in dir, or -1 with errno */
+static int anon_fd(const char *dir)
+{
+#ifdef O_TMPFILE
+	/* never named: nothing to remove, even after SIGKILL */
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	/* no O_TMPFILE here (or on this file system): named for an instant */
+	char name[NS_TMP_PATH];
+	int n = snprintf(name, sizeof(name), "%s/netscope-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(name)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int tfd = mkostemp(name, O_CLOEXEC); /* mode 0600 */
+	if (tfd >= 0)
+		unlink(name);
+	return tfd;
+}
+
 FILE *ns_tmp_anon(char *err, size_t errlen)
 {
 	/* secure_getenv: a netscope given capabilities does not take its
@@ -30,22 +52,7 @@ FILE *ns_tmp_anon(char *err, size_t errlen)
 	const char *dir = secure_getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
-	int fd = -1;
-#ifdef O_TMPFILE
-	/* never named: nothing to remove, even after SIGKILL */
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-#endif
-	if (fd < 0) { /* no O_TMPFILE here (or on this file system) */
-		char name[NS_TMP_PATH];
-		int n = snprintf(name, sizeof(name), "%s/netscope-XXXXXX", dir);
-		if (n < 0 || (size_t)n >= sizeof(name)) {
-			errno = ENAMETOOLONG;
-		} else {
-			fd = mkostemp(name, O_CLOEXEC);
-			if (fd >= 0)
-				unlink(name);
-		}
-	}
+	int fd = anon_fd(dir);
 	FILE *fp = fd >= 0 ? fdopen(fd, "w+") : NULL;
 	if (!fp) {
 		SET_ERR("cannot create a temporary file in '%s': %s", dir,
@@ -83,13 +90,13 @@ static int open_beside(struct ns_tmp_out *o, const char *path,
 		o->tmp[0] = 0;
 		return 0;
 	}
-	/* a file we may not write stays refused, as by fopen() */
-	int probe = open(real, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (probe < 0) {
+	/* a file we may not write stays refused, as by fopen() (asked, not
+	 * opened: an open for writing would tell inotify watchers it was
+	 * written) */
+	if (faccessat(AT_FDCWD, real, W_OK, AT_EACCESS) < 0) {
 		SET_ERR("cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	close(probe);
 	int fd = mkostemp(o->tmp, O_CLOEXEC);
 	if (fd < 0) {
 		int denied = errno == EACCES || errno == EPERM;

@@ -300,10 +300,11 @@ int ns_tuistore_write(struct ns_tuistore *s, const uint64_t *frames, size_t n,
 	free(data);
 	/* a failed write leaves a file that was there as it was, and err
 	 * keeps why it failed */
-	char cerr[256];
-	if (rc < 0)
+	if (rc < 0) {
+		char cerr[256];
 		ns_writer_close(&w, 0, cerr, sizeof(cerr));
-	else if (ns_writer_close(&w, 1, err, errlen) < 0)
+	} else if (ns_writer_close(&w, 1, err, errlen) < 0) {
 		rc = -1;
+	}
 	return rc;
 }
