@@ -130,6 +130,119 @@ sum=0
 for f in "$TMP"/rot/*.pcap; do sum=$((sum + $("$NS" read "$f" | wc -l))); done
 check "-G files hold every packet" test "$sum" = "$total"
 
+# -w never writes onto an input: the same file by any name (another
+# spelling, a symbolic link, a hard link, a rotation name) is refused with
+# exit 1 before anything is written, and the input is left byte for byte.
+# 1530 packets, 1.2 MB: more than the 1 MiB buffers, so writing onto it
+# would destroy it (tcpdump does)
+loss=$PCAPS/tcp-loss-sender.pcap
+"$NS" read $(for _ in 1 2 3 4 5 6 7 8 9 10; do echo "$loss"; done) -w "$TMP/in.pcap"
+cp "$TMP/in.pcap" "$TMP/in.orig"
+ln -s in.pcap "$TMP/in.link"
+ln "$TMP/in.pcap" "$TMP/in.hard"
+unchanged() { cmp -s "$TMP/in.pcap" "$TMP/in.orig"; }
+in=$TMP/in.pcap
+expect 1 "^netscope: -w $in: is also an input \($in\); not writing onto it$" -- read "$in" -w "$in"
+check "-w onto its input: the input is unchanged" unchanged
+expect 1 "^netscope: -w $TMP/./in.pcap: is also an input \($in\)" -- read "$in" -w "$TMP/./in.pcap"
+expect 1 "^netscope: -w $TMP/in.link: is also an input \($in\)" -- read "$in" -w "$TMP/in.link"
+expect 1 "^netscope: -w $TMP/in.hard: is also an input \($TMP/in.link\)" -- read -P "$cap" "$TMP/in.link" -w "$TMP/in.hard"
+check "-w onto an input: nothing printed or read" test ! -s "$TMP/out"
+expect 1 "^netscope: -w $in: is also an input \($in\)" -- read -2 -q --conversations "$in" -w "$in"
+check "-w onto an input: no report either" test ! -s "$TMP/out"
+(cd "$TMP" && "$NS" read in.pcap -w ./in.pcap 2>"$TMP/err")
+check "-w ./X onto X: exit 1" test $? = 1
+check "-w ./X onto X: names both" grep -qF -- '-w ./in.pcap: is also an input (in.pcap)' "$TMP/err"
+check "after every refusal the input is unchanged" unchanged
+# standard input is no file: read - <X -w X reads the old X while the new
+# one is written beside it, then replaces it with the same packets
+"$NS" read - -w "$in" <"$in"
+check "read - <X -w X: same packets" cmp -s <("$NS" read "$in") <("$NS" read "$TMP/in.orig")
+cp "$TMP/in.orig" "$in"
+# rotation: the -C -W ring is known before the run; -C alone and -G names
+# are tried as each file opens, before it is touched
+cp "$in" "$TMP/ring1"
+expect 1 "^netscope: -w $TMP/ring1: is also an input \($TMP/ring1\)" -- read "$TMP/ring1" -w "$TMP/ring" -C 1 -W 3
+check "-C -W: refused before any file of the ring" test ! -e "$TMP/ring0"
+cp "$in" "$TMP/size1"
+expect 1 "^netscope: -w $TMP/size1: is also an input \($TMP/size1\)" -- read "$TMP/size1" -w "$TMP/size" -C 1
+check "-C: the input named by the second file is unchanged" cmp -s "$TMP/size1" "$in"
+expect 1 "^netscope: -w $in: is also an input \($in\)" -- read "$in" -w "$in" -G 3600
+check "-G: the input is unchanged" unchanged
+
+# -w onto an existing file goes through a temporary name beside it, renamed
+# over it on success: the old file until then, its mode kept, a symbolic
+# link kept; a failed run leaves it as it was
+echo old >"$TMP/old.pcap"
+chmod 640 "$TMP/old.pcap"
+ino=$(stat -c %i "$TMP/old.pcap")
+"$NS" read "$cap" -w "$TMP/old.pcap"
+check "-w over a file: replaced by a new file" test "$(stat -c %i "$TMP/old.pcap")" != "$ino"
+check "-w over a file: its packets" cmp -s <("$NS" read "$TMP/old.pcap") "$TMP/a"
+check "-w over a file: its mode kept" test "$(stat -c %a "$TMP/old.pcap")" = 640
+check "-w over a file: no temporary left" test -z "$(ls -A "$TMP" | grep '^\.old\.pcap\.')"
+echo old >"$TMP/target.pcap"
+ln -s target.pcap "$TMP/sym.pcap"
+"$NS" read "$cap" -w "$TMP/sym.pcap"
+check "-w over a symbolic link: still a link" test -L "$TMP/sym.pcap"
+check "-w over a symbolic link: the file it names written" cmp -s <("$NS" read "$TMP/target.pcap") "$TMP/a"
+echo old >"$TMP/kept.pcap"
+expect 1 "^netscope: -w $TMP/kept.pcap: left as it was, as the run failed$" -- read "$TMP/cut.pcap" -w "$TMP/kept.pcap"
+check "a failed run leaves the old file" test "$(cat "$TMP/kept.pcap")" = old
+check "a failed run leaves no temporary" test -z "$(ls -A "$TMP" | grep '^\.kept\.pcap\.')"
+expect 1 "^netscope: cannot open '$TMP/missing.pcap'" -- read "$TMP/missing.pcap" "$cap" -w "$TMP/kept.pcap"
+check "an input that cannot be opened fails the run: old file kept" test "$(cat "$TMP/kept.pcap")" = old
+"$NS" read "$TMP/cut.pcap" -w "$TMP/new.pcap" 2>/dev/null
+check "a failed run keeps what it wrote to a new file" test "$("$NS" read "$TMP/new.pcap" | wc -l)" = 1
+# a clean stop is a success: SIGINT while read waits on a pipe (after more
+# than its 1 MiB buffer) replaces the file with what was read
+mkfifo "$TMP/slow"
+echo old >"$TMP/int.pcap"
+"$NS" read - -w "$TMP/int.pcap" <"$TMP/slow" 2>"$TMP/err" &
+pid=$!
+exec 3>"$TMP/slow"
+head -c 1100000 "$in" >&3
+for _ in $(seq 200); do
+	ls -A "$TMP" | grep -q '^\.int\.pcap\.' && break
+	sleep 0.05
+done
+check "while it runs, the old file is still there" test "$(cat "$TMP/int.pcap")" = old
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+exec 3>&-
+check "SIGINT: exit 0" test "$rc" = 0
+check "SIGINT: the file replaced by the packets read" test "$("$NS" read "$TMP/int.pcap" | wc -l)" -gt 1000
+check "SIGINT: no temporary left" test -z "$(ls -A "$TMP" | grep '^\.int\.pcap\.')"
+
+# temporary files (--conversations, --calls, -z follow) are made in TMPDIR;
+# one that cannot be made is a runtime error naming the directory
+mkdir "$TMP/tmpdir" "$TMP/nowrite"
+chmod 555 "$TMP/nowrite"
+check "TMPDIR: a fresh directory works" cmp -s \
+	<(TMPDIR="$TMP/tmpdir" "$NS" read "$cap" --conversations 2>&1) \
+	<("$NS" read "$cap" --conversations 2>&1)
+check "TMPDIR: nothing left in it" test -z "$(ls -A "$TMP/tmpdir")"
+# root writes anywhere: without the capabilities that let it
+asuser=()
+if [ "$(id -u)" = 0 ]; then
+	asuser=(setpriv --bounding-set -dac_override,-dac_read_search,-fowner --)
+	command -v setpriv >/dev/null || asuser=()
+fi
+if [ "$(id -u)" != 0 ] || [ ${#asuser[@]} -gt 0 ]; then
+	TMPDIR="$TMP/nowrite" "${asuser[@]}" "$NS" read "$cap" --conversations >"$TMP/out" 2>"$TMP/err"
+	check "TMPDIR not writable: exit 1" test $? = 1
+	check "TMPDIR not writable: the message" grep -qx \
+		"netscope: cannot create a temporary file in '$TMP/nowrite': Permission denied" "$TMP/err"
+fi
+for r in --conversations --calls "-z follow,tcp,ascii,0"; do
+	# shellcheck disable=SC2086
+	TMPDIR="$TMP/none" "$NS" read "$cap" $r >/dev/null 2>"$TMP/err"
+	check "TMPDIR missing, $r: exit 1" test $? = 1
+	check "TMPDIR missing, $r: the message" grep -qx \
+		"netscope: cannot create a temporary file in '$TMP/none': No such file or directory" "$TMP/err"
+done
+
 # -2: two-pass analysis, files only
 expect 2 "capture: -2 \(two-pass analysis\) reads files twice: use 'netscope read -2 FILE'" -- capture -2
 expect 2 "Try 'netscope capture --help'" -- capture --two-pass -i lo

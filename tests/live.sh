@@ -1,8 +1,9 @@
 #!/bin/bash
 # Live capture on loopback: -c, -w, pcap_stats at exit, the drain on
-# SIGINT/SIGTERM (every packet the kernel accepted is written), -a, -Z with
-# rotation, the "any" device (SLL2), and tshark reading the written files
-# back packet for packet.  Needs root (skipped otherwise, exit 77) and
+# SIGINT/SIGTERM (every packet the kernel accepted is written, an existing
+# file replaced only then), -a, -Z with rotation (uid, capabilities and
+# no_new_privs of the running process), the "any" device (SLL2), and
+# tshark reading the written files back packet for packet.  Needs root (skipped otherwise, exit 77) and
 # tshark.  Traffic goes to 127.0.0.1 only.
 #
 # Safe to run beside other tests capturing on lo (make -j check, or another
@@ -160,10 +161,15 @@ check "-c 20: tshark reads 20 packets" test "$(tshark -r "$TMP/c.pcap" 2>/dev/nu
 check "-c 20: fields agree with tshark" "$PY" "$ORACLE" --show 3 "$NS" "$TMP/c.pcap" >/dev/null
 check "-c 20: nanosecond pcap" test "$(od -An -tx1 -N4 "$TMP/c.pcap" | tr -d ' ')" = 4d3cb2a1
 
-# 2. SIGINT right after a burst: nothing the kernel accepted is lost
+# 2. SIGINT right after a burst: nothing the kernel accepted is lost.  The
+# file exists already (then holds the first run's packets): it is written
+# under a temporary name and replaced on the clean stop
 sent=0
+echo old >"$TMP/s.pcap"
 for sig in INT TERM; do
+	cp "$TMP/s.pcap" "$TMP/s.before"
 	start "$TMP/e2" capture -i lo -w "$TMP/s.pcap" "udp port $P2"
+	check "SIG$sig: writes beside the existing file" test -n "$(ls -A "$TMP" | grep '^\.s\.pcap\.')"
 	send_udp "$P2" 70 60 0
 	sent=$((sent + 70))
 	# loopback delivers through the softirq backlog: on a loaded machine
@@ -171,12 +177,14 @@ for sig in INT TERM; do
 	# Once the sink has them all, so has the ring; the signal then comes
 	# far inside the 1 s a buffered capture would lose.
 	wait_rx "$P2" "$sent"
+	check "SIG$sig: the old file until the stop" cmp -s "$TMP/s.pcap" "$TMP/s.before"
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
 	check "SIG$sig: exit 0" test "$rc" = 0
 	check "SIG$sig: 70 captured" test "$(stat_of "$TMP/e2" captured)" = 70
 	check "SIG$sig: 70 written" test "$(tshark -r "$TMP/s.pcap" 2>/dev/null | wc -l)" = 70
+	check "SIG$sig: no temporary left" test -z "$(ls -A "$TMP" | grep '^\.s\.pcap\.')"
 done
 
 # 3. text output live, and -a duration stops on time
@@ -209,6 +217,12 @@ if id nobody >/dev/null 2>&1; then
 	# a 32 MiB kernel buffer and a paced sender: on a loaded machine
 	# (make -j2 check) a burst would be dropped before the rotation
 	start "$TMP/e5" capture -i lo -B 32 -Z nobody -C 1 -w "$TMP/z/rot.pcap" "udp port $P5"
+	# listening: the privileges are gone, for good (no_new_privs: nothing
+	# it could exec regains them)
+	nb=$(id -u nobody)
+	check "-Z: every uid is nobody's" grep -qP "^Uid:\t$nb\t$nb\t$nb\t$nb$" "/proc/$pid/status"
+	check "-Z: no capabilities left" test -z "$(grep -E '^Cap(Prm|Eff|Amb):' "/proc/$pid/status" | grep -v '	0000000000000000$')"
+	check "-Z: NoNewPrivs: 1" grep -qP '^NoNewPrivs:\t1$' "/proc/$pid/status"
 	send_udp "$P5" 2500 1000 0.0002
 	wait_rx "$P5" 2500
 	kill -INT "$pid"

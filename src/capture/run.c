@@ -51,14 +51,22 @@ int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now)
 	if (!run->wo || run->writer_ready)
 		return 0;
 	if (ns_writer_init(&run->w, run->wo, s->linktype, s->snaplen, s->nano,
-			   err, sizeof(err)) < 0 ||
-	    (open_now && ns_writer_start(&run->w, 0, err, sizeof(err)) < 0)) {
-		fprintf(stderr, "netscope: %s\n", err);
-		run->failed = 1;
-		return -1;
+			   err, sizeof(err)) < 0)
+		goto fail;
+	if (open_now && ns_writer_start(&run->w, 0, err, sizeof(err)) < 0) {
+		char ignored[8];
+		ns_writer_close(&run->w, 0, ignored, sizeof(ignored));
+		goto fail;
 	}
 	run->writer_ready = 1;
 	return 0;
+fail:
+	/* nowhere to write: no more packets (the next file would only say
+	 * the same) */
+	fprintf(stderr, "netscope: %s\n", err);
+	run->failed = 1;
+	run->stop = 1;
+	return -1;
 }
 
 static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
@@ -294,8 +302,10 @@ int ns_run_finish(struct ns_run *run)
 			strerror(errno ? errno : EIO));
 		rc = -1;
 	}
+	/* a run that failed leaves an existing -w file as it was; a clean
+	 * stop (-c, -a, a signal) is a success */
 	if (run->writer_ready &&
-	    ns_writer_close(&run->w, err, sizeof(err)) < 0) {
+	    ns_writer_close(&run->w, !run->failed, err, sizeof(err)) < 0) {
 		fprintf(stderr, "netscope: %s\n", err);
 		rc = -1;
 	}

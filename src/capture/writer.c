@@ -1,6 +1,9 @@
 /*
  * writer — see writer.h.  Sizes are checked before each packet is written
- * (as tcpdump does), so a file may exceed -C by one packet.
+ * (as tcpdump does), so a file may exceed -C by one packet.  libpcap's
+ * dumper owns the stream core/tmp.c opened: the writer flushes it and
+ * checks the flush, pcap_dump_close() closes it, and only then is the
+ * temporary renamed or removed.
  */
 #include "capture/writer.h"
 
@@ -20,55 +23,64 @@ static int digits_of(int n)
 	return d;
 }
 
-static int make_name(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
+/* The name of file number count of the period starting at ts, into out
+ * (NS_TMP_PATH bytes). */
+static int make_name(const struct ns_writer_opts *o, unsigned count, int64_t ts,
+		     char *out, char *err, size_t errlen)
 {
-	char base[4096];
-	if (w->o.rotate_secs) {
+	char base[NS_TMP_PATH];
+	if (o->rotate_secs) {
 		time_t t = (time_t)(ts / 1000000000);
 		struct tm tm;
 		/* the pattern is the user's -w argument, as in tcpdump */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 		size_t n = localtime_r(&t, &tm)
-			       ? strftime(base, sizeof(base), w->o.path, &tm)
+			       ? strftime(base, sizeof(base), o->path, &tm)
 			       : 0;
 #pragma GCC diagnostic pop
 		if (n == 0) {
 			snprintf(err, errlen, "bad file name pattern '%s'",
-				 w->o.path);
+				 o->path);
 			return -1;
 		}
 	} else {
-		snprintf(base, sizeof(base), "%s", w->o.path);
+		snprintf(base, sizeof(base), "%s", o->path);
 	}
-	int width = w->o.max_files && w->o.rotate_bytes
-			? digits_of(w->o.max_files - 1)
-			: 0;
+	int width =
+	    o->max_files && o->rotate_bytes ? digits_of(o->max_files - 1) : 0;
 	int n;
-	if (w->count == 0 && width == 0)
-		n = snprintf(w->cur, sizeof(w->cur), "%s", base);
+	if (count == 0 && width == 0)
+		n = snprintf(out, NS_TMP_PATH, "%s", base);
 	else
-		n = snprintf(w->cur, sizeof(w->cur), "%s%0*u", base, width,
-			     w->count);
-	if (n < 0 || (size_t)n >= sizeof(w->cur)) {
+		n = snprintf(out, NS_TMP_PATH, "%s%0*u", base, width, count);
+	if (n < 0 || n >= NS_TMP_PATH) {
 		snprintf(err, errlen, "file name too long");
 		return -1;
 	}
 	return 0;
 }
 
+/* -1 with err when name is one of the run's inputs */
+static int not_an_input(const struct ns_writer_opts *o, const char *name,
+			char *err, size_t errlen)
+{
+	const char *in = ns_tmp_same_file(name, o->inputs, o->ninputs);
+	if (!in)
+		return 0;
+	snprintf(err, errlen,
+		 "-w %s: is also an input (%s); not writing onto it", name, in);
+	return -1;
+}
+
 static int open_file(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 {
-	if (make_name(w, ts, err, errlen) < 0)
+	if (make_name(&w->o, w->count, ts, w->cur, err, errlen) < 0 ||
+	    not_an_input(&w->o, w->cur, err, errlen) < 0 ||
+	    ns_tmp_open(&w->out, w->cur, err, errlen) < 0)
 		return -1;
-	FILE *fp = stdout;
-	if (strcmp(w->cur, "-") != 0) {
-		fp = fopen(w->cur, "wb");
-		if (!fp) {
-			snprintf(err, errlen, "cannot write '%s': %s", w->cur,
-				 strerror(errno));
-			return -1;
-		}
+	FILE *fp = w->out.fp;
+	if (fp != stdout) {
 		/* large writes: stdio's 4 KiB would mean a syscall every few
 		 * packets */
 		if (!w->iobuf)
@@ -80,27 +92,51 @@ static int open_file(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 	if (!w->d) {
 		snprintf(err, errlen, "cannot write '%s': %s", w->cur,
 			 pcap_geterr(w->dead));
-		if (fp != stdout)
-			fclose(fp);
+		ns_tmp_abandon(&w->out);
 		return -1;
 	}
 	w->files++;
 	return 0;
 }
 
-static int close_file(struct ns_writer *w, char *err, size_t errlen)
+/* Closes the open file; ok: it replaces its target (see ns_writer_close) */
+static int close_file(struct ns_writer *w, int ok, char *err, size_t errlen)
 {
 	if (!w->d)
 		return 0;
-	int rc = 0;
-	if (pcap_dump_flush(w->d) < 0) {
+	int flushed = pcap_dump_flush(w->d) == 0;
+	if (!flushed)
 		snprintf(err, errlen, "cannot write '%s': %s", w->cur,
 			 strerror(errno));
-		rc = -1;
-	}
+	/* the dumper closes the stream (stdout too, as it always has) */
 	pcap_dump_close(w->d);
 	w->d = NULL;
-	return rc;
+	w->out.fp = NULL;
+	if (flushed && ok)
+		return ns_tmp_commit(&w->out, err, errlen);
+	if (flushed && w->out.tmp[0]) {
+		snprintf(err, errlen,
+			 "-w %s: left as it was, as the run failed", w->cur);
+		flushed = 0;
+	}
+	ns_tmp_abandon(&w->out);
+	return flushed ? 0 : -1;
+}
+
+int ns_writer_check(const struct ns_writer_opts *o, char *err, size_t errlen)
+{
+	/* -G names come from the packets' times: tried as they open */
+	if (o->rotate_secs || !o->ninputs)
+		return 0;
+	/* the -C -W ring, or the first file (-C alone goes on to FILE1 ...,
+	 * tried as they open) */
+	unsigned names = o->rotate_bytes && o->max_files ? o->max_files : 1;
+	char name[NS_TMP_PATH];
+	for (unsigned i = 0; i < names; i++)
+		if (make_name(o, i, 0, name, err, errlen) < 0 ||
+		    not_an_input(o, name, err, errlen) < 0)
+			return -1;
+	return 0;
 }
 
 int ns_writer_init(struct ns_writer *w, const struct ns_writer_opts *o,
@@ -152,7 +188,7 @@ int ns_writer_write(struct ns_writer *w, int linktype, int64_t ts,
 			return -1;
 	} else if (w->o.rotate_secs &&
 		   ts - w->period_start >= w->o.rotate_secs * 1000000000) {
-		if (close_file(w, err, errlen) < 0)
+		if (close_file(w, 1, err, errlen) < 0)
 			return -1;
 		if (w->o.max_files && !w->o.rotate_bytes &&
 		    w->files >= (unsigned)w->o.max_files) {
@@ -165,7 +201,7 @@ int ns_writer_write(struct ns_writer *w, int linktype, int64_t ts,
 			return -1;
 	} else if (w->o.rotate_bytes &&
 		   (uint64_t)pcap_dump_ftell64(w->d) > w->o.rotate_bytes) {
-		if (close_file(w, err, errlen) < 0)
+		if (close_file(w, 1, err, errlen) < 0)
 			return -1;
 		w->count++;
 		if (w->o.max_files && w->count >= (unsigned)w->o.max_files)
@@ -198,9 +234,9 @@ int ns_writer_flush(struct ns_writer *w, char *err, size_t errlen)
 	return 0;
 }
 
-int ns_writer_close(struct ns_writer *w, char *err, size_t errlen)
+int ns_writer_close(struct ns_writer *w, int ok, char *err, size_t errlen)
 {
-	int rc = close_file(w, err, errlen);
+	int rc = close_file(w, ok, err, errlen);
 	if (w->dead)
 		pcap_close(w->dead);
 	w->dead = NULL;

@@ -23,6 +23,7 @@
  * the user gave cannot be used (display filter, BPF filter, schema,
  * report arguments).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,19 +91,21 @@ static int setup_output(struct cmd *x)
 }
 
 /* Starts the reports asked for, in registry order; 1 if any, 0 if none,
- * -1 after printing why one refused its arguments. */
+ * or minus the exit status after printing why one could not start (its
+ * arguments, or the system: no temporary file). */
 static int start_reports(struct cmd *x)
 {
 	int reporting = 0;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (!x->c.report_arg[i])
 			continue;
-		char rerr[256];
+		char rerr[512];
+		errno = 0; /* report.h: set by a failure of the system's */
 		x->report[i] = ns_reports[i]->start(&x->eng, x->c.report_arg[i],
 						    rerr, sizeof(rerr));
 		if (!x->report[i]) {
 			fprintf(stderr, "netscope: %s\n", rerr);
-			return -1;
+			return errno ? -NS_EXIT_RUNTIME : -NS_EXIT_USAGE;
 		}
 		reporting = 1;
 	}
@@ -127,7 +130,7 @@ static int setup_engine(struct cmd *x)
 	}
 	int reporting = start_reports(x);
 	if (reporting < 0)
-		return fail(x, NS_EXIT_USAGE);
+		return fail(x, -reporting);
 	x->run.dissect = x->run.out || reporting;
 	/* DNS queries never answered, told at the end (its line) */
 	if (x->run.dissect || x->run.dfilter)
@@ -135,9 +138,26 @@ static int setup_engine(struct cmd *x)
 	return 0;
 }
 
+/* -w never writes onto a file being read: refused before anything is
+ * read or written (runtime error, as tcpdump would have destroyed it). */
+static int check_output(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	char err[NS_TMP_PATH * 2 + 64];
+	c->wo.inputs = c->files;
+	c->wo.ninputs = c->nfiles;
+	if (c->writing && ns_writer_check(&c->wo, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: %s\n", err);
+		return fail(x, NS_EXIT_RUNTIME);
+	}
+	return 0;
+}
+
 static int setup(struct cmd *x)
 {
 	struct cli *c = &x->c;
+	if (check_output(x) < 0)
+		return -1;
 	ns_run_init(&x->run);
 	x->run.max_count = c->count;
 	x->run.duration_ns = c->duration_ns;
@@ -223,6 +243,10 @@ static int read_files(struct cmd *x)
 	     i++) {
 		struct ns_source src;
 		int status = ns_cli_open_file(c, c->files[i], &src);
+		/* either way the run has failed: an existing -w file is
+		 * left as it was */
+		if (status)
+			x->run.failed = 1;
 		if (status == NS_EXIT_USAGE) {
 			ns_run_finish(&x->run);
 			return fail(x, status);

@@ -7,7 +7,8 @@
  * Order for a live source, as tcpdump: choose the interface (-i, or the
  * first up, non-loopback one), open it, install the BPF filter, then drop
  * privileges (-Z) — after everything that needs root and before anything
- * is written, so the output files belong to the unprivileged user.
+ * is written, so the output files belong to the unprivileged user; then
+ * PR_SET_NO_NEW_PRIVS, so nothing run from there on regains privileges.
  *
  * A failure to open is a runtime error (1); a BPF filter, display filter or
  * schema that cannot be used is the user's to fix (2).
@@ -17,6 +18,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -57,6 +59,13 @@ static int drop_privileges(const char *user)
 	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0) {
 		fprintf(stderr, "netscope: -Z: cannot become '%s': %s\n", user,
+			strerror(errno));
+		return -1;
+	}
+	/* and never again: no program netscope could be made to run gains
+	 * privileges through set-user-ID bits or file capabilities */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "netscope: -Z: cannot set no_new_privs: %s\n",
 			strerror(errno));
 		return -1;
 	}

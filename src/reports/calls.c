@@ -7,12 +7,14 @@
  * Lines go to a temporary file as calls end, with a fixed-width sort key
  * in front, so the report costs disk, not memory, until the end.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "core/tmp.h"
 #include "core/txn.h"
 #include "proto/grpcmsg.h"
 #include "reports/report.h"
@@ -184,11 +186,15 @@ static void *calls_start(struct ns_engine *e, const char *arg, char *err,
 {
 	(void)arg;
 	struct calls *k = calloc(1, sizeof(*k));
-	if (k)
-		k->tmp = tmpfile();
-	if (!k || !k->tmp) {
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->tmp = ns_tmp_anon(err, errlen);
+	if (!k->tmp) {
+		int saved = errno;
 		free(k);
-		snprintf(err, errlen, "cannot create a temporary file");
+		errno = saved; /* report.h: a failure of the system's */
 		return NULL;
 	}
 	k->f_grpc_status = ns_field_by_name("grpc.status");

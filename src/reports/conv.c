@@ -10,12 +10,14 @@
  * ended early come first, in the order they ended, then the rest in
  * stream order.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "core/tmp.h"
 #include "core/txn.h"
 #include "flow/tcpconn.h"
 #include "reports/report.h"
@@ -34,19 +36,23 @@ struct ns_conv {
 
 static void conv_free(void *state);
 
-static struct ns_conv *conv_new(void)
+/* NULL with err (and errno) when memory or a temporary file is lacking */
+static struct ns_conv *conv_new(char *err, size_t errlen)
 {
 	struct ns_conv *c = calloc(1, sizeof(*c));
-	if (!c)
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
 		return NULL;
-	c->tmp[0] = tmpfile();
-	c->tmp[1] = tmpfile();
-	if (!c->tmp[0] || !c->tmp[1]) {
+	}
+	c->tmp[0] = ns_tmp_anon(err, errlen);
+	if (c->tmp[0])
+		c->tmp[1] = ns_tmp_anon(err, errlen);
+	if (!c->tmp[1]) {
+		int saved = errno;
 		if (c->tmp[0])
 			fclose(c->tmp[0]);
-		if (c->tmp[1])
-			fclose(c->tmp[1]);
 		free(c);
+		errno = saved;
 		return NULL;
 	}
 	return c;
@@ -215,11 +221,9 @@ static void *conv_start(struct ns_engine *e, const char *arg, char *err,
 		snprintf(err, errlen, "-z conv,%s: conv,tcp or conv,udp", arg);
 		return NULL;
 	}
-	struct ns_conv *c = conv_new();
-	if (!c) {
-		snprintf(err, errlen, "cannot create a temporary file");
+	struct ns_conv *c = conv_new(err, errlen);
+	if (!c)
 		return NULL;
-	}
 	c->f_cipher = ns_field_by_name("tls.handshake.ciphersuite");
 	c->f_alevel = ns_field_by_name("tls.alert_message.level");
 	c->f_adesc = ns_field_by_name("tls.alert_message.desc");

@@ -7,12 +7,14 @@
  * it.  Chunks are written to a temporary file as they come and copied out
  * at the end, so following a long stream costs disk, not memory.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/engine.h"
+#include "core/tmp.h"
 #include "reports/report.h"
 
 enum ns_follow_mode { NS_FOLLOW_RAW, NS_FOLLOW_ASCII, NS_FOLLOW_HEX };
@@ -40,6 +42,7 @@ static struct ns_follow *follow_new(const char *arg, char *err, size_t errlen)
 			 "-z: 'follow,%s' is not follow,tcp,raw|ascii|hex,"
 			 "STREAM",
 			 arg);
+		errno = 0; /* report.h: the argument (sscanf may set ERANGE) */
 		return NULL;
 	}
 	int m;
@@ -63,12 +66,11 @@ static struct ns_follow *follow_new(const char *arg, char *err, size_t errlen)
 	}
 	fo->mode = m;
 	fo->index = (uint32_t)idx;
-	fo->tmp = tmpfile();
+	fo->tmp = ns_tmp_anon(err, errlen);
 	if (!fo->tmp) {
+		int saved = errno;
 		free(fo);
-		snprintf(err, errlen,
-			 "-z follow: cannot create a temporary "
-			 "file");
+		errno = saved; /* report.h: a failure of the system's */
 		return NULL;
 	}
 	return fo;

@@ -28,7 +28,9 @@ struct ns_report {
 	/* the forms, for the list in a usage error ("follow,tcp,MODE,N") */
 	const char *usage;
 	/* arg is everything after "NAME," (or "" when none); returns the
-	 * report's state, or NULL with a reason in err (a usage error) */
+	 * report's state, or NULL with a reason in err: a usage error, or,
+	 * when errno is left non-zero (the caller clears it first), a
+	 * failure of the system's (memory, a temporary file: exit 1) */
 	void *(*start)(struct ns_engine *e, const char *arg, char *err,
 		       size_t errlen);
 	void (*finish)(void *state, FILE *out);

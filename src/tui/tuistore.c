@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/dissect.h"
+#include "core/tmp.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -33,11 +34,12 @@ int ns_tuistore_open(struct ns_tuistore *s, int linktype, int snaplen, int nano,
 	s->linktype = linktype;
 	s->nano = nano;
 	s->snaplen = snaplen;
-	s->spill = tmpfile();
-	s->text = tmpfile();
+	char terr[NS_TMP_PATH + 64];
+	s->spill = ns_tmp_anon(terr, sizeof(terr));
+	if (s->spill)
+		s->text = ns_tmp_anon(terr, sizeof(terr));
 	if (!s->spill || !s->text) {
-		snprintf(err, errlen, "cannot create the spill file: %s",
-			 strerror(errno));
+		snprintf(err, errlen, "spill file: %s", terr);
 		ns_tuistore_close(s);
 		return -1;
 	}
@@ -296,7 +298,13 @@ int ns_tuistore_write(struct ns_tuistore *s, const uint64_t *frames, size_t n,
 			 : 0;
 	}
 	free(data);
-	if (ns_writer_close(&w, err, errlen) < 0)
+	/* a failed write leaves a file that was there as it was, and err
+	 * keeps why it failed */
+	if (rc < 0) {
+		char cerr[256];
+		ns_writer_close(&w, 0, cerr, sizeof(cerr));
+	} else if (ns_writer_close(&w, 1, err, errlen) < 0) {
 		rc = -1;
+	}
 	return rc;
 }
