@@ -310,6 +310,7 @@ struct h2dir {
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
 	uint8_t has_pending_hts;
 	uint8_t blk_active, blk_lost, blk_type, blk_es, blk_trailer;
+	uint8_t over_limit; /* the peer allowed a table over HPACK_MAX_TABLE */
 	uint32_t blk_stream, blk_promised;
 	/* the header fields of the block in progress, for the body
 	 * interface when it ends: records of (u16 name length, u32 value
@@ -819,7 +820,11 @@ static void block_lost(struct ns_packet *pkt, struct h2dir *d, struct h2s *s,
 	if (!d->blk_lost) {
 		int was_trusted = d->trusted;
 		dir_reset_hpack(d, 1);
-		if (was_trusted && why)
+		if (was_trusted && why && d->over_limit)
+			ns_malformed(pkt, "HPACK: %s (the peer allowed a table "
+					  "over netscope's %u-byte limit)",
+				     why, HPACK_MAX_TABLE);
+		else if (was_trusted && why)
 			ns_malformed(pkt, "HPACK: %s", why);
 	}
 	d->blk_lost = 1;
@@ -1245,6 +1250,7 @@ static void frame_settings(struct fctx *f)
 			    d->inf, d->pending_hts < HPACK_MAX_TABLE
 					? d->pending_hts
 					: HPACK_MAX_TABLE);
+		d->over_limit = d->pending_hts > HPACK_MAX_TABLE;
 		d->has_pending_hts = 0;
 	}
 	while (ns_rd_left(&f->p) >= 6) {

@@ -121,6 +121,8 @@ static int setup_engine(struct cmd *x)
 		fputs("netscope: out of memory\n", stderr);
 		return fail(x, NS_EXIT_RUNTIME);
 	}
+	if (c->max_state_mib)
+		x->eng.mem.cap = (size_t)c->max_state_mib << 20;
 	x->run.eng = &x->eng;
 	if (c->proto_desc) {
 		x->pbschema = ns_cli_load_proto_desc(c->proto_desc);

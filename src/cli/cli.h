@@ -59,6 +59,7 @@ struct cli {
 	 * asked) */
 	const char *report_arg[NS_CLI_MAX_REPORTS];
 	uint32_t max_flows;
+	uint32_t max_state_mib; /* --max-state: MiB of application state */
 	int two_pass;		/* -2: a first pass leaves notes (run.h) */
 	const char *proto_desc; /* --proto-descriptor FILE */
 };

@@ -120,6 +120,7 @@ int ns_cli_cmd_tui(int argc, char **argv)
 					.count = c.count,
 					.duration_ns = c.duration_ns,
 					.max_flows = c.max_flows,
+					.max_state_mib = c.max_state_mib,
 					.pbschema = pbschema,
 					.bpf = c.bpf};
 		status = ns_tui_run(&o);

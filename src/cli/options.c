@@ -31,7 +31,7 @@
 
 /* getopt codes of long options without a short one: outside the
  * printable range, so they can never take a short option's letter */
-enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC };
+enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC, OPT_MAX_STATE };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -60,6 +60,7 @@ static const struct option longopts[] = {
     {"conversations", no_argument, NULL, OPT_CONVERSATIONS},
     {"calls", no_argument, NULL, 'K'},
     {"max-flows", required_argument, NULL, 'M'},
+    {"max-state", required_argument, NULL, OPT_MAX_STATE},
     {"two-pass", no_argument, NULL, '2'},
     {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
     {"help", no_argument, NULL, 'h'},
@@ -298,6 +299,10 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 	case 'M':
 		c->max_flows =
 		    (uint32_t)parse_num("--max-flows", arg, 16, 100000000);
+		return 1;
+	case OPT_MAX_STATE:
+		c->max_state_mib =
+		    (uint32_t)parse_num("--max-state", arg, 1, 1 << 20);
 		return 1;
 	}
 	return 0;

@@ -102,6 +102,8 @@ const char ns_cli_help_general[] =
 	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
 	"                          the reassembled bytes of TCP stream N\n"    \
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
+	"      --max-state MiB     memory for what dissectors keep per\n"      \
+	"                          connection (default 256)\n"                 \
 	"  -h, --help              this help\n"
 
 const char ns_cli_help_capture[] =

@@ -94,6 +94,8 @@ static int setup(struct tui *t, const struct ns_tui_opts *o)
 		return -1;
 	}
 	t->eng.pbschema = o->pbschema;
+	if (o->max_state_mib)
+		t->eng.mem.cap = (size_t)o->max_state_mib << 20;
 	ns_pkt_init(&t->pkt);
 	ns_tuireplay_init(&t->rescan, o->max_flows, o->pbschema);
 	ns_tuireplay_init(&t->detail, o->max_flows, o->pbschema);

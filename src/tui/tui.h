@@ -24,11 +24,12 @@
 struct ns_pbschema;
 
 struct ns_tui_opts {
-	struct ns_source *src; /* open, with its BPF filter set */
-	const char *dfilter;   /* -Y, or NULL */
-	uint64_t count;	       /* -c */
-	int64_t duration_ns;   /* -a duration */
-	uint32_t max_flows;    /* --max-flows, 0 default */
+	struct ns_source *src;	/* open, with its BPF filter set */
+	const char *dfilter;	/* -Y, or NULL */
+	uint64_t count;		/* -c */
+	int64_t duration_ns;	/* -a duration */
+	uint32_t max_flows;	/* --max-flows, 0 default */
+	uint32_t max_state_mib; /* --max-state, 0 default */
 	const struct ns_pbschema *pbschema;
 	const char *bpf; /* shown in the status bar */
 };
