@@ -265,13 +265,13 @@ static size_t feed(int dir)
 {
 	static uint8_t dummy[1];
 	ns_pkt_begin(&tu_pkt, 1, 1000000, 0, 1, 1, 1, dummy);
-	struct ns_stream_ctx ctx = {&tu_pkt, NULL, &st, dir};
+	struct ns_stream_ctx ctx = {&tu_pkt, NULL, &st, dir, NULL};
 	return ns_diss_http2.stream->consume(state, &ctx, buf, blen);
 }
 
 static void lose(int dir, uint32_t n)
 {
-	struct ns_stream_ctx ctx = {&tu_pkt, NULL, &st, dir};
+	struct ns_stream_ctx ctx = {&tu_pkt, NULL, &st, dir, NULL};
 	ns_diss_http2.stream->gap(state, &ctx, n);
 }
 

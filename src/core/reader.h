@@ -32,7 +32,7 @@ static inline void ns_rd_init(struct ns_reader *r, const uint8_t *data,
 {
 	r->base = data;
 	r->p = data;
-	r->end = data + len;
+	r->end = len ? data + len : data; /* no arithmetic on a NULL of 0 */
 	r->err = 0;
 }
 
