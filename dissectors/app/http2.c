@@ -821,8 +821,9 @@ static void block_lost(struct ns_packet *pkt, struct h2dir *d, struct h2s *s,
 		int was_trusted = d->trusted;
 		dir_reset_hpack(d, 1);
 		if (was_trusted && why && d->over_limit)
-			ns_malformed(pkt, "HPACK: %s (the peer allowed a table "
-					  "over netscope's %u-byte limit)",
+			ns_malformed(pkt,
+				     "HPACK: %s (the peer allowed a table "
+				     "over netscope's %u-byte limit)",
 				     why, HPACK_MAX_TABLE);
 		else if (was_trusted && why)
 			ns_malformed(pkt, "HPACK: %s", why);
