@@ -433,6 +433,28 @@ START_TEST(hpack_error_and_lost_context)
 }
 END_TEST
 
+/* A connection whose first event is a loss (the engine reports a gap
+ * before any bytes): the HPACK decoder is still made with the
+ * connection's allocator (found by fuzz/fuzz_http2: a NULL call). */
+START_TEST(loss_before_first_bytes)
+{
+	conn_open();
+	lose(0, 100);
+	nghttp2_hd_deflate_new(&defl, 4096);
+	uint8_t hb[256];
+	static const char *const req[] = {":method", "GET", ":path", "/b"};
+	size_t n = block(hb, sizeof(hb), req, 2);
+	reset();
+	frame(8, 0, 0, "\0\0\x10\0", 4);
+	frame(1, 0x05, 1, hb, n);
+	feed(0);
+	ck_assert_ptr_nonnull(tu_find(&tu_pkt, "http2.heuristic"));
+	ck_assert_str_eq(tu_value(&tu_pkt, "http2.headers.path"), "/b");
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+}
+END_TEST
+
 START_TEST(grpc_web_trailers_in_body)
 {
 	conn_open();
@@ -563,6 +585,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, probe);
 	tcase_add_test(tc, hpack_and_continuation);
 	tcase_add_test(tc, hpack_error_and_lost_context);
+	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);
 	tcase_add_test(tc, grpc_web_trailers_in_body);
 	suite_add_tcase(s, tc);

@@ -305,7 +305,7 @@ struct h2s {
 struct h2dir {
 	nghttp2_hd_inflater *inf;
 	nghttp2_mem nmem; /* its allocator: the run's budget (mem.h) */
-	uint8_t started, aligned, heuristic, trusted, note;
+	uint8_t aligned, heuristic, trusted, note;
 	uint32_t skipped;     /* bytes skipped to find a frame boundary */
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
 	uint8_t has_pending_hts;
@@ -1589,12 +1589,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 
 /* ---- stream interface -------------------------------------------------- */
 
+/* The connection's setup, at its first delivery in either direction:
+ * bytes, or a gap (the engine may report a loss first). */
 static void first_bytes(struct h2_state *st, struct ns_stream_ctx *ctx)
 {
-	struct h2dir *d = &st->d[ctx->dir];
-	if (d->started)
-		return;
-	d->started = 1;
 	if (st->body.find)
 		return;
 	st->eng = ctx->eng;
@@ -1705,10 +1703,10 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	struct h2_state *st = state;
 	struct h2dir *d = &st->d[ctx->dir];
 	(void)n;
+	first_bytes(st, ctx);
 	/* where frames begin again is unknown: find it by the heuristic,
 	 * and distrust the HPACK table (a lost block may have changed it) */
 	d->aligned = 0;
-	d->started = 1;
 	if (d->blk_active)
 		d->blk_lost = 1;
 	d->blk_active = 0;
