@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
+#include "core/engine.h"
 #include "core/packet.h"
 #include "flow/stream.h"
 
@@ -25,6 +26,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct ns_packet pkt;
+/* its bus (events go nowhere) and its memory budget, uncapped: what the
+ * connection takes must all be given back when it is destroyed */
+static struct ns_engine eng;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -62,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (size_t)((c >> 2) & 0x1f) * ((c & 0x80) ? 16 : 1) + 1;
 		if (n > size - i)
 			n = size - i;
-		struct ns_stream_ctx ctx = {&pkt, NULL, &st, dir};
+		struct ns_stream_ctx ctx = {&pkt, NULL, &st, dir, &eng};
 		num++; /* not in the call: arguments are unsequenced */
 		ns_pkt_begin(&pkt, num, (int64_t)num * 1000, 0, 1, 1, 1, data);
 		if (c & 2) {
@@ -81,7 +85,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memmove(pend[dir], pend[dir] + used, plen[dir] - used);
 		plen[dir] -= used;
 	}
+	/* the connection ends as the engine ends it: fin both ways, end */
+	for (int dir = 0; dir < 2; dir++) {
+		struct ns_stream_ctx fin = {NULL, NULL, &st, dir, &eng};
+		if (o->fin)
+			o->fin(st.state, &fin);
+	}
+	struct ns_stream_ctx end = {NULL, NULL, &st, 0, &eng};
+	if (o->end)
+		o->end(st.state, &end);
 	o->destroy(st.state);
 	free(st.state);
+	if (eng.mem.used != 0)
+		abort(); /* the budget's books do not balance */
 	return 0;
 }

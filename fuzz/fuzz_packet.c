@@ -51,7 +51,7 @@
 #include "core/dissect.h"
 #include "core/engine.h"
 #include "core/field.h"
-#include "reports/follow.h"
+#include "reports/report.h"
 #include "output/output.h"
 #include "core/packet.h"
 
@@ -246,8 +246,16 @@ static void one_flow(const uint8_t *data, size_t size, int udp, unsigned mode,
 	struct ns_engine eng;
 	if (ns_engine_init(&eng, 16) < 0)
 		return;
-	char err[128];
-	eng.follow = ns_follow_new("follow,tcp,hex,0", err, sizeof(err));
+	/* every report, as --calls --conversations -z follow,tcp,hex,0 */
+	void *rep[8] = {0};
+	for (unsigned i = 0; i < ns_nreports && i < 8; i++) {
+		const struct ns_report *r = ns_reports[i];
+		char err[128];
+		const char *arg = strcmp(r->name, "follow") == 0 ? "tcp,hex,0"
+				  : strcmp(r->name, "conv") == 0 ? "tcp"
+								 : "";
+		rep[i] = r->start(&eng, arg, err, sizeof(err));
+	}
 	struct conn c = {.udp = udp};
 	c.port[1] = (uint16_t)(data[0] | data[1] << 8);
 	c.port[0] = 40000;
@@ -303,8 +311,9 @@ static void one_flow(const uint8_t *data, size_t size, int udp, unsigned mode,
 out:
 	free(c.frame);
 	ns_engine_finish(&eng);
-	if (eng.follow)
-		ns_follow_finish(eng.follow, out.fp);
+	for (unsigned i = 0; i < ns_nreports && i < 8; i++)
+		if (rep[i])
+			ns_reports[i]->finish(rep[i], out.fp);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

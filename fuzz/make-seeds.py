@@ -19,9 +19,23 @@ cooked, loopback and raw IP captures) becomes one more seed of kind 1
 [ctl][len][bytes] segments (ctl bit 0: direction, bit 7: two length
 bytes), cut at 64 KiB.
 
+With --target, seeds for the other targets (fuzz/README.md):
+
+    read     each capture file whole (up to 256 KiB), three times, behind
+             option bytes 0x0f, 0x62 and 0xb8 (fuzz_read.c says what each
+             bit turns on)
+    http2    each TCP connection that starts with the HTTP/2 preface, as
+             fuzz_http2.c's chunks (byte 0 odd: the preface is in the data)
+    tls      each TCP connection that starts with a TLS handshake record,
+             as fuzz_tls.c's chunks of at most 128 bytes
+    dfilter  the filters of tests/filter_oracle.py, one per seed (PATH is
+             ignored)
+
 This is a test tool, so it reads pcap and pcapng itself (stdlib only); the
 product reads captures through libpcap.
 """
+
+import ast
 
 import argparse
 import hashlib
@@ -203,6 +217,121 @@ def capture_files(paths):
             print(f"make-seeds: {p}: no such file or directory", file=sys.stderr)
 
 
+READ_MAX = 256 * 1024
+READ_OPTIONS = (0x0F, 0x62, 0xB8)
+
+
+def tcp_streams(path):
+    """(first payload direction-0 byte, [(dir, payload)]) per TCP
+    connection, the client being the side that sent the first packet."""
+    conns = {}
+    for linktype, _, _, pkt in packets(path):
+        t = transport(linktype, pkt)
+        if t is None or t[0] != 6:
+            continue
+        _, src, dst, sport, dport, flags, payload = t
+        a, b = (src, sport), (dst, dport)
+        key = tuple(sorted([a, b]))
+        c = conns.get(key)
+        if c is None:
+            client = b if flags & 0x12 == 0x12 else a
+            c = conns[key] = [client, []]
+        if payload:
+            c[1].append((0 if a == c[0] else 1, bytes(payload)))
+    for client, segs in conns.values():
+        if segs:
+            yield segs
+
+
+def http2_seed(segs):
+    if not segs[0][1].startswith(b"PRI * HTTP/2.0"):
+        return None
+    out = bytearray(b"\x01")  # odd: the data carries its own preface
+    for d, payload in segs:
+        off = 0
+        while off < len(payload) and len(out) < MAX_SEED:
+            left = len(payload) - off
+            if left <= 32:
+                n, ctl = left, ((left - 1) << 2) | d
+            else:
+                k = min(31, (left - 1) // 16)
+                n, ctl = k * 16 + 1, 0x80 | (k << 2) | d
+            out += bytes([ctl]) + payload[off:off + n]
+            off += n
+    return bytes(out[:MAX_SEED])
+
+
+def tls_seed(segs):
+    first = segs[0][1]
+    if len(first) < 3 or first[0] != 0x16 or first[1] != 3:
+        return None
+    out = bytearray()
+    for d, payload in segs:
+        for off in range(0, len(payload), 128):
+            chunk = payload[off:off + 128]
+            out += bytes([(d << 7) | (len(chunk) & 0x7F)]) + chunk
+            if len(out) >= MAX_SEED:
+                return bytes(out[:MAX_SEED])
+    return bytes(out)
+
+
+def target_seeds(target, path):
+    if target == "read":
+        with open(path, "rb") as f:
+            data = f.read()
+        if len(data) <= READ_MAX:
+            for opt in READ_OPTIONS:
+                yield bytes([opt]) + data
+        return
+    make = http2_seed if target == "http2" else tls_seed
+    for segs in tcp_streams(path):
+        seed = make(segs)
+        if seed:
+            yield seed
+
+
+def dfilter_seeds():
+    here = os.path.dirname(os.path.abspath(__file__))
+    src = os.path.join(here, "..", "tests", "filter_oracle.py")
+    with open(src) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, "id", "") == "FILTERS" for t in node.targets):
+            for expr, _ in ast.literal_eval(node.value):
+                yield expr.encode()
+
+
+def write_seed(outdir, seed):
+    dest = os.path.join(outdir, hashlib.sha1(seed).hexdigest())
+    if os.path.exists(dest):
+        return 0
+    with open(dest, "wb") as f:
+        f.write(seed)
+    return 1
+
+
+def other_target(args):
+    os.makedirs(args.out, exist_ok=True)
+    nseeds = nnew = 0
+    if args.target == "dfilter":
+        seeds = dfilter_seeds()
+    else:
+        def all_files():
+            for path in capture_files(args.paths):
+                try:
+                    yield from target_seeds(args.target, path)
+                except (CaptureError, struct.error) as exc:
+                    print(f"make-seeds: {path}: {exc}", file=sys.stderr)
+        seeds = all_files()
+    for seed in seeds:
+        nseeds += 1
+        nnew += write_seed(args.out, seed)
+    print(f"make-seeds: {args.target}: {nseeds} seeds -> {args.out} "
+          f"({nnew} new)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--out", default=os.path.join(
@@ -211,8 +340,13 @@ def main():
     ap.add_argument("--max-per-file", type=int, default=500,
                     help="at most this many packets from one capture "
                     "(default 500; 0 = all)")
+    ap.add_argument("--target", default="packet",
+                    choices=("packet", "read", "http2", "tls", "dfilter"),
+                    help="the fuzz target the seeds are for (default packet)")
     ap.add_argument("paths", nargs="+", help="captures or directories")
     args = ap.parse_args()
+    if args.target != "packet":
+        return other_target(args)
 
     os.makedirs(args.out, exist_ok=True)
     nfiles = nseeds = nnew = 0

@@ -1,6 +1,9 @@
 #!/bin/sh
-# fuzz/run.sh [SECONDS] — build fuzz/fuzz_packet out of tree, make seeds from
-# the test and shared captures, and run libFuzzer for SECONDS (default 600).
+# fuzz/run.sh [-t TARGET] [SECONDS] — build fuzz/fuzz_TARGET out of tree,
+# make its seeds from the test and shared captures, and run libFuzzer for
+# SECONDS (default 600).  TARGET: packet (default), read, http2, tls,
+# dfilter.  At the end it prints the run's figures: executions, coverage
+# (libFuzzer's cov: edges and ft: features), corpus units, CPU seconds.
 #
 # Layout (all git-ignored):
 #   build-fuzz/src/          mirror of the source tree, configured with
@@ -8,10 +11,10 @@
 #                            configured in place, which rules out a VPATH
 #                            build, so we build in a mirror that is refreshed
 #                            file by file: make rebuilds only what changed)
-#   fuzz/seeds/              one seed per captured packet (make-seeds.py)
-#   fuzz/fuzz-out/corpus/    what libFuzzer found; kept between runs
-#   fuzz/fuzz-out/artifacts/ crash-*, leak-*, timeout-*, oom-* reproducers
-#   fuzz/fuzz-out/fuzz.log   the last run's output
+#   fuzz/seeds/TARGET/             the seeds (make-seeds.py --target)
+#   fuzz/fuzz-out/TARGET/corpus/   what libFuzzer found; kept between runs
+#   fuzz/fuzz-out/TARGET/artifacts/ crash-, leak-, timeout-, oom- reproducers
+#   fuzz/fuzz-out/TARGET/fuzz.log  the last run's output
 #
 # Environment: NS_CORPUS (default ../shared/corpus), FUZZ_JOBS (parallel
 # workers with libFuzzer's -fork, default 1), FUZZ_ARGS (extra libFuzzer
@@ -20,15 +23,26 @@
 # Exit status: 0 when the run found nothing, 1 when it left a reproducer
 # (crash, leak, UB, timeout or OOM), 2 on a build or usage error.
 #
-# Reproduce a finding:  build-fuzz/src/fuzz/fuzz_packet fuzz/fuzz-out/artifacts/<file>
+# Reproduce a finding:  build-fuzz/src/fuzz/fuzz_TARGET fuzz/fuzz-out/TARGET/artifacts/<file>
 set -eu
 
+usage() {
+	echo "usage: fuzz/run.sh [-t packet|read|http2|tls|dfilter] [SECONDS]" >&2
+	exit 2
+}
+target=packet
+if [ "${1:-}" = -t ]; then
+	[ $# -ge 2 ] || usage
+	target=$2
+	shift 2
+fi
+case $target in
+packet | read | http2 | tls | dfilter) ;;
+*) usage ;;
+esac
 duration=${1:-600}
 case $duration in
-'' | *[!0-9]*)
-	echo "usage: fuzz/run.sh [SECONDS]" >&2
-	exit 2
-	;;
+'' | *[!0-9]*) usage ;;
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +51,8 @@ jobs=${FUZZ_JOBS:-1}
 cc=${CC:-clang}
 build=$top/build-fuzz
 mirror=$build/src
-out=$top/fuzz/fuzz-out
+out=$top/fuzz/fuzz-out/$target
+seeds=$top/fuzz/seeds/$target
 
 die() {
 	echo "fuzz/run.sh: $*" >&2
@@ -75,8 +90,8 @@ if [ ! -f config.status ] || [ configure -nt config.status ]; then
 	./configure -q CC="$cc" --enable-fuzzing ||
 		die "configure failed (see $mirror/config.log)"
 fi
-make -s -j"$(nproc 2>/dev/null || echo 2)" fuzz/fuzz_packet || die "build failed"
-fuzzer=$mirror/fuzz/fuzz_packet
+make -s -j"$(nproc 2>/dev/null || echo 2)" "fuzz/fuzz_$target" || die "build failed"
+fuzzer=$mirror/fuzz/fuzz_$target
 
 # ---- seeds -------------------------------------------------------------------
 cd "$top"
@@ -87,9 +102,10 @@ if [ -d "$corpus_shared" ]; then
 else
 	echo "fuzz/run.sh: warning: no shared corpus at $corpus_shared" >&2
 fi
-mkdir -p fuzz/seeds "$out/corpus" "$out/artifacts"
+mkdir -p "$seeds" "$out/corpus" "$out/artifacts"
 # shellcheck disable=SC2086
-[ -n "$seed_paths" ] && python3 fuzz/make-seeds.py -o fuzz/seeds $seed_paths
+[ -n "$seed_paths" ] && python3 fuzz/make-seeds.py --target "$target" \
+	-o "$seeds" $seed_paths
 
 # ---- fuzz --------------------------------------------------------------------
 sym=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
@@ -101,16 +117,24 @@ stamp=$out/.run-start
 : >"$stamp"
 fork=
 [ "$jobs" -gt 1 ] && fork="-fork=$jobs"
-echo "fuzz/run.sh: fuzzing for ${duration}s ($jobs worker(s)); log in $out/fuzz.log" >&2
+# a capture file is bigger than a packet; filters are short
+case $target in
+read) extra="-max_len=262144" ;;
+dfilter) extra="-max_len=4096 -dict=$top/fuzz/dfilter.dict" ;;
+*) extra="-max_len=65535" ;;
+esac
+echo "fuzz/run.sh: fuzzing fuzz_$target for ${duration}s ($jobs worker(s)); log in $out/fuzz.log" >&2
 set +e
 # shellcheck disable=SC2086
-"$fuzzer" $fork -max_len=65535 -max_total_time="$duration" -timeout=10 \
-	-rss_limit_mb=2048 -print_final_stats=1 \
+/usr/bin/time -f "fuzz/run.sh: %U s user + %S s system CPU, %M KiB peak RSS" \
+	-o "$out/cpu" "$fuzzer" $fork $extra -max_total_time="$duration" \
+	-timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix="$out/artifacts/" ${FUZZ_ARGS:-} \
-	"$out/corpus" fuzz/seeds >"$out/fuzz.log" 2>&1
+	"$out/corpus" "$seeds" >"$out/fuzz.log" 2>&1
 rc=$?
 set -e
-tail -n 25 "$out/fuzz.log" >&2
+grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|stat::" "$out/fuzz.log" >&2 || tail -n 25 "$out/fuzz.log" >&2
+cat "$out/cpu" >&2
 
 found=$(find "$out/artifacts" -type f -newer "$stamp" | sort)
 if [ -n "$found" ] || [ "$rc" -ne 0 ]; then
