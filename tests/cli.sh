@@ -290,5 +290,38 @@ check "--proto-descriptor: typed field names" test "$("$NS" read "$grpc" -c 8 -T
 check "no --proto-descriptor: no field names" test -z "$("$NS" read "$grpc" -T fields -e protobuf.field.name | tr -d '\n')"
 check "the one-line output does not change" cmp -s <("$NS" read "$grpc") <("$NS" read "$grpc" --proto-descriptor "$PCAPS/inference.desc")
 
+# tcpdump's habits: no command with -r reads, -D lists, else capture
+check "-r without a command reads" cmp -s <("$NS" read "$cap") <("$NS" -r "$cap")
+check "-nr FILE reads (a cluster of short options)" cmp -s <("$NS" read -c 2 "$cap") <("$NS" -c 2 -nr "$cap")
+check "--read-file=FILE reads" cmp -s <("$NS" read "$cap" -q --conversations) <("$NS" -q --read-file="$cap" --conversations)
+check "-nr FILE words: the words are a BPF filter, as tcpdump" cmp -s \
+	<("$NS" read -f 'tcp port 20080 and tcp[13] & 2 != 0' "$cap") <("$NS" -nr "$cap" tcp port 20080 and 'tcp[13] & 2 != 0')
+check "-c 3 -r: the value of -c is not taken for a file" test "$("$NS" -c 3 -r "$cap" | wc -l)" = 3
+expect 0 'lo' -- -D
+expect 1 "^netscope: cannot open interface 'nosuch0': No such device exists$" -- -i nosuch0 -c 1
+expect 2 "read: option '-r' needs a value" -- -c 1 -r
+expect 2 "the commands: capture, read, tui, interfaces, fields, filter-check" -- frobnicate
+# a misspelt -e field gets a suggestion, as -Y does
+expect 2 "-e: unknown field 'dns.qry.nme' \(did you mean dns.qry.name\?\)" -- read "$cap" -T fields -e dns.qry.nme
+# tui -Y bad is a usage error like read -Y bad, before any screen
+expect 2 "^netscope: filter: column" -- tui -r "$cap" -Y 'tcp.port =='
+# reports stay out of machine output: stdout parses, stderr has them
+"$NS" read "$grpc" -T ndjson --calls --conversations >"$TMP/nd" 2>"$TMP/nd.err"
+check "-T ndjson --calls: stdout is JSON lines only" python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    json.loads(line)
+    n += 1
+sys.exit(n == 0)' "$TMP/nd"
+check "-T ndjson --calls: the reports on stderr" grep -q "HTTP/2 and gRPC calls" "$TMP/nd.err"
+check "-T fields --conversations: stdout is the columns only" test \
+	"$("$NS" read "$grpc" -T fields -e frame.number --conversations 2>/dev/null | grep -vc '^[0-9]*$')" = 0
+check "-w - --calls: stdout is a pcap tshark reads" sh -c \
+	"'$NS' read '$grpc' -w - --calls 2>/dev/null | tshark -r - -c 1 >/dev/null 2>&1"
+check "text --calls: the report on stdout" grep -q "HTTP/2 and gRPC calls" \
+	<("$NS" read "$grpc" --calls 2>/dev/null)
+check "-l: the same lines" cmp -s <("$NS" read "$cap") <("$NS" read -l "$cap")
+
 echo "$n checks"
 exit $fail

@@ -111,14 +111,14 @@ while alive(parent):
         os.rename("%s/rx.%d.tmp" % (out, port), "%s/rx.%d" % (out, port))
 PYEOF
 }
-sink 8 >"$TMP/ports" &
+sink 9 >"$TMP/ports" &
 pids+=($!)
 for _ in $(seq 100); do
 	[ -s "$TMP/ports" ] && break
 	sleep 0.05
 done
-read -r P1 P2 P3 P4 P5 P6 P7 P8 <"$TMP/ports"
-[ -n "${P8:-}" ] || { echo "FAIL: no UDP ports from the sink"; exit 1; }
+read -r P1 P2 P3 P4 P5 P6 P7 P8 P9 <"$TMP/ports"
+[ -n "${P9:-}" ] || { echo "FAIL: no UDP ports from the sink"; exit 1; }
 
 # waits (up to 10 s) until the sink has received N datagrams on PORT: the
 # kernel has then handed every one of them to the capture sockets too
@@ -251,6 +251,28 @@ wait_listening "$TMP/e8"
 send_udp "$P8" 5 10 0.05
 wait "$pid"
 check "-w - | read -: 5 packets" test "$(wc -l <"$TMP/o8")" = 5
+
+# 7. piped output is not held back until exit: a line reaches the pipe
+# within 1 s of its packet (the block timeout, then a flush per block)
+"$NS" capture -i lo -c 2 "udp port $P9" 2>"$TMP/e9" | "$PY" -c '
+import sys, time
+sys.stdin.readline()
+print("%.3f" % time.time(), flush=True)
+sys.stdin.read()' >"$TMP/o9" &
+pid=$!
+pids+=("$pid")
+wait_listening "$TMP/e9"
+t0=$(date +%s.%N)
+send_udp "$P9" 1 10 0
+for _ in $(seq 100); do
+	[ -s "$TMP/o9" ] && break
+	sleep 0.02
+done
+check "piped: the line within 1 s of its packet" awk -v t0="$t0" \
+	'NR == 1 { d = $1 - t0; print "    after " d " s"; ok = d < 1.0 }
+	END { exit !ok }' "$TMP/o9"
+send_udp "$P9" 1 10 0
+wait "$pid"
 
 echo "$n checks"
 exit $fail

@@ -198,7 +198,8 @@ keys "$NS tui -r $TMP/missing.pcap; echo rc=\$?" Enter
 check "missing file: message and status 1" "netscope: cannot open '$TMP/missing.pcap'.*"
 check "... status" '^rc=1'
 keys "$NS tui -r $PCAPS/dns-udp.pcap -Y 'dns.id ==' ; echo rc=\$?" Enter
-check "bad -Y: message" 'netscope: tui: filter: column'
+check "bad -Y: message, as read -Y gives it" 'netscope: filter: column 10: unexpected end'
+check "bad -Y: a usage error (status 2), as read -Y" '^rc=2'
 n=$((n + 1))
 if "$NS" tui -r "$PCAPS/dns-udp.pcap" </dev/null >/dev/null 2>&1; [ $? != 2 ]; then
 	echo "FAIL: tui without a terminal is not a usage error"

@@ -206,6 +206,10 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 		}
 		if (n > 0 && flush_writer(run) < 0)
 			break;
+		/* each block's lines go out with it: a pipe (netscope capture
+		 * | grep) sees a packet within the block timeout */
+		if (n > 0 && run->out)
+			fflush(run->out->fp);
 		int wait = 1000;
 		if (deadline) {
 			int64_t left = deadline - mono_ns();

@@ -50,13 +50,16 @@ int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		const char *why = pcap_geterr(p);
+		const char *what = pcap_statustostr(rc);
+		/* the status and libpcap's detail, said once when they agree */
+		int detail = why && *why && strcmp(why, what) != 0;
 		if (rc == PCAP_ERROR_NO_SUCH_DEVICE ||
 		    rc == PCAP_ERROR_PERM_DENIED ||
 		    rc == PCAP_ERROR_PROMISC_PERM_DENIED ||
 		    rc == PCAP_ERROR_IFACE_NOT_UP || !why || !*why)
-			snprintf(err, errlen, "%s%s%s%s", pcap_statustostr(rc),
-				 why && *why ? " (" : "", why ? why : "",
-				 why && *why ? ")" : "");
+			snprintf(err, errlen, "%s%s%s%s", what,
+				 detail ? " (" : "", detail ? why : "",
+				 detail ? ")" : "");
 		else
 			snprintf(err, errlen, "%s", why);
 		pcap_close(p);

@@ -13,7 +13,8 @@
  *                signal;
  *   finish       end every flow (ns_engine_finish), then the reports
  *                (report.h: started after the engine is made, finished
- *                after its flows end, on stdout after the packet lines),
+ *                after its flows end, on stdout after the packet lines;
+ *                on stderr when stdout is JSON, -T fields or -w -),
  *                then the engine's and the DNS tally's lines on stderr.
  * A step that fails early sets the exit status and skips the rest but
  * cleanup: an early exit prints no report, it only gives everything back.
@@ -78,11 +79,20 @@ static int setup_output(struct cmd *x)
 			return -1;
 		}
 		for (unsigned i = 0; i < c->nefields; i++) {
-			out->efields[i] = ns_field_by_name(c->efields[i]);
-			if (!out->efields[i])
-				ns_cli_usage_error("-e: unknown field '%s' "
-						   "(see 'netscope fields')",
-						   c->efields[i]);
+			const char *name = c->efields[i];
+			out->efields[i] = ns_field_by_name(name);
+			if (out->efields[i])
+				continue;
+			const struct ns_field *near =
+			    ns_field_nearest(name, strlen(name));
+			if (near)
+				ns_cli_usage_error(
+				    "-e: unknown field '%s' (did "
+				    "you mean %s?)",
+				    name, near->name);
+			ns_cli_usage_error("-e: unknown field '%s' (see "
+					   "'netscope fields')",
+					   name);
 		}
 		out->nefields = c->nefields;
 	}
@@ -274,9 +284,15 @@ static int read_files(struct cmd *x)
 static void finish(struct cmd *x)
 {
 	ns_engine_finish(&x->eng);
+	/* machine output (-T json|ndjson|fields) or a pcap stream (-w -) on
+	 * stdout stays parseable: the reports go to stderr then */
+	const struct cli *c = &x->c;
+	int machine = c->format != NS_OUT_TEXT ||
+		      (c->writing && strcmp(c->wo.path, "-") == 0);
+	FILE *to = machine ? stderr : stdout;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (x->report[i])
-			ns_reports[i]->finish(x->report[i], stdout);
+			ns_reports[i]->finish(x->report[i], to);
 		x->report[i] = NULL; /* finish freed it */
 	}
 	fflush(stdout);
@@ -317,7 +333,10 @@ static int capture_or_read(int argc, char **argv, int capture)
 	ns_registry_init();
 
 	static char outbuf[1 << 16];
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (x.c.line_buffered)
+		setvbuf(stdout, outbuf, _IOLBF, sizeof(outbuf));
+	else
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
 	if (setup(&x) == 0 && (capture ? run_live(&x) : read_files(&x)) == 0)
 		finish(&x);

@@ -47,6 +47,7 @@ struct cli {
 	int writing;
 	const char *user;
 	int print, quiet, verbose, hex;
+	int line_buffered; /* -l: stdout line by line, as tcpdump -l */
 	int format;
 	const char **efields;
 	unsigned nefields;
@@ -67,6 +68,8 @@ struct cli {
 /* usage.c: the command being run ("capture"), or "netscope" before one is
  * known; usage errors name it and point at its --help. */
 extern const char *ns_cli_command;
+/* main.c: 1 when the command was implied (tcpdump's form, no command) */
+extern int ns_cli_implied;
 
 extern const char ns_cli_help_general[];
 extern const char ns_cli_help_capture[];
@@ -103,6 +106,10 @@ struct ns_pbschema *ns_cli_load_proto_desc(const char *path);
 /* The commands: argc/argv start at the command's name. */
 int ns_cli_cmd_capture(int argc, char **argv);
 int ns_cli_cmd_read(int argc, char **argv);
+/* The command a line without one means, as tcpdump users type it: "read"
+ * when -r (or --read-file) is among the options, "interfaces" for -D,
+ * "capture" otherwise. */
+const char *ns_cli_implied_command(int argc, char **argv);
 int ns_cli_cmd_tui(int argc, char **argv);
 int ns_cli_cmd_interfaces(int argc, char **argv);
 int ns_cli_cmd_fields(int argc, char **argv);

@@ -101,8 +101,17 @@ int ns_cli_cmd_tui(int argc, char **argv)
 	if (ns_cli_want_help(argc, argv, ns_cli_help_tui))
 		return 0;
 	ns_cli_parse(&c, argc, argv);
-	check_tui(&c);
 	ns_registry_init();
+	/* a bad -Y is a usage error, as with read, before the screen opens */
+	if (c.dfilter) {
+		struct ns_dfilter *df = ns_cli_compile_filter(c.dfilter);
+		if (!df) {
+			ns_cli_free(&c);
+			return NS_EXIT_USAGE;
+		}
+		ns_dfilter_free(df);
+	}
+	check_tui(&c);
 	struct ns_pbschema *pbschema = NULL;
 	if (c.proto_desc) {
 		pbschema = ns_cli_load_proto_desc(c.proto_desc);

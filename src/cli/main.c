@@ -8,6 +8,8 @@
  *   netscope fields [PROTO]
  *   netscope filter-check EXPR
  *   netscope help [COMMAND], --help, --version
+ *   netscope [-r FILE | -i IFACE | -D] [options]   (tcpdump's habit: -r
+ *            means read, -D interfaces, anything else capture)
  *
  * This file only dispatches: the options are parsed in options.c, the help
  * texts and the usage-error format are in usage.c, the commands in
@@ -90,11 +92,17 @@ int main(int argc, char **argv)
 		ns_cli_command = cmd;
 		return k->run(argc - 1, argv + 1);
 	}
-	if (cmd[0] == '-')
-		ns_cli_usage_error(
-		    "unknown option '%s' (a command comes first: "
-		    "capture, read, interfaces, fields, "
-		    "filter-check)",
-		    cmd);
-	ns_cli_usage_error("unknown command '%s'", cmd);
+	if (cmd[0] == '-') {
+		/* no command: as tcpdump, -r reads, -D lists, else capture */
+		ns_cli_command = ns_cli_implied_command(argc, argv);
+		ns_cli_implied = 1;
+		if (strcmp(ns_cli_command, "interfaces") == 0) {
+			static char *list[] = {"interfaces", NULL};
+			return ns_cli_cmd_interfaces(1, list);
+		}
+		return find_command(ns_cli_command)->run(argc, argv);
+	}
+	ns_cli_usage_error("unknown command '%s' (the commands: capture, read, "
+			   "tui, interfaces, fields, filter-check)",
+			   cmd);
 }

@@ -26,8 +26,10 @@
 #include "core/field.h"
 #include "reports/report.h"
 
-#define DEFAULT_SNAPLEN	   262144
-#define DEFAULT_TIMEOUT_MS 200
+#define DEFAULT_SNAPLEN 262144
+/* a live packet's line is at most this far behind it (the kernel hands
+ * packets over in blocks; the run flushes its output after each) */
+#define DEFAULT_TIMEOUT_MS 100
 
 /* getopt codes of long options without a short one: outside the
  * printable range, so they can never take a short option's letter */
@@ -50,6 +52,7 @@ static const struct option longopts[] = {
     {"user", required_argument, NULL, 'Z'},
     {"print", no_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
+    {"line-buffered", no_argument, NULL, 'l'},
     {"verbose", no_argument, NULL, 'v'},
     {"hex", no_argument, NULL, 'x'},
     {"format", required_argument, NULL, 'T'},
@@ -69,11 +72,12 @@ static const struct option longopts[] = {
 
 /* one option string for all: a capture-only option given to read gets a
  * precise message instead of "unknown option" */
-static const char shortopts[] = "+:i:f:c:a:s:pB:w:C:G:W:Z:PqnvVxT:e:E:r:z:Y:h2";
+static const char shortopts[] =
+    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxT:e:E:r:z:Y:h2";
 
 /* the options tui refuses: it shows packets, it does not print or write
  * them (--conversations, outside this range, is accepted and unused) */
-static const char not_for_tui[] = "wCGWPqvxTeVKz2";
+static const char not_for_tui[] = "wCGWPqlvxTeVKz2";
 
 static long long parse_num(const char *opt, const char *s, long long lo,
 			   long long hi)
@@ -252,6 +256,9 @@ static int output_option(struct cli *c, int ch, const char *arg)
 	case 'q':
 		c->quiet = 1;
 		return 1;
+	case 'l':
+		c->line_buffered = 1;
+		return 1;
 	case 'n':
 		return 1;
 	case 'v':
@@ -334,7 +341,9 @@ static void take_option(struct cli *c, int ch, char **argv)
  * files read reads. */
 static void take_words(struct cli *c, char **words, unsigned nwords)
 {
-	if (c->capture) {
+	/* tcpdump's form (no command: -r FILE words) takes words as the
+	 * filter, as tcpdump -r does */
+	if (c->capture || (ns_cli_implied && c->nfiles)) {
 		if (nwords) {
 			if (c->bpf)
 				ns_cli_usage_error("give the filter with -f or "
@@ -379,6 +388,61 @@ static void check_combinations(const struct cli *c)
 		ns_cli_usage_error("-e needs -T fields");
 	if (c->neopts && c->format != NS_OUT_FIELDS)
 		ns_cli_usage_error("-E needs -T fields");
+}
+
+/* Whether a long option (without its leading "--", up to any '=')
+ * takes a value. */
+static int long_takes_value(const char *name)
+{
+	size_t n = strcspn(name, "=");
+	for (const struct option *o = longopts; o->name; o++)
+		if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
+			return o->has_arg == required_argument;
+	return 0;
+}
+
+/* What a cluster of short options ("-nr", "-c5") says: 'r' or 'D' when
+ * one of them, before any that takes a value; 0 otherwise.  *skip is set
+ * when the value is the next argument. */
+static int short_cluster(const char *a, int *skip)
+{
+	*skip = 0;
+	for (const char *p = a + 1; *p; p++) {
+		if (*p == 'r' || *p == 'D')
+			return *p;
+		const char *o = strchr(shortopts + 2, *p); /* past "+:" */
+		if (o && o[1] == ':') {
+			*skip = p[1] == '\0';
+			return 0;
+		}
+	}
+	return 0;
+}
+
+const char *ns_cli_implied_command(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] == '\0')
+			continue;
+		if (a[1] == '-') {
+			if (strncmp(a + 2, "read-file", 9) == 0)
+				return "read";
+			if (long_takes_value(a + 2) && !strchr(a, '='))
+				i++;
+			continue;
+		}
+		int skip;
+		int k = short_cluster(a, &skip);
+		if (k == 'r')
+			return "read";
+		if (k == 'D')
+			return "interfaces";
+		i += skip;
+	}
+	return "capture";
 }
 
 void ns_cli_parse(struct cli *c, int argc, char **argv)

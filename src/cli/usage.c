@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 
 const char *ns_cli_command = "netscope";
+int ns_cli_implied;
 
 void ns_cli_usage_error(const char *fmt, ...)
 {
@@ -101,6 +102,11 @@ const char ns_cli_help_general[] =
 	"                          the end\n"                                  \
 	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
 	"                          the reassembled bytes of TCP stream N\n"    \
+	"                          (reports go to standard error when\n"       \
+	"                          stdout is -T json|ndjson|fields or -w -)\n" \
+	"  -l, --line-buffered     standard output line by line (tcpdump "     \
+	"-l;\n"                                                                \
+	"                          live output is flushed per block anyway)\n" \
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
 	"      --max-state MiB     memory for what dissectors keep per\n"      \
 	"                          connection (default 256)\n"                 \

@@ -107,6 +107,9 @@ const struct ns_field *ns_field_by_name(const char *name);
 /* Field by id, or NULL when out of range. */
 const struct ns_field *ns_field_by_id(uint32_t id);
 uint32_t ns_field_count(void);
+/* The registered field nearest to name[0..n), if near enough to be a
+ * typo (edit distance at most 1 to 3, by length), or NULL. */
+const struct ns_field *ns_field_nearest(const char *name, size_t n);
 
 /* 1 when a recorded value of field `have` is a value of `want` (the same
  * field, or one `want` is an alias of). */

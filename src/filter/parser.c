@@ -41,57 +41,11 @@
 
 /* ---- unknown names ------------------------------------------------------ */
 
-/* Edit distance with adjacent transpositions (optimal string alignment),
- * both strings at most 64 bytes. */
-static unsigned distance(const char *a, size_t n, const char *b, size_t m)
-{
-	unsigned d[65][65];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (unsigned)i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[n][m];
-}
-
-/* The registered field nearest to `name`, if near enough to be a typo. */
-static const struct ns_field *suggest(const char *name, size_t n)
-{
-	if (n > 64)
-		return NULL;
-	const struct ns_field *best = NULL;
-	unsigned limit = n / 3 + 1 < 3 ? (unsigned)n / 3 + 1 : 3;
-	unsigned bestd = limit + 1;
-	for (uint32_t id = 0; id < ns_field_count(); id++) {
-		const struct ns_field *f = ns_field_by_id(id);
-		size_t m = strlen(f->name);
-		if (m > 64 || (m > n ? m - n : n - m) >= bestd)
-			continue;
-		unsigned dd = distance(name, n, f->name, m);
-		if (dd < bestd) {
-			best = f;
-			bestd = dd;
-		}
-	}
-	return best;
-}
-
 /* A word where a field is needed. */
 static int unknown_field(struct parser *p, const struct operand *o)
 {
 	const struct ns_field *s =
-	    o->quoted ? NULL : suggest(o->word, o->wordlen);
+	    o->quoted ? NULL : ns_field_nearest(o->word, o->wordlen);
 	if (s)
 		return ns_dfl_fail(p, o->col - 1,
 				   "unknown field \"%.*s\" (did you mean %s?)",
