@@ -290,6 +290,22 @@ check "--proto-descriptor: typed field names" test "$("$NS" read "$grpc" -c 8 -T
 check "no --proto-descriptor: no field names" test -z "$("$NS" read "$grpc" -T fields -e protobuf.field.name | tr -d '\n')"
 check "the one-line output does not change" cmp -s <("$NS" read "$grpc") <("$NS" read "$grpc" --proto-descriptor "$PCAPS/inference.desc")
 
+# a pcapng block timestamp past what int64 nanoseconds hold (found by
+# fuzz/fuzz_read): held at the year-2255 bound, never an overflow
+python3 - "$TMP/huge-ts.pcapng" <<'PYEOF'
+import struct, sys
+def block(t, body):
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+shb = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+idb = block(1, struct.pack("<HHI", 1, 0, 65535))
+pkt = b"\xff" * 6 + b"\x02" * 6 + b"\x88\xb5" + b"x" * 20
+epb = block(6, struct.pack("<IIIII", 0, 0xFFFFFFFF, 0xFFFFFFFF, len(pkt), len(pkt)) + pkt)
+open(sys.argv[1], "wb").write(shb + idb + epb + epb)
+PYEOF
+check "malformed: a timestamp past 2262 reads" test "$("$NS" read "$TMP/huge-ts.pcapng" -T fields -e frame.number -e frame.time_relative 2>/dev/null | tr '\t\n' ' ')" = "1 0.000000000 2 0.000000000 "
+
 # tcpdump's habits: no command with -r reads, -D lists, else capture
 check "-r without a command reads" cmp -s <("$NS" read "$cap") <("$NS" -r "$cap")
 check "-nr FILE reads (a cluster of short options)" cmp -s <("$NS" read -c 2 "$cap") <("$NS" -c 2 -nr "$cap")

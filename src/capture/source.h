@@ -59,12 +59,23 @@ int ns_source_rereadable(const char *path);
 int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
 			 size_t errlen);
 
+/* The seconds a timestamp may have (years 1684 to 2255): a pcapng
+ * block's 64-bit timestamp can be far past what int64 nanoseconds hold,
+ * so it is held at this bound instead of overflowing. */
+#define NS_SOURCE_TS_MAX_SEC 9000000000LL
+
 /* Timestamp of a packet header from this source, in ns since the epoch. */
 static inline int64_t ns_source_ts(const struct ns_source *s,
 				   const struct pcap_pkthdr *h)
 {
-	return (int64_t)h->ts.tv_sec * 1000000000 +
-	       (int64_t)h->ts.tv_usec * (s->nano ? 1 : 1000);
+	long long sec = h->ts.tv_sec;
+	if (sec > NS_SOURCE_TS_MAX_SEC)
+		sec = NS_SOURCE_TS_MAX_SEC;
+	else if (sec < -NS_SOURCE_TS_MAX_SEC)
+		sec = -NS_SOURCE_TS_MAX_SEC;
+	/* tv_usec is below 2^32 from every libpcap reader */
+	long long frac = h->ts.tv_usec % 4294967296LL;
+	return (int64_t)sec * 1000000000 + (int64_t)frac * (s->nano ? 1 : 1000);
 }
 
 void ns_source_close(struct ns_source *s);
