@@ -122,7 +122,7 @@ const char *tu_value(const struct ns_packet *pkt, const char *name)
 const char *tu_summary(const struct ns_packet *pkt)
 {
 	ns_buf_reset(&out);
-	ns_format_summary(&out, pkt);
+	ns_format_summary(&out, pkt, NS_TIME_REL, 0);
 	return out_str();
 }
 

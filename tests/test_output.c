@@ -141,7 +141,7 @@ START_TEST(summary_appends_to_buffer)
 	struct ns_packet *pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
 	struct ns_buf b = {0};
 	ns_buf_puts(&b, "prefix|");
-	ns_format_summary(&b, pkt);
+	ns_format_summary(&b, pkt, NS_TIME_REL, 0);
 	ns_buf_putc(&b, '\0');
 	/* the number is padded relative to where the summary starts */
 	ck_assert(tu_starts_with(b.p, "prefix|    1 0.000000 "));

@@ -75,6 +75,7 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
 	ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen, h->len,
 		     run->src->linktype, data);
 	pkt->ts_digits = run->src->nano ? 9 : 6;
+	pkt->delta = run->delta;
 	pkt->eng = run->eng;
 	/* a filter on frame.* alone, and no output or report that needs
 	 * more: the protocols are not dissected at all */
@@ -95,8 +96,11 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	int64_t ts = ns_source_ts(s, h);
 	if (!run->have_first) {
 		run->first_ts = ts;
+		run->prev_ts = ts;
 		run->have_first = 1;
 	}
+	run->delta = ts - run->prev_ts;
+	run->prev_ts = ts;
 	run->seen++;
 	run->seen_src++;
 

@@ -53,6 +53,7 @@ struct ns_run {
 	uint64_t seen;	   /* packets read, all sources */
 	uint64_t seen_src; /* packets read from the current source */
 	int64_t first_ts;
+	int64_t prev_ts, delta; /* the previous packet's time, and since it */
 	int have_first;
 	int stop;   /* -c reached or -G -W limit: no more packets */
 	int failed; /* a runtime error was reported */

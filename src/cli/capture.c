@@ -71,6 +71,8 @@ static int setup_output(struct cmd *x)
 	out->format = c->format;
 	out->verbose = c->verbose;
 	out->hex = c->hex;
+	out->ascii = c->ascii;
+	out->tfmt = c->tfmt;
 	out->eopt = c->eopt;
 	if (c->nefields) {
 		out->efields = calloc(c->nefields, sizeof(*out->efields));

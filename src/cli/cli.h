@@ -48,6 +48,9 @@ struct cli {
 	const char *user;
 	int print, quiet, verbose, hex;
 	int line_buffered; /* -l: stdout line by line, as tcpdump -l */
+	int ascii;	   /* -A: payload as text, as tcpdump -A */
+	int tcount;	   /* tcpdump's -t, -tt, ... -ttttt: how many */
+	int tfmt;	   /* enum ns_time_fmt, from -t FORMAT or tcount */
 	int format;
 	const char **efields;
 	unsigned nefields;

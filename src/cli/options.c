@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "core/field.h"
+#include "output/format.h"
 #include "reports/report.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -73,11 +74,11 @@ static const struct option longopts[] = {
 /* one option string for all: a capture-only option given to read gets a
  * precise message instead of "unknown option" */
 static const char shortopts[] =
-    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxT:e:E:r:z:Y:h2";
+    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxXAtT:e:E:r:z:Y:h2";
 
 /* the options tui refuses: it shows packets, it does not print or write
  * them (--conversations, outside this range, is accepted and unused) */
-static const char not_for_tui[] = "wCGWPqlvxTeVKz2";
+static const char not_for_tui[] = "wCGWPqlvxXAtTeVKz2";
 
 static long long parse_num(const char *opt, const char *s, long long lo,
 			   long long hi)
@@ -266,7 +267,14 @@ static int output_option(struct cli *c, int ch, const char *arg)
 		c->verbose++;
 		return 1;
 	case 'x':
+	case 'X': /* tcpdump's hex and ASCII */
 		c->hex = 1;
+		return 1;
+	case 'A':
+		c->ascii = 1;
+		return 1;
+	case 't':
+		c->tcount++;
 		return 1;
 	case 'T':
 		c->format = parse_format(arg);
@@ -313,6 +321,32 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+/* tshark's -t FORMAT words, and what each means; -1 for another word. */
+static int tshark_time(const char *w)
+{
+	static const struct {
+		const char *w;
+		int fmt;
+	} t[] = {{"r", NS_TIME_REL},	      {"a", NS_TIME_ABS},
+		 {"ad", NS_TIME_ABS_DATE},    {"d", NS_TIME_DELTA},
+		 {"dd", NS_TIME_DELTA_SHOWN}, {"e", NS_TIME_EPOCH},
+		 {"u", NS_TIME_UTC},	      {"ud", NS_TIME_UTC_DATE}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(w, t[i].w) == 0)
+			return t[i].fmt;
+	return -1;
+}
+
+/* tcpdump's -t (none), -tt (epoch), -ttt (delta), -tttt (date and time),
+ * -ttttt (since the first), by how many were given. */
+static int tcpdump_time(int n)
+{
+	static const int t[] = {NS_TIME_REL,	  NS_TIME_NONE,
+				NS_TIME_EPOCH,	  NS_TIME_DELTA_CLOCK,
+				NS_TIME_ABS_DATE, NS_TIME_REL_CLOCK};
+	return t[n < 5 ? n : 5];
 }
 
 /* One option getopt returned: its value, then whether the command takes
@@ -459,6 +493,15 @@ void ns_cli_parse(struct cli *c, int argc, char **argv)
 	unsigned nwords = 0;
 	while (optind < argc) {
 		int ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+		/* -t alone before a tshark format word is tshark's -t */
+		if (ch == 't' && strcmp(argv[optind - 1], "-t") == 0 &&
+		    optind < argc && tshark_time(argv[optind]) >= 0) {
+			c->tfmt = tshark_time(argv[optind++]);
+			if (c->tui)
+				ns_cli_usage_error("option '-t' does not apply "
+						   "to tui");
+			continue;
+		}
 		if (ch != -1) {
 			take_option(c, ch, argv);
 			continue;
@@ -473,6 +516,8 @@ void ns_cli_parse(struct cli *c, int argc, char **argv)
 	}
 	take_words(c, words, nwords);
 	free(words);
+	if (c->tcount)
+		c->tfmt = tcpdump_time(c->tcount);
 	check_combinations(c);
 }
 

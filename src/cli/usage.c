@@ -77,8 +77,17 @@ const char ns_cli_help_general[] =
 /* The output and analysis options capture and read share. */
 #define OUTPUT_HELP                                                            \
 	"  -v, -V, --verbose       field tree under each line\n"               \
-	"  -x, --hex               hex and ASCII dump of each packet (with\n"  \
+	"  -x, -X, --hex           hex and ASCII dump of each packet (with\n"  \
 	"                          -T json|ndjson: the bytes as \"raw\")\n"    \
+	"  -A                      each packet past its link header as text\n" \
+	"                          (tcpdump -A)\n"                             \
+	"  -t, -tt, -ttt, -tttt, -ttttt\n"                                     \
+	"                          tcpdump's time: none, epoch, delta,\n"      \
+	"                          date and time, since the first\n"           \
+	"  -t a|ad|d|dd|e|r|u|ud   tshark's time: absolute, with date, "       \
+	"delta,\n"                                                             \
+	"                          delta shown, epoch, relative (default),\n"  \
+	"                          UTC, UTC with date\n"                       \
 	"  -Y, --display-filter EXPR\n"                                        \
 	"                          show (and write) only packets matching "    \
 	"this\n"                                                               \

@@ -37,6 +37,7 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->num = num;
 	pkt->ts = ts;
 	pkt->rel = rel;
+	pkt->delta = 0;
 	pkt->caplen = caplen;
 	pkt->len = len;
 	pkt->linktype = linktype;

@@ -75,9 +75,10 @@ enum ns_addr_type { NS_ADDR_NONE, NS_ADDR_ETHER, NS_ADDR_IPV4, NS_ADDR_IPV6 };
 
 struct ns_packet {
 	/* metadata, set by ns_pkt_begin() */
-	uint64_t num; /* 1-based frame number */
-	int64_t ts;   /* capture time, ns since the epoch */
-	int64_t rel;  /* ns since the first packet of the run */
+	uint64_t num;  /* 1-based frame number */
+	int64_t ts;    /* capture time, ns since the epoch */
+	int64_t rel;   /* ns since the first packet of the run */
+	int64_t delta; /* ns since the previous packet read (0: the first) */
 	uint32_t caplen, len;
 	int linktype;
 	int ts_digits; /* 6 or 9: precision of the source */

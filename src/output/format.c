@@ -16,6 +16,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/dissect.h"
 
@@ -65,14 +66,96 @@ static int top_layer(const struct ns_packet *pkt, int need_info)
 	return 0;
 }
 
-void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt)
+/* The fraction of a second, frac ns, in 6 or 9 digits. */
+static void put_frac(struct ns_buf *b, int64_t frac, int digits)
+{
+	char t[16];
+	snprintf(t, sizeof(t), "%09lld", (long long)frac);
+	ns_buf_put(b, t, digits == 6 ? 6 : 9);
+}
+
+/* ns as [-]HH:MM:SS.ffffff, tcpdump's -ttt and -ttttt. */
+static void put_clock(struct ns_buf *b, int64_t ns, int digits)
+{
+	uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	uint64_t s = u / 1000000000u;
+	char t[48];
+	snprintf(t, sizeof(t), "%s%02llu:%02u:%02u.", ns < 0 ? "-" : "",
+		 (unsigned long long)(s / 3600), (unsigned)(s / 60 % 60),
+		 (unsigned)(s % 60));
+	ns_buf_puts(b, t);
+	put_frac(b, (int64_t)(u % 1000000000u), digits);
+}
+
+/* ns since the epoch as a calendar time, local or UTC, with or without
+ * the date (tshark's -t a, ad, u, ud; tcpdump's -tttt). */
+static void put_calendar(struct ns_buf *b, int64_t ns, int digits, int utc,
+			 int date)
+{
+	int64_t sec = ns / 1000000000;
+	int64_t frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!(utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm))) {
+		ns_buf_secs(b, ns, digits);
+		return;
+	}
+	char s[64];
+	strftime(s, sizeof(s), date ? "%Y-%m-%d %H:%M:%S." : "%H:%M:%S.", &tm);
+	ns_buf_puts(b, s);
+	put_frac(b, frac, digits);
+}
+
+static void put_time(struct ns_buf *b, const struct ns_packet *pkt,
+		     enum ns_time_fmt fmt, int64_t shown_delta)
+{
+	int d = pkt->ts_digits;
+	switch (fmt) {
+	case NS_TIME_NONE:
+		return;
+	case NS_TIME_EPOCH:
+		ns_buf_secs(b, pkt->ts, d);
+		break;
+	case NS_TIME_DELTA:
+		ns_buf_secs(b, pkt->delta, d);
+		break;
+	case NS_TIME_DELTA_SHOWN:
+		ns_buf_secs(b, shown_delta, d);
+		break;
+	case NS_TIME_DELTA_CLOCK:
+		put_clock(b, shown_delta, d);
+		break;
+	case NS_TIME_REL_CLOCK:
+		put_clock(b, pkt->rel, d);
+		break;
+	case NS_TIME_ABS:
+	case NS_TIME_ABS_DATE:
+	case NS_TIME_UTC:
+	case NS_TIME_UTC_DATE:
+		put_calendar(b, pkt->ts, d,
+			     fmt == NS_TIME_UTC || fmt == NS_TIME_UTC_DATE,
+			     fmt == NS_TIME_ABS_DATE ||
+				 fmt == NS_TIME_UTC_DATE);
+		break;
+	default:
+		ns_buf_secs(b, pkt->rel, d);
+		break;
+	}
+	ns_buf_putc(b, ' ');
+}
+
+void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
+		       enum ns_time_fmt fmt, int64_t shown_delta)
 {
 	size_t start = b->len;
 	ns_buf_u64(b, pkt->num);
 	ns_buf_pad_left(b, start, 5);
 	ns_buf_putc(b, ' ');
-	ns_buf_secs(b, pkt->rel, pkt->ts_digits);
-	ns_buf_putc(b, ' ');
+	put_time(b, pkt, fmt, shown_delta);
 	put_addr(b, pkt, pkt->src, pkt->sport);
 	ns_buf_puts(b, " \xe2\x86\x92 "); /* → */
 	put_addr(b, pkt, pkt->dst, pkt->dport);

@@ -9,8 +9,26 @@
 #include "core/buf.h"
 #include "core/packet.h"
 
-/* Appends the one-line summary of pkt (no newline). */
-void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt);
+/* The time column of a summary line: tshark's -t forms and tcpdump's
+ * -t to -ttttt. */
+enum ns_time_fmt {
+	NS_TIME_REL,   /* -t r (default): seconds since the first packet */
+	NS_TIME_NONE,  /* -t: no time */
+	NS_TIME_EPOCH, /* -tt, -t e: seconds since the epoch */
+	NS_TIME_DELTA, /* -t d: since the previous packet read */
+	NS_TIME_DELTA_SHOWN, /* -t dd: since the previous packet shown */
+	NS_TIME_DELTA_CLOCK, /* -ttt: the same as 00:00:00.000000 */
+	NS_TIME_ABS,	     /* -t a: local time of day */
+	NS_TIME_ABS_DATE,    /* -tttt, -t ad: local date and time */
+	NS_TIME_UTC,	     /* -t u: UTC time of day */
+	NS_TIME_UTC_DATE,    /* -t ud: UTC date and time */
+	NS_TIME_REL_CLOCK,   /* -ttttt: since the first as 00:00:00.000000 */
+};
+
+/* Appends the one-line summary of pkt (no newline), its time as fmt says
+ * (shown_delta: ns since the previous packet shown, for the -t dd forms). */
+void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
+		       enum ns_time_fmt fmt, int64_t shown_delta);
 /* Appends a value as -T fields shows it (tshark's conventions). */
 void ns_format_value(struct ns_buf *b, const struct ns_fv *fv);
 /* Appends a value as the tree shows it (names of values, hex, units). */

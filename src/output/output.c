@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
+#include "core/reader.h"
 
 static void tree_line(void *ctx, const struct ns_packet *pkt, unsigned li,
 		      int32_t i, unsigned depth)
@@ -185,6 +186,28 @@ static void begin_stream(struct ns_output *o)
 	}
 }
 
+/* -A, as tcpdump: the packet past its link-layer header, printable
+ * ASCII and line ends (LF, CRLF) as they are, every other byte as '.'. */
+static void format_ascii(struct ns_buf *b, const struct ns_packet *pkt)
+{
+	uint32_t from = 0;
+	if (pkt->nlayers > 2 && !pkt->layers[2].src &&
+	    pkt->layers[2].off <= pkt->caplen)
+		from = pkt->layers[2].off;
+	struct ns_reader r;
+	ns_rd_init(&r, pkt->data, pkt->caplen);
+	ns_rd_skip(&r, from);
+	while (ns_rd_left(&r)) {
+		uint8_t c = ns_rd_u8(&r);
+		if (c == '\r' && ns_rd_left(&r) && ns_rd_peek(&r, 0) == '\n')
+			continue; /* a CRLF line end is a line end */
+		ns_buf_putc(b, c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)
+				   ? (char)c
+				   : '.');
+	}
+	ns_buf_putc(b, '\n');
+}
+
 void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 {
 	struct ns_buf *b = &o->buf;
@@ -206,12 +229,16 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 		ns_buf_write(b, o->fp);
 		return;
 	default:
-		ns_format_summary(b, pkt);
+		ns_format_summary(b, pkt, (enum ns_time_fmt)o->tfmt,
+				  o->npackets ? pkt->ts - o->prev_shown : 0);
 		ns_buf_putc(b, '\n');
 		if (o->verbose)
 			format_tree(b, pkt);
+		if (o->ascii)
+			format_ascii(b, pkt);
 	}
 	o->npackets++;
+	o->prev_shown = pkt->ts;
 	if (o->hex) {
 		ns_format_hexdump(b, pkt->data, pkt->caplen);
 		ns_buf_putc(b, '\n');

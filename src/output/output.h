@@ -50,13 +50,16 @@ struct ns_output {
 	int format;  /* enum ns_out_format */
 	int verbose; /* -v: field tree under each line */
 	int hex;     /* -x: hex and ASCII dump; "raw" in JSON */
+	int ascii;   /* -A: the packet past its link header as text */
+	int tfmt;    /* enum ns_time_fmt: the time column (-t) */
 	const struct ns_field **efields; /* -e list for NS_OUT_FIELDS */
 	unsigned nefields;
 	struct ns_fields_opts eopt; /* -E */
 	struct ns_buf buf;
 	/* state */
-	int started;	   /* the stream's preamble was written */
-	uint64_t npackets; /* packets written */
+	int started;	    /* the stream's preamble was written */
+	uint64_t npackets;  /* packets written */
+	int64_t prev_shown; /* the previous packet written's time */
 	struct ns_json json;
 	struct ns_buf tmp; /* one value, when -E quote must escape it */
 };
