@@ -4,13 +4,7 @@
 # -c, -f, -w round trips, help and version.  Needs only the built binary
 # and the bundled captures.
 set -u
-NS=${NETSCOPE:-./netscope}
-NS=$(cd "$(dirname "$NS")" && pwd)/$(basename "$NS")
-PCAPS=$(cd "${srcdir:-.}/tests/pcaps" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-n=0
+. "${srcdir:-.}/tests/testlib.sh"
 
 # expect STATUS PATTERN -- ARGS...: exit status and a stderr line matching
 expect() {
@@ -22,16 +16,6 @@ expect() {
 	if [ "$got" != "$want" ] || ! grep -qE -- "$pat" "$TMP/err" "$TMP/out"; then
 		echo "FAIL: netscope $*: exit $got (want $want), output:"
 		sed 's/^/    /' "$TMP/err" "$TMP/out" | head -5
-		fail=1
-	fi
-}
-
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if ! "$@"; then
-		echo "FAIL: $what"
 		fail=1
 	fi
 }
@@ -316,7 +300,7 @@ check "-c 3 -r: the value of -c is not taken for a file" test "$("$NS" -c 3 -r "
 expect 0 'lo' -- -D
 expect 1 "^netscope: cannot open interface 'nosuch0': No such device exists$" -- -i nosuch0 -c 1
 expect 2 "read: option '-r' needs a value" -- -c 1 -r
-expect 2 "the commands: capture, read, tui, interfaces, fields, filter-check" -- frobnicate
+expect 2 "the commands: capture, read, summary, tui, interfaces, fields, filter-check" -- frobnicate
 # a misspelt -e field gets a suggestion, as -Y does
 expect 2 "-e: unknown field 'dns.qry.nme' \(did you mean dns.qry.name\?\)" -- read "$cap" -T fields -e dns.qry.nme
 # tui -Y bad is a usage error like read -Y bad, before any screen

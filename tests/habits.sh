@@ -5,24 +5,9 @@
 # filter so "since the previous shown" and "since the previous read"
 # differ; -A against the bytes it must show.  Needs tshark and tcpdump.
 set -u
-NS=${NETSCOPE:-./netscope}
-NS=$(cd "$(dirname "$NS")" && pwd)/$(basename "$NS")
-PCAPS=$(cd "${srcdir:-.}/tests/pcaps" && pwd)
+. "${srcdir:-.}/tests/testlib.sh"
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
 command -v tcpdump >/dev/null || { echo "SKIP: no tcpdump"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail=0
-n=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	n=$((n + 1))
-	if ! "$@"; then
-		echo "FAIL: $what"
-		fail=1
-	fi
-}
 
 dns=$PCAPS/dns-udp.pcap
 nano=$PCAPS/grpc-inference.pcap

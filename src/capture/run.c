@@ -84,6 +84,10 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
 		ns_dissect_frame_only(pkt);
 	else
 		ns_dissect(pkt);
+	if (run->eng && ns_bus_wants(&run->eng->bus, NS_EV_PACKET)) {
+		struct ns_event ev = {.type = NS_EV_PACKET, .pkt = pkt};
+		ns_bus_publish(&run->eng->bus, &ev);
+	}
 }
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,

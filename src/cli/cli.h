@@ -81,6 +81,7 @@ extern const char ns_cli_help_tui[];
 extern const char ns_cli_help_interfaces[];
 extern const char ns_cli_help_fields[];
 extern const char ns_cli_help_filter_check[];
+extern const char ns_cli_help_summary[];
 
 /* "netscope: CMD: reason" and "Try 'netscope CMD --help'.", exit 2. */
 void ns_cli_usage_error(const char *fmt, ...)
@@ -109,6 +110,8 @@ struct ns_pbschema *ns_cli_load_proto_desc(const char *path);
 /* The commands: argc/argv start at the command's name. */
 int ns_cli_cmd_capture(int argc, char **argv);
 int ns_cli_cmd_read(int argc, char **argv);
+/* summary.c: the facts of each file, then read -q -z summary */
+int ns_cli_cmd_summary(int argc, char **argv);
 /* The command a line without one means, as tcpdump users type it: "read"
  * when -r (or --read-file) is among the options, "interfaces" for -D,
  * "capture" otherwise. */

@@ -3,6 +3,7 @@
  *
  *   netscope capture [-i IFACE] [options] [BPF…]
  *   netscope read [options] FILE…
+ *   netscope summary [options] FILE…
  *   netscope tui [-i IFACE | -r FILE] [options] [BPF…]
  *   netscope interfaces
  *   netscope fields [PROTO]
@@ -36,6 +37,7 @@ static const struct command {
 } commands[] = {
     {"capture", ns_cli_help_capture, ns_cli_cmd_capture},
     {"read", ns_cli_help_read, ns_cli_cmd_read},
+    {"summary", ns_cli_help_summary, ns_cli_cmd_summary},
     {"interfaces", ns_cli_help_interfaces, ns_cli_cmd_interfaces},
     {"fields", ns_cli_help_fields, ns_cli_cmd_fields},
     {"filter-check", ns_cli_help_filter_check, ns_cli_cmd_filter_check},
@@ -103,6 +105,6 @@ int main(int argc, char **argv)
 		return find_command(ns_cli_command)->run(argc, argv);
 	}
 	ns_cli_usage_error("unknown command '%s' (the commands: capture, read, "
-			   "tui, interfaces, fields, filter-check)",
+			   "summary, tui, interfaces, fields, filter-check)",
 			   cmd);
 }

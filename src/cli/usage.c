@@ -57,6 +57,7 @@ const char ns_cli_help_general[] =
     "Commands:\n"
     "  capture     capture live from an interface (like tcpdump -i)\n"
     "  read        analyse pcap/pcapng files ('-' for stdin)\n"
+    "  summary     what is in capture files, on one screen\n"
     "  interfaces  list the interfaces capture can open (like tcpdump -D)\n"
     "  fields      list every field name, its type and description\n"
     "  tui         live ncurses view of a capture (-i) or a file (-r)\n"
@@ -111,6 +112,7 @@ const char ns_cli_help_general[] =
 	"                          the end\n"                                  \
 	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
 	"                          the reassembled bytes of TCP stream N\n"    \
+	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \
 	"  -l, --line-buffered     standard output line by line (tcpdump "     \
@@ -191,6 +193,16 @@ const char ns_cli_help_tui[] =
     "      --proto-descriptor FILE\n"
     "                          decode gRPC messages with these types\n"
     "  -h, --help              this help\n";
+
+const char ns_cli_help_summary[] =
+    "Usage: netscope summary [OPTIONS] FILE…\n"
+    "What is in capture files, on one screen: each file's format, size,\n"
+    "link type and snap length; packets, bytes, time span and rates;\n"
+    "expert counts; the protocol hierarchy (as tshark -z io,phs); the top\n"
+    "talkers and conversations; gRPC methods and HTTP paths with their\n"
+    "errors and latencies; DNS failures; TLS servers by SNI.  The same as\n"
+    "'netscope read -q -z summary', and read's options apply (-Y, -f,\n"
+    "-2, --proto-descriptor).\n";
 
 const char ns_cli_help_interfaces[] =
     "Usage: netscope interfaces\n"

@@ -55,6 +55,8 @@ enum ns_ev_type {
 	NS_EV_HTTP_RESET,    /* RST_STREAM */
 	NS_EV_HTTP_END,	     /* the call ends (both sides over, reset, the
 				connection ended, or it was forgotten): final */
+	NS_EV_PACKET,	     /* a packet was dissected (ev->pkt: every
+				packet of the run, its layers done) */
 	NS_EV_COUNT
 };
 
