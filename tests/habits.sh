@@ -50,5 +50,47 @@ check "-A: one line per packet, then its text" test \
 # -X is -x (hex and ASCII)
 check "-X: the same dump as -x" cmp -s <("$NS" read "$http" -X) <("$NS" read "$http" -x)
 
+# a long read says it is alive: a progress line on a terminal's stderr,
+# erased at the end; nothing when stderr is not a terminal.  The capture
+# comes through a pipe that stalls for 1.5 s halfway, so the read lasts
+# past the 1 s a progress line waits for, however fast the machine.
+python3 - "$TMP/a.pcap" "$TMP/b.pcap" <<'PYEOF'
+import struct, sys
+frame = (b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" +
+         bytes.fromhex("4500004e00004000401100007f0000017f000001") +
+         struct.pack(">HHHH", 40000, 9, 58, 0) + b"x" * 50)
+recs = b"".join(struct.pack("<IIII", 1800000000, i, len(frame), len(frame)) +
+                frame for i in range(20000))
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) + recs)
+with open(sys.argv[2], "wb") as f:
+    f.write(recs)
+PYEOF
+if command -v script >/dev/null; then
+	script -qfec "(cat '$TMP/a.pcap'; sleep 1.5; cat '$TMP/b.pcap') | '$NS' read -q -" /dev/null >"$TMP/tty" 2>&1
+	check "progress: shown on a terminal (bytes, packets, rate)" \
+		grep -aqE "netscope: \(standard input\): [0-9]+ packets, [0-9]+ pkt/s" "$TMP/tty"
+	check "progress: erased at the end" grep -aq $'\r\033\\[K' "$TMP/tty"
+fi
+cat "$TMP/a.pcap" "$TMP/b.pcap" >"$TMP/big.pcap"
+"$NS" read -q "$TMP/big.pcap" 2>"$TMP/err"
+check "progress: never when stderr is not a terminal" test ! -s "$TMP/err"
+# --color: protocol colours on the lines, errors in red; NO_COLOR, never
+check "--color=always: a DNS line in blue" grep -q $'^\033\\[34m' \
+	<("$NS" read "$PCAPS/dns-udp.pcap" -c 1 --color=always 2>/dev/null)
+check "--color (auto) to a pipe: none" test -z \
+	"$("$NS" read "$PCAPS/dns-udp.pcap" 2>/dev/null | grep -c $'\033')" -o \
+	"$("$NS" read "$PCAPS/dns-udp.pcap" 2>/dev/null | grep -c $'\033')" = 0
+check "--color=always: an error in red" grep -q $'^\033\\[31mnetscope: cannot open' \
+	<("$NS" read "$TMP/none.pcap" --color=always 2>&1)
+if command -v script >/dev/null; then
+	NO_COLOR=1 script -qfec "'$NS' read '$PCAPS/dns-udp.pcap' -c 1" /dev/null >"$TMP/nc" 2>&1
+	check "NO_COLOR on a terminal: none" test "$(grep -c $'\033' "$TMP/nc")" = 0
+	script -qfec "'$NS' read '$PCAPS/dns-udp.pcap' -c 1" /dev/null >"$TMP/c" 2>&1
+	check "a terminal: coloured" grep -q $'\033\\[34m' "$TMP/c"
+fi
+"$NS" read "$PCAPS/dns-udp.pcap" --color=blue >/dev/null 2>&1
+check "--color=blue: a usage error" test $? = 2
+
 echo "$n checks"
 exit $fail

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/dissect.h"
@@ -235,12 +236,76 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 	return rc;
 }
 
+/* Bytes "12.3 MB" (decimal units). */
+static void put_size(char *b, size_t n, double v)
+{
+	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+	unsigned u = 0;
+	while (v >= 1000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(b, n, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+/* The progress line of a file being read: from 1 s on, 4 times a second,
+ * on one line of the terminal that done (or the next file) erases. */
+static void progress(struct ns_run *run, struct ns_source *s, int done)
+{
+	int64_t now = mono_ns();
+	if (done) {
+		if (run->progress_shown)
+			fputs("\r\033[K", stderr);
+		run->progress_shown = 0;
+		return;
+	}
+	if (now < run->progress_next)
+		return;
+	run->progress_next = now + 250000000;
+	double secs = (double)(now - run->progress_start) / 1e9;
+	if (secs < 1)
+		return;
+	FILE *f = pcap_file(s->p);
+	struct stat st;
+	long pos = f ? ftell(f) : -1;
+	double total = f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+			   ? (double)st.st_size
+			   : 0;
+	fprintf(stderr,
+		"\rnetscope: %s%s: ", run->quiet_errors ? "pass 1: " : "",
+		strcmp(s->name, "-") == 0 ? "(standard input)" : s->name);
+	if (pos > 0) { /* a pipe has no position */
+		char at[32];
+		put_size(at, sizeof(at), (double)pos);
+		fputs(at, stderr);
+		if (total > 0) {
+			char all[32];
+			put_size(all, sizeof(all), total);
+			fprintf(stderr, " of %s (%.0f%%), ETA %.0f s", all,
+				100.0 * (double)pos / total,
+				(total - (double)pos) * secs / (double)pos);
+		}
+		fputs(", ", stderr);
+	}
+	fprintf(stderr, "%llu packets, %.0f pkt/s\033[K",
+		(unsigned long long)run->seen_src,
+		(double)run->seen_src / secs);
+	fflush(stderr);
+	run->progress_shown = 1;
+}
+
 int ns_run_file(struct ns_run *run, struct ns_source *s)
 {
 	run->src = s;
 	run->seen_src = 0;
+	if (run->progress) { /* a line of each file's own */
+		run->progress_start = mono_ns();
+		run->progress_next = run->progress_start;
+	}
 	while (!run->stop && !ns_signalled) {
 		int n = pcap_dispatch(s->p, 4096, on_packet, (u_char *)run);
+		if (run->progress)
+			progress(run, s, n <= 0);
 		if (n == 0)
 			break; /* end of file */
 		if (n == PCAP_ERROR_BREAK)
@@ -254,6 +319,8 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 			return -1;
 		}
 	}
+	if (run->progress)
+		progress(run, s, 1);
 	return 0;
 }
 
@@ -275,6 +342,7 @@ void ns_run_first_pass(struct ns_run *run, const char *const *files,
 	eng.pass = 1;
 	ns_run_init(&first);
 	first.max_count = run->max_count;
+	first.progress = run->progress;
 	first.eng = &eng;
 	first.dissect = 1;
 	first.quiet_errors = 1;

@@ -45,6 +45,7 @@ struct ns_run {
 	int dissect;			 /* something needs dissection */
 	const struct ns_writer_opts *wo; /* NULL: no -w */
 	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
+	int progress; /* a progress line on stderr (a terminal) for files */
 
 	/* state */
 	struct ns_packet pkt;
@@ -55,6 +56,8 @@ struct ns_run {
 	int64_t first_ts;
 	int64_t prev_ts, delta; /* the previous packet's time, and since it */
 	int have_first;
+	int64_t progress_start, progress_next; /* monotonic ns */
+	int progress_shown;
 	int stop;   /* -c reached or -G -W limit: no more packets */
 	int failed; /* a runtime error was reported */
 	struct ns_source *src;

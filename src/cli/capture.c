@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/run.h"
 #include "cli/cli.h"
@@ -73,6 +74,9 @@ static int setup_output(struct cmd *x)
 	out->hex = c->hex;
 	out->ascii = c->ascii;
 	out->tfmt = c->tfmt;
+	out->color =
+	    c->format == NS_OUT_TEXT &&
+	    ns_cli_color_wanted(c->color ? c->color : "auto", STDOUT_FILENO);
 	out->eopt = c->eopt;
 	if (c->nefields) {
 		out->efields = calloc(c->nefields, sizeof(*out->efields));
@@ -116,7 +120,7 @@ static int start_reports(struct cmd *x)
 		x->report[i] = ns_reports[i]->start(&x->eng, x->c.report_arg[i],
 						    rerr, sizeof(rerr));
 		if (!x->report[i]) {
-			fprintf(stderr, "netscope: %s\n", rerr);
+			ns_cli_error("%s", rerr);
 			return errno ? -NS_EXIT_RUNTIME : -NS_EXIT_USAGE;
 		}
 		reporting = 1;
@@ -146,6 +150,10 @@ static int setup_engine(struct cmd *x)
 	if (reporting < 0)
 		return fail(x, -reporting);
 	x->run.dissect = x->run.out || reporting;
+	/* a long read shows it is alive: on a terminal's stderr, when the
+	 * packet lines are not already on that terminal */
+	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
+			  (!x->run.out || !isatty(STDOUT_FILENO));
 	/* DNS queries never answered, told at the end (its line) */
 	if (x->run.dissect || x->run.dfilter)
 		ns_dnstally_start(&x->dnstally, &x->eng);
@@ -161,7 +169,7 @@ static int check_output(struct cmd *x)
 	c->wo.inputs = c->files;
 	c->wo.ninputs = c->nfiles;
 	if (c->writing && ns_writer_check(&c->wo, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netscope: %s\n", err);
+		ns_cli_error("%s", err);
 		return fail(x, NS_EXIT_RUNTIME);
 	}
 	return 0;

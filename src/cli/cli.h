@@ -48,6 +48,7 @@ struct cli {
 	const char *user;
 	int print, quiet, verbose, hex;
 	int line_buffered; /* -l: stdout line by line, as tcpdump -l */
+	const char *color; /* --color: auto (NULL), always, never */
 	int ascii;	   /* -A: payload as text, as tcpdump -A */
 	int tcount;	   /* tcpdump's -t, -tt, ... -ttttt: how many */
 	int tfmt;	   /* enum ns_time_fmt, from -t FORMAT or tcount */
@@ -73,6 +74,15 @@ struct cli {
 extern const char *ns_cli_command;
 /* main.c: 1 when the command was implied (tcpdump's form, no command) */
 extern int ns_cli_implied;
+/* usage.c: errors in red (--color, NO_COLOR, standard error a terminal) */
+extern int ns_cli_err_color;
+/* Whether to colour output to fd for --color=WHEN (auto|always|never). */
+int ns_cli_color_wanted(const char *when, int fd);
+/* Sets ns_cli_err_color from argv's --color=WHEN (before parsing, so the
+ * usage errors of the parse are coloured as asked). */
+void ns_cli_color_init(int argc, char **argv);
+/* "netscope: " fmt "\n" on standard error, in red when coloured. */
+void ns_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern const char ns_cli_help_general[];
 extern const char ns_cli_help_capture[];

@@ -31,7 +31,7 @@ int ns_cli_cmd_interfaces(int argc, char **argv)
 		ns_cli_usage_error("unexpected argument '%s'", argv[1]);
 	char err[PCAP_ERRBUF_SIZE];
 	if (ns_list_interfaces(stdout, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netscope: cannot list interfaces: %s\n", err);
+		ns_cli_error("cannot list interfaces: %s", err);
 		return NS_EXIT_RUNTIME;
 	}
 	return 0;

@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		fputs(ns_cli_help_general, stderr);
 		return NS_EXIT_USAGE;
 	}
+	ns_cli_color_init(argc, argv);
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0)

@@ -53,20 +53,20 @@ static int drop_privileges(const char *user)
 	errno = 0;
 	struct passwd *pw = getpwnam(user);
 	if (!pw) {
-		fprintf(stderr, "netscope: -Z: unknown user '%s'\n", user);
+		ns_cli_error("-Z: unknown user '%s'", user);
 		return -1;
 	}
 	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
 	    setuid(pw->pw_uid) < 0) {
-		fprintf(stderr, "netscope: -Z: cannot become '%s': %s\n", user,
-			strerror(errno));
+		ns_cli_error("-Z: cannot become '%s': %s", user,
+			     strerror(errno));
 		return -1;
 	}
 	/* and never again: no program netscope could be made to run gains
 	 * privileges through set-user-ID bits or file capabilities */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		fprintf(stderr, "netscope: -Z: cannot set no_new_privs: %s\n",
-			strerror(errno));
+		ns_cli_error("-Z: cannot set no_new_privs: %s",
+			     strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -86,16 +86,15 @@ int ns_cli_open_live(struct cli *c, struct ns_source *src)
 	}
 	if (ns_source_open_live(src, &c->live, err, sizeof(err), warn,
 				sizeof(warn)) < 0) {
-		fprintf(stderr, "netscope: cannot open interface '%s': %s\n",
-			c->live.iface, err);
+		ns_cli_error("cannot open interface '%s': %s", c->live.iface,
+			     err);
 		return NS_EXIT_RUNTIME;
 	}
 	if (*warn)
 		fprintf(stderr, "netscope: warning: %s: %s\n", c->live.iface,
 			warn);
 	if (c->bpf && ns_source_set_filter(src, c->bpf, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netscope: capture filter '%s': %s\n", c->bpf,
-			err);
+		ns_cli_error("capture filter '%s': %s", c->bpf, err);
 		ns_source_close(src);
 		return NS_EXIT_USAGE;
 	}
@@ -111,12 +110,11 @@ int ns_cli_open_file(const struct cli *c, const char *path,
 {
 	char err[PCAP_ERRBUF_SIZE + 256];
 	if (ns_source_open_file(src, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netscope: cannot open '%s': %s\n", path, err);
+		ns_cli_error("cannot open '%s': %s", path, err);
 		return NS_EXIT_RUNTIME;
 	}
 	if (c->bpf && ns_source_set_filter(src, c->bpf, err, sizeof(err)) < 0) {
-		fprintf(stderr, "netscope: capture filter '%s': %s\n", c->bpf,
-			err);
+		ns_cli_error("capture filter '%s': %s", c->bpf, err);
 		ns_source_close(src);
 		return NS_EXIT_USAGE;
 	}
@@ -130,10 +128,9 @@ struct ns_dfilter *ns_cli_compile_filter(const char *expr)
 	if (df)
 		return df;
 	if (e.col)
-		fprintf(stderr, "netscope: filter: column %u: %s\n", e.col,
-			e.msg);
+		ns_cli_error("filter: column %u: %s", e.col, e.msg);
 	else
-		fprintf(stderr, "netscope: filter: %s\n", e.msg);
+		ns_cli_error("filter: %s", e.msg);
 	return NULL;
 }
 
@@ -142,8 +139,7 @@ struct ns_pbschema *ns_cli_load_proto_desc(const char *path)
 	char perr[256];
 	struct ns_pbschema *pb = ns_pbschema_load(path, perr, sizeof(perr));
 	if (!pb)
-		fprintf(stderr,
-			"netscope: --proto-descriptor: cannot read '%s': %s\n",
-			path, perr);
+		ns_cli_error("--proto-descriptor: cannot read '%s': %s", path,
+			     perr);
 	return pb;
 }

@@ -34,7 +34,7 @@
 
 /* getopt codes of long options without a short one: outside the
  * printable range, so they can never take a short option's letter */
-enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC, OPT_MAX_STATE };
+enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC, OPT_MAX_STATE, OPT_COLOR };
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
     {"print", no_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
     {"line-buffered", no_argument, NULL, 'l'},
+    {"color", optional_argument, NULL, OPT_COLOR},
     {"verbose", no_argument, NULL, 'v'},
     {"hex", no_argument, NULL, 'x'},
     {"format", required_argument, NULL, 'T'},
@@ -259,6 +260,14 @@ static int output_option(struct cli *c, int ch, const char *arg)
 		return 1;
 	case 'l':
 		c->line_buffered = 1;
+		return 1;
+	case OPT_COLOR:
+		c->color = arg ? arg : "always";
+		if (strcmp(c->color, "auto") && strcmp(c->color, "always") &&
+		    strcmp(c->color, "never"))
+			ns_cli_usage_error("--color: '%s' is not auto, always "
+					   "or never",
+					   c->color);
 		return 1;
 	case 'n':
 		return 1;

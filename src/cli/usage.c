@@ -13,21 +13,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
 const char *ns_cli_command = "netscope";
 int ns_cli_implied;
+int ns_cli_err_color;
+
+int ns_cli_color_wanted(const char *when, int fd)
+{
+	if (strcmp(when, "always") == 0)
+		return 1;
+	if (strcmp(when, "never") == 0)
+		return 0;
+	const char *no = getenv("NO_COLOR"); /* no-color.org */
+	const char *term = getenv("TERM");
+	return isatty(fd) && !(no && *no) && !(term && !strcmp(term, "dumb"));
+}
+
+void ns_cli_color_init(int argc, char **argv)
+{
+	const char *when = "auto";
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "--color=", 8) == 0)
+			when = argv[i] + 8;
+	ns_cli_err_color = ns_cli_color_wanted(when, STDERR_FILENO);
+}
+
+void ns_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs(ns_cli_err_color ? "\033[31mnetscope: " : "netscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(ns_cli_err_color ? "\033[0m\n" : "\n", stderr);
+}
 
 void ns_cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "netscope: ");
+	fputs(ns_cli_err_color ? "\033[31mnetscope: " : "netscope: ", stderr);
 	if (strcmp(ns_cli_command, "netscope") != 0)
 		fprintf(stderr, "%s: ", ns_cli_command);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	if (ns_cli_err_color)
+		fputs("\033[0m", stderr);
 	if (strcmp(ns_cli_command, "netscope") != 0)
 		fprintf(stderr, "\nTry 'netscope %s --help'.\n",
 			ns_cli_command);
@@ -115,6 +149,10 @@ const char ns_cli_help_general[] =
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \
+	"      --color[=WHEN]      colour lines by protocol and errors in "    \
+	"red:\n"                                                               \
+	"                          auto (a terminal, no NO_COLOR), always,\n"  \
+	"                          never\n"                                    \
 	"  -l, --line-buffered     standard output line by line (tcpdump "     \
 	"-l;\n"                                                                \
 	"                          live output is flushed per block anyway)\n" \

@@ -148,6 +148,45 @@ static void put_time(struct ns_buf *b, const struct ns_packet *pkt,
 	ns_buf_putc(b, ' ');
 }
 
+enum ns_pkt_class ns_format_class(const struct ns_packet *pkt)
+{
+	static const struct {
+		const char *name;
+		enum ns_pkt_class c;
+	} by_name[] = {
+	    {"grpc", NS_CLASS_H2},     {"http2", NS_CLASS_H2},
+	    {"protobuf", NS_CLASS_H2}, {"dns", NS_CLASS_DNS},
+	    {"tls", NS_CLASS_TLS},     {"http", NS_CLASS_HTTP},
+	    {"tcp", NS_CLASS_TCP},     {"udp", NS_CLASS_UDP},
+	    {"icmp", NS_CLASS_ICMP},   {"icmpv6", NS_CLASS_ICMP},
+	    {"arp", NS_CLASS_ARP},
+	};
+	if (pkt->status == NS_LAYER_MALFORMED)
+		return NS_CLASS_BAD;
+	for (int i = (int)pkt->nlayers - 1; i > 0; i--) {
+		const struct ns_layer *l = &pkt->layers[i];
+		if (l->quoted)
+			continue;
+		for (size_t k = 0; k < sizeof(by_name) / sizeof(by_name[0]);
+		     k++)
+			if (strcmp(l->d->name, by_name[k].name) == 0)
+				return by_name[k].c;
+	}
+	return NS_CLASS_NONE;
+}
+
+const char *ns_format_class_sgr(enum ns_pkt_class c)
+{
+	/* as the TUI's pairs: TCP in the default colour */
+	static const char *const sgr[] = {
+	    [NS_CLASS_UDP] = "36",  [NS_CLASS_DNS] = "34",
+	    [NS_CLASS_TLS] = "35",  [NS_CLASS_H2] = "32",
+	    [NS_CLASS_HTTP] = "33", [NS_CLASS_ICMP] = "36",
+	    [NS_CLASS_ARP] = "33",  [NS_CLASS_BAD] = "31",
+	};
+	return (unsigned)c < sizeof(sgr) / sizeof(sgr[0]) ? sgr[c] : NULL;
+}
+
 void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
 		       enum ns_time_fmt fmt, int64_t shown_delta)
 {

@@ -29,6 +29,24 @@ enum ns_time_fmt {
  * (shown_delta: ns since the previous packet shown, for the -t dd forms). */
 void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
 		       enum ns_time_fmt fmt, int64_t shown_delta);
+/* What a packet is, for its colour (the TUI's, and text output's with
+ * --color): its topmost protocol, or BAD when malformed. */
+enum ns_pkt_class {
+	NS_CLASS_NONE,
+	NS_CLASS_TCP,
+	NS_CLASS_UDP,
+	NS_CLASS_DNS,
+	NS_CLASS_TLS,
+	NS_CLASS_H2, /* HTTP/2, gRPC, protobuf */
+	NS_CLASS_HTTP,
+	NS_CLASS_ICMP,
+	NS_CLASS_ARP,
+	NS_CLASS_BAD,
+};
+enum ns_pkt_class ns_format_class(const struct ns_packet *pkt);
+/* The ANSI SGR colour of a class ("32"), or NULL for none. */
+const char *ns_format_class_sgr(enum ns_pkt_class c);
+
 /* Appends a value as -T fields shows it (tshark's conventions). */
 void ns_format_value(struct ns_buf *b, const struct ns_fv *fv);
 /* Appends a value as the tree shows it (names of values, hex, units). */

@@ -211,6 +211,7 @@ static void format_ascii(struct ns_buf *b, const struct ns_packet *pkt)
 void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 {
 	struct ns_buf *b = &o->buf;
+	const char *sgr;
 	ns_buf_reset(b);
 	if (!o->started)
 		begin_stream(o);
@@ -229,8 +230,14 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 		ns_buf_write(b, o->fp);
 		return;
 	default:
+		sgr =
+		    o->color ? ns_format_class_sgr(ns_format_class(pkt)) : NULL;
+		if (sgr)
+			ns_buf_printf(b, "\033[%sm", sgr);
 		ns_format_summary(b, pkt, (enum ns_time_fmt)o->tfmt,
 				  o->npackets ? pkt->ts - o->prev_shown : 0);
+		if (sgr)
+			ns_buf_puts(b, "\033[0m");
 		ns_buf_putc(b, '\n');
 		if (o->verbose)
 			format_tree(b, pkt);

@@ -52,6 +52,7 @@ struct ns_output {
 	int hex;     /* -x: hex and ASCII dump; "raw" in JSON */
 	int ascii;   /* -A: the packet past its link header as text */
 	int tfmt;    /* enum ns_time_fmt: the time column (-t) */
+	int color;   /* summary lines coloured by protocol (ANSI) */
 	const struct ns_field **efields; /* -e list for NS_OUT_FIELDS */
 	unsigned nefields;
 	struct ns_fields_opts eopt; /* -E */

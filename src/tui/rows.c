@@ -70,36 +70,6 @@ uint64_t ns_tui_row_frame(const struct tui *t, size_t i)
 
 /* ---- ingestion ---------------------------------------------------------- */
 
-static int classify(const struct ns_packet *pkt)
-{
-	if (pkt->status == NS_LAYER_MALFORMED)
-		return C_BAD;
-	for (int i = (int)pkt->nlayers - 1; i > 0; i--) {
-		const struct ns_layer *l = &pkt->layers[i];
-		if (l->quoted)
-			continue;
-		const char *n = l->d->name;
-		if (!strcmp(n, "grpc") || !strcmp(n, "http2") ||
-		    !strcmp(n, "protobuf"))
-			return C_H2;
-		if (!strcmp(n, "dns"))
-			return C_DNS;
-		if (!strcmp(n, "tls"))
-			return C_TLS;
-		if (!strcmp(n, "http"))
-			return C_HTTP;
-		if (!strcmp(n, "tcp"))
-			return C_TCP;
-		if (!strcmp(n, "udp"))
-			return C_UDP;
-		if (!strncmp(n, "icmp", 4))
-			return C_ICMP;
-		if (!strcmp(n, "arp"))
-			return C_ARP;
-	}
-	return C_NONE;
-}
-
 static void ingest_one(struct tui *t, const struct ns_tuiq_pkt *h,
 		       const uint8_t *data)
 {
@@ -123,7 +93,7 @@ static void ingest_one(struct tui *t, const struct ns_tuiq_pkt *h,
 		flow = (pkt->flow->key.proto == 17 ? 1u << 31 : 0) |
 		       pkt->flow->index;
 	ns_tuistore_describe(&t->st, t->line.p, t->line.len, flow,
-			     (uint8_t)classify(pkt));
+			     (uint8_t)ns_format_class(pkt));
 	ns_tuimodel_packet(&t->model, pkt);
 	if (!t->df || ns_dfilter_match(t->df, pkt))
 		vec_push(t->rescanning ? &t->tail : &t->rows, num);

@@ -33,6 +33,7 @@
 #include "core/engine.h"
 #include "core/packet.h"
 #include "filter/dfilter.h"
+#include "output/format.h"
 #include "tui/tui.h"
 #include "tui/tuimodel.h"
 #include "tui/tuiq.h"
@@ -41,17 +42,18 @@
 enum { V_PACKETS, V_CONNS, V_CALLS, V_DNS, V_COUNT };
 
 /* colour pairs, by protocol of the packet's top layer */
+/* the packets' colours are their classes (output/format.h) */
 enum ns_tui_color {
-	C_NONE,
-	C_TCP,
-	C_UDP,
-	C_DNS,
-	C_TLS,
-	C_H2,
-	C_HTTP,
-	C_ICMP,
-	C_ARP,
-	C_BAD,
+	C_NONE = NS_CLASS_NONE,
+	C_TCP = NS_CLASS_TCP,
+	C_UDP = NS_CLASS_UDP,
+	C_DNS = NS_CLASS_DNS,
+	C_TLS = NS_CLASS_TLS,
+	C_H2 = NS_CLASS_H2,
+	C_HTTP = NS_CLASS_HTTP,
+	C_ICMP = NS_CLASS_ICMP,
+	C_ARP = NS_CLASS_ARP,
+	C_BAD = NS_CLASS_BAD,
 	C_BAR,
 	C_SEL,
 	C_HL,
