@@ -126,8 +126,10 @@ if ! $T capture-pane -t s -p -e | grep -E '^.*0020 ' | grep -q $'\e\\['; then
 	echo "FAIL: no highlighted bytes in the hex pane"
 	fail=1
 fi
-keys Escape w C-u
+keys Escape w
+check "w suggests a file name" 'write shown packets to: netscope-shown\.pcap'
 text "$TMP/shown.pcap"
+check "typing replaces the suggestion" "write shown packets to: $TMP/shown\.pcap"
 keys Enter
 check "w writes the shown packets" "wrote 1 packets to $TMP/shown.pcap"
 n=$((n + 1))
@@ -136,7 +138,10 @@ if [ "$("$NS" read "$TMP/shown.pcap" 2>/dev/null | wc -l)" != 1 ]; then
 	fail=1
 fi
 
-keys f C-u Enter
+keys f
+text 'tcp'
+check "f: typing replaces the filter shown" 'filter: tcp *$'
+keys C-u Enter
 check "filter cleared" 'captured 90  shown 90 '
 keys g
 keys /

@@ -178,6 +178,8 @@ static void draw_bottom(struct tui *t)
 		attr_t a = t->input == 'f'
 			       ? ns_tui_color(t, t->ivalid ? C_OK : C_ERR)
 			       : A_NORMAL;
+		if (t->isuggest)
+			a |= A_DIM | A_UNDERLINE; /* a key replaces it */
 		ns_tui_put(y, 0, p, COLS);
 		attron(a);
 		ns_tui_put(y, (int)strlen(p), t->ibuf, COLS - (int)strlen(p));

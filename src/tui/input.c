@@ -146,13 +146,19 @@ static void input_key(struct tui *t, int ch)
 		t->input = 0;
 		return;
 	}
+	int suggested = t->isuggest;
+	t->isuggest = 0;
 	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		if (t->ilen)
 			t->ilen--;
 	} else if (ch == 21) { /* ^U */
 		t->ilen = 0;
 	} else if (ch >= 0x20 && ch < 0x100 && t->ilen + 1 < sizeof(t->ibuf)) {
+		if (suggested)
+			t->ilen = 0; /* typing replaces the suggestion */
 		t->ibuf[t->ilen++] = (char)ch;
+	} else {
+		t->isuggest = suggested; /* a key that edits nothing */
 	}
 	t->ibuf[t->ilen] = '\0';
 	validate_input(t);
@@ -163,6 +169,7 @@ static void start_input(struct tui *t, int mode, const char *init)
 	t->input = mode;
 	snprintf(t->ibuf, sizeof(t->ibuf), "%s", init);
 	t->ilen = strlen(t->ibuf);
+	t->isuggest = t->ilen > 0;
 	validate_input(t);
 }
 

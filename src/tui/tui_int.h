@@ -124,6 +124,9 @@ struct tui {
 	char ibuf[512];
 	size_t ilen;
 	int ivalid;
+	/* the prompt still shows its suggestion (the last filter or search,
+	 * a file name): typing replaces it, Enter takes it, an edit keeps it */
+	int isuggest;
 	char ierr[300];
 	char search[512];
 	char msg[1100];
