@@ -116,6 +116,10 @@ keys Enter
 check "filter applied" 'captured 90  shown 1 .*filter: grpc\.status == 4'
 check "only the matching packet" '^ +11 0\.100003 127\.0\.0\.1:8080 → 127\.0\.0\.1:54492 gRPC 179 response s=1 DEADLINE_EXCEEDED'
 check_not "no other packet" '^ +12 0\.100648'
+keys 3
+check "the filter in the calls view: the call of the matching packet" '^ +0 +1 gRPC POST .*StreamPredict DEADLINE_EXCEEDED'
+check_not "... and no other call" 'UNIMPLEMENTED'
+keys 1
 keys Enter Down Down Down Enter
 check "field tree expands" '^- Transmission Control Protocol'
 check "... its fields" '^ +Stream index: 0 \[tcp\.stream\]'

@@ -95,8 +95,11 @@ static void ingest_one(struct tui *t, const struct ns_tuiq_pkt *h,
 	ns_tuistore_describe(&t->st, t->line.p, t->line.len, flow,
 			     (uint8_t)ns_format_class(pkt));
 	ns_tuimodel_packet(&t->model, pkt);
-	if (!t->df || ns_dfilter_match(t->df, pkt))
+	if (!t->df || ns_dfilter_match(t->df, pkt)) {
 		vec_push(t->rescanning ? &t->tail : &t->rows, num);
+		if (t->df)
+			ns_tuimodel_match(&t->model, pkt);
+	}
 	int64_t sec = h->ts / 1000000000;
 	if (sec != t->rate_sec) {
 		t->rate_prev = sec == t->rate_sec + 1 ? t->rate_cur : 0;
@@ -143,8 +146,10 @@ void ns_tui_rescan_step(struct tui *t, int64_t budget_ns)
 	while (t->rescan_next <= t->rescan_end) {
 		uint64_t n = t->rescan_next++;
 		if (ns_tuireplay_frame(&t->rescan, &t->st, n) == 0 &&
-		    ns_dfilter_match(t->df, &t->rescan.pkt))
+		    ns_dfilter_match(t->df, &t->rescan.pkt)) {
 			vec_push(&t->rows, n);
+			ns_tuimodel_match(&t->model, &t->rescan.pkt);
+		}
 		if ((n & 63) == 0 && ns_tui_mono_ns() >= until)
 			return;
 	}
@@ -169,6 +174,7 @@ int ns_tui_apply_filter(struct tui *t, const char *expr)
 	}
 	ns_dfilter_free(t->df);
 	t->df = df;
+	ns_tuimodel_match_clear(&t->model); /* the tables' marks start over */
 	snprintf(t->filter, sizeof(t->filter), "%s", expr);
 	vec_clear(&t->rows);
 	vec_clear(&t->tail);

@@ -148,21 +148,28 @@ static void push_order(struct tui *t, uint32_t v)
 void ns_tui_build_order(struct tui *t)
 {
 	t->norder = 0;
+	/* with a display filter, the rows one of whose packets matched */
+	int all = !t->df;
+	struct ns_tuimodel *m = &t->model;
 	if (t->view == V_CONNS) {
 		for (uint32_t p = 0; p < 2; p++)
-			for (uint32_t i = 0; i < t->model.conn_cap[p]; i++)
-				if (t->model.conn[p][i].used)
+			for (uint32_t i = 0; i < m->conn_cap[p]; i++)
+				if (m->conn[p][i].used &&
+				    (all || m->conn[p][i].matched))
 					push_order(t, p << 31 | i);
 		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_conn, t);
 	} else if (t->view == V_CALLS) {
-		uint32_t n = ns_tuimodel_calls_held(&t->model);
+		uint32_t n = ns_tuimodel_calls_held(m);
 		for (uint32_t i = 0; i < n; i++)
-			push_order(t, i);
+			if (all || ns_tuimodel_call_matched(
+				       m, ns_tuimodel_call_at(m, i)))
+				push_order(t, i);
 		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_call, t);
 	} else if (t->view == V_DNS) {
-		uint32_t n = ns_tuimodel_dns_held(&t->model);
+		uint32_t n = ns_tuimodel_dns_held(m);
 		for (uint32_t i = 0; i < n; i++)
-			push_order(t, i);
+			if (all || ns_tuimodel_dns_at(m, i)->matched)
+				push_order(t, i);
 		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_dns, t);
 	}
 }

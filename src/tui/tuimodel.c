@@ -100,6 +100,8 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	    hash_init(&m->dns_ix) < 0)
 		return -1;
 	m->f_rst = ns_field_by_name("http2.rst_stream.error");
+	m->f_sid = ns_field_by_name("http2.streamid");
+	m->f_dns_id = ns_field_by_name("dns.id");
 	return 0;
 }
 
@@ -249,6 +251,7 @@ static void copy_escaped(char *dst, size_t size, const char *s)
 static void call_copy(struct ns_tui_call *r, const struct ns_call *c)
 {
 	r->grpc = c->grpc;
+	r->h1 = c->version == 1;
 	r->closed[0] = c->closed[0];
 	r->closed[1] = c->closed[1];
 	r->end = c->end;
@@ -489,4 +492,52 @@ void ns_tuimodel_call_end(struct ns_tuimodel *m, const struct ns_tui_call *c,
 		snprintf(buf, size, "conn closed");
 	else
 		snprintf(buf, size, "in flight");
+}
+
+/* ---- the display filter's marks ------------------------------------------
+ */
+
+void ns_tuimodel_match(struct ns_tuimodel *m, const struct ns_packet *pkt)
+{
+	const struct ns_flow *f = pkt->flow;
+	if (!f || (f->key.proto != 6 && f->key.proto != 17))
+		return;
+	uint32_t flow = flow_key(f);
+	struct ns_tui_conn *c = ns_tuimodel_conn(m, flow);
+	if (c)
+		c->matched = 1;
+	for (uint32_t i = 0; i < pkt->nfv; i++) {
+		const struct ns_fv *v = &pkt->fv[i];
+		if (v->f == m->f_sid && v->v.u) {
+			uint32_t at = hash_get(
+			    &m->call_ix, call_key(flow, (uint32_t)v->v.u));
+			if (at != EMPTY)
+				m->call[at].matched = 1;
+		} else if (v->f == m->f_dns_id) {
+			uint32_t at =
+			    hash_get(&m->dns_ix, (uint64_t)flow << 16 | v->v.u);
+			if (at != EMPTY)
+				m->dns[at].matched = 1;
+		}
+	}
+}
+
+void ns_tuimodel_match_clear(struct ns_tuimodel *m)
+{
+	for (int p = 0; p < 2; p++)
+		for (uint32_t i = 0; i < m->conn_cap[p]; i++)
+			m->conn[p][i].matched = 0;
+	for (uint32_t i = 0; i < NS_TUI_MAX_ROWS; i++) {
+		m->call[i].matched = 0;
+		m->dns[i].matched = 0;
+	}
+}
+
+int ns_tuimodel_call_matched(struct ns_tuimodel *m, const struct ns_tui_call *c)
+{
+	if (c->matched)
+		return 1;
+	const struct ns_tui_conn *cn =
+	    c->h1 ? ns_tuimodel_conn(m, c->conn) : NULL;
+	return cn && cn->matched;
 }

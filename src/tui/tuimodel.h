@@ -41,11 +41,14 @@ struct ns_tui_conn {
 	int64_t rate_sec; /* capture second of rate_cur */
 	uint64_t rate_cur, rate_prev;
 	uint64_t first_frame;
+	uint8_t matched; /* a packet of it matches the display filter */
 };
 
 struct ns_tui_call {
 	uint32_t conn, sid;
 	uint8_t used, grpc, closed[2], end, hpack_lost; /* end: ns_call_end */
+	uint8_t h1;	 /* over HTTP/1.1 (gRPC-Web): sid is its number */
+	uint8_t matched; /* a packet of its stream matches the filter */
 	uint32_t rst_error;
 	int status, grpc_status; /* -1 none */
 	int status_meant; /* grpc_status, else what the reset means, or -1 */
@@ -59,7 +62,8 @@ struct ns_tui_dns {
 	uint32_t flow;
 	uint16_t id;
 	uint8_t used, answered, unsolicited;
-	int rcode; /* -1 no answer yet */
+	uint8_t matched; /* its query or response matches the filter */
+	int rcode;	 /* -1 no answer yet */
 	char name[96], qtype[12], answers[160];
 	int64_t t_query, rtt; /* rtt -1 unknown */
 	uint64_t qframe, rframe;
@@ -83,6 +87,7 @@ struct ns_tuimodel {
 	struct ns_tui_hash dns_ix;
 	int64_t now;		      /* capture time of the newest packet */
 	const struct ns_field *f_rst; /* RST_STREAM error names */
+	const struct ns_field *f_sid, *f_dns_id; /* for the filter's marks */
 };
 
 int ns_tuimodel_init(struct ns_tuimodel *m);
@@ -96,6 +101,16 @@ void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt);
 
 /* Row of a flow key, or NULL. */
 struct ns_tui_conn *ns_tuimodel_conn(struct ns_tuimodel *m, uint32_t flow);
+
+/* The display filter in the tables: a packet that matches marks the rows
+ * it belongs to (its connection; the HTTP/2 streams it carries; its DNS
+ * transaction); a table with a filter lists the marked rows, and a call
+ * over HTTP/1.1 (gRPC-Web) when its connection is marked.  Clear when the
+ * filter changes, then mark again as packets are matched. */
+void ns_tuimodel_match(struct ns_tuimodel *m, const struct ns_packet *pkt);
+void ns_tuimodel_match_clear(struct ns_tuimodel *m);
+int ns_tuimodel_call_matched(struct ns_tuimodel *m,
+			     const struct ns_tui_call *c);
 /* Bytes of a connection in the last complete second of capture time. */
 uint64_t ns_tuimodel_rate(const struct ns_tuimodel *m,
 			  const struct ns_tui_conn *c);
