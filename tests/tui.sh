@@ -84,6 +84,9 @@ check "calls view" '\[3 Calls\]'
 check "a gRPC call's status" '^ +0 +1 gRPC POST .*StreamPredict DEADLINE_EXCEEDED +99\.4ms'
 check "a cancelled call" '^ +0 +3 gRPC POST .*StreamPredict CANCELLED \(rst\) .* reset CANCEL'
 check "an unimplemented method" 'Retrain UNIMPLEMENTED .* ended'
+# the latency rounds as --calls rounds it (one way to round, 0.34 ms)
+lat=$("$NS" read "$PCAPS/grpc-errors.pcap" -q --calls | grep Retrain | grep -oE '[0-9]+\.[0-9]+ ms' | head -1 | tr -d ' ')
+check "latency as --calls gives it ($lat)" "Retrain UNIMPLEMENTED +${lat//./\\.}"
 # a server stream's time to its first message, as --calls gives it
 # (21 ms, not the 44 ms of the whole call)
 check "time to the first message" '^ +0 +3 gRPC POST .*CANCELLED \(rst\) +44\.3ms +21\.0ms +21\.0ms +1/2'
@@ -103,6 +106,7 @@ keys 2
 check "connections view" '^tcp +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +CLOSED +0\.03ms grpc +48/42 '
 keys s
 check "sort" 'sorted by bytes'
+check "the sort key in the header" 'sort: bytes *$'
 keys Enter
 check "Enter on a flow: its packets" 'filter: tcp\.stream == 0'
 check "... in the packets view" '\[1 Packets\]'

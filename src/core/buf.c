@@ -389,6 +389,7 @@ void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
 
 void ns_buf_ms(struct ns_buf *b, int64_t ns)
 {
-	long long us = (long long)((ns + 500) / 1000);
-	ns_buf_printf(b, " %lld.%02lld ms", us / 1000, (us % 1000) / 10);
+	/* to the nearest 10 us, as the TUI rounds (ns_tui_ms) */
+	long long h = (long long)((ns + 5000) / 10000);
+	ns_buf_printf(b, " %lld.%02lld ms", h / 100, h % 100);
 }

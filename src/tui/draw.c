@@ -83,17 +83,23 @@ void ns_tui_human(char *b, size_t size, double v, const char *unit)
 	snprintf(b, size, *p ? "%.1f%s%s" : "%.0f%s%s", v, p, unit);
 }
 
+/* Rounded on whole nanoseconds, half up, as --calls does (ns_buf_ms), so
+ * both show the same digits: 2 decimals below 10 ms, 1 below 1 s. */
 void ns_tui_ms(char *b, size_t size, int64_t ns)
 {
-	double v = (double)ns / 1e6;
-	if (ns < 0)
+	long long v;
+	if (ns < 0) {
 		snprintf(b, size, "-");
-	else if (v < 10)
-		snprintf(b, size, "%.2fms", v);
-	else if (v < 1000)
-		snprintf(b, size, "%.1fms", v);
-	else
-		snprintf(b, size, "%.2fs", v / 1000);
+	} else if (ns < 9995000) {
+		v = (long long)((ns + 5000) / 10000);
+		snprintf(b, size, "%lld.%02lldms", v / 100, v % 100);
+	} else if (ns < 999950000) {
+		v = (long long)((ns + 50000) / 100000);
+		snprintf(b, size, "%lld.%lldms", v / 10, v % 10);
+	} else {
+		v = (long long)((ns + 5000000) / 10000000);
+		snprintf(b, size, "%lld.%02llds", v / 100, v % 100);
+	}
 }
 
 void ns_tui_scroll_to(size_t sel, size_t *top, int h)

@@ -310,6 +310,15 @@ void ns_tui_draw_table(struct tui *t)
 	char hb[300];
 	snprintf(hb, sizeof(hb), "%s", headers[v]);
 	ns_tui_bar(t, 1, hb);
+	/* the sort key stays in sight at the header's right end */
+	char sk[48];
+	int skn = snprintf(sk, sizeof(sk), " sort: %s ",
+			   ns_tui_sort_name(v, t->sortkey[v]));
+	if (skn > 0 && skn < COLS) {
+		attron(ns_tui_color(t, C_BAR) | A_BOLD);
+		ns_tui_put(1, COLS - skn, sk, skn);
+		attroff(ns_tui_color(t, C_BAR) | A_BOLD);
+	}
 	if (t->vsel[v] >= t->norder)
 		t->vsel[v] = t->norder ? t->norder - 1 : 0;
 	ns_tui_scroll_to(t->vsel[v], &t->vtop[v], h);
