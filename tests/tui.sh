@@ -106,7 +106,7 @@ keys 2
 check "connections view" '^tcp +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +CLOSED +0\.03ms grpc +48/42 '
 keys s
 check "sort" 'sorted by bytes'
-check "the sort key in the header" 'sort: bytes *$'
+check "the sort key stays on the tabs line" 'sort: bytes *$'
 keys Enter
 check "Enter on a flow: its packets" 'filter: tcp\.stream == 0'
 check "... in the packets view" '\[1 Packets\]'
@@ -178,6 +178,23 @@ if [ "$lines" -gt 24 ] || [ "$wide" != 0 ]; then
 	fail=1
 fi
 check "80x24: tabs on the first line" '^ netscope \[1 Packets\]'
+# at 80 columns the tables keep their counts, rates, latencies and
+# messages, and give the path and the addresses less room
+keys 3
+check "80x24 calls: path cut, latency, ttfb and messages kept" '^ +0 +1 POST …[a-zA-Z/.]+Predict +DEADLINE_EXCEEDED +99\.4ms +99\.4ms +1/0 *$'
+check "80x24 calls: the header names them" '^conn stream meth path +status +latency +ttfb +msgs'
+keys 2
+check "80x24 connections: packets, bytes and rate kept" '^t +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +48/42 +6\.0kB/5\.8kB +[0-9.]+k?B/s'
+n=$((n + 1))
+if [ "$(screen | awk 'length > 80' | wc -l)" != 0 ]; then
+	echo "FAIL: 80x24 tables: lines wider than 80"
+	fail=1
+fi
+$T resize-window -t s -x 160 -y 45
+check "160x45 connections: every column" '^tcp +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +CLOSED +0\.03ms grpc +48/42 +6\.0kB/5\.8kB +[0-9.]+k?B/s'
+keys 3
+check "160x45 calls: the whole path and every column" '^ +0 +1 gRPC POST /inference\.InferenceService/StreamPredict +DEADLINE_EXCEEDED +99\.4ms +99\.4ms +- +1/0 +ended'
+keys 1
 $T resize-window -t s -x 120 -y 40
 check "back to 120x40" '^ +[0-9]+ .*127\.0\.0\.1.{60}'
 

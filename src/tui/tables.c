@@ -21,18 +21,18 @@ static const char *const sort_names[V_COUNT][4] = {
     {""},
     {"stream", "bytes", "packets", "rate"},
     {"time", "latency", "status", "path"},
-    {"time", "response time", "name", "rcode"},
+    {"time", "response", "name", "rcode"},
 };
 
-static const char *const headers[V_COUNT] = {
-    "",
-    "     strm client                server                state       "
-    "rtt app                  pkts   bytes c>s/s>c     rate",
-    "conn stream kind meth path                         status            "
-    "latency     ttfb    first msgs    end",
+static const char dns_header[] =
     "  frame     id type   name                             rcode     "
-    "response  answers",
-};
+    "response  answers";
+
+/* Below these widths the tables keep their important columns (counts,
+ * rates, latencies, messages) and give the path and the addresses less
+ * room, instead of cutting the right-hand columns off. */
+#define CONNS_WIDE 118
+#define CALLS_WIDE 110
 
 const char *ns_tui_sort_name(int view, int key)
 {
@@ -176,14 +176,80 @@ void ns_tui_build_order(struct tui *t)
 
 /* ---- rows --------------------------------------------------------------- */
 
-/* s cut to width from the left, so the end (a method name) stays. */
-static const char *tail(const char *s, size_t width, char *buf, size_t size)
+/* Columns s takes on the screen (UTF-8: continuation bytes take none). */
+static size_t columns(const char *s)
 {
-	size_t n = strlen(s);
-	if (n <= width)
-		return s;
-	snprintf(buf, size, "\xe2\x80\xa6%s", s + n - (width - 1));
-	return buf;
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((uint8_t)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Appends s to line[size] as a column of w: cut from the left when
+ * longer ("…" first, so the end, a method name or a port, stays), padded
+ * to w columns (on the left when right is set), then a space. */
+static void add_col(char *line, size_t size, const char *s, size_t w, int right)
+{
+	size_t len = strlen(line);
+	if (len + 1 >= size)
+		return;
+	char buf[256];
+	if (columns(s) > w && w >= 2) {
+		const char *p = s;
+		while (columns(p) > w - 1)
+			p++;
+		while (((uint8_t)*p & 0xc0) == 0x80)
+			p++;
+		snprintf(buf, sizeof(buf), "\xe2\x80\xa6%s", p);
+		s = buf;
+	}
+	size_t pad = w > columns(s) ? w - columns(s) : 0;
+	snprintf(line + len, size - len, "%*s%s%*s ", right ? (int)pad : 0, "",
+		 s, right ? 0 : (int)pad, "");
+}
+
+static size_t clamp(long v, long lo, long hi)
+{
+	return (size_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+/* The header of the Connections or Calls table at this width. */
+static void table_header(int view, char *b, size_t size)
+{
+	b[0] = '\0';
+	if (view == V_CONNS && COLS >= CONNS_WIDE) {
+		size_t aw = clamp((COLS - 79) / 2, 21, 47);
+		snprintf(b, size, "     strm ");
+		add_col(b, size, "client", aw, 0);
+		add_col(b, size, "server", aw, 0);
+		snprintf(b + strlen(b), size - strlen(b),
+			 "%-7s %7s %-13s %-11s %-15s %8s", "state", "rtt",
+			 "app", "pkts c>s/s>c", "  bytes c>s/s>c", "rate");
+	} else if (view == V_CONNS) {
+		size_t aw = clamp((COLS - 46) / 2, 12, 47);
+		snprintf(b, size, "strm  ");
+		add_col(b, size, "client", aw, 0);
+		add_col(b, size, "server", aw, 0);
+		snprintf(b + strlen(b), size - strlen(b),
+			 "%-11s %-15s %8s %-7s %s", "pkts c>s/s>c",
+			 "  bytes c>s/s>c", "rate", "state", "app");
+	} else if (view == V_CALLS) {
+		int wide = COLS >= CALLS_WIDE;
+		size_t pw =
+		    wide ? clamp(COLS - 96, 28, 60) : clamp(COLS - 61, 12, 60);
+		snprintf(b, size, "conn stream %smeth ", wide ? "kind " : "");
+		add_col(b, size, "path", pw, 0);
+		snprintf(b + strlen(b), size - strlen(b), "%-17s %8s %8s ",
+			 "status", "latency", "ttfb");
+		if (wide)
+			snprintf(b + strlen(b), size - strlen(b), "%8s ",
+				 "first");
+		snprintf(b + strlen(b), size - strlen(b), "%s", "msgs");
+		if (wide)
+			snprintf(b + strlen(b), size - strlen(b), "    end");
+	} else {
+		snprintf(b, size, "%s", dns_header);
+	}
 }
 
 static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
@@ -196,16 +262,31 @@ static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
 	ns_tui_human(b0, sizeof(b0), (double)c->bytes[0], "B");
 	ns_tui_human(b1, sizeof(b1), (double)c->bytes[1], "B");
 	ns_tui_ms(y, sizeof(y), c->rtt);
-	char app[80];
+	char app[80], pk[48], by[40];
 	snprintf(app, sizeof(app), "%s%s%s", c->app[0] ? c->app : "-",
 		 c->sni[0] ? " " : "", c->sni);
-	snprintf(s, size,
-		 "%s %5u %-21s %-21s %-7s %7s %-13.13s %5llu/%-5llu "
-		 "%7s/%-7s %8s",
-		 c->flow >> 31 ? "udp" : "tcp", c->flow & 0x7fffffffu, c->cli,
-		 c->srv, ns_tuimodel_state_name(c), y, app,
-		 (unsigned long long)c->pkts[0], (unsigned long long)c->pkts[1],
-		 b0, b1, x);
+	snprintf(pk, sizeof(pk), "%5llu/%-5llu", (unsigned long long)c->pkts[0],
+		 (unsigned long long)c->pkts[1]);
+	snprintf(by, sizeof(by), "%7s/%-7s", b0, b1);
+	if (COLS >= CONNS_WIDE) {
+		size_t aw = clamp((COLS - 79) / 2, 21, 47);
+		snprintf(s, size, "%s %5u ", c->flow >> 31 ? "udp" : "tcp",
+			 c->flow & 0x7fffffffu);
+		add_col(s, size, c->cli, aw, 0);
+		add_col(s, size, c->srv, aw, 0);
+		snprintf(s + strlen(s), size - strlen(s),
+			 "%-7s %7s %-13.13s %s %s %8s",
+			 ns_tuimodel_state_name(c), y, app, pk, by, x);
+	} else {
+		/* the counts before the state and the application */
+		size_t aw = clamp((COLS - 46) / 2, 12, 47);
+		snprintf(s, size, "%c%4u ", c->flow >> 31 ? 'u' : 't',
+			 c->flow & 0x7fffffffu);
+		add_col(s, size, c->cli, aw, 0);
+		add_col(s, size, c->srv, aw, 0);
+		snprintf(s + strlen(s), size - strlen(s), "%s %s %8s %-7s %s",
+			 pk, by, x, ns_tuimodel_state_name(c), app);
+	}
 	return ns_tui_color(t, c->app[0] == 'g' || c->app[0] == 'h' ? C_H2
 			       : c->app[0] == 't'		    ? C_TLS
 			       : c->app[0] == 'd'		    ? C_DNS
@@ -251,16 +332,22 @@ static attr_t call_text(struct tui *t, uint32_t i, char *s, size_t size)
 		      ? c->t_first_msg - c->t_req
 		      : -1);
 	ns_tuimodel_call_end(&t->model, c, w, sizeof(w));
-	char pb[160];
-	snprintf(s, size,
-		 "%4u %5u %-4s %-4s %-28s %-17s %8s %8s %8s %3u/%-3u "
-		 "%-16s%s%s",
-		 c->conn & 0x7fffffffu, c->sid, c->grpc ? "gRPC" : "h2",
-		 c->method[0] ? c->method : "-",
-		 tail(c->path[0] ? c->path : "-", 28, pb, sizeof(pb)),
-		 st ? st : "-", x, y, z, c->msgs[0], c->msgs[1], w,
-		 c->grpc_msg[0] ? " \"" : "", c->grpc_msg);
-	if (c->grpc_msg[0])
+	int wide = COLS >= CALLS_WIDE;
+	size_t pw = wide ? clamp(COLS - 96, 28, 60) : clamp(COLS - 61, 12, 60);
+	snprintf(s, size, "%4u %5u %s%-4s ", c->conn & 0x7fffffffu, c->sid,
+		 wide ? (c->grpc ? "gRPC " : "h2   ") : "",
+		 c->method[0] ? c->method : "-");
+	add_col(s, size, c->path[0] ? c->path : "-", pw, 0);
+	snprintf(s + strlen(s), size - strlen(s), "%-17s %8s %8s ",
+		 st ? st : "-", x, y);
+	if (wide)
+		snprintf(s + strlen(s), size - strlen(s), "%8s ", z);
+	snprintf(s + strlen(s), size - strlen(s), "%3u/%-3u", c->msgs[0],
+		 c->msgs[1]);
+	if (wide)
+		snprintf(s + strlen(s), size - strlen(s), " %-16s%s%s", w,
+			 c->grpc_msg[0] ? " \"" : "", c->grpc_msg);
+	if (wide && c->grpc_msg[0])
 		strncat(s, "\"", size - strlen(s) - 1);
 	int bad = (c->grpc && gst > 0) || c->status >= 400 ||
 		  (!c->grpc && c->end == NS_CALL_RESET) || c->hpack_lost;
@@ -308,15 +395,15 @@ void ns_tui_draw_table(struct tui *t)
 	int v = t->view;
 	int h = LINES - 4;
 	char hb[300];
-	snprintf(hb, sizeof(hb), "%s", headers[v]);
+	table_header(v, hb, sizeof(hb));
 	ns_tui_bar(t, 1, hb);
-	/* the sort key stays in sight at the header's right end */
+	/* the sort key stays in sight, at the right end of the tabs */
 	char sk[48];
-	int skn = snprintf(sk, sizeof(sk), " sort: %s ",
+	int skn = snprintf(sk, sizeof(sk), "sort: %s ",
 			   ns_tui_sort_name(v, t->sortkey[v]));
 	if (skn > 0 && skn < COLS) {
 		attron(ns_tui_color(t, C_BAR) | A_BOLD);
-		ns_tui_put(1, COLS - skn, sk, skn);
+		ns_tui_put(0, COLS - skn, sk, skn);
 		attroff(ns_tui_color(t, C_BAR) | A_BOLD);
 	}
 	if (t->vsel[v] >= t->norder)
