@@ -32,6 +32,7 @@
 #include "cli/cli.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "core/keylog.h"
 #include "proto/pbschema.h"
 #include "reports/dnstally.h"
 #include "reports/report.h"
@@ -45,7 +46,8 @@ struct cmd {
 	void *report[NS_CLI_MAX_REPORTS]; /* started reports, by index */
 	struct ns_dnstally dnstally;
 	struct ns_pbschema *pbschema;
-	int status; /* the exit status so far */
+	struct ns_keylog keylog; /* --tls-keylog (its memory: eng.mem) */
+	int status;		 /* the exit status so far */
 };
 
 /* Sets the exit status of a step that cannot go on; returns -1. */
@@ -129,6 +131,12 @@ static int setup_engine(struct cmd *x)
 		if (!x->pbschema)
 			return fail(x, NS_EXIT_USAGE);
 		x->eng.pbschema = x->pbschema;
+	}
+	if (c->tls_keylog) {
+		if (ns_cli_load_keylog(&x->keylog, &x->eng.mem, c->tls_keylog) <
+		    0)
+			return fail(x, NS_EXIT_USAGE);
+		x->eng.keylog = &x->keylog;
 	}
 	int reporting = start_reports(x);
 	if (reporting < 0)
@@ -273,6 +281,10 @@ static int read_files(struct cmd *x)
  * reports, after the packet lines, then the lines on stderr. */
 static void finish(struct cmd *x)
 {
+	/* no packet is dissected any more: the secrets go first, back to
+	 * the budget they were counted in */
+	x->eng.keylog = NULL;
+	ns_keylog_free(&x->keylog);
 	ns_engine_finish(&x->eng);
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (x->report[i])

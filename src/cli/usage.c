@@ -94,6 +94,10 @@ const char ns_cli_help_general[] =
 	"                          FileDescriptorSet (protoc "                 \
 	"--include_imports\n"                                                  \
 	"                          -o FILE x.proto)\n"                         \
+	"      --tls-keylog FILE   decrypt TLS with the secrets of an NSS "    \
+	"key\n"                                                                \
+	"                          log (SSLKEYLOGFILE); also tshark's\n"       \
+	"                          -o tls.keylog_file:FILE\n"                  \
 	"      --conversations     one line per connection at the end (also\n" \
 	"                          -z conv,tcp and -z conv,udp)\n"             \
 	"      --calls             one line per HTTP/2 stream and gRPC call "  \
