@@ -59,8 +59,9 @@ START_TEST(good_lines)
 	ck_assert_int_eq(line(&kl, "CLIENT_EARLY_TRAFFIC_SECRET " R2 " " S32),
 			 0);
 	ck_assert_int_eq(line(&kl, "RSA 0102030405060708 " S48), 0);
+	ck_assert_int_eq(line(&kl, "CLIENT_TRAFFIC_SECRET_N " R2 " " S32), 0);
 	ck_assert_uint_eq(kl.n, 8);
-	ck_assert_uint_eq(kl.unused, 1);
+	ck_assert_uint_eq(kl.unused, 2);
 	ck_assert_uint_eq(kl.malformed, 0);
 	ck_assert_uint_gt(m.used, 0);
 	uint8_t r1[32], r2[32];
@@ -127,7 +128,7 @@ START_TEST(duplicate_lines)
 	ck_assert_uint_eq(kl.n, 3); /* the last is malformed (33 bytes) */
 	line(&kl,
 	     "CLIENT_TRAFFIC_SECRET_0 " R1 " ff112233445566778899aabbccddeeff00"
-					   "112233445566778899aabbccddeeff");
+	     "112233445566778899aabbccddeeff");
 	ns_keylog_sort(&kl);
 	ck_assert_uint_eq(kl.n, 2);
 	ck_assert_uint_eq(kl.duplicates, 1);

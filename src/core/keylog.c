@@ -30,6 +30,9 @@ static const struct {
     {"EARLY_EXPORTER_SECRET", NS_KL_EARLY_EXPORTER, 32, 64},
     {"EXPORTER_SECRET", NS_KL_EXPORTER, 32, 64},
     {"RSA", -1, 0, 0},
+    /* what OpenSSL logs after a KeyUpdate: netscope derives it */
+    {"CLIENT_TRAFFIC_SECRET_N", -1, 0, 0},
+    {"SERVER_TRAFFIC_SECRET_N", -1, 0, 0},
 };
 
 void ns_keylog_init(struct ns_keylog *kl, struct ns_mem *mem)

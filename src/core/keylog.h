@@ -11,7 +11,9 @@
  * EARLY_EXPORTER_SECRET, EXPORTER_SECRET (32 or 48 bytes: the suite's
  * hash).  "RSA" lines (a premaster secret by its encrypted prefix) are
  * understood and not kept: netscope decrypts only what a client random
- * names.  Anything else is malformed: said once, with its line number, and
+ * names, and so are OpenSSL's CLIENT/SERVER_TRAFFIC_SECRET_N (the secret
+ * after a KeyUpdate, which netscope derives itself).  Anything else is
+ * malformed: said once, with its line number, and
  * skipped.
  *
  * The secrets are sorted by (client random, label) once loaded, so a
