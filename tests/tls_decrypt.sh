@@ -1,0 +1,123 @@
+#!/bin/bash
+# TLS decryption with a key log (tests/pcaps/make-tls-decrypt.sh made the
+# captures, their key logs NAME.keys and the clients' own records
+# NAME.calls): netscope's decrypted fields against tshark -o
+# tls.keylog_file (record content types and handshake types, HTTP/2
+# :path and :status, HTTP/1.x requests), --calls against curl's record,
+# -Y, JSON, and what wrong, missing and malformed keys give.
+set -u
+SRC=${srcdir:-.}
+NS=${NETSCOPE:?}
+P=$SRC/tests/pcaps
+PY=${PYTHON:-python3}
+fail=0
+check() { # name, expected, got
+	if [ "$2" = "$3" ]; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1"
+		echo "  expected: $(printf %s "$2" | head -c 600)"
+		echo "  got:      $(printf %s "$3" | head -c 600)"
+		fail=1
+	fi
+}
+command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# fields of the packets FILTER selects, from both tools
+both() { # name, filter, fields...
+	local name=$1 filter=$2
+	shift 2
+	local e=() f
+	for f in "$@"; do e+=(-e "$f"); done
+	want=$(tshark -r "$P/$name.pcap" -o "tls.keylog_file:$P/$name.keys" \
+		-Y "$filter" -T fields "${e[@]}" 2>/dev/null)
+	got=$("$NS" read "$P/$name.pcap" --tls-keylog "$P/$name.keys" \
+		-Y "$filter" -T fields "${e[@]}" 2>&1)
+	[ -n "$want" ] || { echo "FAIL: tshark decrypted nothing in $name"; fail=1; }
+	check "$name: $filter: $* as tshark" "$want" "$got"
+}
+
+for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt; do
+	both "$n" tls frame.number tls.record.content_type tls.handshake.type
+done
+for n in tls13-h2-decrypt tls12-h2-decrypt; do
+	both "$n" http2.headers.path frame.number http2.streamid \
+		http2.headers.method http2.headers.path
+	both "$n" http2.headers.status frame.number http2.headers.status
+	# every call curl made, with its status, and no other
+	want=$(sort "$P/$n.calls")
+	got=$("$NS" read -q --calls "$P/$n.pcap" --tls-keylog "$P/$n.keys" |
+		awk '$6 == "HTTP/2" { print $8, $9 }' | sort)
+	check "$n: --calls as curl's record" "$want" "$got"
+	# the same, with tshark's spelling of the option
+	got=$("$NS" read -q --calls "$P/$n.pcap" -o "tls.keylog_file:$P/$n.keys" |
+		awk '$6 == "HTTP/2" { print $8, $9 }' | sort)
+	check "$n: -o tls.keylog_file: as --tls-keylog" "$want" "$got"
+done
+both tls13-suites-decrypt http.request frame.number http.request.method \
+	http.request.uri
+check "tls13-suites-decrypt: one request per s_client, as its record" \
+	"$(awk '{print $1}' "$P/tls13-suites-decrypt.calls")" \
+	"$("$NS" read "$P/tls13-suites-decrypt.pcap" \
+		--tls-keylog "$P/tls13-suites-decrypt.keys" -Y http.request \
+		-T fields -e http.request.uri)"
+# the three suites, and the KeyUpdate before the last request
+check "tls13-suites-decrypt: ChaCha20, AES-256-GCM, AES-128-GCM" \
+	"$(printf '0x1303\n0x1302\n0x1301')" \
+	"$("$NS" read "$P/tls13-suites-decrypt.pcap" -Y 'tls.handshake.type == 2' \
+		-T fields -e tls.handshake.ciphersuite)"
+
+# the summary line says what was decrypted
+F=$P/tls13-h2-decrypt
+got=$("$NS" read "$F.pcap" --tls-keylog "$F.keys" -Y http2.headers.path |
+	grep -c 'HEADERS.*\[decrypted\]$')
+check "decrypted layers are marked on the line" 3 "$got"
+got=$("$NS" read "$F.pcap" --tls-keylog "$F.keys" -Y 'tls.decrypted > 0' \
+	-T fields -e frame.number -e tls.decrypted | head -1)
+check "tls.decrypted: the server's first flight, four records" \
+	"$(printf '9\t15,463,80,52')" "$got"
+# JSON: the http2 layer of a decrypted packet
+"$NS" read "$F.pcap" --tls-keylog "$F.keys" -Y http2.headers.path -T json \
+	>"$TMP/j.json"
+got=$("$PY" -c 'import json,sys
+p = json.load(open(sys.argv[1]))
+print(sum(1 for x in p if "http2" in x["layers"]))' "$TMP/j.json")
+check "JSON: three packets with an http2 layer" 3 "$got"
+
+# without a key log: nothing decrypted, nothing said
+got=$("$NS" read "$F.pcap" -Y 'http2 or tls.decryption_note' | wc -l)
+check "no key log: no HTTP/2, no note" 0 "$got"
+# another session's keys: said once per connection, nothing decrypted
+got=$("$NS" read "$P/tls12-h2-decrypt.pcap" --tls-keylog "$F.keys" |
+	grep -c '\[no key for this session\]')
+check "keys of another session: 'no key for this session' once per connection" \
+	2 "$got"
+got=$("$NS" read "$P/tls12-h2-decrypt.pcap" --tls-keylog "$F.keys" -Y http2 |
+	wc -l)
+check "keys of another session: no HTTP/2" 0 "$got"
+# wrong secrets: records fail to authenticate and are said so, not guessed
+awk '{ if (NF == 3) { s = $3; c = substr(s, 1, 1);
+	$3 = (c == "0" ? "1" : "0") substr(s, 2) } print }' "$F.keys" \
+	>"$TMP/wrong.keys"
+out=$("$NS" read "$F.pcap" --tls-keylog "$TMP/wrong.keys")
+check "wrong secrets: records shown as failing" yes \
+	"$(grep -q '\[TLS: decryption failed\]' <<<"$out" && echo yes)"
+check "wrong secrets: no HTTP/2" 0 "$(grep -c 'HTTP/2' <<<"$out")"
+# a malformed line: said once with its number, the rest still used
+{ echo "# a comment"; echo "CLIENT_RANDOM nothex 00"; cat "$F.keys"; } \
+	>"$TMP/bad.keys"
+"$NS" read "$F.pcap" --tls-keylog "$TMP/bad.keys" -Y http2.headers.path \
+	>"$TMP/out" 2>"$TMP/err"
+check "malformed line: said once, with its line number" \
+	"netscope: $TMP/bad.keys:2: the client random is not 64 hex digits; line skipped" \
+	"$(cat "$TMP/err")"
+check "malformed line: the other secrets still decrypt" 3 \
+	"$(wc -l <"$TMP/out")"
+# a key log that cannot be read is a usage error
+"$NS" read "$F.pcap" --tls-keylog "$TMP/none" >/dev/null 2>"$TMP/err"
+check "unreadable key log: exit 2" 2 "$?"
+"$NS" read "$F.pcap" -o foo.bar:1 >/dev/null 2>&1
+check "-o with another preference: exit 2" 2 "$?"
+exit $fail
