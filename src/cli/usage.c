@@ -179,6 +179,7 @@ const char ns_cli_help_tui[] =
     "      --max-flows N       flow table cap (also caps the views)\n"
     "      --proto-descriptor FILE\n"
     "                          decode gRPC messages with these types\n"
+    "      --tls-keylog FILE   decrypt TLS with this NSS key log\n"
     "  -h, --help              this help\n";
 
 const char ns_cli_help_interfaces[] =
