@@ -2,9 +2,11 @@
 # TLS decryption with a key log (tests/pcaps/make-tls-decrypt.sh made the
 # captures, their key logs NAME.keys and the clients' own records
 # NAME.calls): netscope's decrypted fields against tshark -o
-# tls.keylog_file (record content types and handshake types, HTTP/2
-# :path and :status, HTTP/1.x requests), --calls against curl's record,
-# -Y, JSON, and what wrong, missing and malformed keys give.
+# tls.keylog_file (record content types and handshake types, decrypted
+# EncryptedExtensions and Certificate, HTTP/2 :path and :status, HTTP/1.x
+# requests), --calls against curl's record, secrets inside a pcapng
+# (Decryption Secrets Block), -Y, JSON, and what wrong, missing and
+# malformed keys give.
 set -u
 SRC=${srcdir:-.}
 NS=${NETSCOPE:?}
@@ -41,6 +43,9 @@ both() { # name, filter, fields...
 
 for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt; do
 	both "$n" tls frame.number tls.record.content_type tls.handshake.type
+	# decrypted EncryptedExtensions (TLS 1.3's ALPN) and Certificate
+	both "$n" tls frame.number tls.handshake.extension.type \
+		tls.handshake.extensions_alpn_str tls.handshake.certificate_length
 done
 for n in tls13-h2-decrypt tls12-h2-decrypt; do
 	both "$n" http2.headers.path frame.number http2.streamid \
@@ -68,6 +73,17 @@ check "tls13-suites-decrypt: ChaCha20, AES-256-GCM, AES-128-GCM" \
 	"$(printf '0x1303\n0x1302\n0x1301')" \
 	"$("$NS" read "$P/tls13-suites-decrypt.pcap" -Y 'tls.handshake.type == 2' \
 		-T fields -e tls.handshake.ciphersuite)"
+
+# the key log inside a pcapng (Decryption Secrets Block): no option
+D=$P/tls13-h2-dsb.pcapng
+check "pcapng secrets block: --calls with no option, as curl's record" \
+	"$(sort "$P/tls13-h2-decrypt.calls")" \
+	"$("$NS" read -q --calls "$D" | awk '$6 == "HTTP/2" { print $8, $9 }' | sort)"
+check "pcapng secrets block: HTTP/2 fields as tshark's (no option either)" \
+	"$(tshark -r "$D" -Y http2.headers.path -T fields -e frame.number \
+		-e http2.headers.path 2>/dev/null)" \
+	"$("$NS" read "$D" -Y http2.headers.path -T fields -e frame.number \
+		-e http2.headers.path 2>&1)"
 
 # the summary line says what was decrypted
 F=$P/tls13-h2-decrypt

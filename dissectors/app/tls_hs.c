@@ -372,6 +372,44 @@ static void certificate(struct ns_tls_hs *hs, struct ns_reader *r)
 		bad(hs, "bad certificate list");
 }
 
+/* Certificate of TLS 1.3 (RFC 8446 §4.4.2), seen once decrypted: a
+ * request context, then entries of a DER certificate and its extensions. */
+static void certificate13(struct ns_tls_hs *hs, struct ns_reader *r)
+{
+	struct ns_packet *pkt = hs->pkt;
+	ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
+	uint32_t len = get_u24(pkt, r, F_CERTS_LEN);
+	struct ns_reader l = ns_rd_sub(r, len);
+	while (ns_rd_left(&l) >= 3 && !l.err) {
+		uint32_t cl = get_u24(pkt, &l, F_CERT_LEN);
+		const uint8_t *der = ns_get_bytes(pkt, &l, TF(F_CERT), cl);
+		if (!der)
+			break;
+		if (ns_tls_x509(pkt, der, cl) < 0)
+			bad(hs, "certificate not DER X.509");
+		ns_rd_skip(&l, ns_rd_u16(&l)); /* the entry's extensions */
+	}
+	if (l.err || r->err || ns_rd_left(&l))
+		bad(hs, "bad certificate list");
+}
+
+/* EncryptedExtensions (RFC 8446 §4.3.1), seen once decrypted: in TLS 1.3
+ * the server's ALPN choice is here, not in the ServerHello. */
+static void encrypted_extensions(struct ns_tls_hs *hs, struct ns_reader *r)
+{
+	struct ns_tls_hello h;
+	memset(&h, 0, sizeof(h));
+	h.server = 1;
+	if (ns_rd_left(r) < 2) {
+		bad(hs, "EncryptedExtensions too short");
+		return;
+	}
+	extensions(hs, r, &h);
+	if (hs->info && h.alpn)
+		snprintf(hs->info->alpn, sizeof(hs->info->alpn), "%.*s",
+			 (int)h.alpn_len, (const char *)h.alpn);
+}
+
 /* ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3): the ECDHE curve, and
  * in TLS 1.2 the signature algorithm after the parameters.  Which key
  * exchange it is comes from the ServerHello's suite when known. */
@@ -429,9 +467,14 @@ static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 	case 2:
 		hello(hs, r, type == 2);
 		break;
+	case 8:
+		encrypted_extensions(hs, r);
+		break;
 	case 11: /* TLS 1.3's (§4.4.2) has another layout */
 		if (!in || in->version < 0x0304)
 			certificate(hs, r);
+		else
+			certificate13(hs, r);
 		break;
 	case 12:
 		server_key_exchange(hs, r);

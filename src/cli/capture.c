@@ -32,6 +32,7 @@
 #include "cli/cli.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "capture/dsb.h"
 #include "core/keylog.h"
 #include "proto/pbschema.h"
 #include "reports/dnstally.h"
@@ -132,12 +133,18 @@ static int setup_engine(struct cmd *x)
 			return fail(x, NS_EXIT_USAGE);
 		x->eng.pbschema = x->pbschema;
 	}
+	ns_keylog_init(&x->keylog, &x->eng.mem);
 	if (c->tls_keylog) {
 		if (ns_cli_load_keylog(&x->keylog, &x->eng.mem, c->tls_keylog) <
 		    0)
 			return fail(x, NS_EXIT_USAGE);
 		x->eng.keylog = &x->keylog;
 	}
+	/* secrets a pcapng file carries (Decryption Secrets Blocks) are
+	 * used with no option */
+	for (unsigned i = 0; !c->capture && i < c->nfiles; i++)
+		if (ns_dsb_read(c->files[i], &x->keylog, stderr) > 0)
+			x->eng.keylog = &x->keylog;
 	int reporting = start_reports(x);
 	if (reporting < 0)
 		return fail(x, -reporting);

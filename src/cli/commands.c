@@ -20,6 +20,7 @@
 #include "core/dissect.h"
 #include "core/field.h"
 #include "filter/dfilter.h"
+#include "capture/dsb.h"
 #include "core/keylog.h"
 #include "core/mem.h"
 #include "proto/pbschema.h"
@@ -126,6 +127,7 @@ int ns_cli_cmd_tui(int argc, char **argv)
 		ns_cli_free(&c);
 		return NS_EXIT_USAGE;
 	}
+	int dsb = c.nfiles && ns_dsb_read(c.files[0], &keylog, stderr) > 0;
 	struct ns_source src;
 	int status = c.nfiles ? ns_cli_open_file(&c, c.files[0], &src)
 			      : ns_cli_open_live(&c, &src);
@@ -137,7 +139,8 @@ int ns_cli_cmd_tui(int argc, char **argv)
 					.max_flows = c.max_flows,
 					.max_state_mib = c.max_state_mib,
 					.pbschema = pbschema,
-					.keylog = c.tls_keylog ? &keylog : NULL,
+					.keylog = c.tls_keylog || dsb ? &keylog
+								      : NULL,
 					.bpf = c.bpf};
 		status = ns_tui_run(&o);
 		ns_source_close(&src);

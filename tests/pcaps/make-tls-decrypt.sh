@@ -15,6 +15,9 @@
 #                           TLS_AES_256_GCM_SHA384, then
 #                           TLS_AES_128_GCM_SHA256 with a KeyUpdate from
 #                           the client before its request
+#   tls13-h2-dsb.pcapng     tls13-h2-decrypt.pcap with its key log inside
+#                           (editcap --inject-secrets: a pcapng Decryption
+#                           Secrets Block), decrypted with no option
 #
 # Certificates are throwaway (lib-tls.sh); the keys files hold only the
 # secrets of these loopback sessions.
@@ -93,8 +96,12 @@ expect_count "$WORK/$OUT" 3 'tcp[tcpflags] == tcp-syn'
 grep -c 'Hello from netscope tests' "$WORK/suites.out" | grep -qx 3 ||
 	die "s_client did not fetch /hello.txt three times"
 
+editcap --inject-secrets "tls,$WORK/tls13-h2-decrypt.keys" \
+	"$WORK/tls13-h2-decrypt.pcap" "$WORK/tls13-h2-dsb.pcapng"
+
 for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt; do
 	install -m 644 "$WORK/$n.keys" "$PCAPDIR/$n.keys"
 	install -m 644 "$WORK/$n.calls" "$PCAPDIR/$n.calls"
 	install_capture "$n.pcap"
 done
+install_capture tls13-h2-dsb.pcapng
