@@ -4,7 +4,7 @@
 # NAME.calls): netscope's decrypted fields against tshark -o
 # tls.keylog_file (record content types and handshake types, decrypted
 # EncryptedExtensions and Certificate, HTTP/2 :path and :status, HTTP/1.x
-# requests), --calls against curl's record, secrets inside a pcapng
+# requests), -z follow,tls, --calls against curl's record, secrets inside a pcapng
 # (Decryption Secrets Block), -Y, JSON, and what wrong, missing and
 # malformed keys give.
 set -u
@@ -73,6 +73,19 @@ check "tls13-suites-decrypt: ChaCha20, AES-256-GCM, AES-128-GCM" \
 	"$(printf '0x1303\n0x1302\n0x1301')" \
 	"$("$NS" read "$P/tls13-suites-decrypt.pcap" -Y 'tls.handshake.type == 2' \
 		-T fields -e tls.handshake.ciphersuite)"
+
+# -z follow,tls: the decrypted chunks, record by record, as tshark's
+# (tshark 4.0 names its nodes oddly in this mode: sides are not compared)
+chunks() { grep -E '^\s*[0-9a-f]+$' | tr -d '\t'; }
+for ns in tls13-h2-decrypt:0 tls12-h2-decrypt:1 tls13-suites-decrypt:2; do
+	n=${ns%:*} s=${ns#*:}
+	want=$(tshark -r "$P/$n.pcap" -o "tls.keylog_file:$P/$n.keys" -q \
+		-z "follow,tls,raw,$s" 2>/dev/null | chunks)
+	got=$("$NS" read -q "$P/$n.pcap" --tls-keylog "$P/$n.keys" \
+		-z "follow,tls,raw,$s" | chunks)
+	[ -n "$want" ] || { echo "FAIL: tshark followed nothing in $n"; fail=1; }
+	check "$n: -z follow,tls,raw,$s as tshark's chunks" "$want" "$got"
+done
 
 # the key log inside a pcapng (Decryption Secrets Block): no option
 D=$P/tls13-h2-dsb.pcapng

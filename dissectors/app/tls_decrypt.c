@@ -243,6 +243,20 @@ static void plaintext(struct ns_tls_dec *dec, struct dec_dir *dd,
 	dd->pt_len += n;
 }
 
+/* Decrypted application data for its subscribers (-z follow,tls). */
+static void publish(const struct ns_stream_ctx *ctx, const uint8_t *p, size_t n)
+{
+	if (!n || !ctx->eng || !ns_bus_wants(&ctx->eng->bus, NS_EV_TLS_DATA))
+		return;
+	struct ns_event ev = {.type = NS_EV_TLS_DATA,
+			      .pkt = ctx->pkt,
+			      .flow = ctx->flow,
+			      .dir = ctx->dir,
+			      .u.data = {p, n}};
+	ev.ts = ctx->pkt ? ctx->pkt->ts : 0;
+	ns_bus_publish(&ctx->eng->bus, &ev);
+}
+
 /* The decrypted content of one record, by its (inner) type. */
 static void content(struct rec *rc, struct ns_tls_dec *dec, struct dec_dir *dd,
 		    uint8_t type, const uint8_t *p, size_t n)
@@ -265,6 +279,7 @@ static void content(struct rec *rc, struct ns_tls_dec *dec, struct dec_dir *dd,
 		break;
 	case 23:
 		plaintext(dec, dd, p, n);
+		publish(rc->ctx, p, n);
 		break;
 	default:
 		break;

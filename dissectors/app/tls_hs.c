@@ -353,11 +353,14 @@ static void hello(struct ns_tls_hs *hs, struct ns_reader *r, int server)
 
 /* ---- the other messages -------------------------------------------------- */
 
-/* Certificate, TLS 1.2 and below (RFC 5246 §7.4.2): a 24-bit-length list
- * of 24-bit-length DER certificates. */
-static void certificate(struct ns_tls_hs *hs, struct ns_reader *r)
+/* Certificate (RFC 5246 §7.4.2): a 24-bit-length list of 24-bit-length
+ * DER certificates; in TLS 1.3 (RFC 8446 §4.4.2) after a request context,
+ * and each certificate followed by its extensions. */
+static void certificate(struct ns_tls_hs *hs, struct ns_reader *r, int tls13)
 {
 	struct ns_packet *pkt = hs->pkt;
+	if (tls13)
+		ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
 	uint32_t len = get_u24(pkt, r, F_CERTS_LEN);
 	struct ns_reader l = ns_rd_sub(r, len);
 	while (ns_rd_left(&l) >= 3 && !l.err) {
@@ -367,27 +370,8 @@ static void certificate(struct ns_tls_hs *hs, struct ns_reader *r)
 			break;
 		if (ns_tls_x509(pkt, der, cl) < 0)
 			bad(hs, "certificate not DER X.509");
-	}
-	if (l.err || r->err || ns_rd_left(&l))
-		bad(hs, "bad certificate list");
-}
-
-/* Certificate of TLS 1.3 (RFC 8446 §4.4.2), seen once decrypted: a
- * request context, then entries of a DER certificate and its extensions. */
-static void certificate13(struct ns_tls_hs *hs, struct ns_reader *r)
-{
-	struct ns_packet *pkt = hs->pkt;
-	ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
-	uint32_t len = get_u24(pkt, r, F_CERTS_LEN);
-	struct ns_reader l = ns_rd_sub(r, len);
-	while (ns_rd_left(&l) >= 3 && !l.err) {
-		uint32_t cl = get_u24(pkt, &l, F_CERT_LEN);
-		const uint8_t *der = ns_get_bytes(pkt, &l, TF(F_CERT), cl);
-		if (!der)
-			break;
-		if (ns_tls_x509(pkt, der, cl) < 0)
-			bad(hs, "certificate not DER X.509");
-		ns_rd_skip(&l, ns_rd_u16(&l)); /* the entry's extensions */
+		if (tls13)
+			ns_rd_skip(&l, ns_rd_u16(&l)); /* its extensions */
 	}
 	if (l.err || r->err || ns_rd_left(&l))
 		bad(hs, "bad certificate list");
@@ -471,10 +455,7 @@ static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 		encrypted_extensions(hs, r);
 		break;
 	case 11: /* TLS 1.3's (§4.4.2) has another layout */
-		if (!in || in->version < 0x0304)
-			certificate(hs, r);
-		else
-			certificate13(hs, r);
+		certificate(hs, r, in && in->version >= 0x0304);
 		break;
 	case 12:
 		server_key_exchange(hs, r);

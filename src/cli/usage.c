@@ -103,8 +103,9 @@ const char ns_cli_help_general[] =
 	"      --calls             one line per HTTP/2 stream and gRPC call "  \
 	"at\n"                                                                 \
 	"                          the end\n"                                  \
-	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
+	"  -z follow,tcp|tls,raw|ascii|hex,N\n"                                \
 	"                          the reassembled bytes of TCP stream N\n"    \
+	"                          (tls: decrypted application data)\n"        \
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
 	"      --max-state MiB     memory for what dissectors keep per\n"      \
 	"                          connection (default 256)\n"                 \
