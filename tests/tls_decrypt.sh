@@ -87,6 +87,20 @@ for ns in tls13-h2-decrypt:0 tls12-h2-decrypt:1 tls13-suites-decrypt:2; do
 	check "$n: -z follow,tls,raw,$s as tshark's chunks" "$want" "$got"
 done
 
+# handshake time when the client sends no application data (s_client that
+# quits after the handshake): ClientHello to the client's Finished, its
+# first protected record, from tshark's frame times
+T=$P/tls13-sni-alpn.pcap
+want=$(tshark -r "$T" -Y 'tcp.stream == 1 and tls and tcp.srcport != 443' \
+	-T fields -e frame.time_relative 2>/dev/null |
+	awk 'NR == 1 { ch = $1 } NR == 2 { printf "handshake=%.3fms\n", ($1 - ch) * 1000 }')
+got=$("$NS" read -q --conversations "$T" | grep 'TLS sni=www.example.org' |
+	grep -o 'handshake=[0-9.]*ms')
+check "handshake time with no application data: to the client's Finished" \
+	"$want" "$got"
+check "handshake time: every TLS connection has one" 3 \
+	"$("$NS" read -q --conversations "$T" | grep -c 'TLS .*handshake=')"
+
 # the key log inside a pcapng (Decryption Secrets Block): no option
 D=$P/tls13-h2-dsb.pcapng
 check "pcapng secrets block: --calls with no option, as curl's record" \

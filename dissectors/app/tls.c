@@ -232,6 +232,21 @@ void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
 		ns_tls_dec_handshake(rc, from);
 }
 
+/* The client's Finished: its first protected handshake record (TLS 1.3:
+ * its first application_data record that is not an alert; TLS 1.2: the
+ * handshake record after its ChangeCipherSpec). */
+static void client_finished(struct rec *rc, const struct rec_hdr *h)
+{
+	struct tls_state *st = rc->st;
+	if (!st || !rc->ctx || rc->ctx->dir != 0 || st->fin_ts ||
+	    !st->info.hellos || !st->info.have_cipher)
+		return;
+	int tls13 = st->info.version >= 0x0304;
+	if ((tls13 && h->ct == 23 && h->len != 19) ||
+	    (!tls13 && h->ct == 22 && rc->d->encrypted))
+		st->fin_ts = ns_stream_time_at(rc->ctx, 0);
+}
+
 /* One record whose plausible header h is at r; r moves past it.  Returns
  * NS_ETRUNC when the record goes past the layer's bytes. */
 static int record(struct rec *rc, struct ns_reader *r, const struct rec_hdr *h)
@@ -249,6 +264,7 @@ static int record(struct rec *rc, struct ns_reader *r, const struct rec_hdr *h)
 		ns_tree_pop(pkt);
 		return NS_ETRUNC;
 	}
+	client_finished(rc, h);
 	if (h->ct != 20 && rc->st && ns_tls_dec_record(rc, h, &body)) {
 		if (h->ct == 23)
 			app_data(rc, h->len);
@@ -782,6 +798,14 @@ static void conn_end(void *state, struct ns_stream_ctx *ctx)
 {
 	struct tls_state *st = state;
 	ns_tls_dec_end(st, ctx);
+	/* a client that sent no application data: the handshake ended
+	 * with its Finished */
+	if (!st->info.hs_done && st->fin_ts && st->info.hellos) {
+		st->info.hs_done = 1;
+		st->info.hs_time = st->fin_ts - st->info.ch_ts;
+		if (st->info.hs_time < 0)
+			st->info.hs_time = 0;
+	}
 	if (st->info.hellos || st->info.have_cipher)
 		tell(st, ctx, NS_EV_TLS_END);
 }

@@ -159,6 +159,9 @@ struct tls_state {
 	struct ns_tls_info info;
 	/* the budget handshake messages in progress are kept in (mem.h) */
 	struct ns_mem *mem;
+	/* when the client's Finished went (its first protected handshake
+	 * record): the handshake's end if no application data follows */
+	int64_t fin_ts;
 	/* decryption, when the run has a key log (NULL until the first
 	 * handshake record; from mem) */
 	struct ns_tls_dec *dec;
