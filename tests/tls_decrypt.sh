@@ -41,16 +41,18 @@ both() { # name, filter, fields...
 	check "$name: $filter: $* as tshark" "$want" "$got"
 }
 
-for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt; do
+for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt \
+	tls13-grpc-mtls; do
 	both "$n" tls frame.number tls.record.content_type tls.handshake.type
 	# decrypted EncryptedExtensions (TLS 1.3's ALPN) and Certificate
 	both "$n" tls frame.number tls.handshake.extension.type \
 		tls.handshake.extensions_alpn_str tls.handshake.certificate_length
 done
-for n in tls13-h2-decrypt tls12-h2-decrypt; do
+for n in tls13-h2-decrypt tls12-h2-decrypt tls13-grpc-mtls; do
 	both "$n" http2.headers.path frame.number http2.streamid \
 		http2.headers.method http2.headers.path
 	both "$n" http2.headers.status frame.number http2.headers.status
+	[ "$n" = tls13-grpc-mtls ] && continue
 	# every call curl made, with its status, and no other
 	want=$(sort "$P/$n.calls")
 	got=$("$NS" read -q --calls "$P/$n.pcap" --tls-keylog "$P/$n.keys" |
@@ -61,6 +63,22 @@ for n in tls13-h2-decrypt tls12-h2-decrypt; do
 		awk '$6 == "HTTP/2" { print $8, $9 }' | sort)
 	check "$n: -o tls.keylog_file: as --tls-keylog" "$want" "$got"
 done
+# gRPC over mutual TLS 1.3 (make-tls13-grpc-mtls.sh): the calls as the
+# client recorded them (method, status, message counts; as grpc_calls.sh)
+n=tls13-grpc-mtls
+check "$n: gRPC calls as the client's record" "$(sort "$P/$n.calls")" \
+	"$("$NS" read "$P/$n.pcap" --tls-keylog "$P/$n.keys" --calls -q |
+		sed -n 's/.* gRPC [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\1 \2 \3 \4/p' |
+		sort)"
+both "$n" grpc.message_length frame.number grpc.message_length
+# the client certificate's SPIFFE ID (a URI SAN), Wireshark's field
+both "$n" x509ce.uniformResourceIdentifier frame.number \
+	x509ce.uniformResourceIdentifier
+check "$n: the client's certificate (mutual TLS), decrypted" \
+	"CN=inference" \
+	"$("$NS" read "$P/$n.pcap" --tls-keylog "$P/$n.keys" -Y 'tcp.srcport != 50443' \
+		-T fields -e tls.handshake.certificate.subject | grep .)"
+
 both tls13-suites-decrypt http.request frame.number http.request.method \
 	http.request.uri
 check "tls13-suites-decrypt: one request per s_client, as its record" \

@@ -548,6 +548,8 @@ struct ns_field ns_tls_fields[F_COUNT] = {
     [F_DEC_FAILED] =
 	NS_F_NONE("tls.decryption_failed", "[TLS: decryption failed]"),
     [F_DEC_NOTE] = NS_F_STR("tls.decryption_note", "Decryption"),
+    [F_CERT_URI] = NS_F_STR("x509ce.uniformResourceIdentifier",
+			    "uniformResourceIdentifier"),
 };
 
 /* RFC 8446 §4.1.3: SHA-256("HelloRetryRequest") */

@@ -438,6 +438,18 @@ static void certificate_request(struct ns_tls_hs *hs, struct ns_reader *r)
 	ns_rd_skip(r, ns_rd_left(r)); /* distinguished names */
 }
 
+/* CertificateRequest of TLS 1.3 (RFC 8446 §4.3.2), seen once decrypted:
+ * a request context and extensions (signature algorithms, certificate
+ * authorities). */
+static void certificate_request13(struct ns_tls_hs *hs, struct ns_reader *r)
+{
+	struct ns_tls_hello h;
+	memset(&h, 0, sizeof(h));
+	h.server = 1;
+	ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
+	extensions(hs, r, &h);
+}
+
 /* One whole message, r confined to it. */
 static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 {
@@ -463,6 +475,8 @@ static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 	case 13:
 		if (tls12)
 			certificate_request(hs, r);
+		else if (in && in->version >= 0x0304)
+			certificate_request13(hs, r);
 		break;
 	case 15: /* CertificateVerify (RFC 5246 §7.4.8) */
 		if (tls12)

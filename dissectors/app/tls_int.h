@@ -81,6 +81,7 @@ enum {
 	F_DECRYPTED,
 	F_DEC_FAILED,
 	F_DEC_NOTE,
+	F_CERT_URI,
 	F_COUNT
 };
 
