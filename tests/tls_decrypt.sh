@@ -71,6 +71,18 @@ check "$n: gRPC calls as the client's record" "$(sort "$P/$n.calls")" \
 		sed -n 's/.* gRPC [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\1 \2 \3 \4/p' |
 		sort)"
 both "$n" grpc.message_length frame.number grpc.message_length
+# --conversations: mutual TLS and both identities (the client's SPIFFE
+# ID), once decrypted; without keys TLS 1.3 hides them
+got=$("$NS" read -q --conversations "$P/$n.pcap" --tls-keylog "$P/$n.keys" |
+	grep -o ' mtls server-id=[^ ]* client-id=[^ ]*')
+check "$n: --conversations says mutual TLS with both identities" \
+	" mtls server-id=CN=api.example.com client-id=spiffe://cluster.local/ns/ml/sa/inference" \
+	"$got"
+check "$n: without keys, no identities" 0 \
+	"$("$NS" read -q --conversations "$P/$n.pcap" | grep -c 'mtls\|-id=')"
+check "TLS 1.2 in the clear: the server's identity" 3 \
+	"$("$NS" read -q --conversations "$P/tls12-rsa.pcap" |
+		grep -c 'server-id=CN=api.example.com')"
 # the client certificate's SPIFFE ID (a URI SAN), Wireshark's field
 both "$n" x509ce.uniformResourceIdentifier frame.number \
 	x509ce.uniformResourceIdentifier

@@ -200,6 +200,50 @@ static void hello_told(void *arg)
 	tell(rc->st, rc->ctx, NS_EV_TLS_HELLO);
 }
 
+extern struct ns_dissector ns_diss_tls;
+
+/* An identity from a leaf certificate's field: a URI SAN wins over the
+ * subject. */
+static void identity(char *id, size_t cap, const struct ns_fv *fv, int uri,
+		     int *have_uri)
+{
+	if (*have_uri || (!uri && id[0]))
+		return;
+	*have_uri = uri;
+	size_t n = fv->v.b.n < cap - 1 ? fv->v.b.n : cap - 1;
+	memcpy(id, fv->v.b.p, n);
+	id[n] = 0;
+}
+
+/* What the messages just parsed (fields from `from`) say about
+ * certificates: a CertificateRequest, a client's Certificate, each side's
+ * identity from its first certificate. */
+static void identities(struct rec *rc, uint32_t from)
+{
+	struct ns_packet *pkt = rc->pkt;
+	struct ns_tls_info *in = &rc->st->info;
+	int client = rc->ctx && rc->ctx->dir == 0;
+	int type = -1, certs = 0, have_uri = 0;
+	char *id = client ? in->client_id : in->server_id;
+	for (uint32_t i = from; i < pkt->nfv; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		int f = (int)(fv->f - ns_tls_fields);
+		if (fv->f->proto != &ns_diss_tls || f < 0 || f >= F_COUNT)
+			continue;
+		if (f == F_HS_TYPE) {
+			type = (int)fv->v.u;
+			in->cert_requested |= type == 13 && !client;
+		} else if (type == 11 && f == F_CERT) {
+			certs++;
+			in->client_cert |= client;
+		} else if (type == 11 && certs == 1 &&
+			   (f == F_CERT_URI || f == F_CERT_SUBJECT)) {
+			identity(id, sizeof(in->client_id), fv, f == F_CERT_URI,
+				 &have_uri);
+		}
+	}
+}
+
 /* The handshake messages of one clear (or decrypted) handshake record,
  * joined to what an earlier record of this direction left unfinished. */
 void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
@@ -228,8 +272,10 @@ void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
 	ns_tls_hs_parse(&hs, &r);
 	bad(rc, hs.bad);
 	carry(rc, &r);
-	if (rc->st)
+	if (rc->st) {
+		identities(rc, from);
 		ns_tls_dec_handshake(rc, from);
+	}
 }
 
 /* The client's Finished: its first protected handshake record (TLS 1.3:
