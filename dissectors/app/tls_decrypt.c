@@ -24,8 +24,11 @@
  * (capped).  A record that does not authenticate is said
  * (tls.decryption_failed, "[TLS: decryption failed]"), never guessed; the
  * sequence number moves on as the sender's did.  Bytes lost in the
- * capture lose the record sequence: that direction stops decrypting and
- * says so.
+ * capture lose the record sequence: the first record after them is tried
+ * at each sequence number the lost bytes could have taken (at most
+ * RESYNC_MAX records; AEAD authentication tells which is right), and
+ * decryption goes on from there; when none fits (keys changed in the lost
+ * bytes) that direction stops decrypting.  Either is said once.
  *
  * The inner protocol.  After each TLS layer, the direction's plaintext is
  * given to the stream dissector that the negotiated ALPN names
@@ -48,8 +51,10 @@
 #include "proto/tls_crypt.h"
 #include "tls_int.h"
 
-#define PLAIN_MAX (4u << 20) /* decrypted bytes waiting, per direction */
-#define PROBE_MAX 4096	     /* plaintext a heuristic may ask for */
+#define PLAIN_MAX  (4u << 20) /* decrypted bytes waiting, per direction */
+#define PROBE_MAX  4096	      /* plaintext a heuristic may ask for */
+#define RESYNC_MAX 256	      /* sequence numbers tried after lost bytes */
+#define RECORD_MIN 22 /* the shortest protected record: header, type, tag */
 
 enum { NEXT_NONE, NEXT_APP, NEXT_UPDATE };
 
@@ -59,6 +64,7 @@ struct dec_dir {
 	uint8_t next;	/* after this record: NEXT_* */
 	uint8_t lost;	/* bytes were lost: no more decryption */
 	uint8_t lost_told;
+	uint32_t resync;  /* bytes were lost: records they may have held */
 	uint8_t fin_told; /* the inner dissector heard this side end */
 	uint8_t *pt;	  /* plaintext for the inner protocol */
 	size_t pt_len;
@@ -286,6 +292,35 @@ static void content(struct rec *rc, struct ns_tls_dec *dec, struct dec_dir *dd,
 	}
 }
 
+/* Opens one record; after lost bytes, at each sequence number they may
+ * have moved it to (said once: found again, or decryption stops). */
+static long open_record(struct ns_packet *pkt, struct dec_dir *dd,
+			const uint8_t hdr[5], const uint8_t *frag, uint16_t len,
+			uint8_t *out, uint8_t *type)
+{
+	if (!dd->resync)
+		return ns_tls_open(&dd->keys, hdr, frag, len, out, type);
+	uint64_t base = dd->keys.seq;
+	long n = -1;
+	for (uint32_t k = 0; k <= dd->resync && n < 0; k++) {
+		dd->keys.seq = base + k;
+		n = ns_tls_open(&dd->keys, hdr, frag, len, out, type);
+	}
+	dd->resync = 0;
+	if (n < 0) {
+		dd->keys.seq = base;
+		dd->lost = 1;
+	}
+	if (!dd->lost_told) {
+		dd->lost_told = 1;
+		ns_tls_add_str(pkt, F_DEC_NOTE,
+			       n < 0 ? "bytes lost: decryption stopped"
+				     : "bytes lost: record sequence found "
+				       "again");
+	}
+	return n;
+}
+
 int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 		      const struct ns_reader *body)
 {
@@ -294,11 +329,6 @@ int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 		return 0;
 	struct ns_packet *pkt = rc->pkt;
 	struct dec_dir *dd = &dec->d[rc->ctx->dir];
-	if (dd->lost && !dd->lost_told) {
-		dd->lost_told = 1;
-		ns_tls_add_str(pkt, F_DEC_NOTE,
-			       "bytes lost: decryption stopped");
-	}
 	if (!dd->active || dd->lost)
 		return 0;
 	struct ns_reader b = *body;
@@ -309,7 +339,9 @@ int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 	uint8_t hdr[5] = {h->ct, h->major, h->minor, (uint8_t)(h->len >> 8),
 			  (uint8_t)h->len};
 	uint8_t type = h->ct;
-	long n = ns_tls_open(&dd->keys, hdr, frag, h->len, out, &type);
+	long n = open_record(pkt, dd, hdr, frag, h->len, out, &type);
+	if (n < 0 && dd->lost)
+		return 0;
 	if (n < 0) {
 		ns_add_label(pkt, TF(F_DEC_FAILED), ns_rd_off(body), h->len);
 		return 1;
@@ -399,7 +431,11 @@ void ns_tls_dec_gap(struct tls_state *st, struct ns_stream_ctx *ctx, uint32_t n)
 	struct dec_dir *dd = &dec->d[ctx->dir];
 	if (!dd->active || dd->lost)
 		return;
-	dd->lost = 1;
+	/* the records the lost bytes may have held, tried when the next one
+	 * comes; what was waiting for the inner protocol is cut off */
+	uint64_t r = dd->resync + (uint64_t)n / RECORD_MIN + 1;
+	dd->resync = r > RESYNC_MAX ? RESYNC_MAX : (uint32_t)r;
+	dd->pt_len = 0;
 	const struct ns_dissector *app = dec->inner.app;
 	if (app && !dec->inner.stopped && app->stream->gap) {
 		struct ns_stream_ctx ic = {ctx->pkt, ctx->flow, &dec->inner,
