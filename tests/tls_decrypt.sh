@@ -6,7 +6,8 @@
 # EncryptedExtensions and Certificate, HTTP/2 :path and :status, HTTP/1.x
 # requests), -z follow,tls, --calls against curl's record, secrets inside a pcapng
 # (Decryption Secrets Block), -Y, JSON, and what wrong, missing and
-# malformed keys give.
+# malformed keys give, a lost record, and a live capture while the
+# client writes its key log.
 set -u
 SRC=${srcdir:-.}
 NS=${NETSCOPE:?}
@@ -25,7 +26,15 @@ check() { # name, expected, got
 }
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+NETNS=
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "$NETNS" ] && ip netns del "$NETNS" 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
 
 # fields of the packets FILTER selects, from both tools
 both() { # name, filter, fields...
@@ -201,6 +210,54 @@ if command -v editcap >/dev/null; then
 		"$("$NS" read -q --calls "$TMP/gap.pcap" --tls-keylog "$F.keys" |
 			awk '$6 == "HTTP/2" && $9 != "-" { print $8, $9 }')"
 fi
+# live capture while the client writes its key log (root, a private
+# network namespace): the secrets are picked up as they are appended,
+# after the packets they decrypt were captured
+live() {
+	local d=$TMP/live i
+	mkdir -p "$d/www"
+	printf 'hello\n' >"$d/www/index.html"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/k.pem" -out "$d/c.pem" -days 2 -subj /CN=live \
+		2>/dev/null || return 1
+	NETNS=nstlsdec$$
+	ip netns add "$NETNS" && ip netns exec "$NETNS" ip link set lo up ||
+		return 1
+	ip netns exec "$NETNS" nghttpd -d "$d/www" 8443 "$d/k.pem" "$d/c.pem" \
+		>/dev/null 2>&1 &
+	PIDS+=($!)
+	for i in $(seq 100); do
+		ip netns exec "$NETNS" ss -Hltn 'sport = :8443' | grep -q . && break
+		sleep 0.05
+	done
+	ip netns exec "$NETNS" "$NS" capture -i lo --calls \
+		--tls-keylog "$d/keys" tcp port 8443 >"$d/out" 2>"$d/err" &
+	local cap=$!
+	PIDS+=($cap)
+	for i in $(seq 100); do
+		grep -q 'listening on' "$d/err" && break
+		sleep 0.05
+	done
+	ip netns exec "$NETNS" env SSLKEYLOGFILE="$d/keys" curl -sSk --http2 \
+		--tlsv1.3 -o /dev/null -o /dev/null https://127.0.0.1:8443/ \
+		https://127.0.0.1:8443/missing || return 1
+	sleep 0.5
+	kill -INT "$cap"
+	wait "$cap"
+	awk '$5 ~ /^s=/ && $6 == "HTTP/2" { print $8, $9 }' "$d/out" >"$d/calls"
+}
+# (not in $(…): the namespace and the server are the parent's to clean)
+if [ "$(id -u)" = 0 ] && command -v nghttpd >/dev/null &&
+	command -v ip >/dev/null; then
+	live
+	check "live: a key log written during the capture decrypts it" \
+		"$(printf '/ 200\n/missing 404')" "$(cat "$TMP/live/calls" 2>/dev/null)"
+	check "live: decrypted packets shown as such" yes \
+		"$(grep -q 'HEADERS s=1 GET / ES \[decrypted\]' "$TMP/live/out" && echo yes)"
+else
+	echo "skip: live key log (needs root, nghttpd, ip)"
+fi
+
 # a key log that cannot be read is a usage error
 "$NS" read "$F.pcap" --tls-keylog "$TMP/none" >/dev/null 2>"$TMP/err"
 check "unreadable key log: exit 2" 2 "$?"

@@ -65,6 +65,8 @@ struct dec_dir {
 	uint8_t lost;	/* bytes were lost: no more decryption */
 	uint8_t lost_told;
 	uint32_t resync;  /* bytes were lost: records they may have held */
+	uint8_t late;	  /* live: waiting for the key log to have secrets */
+	uint32_t seen;	  /* protected records passed while waiting */
 	uint8_t fin_told; /* the inner dissector heard this side end */
 	uint8_t *pt;	  /* plaintext for the inner protocol */
 	size_t pt_len;
@@ -119,8 +121,15 @@ static void keys13(struct rec *rc, struct ns_tls_dec *dec)
 	size_t cn = 0, sn = 0;
 	const uint8_t *c = secret(dec, NS_KL_CLIENT_HS, &cn);
 	const uint8_t *s = secret(dec, NS_KL_SERVER_HS, &sn);
+	struct ns_keylog *live = rc->ctx->eng->keylog_live;
+	if ((!c || !s) && live && ns_keylog_refresh(live)) {
+		c = secret(dec, NS_KL_CLIENT_HS, &cn);
+		s = secret(dec, NS_KL_SERVER_HS, &sn);
+	}
 	if (!c || !s) {
 		note(rc, dec, "no key for this session");
+		/* live: the client may not have written them yet */
+		dec->d[0].late = dec->d[1].late = live != NULL;
 		return;
 	}
 	if (ns_tls13_keys(&dec->d[0].keys, dec->suite, c, cn) < 0 ||
@@ -197,6 +206,11 @@ void ns_tls_dec_handshake(struct rec *rc, uint32_t from)
 void ns_tls_dec_ccs(struct rec *rc)
 {
 	struct ns_tls_dec *dec = rc->st ? rc->st->dec : NULL;
+	struct ns_keylog *live = dec ? rc->ctx->eng->keylog_live : NULL;
+	/* live: the client's secret may have come since the ServerHello */
+	if (dec && dec->keyed == 1 && live && dec->suite &&
+	    !dec->suite->tls13 && ns_keylog_refresh(live))
+		keys12(rc, dec);
 	if (!dec || dec->keyed != 2)
 		return;
 	int dir = rc->ctx->dir;
@@ -321,6 +335,45 @@ static long open_record(struct ns_packet *pkt, struct dec_dir *dd,
 	return n;
 }
 
+/* TLS 1.3 live, secrets written after the ServerHello was dissected: once
+ * the key log has them, the record is tried with the direction's
+ * handshake and application traffic secrets at each sequence number the
+ * records already passed allow (the Finished may be among them). */
+static long late_open(struct rec *rc, struct ns_tls_dec *dec,
+		      struct dec_dir *dd, const uint8_t hdr[5],
+		      const uint8_t *frag, uint16_t len, uint8_t *out,
+		      uint8_t *type)
+{
+	uint32_t seen = dd->seen++;
+	ns_keylog_refresh(rc->ctx->eng->keylog_live);
+	int client = rc->ctx->dir == 0;
+	size_t hn = 0, an = 0;
+	const uint8_t *hs =
+	    secret(dec, client ? NS_KL_CLIENT_HS : NS_KL_SERVER_HS, &hn);
+	const uint8_t *ap =
+	    secret(dec, client ? NS_KL_CLIENT_AP0 : NS_KL_SERVER_AP0, &an);
+	if (!hs || !ap)
+		return -1;
+	struct ns_tls_keys k[2];
+	if (ns_tls13_keys(&k[0], dec->suite, hs, hn) < 0 ||
+	    ns_tls13_keys(&k[1], dec->suite, ap, an) < 0)
+		return -1;
+	dd->late = 0; /* one try with the secrets: they fit or never will */
+	for (int i = 0; i < 2; i++)
+		for (uint32_t s = 0; s <= seen && s <= RESYNC_MAX; s++) {
+			k[i].seq = s;
+			long n = ns_tls_open(&k[i], hdr, frag, len, out, type);
+			if (n < 0)
+				continue;
+			dd->keys = k[i];
+			dd->active = 1;
+			dec->noted = 0;
+			note(rc, dec, "secrets found later in the key log");
+			return n;
+		}
+	return -1;
+}
+
 int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 		      const struct ns_reader *body)
 {
@@ -329,7 +382,7 @@ int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 		return 0;
 	struct ns_packet *pkt = rc->pkt;
 	struct dec_dir *dd = &dec->d[rc->ctx->dir];
-	if (!dd->active || dd->lost)
+	if ((!dd->active && !(dd->late && h->ct == 23)) || dd->lost)
 		return 0;
 	struct ns_reader b = *body;
 	const uint8_t *frag = ns_rd_ptr(&b, h->len);
@@ -339,7 +392,14 @@ int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
 	uint8_t hdr[5] = {h->ct, h->major, h->minor, (uint8_t)(h->len >> 8),
 			  (uint8_t)h->len};
 	uint8_t type = h->ct;
-	long n = open_record(pkt, dd, hdr, frag, h->len, out, &type);
+	long n;
+	if (!dd->active) {
+		n = late_open(rc, dec, dd, hdr, frag, h->len, out, &type);
+		if (n < 0)
+			return 0;
+	} else {
+		n = open_record(pkt, dd, hdr, frag, h->len, out, &type);
+	}
 	if (n < 0 && dd->lost)
 		return 0;
 	if (n < 0) {

@@ -135,10 +135,13 @@ static int setup_engine(struct cmd *x)
 	}
 	ns_keylog_init(&x->keylog, &x->eng.mem);
 	if (c->tls_keylog) {
-		if (ns_cli_load_keylog(&x->keylog, &x->eng.mem, c->tls_keylog) <
-		    0)
+		if (ns_cli_load_keylog(&x->keylog, &x->eng.mem, c->tls_keylog,
+				       c->capture) < 0)
 			return fail(x, NS_EXIT_USAGE);
 		x->eng.keylog = &x->keylog;
+		/* live: secrets the client appends as it connects */
+		if (c->capture)
+			x->eng.keylog_live = &x->keylog;
 	}
 	/* secrets a pcapng file carries (Decryption Secrets Blocks) are
 	 * used with no option */

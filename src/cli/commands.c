@@ -122,7 +122,7 @@ int ns_cli_cmd_tui(int argc, char **argv)
 	struct ns_keylog keylog;
 	ns_keylog_init(&keylog, &kmem);
 	if (c.tls_keylog &&
-	    ns_cli_load_keylog(&keylog, &kmem, c.tls_keylog) < 0) {
+	    ns_cli_load_keylog(&keylog, &kmem, c.tls_keylog, 0) < 0) {
 		ns_pbschema_free(pbschema);
 		ns_cli_free(&c);
 		return NS_EXIT_USAGE;

@@ -150,10 +150,13 @@ struct ns_pbschema *ns_cli_load_proto_desc(const char *path)
 }
 
 int ns_cli_load_keylog(struct ns_keylog *kl, struct ns_mem *mem,
-		       const char *path)
+		       const char *path, int live)
 {
 	ns_keylog_init(kl, mem);
-	if (ns_keylog_read(kl, path, path, stderr) < 0) {
+	int r = ns_keylog_read(kl, path, path, stderr);
+	if (r < 0 && live && errno == ENOENT)
+		r = ns_keylog_follow(kl, path, path, stderr);
+	if (r < 0) {
 		fprintf(stderr,
 			"netscope: --tls-keylog: cannot read '%s': %s\n", path,
 			strerror(errno));

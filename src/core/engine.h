@@ -47,6 +47,9 @@ struct ns_engine {
 	/* --tls-keylog: TLS secrets, or NULL; owned by the caller, read-only
 	 * while dissecting */
 	const struct ns_keylog *keylog;
+	/* capture --tls-keylog: the same store, re-read as the file grows
+	 * (a client appends as it connects); NULL when reading files */
+	struct ns_keylog *keylog_live;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

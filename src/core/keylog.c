@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/mem.h"
@@ -48,6 +49,8 @@ void ns_keylog_free(struct ns_keylog *kl)
 	if (kl->e) /* the secrets do not outlive the store */
 		memset(kl->e, 0, kl->cap * sizeof(*kl->e));
 	ns_mem_free(kl->mem, kl->e);
+	free(kl->path);
+	kl->path = NULL;
 	kl->e = NULL;
 	kl->n = kl->cap = 0;
 }
@@ -194,27 +197,46 @@ void ns_keylog_sort(struct ns_keylog *kl)
 	kl->sorted = 1;
 }
 
+/* The lines of fp from the current position; with `whole`, only lines
+ * that end in a newline (a writer may be in the middle of the last one),
+ * kl->offset moved past them.  0, or an errno. */
+static int lines(struct ns_keylog *kl, FILE *fp, const char *name, FILE *warn,
+		 int whole)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		int nl = len && line[len - 1] == '\n';
+		if (whole && !nl)
+			break;
+		kl->offset += len;
+		kl->lineno++;
+		if (nl)
+			len--;
+		const char *why;
+		if (ns_keylog_line(kl, line, (size_t)len, &why) == -1 && warn)
+			fprintf(warn, "netscope: %s:%lu: %s; line skipped\n",
+				name, kl->lineno, why);
+	}
+	int err = ferror(fp) ? errno : 0;
+	free(line);
+	return err;
+}
+
 int ns_keylog_read(struct ns_keylog *kl, const char *path, const char *name,
 		   FILE *warn)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		return -1;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		lineno++;
-		if (len && line[len - 1] == '\n')
-			len--;
-		const char *why;
-		if (ns_keylog_line(kl, line, (size_t)len, &why) == -1 && warn)
-			fprintf(warn, "netscope: %s:%lu: %s; line skipped\n",
-				name, lineno, why);
-	}
-	int err = ferror(fp) ? errno : 0;
-	free(line);
+	free(kl->path);
+	kl->path = strdup(path);
+	kl->name = name;
+	kl->warn = warn;
+	kl->offset = 0;
+	kl->lineno = 0;
+	int err = lines(kl, fp, name, warn, 0);
 	fclose(fp);
 	ns_keylog_sort(kl);
 	if (err) {
@@ -222,6 +244,34 @@ int ns_keylog_read(struct ns_keylog *kl, const char *path, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+int ns_keylog_follow(struct ns_keylog *kl, const char *path, const char *name,
+		     FILE *warn)
+{
+	free(kl->path);
+	kl->path = strdup(path);
+	kl->name = name;
+	kl->warn = warn;
+	kl->offset = 0;
+	kl->lineno = 0;
+	return kl->path ? 0 : -1;
+}
+
+int ns_keylog_refresh(struct ns_keylog *kl)
+{
+	struct stat sb;
+	if (!kl->path || stat(kl->path, &sb) < 0 || sb.st_size <= kl->offset)
+		return 0;
+	FILE *fp = fopen(kl->path, "r");
+	if (!fp)
+		return 0;
+	size_t before = kl->n;
+	if (fseeko(fp, kl->offset, SEEK_SET) == 0)
+		lines(kl, fp, kl->name, kl->warn, 1);
+	fclose(fp);
+	ns_keylog_sort(kl);
+	return kl->n > before;
 }
 
 const uint8_t *ns_keylog_find(const struct ns_keylog *kl, int label,

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct ns_mem;
 
@@ -61,6 +62,13 @@ struct ns_keylog {
 	int sorted;
 	/* what the lines said besides secrets */
 	uint64_t lines, malformed, duplicates, conflicts, unused, refused;
+	/* the file ns_keylog_read() read (malloc'd), for ns_keylog_refresh():
+	 * how far, its name in messages, where they go */
+	char *path;
+	off_t offset;
+	unsigned long lineno;
+	const char *name;
+	FILE *warn;
 };
 
 /* An empty store whose memory comes from mem (NULL: not accounted). */
@@ -93,6 +101,17 @@ void ns_keylog_sort(struct ns_keylog *kl);
  */
 int ns_keylog_read(struct ns_keylog *kl, const char *path, const char *name,
 		   FILE *warn);
+
+/* Names a file that does not exist yet for ns_keylog_refresh() (a live
+ * capture started before the client); 0, or -1 without memory. */
+int ns_keylog_follow(struct ns_keylog *kl, const char *path, const char *name,
+		     FILE *warn);
+
+/* The lines appended to ns_keylog_read()'s file since it was last read
+ * (a client writing its key log while netscope captures), complete lines
+ * only, then ns_keylog_sort(); one stat() when the file has not grown.
+ * Returns 1 when secrets were added. */
+int ns_keylog_refresh(struct ns_keylog *kl);
 
 /* The secret with this label for a client random, or NULL; *len its
  * length. */
