@@ -8,7 +8,8 @@
  * a word too many) are refused with a reason and counted; repeated lines
  * are dropped once sorted (same secret: duplicate, different: conflict,
  * the first wins); ns_keylog_read() names each malformed line once with
- * its number; the memory comes from the budget and goes back to it.
+ * its number; a file being written is followed (complete lines only);
+ * the memory comes from the budget and goes back to it.
  */
 #include <check.h>
 #include <stdio.h>
@@ -179,6 +180,42 @@ START_TEST(read_file_says_line_numbers)
 }
 END_TEST
 
+/* A key log written while it is read: appended complete lines are taken,
+ * a line still being written waits for its newline, a file that did not
+ * exist at first is followed. */
+START_TEST(refresh_reads_what_is_appended)
+{
+	char path[] = "/tmp/test_keylogXXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	struct ns_keylog kl;
+	ns_keylog_init(&kl, NULL);
+	ck_assert_int_eq(ns_keylog_follow(&kl, path, "live.keys", NULL), 0);
+	ck_assert_int_eq(ns_keylog_refresh(&kl), 0); /* not there yet */
+	FILE *fp = fopen(path, "w");
+	fputs("CLIENT_RANDOM " R1 " " S48 "\n", fp);
+	fputs("CLIENT_TRAFFIC_SECRET_0 " R1 " " S32, fp); /* no newline yet */
+	fflush(fp);
+	ck_assert_int_eq(ns_keylog_refresh(&kl), 1);
+	ck_assert_uint_eq(kl.n, 1);
+	ck_assert_int_eq(ns_keylog_refresh(&kl), 0); /* the half line waits */
+	fputs("\n", fp);
+	fflush(fp);
+	ck_assert_int_eq(ns_keylog_refresh(&kl), 1);
+	ck_assert_uint_eq(kl.n, 2);
+	uint8_t r1[32];
+	random_of(R1, r1);
+	size_t n;
+	ck_assert_ptr_nonnull(ns_keylog_find(&kl, NS_KL_CLIENT_AP0, r1, &n));
+	ck_assert_uint_eq(kl.malformed, 0);
+	fclose(fp);
+	unlink(path);
+	ns_keylog_free(&kl);
+}
+END_TEST
+
 START_TEST(bounded_by_the_budget)
 {
 	struct ns_mem m = {.cap = 4096};
@@ -207,6 +244,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, malformed_lines);
 	tcase_add_test(tc, duplicate_lines);
 	tcase_add_test(tc, read_file_says_line_numbers);
+	tcase_add_test(tc, refresh_reads_what_is_appended);
 	tcase_add_test(tc, bounded_by_the_budget);
 	suite_add_tcase(s, tc);
 	return s;

@@ -224,28 +224,6 @@ static int lines(struct ns_keylog *kl, FILE *fp, const char *name, FILE *warn,
 	return err;
 }
 
-int ns_keylog_read(struct ns_keylog *kl, const char *path, const char *name,
-		   FILE *warn)
-{
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return -1;
-	free(kl->path);
-	kl->path = strdup(path);
-	kl->name = name;
-	kl->warn = warn;
-	kl->offset = 0;
-	kl->lineno = 0;
-	int err = lines(kl, fp, name, warn, 0);
-	fclose(fp);
-	ns_keylog_sort(kl);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
-
 int ns_keylog_follow(struct ns_keylog *kl, const char *path, const char *name,
 		     FILE *warn)
 {
@@ -256,6 +234,23 @@ int ns_keylog_follow(struct ns_keylog *kl, const char *path, const char *name,
 	kl->offset = 0;
 	kl->lineno = 0;
 	return kl->path ? 0 : -1;
+}
+
+int ns_keylog_read(struct ns_keylog *kl, const char *path, const char *name,
+		   FILE *warn)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	ns_keylog_follow(kl, path, name, warn);
+	int err = lines(kl, fp, name, warn, 0);
+	fclose(fp);
+	ns_keylog_sort(kl);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int ns_keylog_refresh(struct ns_keylog *kl)
