@@ -13,6 +13,14 @@
  * At the end the connection ends (NS_EV_TLS_END) and the state is
  * destroyed, so LeakSanitizer sees every allocation of a connection's
  * life.
+ *
+ * Decryption: an input that starts with "KEYS" carries a key log first
+ * (a 2-byte big-endian length, then that many bytes of NSS key log text,
+ * parsed line by line as --tls-keylog parses a file) and the deliveries
+ * after it; the connection is then dissected with those secrets, so the
+ * key log parser, the key schedule, record decryption (and its failures)
+ * and the protocols inside decrypted records are reached.  Inputs without
+ * the prefix are read as before.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +30,8 @@
 #include "core/buf.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/keylog.h"
+#include "core/mem.h"
 #include "core/txn.h"
 #include "output/output.h"
 #include "core/packet.h"
@@ -71,9 +81,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The "KEYS" prefix: its key log into kl (and the engine); returns the
+ * bytes it took. */
+static size_t keys(struct ns_keylog *kl, const uint8_t *data, size_t size)
+{
+	if (size < 6 || memcmp(data, "KEYS", 4) != 0)
+		return 0;
+	size_t n = (size_t)data[4] << 8 | data[5];
+	if (n > size - 6)
+		n = size - 6;
+	const char *s = (const char *)data + 6;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '\n')
+			continue;
+		const char *why;
+		ns_keylog_line(kl, s + start, i - start, &why);
+		start = i + 1;
+	}
+	ns_keylog_sort(kl);
+	eng.keylog = kl;
+	return 6 + n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct ns_stream_ops *ops = ns_diss_tls.stream;
+	struct ns_mem mem = {.cap = 1 << 20};
+	struct ns_keylog kl;
+	ns_keylog_init(&kl, &mem);
+	eng.keylog = NULL;
+	size_t i = keys(&kl, data, size);
 	struct ns_stream st;
 	memset(&st, 0, sizeof(st));
 	st.app = &ns_diss_tls;
@@ -83,7 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t num = 0;
 	if (!st.state || !pend[0] || !pend[1])
 		goto done;
-	size_t i = 0;
 	while (i < size) {
 		int dir = data[i] >> 7;
 		size_t n = data[i] & 0x7f ? data[i] & 0x7f : 128;
@@ -118,5 +155,7 @@ done:
 	free(st.state);
 	free(pend[0]);
 	free(pend[1]);
+	eng.keylog = NULL;
+	ns_keylog_free(&kl);
 	return 0;
 }

@@ -6,7 +6,9 @@
 #   listed in HEX below), twopass (-2 -v, for those in TWOPASS: queries
 #   and requests name their responses), proto (-v --proto-descriptor
 #   inference.desc: the typed protobuf decoding, for the gRPC captures
-#   listed in PROTO below)
+#   listed in PROTO below), keylog and keylog-verbose (--tls-keylog
+#   NAME.keys, with and without -v, for every capture that has a NAME.keys:
+#   TLS decrypted)
 #
 # After an intended change in output, regenerate with
 #     make golden          (= tests/golden.sh --update)
@@ -36,6 +38,7 @@ for pcap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	case " $HEX " in *" $name "*) modes="$modes hex" ;; esac
 	case " $TWOPASS " in *" $name "*) modes="$modes twopass" ;; esac
 	case " $PROTO " in *" $name "*) modes="$modes proto" ;; esac
+	[ -e "$PCAPS/$name.keys" ] && modes="$modes keylog keylog-verbose"
 	for mode in $modes; do
 		case $mode in
 		text) args=() ;;
@@ -43,6 +46,8 @@ for pcap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 		hex) args=(-x) ;;
 		twopass) args=(-2 -v) ;;
 		proto) args=(-v --proto-descriptor inference.desc) ;;
+		keylog) args=(--tls-keylog "$name.keys") ;;
+		keylog-verbose) args=(-v --tls-keylog "$name.keys") ;;
 		esac
 		out=$GOLDEN/$name.$mode.out
 		# the file name is shown relative so goldens do not depend on

@@ -91,7 +91,9 @@ done
 for truth in "$PCAPS"/*.calls; do
 	cap=${truth%.calls}.pcap
 	[ -f "$cap" ] || continue
-	"$NS" summary "$cap" >"$TMP/s" 2>/dev/null
+	keys=()
+	[ -f "${truth%.calls}.keys" ] && keys=(--tls-keylog "${truth%.calls}.keys")
+	"$NS" summary "${keys[@]}" "$cap" >"$TMP/s" 2>/dev/null
 	check "$(basename "$cap"): calls and errors per method as the clients recorded" \
 		python3 - "$TMP/s" "$truth" <<'PYEOF'
 import collections, re, sys
@@ -101,10 +103,11 @@ for l in open(sys.argv[2]):
     f = l.split()
     if len(f) >= 2 and f[0].startswith("/"):
         want[f[0]][0] += 1
-        want[f[0]][1] += f[1] != "OK"
+        # a gRPC status other than OK, or an HTTP status of 400 or more
+        want[f[0]][1] += (int(f[1]) >= 400 if f[1].isdigit() else f[1] != "OK")
 got = {}
 for l in s:
-    m = re.match(r"^  gRPC(?:-Web)? POST (/\S+) +(\d+) +(\d+) ", l)
+    m = re.match(r"^  (?:gRPC|gRPC-Web|HTTP/2|HTTP/1\.1) \S+ (/\S+) +(\d+) +(\d+) ", l)
     if m:
         got[m.group(1)] = [int(m.group(2)), int(m.group(3))]
 bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}

@@ -123,6 +123,9 @@ END_TEST
 static const char *const wireshark_prefixes[][2] = {
     /* protocol, prefix of its fields */
     {"pwethcw", "pweth.cw."}, /* packet-pw-eth.c: protocol "pwethcw" */
+    /* certificate extensions are packet-x509ce.c's in Wireshark; the TLS
+     * dissector records the URI SAN (SPIFFE IDs) under its name */
+    {"tls", "x509ce.uniformResourceIdentifier"},
 };
 
 static int wireshark_exception(const char *proto, const char *name)

@@ -51,34 +51,6 @@
 #define REC_MAX	     (16384 + 2048) /* TLSCiphertext.length limit, §5.2 */
 #define HS_CARRY_MAX (256 * 1024)   /* an unfinished handshake message */
 
-struct tls_dir {
-	uint8_t *hs; /* handshake bytes of an unfinished message */
-	size_t hs_len;
-	uint8_t encrypted; /* handshake records are opaque from now on */
-	uint8_t resync;	   /* looking for a record boundary again */
-	uint8_t told;	   /* bytes that were not records were shown */
-	uint64_t app_records;
-};
-
-/* One connection: the carried bytes per direction and what the handshake
- * said (hs_time runs to the first application data). */
-struct tls_state {
-	struct tls_dir d[2];
-	struct ns_tls_info info;
-	/* the budget handshake messages in progress are kept in (mem.h) */
-	struct ns_mem *mem;
-};
-
-/* The parse of one layer: its connection, if any, and the first problem
- * found. */
-struct rec {
-	struct ns_packet *pkt;
-	struct tls_state *st; /* NULL: parsed alone */
-	const struct ns_stream_ctx *ctx;
-	struct tls_dir *d; /* this direction's, or NULL */
-	const char *bad;
-};
-
 static void bad(struct rec *rc, const char *why)
 {
 	if (why && !rc->bad)
@@ -101,11 +73,6 @@ static void tell(struct tls_state *st, const struct ns_stream_ctx *ctx,
 }
 
 /* ---- records ------------------------------------------------------------- */
-
-struct rec_hdr {
-	uint8_t ct, major, minor;
-	uint16_t len;
-};
 
 /* Reads the record header at r's cursor without moving it; 1 when it is a
  * plausible one (known type, version 3.x with x <= 4, length in bounds). */
@@ -155,8 +122,10 @@ static void change_cipher_spec(struct rec *rc)
 		return;
 	/* TLS 1.3 (§D.4): a compatibility no-op, nothing after it changes */
 	uint16_t v = st->info.version ? st->info.version : st->info.offered;
-	if (v < 0x0304 || (st->info.version && st->info.version < 0x0304))
+	if (v < 0x0304 || (st->info.version && st->info.version < 0x0304)) {
 		rc->d->encrypted = 1;
+		ns_tls_dec_ccs(rc);
+	}
 }
 
 /* An alert (RFC 8446 §6): level and description while in the clear. */
@@ -231,9 +200,53 @@ static void hello_told(void *arg)
 	tell(rc->st, rc->ctx, NS_EV_TLS_HELLO);
 }
 
-/* The handshake messages of one clear handshake record, joined to what an
- * earlier record of this direction left unfinished. */
-static void handshake(struct rec *rc, const struct ns_reader *body)
+extern struct ns_dissector ns_diss_tls;
+
+/* An identity from a leaf certificate's field: a URI SAN wins over the
+ * subject. */
+static void identity(char *id, size_t cap, const struct ns_fv *fv, int uri,
+		     int *have_uri)
+{
+	if (*have_uri || (!uri && id[0]))
+		return;
+	*have_uri = uri;
+	size_t n = fv->v.b.n < cap - 1 ? fv->v.b.n : cap - 1;
+	memcpy(id, fv->v.b.p, n);
+	id[n] = 0;
+}
+
+/* What the messages just parsed (fields from `from`) say about
+ * certificates: a CertificateRequest, a client's Certificate, each side's
+ * identity from its first certificate. */
+static void identities(struct rec *rc, uint32_t from)
+{
+	struct ns_packet *pkt = rc->pkt;
+	struct ns_tls_info *in = &rc->st->info;
+	int client = rc->ctx && rc->ctx->dir == 0;
+	int type = -1, certs = 0, have_uri = 0;
+	char *id = client ? in->client_id : in->server_id;
+	for (uint32_t i = from; i < pkt->nfv; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		int f = (int)(fv->f - ns_tls_fields);
+		if (fv->f->proto != &ns_diss_tls || f < 0 || f >= F_COUNT)
+			continue;
+		if (f == F_HS_TYPE) {
+			type = (int)fv->v.u;
+			in->cert_requested |= type == 13 && !client;
+		} else if (type == 11 && f == F_CERT) {
+			certs++;
+			in->client_cert |= client;
+		} else if (type == 11 && certs == 1 &&
+			   (f == F_CERT_URI || f == F_CERT_SUBJECT)) {
+			identity(id, sizeof(in->client_id), fv, f == F_CERT_URI,
+				 &have_uri);
+		}
+	}
+}
+
+/* The handshake messages of one clear (or decrypted) handshake record,
+ * joined to what an earlier record of this direction left unfinished. */
+void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
 {
 	struct ns_packet *pkt = rc->pkt;
 	struct ns_reader r = *body;
@@ -255,9 +268,29 @@ static void handshake(struct rec *rc, const struct ns_reader *body)
 		hs.on_hello = hello_told;
 		hs.arg = rc;
 	}
+	uint32_t from = pkt->nfv;
 	ns_tls_hs_parse(&hs, &r);
 	bad(rc, hs.bad);
 	carry(rc, &r);
+	if (rc->st) {
+		identities(rc, from);
+		ns_tls_dec_handshake(rc, from);
+	}
+}
+
+/* The client's Finished: its first protected handshake record (TLS 1.3:
+ * its first application_data record that is not an alert; TLS 1.2: the
+ * handshake record after its ChangeCipherSpec). */
+static void client_finished(struct rec *rc, const struct rec_hdr *h)
+{
+	struct tls_state *st = rc->st;
+	if (!st || !rc->ctx || rc->ctx->dir != 0 || st->fin_ts ||
+	    !st->info.hellos || !st->info.have_cipher)
+		return;
+	int tls13 = st->info.version >= 0x0304;
+	if ((tls13 && h->ct == 23 && h->len != 19) ||
+	    (!tls13 && h->ct == 22 && rc->d->encrypted))
+		st->fin_ts = ns_stream_time_at(rc->ctx, 0);
 }
 
 /* One record whose plausible header h is at r; r moves past it.  Returns
@@ -277,6 +310,13 @@ static int record(struct rec *rc, struct ns_reader *r, const struct rec_hdr *h)
 		ns_tree_pop(pkt);
 		return NS_ETRUNC;
 	}
+	client_finished(rc, h);
+	if (h->ct != 20 && rc->st && ns_tls_dec_record(rc, h, &body)) {
+		if (h->ct == 23)
+			app_data(rc, h->len);
+		ns_tree_pop(pkt);
+		return 0;
+	}
 	switch (h->ct) {
 	case 20:
 		ns_add_label(pkt, TF(F_CCS), ns_rd_off(&body), h->len);
@@ -291,7 +331,7 @@ static int record(struct rec *rc, struct ns_reader *r, const struct rec_hdr *h)
 			ns_add_label(pkt, TF(F_HS_ENCRYPTED), ns_rd_off(&body),
 				     h->len);
 		else
-			handshake(rc, &body);
+			ns_tls_handshake(rc, &body);
 		ns_tree_pop(pkt);
 		break;
 	case 23:
@@ -426,7 +466,8 @@ static uint32_t collect(const struct ns_packet *pkt, uint32_t i, uint32_t end,
 		if (!own(fv))
 			break;
 		int f = (int)(fv->f - ns_tls_fields);
-		if (f == F_HS_TYPE || f == F_RECORD)
+		if (f == F_HS_TYPE || f == F_RECORD || f == F_DEC_NOTE ||
+		    f == F_DEC_FAILED)
 			break;
 		note(m, f, fv);
 	}
@@ -506,6 +547,9 @@ struct sum {
 	uint8_t ct; /* the current record's content type */
 	int said;   /* the current record was described */
 	uint64_t app, app_bytes;
+	uint64_t opaque_len; /* an opaque record counted as app data */
+	int next_decrypted;  /* the record's fragment was decrypted */
+	int decrypted;	     /* application data was decrypted */
 };
 
 /* Starts a part: ", " between parts. */
@@ -525,8 +569,28 @@ static void part(struct sum *s, const char *text)
  * counted, and said once at the end). */
 static const char *record_part(struct sum *s, int f, const struct ns_fv *fv)
 {
-	if (f == F_RECORD)
-		return !s->said && s->ct == 22 ? "Handshake fragment" : NULL;
+	if (f == F_RECORD) {
+		const char *p =
+		    !s->said && s->ct == 22 ? "Handshake fragment" : NULL;
+		s->opaque_len = 0;
+		return p;
+	}
+	if (f == F_CT && s->opaque_len) {
+		/* a decrypted TLS 1.3 record's real type: not application
+		 * data unless it says so */
+		if (fv->v.u != 23) {
+			s->app--;
+			s->app_bytes -= s->opaque_len;
+		}
+		s->opaque_len = 0;
+		s->ct = (uint8_t)fv->v.u;
+		s->said = s->ct != 22 && s->ct != 21;
+		return NULL;
+	}
+	if (f == F_DECRYPTED) {
+		s->decrypted |= s->ct == 23;
+		return NULL;
+	}
 	if (f == F_CT || f == F_OPAQUE_TYPE) {
 		s->ct = (uint8_t)fv->v.u;
 		s->said = s->ct != 22;
@@ -539,11 +603,13 @@ static const char *record_part(struct sum *s, int f, const struct ns_fv *fv)
 	case 23:
 		s->app++;
 		s->app_bytes += len;
+		s->opaque_len = len;
 		return NULL;
 	case 20:
 		return "ChangeCipherSpec";
 	case 21:
-		return len != 2 ? "Encrypted Alert" : NULL;
+		return len != 2 && !s->next_decrypted ? "Encrypted Alert"
+						      : NULL;
 	case 24:
 		return "Heartbeat";
 	default:
@@ -595,9 +661,19 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		if (f == F_HS_ENCRYPTED) {
 			s.said = 1;
 			p = "Encrypted Handshake";
+		} else if (f == F_DEC_FAILED) {
+			s.said = 1;
+			p = "[TLS: decryption failed]";
+		} else if (f == F_DEC_NOTE) {
+			sep(&s);
+			ns_buf_putc(out, '[');
+			ns_buf_escaped(out, fv->v.b.p, fv->v.b.n);
+			ns_buf_putc(out, ']');
 		} else if (f == F_ALERT_DESC) {
 			put_alert(&s, &pkt->fv[i - 1], fv);
 		} else {
+			s.next_decrypted =
+			    i + 1 < last && pkt->fv[i + 1].f == TF(F_DECRYPTED);
 			p = record_part(&s, f, fv);
 		}
 		if (p)
@@ -610,8 +686,9 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		part(&s, "Application Data");
 		if (s.app > 1)
 			ns_buf_printf(out, " x%llu", (unsigned long long)s.app);
-		ns_buf_printf(out, " (%llu bytes)",
-			      (unsigned long long)s.app_bytes);
+		ns_buf_printf(out, " (%llu bytes%s)",
+			      (unsigned long long)s.app_bytes,
+			      s.decrypted ? ", decrypted" : "");
 	}
 }
 
@@ -654,6 +731,8 @@ static void layer(struct tls_state *st, struct ns_stream_ctx *ctx,
 		return;
 	int li = ns_stream_message(ctx, ctx->st->app, p, n, st);
 	ns_stream_message_end(ctx, li);
+	if (st->dec)
+		ns_tls_dec_feed(st, ctx);
 }
 
 /* 1 when a plausible record header is at r and its record ends exactly at
@@ -739,9 +818,9 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 {
 	struct tls_dir *d = &((struct tls_state *)state)->d[ctx->dir];
-	(void)n;
 	d->resync = 1;
 	d->hs_len = 0; /* an unfinished message lost its middle */
+	ns_tls_dec_gap(state, ctx, n);
 	return 1;
 }
 
@@ -750,12 +829,29 @@ static void destroy(void *state)
 	struct tls_state *st = state;
 	ns_mem_free(st->mem, st->d[0].hs);
 	ns_mem_free(st->mem, st->d[1].hs);
+	ns_tls_dec_free(st);
+}
+
+/* A side ended: the protocol inside decrypted records hears it (an
+ * HTTP/1.0 body that runs to the close). */
+static void fin(void *state, struct ns_stream_ctx *ctx)
+{
+	ns_tls_dec_fin(state, ctx);
 }
 
 /* The connection ends: what TLS said of it. */
 static void conn_end(void *state, struct ns_stream_ctx *ctx)
 {
 	struct tls_state *st = state;
+	ns_tls_dec_end(st, ctx);
+	/* a client that sent no application data: the handshake ended
+	 * with its Finished */
+	if (!st->info.hs_done && st->fin_ts && st->info.hellos) {
+		st->info.hs_done = 1;
+		st->info.hs_time = st->fin_ts - st->info.ch_ts;
+		if (st->info.hs_time < 0)
+			st->info.hs_time = 0;
+	}
 	if (st->info.hellos || st->info.have_cipher)
 		tell(st, ctx, NS_EV_TLS_END);
 }
@@ -765,6 +861,7 @@ static const struct ns_stream_ops ops = {
     .state_size = sizeof(struct tls_state),
     .consume = consume,
     .gap = gap,
+    .fin = fin,
     .end = conn_end,
     .destroy = destroy,
 };

@@ -544,6 +544,12 @@ struct ns_field ns_tls_fields[F_COUNT] = {
     [F_HS_TIME] = NS_F_RELTIME("tls.handshake_time",
 			       "Handshake time (ClientHello to first "
 			       "application data)"),
+    [F_DECRYPTED] = NS_F_UINT("tls.decrypted", "Decrypted length", 32),
+    [F_DEC_FAILED] =
+	NS_F_NONE("tls.decryption_failed", "[TLS: decryption failed]"),
+    [F_DEC_NOTE] = NS_F_STR("tls.decryption_note", "Decryption"),
+    [F_CERT_URI] = NS_F_STR("x509ce.uniformResourceIdentifier",
+			    "uniformResourceIdentifier"),
 };
 
 /* RFC 8446 §4.1.3: SHA-256("HelloRetryRequest") */

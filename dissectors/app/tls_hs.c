@@ -353,11 +353,14 @@ static void hello(struct ns_tls_hs *hs, struct ns_reader *r, int server)
 
 /* ---- the other messages -------------------------------------------------- */
 
-/* Certificate, TLS 1.2 and below (RFC 5246 §7.4.2): a 24-bit-length list
- * of 24-bit-length DER certificates. */
-static void certificate(struct ns_tls_hs *hs, struct ns_reader *r)
+/* Certificate (RFC 5246 §7.4.2): a 24-bit-length list of 24-bit-length
+ * DER certificates; in TLS 1.3 (RFC 8446 §4.4.2) after a request context,
+ * and each certificate followed by its extensions. */
+static void certificate(struct ns_tls_hs *hs, struct ns_reader *r, int tls13)
 {
 	struct ns_packet *pkt = hs->pkt;
+	if (tls13)
+		ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
 	uint32_t len = get_u24(pkt, r, F_CERTS_LEN);
 	struct ns_reader l = ns_rd_sub(r, len);
 	while (ns_rd_left(&l) >= 3 && !l.err) {
@@ -367,9 +370,28 @@ static void certificate(struct ns_tls_hs *hs, struct ns_reader *r)
 			break;
 		if (ns_tls_x509(pkt, der, cl) < 0)
 			bad(hs, "certificate not DER X.509");
+		if (tls13)
+			ns_rd_skip(&l, ns_rd_u16(&l)); /* its extensions */
 	}
 	if (l.err || r->err || ns_rd_left(&l))
 		bad(hs, "bad certificate list");
+}
+
+/* EncryptedExtensions (RFC 8446 §4.3.1), seen once decrypted: in TLS 1.3
+ * the server's ALPN choice is here, not in the ServerHello. */
+static void encrypted_extensions(struct ns_tls_hs *hs, struct ns_reader *r)
+{
+	struct ns_tls_hello h;
+	memset(&h, 0, sizeof(h));
+	h.server = 1;
+	if (ns_rd_left(r) < 2) {
+		bad(hs, "EncryptedExtensions too short");
+		return;
+	}
+	extensions(hs, r, &h);
+	if (hs->info && h.alpn)
+		snprintf(hs->info->alpn, sizeof(hs->info->alpn), "%.*s",
+			 (int)h.alpn_len, (const char *)h.alpn);
 }
 
 /* ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3): the ECDHE curve, and
@@ -416,6 +438,18 @@ static void certificate_request(struct ns_tls_hs *hs, struct ns_reader *r)
 	ns_rd_skip(r, ns_rd_left(r)); /* distinguished names */
 }
 
+/* CertificateRequest of TLS 1.3 (RFC 8446 §4.3.2), seen once decrypted:
+ * a request context and extensions (signature algorithms, certificate
+ * authorities). */
+static void certificate_request13(struct ns_tls_hs *hs, struct ns_reader *r)
+{
+	struct ns_tls_hello h;
+	memset(&h, 0, sizeof(h));
+	h.server = 1;
+	ns_rd_skip(r, ns_rd_u8(r)); /* certificate_request_context */
+	extensions(hs, r, &h);
+}
+
 /* One whole message, r confined to it. */
 static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 {
@@ -429,9 +463,11 @@ static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 	case 2:
 		hello(hs, r, type == 2);
 		break;
+	case 8:
+		encrypted_extensions(hs, r);
+		break;
 	case 11: /* TLS 1.3's (§4.4.2) has another layout */
-		if (!in || in->version < 0x0304)
-			certificate(hs, r);
+		certificate(hs, r, in && in->version >= 0x0304);
 		break;
 	case 12:
 		server_key_exchange(hs, r);
@@ -439,6 +475,8 @@ static void hs_message(struct ns_tls_hs *hs, struct ns_reader *r)
 	case 13:
 		if (tls12)
 			certificate_request(hs, r);
+		else if (in && in->version >= 0x0304)
+			certificate_request13(hs, r);
 		break;
 	case 15: /* CertificateVerify (RFC 5246 §7.4.8) */
 		if (tls12)

@@ -7,6 +7,8 @@
  *   tls_hs.c      handshake messages (exported: proto/tls_hs.h)
  *   tls_fp.c      JA3, JA3S and JA4 of a parsed hello
  *   tls_x509.c    one DER certificate, decoded by libcrypto
+ *   tls_decrypt.c records decrypted with a key log, and the protocol
+ *                 they carry (proto/tls_crypt.h does the cryptography)
  *
  * Every file records its fields through ns_tls_fields[] (TF(F_...)) and
  * names values through the field that carries them (ns_tls_name()), so
@@ -22,6 +24,7 @@
 #include "core/field.h"
 #include "core/packet.h"
 #include "core/reader.h"
+#include "core/txn.h"
 
 enum {
 	F_RECORD,
@@ -75,6 +78,10 @@ enum {
 	F_CERT_KEY,
 	F_VERIFY_DATA,
 	F_HS_TIME,
+	F_DECRYPTED,
+	F_DEC_FAILED,
+	F_DEC_NOTE,
+	F_CERT_URI,
 	F_COUNT
 };
 
@@ -129,6 +136,79 @@ struct ns_tls_hello {
 	int has_sni; /* a server_name extension, even an empty one */
 	int hrr;     /* a HelloRetryRequest (RFC 8446 §4.1.4) */
 };
+
+/* ---- what tls.c and tls_decrypt.c share -------------------------------- */
+
+struct ns_stream_ctx;
+struct ns_mem;
+struct ns_tls_dec; /* tls_decrypt.c */
+
+/* One direction of a connection. */
+struct tls_dir {
+	uint8_t *hs; /* handshake bytes of an unfinished message */
+	size_t hs_len;
+	uint8_t encrypted; /* handshake records are opaque from now on */
+	uint8_t resync;	   /* looking for a record boundary again */
+	uint8_t told;	   /* bytes that were not records were shown */
+	uint64_t app_records;
+};
+
+/* One connection: the carried bytes per direction and what the handshake
+ * said (hs_time runs to the first application data). */
+struct tls_state {
+	struct tls_dir d[2];
+	struct ns_tls_info info;
+	/* the budget handshake messages in progress are kept in (mem.h) */
+	struct ns_mem *mem;
+	/* when the client's Finished went (its first protected handshake
+	 * record): the handshake's end if no application data follows */
+	int64_t fin_ts;
+	/* decryption, when the run has a key log (NULL until the first
+	 * handshake record; from mem) */
+	struct ns_tls_dec *dec;
+};
+
+/* The parse of one layer: its connection, if any, and the first problem
+ * found. */
+struct rec {
+	struct ns_packet *pkt;
+	struct tls_state *st; /* NULL: parsed alone */
+	const struct ns_stream_ctx *ctx;
+	struct tls_dir *d; /* this direction's, or NULL */
+	const char *bad;
+};
+
+struct rec_hdr {
+	uint8_t ct, major, minor;
+	uint16_t len;
+};
+
+/* tls.c: the handshake messages of body (a clear or decrypted handshake
+ * record), joined to what the direction left unfinished. */
+void ns_tls_handshake(struct rec *rc, const struct ns_reader *body);
+
+/* tls_decrypt.c: after the handshake parser recorded fields fv[from..]:
+ * takes the hello randoms and, at the ServerHello, the session's keys
+ * from the run's key log (a note when there are none). */
+void ns_tls_dec_handshake(struct rec *rc, uint32_t from);
+/* tls_decrypt.c: a TLS 1.2 ChangeCipherSpec: the direction's records are
+ * encrypted from now on. */
+void ns_tls_dec_ccs(struct rec *rc);
+/* tls_decrypt.c: record h whose fragment is body: 1 when it was
+ * decrypted here (or failed to: said), 0 when the caller shows it as
+ * before (no keys for it). */
+int ns_tls_dec_record(struct rec *rc, const struct rec_hdr *h,
+		      const struct ns_reader *body);
+/* tls_decrypt.c: after a layer: the decrypted application data of
+ * ctx->dir to the protocol it carries. */
+void ns_tls_dec_feed(struct tls_state *st, struct ns_stream_ctx *ctx);
+/* tls_decrypt.c: bytes of ctx->dir were lost; the connection ends; its
+ * state is freed. */
+void ns_tls_dec_gap(struct tls_state *st, struct ns_stream_ctx *ctx,
+		    uint32_t n);
+void ns_tls_dec_fin(struct tls_state *st, struct ns_stream_ctx *ctx);
+void ns_tls_dec_end(struct tls_state *st, struct ns_stream_ctx *ctx);
+void ns_tls_dec_free(struct tls_state *st);
 
 /* tls_fp.c: JA3 (tls.handshake.ja3_full and .ja3) of a ClientHello, JA3S
  * of a ServerHello. */

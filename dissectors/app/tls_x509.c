@@ -48,18 +48,20 @@ static void add_time(struct ns_packet *pkt, int f, const ASN1_TIME *t)
 	ns_add_int(pkt, TF(f), 0, 0, (int64_t)timegm(&tm) * 1000000000);
 }
 
-/* One subject alternative name as text: a DNS name, or an IPv4 or IPv6
- * address; NULL for other kinds. */
+/* One subject alternative name as text: a DNS name, a URI (a SPIFFE ID),
+ * or an IPv4 or IPv6 address; NULL for other kinds. */
 static char *san_text(struct ns_packet *pkt, const GENERAL_NAME *g)
 {
-	const ASN1_STRING *s = g->type == GEN_DNS     ? g->d.dNSName
+	const ASN1_STRING *s = g->type == GEN_DNS ? g->d.dNSName
+			       : g->type == GEN_URI
+				   ? g->d.uniformResourceIdentifier
 			       : g->type == GEN_IPADD ? g->d.iPAddress
 						      : NULL;
 	if (!s)
 		return NULL;
 	const uint8_t *d = ASN1_STRING_get0_data(s);
 	int len = ASN1_STRING_length(s);
-	if (g->type == GEN_DNS)
+	if (g->type == GEN_DNS || g->type == GEN_URI)
 		return ns_arena_strndup(&pkt->arena, (const char *)d,
 					(size_t)len);
 	if (len != 4 && len != 16)
@@ -78,9 +80,14 @@ static void add_sans(struct ns_packet *pkt, const X509 *x)
 {
 	GENERAL_NAMES *sans =
 	    X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
-	for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++)
-		ns_tls_add_str(pkt, F_CERT_SAN,
-			       san_text(pkt, sk_GENERAL_NAME_value(sans, i)));
+	for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
+		const char *t = san_text(pkt, g);
+		ns_tls_add_str(pkt, F_CERT_SAN, t);
+		/* Wireshark's name for a URI name (SPIFFE IDs) */
+		if (g->type == GEN_URI)
+			ns_tls_add_str(pkt, F_CERT_URI, t);
+	}
 	GENERAL_NAMES_free(sans);
 }
 

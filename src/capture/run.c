@@ -339,6 +339,7 @@ void ns_run_first_pass(struct ns_run *run, const char *const *files,
 	eng.streams.dissection = real->streams.dissection;
 	eng.notes.max = real->notes.max;
 	eng.mem.cap = real->mem.cap;
+	eng.keylog = real->keylog;
 	eng.pass = 1;
 	ns_run_init(&first);
 	first.max_count = run->max_count;

@@ -34,6 +34,8 @@
 #include "cli/cli.h"
 #include "core/engine.h"
 #include "core/field.h"
+#include "capture/dsb.h"
+#include "core/keylog.h"
 #include "proto/pbschema.h"
 #include "reports/dnstally.h"
 #include "reports/report.h"
@@ -47,7 +49,8 @@ struct cmd {
 	void *report[NS_CLI_MAX_REPORTS]; /* started reports, by index */
 	struct ns_dnstally dnstally;
 	struct ns_pbschema *pbschema;
-	int status; /* the exit status so far */
+	struct ns_keylog keylog; /* --tls-keylog (its memory: eng.mem) */
+	int status;		 /* the exit status so far */
 };
 
 /* Sets the exit status of a step that cannot go on; returns -1. */
@@ -146,6 +149,21 @@ static int setup_engine(struct cmd *x)
 			return fail(x, NS_EXIT_USAGE);
 		x->eng.pbschema = x->pbschema;
 	}
+	ns_keylog_init(&x->keylog, &x->eng.mem);
+	if (c->tls_keylog) {
+		if (ns_cli_load_keylog(&x->keylog, &x->eng.mem, c->tls_keylog,
+				       c->capture) < 0)
+			return fail(x, NS_EXIT_USAGE);
+		x->eng.keylog = &x->keylog;
+		/* live: secrets the client appends as it connects */
+		if (c->capture)
+			x->eng.keylog_live = &x->keylog;
+	}
+	/* secrets a pcapng file carries (Decryption Secrets Blocks) are
+	 * used with no option */
+	for (unsigned i = 0; !c->capture && i < c->nfiles; i++)
+		if (ns_dsb_read(c->files[i], &x->keylog, stderr) > 0)
+			x->eng.keylog = &x->keylog;
 	int reporting = start_reports(x);
 	if (reporting < 0)
 		return fail(x, -reporting);
@@ -293,6 +311,10 @@ static int read_files(struct cmd *x)
  * reports, after the packet lines, then the lines on stderr. */
 static void finish(struct cmd *x)
 {
+	/* no packet is dissected any more: the secrets go first, back to
+	 * the budget they were counted in */
+	x->eng.keylog = NULL;
+	ns_keylog_free(&x->keylog);
 	ns_engine_finish(&x->eng);
 	/* machine output (-T json|ndjson|fields) or a pcap stream (-w -) on
 	 * stdout stays parseable: the reports go to stderr then */

@@ -67,6 +67,8 @@ struct cli {
 	uint32_t max_state_mib; /* --max-state: MiB of application state */
 	int two_pass;		/* -2: a first pass leaves notes (run.h) */
 	const char *proto_desc; /* --proto-descriptor FILE */
+	/* --tls-keylog FILE, or tshark's -o tls.keylog_file:FILE */
+	const char *tls_keylog;
 };
 
 /* usage.c: the command being run ("capture"), or "netscope" before one is
@@ -116,6 +118,14 @@ int ns_cli_open_file(const struct cli *c, const char *path,
 struct ns_dfilter *ns_cli_compile_filter(const char *expr);
 /* NULL after printing why the --proto-descriptor file cannot be read. */
 struct ns_pbschema *ns_cli_load_proto_desc(const char *path);
+/* Reads the --tls-keylog file into kl (taking its memory from mem),
+ * telling malformed lines; -1 after printing why it cannot be read.
+ * live (capture): a file that does not exist yet is followed as it will
+ * be written. */
+struct ns_keylog;
+struct ns_mem;
+int ns_cli_load_keylog(struct ns_keylog *kl, struct ns_mem *mem,
+		       const char *path, int live);
 
 /* The commands: argc/argv start at the command's name. */
 int ns_cli_cmd_capture(int argc, char **argv);

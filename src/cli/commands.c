@@ -20,6 +20,9 @@
 #include "core/dissect.h"
 #include "core/field.h"
 #include "filter/dfilter.h"
+#include "capture/dsb.h"
+#include "core/keylog.h"
+#include "core/mem.h"
 #include "proto/pbschema.h"
 #include "tui/tui.h"
 
@@ -120,6 +123,20 @@ int ns_cli_cmd_tui(int argc, char **argv)
 			return NS_EXIT_USAGE;
 		}
 	}
+	/* the secrets: counted in a budget of their own, as large as the
+	 * one the TUI's engines get */
+	struct ns_mem kmem = {.cap = c.max_state_mib
+					 ? (size_t)c.max_state_mib << 20
+					 : NS_MEM_DEFAULT_CAP};
+	struct ns_keylog keylog;
+	ns_keylog_init(&keylog, &kmem);
+	if (c.tls_keylog &&
+	    ns_cli_load_keylog(&keylog, &kmem, c.tls_keylog, 0) < 0) {
+		ns_pbschema_free(pbschema);
+		ns_cli_free(&c);
+		return NS_EXIT_USAGE;
+	}
+	int dsb = c.nfiles && ns_dsb_read(c.files[0], &keylog, stderr) > 0;
 	struct ns_source src;
 	int status = c.nfiles ? ns_cli_open_file(&c, c.files[0], &src)
 			      : ns_cli_open_live(&c, &src);
@@ -131,10 +148,13 @@ int ns_cli_cmd_tui(int argc, char **argv)
 					.max_flows = c.max_flows,
 					.max_state_mib = c.max_state_mib,
 					.pbschema = pbschema,
+					.keylog = c.tls_keylog || dsb ? &keylog
+								      : NULL,
 					.bpf = c.bpf};
 		status = ns_tui_run(&o);
 		ns_source_close(&src);
 	}
+	ns_keylog_free(&keylog);
 	ns_pbschema_free(pbschema);
 	ns_cli_free(&c);
 	return status;

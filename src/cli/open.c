@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "filter/dfilter.h"
+#include "core/keylog.h"
 #include "proto/pbschema.h"
 
 /* The first interface libpcap lists that is up and not loopback, else
@@ -142,4 +143,25 @@ struct ns_pbschema *ns_cli_load_proto_desc(const char *path)
 		ns_cli_error("--proto-descriptor: cannot read '%s': %s", path,
 			     perr);
 	return pb;
+}
+
+int ns_cli_load_keylog(struct ns_keylog *kl, struct ns_mem *mem,
+		       const char *path, int live)
+{
+	ns_keylog_init(kl, mem);
+	int r = ns_keylog_read(kl, path, path, stderr);
+	if (r < 0 && live && errno == ENOENT)
+		r = ns_keylog_follow(kl, path, path, stderr);
+	if (r < 0) {
+		fprintf(stderr,
+			"netscope: --tls-keylog: cannot read '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (kl->refused)
+		fprintf(stderr,
+			"netscope: --tls-keylog: %llu secrets of '%s' over the "
+			"limit (--max-state) ignored\n",
+			(unsigned long long)kl->refused, path);
+	return 0;
 }

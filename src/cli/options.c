@@ -34,7 +34,13 @@
 
 /* getopt codes of long options without a short one: outside the
  * printable range, so they can never take a short option's letter */
-enum { OPT_CONVERSATIONS = 0x100, OPT_PROTO_DESC, OPT_MAX_STATE, OPT_COLOR };
+enum {
+	OPT_CONVERSATIONS = 0x100,
+	OPT_PROTO_DESC,
+	OPT_MAX_STATE,
+	OPT_COLOR,
+	OPT_TLS_KEYLOG
+};
 
 static const struct option longopts[] = {
     {"interface", required_argument, NULL, 'i'},
@@ -68,6 +74,7 @@ static const struct option longopts[] = {
     {"max-state", required_argument, NULL, OPT_MAX_STATE},
     {"two-pass", no_argument, NULL, '2'},
     {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
+    {"tls-keylog", required_argument, NULL, OPT_TLS_KEYLOG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -75,7 +82,7 @@ static const struct option longopts[] = {
 /* one option string for all: a capture-only option given to read gets a
  * precise message instead of "unknown option" */
 static const char shortopts[] =
-    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxXAtT:e:E:r:z:Y:h2";
+    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxXAtT:e:E:r:z:Y:o:h2";
 
 /* the options tui refuses: it shows packets, it does not print or write
  * them (--conversations, outside this range, is accepted and unused) */
@@ -303,6 +310,20 @@ static int output_option(struct cli *c, int ch, const char *arg)
 	return 0;
 }
 
+/* tshark's -o NAME:VALUE: the preferences netscope has an option for. */
+static void preference(struct cli *c, const char *arg)
+{
+	static const char keylog[] = "tls.keylog_file:";
+	if (strncmp(arg, keylog, sizeof(keylog) - 1) == 0 &&
+	    arg[sizeof(keylog) - 1]) {
+		c->tls_keylog = arg + sizeof(keylog) - 1;
+		return;
+	}
+	ns_cli_usage_error("-o %s: unknown preference (netscope knows "
+			   "tls.keylog_file:FILE)",
+			   arg);
+}
+
 /* What the run summarises and how (reports, schema, flow cap); 1 if ch
  * is one of those. */
 static int analysis_option(struct cli *c, int ch, const char *arg)
@@ -327,6 +348,12 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 	case OPT_MAX_STATE:
 		c->max_state_mib =
 		    (uint32_t)parse_num("--max-state", arg, 1, 1 << 20);
+		return 1;
+	case OPT_TLS_KEYLOG:
+		c->tls_keylog = arg;
+		return 1;
+	case 'o':
+		preference(c, arg);
 		return 1;
 	}
 	return 0;

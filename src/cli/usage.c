@@ -139,13 +139,18 @@ const char ns_cli_help_general[] =
 	"                          FileDescriptorSet (protoc "                 \
 	"--include_imports\n"                                                  \
 	"                          -o FILE x.proto)\n"                         \
+	"      --tls-keylog FILE   decrypt TLS with the secrets of an NSS "    \
+	"key\n"                                                                \
+	"                          log (SSLKEYLOGFILE); also tshark's\n"       \
+	"                          -o tls.keylog_file:FILE\n"                  \
 	"      --conversations     one line per connection at the end (also\n" \
 	"                          -z conv,tcp and -z conv,udp)\n"             \
 	"      --calls             one line per HTTP/2 stream and gRPC call "  \
 	"at\n"                                                                 \
 	"                          the end\n"                                  \
-	"  -z follow,tcp,raw|ascii|hex,N\n"                                    \
+	"  -z follow,tcp|tls,raw|ascii|hex,N\n"                                \
 	"                          the reassembled bytes of TCP stream N\n"    \
+	"                          (tls: decrypted application data)\n"        \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \
@@ -230,6 +235,7 @@ const char ns_cli_help_tui[] =
     "      --max-flows N       flow table cap (also caps the views)\n"
     "      --proto-descriptor FILE\n"
     "                          decode gRPC messages with these types\n"
+    "      --tls-keylog FILE   decrypt TLS with this NSS key log\n"
     "  -h, --help              this help\n";
 
 const char ns_cli_help_summary[] =

@@ -248,6 +248,7 @@ static unsigned layer_open(struct ns_packet *pkt, const struct ns_dissector *d,
 	l->fv_end = pkt->nfv;
 	l->status = NS_LAYER_OK;
 	l->quoted = pkt->quoted;
+	l->decrypted = 0;
 	l->reason = NULL;
 	pkt->depth = 0;
 	ns_pkt_add(pkt, &d->proto, l->off, l->len);

@@ -26,6 +26,7 @@
 
 struct ns_field;
 struct ns_pbschema;
+struct ns_keylog;
 
 struct ns_engine {
 	struct ns_flow_table flows;
@@ -43,6 +44,12 @@ struct ns_engine {
 	/* --proto-descriptor: message types for gRPC methods, or NULL; owned
 	 * by the caller (main.c), read-only while dissecting */
 	const struct ns_pbschema *pbschema;
+	/* --tls-keylog: TLS secrets, or NULL; owned by the caller, read-only
+	 * while dissecting */
+	const struct ns_keylog *keylog;
+	/* capture --tls-keylog: the same store, re-read as the file grows
+	 * (a client appends as it connects); NULL when reading files */
+	struct ns_keylog *keylog_live;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

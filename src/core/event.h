@@ -41,6 +41,8 @@ enum ns_ev_type {
 	NS_EV_TLS_HELLO,     /* a ClientHello or ServerHello was parsed */
 	NS_EV_TLS_HANDSHAKE, /* the handshake is done (hs_time known) */
 	NS_EV_TLS_END,	     /* the connection ends: what TLS said of it */
+	NS_EV_TLS_DATA,	     /* decrypted application data, one direction
+				(u.data; --tls-keylog) */
 	/* DNS (dissectors/app/dns_txn.c), payload dns */
 	NS_EV_DNS_QUERY,    /* a query (retransmission set when it repeats) */
 	NS_EV_DNS_RESPONSE, /* a response, matched or unsolicited */

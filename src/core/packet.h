@@ -64,6 +64,7 @@ struct ns_layer {
 	uint32_t fv_first, fv_end; /* its fields: fv[fv_first .. fv_end) */
 	uint8_t status;		   /* enum ns_layer_status */
 	uint8_t quoted;	    /* inside another layer's payload (ICMP error) */
+	uint8_t decrypted;  /* carried by decrypted TLS (tls_decrypt.c) */
 	const char *reason; /* why it is malformed, or NULL */
 	/* the bytes off/len and the layer's field offsets refer to: NULL for
 	 * the packet's own data, else a reassembled message (arena copy) */

@@ -102,6 +102,12 @@ struct ns_tls_info {
 	int64_t ch_ts;	 /* the first ClientHello's time */
 	int64_t hs_time; /* ClientHello to the handshake's end (hs_done) */
 	char sni[64], alpn[64], offered_alpn[64], ja4[40];
+	/* mutual TLS (TLS 1.2 in the clear, TLS 1.3 once decrypted): the
+	 * server asked for a client certificate (CertificateRequest), the
+	 * client sent one; each side's identity, from its leaf certificate:
+	 * the first URI SAN (a SPIFFE ID), else the subject; "" unknown */
+	uint8_t cert_requested, client_cert;
+	char client_id[128], server_id[128];
 };
 
 #endif

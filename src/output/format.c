@@ -225,6 +225,8 @@ void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
 	}
 	if (b->len == info_at)
 		b->len--; /* no info text: drop the separator */
+	else if (inf > 0 && pkt->layers[inf].decrypted)
+		ns_buf_puts(b, " [decrypted]");
 	if (pkt->status == NS_LAYER_TRUNCATED) {
 		ns_buf_puts(b, " [truncated]");
 	} else if (pkt->status == NS_LAYER_MALFORMED) {

@@ -134,6 +134,13 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 		ns_buf_puts(out, " ja4=");
 		ns_buf_puts(out, t->ja4);
 	}
+	if (t->cert_requested)
+		ns_buf_puts(out,
+			    t->client_cert ? " mtls" : " mtls=no-client-cert");
+	if (t->server_id[0])
+		put_str(out, " server-id=", t->server_id);
+	if (t->client_id[0])
+		put_str(out, " client-id=", t->client_id);
 	if (t->hs_done) {
 		long long us = (long long)((t->hs_time + 500) / 1000);
 		ns_buf_printf(out, " handshake=%lld.%03lldms", us / 1000,

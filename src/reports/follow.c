@@ -4,8 +4,11 @@
  * per run of new contiguous bytes, the server's chunks indented by a tab).
  * It subscribes to the stream bytes of that one connection
  * (NS_EV_STREAM_DATA / _GAP), so reassembly keeps no other connection for
- * it.  Chunks are written to a temporary file as they come and copied out
- * at the end, so following a long stream costs disk, not memory.
+ * it.  `-z follow,tls,…,N` is the same for the application data
+ * decrypted from that connection's TLS records (NS_EV_TLS_DATA, one chunk
+ * per record; with --tls-keylog), in the same layout.  Chunks are written to a
+ * temporary file as they come and copied out at the end, so following a long
+ * stream costs disk, not memory.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,6 +24,7 @@ enum ns_follow_mode { NS_FOLLOW_RAW, NS_FOLLOW_ASCII, NS_FOLLOW_HEX };
 
 struct ns_follow {
 	int mode;
+	int tls; /* follow,tls: decrypted application data */
 	uint32_t index;
 	int seen; /* the stream was met */
 	struct ns_buf node[2];
@@ -37,9 +41,10 @@ static struct ns_follow *follow_new(const char *arg, char *err, size_t errlen)
 	char tail;
 	if (sscanf(arg, "%7[a-z],%7[a-z],%lu%c", proto, mode, &idx, &tail) !=
 		3 ||
-	    strcmp(proto, "tcp") != 0 || idx > UINT32_MAX) {
+	    (strcmp(proto, "tcp") != 0 && strcmp(proto, "tls") != 0) ||
+	    idx > UINT32_MAX) {
 		snprintf(err, errlen,
-			 "-z: 'follow,%s' is not follow,tcp,raw|ascii|hex,"
+			 "-z: 'follow,%s' is not follow,tcp|tls,raw|ascii|hex,"
 			 "STREAM",
 			 arg);
 		errno = 0; /* report.h: the argument (sscanf may set ERANGE) */
@@ -65,6 +70,7 @@ static struct ns_follow *follow_new(const char *arg, char *err, size_t errlen)
 		return NULL;
 	}
 	fo->mode = m;
+	fo->tls = strcmp(proto, "tls") == 0;
 	fo->index = (uint32_t)idx;
 	fo->tmp = ns_tmp_anon(err, errlen);
 	if (!fo->tmp) {
@@ -147,7 +153,11 @@ static void gap(struct ns_follow *fo, const struct ns_flow *f, int dir,
 
 static void on_event(void *ctx, const struct ns_event *ev)
 {
-	if (ev->type == NS_EV_STREAM_DATA)
+	if (ev->type == NS_EV_TLS_DATA) {
+		if (wants(ctx, ev->flow))
+			data(ctx, ev->flow, ev->dir, ev->u.data.p,
+			     (uint32_t)ev->u.data.n);
+	} else if (ev->type == NS_EV_STREAM_DATA)
 		data(ctx, ev->flow, ev->dir, ev->u.data.p,
 		     (uint32_t)ev->u.data.n);
 	else
@@ -158,7 +168,10 @@ static void *follow_start(struct ns_engine *e, const char *arg, char *err,
 			  size_t errlen)
 {
 	struct ns_follow *fo = follow_new(arg, err, errlen);
-	if (fo)
+	if (fo && fo->tls)
+		ns_bus_subscribe(&e->bus, NS_EV_BIT(NS_EV_TLS_DATA), on_event,
+				 fo);
+	else if (fo)
 		ns_bus_subscribe_stream(&e->bus, on_event, fo, wants);
 	return fo;
 }
@@ -170,7 +183,8 @@ static void follow_finish(void *state, FILE *out)
 	fputs("\n=============================================================="
 	      "=====\n",
 	      out);
-	fprintf(out, "Follow: tcp,%s\n", names[fo->mode]);
+	fprintf(out, "Follow: %s,%s\n", fo->tls ? "tls" : "tcp",
+		names[fo->mode]);
 	fprintf(out, "Filter: tcp.stream eq %u\n", fo->index);
 	fprintf(out, "Node 0: %.*s\n", (int)fo->node[0].len,
 		fo->node[0].p ? fo->node[0].p : "");
@@ -199,7 +213,7 @@ static void follow_free(void *state)
 
 const struct ns_report ns_report_follow = {
     .name = "follow",
-    .usage = "follow,tcp,raw|ascii|hex,N",
+    .usage = "follow,tcp|tls,raw|ascii|hex,N",
     .start = follow_start,
     .finish = follow_finish,
     .free = follow_free,

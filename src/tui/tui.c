@@ -99,6 +99,8 @@ static int setup(struct tui *t, const struct ns_tui_opts *o)
 	ns_pkt_init(&t->pkt);
 	ns_tuireplay_init(&t->rescan, o->max_flows, o->pbschema);
 	ns_tuireplay_init(&t->detail, o->max_flows, o->pbschema);
+	t->eng.keylog = o->keylog;
+	t->rescan.keylog = t->detail.keylog = o->keylog;
 	t->expanded = calloc(ns_field_count() + 1, 1);
 	if (!t->expanded) {
 		snprintf(t->err, sizeof(t->err), "out of memory");

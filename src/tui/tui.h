@@ -22,6 +22,7 @@
 #define NS_TUI_REDRAW_MS 100
 
 struct ns_pbschema;
+struct ns_keylog;
 
 struct ns_tui_opts {
 	struct ns_source *src;	/* open, with its BPF filter set */
@@ -31,7 +32,8 @@ struct ns_tui_opts {
 	uint32_t max_flows;	/* --max-flows, 0 default */
 	uint32_t max_state_mib; /* --max-state, 0 default */
 	const struct ns_pbschema *pbschema;
-	const char *bpf; /* shown in the status bar */
+	const struct ns_keylog *keylog; /* --tls-keylog, or NULL */
+	const char *bpf;		/* shown in the status bar */
 };
 
 /* Runs the UI until the user quits; returns the exit status (0, or 1

@@ -213,6 +213,7 @@ void ns_tuireplay_reset(struct ns_tuireplay *r)
 		ns_engine_finish(&r->eng);
 	r->ready = ns_engine_init(&r->eng, r->max_flows) == 0;
 	r->eng.pbschema = r->pbschema;
+	r->eng.keylog = r->keylog;
 }
 
 int ns_tuireplay_frame(struct ns_tuireplay *r, struct ns_tuistore *s,

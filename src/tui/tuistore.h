@@ -89,6 +89,8 @@ struct ns_tuireplay {
 	int cur;
 	int ready;
 	const struct ns_pbschema *pbschema;
+	/* --tls-keylog, or NULL: set after init, read-only */
+	const struct ns_keylog *keylog;
 	uint32_t max_flows;
 };
 
