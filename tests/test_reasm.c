@@ -197,6 +197,18 @@ START_TEST(retransmission_same_and_different_bytes)
 }
 END_TEST
 
+/* A segment exactly 2^31 bytes behind: old data, whose distance is
+ * taken without negating INT32_MIN (found by fuzz/fuzz_read). */
+START_TEST(half_the_sequence_space_behind)
+{
+	add(1000, SYN, "");
+	add(1001, ACK, "hello");
+	add(1006u - 0x80000000u, ACK, "x");
+	ck_assert(rr.retransmit);
+	ck_assert_str_eq(pending(&d), "hello");
+}
+END_TEST
+
 START_TEST(overlap_old_and_new)
 {
 	add(1000, SYN, "");
@@ -507,6 +519,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, midstream_start);
 	tcase_add_test(tc, out_of_order);
 	tcase_add_test(tc, retransmission_same_and_different_bytes);
+	tcase_add_test(tc, half_the_sequence_space_behind);
 	tcase_add_test(tc, overlap_old_and_new);
 	tcase_add_test(tc, overlap_out_of_order);
 	tcase_add_test(tc, in_order_covers_buffered);

@@ -242,7 +242,9 @@ int ns_reasm_add(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 		res->buffered = 1;
 		return 0;
 	}
-	uint32_t old = (uint32_t)-ahead;
+	/* bytes of it already delivered (unsigned: 2^31 behind is a
+	 * distance too, where negating ahead would overflow) */
+	uint32_t old = d->next - seq;
 	if (old >= len) {
 		res->retransmit = 1;
 		return 0;
