@@ -279,6 +279,57 @@ else
 	echo "note: live test skipped (needs root and python3-grpcio)"
 fi
 
+# ---- memory on a million packets (README, "netscope tui": memory) -----------
+# A generated 1,000,000-packet capture: its peak RSS loaded, while a
+# display filter re-dissects it (a second engine), and once the filter is
+# dropped (what the rescan took is given back).  Not under a sanitizer,
+# whose shadow memory is not netscope's.
+if [ "${NS_SANITIZED:-no}" != yes ]; then
+	python3 "${srcdir:-.}/bench/make-capture.py" -n 1000000 -o "$TMP/m.pcap" >/dev/null
+	$T resize-window -t s -x 200 -y 40 # room for "filtering…"
+	keys clear Enter
+	keys "$NS tui -r $TMP/m.pcap" Enter
+	pid=
+	for i in $(seq 50); do
+		pid=$(pgrep -n -f "tui -r $TMP/m.pcap") && break
+		sleep 0.1
+	done
+	mib() { awk -v k="$1" '$1 == k ":" { print int($2 / 1024) }' "/proc/$pid/status"; }
+	until_screen() { # pattern, seconds
+		for i in $(seq $(($2 * 10))); do
+			screen | grep -Eq -- "$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	until_screen 'captured 1000000 .*end of file' 300
+	sleep 1
+	loaded=$(mib VmRSS)
+	keys f C-u
+	text 'tcp.port == 443'
+	keys Enter
+	until_screen 'filter applied' 300
+	for i in $(seq 3000); do # the rescan is done when "filtering…" goes
+		screen | grep -q 'filtering' || break
+		sleep 0.1
+	done
+	sleep 0.5
+	filtered_peak=$(mib VmHWM)
+	after=$(mib VmRSS)
+	keys f C-u Enter
+	until_screen 'filter cleared' 30
+	cleared=$(mib VmRSS)
+	echo "  1M packets: loaded $loaded MiB, peak with a filter $filtered_peak MiB, after it $after MiB, cleared $cleared MiB"
+	n=$((n + 1))
+	if [ "$loaded" -gt 350 ] || [ "$filtered_peak" -gt 600 ] ||
+		[ "$after" -gt $((loaded + 64)) ] || [ "$cleared" -gt $((loaded + 64)) ]; then
+		echo "FAIL: memory over the README's bounds (loaded <= 350, filtering <= 600, after <= loaded + 64 MiB)"
+		fail=1
+	fi
+	keys q
+	rm -f "$TMP/m.pcap"
+fi
+
 echo "$n checks"
 [ $fail = 0 ] && echo PASS
 exit $fail

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "core/dissect.h"
 #include "output/output.h"
@@ -138,6 +141,18 @@ int ns_tui_ingest(struct tui *t, int64_t budget_ns)
 
 /* ---- the display filter ------------------------------------------------- */
 
+/* The rescan's engine gives its flows and reassembly back, and the heap
+ * returns the pages they held to the system: a dropped or finished filter
+ * leaves the memory where it was before (glibc keeps freed small blocks
+ * otherwise). */
+static void give_back(struct tui *t)
+{
+	ns_tuireplay_reset(&t->rescan);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 void ns_tui_rescan_step(struct tui *t, int64_t budget_ns)
 {
 	if (!t->rescanning)
@@ -157,7 +172,7 @@ void ns_tui_rescan_step(struct tui *t, int64_t budget_ns)
 		vec_push(&t->rows, t->tail.v[t->tail.head + i]);
 	vec_clear(&t->tail);
 	t->rescanning = 0;
-	ns_tuireplay_reset(&t->rescan); /* give its flows back */
+	give_back(t);
 }
 
 int ns_tui_apply_filter(struct tui *t, const char *expr)
@@ -184,6 +199,8 @@ int ns_tui_apply_filter(struct tui *t, const char *expr)
 	t->detail_frame = 0;
 	uint64_t first = ns_tuistore_first(&t->st);
 	if (!df) {
+		if (t->rescanning)
+			give_back(t); /* a rescan cut short */
 		t->rescanning = 0;
 		for (uint64_t n = first; n <= t->st.count; n++)
 			vec_push(&t->rows, n);
