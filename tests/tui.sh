@@ -74,8 +74,10 @@ sleep 0.3
 # ---- a gRPC capture -----------------------------------------------------------
 keys "$NS tui -r $PCAPS/grpc-errors.pcap 2>$TMP/err" Enter
 check "status bar" 'captured 90  shown 90  dropped: kernel 0 netscope 0 .*end of file'
-check "packet list follows to the last packet" '^ +90 0\.359023 127\.0\.0\.1:54492 → 127\.0\.0\.1:8080 TCP 66 \[ACK\]'
-check "summary columns as read prints them" "^$("$NS" read "$PCAPS/grpc-errors.pcap" -c 89 | tail -1 | cut -c1-60 | sed 's/[].*[]/\\&/g')"
+check "packet list follows to the last packet" '^ +90 +0\.359023 127\.0\.0\.1:54492 → 127\.0\.0\.1:8080 TCP 66 \[ACK\]'
+# the columns read prints, the number and the time in aligned columns
+check "summary columns as read prints them" "^ +$("$NS" read "$PCAPS/grpc-errors.pcap" -c 89 | tail -1 | cut -c1-60 | sed 's/[].*[]/\\&/g; s/^ *\([0-9]*\) \([0-9.\\]*\) /\1 +\2 /')"
+check "the frame number in 7 columns, the time in 15" '^     89        0\.359009 127'
 check "detail pane of the selected packet" '^\+ Transmission Control Protocol'
 check "hex pane" '^0000  00 00 00 00 00 00 00 00 00 00 00 00 08 00 45 00'
 
@@ -118,8 +120,8 @@ text ' 4'
 check_not "filter bar: valid, no error" 'column 15'
 keys Enter
 check "filter applied" 'captured 90  shown 1 .*filter: grpc\.status == 4'
-check "only the matching packet" '^ +11 0\.100003 127\.0\.0\.1:8080 → 127\.0\.0\.1:54492 gRPC 179 response s=1 DEADLINE_EXCEEDED'
-check_not "no other packet" '^ +12 0\.100648'
+check "only the matching packet" '^ +11 +0\.100003 127\.0\.0\.1:8080 → 127\.0\.0\.1:54492 gRPC 179 response s=1 DEADLINE_EXCEEDED'
+check_not "no other packet" '^ +12 +0\.100648'
 keys 3
 check "the filter in the calls view: the call of the matching packet" '^ +0 +1 gRPC POST .*StreamPredict DEADLINE_EXCEEDED'
 check_not "... and no other call" 'UNIMPLEMENTED'

@@ -187,14 +187,37 @@ const char *ns_format_class_sgr(enum ns_pkt_class c)
 	return (unsigned)c < sizeof(sgr) / sizeof(sgr[0]) ? sgr[c] : NULL;
 }
 
+static void summary(struct ns_buf *b, const struct ns_packet *pkt,
+		    enum ns_time_fmt fmt, int64_t shown_delta, size_t numw,
+		    size_t timew);
+
 void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
 		       enum ns_time_fmt fmt, int64_t shown_delta)
 {
+	summary(b, pkt, fmt, shown_delta, 5, 0);
+}
+
+void ns_format_summary_aligned(struct ns_buf *b, const struct ns_packet *pkt)
+{
+	/* 9,999,999 frames; seconds to nanoseconds past 99 999 s */
+	summary(b, pkt, NS_TIME_REL, 0, 7, 15);
+}
+
+static void summary(struct ns_buf *b, const struct ns_packet *pkt,
+		    enum ns_time_fmt fmt, int64_t shown_delta, size_t numw,
+		    size_t timew)
+{
 	size_t start = b->len;
 	ns_buf_u64(b, pkt->num);
-	ns_buf_pad_left(b, start, 5);
+	ns_buf_pad_left(b, start, numw);
 	ns_buf_putc(b, ' ');
+	start = b->len;
 	put_time(b, pkt, fmt, shown_delta);
+	if (timew && b->len > start) { /* the time and its space */
+		b->len--;
+		ns_buf_pad_left(b, start, timew);
+		ns_buf_putc(b, ' ');
+	}
 	put_addr(b, pkt, pkt->src, pkt->sport);
 	ns_buf_puts(b, " \xe2\x86\x92 "); /* → */
 	put_addr(b, pkt, pkt->dst, pkt->dport);

@@ -29,6 +29,9 @@ enum ns_time_fmt {
  * (shown_delta: ns since the previous packet shown, for the -t dd forms). */
 void ns_format_summary(struct ns_buf *b, const struct ns_packet *pkt,
 		       enum ns_time_fmt fmt, int64_t shown_delta);
+/* The same in columns that stay aligned (the TUI's list): the frame
+ * number in 7 columns, the relative time in 15, whatever their size. */
+void ns_format_summary_aligned(struct ns_buf *b, const struct ns_packet *pkt);
 /* What a packet is, for its colour (the TUI's, and text output's with
  * --color): its topmost protocol, or BAD when malformed. */
 enum ns_pkt_class {

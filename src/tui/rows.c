@@ -89,7 +89,7 @@ static void ingest_one(struct tui *t, const struct ns_tuiq_pkt *h,
 	pkt->eng = &t->eng;
 	ns_dissect(pkt);
 	ns_buf_reset(&t->line);
-	ns_format_summary(&t->line, pkt, NS_TIME_REL, 0);
+	ns_format_summary_aligned(&t->line, pkt);
 	uint32_t flow = NS_TUI_NOFLOW;
 	if (pkt->flow &&
 	    (pkt->flow->key.proto == 6 || pkt->flow->key.proto == 17))

@@ -144,6 +144,11 @@ static void draw_tree(struct tui *t, int y0, int h)
 	ns_buf_free(&b);
 }
 
+/* over the list's columns (ns_format_summary_aligned: 7 and 15 wide) */
+static const char list_header[] =
+    "    No.            Time Source → Destination  "
+    "Proto Length  Info";
+
 static void draw_hex(struct tui *t, int y0, int h)
 {
 	const struct ns_packet *pkt = &t->detail.pkt;
@@ -206,15 +211,11 @@ void ns_tui_draw_packets(struct tui *t)
 	int tree_h = rest * 3 / 5;
 	int hex_h = rest - tree_h - 2;
 	if (list_h < 1 || tree_h < 1 || hex_h < 1) { /* tiny terminal */
-		ns_tui_bar(t, 1,
-			   "  No.     Time        Source → Destination  Proto "
-			   "Length  Info");
+		ns_tui_bar(t, 1, list_header);
 		draw_list(t, 2, avail - 1);
 		return;
 	}
-	ns_tui_bar(t, 1,
-		   "  No.     Time        Source → Destination  Proto Length  "
-		   "Info");
+	ns_tui_bar(t, 1, list_header);
 	draw_list(t, 2, list_h);
 	load_detail(t);
 	char title[128];
