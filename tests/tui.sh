@@ -281,6 +281,17 @@ else
 	echo "note: live test skipped (needs root and python3-grpcio)"
 fi
 
+# ---- mutual TLS, decrypted with its key log -----------------------------------
+$T resize-window -t s -x 220 -y 40
+keys clear Enter
+keys "$NS tui -r $PCAPS/tls13-grpc-mtls.pcap --tls-keylog $PCAPS/tls13-grpc-mtls.keys" Enter
+keys 2
+check "mTLS: the connection says it, with the client's SPIFFE ID" '^tcp +0 127\.0\.0\.1:41234 .* mtls spiffe://cluster\.local/ns/ml/sa/inference'
+keys 3
+check "mTLS: the decrypted gRPC calls" 'Predict +NOT_FOUND'
+keys q
+$T resize-window -t s -x 120 -y 40
+
 # ---- memory on a million packets (README, "netscope tui": memory) -----------
 # A generated 1,000,000-packet capture: its peak RSS loaded, while a
 # display filter re-dissects it (a second engine), and once the filter is

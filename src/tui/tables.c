@@ -218,7 +218,7 @@ static void table_header(int view, char *b, size_t size)
 {
 	b[0] = '\0';
 	if (view == V_CONNS && COLS >= CONNS_WIDE) {
-		size_t aw = clamp((COLS - 79) / 2, 21, 47);
+		size_t aw = clamp((COLS - 79) / 2, 21, 40);
 		snprintf(b, size, "     strm ");
 		add_col(b, size, "client", aw, 0);
 		add_col(b, size, "server", aw, 0);
@@ -262,21 +262,25 @@ static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
 	ns_tui_human(b0, sizeof(b0), (double)c->bytes[0], "B");
 	ns_tui_human(b1, sizeof(b1), (double)c->bytes[1], "B");
 	ns_tui_ms(y, sizeof(y), c->rtt);
-	char app[80], pk[48], by[40];
+	char app[80], pk[48], by[40], mt[128] = "";
 	snprintf(app, sizeof(app), "%s%s%s", c->app[0] ? c->app : "-",
 		 c->sni[0] ? " " : "", c->sni);
+	if (c->mtls) /* mutual TLS, and who the client is */
+		snprintf(mt, sizeof(mt), " %s%s%s",
+			 c->mtls == 2 ? "mtls" : "mtls=no-client-cert",
+			 c->client_id[0] ? " " : "", c->client_id);
 	snprintf(pk, sizeof(pk), "%5llu/%-5llu", (unsigned long long)c->pkts[0],
 		 (unsigned long long)c->pkts[1]);
 	snprintf(by, sizeof(by), "%7s/%-7s", b0, b1);
 	if (COLS >= CONNS_WIDE) {
-		size_t aw = clamp((COLS - 79) / 2, 21, 47);
+		size_t aw = clamp((COLS - 79) / 2, 21, 40);
 		snprintf(s, size, "%s %5u ", c->flow >> 31 ? "udp" : "tcp",
 			 c->flow & 0x7fffffffu);
 		add_col(s, size, c->cli, aw, 0);
 		add_col(s, size, c->srv, aw, 0);
 		snprintf(s + strlen(s), size - strlen(s),
-			 "%-7s %7s %-13.13s %s %s %8s",
-			 ns_tuimodel_state_name(c), y, app, pk, by, x);
+			 "%-7s %7s %-13.13s %s %s %8s%s",
+			 ns_tuimodel_state_name(c), y, app, pk, by, x, mt);
 	} else {
 		/* the counts before the state and the application */
 		size_t aw = clamp((COLS - 46) / 2, 12, 47);
@@ -284,8 +288,8 @@ static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
 			 c->flow & 0x7fffffffu);
 		add_col(s, size, c->cli, aw, 0);
 		add_col(s, size, c->srv, aw, 0);
-		snprintf(s + strlen(s), size - strlen(s), "%s %s %8s %-7s %s",
-			 pk, by, x, ns_tuimodel_state_name(c), app);
+		snprintf(s + strlen(s), size - strlen(s), "%s %s %8s %-7s %s%s",
+			 pk, by, x, ns_tuimodel_state_name(c), app, mt);
 	}
 	return ns_tui_color(t, c->app[0] == 'g' || c->app[0] == 'h' ? C_H2
 			       : c->app[0] == 't'		    ? C_TLS

@@ -366,9 +366,17 @@ static void on_tls(struct ns_tuimodel *m, const struct ns_event *ev)
 	    ev->flow ? ns_tuimodel_conn(m, flow_key(ev->flow)) : NULL;
 	if (!cn)
 		return;
+	const struct ns_tls_info *tls = ev->u.tls;
 	set_app(cn, "tls");
-	if (!cn->sni[0] && ev->u.tls->sni[0])
-		copy_escaped(cn->sni, sizeof(cn->sni), ev->u.tls->sni);
+	if (!cn->sni[0] && tls->sni[0])
+		copy_escaped(cn->sni, sizeof(cn->sni), tls->sni);
+	/* mutual TLS: known at the handshake's end (TLS 1.2 in the clear,
+	 * TLS 1.3 with its keys) */
+	if (tls->cert_requested)
+		cn->mtls = tls->client_cert ? 2 : 1;
+	if (tls->client_id[0])
+		copy_escaped(cn->client_id, sizeof(cn->client_id),
+			     tls->client_id);
 }
 
 static void on_event(void *ctx, const struct ns_event *ev)
@@ -378,20 +386,22 @@ static void on_event(void *ctx, const struct ns_event *ev)
 		m->now = ev->pkt->ts;
 	if (ev->type == NS_EV_CONN_OPEN)
 		conn_row(m, ev->flow, flow_key(ev->flow));
-	else if (ev->type >= NS_EV_HTTP_REQUEST)
+	else if (ev->type >= NS_EV_HTTP_REQUEST && ev->type <= NS_EV_HTTP_END)
 		on_call(m, ev);
 	else if (ev->type >= NS_EV_DNS_QUERY)
 		on_dns(m, ev);
-	else if (ev->type == NS_EV_TLS_HELLO)
+	else if (ev->type == NS_EV_TLS_HELLO ||
+		 ev->type == NS_EV_TLS_HANDSHAKE || ev->type == NS_EV_TLS_END)
 		on_tls(m, ev);
 }
 
 int ns_tuimodel_subscribe(struct ns_tuimodel *m, struct ns_bus *bus)
 {
-	uint32_t mask = NS_EV_BIT(NS_EV_CONN_OPEN) | NS_EV_HTTP_ALL |
-			NS_EV_BIT(NS_EV_DNS_QUERY) |
-			NS_EV_BIT(NS_EV_DNS_RESPONSE) |
-			NS_EV_BIT(NS_EV_DNS_END) | NS_EV_BIT(NS_EV_TLS_HELLO);
+	uint32_t mask =
+	    NS_EV_BIT(NS_EV_CONN_OPEN) | NS_EV_HTTP_ALL |
+	    NS_EV_BIT(NS_EV_DNS_QUERY) | NS_EV_BIT(NS_EV_DNS_RESPONSE) |
+	    NS_EV_BIT(NS_EV_DNS_END) | NS_EV_BIT(NS_EV_TLS_HELLO) |
+	    NS_EV_BIT(NS_EV_TLS_HANDSHAKE) | NS_EV_BIT(NS_EV_TLS_END);
 	return ns_bus_subscribe(bus, mask, on_event, m);
 }
 

@@ -41,7 +41,9 @@ struct ns_tui_conn {
 	int64_t rate_sec; /* capture second of rate_cur */
 	uint64_t rate_cur, rate_prev;
 	uint64_t first_frame;
-	uint8_t matched; /* a packet of it matches the display filter */
+	uint8_t matched;    /* a packet of it matches the display filter */
+	uint8_t mtls;	    /* 1 a client certificate asked for, 2 and sent */
+	char client_id[96]; /* the client certificate's SPIFFE URI or CN */
 };
 
 struct ns_tui_call {
