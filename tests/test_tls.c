@@ -189,6 +189,40 @@ static const char *info(struct ns_packet *pkt)
 	return t + 1;
 }
 
+/* JA4's ALPN characters as FoxIO's reference implementations print them
+ * (python/ja4.py, rust/ja4/src/tls.rs): "99" for a non-ASCII first
+ * character, '9' for a non-ASCII last one. */
+START_TEST(ja4_alpn_non_ascii)
+{
+	static const struct {
+		uint8_t a, b;
+		const char *want;
+	} cases[] = {
+	    {0xc3, 0xa9, "99"}, /* "é" */
+	    {0xe9, '2', "99"},	{'h', 0xe9, "h9"},
+	    {'h', '!', "h!"},  /* printable ASCII as it is */
+	    {'h', 0x01, "h1"}, /* a control character: its hex digit */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct msg body, m = {.n = 0};
+		client_hello(&body);
+		/* the first protocol, "h2" (length 2), is patched */
+		size_t at = 0;
+		while (at + 3 <= body.n && memcmp(body.b + at, "\x02h2", 3))
+			at++;
+		ck_assert_uint_lt(at + 3, body.n);
+		body.b[at + 1] = cases[i].a;
+		body.b[at + 2] = cases[i].b;
+		handshake(&m, 1, &body);
+		struct ns_packet *pkt = dissect(&m);
+		const char *ja4 = tu_value(pkt, "tls.handshake.ja4");
+		ck_assert_msg(ja4 && strncmp(ja4 + 8, cases[i].want, 2) == 0,
+			      "case %zu: %s, want %s", i, ja4 ? ja4 : "(none)",
+			      cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(client_hello_fields)
 {
 	struct msg body, m = {.n = 0};
@@ -758,6 +792,7 @@ int main(void)
 	Suite *s = suite_create("tls");
 	TCase *tc = tu_tcase("tls");
 	tcase_add_test(tc, client_hello_fields);
+	tcase_add_test(tc, ja4_alpn_non_ascii);
 	tcase_add_test(tc, server_hello_and_hrr);
 	tcase_add_test(tc, alerts_and_several_records);
 	tcase_add_test(tc, certificate_via_libcrypto);

@@ -170,14 +170,12 @@ static const char *ja4_version(uint16_t v)
 	}
 }
 
-static int alnum(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
-
-/* The first and last characters of the first ALPN protocol, or of their
- * hex when either is not alphanumeric; "00" without ALPN. */
+/* The first and last characters of the first ALPN protocol, as FoxIO's
+ * reference implementations print them (they read Wireshark's string of
+ * it, and define what users compare with): a non-ASCII first character
+ * makes "99", a non-ASCII last one '9', printable ASCII stays as it is; a
+ * control character, which neither can print, its hex digit as the
+ * written specification says.  "00" without ALPN. */
 static void ja4_alpn(const struct ns_tls_hello *h, char out[3])
 {
 	static const char hx[] = "0123456789abcdef";
@@ -187,13 +185,12 @@ static void ja4_alpn(const struct ns_tls_hello *h, char out[3])
 	struct ns_reader a;
 	ns_rd_init(&a, h->alpn, h->alpn_len);
 	uint8_t f = ns_rd_peek(&a, 0), l = ns_rd_peek(&a, h->alpn_len - 1);
-	if (alnum(f) && alnum(l)) {
-		out[0] = (char)f;
-		out[1] = (char)l;
-	} else {
-		out[0] = hx[f >> 4];
-		out[1] = hx[l & 15];
+	if (f >= 0x80) {
+		strcpy(out, "99");
+		return;
 	}
+	out[0] = f >= 0x20 && f < 0x7f ? (char)f : hx[f >> 4];
+	out[1] = l >= 0x80 ? '9' : l >= 0x20 && l < 0x7f ? (char)l : hx[l & 15];
 }
 
 /* The hello's values that JA4 hashes, GREASE left out, sorted. */
