@@ -92,5 +92,28 @@ fi
 "$NS" read "$PCAPS/dns-udp.pcap" --color=blue >/dev/null 2>&1
 check "--color=blue: a usage error" test $? = 2
 
+# -d, tshark's Decode As: the same selector,value,protocol decodes the
+# same fields as tshark's -d; bad ones are usage errors; -d help lists
+for d in "udp.port==4789,geneve:geneve.version,geneve.vni,geneve.proto_type:vxlan-veth" \
+	"udp.port==53,ip:ip.version,udp.length:dns-udp"; do
+	spec=${d%%:*}
+	rest=${d#*:}
+	fields=${rest%%:*}
+	cap=$PCAPS/${rest#*:}.pcap
+	e=()
+	for f in ${fields//,/ }; do e+=(-e "$f"); done
+	# over IPv4 (tshark also fills ip.version from an IPv6 header)
+	check "-d $spec: the fields tshark -d gives" cmp -s \
+		<(tshark -r "$cap" -d "$spec" -Y 'eth.type == 0x0800' -T fields "${e[@]}" 2>/dev/null) \
+		<("$NS" read "$cap" -d "$spec" -Y 'eth.type == 0x0800' -T fields "${e[@]}" 2>/dev/null)
+done
+check "-d: the binding takes the port from DNS (no DNS left, as tshark)" test \
+	"$("$NS" read "$PCAPS/dns-udp.pcap" -d udp.port==53,ip -Y dns 2>/dev/null | wc -l)/$("$NS" read "$PCAPS/dns-udp.pcap" -Y dns 2>/dev/null | wc -l)" = "$(tshark -r "$PCAPS/dns-udp.pcap" -d udp.port==53,ip -Y dns 2>/dev/null | wc -l)/52"
+for bad in 'udp.port=53,dns' 'sctp.port==1,dns' 'udp.port==70000,dns' 'udp.port==53,nosuch' 'tcp.port==80,ip'; do
+	"$NS" read "$PCAPS/dns-udp.pcap" -d "$bad" >/dev/null 2>"$TMP/err"
+	check "-d $bad: a usage error" test $? = 2
+done
+check "-d help: the selectors and protocols" grep -q 'tcp.port udp.port' <("$NS" read -d help)
+
 echo "$n checks"
 exit $fail

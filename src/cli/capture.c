@@ -363,6 +363,8 @@ static int capture_or_read(int argc, char **argv, int capture)
 		return 0;
 	ns_cli_parse(&x.c, argc, argv);
 	ns_registry_init();
+	for (unsigned i = 0; i < x.c.ndecode_as; i++)
+		ns_cli_decode_as(x.c.decode_as[i]);
 
 	static char outbuf[1 << 16];
 	if (x.c.line_buffered)

@@ -47,7 +47,9 @@ struct cli {
 	int writing;
 	const char *user;
 	int print, quiet, verbose, hex;
-	int line_buffered; /* -l: stdout line by line, as tcpdump -l */
+	int line_buffered;	/* -l: stdout line by line, as tcpdump -l */
+	const char **decode_as; /* -d, in order */
+	unsigned ndecode_as;
 	const char *color; /* --color: auto (NULL), always, never */
 	int ascii;	   /* -A: payload as text, as tcpdump -A */
 	int tcount;	   /* tcpdump's -t, -tt, ... -ttttt: how many */
@@ -116,6 +118,12 @@ int ns_cli_open_file(const struct cli *c, const char *path,
 		     struct ns_source *src);
 /* NULL after printing where the display filter is wrong. */
 struct ns_dfilter *ns_cli_compile_filter(const char *expr);
+/* -d SELECTOR==VALUE,PROTOCOL (tshark's Decode As): binds PROTOCOL in the
+ * dispatch table SELECTOR names; a bad one is a usage error.  Call after
+ * ns_registry_init(). */
+void ns_cli_decode_as(const char *spec);
+/* What -d can name (-d help). */
+void ns_cli_decode_as_help(FILE *out);
 /* NULL after printing why the --proto-descriptor file cannot be read. */
 struct ns_pbschema *ns_cli_load_proto_desc(const char *path);
 /* Reads the --tls-keylog file into kl (taking its memory from mem),

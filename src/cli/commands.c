@@ -105,6 +105,8 @@ int ns_cli_cmd_tui(int argc, char **argv)
 		return 0;
 	ns_cli_parse(&c, argc, argv);
 	ns_registry_init();
+	for (unsigned i = 0; i < c.ndecode_as; i++)
+		ns_cli_decode_as(c.decode_as[i]);
 	/* a bad -Y is a usage error, as with read, before the screen opens */
 	if (c.dfilter) {
 		struct ns_dfilter *df = ns_cli_compile_filter(c.dfilter);

@@ -17,11 +17,14 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/dissect.h"
+#include "core/field.h"
 #include "filter/dfilter.h"
 #include "core/keylog.h"
 #include "proto/pbschema.h"
@@ -164,4 +167,80 @@ int ns_cli_load_keylog(struct ns_keylog *kl, struct ns_mem *mem,
 			"limit (--max-state) ignored\n",
 			(unsigned long long)kl->refused, path);
 	return 0;
+}
+
+/* ---- Decode As (-d) ------------------------------------------------------ */
+
+static const struct {
+	const char *name; /* tshark's selector */
+	uint8_t table;
+	uint32_t max;
+} decode_tables[] = {
+    {"tcp.port", NS_TAB_TCP_PORT, 65535},
+    {"udp.port", NS_TAB_UDP_PORT, 65535},
+    {"eth.type", NS_TAB_ETHERTYPE, 65535},
+    {"ip.proto", NS_TAB_IPPROTO, 255},
+};
+
+static const struct ns_dissector *dissector_named(const char *name, size_t n)
+{
+	for (unsigned i = 0; i < ns_ndissectors; i++)
+		if (strlen(ns_dissectors[i]->name) == n &&
+		    strncmp(ns_dissectors[i]->name, name, n) == 0)
+			return ns_dissectors[i];
+	return NULL;
+}
+
+void ns_cli_decode_as_help(FILE *out)
+{
+	fputs("-d SELECTOR==VALUE,PROTOCOL (as tshark), SELECTOR one of:", out);
+	for (size_t i = 0; i < NS_NELEM(decode_tables); i++)
+		fprintf(out, " %s", decode_tables[i].name);
+	fputs("\nPROTOCOL over tcp.port (a protocol of TCP streams):", out);
+	for (unsigned i = 0; i < ns_ndissectors; i++)
+		if (ns_dissectors[i]->stream)
+			fprintf(out, " %s", ns_dissectors[i]->name);
+	fputs("\nPROTOCOL otherwise:", out);
+	for (unsigned i = 0; i < ns_ndissectors; i++)
+		if (ns_dissectors[i]->dissect)
+			fprintf(out, " %s", ns_dissectors[i]->name);
+	fputs("\n", out);
+}
+
+void ns_cli_decode_as(const char *spec)
+{
+	const char *eq = strstr(spec, "==");
+	const char *comma = eq ? strchr(eq + 2, ',') : NULL;
+	if (!eq || !comma)
+		ns_cli_usage_error("-d '%s': expected SELECTOR==VALUE,PROTOCOL "
+				   "(-d help lists them)",
+				   spec);
+	size_t i = 0;
+	while (i < NS_NELEM(decode_tables) &&
+	       (strlen(decode_tables[i].name) != (size_t)(eq - spec) ||
+		strncmp(decode_tables[i].name, spec, (size_t)(eq - spec))))
+		i++;
+	if (i == NS_NELEM(decode_tables))
+		ns_cli_usage_error("-d '%s': unknown selector '%.*s' (-d help "
+				   "lists them)",
+				   spec, (int)(eq - spec), spec);
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(eq + 2, &end, 0);
+	if (end != comma || end == eq + 2 || errno || v > decode_tables[i].max)
+		ns_cli_usage_error("-d '%s': '%.*s' is not a value of %s", spec,
+				   (int)(comma - eq - 2), eq + 2,
+				   decode_tables[i].name);
+	const struct ns_dissector *d =
+	    dissector_named(comma + 1, strlen(comma + 1));
+	uint8_t table = decode_tables[i].table;
+	if (!d ||
+	    (table == NS_TAB_TCP_PORT ? !d->stream : !d->dissect || d->stream))
+		ns_cli_usage_error("-d '%s': '%s' cannot be decoded there (-d "
+				   "help lists the protocols)",
+				   spec, comma + 1);
+	if (ns_table_bind(table, (uint32_t)v, d) < 0) {
+		ns_cli_error("out of memory");
+		exit(NS_EXIT_RUNTIME);
+	}
 }

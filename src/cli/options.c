@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/dissect.h"
 #include "core/field.h"
 #include "output/format.h"
 #include "reports/report.h"
@@ -73,6 +74,7 @@ static const struct option longopts[] = {
     {"max-flows", required_argument, NULL, 'M'},
     {"max-state", required_argument, NULL, OPT_MAX_STATE},
     {"two-pass", no_argument, NULL, '2'},
+    {"decode-as", required_argument, NULL, 'd'},
     {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
     {"tls-keylog", required_argument, NULL, OPT_TLS_KEYLOG},
     {"help", no_argument, NULL, 'h'},
@@ -82,7 +84,7 @@ static const struct option longopts[] = {
 /* one option string for all: a capture-only option given to read gets a
  * precise message instead of "unknown option" */
 static const char shortopts[] =
-    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxXAtT:e:E:r:z:Y:o:h2";
+    "+:i:f:c:a:s:pB:w:C:G:W:Z:PqlnvVxXAtT:e:E:r:z:Y:o:d:h2";
 
 /* the options tui refuses: it shows packets, it does not print or write
  * them (--conversations, outside this range, is accepted and unused) */
@@ -338,6 +340,14 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 	case 'z':
 		want_report(c, arg);
 		return 1;
+	case 'd':
+		if (strcmp(arg, "help") == 0) {
+			ns_registry_init();
+			ns_cli_decode_as_help(stdout);
+			exit(0);
+		}
+		add_str(&c->decode_as, &c->ndecode_as, arg);
+		return 1;
 	case OPT_PROTO_DESC:
 		c->proto_desc = arg;
 		return 1;
@@ -559,6 +569,7 @@ void ns_cli_parse(struct cli *c, int argc, char **argv)
 
 void ns_cli_free(struct cli *c)
 {
+	free((void *)c->decode_as);
 	free((void *)c->efields);
 	free((void *)c->files);
 	free(c->bpf_joined);

@@ -161,6 +161,9 @@ const char ns_cli_help_general[] =
 	"  -l, --line-buffered     standard output line by line (tcpdump "     \
 	"-l;\n"                                                                \
 	"                          live output is flushed per block anyway)\n" \
+	"  -d SELECTOR==VALUE,PROTOCOL\n"                                      \
+	"                          decode as tshark -d (tcp.port, udp.port,\n" \
+	"                          eth.type, ip.proto); -d help lists them\n"  \
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
 	"      --max-state MiB     memory for what dissectors keep per\n"      \
 	"                          connection (default 256)\n"                 \
