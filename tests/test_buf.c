@@ -54,6 +54,20 @@ START_TEST(u64_edges)
 }
 END_TEST
 
+START_TEST(bytes_and_ms)
+{
+	EXPECT(ns_buf_bytes(&b, 0), "0 B");
+	EXPECT(ns_buf_bytes(&b, 999), "999 B");
+	EXPECT(ns_buf_bytes(&b, 1000), "1.0 kB");
+	EXPECT(ns_buf_bytes(&b, 880859822), "880.9 MB");
+	EXPECT(ns_buf_bytes(&b, UINT64_MAX), "18446744.1 TB");
+	/* to the nearest 10 us, half up */
+	EXPECT(ns_buf_ms(&b, 335500), " 0.34 ms");
+	EXPECT(ns_buf_ms(&b, 334999), " 0.33 ms");
+	EXPECT(ns_buf_ms(&b, 99425400), " 99.43 ms");
+}
+END_TEST
+
 START_TEST(i64_edges)
 {
 	EXPECT(ns_buf_i64(&b, 0), "0");
@@ -313,6 +327,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, buf_setup, buf_teardown);
 	tcase_add_test(tc, u64_edges);
+	tcase_add_test(tc, bytes_and_ms);
 	tcase_add_test(tc, i64_edges);
 	tcase_add_test(tc, hex_padding);
 	tcase_add_test(tc, ipv4);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/dissect.h"
 #include "core/engine.h"
 
@@ -236,18 +237,6 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 	return rc;
 }
 
-/* Bytes "12.3 MB" (decimal units). */
-static void put_size(char *b, size_t n, double v)
-{
-	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
-	unsigned u = 0;
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(b, n, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
-}
-
 /* The progress line of a file being read: from 1 s on, 4 times a second,
  * on one line of the terminal that done (or the next file) erases. */
 static void progress(struct ns_run *run, struct ns_source *s, int done)
@@ -275,17 +264,19 @@ static void progress(struct ns_run *run, struct ns_source *s, int done)
 		"\rnetscope: %s%s: ", run->quiet_errors ? "pass 1: " : "",
 		strcmp(s->name, "-") == 0 ? "(standard input)" : s->name);
 	if (pos > 0) { /* a pipe has no position */
-		char at[32];
-		put_size(at, sizeof(at), (double)pos);
-		fputs(at, stderr);
+		struct ns_buf b = {0};
+		ns_buf_bytes(&b, (uint64_t)pos);
 		if (total > 0) {
-			char all[32];
-			put_size(all, sizeof(all), total);
-			fprintf(stderr, " of %s (%.0f%%), ETA %.0f s", all,
-				100.0 * (double)pos / total,
-				(total - (double)pos) * secs / (double)pos);
+			ns_buf_puts(&b, " of ");
+			ns_buf_bytes(&b, (uint64_t)total);
+			ns_buf_printf(&b, " (%.0f%%), ETA %.0f s",
+				      100.0 * (double)pos / total,
+				      (total - (double)pos) * secs /
+					  (double)pos);
 		}
-		fputs(", ", stderr);
+		ns_buf_puts(&b, ", ");
+		ns_buf_write(&b, stderr);
+		ns_buf_free(&b);
 	}
 	fprintf(stderr, "%llu packets, %.0f pkt/s\033[K",
 		(unsigned long long)run->seen_src,

@@ -387,6 +387,21 @@ void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
 	ns_buf_putc(b, '\n');
 }
 
+void ns_buf_bytes(struct ns_buf *b, uint64_t v)
+{
+	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+	double d = (double)v;
+	unsigned u = 0;
+	while (d >= 1000 && u < 4) {
+		d /= 1000;
+		u++;
+	}
+	if (u == 0)
+		ns_buf_printf(b, "%llu B", (unsigned long long)v);
+	else
+		ns_buf_printf(b, "%.1f %s", d, unit[u]);
+}
+
 void ns_buf_ms(struct ns_buf *b, int64_t ns)
 {
 	/* to the nearest 10 us, as the TUI rounds (ns_tui_ms) */

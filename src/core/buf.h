@@ -99,6 +99,8 @@ void ns_format_hexline(struct ns_buf *b, const uint8_t *p, uint32_t k,
 		       uint32_t off);
 
 /* " 1.23 ms": a duration in ns as the summaries and reports show it. */
+/* A byte count in decimal units, as capinfos: "812 B", "1.2 MB". */
+void ns_buf_bytes(struct ns_buf *b, uint64_t v);
 void ns_buf_ms(struct ns_buf *b, int64_t ns);
 
 #endif

@@ -471,22 +471,6 @@ static void *summary_start(struct ns_engine *e, const char *arg, char *err,
 
 /* ---- printing --------------------------------------------------------- */
 
-/* bytes as "1.2 MB" (decimal units, as capinfos) */
-static void human(struct ns_buf *b, uint64_t v)
-{
-	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
-	double d = (double)v;
-	unsigned u = 0;
-	while (d >= 1000 && u < 4) {
-		d /= 1000;
-		u++;
-	}
-	if (u == 0)
-		ns_buf_printf(b, "%llu B", (unsigned long long)v);
-	else
-		ns_buf_printf(b, "%.1f %s", d, unit[u]);
-}
-
 static void put_time(struct ns_buf *b, int64_t ns)
 {
 	time_t t = (time_t)(ns / 1000000000);
@@ -502,10 +486,10 @@ static void print_capture(const struct summary *s, struct ns_buf *b)
 {
 	double secs = (double)(s->last - s->first) / 1e9;
 	ns_buf_printf(b, "Packets     %llu, ", (unsigned long long)s->pkts);
-	human(b, s->bytes);
+	ns_buf_bytes(b, s->bytes);
 	if (s->caplen < s->bytes) {
 		ns_buf_puts(b, " (captured ");
-		human(b, s->caplen);
+		ns_buf_bytes(b, s->caplen);
 		ns_buf_putc(b, ')');
 	}
 	ns_buf_printf(b, ", %.3f s", s->have ? secs : 0.0);
@@ -556,7 +540,7 @@ static void print_hierarchy(const struct summary *s, struct ns_buf *b)
 				      s->pkts ? 100.0 * (double)p->frames /
 						    (double)s->pkts
 					      : 0.0);
-			human(b, p->bytes);
+			ns_buf_bytes(b, p->bytes);
 			ns_buf_putc(b, '\n');
 		}
 		shown++;
@@ -607,7 +591,7 @@ static void print_talkers(const struct summary *s, struct ns_buf *b)
 		while (b->len - at < 34)
 			ns_buf_putc(b, ' ');
 		ns_buf_printf(b, "%7llu pkt  ", (unsigned long long)t->pkts);
-		human(b, t->bytes);
+		ns_buf_bytes(b, t->bytes);
 		ns_buf_putc(b, '\n');
 	}
 	if (s->talk_lost)
@@ -631,7 +615,7 @@ static void print_convs(const struct summary *s, struct ns_buf *b)
 		ns_buf_puts(b, " \xe2\x86\x92 ");
 		ns_flow_endpoint(b, &f, !c->client);
 		ns_buf_printf(b, "  %llu pkt  ", (unsigned long long)c->pkts);
-		human(b, c->bytes);
+		ns_buf_bytes(b, c->bytes);
 		ns_buf_printf(b, "  %.3f s\n", (double)c->dur / 1e9);
 	}
 }
