@@ -91,6 +91,30 @@ static void check_sample(struct tcall *c, struct ns_grpc_events *e)
 	ck_assert_str_eq(c->c.grpc_msg, "model not found");
 }
 
+/* A reset's meaning: CANCEL from the client past 90% of its
+ * grpc-timeout is DEADLINE_EXCEEDED, also for spans that would overflow
+ * a multiplication (found by fuzz/fuzz_read). */
+START_TEST(reset_status_at_the_deadline)
+{
+	struct ns_call c;
+	ns_call_init(&c);
+	c.end = NS_CALL_RESET;
+	c.rst_by = 0;
+	c.rst_error = 8; /* CANCEL */
+	c.timeout = 100000000;
+	c.t_req = 0;
+	c.t_end = 89999999;
+	ck_assert_int_eq(ns_grpc_call_status(&c), 1); /* CANCELLED */
+	c.t_end = 90000000;
+	ck_assert_int_eq(ns_grpc_call_status(&c), 4); /* DEADLINE_EXCEEDED */
+	c.t_end = INT64_MAX / 2;
+	ck_assert_int_eq(ns_grpc_call_status(&c), 4);
+	c.timeout = INT64_MAX / 2;
+	c.t_end = 1000;
+	ck_assert_int_eq(ns_grpc_call_status(&c), 1);
+}
+END_TEST
+
 START_TEST(split_at_every_offset)
 {
 	uint8_t body[256];
@@ -267,6 +291,7 @@ static Suite *suite(void)
 {
 	Suite *s = suite_create("grpcmsg");
 	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, reset_status_at_the_deadline);
 	tcase_add_test(tc, split_at_every_offset);
 	tcase_add_test(tc, byte_by_byte);
 	tcase_add_test(tc, text_split_at_every_offset);

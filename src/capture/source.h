@@ -59,10 +59,11 @@ int ns_source_rereadable(const char *path);
 int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
 			 size_t errlen);
 
-/* The seconds a timestamp may have (years 1684 to 2255): a pcapng
+/* The seconds a timestamp may have, 0 to 4.6e9 (1970 to 2115): a pcapng
  * block's 64-bit timestamp can be far past what int64 nanoseconds hold,
- * so it is held at this bound instead of overflowing. */
-#define NS_SOURCE_TS_MAX_SEC 9000000000LL
+ * and is held at this bound instead, so that the difference of any two
+ * timestamps (a latency, a duration) fits in int64 too. */
+#define NS_SOURCE_TS_MAX_SEC 4600000000LL
 
 /* Timestamp of a packet header from this source, in ns since the epoch. */
 static inline int64_t ns_source_ts(const struct ns_source *s,
@@ -71,8 +72,8 @@ static inline int64_t ns_source_ts(const struct ns_source *s,
 	long long sec = h->ts.tv_sec;
 	if (sec > NS_SOURCE_TS_MAX_SEC)
 		sec = NS_SOURCE_TS_MAX_SEC;
-	else if (sec < -NS_SOURCE_TS_MAX_SEC)
-		sec = -NS_SOURCE_TS_MAX_SEC;
+	else if (sec < 0)
+		sec = 0;
 	/* tv_usec is below 2^32 from every libpcap reader */
 	long long frac = h->ts.tv_usec % 4294967296LL;
 	return (int64_t)sec * 1000000000 + (int64_t)frac * (s->nano ? 1 : 1000);

@@ -314,7 +314,7 @@ int ns_grpc_call_status(const struct ns_call *c)
 	 * a little before the request reached the wire */
 	if (c->rst_by == 0 && c->rst_error == 8 && c->timeout > 0 &&
 	    c->t_req >= 0 && c->t_end >= 0 &&
-	    (c->t_end - c->t_req) * 10 >= c->timeout * 9)
+	    c->t_end - c->t_req >= c->timeout - c->timeout / 10) /* 90% */
 		return 4; /* DEADLINE_EXCEEDED */
 	return ns_grpc_rst_status(c->rst_error);
 }
