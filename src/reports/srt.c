@@ -12,8 +12,11 @@
  * messages.  Percentiles are nearest-rank over every call (core/quant.h:
  * exact up to a bound, within 1% past it, and the table says which).
  *
- * A call with no start or no end in the capture counts in `calls` (and in
- * `errors` when it failed) but has no latency; the notes say how many.
+ * Server pushes (HTTP/2 PUSH_PROMISE) are not counted: the client asked
+ * for none of them; nor is an upgrade's 101, whose request goes on as
+ * HTTP/2's stream 1.  A call with no start or no end in the capture counts in
+ * `calls` (and in `errors` when it failed) but has no latency; the notes say
+ * how many.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +122,9 @@ static void on_end(struct srt *s, const struct ns_call *c)
 {
 	struct call_key k = key_of(c);
 	ns_keymap_del(&s->inflight, &k, sizeof(k));
-	if (s->grpc && !c->grpc)
+	/* a server push is no request of the client's, and a 101 hands the
+	 * request to the protocol it upgrades to (its HTTP/2 stream 1) */
+	if ((s->grpc && !c->grpc) || c->pushed || c->status == 101)
 		return;
 	char key[256];
 	size_t n = row_key(s, c, key, sizeof(key));
@@ -322,8 +327,9 @@ static void srt_finish(void *state, FILE *out, int json)
 				 "response");
 	if (no_lat)
 		ns_table_note(t,
-			      "%llu calls started or ended outside the "
-			      "capture: counted, without latency",
+			      "%llu calls without a start or an end in the "
+			      "capture (or an h2c upgrade's stream 1, whose "
+			      "request was HTTP/1.1): counted, without latency",
 			      (unsigned long long)no_lat);
 	if (s->other_used)
 		ns_table_note(t, "(other): methods past the first %u",
