@@ -1,5 +1,5 @@
 #!/bin/bash
-# -z grpc,srt and -z http,srt (issue 16): per-method counts and status
+# -z grpc,srt, -z http,srt and -z dns,srt (issue 16): per-method counts and status
 # mixes against the clients' records, latency percentiles against the
 # frame times tshark reads (tests/srt_oracle.py computes them on its own),
 # the time to the first message and the gaps against the server's send
@@ -7,6 +7,7 @@
 # text and JSON forms; usage errors.
 . "${srcdir:-.}/tests/testlib.sh"
 ORACLE=$(cd "${srcdir:-.}/tests" && pwd)/srt_oracle.py
+DNSORACLE=$(cd "${srcdir:-.}/tests" && pwd)/dnssrt_oracle.py
 command -v tshark >/dev/null || {
 	echo "SKIP: no tshark"
 	exit 77
@@ -73,12 +74,27 @@ check "JSON packets on stdout, tables on stderr" sh -c "'$NS' read \
 	python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]' &&
 	grep -q '\"table\":\"grpc,srt\"' '$TMP/err'"
 
+# dns,srt: per query type against tshark's view of every message
+# (tests/dnssrt_oracle.py), over UDP, TCP (several messages a segment),
+# a truncated answer retried over TCP, DNSSEC types
+for f in dns-udp dns-tcp dns-truncated dns-dnssec; do
+	check "$f: dns,srt = tshark" sh -c "'$NS' read -q -T ndjson -z dns,srt \
+		'$PCAPS/$f.pcap' >'$TMP/d.json' &&
+		python3 '$DNSORACLE' '$PCAPS/$f.pcap' '$TMP/d.json'"
+done
+"$NS" read -q -z dns,srt,2 "$PCAPS/dns-udp.pcap" >"$TMP/d.txt"
+check "dns,srt,2: the two most queried names, and how many more" sh -c \
+	"grep -A3 '^name ' '$TMP/d.txt' | grep -Eq '^api.example.test +10 ' &&
+	grep -q '^10 more names' '$TMP/d.txt'"
+"$NS" read -q -z dns,srt,0 "$PCAPS/dns-udp.pcap" 2>/dev/null
+check "dns,srt,0: exit 2" test $? -eq 2
+
 # usage errors: exit 2
 "$NS" read -q -z grpc,srt,x "$PCAPS/grpc-latency.pcap" 2>"$TMP/e"
 check "grpc,srt takes no argument: exit 2" test $? -eq 2
 "$NS" read -q -z nosuch "$PCAPS/grpc-latency.pcap" 2>"$TMP/e"
 check "unknown -z: exit 2" test $? -eq 2
-check "unknown -z lists grpc,srt and http,srt" grep -q 'grpc,srt http,srt' "$TMP/e"
+check "unknown -z lists grpc,srt, http,srt, dns,srt" grep -q 'grpc,srt http,srt dns,srt\[,N\]' "$TMP/e"
 
 echo "$n checks"
 exit $fail
