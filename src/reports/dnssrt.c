@@ -274,27 +274,6 @@ static struct ns_table *dtable(const char *name, const char *title,
 	return t;
 }
 
-/* The live entries of m, sorted by cmp. */
-static uint32_t *sorted(struct ns_keymap *m, uint32_t *n,
-			int (*cmp)(const void *, const void *, void *))
-{
-	uint32_t *ix = calloc(ns_keymap_size(m) + 1, sizeof(*ix));
-	*n = 0;
-	if (!ix)
-		return NULL;
-	for (uint32_t i = 0; i < ns_keymap_size(m); i++)
-		if (ns_keymap_slot(m, i))
-			ix[(*n)++] = i;
-	qsort_r(ix, *n, sizeof(*ix), cmp, m);
-	return ix;
-}
-
-static int by_key(const void *a, const void *b, void *m)
-{
-	return strcmp(ns_keymap_key(m, *(const uint32_t *)a),
-		      ns_keymap_key(m, *(const uint32_t *)b));
-}
-
 /* Most queried first (retransmissions included), then by name. */
 static int by_queries(const void *a, const void *b, void *m)
 {
@@ -303,7 +282,7 @@ static int by_queries(const void *a, const void *b, void *m)
 	uint64_t qx = x->queries + x->retrans, qy = y->queries + y->retrans;
 	if (qx != qy)
 		return qx < qy ? 1 : -1;
-	return by_key(a, b, m);
+	return ns_keymap_by_key(a, b, m);
 }
 
 static void dnssrt_free(void *state)
@@ -330,7 +309,7 @@ static void print_walks(struct dnssrt *d, FILE *out, int json)
 	ns_table_col(t, "added_p50", 0);
 	ns_table_col(t, "added_max", 0);
 	uint32_t n;
-	uint32_t *ix = sorted(&d->walks, &n, by_key);
+	uint32_t *ix = ns_keymap_sorted(&d->walks, &n, ns_keymap_by_key);
 	for (uint32_t i = 0; ix && i < n; i++) {
 		struct walkrow *w = ns_keymap_slot(&d->walks, ix[i]);
 		ns_table_row(t);
@@ -355,7 +334,7 @@ static void dnssrt_finish(void *state, FILE *out, int json)
 	struct ns_table *t =
 	    dtable("dns,srt", "DNS response time per query type (ms)", "qtype");
 	uint32_t n;
-	uint32_t *ix = sorted(&d->types, &n, by_key);
+	uint32_t *ix = ns_keymap_sorted(&d->types, &n, ns_keymap_by_key);
 	for (uint32_t i = 0; t && ix && i < n; i++)
 		put_drow(d, t, ns_keymap_key(&d->types, ix[i]),
 			 ns_keymap_slot(&d->types, ix[i]), &approx);
@@ -370,7 +349,7 @@ static void dnssrt_finish(void *state, FILE *out, int json)
 		 "DNS response time per name, the %u most queried (ms)",
 		 d->top);
 	t = dtable("dns,srt,names", title, "name");
-	ix = sorted(&d->names, &n, by_queries);
+	ix = ns_keymap_sorted(&d->names, &n, by_queries);
 	for (uint32_t i = 0; t && ix && i < n && i < d->top; i++)
 		put_drow(d, t, ns_keymap_key(&d->names, ix[i]),
 			 ns_keymap_slot(&d->names, ix[i]), &approx);

@@ -147,6 +147,26 @@ const char *ns_keymap_key(const struct ns_keymap *m, uint32_t i)
 	return i < m->n ? m->key[i] : NULL;
 }
 
+uint32_t *ns_keymap_sorted(struct ns_keymap *m, uint32_t *n,
+			   int (*cmp)(const void *, const void *, void *))
+{
+	uint32_t *ix = calloc(m->n + 1, sizeof(*ix));
+	*n = 0;
+	if (!ix)
+		return NULL;
+	for (uint32_t i = 0; i < m->n; i++)
+		if (m->key[i])
+			ix[(*n)++] = i;
+	qsort_r(ix, *n, sizeof(*ix), cmp, m);
+	return ix;
+}
+
+int ns_keymap_by_key(const void *a, const void *b, void *m)
+{
+	return strcmp(ns_keymap_key(m, *(const uint32_t *)a),
+		      ns_keymap_key(m, *(const uint32_t *)b));
+}
+
 void ns_keymap_free(struct ns_keymap *m, void (*fn)(void *slot))
 {
 	for (uint32_t i = 0; i < m->n; i++) {

@@ -41,6 +41,12 @@ static inline uint32_t ns_keymap_size(const struct ns_keymap *m)
 /* Entry i's slot and key (NUL-terminated), or NULL when deleted. */
 void *ns_keymap_slot(const struct ns_keymap *m, uint32_t i);
 const char *ns_keymap_key(const struct ns_keymap *m, uint32_t i);
+/* The live entries' numbers sorted by cmp (given the map as its third
+ * argument), *n of them; NULL when out of memory (free() the result). */
+uint32_t *ns_keymap_sorted(struct ns_keymap *m, uint32_t *n,
+			   int (*cmp)(const void *, const void *, void *));
+/* A cmp for ns_keymap_sorted(): by key, as strcmp. */
+int ns_keymap_by_key(const void *a, const void *b, void *m);
 /* Frees everything; fn (or NULL) frees what each live slot holds. */
 void ns_keymap_free(struct ns_keymap *m, void (*fn)(void *slot));
 

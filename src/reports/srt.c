@@ -263,12 +263,6 @@ static void put_row(struct srt *s, struct ns_table *t, const char *key,
 	*no_lat += r->no_latency;
 }
 
-static int by_key(const void *a, const void *b, void *m)
-{
-	return strcmp(ns_keymap_key(m, *(const uint32_t *)a),
-		      ns_keymap_key(m, *(const uint32_t *)b));
-}
-
 static void srt_free(void *state)
 {
 	struct srt *s = state;
@@ -299,15 +293,11 @@ static void srt_finish(void *state, FILE *out, int json)
 					   "ttfm_p99", "gap_p99"};
 	for (unsigned i = 0; i < (s->grpc ? 8u : 5u); i++)
 		ns_table_col(t, cols[i], 0);
-	uint32_t n = 0, *ix = calloc(ns_keymap_size(&s->rows) + 1, sizeof(*ix));
-	for (uint32_t i = 0; ix && i < ns_keymap_size(&s->rows); i++)
-		if (ns_keymap_slot(&s->rows, i))
-			ix[n++] = i;
-	if (ix)
-		qsort_r(ix, n, sizeof(*ix), by_key, &s->rows);
+	uint32_t n;
+	uint32_t *ix = ns_keymap_sorted(&s->rows, &n, ns_keymap_by_key);
 	int approx = 0;
 	uint64_t no_lat = 0;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; ix && i < n; i++)
 		put_row(s, t, ns_keymap_key(&s->rows, ix[i]),
 			ns_keymap_slot(&s->rows, ix[i]), &approx, &no_lat);
 	if (s->other_used)
