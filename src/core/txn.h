@@ -101,6 +101,8 @@ struct ns_tls_info {
 	uint32_t hellos; /* ClientHellos seen */
 	int64_t ch_ts;	 /* the first ClientHello's time */
 	int64_t hs_time; /* ClientHello to the handshake's end (hs_done) */
+	int64_t fin_ts;	 /* the client's Finished (its first protected
+			    handshake record), 0 before it */
 	char sni[64], alpn[64], offered_alpn[64], ja4[40];
 	/* mutual TLS (TLS 1.2 in the clear, TLS 1.3 once decrypted): the
 	 * server asked for a client certificate (CertificateRequest), the
