@@ -203,6 +203,9 @@ DECODE_AS = {
     "tls": ["tcp.port==4433,tls", "tcp.port==4434,tls", "tcp.port==8443,tls",
             "tcp.port==18443,http2"],
     "tcp-": ["tcp.port==20080,http"],
+    # DNS over TCP on a port no table names: netscope's TCP probe finds
+    # it by itself, tshark (no TCP heuristic for DNS) must be told
+    "dns-odd-port": ["tcp.port==5390,dns"],
 }
 
 

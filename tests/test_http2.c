@@ -298,22 +298,25 @@ static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 START_TEST(probe)
 {
 	const struct ns_stream_ops *o = ns_diss_http2.stream;
-	ck_assert_int_eq(o->probe((const uint8_t *)magic, 24, 0), 1);
-	ck_assert_int_eq(o->probe((const uint8_t *)magic, 10, 0), -1);
+	ck_assert_int_eq(o->probe((const uint8_t *)magic, 24, 0, 0), 1);
+	ck_assert_int_eq(o->probe((const uint8_t *)magic, 10, 0, 0), -1);
 	reset();
 	frame(4, 0, 0, "\0\x03\0\0\0\x64", 6);
-	ck_assert_int_eq(o->probe(buf, blen, 1), 1); /* a server preface */
+	ck_assert_int_eq(o->probe(buf, blen, 1, 0), 1); /* a server preface */
 	static const uint8_t text[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-	ck_assert_int_eq(o->probe(text, sizeof(text) - 1, 0), -1);
+	ck_assert_int_eq(o->probe(text, sizeof(text) - 1, 0, 0), -1);
 	static uint8_t junk[9000];
 	memset(junk, 'a', sizeof(junk));
-	ck_assert_int_eq(o->probe(junk, sizeof(junk), 0), 0);
+	ck_assert_int_eq(o->probe(junk, sizeof(junk), 0, 0), 0);
 	/* mid-connection: the tail of a frame, then two whole ones */
 	reset();
 	put("tail-of-a-frame", 15);
 	frame(8, 0, 1, "\0\0\x01\0", 4);
 	frame(6, 0, 0, "12345678", 8);
-	ck_assert_int_eq(o->probe(buf, blen, 0), 1);
+	ck_assert_int_eq(o->probe(buf, blen, 0, 0), 1);
+	/* the same bytes as a connection's first: no preface, no HTTP/2 */
+	ck_assert_int_eq(o->probe(buf, blen, 0, 1), 0);
+	ck_assert_int_eq(o->probe((const uint8_t *)magic, 24, 0, 1), 1);
 }
 END_TEST
 

@@ -1,7 +1,8 @@
 /*
  * DNS (RFC 1035 and its successors) over UDP — port 53, mDNS on 5353
  * (RFC 6762), LLMNR on 5355 (RFC 4795), and any other port where the bytes
- * pass tshark's DNS heuristic — and over TCP on port 53 through the stream
+ * pass tshark's DNS heuristic — and over TCP on port 53, or on any port
+ * whose first bytes are a DNS message (probe() below), through the stream
  * interface (RFC 7766: a 2-byte length before each message, several
  * messages per segment, one message over several segments).
  *
@@ -363,6 +364,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 			    (m.ext_rcode << 4) | (fl & 15u));
 	/* the state always learns; the fields come, as in tshark, only after
 	 * sections that were read to their end */
+	m.tc = (fl >> 9) & 1;
 	ns_dns_match(&m, id, (int)resp, rc == 0 && !m.soft[0]);
 	pkt->scratch = m.rr;
 	if (rc == NS_ETRUNC)
@@ -412,8 +414,56 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	return 0;
 }
 
+/*
+ * DNS over TCP on a port no table names: the connection's first bytes are
+ * a length-prefixed message (RFC 7766) whose header is a standard query
+ * (client) or response (server) with believable counts, as the UDP
+ * heuristic asks, and whose first question is a well-formed name (labels
+ * of at most 63 bytes, no compression in a question, at most 255 bytes)
+ * followed by its type and class, all inside the announced length.  Only
+ * on a connection seen from its start: mid-stream, a length prefix cannot
+ * be told from any other two bytes.
+ */
+static int probe(const uint8_t *p, size_t n, int dir, int from_start)
+{
+	if (!from_start)
+		return 0;
+	if (n < 2 + 12)
+		return -1;
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	size_t len = ns_rd_u16(&r);
+	if (len < 12 + 5)
+		return 0;
+	ns_rd_skip(&r, 2); /* the id */
+	unsigned fl = ns_rd_u16(&r), qd = ns_rd_u16(&r), an = ns_rd_u16(&r);
+	unsigned ns = ns_rd_u16(&r), ar = ns_rd_u16(&r);
+	int response = (fl & 0x8000) != 0;
+	if ((fl & 0x7800) || response != (dir == 1) || qd != 1)
+		return 0;
+	if (!response ? an || ns || ar > 10 : an > 1000 || ns > 100 || ar > 100)
+		return 0;
+	/* the question's name, type and class inside the message */
+	size_t name = 0;
+	for (;;) {
+		if (ns_rd_left(&r) < 1)
+			return n >= 2 + len ? 0 : -1;
+		uint8_t l = ns_rd_u8(&r);
+		if (l == 0)
+			break;
+		if (l > 63 || (name += (size_t)l + 1) > 255)
+			return 0;
+		if (ns_rd_left(&r) < l)
+			return n >= 2 + len ? 0 : -1;
+		ns_rd_skip(&r, l);
+	}
+	if (ns_rd_left(&r) < 4)
+		return n >= 2 + len ? 0 : -1;
+	return ns_rd_off(&r) + 4 <= 2 + len;
+}
+
 static const struct ns_stream_ops ops = {
-    .probe = NULL,
+    .probe = probe,
     .state_size = sizeof(struct dns_tcp),
     .consume = consume,
     .gap = gap,

@@ -339,4 +339,9 @@ struct ns_field ns_dns_fields[F_COUNT] = {
 	NS_F_UINT("dns.retransmit_response_in",
 		  "Retransmitted response. Original response in", 32),
     [F_UNSOLICITED] = NS_F_BOOL("dns.unsolicited", "Unsolicited"),
+    [F_TC_RETRY_OF] =
+	NS_F_UINT("dns.retry_of_truncated",
+		  "Retry over TCP of the truncated UDP answer in", 32),
+    [F_TC_RETRY_IN] = NS_F_UINT("dns.truncated_retry_in",
+				"Truncated answer retried over TCP in", 32),
 };

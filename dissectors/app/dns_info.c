@@ -53,6 +53,10 @@ static void sum_field(struct dns_sum *s, const struct ns_fv *fv, int *sec)
 		s->retrans = 1;
 	} else if (f == DNS_F(F_UNSOLICITED)) {
 		s->unsol = 1;
+	} else if (f == DNS_F(F_TC_RETRY_OF)) {
+		s->tc_of = fv->v.u;
+	} else if (f == DNS_F(F_TC_RETRY_IN)) {
+		s->tc_in = fv->v.u;
 	}
 }
 
@@ -191,6 +195,12 @@ static void info_one(const struct ns_packet *pkt, unsigned li,
 		ns_buf_puts(out, " (retransmission)");
 	if (s.unsol)
 		ns_buf_puts(out, " (unsolicited)");
+	if (s.tc_of)
+		ns_buf_printf(out, " (retry of truncated #%llu)",
+			      (unsigned long long)s.tc_of);
+	if (s.tc_in)
+		ns_buf_printf(out, " (retried over TCP in #%llu)",
+			      (unsigned long long)s.tc_in);
 }
 
 /* Every DNS message of the packet (a TCP segment may complete several). */

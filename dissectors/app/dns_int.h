@@ -196,6 +196,8 @@ enum {
 	F_RETRANS_REQ_IN,
 	F_RETRANS_RESP_IN,
 	F_UNSOLICITED,
+	F_TC_RETRY_OF,
+	F_TC_RETRY_IN,
 	F_COUNT
 };
 
@@ -273,6 +275,7 @@ struct dns_msg {
 	uint32_t qname_n;
 	int have_qtype;
 	unsigned qtype;
+	int tc;		  /* the header's TC bit */
 	char soft[200];	  /* first problem that did not stop dissection */
 	unsigned jumps;	  /* compression pointers followed so far */
 	struct ns_buf rr; /* dns.rr text being built (the packet's scratch) */
@@ -379,6 +382,7 @@ void ns_dns_flow_free(void *state);
 struct dns_sum {
 	int have_id, resp, tc, have_full, retrans, unsol;
 	uint64_t id, opcode, rcode, rcode_full;
+	uint64_t tc_of, tc_in; /* the truncated answer retried, its retry */
 	const struct ns_fv *qname, *qtype, *time;
 	unsigned nans; /* answers (dns.rr of the answer section) */
 	const struct ns_fv *ans[INFO_RR_MAX];

@@ -345,8 +345,88 @@ static void response_seen(struct dns_msg *m, struct dns_flow *df, uint16_t id,
 	tell_response(m, df, id, t, MATCHED);
 }
 
+/* ---- a truncated UDP answer and its retry over TCP ------------------ */
+
+/* The newest truncated UDP answers (TC set), kept for the run since the
+ * retry comes on another flow: its client, server, question and frame. */
+#define TC_KEEP	    16
+#define TC_RETRY_NS (5 * 1000000000LL)
+
+struct tc_answer {
+	uint8_t used;
+	uint8_t client[16], server[16];
+	uint16_t qtype;
+	unsigned layer;
+	uint64_t frame;
+	int64_t ts;
+	char qname[256];
+};
+
+struct dns_run {
+	struct tc_answer a[TC_KEEP];
+	unsigned at;
+};
+
+static int same_question(const struct tc_answer *a, const struct dns_msg *m)
+{
+	return m->qname && a->qtype == m->qtype &&
+	       strlen(a->qname) == m->qname_n &&
+	       memcmp(a->qname, m->qname, m->qname_n) == 0;
+}
+
+/* A UDP answer with TC: remembered.  A TCP query: tied to the truncated
+ * answer it retries (same client, server and question, within 5 s), in
+ * both directions with -2. */
+static void tc_match(struct dns_msg *m, int response, int show)
+{
+	struct ns_packet *pkt = m->pkt;
+	const struct ns_flow *f = pkt->flow;
+	if (!f || !pkt->eng || !m->have_qtype || !m->qname)
+		return;
+	int tcp = f->key.proto == 6;
+	if ((response && (tcp || !m->tc)) || (!response && !tcp))
+		return;
+	struct dns_run *run =
+	    ns_engine_slot(pkt->eng, m->cx->d, sizeof(struct dns_run), NULL);
+	if (!run)
+		return;
+	const uint8_t *client = f->key.addr[f->client];
+	const uint8_t *server = f->key.addr[!f->client];
+	if (response) { /* truncated: kept for the retry */
+		uint64_t in;
+		if (show && ns_engine_noted(pkt->eng, pkt->num, pkt->cur_layer,
+					    DNS_F(F_TC_RETRY_IN), &in))
+			ns_add_uint(pkt, DNS_F(F_TC_RETRY_IN), 0, 0, in);
+		struct tc_answer *a = &run->a[run->at++ % TC_KEEP];
+		a->used = 1;
+		memcpy(a->client, client, 16);
+		memcpy(a->server, server, 16);
+		a->qtype = (uint16_t)m->qtype;
+		a->frame = pkt->num;
+		a->layer = pkt->cur_layer;
+		a->ts = pkt->ts;
+		copy_cut(a->qname, sizeof(a->qname), (const char *)m->qname,
+			 m->qname_n);
+		return;
+	}
+	for (unsigned i = 0; i < TC_KEEP; i++) {
+		struct tc_answer *a = &run->a[i];
+		if (!a->used || pkt->ts - a->ts > TC_RETRY_NS ||
+		    pkt->ts < a->ts || memcmp(a->client, client, 16) != 0 ||
+		    memcmp(a->server, server, 16) != 0 || !same_question(a, m))
+			continue;
+		if (show)
+			ns_add_uint(pkt, DNS_F(F_TC_RETRY_OF), 0, 0, a->frame);
+		ns_engine_note(pkt->eng, a->frame, a->layer,
+			       DNS_F(F_TC_RETRY_IN), pkt->num);
+		a->used = 0;
+		return;
+	}
+}
+
 void ns_dns_match(struct dns_msg *m, uint16_t id, int response, int show)
 {
+	tc_match(m, response, show);
 	struct dns_flow *df = flow_state(m);
 	if (!df)
 		return;

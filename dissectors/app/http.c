@@ -174,9 +174,10 @@ static int starts(const struct ns_reader *r, const char *s)
 }
 
 /* "METHOD SP" or "HTTP/1." at the start: 1 yes, 0 no, -1 too short */
-static int probe(const uint8_t *p, size_t n, int dir)
+static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 {
 	(void)dir;
+	(void)from_start;
 	static const char *const starts_of[] = {
 	    "HTTP/1.", "GET ",	   "POST ",  "PUT ",	 "HEAD ",
 	    "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
@@ -717,7 +718,7 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 	size_t used = 0;
 	while (used < n && !st->dead) {
 		if (!d->in_body) {
-			if (probe(p + used, n - used, ctx->dir) == 0) {
+			if (probe(p + used, n - used, ctx->dir, 0) == 0) {
 				/* another protocol on an HTTP port (HTTP/2
 				 * with prior knowledge, gRPC on 8080): the
 				 * dissector whose heuristic claims it */

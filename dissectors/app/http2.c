@@ -460,7 +460,7 @@ static int client_preface(const struct ns_reader *r)
 	return ns_rd_starts(r, magic, n) ? -1 : 0;
 }
 
-static int probe(const uint8_t *p, size_t n, int dir)
+static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 {
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
@@ -469,6 +469,10 @@ static int probe(const uint8_t *p, size_t n, int dir)
 		return c;
 	if (dir == 1 && server_preface(&r))
 		return 1;
+	/* a connection seen from its start opens with a preface: frames
+	 * without one are something else (DNS over TCP chains like them) */
+	if (from_start)
+		return dir == 1 && n < 9 ? -1 : 0;
 	/* mid-connection: frames at the start, or after a cut frame */
 	int more;
 	if (scan(&r, &more) >= 0)
@@ -558,6 +562,7 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 	ns_call_init(&victim->call);
 	victim->call.version = 2;
 	victim->call.id = id;
+	call_sync(st, victim); /* every event names its connection */
 	if (pkt)
 		victim->call.first_frame = victim->call.last_frame = pkt->num;
 	victim->seq = ++st->seq;

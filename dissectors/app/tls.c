@@ -696,9 +696,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 
 /* A handshake or alert record at the start of a direction: 1 yes, 0 no,
  * -1 too short to tell. */
-static int probe(const uint8_t *p, size_t n, int dir)
+static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 {
 	(void)dir;
+	(void)from_start;
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
 	/* reads past the end give 0: n says which values are there */

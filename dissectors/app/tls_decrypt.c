@@ -433,7 +433,7 @@ static int choose(struct tls_state *st, struct ns_tls_dec *dec,
 		for (unsigned i = 0; i < nh && !d; i++) {
 			if (h[i]->stream == NULL || !strcmp(h[i]->name, "tls"))
 				continue;
-			int r = h[i]->stream->probe(dd->pt, dd->pt_len, dir);
+			int r = h[i]->stream->probe(dd->pt, dd->pt_len, dir, 1);
 			if (r > 0)
 				d = h[i];
 			else if (r < 0)

@@ -81,8 +81,11 @@ struct ns_stream_ctx {
 
 struct ns_stream_ops {
 	/* 1 when the first bytes of a direction are this protocol, 0 when
-	 * they are not, -1 when more bytes are needed to tell. */
-	int (*probe)(const uint8_t *p, size_t n, int dir);
+	 * they are not, -1 when more bytes are needed to tell.  from_start:
+	 * they are the direction's very first bytes (the handshake was seen,
+	 * nothing is missing before them), so a protocol that opens with a
+	 * preface need not look for itself mid-connection. */
+	int (*probe)(const uint8_t *p, size_t n, int dir, int from_start);
 	size_t state_size;
 	/* Consumes messages from the front of p[0..n); returns how many
 	 * bytes it used (the rest is offered again with more). */

@@ -69,7 +69,14 @@ void ns_engine_finish(struct ns_engine *e)
 	}
 	free(all);
 	ns_flow_table_free(t);
+	ns_slots_free(&e->mem, &e->slots);
 	ns_note_free(&e->notes);
+}
+
+void *ns_engine_slot(struct ns_engine *e, const void *owner, size_t size,
+		     void (*fn)(void *state))
+{
+	return ns_slot_in(&e->mem, &e->slots, owner, size, fn);
 }
 
 void ns_engine_note(struct ns_engine *e, uint64_t frame, unsigned layer,

@@ -47,6 +47,9 @@ struct ns_engine {
 	/* --tls-keylog: TLS secrets, or NULL; owned by the caller, read-only
 	 * while dissecting */
 	const struct ns_keylog *keylog;
+	/* dissectors' state across flows, for the whole run (DNS: truncated
+	 * UDP answers waiting for their TCP retry): ns_engine_slot() */
+	struct ns_flow_slot *slots;
 	/* capture --tls-keylog: the same store, re-read as the file grows
 	 * (a client appends as it connects); NULL when reading files */
 	struct ns_keylog *keylog_live;
@@ -57,6 +60,12 @@ int ns_engine_init(struct ns_engine *e, uint32_t max_flows);
 /* Ends every flow still open (NS_EV_CONN_END for each, in index order) and
  * frees everything (the counters stay for ns_engine_report()). */
 void ns_engine_finish(struct ns_engine *e);
+
+/* A dissector's (owner's) state for the whole run, size bytes made zeroed
+ * on first use from the budget (NULL when refused), freed with fn by
+ * ns_engine_finish(). */
+void *ns_engine_slot(struct ns_engine *e, const void *owner, size_t size,
+		     void (*fn)(void *state));
 
 /* Pass 1: field f of the layer-th layer of frame `frame` (an earlier one)
  * will have this value.  Does nothing in other passes. */

@@ -340,10 +340,10 @@ void ns_flow_endpoint(struct ns_buf *b, const struct ns_flow *f, int side)
 	ns_buf_u64(b, f->key.port[side]);
 }
 
-void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
-		   size_t size, void (*free_fn)(void *state))
+void *ns_slot_in(struct ns_mem *mem, struct ns_flow_slot **list,
+		 const void *owner, size_t size, void (*free_fn)(void *state))
 {
-	for (struct ns_flow_slot *s = f->slots; s; s = s->next)
+	for (struct ns_flow_slot *s = *list; s; s = s->next)
 		if (s->owner == owner)
 			return s->state;
 	struct ns_flow_slot *s = ns_mem_alloc(mem, sizeof(*s) + size);
@@ -352,18 +352,29 @@ void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
 	s->owner = owner;
 	s->free = free_fn;
 	s->size = size;
-	s->next = f->slots;
-	f->slots = s;
+	s->next = *list;
+	*list = s;
 	return s->state;
 }
 
-void ns_flow_slots_free(struct ns_mem *mem, struct ns_flow *f)
+void ns_slots_free(struct ns_mem *mem, struct ns_flow_slot **list)
 {
-	while (f->slots) {
-		struct ns_flow_slot *s = f->slots;
-		f->slots = s->next;
+	while (*list) {
+		struct ns_flow_slot *s = *list;
+		*list = s->next;
 		if (s->free)
 			s->free(s->state);
 		ns_mem_free(mem, s);
 	}
+}
+
+void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
+		   size_t size, void (*free_fn)(void *state))
+{
+	return ns_slot_in(mem, &f->slots, owner, size, free_fn);
+}
+
+void ns_flow_slots_free(struct ns_mem *mem, struct ns_flow *f)
+{
+	ns_slots_free(mem, &f->slots);
 }

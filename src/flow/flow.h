@@ -139,6 +139,11 @@ void *ns_flow_slot(struct ns_mem *mem, struct ns_flow *f, const void *owner,
 		   size_t size, void (*free_fn)(void *state));
 /* Frees every slot of f (the flow ends). */
 void ns_flow_slots_free(struct ns_mem *mem, struct ns_flow *f);
+/* The same on any list of slots (the engine keeps one for state that
+ * outlives flows: ns_engine_slot()). */
+void *ns_slot_in(struct ns_mem *mem, struct ns_flow_slot **list,
+		 const void *owner, size_t size, void (*free_fn)(void *state));
+void ns_slots_free(struct ns_mem *mem, struct ns_flow_slot **list);
 
 /* Marks the flow used at ts: moves it to the head of the LRU list. */
 void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts);

@@ -15,6 +15,7 @@
 #include "core/event.h"
 #include "core/mem.h"
 #include "core/error.h"
+#include "flow/tcpconn.h"
 
 #define TH_SYN 0x02
 #define TH_ACK 0x10
@@ -173,16 +174,19 @@ void ns_stream_segment(struct ns_streams *e, struct ns_packet *pkt,
 	}
 }
 
-static void probe(struct ns_stream *st, int dir)
+static void probe(const struct ns_flow *f, struct ns_stream *st, int dir)
 {
 	const struct ns_reasm_dir *rd = &st->rd[dir];
 	if (st->decided || rd->plen == 0)
 		return;
+	/* the direction's first bytes, after a handshake that was seen */
+	int from_start = f->tcp && !f->tcp->midstream && !st->gaps[dir];
 	unsigned n;
 	const struct ns_dissector *const *h = ns_stream_heuristics(&n);
 	int undecided = 0;
 	for (unsigned i = 0; i < n; i++) {
-		int r = h[i]->stream->probe(rd->pending, rd->plen, dir);
+		int r =
+		    h[i]->stream->probe(rd->pending, rd->plen, dir, from_start);
 		if (r > 0) {
 			bind(st, h[i]);
 			return;
@@ -198,7 +202,7 @@ static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 		 struct ns_stream *st, int dir)
 {
 	struct ns_reasm_dir *rd = &st->rd[dir];
-	probe(st, dir);
+	probe(f, st, dir);
 	uint32_t used = rd->plen;
 	if (st->app && !st->stopped && rd->plen && app_state(e, st)) {
 		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
@@ -336,7 +340,7 @@ ns_stream_probe_other(const struct ns_stream_ctx *ctx, const uint8_t *p,
 	for (unsigned i = 0; i < nh; i++) {
 		if (h[i] == ctx->st->app)
 			continue;
-		int r = h[i]->stream->probe(p, n, ctx->dir);
+		int r = h[i]->stream->probe(p, n, ctx->dir, 0);
 		if (r > 0)
 			return h[i];
 		if (r < 0)

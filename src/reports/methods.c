@@ -9,6 +9,7 @@
 
 #include "core/event.h"
 #include "core/txn.h"
+#include "flow/flow.h"
 #include "proto/grpcmsg.h"
 
 #define POOL (4u * 1000 * 1000) /* exact values per table (32 MB) */
@@ -137,6 +138,8 @@ void ns_methods_message(struct ns_methods *m, const struct ns_event *ev)
 	if (!c->grpc || ev->dir != 1 || !counted(m, c, &by_grpc) || !by_grpc)
 		return;
 	struct call_key k = key_of(c);
+	if (ev->flow) /* the event's own: always set */
+		k.uid = ns_flow_uid(ev->flow);
 	int made;
 	int64_t *last = ns_keymap_get(&m->inflight, &k, sizeof(k), 1, &made);
 	if (!last) {
