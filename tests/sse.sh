@@ -1,0 +1,44 @@
+#!/bin/bash
+# SSE (text/event-stream) as a body format, against the server's own
+# record (tests/pcaps/sse-*.events, written by sse-server.py when
+# make-sse.sh made the captures), over HTTP/1.1 chunked and delimited by
+# the connection's end (sse-http1), HTTP/2 with prior knowledge (sse-h2),
+# and both decrypted from TLS 1.3 with curl's key log (sse-tls-decrypt):
+# every event's id, name and data; the time of the packet that completed
+# it and each gap between events within 1 ms of the server's writes
+# (tests/sse_check.py); --calls lists each stream with its event count,
+# time to first event, gaps and [DONE]; the fields work with -Y and -e.
+. "${srcdir:-.}/tests/testlib.sh"
+SRC=$(cd "${srcdir:-.}" && pwd)
+CHECK="python3 $SRC/tests/sse_check.py"
+for c in sse-http1 sse-h2 sse-tls-decrypt; do
+	k=()
+	[ -e "$PCAPS/$c.keys" ] && k=(--tls-keylog "$PCAPS/$c.keys")
+	"$NS" read "$PCAPS/$c.pcap" "${k[@]}" -T json -Y sse >"$TMP/$c.json"
+	check "$c: events and their times as the server's record" \
+		$CHECK events "$PCAPS/$c.events" "$TMP/$c.json"
+	"$NS" read -q --calls "$PCAPS/$c.pcap" "${k[@]}" >"$TMP/$c.calls"
+	check "$c: --calls lists each stream as the server's record" \
+		$CHECK calls "$PCAPS/$c.events" "$TMP/$c.calls"
+	# the fields, with a display filter and as columns
+	want=$(grep -c '"kind": "event"' "$PCAPS/$c.events")
+	got=$("$NS" read "$PCAPS/$c.pcap" "${k[@]}" -Y 'sse.event' \
+		-T fields -e sse.event -E occurrence=a -E aggregator=' ' |
+		wc -w)
+	check "$c: -e sse.event gives $want events" [ "$got" = "$want" ]
+	got=$("$NS" read "$PCAPS/$c.pcap" "${k[@]}" -Y 'sse.data == "[DONE]"' \
+		-T fields -e sse.id | sort -u)
+	check "$c: [DONE] found by -Y, the last id kept (10)" [ "$got" = 10 ]
+done
+# without the key log the events stay encrypted: no SSE at all
+check "sse-tls-decrypt: nothing without keys" [ \
+	"$("$NS" read "$PCAPS/sse-tls-decrypt.pcap" -Y sse | wc -l)" = 0 ]
+check "the summary line counts events, names the last id, quotes data" \
+	grep -q 'SSE [0-9]* 1 event (id 10) "data: \[DONE\]" \[DONE\]' \
+	<("$NS" read "$PCAPS/sse-h2.pcap")
+check "a comment on its own packet" grep -q 'SSE [0-9]* comment "keep-alive"' \
+	<("$NS" read "$PCAPS/sse-http1.pcap")
+check "netscope fields lists the sse fields" [ \
+	"$("$NS" fields | grep -cE '^sse\.(event|id|data|retry|comment)	')" = 5 ]
+echo "$n checks"
+exit $fail
