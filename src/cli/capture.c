@@ -317,14 +317,17 @@ static void finish(struct cmd *x)
 	ns_keylog_free(&x->keylog);
 	ns_engine_finish(&x->eng);
 	/* machine output (-T json|ndjson|fields) or a pcap stream (-w -) on
-	 * stdout stays parseable: the reports go to stderr then */
+	 * stdout stays parseable: the reports go to stderr then, unless -q
+	 * left stdout to them.  With -T json|ndjson the statistics' tables
+	 * are JSON objects (reports/table.h). */
 	const struct cli *c = &x->c;
-	int machine = c->format != NS_OUT_TEXT ||
+	int machine = (c->format != NS_OUT_TEXT && !c->quiet) ||
 		      (c->writing && strcmp(c->wo.path, "-") == 0);
 	FILE *to = machine ? stderr : stdout;
+	int json = c->format == NS_OUT_JSON || c->format == NS_OUT_NDJSON;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (x->report[i])
-			ns_reports[i]->finish(x->report[i], to);
+			ns_reports[i]->finish(x->report[i], to, json);
 		x->report[i] = NULL; /* finish freed it */
 	}
 	fflush(stdout);

@@ -246,8 +246,9 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void calls_finish(void *state, FILE *out)
+static void calls_finish(void *state, FILE *out, int json)
 {
+	(void)json;
 	struct calls *k = state;
 	char **lines = calloc(k->n ? k->n : 1, sizeof(*lines));
 	size_t n = 0;

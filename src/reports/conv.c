@@ -240,8 +240,9 @@ static void *conv_start(struct ns_engine *e, const char *arg, char *err,
 	return c;
 }
 
-static void conv_finish(void *state, FILE *out)
+static void conv_finish(void *state, FILE *out, int json)
 {
+	(void)json;
 	struct ns_conv *c = state;
 	fprintf(out, "TCP conversations: %llu\n", (unsigned long long)c->n[0]);
 	fprintf(out,

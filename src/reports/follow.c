@@ -176,8 +176,9 @@ static void *follow_start(struct ns_engine *e, const char *arg, char *err,
 	return fo;
 }
 
-static void follow_finish(void *state, FILE *out)
+static void follow_finish(void *state, FILE *out, int json)
 {
+	(void)json;
 	struct ns_follow *fo = state;
 	static const char *const names[] = {"raw", "ascii", "hex"};
 	fputs("\n=============================================================="

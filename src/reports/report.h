@@ -33,7 +33,9 @@ struct ns_report {
 	 * failure of the system's (memory, a temporary file: exit 1) */
 	void *(*start)(struct ns_engine *e, const char *arg, char *err,
 		       size_t errlen);
-	void (*finish)(void *state, FILE *out);
+	/* json: -T json|ndjson, a table prints as JSON (table.h); a report
+	 * with no JSON form prints its text */
+	void (*finish)(void *state, FILE *out, int json);
 	void (*free)(void *state);
 };
 

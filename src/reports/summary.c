@@ -727,8 +727,9 @@ static void summary_free(void *state)
 	free(s);
 }
 
-static void summary_finish(void *state, FILE *out)
+static void summary_finish(void *state, FILE *out, int json)
 {
+	(void)json;
 	struct summary *s = state;
 	struct ns_buf b = {0};
 	print_capture(s, &b);
