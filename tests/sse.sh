@@ -6,8 +6,9 @@
 # and both decrypted from TLS 1.3 with curl's key log (sse-tls-decrypt):
 # every event's id, name and data; the time of the packet that completed
 # it and each gap between events within 1 ms of the server's writes
-# (tests/sse_check.py); --calls lists each stream with its event count,
-# time to first event, gaps and [DONE]; the fields work with -Y and -e.
+# (tests/sse_check.py); --calls and -z sse,stat list each stream with its
+# event count, time to first event, gaps (mean, p99 nearest rank, max)
+# and [DONE]; the fields work with -Y and -e.
 . "${srcdir:-.}/tests/testlib.sh"
 SRC=$(cd "${srcdir:-.}" && pwd)
 CHECK="python3 $SRC/tests/sse_check.py"
@@ -20,6 +21,9 @@ for c in sse-http1 sse-h2 sse-tls-decrypt; do
 	"$NS" read -q --calls "$PCAPS/$c.pcap" "${k[@]}" >"$TMP/$c.calls"
 	check "$c: --calls lists each stream as the server's record" \
 		$CHECK calls "$PCAPS/$c.events" "$TMP/$c.calls"
+	"$NS" read -q -z sse,stat "$PCAPS/$c.pcap" "${k[@]}" >"$TMP/$c.stat"
+	check "$c: -z sse,stat, one row per stream as the server's record" \
+		$CHECK stat "$PCAPS/$c.events" "$TMP/$c.stat"
 	# the fields, with a display filter and as columns
 	want=$(grep -c '"kind": "event"' "$PCAPS/$c.events")
 	got=$("$NS" read "$PCAPS/$c.pcap" "${k[@]}" -Y 'sse.event' \
@@ -30,6 +34,17 @@ for c in sse-http1 sse-h2 sse-tls-decrypt; do
 		-T fields -e sse.id | sort -u)
 	check "$c: [DONE] found by -Y, the last id kept (10)" [ "$got" = 10 ]
 done
+# -z sse,stat as JSON: one object, a row per stream
+check "-z sse,stat -T json: one table object with 3 rows" python3 -c '
+import json, sys
+t = json.loads(sys.stdin.readline())
+assert t["table"] == "sse,stat" and len(t["rows"]) == 3, t
+assert t["columns"][5:10] == ["events", "ttfe", "gap_mean", "gap_p99",
+                              "gap_max"], t["columns"]
+assert [r[5] for r in t["rows"]] == [11, 11, 150], t["rows"]
+' < <("$NS" read -q -T json -z sse,stat "$PCAPS/sse-http1.pcap")
+check "-z sse,stat,x is a usage error" sh -c \
+	"'$NS' read -q -z sse,stat,x '$PCAPS/sse-h2.pcap' 2>/dev/null; [ \$? = 2 ]"
 # without the key log the events stay encrypted: no SSE at all
 check "sse-tls-decrypt: nothing without keys" [ \
 	"$("$NS" read "$PCAPS/sse-tls-decrypt.pcap" -Y sse | wc -l)" = 0 ]

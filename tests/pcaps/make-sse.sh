@@ -6,10 +6,12 @@
 # not a .truth frame table: the timestamps and the TLS bytes change with
 # every run):
 #
-#   sse-http1.pcap        HTTP/1.1 on 127.0.0.1:8000, twice: /stream
+#   sse-http1.pcap        HTTP/1.1 on 127.0.0.1:8000, three times: /stream
 #                         (Transfer-Encoding: chunked, curl closes the
-#                         kept-alive connection) and /stream-close (no
-#                         length: the body ends with the connection)
+#                         kept-alive connection), /stream-close (no
+#                         length: the body ends with the connection) and
+#                         /stream-long (150 events 2-12 ms apart, chunked:
+#                         its gaps' p99 is not their maximum)
 #   sse-h2.pcap           the same events over HTTP/2 with prior knowledge
 #                         on 127.0.0.1:18001 (curl --http2-prior-knowledge)
 #   sse-tls-decrypt.pcap  over TLS 1.3 on 127.0.0.1:8443, curl writing its
@@ -44,8 +46,9 @@ wait_listen lo tcp 8000
 capture_start lo lo "$OUT" tcp port 8000
 fetch http://127.0.0.1:8000/stream --http1.1
 fetch http://127.0.0.1:8000/stream-close --http1.1
+fetch http://127.0.0.1:8000/stream-long --http1.1
 capture_stop
-expect_count "$WORK/$OUT" 2 'tcp[tcpflags] == tcp-syn'
+expect_count "$WORK/$OUT" 3 'tcp[tcpflags] == tcp-syn'
 
 OUT=sse-h2.pcap
 bg_run h2 lo "${SERVER[@]}" h2 18001 "$WORK/sse-h2.events"
@@ -72,6 +75,8 @@ expect_count "$WORK/$OUT" 2 'tcp[tcpflags] == tcp-syn'
 # every stream reached its end on the client's side too
 [ "$(grep -c '^data: \[DONE\]' "$WORK/curl.out")" = 5 ] ||
 	die "curl did not see five streams end with [DONE]"
+[ "$(grep -c '^data: {"token": "t150"}' "$WORK/curl.out")" = 1 ] ||
+	die "curl did not see the long stream's last event"
 for n in sse-http1 sse-h2 sse-tls-decrypt; do
 	[ "$(grep -c '"kind": "event"' "$WORK/$n.events")" -gt 0 ] ||
 		die "$n.events has no events"

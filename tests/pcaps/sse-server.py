@@ -7,7 +7,8 @@ of what it sent and when (NAME.events):
 
     sse-server.py h1 PORT TRUTH [CERT KEY]   HTTP/1.1 (http.server);
         /stream is chunked, /stream-close has no length and ends with the
-        connection (Connection: close); with CERT and KEY over TLS
+        connection (Connection: close), /stream-long is 150 short token
+        events 2-12 ms apart, chunked; with CERT and KEY over TLS
         (ALPN http/1.1 or h2: an h2 connection is served as below)
     sse-server.py h2 PORT TRUTH              HTTP/2 with prior knowledge
                                              (python3-h2)
@@ -81,6 +82,18 @@ def script():
     return out
 
 
+def long_script():
+    """/stream-long: 150 token events 2-12 ms apart (a fixed pseudo-random
+    sequence), so that the p99 of its gaps is not simply the largest."""
+    out, x = [], 12345
+    for i in range(150):
+        x = (x * 1103515245 + 12345) % (1 << 31)
+        body = 'id: %d\ndata: {"token": "t%d"}\n\n' % (i + 1, i + 1)
+        out.append(([(body.encode(), 2 + x % 11)],
+                    (str(i + 1), "message", '{"token": "t%d"}' % (i + 1))))
+    return out
+
+
 class Record:
     def __init__(self, path):
         self.f = open(path, "a")
@@ -90,10 +103,10 @@ class Record:
         self.f.flush()
 
 
-def stream(write, rec, label, port):
+def stream(write, rec, label, port, long=False):
     """Writes the events through write(bytes) and records each one."""
     n = 0
-    for pieces, what in script():
+    for pieces, what in long_script() if long else script():
         for data, delay in pieces:
             time.sleep(delay / 1000.0)
             t = time.time()
@@ -123,7 +136,7 @@ def h1_handler(rec, label_of):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
-            chunked = self.path == "/stream"
+            chunked = self.path in ("/stream", "/stream-long")
             if chunked:
                 self.send_header("Transfer-Encoding", "chunked")
             else:
@@ -137,7 +150,7 @@ def h1_handler(rec, label_of):
                     b = b"%x\r\n%s\r\n" % (len(b), b)
                 self.wfile.write(b)
                 self.wfile.flush()
-            stream(write, rec, label, port)
+            stream(write, rec, label, port, self.path == "/stream-long")
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
@@ -210,7 +223,8 @@ def main():
             serve_h2(conn, addr, rec, "tls-h2" if tls else "h2")
         else:
             def label_of(path):
-                base = "chunked" if path == "/stream" else "close"
+                base = {"/stream": "chunked",
+                        "/stream-long": "long"}.get(path, "close")
                 return ("tls-" + base) if tls else base
             serve_h1(conn, addr, rec, label_of)
 
