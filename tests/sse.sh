@@ -8,32 +8,58 @@
 # it and each gap between events within 1 ms of the server's writes
 # (tests/sse_check.py); --calls and -z sse,stat list each stream with its
 # event count, time to first event, gaps (mean, p99 nearest rank, max)
-# and [DONE]; the fields work with -Y and -e.
+# and [DONE]; the fields work with -Y and -e.  sse-limits: more events in
+# one packet than a layer shows, and an event past the 64 KiB kept.
 . "${srcdir:-.}/tests/testlib.sh"
 SRC=$(cd "${srcdir:-.}" && pwd)
 CHECK="python3 $SRC/tests/sse_check.py"
+# keys NAME: the --tls-keylog option NAME needs, if any
+keys() {
+	[ -e "$PCAPS/$1.keys" ] && echo --tls-keylog "$PCAPS/$1.keys"
+}
 for c in sse-http1 sse-h2 sse-tls-decrypt; do
-	k=()
-	[ -e "$PCAPS/$c.keys" ] && k=(--tls-keylog "$PCAPS/$c.keys")
-	"$NS" read "$PCAPS/$c.pcap" "${k[@]}" -T json -Y sse >"$TMP/$c.json"
+	# shellcheck disable=SC2046 # keys gives two words or none
+	"$NS" read "$PCAPS/$c.pcap" $(keys $c) -T json -Y sse >"$TMP/$c.json"
 	check "$c: events and their times as the server's record" \
 		$CHECK events "$PCAPS/$c.events" "$TMP/$c.json"
-	"$NS" read -q --calls "$PCAPS/$c.pcap" "${k[@]}" >"$TMP/$c.calls"
-	check "$c: --calls lists each stream as the server's record" \
-		$CHECK calls "$PCAPS/$c.events" "$TMP/$c.calls"
-	"$NS" read -q -z sse,stat "$PCAPS/$c.pcap" "${k[@]}" >"$TMP/$c.stat"
-	check "$c: -z sse,stat, one row per stream as the server's record" \
-		$CHECK stat "$PCAPS/$c.events" "$TMP/$c.stat"
 	# the fields, with a display filter and as columns
 	want=$(grep -c '"kind": "event"' "$PCAPS/$c.events")
-	got=$("$NS" read "$PCAPS/$c.pcap" "${k[@]}" -Y 'sse.event' \
+	# shellcheck disable=SC2046
+	got=$("$NS" read "$PCAPS/$c.pcap" $(keys $c) -Y 'sse.event' \
 		-T fields -e sse.event -E occurrence=a -E aggregator=' ' |
 		wc -w)
 	check "$c: -e sse.event gives $want events" [ "$got" = "$want" ]
-	got=$("$NS" read "$PCAPS/$c.pcap" "${k[@]}" -Y 'sse.data == "[DONE]"' \
-		-T fields -e sse.id | sort -u)
+	# shellcheck disable=SC2046
+	got=$("$NS" read "$PCAPS/$c.pcap" $(keys $c) \
+		-Y 'sse.data == "[DONE]"' -T fields -e sse.id | sort -u)
 	check "$c: [DONE] found by -Y, the last id kept (10)" [ "$got" = 10 ]
 done
+# the streams' figures, the limits capture's too (its events counted,
+# though not all are shown)
+for c in sse-http1 sse-limits sse-h2 sse-tls-decrypt; do
+	# shellcheck disable=SC2046
+	"$NS" read -q --calls "$PCAPS/$c.pcap" $(keys $c) >"$TMP/$c.calls"
+	check "$c: --calls lists each stream as the server's record" \
+		$CHECK calls "$PCAPS/$c.events" "$TMP/$c.calls"
+	# shellcheck disable=SC2046
+	"$NS" read -q -z sse,stat "$PCAPS/$c.pcap" $(keys $c) >"$TMP/$c.stat"
+	check "$c: -z sse,stat, one row per stream as the server's record" \
+		$CHECK stat "$PCAPS/$c.events" "$TMP/$c.stat"
+done
+# the limits: 70 events in one packet, 64 shown; an event of 70000 bytes
+# keeps its first 64 KiB (the "data: " of its line included) and says so
+L=$PCAPS/sse-limits.pcap
+"$NS" read "$L" >"$TMP/limits.txt"
+check "sse-limits: 64 of 70 events shown, the rest said" grep -q \
+	'SSE [0-9]* 64 events (id 64) "data: burst 1" \[more not shown\]' \
+	"$TMP/limits.txt"
+check "sse-limits: the big event cut and said" grep -q \
+	'1 event (id big) "data: x*…" \[event cut at 64 KiB\]' "$TMP/limits.txt"
+check "sse-limits: 65530 bytes of its data kept" [ "$("$NS" read "$L" \
+	-Y 'sse.event == "big"' -T fields -e sse.data | tr -d '\n' | wc -c)" = 65530 ]
+check "sse-limits: sse.error on both" [ "$("$NS" read "$L" -Y sse.error | wc -l)" = 2 ]
+check "sse-limits: --calls counts the cut event" \
+	grep -q 'events 72 .*\[DONE\] \[1 cut at 64 KiB\]' "$TMP/sse-limits.calls"
 # -z sse,stat as JSON: one object, a row per stream
 check "-z sse,stat -T json: one table object with 3 rows" python3 -c '
 import json, sys

@@ -173,7 +173,7 @@ static void put_short(struct ns_buf *out, const struct ns_fv *data)
 
 /* What the layer holds, for the summary. */
 struct sum {
-	unsigned events, comments, done, truncated;
+	unsigned events, comments, done, truncated, lost;
 	const struct ns_fv *id, *data, *comment, *retry;
 };
 
@@ -198,7 +198,11 @@ static void summarise(const struct ns_packet *pkt, const struct ns_layer *l,
 		} else if (fv->f == &sfields[S_RETRY]) {
 			s->retry = fv;
 		} else if (fv->f == &sfields[S_ERROR]) {
-			s->truncated++;
+			/* an event cut at the cap, or items not shown */
+			if (fv->v.b.n > 5 && memcmp(fv->v.b.p, "event", 5) == 0)
+				s->truncated++;
+			else
+				s->lost = 1;
 		}
 	}
 }
@@ -240,7 +244,9 @@ static void sse_info(const struct ns_packet *pkt, unsigned li,
 			      (unsigned long long)s.retry->v.u);
 	}
 	if (s.truncated)
-		ns_buf_puts(out, " [truncated]");
+		ns_buf_puts(out, " [event cut at 64 KiB]");
+	if (s.lost)
+		ns_buf_puts(out, " [more not shown]");
 }
 
 /* ---- the body format ------------------------------------------------------

@@ -69,7 +69,8 @@ static void put_msgs(struct ns_buf *b, const struct ns_call *c)
 	}
 }
 
-/* " events N [first X ms] [gaps mean X ms max Y ms] [[DONE]]" */
+/* " events N [first X ms] [gaps mean X ms max Y ms] [[DONE]]
+ * [[N cut at 64 KiB]]" */
 static void put_events(struct ns_buf *b, const struct ns_call *c)
 {
 	ns_buf_printf(b, " events %u", c->sse.events);
@@ -85,6 +86,8 @@ static void put_events(struct ns_buf *b, const struct ns_call *c)
 	}
 	if (c->sse.done)
 		ns_buf_puts(b, " [DONE]");
+	if (c->sse.truncated)
+		ns_buf_printf(b, " [%u cut at 64 KiB]", c->sse.truncated);
 }
 
 static void put_message(struct ns_buf *b, const struct ns_call *c)

@@ -12,6 +12,9 @@
 #                         length: the body ends with the connection) and
 #                         /stream-long (150 events 2-12 ms apart, chunked:
 #                         its gaps' p99 is not their maximum)
+#   sse-limits.pcap       HTTP/1.1 on 127.0.0.1:8002, /stream-limits: 70
+#                         events in one write (more than one layer shows),
+#                         an event of 70000 bytes (past the 64 KiB kept)
 #   sse-h2.pcap           the same events over HTTP/2 with prior knowledge
 #                         on 127.0.0.1:18001 (curl --http2-prior-knowledge)
 #   sse-tls-decrypt.pcap  over TLS 1.3 on 127.0.0.1:8443, curl writing its
@@ -50,6 +53,14 @@ fetch http://127.0.0.1:8000/stream-long --http1.1
 capture_stop
 expect_count "$WORK/$OUT" 3 'tcp[tcpflags] == tcp-syn'
 
+OUT=sse-limits.pcap
+bg_run limits lo "${SERVER[@]}" h1 8002 "$WORK/sse-limits.events"
+wait_listen lo tcp 8002
+capture_start lo lo "$OUT" tcp port 8002
+fetch http://127.0.0.1:8002/stream-limits --http1.1
+capture_stop
+expect_count "$WORK/$OUT" 1 'tcp[tcpflags] == tcp-syn'
+
 OUT=sse-h2.pcap
 bg_run h2 lo "${SERVER[@]}" h2 18001 "$WORK/sse-h2.events"
 wait_listen lo tcp 18001
@@ -73,11 +84,11 @@ capture_stop
 expect_count "$WORK/$OUT" 2 'tcp[tcpflags] == tcp-syn'
 
 # every stream reached its end on the client's side too
-[ "$(grep -c '^data: \[DONE\]' "$WORK/curl.out")" = 5 ] ||
-	die "curl did not see five streams end with [DONE]"
+[ "$(grep -c '^data: \[DONE\]' "$WORK/curl.out")" = 6 ] ||
+	die "curl did not see six streams end with [DONE]"
 [ "$(grep -c '^data: {"token": "t150"}' "$WORK/curl.out")" = 1 ] ||
 	die "curl did not see the long stream's last event"
-for n in sse-http1 sse-h2 sse-tls-decrypt; do
+for n in sse-http1 sse-limits sse-h2 sse-tls-decrypt; do
 	[ "$(grep -c '"kind": "event"' "$WORK/$n.events")" -gt 0 ] ||
 		die "$n.events has no events"
 	install -m 644 "$WORK/$n.events" "$PCAPDIR/$n.events"

@@ -8,7 +8,8 @@ of what it sent and when (NAME.events):
     sse-server.py h1 PORT TRUTH [CERT KEY]   HTTP/1.1 (http.server);
         /stream is chunked, /stream-close has no length and ends with the
         connection (Connection: close), /stream-long is 150 short token
-        events 2-12 ms apart, chunked; with CERT and KEY over TLS
+        events 2-12 ms apart, chunked, /stream-limits 70 events in one
+        write and an event of 70000 bytes; with CERT and KEY over TLS
         (ALPN http/1.1 or h2: an h2 connection is served as below)
     sse-server.py h2 PORT TRUTH              HTTP/2 with prior knowledge
                                              (python3-h2)
@@ -94,6 +95,21 @@ def long_script():
     return out
 
 
+def limits_script():
+    """/stream-limits: 70 events in one write (more than one sse layer
+    shows), an event of 70000 bytes of data (past the 64 KiB an event
+    keeps), then [DONE]."""
+    burst = b"".join(b"id: %d\ndata: burst %d\n\n" % (i, i)
+                     for i in range(1, 71))
+    out = [([(burst, 30)], None)]
+    out += [([], (str(i), "message", "burst %d" % i)) for i in range(1, 71)]
+    big = "x" * 70000
+    out.append(([(("id: big\nevent: big\ndata: %s\n\n" % big).encode(),
+                  30)], ("big", "big", big)))
+    out.append(([(b"data: [DONE]\n\n", 30)], ("big", "message", "[DONE]")))
+    return out
+
+
 class Record:
     def __init__(self, path):
         self.f = open(path, "a")
@@ -103,10 +119,12 @@ class Record:
         self.f.flush()
 
 
-def stream(write, rec, label, port, long=False):
-    """Writes the events through write(bytes) and records each one."""
+def stream(write, rec, label, port, path="/stream"):
+    """Writes the events through write(bytes) and records each one (an
+    entry with no writes is an event of the writes before it)."""
     n = 0
-    for pieces, what in long_script() if long else script():
+    which = {"/stream-long": long_script, "/stream-limits": limits_script}
+    for pieces, what in which.get(path, script)():
         for data, delay in pieces:
             time.sleep(delay / 1000.0)
             t = time.time()
@@ -136,7 +154,7 @@ def h1_handler(rec, label_of):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
-            chunked = self.path in ("/stream", "/stream-long")
+            chunked = self.path != "/stream-close"
             if chunked:
                 self.send_header("Transfer-Encoding", "chunked")
             else:
@@ -150,7 +168,7 @@ def h1_handler(rec, label_of):
                     b = b"%x\r\n%s\r\n" % (len(b), b)
                 self.wfile.write(b)
                 self.wfile.flush()
-            stream(write, rec, label, port, self.path == "/stream-long")
+            stream(write, rec, label, port, self.path)
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
@@ -223,8 +241,8 @@ def main():
             serve_h2(conn, addr, rec, "tls-h2" if tls else "h2")
         else:
             def label_of(path):
-                base = {"/stream": "chunked",
-                        "/stream-long": "long"}.get(path, "close")
+                base = {"/stream": "chunked", "/stream-long": "long",
+                        "/stream-limits": "limits"}.get(path, "close")
                 return ("tls-" + base) if tls else base
             serve_h1(conn, addr, rec, label_of)
 
