@@ -7,7 +7,8 @@
  * is the file:
  *
  *   bit 0   -2 (two passes: response_in, the first pass's state)
- *   bit 1   --conversations --calls (the reports at the end)
+ *   bit 1   --conversations --calls -z grpc,srt -z http,srt -z dns,srt
+ *           -z conn,timing (the reports and tables at the end)
  *   bit 2   -z follow,tcp,ascii,0
  *   bit 3   -w FILE (the pcap writer, through its temporary name)
  *   bits 4-5  output: 0 text -v -x, 1 -T json -x, 2 -T ndjson,
@@ -69,7 +70,7 @@ static int write_input(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#define ARGV_MAX 32
+#define ARGV_MAX 48
 
 static void add(char **argv, int *argc, const char *s)
 {
@@ -128,6 +129,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (opt & 2) {
 		add(argv, &argc, "--conversations");
 		add(argv, &argc, "--calls");
+		static const char *const z[] = {"grpc,srt", "http,srt",
+						"dns,srt", "conn,timing"};
+		for (unsigned i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
+			add(argv, &argc, "-z");
+			add(argv, &argc, z[i]);
+		}
 	}
 	if (opt & 4) {
 		add(argv, &argc, "-z");

@@ -23,7 +23,9 @@ With --target, seeds for the other targets (fuzz/README.md):
 
     read     each capture file whole (up to 256 KiB), three times, behind
              option bytes 0x0f, 0x62 and 0xb8 (fuzz_read.c says what each
-             bit turns on)
+             bit turns on), and once gzip-compressed behind 0x0f (the
+             decompressors: zstd and lz4 are found from gzip's example
+             and the magic numbers' comparisons)
     http2    each TCP connection that starts with the HTTP/2 preface, as
              fuzz_http2.c's chunks (byte 0 odd: the preface is in the data)
     tls      each TCP connection that starts with a TLS handshake record,
@@ -38,6 +40,7 @@ product reads captures through libpcap.
 import ast
 
 import argparse
+import gzip
 import hashlib
 import os
 import struct
@@ -282,6 +285,7 @@ def target_seeds(target, path):
         if len(data) <= READ_MAX:
             for opt in READ_OPTIONS:
                 yield bytes([opt]) + data
+            yield bytes([READ_OPTIONS[0]]) + gzip.compress(data, mtime=0)
         return
     make = http2_seed if target == "http2" else tls_seed
     for segs in tcp_streams(path):

@@ -51,7 +51,7 @@ both() { # name, filter, fields...
 }
 
 for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt \
-	tls13-grpc-mtls; do
+	tls13-grpc-mtls tls13-resumption-decrypt; do
 	both "$n" tls frame.number tls.record.content_type tls.handshake.type
 	# decrypted EncryptedExtensions (TLS 1.3's ALPN) and Certificate
 	both "$n" tls frame.number tls.handshake.extension.type \
@@ -107,6 +107,21 @@ check "tls13-suites-decrypt: one request per s_client, as its record" \
 	"$("$NS" read "$P/tls13-suites-decrypt.pcap" \
 		--tls-keylog "$P/tls13-suites-decrypt.keys" -Y http.request \
 		-T fields -e http.request.uri)"
+# PSK resumption: the second connection resumes the first's session (a
+# pre_shared_key in its hellos, no Certificate) and decrypts the same
+both tls13-resumption-decrypt http.request frame.number http.request.uri
+check "tls13-resumption-decrypt: the client's two fetches, two 200s" \
+	"$(awk '{print $2}' "$P/tls13-resumption-decrypt.calls")" \
+	"$("$NS" read "$P/tls13-resumption-decrypt.pcap" \
+		--tls-keylog "$P/tls13-resumption-decrypt.keys" \
+		-Y http.response -T fields -e http.response.code)"
+both tls13-resumption-decrypt 'tls.handshake.type == 1 || tls.handshake.type == 2' \
+	frame.number tls.handshake.extension.type
+check "tls13-resumption-decrypt: the resumed handshake has no Certificate" \
+	1 "$("$NS" read "$P/tls13-resumption-decrypt.pcap" \
+		--tls-keylog "$P/tls13-resumption-decrypt.keys" \
+		-Y 'tls.handshake.type == 11' -T fields -e frame.number | wc -l)"
+
 # the three suites, and the KeyUpdate before the last request
 check "tls13-suites-decrypt: ChaCha20, AES-256-GCM, AES-128-GCM" \
 	"$(printf '0x1303\n0x1302\n0x1301')" \

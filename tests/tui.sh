@@ -104,6 +104,15 @@ check "call detail: title" 'stream 3, reset CANCEL'
 keys Escape
 check "back to the calls" 'status +latency'
 
+# the Methods view: calls per method, latency as -z grpc,srt gives it
+keys 5
+check "methods view" '\[5 Methods\]'
+p50=$("$NS" read -q -z grpc,srt "$PCAPS/grpc-errors.pcap" | awk '/^inference.InferenceService\/Predict /{print $6}')
+check "a method's calls, errors and p50 ($p50 ms)" "^ +20 +0 +0\\.0% +${p50//./\\.}ms .*InferenceService/Predict +OK:20"
+check "a failing method, its status mix" '^ +3 +2 +66\.7% .*StreamPredict +OK:1 CANCELLED:1 DEADLINE'
+keys s
+check "methods sorted by errors" 'sort: errors *$'
+
 keys 2
 check "connections view" '^tcp +0 127\.0\.0\.1:54492 +127\.0\.0\.1:8080 +CLOSED +0\.03ms grpc +48/42 '
 keys s
@@ -215,6 +224,8 @@ check "dns file read" 'end of file'
 keys 4
 check "DNS view: the EDNS rcode" "0x4845 A +api\.example\.test +BADVERS"
 check "DNS view: a query and its answer" '0x[0-9a-f]{4} A +api\.example\.test +NOERROR +7\.96ms +A 192\.0\.2\.7, A 192\.0\.2\.8'
+keys Tab
+check "Tab: the Methods view" '\[5 Methods\]'
 keys Tab
 check "Tab cycles to Packets" '\[1 Packets\]'
 

@@ -6,7 +6,8 @@
 # window sizes, HPACK table size, parallel streams, 404s) on a random port,
 # captures it on a private namespace's loopback, and checks
 #   - every call's method, status and message counts each way in
-#     `netscope --calls` against what the client recorded;
+#     `netscope --calls` against what the client recorded, and
+#     `-z grpc,srt` against it and the wire (tests/srt_oracle.py);
 #   - each nghttp request's path, status and body size (nghttp -s) in
 #     `netscope --calls`;
 #   - the HTTP/2 and gRPC fields of every packet against tshark (told the
@@ -65,6 +66,11 @@ for seed in "${seeds[@]}"; do
 		--tshark-arg=-d --tshark-arg="tcp.port==$port,http2" \
 		"$NSBIN" "$pcap" | grep TOTAL
 	[ "${PIPESTATUS[0]}" = 0 ] || fail=1
+	# -z grpc,srt: counts and status mixes as the client's record,
+	# latency percentiles as the wire's (tests/srt_oracle.py)
+	"$NSBIN" read -q -T ndjson -z grpc,srt "$pcap" >"$WORK/srt-$seed.json"
+	python3 "$SRCDIR/tests/srt_oracle.py" "$pcap" "$port" \
+		"$WORK/$seed.calls" - "$WORK/srt-$seed.json" || fail=1
 	set -e
 
 	# the same seed drives an nghttp/nghttpd workload on the next port

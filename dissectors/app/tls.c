@@ -290,7 +290,7 @@ static void client_finished(struct rec *rc, const struct rec_hdr *h)
 	int tls13 = st->info.version >= 0x0304;
 	if ((tls13 && h->ct == 23 && h->len != 19) ||
 	    (!tls13 && h->ct == 22 && rc->d->encrypted))
-		st->fin_ts = ns_stream_time_at(rc->ctx, 0);
+		st->fin_ts = st->info.fin_ts = ns_stream_time_at(rc->ctx, 0);
 }
 
 /* One record whose plausible header h is at r; r moves past it.  Returns

@@ -209,7 +209,7 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 		if (n < 0 && n != PCAP_ERROR_BREAK) {
 			fprintf(stderr,
 				"netscope: capture on '%s' failed: %s\n",
-				s->name, pcap_geterr(s->p));
+				s->name, ns_source_error(s));
 			run->failed = 1;
 			rc = -1;
 			break;
@@ -305,7 +305,7 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 			if (!run->quiet_errors)
 				fprintf(stderr,
 					"netscope: error reading '%s': %s\n",
-					s->name, pcap_geterr(s->p));
+					s->name, ns_source_error(s));
 			run->failed = 1;
 			return -1;
 		}

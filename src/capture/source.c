@@ -7,8 +7,13 @@
  * nanoseconds.  pcapng is opened at nanosecond precision (libpcap scales
  * each interface's resolution).  stdin is handled the same way: the four
  * magic bytes are read and then handed back through a small read cookie.
+ * A compressed file (gzip, zstd, lz4: known by its first bytes) is read
+ * through a decompressor (decomp.h), whose first bytes then give the
+ * precision.
  */
 #include "capture/source.h"
+
+#include "capture/decomp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -172,12 +177,22 @@ int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 		}
 		rewind(fp);
 	}
+	size_t nm = 4;
+	enum ns_decomp_kind kind = ns_decomp_kind_of(m, nm);
+	if (kind != NS_DECOMP_NONE) {
+		fp = ns_decomp_open(fp, kind, m, &nm, &s->dc, err, errlen);
+		if (!fp)
+			return -1;
+		snprintf(s->format, sizeof(s->format), "%s",
+			 ns_decomp_name(kind));
+	}
 	/* stdio's default 4 KiB reads cost more than the dissection; the
 	 * buffer outlives the FILE, freed in ns_source_close() */
 	s->iobuf = malloc(NS_SOURCE_IOBUF);
 	if (s->iobuf)
 		setvbuf(fp, s->iobuf, _IOFBF, NS_SOURCE_IOBUF);
 	int prec = precision_for(magic_of(m));
+	int pcapng = magic_of(m) == PCAPNG_SHB;
 	pcap_t *p =
 	    pcap_fopen_offline_with_tstamp_precision(fp, (u_int)prec, ebuf);
 	if (!p) {
@@ -185,10 +200,12 @@ int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 		free(s->iobuf);
 		s->iobuf = NULL;
 		snprintf(err, errlen, "%s", ebuf);
+		s->dc = NULL;
 		return -1;
 	}
 	s->p = p;
 	s->live = 0;
+	s->pcapng = pcapng;
 	s->linktype = pcap_datalink(p);
 	s->nano = prec == PCAP_TSTAMP_PRECISION_NANO;
 	s->snaplen = pcap_snapshot(p);
@@ -212,11 +229,18 @@ int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
 	return 0;
 }
 
+const char *ns_source_error(const struct ns_source *s)
+{
+	const char *e = ns_decomp_error(s->dc);
+	return e ? e : pcap_geterr(s->p);
+}
+
 void ns_source_close(struct ns_source *s)
 {
 	if (s->p)
 		pcap_close(s->p);
 	s->p = NULL;
+	s->dc = NULL; /* closed with its FILE */
 	free(s->iobuf);
 	s->iobuf = NULL;
 }

@@ -25,13 +25,20 @@ struct ns_live_opts {
 	int timeout_ms; /* how long the kernel may hold a partly filled block */
 };
 
+struct ns_decomp;
+
 struct ns_source {
 	pcap_t *p;
 	int live;
 	int linktype;
 	int nano; /* timestamps are in nanoseconds */
 	int snaplen;
-	char *iobuf;	/* stdio buffer of a file source */
+	char *iobuf; /* stdio buffer of a file source */
+	/* a compressed file's decompressor (decomp.h), or NULL; closed with
+	 * the pcap handle */
+	struct ns_decomp *dc;
+	char format[8]; /* "gzip", "zstd", "lz4", or "" */
+	int pcapng;	/* the file (inside) is pcapng */
 	char name[256]; /* interface or file, for messages */
 };
 
@@ -46,6 +53,9 @@ int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
 			char *err, size_t errlen, char *warn, size_t warnlen);
 int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 			size_t errlen);
+/* Why reading s failed: the decompressor's reason when it has one (a
+ * damaged or cut compressed file), else libpcap's. */
+const char *ns_source_error(const struct ns_source *s);
 
 /* 0 when the file cannot be read a second time (`-`, a pipe, a device),
  * as two-pass analysis (-2) needs; 1 otherwise, also when it cannot be

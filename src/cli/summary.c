@@ -17,20 +17,6 @@
 
 #define FILES_SHOWN 4
 
-/* "pcapng" or "pcap", by the file's first four bytes. */
-static const char *file_format(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t m[4] = {0};
-	size_t n = f ? fread(m, 1, 4, f) : 0;
-	if (f)
-		fclose(f);
-	if (n == 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d &&
-	    m[3] == 0x0a)
-		return "pcapng";
-	return "pcap";
-}
-
 /* One line of facts about a file; 0, or 1 when it cannot be opened (the
  * read that follows says why). */
 static int file_line(const char *path)
@@ -46,10 +32,12 @@ static int file_line(const char *path)
 	struct stat st;
 	long long size = stat(path, &st) == 0 ? (long long)st.st_size : -1;
 	const char *lt = pcap_datalink_val_to_name(src.linktype);
-	printf("File        %s: %s, %lld bytes, link %s (%d), snaplen %d, "
+	printf("File        %s: %s%s%s, %lld bytes, link %s (%d), snaplen %d, "
 	       "%s timestamps\n",
-	       path, file_format(path), size, lt ? lt : "?", src.linktype,
-	       src.snaplen, src.nano ? "nanosecond" : "microsecond");
+	       path, src.pcapng ? "pcapng" : "pcap",
+	       src.format[0] ? " in " : "", src.format, size, lt ? lt : "?",
+	       src.linktype, src.snaplen,
+	       src.nano ? "nanosecond" : "microsecond");
 	ns_source_close(&src);
 	return 0;
 }

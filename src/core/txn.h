@@ -31,8 +31,8 @@ enum ns_call_end {
  * is an exchange whose content type is application/grpc* (`grpc` set);
  * gRPC's own facts are filled by the body format that decodes it
  * (dissectors/app/grpc.c).  An SSE stream is one whose response is
- * text/event-stream (`sse.on`), its facts kept by dissectors/app/sse.c.  Side 0
- * is the request, 1 the response.
+ * text/event-stream (`sse.on`), its facts kept by dissectors/app/sse.c.
+ * Side 0 is the request, 1 the response.
  */
 struct ns_call {
 	uint64_t conn_uid;   /* the connection's ns_flow_uid() */
@@ -116,6 +116,8 @@ struct ns_tls_info {
 	uint32_t hellos; /* ClientHellos seen */
 	int64_t ch_ts;	 /* the first ClientHello's time */
 	int64_t hs_time; /* ClientHello to the handshake's end (hs_done) */
+	int64_t fin_ts;	 /* the client's Finished (its first protected
+			    handshake record), 0 before it */
 	char sni[64], alpn[64], offered_alpn[64], ja4[40];
 	/* mutual TLS (TLS 1.2 in the clear, TLS 1.3 once decrypted): the
 	 * server asked for a client certificate (CertificateRequest), the

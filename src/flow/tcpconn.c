@@ -53,6 +53,7 @@ void ns_tcp_conn_init(struct ns_tcp_conn *c)
 	c->initial_rtt = -1;
 	c->resetter = 2;
 	c->first_data_ts[0] = c->first_data_ts[1] = -1;
+	c->last_data_ts[0] = c->last_data_ts[1] = -1;
 }
 
 void ns_tcp_conn_free(struct ns_tcp_conn *c)
@@ -587,6 +588,8 @@ void ns_tcp_conn_update(struct ns_tcp_conn *c, int dir, int64_t flow_start,
 	c->prev_ts = s->ts;
 	if (s->len > 0 && c->first_data_ts[dir] < 0)
 		c->first_data_ts[dir] = s->ts;
+	if (s->len > 0)
+		c->last_data_ts[dir] = s->ts;
 }
 
 int ns_tcp_conn_closed(const struct ns_tcp_conn *c)

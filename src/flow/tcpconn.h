@@ -101,7 +101,7 @@ struct ns_tcp_conn {
 	int64_t syn_ts, synack_ts, ack_ts; /* handshake times */
 	int64_t initial_rtt;		   /* ns, -1 unknown */
 	int64_t prev_ts;		   /* last packet, for time_delta */
-	int64_t first_data_ts[2];
+	int64_t first_data_ts[2], last_data_ts[2]; /* payload, each way */
 	char history[24];
 	uint8_t hist_len;
 	uint32_t hist_seen; /* letters already recorded, by index and dir */

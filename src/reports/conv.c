@@ -21,6 +21,7 @@
 #include "core/txn.h"
 #include "flow/tcpconn.h"
 #include "reports/report.h"
+#include "reports/timing.h"
 
 struct ns_conv {
 	FILE *tmp[2]; /* [0] TCP, [1] UDP */
@@ -32,6 +33,8 @@ struct ns_conv {
 	struct ns_tls_info tls;
 	/* value names from the registry: cipher suites, alerts */
 	const struct ns_field *f_cipher, *f_alevel, *f_adesc;
+	/* where each connection's time went (timing.h) */
+	struct ns_timing timing;
 };
 
 static void conv_free(void *state);
@@ -154,6 +157,42 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 	}
 }
 
+/* " lookup NAME (walk N) X ms, connect X, tls X, first byte X, total X;
+ * server X ms", indented on a line of its own: the connection's times
+ * from the start of its name lookup (or SYN), as -z conn,timing */
+static void timing_line(struct ns_conv *c, const struct ns_flow *f,
+			struct ns_buf *b)
+{
+	struct ns_timing_row r;
+	if (ns_timing_of(&c->timing, f, &r) < 0 ||
+	    (!r.name[0] && r.appconnect < 0 && r.ttfb < 0))
+		return;
+	ns_buf_puts(b, "       timing:");
+	if (r.name[0]) {
+		ns_buf_printf(b, " lookup %s", r.name);
+		if (r.walk)
+			ns_buf_printf(b, " (walk %u)", r.walk);
+		ns_buf_ms(b, r.namelookup);
+		ns_buf_putc(b, ',');
+	}
+	static const char *const what[] = {" connect", " tls", " first byte",
+					   " total"};
+	const int64_t v[] = {r.connect, r.appconnect, r.starttransfer, r.total};
+	for (unsigned i = 0; i < 4; i++) {
+		if (v[i] < 0)
+			continue;
+		ns_buf_puts(b, what[i]);
+		ns_buf_ms(b, v[i]);
+		ns_buf_putc(b, ',');
+	}
+	b->len--;
+	if (r.ttfb >= 0) {
+		ns_buf_puts(b, "; server");
+		ns_buf_ms(b, r.ttfb);
+	}
+	ns_buf_putc(b, '\n');
+}
+
 static void flow_end(struct ns_conv *c, const struct ns_flow *f)
 {
 	int udp = f->key.proto == 17;
@@ -197,6 +236,8 @@ static void flow_end(struct ns_conv *c, const struct ns_flow *f)
 		ns_buf_putc(b, '\n');
 	}
 	c->tls_flow = NULL;
+	if (!udp)
+		timing_line(c, f, b);
 	fwrite(b->p, 1, b->len, c->tmp[udp]);
 	c->n[udp]++;
 }
@@ -234,6 +275,7 @@ static void *conv_start(struct ns_engine *e, const char *arg, char *err,
 	c->f_cipher = ns_field_by_name("tls.handshake.ciphersuite");
 	c->f_alevel = ns_field_by_name("tls.alert_message.level");
 	c->f_adesc = ns_field_by_name("tls.alert_message.desc");
+	ns_timing_start(&c->timing, e);
 	ns_bus_subscribe(&e->bus,
 			 NS_EV_BIT(NS_EV_CONN_END) | NS_EV_BIT(NS_EV_TLS_END),
 			 on_event, c);
@@ -266,6 +308,7 @@ static void conv_free(void *state)
 	fclose(c->tmp[0]);
 	fclose(c->tmp[1]);
 	ns_buf_free(&c->line);
+	ns_timing_free(&c->timing);
 	free(c);
 }
 

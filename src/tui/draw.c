@@ -17,7 +17,7 @@
 #include "tui/tui_int.h"
 
 static const char *const view_names[V_COUNT] = {"Packets", "Connections",
-						"Calls", "DNS"};
+						"Calls", "DNS", "Methods"};
 
 /* ---- primitives --------------------------------------------------------- */
 
@@ -206,7 +206,9 @@ static void draw_bottom(struct tui *t)
 static const char help_text[] =
     "netscope tui: keys\n"
     "\n"
-    "  Tab, 1 2 3 4     switch view: Packets, Connections, Calls, DNS\n"
+    "  Tab, 1 2 3 4 5   switch view: Packets, Connections, Calls, DNS,\n"
+    "                   Methods (calls per gRPC method / HTTP path since\n"
+    "                   the start: errors, latency p50 p99 max)\n"
     "  Up Down          move      PgUp PgDn   page\n"
     "  Home g / End G   first / last row (End follows new packets)\n"
     "  Enter            Packets: open the field tree (Enter/Right expand,\n"
@@ -219,7 +221,7 @@ static const char help_text[] =
     "                   is shown when one of its packets matches; empty\n"
     "                   clears it)\n"
     "  Space            pause / resume the display (capture continues)\n"
-    "  s                sort (Connections, Calls, DNS): next key\n"
+    "  s                sort (Connections, Calls, DNS, Methods): next key\n"
     "  w                write the shown packets to a pcap file\n"
     "  ?                this help      Esc  close      q  quit\n";
 

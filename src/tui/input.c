@@ -246,6 +246,7 @@ static int view_key(struct tui *t, int ch)
 	case '2':
 	case '3':
 	case '4':
+	case '5':
 		t->view = ch - '1';
 		t->call_open = 0;
 		return 1;

@@ -1,7 +1,9 @@
 /*
- * tables — the Connections, Calls and DNS views of `netscope tui`: one
- * table each, a row per TCP/UDP flow, HTTP/2 stream or gRPC call, DNS
- * transaction, read from the view models (tuimodel.c).
+ * tables — the Connections, Calls, DNS and Methods views of `netscope
+ * tui`: one table each, a row per TCP/UDP flow, HTTP/2 stream or gRPC
+ * call, DNS transaction, gRPC method or HTTP method and path, read from
+ * the view models (tuimodel.c).  The Methods view sums every call that
+ * ended since the start, whatever the display filter.
  *
  * The rows are not kept in order: each frame collects the row indices of
  * the current view and sorts them by the view's sort key (s cycles through
@@ -22,6 +24,7 @@ static const char *const sort_names[V_COUNT][4] = {
     {"stream", "bytes", "packets", "rate"},
     {"time", "latency", "status", "path"},
     {"time", "response", "name", "rcode"},
+    {"calls", "errors", "p99", "method"},
 };
 
 static const char dns_header[] =
@@ -145,6 +148,31 @@ static void push_order(struct tui *t, uint32_t v)
 	t->order[t->norder++] = v;
 }
 
+static int cmp_method(const void *a, const void *b, void *ctx)
+{
+	struct tui *t = ctx;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	struct ns_method_row *x = ns_methods_row(&t->model.methods, i);
+	struct ns_method_row *y = ns_methods_row(&t->model.methods, j);
+	int r = 0;
+	switch (t->sortkey[V_METHODS]) {
+	case 0:
+		r = cmp_i64((int64_t)x->calls, (int64_t)y->calls);
+		break;
+	case 1:
+		r = cmp_i64((int64_t)x->errors, (int64_t)y->errors);
+		break;
+	case 2:
+		r = cmp_i64(ns_quant_pct(&x->lat, 99),
+			    ns_quant_pct(&y->lat, 99));
+		break;
+	}
+	if (r)
+		return r;
+	return strcmp(ns_methods_key(&t->model.methods, i),
+		      ns_methods_key(&t->model.methods, j));
+}
+
 void ns_tui_build_order(struct tui *t)
 {
 	t->norder = 0;
@@ -171,6 +199,12 @@ void ns_tui_build_order(struct tui *t)
 			if (all || ns_tuimodel_dns_at(m, i)->matched)
 				push_order(t, i);
 		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_dns, t);
+	} else if (t->view == V_METHODS) {
+		uint32_t n = ns_keymap_size(&m->methods.rows);
+		for (uint32_t i = 0; i < n; i++)
+			if (ns_methods_row(&m->methods, i))
+				push_order(t, i);
+		qsort_r(t->order, t->norder, sizeof(*t->order), cmp_method, t);
 	}
 }
 
@@ -247,6 +281,11 @@ static void table_header(int view, char *b, size_t size)
 		snprintf(b + strlen(b), size - strlen(b), "%s", "msgs");
 		if (wide)
 			snprintf(b + strlen(b), size - strlen(b), "    end");
+	} else if (view == V_METHODS) {
+		snprintf(b, size, "%6s %6s %6s %8s %8s %8s  ", "calls",
+			 "errors", "err%", "p50", "p99", "max");
+		add_col(b, size, "method", clamp(COLS - 81, 24, 60), 0);
+		snprintf(b + strlen(b), size - strlen(b), "status");
 	} else {
 		snprintf(b, size, "%s", dns_header);
 	}
@@ -380,6 +419,25 @@ static attr_t dns_text(struct tui *t, uint32_t i, char *s, size_t size)
 					      : A_NORMAL;
 }
 
+static attr_t method_text(struct tui *t, uint32_t i, char *s, size_t size)
+{
+	struct ns_method_row *r = ns_methods_row(&t->model.methods, i);
+	char p50[16], p99[16], mx[16], mix[160];
+	ns_tui_ms(p50, sizeof(p50), ns_quant_pct(&r->lat, 50));
+	ns_tui_ms(p99, sizeof(p99), ns_quant_pct(&r->lat, 99));
+	ns_tui_ms(mx, sizeof(mx), r->lat.max);
+	ns_methods_status_mix(r, mix, sizeof(mix));
+	snprintf(s, size, "%6llu %6llu %5.1f%% %8s %8s %8s  ",
+		 (unsigned long long)r->calls, (unsigned long long)r->errors,
+		 r->calls ? 100.0 * (double)r->errors / (double)r->calls : 0.0,
+		 p50, p99, mx);
+	add_col(s, size, ns_methods_key(&t->model.methods, i),
+		clamp(COLS - 81, 24, 60), 0);
+	snprintf(s + strlen(s), size - strlen(s), "%s", mix);
+	return r->errors ? ns_tui_color(t, C_ERR) | A_BOLD
+			 : ns_tui_color(t, r->grpc ? C_H2 : C_HTTP);
+}
+
 void ns_tui_row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
 {
 	*a = A_NORMAL;
@@ -387,6 +445,8 @@ void ns_tui_row_text(struct tui *t, uint32_t i, char *s, size_t size, attr_t *a)
 		*a = conn_text(t, i, s, size);
 	else if (t->view == V_CALLS)
 		*a = call_text(t, i, s, size);
+	else if (t->view == V_METHODS)
+		*a = method_text(t, i, s, size);
 	else
 		*a = dns_text(t, i, s, size);
 }
@@ -433,6 +493,7 @@ void ns_tui_draw_table(struct tui *t)
 			   v == V_CONNS ? "(no TCP or UDP flows yet)"
 			   : v == V_CALLS
 			       ? "(no HTTP/2 streams or gRPC calls yet)"
-			       : "(no DNS queries yet)",
+			   : v == V_METHODS ? "(no call has ended yet)"
+					    : "(no DNS queries yet)",
 			   COLS - 2);
 }

@@ -12,7 +12,8 @@
  *   draw.c   primitives (colours, bars, cut strings, numbers), the tabs,
  *            status and bottom lines, help, and the frame as a whole
  *   views.c  the Packets view: list, field tree, hex pane
- *   tables.c the Connections, Calls and DNS tables: order, sort, rows
+ *   tables.c the Connections, Calls, DNS and Methods tables: order, sort,
+ *            rows
  *   call.c   the call detail: headers, trailers and messages of a call
  *   input.c  keys, the input line (filter bar, search, write), search
  *
@@ -39,7 +40,7 @@
 #include "tui/tuiq.h"
 #include "tui/tuistore.h"
 
-enum { V_PACKETS, V_CONNS, V_CALLS, V_DNS, V_COUNT };
+enum { V_PACKETS, V_CONNS, V_CALLS, V_DNS, V_METHODS, V_COUNT };
 
 /* colour pairs, by protocol of the packet's top layer */
 /* the packets' colours are their classes (output/format.h) */
@@ -169,7 +170,7 @@ void ns_tui_draw(struct tui *t);
 void ns_tui_build_vis(struct tui *t);
 void ns_tui_draw_packets(struct tui *t);
 
-/* tables.c: Connections, Calls, DNS */
+/* tables.c: Connections, Calls, DNS, Methods */
 const struct ns_tui_conn *ns_tui_conn_of(struct tui *t, uint32_t i);
 /* The rows of the current view, sorted. */
 void ns_tui_build_order(struct tui *t);

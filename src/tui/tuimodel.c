@@ -99,6 +99,7 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	if (!m->call || !m->dns || hash_init(&m->call_ix) < 0 ||
 	    hash_init(&m->dns_ix) < 0)
 		return -1;
+	ns_methods_init(&m->methods, NS_METHODS_ANY);
 	m->f_rst = ns_field_by_name("http2.rst_stream.error");
 	m->f_sid = ns_field_by_name("http2.streamid");
 	m->f_dns_id = ns_field_by_name("dns.id");
@@ -113,6 +114,7 @@ void ns_tuimodel_free(struct ns_tuimodel *m)
 	free(m->dns);
 	hash_free(&m->call_ix);
 	hash_free(&m->dns_ix);
+	ns_methods_free(&m->methods);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -291,6 +293,10 @@ static void on_call(struct ns_tuimodel *m, const struct ns_event *ev)
 	struct ns_tui_conn *cn = ns_tuimodel_conn(m, conn);
 	if (cn)
 		set_app(cn, c->grpc ? "grpc" : c->version == 2 ? "h2" : "http");
+	if (ev->type == NS_EV_HTTP_END)
+		ns_methods_call(&m->methods, c);
+	else if (ev->type == NS_EV_HTTP_MESSAGE)
+		ns_methods_message(&m->methods, ev);
 	if (c->version == 1 && !c->grpc)
 		return; /* HTTP/1.1 exchanges are not listed as calls */
 	struct ns_tui_call *r = call_row(m, conn, c->id, 1);

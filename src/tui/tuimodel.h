@@ -12,6 +12,9 @@
  *                HTTP/1.1 too), the same struct ns_call --calls reports
  *   dns          one row per DNS transaction, the query's row completed
  *                by its response (same flow and transaction id)
+ *   methods      one row per gRPC method and HTTP method + path, the
+ *                calls that ended summed (reports/methods.h, as -z
+ *                grpc,srt sums them): calls, errors, latency percentiles
  *
  * Each table is a ring of a fixed number of rows (NS_TUI_MAX_ROWS): the
  * oldest row makes room for a new one, so an endless capture keeps the
@@ -25,6 +28,7 @@
 
 #include "core/packet.h"
 #include "core/txn.h"
+#include "reports/methods.h"
 
 #define NS_TUI_MAX_ROWS 65536u
 
@@ -87,6 +91,7 @@ struct ns_tuimodel {
 	struct ns_tui_dns *dns;
 	uint64_t ndns;
 	struct ns_tui_hash dns_ix;
+	struct ns_methods methods;    /* calls per method, since the start */
 	int64_t now;		      /* capture time of the newest packet */
 	const struct ns_field *f_rst; /* RST_STREAM error names */
 	const struct ns_field *f_sid, *f_dns_id; /* for the filter's marks */

@@ -95,7 +95,7 @@ static void *run(void *arg)
 		if (n < 0) {
 			snprintf(q->err, sizeof(q->err), "%s '%s' failed: %s",
 				 s->live ? "capture on" : "reading", s->name,
-				 pcap_geterr(s->p));
+				 ns_source_error(s));
 			break;
 		}
 		if (!s->live) {

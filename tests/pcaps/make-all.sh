@@ -5,7 +5,7 @@
 # runs them one after another and fails if any failed.  Needs: iproute2,
 # tcpdump, dumpcap, editcap, tshark, curl, openssl, iputils-ping, socat,
 # /usr/bin/python3, python3-grpcio, python3-grpc-tools, python3-h2, nghttp2-client,
-# nghttp2-server, nghttp2-proxy.  The TCP connection-tracking captures (make-tcp-*.sh
+# nghttp2-server, nghttp2-proxy, dnsmasq-base.  The TCP connection-tracking captures (make-tcp-*.sh
 # and make-udp-flows.sh through tcp-relay.py, see lib-tcp.sh) are part of
 # "all"; make-tcp-midstream.sh cuts the installed tcp-http-keepalive.pcap,
 # so that one is always made first (it also comes first in name order).

@@ -1,0 +1,56 @@
+#!/bin/bash
+# bench/stats.sh [-n PACKETS] [-r RUNS] — what the statistics cost: CPU
+# seconds (user + system, median of RUNS) of `netscope read -q` with
+# --conversations alone, with every statistics table (-z grpc,srt,
+# http,srt, dns,srt, conn,timing, with --conversations and without), and
+# tshark's nearest equivalents on the same file, each as a ratio to
+# --conversations alone.  The capture is bench/make-capture.py's
+# (bench/out/capture-PACKETS.pcap, made when missing; default 2,000,000
+# packets, about 1.8 GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=2000000 runs=5
+while getopts n:r: o; do
+	case $o in
+	n) n=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	*) echo "usage: bench/stats.sh [-n PACKETS] [-r RUNS]" >&2; exit 2 ;;
+	esac
+done
+export TZ=${TZ:-UTC}
+make -s netscope >/dev/null
+cap=bench/out/capture-$n.pcap
+mkdir -p bench/out
+[ -f "$cap" ] || python3 bench/make-capture.py -n "$n" -o "$cap"
+cat "$cap" >/dev/null # a warm page cache for every tool
+
+# median CPU seconds of RUNS runs of the command
+cpu() {
+	local t=()
+	for ((i = 0; i < runs; i++)); do
+		/usr/bin/time -f '%U %S' -o bench/out/time.$$ "$@" >/dev/null 2>&1
+		t+=("$(awk '{printf "%.3f", $1 + $2}' bench/out/time.$$)")
+	done
+	rm -f bench/out/time.$$
+	printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'
+}
+
+NS=./netscope
+Z=(-z grpc,srt -z http,srt -z dns,srt -z conn,timing)
+base=$(cpu $NS read -q --conversations "$cap")
+printf '%-58s %8s %7s\n' "command ($n packets, CPU s, median of $runs)" "CPU s" "ratio"
+row() {
+	printf '%-58s %8s %7s\n' "$1" "$2" "$(awk -v a="$2" -v b="$base" 'BEGIN {printf "%.3f", a / b}')"
+}
+row "netscope read -q --conversations" "$base"
+row "netscope read -q ${Z[*]}" "$(cpu $NS read -q "${Z[@]}" "$cap")"
+row "netscope read -q --conversations ${Z[*]}" \
+	"$(cpu $NS read -q --conversations "${Z[@]}" "$cap")"
+if command -v tshark >/dev/null; then
+	truns=$runs
+	runs=1
+	row "tshark -q -z conv,tcp (1 run)" "$(cpu tshark -q -r "$cap" -z conv,tcp)"
+	row "tshark -q -z http,tree -z dns,tree (1 run)" \
+		"$(cpu tshark -q -r "$cap" -z http,tree -z dns,tree)"
+	runs=$truns
+fi
