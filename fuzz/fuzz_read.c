@@ -8,7 +8,7 @@
  *
  *   bit 0   -2 (two passes: response_in, the first pass's state)
  *   bit 1   --conversations --calls -z grpc,srt -z http,srt -z dns,srt
- *           -z conn,timing (the reports and tables at the end)
+ *           -z conn,timing -z sse,stat (the reports and tables at the end)
  *   bit 2   -z follow,tcp,ascii,0
  *   bit 3   -w FILE (the pcap writer, through its temporary name)
  *   bits 4-5  output: 0 text -v -x, 1 -T json -x, 2 -T ndjson,
@@ -130,7 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		add(argv, &argc, "--conversations");
 		add(argv, &argc, "--calls");
 		static const char *const z[] = {"grpc,srt", "http,srt",
-						"dns,srt", "conn,timing"};
+						"dns,srt", "conn,timing",
+						"sse,stat"};
 		for (unsigned i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
 			add(argv, &argc, "-z");
 			add(argv, &argc, z[i]);

@@ -145,12 +145,14 @@ const char ns_cli_help_general[] =
 	"                          -o tls.keylog_file:FILE\n"                  \
 	"      --conversations     one line per connection at the end (also\n" \
 	"                          -z conv,tcp and -z conv,udp)\n"             \
-	"      --calls             one line per HTTP/2 stream and gRPC call "  \
-	"at\n"                                                                 \
-	"                          the end\n"                                  \
+	"      --calls             one line per HTTP/2 stream, gRPC call and " \
+	"SSE\n"                                                                \
+	"                          stream at the end\n"                        \
 	"  -z follow,tcp|tls,raw|ascii|hex,N\n"                                \
 	"                          the reassembled bytes of TCP stream N\n"    \
 	"                          (tls: decrypted application data)\n"        \
+	"  -z sse,stat             one row per SSE stream: events, time to\n"  \
+	"                          first event, gaps mean/p99/max (ms)\n"      \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \

@@ -64,4 +64,5 @@ void ns_call_init(struct ns_call *c)
 	c->status = c->grpc_status = -1;
 	c->t_req = c->t_first_resp = c->t_end = -1;
 	c->t_first_msg = c->t_last_msg = c->timeout = -1;
+	c->sse.t_first_event = c->sse.t_last_event = c->sse.retry = -1;
 }

@@ -4,9 +4,9 @@
  * What dissectors keep about a connection between packets, beyond the flow
  * table and reassembly (which have caps of their own): stream dissectors'
  * per-connection state, HPACK tables, header blocks in progress, HTTP
- * exchanges waiting for their responses, gRPC messages in progress, DNS
- * queries waiting for answers, TLS handshake messages in progress (and
- * later QPACK tables, secrets, SSE buffers) is allocated through the run's
+ * exchanges waiting for their responses, gRPC messages and SSE events in
+ * progress, DNS queries waiting for answers, TLS handshake messages in
+ * progress (and later QPACK tables, secrets) is allocated through the run's
  * one struct ns_mem.  Past its cap an allocation fails as if memory were
  * exhausted — every caller already copes with that by dropping what it
  * could not keep — and is counted, so one hostile connection cannot take

@@ -30,7 +30,9 @@ enum ns_call_end {
  * connection's exchanges, in order) or HTTP/2 (one stream).  A gRPC call
  * is an exchange whose content type is application/grpc* (`grpc` set);
  * gRPC's own facts are filled by the body format that decodes it
- * (dissectors/app/grpc.c).  Side 0 is the request, 1 the response.
+ * (dissectors/app/grpc.c).  An SSE stream is one whose response is
+ * text/event-stream (`sse.on`), its facts kept by dissectors/app/sse.c.
+ * Side 0 is the request, 1 the response.
  */
 struct ns_call {
 	uint64_t conn_uid;   /* the connection's ns_flow_uid() */
@@ -67,6 +69,19 @@ struct ns_call {
 	uint64_t msg_bytes[2];
 	char grpc_msg[160]; /* grpc-message, percent-decoded */
 	char end_error[64]; /* how the transport ended a gRPC call, or "" */
+
+	/* SSE, a text/event-stream response (the sse body format keeps
+	 * these, src/proto/ssemsg.c) */
+	struct {
+		uint8_t on;	       /* the response is text/event-stream */
+		uint8_t done;	       /* an event's data was "[DONE]" */
+		uint32_t events;       /* events dispatched */
+		uint32_t truncated;    /* events cut at NS_SSE_MAX_EVENT */
+		int64_t t_first_event; /* the bytes that completed it */
+		int64_t t_last_event;  /* the same, of the last event */
+		int64_t gap_sum, gap_max; /* between consecutive events */
+		int64_t retry;		  /* the last retry: field, ms, or -1 */
+	} sse;
 };
 
 /* A fresh call: nothing known (statuses and times -1). */

@@ -1,11 +1,12 @@
 /*
- * calls — `--calls`: one line per HTTP/2 stream and gRPC call (gRPC-Web
- * over HTTP/1.1 too: its "stream" is the call's number on its connection,
- * shown as s=-), written when the call ends (NS_EV_HTTP_END: both sides
- * closed, reset, the connection ended, or the dissector forgot it) and
- * printed at the end of the run sorted by connection and stream id.
- * Lines go to a temporary file as calls end, with a fixed-width sort key
- * in front, so the report costs disk, not memory, until the end.
+ * calls — `--calls`: one line per HTTP/2 stream, gRPC call and SSE
+ * stream (gRPC-Web and SSE over HTTP/1.1 too: the "stream" of such an
+ * exchange is its number on its connection, shown as s=-), written when
+ * the call ends (NS_EV_HTTP_END: both sides closed, reset, the connection
+ * ended, or the dissector forgot it) and printed at the end of the run
+ * sorted by connection and stream id.  Lines go to a temporary file as
+ * calls end, with a fixed-width sort key in front, so the report costs
+ * disk, not memory, until the end.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -68,6 +69,27 @@ static void put_msgs(struct ns_buf *b, const struct ns_call *c)
 	}
 }
 
+/* " events N [first X ms] [gaps mean X ms max Y ms] [[DONE]]
+ * [[N cut at 64 KiB]]" */
+static void put_events(struct ns_buf *b, const struct ns_call *c)
+{
+	ns_buf_printf(b, " events %u", c->sse.events);
+	if (c->t_req >= 0 && c->sse.t_first_event >= 0) {
+		ns_buf_puts(b, " first");
+		ns_buf_ms(b, c->sse.t_first_event - c->t_req);
+	}
+	if (c->sse.events > 1) {
+		ns_buf_puts(b, " gaps mean");
+		ns_buf_ms(b, c->sse.gap_sum / (c->sse.events - 1));
+		ns_buf_puts(b, " max");
+		ns_buf_ms(b, c->sse.gap_max);
+	}
+	if (c->sse.done)
+		ns_buf_puts(b, " [DONE]");
+	if (c->sse.truncated)
+		ns_buf_printf(b, " [%u cut at 64 KiB]", c->sse.truncated);
+}
+
 static void put_message(struct ns_buf *b, const struct ns_call *c)
 {
 	if (!c->grpc_msg[0])
@@ -112,7 +134,9 @@ static const char *how_name(const struct ns_call *c)
 
 static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
 {
-	ns_buf_puts(b, !c->grpc ? "HTTP/2 " : c->web ? "gRPC-Web " : "gRPC ");
+	ns_buf_puts(b, c->grpc	   ? c->web ? "gRPC-Web " : "gRPC "
+		       : c->sse.on ? "SSE "
+				   : "HTTP/2 ");
 	put_path(b, c);
 	if (c->grpc) /* on the wire, or what a reset means to the client */
 		put_name(b, k->f_grpc_status, (uint64_t)ns_grpc_call_status(c),
@@ -127,6 +151,8 @@ static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
 		ns_buf_printf(b, " req %llu B resp %llu B",
 			      (unsigned long long)c->body_bytes[0],
 			      (unsigned long long)c->body_bytes[1]);
+	if (c->sse.on)
+		put_events(b, c);
 	ns_buf_printf(b, " %s", how_name(c));
 	if (c->end == NS_CALL_RESET) {
 		const char *en =
@@ -155,13 +181,25 @@ static void web1_line(struct calls *k, struct ns_buf *b,
 	put_message(b, c);
 }
 
+/* An SSE stream over HTTP/1.1. */
+static void sse1_line(struct ns_buf *b, const struct ns_call *c)
+{
+	ns_buf_puts(b, "SSE ");
+	put_path(b, c);
+	put_status(b, c->status);
+	put_times(b, c);
+	ns_buf_printf(b, " resp %llu B", (unsigned long long)c->body_bytes[1]);
+	put_events(b, c);
+	ns_buf_puts(b, c->t_end >= 0 ? " end" : " open");
+}
+
 static void on_end(void *ctx, const struct ns_event *ev)
 {
 	struct calls *k = ctx;
 	const struct ns_call *c = ev->u.call;
 	const struct ns_flow *f = ev->flow;
-	if (c->version == 1 && !c->grpc)
-		return; /* HTTP/1.1 exchanges are not calls here */
+	if (c->version == 1 && !c->grpc && !c->sse.on)
+		return; /* other HTTP/1.1 exchanges are not calls here */
 	struct ns_buf *b = &k->line;
 	ns_buf_reset(b);
 	ns_buf_printf(b, "%010u %010u %-6u ", c->conn_index, c->id,
@@ -172,9 +210,12 @@ static void on_end(void *ctx, const struct ns_event *ev)
 	if (c->version == 2) {
 		ns_buf_printf(b, " s=%-4u ", c->id);
 		h2_line(k, b, c);
-	} else {
+	} else if (c->grpc) {
 		ns_buf_puts(b, " s=-    ");
 		web1_line(k, b, c);
+	} else {
+		ns_buf_puts(b, " s=-    ");
+		sse1_line(b, c);
 	}
 	ns_buf_putc(b, '\n');
 	fwrite(b->p, 1, b->len, k->tmp);
@@ -225,10 +266,11 @@ static void calls_finish(void *state, FILE *out, int json)
 	free(line);
 	if (lines)
 		qsort(lines, n, sizeof(*lines), cmp);
-	fputs("HTTP/2 and gRPC calls\n"
+	fputs("HTTP/2, gRPC and SSE calls\n"
 	      "tcp.stream client → server s=stream kind method path "
 	      "[grpc-status] http-status latency ttfb [first message] "
 	      "messages/bytes each way [gaps between response messages] "
+	      "[SSE: events, first event, gaps between events, [DONE]] "
 	      "end [grpc-message]\n",
 	      out);
 	for (size_t i = 0; i < n; i++) {
