@@ -217,6 +217,21 @@ if ! grep -q '90 packets captured, 0 dropped by the kernel, 0 dropped by netscop
 	echo "FAIL: exit summary"; cat "$TMP/err"; fail=1
 fi
 
+# ---- SSE streams: in the Calls view, their events in the call detail -------------
+keys clear Enter
+keys "$NS tui -r $PCAPS/sse-http1.pcap" Enter
+check "sse file read" 'end of file'
+keys 3
+check "an SSE stream over HTTP/1.1 in the calls view" '^ +0 +1 SSE +GET +/stream +200 .* ev 11 +ended \[DONE\]'
+check "its time to the first event, as --calls" "^ +0 +1 SSE +GET +/stream +200 .* $("$NS" read -q --calls "$PCAPS/sse-http1.pcap" | awk '/\/stream 200/{for (i = 1; i < NF; i++) if ($i == "first") {printf "%.1f", $(i + 1); exit}}' | sed 's/\./\\./')ms ev 11"
+check "the long stream's 150 events" '/stream-long +200 .* ev 150 '
+keys Enter
+check "SSE detail: title" '^SSE over HTTP/1.1 GET /stream +\(tcp.stream 0, exchange 1, ended\)'
+check "SSE detail: the event count and [DONE]" '11 events, ended by data: \[DONE\]'
+check "SSE detail: an event and its data" '^ +Data: "\{"token": "Hello"\}"'
+keys Escape q
+keys clear Enter
+
 # ---- DNS ---------------------------------------------------------------------------
 keys clear Enter
 keys "$NS tui -r $PCAPS/dns-udp.pcap" Enter

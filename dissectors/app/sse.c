@@ -28,10 +28,12 @@
 #include "proto/ssemsg.h"
 #include "flow/stream.h"
 
-enum { S_EVENT, S_ID, S_DATA, S_RETRY, S_COMMENT, S_ERROR, S_COUNT };
+enum { S_EVENT, S_STREAM, S_ID, S_DATA, S_RETRY, S_COMMENT, S_ERROR, S_COUNT };
 
 static struct ns_field sfields[] = {
     [S_EVENT] = NS_F_STR("sse.event", "Event"),
+    [S_STREAM] = NS_F_UINT("sse.stream",
+			   "Stream (HTTP/2 stream id, HTTP/1.1 exchange)", 32),
     [S_ID] = NS_F_STR("sse.id", "Last event ID"),
     [S_DATA] = NS_F_STR("sse.data", "Data"),
     [S_RETRY] = NS_F_UINT("sse.retry", "Reconnection time (ms)", 64),
@@ -74,6 +76,8 @@ static void record_item(struct ns_packet *pkt, const uint8_t *base, int hl,
 		ns_add_bytes(pkt, &sfields[S_EVENT], 0, 0, default_type,
 			     sizeof(default_type) - 1);
 	ns_tree_push(pkt);
+	if (it->stream)
+		ns_add_uint(pkt, &sfields[S_STREAM], 0, 0, it->stream);
 	o += it->type_len;
 	if (it->id_len)
 		ns_add_bytes(pkt, &sfields[S_ID], hl ? o : 0,

@@ -295,6 +295,7 @@ void ns_sse_body(struct ns_call *c, struct ns_sse_dec *d,
 	if (!d->line && !d->data)
 		d->mem = evs->mem;
 	struct piece pc = {c, d, evs, ts, fn, arg};
+	unsigned first = evs->n;
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
 	/* a CR ended the last piece: an LF now is the same line end */
@@ -330,4 +331,6 @@ void ns_sse_body(struct ns_call *c, struct ns_sse_dec *d,
 		d->line_len = 0;
 		d->line_total = 0;
 	}
+	for (unsigned i = first; i < evs->n; i++)
+		evs->it[i].stream = c->id;
 }

@@ -79,6 +79,7 @@ struct ns_sse_item {
 	uint8_t *bytes;	 /* type, id, then data; owned until recorded */
 	uint32_t off;	 /* where bytes are in the sse layer */
 	uint32_t number; /* the event's number in its stream, from 1 */
+	uint32_t stream; /* its call's id: HTTP/2 stream, HTTP/1.1 number */
 };
 
 /* The items of one delivery of a connection. */

@@ -1,7 +1,7 @@
 /*
  * call — the call detail of `netscope tui`: Enter on a row of the Calls
  * view opens the headers, trailers and messages of that HTTP/2 stream or
- * gRPC call as a scrollable text.
+ * gRPC call, or the events of an SSE stream, as a scrollable text.
  *
  * The text is built once, when the call is opened: the packets of the call
  * (from its first to its last frame, on its connection) are re-dissected
@@ -85,6 +85,40 @@ static void call_subtree(struct ns_buf *b, const struct ns_tui_call *c,
 	subtree_lines(b, pkt, cf, h2, i, end);
 }
 
+/* The events of an SSE stream in the packet's sse layers: "event TYPE"
+ * and its id and data, for the events of the call's stream. */
+static void sse_packet(const struct ns_tui_call *c, const struct ns_packet *pkt,
+		       const struct ns_layer *l, struct ns_buf *b)
+{
+	const struct ns_field *ev = ns_field_by_name("sse.event");
+	const struct ns_field *st = ns_field_by_name("sse.stream");
+	const struct ns_fv *fv = pkt->fv;
+	for (uint32_t i = l->fv_first + 1; i < l->fv_end; i++) {
+		if (fv[i].f != ev)
+			continue;
+		uint32_t end = i + 1;
+		while (end < l->fv_end && fv[end].depth > fv[i].depth)
+			end++;
+		int mine = 0;
+		for (uint32_t j = i + 1; j < end; j++)
+			mine |= fv[j].f == st && fv[j].v.u == c->sid;
+		if (mine) {
+			ns_buf_printf(b, "frame %llu SSE ",
+				      (unsigned long long)pkt->num);
+			ns_format_display(b, &fv[i]);
+			ns_buf_putc(b, '\n');
+			for (uint32_t j = i + 1; j < end; j++) {
+				if (fv[j].f == st || fv[j].hidden)
+					continue;
+				ns_buf_puts(b, "    ");
+				ns_format_tree_text(b, pkt, j);
+				ns_buf_putc(b, '\n');
+			}
+		}
+		i = end - 1;
+	}
+}
+
 static void call_packet(const struct ns_tui_call *c,
 			const struct ns_packet *pkt, struct ns_buf *b)
 {
@@ -97,6 +131,10 @@ static void call_packet(const struct ns_tui_call *c,
 	};
 	for (unsigned li = 1; li < pkt->nlayers; li++) {
 		const struct ns_layer *l = &pkt->layers[li];
+		if (c->sse && !strcmp(l->d->name, "sse")) {
+			sse_packet(c, pkt, l, b);
+			continue;
+		}
 		int h2 = !strcmp(l->d->name, "http2");
 		if (!h2 && strcmp(l->d->name, "grpc") != 0)
 			continue;
@@ -121,9 +159,15 @@ void ns_tui_open_call(struct tui *t, const struct ns_tui_call *c)
 	char w[48];
 	ns_tuimodel_call_end(&t->model, c, w, sizeof(w));
 	ns_buf_printf(
-	    b, "%s %s %s  (tcp.stream %u, stream %u, %s)\n",
-	    c->grpc ? "gRPC" : "HTTP/2", c->method[0] ? c->method : "-",
-	    c->path[0] ? c->path : "-", c->conn & 0x7fffffffu, c->sid, w);
+	    b, "%s %s %s  (tcp.stream %u, %s %u, %s)\n",
+	    c->grpc  ? "gRPC"
+	    : c->sse ? (c->h1 ? "SSE over HTTP/1.1" : "SSE over HTTP/2")
+		     : "HTTP/2",
+	    c->method[0] ? c->method : "-", c->path[0] ? c->path : "-",
+	    c->conn & 0x7fffffffu, c->h1 ? "exchange" : "stream", c->sid, w);
+	if (c->sse)
+		ns_buf_printf(b, "  %u events%s\n", c->events,
+			      c->sse_done ? ", ended by data: [DONE]" : "");
 	struct ns_tuireplay *r = &t->detail;
 	t->detail_frame = 0; /* the replay is used here */
 	if (!c->first_frame ||

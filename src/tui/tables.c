@@ -370,23 +370,31 @@ static attr_t call_text(struct tui *t, uint32_t i, char *s, size_t size)
 		  c->t_req >= 0 && c->t_first_resp >= 0
 		      ? c->t_first_resp - c->t_req
 		      : -1);
+	/* first: the first message, or an SSE stream's first event */
+	int64_t first = c->sse ? c->t_first_event : c->t_first_msg;
 	ns_tui_ms(z, sizeof(z),
-		  c->t_req >= 0 && c->t_first_msg >= 0
-		      ? c->t_first_msg - c->t_req
-		      : -1);
+		  c->t_req >= 0 && first >= 0 ? first - c->t_req : -1);
 	ns_tuimodel_call_end(&t->model, c, w, sizeof(w));
 	int wide = COLS >= CALLS_WIDE;
 	size_t pw = wide ? clamp(COLS - 96, 28, 60) : clamp(COLS - 61, 12, 60);
 	snprintf(s, size, "%4u %5u %s%-4s ", c->conn & 0x7fffffffu, c->sid,
-		 wide ? (c->grpc ? "gRPC " : "h2   ") : "",
+		 wide ? (c->grpc  ? "gRPC "
+			 : c->sse ? "SSE  "
+				  : "h2   ")
+		      : "",
 		 c->method[0] ? c->method : "-");
 	add_col(s, size, c->path[0] ? c->path : "-", pw, 0);
 	snprintf(s + strlen(s), size - strlen(s), "%-17s %8s %8s ",
 		 st ? st : "-", x, y);
 	if (wide)
 		snprintf(s + strlen(s), size - strlen(s), "%8s ", z);
-	snprintf(s + strlen(s), size - strlen(s), "%3u/%-3u", c->msgs[0],
-		 c->msgs[1]);
+	if (c->sse) /* the events it streamed */
+		snprintf(s + strlen(s), size - strlen(s), "ev %-4u", c->events);
+	else
+		snprintf(s + strlen(s), size - strlen(s), "%3u/%-3u",
+			 c->msgs[0], c->msgs[1]);
+	if (wide && c->sse_done)
+		strncat(w, " [DONE]", sizeof(w) - strlen(w) - 1);
 	if (wide)
 		snprintf(s + strlen(s), size - strlen(s), " %-16s%s%s", w,
 			 c->grpc_msg[0] ? " \"" : "", c->grpc_msg);
@@ -489,11 +497,12 @@ void ns_tui_draw_table(struct tui *t)
 		attroff(a);
 	}
 	if (!t->norder)
-		ns_tui_put(3, 2,
-			   v == V_CONNS ? "(no TCP or UDP flows yet)"
-			   : v == V_CALLS
-			       ? "(no HTTP/2 streams or gRPC calls yet)"
-			   : v == V_METHODS ? "(no call has ended yet)"
-					    : "(no DNS queries yet)",
-			   COLS - 2);
+		ns_tui_put(
+		    3, 2,
+		    v == V_CONNS ? "(no TCP or UDP flows yet)"
+		    : v == V_CALLS
+			? "(no HTTP/2 streams, gRPC calls or SSE streams yet)"
+		    : v == V_METHODS ? "(no call has ended yet)"
+				     : "(no DNS queries yet)",
+		    COLS - 2);
 }

@@ -271,6 +271,10 @@ static void call_copy(struct ns_tui_call *r, const struct ns_call *c)
 	r->t_end = c->t_end;
 	r->msgs[0] = c->msgs[0];
 	r->msgs[1] = c->msgs[1];
+	r->sse = c->sse.on;
+	r->sse_done = c->sse.done;
+	r->events = c->sse.events;
+	r->t_first_event = c->sse.t_first_event;
 	if (c->first_frame &&
 	    (!r->first_frame || c->first_frame < r->first_frame))
 		r->first_frame = c->first_frame;
@@ -297,7 +301,7 @@ static void on_call(struct ns_tuimodel *m, const struct ns_event *ev)
 		ns_methods_call(&m->methods, c);
 	else if (ev->type == NS_EV_HTTP_MESSAGE)
 		ns_methods_message(&m->methods, ev);
-	if (c->version == 1 && !c->grpc)
+	if (c->version == 1 && !c->grpc && !c->sse.on)
 		return; /* HTTP/1.1 exchanges are not listed as calls */
 	struct ns_tui_call *r = call_row(m, conn, c->id, 1);
 	if (!r)

@@ -8,8 +8,9 @@
  *   connections  one row per TCP connection / UDP flow (tcp.stream,
  *                udp.stream), counters copied from the engine's flow; what
  *                it carries (dns, http, tls + SNI, h2, grpc) from events
- *   calls        one row per HTTP/2 stream and gRPC call (gRPC-Web over
- *                HTTP/1.1 too), the same struct ns_call --calls reports
+ *   calls        one row per HTTP/2 stream and gRPC call (gRPC-Web and
+ *                SSE over HTTP/1.1 too), the same struct ns_call --calls
+ *                reports
  *   dns          one row per DNS transaction, the query's row completed
  *                by its response (same flow and transaction id)
  *   methods      one row per gRPC method and HTTP method + path, the
@@ -53,7 +54,10 @@ struct ns_tui_conn {
 struct ns_tui_call {
 	uint32_t conn, sid;
 	uint8_t used, grpc, closed[2], end, hpack_lost; /* end: ns_call_end */
-	uint8_t h1;	 /* over HTTP/1.1 (gRPC-Web): sid is its number */
+	uint8_t h1; /* over HTTP/1.1 (gRPC-Web, SSE): sid is its number */
+	uint8_t sse, sse_done; /* an SSE stream; its data: [DONE] seen */
+	uint32_t events;       /* SSE events */
+	int64_t t_first_event;
 	uint8_t matched; /* a packet of its stream matches the filter */
 	uint32_t rst_error;
 	int status, grpc_status; /* -1 none */
