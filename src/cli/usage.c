@@ -151,6 +151,8 @@ const char ns_cli_help_general[] =
 	"  -z follow,tcp|tls,raw|ascii|hex,N\n"                                \
 	"                          the reassembled bytes of TCP stream N\n"    \
 	"                          (tls: decrypted application data)\n"        \
+	"  -z io,stat,INTERVAL[,FILTER...]\n"                                  \
+	"                          frames and bytes per interval and filter\n" \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \
