@@ -81,10 +81,72 @@ for bad in "io,stat" "io,stat,abc" "io,stat,-1" "io,stat,0.0000001" \
 done
 check "a bad filter is named" grep -q "bad filter 'no.such.field'" "$TMP/e"
 
+# ---- endpoints ---------------------------------------------------------------
+# Every row's address, port and six numbers, in tshark's order (most
+# packets first, ties in the order first seen), for ip, ipv6, tcp and udp
+# on every bundled capture (tunnels, ICMP errors quoting headers,
+# fragments, a snaplen that cuts TCP headers, loopback where source and
+# destination are one endpoint), and with a display filter.
+for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
+	b=$(basename "$cap")
+	z="-z endpoints,ip -z endpoints,ipv6 -z endpoints,tcp -z endpoints,udp"
+	# shellcheck disable=SC2086
+	"$NS" read -q $z "$cap" >"$TMP/n" 2>/dev/null
+	# shellcheck disable=SC2086
+	tshark -q -r "$cap" $z >"$TMP/t" 2>/dev/null
+	check "$b endpoints,ip|ipv6|tcp|udp: as tshark" \
+		python3 "$ORACLE" endpoints "$TMP/n" "$TMP/t"
+done
+for f in "tcp.flags.syn==1" "frame.len>100"; do
+	cap=$PCAPS/tcp-loss-sender.pcap
+	"$NS" read -q -z "endpoints,tcp,$f" "$cap" >"$TMP/n" 2>/dev/null
+	tshark -q -r "$cap" -z "endpoints,tcp,$f" >"$TMP/t" 2>/dev/null
+	check "endpoints,tcp,$f: as tshark, the filter shown" sh -c \
+		"python3 '$ORACLE' endpoints '$TMP/n' '$TMP/t' &&
+		grep -q 'Filter:$f' '$TMP/n'"
+done
+"$NS" read -q -z endpoints,tcp,no.such.field "$PCAPS/dns-udp.pcap" \
+	>/dev/null 2>"$TMP/e"
+check "endpoints with a bad filter: a usage error naming it" sh -c \
+	"test $? = 2 && grep -q \"bad filter 'no.such.field'\" '$TMP/e'"
+
+# JSON: one object per table, in the registry's order, the text's numbers
+"$NS" read -q -T json -z endpoints,udp -z endpoints,ip \
+	"$PCAPS/udp-flows.pcap" >"$TMP/j" 2>/dev/null
+"$NS" read -q -z endpoints,udp "$PCAPS/udp-flows.pcap" >"$TMP/n" 2>/dev/null
+check "endpoints -T json: one object per table" python3 - "$TMP/j" \
+	"$TMP/n" <<'PYEOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert [d["table"] for d in lines] == ["endpoints,ip", "endpoints,udp"], lines
+udp = lines[1]
+assert udp["columns"][:3] == ["address", "port", "packets"], udp
+text = [l.split() for l in open(sys.argv[2])
+        if len(l.split()) == 8 and l.split()[-1].isdigit()]
+assert [[str(x) for x in r] for r in udp["rows"]] == text, (udp, text)
+PYEOF
+
+# bounded: 100005 sources, at most 100000 rows; the rest in "(other)"
+python3 - "$TMP/many.pcap" <<'PYEOF'
+import struct, sys
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101)]
+for i in range(100005):
+    src = bytes([10, (i >> 16) & 255, (i >> 8) & 255, i & 255])
+    p = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0, src,
+                    bytes([192, 0, 2, 1])) + struct.pack("!HHHH", 5000, 53, 8, 0)
+    out.append(struct.pack("<IIII", 1700000000, i, len(p), len(p)) + p)
+open(sys.argv[1], "wb").write(b"".join(out))
+PYEOF
+"$NS" read -q -z endpoints,ip "$TMP/many.pcap" >"$TMP/n" 2>/dev/null
+check "endpoints: at most 100000 rows, then (other), said" sh -c \
+	"test \$(grep -c '^[0-9]' '$TMP/n') = 100000 &&
+	grep -q '^(other) *6 ' '$TMP/n' &&
+	grep -q 'endpoints past the first 100000' '$TMP/n'"
+
 # ---- the list of statistics --------------------------------------------------
 "$NS" read -q -z nope "$PCAPS/dns-udp.pcap" >/dev/null 2>"$TMP/e"
 check "-z nope: a usage error" test $? = 2
-for name in "io,stat,INTERVAL"; do
+for name in "io,stat,INTERVAL" "endpoints,ip|ipv6|tcp|udp"; do
 	check "-z nope lists $name" grep -q -- "$name" "$TMP/e"
 done
 
