@@ -90,8 +90,7 @@ def expert_rows(path, ours):
 # The kinds both tools flag, as (group, protocol, summary pattern): TCP's
 # connection flags and SEQ/ACK analysis, which netscope computes as
 # Wireshark does (tests/oracle.sh checks the fields frame by frame).  Not
-# compared: tshark's "This frame initiates/undergoes the connection
-# closing" and "D-SACK Sequence" (netscope has no such flag), netscope's
+# compared: tshark's "D-SACK Sequence" (netscope has no such flag), netscope's
 # own kinds (HPACK context lost, TLS alerts, decryption failed, truncated),
 # and malformed packets, which expert_malformed() compares apart.
 SHARED = [
@@ -107,6 +106,8 @@ SHARED = [
                         r"segment|Zero Window segment|Zero Window Probe)"),
     ("Sequence", "TCP", r"ACK to a TCP (keep-alive segment|Zero Window Probe)"),
     ("Sequence", "TCP", r"A new tcp session is started with the same ports.*"),
+    ("Sequence", "TCP", r"This frame (initiates|undergoes) the connection "
+                        r"closing"),
 ]
 
 
@@ -119,7 +120,7 @@ def shared(rows):
 def expert(ours, theirs):
     a, b = expert_rows(ours, True), expert_rows(theirs, False)
     sa, sb = shared(a), shared(b)
-    if sa == sb and (sa or not b):
+    if sa == sb:
         return 0
     for k in sorted(set(sa) | set(sb)):
         if sa.get(k) != sb.get(k):

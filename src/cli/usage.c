@@ -155,6 +155,8 @@ const char ns_cli_help_general[] =
 	"                          frames and bytes per interval and filter\n" \
 	"  -z endpoints,ip|ipv6|tcp|udp[,FILTER]\n"                            \
 	"                          packets and bytes per endpoint\n"           \
+	"  -z expert[,error|warn|note|chat]\n"                                 \
+	"                          what the dissectors flagged, by kind\n"     \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \
