@@ -105,6 +105,8 @@ static void find2(const struct ns_packet *pkt, unsigned li,
 			*va = v;
 		else if (v->f == b && !*vb)
 			*vb = v;
+		if (*va && *vb) /* addresses and ports come first */
+			break;
 	}
 }
 

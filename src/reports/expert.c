@@ -55,11 +55,12 @@ enum {
 	K_RST,
 	K_DUPACK, /* tcp.analysis.duplicate_ack_num */
 	K_ALERT,  /* tls.alert_message.desc (after its level) */
-	K_LEVEL,  /* tls.alert_message.level: remembered */
-	K_ACK,	  /* tcp.flags.ack: remembered */
+	/* remembered for the fields after them (struct pstate) */
+	K_ACK, /* tcp.flags.ack */
 	K_SPORT,
 	K_DPORT,
-	K_STREAM, /* tcp.stream: remembered */
+	K_STREAM, /* tcp.stream */
+	K_LEVEL,  /* tls.alert_message.level */
 	K_PLAIN,  /* a flag with a fixed kind: plain[] */
 };
 
@@ -137,7 +138,7 @@ struct expert {
 
 /* what one packet's TCP and TLS layers said so far */
 struct pstate {
-	uint64_t ack, sport, dport, level, stream;
+	uint64_t v[K_PLAIN]; /* by K_ACK … K_LEVEL */
 };
 
 static void add(struct expert *s, const struct ns_packet *pkt, enum sev sev,
@@ -209,13 +210,13 @@ static void tls_alert(struct expert *s, const struct ns_packet *pkt,
 	const char *d = ns_valstr_find(s->f_desc->vals, v->v.u);
 	char sum[128];
 	snprintf(sum, sizeof(sum), "Alert (Level: %s, Description: %s)",
-		 ps->level == 2	  ? "Fatal"
-		 : ps->level == 1 ? "Warning"
-				  : "?",
+		 ps->v[K_LEVEL] == 2   ? "Fatal"
+		 : ps->v[K_LEVEL] == 1 ? "Warning"
+				       : "?",
 		 d ? d : "unknown");
-	enum sev sev = v->v.u == 0	? SEV_CHAT
-		       : ps->level == 2 ? SEV_WARN
-					: SEV_NOTE;
+	enum sev sev = v->v.u == 0	     ? SEV_CHAT
+		       : ps->v[K_LEVEL] == 2 ? SEV_WARN
+					     : SEV_NOTE;
 	add(s, pkt, sev, "Response", "TLS", sum);
 }
 
@@ -226,8 +227,9 @@ static void fin(struct expert *s, const struct ns_packet *pkt,
 		const struct pstate *ps, const char *proto)
 {
 	add(s, pkt, SEV_CHAT, "Sequence", proto, "Connection finish (FIN)");
-	uint32_t stream = (uint32_t)ps->stream;
-	uint32_t dir = (uint32_t)(ps->sport << 16 | (ps->dport & 0xffff)) + 1;
+	uint32_t stream = (uint32_t)ps->v[K_STREAM];
+	uint32_t dir =
+	    (uint32_t)(ps->v[K_SPORT] << 16 | (ps->v[K_DPORT] & 0xffff)) + 1;
 	int made;
 	uint32_t *who =
 	    ns_keymap_get(&s->closing, &stream, sizeof(stream), 1, &made);
@@ -254,30 +256,21 @@ static void one_field(struct expert *s, const struct ns_packet *pkt,
 		add(s, pkt, p->sev, p->group, proto, p->summary);
 		return;
 	}
+	if (w >= K_ACK) { /* remembered for the fields that follow */
+		ps->v[w] = v->v.u;
+		return;
+	}
 	switch (w) {
-	case K_ACK:
-		ps->ack = v->v.u;
-		break;
-	case K_SPORT:
-		ps->sport = v->v.u;
-		break;
-	case K_DPORT:
-		ps->dport = v->v.u;
-		break;
-	case K_LEVEL:
-		ps->level = v->v.u;
-		break;
 	case K_SYN:
 		if (!v->v.u)
 			break;
 		snprintf(sum, sizeof(sum),
 			 "Connection establish %s: server port %llu",
-			 ps->ack ? "acknowledge (SYN+ACK)" : "request (SYN)",
-			 (unsigned long long)(ps->ack ? ps->sport : ps->dport));
+			 ps->v[K_ACK] ? "acknowledge (SYN+ACK)"
+				      : "request (SYN)",
+			 (unsigned long long)(ps->v[K_ACK] ? ps->v[K_SPORT]
+							   : ps->v[K_DPORT]));
 		add(s, pkt, SEV_CHAT, "Sequence", proto, sum);
-		break;
-	case K_STREAM:
-		ps->stream = v->v.u;
 		break;
 	case K_FIN:
 		if (v->v.u)
