@@ -142,9 +142,10 @@ static void want_report(struct cli *c, const char *arg)
 		char known[512] = "";
 		size_t k = 0;
 		for (unsigned i = 0; i < ns_nreports && k < sizeof(known); i++)
-			k += (size_t)snprintf(known + k, sizeof(known) - k,
-					      "%s%s", i ? " " : "",
-					      ns_reports[i]->usage);
+			if (ns_reports[i]->usage) /* NULL: another's names it */
+				k += (size_t)snprintf(
+				    known + k, sizeof(known) - k, "%s%s",
+				    k ? " " : "", ns_reports[i]->usage);
 		ns_cli_usage_error("-z: unknown statistic '%s' (%s)", arg,
 				   known);
 	}

@@ -153,6 +153,12 @@ const char ns_cli_help_general[] =
 	"                          (tls: decrypted application data)\n"        \
 	"  -z sse,stat             one row per SSE stream: events, time to\n"  \
 	"                          first event, gaps mean/p99/max (ms)\n"      \
+	"  -z io,stat,INTERVAL[,FILTER...]\n"                                  \
+	"                          frames and bytes per interval and filter\n" \
+	"  -z endpoints,ip|ipv6|tcp|udp[,FILTER]\n"                            \
+	"                          packets and bytes per endpoint\n"           \
+	"  -z expert[,error|warn|note|chat]\n"                                 \
+	"                          what the dissectors flagged, by kind\n"     \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -)\n" \

@@ -25,7 +25,9 @@ struct ns_engine;
 struct ns_report {
 	/* what -z names: "conv" takes `-z conv` and `-z conv,ARGS` */
 	const char *name;
-	/* the forms, for the list in a usage error ("follow,tcp,MODE,N") */
+	/* the forms, for the list in a usage error ("follow,tcp,MODE,N");
+	 * NULL when a sibling's usage names this one too (endpoints,ip's
+	 * "endpoints,ip|ipv6|tcp|udp[,FILTER]") */
 	const char *usage;
 	/* arg is everything after "NAME," (or "" when none); returns the
 	 * report's state, or NULL with a reason in err: a usage error, or,
