@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/stats.sh [-n PACKETS] [-r RUNS] — what the statistics cost: CPU
 # seconds (user + system, median of RUNS) of `netscope read -q` with
-# --conversations alone, with every statistics table (-z grpc,srt,
-# http,srt, dns,srt, conn,timing, with --conversations and without), and
+# --conversations alone, with the per-call statistics (-z grpc,srt,
+# http,srt, dns,srt, conn,timing, sse,stat, with --conversations and
+# without), with every -z table (io,stat, endpoints, expert too), and
 # tshark's nearest equivalents on the same file, each as a ratio to
 # --conversations alone.  The capture is bench/make-capture.py's
 # (bench/out/capture-PACKETS.pcap, made when missing; default 2,000,000
@@ -36,7 +37,9 @@ cpu() {
 }
 
 NS=./netscope
-Z=(-z grpc,srt -z http,srt -z dns,srt -z conn,timing)
+Z=(-z grpc,srt -z http,srt -z dns,srt -z conn,timing -z sse,stat)
+ALL=("${Z[@]}" -z io,stat,1 -z endpoints,ip -z endpoints,tcp -z endpoints,udp
+	-z expert)
 base=$(cpu $NS read -q --conversations "$cap")
 printf '%-58s %8s %7s\n' "command ($n packets, CPU s, median of $runs)" "CPU s" "ratio"
 row() {
@@ -46,6 +49,8 @@ row "netscope read -q --conversations" "$base"
 row "netscope read -q ${Z[*]}" "$(cpu $NS read -q "${Z[@]}" "$cap")"
 row "netscope read -q --conversations ${Z[*]}" \
 	"$(cpu $NS read -q --conversations "${Z[@]}" "$cap")"
+row "netscope read -q --conversations + every -z table" \
+	"$(cpu $NS read -q --conversations "${ALL[@]}" "$cap")"
 if command -v tshark >/dev/null; then
 	truns=$runs
 	runs=1

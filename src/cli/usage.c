@@ -151,6 +151,16 @@ const char ns_cli_help_general[] =
 	"  -z follow,tcp|tls,raw|ascii|hex,N\n"                                \
 	"                          the reassembled bytes of TCP stream N\n"    \
 	"                          (tls: decrypted application data)\n"        \
+	"  -z grpc,srt             per gRPC method: calls, errors, "           \
+	"statuses,\n"                                                          \
+	"                          latency min/p50/p90/p99/max (ms)\n"         \
+	"  -z http,srt             the same per HTTP method and path\n"        \
+	"  -z dns,srt[,N]          DNS per query type and the N most "         \
+	"queried\n"                                                            \
+	"                          names; search walks (ndots)\n"              \
+	"  -z conn,timing          per TCP connection, curl -w's times: "      \
+	"DNS,\n"                                                               \
+	"                          connect, TLS, first byte, total\n"          \
 	"  -z sse,stat             one row per SSE stream: events, time to\n"  \
 	"                          first event, gaps mean/p99/max (ms)\n"      \
 	"  -z io,stat,INTERVAL[,FILTER...]\n"                                  \
@@ -161,7 +171,10 @@ const char ns_cli_help_general[] =
 	"                          what the dissectors flagged, by kind\n"     \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
-	"                          stdout is -T json|ndjson|fields or -w -)\n" \
+	"                          stdout is -T json|ndjson|fields or -w -,\n" \
+	"                          unless -q; with -T json|ndjson the "        \
+	"tables\n"                                                             \
+	"                          are JSON objects)\n"                        \
 	"      --color[=WHEN]      colour lines by protocol and errors in "    \
 	"red:\n"                                                               \
 	"                          auto (a terminal, no NO_COLOR), always,\n"  \
