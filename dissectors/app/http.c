@@ -136,6 +136,7 @@ struct http_state {
 	/* requests in order: HEAD?, time and frame, for their responses */
 	struct {
 		uint8_t head;
+		uint8_t connect; /* a CONNECT: its 2xx opens a tunnel */
 		uint8_t layer; /* of the request in its frame, for -2's note */
 		int64_t ts;
 		uint64_t frame;
@@ -145,6 +146,8 @@ struct http_state {
 	int dead;
 	/* a 101 response switched to this dissector (NS_TAB_UPGRADE) */
 	const struct ns_dissector *upgrade;
+	/* a 2xx answered a CONNECT: what follows is the tunnel's */
+	int tunnel;
 	char up_req[256]; /* request line of the last request with Upgrade */
 	/* what the message being recorded needs (set before its layer) */
 	int64_t resp_time;
@@ -552,6 +555,7 @@ static void framing(struct http_state *st, struct http_dir *d,
 		if (st->nreq < MAX_PENDING) {
 			unsigned k = (st->rhead + st->nreq++) % MAX_PENDING;
 			st->req[k].head = ns_rd_starts(&hr, "HEAD ", 5);
+			st->req[k].connect = ns_rd_starts(&hr, "CONNECT ", 8);
 			st->req[k].ts = d->start_ts;
 			st->req[k].frame = d->start_frame;
 			st->req[k].layer = 0xff; /* none until it is shown */
@@ -569,6 +573,11 @@ static void framing(struct http_state *st, struct http_dir *d,
 	if ((code >= 200 || code == 101) && st->nreq) {
 		unsigned k = st->rhead;
 		head = st->req[k].head;
+		/* a 2xx to CONNECT has no body: the tunnel follows */
+		if (st->req[k].connect && code >= 200 && code < 300) {
+			head = 1;
+			st->tunnel = 1;
+		}
 		st->resp_time = st->req[k].ts; /* made relative at the end */
 		st->req_frame = st->req[k].frame;
 		st->req_layer = st->req[k].layer;
@@ -767,6 +776,13 @@ static size_t messages(struct http_state *st, struct ns_stream_ctx *ctx,
 		if (st->upgrade) {
 			/* what follows the 101 is the upgraded protocol */
 			ns_stream_switch(ctx, st->upgrade, st->up_req);
+			return used;
+		}
+		if (st->tunnel && d->resp) {
+			/* CONNECT's tunnel (a proxy): whatever protocol the
+			 * heuristics find in the bytes that follow, both ways
+			 */
+			ns_stream_reprobe(ctx);
 			return used;
 		}
 	}

@@ -198,6 +198,21 @@ static void probe(const struct ns_flow *f, struct ns_stream *st, int dir)
 		st->decided = 1; /* nobody claims it */
 }
 
+/* The bound dissector's part ends (a switch or a tunnel): its end()
+ * says what is still to be told, its state goes. */
+static void app_end(struct ns_streams *e, struct ns_packet *pkt,
+		    struct ns_flow *f, struct ns_stream *st, int dir)
+{
+	if (st->state && st->app->stream->end) {
+		struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
+		st->app->stream->end(st->state, &ctx);
+	}
+	if (st->state && st->app->stream->destroy)
+		st->app->stream->destroy(st->state);
+	ns_mem_free(e->mem, st->state);
+	st->state = NULL;
+}
+
 static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 		 struct ns_stream *st, int dir)
 {
@@ -213,19 +228,21 @@ static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 		used = 0; /* keep it for the heuristics */
 	}
 	ns_reasm_consume(rd, &e->reasm, used);
+	if (st->reprobe && !st->stopped) {
+		/* a tunnel opened (CONNECT): the dissector goes, and the
+		 * heuristics look at what follows, each way from its start */
+		st->reprobe = 0;
+		app_end(e, pkt, f, st, dir);
+		st->app = NULL;
+		st->decided = 0;
+		probe(f, st, dir);
+	}
 	if (st->switch_to && !st->stopped) {
 		/* the protocol changed (Upgrade): the new dissector takes
 		 * what is left of both directions */
 		const struct ns_dissector *d = st->switch_to;
 		st->switch_to = NULL;
-		if (st->state && st->app->stream->end) {
-			struct ns_stream_ctx ctx = {pkt, f, st, dir, e->eng};
-			st->app->stream->end(st->state, &ctx);
-		}
-		if (st->state && st->app->stream->destroy)
-			st->app->stream->destroy(st->state);
-		ns_mem_free(e->mem, st->state);
-		st->state = NULL;
+		app_end(e, pkt, f, st, dir);
 		bind(st, d);
 		if (app_state(e, st)) {
 			if (d->stream->upgraded)
@@ -311,6 +328,11 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)
 	struct ns_packet *pkt = ctx->pkt;
 	if (li >= 0 && (unsigned)li + 1 == pkt->nlayers)
 		pkt->layers[li].fv_end = pkt->nfv;
+}
+
+void ns_stream_reprobe(struct ns_stream_ctx *ctx)
+{
+	ctx->st->reprobe = 1;
 }
 
 void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,

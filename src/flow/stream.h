@@ -58,6 +58,9 @@ struct ns_stream {
 	uint8_t fin_told[2];
 	uint8_t follow; /* a subscriber wants these bytes (-z follow) */
 	uint32_t gaps[2];
+	/* set by ns_stream_reprobe: after the current consume() returns,
+	 * no dissector, and the heuristics look at what follows */
+	uint8_t reprobe;
 	/* set by ns_stream_switch: the dissector taking over after the
 	 * current consume() returns */
 	const struct ns_dissector *switch_to;
@@ -104,6 +107,10 @@ void ns_stream_message_end(struct ns_stream_ctx *ctx, int li);
 /* For an application dissector inside consume(): from the bytes after
  * what this consume() returns, the connection belongs to d (HTTP/1.1
  * `Upgrade: h2c` → HTTP/2). */
+/* A tunnel opens (HTTP CONNECT's 2xx): after the current consume()
+ * returns, the bound dissector ends and the stream heuristics decide what
+ * the following bytes are, each way from their start. */
+void ns_stream_reprobe(struct ns_stream_ctx *ctx);
 void ns_stream_switch(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 		      const char *hint);
 
