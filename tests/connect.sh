@@ -1,11 +1,14 @@
 #!/bin/bash
-# TLS inside an HTTP CONNECT tunnel (issue 17 point 4): tls-connect.pcap
-# (curl -p -x through a CONNECT proxy to openssl s_server) read with no
-# option: after the proxy's 200 the stream heuristics take the tunnel's
-# bytes, so the TLS handshake is dissected as tshark dissects it (same
-# frames, types, SNI, versions, cipher), each of curl's two fetches has its
-# connection's TLS line in --conversations, and the CONNECT exchange is
-# still HTTP.
+# TLS inside proxies' tunnels (issue 17 point 4), read with no option:
+#   tls-connect.pcap  curl -p -x through an HTTP CONNECT proxy: after the
+#                     proxy's 200 the stream heuristics take the tunnel's
+#                     bytes; the CONNECT exchange stays HTTP
+#   tls-socks.pcap    curl through a SOCKS5 proxy (by name and by address):
+#                     the SOCKS5 negotiation as tshark's socks fields, then
+#                     the tunnel's TLS
+# The TLS handshakes are dissected as tshark dissects them (frames, types,
+# SNI, cipher), and each of curl's fetches has its TLS line in
+# --conversations.
 . "${srcdir:-.}/tests/testlib.sh"
 command -v tshark >/dev/null || {
 	echo "SKIP: no tshark"
@@ -24,6 +27,24 @@ check "the CONNECT requests and their 200s stay HTTP" test \
 check "a TLS line per tunnel in --conversations (curl fetched $(grep -c 200 "$PCAPS/tls-connect.curl"))" \
 	test "$("$NS" read -q --conversations "$P" | grep -c 'TLS sni=api.example.com v1.3')" = \
 	"$(grep -c 200 "$PCAPS/tls-connect.curl")"
+
+
+P=$PCAPS/tls-socks.pcap
+S=(-e frame.number -e socks.version -e socks.auth_method_count
+	-e socks.auth_method -e socks.auth_accepted_method -e socks.command
+	-e socks.results -e socks.reserved -e socks.address_type
+	-e socks.remote_name -e socks.dst -e socks.port)
+# tshark repeats a socks layer on the tunnel's packets (generated version,
+# command, port): the negotiation is compared, the frames before the TLS
+check "SOCKS5: the negotiation as tshark's socks fields" cmp -s \
+	<(tshark -r "$P" -Y 'socks && !tls' -T fields "${S[@]}" 2>/dev/null) \
+	<("$NS" read "$P" -Y socks -T fields "${S[@]}")
+check "SOCKS5: the TLS inside the tunnel, as tshark's" cmp -s \
+	<(tshark -r "$P" -Y tls -T fields "${F[@]}" 2>/dev/null) \
+	<("$NS" read "$P" -Y tls -T fields "${F[@]}")
+check "SOCKS5: a TLS line per tunnel in --conversations" test \
+	"$("$NS" read -q --conversations "$P" | grep -c 'TLS .*v1.3')" = \
+	"$(grep -c 200 "$PCAPS/tls-socks.curl")"
 
 echo "$n checks"
 exit $fail

@@ -9,10 +9,11 @@ the test names a host nothing resolves), then copies bytes both ways
 until either side closes.  Anything but CONNECT gets 405.
 """
 import http.server
-import select
 import socket
 import socketserver
 import sys
+
+import tunnel
 
 
 class Proxy(http.server.BaseHTTPRequestHandler):
@@ -24,17 +25,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         self.send_response(200, "Connection established")
         self.end_headers()
         self.wfile.flush()
-        socks = [self.connection, up]
-        while True:
-            ready, _, _ = select.select(socks, [], [], 10)
-            if not ready:
-                break
-            for s in ready:
-                data = s.recv(65536)
-                if not data:
-                    up.close()
-                    return
-                (up if s is self.connection else self.connection).sendall(data)
+        tunnel.pipe(self.connection, up)
 
     def do_GET(self):
         self.send_error(405)
