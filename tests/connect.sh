@@ -6,6 +6,9 @@
 #   tls-socks.pcap    curl through a SOCKS5 proxy (by name and by address):
 #                     the SOCKS5 negotiation as tshark's socks fields, then
 #                     the tunnel's TLS
+#   tls-starttls.pcap openssl s_client -starttls smtp|imap|pop3: the
+#                     command and response lines as tshark's smtp, imap and
+#                     pop fields, then TLS after the server's go-ahead
 # The TLS handshakes are dissected as tshark dissects them (frames, types,
 # SNI, cipher), and each of curl's fetches has its TLS line in
 # --conversations.
@@ -45,6 +48,31 @@ check "SOCKS5: the TLS inside the tunnel, as tshark's" cmp -s \
 check "SOCKS5: a TLS line per tunnel in --conversations" test \
 	"$("$NS" read -q --conversations "$P" | grep -c 'TLS .*v1.3')" = \
 	"$(grep -c 200 "$PCAPS/tls-socks.curl")"
+
+P=$PCAPS/tls-starttls.pcap
+mailf() { # PROTO FIELDS...: its packets' fields from both tools
+	local proto=$1
+	shift
+	local e=(-e frame.number) f
+	for f in "$@"; do e+=(-e "$f"); done
+	# tshark 4.0 splits the 8-letter STARTTLS into command STAR and
+	# parameter TLS (it takes SMTP commands as 4 letters): its quirk
+	tshark -r "$P" -Y "$proto" -T fields "${e[@]}" 2>/dev/null |
+		sed 's/\tSTAR\tTLS\t/\tSTARTTLS\t\t/' >"$TMP/t"
+	"$NS" read "$P" -Y "$proto" -T fields "${e[@]}" >"$TMP/n"
+	cmp -s "$TMP/t" "$TMP/n"
+}
+check "STARTTLS: SMTP lines as tshark's" mailf smtp smtp.req.command \
+	smtp.req.parameter smtp.response.code smtp.rsp.parameter
+check "STARTTLS: IMAP lines as tshark's" mailf imap imap.request_tag \
+	imap.request.command imap.response_tag imap.response.status
+check "STARTTLS: POP3 lines as tshark's" mailf pop pop.request.command \
+	pop.request.parameter pop.response.indicator pop.response.description
+check "STARTTLS: the TLS after each upgrade, as tshark's" cmp -s \
+	<(tshark -r "$P" -Y tls -T fields "${F[@]}" 2>/dev/null) \
+	<("$NS" read "$P" -Y tls -T fields "${F[@]}")
+check "STARTTLS: three TLS sessions in --conversations" test \
+	"$("$NS" read -q --conversations "$P" | grep -c 'TLS sni=mail.example.test v1.3')" = 3
 
 echo "$n checks"
 exit $fail

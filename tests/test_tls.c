@@ -555,17 +555,18 @@ END_TEST
 
 START_TEST(probe)
 {
-	int (*pr)(const uint8_t *, size_t, int) = ns_diss_tls.stream->probe;
+	int (*pr)(const uint8_t *, size_t, int, int) =
+	    ns_diss_tls.stream->probe;
 	static const uint8_t ch[] = {22, 3, 1, 2, 0, 1, 0, 1, 0xfc};
 	static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 40};
-	ck_assert_int_eq(pr(ch, 3, 0), -1);
-	ck_assert_int_eq(pr(ch, sizeof(ch), 0), 1);
-	ck_assert_int_eq(pr(alert, sizeof(alert), 1), 1);
-	ck_assert_int_eq(pr((const uint8_t *)"GET / HTTP/1.1", 14, 0), 0);
+	ck_assert_int_eq(pr(ch, 3, 0, 1), -1);
+	ck_assert_int_eq(pr(ch, sizeof(ch), 0, 1), 1);
+	ck_assert_int_eq(pr(alert, sizeof(alert), 1, 1), 1);
+	ck_assert_int_eq(pr((const uint8_t *)"GET / HTTP/1.1", 14, 0, 1), 0);
 	static const uint8_t bad_version[] = {22, 3, 9, 0, 40, 1};
-	ck_assert_int_eq(pr(bad_version, sizeof(bad_version), 0), 0);
+	ck_assert_int_eq(pr(bad_version, sizeof(bad_version), 0, 1), 0);
 	static const uint8_t app[] = {23, 3, 3, 0, 40, 1};
-	ck_assert_int_eq(pr(app, sizeof(app), 0), 0);
+	ck_assert_int_eq(pr(app, sizeof(app), 0, 1), 0);
 }
 END_TEST
 
