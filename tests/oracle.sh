@@ -126,8 +126,17 @@ DNSF=$DNSF,dns.nsec3.iterations,dns.nsec3.salt_length,dns.nsec3.salt_value
 DNSF=$DNSF,dns.nsec3.hash_length,dns.nsec3.hash_value,dns.response_to
 DNSF=$DNSF,dns.time,dns.retransmission,dns.retransmit_request_in
 DNSF=$DNSF,dns.retransmit_response_in
-NOTUN=()
+# tls-socks is left out where tcp.stream numbers are compared: tshark's
+# SOCKS dissector opens a conversation of its own for the proxied
+# connection of a reply, which takes a tcp.stream number (the capture's
+# second connection is stream 2 in tshark, 1 in netscope; its packets
+# and bytes agree)
+STREAMS=()
 for p in "${PCAPS[@]}"; do
+	case $(basename "$p") in tls-socks.pcap) ;; *) STREAMS+=("$p") ;; esac
+done
+NOTUN=()
+for p in "${STREAMS[@]}"; do
 	case $(basename "$p") in vxlan-veth.pcap) ;; *) NOTUN+=("$p") ;; esac
 done
 REAL=()
@@ -149,7 +158,7 @@ run() {
 }
 run "headers" python3 "$SRC/tests/oracle.py" --min 100 "$NS" "${PCAPS[@]}"
 run "connection tracking" python3 "$SRC/tests/oracle.py" --min 99.5 \
-	--fields "$TCPF" "$NS" "${PCAPS[@]}"
+	--fields "$TCPF" "$NS" "${STREAMS[@]}"
 run "HTTP/1.1" python3 "$SRC/tests/oracle.py" --min 100 --fields "$HTTPF" \
 	--tshark-arg=-d --tshark-arg=tcp.port==20080,http "$NS" \
 	"$SRC"/tests/pcaps/tcp-*http*.pcap
@@ -182,7 +191,7 @@ run "gRPC messages decoded with inference.desc" python3 "$SRC/tests/oracle.py" \
 	"$NS" "${GRPC_H2[@]}"
 run "gRPC-Web over HTTP/1.1 (frames per connection)" python3 \
 	"$SRC/tests/grpcweb_oracle.py" "$NS" 8080 "$SRC"/tests/pcaps/grpc-web-http1.pcap
-run "follow" python3 "$SRC/tests/follow.py" "$NS" "${PCAPS[@]}"
+run "follow" python3 "$SRC/tests/follow.py" "$NS" "${STREAMS[@]}"
 # vxlan-veth is left out: netscope counts a packet in its innermost
 # conversation only, so the underlay's UDP flows (which tshark counts with
 # every tunnelled packet) hold just the packets with no inner transport
