@@ -83,9 +83,11 @@ static struct ns_method_row *row_of(struct ns_methods *m,
 	return r;
 }
 
+/* Hashed as bytes: two 64-bit members, so no padding (whose bytes a
+ * copy of the struct need not keep) */
 struct call_key {
 	uint64_t uid;
-	uint32_t id;
+	uint64_t id;
 };
 
 static struct call_key key_of(const struct ns_call *c)

@@ -57,9 +57,11 @@ struct sse_stat {
 	struct ns_buf tmp;
 };
 
+/* Hashed as bytes: two 64-bit members, so no padding (whose bytes a
+ * copy of the struct need not keep) */
 struct call_key {
 	uint64_t uid;
-	uint32_t id;
+	uint64_t id;
 };
 
 /* The stream's key: its connection (from the event: an HTTP/2 call
