@@ -58,20 +58,13 @@ struct mail_msg {
 	int dir;
 };
 
-/* Byte i of p[0..n) through the reader, 0 past the end. */
-static uint8_t at(const uint8_t *p, size_t n, size_t i)
-{
-	struct ns_reader r;
-	ns_rd_init(&r, p, n);
-	return ns_rd_peek(&r, i);
-}
-
 /* Where the word at p[0..n) ends (a blank, CR, LF or the end). */
 static size_t word_end(const uint8_t *p, size_t n)
 {
 	size_t k = 0;
 	uint8_t c;
-	while (k < n && (c = at(p, n, k)) != ' ' && c != '\r' && c != '\n')
+	while (k < n && (c = ns_rd_byte_at(p, n, k)) != ' ' && c != '\r' &&
+	       c != '\n')
 		k++;
 	return k;
 }
@@ -99,7 +92,8 @@ static void rest(struct ns_packet *pkt, struct ns_reader *r,
 	size_t n = ns_rd_left(r);
 	const uint8_t *p = ns_rd_ptr(r, n);
 	size_t all = n;
-	while (n && (at(p, all, n - 1) == '\n' || at(p, all, n - 1) == '\r'))
+	while (n && (ns_rd_byte_at(p, all, n - 1) == '\n' ||
+		     ns_rd_byte_at(p, all, n - 1) == '\r'))
 		n--;
 	if (n)
 		ns_add_bytes(pkt, f, off, (uint32_t)n, p, (uint32_t)n);
@@ -111,7 +105,7 @@ static int is_word(const uint8_t *w, size_t n, const char *s)
 	if (n != k)
 		return 0;
 	for (size_t i = 0; i < k; i++)
-		if ((at(w, n, i) & ~0x20) != (s[i] & ~0x20))
+		if ((ns_rd_byte_at(w, n, i) & ~0x20) != (s[i] & ~0x20))
 			return 0;
 	return 1;
 }
@@ -212,8 +206,8 @@ static void mail_info(const struct ns_packet *pkt, unsigned li,
 			  (pkt->fv[i].f == &f[0] || pkt->fv[i].f == &f[1]);
 		const uint8_t *b = (m->src ? m->src : pkt->data) + m->off;
 		uint32_t n = m->len;
-		while (n && (at(b, m->len, n - 1) == '\n' ||
-			     at(b, m->len, n - 1) == '\r'))
+		while (n && (ns_rd_byte_at(b, m->len, n - 1) == '\n' ||
+			     ns_rd_byte_at(b, m->len, n - 1) == '\r'))
 			n--;
 		ns_buf_puts(out, k > first ? " | "
 				 : imap	   ? (req ? "Request: " : "Response: ")
@@ -277,9 +271,10 @@ static int upgrade_now(const struct mail_state *s, enum proto p,
 	if (p == P_POP)
 		return n >= 3 && !memcmp(line, "+OK", 3);
 	size_t t = strlen(s->tag);
-	return n > t + 3 && !memcmp(line, s->tag, t) && at(line, n, t) == ' ' &&
-	       (at(line, n, t + 1) & ~0x20) == 'O' &&
-	       (at(line, n, t + 2) & ~0x20) == 'K';
+	return n > t + 3 && !memcmp(line, s->tag, t) &&
+	       ns_rd_byte_at(line, n, t) == ' ' &&
+	       (ns_rd_byte_at(line, n, t + 1) & ~0x20) == 'O' &&
+	       (ns_rd_byte_at(line, n, t + 2) & ~0x20) == 'K';
 }
 
 static size_t consume_any(void *state, struct ns_stream_ctx *ctx,
@@ -299,7 +294,8 @@ static size_t consume_any(void *state, struct ns_stream_ctx *ctx,
 		const uint8_t *line = p + used;
 		int up = ctx->dir == 1 && upgrade_now(s, pr, line, len);
 		/* an IMAP server's untagged lines come before the answer */
-		if (!(pr == P_IMAP && ctx->dir == 1 && at(line, len, 0) == '*'))
+		if (!(pr == P_IMAP && ctx->dir == 1 &&
+		      ns_rd_byte_at(line, len, 0) == '*'))
 			learn(s, pr, ctx->dir, line, len);
 		struct mail_msg m = {s, ctx->dir};
 		if (ctx->pkt) {

@@ -113,14 +113,6 @@ struct socks_state {
 	enum msg kind; /* of the message being recorded (lent to dissect) */
 };
 
-/* Byte i of p[0..n) through the reader, 0 past the end. */
-static uint8_t at(const uint8_t *p, size_t n, size_t i)
-{
-	struct ns_reader r;
-	ns_rd_init(&r, p, n);
-	return ns_rd_peek(&r, i);
-}
-
 /* The length of an address of type atyp at p[0..n): 0 invalid, -1 more
  * bytes needed. */
 static long addr_len(const uint8_t *p, size_t n, uint8_t atyp)
@@ -131,7 +123,10 @@ static long addr_len(const uint8_t *p, size_t n, uint8_t atyp)
 	case 4:
 		return 16;
 	case 3:
-		return n < 1 ? -1 : at(p, n, 0) ? 1 + (long)at(p, n, 0) : 0;
+		return n < 1 ? -1
+		       : ns_rd_byte_at(p, n, 0)
+			   ? 1 + (long)ns_rd_byte_at(p, n, 0)
+			   : 0;
 	}
 	return 0;
 }
@@ -153,7 +148,7 @@ static long msg_len(enum msg m, const uint8_t *p, size_t n)
 {
 	if (n < 2)
 		return -1;
-	uint8_t b0 = at(p, n, 0), b1 = at(p, n, 1);
+	uint8_t b0 = ns_rd_byte_at(p, n, 0), b1 = ns_rd_byte_at(p, n, 1);
 	switch (m) {
 	case M_GREETING:
 		return b0 != 5 || !b1 ? 0 : 2 + (long)b1;
@@ -165,15 +160,15 @@ static long msg_len(enum msg m, const uint8_t *p, size_t n)
 			return 0;
 		if (n < 2 + (size_t)b1 + 1)
 			return -1;
-		return 2 + (long)b1 + 1 + at(p, n, 2 + (size_t)b1);
+		return 2 + (long)b1 + 1 + ns_rd_byte_at(p, n, 2 + (size_t)b1);
 	}
 	case M_REQUEST:
 	case M_REPLY: {
 		if (n < 5)
 			return -1;
-		if (b0 != 5 || at(p, n, 2) != 0)
+		if (b0 != 5 || ns_rd_byte_at(p, n, 2) != 0)
 			return 0;
-		long a = addr_len(p + 4, n - 4, at(p, n, 3));
+		long a = addr_len(p + 4, n - 4, ns_rd_byte_at(p, n, 3));
 		return a <= 0 ? a : 4 + a + 2;
 	}
 	}
@@ -304,7 +299,7 @@ static size_t consume(void *state, struct ns_stream_ctx *ctx, const uint8_t *p,
 		}
 		used += (size_t)len;
 		s->step[ctx->dir]++;
-		uint8_t b1 = at(msg, (size_t)len, 1);
+		uint8_t b1 = ns_rd_byte_at(msg, (size_t)len, 1);
 		if (m == M_CHOICE) {
 			s->method = b1;
 			if (s->method != 0 && s->method != 2)
@@ -338,7 +333,7 @@ static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 {
 	if (!from_start || dir != 0)
 		return 0;
-	uint8_t ver = at(p, n, 0), count = at(p, n, 1);
+	uint8_t ver = ns_rd_byte_at(p, n, 0), count = ns_rd_byte_at(p, n, 1);
 	if (n < 2)
 		return ver == 5 ? -1 : 0;
 	if (ver != 5 || !count || count > 16)
@@ -346,7 +341,7 @@ static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 	if (n < 2 + (size_t)count)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
-		uint8_t m = at(p, n, 2 + i);
+		uint8_t m = ns_rd_byte_at(p, n, 2 + i);
 		if (m > 9 && m != 0xff)
 			return 0;
 	}

@@ -128,6 +128,15 @@ static inline uint8_t ns_rd_peek(struct ns_reader *r, size_t off)
 	return r->p[off];
 }
 
+/* Byte i of the bytes p[0..n) (a message a stream dissector holds), read
+ * through a reader of its own: 0 past the end. */
+static inline uint8_t ns_rd_byte_at(const uint8_t *p, size_t n, size_t i)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	return ns_rd_peek(&r, i);
+}
+
 /* Returns a pointer to the next n bytes and advances, or NULL on overrun.
  * The pointer is valid only while the packet is. */
 static inline const uint8_t *ns_rd_ptr(struct ns_reader *r, size_t n)
