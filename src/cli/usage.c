@@ -169,6 +169,13 @@ const char ns_cli_help_general[] =
 	"                          packets and bytes per endpoint\n"           \
 	"  -z expert[,error|warn|note|chat]\n"                                 \
 	"                          what the dissectors flagged, by kind\n"     \
+	"      --records FILE      a JSON line per finished connection, DNS\n" \
+	"                          transaction, TLS handshake, HTTP "          \
+	"exchange,\n"                                                          \
+	"                          gRPC call and SSE stream ('-': stdout;\n"   \
+	"                          rotates with -G/-C/-W as -w)\n"             \
+	"      --sensor NAME       the records' sensor (default: host name)\n" \
+	"      --records-payload   headers and gRPC messages in the records\n" \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -,\n" \
