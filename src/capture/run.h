@@ -46,6 +46,11 @@ struct ns_run {
 	const struct ns_writer_opts *wo; /* NULL: no -w */
 	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
 	int progress; /* a progress line on stderr (a terminal) for files */
+	/* called between batches of packets (live: at least once a second,
+	 * packets or not), in the run's thread: what follows the run while
+	 * it goes (--metrics); NULL for none */
+	void (*tick)(void *ctx, struct ns_run *run);
+	void *tick_ctx;
 
 	/* state */
 	struct ns_packet pkt;
@@ -53,6 +58,7 @@ struct ns_run {
 	int writer_ready;
 	uint64_t seen;	   /* packets read, all sources */
 	uint64_t seen_src; /* packets read from the current source */
+	uint64_t bytes;	   /* their bytes on the wire (frame.len), all */
 	int64_t first_ts;
 	int64_t prev_ts, delta; /* the previous packet's time, and since it */
 	int have_first;

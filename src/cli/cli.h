@@ -71,6 +71,7 @@ struct cli {
 	const char *proto_desc; /* --proto-descriptor FILE */
 	/* --tls-keylog FILE, or tshark's -o tls.keylog_file:FILE */
 	const char *tls_keylog;
+	const char *metrics; /* --metrics ADDR:PORT: serve /metrics there */
 };
 
 /* usage.c: the command being run ("capture"), or "netscope" before one is

@@ -26,6 +26,7 @@
 #include "core/dissect.h"
 #include "core/field.h"
 #include "output/format.h"
+#include "output/httpd.h"
 #include "reports/report.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -40,7 +41,8 @@ enum {
 	OPT_PROTO_DESC,
 	OPT_MAX_STATE,
 	OPT_COLOR,
-	OPT_TLS_KEYLOG
+	OPT_TLS_KEYLOG,
+	OPT_METRICS
 };
 
 static const struct option longopts[] = {
@@ -77,6 +79,7 @@ static const struct option longopts[] = {
     {"decode-as", required_argument, NULL, 'd'},
     {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
     {"tls-keylog", required_argument, NULL, OPT_TLS_KEYLOG},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -363,6 +366,15 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 	case OPT_TLS_KEYLOG:
 		c->tls_keylog = arg;
 		return 1;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		char err[256];
+		if (ns_httpd_parse_addr(arg, &ss, &len, err, sizeof(err)) < 0)
+			ns_cli_usage_error("%s", err);
+		c->metrics = arg;
+		return 1;
+	}
 	case 'o':
 		preference(c, arg);
 		return 1;
