@@ -284,7 +284,7 @@ int ns_metrics_due(struct ns_metrics *m)
 
 void ns_metrics_label_value(struct ns_buf *b, const char *v)
 {
-	for (; *v; v++) {
+	for (; v && *v; v++) {
 		unsigned char ch = (unsigned char)*v;
 		if (ch == '\\' || ch == '"') {
 			ns_buf_putc(b, '\\');

@@ -69,7 +69,8 @@ int ns_metrics_due(struct ns_metrics *m);
 void ns_metrics_render(struct ns_metrics *m,
 		       const struct ns_metrics_capture *cap, struct ns_buf *b);
 
-/* Appends v as a label value, escaped (exposed for the unit test). */
+/* Appends v as a label value, escaped (exposed for the unit test); NULL
+ * appends nothing. */
 void ns_metrics_label_value(struct ns_buf *b, const char *v);
 
 #endif
