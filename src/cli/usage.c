@@ -195,6 +195,9 @@ const char ns_cli_help_general[] =
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
 	"      --max-state MiB     memory for what dissectors keep per\n"      \
 	"                          connection (default 256)\n"                 \
+	"      --metrics ADDR:PORT serve Prometheus metrics on\n"              \
+	"                          http://ADDR:PORT/metrics while it runs\n"   \
+	"                          ([ADDR]:PORT for IPv6)\n"                   \
 	"  -h, --help              this help\n"
 
 const char ns_cli_help_capture[] =
@@ -267,6 +270,7 @@ const char ns_cli_help_tui[] =
     "      --proto-descriptor FILE\n"
     "                          decode gRPC messages with these types\n"
     "      --tls-keylog FILE   decrypt TLS with this NSS key log\n"
+    "      --metrics ADDR:PORT serve Prometheus metrics there (as capture)\n"
     "  -h, --help              this help\n";
 
 const char ns_cli_help_summary[] =
