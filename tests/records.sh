@@ -66,6 +66,22 @@ assert t["ja4"].startswith("t13d"), t
 check "conn: service names what the connection carried" \
 	grep -q '"record":"conn".*"service":"http2,grpc,ssl"' "$j"
 
+# retransmissions: segments sent again, from the sequence space and
+# timing (tcpconn.h), as the .truth files tell what the relay did: four
+# drops seen at the sender (tshark labels two), three of them visible at
+# the receiver, a reordered segment (tshark: a fast retransmission) none,
+# two duplicated segments; the same in --conversations
+retrans() { # PCAP WANT (server's count)
+	"$NS" read -q "$PCAPS/$1.pcap" --records - |
+		grep -q "\"record\":\"conn\".*\"orig_retrans\":0,\"resp_retrans\":$2," &&
+		"$NS" read -q --conversations "$PCAPS/$1.pcap" |
+		grep -Eq "^ +0 .* 0/$2\$"
+}
+check "retransmissions: tcp-loss-sender 4" retrans tcp-loss-sender 4
+check "retransmissions: tcp-loss-receiver 3" retrans tcp-loss-receiver 3
+check "retransmissions: tcp-reorder 0" retrans tcp-reorder 0
+check "retransmissions: tcp-duplicate 2" retrans tcp-duplicate 2
+
 # the gRPC latency is -z grpc,srt's: the same p50 per method
 check "grpc: latencies give -z grpc,srt's percentiles" python3 -c '
 import json, sys, math

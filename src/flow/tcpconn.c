@@ -179,6 +179,57 @@ static int repeats_ack(const struct ns_tcp_dir *fwd,
 	       s->ack == fwd->lastack && !sfr;
 }
 
+/* A range [lo, hi) this capture did not see, the oldest forgotten when
+ * NS_TCP_HOLES are kept. */
+static void hole_add(struct ns_tcp_dir *d, uint32_t lo, uint32_t hi, int64_t ts)
+{
+	if (d->nholes == NS_TCP_HOLES) {
+		memmove(d->hole_lo, d->hole_lo + 1,
+			sizeof(d->hole_lo[0]) * (NS_TCP_HOLES - 1));
+		memmove(d->hole_hi, d->hole_hi + 1,
+			sizeof(d->hole_hi[0]) * (NS_TCP_HOLES - 1));
+		memmove(d->hole_ts, d->hole_ts + 1,
+			sizeof(d->hole_ts[0]) * (NS_TCP_HOLES - 1));
+		d->nholes--;
+	}
+	d->hole_lo[d->nholes] = lo;
+	d->hole_hi[d->nholes] = hi;
+	d->hole_ts[d->nholes] = ts;
+	d->nholes++;
+}
+
+/* Whether [lo, hi) below nextseq holds bytes never seen (it reaches into
+ * a hole), and when the oldest of those holes was seen (*since); the
+ * holes it covers shrink (a hole it falls inside of is left as it is: the
+ * bytes around it are still unseen). */
+static int fills_hole(struct ns_tcp_dir *d, uint32_t lo, uint32_t hi,
+		      int64_t *since)
+{
+	int filled = 0;
+	for (unsigned i = 0; i < d->nholes; i++) {
+		uint32_t *hl = &d->hole_lo[i], *hh = &d->hole_hi[i];
+		if (!lt_seq(lo, *hh) || !lt_seq(*hl, hi))
+			continue; /* no overlap */
+		if (!filled || d->hole_ts[i] < *since)
+			*since = d->hole_ts[i];
+		filled = 1;
+		if (!gt_seq(lo, *hl))
+			*hl = lt_seq(hi, *hh) ? hi : *hh;
+		else if (!lt_seq(hi, *hh))
+			*hh = lo;
+	}
+	/* drop the holes that closed */
+	unsigned k = 0;
+	for (unsigned i = 0; i < d->nholes; i++)
+		if (lt_seq(d->hole_lo[i], d->hole_hi[i])) {
+			d->hole_lo[k] = d->hole_lo[i];
+			d->hole_hi[k] = d->hole_hi[i];
+			d->hole_ts[k++] = d->hole_ts[i];
+		}
+	d->nholes = (uint8_t)k;
+	return filled;
+}
+
 /* The checks tshark makes before it looks at retransmission, in its order:
  * zero-window probe, zero window, lost segment, keep-alive, window update,
  * window full, keep-alive ACK, zero-window-probe ACK, duplicate ACK.  A
@@ -203,6 +254,7 @@ static uint32_t sender_checks(struct ns_tcp_dir *fwd,
 	if (fwd->nextseq_set && gt_seq(seq, fwd->nextseq) && !(fl & TH_RST)) {
 		ta |= NS_TA_LOST_PACKET;
 		fwd->valid_bif = 0;
+		hole_add(fwd, fwd->nextseq, seq, s->ts);
 	}
 	if (seglen <= 1 && !sfr && fwd->nextseq_set &&
 	    fwd->nextseq - 1 == seq) {
@@ -250,7 +302,10 @@ static uint32_t retransmission(const struct ns_tcp_conn *c,
 	int64_t ooo = c->initial_rtt > 0 ? c->initial_rtt : OOO_DEFAULT_NS;
 	if (rev->dupacknum >= 2 && rev->lastack == seq && t < FAST_RETRANS_NS)
 		return NS_TA_FAST_RETRANSMISSION | NS_TA_RETRANSMISSION;
-	if (s->ts - fwd->nextseq_ts < ooo && fwd->nextseq != seq + seglen)
+	/* a SYN or FIN takes a sequence number: sent again, it ends where
+	 * the first one did (tshark labels it a retransmission) */
+	uint32_t end = seq + seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	if (s->ts - fwd->nextseq_ts < ooo && fwd->nextseq != end)
 		return NS_TA_OUT_OF_ORDER;
 	if (seglen > 0 && rev->lastack_set &&
 	    le_seq(seq + seglen, rev->lastack))
@@ -325,6 +380,21 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 	if ((s->len > 0 || (fl & (TH_SYN | TH_FIN))) &&
 	    !(ta & NS_TA_KEEP_ALIVE))
 		ta |= retransmission(c, fwd, rev, s);
+	/* below the highest sequence seen: a copy of bytes seen (sent
+	 * again), or bytes that fill a gap: sent again when they come a
+	 * round trip or more after the gap was seen, else the late original
+	 * (reordering); a SYN or FIN counts as one byte */
+	int sent_again = 0;
+	if (ta & (NS_TA_OUT_OF_ORDER | NS_TA_RETRANSMISSION)) {
+		int64_t since = 0;
+		int64_t rtt =
+		    c->initial_rtt > 0 ? c->initial_rtt : OOO_DEFAULT_NS;
+		sent_again = !fills_hole(fwd, s->seq,
+					 s->seq + s->len +
+					     ((fl & (TH_SYN | TH_FIN)) ? 1 : 0),
+					 &since) ||
+			     s->ts - since >= rtt;
+	}
 	advance(fwd, s, ta);
 
 	fwd->window = s->window;
@@ -340,9 +410,8 @@ static void analyze(struct ns_tcp_conn *c, int dir,
 	 * meaningful again after a lost segment */
 	if (fl & TH_ACK)
 		rev->valid_bif = 1;
-	if (ta & (NS_TA_RETRANSMISSION | NS_TA_FAST_RETRANSMISSION |
-		  NS_TA_SPURIOUS_RETRANSMISSION))
-		fwd->retrans++;
+	if (sent_again)
+		fwd->retrans++; /* whatever tshark's label: see tcpconn.h */
 	out->flags = ta;
 }
 

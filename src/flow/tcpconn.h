@@ -66,6 +66,8 @@ struct ns_tcp_seg { /* a segment not yet acked, for ack_rtt */
 	int64_t ts;
 };
 
+#define NS_TCP_HOLES 8
+
 struct ns_tcp_dir {
 	uint32_t base_seq; /* ISN (or first seq - 1 mid-stream) */
 	uint32_t nextseq;  /* highest seq + len seen */
@@ -87,7 +89,20 @@ struct ns_tcp_dir {
 	/* oldest first; grown on demand up to NS_TCP_MAX_UNACKED, so that a
 	 * connection that never sends much (a flood of SYNs) stays small */
 	struct ns_tcp_seg *segs;
-	uint64_t retrans; /* retransmitted segments */
+	/* sequence ranges a gap left unseen ([lo, hi): bytes this capture
+	 * never saw below nextseq), the newest NS_TCP_HOLES; a segment
+	 * below nextseq outside them repeats bytes already seen */
+	uint32_t hole_lo[NS_TCP_HOLES], hole_hi[NS_TCP_HOLES];
+	int64_t hole_ts[NS_TCP_HOLES]; /* when the gap was seen */
+	uint8_t nholes;
+	/* segments sent again, decided from the sequence space and timing
+	 * whatever tshark's label (retransmission or out-of-order): a
+	 * segment below the highest sequence seen whose bytes this capture
+	 * had already seen (a copy cannot be out of order), or that fills a
+	 * gap an initial RTT or more after the gap was seen (a
+	 * retransmission needs the loss reported back: a round trip); one
+	 * that fills a gap sooner is the late original (reordering) */
+	uint64_t retrans;
 };
 
 struct ns_tcp_conn {
