@@ -9,6 +9,8 @@
 #   tls-starttls.pcap openssl s_client -starttls smtp|imap|pop3: the
 #                     command and response lines as tshark's smtp, imap and
 #                     pop fields, then TLS after the server's go-ahead
+#   tls-starttls-xmpp.pcap  the same with -starttls xmpp: stream headers,
+#                     <starttls/>, <proceed/> as tshark's xmpp fields
 # The TLS handshakes are dissected as tshark dissects them (frames, types,
 # SNI, cipher), and each of curl's fetches has its TLS line in
 # --conversations.
@@ -73,6 +75,24 @@ check "STARTTLS: the TLS after each upgrade, as tshark's" cmp -s \
 	<("$NS" read "$P" -Y tls -T fields "${F[@]}")
 check "STARTTLS: three TLS sessions in --conversations" test \
 	"$("$NS" read -q --conversations "$P" | grep -c 'TLS sni=mail.example.test v1.3')" = 3
+
+# XMPP's STARTTLS (tls-starttls-xmpp.pcap: openssl s_client -starttls
+# xmpp on 5222 and 5269; tshark binds XMPP to 5222 only)
+P=$PCAPS/tls-starttls-xmpp.pcap
+XD=(-d tcp.port==5269,xmpp)
+xmppf=(-e frame.number -e xmpp.stream -e xmpp.starttls -e xmpp.proceed)
+check "STARTTLS: XMPP streams, starttls and proceed as tshark's" cmp -s \
+	<(tshark -r "$P" "${XD[@]}" -Y xmpp -T fields "${xmppf[@]}" 2>/dev/null) \
+	<("$NS" read "$P" -Y xmpp -T fields "${xmppf[@]}")
+check "STARTTLS: XMPP summaries as tshark's Info column" cmp -s \
+	<(tshark -r "$P" "${XD[@]}" -Y xmpp -T fields -e _ws.col.Info \
+		2>/dev/null | sed 's/ *$//') \
+	<("$NS" read "$P" -Y xmpp | sed -E 's/^ *[0-9]+ [0-9.]+ [^ ]+ → [^ ]+ [^ ]+ [0-9]+ //')
+check "STARTTLS: the TLS after XMPP's proceed, as tshark's" cmp -s \
+	<(tshark -r "$P" "${XD[@]}" -Y tls -T fields "${F[@]}" 2>/dev/null) \
+	<("$NS" read "$P" -Y tls -T fields "${F[@]}")
+check "STARTTLS: two XMPP TLS sessions in --conversations" test \
+	"$("$NS" read -q --conversations "$P" | grep -c 'TLS sni=chat.example.test v1.3')" = 2
 
 echo "$n checks"
 exit $fail

@@ -5,6 +5,9 @@
  * refusal keeps it in the protocol, IMAP waits for the answer that bears
  * its command's tag (untagged lines before it do not count), lines cut
  * anywhere wait for their end, and an endless line ends the dissection.
+ * XMPP (dissectors/app/xmpp.c): the server's <proceed/> after the
+ * client's <starttls/> starts TLS, the starttls the server offers in its
+ * features does not, XML cut before its '>' waits.
  * The fields against tshark's are checked by tests/connect.sh.
  */
 #include <check.h>
@@ -15,7 +18,8 @@
 #include "core/dissect.h"
 #include "flow/stream.h"
 
-extern struct ns_dissector ns_diss_smtp, ns_diss_imap, ns_diss_pop;
+extern struct ns_dissector ns_diss_smtp, ns_diss_imap, ns_diss_pop,
+    ns_diss_xmpp;
 
 struct conn {
 	const struct ns_dissector *d;
@@ -117,6 +121,28 @@ START_TEST(endless_line)
 }
 END_TEST
 
+START_TEST(xmpp_proceed)
+{
+	struct conn c;
+	conn_open(&c, &ns_diss_xmpp);
+	say(&c, 0, "<?xml version='1.0'?><stream:stream to='x' version='1.0'>");
+	/* the offer in the features is no request */
+	say(&c, 1,
+	    "<stream:stream from='x'><stream:features><starttls "
+	    "xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"
+	    "</stream:features>");
+	ck_assert_uint_eq(say(&c, 1, "<proceed xmlns='x'/>"), 20);
+	ck_assert_int_eq(c.st.reprobe, 0);
+	/* cut before its '>': waits */
+	ck_assert_uint_eq(say(&c, 0, "<starttls xmlns='x'/"), 0);
+	ck_assert_uint_eq(say(&c, 0, "<starttls xmlns='x'/>"), 21);
+	ck_assert_int_eq(c.st.reprobe, 0);
+	ck_assert_uint_eq(say(&c, 1, "<proceed xmlns='x'/>"), 20);
+	ck_assert_int_eq(c.st.reprobe, 1);
+	free(c.state);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mail");
@@ -125,6 +151,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, imap_waits_for_its_tag);
 	tcase_add_test(tc, pop_stls);
 	tcase_add_test(tc, endless_line);
+	tcase_add_test(tc, xmpp_proceed);
 	suite_add_tcase(s, tc);
 	return s;
 }

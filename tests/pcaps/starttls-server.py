@@ -1,14 +1,18 @@
 #!/usr/bin/python3
-"""A mail server that only says hello and upgrades to TLS, for
+"""A mail or XMPP server that only says hello and upgrades to TLS, for
 make-tls-starttls.sh (stdlib only).
 
-    starttls-server.py smtp|imap|pop3 PORT CERT KEY
+    starttls-server.py smtp|imap|pop3|xmpp PORT CERT KEY
 
 Speaks just enough of the protocol for a client's STARTTLS (RFC 3207),
 STARTTLS (RFC 9051) or STLS (RFC 2595): the greeting, the capabilities
 the client asks for, then, after the upgrade command and its positive
 answer, TLS (python's ssl) and the same protocol inside until the client
-quits.  One connection at a time.
+quits.  XMPP (RFC 6120 §5): the client's stream header is answered with
+the server's and its features (starttls, required), the client's
+<starttls/> with <proceed/>, then TLS, inside which the server answers a
+new stream header and closes its stream when the client closes its own.
+One connection at a time.
 """
 import socket
 import ssl
@@ -59,7 +63,47 @@ def answer(line, tls):
     return b"-ERR unknown command\r\n", 0, 0
 
 
+XMPP_NS = b"urn:ietf:params:xml:ns:xmpp-tls"
+
+
+def xmpp_header(tls):
+    feats = (b"<stream:features/>" if tls else
+             b"<stream:features><starttls xmlns='" + XMPP_NS +
+             b"'><required/></starttls></stream:features>")
+    return (b"<?xml version='1.0'?><stream:stream "
+            b"xmlns:stream='http://etherx.jabber.org/streams' "
+            b"xmlns='jabber:client' from='chat.example.test' id='s1' "
+            b"version='1.0'>" + feats)
+
+
+def read_until(c, marks):
+    """Bytes from c until one of marks has arrived (or the end)."""
+    got = b""
+    while not any(m in got for m in marks):
+        b = c.recv(4096)
+        if not b:
+            return got
+        got += b
+    return got
+
+
+def serve_xmpp(c):
+    read_until(c, [b"<stream:stream"])
+    c.sendall(xmpp_header(False))
+    if b"<starttls" not in read_until(c, [b"<starttls"]):
+        return
+    c.sendall(b"<proceed xmlns='" + XMPP_NS + b"'/>")
+    c = ctx.wrap_socket(c, server_side=True)
+    read_until(c, [b"<stream:stream"])
+    c.sendall(xmpp_header(True))
+    read_until(c, [b"</stream:stream>"])
+    c.sendall(b"</stream:stream>")
+
+
 def serve(c):
+    if proto == "xmpp":
+        serve_xmpp(c)
+        return
     c.sendall(GREET[proto])
     f = c.makefile("rb")
     tls = False
