@@ -455,7 +455,9 @@ static void body_headers(struct ns_body_ctx *b, const struct ns_hdr *h,
 			       h[i].vl);
 }
 
-static void publish(struct ns_body_ctx *b, enum ns_ev_type t)
+/* msg: the message's event (its kept bytes), or NULL */
+static void publish(struct ns_body_ctx *b, enum ns_ev_type t,
+		    const struct ns_grpc_ev *msg)
 {
 	const struct ns_stream_ctx *ctx = b->stream;
 	if (!ctx || !ctx->eng || !ns_bus_wants(&ctx->eng->bus, t))
@@ -466,18 +468,39 @@ static void publish(struct ns_body_ctx *b, enum ns_ev_type t)
 			      .ts = b->ts,
 			      .dir = b->side,
 			      .u.call = b->call};
+	if (msg) {
+		ev.msg.p = msg->bytes;
+		ev.msg.n = msg->kept;
+		ev.msg.len = msg->len;
+	}
 	ns_bus_publish(&ctx->eng->bus, &ev);
+}
+
+/* The next message event of pending from *at on (gRPC-Web trailers are
+ * framed as messages but are none), or NULL. */
+static const struct ns_grpc_ev *next_msg(const struct ns_grpc_events *evs,
+					 unsigned *at)
+{
+	for (; *at < evs->nev; (*at)++) {
+		const struct ns_grpc_ev *e = &evs->ev[*at];
+		if (e->kind == NS_GRPC_EV_MSG && !(e->flags & 0x80)) {
+			(*at)++;
+			return e;
+		}
+	}
+	return NULL;
 }
 
 static void body_data(struct ns_body_ctx *b, const uint8_t *p, size_t n)
 {
 	struct grpc_call *g = b->state;
+	struct ns_grpc_events *evs = b->pending;
 	uint32_t before = b->call->msgs[b->side];
-	((struct ns_grpc_events *)b->pending)->mem = b->conn->mem;
-	ns_grpc_body(b->call, &g->dec[b->side], b->pending, b->side, b->ts, p,
-		     n);
+	unsigned at = evs->nev;
+	evs->mem = b->conn->mem;
+	ns_grpc_body(b->call, &g->dec[b->side], evs, b->side, b->ts, p, n);
 	for (uint32_t k = before; k < b->call->msgs[b->side]; k++)
-		publish(b, NS_EV_HTTP_MESSAGE);
+		publish(b, NS_EV_HTTP_MESSAGE, next_msg(evs, &at));
 }
 
 /* How a reset ended a call, for its grpc layer: the status the reset

@@ -263,7 +263,8 @@ static void field_of(void *arg, const uint8_t *name, size_t nl,
 }
 
 static void publish(struct http_state *st, struct xchg *x, enum ns_ev_type t,
-		    const struct ns_packet *pkt, int side)
+		    const struct ns_packet *pkt, int side,
+		    const struct fields_arg *fa)
 {
 	if (!st->eng || !ns_bus_wants(&st->eng->bus, t))
 		return;
@@ -271,7 +272,9 @@ static void publish(struct http_state *st, struct xchg *x, enum ns_ev_type t,
 			      .pkt = pkt,
 			      .flow = st->flow,
 			      .dir = side,
-			      .u.call = &x->call};
+			      .u.call = &x->call,
+			      .hdr = fa ? fa->h : NULL,
+			      .nhdr = fa ? fa->n : 0};
 	ev.ts = pkt ? pkt->ts : st->flow ? st->flow->last_ts : 0;
 	ns_bus_publish(&st->eng->bus, &ev);
 }
@@ -322,7 +325,7 @@ static void xchg_done(struct http_state *st, struct xchg *x,
 {
 	if (!x->done) {
 		x->done = 1;
-		publish(st, x, NS_EV_HTTP_END, pkt, 1);
+		publish(st, x, NS_EV_HTTP_END, pkt, 1, NULL);
 	}
 	ns_body_free(&x->body, &st->body);
 	ns_mem_free(st->body.mem, x);
@@ -402,12 +405,17 @@ static void xchg_headers(struct http_state *st, struct http_dir *d,
 	if (fa) {
 		fa->n = 0;
 		each_header(h, n, field_of, fa);
+		for (unsigned i = 0; !d->resp && i < fa->n; i++)
+			if (ieq(fa->h[i].name, fa->h[i].nl, "host"))
+				copy_cut(x->call.authority,
+					 sizeof(x->call.authority),
+					 fa->h[i].value, fa->h[i].vl);
 		ns_body_headers(&x->body, &st->body, ctx, &x->call, d->resp,
 				d->start_ts, fa->h, fa->n);
-		free(fa);
 	}
 	publish(st, x, d->resp ? NS_EV_HTTP_RESPONSE : NS_EV_HTTP_REQUEST,
-		ctx->pkt, d->resp);
+		ctx->pkt, d->resp, fa);
+	free(fa);
 }
 
 /* Body bytes of message d. */

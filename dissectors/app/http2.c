@@ -494,8 +494,9 @@ static void call_sync(struct h2_state *st, struct h2s *s)
 }
 
 /* Publishes event t of stream s (role: the side it concerns). */
-static void publish(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
-		    const struct ns_packet *pkt, int role)
+static void publish_block(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
+			  const struct ns_packet *pkt, int role,
+			  const struct ns_hdr *h, unsigned n)
 {
 	if (!st->eng || !ns_bus_wants(&st->eng->bus, t))
 		return;
@@ -504,9 +505,17 @@ static void publish(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
 			      .pkt = pkt,
 			      .flow = st->flow,
 			      .dir = role,
-			      .u.call = &s->call};
+			      .u.call = &s->call,
+			      .hdr = h,
+			      .nhdr = n};
 	ev.ts = pkt ? pkt->ts : st->flow ? st->flow->last_ts : 0;
 	ns_bus_publish(&st->eng->bus, &ev);
+}
+
+static void publish(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
+		    const struct ns_packet *pkt, int role)
+{
+	publish_block(st, s, t, pkt, role, NULL, 0);
 }
 
 /* The exchange is over for netscope (ended, reset, forgotten, or the
@@ -687,6 +696,9 @@ static void pseudo_headers(struct ns_call *c, const struct ns_hdr *h,
 				 h[i].vl);
 		else if (ieq(h[i].name, h[i].nl, ":path"))
 			copy_str(c->path, sizeof(c->path), h[i].value, h[i].vl);
+		else if (ieq(h[i].name, h[i].nl, ":authority"))
+			copy_str(c->authority, sizeof(c->authority), h[i].value,
+				 h[i].vl);
 		else if (ieq(h[i].name, h[i].nl, ":status"))
 			c->status = status_of(h[i].value, h[i].vl);
 	}
@@ -747,11 +759,11 @@ static void block_done(struct ns_packet *pkt, struct h2_state *st,
 	}
 	ns_body_headers(&s->body, &st->body, ctx, &s->call, role, pkt->ts, h,
 			n);
-	publish(st, s,
-		d->blk_trailer ? NS_EV_HTTP_TRAILERS
-		: role == 0    ? NS_EV_HTTP_REQUEST
-			       : NS_EV_HTTP_RESPONSE,
-		pkt, role);
+	publish_block(st, s,
+		      d->blk_trailer ? NS_EV_HTTP_TRAILERS
+		      : role == 0    ? NS_EV_HTTP_REQUEST
+				     : NS_EV_HTTP_RESPONSE,
+		      pkt, role, h, n);
 }
 
 /*

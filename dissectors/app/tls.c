@@ -215,9 +215,39 @@ static void identity(char *id, size_t cap, const struct ns_fv *fv, int uri,
 	id[n] = 0;
 }
 
+/* A leaf certificate's field into what the connection keeps of it; SANs
+ * are joined by ',' (as -T fields shows them), cut where they no longer
+ * fit. */
+static void leaf_field(char *dst, size_t cap, const struct ns_fv *fv,
+		       int append)
+{
+	size_t at = append ? strlen(dst) : 0;
+	if (!append && dst[0])
+		return;
+	if (at && at + 1 < cap)
+		dst[at++] = ',';
+	size_t n = fv->v.b.n;
+	if (at + n >= cap) /* a SAN that does not fit is left out whole */
+		n = append ? 0 : cap - 1 - at;
+	memcpy(dst + at, fv->v.b.p, n);
+	dst[at + n] = 0;
+	if (append && n == 0 && at && dst[at - 1] == ',')
+		dst[at - 1] = 0;
+}
+
+static void leaf(struct ns_tls_cert_names *c, int f, const struct ns_fv *fv)
+{
+	if (f == F_CERT_SUBJECT)
+		leaf_field(c->subject, sizeof(c->subject), fv, 0);
+	else if (f == F_CERT_ISSUER)
+		leaf_field(c->issuer, sizeof(c->issuer), fv, 0);
+	else if (f == F_CERT_SAN)
+		leaf_field(c->san, sizeof(c->san), fv, 1);
+}
+
 /* What the messages just parsed (fields from `from`) say about
  * certificates: a CertificateRequest, a client's Certificate, each side's
- * identity from its first certificate. */
+ * identity, subject, issuer and SANs from its first certificate. */
 static void identities(struct rec *rc, uint32_t from)
 {
 	struct ns_packet *pkt = rc->pkt;
@@ -236,10 +266,11 @@ static void identities(struct rec *rc, uint32_t from)
 		} else if (type == 11 && f == F_CERT) {
 			certs++;
 			in->client_cert |= client;
-		} else if (type == 11 && certs == 1 &&
-			   (f == F_CERT_URI || f == F_CERT_SUBJECT)) {
-			identity(id, sizeof(in->client_id), fv, f == F_CERT_URI,
-				 &have_uri);
+		} else if (type == 11 && certs == 1) {
+			if (f == F_CERT_URI || f == F_CERT_SUBJECT)
+				identity(id, sizeof(in->client_id), fv,
+					 f == F_CERT_URI, &have_uri);
+			leaf(&in->cert[!client], f, fv);
 		}
 	}
 }

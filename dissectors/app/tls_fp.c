@@ -93,22 +93,23 @@ static void hex_digest(const EVP_MD *md, const char *s, size_t n, char *out,
 	out[digits] = 0;
 }
 
-static void add_md5(struct ns_packet *pkt, int f, const struct sb *s)
+static const char *add_md5(struct ns_packet *pkt, int f, const struct sb *s)
 {
 	char *h = ns_arena_alloc(&pkt->arena, 33);
 	if (!h || !s->p)
-		return;
+		return NULL;
 	hex_digest(EVP_md5(), s->p, s->n, h, 32);
 	ns_tls_add_str(pkt, f, h);
+	return h;
 }
 
-void ns_tls_ja3(struct ns_packet *pkt, const struct ns_tls_hello *h)
+const char *ns_tls_ja3(struct ns_packet *pkt, const struct ns_tls_hello *h)
 {
 	struct sb s;
 	size_t nvals = ns_rd_left(&h->cs) / 2 + h->next +
 		       ns_rd_left(&h->grp) / 2 + ns_rd_left(&h->pf);
 	if (!sb_init(pkt, &s, 32 + 6 * nvals))
-		return;
+		return NULL;
 	sb_num(&s, 0, 0, h->version);
 	sb_c(&s, ',');
 	if (h->server)
@@ -132,7 +133,7 @@ void ns_tls_ja3(struct ns_packet *pkt, const struct ns_tls_hello *h)
 			sb_num(&s, i ? '-' : 0, 0, ns_rd_u8(&pf));
 	}
 	ns_tls_add_str(pkt, h->server ? F_JA3S_FULL : F_JA3_FULL, s.p);
-	add_md5(pkt, h->server ? F_JA3S : F_JA3, &s);
+	return add_md5(pkt, h->server ? F_JA3S : F_JA3, &s);
 }
 
 /* ---- JA4 ----------------------------------------------------------------- */

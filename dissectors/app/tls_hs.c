@@ -272,11 +272,13 @@ static void offered_alpn(struct ns_tls_info *in, struct ns_reader l)
 
 /* What the connection keeps of a ClientHello. */
 static void remember_client(struct ns_tls_hs *hs, const struct ns_tls_hello *h,
-			    const char *ja4)
+			    const char *ja3, const char *ja4)
 {
 	struct ns_tls_info *in = hs->info;
 	if (ja4 && !in->ja4[0])
 		snprintf(in->ja4, sizeof(in->ja4), "%s", ja4);
+	if (ja3 && !in->ja3[0])
+		snprintf(in->ja3, sizeof(in->ja3), "%s", ja3);
 	if (!in->hellos++) {
 		in->ch_ts = hs->ts;
 		if (h->sni)
@@ -290,8 +292,10 @@ static void remember_client(struct ns_tls_hs *hs, const struct ns_tls_hello *h,
 /* What the connection keeps of a ServerHello: the version and suite
  * chosen, which later messages' formats depend on. */
 static void remember_server(struct ns_tls_info *in,
-			    const struct ns_tls_hello *h)
+			    const struct ns_tls_hello *h, const char *ja3s)
 {
+	if (ja3s)
+		snprintf(in->ja3s, sizeof(in->ja3s), "%s", ja3s);
 	in->version = h->max_sv ? h->max_sv : h->version;
 	in->cipher = h->cipher;
 	in->have_cipher = 1;
@@ -339,14 +343,14 @@ static void hello(struct ns_tls_hs *hs, struct ns_reader *r, int server)
 		return;
 	}
 	extensions(hs, r, &h);
-	ns_tls_ja3(pkt, &h);
+	const char *ja3 = ns_tls_ja3(pkt, &h);
 	const char *ja4 = server ? NULL : ns_tls_ja4(pkt, &h);
 	if (!hs->info)
 		return;
 	if (server)
-		remember_server(hs->info, &h);
+		remember_server(hs->info, &h, ja3);
 	else
-		remember_client(hs, &h, ja4);
+		remember_client(hs, &h, ja3, ja4);
 	if (hs->on_hello)
 		hs->on_hello(hs->arg);
 }

@@ -212,7 +212,7 @@ void ns_tls_dec_free(struct tls_state *st);
 
 /* tls_fp.c: JA3 (tls.handshake.ja3_full and .ja3) of a ClientHello, JA3S
  * of a ServerHello. */
-void ns_tls_ja3(struct ns_packet *pkt, const struct ns_tls_hello *h);
+const char *ns_tls_ja3(struct ns_packet *pkt, const struct ns_tls_hello *h);
 /* tls_fp.c: JA4 and its raw form of a ClientHello; returns the JA4 (packet
  * arena), or NULL without memory. */
 const char *ns_tls_ja4(struct ns_packet *pkt, const struct ns_tls_hello *h);

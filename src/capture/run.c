@@ -159,6 +159,17 @@ static int flush_writer(struct ns_run *run)
 	return 0;
 }
 
+static int batch_done(struct ns_run *run)
+{
+	char err[4352];
+	if (!run->batch_done ||
+	    run->batch_done(run->batch_ctx, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "netscope: %s\n", err);
+	run->failed = 1;
+	return -1;
+}
+
 static void wait_readable(int fd, int ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -220,6 +231,8 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 		 * | grep) sees a packet within the block timeout */
 		if (n > 0 && run->out)
 			fflush(run->out->fp);
+		if (n > 0 && batch_done(run) < 0)
+			break;
 		int wait = 1000;
 		if (deadline) {
 			int64_t left = deadline - mono_ns();

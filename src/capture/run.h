@@ -46,6 +46,10 @@ struct ns_run {
 	const struct ns_writer_opts *wo; /* NULL: no -w */
 	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
 	int progress; /* a progress line on stderr (a terminal) for files */
+	/* called after each batch of live packets, as the output is
+	 * flushed (--records): 0, or -1 with err to stop the run */
+	int (*batch_done)(void *ctx, char *err, size_t errlen);
+	void *batch_ctx;
 
 	/* state */
 	struct ns_packet pkt;

@@ -23,10 +23,8 @@ static int digits_of(int n)
 	return d;
 }
 
-/* The name of file number count of the period starting at ts, into out
- * (NS_TMP_PATH bytes). */
-static int make_name(const struct ns_writer_opts *o, unsigned count, int64_t ts,
-		     char *out, char *err, size_t errlen)
+int ns_writer_name(const struct ns_writer_opts *o, unsigned count, int64_t ts,
+		   char *out, char *err, size_t errlen)
 {
 	char base[NS_TMP_PATH];
 	if (o->rotate_secs) {
@@ -75,7 +73,7 @@ static int not_an_input(const struct ns_writer_opts *o, const char *name,
 
 static int open_file(struct ns_writer *w, int64_t ts, char *err, size_t errlen)
 {
-	if (make_name(&w->o, w->count, ts, w->cur, err, errlen) < 0 ||
+	if (ns_writer_name(&w->o, w->count, ts, w->cur, err, errlen) < 0 ||
 	    not_an_input(&w->o, w->cur, err, errlen) < 0 ||
 	    ns_tmp_open(&w->out, w->cur, err, errlen) < 0)
 		return -1;
@@ -133,7 +131,7 @@ int ns_writer_check(const struct ns_writer_opts *o, char *err, size_t errlen)
 	unsigned names = o->rotate_bytes && o->max_files ? o->max_files : 1;
 	char name[NS_TMP_PATH];
 	for (unsigned i = 0; i < names; i++)
-		if (make_name(o, i, 0, name, err, errlen) < 0 ||
+		if (ns_writer_name(o, i, 0, name, err, errlen) < 0 ||
 		    not_an_input(o, name, err, errlen) < 0)
 			return -1;
 	return 0;

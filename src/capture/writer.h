@@ -59,6 +59,11 @@ struct ns_writer {
 
 #define NS_WRITER_IOBUF (1u << 20)
 
+/* The name of file number count of the -G period starting at ts (ns),
+ * into out (NS_TMP_PATH bytes): the rules above, for -w and --records.
+ * 0, or -1 with err. */
+int ns_writer_name(const struct ns_writer_opts *o, unsigned count, int64_t ts,
+		   char *out, char *err, size_t errlen);
 /* Refuses (-1 with err) when a name the writer will use, as far as it is
  * known before the first packet, is one of o->inputs. */
 int ns_writer_check(const struct ns_writer_opts *o, char *err, size_t errlen);

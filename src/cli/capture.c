@@ -36,6 +36,7 @@
 #include "core/field.h"
 #include "capture/dsb.h"
 #include "core/keylog.h"
+#include "output/records.h"
 #include "proto/pbschema.h"
 #include "reports/dnstally.h"
 #include "reports/report.h"
@@ -49,9 +50,17 @@ struct cmd {
 	void *report[NS_CLI_MAX_REPORTS]; /* started reports, by index */
 	struct ns_dnstally dnstally;
 	struct ns_pbschema *pbschema;
-	struct ns_keylog keylog; /* --tls-keylog (its memory: eng.mem) */
-	int status;		 /* the exit status so far */
+	struct ns_keylog keylog;    /* --tls-keylog (its memory: eng.mem) */
+	struct ns_records *records; /* --records, or NULL */
+	int status;		    /* the exit status so far */
 };
+
+/* Standard output carries records (--records -): no packet lines there,
+ * and the reports go to standard error. */
+static int records_on_stdout(const struct cli *c)
+{
+	return c->records && strcmp(c->records, "-") == 0;
+}
 
 /* Sets the exit status of a step that cannot go on; returns -1. */
 static int fail(struct cmd *x, int status)
@@ -67,7 +76,8 @@ static int setup_output(struct cmd *x)
 {
 	struct cli *c = &x->c;
 	struct ns_output *out = &x->out;
-	int text = !c->quiet && (!c->writing || c->print);
+	int text =
+	    !c->quiet && (!c->writing || c->print) && !records_on_stdout(c);
 	if (!text)
 		return 0;
 	memset(out, 0, sizeof(*out));
@@ -131,6 +141,35 @@ static int start_reports(struct cmd *x)
 	return reporting;
 }
 
+static int records_batch(void *ctx, char *err, size_t errlen)
+{
+	return ns_records_flush(ctx, err, errlen);
+}
+
+/* --records: the transaction records, under the -w rotation options;
+ * never onto an input. */
+static int start_records(struct cmd *x)
+{
+	struct cli *c = &x->c;
+	struct ns_records_opts o;
+	memset(&o, 0, sizeof(o));
+	o.wo = c->wo;
+	o.wo.path = c->records;
+	o.wo.inputs = c->files;
+	o.wo.ninputs = c->nfiles;
+	o.sensor = c->sensor;
+	o.payload = c->records_payload;
+	char err[NS_TMP_PATH * 2 + 64];
+	x->records = ns_records_start(&x->eng, &o, err, sizeof(err));
+	if (!x->records) {
+		ns_cli_error("%s", err);
+		return fail(x, NS_EXIT_RUNTIME);
+	}
+	x->run.batch_done = records_batch;
+	x->run.batch_ctx = x->records;
+	return 0;
+}
+
 /* The engine and what hangs on it: the schema, the reports, the DNS
  * tally; and whether packets need dissecting at all (invariant 4). */
 static int setup_engine(struct cmd *x)
@@ -167,7 +206,9 @@ static int setup_engine(struct cmd *x)
 	int reporting = start_reports(x);
 	if (reporting < 0)
 		return fail(x, -reporting);
-	x->run.dissect = x->run.out || reporting;
+	if (c->records && start_records(x) < 0)
+		return -1;
+	x->run.dissect = x->run.out || reporting || x->records;
 	/* a long read shows it is alive: on a terminal's stderr, when the
 	 * packet lines are not already on that terminal */
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
@@ -322,13 +363,24 @@ static void finish(struct cmd *x)
 	 * are JSON objects (reports/table.h). */
 	const struct cli *c = &x->c;
 	int machine = (c->format != NS_OUT_TEXT && !c->quiet) ||
-		      (c->writing && strcmp(c->wo.path, "-") == 0);
+		      (c->writing && strcmp(c->wo.path, "-") == 0) ||
+		      records_on_stdout(c);
 	FILE *to = machine ? stderr : stdout;
 	int json = c->format == NS_OUT_JSON || c->format == NS_OUT_NDJSON;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (x->report[i])
 			ns_reports[i]->finish(x->report[i], to, json);
 		x->report[i] = NULL; /* finish freed it */
+	}
+	/* the flows have ended: every transaction is written */
+	if (x->records) {
+		char err[NS_TMP_PATH * 2 + 64];
+		if (ns_records_close(x->records, !x->run.failed, err,
+				     sizeof(err)) < 0) {
+			ns_cli_error("%s", err);
+			x->status = NS_EXIT_RUNTIME;
+		}
+		x->records = NULL;
 	}
 	fflush(stdout);
 	ns_engine_report(&x->eng, stderr,
@@ -345,6 +397,8 @@ static void cleanup(struct cmd *x)
 {
 	memset(&x->eng.bus, 0, sizeof(x->eng.bus));
 	ns_engine_finish(&x->eng);
+	if (x->records)
+		ns_records_close(x->records, 0, NULL, 0);
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++)
 		if (x->report[i])
 			ns_reports[i]->free(x->report[i]);

@@ -71,6 +71,9 @@ struct cli {
 	const char *proto_desc; /* --proto-descriptor FILE */
 	/* --tls-keylog FILE, or tshark's -o tls.keylog_file:FILE */
 	const char *tls_keylog;
+	const char *records; /* --records FILE ("-": stdout), or NULL */
+	const char *sensor;  /* --sensor NAME */
+	int records_payload; /* --records-payload */
 };
 
 /* usage.c: the command being run ("capture"), or "netscope" before one is

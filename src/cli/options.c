@@ -40,7 +40,10 @@ enum {
 	OPT_PROTO_DESC,
 	OPT_MAX_STATE,
 	OPT_COLOR,
-	OPT_TLS_KEYLOG
+	OPT_TLS_KEYLOG,
+	OPT_RECORDS,
+	OPT_SENSOR,
+	OPT_RECORDS_PAYLOAD
 };
 
 static const struct option longopts[] = {
@@ -77,6 +80,9 @@ static const struct option longopts[] = {
     {"decode-as", required_argument, NULL, 'd'},
     {"proto-descriptor", required_argument, NULL, OPT_PROTO_DESC},
     {"tls-keylog", required_argument, NULL, OPT_TLS_KEYLOG},
+    {"records", required_argument, NULL, OPT_RECORDS},
+    {"sensor", required_argument, NULL, OPT_SENSOR},
+    {"records-payload", no_argument, NULL, OPT_RECORDS_PAYLOAD},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -363,6 +369,20 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 	case OPT_TLS_KEYLOG:
 		c->tls_keylog = arg;
 		return 1;
+	case OPT_RECORDS:
+	case OPT_SENSOR:
+	case OPT_RECORDS_PAYLOAD:
+		if (c->tui)
+			ns_cli_usage_error("--records, --sensor and "
+					   "--records-payload apply to capture "
+					   "and read");
+		if (ch == OPT_RECORDS)
+			c->records = arg;
+		else if (ch == OPT_SENSOR)
+			c->sensor = arg;
+		else
+			c->records_payload = 1;
+		return 1;
 	case 'o':
 		preference(c, arg);
 		return 1;
@@ -450,9 +470,24 @@ static void take_words(struct cli *c, char **words, unsigned nwords)
 /* Options that need another one, or exclude one. */
 static void check_combinations(const struct cli *c)
 {
-	if (!c->writing &&
+	if (!c->writing && !c->records &&
 	    (c->wo.rotate_bytes || c->wo.rotate_secs || c->wo.max_files))
-		ns_cli_usage_error("-C, -G and -W need -w FILE");
+		ns_cli_usage_error("-C, -G and -W need -w FILE or --records "
+				   "FILE");
+	if ((c->sensor || c->records_payload) && !c->records)
+		ns_cli_usage_error("--sensor and --records-payload need "
+				   "--records FILE");
+	if (c->records && strcmp(c->records, "-") == 0) {
+		if (c->writing && strcmp(c->wo.path, "-") == 0)
+			ns_cli_usage_error("-w - and --records - cannot both "
+					   "have standard output");
+		if (c->wo.rotate_bytes || c->wo.rotate_secs)
+			ns_cli_usage_error(
+			    "cannot rotate standard output (--records -)");
+		if (c->print)
+			ns_cli_usage_error("-P with --records - would mix "
+					   "packet lines into the records");
+	}
 	if (c->wo.max_files && !c->wo.rotate_bytes && !c->wo.rotate_secs)
 		ns_cli_usage_error("-W needs -C or -G");
 	if (c->writing && strcmp(c->wo.path, "-") == 0) {

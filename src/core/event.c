@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/txn.h"
+#include "flow/flow.h"
 
 int ns_bus_subscribe(struct ns_bus *b, uint32_t mask, ns_event_fn fn, void *ctx)
 {
@@ -65,4 +66,21 @@ void ns_call_init(struct ns_call *c)
 	c->t_req = c->t_first_resp = c->t_end = -1;
 	c->t_first_msg = c->t_last_msg = c->timeout = -1;
 	c->sse.t_first_event = c->sse.t_last_event = c->sse.retry = -1;
+}
+
+struct ns_call_key ns_call_key(const struct ns_call *c)
+{
+	struct ns_call_key k;
+	memset(&k, 0, sizeof(k));
+	k.uid = c->conn_uid;
+	k.id = c->id;
+	return k;
+}
+
+struct ns_call_key ns_call_key_ev(const struct ns_event *ev)
+{
+	struct ns_call_key k = ns_call_key(ev->u.call);
+	if (ev->flow)
+		k.uid = ns_flow_uid(ev->flow);
+	return k;
 }

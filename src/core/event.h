@@ -29,6 +29,7 @@ struct ns_flow;
 struct ns_call;
 struct ns_dns_txn;
 struct ns_tls_info;
+struct ns_hdr;
 
 enum ns_ev_type {
 	/* connections (src/flow) */
@@ -86,6 +87,17 @@ struct ns_event {
 		uint32_t gap; /* STREAM_GAP: bytes missing */
 	} u;
 	const struct ns_call *call; /* HTTP_BODY: whose body */
+	/* HTTP_REQUEST, HTTP_RESPONSE, HTTP_TRAILERS: the block's header
+	 * fields in order (HTTP/2 pseudo-headers included), or NULL */
+	const struct ns_hdr *hdr;
+	unsigned nhdr;
+	/* HTTP_MESSAGE of gRPC: the message's first n bytes (NULL when none
+	 * were kept) of len */
+	struct {
+		const uint8_t *p;
+		size_t n;
+		uint32_t len;
+	} msg;
 };
 
 typedef void (*ns_event_fn)(void *ctx, const struct ns_event *ev);
@@ -122,6 +134,20 @@ static inline int ns_bus_wants(const struct ns_bus *b, enum ns_ev_type t)
 
 /* Whether anyone wants the bytes of flow f (STREAM_DATA). */
 int ns_bus_wants_stream(const struct ns_bus *b, const struct ns_flow *f);
+
+/* A call's key in a map (hashed as bytes: two 64-bit members, so no
+ * padding, whose bytes a copy of the struct need not keep): its
+ * connection's uid and its id there. */
+struct ns_call_key {
+	uint64_t uid;
+	uint64_t id;
+};
+/* From the call itself (at its end: it knows its connection by then). */
+struct ns_call_key ns_call_key(const struct ns_call *c);
+/* From an event of the call: the connection from the event (an HTTP/2
+ * call learns its connection's uid only when the transport publishes an
+ * event of its own). */
+struct ns_call_key ns_call_key_ev(const struct ns_event *ev);
 
 /* Calls the subscribers of ev->type. */
 void ns_bus_publish(const struct ns_bus *b, const struct ns_event *ev);

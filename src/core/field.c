@@ -6,6 +6,8 @@
  */
 #include "core/field.h"
 
+#include "core/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +180,15 @@ const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v)
 		if (vals->v == v)
 			return vals->s;
 	return NULL;
+}
+
+void ns_field_put_name(struct ns_buf *b, const struct ns_field *f, uint64_t v)
+{
+	const char *s = f ? ns_valstr_find(f->vals, v) : NULL;
+	if (s)
+		ns_buf_puts(b, s);
+	else
+		ns_buf_printf(b, "0x%04llx", (unsigned long long)v);
 }
 
 /* Edit distance with adjacent transpositions (optimal string alignment),

@@ -129,5 +129,7 @@ const char *ns_ftype_ws_name(const struct ns_field *f);
 
 /* Name of a value from a field's table, or NULL. */
 const char *ns_valstr_find(const struct ns_valstr *vals, uint64_t v);
+/* The name field f gives value v, or v as 0x%04x (f may be NULL). */
+void ns_field_put_name(struct ns_buf *b, const struct ns_field *f, uint64_t v);
 
 #endif

@@ -49,6 +49,7 @@ struct ns_call {
 	int status;	     /* HTTP status, -1 */
 	char method[16];
 	char path[200];
+	char authority[128]; /* :authority, or HTTP/1.x's Host */
 	char content_type[64];
 	uint64_t body_bytes[2]; /* DATA / body bytes each way */
 	int64_t t_req;		/* first request byte */
@@ -119,12 +120,18 @@ struct ns_tls_info {
 	int64_t fin_ts;	 /* the client's Finished (its first protected
 			    handshake record), 0 before it */
 	char sni[64], alpn[64], offered_alpn[64], ja4[40];
+	char ja3[33], ja3s[33]; /* MD5s of the JA3 and JA3S strings */
 	/* mutual TLS (TLS 1.2 in the clear, TLS 1.3 once decrypted): the
 	 * server asked for a client certificate (CertificateRequest), the
 	 * client sent one; each side's identity, from its leaf certificate:
 	 * the first URI SAN (a SPIFFE ID), else the subject; "" unknown */
 	uint8_t cert_requested, client_cert;
 	char client_id[128], server_id[128];
+	/* each side's leaf certificate ([0] the client's, [1] the
+	 * server's): subject, issuer, the SANs joined by ','; "" unknown */
+	struct ns_tls_cert_names {
+		char subject[128], issuer[128], san[256];
+	} cert[2];
 };
 
 #endif

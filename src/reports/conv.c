@@ -92,15 +92,6 @@ static void ms(struct ns_buf *b, int64_t ns, size_t width)
 	ns_buf_putc(b, ' ');
 }
 
-static void put_name(struct ns_buf *out, const struct ns_field *f, uint64_t v)
-{
-	const char *s = f ? ns_valstr_find(f->vals, v) : NULL;
-	if (s)
-		ns_buf_puts(out, s);
-	else
-		ns_buf_printf(out, "0x%04llx", (unsigned long long)v);
-}
-
 static void put_str(struct ns_buf *out, const char *label, const char *s)
 {
 	ns_buf_puts(out, label);
@@ -125,7 +116,7 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 		ns_buf_puts(out, " no-serverhello");
 	if (t->have_cipher) {
 		ns_buf_putc(out, ' ');
-		put_name(out, c->f_cipher, t->cipher);
+		ns_field_put_name(out, c->f_cipher, t->cipher);
 	}
 	if (t->alpn[0])
 		put_str(out, " alpn=", t->alpn);
@@ -151,9 +142,9 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 	}
 	if (t->have_alert) {
 		ns_buf_puts(out, " alert=");
-		put_name(out, c->f_alevel, t->alert_level);
+		ns_field_put_name(out, c->f_alevel, t->alert_level);
 		ns_buf_putc(out, ':');
-		put_name(out, c->f_adesc, t->alert_desc);
+		ns_field_put_name(out, c->f_adesc, t->alert_desc);
 	}
 }
 

@@ -9,7 +9,6 @@
 
 #include "core/event.h"
 #include "core/txn.h"
-#include "flow/flow.h"
 #include "proto/grpcmsg.h"
 
 #define POOL (4u * 1000 * 1000) /* exact values per table (32 MB) */
@@ -83,25 +82,9 @@ static struct ns_method_row *row_of(struct ns_methods *m,
 	return r;
 }
 
-/* Hashed as bytes: two 64-bit members, so no padding (whose bytes a
- * copy of the struct need not keep) */
-struct call_key {
-	uint64_t uid;
-	uint64_t id;
-};
-
-static struct call_key key_of(const struct ns_call *c)
-{
-	struct call_key k;
-	memset(&k, 0, sizeof(k));
-	k.uid = c->conn_uid;
-	k.id = c->id;
-	return k;
-}
-
 void ns_methods_call(struct ns_methods *m, const struct ns_call *c)
 {
-	struct call_key k = key_of(c);
+	struct ns_call_key k = ns_call_key(c);
 	ns_keymap_del(&m->inflight, &k, sizeof(k));
 	int by_grpc;
 	if (!counted(m, c, &by_grpc))
@@ -139,9 +122,7 @@ void ns_methods_message(struct ns_methods *m, const struct ns_event *ev)
 	int by_grpc;
 	if (!c->grpc || ev->dir != 1 || !counted(m, c, &by_grpc) || !by_grpc)
 		return;
-	struct call_key k = key_of(c);
-	if (ev->flow) /* the event's own: always set */
-		k.uid = ns_flow_uid(ev->flow);
+	struct ns_call_key k = ns_call_key_ev(ev);
 	int made;
 	int64_t *last = ns_keymap_get(&m->inflight, &k, sizeof(k), 1, &made);
 	if (!last) {

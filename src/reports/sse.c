@@ -57,25 +57,6 @@ struct sse_stat {
 	struct ns_buf tmp;
 };
 
-/* Hashed as bytes: two 64-bit members, so no padding (whose bytes a
- * copy of the struct need not keep) */
-struct call_key {
-	uint64_t uid;
-	uint64_t id;
-};
-
-/* The stream's key: its connection (from the event: an HTTP/2 call
- * learns its connection's uid only when the transport publishes an event
- * of its own) and its id there. */
-static struct call_key key_of(const struct ns_event *ev)
-{
-	struct call_key k;
-	memset(&k, 0, sizeof(k));
-	k.uid = ev->flow ? ns_flow_uid(ev->flow) : ev->u.call->conn_uid;
-	k.id = ev->u.call->id;
-	return k;
-}
-
 static void flight_free(void *slot)
 {
 	struct flight *f = slot;
@@ -88,7 +69,7 @@ static void on_message(struct sse_stat *s, const struct ns_event *ev)
 	const struct ns_call *c = ev->u.call;
 	if (!c->sse.on)
 		return;
-	struct call_key k = key_of(ev);
+	struct ns_call_key k = ns_call_key_ev(ev);
 	int made;
 	struct flight *f = ns_keymap_get(&s->inflight, &k, sizeof(k), 1, &made);
 	if (!f) {
@@ -144,7 +125,7 @@ static void on_end(struct sse_stat *s, const struct ns_event *ev)
 	const struct ns_call *c = ev->u.call;
 	if (!c->sse.on)
 		return;
-	struct call_key k = key_of(ev);
+	struct ns_call_key k = ns_call_key_ev(ev);
 	struct flight *f = ns_keymap_get(&s->inflight, &k, sizeof(k), 0, NULL);
 	if (s->nrows == s->cap && s->cap < MAX_ROWS) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
