@@ -17,6 +17,8 @@
 -- default, not the expression).  ts stays the record's Float64 seconds;
 -- the tables are partitioned by its day and sorted by sensor and time.
 -- The dotted Zeek names (id.orig_h) are plain columns, backquoted.
+-- grpc.status is Nullable although a number in every call that has one:
+-- a call that ended without a status has none, and 0 would read as OK.
 
 CREATE DATABASE IF NOT EXISTS netscope;
 
@@ -139,7 +141,8 @@ CREATE TABLE IF NOT EXISTS netscope.http (
     reset_code Nullable(UInt32),
     request_headers Array(String),
     response_headers Array(String),
-    trailers Array(String)
+    trailers Array(String),
+    payload_truncated UInt8
 ) ENGINE = MergeTree()
 PARTITION BY toYYYYMMDD(toDateTime(toUInt32(ts)))
 ORDER BY (sensor, ts);
@@ -158,7 +161,8 @@ CREATE TABLE IF NOT EXISTS netscope.grpc (
     `id.resp_p` UInt16,
     method String,
     host String,
-    status Int16,
+    version String,
+    status Nullable(Int16),
     status_name String,
     message String,
     http_status Nullable(UInt16),
@@ -211,8 +215,11 @@ CREATE TABLE IF NOT EXISTS netscope.sse (
     retry Nullable(Int64),
     duration Nullable(Float64),
     stream_id UInt32,
+    `end` String,
     request_headers Array(String),
-    response_headers Array(String)
+    response_headers Array(String),
+    trailers Array(String),
+    payload_truncated UInt8
 ) ENGINE = MergeTree()
 PARTITION BY toYYYYMMDD(toDateTime(toUInt32(ts)))
 ORDER BY (sensor, ts);
