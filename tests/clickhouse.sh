@@ -208,6 +208,37 @@ for p in "${loaders[@]}"; do
 	check "$s: the loader loads every record" wait "$p" ||
 		cat "$TMP/$s.load"
 done
+# the loader streams: with NETSCOPE_CH_BLOCK=2, two records are rows
+# while its input is still open, the third one at the end
+rows_of() { # SENSOR
+	"${CLIENT[@]}" --query "SELECT count() FROM netscope.grpc
+		WHERE sensor = '$1'"
+}
+grep -F '"record":"grpc"' "$TMP/node1.records" | head -3 |
+	sed 's/"sensor":"node1"/"sensor":"live"/' >"$TMP/live.records"
+mkfifo "$TMP/live"
+NETSCOPE_CH_BLOCK=2 sh "$CONTRIB/netscope-clickhouse" --host 127.0.0.1 \
+	--port "$PORT" <"$TMP/live" &
+live=$!
+exec 3>"$TMP/live"
+head -2 "$TMP/live.records" >&3
+for _ in $(seq 300); do
+	[ "$(rows_of live)" = 2 ] && break
+	sleep 0.1
+done
+check "streaming: a block of 2 rows while the input is open" \
+	test "$(rows_of live)" = 2
+tail -1 "$TMP/live.records" >&3
+exec 3>&-
+check "... the rest at its end" wait "$live"
+check "... 3 rows" test "$(rows_of live)" = 3
+# a record the schema does not know stops the loader: exit 1, the reason
+echo '{"ts":1.5,"record":"dns","nosuch":1}' |
+	sh "$CONTRIB/netscope-clickhouse" --host 127.0.0.1 --port "$PORT" \
+		2>"$TMP/bad.err"
+check "an unknown field: the loader exits 1" test $? = 1
+check "... and says which" grep -q 'Unknown field.*nosuch' "$TMP/bad.err"
+
 check "every sensor's records: rows, and per method calls, status and quantiles = grpc,srt" \
 	python3 "$ORACLE" compare "${CLIENT[@]}" -- "${specs[@]}"
 
