@@ -51,6 +51,11 @@ row "netscope read -q --conversations ${Z[*]}" \
 	"$(cpu $NS read -q --conversations "${Z[@]}" "$cap")"
 row "netscope read -q --conversations + every -z table" \
 	"$(cpu $NS read -q --conversations "${ALL[@]}" "$cap")"
+# --metrics: the model fed by the same events, rendered 4 times a second
+# (nobody scrapes: a scrape costs its own thread a copy of the page)
+mport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+row "netscope read -q --conversations --metrics ADDR:PORT" \
+	"$(cpu $NS read -q --conversations --metrics "127.0.0.1:$mport" "$cap")"
 if command -v tshark >/dev/null; then
 	truns=$runs
 	runs=1

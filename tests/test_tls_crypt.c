@@ -13,6 +13,7 @@
  */
 #include <check.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <string.h>
 
 #include "check_util.h"
@@ -191,7 +192,122 @@ START_TEST(tls12_key_block)
 	/* a TLS 1.3 suite has no TLS 1.2 key block; unknown suites */
 	ck_assert_int_eq(
 	    ns_tls12_keys(&c, &s, ns_tls_suite_find(0x1301), ms, cr, sr), -1);
-	ck_assert_ptr_null(ns_tls_suite_find(0x002f));
+	ck_assert_ptr_null(ns_tls_suite_find(0x000a)); /* 3DES-CBC */
+	/* CBC: the MAC keys come first in the block, no IVs */
+	ck_assert_int_eq(
+	    ns_tls12_keys(&c, &s, ns_tls_suite_find(0x002f), ms, cr, sr), 0);
+	ck_assert_int_ne(memcmp(c.mac_key, s.mac_key, 20), 0);
+	ck_assert_int_ne(memcmp(c.key, s.key, 16), 0);
+	ck_assert_int_ne(memcmp(c.mac_key, c.key, 16), 0);
+}
+END_TEST
+
+/* A TLS 1.2 CBC record of text sealed at k->seq (test side, with EVP
+ * directly): MAC then encrypt, or encrypt then MAC (k->etm); pad bytes of
+ * padding value `pad` (a multiple of 16 with the rest). */
+static size_t seal_cbc(const struct ns_tls_keys *k, const char *text,
+		       uint8_t pad, uint8_t *rec)
+{
+	const struct ns_tls_suite *s = k->suite;
+	size_t tl = strlen(text), ml = s->mac_len;
+	uint8_t pre[13], pt[512], mac[64];
+	unsigned mlen = 0;
+	for (int i = 0; i < 8; i++)
+		pre[i] = (uint8_t)(k->seq >> (56 - 8 * i));
+	pre[8] = 23, pre[9] = 3, pre[10] = 3;
+	size_t n = tl;
+	memcpy(pt, text, tl);
+	if (!k->etm) { /* MAC of the plaintext, inside */
+		pre[11] = (uint8_t)(tl >> 8), pre[12] = (uint8_t)tl;
+		uint8_t in[512];
+		memcpy(in, pre, 13);
+		memcpy(in + 13, text, tl);
+		HMAC(EVP_get_digestbyname(s->mac), k->mac_key, (int)ml, in,
+		     13 + tl, mac, &mlen);
+		memcpy(pt + n, mac, ml);
+		n += ml;
+	}
+	memset(pt + n, pad, (size_t)pad + 1);
+	n += (size_t)pad + 1;
+	ck_assert_uint_eq(n % 16, 0);
+	uint8_t *iv = rec + 5;
+	memset(iv, 0x5a, 16);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int ol = 0, fl = 0;
+	EVP_EncryptInit_ex(c, EVP_aes_128_cbc(), NULL, k->key, iv);
+	EVP_CIPHER_CTX_set_padding(c, 0);
+	EVP_EncryptUpdate(c, rec + 21, &ol, pt, (int)n);
+	EVP_EncryptFinal_ex(c, rec + 21 + ol, &fl);
+	EVP_CIPHER_CTX_free(c);
+	size_t len = 16 + n;
+	if (k->etm) { /* MAC of IV and ciphertext, after them */
+		pre[11] = (uint8_t)(len >> 8), pre[12] = (uint8_t)len;
+		uint8_t in[600];
+		memcpy(in, pre, 13);
+		memcpy(in + 13, rec + 5, len);
+		HMAC(EVP_get_digestbyname(s->mac), k->mac_key, (int)ml, in,
+		     13 + len, rec + 5 + len, &mlen);
+		len += ml;
+	}
+	rec[0] = 23, rec[1] = 3, rec[2] = 3;
+	rec[3] = (uint8_t)(len >> 8), rec[4] = (uint8_t)len;
+	return 5 + len;
+}
+
+/* AES-128-CBC with HMAC-SHA256 (TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256),
+ * both MAC orders: opened, and refused when a byte or the padding is
+ * wrong. */
+START_TEST(cbc_hmac_both_orders)
+{
+	const struct ns_tls_suite *s = ns_tls_suite_find(0xc027);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->mac_len, 32);
+	for (int etm = 0; etm < 2; etm++) {
+		struct ns_tls_keys tx, rx;
+		memset(&tx, 0, sizeof(tx));
+		tx.suite = s;
+		tx.etm = (uint8_t)etm;
+		memset(tx.key, 0x11, 16);
+		memset(tx.mac_key, 0x22, 32);
+		rx = tx;
+		uint8_t rec[600], out[600], type = 0;
+		/* content, MAC (inside with MAC then encrypt), padding and
+		 * its length fill whole blocks */
+		const char *text = "GET /hello.txt HTTP/1.0\r\n";
+		size_t tl = strlen(text);
+		uint8_t pad =
+		    (uint8_t)((16 - (tl + (etm ? 0 : 32) + 1) % 16) % 16);
+		size_t n = seal_cbc(&tx, text, pad, rec);
+		long got = ns_tls_open(&rx, rec, rec + 5, n - 5, out, &type);
+		ck_assert_int_eq(got, (long)tl);
+		ck_assert_mem_eq(out, text, tl);
+		ck_assert_uint_eq(type, 23);
+		ck_assert_uint_eq(rx.seq, 1);
+		/* the next record, with 16 more bytes of padding */
+		tx.seq = 1;
+		n = seal_cbc(&tx, text, (uint8_t)(pad + 16), rec);
+		ck_assert_int_eq(
+		    ns_tls_open(&rx, rec, rec + 5, n - 5, out, &type),
+		    (long)tl);
+		/* a bit flipped in the last block: the MAC (or padding) fails
+		 */
+		tx.seq = rx.seq = 2;
+		n = seal_cbc(&tx, text, pad, rec);
+		rec[n - 1 - (etm ? 32 : 0)] ^= 1;
+		ck_assert_int_eq(
+		    ns_tls_open(&rx, rec, rec + 5, n - 5, out, &type), -1);
+		/* a wrong sequence number: the MAC fails */
+		tx.seq = 7;
+		rx.seq = 8;
+		n = seal_cbc(&tx, text, pad, rec);
+		ck_assert_int_eq(
+		    ns_tls_open(&rx, rec, rec + 5, n - 5, out, &type), -1);
+		/* not whole blocks, or shorter than IV and a block */
+		ck_assert_int_eq(
+		    ns_tls_open(&rx, rec, rec + 5, n - 6, out, &type), -1);
+		ck_assert_int_eq(ns_tls_open(&rx, rec, rec + 5, 16, out, &type),
+				 -1);
+	}
 }
 END_TEST
 
@@ -205,6 +321,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, open_at_its_sequence_number);
 	tcase_add_test(tc, key_update);
 	tcase_add_test(tc, tls12_key_block);
+	tcase_add_test(tc, cbc_hmac_both_orders);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -51,7 +51,7 @@ both() { # name, filter, fields...
 }
 
 for n in tls13-h2-decrypt tls12-h2-decrypt tls13-suites-decrypt \
-	tls13-grpc-mtls tls13-resumption-decrypt; do
+	tls13-grpc-mtls tls13-resumption-decrypt tls12-cbc-decrypt; do
 	both "$n" tls frame.number tls.record.content_type tls.handshake.type
 	# decrypted EncryptedExtensions (TLS 1.3's ALPN) and Certificate
 	both "$n" tls frame.number tls.handshake.extension.type \
@@ -107,6 +107,29 @@ check "tls13-suites-decrypt: one request per s_client, as its record" \
 	"$("$NS" read "$P/tls13-suites-decrypt.pcap" \
 		--tls-keylog "$P/tls13-suites-decrypt.keys" -Y http.request \
 		-T fields -e http.request.uri)"
+# TLS 1.2 AES-CBC with HMAC (make-tls12-cbc-decrypt.sh): encrypt then MAC
+# with SHA-256, MAC then encrypt with SHA-1 and with SHA-384
+both tls12-cbc-decrypt http.request frame.number http.request.method \
+	http.request.uri
+both tls12-cbc-decrypt 'tls.record.content_type == 23' frame.number \
+	tls.record.length
+check "tls12-cbc-decrypt: one request per s_client, as its record" \
+	"$(awk '{print $1}' "$P/tls12-cbc-decrypt.calls")" \
+	"$("$NS" read "$P/tls12-cbc-decrypt.pcap" \
+		--tls-keylog "$P/tls12-cbc-decrypt.keys" -Y http.request \
+		-T fields -e http.request.uri)"
+check "tls12-cbc-decrypt: every record decrypted (none failed)" 0 \
+	"$("$NS" read "$P/tls12-cbc-decrypt.pcap" \
+		--tls-keylog "$P/tls12-cbc-decrypt.keys" \
+		-Y 'tls.decryption_failed || tls.decryption_note' | wc -l)"
+check "tls12-cbc-decrypt: a wrong key fails every record, never a guess" \
+	"$("$NS" read "$P/tls12-cbc-decrypt.pcap" \
+		--tls-keylog "$P/tls12-cbc-decrypt.keys" -Y tls.decrypted \
+		-T fields -e frame.number | wc -l)" \
+	"$("$NS" read "$P/tls12-cbc-decrypt.pcap" --tls-keylog \
+		<(awk '{ s = $3; gsub(/./, "0", s); print $1, $2, s }' \
+			"$P/tls12-cbc-decrypt.keys") \
+		-Y tls.decryption_failed -T fields -e frame.number | wc -l)"
 # PSK resumption: the second connection resumes the first's session (a
 # pre_shared_key in its hellos, no Certificate) and decrypts the same
 both tls13-resumption-decrypt http.request frame.number http.request.uri

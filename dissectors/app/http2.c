@@ -294,6 +294,7 @@ static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 #define HDR_STORE (64 * 1024) /* bytes kept of a header block in progress */
 
 struct h2s {
+	struct ns_mem *mem; /* the budget it was taken from */
 	uint32_t id;
 	uint8_t used, reported;
 	uint8_t blocks[2]; /* header blocks seen each way */
@@ -322,7 +323,9 @@ struct h2dir {
 
 struct h2_state {
 	struct h2dir d[2];
-	struct h2s s[MAX_STREAMS];
+	/* the streams, each made when first seen (from the budget) and
+	 * kept until evicted by a newer one; NULL: a free slot */
+	struct h2s *s[MAX_STREAMS];
 	uint64_t seq;
 	uint32_t goaway_last[2]; /* by the role that sent it */
 	uint8_t goaway[2];
@@ -545,27 +548,41 @@ static void stream_forget(struct h2_state *st, struct h2s *s)
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 			      const struct ns_packet *pkt)
 {
-	struct h2s *victim = NULL;
+	int free_slot = -1, lru = -1;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
-		struct h2s *s = &st->s[i];
-		if (s->used && s->id == id) {
+		struct h2s *s = st->s[i];
+		if (!s) {
+			if (free_slot < 0)
+				free_slot = (int)i;
+			continue;
+		}
+		if (s->id == id) {
 			s->seq = ++st->seq;
 			if (pkt && create)
 				s->call.last_frame = pkt->num;
 			return s;
 		}
-		if (!s->used)
-			victim = victim && !victim->used ? victim : s;
-		else if (!victim || (victim->used && s->seq < victim->seq))
-			victim = s;
+		if (lru < 0 || s->seq < st->s[lru]->seq)
+			lru = (int)i;
 	}
 	if (!create || !id)
 		return NULL;
-	if (victim->used) { /* the least recently seen stream goes */
+	struct h2s *victim;
+	if (free_slot >= 0) {
+		victim = ns_mem_alloc(st->body.mem, sizeof(*victim));
+		if (!victim)
+			return NULL;
+		victim->mem = st->body.mem;
+		st->s[free_slot] = victim;
+	} else { /* the least recently seen stream goes; its memory is
+		    the new one's */
+		victim = st->s[lru];
 		stream_done(st, victim, pkt);
 		stream_forget(st, victim);
 	}
+	struct ns_mem *mem = victim->mem;
 	memset(victim, 0, sizeof(*victim));
+	victim->mem = mem;
 	victim->used = 1;
 	victim->id = id;
 	ns_call_init(&victim->call);
@@ -1730,8 +1747,8 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	/* body messages in progress that way are lost too */
 	int role = ctx->dir ^ st->swap;
 	for (unsigned i = 0; i < MAX_STREAMS; i++) {
-		struct h2s *s = &st->s[i];
-		if (s->used)
+		struct h2s *s = st->s[i];
+		if (s)
 			ns_body_lost(&s->body, &st->body, &s->call, role);
 	}
 	return 1;
@@ -1747,15 +1764,18 @@ static void conn_end(void *state, struct ns_stream_ctx *ctx)
 		st->flow = ctx->flow;
 	}
 	for (unsigned i = 0; i < MAX_STREAMS; i++)
-		stream_done(st, &st->s[i], NULL);
+		if (st->s[i])
+			stream_done(st, st->s[i], NULL);
 }
 
 static void destroy(void *state)
 {
 	struct h2_state *st = state;
 	for (unsigned i = 0; i < MAX_STREAMS; i++)
-		if (st->s[i].used)
-			stream_forget(st, &st->s[i]);
+		if (st->s[i]) {
+			stream_forget(st, st->s[i]);
+			ns_mem_free(st->s[i]->mem, st->s[i]);
+		}
 	ns_body_conn_free(&st->body);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)

@@ -154,6 +154,7 @@ static void keys12(struct rec *rc, struct ns_tls_dec *dec)
 		note(rc, dec, "key derivation failed");
 		return;
 	}
+	dec->k12[0].etm = dec->k12[1].etm = rc->st->info.etm;
 	dec->keyed = 2;
 }
 
@@ -168,6 +169,11 @@ static void server_hello(struct rec *rc, struct ns_tls_dec *dec)
 	int tls13 = in->version >= 0x0304;
 	if (!dec->suite || (dec->suite->tls13 != 0) != tls13) {
 		note(rc, dec, "cipher suite not decrypted by netscope");
+		return;
+	}
+	if (dec->suite->mac_len && in->version < 0x0302) {
+		/* TLS 1.0 chains each record's IV to the last: not done */
+		note(rc, dec, "TLS 1.0 CBC not decrypted by netscope");
 		return;
 	}
 	if (tls13)

@@ -298,6 +298,9 @@ static void remember_server(struct ns_tls_info *in,
 		snprintf(in->ja3s, sizeof(in->ja3s), "%s", ja3s);
 	in->version = h->max_sv ? h->max_sv : h->version;
 	in->cipher = h->cipher;
+	in->etm = 0;
+	for (size_t i = 0; i < h->next; i++)
+		in->etm |= h->ext[i] == 22; /* encrypt_then_mac, RFC 7366 */
 	in->have_cipher = 1;
 	in->hrr |= (uint8_t)h->hrr;
 	in->alpn[0] = 0;

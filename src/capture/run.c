@@ -109,6 +109,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	run->prev_ts = ts;
 	run->seen++;
 	run->seen_src++;
+	run->bytes += h->len;
 
 	struct ns_packet *pkt = &run->pkt;
 	int pass = 1;
@@ -130,6 +131,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		if (rc > 0) { /* -G with -W: the last file is full */
 			run->seen--;
 			run->seen_src--;
+			run->bytes -= h->len;
 			run->stop = 1;
 			pcap_breakloop(s->p);
 			return;
@@ -233,7 +235,11 @@ int ns_run_live(struct ns_run *run, struct ns_source *s)
 			fflush(run->out->fp);
 		if (n > 0 && batch_done(run) < 0)
 			break;
-		int wait = 1000;
+		if (run->tick)
+			run->tick(run->tick_ctx, run);
+		/* idle, a tick still comes 4 times a second (a scrape of
+		 * --metrics sees the kernel's drops of now) */
+		int wait = run->tick ? 250 : 1000;
 		if (deadline) {
 			int64_t left = deadline - mono_ns();
 			if (left <= 0)
@@ -310,6 +316,8 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 		int n = pcap_dispatch(s->p, 4096, on_packet, (u_char *)run);
 		if (run->progress)
 			progress(run, s, n <= 0);
+		if (run->tick)
+			run->tick(run->tick_ctx, run);
 		if (n == 0)
 			break; /* end of file */
 		if (n == PCAP_ERROR_BREAK)

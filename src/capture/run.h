@@ -50,6 +50,11 @@ struct ns_run {
 	 * flushed (--records): 0, or -1 with err to stop the run */
 	int (*batch_done)(void *ctx, char *err, size_t errlen);
 	void *batch_ctx;
+	/* called between batches of packets (live: at least once a second,
+	 * packets or not), in the run's thread: what follows the run while
+	 * it goes (--metrics); NULL for none */
+	void (*tick)(void *ctx, struct ns_run *run);
+	void *tick_ctx;
 
 	/* state */
 	struct ns_packet pkt;
@@ -57,6 +62,7 @@ struct ns_run {
 	int writer_ready;
 	uint64_t seen;	   /* packets read, all sources */
 	uint64_t seen_src; /* packets read from the current source */
+	uint64_t bytes;	   /* their bytes on the wire (frame.len), all */
 	int64_t first_ts;
 	int64_t prev_ts, delta; /* the previous packet's time, and since it */
 	int have_first;

@@ -32,13 +32,16 @@
 
 #include "capture/run.h"
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/engine.h"
 #include "core/field.h"
 #include "capture/dsb.h"
 #include "core/keylog.h"
 #include "output/records.h"
+#include "output/httpd.h"
 #include "proto/pbschema.h"
 #include "reports/dnstally.h"
+#include "reports/metrics.h"
 #include "reports/report.h"
 
 /* One capture or read command, from its options to its last line. */
@@ -52,6 +55,9 @@ struct cmd {
 	struct ns_pbschema *pbschema;
 	struct ns_keylog keylog;    /* --tls-keylog (its memory: eng.mem) */
 	struct ns_records *records; /* --records, or NULL */
+	struct ns_metrics *metrics; /* --metrics: the model, and */
+	struct ns_httpd *httpd;	    /* the server of its text */
+	struct ns_buf mtext;	    /* the text last rendered */
 	int status;		    /* the exit status so far */
 };
 
@@ -170,8 +176,51 @@ static int start_records(struct cmd *x)
 	return 0;
 }
 
+/* The run's periodic point (run.h): the metrics rendered and handed to
+ * the server, at most every NS_METRICS_INTERVAL_MS. */
+static void metrics_tick(void *ctx, struct ns_run *run)
+{
+	struct cmd *x = ctx;
+	if (!ns_metrics_due(x->metrics))
+		return;
+	struct ns_metrics_capture cap = {.packets = run->seen,
+					 .bytes = run->bytes};
+	struct pcap_stat st;
+	if (run->src && run->src->live && pcap_stats(run->src->p, &st) == 0) {
+		cap.kernel_drop = st.ps_drop;
+		cap.if_drop = st.ps_ifdrop;
+	}
+	ns_metrics_render(x->metrics, &cap, &x->mtext);
+	ns_httpd_publish(x->httpd, x->mtext.p, x->mtext.len);
+}
+
+/* --metrics: the server listening (before -Z drops privileges), the model
+ * on the bus; 0 or -1 after saying why not (exit 1). */
+static int setup_metrics(struct cmd *x)
+{
+	char err[512];
+	x->httpd = ns_httpd_start(x->c.metrics, err, sizeof(err));
+	if (!x->httpd) {
+		ns_cli_error("%s", err);
+		return -1;
+	}
+	x->metrics = ns_metrics_new(&x->eng);
+	if (!x->metrics) {
+		fputs("netscope: out of memory\n", stderr);
+		return -1;
+	}
+	x->run.tick = metrics_tick;
+	x->run.tick_ctx = x;
+	metrics_tick(x, &x->run); /* a scrape before the first packet */
+	if (!x->c.quiet)
+		fprintf(stderr, "netscope: metrics on http://%s/metrics\n",
+			x->c.metrics);
+	return 0;
+}
+
 /* The engine and what hangs on it: the schema, the reports, the DNS
- * tally; and whether packets need dissecting at all (invariant 4). */
+ * tally, the metrics; and whether packets need dissecting at all
+ * (invariant 4). */
 static int setup_engine(struct cmd *x)
 {
 	struct cli *c = &x->c;
@@ -208,7 +257,9 @@ static int setup_engine(struct cmd *x)
 		return fail(x, -reporting);
 	if (c->records && start_records(x) < 0)
 		return -1;
-	x->run.dissect = x->run.out || reporting || x->records;
+	if (c->metrics && setup_metrics(x) < 0)
+		return fail(x, NS_EXIT_RUNTIME);
+	x->run.dissect = x->run.out || reporting || x->records || c->metrics;
 	/* a long read shows it is alive: on a terminal's stderr, when the
 	 * packet lines are not already on that terminal */
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
@@ -399,6 +450,9 @@ static void cleanup(struct cmd *x)
 	ns_engine_finish(&x->eng);
 	if (x->records)
 		ns_records_close(x->records, 0, NULL, 0);
+	ns_httpd_stop(x->httpd);
+	ns_metrics_free(x->metrics);
+	ns_buf_free(&x->mtext);
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++)
 		if (x->report[i])
 			ns_reports[i]->free(x->report[i]);

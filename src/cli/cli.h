@@ -74,6 +74,7 @@ struct cli {
 	const char *records; /* --records FILE ("-": stdout), or NULL */
 	const char *sensor;  /* --sensor NAME */
 	int records_payload; /* --records-payload */
+	const char *metrics; /* --metrics ADDR:PORT: serve /metrics there */
 };
 
 /* usage.c: the command being run ("capture"), or "netscope" before one is

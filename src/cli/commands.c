@@ -23,6 +23,7 @@
 #include "capture/dsb.h"
 #include "core/keylog.h"
 #include "core/mem.h"
+#include "output/httpd.h"
 #include "proto/pbschema.h"
 #include "tui/tui.h"
 
@@ -139,9 +140,16 @@ int ns_cli_cmd_tui(int argc, char **argv)
 		return NS_EXIT_USAGE;
 	}
 	int dsb = c.nfiles && ns_dsb_read(c.files[0], &keylog, stderr) > 0;
+	/* --metrics listens before -Z drops privileges */
+	char merr[512];
+	struct ns_httpd *httpd =
+	    c.metrics ? ns_httpd_start(c.metrics, merr, sizeof(merr)) : NULL;
+	if (c.metrics && !httpd)
+		ns_cli_error("%s", merr);
 	struct ns_source src;
-	int status = c.nfiles ? ns_cli_open_file(&c, c.files[0], &src)
-			      : ns_cli_open_live(&c, &src);
+	int status = c.metrics && !httpd ? NS_EXIT_RUNTIME
+		     : c.nfiles ? ns_cli_open_file(&c, c.files[0], &src)
+				: ns_cli_open_live(&c, &src);
 	if (status == 0) {
 		struct ns_tui_opts o = {.src = &src,
 					.dfilter = c.dfilter,
@@ -152,10 +160,12 @@ int ns_cli_cmd_tui(int argc, char **argv)
 					.pbschema = pbschema,
 					.keylog = c.tls_keylog || dsb ? &keylog
 								      : NULL,
-					.bpf = c.bpf};
+					.bpf = c.bpf,
+					.metrics = httpd};
 		status = ns_tui_run(&o);
 		ns_source_close(&src);
 	}
+	ns_httpd_stop(httpd);
 	ns_keylog_free(&keylog);
 	ns_pbschema_free(pbschema);
 	ns_cli_free(&c);

@@ -26,6 +26,7 @@
 #include "core/dissect.h"
 #include "core/field.h"
 #include "output/format.h"
+#include "output/httpd.h"
 #include "reports/report.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -43,7 +44,8 @@ enum {
 	OPT_TLS_KEYLOG,
 	OPT_RECORDS,
 	OPT_SENSOR,
-	OPT_RECORDS_PAYLOAD
+	OPT_RECORDS_PAYLOAD,
+	OPT_METRICS
 };
 
 static const struct option longopts[] = {
@@ -83,6 +85,7 @@ static const struct option longopts[] = {
     {"records", required_argument, NULL, OPT_RECORDS},
     {"sensor", required_argument, NULL, OPT_SENSOR},
     {"records-payload", no_argument, NULL, OPT_RECORDS_PAYLOAD},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -383,6 +386,15 @@ static int analysis_option(struct cli *c, int ch, const char *arg)
 		else
 			c->records_payload = 1;
 		return 1;
+	case OPT_METRICS: {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		char err[256];
+		if (ns_httpd_parse_addr(arg, &ss, &len, err, sizeof(err)) < 0)
+			ns_cli_usage_error("%s", err);
+		c->metrics = arg;
+		return 1;
+	}
 	case 'o':
 		preference(c, arg);
 		return 1;

@@ -169,6 +169,13 @@ const char ns_cli_help_general[] =
 	"                          packets and bytes per endpoint\n"           \
 	"  -z expert[,error|warn|note|chat]\n"                                 \
 	"                          what the dissectors flagged, by kind\n"     \
+	"      --records FILE      a JSON line per finished connection, DNS\n" \
+	"                          transaction, TLS handshake, HTTP "          \
+	"exchange,\n"                                                          \
+	"                          gRPC call and SSE stream ('-': stdout;\n"   \
+	"                          rotates with -G/-C/-W as -w)\n"             \
+	"      --sensor NAME       the records' sensor (default: host name)\n" \
+	"      --records-payload   headers and gRPC messages in the records\n" \
 	"  -z summary              what is in the capture, on one screen\n"    \
 	"                          (reports go to standard error when\n"       \
 	"                          stdout is -T json|ndjson|fields or -w -,\n" \
@@ -188,6 +195,9 @@ const char ns_cli_help_general[] =
 	"      --max-flows N       flows tracked at once (default 100000)\n"   \
 	"      --max-state MiB     memory for what dissectors keep per\n"      \
 	"                          connection (default 256)\n"                 \
+	"      --metrics ADDR:PORT serve Prometheus metrics on\n"              \
+	"                          http://ADDR:PORT/metrics while it runs\n"   \
+	"                          ([ADDR]:PORT for IPv6)\n"                   \
 	"  -h, --help              this help\n"
 
 const char ns_cli_help_capture[] =
@@ -260,6 +270,7 @@ const char ns_cli_help_tui[] =
     "      --proto-descriptor FILE\n"
     "                          decode gRPC messages with these types\n"
     "      --tls-keylog FILE   decrypt TLS with this NSS key log\n"
+    "      --metrics ADDR:PORT serve Prometheus metrics there (as capture)\n"
     "  -h, --help              this help\n";
 
 const char ns_cli_help_summary[] =

@@ -9,25 +9,43 @@
 #include "proto/tls_crypt.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <string.h>
 
 static const struct ns_tls_suite suites[] = {
-    {0x1301, 1, NS_AEAD_AES128_GCM, 16, 12, 0, "SHA256"},
-    {0x1302, 1, NS_AEAD_AES256_GCM, 32, 12, 0, "SHA384"},
-    {0x1303, 1, NS_AEAD_CHACHA, 32, 12, 0, "SHA256"},
-    {0x009c, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256"},
-    {0x009d, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384"},
-    {0x009e, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256"},
-    {0x009f, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384"},
-    {0xc02b, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256"},
-    {0xc02c, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384"},
-    {0xc02f, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256"},
-    {0xc030, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384"},
-    {0xcca8, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256"},
-    {0xcca9, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256"},
-    {0xccaa, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256"},
+    {0x1301, 1, NS_AEAD_AES128_GCM, 16, 12, 0, "SHA256", NULL, 0},
+    {0x1302, 1, NS_AEAD_AES256_GCM, 32, 12, 0, "SHA384", NULL, 0},
+    {0x1303, 1, NS_AEAD_CHACHA, 32, 12, 0, "SHA256", NULL, 0},
+    {0x009c, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256", NULL, 0},
+    {0x009d, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384", NULL, 0},
+    {0x009e, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256", NULL, 0},
+    {0x009f, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384", NULL, 0},
+    {0xc02b, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256", NULL, 0},
+    {0xc02c, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384", NULL, 0},
+    {0xc02f, 0, NS_AEAD_AES128_GCM, 16, 4, 8, "SHA256", NULL, 0},
+    {0xc030, 0, NS_AEAD_AES256_GCM, 32, 4, 8, "SHA384", NULL, 0},
+    {0xcca8, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256", NULL, 0},
+    {0xcca9, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256", NULL, 0},
+    {0xccaa, 0, NS_AEAD_CHACHA, 32, 12, 0, "SHA256", NULL, 0},
+    /* AES-CBC with HMAC: the PRF is SHA-256 but for the SHA384 suites */
+    {0x002f, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA1", 20},
+    {0x0033, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA1", 20},
+    {0x0035, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA1", 20},
+    {0x0039, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA1", 20},
+    {0x003c, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA256", 32},
+    {0x003d, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA256", 32},
+    {0x0067, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA256", 32},
+    {0x006b, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA256", 32},
+    {0xc009, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA1", 20},
+    {0xc00a, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA1", 20},
+    {0xc013, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA1", 20},
+    {0xc014, 0, NS_CBC_AES256, 32, 0, 0, "SHA256", "SHA1", 20},
+    {0xc023, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA256", 32},
+    {0xc024, 0, NS_CBC_AES256, 32, 0, 0, "SHA384", "SHA384", 48},
+    {0xc027, 0, NS_CBC_AES128, 16, 0, 0, "SHA256", "SHA256", 32},
+    {0xc028, 0, NS_CBC_AES256, 32, 0, 0, "SHA384", "SHA384", 48},
 };
 
 const struct ns_tls_suite *ns_tls_suite_find(uint16_t id)
@@ -120,13 +138,14 @@ int ns_tls12_keys(struct ns_tls_keys *client, struct ns_tls_keys *server,
 	if (!s || s->tls13)
 		return -1;
 	/* PRF(master_secret, "key expansion", server_random +
-	 * client_random): MAC keys (none for AEAD), write keys, IVs */
+	 * client_random): MAC keys (none for AEAD), write keys, IVs (none
+	 * for CBC: TLS 1.1 and later send each record's IV) */
 	uint8_t seed[13 + 64];
 	memcpy(seed, "key expansion", 13);
 	memcpy(seed + 13, server_random, 32);
 	memcpy(seed + 45, client_random, 32);
-	uint8_t block[2 * 32 + 2 * 12];
-	size_t need = 2u * s->key_len + 2u * s->fixed_iv_len;
+	uint8_t block[2 * 48 + 2 * 32 + 2 * 12];
+	size_t need = 2u * s->mac_len + 2u * s->key_len + 2u * s->fixed_iv_len;
 	OSSL_PARAM p[] = {
 	    OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
 					     (char *)s->md, 0),
@@ -142,6 +161,9 @@ int ns_tls12_keys(struct ns_tls_keys *client, struct ns_tls_keys *server,
 	memset(server, 0, sizeof(*server));
 	client->suite = server->suite = s;
 	const uint8_t *b = block;
+	memcpy(client->mac_key, b, s->mac_len);
+	memcpy(server->mac_key, b + s->mac_len, s->mac_len);
+	b += 2u * s->mac_len;
 	memcpy(client->key, b, s->key_len);
 	memcpy(server->key, b + s->key_len, s->key_len);
 	b += 2u * s->key_len;
@@ -197,12 +219,97 @@ static int aead_open(const struct ns_tls_keys *k, const uint8_t nonce[12],
 	return ok ? 0 : -1;
 }
 
+/* The TLS 1.2 MAC (RFC 5246 §6.2.3.1): HMAC(key, seq, type, version,
+ * length, data[0..n)) into mac (k->suite->mac_len bytes); 0 or -1. */
+static int record_mac(const struct ns_tls_keys *k, uint64_t seq,
+		      const uint8_t hdr[5], const uint8_t *data, size_t n,
+		      uint8_t *mac)
+{
+	uint8_t pre[13];
+	for (int i = 0; i < 8; i++)
+		pre[i] = (uint8_t)(seq >> (56 - 8 * i));
+	memcpy(pre + 8, hdr, 3);
+	pre[11] = (uint8_t)(n >> 8);
+	pre[12] = (uint8_t)n;
+	OSSL_PARAM p[] = {
+	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+					     (char *)k->suite->mac, 0),
+	    OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *c = m ? EVP_MAC_CTX_new(m) : NULL;
+	size_t len = 0;
+	int ok = c && EVP_MAC_init(c, k->mac_key, k->suite->mac_len, p) > 0 &&
+		 EVP_MAC_update(c, pre, sizeof(pre)) > 0 &&
+		 EVP_MAC_update(c, data, n) > 0 &&
+		 EVP_MAC_final(c, mac, &len, EVP_MAX_MD_SIZE) > 0 &&
+		 len == k->suite->mac_len;
+	EVP_MAC_CTX_free(c);
+	EVP_MAC_free(m);
+	return ok ? 0 : -1;
+}
+
+/* AES-CBC-decrypts ct[0..n) (whole blocks) with iv into out, no padding
+ * removed; 0 or -1. */
+static int cbc_decrypt(const struct ns_tls_keys *k, const uint8_t *iv,
+		       const uint8_t *ct, size_t n, uint8_t *out)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int len = 0, fin = 0;
+	int ok = c &&
+		 EVP_DecryptInit_ex(c,
+				    k->suite->aead == NS_CBC_AES128
+					? EVP_aes_128_cbc()
+					: EVP_aes_256_cbc(),
+				    NULL, k->key, iv) > 0 &&
+		 EVP_CIPHER_CTX_set_padding(c, 0) > 0 &&
+		 EVP_DecryptUpdate(c, out, &len, ct, (int)n) > 0 &&
+		 EVP_DecryptFinal_ex(c, out + len, &fin) > 0 &&
+		 (size_t)(len + fin) == n;
+	EVP_CIPHER_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* A TLS 1.1/1.2 CBC record: IV, then the blocks of content, MAC, padding
+ * and its length (MAC then encrypt), or of content and padding followed
+ * by a MAC of IV and blocks (encrypt then MAC, RFC 7366 §3). */
+static long cbc_open(const struct ns_tls_keys *k, uint64_t seq,
+		     const uint8_t hdr[5], const uint8_t *frag, size_t n,
+		     uint8_t *out, uint8_t *inner_type)
+{
+	size_t ml = k->suite->mac_len, tail = k->etm ? ml : 0;
+	uint8_t mac[EVP_MAX_MD_SIZE];
+	if (n < 32 + tail || (n - tail) % 16)
+		return -1;
+	size_t body = n - tail; /* IV and blocks */
+	if (k->etm && (record_mac(k, seq, hdr, frag, body, mac) < 0 ||
+		       CRYPTO_memcmp(mac, frag + body, ml) != 0))
+		return -1;
+	size_t clen = body - 16;
+	if (cbc_decrypt(k, frag, frag + 16, clen, out) < 0)
+		return -1;
+	size_t pad = out[clen - 1];
+	if (pad + 1 + (k->etm ? 0 : ml) > clen)
+		return -1;
+	for (size_t i = clen - 1 - pad; i < clen - 1; i++)
+		if (out[i] != pad)
+			return -1;
+	size_t plen = clen - pad - 1 - (k->etm ? 0 : ml);
+	if (!k->etm && (record_mac(k, seq, hdr, out, plen, mac) < 0 ||
+			CRYPTO_memcmp(mac, out + plen, ml) != 0))
+		return -1;
+	*inner_type = hdr[0];
+	return (long)plen;
+}
+
 long ns_tls_open(struct ns_tls_keys *k, const uint8_t hdr[5],
 		 const uint8_t *frag, size_t n, uint8_t *out,
 		 uint8_t *inner_type)
 {
 	const struct ns_tls_suite *s = k->suite;
 	uint64_t seq = k->seq++;
+	if (s && s->mac_len)
+		return cbc_open(k, seq, hdr, frag, n, out, inner_type);
 	size_t ex = s ? s->explicit_len : 0;
 	if (!s || n < ex + NS_TLS_TAG)
 		return -1;

@@ -9,8 +9,12 @@
  *
  * Suites: TLS 1.3's TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 and
  * TLS_CHACHA20_POLY1305_SHA256; TLS 1.2's ECDHE (RSA or ECDSA) and DHE and
- * plain RSA key exchanges with AES-128/256-GCM and ChaCha20-Poly1305 (the
- * key exchange does not matter once the master secret is known).
+ * plain RSA key exchanges with AES-128/256-GCM and ChaCha20-Poly1305, and
+ * with AES-128/256-CBC and HMAC-SHA1/SHA256/SHA384 (RFC 5246 §6.2.3.2,
+ * MAC then encrypt, or RFC 7366's encrypt then MAC; the record's explicit
+ * IV of TLS 1.1 and later; the key exchange does not matter once the
+ * master secret is known).  HMAC is libcrypto's EVP_MAC, its comparison
+ * CRYPTO_memcmp.
  *
  * A struct ns_tls_keys is one direction's write key, IV and record
  * sequence number; ns_tls_open() decrypts one record and moves the
@@ -24,7 +28,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ns_tls_aead { NS_AEAD_AES128_GCM, NS_AEAD_AES256_GCM, NS_AEAD_CHACHA };
+enum ns_tls_aead {
+	NS_AEAD_AES128_GCM,
+	NS_AEAD_AES256_GCM,
+	NS_AEAD_CHACHA,
+	NS_CBC_AES128, /* TLS 1.2 AES-CBC with HMAC (not AEAD) */
+	NS_CBC_AES256
+};
 
 struct ns_tls_suite {
 	uint16_t id;
@@ -34,6 +44,9 @@ struct ns_tls_suite {
 	uint8_t fixed_iv_len; /* TLS 1.2 GCM: 4 (the salt); others 12 */
 	uint8_t explicit_len; /* TLS 1.2 GCM: 8 bytes of nonce per record */
 	const char *md;	      /* the suite's hash: "SHA256", "SHA384" */
+	/* CBC suites: the HMAC's hash and length; NULL and 0 for AEAD */
+	const char *mac;
+	uint8_t mac_len;
 };
 
 /* The suite with IANA number id, or NULL when netscope cannot decrypt
@@ -50,6 +63,10 @@ struct ns_tls_keys {
 	/* TLS 1.3: the traffic secret, for KeyUpdate */
 	uint8_t secret[64];
 	uint8_t secret_len;
+	/* TLS 1.2 CBC: the MAC key, and whether the hellos agreed on
+	 * encrypt_then_mac (RFC 7366) */
+	uint8_t mac_key[48];
+	uint8_t etm;
 };
 
 /* RFC 8446 §7.1: HKDF-Expand-Label(secret, label, context, out_len), the
@@ -86,8 +103,9 @@ void ns_tls_nonce(const struct ns_tls_keys *k, const uint8_t *explicit_nonce,
  * hdr) into out (room for n bytes).  TLS 1.3 (k->suite->tls13): the
  * additional data is the header, and the inner plaintext's padding is
  * removed: *inner_type is the real content type.  TLS 1.2: the additional
- * data is seq, type, version and plaintext length.  Returns the plaintext
- * length, or -1 when the record does not authenticate (or is too short or
+ * data is seq, type, version and plaintext length; CBC: the MAC and the
+ * padding are checked and removed.  Returns the plaintext length, or -1
+ * when the record does not authenticate (or is too short, badly padded, or
  * an inner plaintext with no type).  The sequence number moves on either
  * way.
  */

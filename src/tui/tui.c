@@ -27,6 +27,7 @@
 
 #include "capture/run.h"
 #include "core/field.h"
+#include "output/httpd.h"
 #include "tui/tui_int.h"
 
 static int curses_on;
@@ -93,6 +94,10 @@ static int setup(struct tui *t, const struct ns_tui_opts *o)
 		snprintf(t->err, sizeof(t->err), "out of memory");
 		return -1;
 	}
+	if (o->metrics && !(t->metrics = ns_metrics_new(&t->eng))) {
+		snprintf(t->err, sizeof(t->err), "out of memory");
+		return -1;
+	}
 	t->eng.pbschema = o->pbschema;
 	if (o->max_state_mib)
 		t->eng.mem.cap = (size_t)o->max_state_mib << 20;
@@ -121,6 +126,8 @@ static void teardown(struct tui *t)
 	ns_tuireplay_free(&t->rescan);
 	ns_tuireplay_free(&t->detail);
 	ns_engine_finish(&t->eng);
+	ns_metrics_free(t->metrics);
+	ns_buf_free(&t->mtext);
 	ns_pkt_free(&t->pkt);
 	ns_tuimodel_free(&t->model);
 	ns_tuistore_close(&t->st);
@@ -179,6 +186,22 @@ static void wait_events(struct tui *t, int busy)
 	ns_tuiq_clear_wake(&t->q);
 }
 
+/* --metrics: the capture thread's counts (atomics) and the model the
+ * UI thread's dissection feeds, rendered and handed to the server at most
+ * every NS_METRICS_INTERVAL_MS. */
+static void metrics_tick(struct tui *t)
+{
+	if (!t->metrics || !ns_metrics_due(t->metrics))
+		return;
+	struct ns_metrics_capture cap = {
+	    .packets = atomic_load(&t->q.captured),
+	    .bytes = atomic_load(&t->q.captured_bytes),
+	    .kernel_drop = atomic_load(&t->q.kernel_drop),
+	    .netscope_drop = atomic_load(&t->q.dropped)};
+	ns_metrics_render(t->metrics, &cap, &t->mtext);
+	ns_httpd_publish(t->o->metrics, t->mtext.p, t->mtext.len);
+}
+
 static void loop(struct tui *t)
 {
 	int64_t last_draw = 0;
@@ -190,6 +213,7 @@ static void loop(struct tui *t)
 		if (read_keys(t, &dirty) || capture_failed(t))
 			break;
 		maybe_draw(t, &last_draw, &dirty);
+		metrics_tick(t);
 		wait_events(t, more || t->rescanning);
 	}
 }

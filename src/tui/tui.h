@@ -23,6 +23,7 @@
 
 struct ns_pbschema;
 struct ns_keylog;
+struct ns_httpd;
 
 struct ns_tui_opts {
 	struct ns_source *src;	/* open, with its BPF filter set */
@@ -34,6 +35,9 @@ struct ns_tui_opts {
 	const struct ns_pbschema *pbschema;
 	const struct ns_keylog *keylog; /* --tls-keylog, or NULL */
 	const char *bpf;		/* shown in the status bar */
+	/* --metrics: the server (listening, made by the caller before -Z)
+	 * the UI thread publishes the metrics to, or NULL */
+	struct ns_httpd *metrics;
 };
 
 /* Runs the UI until the user quits; returns the exit status (0, or 1

@@ -33,6 +33,7 @@
 #include "core/buf.h"
 #include "core/engine.h"
 #include "core/packet.h"
+#include "reports/metrics.h"
 #include "filter/dfilter.h"
 #include "output/format.h"
 #include "tui/tui.h"
@@ -82,6 +83,8 @@ struct tui {
 	struct ns_engine eng;
 	struct ns_packet pkt;
 	struct ns_tuimodel model;
+	struct ns_metrics *metrics; /* --metrics (reports/metrics.h), or NULL */
+	struct ns_buf mtext;	    /* its text last rendered */
 	struct ns_buf line;
 	char err[640];
 	int failed;

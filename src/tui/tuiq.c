@@ -52,6 +52,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 			pthread_mutex_unlock(&q->mu);
 			atomic_fetch_add(&q->dropped, 1);
 			atomic_fetch_add(&q->captured, 1);
+			atomic_fetch_add(&q->captured_bytes, h->len);
 			return;
 		}
 		pthread_cond_wait(&q->space, &q->mu);
@@ -73,6 +74,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	pthread_mutex_unlock(&q->mu);
 	if (was_empty)
 		wake(q);
+	atomic_fetch_add(&q->captured_bytes, h->len);
 	uint64_t c = atomic_fetch_add(&q->captured, 1) + 1;
 	if (q->max_count && c >= q->max_count)
 		atomic_store(&q->stop, 1);

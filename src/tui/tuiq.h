@@ -48,9 +48,10 @@ struct ns_tuiq {
 	atomic_int stop; /* set by the UI: end the capture */
 	atomic_int done; /* the capture thread has finished */
 	atomic_ullong captured;
-	atomic_ullong dropped;	   /* ring full (live) */
-	atomic_ullong kernel_drop; /* pcap_stats ps_drop */
-	char err[512];		   /* why the capture ended, if it failed */
+	atomic_ullong captured_bytes; /* on the wire, of the captured */
+	atomic_ullong dropped;	      /* ring full (live) */
+	atomic_ullong kernel_drop;    /* pcap_stats ps_drop */
+	char err[512];		      /* why the capture ended, if it failed */
 };
 
 /* Starts the capture thread on an open source; 0 or -1 with err set. */
