@@ -375,9 +375,34 @@ static int record(struct rec *rc, struct ns_reader *r, const struct rec_hdr *h)
 	return 0;
 }
 
+/* QUIC's CRYPTO data: handshake messages with no records (cx->state is
+ * the struct ns_tls_hs of ns_tls_crypto_layer). */
+static int crypto_messages(struct ns_packet *pkt, struct ns_reader *r,
+			   struct ns_tls_hs *hs)
+{
+	hs->pkt = pkt;
+	hs->used = ns_tls_hs_parse(hs, r);
+	ns_rd_skip(r, ns_rd_left(r)); /* a message still incomplete */
+	return hs->bad ? ns_malformed(pkt, "%s", hs->bad) : 0;
+}
+
+int ns_tls_crypto_layer(struct ns_packet *pkt, const uint8_t *buf, size_t n,
+			struct ns_tls_hs *hs)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, buf, n);
+	struct ns_dctx cx = {.d = &ns_diss_tls, .state = hs};
+	hs->used = 0;
+	if (ns_dissect_layer(pkt, &ns_diss_tls, &r, buf, (uint32_t)n, &cx) < 0)
+		return -1;
+	return (int)hs->used;
+}
+
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
+	if (!cx->stream && cx->state)
+		return crypto_messages(pkt, r, cx->state);
 	struct rec rc = {.pkt = pkt};
 	if (cx->stream) {
 		rc.st = cx->state;

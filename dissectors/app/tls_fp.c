@@ -269,7 +269,7 @@ const char *ns_tls_ja4(struct ns_packet *pkt, const struct ns_tls_hello *h)
 		return NULL;
 	char alpn[3], a[16];
 	ja4_alpn(h, alpn);
-	snprintf(a, sizeof(a), "t%s%c%02u%02u%s",
+	snprintf(a, sizeof(a), "%c%s%c%02u%02u%s", h->quic ? 'q' : 't',
 		 ja4_version(h->max_sv ? h->max_sv : h->version),
 		 h->has_sni ? 'd' : 'i', (unsigned)(j.nc > 99 ? 99 : j.nc),
 		 (unsigned)(j.nall > 99 ? 99 : j.nall), alpn);

@@ -329,6 +329,7 @@ static void hello(struct ns_tls_hs *hs, struct ns_reader *r, int server)
 	struct ns_tls_hello h;
 	memset(&h, 0, sizeof(h));
 	h.server = server;
+	h.quic = hs->quic;
 	hello_start(hs, r, &h);
 	if (server) {
 		h.cipher = ns_get_u16(pkt, r, TF(F_CS));

@@ -135,6 +135,7 @@ struct ns_tls_hello {
 	size_t sni_len;
 	int has_sni; /* a server_name extension, even an empty one */
 	int hrr;     /* a HelloRetryRequest (RFC 8446 §4.1.4) */
+	int quic;    /* in QUIC CRYPTO frames (JA4 'q') */
 };
 
 /* ---- what tls.c and tls_decrypt.c share -------------------------------- */

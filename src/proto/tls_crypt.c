@@ -57,6 +57,26 @@ const struct ns_tls_suite *ns_tls_suite_find(uint16_t id)
 }
 
 /* Runs KDF `name` with params p into out; 0 or -1. */
+static int kdf(const char *name, OSSL_PARAM *p, uint8_t *out, size_t n);
+
+int ns_hkdf_extract(const char *md, const uint8_t *salt, size_t slen,
+		    const uint8_t *ikm, size_t ilen, uint8_t *out, size_t n)
+{
+	int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
+	OSSL_PARAM p[] = {
+	    OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md,
+					     0),
+	    OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
+	    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm,
+					      ilen),
+	    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
+					      slen),
+	    OSSL_PARAM_construct_end(),
+	};
+	return kdf("HKDF", p, out, n);
+}
+
+/* Runs KDF `name` with params p into out; 0 or -1. */
 static int kdf(const char *name, OSSL_PARAM *p, uint8_t *out, size_t n)
 {
 	EVP_KDF *k = EVP_KDF_fetch(NULL, name, NULL);
@@ -198,8 +218,7 @@ static const EVP_CIPHER *cipher(int aead)
 	}
 }
 
-/* AEAD-decrypts ct[0..n) (tag after it) with aad into out; 0 or -1. */
-static int aead_open(const struct ns_tls_keys *k, const uint8_t nonce[12],
+int ns_tls_aead_open(const struct ns_tls_keys *k, const uint8_t nonce[12],
 		     const uint8_t *aad, size_t aad_len, const uint8_t *ct,
 		     size_t n, const uint8_t *tag, uint8_t *out)
 {
@@ -321,7 +340,7 @@ long ns_tls_open(struct ns_tls_keys *k, const uint8_t hdr[5],
 	memset(&at, 0, sizeof(at));
 	const uint8_t *ct = frag + ex, *tag = frag + ex + clen;
 	if (s->tls13) {
-		if (aead_open(k, nonce, hdr, 5, ct, clen, tag, out) < 0)
+		if (ns_tls_aead_open(k, nonce, hdr, 5, ct, clen, tag, out) < 0)
 			return -1;
 		/* TLSInnerPlaintext: content, type, zeros (§5.2) */
 		while (clen && out[clen - 1] == 0)
@@ -337,7 +356,7 @@ long ns_tls_open(struct ns_tls_keys *k, const uint8_t hdr[5],
 	memcpy(aad + 8, hdr, 3);
 	aad[11] = (uint8_t)(clen >> 8);
 	aad[12] = (uint8_t)clen;
-	if (aead_open(k, nonce, aad, 13, ct, clen, tag, out) < 0)
+	if (ns_tls_aead_open(k, nonce, aad, 13, ct, clen, tag, out) < 0)
 		return -1;
 	*inner_type = hdr[0];
 	return (long)clen;

@@ -75,6 +75,11 @@ int ns_tls13_expand_label(const char *md, const uint8_t *secret, size_t slen,
 			  const char *label, const uint8_t *ctx, size_t ctxlen,
 			  uint8_t *out, size_t out_len);
 
+/* RFC 5869 §2.2 HKDF-Extract(salt, ikm) into out (the hash's length);
+ * QUIC's initial secret (RFC 9001 §5.2).  0, or -1. */
+int ns_hkdf_extract(const char *md, const uint8_t *salt, size_t slen,
+		    const uint8_t *ikm, size_t ilen, uint8_t *out, size_t n);
+
 /* RFC 8446 §7.3: a direction's key and IV from its traffic secret;
  * sequence number 0.  0, or -1. */
 int ns_tls13_keys(struct ns_tls_keys *k, const struct ns_tls_suite *s,
@@ -97,6 +102,13 @@ int ns_tls12_keys(struct ns_tls_keys *client, struct ns_tls_keys *server,
  * §3). */
 void ns_tls_nonce(const struct ns_tls_keys *k, const uint8_t *explicit_nonce,
 		  uint8_t nonce[12]);
+
+/* AEAD-decrypts ct[0..n) (its NS_TLS_TAG-byte tag at tag) with the
+ * additional data aad under k's key and nonce into out; 0, or -1 when it
+ * does not authenticate.  (QUIC packets, RFC 9001 §5.3.) */
+int ns_tls_aead_open(const struct ns_tls_keys *k, const uint8_t nonce[12],
+		     const uint8_t *aad, size_t aad_len, const uint8_t *ct,
+		     size_t n, const uint8_t *tag, uint8_t *out);
 
 /*
  * Decrypts the fragment of one record (its bytes after the 5-byte header

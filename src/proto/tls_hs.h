@@ -50,6 +50,8 @@ struct ns_tls_hs {
 	/* out: the first thing found malformed, or NULL; the caller marks
 	 * the layer (ns_malformed) */
 	const char *bad;
+	int quic;    /* carried by QUIC CRYPTO frames: JA4's transport is 'q' */
+	size_t used; /* out (ns_tls_crypto_layer): bytes of whole messages */
 };
 
 /*
@@ -62,5 +64,15 @@ struct ns_tls_hs {
  * hs->bad set and the fields before the problem kept.
  */
 size_t ns_tls_hs_parse(struct ns_tls_hs *hs, struct ns_reader *r);
+
+/*
+ * A "tls" layer of its own over handshake bytes that came without a
+ * record layer (QUIC's CRYPTO data, RFC 9001 §4): buf[0..n) must stay
+ * valid as long as the packet (the arena).  The complete messages at its
+ * front are parsed (ns_tls_hs_parse, with hs's info, ts and quic) and
+ * their number of bytes returned; -1 when no layer could be opened.
+ */
+int ns_tls_crypto_layer(struct ns_packet *pkt, const uint8_t *buf, size_t n,
+			struct ns_tls_hs *hs);
 
 #endif
