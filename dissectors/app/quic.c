@@ -575,7 +575,7 @@ static void long_packet(struct pk *k, struct ns_reader *r)
 		if (left >= 16) {
 			if (left > 16)
 				ns_get_bytes(pkt, r, &fields[F_RETRY_TOKEN],
-					     left - 16);
+					     (uint32_t)(left - 16));
 			ns_get_bytes(pkt, r, &fields[F_RETRY_TAG], 16);
 		}
 		ns_rd_skip(r, ns_rd_left(r));
@@ -584,7 +584,7 @@ static void long_packet(struct pk *k, struct ns_reader *r)
 	if (type == 0) { /* Initial: a token */
 		uint64_t tl = vfield(pkt, r, 0, F_TOKEN_LEN);
 		if (tl && ns_rd_left(r) >= tl)
-			ns_get_bytes(pkt, r, &fields[F_TOKEN], (size_t)tl);
+			ns_get_bytes(pkt, r, &fields[F_TOKEN], (uint32_t)tl);
 	}
 	uint64_t len = vfield(pkt, r, 0, F_LENGTH);
 	k->dir = direction(k, type == 0);
