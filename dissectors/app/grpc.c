@@ -585,6 +585,24 @@ static void pending_free(void *pending)
 	ns_grpc_events_free(pending);
 }
 
+/* The content type is unknown (headers lost): gRPC when a header block
+ * names grpc-status or grpc-message (only gRPC's trailers do), or a
+ * side's first DATA is framed as gRPC messages. */
+static int body_guess(struct ns_call *c, const struct ns_hdr *h, unsigned n,
+		      const uint8_t *p, size_t len)
+{
+	int yes = 0;
+	for (unsigned i = 0; i < n && !yes; i++)
+		yes =
+		    (h[i].nl == 11 && !memcmp(h[i].name, "grpc-status", 11)) ||
+		    (h[i].nl == 12 && !memcmp(h[i].name, "grpc-message", 12));
+	if (!h && p)
+		yes = ns_grpc_looks_framed(p, len);
+	if (yes)
+		c->grpc = c->guessed = 1;
+	return yes;
+}
+
 static const char *const content_types[] = {"application/grpc", NULL};
 
 const struct ns_body_format ns_body_grpc = {
@@ -599,6 +617,7 @@ const struct ns_body_format ns_body_grpc = {
     .free = body_free,
     .flush = body_flush,
     .pending_free = pending_free,
+    .guess = body_guess,
 };
 
 struct ns_dissector ns_diss_grpc = {

@@ -104,6 +104,24 @@ void ns_grpc_header(struct ns_call *c, int dir, const uint8_t *n, size_t nl,
 	}
 }
 
+int ns_grpc_looks_framed(const uint8_t *p, size_t n)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	for (int first = 1; ns_rd_left(&r); first = 0) {
+		uint8_t flag = ns_rd_u8(&r);
+		uint32_t len = ns_rd_u32(&r);
+		if (r.err || flag > 1)
+			return 0;
+		if (len <= ns_rd_left(&r)) {
+			ns_rd_skip(&r, len);
+			continue;
+		}
+		return first && n >= 1024 && len < (4u << 20);
+	}
+	return n >= 5;
+}
+
 size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,
 		   uint8_t *out)
 {

@@ -81,6 +81,13 @@ void ns_grpc_body(struct ns_call *c, struct ns_grpc_dec *dec,
 		  struct ns_grpc_events *evs, int dir, int64_t ts,
 		  const uint8_t *p, size_t n);
 
+/* Whether p[0..n), a side's first body bytes as one transport frame
+ * carried them, are gRPC messages: each a flag byte 0 or 1 and a length
+ * that ends at or before n, the last ending exactly at n; or one message
+ * longer than a frame of at least 1 KiB (and under 4 MiB, gRPC's default
+ * limit), continued in the next frames. */
+int ns_grpc_looks_framed(const uint8_t *p, size_t n);
+
 /* An event of call c that is not a message (a side's end). */
 void ns_grpc_event(struct ns_grpc_events *evs, int kind, int dir,
 		   const struct ns_call *c);
