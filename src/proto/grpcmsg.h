@@ -109,6 +109,15 @@ int ns_grpc_rst_status(uint32_t err);
  * client (a CANCEL from the client once 90% of its grpc-timeout has
  * passed is DEADLINE_EXCEEDED), else -1. */
 int ns_grpc_call_status(const struct ns_call *c);
+/*
+ * What a call's lost headers (call->hpack_lost: an HPACK context lost, or
+ * headers before the capture) left known and unknown, for --calls and the
+ * grpc layer: "status from trailers; gRPC by its framing; method, :status
+ * unknown: HPACK context lost" into dst (NUL-terminated, "" when nothing
+ * was lost); returns its length.
+ */
+size_t ns_grpc_lost_text(const struct ns_call *c, char *dst, size_t cap);
+
 /* The names of the gRPC status codes (also the grpc.status field's), and
  * one's name, or NULL. */
 extern const struct ns_valstr ns_grpc_status_names[];
