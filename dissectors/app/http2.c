@@ -22,12 +22,13 @@
  * side that must honour it acknowledges it (§6.5.3).  When the decoding
  * context is lost (the capture started mid-connection, bytes were lost
  * where a header block may have been, or a block failed to decode) the
- * inflater is replaced by a fresh one with a large table: a table that
- * has seen every block since it was created holds the newest entries the
- * sender's holds, at the same indices, and a reference to an older entry
- * is out of its range and fails.  So what it decodes is right, and what it
- * cannot is shown as `headers unavailable (HPACK context lost)`, never
- * guessed; after a failure the rest of that block is not decoded.
+ * blocks are read by proto/hpackrec.c instead: a table that has seen
+ * every block since the loss holds the newest entries the sender's holds,
+ * at the same indices, so each field that needs only those, the static
+ * table or literals is decoded, and one that refers to an older entry is
+ * shown unknown (`<unknown>`, http2.header.unknown_index), never guessed;
+ * the walk goes on with the next field.  A block that cannot be read on
+ * (malformed) is `headers unavailable (HPACK context lost)` from there.
  *
  * Each stream is an exchange (struct ns_call, core/txn.h): its header
  * blocks, once complete, go to the body interface (core/body.h) whole,
@@ -293,8 +294,8 @@ static struct ns_field fields[] = {
 /* HPACK tables are held to 64 KiB (16 times the default; real peers
  * advertise 4096, browsers up to 65536), so a peer that advertises more and
  * fills it cannot make netscope keep it all: headers that need entries
- * beyond are shown unavailable, never guessed.  The same size is used when
- * the real one is unknown (a lost context). */
+ * beyond are shown unavailable, never guessed.  The lost-context walker
+ * keeps as much (NS_HPACK_REC_MAX). */
 #define HPACK_MAX_TABLE (64u * 1024)
 
 static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
