@@ -834,8 +834,10 @@ static void keep_field(struct ns_packet *pkt, struct frag_fields *ff,
 	uint8_t *v = ns_arena_alloc(&pkt->arena, vl + 1);
 	if (!n || !v)
 		return;
-	memcpy(n, name, nl);
-	memcpy(v, value, vl);
+	if (nl) /* an unknown part is NULL, 0 */
+		memcpy(n, name, nl);
+	if (vl)
+		memcpy(v, value, vl);
 	ff->idx[ff->n] = idx;
 	ff->unk[ff->n] = unk;
 	ff->h[ff->n++] = (struct ns_hdr){n, v, nl, vl};

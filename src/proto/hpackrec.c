@@ -198,7 +198,8 @@ static int huffman(struct ns_hpack_rec *h, struct ns_arena *a,
 			uint8_t *c = ns_arena_alloc(a, nv.valuelen + 1);
 			if (!c)
 				break;
-			memcpy(c, nv.value, nv.valuelen);
+			if (nv.valuelen)
+				memcpy(c, nv.value, nv.valuelen);
 			*s = c;
 			*sl = nv.valuelen;
 			got = 1;
