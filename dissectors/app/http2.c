@@ -818,7 +818,7 @@ struct frag_fields {
 	 * needed and could not resolve (0: decoded), and whether its name
 	 * (1) or value (2) is unknown */
 	uint32_t *idx;
-	uint8_t *unk;
+	uint16_t *unk; /* not bytes of the packet */
 	unsigned n, unknown;
 	struct ns_packet *pkt;
 	struct h2dir *d;
@@ -952,7 +952,7 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 	struct frag_fields ff = {
 	    ns_arena_alloc(&pkt->arena, sizeof(*ff.h) * MAX_HEADERS),
 	    ns_arena_alloc(&pkt->arena, sizeof(*ff.idx) * MAX_HEADERS),
-	    ns_arena_alloc(&pkt->arena, MAX_HEADERS),
+	    ns_arena_alloc(&pkt->arena, sizeof(*ff.unk) * MAX_HEADERS),
 	    0,
 	    0,
 	    pkt,
