@@ -12,6 +12,9 @@ n=0
 for calls in "$SRC"/tests/pcaps/grpc-*.calls; do
 	[ -e "$calls" ] || continue
 	pcap=${calls%.calls}.pcap
+	# a capture cut mid-connection has its own test (grpc_midstream.sh):
+	# some methods and statuses there are unknowable
+	case $calls in *midstream*) continue ;; esac
 	want=$(cut -d" " -f1-4 "$calls" | sort) # (grpc-latency.calls adds times)
 	got=$("$NS" read "$pcap" --calls -q 2>/dev/null |
 		sed -n 's/.* gRPC\(-Web\)\{0,1\} [A-Z]* \(\/[^ ]*\) \([A-Z_]*\) [0-9-]* .* req \([0-9]*\) msg [0-9]* B resp \([0-9]*\) msg .*/\2 \3 \4 \5/p' |

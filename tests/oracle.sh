@@ -147,7 +147,10 @@ done
 # apart below)
 GRPC_H2=()
 for p in "$SRC"/tests/pcaps/grpc-*.pcap; do
-	case $(basename "$p") in grpc-web-http1.pcap) ;; *) GRPC_H2+=("$p") ;; esac
+	# grpc-midstream (cut mid-connection) is compared with tshark by
+	# tests/grpc_midstream.sh: tshark cannot tell its streams are gRPC
+	case $(basename "$p") in grpc-web-http1.pcap | grpc-midstream.pcap) ;;
+	*) GRPC_H2+=("$p") ;; esac
 done
 fail=0
 run() {

@@ -91,6 +91,8 @@ done
 for truth in "$PCAPS"/*.calls; do
 	cap=${truth%.calls}.pcap
 	[ -f "$cap" ] || continue
+	# cut mid-connection: methods are unknowable (tests/grpc_midstream.sh)
+	case $cap in *midstream*) continue ;; esac
 	keys=()
 	[ -f "${truth%.calls}.keys" ] && keys=(--tls-keylog "${truth%.calls}.keys")
 	"$NS" summary "${keys[@]}" "$cap" >"$TMP/s" 2>/dev/null

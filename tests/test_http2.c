@@ -10,7 +10,10 @@
  * through libnghttp2 (header blocks made by nghttp2's own deflater, joined
  * across CONTINUATION), HPACK errors, the context-lost rule after a gap,
  * and gRPC messages split across DATA frames with percent-decoded status
- * messages.
+ * messages; the lost-context walker (src/proto/hpackrec.c): every literal
+ * form, static and dynamic indices (shifting as entries are added, unknown
+ * past what was seen), Huffman strings, fields cut between fragments, and
+ * malformed integers and lengths.
  */
 #include <check.h>
 #include <nghttp2/nghttp2.h>
@@ -18,7 +21,9 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "core/arena.h"
 #include "flow/stream.h"
+#include "proto/hpackrec.h"
 
 extern struct ns_dissector ns_diss_http2;
 extern struct ns_dissector ns_diss_protobuf;
@@ -404,15 +409,18 @@ START_TEST(hpack_error_and_lost_context)
 	frame(1, 0x05, 3, hb, n);
 	feed(0);
 	ck_assert_ptr_nonnull(tu_find(&tu_pkt, "http2.heuristic"));
-	ck_assert_ptr_nonnull(tu_find(&tu_pkt, "http2.hpack_context_lost"));
-	/* x-custom comes from the table the loss made unknown; what came
-	 * before it (static entries, literals) is right */
+	ck_assert_ptr_null(tu_find(&tu_pkt, "http2.hpack_context_lost"));
+	/* x-custom comes from the table the loss made unknown: that one
+	 * field is unknown (shown as tshark shows it), the others are right */
 	ck_assert_str_eq(tu_value(&tu_pkt, "http2.headers.path"), "/a");
-	ck_assert_uint_eq(tu_count(&tu_pkt, "http2.header.name"), 2);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http2.header.name"), 3);
+	ck_assert_str_eq(tu_value(&tu_pkt, "http2.hpack_unknown"), "1");
+	ck_assert_ptr_nonnull(tu_find(&tu_pkt, "http2.header.unknown_index"));
 	const char *sum = info_of(&tu_pkt);
-	ck_assert_msg(strstr(sum, "headers unavailable (HPACK context lost)") &&
-			  strstr(sum, "[mid-connection: framing by heuristic]"),
-		      "%s", sum);
+	ck_assert_msg(
+	    strstr(sum, "(1 header unavailable: HPACK context lost)") &&
+		strstr(sum, "[mid-connection: framing by heuristic]"),
+	    "%s", sum);
 	/* a block of literals only decodes again with the fresh table */
 	static const uint8_t lit[] = {0x00, 1, 'k', 1, 'v'};
 	reset();
@@ -576,6 +584,156 @@ START_TEST(protobuf_malformed)
 }
 END_TEST
 
+/* ---- the lost-context walker (src/proto/hpackrec.c) ---------------------
+ */
+
+struct got {
+	unsigned n;
+	char name[16][64], value[16][64];
+	uint8_t nk[16], vk[16];
+	uint32_t index[16];
+};
+
+static void got_field(void *u, const struct ns_hpack_field *f)
+{
+	struct got *g = u;
+	if (g->n >= 16)
+		return;
+	unsigned i = g->n++;
+	snprintf(g->name[i], 64, "%.*s", f->name_known ? (int)f->nl : 0,
+		 f->name_known ? (const char *)f->name : "");
+	snprintf(g->value[i], 64, "%.*s", f->value_known ? (int)f->vl : 0,
+		 f->value_known ? (const char *)f->value : "");
+	g->nk[i] = f->name_known;
+	g->vk[i] = f->value_known;
+	g->index[i] = f->index;
+}
+
+static struct ns_hpack_rec rec;
+static struct ns_arena rec_arena;
+
+static const char *walk(struct got *g, const void *p, size_t n, int final)
+{
+	return ns_hpack_rec_fragment(&rec, p, n, final, &rec_arena, got_field,
+				     g);
+}
+
+static void rec_open(void)
+{
+	ns_arena_init(&rec_arena, 1 << 20);
+	ck_assert_int_eq(ns_hpack_rec_init(&rec, NULL, NULL), 0);
+}
+
+static void rec_close(void)
+{
+	ns_hpack_rec_free(&rec);
+	ns_arena_free(&rec_arena);
+}
+
+START_TEST(rec_literal_forms)
+{
+	rec_open();
+	struct got g = {0};
+	static const uint8_t blk[] = {
+	    0x00, 1,	'k', 1,	  'v', /* without indexing, literal name */
+	    0x14, 2,	'/', 'x',      /* never indexed, :path (4) */
+	    0x40, 1,	'a', 1,	  '1', /* incremental, literal name */
+	    0x7a, 2,	'u', 'a',      /* incremental, user-agent (58) */
+	    0x82,		       /* static: :method GET */
+	    0xbe, 0xbf,		       /* 62, 63: the two just added */
+	    0xc0,		       /* 64: before the loss: unknown */
+	    0x0f, 0x2f, 1,   'z',      /* without, dynamic name 62 */
+	    0x0f, 0x31, 1,   'w',      /* without, name 64: unknown */
+	};
+	ck_assert_ptr_null(walk(&g, blk, sizeof(blk), 1));
+	ck_assert_uint_eq(g.n, 10);
+	ck_assert_str_eq(g.name[0], "k");
+	ck_assert_str_eq(g.value[0], "v");
+	ck_assert_str_eq(g.name[1], ":path");
+	ck_assert_str_eq(g.value[1], "/x");
+	ck_assert_str_eq(g.name[4], ":method");
+	ck_assert_str_eq(g.value[4], "GET");
+	/* newest first: user-agent is 62, a is 63 (indexes shift) */
+	ck_assert_str_eq(g.name[5], "user-agent");
+	ck_assert_str_eq(g.value[5], "ua");
+	ck_assert_str_eq(g.name[6], "a");
+	ck_assert_str_eq(g.value[6], "1");
+	ck_assert(!g.nk[7] && !g.vk[7]);
+	ck_assert_uint_eq(g.index[7], 64);
+	ck_assert_str_eq(g.name[8], "user-agent");
+	ck_assert_str_eq(g.value[8], "z");
+	ck_assert(!g.nk[9] && g.vk[9]);
+	ck_assert_str_eq(g.value[9], "w");
+	/* a size update to 0 empties the table: 62 is unknown again */
+	memset(&g, 0, sizeof(g));
+	static const uint8_t upd[] = {0x20, 0xbe};
+	ck_assert_ptr_null(walk(&g, upd, sizeof(upd), 1));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert(!g.nk[0] && !g.vk[0]);
+	rec_close();
+}
+END_TEST
+
+START_TEST(rec_huffman)
+{
+	rec_open();
+	struct got g = {0};
+	/* RFC 7541 C.4.1: :authority www.example.com, Huffman */
+	static const uint8_t blk[] = {0x01, 0x8c, 0xf1, 0xe3, 0xc2, 0xe5, 0xf2,
+				      0x3a, 0x6b, 0xa0, 0xab, 0x90, 0xf4, 0xff};
+	ck_assert_ptr_null(walk(&g, blk, sizeof(blk), 1));
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_str_eq(g.name[0], ":authority");
+	ck_assert_str_eq(g.value[0], "www.example.com");
+	/* padding of zeros (must be EOS's ones, §5.2): refused, then the
+	 * next block decodes again */
+	static const uint8_t bad[] = {0x00, 0x01, 'x', 0x81, 0x00};
+	ck_assert_ptr_nonnull(walk(&g, bad, sizeof(bad), 1));
+	memset(&g, 0, sizeof(g));
+	ck_assert_ptr_null(walk(&g, blk, sizeof(blk), 1));
+	ck_assert_str_eq(g.value[0], "www.example.com");
+	rec_close();
+}
+END_TEST
+
+START_TEST(rec_fragments_and_malformed)
+{
+	rec_open();
+	struct got g = {0};
+	/* a field cut between fragments is carried to the next */
+	static const uint8_t blk[] = {0x40, 1, 'a', 1, '1', 0x82};
+	ck_assert_ptr_null(walk(&g, blk, 2, 0));
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_ptr_null(walk(&g, blk + 2, sizeof(blk) - 2, 1));
+	ck_assert_uint_eq(g.n, 2);
+	ck_assert_str_eq(g.value[0], "1");
+	/* the block's end inside a field */
+	static const uint8_t cut[] = {0x00, 0x05, 'a'};
+	ck_assert_ptr_nonnull(walk(&g, cut, sizeof(cut), 1));
+	/* an integer of 5 continuation bytes, index 0, a length over what
+	 * can be carried: malformed, never read past the block */
+	static const uint8_t big[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+	ck_assert_ptr_nonnull(walk(&g, big, sizeof(big), 0));
+	static const uint8_t zero[] = {0x80};
+	ck_assert_ptr_nonnull(walk(&g, zero, sizeof(zero), 1));
+	static const uint8_t len[] = {0x00, 0x7f, 0xff, 0xff, 0x03};
+	ck_assert_ptr_nonnull(walk(&g, len, sizeof(len), 0));
+	/* any bytes end (each step takes a byte or stops) */
+	uint8_t junk[64];
+	unsigned x = 12345;
+	for (int k = 0; k < 2000; k++) {
+		for (size_t i = 0; i < sizeof(junk); i++) {
+			x = x * 1103515245u + 12345u;
+			junk[i] = (uint8_t)(x >> 16);
+		}
+		memset(&g, 0, sizeof(g));
+		walk(&g, junk, (size_t)(k % 64), k & 1);
+		ns_arena_reset(&rec_arena);
+	}
+	rec_close();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("http2");
@@ -591,6 +749,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);
 	tcase_add_test(tc, grpc_web_trailers_in_body);
+	suite_add_tcase(s, tc);
+	tc = tu_tcase("hpackrec");
+	tcase_add_test(tc, rec_literal_forms);
+	tcase_add_test(tc, rec_huffman);
+	tcase_add_test(tc, rec_fragments_and_malformed);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("protobuf");
 	tcase_add_test(tc, protobuf_wire_types);

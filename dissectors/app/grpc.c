@@ -52,6 +52,7 @@ enum {
 	G_FIRST_MSG,
 	G_GAP_MAX,
 	G_ERROR,
+	G_LOST,
 	G_COUNT
 };
 
@@ -91,6 +92,8 @@ static struct ns_field gfields[] = {
     [G_GAP_MAX] = NS_F_RELTIME("grpc.max_message_gap",
 			       "Longest gap between response messages"),
     [G_ERROR] = NS_F_STR("grpc.error", "Problem"),
+    [G_LOST] =
+	NS_F_STR("grpc.headers_lost", "Known and unknown after lost headers"),
 };
 
 extern struct ns_dissector ns_diss_grpc;
@@ -216,6 +219,9 @@ static void side_end(struct ns_packet *pkt, const struct ns_grpc_ev *e,
 		ns_add_int(pkt, &gfields[G_GAP_MAX], 0, 0, s->gap_max);
 	if (s->end_error[0])
 		add_cstr(pkt, G_ERROR, s->end_error);
+	char lost[128];
+	if (ns_grpc_lost_text(s, lost, sizeof(lost)))
+		add_cstr(pkt, G_LOST, lost);
 }
 
 static int grpc_dissect(struct ns_packet *pkt, struct ns_reader *r,
@@ -307,7 +313,7 @@ static void sid_text(struct ns_buf *out, const struct ns_fv *fv)
 struct ev_sum {
 	int trailers;
 	const struct ns_fv *path, *len, *rq, *rs, *status, *msg, *lat, *err,
-	    *rqb;
+	    *rqb, *lost;
 };
 
 /* Reads the event's fields after its marker i; returns where the next
@@ -340,6 +346,8 @@ static uint32_t ev_read(const struct ns_packet *pkt, const struct ns_layer *l,
 			e->lat = x;
 		else if (f == &gfields[G_ERROR])
 			e->err = x;
+		else if (f == &gfields[G_LOST])
+			e->lost = x;
 	}
 	return j;
 }
@@ -372,6 +380,11 @@ static void put_response(struct ns_buf *out, const struct ns_fv *marker,
 	if (e->lat)
 		ns_buf_ms(out, e->lat->v.i);
 	ns_buf_printf(out, " %llu msg", (unsigned long long)e->rs->v.u);
+	if (e->lost) {
+		ns_buf_puts(out, " [");
+		ns_buf_escaped(out, e->lost->v.b.p, e->lost->v.b.n);
+		ns_buf_putc(out, ']');
+	}
 }
 
 /* "request s=1 inference.InferenceService/Predict 1 msg 22 B" */
@@ -585,6 +598,24 @@ static void pending_free(void *pending)
 	ns_grpc_events_free(pending);
 }
 
+/* The content type is unknown (headers lost): gRPC when a header block
+ * names grpc-status or grpc-message (only gRPC's trailers do), or a
+ * side's first DATA is framed as gRPC messages. */
+static int body_guess(struct ns_call *c, const struct ns_hdr *h, unsigned n,
+		      const uint8_t *p, size_t len)
+{
+	int yes = 0;
+	for (unsigned i = 0; i < n && !yes; i++)
+		yes =
+		    (h[i].nl == 11 && !memcmp(h[i].name, "grpc-status", 11)) ||
+		    (h[i].nl == 12 && !memcmp(h[i].name, "grpc-message", 12));
+	if (!h && p)
+		yes = ns_grpc_looks_framed(p, len);
+	if (yes)
+		c->grpc = c->guessed = 1;
+	return yes;
+}
+
 static const char *const content_types[] = {"application/grpc", NULL};
 
 const struct ns_body_format ns_body_grpc = {
@@ -599,6 +630,7 @@ const struct ns_body_format ns_body_grpc = {
     .free = body_free,
     .flush = body_flush,
     .pending_free = pending_free,
+    .guess = body_guess,
 };
 
 struct ns_dissector ns_diss_grpc = {

@@ -22,12 +22,13 @@
  * side that must honour it acknowledges it (§6.5.3).  When the decoding
  * context is lost (the capture started mid-connection, bytes were lost
  * where a header block may have been, or a block failed to decode) the
- * inflater is replaced by a fresh one with a large table: a table that
- * has seen every block since it was created holds the newest entries the
- * sender's holds, at the same indices, and a reference to an older entry
- * is out of its range and fails.  So what it decodes is right, and what it
- * cannot is shown as `headers unavailable (HPACK context lost)`, never
- * guessed; after a failure the rest of that block is not decoded.
+ * blocks are read by proto/hpackrec.c instead: a table that has seen
+ * every block since the loss holds the newest entries the sender's holds,
+ * at the same indices, so each field that needs only those, the static
+ * table or literals is decoded, and one that refers to an older entry is
+ * shown unknown (`<unknown>`, http2.header.unknown_index), never guessed;
+ * the walk goes on with the next field.  A block that cannot be read on
+ * (malformed) is `headers unavailable (HPACK context lost)` from there.
  *
  * Each stream is an exchange (struct ns_call, core/txn.h): its header
  * blocks, once complete, go to the body interface (core/body.h) whole,
@@ -52,6 +53,7 @@
 #include "core/txn.h"
 #include "flow/flow.h"
 #include "flow/stream.h"
+#include "proto/hpackrec.h"
 
 enum {
 	F_MAGIC,
@@ -90,6 +92,8 @@ enum {
 	F_H_CONTENT_LENGTH,
 	F_H_SERVER,
 	F_HPACK_LOST,
+	F_HPACK_UNKNOWN,
+	F_HPACK_UNKNOWN_IDX,
 	F_HPACK_LIMIT,
 	F_TRAILERS,
 	F_RST_ERROR,
@@ -210,6 +214,12 @@ static struct ns_field fields[] = {
     [F_H_SERVER] = NS_F_STR("http2.headers.server", "Server"),
     [F_HPACK_LOST] = NS_F_NONE("http2.hpack_context_lost",
 			       "Headers unavailable (HPACK context lost)"),
+    [F_HPACK_UNKNOWN] =
+	NS_F_UINT("http2.hpack_unknown",
+		  "Header fields unavailable (HPACK context lost)", 32),
+    [F_HPACK_UNKNOWN_IDX] =
+	NS_F_UINT("http2.header.unknown_index",
+		  "Unavailable: dynamic table index (HPACK context lost)", 32),
     [F_HPACK_LIMIT] = NS_F_UINT("http2.hpack_table_limit",
 				"HPACK table limited to (bytes)", 32),
     [F_TRAILERS] = NS_F_BOOL("http2.trailers", "Trailers"),
@@ -284,8 +294,8 @@ static struct ns_field fields[] = {
 /* HPACK tables are held to 64 KiB (16 times the default; real peers
  * advertise 4096, browsers up to 65536), so a peer that advertises more and
  * fills it cannot make netscope keep it all: headers that need entries
- * beyond are shown unavailable, never guessed.  The same size is used when
- * the real one is unknown (a lost context). */
+ * beyond are shown unavailable, never guessed.  The lost-context walker
+ * keeps as much (NS_HPACK_REC_MAX). */
 #define HPACK_MAX_TABLE (64u * 1024)
 
 static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
@@ -304,8 +314,9 @@ struct h2s {
 };
 
 struct h2dir {
-	nghttp2_hd_inflater *inf;
-	nghttp2_mem nmem; /* its allocator: the run's budget (mem.h) */
+	nghttp2_hd_inflater *inf; /* while the context is known (trusted) */
+	struct ns_hpack_rec rec;  /* after it was lost (proto/hpackrec.h) */
+	nghttp2_mem nmem;	  /* its allocator: the run's budget (mem.h) */
 	uint8_t aligned, heuristic, trusted, note;
 	uint32_t skipped;     /* bytes skipped to find a frame boundary */
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
@@ -335,6 +346,7 @@ struct h2_state {
 	 * ports when the first frames are found by the heuristic (the
 	 * lower port is the server's) */
 	uint8_t roles_set, swap;
+	uint8_t roles_guessed; /* by the ports, until a stream tells */
 	/* the connection (the state lives as long as its flow) */
 	struct ns_engine *eng;
 	const struct ns_flow *flow;
@@ -628,11 +640,18 @@ static void dir_reset_hpack(struct h2dir *d, int lost)
 	if (d->inf)
 		nghttp2_hd_inflate_del(d->inf);
 	d->inf = NULL;
-	if (nghttp2_hd_inflate_new2(&d->inf, &d->nmem) != 0)
-		d->inf = NULL;
-	else if (lost)
-		nghttp2_hd_inflate_change_table_size(d->inf, HPACK_MAX_TABLE);
 	d->trusted = !lost;
+	if (!lost) {
+		if (nghttp2_hd_inflate_new2(&d->inf, &d->nmem) != 0)
+			d->inf = NULL;
+		return;
+	}
+	/* the sender's table is unknown: read what does not depend on it */
+	if (d->rec.lib)
+		ns_hpack_rec_clear(&d->rec);
+	else if (ns_hpack_rec_init(&d->rec, d->nmem.mem_user_data, &d->nmem) !=
+		 0)
+		ns_hpack_rec_free(&d->rec);
 }
 
 /* ---- per-frame state ---------------------------------------------------- */
@@ -795,21 +814,73 @@ static void block_done(struct ns_packet *pkt, struct h2_state *st,
  * arena (they live as long as the packet's fields). */
 struct frag_fields {
 	struct ns_hdr *h;
-	unsigned n;
+	/* per field, after a lost context: the dynamic table index it
+	 * needed and could not resolve (0: decoded), and whether its name
+	 * (1) or value (2) is unknown */
+	uint32_t *idx;
+	uint16_t *unk; /* not bytes of the packet */
+	unsigned n, unknown;
+	struct ns_packet *pkt;
+	struct h2dir *d;
 };
 
 static void keep_field(struct ns_packet *pkt, struct frag_fields *ff,
-		       const nghttp2_nv *nv)
+		       const uint8_t *name, size_t nl, const uint8_t *value,
+		       size_t vl, uint32_t idx, uint8_t unk)
 {
 	if (!ff->h || ff->n >= MAX_HEADERS)
 		return;
-	uint8_t *n = ns_arena_alloc(&pkt->arena, nv->namelen + 1);
-	uint8_t *v = ns_arena_alloc(&pkt->arena, nv->valuelen + 1);
+	uint8_t *n = ns_arena_alloc(&pkt->arena, nl + 1);
+	uint8_t *v = ns_arena_alloc(&pkt->arena, vl + 1);
 	if (!n || !v)
 		return;
-	memcpy(n, nv->name, nv->namelen);
-	memcpy(v, nv->value, nv->valuelen);
-	ff->h[ff->n++] = (struct ns_hdr){n, v, nv->namelen, nv->valuelen};
+	if (nl) /* an unknown part is NULL, 0 */
+		memcpy(n, name, nl);
+	if (vl)
+		memcpy(v, value, vl);
+	ff->idx[ff->n] = idx;
+	ff->unk[ff->n] = unk;
+	ff->h[ff->n++] = (struct ns_hdr){n, v, nl, vl};
+}
+
+/* A field the lost-context walker read (proto/hpackrec.h): a whole one
+ * goes to the block like an inflated one; one with an unknown part is
+ * shown, and counted, but not given to the body formats. */
+static void rec_field(void *u, const struct ns_hpack_field *f)
+{
+	struct frag_fields *ff = u;
+	uint8_t unk =
+	    (uint8_t)((f->name_known ? 0 : 1) | (f->value_known ? 0 : 2));
+	keep_field(ff->pkt, ff, f->name_known ? f->name : NULL,
+		   f->name_known ? f->nl : 0, f->value_known ? f->value : NULL,
+		   f->value_known ? f->vl : 0, unk ? f->index : 0, unk);
+	if (unk)
+		ff->unknown++;
+	else
+		hb_add(ff->d, f->name, f->nl, f->value, f->vl);
+}
+
+/* Field i of a fragment: whole, or what is known of it. */
+static void record_field(struct ns_packet *pkt, uint32_t off, uint32_t len,
+			 const struct frag_fields *ff, unsigned i)
+{
+	const struct ns_hdr *h = &ff->h[i];
+	if (!ff->unk[i]) {
+		record_header(pkt, off, len, h->name, h->nl, h->value, h->vl);
+		return;
+	}
+	/* what is unknown is shown as tshark shows it: "<unknown>", "" */
+	static const uint8_t unknown[] = "<unknown>";
+	int nk = !(ff->unk[i] & 1), vk = !(ff->unk[i] & 2);
+	ns_add_label(pkt, &fields[F_HEADER], off, len);
+	ns_tree_push(pkt);
+	ns_add_bytes(pkt, &fields[F_HEADER_NAME], off, len,
+		     nk ? h->name : unknown,
+		     nk ? (uint32_t)h->nl : (uint32_t)sizeof(unknown) - 1);
+	ns_add_bytes(pkt, &fields[F_HEADER_VALUE], off, len, h->value,
+		     vk ? (uint32_t)h->vl : 0);
+	ns_add_uint(pkt, &fields[F_HPACK_UNKNOWN_IDX], off, len, ff->idx[i]);
+	ns_tree_pop(pkt);
 }
 
 /* Inflates one fragment with d's decoder (HPACK decodes as a stream);
@@ -830,7 +901,8 @@ static int inflate_fragment(struct ns_packet *pkt, struct h2dir *d,
 		in += rv;
 		left -= (size_t)rv;
 		if (fl & NGHTTP2_HD_INFLATE_EMIT) {
-			keep_field(pkt, ff, &nv);
+			keep_field(pkt, ff, nv.name, nv.namelen, nv.value,
+				   nv.valuelen, 0, 0);
 			hb_add(d, nv.name, nv.namelen, nv.value, nv.valuelen);
 		}
 		if (fl & NGHTTP2_HD_INFLATE_FINAL) {
@@ -859,7 +931,7 @@ static void block_lost(struct ns_packet *pkt, struct h2dir *d, struct h2s *s,
 				     "HPACK: %s (the peer allowed a table "
 				     "over netscope's %u-byte limit)",
 				     why, HPACK_MAX_TABLE);
-		else if (was_trusted && why)
+		else if (why)
 			ns_malformed(pkt, "HPACK: %s", why);
 	}
 	d->blk_lost = 1;
@@ -878,16 +950,39 @@ static void decode_fragment(struct ns_packet *pkt, struct h2_state *st, int dir,
 	uint32_t sid = d->blk_type == T_PUSH ? d->blk_promised : d->blk_stream;
 	struct h2s *s = stream_get(st, sid, 1, pkt);
 	struct frag_fields ff = {
-	    ns_arena_alloc(&pkt->arena, sizeof(*ff.h) * MAX_HEADERS), 0};
+	    ns_arena_alloc(&pkt->arena, sizeof(*ff.h) * MAX_HEADERS),
+	    ns_arena_alloc(&pkt->arena, sizeof(*ff.idx) * MAX_HEADERS),
+	    ns_arena_alloc(&pkt->arena, sizeof(*ff.unk) * MAX_HEADERS),
+	    0,
+	    0,
+	    pkt,
+	    d};
+	if (!ff.idx || !ff.unk)
+		ff.h = NULL;
 	const char *why = NULL;
-	int ok = !d->blk_lost && d->inf &&
-		 inflate_fragment(pkt, d, in, left, final, &ff, &why);
+	int ok = 0;
+	if (d->blk_lost)
+		ok = 0;
+	else if (d->trusted)
+		ok = d->inf &&
+		     inflate_fragment(pkt, d, in, left, final, &ff, &why);
+	else if (d->rec.lib)
+		ok =
+		    !(why = ns_hpack_rec_fragment(&d->rec, in, left, final,
+						  &pkt->arena, rec_field, &ff));
 	/* fields decoded before a failure are right: every entry they
 	 * used was seen being added */
 	ns_add_uint(pkt, &fields[F_HEADER_COUNT], off, len, ff.n);
 	for (unsigned i = 0; i < ff.n; i++)
-		record_header(pkt, off, len, ff.h[i].name, ff.h[i].nl,
-			      ff.h[i].value, ff.h[i].vl);
+		record_field(pkt, off, len, &ff, i);
+	if (ff.unknown) {
+		ns_add_uint(pkt, &fields[F_HPACK_UNKNOWN], off, len,
+			    ff.unknown);
+		if (s) {
+			s->call.hpack_lost = 1;
+			s->call.hdr_unknown += ff.unknown;
+		}
+	}
 	if (!ok)
 		block_lost(pkt, d, s, why, off, len);
 	if (!final)
@@ -1052,6 +1147,10 @@ static void data_frame(struct ns_packet *pkt, struct h2_state *st,
 		c->t_first_resp = pkt->ts;
 	if (!data || !n)
 		return;
+	/* the side's headers were before the capture or in lost bytes: its
+	 * content type is unknown (the body formats may guess it) */
+	if (!s->blocks[role] && !st->d[role ^ st->swap].trusted)
+		c->hpack_lost = 1;
 	ns_body_data(&s->body, &st->body, ctx, c, role, pkt->ts, data, n);
 	if (st->eng && ns_bus_wants(&st->eng->bus, NS_EV_HTTP_BODY)) {
 		call_sync(st, s);
@@ -1402,15 +1501,34 @@ static void frame_payload(struct fctx *f)
 	}
 }
 
+/*
+ * Mid-connection, the roles guessed from the ports are replaced by what
+ * the first HEADERS on a stream not seen before says: its sender opened
+ * the stream (RFC 9113 §5.1.1), so it is the client when the id is odd.
+ * (A server's trailers on a stream opened before the capture would look
+ * the same; requests are far more common as a capture's first HEADERS.)
+ */
+static void roles_by_stream(struct h2_state *st, int dir, const struct fhdr *h)
+{
+	if (!st->roles_guessed || h->type != T_HEADERS || !(h->sid & 1) ||
+	    stream_get(st, h->sid, 0, NULL))
+		return;
+	st->swap = (uint8_t)dir;
+	st->roles_guessed = 0;
+}
+
 static int frame(struct ns_packet *pkt, struct ns_reader *r,
 		 struct h2_state *st, int dir, const struct ns_stream_ctx *ctx)
 {
 	struct fctx f = {.pkt = pkt, .st = st, .ctx = ctx, .dir = dir};
-	f.role = st ? dir ^ st->swap : dir;
 	f.d = st ? &st->d[dir] : NULL;
 	f.off = ns_rd_off(r);
 	struct fhdr h;
-	if (fhdr_read(*r, &h) < 0 || ns_rd_left(r) < 9 + (size_t)h.len) {
+	int cut = fhdr_read(*r, &h) < 0 || ns_rd_left(r) < 9 + (size_t)h.len;
+	if (!cut && st)
+		roles_by_stream(st, dir, &h);
+	f.role = st ? dir ^ st->swap : dir;
+	if (cut) {
 		uint32_t len = (uint32_t)ns_rd_peek(r, 0) << 16 |
 			       (uint32_t)ns_rd_peek(r, 1) << 8 |
 			       ns_rd_peek(r, 2);
@@ -1567,6 +1685,11 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		ns_buf_printf(out, " %llu", v);
 	} else if (f == &fields[F_TRAILERS]) {
 		ns_buf_puts(out, " trailers");
+	} else if (f == &fields[F_HPACK_UNKNOWN]) {
+		ns_buf_printf(out,
+			      " (%llu header%s unavailable: HPACK context "
+			      "lost)",
+			      v, v == 1 ? "" : "s");
 	} else if (f == &fields[F_HPACK_LOST]) {
 		ns_buf_puts(out, " headers unavailable (HPACK context lost)");
 	} else if (f == &fields[F_HPACK_LIMIT]) {
@@ -1674,6 +1797,7 @@ static long align(struct h2_state *st, struct ns_stream_ctx *ctx,
 		/* the lower port is the server's */
 		const struct ns_flow *f = ctx->flow;
 		st->swap = f->key.port[f->client] < f->key.port[!f->client];
+		st->roles_guessed = 1;
 	}
 	st->roles_set = 1;
 	dir_reset_hpack(d, 1);
@@ -1781,6 +1905,7 @@ static void destroy(void *state)
 		if (st->d[d].inf)
 			nghttp2_hd_inflate_del(st->d[d].inf);
 		ns_mem_free(st->d[d].nmem.mem_user_data, st->d[d].hb);
+		ns_hpack_rec_free(&st->d[d].rec);
 	}
 }
 

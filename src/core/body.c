@@ -59,6 +59,34 @@ static int ctx_of(struct ns_body_ctx *b, struct ns_body *body,
 	return 1;
 }
 
+/* The exchange's body goes to format f (its state zeroed, from the
+ * budget; without memory, to none). */
+static void take(struct ns_body *body, struct ns_body_conn *conn,
+		 const struct ns_body_format *f)
+{
+	body->state =
+	    ns_mem_alloc(conn->mem, f->state_size ? f->state_size : 1);
+	if (body->state)
+		body->fmt = f;
+}
+
+/* The content type is unknown (headers lost): the first format whose
+ * guess claims the header block or the body bytes. */
+static void guess(struct ns_body *body, struct ns_body_conn *conn,
+		  struct ns_call *call, const struct ns_hdr *h, unsigned n,
+		  const uint8_t *p, size_t len)
+{
+	if (body->fmt || !call->hpack_lost || call->content_type[0])
+		return;
+	for (unsigned i = 0; i < ns_nbody_formats; i++) {
+		const struct ns_body_format *f = ns_body_formats[i];
+		if (!f->guess || !f->guess(call, h, n, p, len))
+			continue;
+		take(body, conn, f);
+		return;
+	}
+}
+
 /* Chooses the format of the exchange from its content type. */
 static void choose(struct ns_body *body, struct ns_body_conn *conn,
 		   struct ns_call *call, const struct ns_hdr *h, unsigned n)
@@ -80,10 +108,7 @@ static void choose(struct ns_body *body, struct ns_body_conn *conn,
 		    ns_body_find(h[i].value, h[i].vl);
 		if (!f)
 			return;
-		body->state =
-		    ns_mem_alloc(conn->mem, f->state_size ? f->state_size : 1);
-		if (body->state)
-			body->fmt = f;
+		take(body, conn, f);
 		return;
 	}
 }
@@ -93,6 +118,7 @@ void ns_body_headers(struct ns_body *body, struct ns_body_conn *conn,
 		     int side, int64_t ts, const struct ns_hdr *h, unsigned n)
 {
 	choose(body, conn, call, h, n);
+	guess(body, conn, call, h, n, NULL, 0);
 	struct ns_body_ctx b;
 	if (ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->headers)
 		body->fmt->headers(&b, h, n);
@@ -103,6 +129,8 @@ void ns_body_data(struct ns_body *body, struct ns_body_conn *conn,
 		  int side, int64_t ts, const uint8_t *p, size_t n)
 {
 	struct ns_body_ctx b;
+	if (n)
+		guess(body, conn, call, NULL, 0, p, n);
 	if (n && ctx_of(&b, body, conn, ctx, call, side, ts) && body->fmt->data)
 		body->fmt->data(&b, p, n);
 }

@@ -103,6 +103,13 @@ struct ns_body_format {
 	void (*flush)(void *pending, struct ns_body_conn *conn,
 		      struct ns_stream_ctx *ctx);
 	void (*pending_free)(void *pending);
+	/* optional: for an exchange whose content type is unknown because
+	 * its headers could not be read (call->hpack_lost: an HPACK context
+	 * lost, a capture that began mid-connection), 1 when a header block
+	 * (h, n) or a side's first body bytes (p, len; h NULL) surely are
+	 * this format's; it then marks the call as chosen by guess */
+	int (*guess)(struct ns_call *call, const struct ns_hdr *h, unsigned n,
+		     const uint8_t *p, size_t len);
 };
 
 /* The registry (gen/registry.c). */

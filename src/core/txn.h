@@ -35,18 +35,20 @@ enum ns_call_end {
  * Side 0 is the request, 1 the response.
  */
 struct ns_call {
-	uint64_t conn_uid;   /* the connection's ns_flow_uid() */
-	uint32_t conn_index; /* tcp.stream */
-	uint32_t id;	     /* HTTP/2 stream id; HTTP/1.1: 1, 2, … */
-	uint8_t version;     /* 1 HTTP/1.x, 2 HTTP/2 */
-	uint8_t client;	     /* key endpoint of the flow that is the client */
-	uint8_t closed[2];   /* each side's end was seen */
-	uint8_t end;	     /* enum ns_call_end */
-	uint8_t rst_by;	     /* the side that sent RST_STREAM */
-	uint8_t hpack_lost;  /* some header block could not be decoded */
-	uint8_t pushed;	     /* a server push (HTTP/2 PUSH_PROMISE) */
-	uint32_t rst_error;  /* HTTP/2 error code of the reset */
-	int status;	     /* HTTP status, -1 */
+	uint64_t conn_uid;    /* the connection's ns_flow_uid() */
+	uint32_t conn_index;  /* tcp.stream */
+	uint32_t id;	      /* HTTP/2 stream id; HTTP/1.1: 1, 2, … */
+	uint8_t version;      /* 1 HTTP/1.x, 2 HTTP/2 */
+	uint8_t client;	      /* key endpoint of the flow that is the client */
+	uint8_t closed[2];    /* each side's end was seen */
+	uint8_t end;	      /* enum ns_call_end */
+	uint8_t rst_by;	      /* the side that sent RST_STREAM */
+	uint8_t hpack_lost;   /* some header field could not be decoded */
+	uint16_t hdr_unknown; /* fields left unknown by a lost HPACK context
+				 (0 with hpack_lost: a block's rest lost) */
+	uint8_t pushed;	      /* a server push (HTTP/2 PUSH_PROMISE) */
+	uint32_t rst_error;   /* HTTP/2 error code of the reset */
+	int status;	      /* HTTP status, -1 */
 	char method[16];
 	char path[200];
 	char authority[128]; /* :authority, or HTTP/1.x's Host */
@@ -62,6 +64,8 @@ struct ns_call {
 	uint8_t web;	  /* application/grpc-web* */
 	uint8_t web_text; /* application/grpc-web-text* */
 	uint8_t json;	  /* +json: not protobuf */
+	uint8_t guessed;  /* gRPC by its framing: the content type unknown
+			     (HPACK context lost, or headers not captured) */
 	uint8_t gzip[2];  /* grpc-encoding: gzip each way */
 	int grpc_status;  /* grpc-status, -1 */
 	int64_t timeout;  /* grpc-timeout in ns, -1 */

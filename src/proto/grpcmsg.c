@@ -5,6 +5,7 @@
  */
 #include "proto/grpcmsg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +103,67 @@ void ns_grpc_header(struct ns_call *c, int dir, const uint8_t *n, size_t nl,
 	} else if (is(n, nl, "grpc-timeout")) {
 		c->timeout = timeout(v, vl);
 	}
+}
+
+int ns_grpc_looks_framed(const uint8_t *p, size_t n)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	for (int first = 1; ns_rd_left(&r); first = 0) {
+		uint8_t flag = ns_rd_u8(&r);
+		uint32_t len = ns_rd_u32(&r);
+		if (r.err || flag > 1)
+			return 0;
+		if (len <= ns_rd_left(&r)) {
+			ns_rd_skip(&r, len);
+			continue;
+		}
+		return first && n >= 1024 && len < (4u << 20);
+	}
+	return n >= 5;
+}
+
+/* Appends s to dst (at *at, a "; " or ", " before all but the first). */
+static void put_part(char *dst, size_t cap, size_t *at, const char *sep,
+		     const char *s)
+{
+	int k = snprintf(dst + *at, cap - *at, "%s%s", *at ? sep : "", s);
+	if (k > 0)
+		*at = *at + (size_t)k < cap ? *at + (size_t)k : cap - 1;
+}
+
+size_t ns_grpc_lost_text(const struct ns_call *c, char *dst, size_t cap)
+{
+	size_t at = 0;
+	if (!cap)
+		return 0;
+	dst[0] = 0;
+	if (!c->hpack_lost)
+		return 0;
+	if (c->grpc && c->grpc_status >= 0)
+		put_part(dst, cap, &at, "; ", "status from trailers");
+	if (c->guessed)
+		put_part(dst, cap, &at, "; ", "gRPC by its framing");
+	size_t mark = at;
+	const char *sep = "; ";
+	if (!c->method[0] && !c->path[0]) {
+		put_part(dst, cap, &at, sep, "method");
+		sep = ", ";
+	} else if (!c->path[0]) {
+		put_part(dst, cap, &at, sep, "path");
+		sep = ", ";
+	}
+	if (c->status < 0) {
+		put_part(dst, cap, &at, sep, ":status");
+		sep = ", ";
+	}
+	if (c->grpc && c->grpc_status < 0)
+		put_part(dst, cap, &at, sep, "grpc-status");
+	if (at > mark || !mark)
+		put_part(dst, cap, &at, at > mark ? " " : "",
+			 at > mark ? "unknown: HPACK context lost"
+				   : "headers lost: HPACK context lost");
+	return at;
 }
 
 size_t ns_grpc_b64(struct ns_grpc_dec *d, const uint8_t *p, size_t n,

@@ -81,6 +81,13 @@ void ns_grpc_body(struct ns_call *c, struct ns_grpc_dec *dec,
 		  struct ns_grpc_events *evs, int dir, int64_t ts,
 		  const uint8_t *p, size_t n);
 
+/* Whether p[0..n), a side's first body bytes as one transport frame
+ * carried them, are gRPC messages: each a flag byte 0 or 1 and a length
+ * that ends at or before n, the last ending exactly at n; or one message
+ * longer than a frame of at least 1 KiB (and under 4 MiB, gRPC's default
+ * limit), continued in the next frames. */
+int ns_grpc_looks_framed(const uint8_t *p, size_t n);
+
 /* An event of call c that is not a message (a side's end). */
 void ns_grpc_event(struct ns_grpc_events *evs, int kind, int dir,
 		   const struct ns_call *c);
@@ -102,6 +109,15 @@ int ns_grpc_rst_status(uint32_t err);
  * client (a CANCEL from the client once 90% of its grpc-timeout has
  * passed is DEADLINE_EXCEEDED), else -1. */
 int ns_grpc_call_status(const struct ns_call *c);
+/*
+ * What a call's lost headers (call->hpack_lost: an HPACK context lost, or
+ * headers before the capture) left known and unknown, for --calls and the
+ * grpc layer: "status from trailers; gRPC by its framing; method, :status
+ * unknown: HPACK context lost" into dst (NUL-terminated, "" when nothing
+ * was lost); returns its length.
+ */
+size_t ns_grpc_lost_text(const struct ns_call *c, char *dst, size_t cap);
+
 /* The names of the gRPC status codes (also the grpc.status field's), and
  * one's name, or NULL. */
 extern const struct ns_valstr ns_grpc_status_names[];

@@ -142,8 +142,9 @@ static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
 		put_name(b, k->f_grpc_status, (uint64_t)ns_grpc_call_status(c),
 			 c->grpc_status >= 0 ? "?" : "-");
 	put_status(b, c->status);
-	if (c->hpack_lost)
-		ns_buf_puts(b, " [headers lost]");
+	char lost[128];
+	if (ns_grpc_lost_text(c, lost, sizeof(lost)))
+		ns_buf_printf(b, " [%s]", lost);
 	put_times(b, c);
 	if (c->grpc)
 		put_msgs(b, c);

@@ -10,6 +10,13 @@
                                       one channel (one TCP connection) and
                                       write one line per call to CALLS:
                                       "<method> <status> <req msgs> <resp msgs>"
+    grpc-peers.py midstream PORT CALLS CUT
+                                      warm-up calls, a pause, then the
+                                      calls a capture cut at the time
+                                      written to CUT keeps (make-grpc-
+                                      midstream.sh); CALLS lists only
+                                      those, as above plus the status
+                                      message ("<...> <message>")
     grpc-peers.py latency PORT CALLS  calls with known server-side delays
                                       (tests/srt.sh): CALLS as above plus
                                       each call's start and end on the
@@ -370,11 +377,61 @@ def client_random(port, calls_path, seed):
             f.write("%s %s %d %d\n" % r)
 
 
+def client_midstream(port, calls_path, cut_path):
+    """One channel: calls that build both sides' HPACK tables, a pause
+    (the capture is cut there), then calls that reuse the tables: error
+    statuses with new and repeated messages, a stream, a new method."""
+    rec = []
+    ch = grpc.insecure_channel("127.0.0.1:%d" % port, options=OPTS)
+    stub = pbg.InferenceServiceStub(ch)
+    P = "/inference.InferenceService/"
+
+    def call(method, req, keep=True):
+        n, code, msg = 0, "OK", ""
+        try:
+            if method == "Predict":
+                stub.Predict(req, timeout=5)
+                n = 1
+            else:
+                n = sum(1 for _ in stub.StreamPredict(req, timeout=5))
+        except grpc.RpcError as e:
+            code, msg = e.code().name, e.details() or ""
+        if keep:
+            rec.append((P + method, code, 1, n, msg))
+
+    call("Predict", pb.PredictRequest(model="warm"), False)
+    call("Predict", pb.PredictRequest(model="missing"), False)
+    call("Predict", pb.PredictRequest(model="fail:NOT_FOUND:gone"), False)
+    call("StreamPredict", pb.PredictRequest(model="w", max_tokens=2,
+                                            temperature=0.001), False)
+    time.sleep(1.0)
+    with open(cut_path, "w") as f:
+        f.write("%.6f\n" % time.time())
+    time.sleep(0.2)
+    call("Predict", pb.PredictRequest(model="a", input=[1.0]))
+    call("Predict", pb.PredictRequest(model="fail:NOT_FOUND:model b gone"))
+    call("Predict", pb.PredictRequest(model="missing"))
+    call("StreamPredict", pb.PredictRequest(model="s", max_tokens=3,
+                                            temperature=0.001))
+    call("Predict", pb.PredictRequest(
+        model="fail:PERMISSION_DENIED:no access to model c"))
+    call("Predict", pb.PredictRequest(model="fail:NOT_FOUND:gone"))
+    call("Predict", pb.PredictRequest(model="d", input=[2.0, 3.0]))
+    call("StreamPredict", pb.PredictRequest(
+        model="fail:INVALID_ARGUMENT:bad tokens"))
+    ch.close()
+    with open(calls_path, "w") as f:
+        for r in rec:
+            f.write("%s %s %d %d %s\n" % r)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "server":
         server(int(sys.argv[2]))
     elif sys.argv[1] == "latency":
         client_latency(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "midstream":
+        client_midstream(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "random":
         client_random(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     elif len(sys.argv) > 4 and sys.argv[4] == "errors":
