@@ -26,6 +26,7 @@
 
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "core/event.h"
 #include "core/mem.h"
 #include "core/packet.h"
 #include "core/txn.h"
@@ -190,6 +191,10 @@ struct crypto_dir {
 
 struct quic_flow {
 	struct ns_mem *mem;
+	/* whom the handshake is told to (TLS_HELLO as it comes, TLS_END as
+	 * the flow ends, as the TLS dissector does for TCP) */
+	const struct ns_bus *bus;
+	const struct ns_flow *flow;
 	uint8_t have_client;
 	uint16_t client_port;
 	uint8_t dcid[MAX_CID], dcid_len; /* what the Initial keys come from */
@@ -201,9 +206,25 @@ struct quic_flow {
 	struct ns_tls_info info;
 };
 
+static void tell(const struct quic_flow *q, enum ns_ev_type t,
+		 const struct ns_packet *pkt)
+{
+	if (!q->flow || !ns_bus_wants(q->bus, t))
+		return;
+	struct ns_event ev = {.type = t,
+			      .pkt = pkt,
+			      .flow = q->flow,
+			      .ts = pkt ? pkt->ts : q->flow->last_ts,
+			      .u.tls = &q->info};
+	ns_bus_publish(q->bus, &ev);
+}
+
 static void flow_free(void *state)
 {
 	struct quic_flow *q = state;
+	/* the flow ends: what the handshake said (before CONN_END) */
+	if (q->info.hellos || q->info.have_cipher)
+		tell(q, NS_EV_TLS_END, NULL);
 	for (int i = 0; i < 2; i++) {
 		ns_mem_free(q->mem, q->cd[i].buf);
 		ns_mem_free(q->mem, q->cd[i].have);
@@ -660,6 +681,12 @@ static void short_packet(struct pk *k, struct ns_reader *r)
 			     (uint32_t)left);
 }
 
+static void hello_told(void *arg)
+{
+	struct pk *k = arg;
+	tell(k->qf, NS_EV_TLS_HELLO, k->pkt);
+}
+
 /* The complete handshake messages CRYPTO data brought in direction d: a
  * tls layer after this one. */
 static void handshake(struct pk *k, int d)
@@ -679,8 +706,11 @@ static void handshake(struct pk *k, int d)
 	if (!copy)
 		return;
 	memcpy(copy, c->buf + c->parsed, n);
-	struct ns_tls_hs hs = {
-	    .info = &k->qf->info, .ts = k->pkt->ts, .quic = 1};
+	struct ns_tls_hs hs = {.info = &k->qf->info,
+			       .ts = k->pkt->ts,
+			       .quic = 1,
+			       .on_hello = hello_told,
+			       .arg = k};
 	int used = ns_tls_crypto_layer(k->pkt, copy, n, &hs);
 	if (used > 0)
 		c->parsed += (size_t)used;
@@ -690,8 +720,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
 	struct quic_flow *q = ns_flow_state(pkt, cx);
-	if (q && !q->mem && pkt->eng)
+	if (q && !q->mem && pkt->eng) {
 		q->mem = &pkt->eng->mem;
+		q->bus = &pkt->eng->bus;
+		q->flow = pkt->flow;
+	}
 	struct pk k = {.pkt = pkt, .qf = q};
 	while (ns_rd_left(r) && !k.bad && !k.cut) {
 		uint8_t b0 = ns_rd_peek(r, 0);
