@@ -35,15 +35,16 @@ start a lo lo.pcapng
 start a tun0 tun.pcapng
 start a va pcapng-multi.pcapng -i tun0 -i lo
 
-udp() { # TAG ADDR PORT TEXT
+udp() { # TAG ADDR PORT TEXT (from port 40000 + PORT - 5300)
 	in_ns "$1" "$PY" -c 'import socket,sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", 40000 + int(sys.argv[2]) - 5300))
 s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))' "$2" "$3" "$4"
 }
-in_ns a ping -n -q -c 2 -i 0.2 "$B4" >/dev/null
+in_ns a ping -n -q -c 2 -i 0.2 -e 4660 "$B4" >/dev/null
 udp a "$B4" 5300 "to b over the veth"
 udp a 127.0.0.1 5301 "to a over lo"
-in_ns a ping -n -q -c 2 -i 0.2 -W 0.2 10.9.0.2 >/dev/null || true
+in_ns a ping -n -q -c 2 -i 0.2 -W 0.2 -e 4661 10.9.0.2 >/dev/null || true
 udp a 10.9.0.2 5302 "into tun0"
 sleep 0.5
 for i in "${!pids[@]}"; do capture_stop "${pids[i]}" "${errs[i]}"; done
