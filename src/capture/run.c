@@ -379,8 +379,12 @@ static int read_wtap(struct ns_run *run, struct ns_source *s)
 		}
 		if (rc == 0)
 			break;
-		struct pk p = {w.ts,	   w.caplen,	    w.len,
-			       w.linktype, (int64_t)w.ifid, w.ifname,
+		struct pk p = {ns_source_ts_ns(w.sec, w.nsec, 1),
+			       w.caplen,
+			       w.len,
+			       w.linktype,
+			       (int64_t)w.ifid,
+			       w.ifname,
 			       w.data};
 		if (filtered_in(run, &p))
 			packet(run, &p);

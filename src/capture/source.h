@@ -109,18 +109,25 @@ int ns_source_wtap(struct ns_source *s, char *err, size_t errlen);
  * timestamps (a latency, a duration) fits in int64 too. */
 #define NS_SOURCE_TS_MAX_SEC 4600000000LL
 
-/* Timestamp of a packet header from this source, in ns since the epoch. */
-static inline int64_t ns_source_ts(const struct ns_source *s,
-				   const struct pcap_pkthdr *h)
+/* A timestamp in ns since the epoch, held to 0..NS_SOURCE_TS_MAX_SEC;
+ * frac is in ns when nano, else in us (below 2^32 from every reader). */
+static inline int64_t ns_source_ts_ns(long long sec, long long frac, int nano)
 {
-	long long sec = h->ts.tv_sec;
 	if (sec > NS_SOURCE_TS_MAX_SEC)
 		sec = NS_SOURCE_TS_MAX_SEC;
 	else if (sec < 0)
 		sec = 0;
-	/* tv_usec is below 2^32 from every libpcap reader */
-	long long frac = h->ts.tv_usec % 4294967296LL;
-	return (int64_t)sec * 1000000000 + (int64_t)frac * (s->nano ? 1 : 1000);
+	frac %= 4294967296LL;
+	if (frac < 0)
+		frac = 0;
+	return (int64_t)sec * 1000000000 + (int64_t)frac * (nano ? 1 : 1000);
+}
+
+/* Timestamp of a packet header from this source, in ns since the epoch. */
+static inline int64_t ns_source_ts(const struct ns_source *s,
+				   const struct pcap_pkthdr *h)
+{
+	return ns_source_ts_ns(h->ts.tv_sec, h->ts.tv_usec, s->nano);
 }
 
 void ns_source_close(struct ns_source *s);

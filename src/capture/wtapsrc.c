@@ -26,8 +26,6 @@
 #include <wiretap/wtap.h>
 #include <wsutil/wslog.h>
 
-#include "capture/source.h"
-
 #define NS_WTAP_MAX_IFACES   65536
 #define NS_WTAP_LINKTYPE_MAX 1024 /* the link type values searched */
 #define NS_WTAP_DLT_PPP	     9
@@ -132,19 +130,6 @@ static int take_idbs(struct ns_wtap *w, char *err, size_t errlen)
 	return 0;
 }
 
-static int64_t ts_of(const wtap_rec *rec)
-{
-	long long sec = (long long)rec->ts.secs;
-	long long nsec = rec->ts.nsecs;
-	if (sec > NS_SOURCE_TS_MAX_SEC)
-		sec = NS_SOURCE_TS_MAX_SEC;
-	else if (sec < 0)
-		sec = 0;
-	if (nsec < 0 || nsec > 999999999)
-		nsec = 0;
-	return (int64_t)sec * 1000000000 + nsec;
-}
-
 static int fill(struct ns_wtap *w, struct ns_wtap_pkt *pk, char *err,
 		size_t errlen)
 {
@@ -172,7 +157,8 @@ static int fill(struct ns_wtap *w, struct ns_wtap_pkt *pk, char *err,
 			 wtap_encap_description(ph->pkt_encap));
 		return -1;
 	}
-	pk->ts = ts_of(&w->rec);
+	pk->sec = (int64_t)w->rec.ts.secs;
+	pk->nsec = (int32_t)w->rec.ts.nsecs;
 	pk->caplen = ph->caplen;
 	pk->len = ph->len < ph->caplen ? ph->caplen : ph->len;
 	pk->linktype = lt;

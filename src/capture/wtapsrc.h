@@ -26,7 +26,8 @@ struct ns_wtap;
 /* One packet; data and ifname stay valid until the next ns_wtap_next()
  * or ns_wtap_close(). */
 struct ns_wtap_pkt {
-	int64_t ts; /* ns since the epoch, held to 0..NS_SOURCE_TS_MAX */
+	int64_t sec;  /* the timestamp as the file has it: seconds */
+	int32_t nsec; /* and ns (source.h holds them in range) */
 	uint32_t caplen, len;
 	int linktype;  /* the interface's link type, as libpcap numbers it */
 	uint32_t ifid; /* pcapng interface id (frame.interface_id) */
