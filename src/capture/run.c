@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "capture/wtapsrc.h"
 
 volatile sig_atomic_t ns_signalled;
 
@@ -71,11 +72,23 @@ fail:
 	return -1;
 }
 
-static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
-		    const struct pcap_pkthdr *h, const u_char *data)
+/* One packet as either reader hands it over. */
+struct pk {
+	int64_t ts;
+	uint32_t caplen, len;
+	int linktype;
+	int64_t ifid; /* -1: not known (libpcap) */
+	const char *ifname;
+	const u_char *data;
+};
+
+static void dissect(struct ns_run *run, struct ns_packet *pkt,
+		    const struct pk *p)
 {
-	ns_pkt_begin(pkt, run->seen, ts, ts - run->first_ts, h->caplen, h->len,
-		     run->src->linktype, data);
+	ns_pkt_begin(pkt, run->seen, p->ts, p->ts - run->first_ts, p->caplen,
+		     p->len, p->linktype, p->data);
+	pkt->ifid = p->ifid;
+	pkt->ifname = p->ifname;
 	pkt->ts_digits = run->src->nano ? 9 : 6;
 	pkt->delta = run->delta;
 	pkt->eng = run->eng;
@@ -92,14 +105,45 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt, int64_t ts,
 	}
 }
 
-static void on_packet(u_char *user, const struct pcap_pkthdr *h,
-		      const u_char *data)
+static void stop_failed(struct ns_run *run, const char *err)
 {
-	struct ns_run *run = (struct ns_run *)user;
+	fprintf(stderr, "netscope: %s\n", err);
+	run->failed = 1;
+	run->stop = 1;
+	pcap_breakloop(run->src->p);
+}
+
+/* Writes p (-w); 0, or 1 when the run must stop. */
+static int write_packet(struct ns_run *run, const struct pk *p)
+{
+	char err[640];
+	int rc = ns_writer_write(&run->w, p->linktype, p->ts, p->caplen, p->len,
+				 p->data, err, sizeof(err));
+	if (rc < 0) {
+		if (run->src->wt) /* a pcapng of several link types */
+			snprintf(err + strlen(err), sizeof(err) - strlen(err),
+				 " (-w writes pcap, one link type; '%s' has "
+				 "several: keep one with -Y "
+				 "'frame.interface_id == N')",
+				 run->src->name);
+		stop_failed(run, err);
+		return 1;
+	}
+	if (rc > 0) { /* -G with -W: the last file is full */
+		run->seen--;
+		run->seen_src--;
+		run->bytes -= p->len;
+		run->stop = 1;
+		pcap_breakloop(run->src->p);
+		return 1;
+	}
+	return 0;
+}
+
+static void packet(struct ns_run *run, const struct pk *p)
+{
 	struct ns_source *s = run->src;
-	if (run->stop)
-		return;
-	int64_t ts = ns_source_ts(s, h);
+	int64_t ts = p->ts;
 	if (!run->have_first) {
 		run->first_ts = ts;
 		run->prev_ts = ts;
@@ -109,36 +153,18 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	run->prev_ts = ts;
 	run->seen++;
 	run->seen_src++;
-	run->bytes += h->len;
+	run->bytes += p->len;
 
 	struct ns_packet *pkt = &run->pkt;
 	int pass = 1;
 	if (run->dfilter) {
-		dissect(run, pkt, ts, h, data);
+		dissect(run, pkt, p);
 		pass = ns_dfilter_match(run->dfilter, pkt);
 	}
-	if (pass && run->writer_ready) {
-		char err[512];
-		int rc = ns_writer_write(&run->w, s->linktype, ts, h->caplen,
-					 h->len, data, err, sizeof(err));
-		if (rc < 0) {
-			fprintf(stderr, "netscope: %s\n", err);
-			run->failed = 1;
-			run->stop = 1;
-			pcap_breakloop(s->p);
-			return;
-		}
-		if (rc > 0) { /* -G with -W: the last file is full */
-			run->seen--;
-			run->seen_src--;
-			run->bytes -= h->len;
-			run->stop = 1;
-			pcap_breakloop(s->p);
-			return;
-		}
-	}
+	if (pass && run->writer_ready && write_packet(run, p))
+		return;
 	if (run->dissect && !run->dfilter)
-		dissect(run, pkt, ts, h, data);
+		dissect(run, pkt, p);
 	if (pass && run->out)
 		ns_output_packet(run->out, pkt);
 	if (run->max_count && run->seen >= run->max_count) {
@@ -147,6 +173,37 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	}
 	if (ns_signalled)
 		pcap_breakloop(s->p);
+}
+
+/* -f on a pcapng file (source.h): 1 to go on with the packet. */
+static int filtered_in(struct ns_run *run, const struct pk *p)
+{
+	char err[PCAP_ERRBUF_SIZE + 128];
+	struct ns_source *s = run->src;
+	s->nread++;
+	int rc = ns_source_filter(s, p->linktype, p->caplen, p->len, p->data,
+				  err, sizeof(err));
+	if (rc < 0) {
+		char msg[sizeof(err) + 320];
+		snprintf(msg, sizeof(msg), "capture filter on '%s': %s",
+			 s->name, err);
+		stop_failed(run, msg);
+	}
+	return rc > 0;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *data)
+{
+	struct ns_run *run = (struct ns_run *)user;
+	struct ns_source *s = run->src;
+	if (run->stop)
+		return;
+	struct pk p = {
+	    ns_source_ts(s, h), h->caplen, h->len, s->linktype, -1, NULL, data};
+	if (s->pcapng && !s->live && !filtered_in(run, &p))
+		return;
+	packet(run, &p);
 }
 
 static int flush_writer(struct ns_run *run)
@@ -275,7 +332,7 @@ static void progress(struct ns_run *run, struct ns_source *s, int done)
 		return;
 	FILE *f = pcap_file(s->p);
 	struct stat st;
-	long pos = f ? ftell(f) : -1;
+	long pos = s->wt ? (long)ns_wtap_pos(s->wt) : f ? ftell(f) : -1;
 	double total = f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
 			   ? (double)st.st_size
 			   : 0;
@@ -304,6 +361,60 @@ static void progress(struct ns_run *run, struct ns_source *s, int done)
 	run->progress_shown = 1;
 }
 
+/* The rest of a file libwiretap reopened (ns_source_wtap()). */
+static int read_wtap(struct ns_run *run, struct ns_source *s)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	unsigned batch = 0;
+	while (!run->stop && !ns_signalled) {
+		struct ns_wtap_pkt w;
+		int rc = ns_wtap_next(s->wt, &w, err, sizeof(err));
+		if (rc < 0) {
+			if (!run->quiet_errors)
+				fprintf(stderr,
+					"netscope: error reading '%s': %s\n",
+					s->name, err);
+			run->failed = 1;
+			return -1;
+		}
+		if (rc == 0)
+			break;
+		struct pk p = {ns_source_ts_ns(w.sec, w.nsec, 1),
+			       w.caplen,
+			       w.len,
+			       w.linktype,
+			       (int64_t)w.ifid,
+			       w.ifname,
+			       w.data};
+		if (filtered_in(run, &p))
+			packet(run, &p);
+		if (++batch % 4096 == 0) {
+			if (run->progress)
+				progress(run, s, 0);
+			if (run->tick)
+				run->tick(run->tick_ctx, run);
+		}
+	}
+	if (run->tick)
+		run->tick(run->tick_ctx, run);
+	return 0;
+}
+
+/* libpcap failed reading s: go on with libwiretap if it refused a pcapng
+ * of several link types, else say why. */
+static int read_failed(struct ns_run *run, struct ns_source *s)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	int sw = ns_source_wtap(s, err, sizeof(err));
+	if (sw > 0)
+		return read_wtap(run, s);
+	if (!run->quiet_errors)
+		fprintf(stderr, "netscope: error reading '%s': %s\n", s->name,
+			sw < 0 ? err : ns_source_error(s));
+	run->failed = 1;
+	return -1;
+}
+
 int ns_run_file(struct ns_run *run, struct ns_source *s)
 {
 	run->src = s;
@@ -312,6 +423,7 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 		run->progress_start = mono_ns();
 		run->progress_next = run->progress_start;
 	}
+	int rc = 0;
 	while (!run->stop && !ns_signalled) {
 		int n = pcap_dispatch(s->p, 4096, on_packet, (u_char *)run);
 		if (run->progress)
@@ -323,17 +435,13 @@ int ns_run_file(struct ns_run *run, struct ns_source *s)
 		if (n == PCAP_ERROR_BREAK)
 			continue;
 		if (n < 0) {
-			if (!run->quiet_errors)
-				fprintf(stderr,
-					"netscope: error reading '%s': %s\n",
-					s->name, ns_source_error(s));
-			run->failed = 1;
-			return -1;
+			rc = read_failed(run, s);
+			break;
 		}
 	}
 	if (run->progress)
 		progress(run, s, 1);
-	return 0;
+	return rc;
 }
 
 void ns_run_first_pass(struct ns_run *run, const char *const *files,

@@ -14,6 +14,7 @@
 #include "capture/source.h"
 
 #include "capture/decomp.h"
+#include "capture/wtapsrc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -137,14 +138,19 @@ int ns_source_rereadable(const char *path)
 	return stat(path, &st) < 0 || S_ISREG(st.st_mode);
 }
 
-int ns_source_open_file(struct ns_source *s, const char *path, char *err,
-			size_t errlen)
+static int open_file(struct ns_source *s, const char *path, char *err,
+		     size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	unsigned char m[4] = {0};
 	FILE *fp;
 	memset(s, 0, sizeof(*s));
 	copy_name(s, path);
+	s->path = strdup(path);
+	if (!s->path) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
 
 	if (strcmp(path, "-") == 0) {
 		struct replay *r = calloc(1, sizeof(*r));
@@ -212,9 +218,75 @@ int ns_source_open_file(struct ns_source *s, const char *path, char *err,
 	return 0;
 }
 
+/* The program for linktype, compiled on first use. */
+static struct bpf_program *bpf_for(struct ns_source *s, int linktype, char *err,
+				   size_t errlen)
+{
+	for (int i = 0; i < s->nbpf; i++)
+		if (s->bpf[i].linktype == linktype)
+			return &s->bpf[i].prog;
+	if (s->nbpf == NS_SOURCE_MAX_BPF) {
+		snprintf(err, errlen, "more than %d link types in one file",
+			 NS_SOURCE_MAX_BPF);
+		return NULL;
+	}
+	pcap_t *dead =
+	    pcap_open_dead(linktype, s->snaplen ? s->snaplen : 262144);
+	if (!dead) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	struct ns_bpf_lt *b = &s->bpf[s->nbpf];
+	if (pcap_compile(dead, &b->prog, s->bpf_expr, 1, PCAP_NETMASK_UNKNOWN) <
+	    0) {
+		const char *lt = pcap_datalink_val_to_name(linktype);
+		snprintf(err, errlen, "%s (for link type %s, %d)",
+			 pcap_geterr(dead), lt ? lt : "unknown", linktype);
+		pcap_close(dead);
+		return NULL;
+	}
+	pcap_close(dead);
+	b->linktype = linktype;
+	s->nbpf++;
+	return &b->prog;
+}
+
+int ns_source_filter(struct ns_source *s, int linktype, uint32_t caplen,
+		     uint32_t len, const uint8_t *data, char *err,
+		     size_t errlen)
+{
+	if (!s->bpf_expr)
+		return 1;
+	const struct bpf_program *prog = bpf_for(s, linktype, err, errlen);
+	if (!prog)
+		return -1;
+	struct pcap_pkthdr h = {.caplen = caplen, .len = len};
+	return pcap_offline_filter(prog, &h, data) != 0;
+}
+
+int ns_source_open_file(struct ns_source *s, const char *path, char *err,
+			size_t errlen)
+{
+	if (open_file(s, path, err, errlen) == 0)
+		return 0;
+	free(s->path);
+	s->path = NULL;
+	return -1;
+}
+
 int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
 			 size_t errlen)
 {
+	if (!s->live && s->pcapng) {
+		/* filtered by us, per link type: see struct ns_bpf_lt */
+		free(s->bpf_expr);
+		s->bpf_expr = strdup(expr);
+		if (!s->bpf_expr) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return -1;
+		}
+		return bpf_for(s, s->linktype, err, errlen) ? 0 : -1;
+	}
 	struct bpf_program prog;
 	if (pcap_compile(s->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "%s", pcap_geterr(s->p));
@@ -235,8 +307,50 @@ const char *ns_source_error(const struct ns_source *s)
 	return e ? e : pcap_geterr(s->p);
 }
 
+/* libpcap 1.10's words (sf-pcapng.c) when a later interface block does
+ * not match the first one: another link type or snapshot length */
+#define MIXED_REFUSAL "an interface has a "
+
+int ns_source_wtap(struct ns_source *s, char *err, size_t errlen)
+{
+	if (s->live || !s->pcapng || s->wt ||
+	    strncmp(pcap_geterr(s->p), MIXED_REFUSAL, strlen(MIXED_REFUSAL)))
+		return 0;
+	if (strcmp(s->path, "-") == 0 || !ns_source_rereadable(s->path)) {
+		snprintf(err, errlen,
+			 "%s; a pcapng of several link types is read from a "
+			 "file, not from a pipe",
+			 pcap_geterr(s->p));
+		return -1;
+	}
+	s->wt = ns_wtap_open(s->path, err, errlen);
+	if (!s->wt)
+		return -1;
+	/* what libpcap handed over went through the run already */
+	for (uint64_t i = 0; i < s->nread; i++) {
+		struct ns_wtap_pkt pk;
+		int rc = ns_wtap_next(s->wt, &pk, err, errlen);
+		if (rc <= 0) {
+			if (rc == 0)
+				snprintf(err, errlen,
+					 "the file changed while it was read");
+			return -1;
+		}
+	}
+	return 1;
+}
+
 void ns_source_close(struct ns_source *s)
 {
+	ns_wtap_close(s->wt);
+	s->wt = NULL;
+	for (int i = 0; i < s->nbpf; i++)
+		pcap_freecode(&s->bpf[i].prog);
+	s->nbpf = 0;
+	free(s->bpf_expr);
+	s->bpf_expr = NULL;
+	free(s->path);
+	s->path = NULL;
 	if (s->p)
 		pcap_close(s->p);
 	s->p = NULL;

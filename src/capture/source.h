@@ -26,6 +26,17 @@ struct ns_live_opts {
 };
 
 struct ns_decomp;
+struct ns_wtap;
+
+/* -f on a pcapng file: compiled once per link type met (pcap_open_dead +
+ * pcap_compile), applied with pcap_offline_filter, so that libpcap hands
+ * over every packet it reads (they are counted, see ns_source_wtap) and a
+ * file of several link types gets each one's own program. */
+#define NS_SOURCE_MAX_BPF 16
+struct ns_bpf_lt {
+	int linktype;
+	struct bpf_program prog;
+};
 
 struct ns_source {
 	pcap_t *p;
@@ -40,6 +51,14 @@ struct ns_source {
 	char format[8]; /* "gzip", "zstd", "lz4", or "" */
 	int pcapng;	/* the file (inside) is pcapng */
 	char name[256]; /* interface or file, for messages */
+	char *path;	/* the file's path as given, to reopen it */
+	/* a pcapng of several link types, reopened with libwiretap after
+	 * libpcap refused it (wtapsrc.h), or NULL */
+	struct ns_wtap *wt;
+	uint64_t nread; /* packets libpcap handed over, before -f */
+	char *bpf_expr; /* -f on a pcapng file, or NULL */
+	struct ns_bpf_lt bpf[NS_SOURCE_MAX_BPF];
+	int nbpf;
 };
 
 #define NS_SOURCE_IOBUF (1u << 20)
@@ -69,24 +88,46 @@ int ns_source_rereadable(const char *path);
 int ns_source_set_filter(struct ns_source *s, const char *expr, char *err,
 			 size_t errlen);
 
+/* Whether a pcapng packet of this link type passes -f: 1 or 0, or -1
+ * with err when the filter cannot be compiled for the link type.  1
+ * without -f. */
+int ns_source_filter(struct ns_source *s, int linktype, uint32_t caplen,
+		     uint32_t len, const uint8_t *data, char *err,
+		     size_t errlen);
+
+/* After libpcap's read of s failed: when it refused a pcapng for an
+ * interface of another link type (or snapshot length) than the first,
+ * reopens the file with libwiretap and skips the packets libpcap already
+ * handed over (s->nread); returns 1.  0 when the failure was something
+ * else (ns_source_error() says what); -1 with err when the file cannot be
+ * reopened (standard input: see the man page). */
+int ns_source_wtap(struct ns_source *s, char *err, size_t errlen);
+
 /* The seconds a timestamp may have, 0 to 4.6e9 (1970 to 2115): a pcapng
  * block's 64-bit timestamp can be far past what int64 nanoseconds hold,
  * and is held at this bound instead, so that the difference of any two
  * timestamps (a latency, a duration) fits in int64 too. */
 #define NS_SOURCE_TS_MAX_SEC 4600000000LL
 
-/* Timestamp of a packet header from this source, in ns since the epoch. */
-static inline int64_t ns_source_ts(const struct ns_source *s,
-				   const struct pcap_pkthdr *h)
+/* A timestamp in ns since the epoch, held to 0..NS_SOURCE_TS_MAX_SEC;
+ * frac is in ns when nano, else in us (below 2^32 from every reader). */
+static inline int64_t ns_source_ts_ns(long long sec, long long frac, int nano)
 {
-	long long sec = h->ts.tv_sec;
 	if (sec > NS_SOURCE_TS_MAX_SEC)
 		sec = NS_SOURCE_TS_MAX_SEC;
 	else if (sec < 0)
 		sec = 0;
-	/* tv_usec is below 2^32 from every libpcap reader */
-	long long frac = h->ts.tv_usec % 4294967296LL;
-	return (int64_t)sec * 1000000000 + (int64_t)frac * (s->nano ? 1 : 1000);
+	frac %= 4294967296LL;
+	if (frac < 0)
+		frac = 0;
+	return (int64_t)sec * 1000000000 + (int64_t)frac * (nano ? 1 : 1000);
+}
+
+/* Timestamp of a packet header from this source, in ns since the epoch. */
+static inline int64_t ns_source_ts(const struct ns_source *s,
+				   const struct pcap_pkthdr *h)
+{
+	return ns_source_ts_ns(h->ts.tv_sec, h->ts.tv_usec, s->nano);
 }
 
 void ns_source_close(struct ns_source *s);

@@ -30,6 +30,8 @@ enum {
 	FRAME_TIME_RELATIVE,
 	FRAME_LEN,
 	FRAME_CAP_LEN,
+	FRAME_INTERFACE_ID,
+	FRAME_INTERFACE_NAME,
 	FRAME_NFIELDS
 };
 
@@ -40,6 +42,8 @@ static struct ns_field frame_fields[] = {
 	NS_F_RELTIME("frame.time_relative", "Time since first frame"),
     [FRAME_LEN] = NS_F_UINT("frame.len", "Frame Length", 32),
     [FRAME_CAP_LEN] = NS_F_UINT("frame.cap_len", "Capture Length", 32),
+    [FRAME_INTERFACE_ID] = NS_F_UINT("frame.interface_id", "Interface id", 32),
+    [FRAME_INTERFACE_NAME] = NS_F_STR("frame.interface_name", "Interface name"),
 };
 
 struct ns_dissector ns_diss_frame = {
@@ -370,6 +374,15 @@ static void dissect_frame(struct ns_packet *pkt, struct ns_reader *r)
 	ns_add_int(pkt, &frame_fields[FRAME_TIME_RELATIVE], 0, 0, pkt->rel);
 	ns_add_uint(pkt, &frame_fields[FRAME_LEN], 0, 0, pkt->len);
 	ns_add_uint(pkt, &frame_fields[FRAME_CAP_LEN], 0, 0, pkt->caplen);
+	/* known only for what libwiretap read (a pcapng of several link
+	 * types): libpcap does not say which interface a packet came from */
+	if (pkt->ifid >= 0)
+		ns_add_uint(pkt, &frame_fields[FRAME_INTERFACE_ID], 0, 0,
+			    (uint64_t)pkt->ifid);
+	if (pkt->ifname)
+		ns_add_bytes(pkt, &frame_fields[FRAME_INTERFACE_NAME], 0, 0,
+			     (const uint8_t *)pkt->ifname,
+			     (uint32_t)strlen(pkt->ifname));
 	layer_close(pkt, li, r, 0);
 }
 

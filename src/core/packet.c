@@ -41,6 +41,8 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->caplen = caplen;
 	pkt->len = len;
 	pkt->linktype = linktype;
+	pkt->ifid = -1;
+	pkt->ifname = NULL;
 	pkt->data = data;
 	pkt->nlayers = 0;
 	pkt->cur_layer = 0;

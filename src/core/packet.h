@@ -83,6 +83,11 @@ struct ns_packet {
 	uint32_t caplen, len;
 	int linktype;
 	int ts_digits; /* 6 or 9: precision of the source */
+	/* the pcapng interface (frame.interface_id, frame.interface_name):
+	 * set by the run after ns_pkt_begin() for what libwiretap read;
+	 * -1 and NULL otherwise (libpcap does not say) */
+	int64_t ifid;
+	const char *ifname;
 	const uint8_t *data;
 
 	struct ns_layer layers[NS_MAX_LAYERS];
