@@ -184,9 +184,9 @@ extern struct ns_dissector ns_diss_quic;
 /* What a flow keeps: who the client is, the Destination Connection ID
  * its Initial packets are keyed with, each direction's CRYPTO bytes. */
 struct crypto_dir {
-	uint8_t *buf;  /* MAX_CRYPTO bytes, from the budget, or NULL */
-	uint8_t *have; /* a bit per byte received */
-	size_t parsed; /* bytes handed to the TLS parser */
+	uint8_t *buf;	/* MAX_CRYPTO bytes, from the budget, or NULL */
+	uint32_t *have; /* a bit per byte received */
+	size_t parsed;	/* bytes handed to the TLS parser */
 };
 
 struct quic_flow {
@@ -365,7 +365,8 @@ static void crypto_add(struct pk *k, uint64_t off, const uint8_t *p, size_t n)
 		if (!c->buf || !c->have) {
 			ns_mem_free(k->qf->mem, c->buf);
 			ns_mem_free(k->qf->mem, c->have);
-			c->buf = c->have = NULL;
+			c->buf = NULL;
+			c->have = NULL;
 			return;
 		}
 	}
@@ -373,7 +374,7 @@ static void crypto_add(struct pk *k, uint64_t off, const uint8_t *p, size_t n)
 	ns_rd_init(&r, p, n);
 	ns_rd_copy(&r, c->buf + off, n);
 	for (size_t i = off; i < off + n; i++)
-		c->have[i / 8] |= (uint8_t)(1u << (i % 8));
+		c->have[i / 32] |= 1u << (i % 32);
 	k->crypto[k->dir] = 1;
 }
 
@@ -464,12 +465,15 @@ static int initial(struct pk *k, const struct version *ver, const uint8_t *dcid,
 	ns_rd_copy(&r, buf, n);
 	if (hp_mask(hp, buf + pn_off + 4, mask) < 0)
 		return -1;
-	buf[0] ^= mask[0] & 0x0f;
-	size_t pnl = (size_t)(buf[0] & 3) + 1;
+	uint8_t b0 = (uint8_t)(ns_rd_byte_at(buf, n, 0) ^ (mask[0] & 0x0f));
+	buf[0] = b0;
+	size_t pnl = (size_t)(b0 & 3) + 1;
 	uint64_t pn = 0;
 	for (size_t i = 0; i < pnl; i++) {
-		buf[pn_off + i] ^= mask[1 + i];
-		pn = pn << 8 | buf[pn_off + i];
+		uint8_t b =
+		    (uint8_t)(ns_rd_byte_at(buf, n, pn_off + i) ^ mask[1 + i]);
+		buf[pn_off + i] = b;
+		pn = pn << 8 | b;
 	}
 	size_t hdr = pn_off + pnl;
 	if (n < hdr + NS_TLS_TAG)
@@ -695,12 +699,14 @@ static void handshake(struct pk *k, int d)
 	if (!c->buf)
 		return;
 	size_t end = c->parsed;
-	while (end < MAX_CRYPTO && (c->have[end / 8] >> (end % 8)) & 1)
+	while (end < MAX_CRYPTO && (c->have[end / 32] >> (end % 32)) & 1)
 		end++;
 	size_t n = end - c->parsed;
 	/* a layer only for a whole message (4-byte header, 24-bit length) */
 	const uint8_t *m = c->buf + c->parsed;
-	if (n < 4 || n < 4 + ((size_t)m[1] << 16 | (size_t)m[2] << 8 | m[3]))
+	if (n < 4 || n < 4 + ((size_t)ns_rd_byte_at(m, n, 1) << 16 |
+			      (size_t)ns_rd_byte_at(m, n, 2) << 8 |
+			      ns_rd_byte_at(m, n, 3)))
 		return;
 	uint8_t *copy = ns_arena_alloc(&k->pkt->arena, n);
 	if (!copy)
