@@ -91,8 +91,9 @@ int ns_ipdefrag(struct ns_packet *pkt, const struct ns_reader *r,
 	if (ns_engine_noted(pkt->eng, pkt->num, pkt->cur_layer,
 			    f->reassembled_in, &in))
 		ns_add_uint(pkt, f->reassembled_in, at, 0, in);
+	/* said as malformed, not as ip.fragment.toolongfragment: tshark
+	 * keeps that for a fragment past a datagram's known end */
 	if (res.this_one.toolong && st == NS_IPFRAG_REFUSED) {
-		ns_add_uint(pkt, f->toolong, at, 0, 1);
 		ns_malformed(pkt,
 			     "fragment ends at byte %llu, past the largest "
 			     "datagram (%u bytes)",
