@@ -273,8 +273,8 @@ static void place(struct ns_ipfrag_dgram *d, uint32_t a, uint32_t b,
 			m.b = d->spans[last - 1].b;
 	}
 	/* spans [first, last) become the one span m */
-	uint32_t keep = first + 1;
-	memmove(&d->spans[keep], &d->spans[last],
+	uint32_t after = first + 1;
+	memmove(&d->spans[after], &d->spans[last],
 		(d->nspans - last) * sizeof(*d->spans));
 	d->nspans = d->nspans - (last - first) + 1;
 	d->spans[first] = m;
