@@ -16,12 +16,16 @@
  *               bit 3     nanosecond timestamps and a negative relative
  *                         time (a capture whose clock went backwards)
  *               bits 4-5  kind: 0 = one packet, 1 = a TCP connection,
- *                         2 = a UDP flow, 3 = one packet
+ *                         2 = a UDP flow, 3 = several packets
  *   kind 0/3:
  *     bytes 1-2   link type, little-endian: one netscope binds, or else
  *                 the (value mod n)th of the n it binds, so every link
  *                 layer is reachable
- *     bytes 3..   the captured bytes
+ *     bytes 3..   kind 0: the captured bytes; kind 3: packets, each
+ *                 [2-byte big-endian length][bytes], dissected one after
+ *                 the other by one engine, so state across packets
+ *                 (IP fragment reassembly, flows) is reached with
+ *                 whatever headers the fuzzer writes
  *   kind 1/2:
  *     bytes 1-2   server port, little-endian (port-bound dissectors; any
  *                 other port leaves the choice to the heuristics)
@@ -237,6 +241,30 @@ static void emit(struct conn *c, int dir, uint8_t tcpflags, const uint8_t *p,
 #define TH_PSH 0x08
 #define TH_ACK 0x10
 
+/* Kind 3: [2-byte length][bytes]... as packets of one engine, each in a
+ * buffer of its own (ASan's redzone right after it). */
+static void several(const uint8_t *data, uint32_t size, unsigned mode, int nano,
+		    int linktype, struct ns_engine *eng)
+{
+	int64_t step = 0;
+	while (size >= 2) {
+		uint32_t n = (uint32_t)(data[0] << 8 | data[1]);
+		data += 2;
+		size -= 2;
+		if (n > size)
+			n = size;
+		uint8_t *b = malloc(n ? n : 1);
+		if (!b)
+			return;
+		memcpy(b, data, n);
+		one_packet(b, n, mode, nano, linktype, eng, step);
+		step += 250000000; /* 0.25 s: timeouts come within reach */
+		free(b);
+		data += n;
+		size -= n;
+	}
+}
+
 /* A TCP connection or UDP flow made of the segments in data[0..size). */
 static void one_flow(const uint8_t *data, size_t size, int udp, unsigned mode,
 		     int nano)
@@ -313,7 +341,7 @@ out:
 	ns_engine_finish(&eng);
 	for (unsigned i = 0; i < ns_nreports && i < 8; i++)
 		if (rep[i])
-			ns_reports[i]->finish(rep[i], out.fp);
+			ns_reports[i]->finish(rep[i], out.fp, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -344,7 +372,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(bytes, data + 3, caplen);
 	struct ns_engine eng;
 	if (ns_engine_init(&eng, 16) == 0) {
-		one_packet(bytes, caplen, mode, nano, linktype, &eng, 0);
+		if (kind == 3)
+			several(bytes, caplen, mode, nano, linktype, &eng);
+		else
+			one_packet(bytes, caplen, mode, nano, linktype, &eng,
+				   0);
 		ns_engine_finish(&eng);
 	}
 	free(bytes);

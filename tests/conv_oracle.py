@@ -23,8 +23,7 @@ def tshark_rows(pcap, proto):
          "frame.cap_len", "icmp.type", "icmpv6.type"]
     if proto == "tcp":
         f += ["tcp.flags", "tcp.analysis.initial_rtt", "tcp.len"]
-    cmd = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "occurrence=a",
-           "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
+    cmd = ["tshark", "-n", "-r", pcap, "-T", "fields", "-E", "occurrence=a"]
     for x in f:
         cmd += ["-e", x]
     out = subprocess.run(cmd, stdout=subprocess.PIPE,

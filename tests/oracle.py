@@ -39,8 +39,8 @@ FIELDS = [
     "arp.opcode",
 ]
 
-TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
-               "-o", "tcp.try_heuristic_first:FALSE"]
+# IP fragments are reassembled by both (tshark's default)
+TSHARK_OPTS = ["-o", "tcp.try_heuristic_first:FALSE"]
 
 
 def run(cmd):

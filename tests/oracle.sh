@@ -35,7 +35,13 @@ set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
-PCAPS=("$SRC"/tests/pcaps/*.pcap "$SRC"/tests/pcaps/*.pcapng)
+PCAPS=()
+for p in "$SRC"/tests/pcaps/*.pcap "$SRC"/tests/pcaps/*.pcapng; do
+	# hand-made past netscope's IP fragment caps and timeout, which
+	# tshark does not have: tests/ipfrag.sh checks it instead
+	case $p in */malformed-frag-flood.pcap) continue ;; esac
+	PCAPS+=("$p")
+done
 TCPF=tcp.stream,tcp.seq,tcp.ack,tcp.nxtseq,tcp.window_size
 TCPF=$TCPF,tcp.window_size_scalefactor,tcp.analysis.initial_rtt
 TCPF=$TCPF,tcp.analysis.ack_rtt,tcp.analysis.acks_frame

@@ -15,6 +15,9 @@ for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	check "$b: exit 0" test $? = 0
 	check "$b: one 45-line screen ($(wc -l <"$TMP/s") lines)" \
 		test "$(wc -l <"$TMP/s")" -le 45
+	# hand-made past netscope's fragment caps and timeout, which tshark
+	# does not have (tests/ipfrag.sh checks what netscope does there)
+	[ "$b" = malformed-frag-flood.pcap ] && continue
 	tshark -r "$cap" -q -z io,phs >"$TMP/phs" 2>/dev/null
 	tshark -r "$cap" -T fields -e frame.len >"$TMP/len" 2>/dev/null
 	tshark -r "$cap" -Y 'dns.flags.response == 1 && (dns.flags.rcode != 0 || dns.resp.ext_rcode != 0)' \

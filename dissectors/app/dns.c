@@ -322,7 +322,9 @@ static void msg_init(struct dns_msg *m, struct ns_packet *pkt,
 	memset(m, 0, sizeof(*m));
 	m->pkt = pkt;
 	m->cx = cx;
-	m->stream = pkt->layers[pkt->cur_layer].src != NULL;
+	/* a message from a TCP stream, not a datagram (whose layer may read
+	 * a reassembled IP payload too) */
+	m->stream = cx->stream != NULL;
 	if (m->stream) /* RFC 7766 8: the 2-byte length before the message */
 		ns_get_u16(pkt, r, DNS_F(F_LENGTH));
 	uint16_t lo = pkt->sport < pkt->dport ? pkt->sport : pkt->dport;

@@ -7,14 +7,20 @@
  * does).  The payload is limited to total length, so Ethernet padding is not
  * taken for transport data.  Options are walked (RFC 791 §3.1: EOL, NOP and
  * type-length-value); a bad option length marks the layer malformed but the
- * transport is still dissected.  Fragments are flagged, not reassembled:
- * only the first fragment (offset 0) is handed to the transport.  The header
- * checksum is not verified (as tshark by default).
+ * transport is still dissected.  Fragments (MF set or a non-zero offset)
+ * are reassembled before the transport (src/proto/ipdefrag.h, keyed by
+ * source, destination, identification and protocol): the packet that
+ * completes a datagram carries its transport over the reassembled bytes,
+ * the others show as fragments.  Without an engine (one header alone) or
+ * inside an ICMP quote, only the first fragment goes to the transport,
+ * flagged.  The header checksum is not verified (as tshark by default).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/dissect.h"
 #include "core/names.h"
+#include "proto/ipdefrag.h"
 
 enum {
 	F_VERSION,
@@ -39,6 +45,16 @@ enum {
 	F_OPT_LEN,
 	F_OPT_DATA,
 	F_ADDR,
+	F_FRAGMENTS,
+	F_FRAGMENT,
+	F_FRAG_OVERLAP,
+	F_FRAG_CONFLICT,
+	F_FRAG_MULTITAILS,
+	F_FRAG_TOOLONG,
+	F_FRAG_COUNT,
+	F_REASM_LEN,
+	F_REASM_DATA,
+	F_REASM_IN,
 	F_COUNT
 };
 
@@ -79,6 +95,36 @@ static struct ns_field fields[] = {
     [F_OPT_DATA] = NS_F_BYTES("ip.opt.data", "Data"),
     [F_ADDR] = NS_F_ALIAS("ip.addr", "Source or Destination Address", "ip.src",
 			  "ip.dst"),
+    /* reassembly (Wireshark's names; ip.fragments carries the bytes as
+     * tshark's does) */
+    [F_FRAGMENTS] = NS_F_BYTES("ip.fragments", "IPv4 Fragments"),
+    [F_FRAGMENT] = NS_F_UINT("ip.fragment", "IPv4 Fragment", 32),
+    [F_FRAG_OVERLAP] = NS_F_BOOL("ip.fragment.overlap", "Fragment overlap"),
+    [F_FRAG_CONFLICT] = NS_F_BOOL("ip.fragment.overlap.conflict",
+				  "Conflicting data in fragment overlap"),
+    [F_FRAG_MULTITAILS] =
+	NS_F_BOOL("ip.fragment.multipletails", "Multiple tail fragments found"),
+    [F_FRAG_TOOLONG] =
+	NS_F_BOOL("ip.fragment.toolongfragment", "Fragment too long"),
+    [F_FRAG_COUNT] = NS_F_UINT("ip.fragment.count", "Fragment count", 32),
+    [F_REASM_LEN] =
+	NS_F_UINT("ip.reassembled.length", "Reassembled IPv4 length", 32),
+    [F_REASM_DATA] = NS_F_BYTES("ip.reassembled.data", "Reassembled IPv4 data"),
+    [F_REASM_IN] =
+	NS_F_UINT("ip.reassembled_in", "Reassembled IPv4 in frame", 32),
+};
+
+static const struct ns_ipdefrag_fields defrag_fields = {
+    .fragments = &fields[F_FRAGMENTS],
+    .fragment = &fields[F_FRAGMENT],
+    .overlap = &fields[F_FRAG_OVERLAP],
+    .conflict = &fields[F_FRAG_CONFLICT],
+    .multipletails = &fields[F_FRAG_MULTITAILS],
+    .toolong = &fields[F_FRAG_TOOLONG],
+    .count = &fields[F_FRAG_COUNT],
+    .length = &fields[F_REASM_LEN],
+    .data = &fields[F_REASM_DATA],
+    .reassembled_in = &fields[F_REASM_IN],
 };
 
 static void options(struct ns_packet *pkt, struct ns_reader *r)
@@ -204,7 +250,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	uint32_t lenfv = r->err ? UINT32_MAX : pkt->nfv;
 	if (!r->err)
 		ns_pkt_add(pkt, &fields[F_LEN], loff, 2);
-	ns_get_u16(pkt, r, &fields[F_ID]);
+	uint16_t id = ns_get_u16(pkt, r, &fields[F_ID]);
 	unsigned flags, frag;
 	if (frag_fields(pkt, r, &flags, &frag))
 		return NS_ETRUNC;
@@ -222,6 +268,18 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (rc)
 		return rc;
 
+	if (frag > 0 || (flags & 1)) {
+		struct ns_ipfrag_key k = {.v6 = 0, .proto = proto, .id = id};
+		memcpy(k.src, src, 4);
+		memcpy(k.dst, dst, 4);
+		/* the largest payload: 65535 bytes in all (RFC 791) */
+		int d = ns_ipdefrag(pkt, r, &defrag_fields, &k, frag * 8,
+				    flags & 1, 65535 - hlen);
+		if (d == 1)
+			ns_next(pkt, NS_TAB_IPPROTO, proto);
+		if (d >= 0)
+			return 0;
+	}
 	if (frag > 0)
 		return 0; /* a later fragment: no transport header here */
 	pkt->ip_fragment = flags & 1;
@@ -250,6 +308,11 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 		ns_buf_u64(out, fo->v.u * 8);
 		ns_buf_puts(out, ", ID=");
 		ns_buf_printf(out, "%04x)", (unsigned)id->v.u);
+		const struct ns_fv *in =
+		    ns_pkt_find(pkt, (int)li, &fields[F_REASM_IN]);
+		if (in)
+			ns_buf_printf(out, " [Reassembled in #%llu]",
+				      (unsigned long long)in->v.u);
 		return;
 	}
 	ns_buf_puts(out, "IPv4 protocol ");

@@ -7,12 +7,21 @@
  * AH's different length unit) are walked inside this layer, each length
  * checked against what remains, until an upper-layer protocol is reached.
  * Hop-by-hop and destination options are walked as TLVs (§4.2).  A
- * fragment header with a non-zero offset ends dissection (no transport
- * header there); the first fragment goes on to the transport, flagged.
- * Payload length 0 with a hop-by-hop header is a jumbogram (RFC 2675).
+ * fragment header (§4.5) other than an atomic one (offset 0, M clear: RFC
+ * 6946) ends the walk: what follows it is the fragmentable part, which is
+ * reassembled (src/proto/ipdefrag.h, keyed by source, destination and
+ * identification) and handed to the next header the fragment header names
+ * on the packet that completes the datagram.  Without an engine or inside
+ * an ICMPv6 quote, the first fragment goes on to the transport, flagged,
+ * and a later one ends dissection.  Payload length 0 with a hop-by-hop
+ * header is a jumbogram (RFC 2675).
  */
+#include <string.h>
+
 #include "core/dissect.h"
+
 #include "core/names.h"
+#include "proto/ipdefrag.h"
 
 enum {
 	F_VERSION,
@@ -48,6 +57,16 @@ enum {
 	F_DSTOPTS,
 	F_EXTHDR,
 	F_ADDR,
+	F_FRAGMENTS,
+	F_FRAGMENT,
+	F_FRAG_OVERLAP,
+	F_FRAG_CONFLICT,
+	F_FRAG_MULTITAILS,
+	F_FRAG_TOOLONG,
+	F_FRAG_COUNT,
+	F_REASM_LEN,
+	F_REASM_DATA,
+	F_REASM_IN,
 	F_COUNT
 };
 
@@ -94,6 +113,43 @@ static struct ns_field fields[] = {
     [F_EXTHDR] = NS_F_NONE("ipv6.ext", "Extension Header"),
     [F_ADDR] = NS_F_ALIAS("ipv6.addr", "Source or Destination Address",
 			  "ipv6.src", "ipv6.dst"),
+    /* reassembly (Wireshark's names) */
+    [F_FRAGMENTS] = NS_F_NONE("ipv6.fragments", "IPv6 Fragments"),
+    [F_FRAGMENT] = NS_F_UINT("ipv6.fragment", "IPv6 Fragment", 32),
+    [F_FRAG_OVERLAP] = NS_F_BOOL("ipv6.fragment.overlap", "Fragment overlap"),
+    [F_FRAG_CONFLICT] = NS_F_BOOL("ipv6.fragment.overlap.conflict",
+				  "Conflicting data in fragment overlap"),
+    [F_FRAG_MULTITAILS] = NS_F_BOOL("ipv6.fragment.multipletails",
+				    "Multiple tail fragments found"),
+    [F_FRAG_TOOLONG] =
+	NS_F_BOOL("ipv6.fragment.toolongfragment", "Fragment too long"),
+    [F_FRAG_COUNT] = NS_F_UINT("ipv6.fragment.count", "Fragment count", 32),
+    [F_REASM_LEN] =
+	NS_F_UINT("ipv6.reassembled.length", "Reassembled IPv6 length", 32),
+    [F_REASM_DATA] =
+	NS_F_BYTES("ipv6.reassembled.data", "Reassembled IPv6 data"),
+    [F_REASM_IN] =
+	NS_F_UINT("ipv6.reassembled.in", "Reassembled IPv6 in frame", 32),
+};
+
+static const struct ns_ipdefrag_fields defrag_fields = {
+    .fragments = &fields[F_FRAGMENTS],
+    .fragment = &fields[F_FRAGMENT],
+    .overlap = &fields[F_FRAG_OVERLAP],
+    .conflict = &fields[F_FRAG_CONFLICT],
+    .multipletails = &fields[F_FRAG_MULTITAILS],
+    .toolong = &fields[F_FRAG_TOOLONG],
+    .count = &fields[F_FRAG_COUNT],
+    .length = &fields[F_REASM_LEN],
+    .data = &fields[F_REASM_DATA],
+    .reassembled_in = &fields[F_REASM_IN],
+};
+
+/* A fragment header's content (not an atomic fragment's). */
+struct frag {
+	uint8_t seen, more, nxt;
+	uint32_t off; /* bytes */
+	uint32_t ident;
 };
 
 /* TLV options of hop-by-hop and destination options headers (§4.2). */
@@ -165,7 +221,8 @@ static struct ext_kind ext_kind(uint8_t nh)
 
 /* The fragment header after its first two bytes (§4.5); returns nxt, or
  * -1 for a fragment other than the first (no transport header in it). */
-static int frag_header(struct ns_packet *pkt, struct ns_reader *h, int nxt)
+static int frag_header(struct ns_packet *pkt, struct ns_reader *h, int nxt,
+		       struct frag *fr)
 {
 	uint32_t foff = ns_rd_off(h);
 	uint16_t v = ns_rd_u16(h);
@@ -176,6 +233,14 @@ static int frag_header(struct ns_packet *pkt, struct ns_reader *h, int nxt)
 	ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, v >> 3);
 	ns_add_uint(pkt, &fields[F_FRAG_MORE], foff + 1, 1, v & 1);
 	ns_add_uint(pkt, &fields[F_FRAG_IDENT], foff + 2, 4, ident);
+	/* not an atomic fragment (RFC 6946); the first header only */
+	if ((v & 0xfff9) && !fr->seen) {
+		fr->seen = 1;
+		fr->more = v & 1;
+		fr->nxt = (uint8_t)nxt;
+		fr->off = (uint32_t)(v >> 3) * 8;
+		fr->ident = ident;
+	}
 	if (v >> 3)
 		return -1; /* not the first fragment */
 	pkt->ip_fragment = v & 1;
@@ -184,7 +249,7 @@ static int frag_header(struct ns_packet *pkt, struct ns_reader *h, int nxt)
 
 /* Walks one extension header; returns its next header, or -1 to stop. */
 static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
-		      int first, uint32_t *plen_left)
+		      int first, uint32_t *plen_left, struct frag *fr)
 {
 	uint32_t off = ns_rd_off(r);
 	uint8_t nxt = ns_rd_peek(r, 0);
@@ -216,13 +281,35 @@ static int ext_header(struct ns_packet *pkt, struct ns_reader *r, uint8_t nh,
 		ns_get_u8(pkt, &h, &fields[F_RT_TYPE]);
 		ns_get_u8(pkt, &h, &fields[F_RT_SEGLEFT]);
 	} else if (nh == 44) {
-		ret = frag_header(pkt, &h, nxt);
+		ret = frag_header(pkt, &h, nxt, fr);
 	}
 	ns_tree_pop(pkt);
 	if (r->err)
 		return -1;
 	*plen_left = *plen_left > len ? *plen_left - len : 0;
 	return ret;
+}
+
+/* After the fragment header: reassembles what follows it.  1 when it was
+ * taken (*next: the datagram's next header when this packet completed it,
+ * else -1), 0 when nothing is reassembled here (the walk goes on as
+ * without reassembly). */
+static int defrag(struct ns_packet *pkt, struct ns_reader *r,
+		  const struct frag *fr, const uint8_t *src, const uint8_t *dst,
+		  uint32_t start, int *next)
+{
+	struct ns_ipfrag_key k = {.v6 = 1, .id = fr->ident};
+	memcpy(k.src, src, 16);
+	memcpy(k.dst, dst, 16);
+	/* the unfragmentable part and the fragment header count against
+	 * the 65535 bytes of payload (§4.5) */
+	uint32_t before = ns_rd_off(r) - (start + 40);
+	uint32_t max = before < 65535 ? 65535 - before : 0;
+	int d = ns_ipdefrag(pkt, r, &defrag_fields, &k, fr->off, fr->more, max);
+	if (d < 0)
+		return 0;
+	*next = d == 1 ? fr->nxt : -1;
+	return 1;
 }
 
 /* The first word: version, traffic class (DSCP and ECN) and flow label.
@@ -288,13 +375,21 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 
 	int first = 1;
 	int next = nh;
-	while (next >= 0 && is_ext((uint8_t)next)) {
-		next = ext_header(pkt, r, (uint8_t)next, first, &plen);
+	struct frag fr = {0};
+	int taken = 0;
+	while (next >= 0 && is_ext((uint8_t)next) && !taken) {
+		next = ext_header(pkt, r, (uint8_t)next, first, &plen, &fr);
 		first = 0;
+		/* once: an attacker's second fragment header is walked */
+		if (fr.seen == 1) {
+			fr.seen = 2;
+			taken = defrag(pkt, r, &fr, src, dst, start, &next);
+		}
 	}
 	if (r->err)
 		return NS_ETRUNC;
-	pkt->ip_payload_len = plen;
+	if (!taken) /* else the reassembled datagram's (ipdefrag.c) */
+		pkt->ip_payload_len = plen;
 	if (next < 0 || next == 59) /* a later fragment, or no next header */
 		return 0;
 	ns_next(pkt, NS_TAB_IPPROTO, (uint32_t)next);
@@ -335,6 +430,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	}
 	if (fo)
 		ns_buf_putc(out, ')');
+	const struct ns_fv *in = ns_pkt_find(pkt, (int)li, &fields[F_REASM_IN]);
+	if (in)
+		ns_buf_printf(out, " [Reassembled in #%llu]",
+			      (unsigned long long)in->v.u);
 }
 
 static const struct ns_binding bindings[] = {

@@ -244,8 +244,8 @@ static unsigned layer_open(struct ns_packet *pkt, const struct ns_dissector *d,
 	pkt->cur_layer = (uint8_t)li;
 	struct ns_layer *l = &pkt->layers[li];
 	l->d = d;
-	l->src = NULL;
-	l->srclen = 0;
+	l->src = pkt->cur_src;
+	l->srclen = pkt->cur_srclen;
 	l->off = ns_rd_off(r);
 	l->len = (uint32_t)ns_rd_left(r);
 	l->fv_first = pkt->nfv;
@@ -297,6 +297,16 @@ static void layer_close(struct ns_packet *pkt, unsigned li,
 	}
 }
 
+/* A layer (IPv4, IPv6) reassembled its payload: what follows reads it. */
+static void switch_src(struct ns_packet *pkt, struct ns_reader *r)
+{
+	pkt->cur_src = pkt->next_src;
+	pkt->cur_srclen = pkt->next_srclen;
+	pkt->next_src = NULL;
+	pkt->next_srclen = 0;
+	ns_rd_init(r, pkt->cur_src, pkt->cur_srclen);
+}
+
 static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		uint32_t key)
 {
@@ -320,6 +330,8 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		layer_close(pkt, li, r, rc);
 		if (rc)
 			return;
+		if (pkt->next_src)
+			switch_src(pkt, r);
 		table = pkt->next_table;
 		key = pkt->next_key;
 	}

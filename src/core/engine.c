@@ -38,6 +38,7 @@ int ns_engine_init(struct ns_engine *e, uint32_t max_flows)
 	e->streams.mem = &e->mem;
 	e->mem.cap = NS_MEM_DEFAULT_CAP;
 	ns_note_init(&e->notes, 0);
+	ns_ipfrag_init(&e->ipfrag, &e->mem);
 	int rc = ns_flow_table_init(&e->flows, max_flows);
 	e->flows.release = release;
 	e->flows.release_ctx = e;
@@ -69,6 +70,7 @@ void ns_engine_finish(struct ns_engine *e)
 	}
 	free(all);
 	ns_flow_table_free(t);
+	ns_ipfrag_free(&e->ipfrag);
 	ns_slots_free(&e->mem, &e->slots);
 	ns_note_free(&e->notes);
 }
@@ -93,6 +95,32 @@ int ns_engine_noted(struct ns_engine *e, uint64_t frame, unsigned layer,
 	       ns_note_find(&e->notes, frame, ns_note_key(f, layer), value);
 }
 
+/* The IP fragment line: when fragments were seen and the caller wants
+ * every line, or when a datagram was lost to a cap or the timeout. */
+static void ipfrag_report(const struct ns_ipfrag *t, FILE *fp, int always)
+{
+	const struct ns_ipfrag_stats *s = &t->st;
+	uint64_t lost = s->evicted + s->dropped + s->too_long + s->expired;
+	if (!(always && (s->fragments || lost)) && !lost)
+		return;
+	fprintf(
+	    fp,
+	    "netscope: IP fragments: %llu taken, %llu datagrams "
+	    "reassembled, %llu incomplete at the end, %llu expired "
+	    "(%llu s IPv4, %llu s IPv6), %llu evicted at the caps "
+	    "(%u datagrams, %zu KiB), %llu refused (%llu past 65535 "
+	    "bytes); %llu overlapping (%llu with other bytes)\n",
+	    (unsigned long long)s->fragments,
+	    (unsigned long long)s->reassembled,
+	    (unsigned long long)s->incomplete, (unsigned long long)s->expired,
+	    (unsigned long long)(t->timeout[0] / 1000000000),
+	    (unsigned long long)(t->timeout[1] / 1000000000),
+	    (unsigned long long)s->evicted, t->max_dgrams, t->max_bytes >> 10,
+	    (unsigned long long)(s->dropped + s->too_long),
+	    (unsigned long long)s->too_long, (unsigned long long)s->overlaps,
+	    (unsigned long long)s->conflicts);
+}
+
 void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 {
 	const struct ns_flow_stats *s = &e->flows.stats;
@@ -109,6 +137,7 @@ void ns_engine_report(const struct ns_engine *e, FILE *fp, int always)
 		    (unsigned long long)s->evicted_cap, e->flows.max_flows,
 		    (unsigned long long)r->dropped,
 		    (unsigned long long)r->gaps);
+	ipfrag_report(&e->ipfrag, fp, always);
 	const struct ns_mem *m = &e->mem;
 	if (m->refused)
 		fprintf(fp,

@@ -23,6 +23,7 @@
 #include "flow/stream.h"
 #include "core/note.h"
 #include "flow/reasm.h"
+#include "flow/ipfrag.h"
 
 struct ns_field;
 struct ns_pbschema;
@@ -35,6 +36,8 @@ struct ns_engine {
 	/* transaction events and their subscribers (event.h): reports,
 	 * the TUI model */
 	struct ns_bus bus;
+	/* IPv4 and IPv6 datagrams in fragments (ipfrag.h), from the budget */
+	struct ns_ipfrag ipfrag;
 	/* the budget of per-flow application state (mem.h) */
 	struct ns_mem mem;
 	/* -2: 0 a one-pass run, 1 the first pass (writes notes), 2 the

@@ -55,6 +55,8 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->quoted = 0;
 	pkt->ip_payload_len = 0;
 	pkt->ip_fragment = 0;
+	pkt->next_src = pkt->cur_src = NULL;
+	pkt->next_srclen = pkt->cur_srclen = 0;
 	pkt->addr_type = NS_ADDR_NONE;
 	pkt->src = pkt->dst = NULL;
 	pkt->has_ports = 0;

@@ -110,6 +110,14 @@ struct ns_packet {
 	/* set by IPv4/IPv6 for the transport above them */
 	uint32_t ip_payload_len; /* payload length the IP header states */
 	uint8_t ip_fragment; /* the payload is the first of several fragments */
+	/* set by IPv4/IPv6 when a fragment completes a datagram: the layers
+	 * after this one read the reassembled payload (in the arena) instead
+	 * of the packet's bytes; the layer loop switches its reader to it */
+	const uint8_t *next_src;
+	uint32_t next_srclen;
+	/* what new layers read: NULL for the packet's own bytes */
+	const uint8_t *cur_src;
+	uint32_t cur_srclen;
 
 	/* set by a dissector whose payload must not be taken for an error
 	 * when short (the IP header quoted inside an ICMP error) */

@@ -18,7 +18,9 @@
 # cookies (mod-cookies), TCP keepalive and padding options.  Keys and
 # signatures are made afresh on every run; everything else is fixed.
 #
-#   dns_server            start knotd and wait until every zone is signed
+#   dns_server            start knotd and wait until every zone is signed;
+#                         DNS_UDP_MAX (bytes), when set, lets it answer
+#                         UDP that long (Knot's default is 1232)
 #   dig_ns ARGS...        dig run in the namespace
 
 for _t in knotd knotc kdig dig; do
@@ -107,6 +109,7 @@ server:
     edns-client-subnet: on
     answer-rotation: off
     tcp-idle-timeout: 10
+${DNS_UDP_MAX:+    udp-max-payload: $DNS_UDP_MAX}
 log:
   - target: stderr
     any: warning
