@@ -68,27 +68,30 @@ static const char digits2[201] = "000102030405060708091011121314151617181920212"
 				 "26364656667686970717273747576777879"
 				 "8081828384858687888990919293949596979899";
 
+/* Digits are written straight into the buffer, from the last one back,
+ * two at a time, with byte stores: a memcpy of a computed length here
+ * becomes a __memcpy_chk call under _FORTIFY_SOURCE=3. */
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
-	if (b->len + 20 > b->cap)
-		ns_buf_grow(b, 20);
-	char tmp[20];
-	char *e = tmp + 20, *q = e;
+	unsigned n = 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	if (b->len + n > b->cap)
+		ns_buf_grow(b, n);
+	char *q = b->p + b->len + n;
+	b->len += n;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = (unsigned)(v % 100) * 2;
 		v /= 100;
-		q -= 2;
-		memcpy(q, digits2 + 2 * r, 2);
+		*--q = digits2[r + 1];
+		*--q = digits2[r];
 	}
 	if (v >= 10) {
-		q -= 2;
-		memcpy(q, digits2 + 2 * v, 2);
+		*--q = digits2[v * 2 + 1];
+		*--q = digits2[v * 2];
 	} else {
 		*--q = (char)('0' + v);
 	}
-	size_t n = (size_t)(e - q);
-	memcpy(b->p + b->len, q, n);
-	b->len += n;
 }
 
 void ns_buf_i64(struct ns_buf *b, int64_t v)
