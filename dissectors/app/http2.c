@@ -1667,10 +1667,11 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 	unsigned long long v = (unsigned long long)fv->v.u;
 	if (f == &fields[F_STREAMID]) {
 		if (v)
-			ns_buf_printf(out, " s=%llu", v);
-		if (s->type == T_DATA)
-			ns_buf_printf(out, " %llu B",
-				      (unsigned long long)s->len);
+			ns_buf_put_num(out, " s=", v);
+		if (s->type == T_DATA) {
+			ns_buf_put_num(out, " ", s->len);
+			ns_buf_puts(out, " B");
+		}
 	} else if (f == &fields[F_FL_ES] && v) {
 		s->es = 1; /* shown at the end of the frame */
 	} else if ((f == &fields[F_FL_ACK_SETTINGS] ||
@@ -1682,7 +1683,7 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 	} else if (f == &fields[F_H_PATH]) {
 		sum_path(s, i);
 	} else if (f == &fields[F_H_STATUS]) {
-		ns_buf_printf(out, " %llu", v);
+		ns_buf_put_num(out, " ", v);
 	} else if (f == &fields[F_TRAILERS]) {
 		ns_buf_puts(out, " trailers");
 	} else if (f == &fields[F_HPACK_UNKNOWN]) {
@@ -1702,7 +1703,7 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		else
 			ns_buf_printf(out, " 0x%llx", v);
 	} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
-		ns_buf_printf(out, "=%llu", v);
+		ns_buf_put_num(out, "=", v);
 	} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
 		put_error(out, v);
 	} else if (f == &fields[F_GOAWAY_LAST]) {
@@ -1712,9 +1713,9 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		ns_buf_escaped(out, fv->v.b.p, fv->v.b.n < 64 ? fv->v.b.n : 64);
 		ns_buf_putc(out, '"');
 	} else if (f == &fields[F_WU_INCR]) {
-		ns_buf_printf(out, " +%llu", v);
+		ns_buf_put_num(out, " +", v);
 	} else if (f == &fields[F_PP_ID]) {
-		ns_buf_printf(out, " promised=%llu", v);
+		ns_buf_put_num(out, " promised=", v);
 	}
 	return 0;
 }

@@ -94,6 +94,12 @@ void ns_buf_u64(struct ns_buf *b, uint64_t v)
 	}
 }
 
+void ns_buf_put_num(struct ns_buf *b, const char *text, uint64_t v)
+{
+	ns_buf_puts(b, text);
+	ns_buf_u64(b, v);
+}
+
 void ns_buf_i64(struct ns_buf *b, int64_t v)
 {
 	if (v < 0) {
@@ -409,5 +415,13 @@ void ns_buf_ms(struct ns_buf *b, int64_t ns)
 {
 	/* to the nearest 10 us, as the TUI rounds (ns_tui_ms) */
 	long long h = (long long)((ns + 5000) / 10000);
-	ns_buf_printf(b, " %lld.%02lld ms", h / 100, h % 100);
+	if (h < 0) { /* as printf says a negative time */
+		ns_buf_printf(b, " %lld.%02lld ms", h / 100, h % 100);
+		return;
+	}
+	ns_buf_put_num(b, " ", (uint64_t)(h / 100));
+	ns_buf_putc(b, '.');
+	ns_buf_putc(b, (char)('0' + h % 100 / 10));
+	ns_buf_putc(b, (char)('0' + h % 10));
+	ns_buf_puts(b, " ms");
 }

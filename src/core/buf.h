@@ -63,6 +63,9 @@ void ns_buf_puts(struct ns_buf *b, const char *s);
 void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ns_buf_u64(struct ns_buf *b, uint64_t v);
+/* text, then v in decimal: what "text%llu" would print, without
+ * vsnprintf (summary lines run it several times a packet) */
+void ns_buf_put_num(struct ns_buf *b, const char *text, uint64_t v);
 void ns_buf_i64(struct ns_buf *b, int64_t v);
 /* 0x-prefixed, zero-padded to `digits` hex digits. */
 void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits);
