@@ -31,19 +31,6 @@ void ns_buf_free(struct ns_buf *b)
 	b->len = b->cap = 0;
 }
 
-void ns_buf_put(struct ns_buf *b, const char *s, size_t n)
-{
-	if (b->len + n > b->cap)
-		ns_buf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void ns_buf_puts(struct ns_buf *b, const char *s)
-{
-	ns_buf_put(b, s, strlen(s));
-}
-
 void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
 {
 	va_list ap;
