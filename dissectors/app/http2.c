@@ -337,6 +337,10 @@ struct h2_state {
 	/* the streams, each made when first seen (from the budget) and
 	 * kept until evicted by a newer one; NULL: a free slot */
 	struct h2s *s[MAX_STREAMS];
+	/* slots are filled in order and never emptied before the end:
+	 * s[0 .. nslots) are the streams; `hint` the slot found last (the
+	 * next frame is most often on the same stream) */
+	unsigned nslots, hint;
 	uint64_t seq;
 	uint32_t goaway_last[2]; /* by the role that sent it */
 	uint8_t goaway[2];
@@ -560,35 +564,37 @@ static void stream_forget(struct h2_state *st, struct h2s *s)
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 			      const struct ns_packet *pkt)
 {
-	int free_slot = -1, lru = -1;
-	for (unsigned i = 0; i < MAX_STREAMS; i++) {
-		struct h2s *s = st->s[i];
-		if (!s) {
-			if (free_slot < 0)
-				free_slot = (int)i;
+	int lru = -1;
+	for (unsigned k = 0; k <= st->nslots; k++) {
+		/* the hint first, then every slot */
+		unsigned i = k == 0 ? st->hint : k - 1;
+		struct h2s *s = i < st->nslots ? st->s[i] : NULL;
+		if (!s)
 			continue;
-		}
 		if (s->id == id) {
 			s->seq = ++st->seq;
 			if (pkt && create)
 				s->call.last_frame = pkt->num;
+			st->hint = i;
 			return s;
 		}
-		if (lru < 0 || s->seq < st->s[lru]->seq)
+		if (k && (lru < 0 || s->seq < st->s[lru]->seq))
 			lru = (int)i;
 	}
 	if (!create || !id)
 		return NULL;
 	struct h2s *victim;
-	if (free_slot >= 0) {
+	if (st->nslots < MAX_STREAMS) {
 		victim = ns_mem_alloc(st->body.mem, sizeof(*victim));
 		if (!victim)
 			return NULL;
 		victim->mem = st->body.mem;
-		st->s[free_slot] = victim;
+		st->hint = st->nslots;
+		st->s[st->nslots++] = victim;
 	} else { /* the least recently seen stream goes; its memory is
 		    the new one's */
 		victim = st->s[lru];
+		st->hint = (unsigned)lru;
 		stream_done(st, victim, pkt);
 		stream_forget(st, victim);
 	}
