@@ -65,6 +65,12 @@ START_TEST(bytes_and_ms)
 	EXPECT(ns_buf_ms(&b, 335500), " 0.34 ms");
 	EXPECT(ns_buf_ms(&b, 334999), " 0.33 ms");
 	EXPECT(ns_buf_ms(&b, 99425400), " 99.43 ms");
+	/* as " %lld.%02lld ms" prints them */
+	EXPECT(ns_buf_ms(&b, 0), " 0.00 ms");
+	EXPECT(ns_buf_ms(&b, 1234567890123), " 1234567.89 ms");
+	EXPECT(ns_buf_ms(&b, -20000), " 0.-1 ms");
+	EXPECT(ns_buf_put_num(&b, " s=", 0), " s=0");
+	EXPECT(ns_buf_put_num(&b, "", UINT64_MAX), "18446744073709551615");
 }
 END_TEST
 

@@ -388,6 +388,54 @@ START_TEST(hpack_and_continuation)
 }
 END_TEST
 
+/* More streams than the connection keeps (128): the least recently seen
+ * one goes, whichever slot it is in. */
+START_TEST(streams_past_the_cap)
+{
+	conn_open();
+	nghttp2_hd_deflate_new(&defl, 4096);
+	uint8_t hb[1024];
+	static const char *const req[] = {
+	    ":method", "POST", ":path",	       "/pkg.Svc/Call",
+	    ":scheme", "http", "content-type", "application/grpc"};
+	static const uint8_t msg[] = {0, 0, 0, 0, 1, 0x08};
+	struct ns_packet *pkt = &tu_pkt;
+	reset();
+	put(magic, 24);
+	frame(4, 0, 0, NULL, 0);
+	ck_assert_uint_eq(feed(0), blen);
+	for (uint32_t sid = 1; sid <= 259; sid += 2) { /* 130 streams */
+		if (sid == 257) { /* stream 1 seen again: 3 is the oldest */
+			reset();
+			frame(0, 0, 1, msg, sizeof(msg));
+			ck_assert_uint_eq(feed(0), blen);
+			ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
+		}
+		size_t n = block(hb, sizeof(hb), req, 4);
+		reset();
+		frame(1, 0x04, sid, hb, n);
+		ck_assert_uint_eq(feed(0), blen);
+	}
+	/* 1 and the newest are kept; 3 and 5 went for 257 and 259 */
+	static const uint32_t kept[] = {1, 7, 255, 259};
+	for (size_t i = 0; i < NS_NELEM(kept); i++) {
+		reset();
+		frame(0, 0, kept[i], msg, sizeof(msg));
+		ck_assert_uint_eq(feed(0), blen);
+		ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
+	}
+	static const uint32_t gone[] = {3, 5};
+	for (size_t i = 0; i < NS_NELEM(gone); i++) {
+		reset();
+		frame(0, 0, gone[i], msg, sizeof(msg));
+		ck_assert_uint_eq(feed(0), blen);
+		ck_assert_ptr_null(tu_find(pkt, "grpc.method"));
+	}
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+}
+END_TEST
+
 START_TEST(hpack_error_and_lost_context)
 {
 	conn_open();
@@ -745,6 +793,7 @@ static Suite *suite(void)
 	tc = tu_tcase("stream");
 	tcase_add_test(tc, probe);
 	tcase_add_test(tc, hpack_and_continuation);
+	tcase_add_test(tc, streams_past_the_cap);
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);

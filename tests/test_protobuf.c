@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "core/engine.h"
 #include "google/protobuf/descriptor.pb-c.h"
 #include "proto/pbschema.h"
 
@@ -763,6 +764,21 @@ START_TEST(malformed_input)
 }
 END_TEST
 
+/* Round `round` of a fixed sequence from a small LCG (state *x): 1 to 97
+ * bytes into b, every other one starting with a valid tag of a
+ * length-delimited field, so decoding goes deeper; returns the length. */
+static size_t random_message(uint32_t *x, int round, uint8_t *b)
+{
+	size_t n = (size_t)(round % 97) + 1;
+	for (size_t i = 0; i < n; i++) {
+		*x = *x * 1103515245u + 12345u;
+		b[i] = (uint8_t)(*x >> 16);
+	}
+	if (round & 1)
+		b[0] = (uint8_t)((round % 17 + 1) << 3 | 2);
+	return n;
+}
+
 START_TEST(random_bytes_never_crash)
 {
 	/* a fixed sequence from a small LCG: any bytes as any type */
@@ -776,14 +792,7 @@ START_TEST(random_bytes_never_crash)
 	uint32_t x = 12345;
 	uint8_t b[256];
 	for (int round = 0; round < 4000; round++) {
-		size_t n = (size_t)(round % 97) + 1;
-		for (size_t i = 0; i < n; i++) {
-			x = x * 1103515245u + 12345u;
-			b[i] = (uint8_t)(x >> 16);
-		}
-		/* half the time a valid tag first, so decoding goes deeper */
-		if (round & 1)
-			b[0] = (uint8_t)((round % 17 + 1) << 3 | 2);
+		size_t n = random_message(&x, round, b);
 		struct ns_packet *pkt = decode(inf, types[round % 5], b, n);
 		ck_assert(pkt->status != NS_LAYER_TRUNCATED);
 		(void)tree(pkt);
@@ -800,6 +809,35 @@ START_TEST(no_type_is_raw)
 	ck_assert_uint_eq(tu_count(pkt, "protobuf.field.name"), 0);
 	ck_assert_str_eq(tu_value(pkt, "protobuf.field.value.string"), "m");
 	has_line(pkt, "Message", "protobuf.message");
+}
+END_TEST
+
+/* With nothing but the summary line reading the record
+ * (ns_engine.summary_only), a message with no type is only checked: the
+ * packet's outcome and reason are those of the full raw decoding. */
+START_TEST(summary_only_same_outcome)
+{
+	static struct ns_engine eng;
+	eng.summary_only = 1;
+	uint32_t x = 777;
+	uint8_t b[256];
+	for (int round = 0; round < 4000; round++) {
+		size_t n = random_message(&x, round, b);
+		if (round % 4 == 3 && n > 2) /* its length within the bytes */
+			b[1] = (uint8_t)((x >> 8) % (n - 1));
+		tu_pkt.eng = NULL;
+		struct ns_packet *pkt = decode(inf, NULL, b, n);
+		uint8_t status = pkt->status;
+		char reason[256] = "";
+		if (pkt->reason)
+			snprintf(reason, sizeof(reason), "%s", pkt->reason);
+		tu_pkt.eng = &eng;
+		pkt = decode(inf, NULL, b, n);
+		tu_pkt.eng = NULL;
+		ck_assert_uint_eq(pkt->status, status);
+		ck_assert_str_eq(pkt->reason ? pkt->reason : "", reason);
+		ck_assert_uint_eq(tu_count(pkt, "protobuf.field.number"), 0);
+	}
 }
 END_TEST
 
@@ -823,6 +861,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, malformed_input);
 	tcase_add_test(tc, random_bytes_never_crash);
 	tcase_add_test(tc, no_type_is_raw);
+	tcase_add_test(tc, summary_only_same_outcome);
 	suite_add_tcase(s, tc);
 	return s;
 }

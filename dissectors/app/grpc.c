@@ -305,7 +305,7 @@ static int is_end(const struct ns_packet *pkt, const struct ns_layer *l,
 static void sid_text(struct ns_buf *out, const struct ns_fv *fv)
 {
 	if (fv->f == &gfields[G_STREAMID])
-		ns_buf_printf(out, " s=%llu", (unsigned long long)fv->v.u);
+		ns_buf_put_num(out, " s=", fv->v.u);
 }
 
 /* What one event of the layer recorded (its fields up to the next
@@ -362,10 +362,10 @@ static void put_response(struct ns_buf *out, const struct ns_fv *marker,
 	    e->status ? ns_valstr_find(ns_grpc_status_names, e->status->v.u)
 		      : NULL;
 	if (sn) {
-		ns_buf_printf(out, " %s", sn);
+		ns_buf_putc(out, ' ');
+		ns_buf_puts(out, sn);
 	} else if (e->status) {
-		ns_buf_printf(out, " status %llu",
-			      (unsigned long long)e->status->v.u);
+		ns_buf_put_num(out, " status ", e->status->v.u);
 	} else if (e->err) {
 		ns_buf_putc(out, ' ');
 		ns_buf_escaped(out, e->err->v.b.p, e->err->v.b.n);
@@ -379,7 +379,8 @@ static void put_response(struct ns_buf *out, const struct ns_fv *marker,
 	}
 	if (e->lat)
 		ns_buf_ms(out, e->lat->v.i);
-	ns_buf_printf(out, " %llu msg", (unsigned long long)e->rs->v.u);
+	ns_buf_put_num(out, " ", e->rs->v.u);
+	ns_buf_puts(out, " msg");
 	if (e->lost) {
 		ns_buf_puts(out, " [");
 		ns_buf_escaped(out, e->lost->v.b.p, e->lost->v.b.n);
@@ -401,9 +402,12 @@ static void put_request(struct ns_buf *out, const struct ns_fv *marker,
 		ns_buf_putc(out, ' ');
 		ns_buf_escaped(out, pr.p, ns_rd_left(&pr));
 	}
-	ns_buf_printf(out, " %llu msg", (unsigned long long)e->rq->v.u);
-	if (e->rqb)
-		ns_buf_printf(out, " %llu B", (unsigned long long)e->rqb->v.u);
+	ns_buf_put_num(out, " ", e->rq->v.u);
+	ns_buf_puts(out, " msg");
+	if (e->rqb) {
+		ns_buf_put_num(out, " ", e->rqb->v.u);
+		ns_buf_puts(out, " B");
+	}
 }
 
 /* Whether the call side of the event marked at i ends later in the
@@ -442,8 +446,8 @@ static void grpc_info(const struct ns_packet *pkt, unsigned li,
 		} else if (e.len) {
 			ns_buf_puts(out, "message");
 			sid_text(out, fv);
-			ns_buf_printf(out, " %llu B",
-				      (unsigned long long)e.len->v.u);
+			ns_buf_put_num(out, " ", e.len->v.u);
+			ns_buf_puts(out, " B");
 		} else if (e.rs) {
 			put_response(out, fv, &e);
 		} else if (e.rq) {

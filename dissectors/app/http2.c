@@ -337,6 +337,10 @@ struct h2_state {
 	/* the streams, each made when first seen (from the budget) and
 	 * kept until evicted by a newer one; NULL: a free slot */
 	struct h2s *s[MAX_STREAMS];
+	/* slots are filled in order and never emptied before the end:
+	 * s[0 .. nslots) are the streams; `hint` the slot found last (the
+	 * next frame is most often on the same stream) */
+	unsigned nslots, hint;
 	uint64_t seq;
 	uint32_t goaway_last[2]; /* by the role that sent it */
 	uint8_t goaway[2];
@@ -560,35 +564,37 @@ static void stream_forget(struct h2_state *st, struct h2s *s)
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 			      const struct ns_packet *pkt)
 {
-	int free_slot = -1, lru = -1;
-	for (unsigned i = 0; i < MAX_STREAMS; i++) {
-		struct h2s *s = st->s[i];
-		if (!s) {
-			if (free_slot < 0)
-				free_slot = (int)i;
+	int lru = -1;
+	for (unsigned k = 0; k <= st->nslots; k++) {
+		/* the hint first, then every slot */
+		unsigned i = k == 0 ? st->hint : k - 1;
+		struct h2s *s = i < st->nslots ? st->s[i] : NULL;
+		if (!s)
 			continue;
-		}
 		if (s->id == id) {
 			s->seq = ++st->seq;
 			if (pkt && create)
 				s->call.last_frame = pkt->num;
+			st->hint = i;
 			return s;
 		}
-		if (lru < 0 || s->seq < st->s[lru]->seq)
+		if (k && (lru < 0 || s->seq < st->s[lru]->seq))
 			lru = (int)i;
 	}
 	if (!create || !id)
 		return NULL;
 	struct h2s *victim;
-	if (free_slot >= 0) {
+	if (st->nslots < MAX_STREAMS) {
 		victim = ns_mem_alloc(st->body.mem, sizeof(*victim));
 		if (!victim)
 			return NULL;
 		victim->mem = st->body.mem;
-		st->s[free_slot] = victim;
+		st->hint = st->nslots;
+		st->s[st->nslots++] = victim;
 	} else { /* the least recently seen stream goes; its memory is
 		    the new one's */
 		victim = st->s[lru];
+		st->hint = (unsigned)lru;
 		stream_done(st, victim, pkt);
 		stream_forget(st, victim);
 	}
@@ -1667,10 +1673,11 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 	unsigned long long v = (unsigned long long)fv->v.u;
 	if (f == &fields[F_STREAMID]) {
 		if (v)
-			ns_buf_printf(out, " s=%llu", v);
-		if (s->type == T_DATA)
-			ns_buf_printf(out, " %llu B",
-				      (unsigned long long)s->len);
+			ns_buf_put_num(out, " s=", v);
+		if (s->type == T_DATA) {
+			ns_buf_put_num(out, " ", s->len);
+			ns_buf_puts(out, " B");
+		}
 	} else if (f == &fields[F_FL_ES] && v) {
 		s->es = 1; /* shown at the end of the frame */
 	} else if ((f == &fields[F_FL_ACK_SETTINGS] ||
@@ -1682,7 +1689,7 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 	} else if (f == &fields[F_H_PATH]) {
 		sum_path(s, i);
 	} else if (f == &fields[F_H_STATUS]) {
-		ns_buf_printf(out, " %llu", v);
+		ns_buf_put_num(out, " ", v);
 	} else if (f == &fields[F_TRAILERS]) {
 		ns_buf_puts(out, " trailers");
 	} else if (f == &fields[F_HPACK_UNKNOWN]) {
@@ -1702,7 +1709,7 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		else
 			ns_buf_printf(out, " 0x%llx", v);
 	} else if (strncmp(f->name, "http2.settings.", 15) == 0) {
-		ns_buf_printf(out, "=%llu", v);
+		ns_buf_put_num(out, "=", v);
 	} else if (f == &fields[F_RST_ERROR] || f == &fields[F_GOAWAY_ERROR]) {
 		put_error(out, v);
 	} else if (f == &fields[F_GOAWAY_LAST]) {
@@ -1712,9 +1719,9 @@ static uint32_t sum_field(struct sum *s, uint32_t i)
 		ns_buf_escaped(out, fv->v.b.p, fv->v.b.n < 64 ? fv->v.b.n : 64);
 		ns_buf_putc(out, '"');
 	} else if (f == &fields[F_WU_INCR]) {
-		ns_buf_printf(out, " +%llu", v);
+		ns_buf_put_num(out, " +", v);
 	} else if (f == &fields[F_PP_ID]) {
-		ns_buf_printf(out, " promised=%llu", v);
+		ns_buf_put_num(out, " promised=", v);
 	}
 	return 0;
 }

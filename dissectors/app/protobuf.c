@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
+#include "core/engine.h"
 #include "output/output.h"
 #include "proto/pbschema.h"
 
@@ -151,6 +152,34 @@ static uint64_t varint(struct ns_reader *r)
 	return 0;
 }
 
+/* The value after a field's tag skipped; sets r->err as raw_value()
+ * does. */
+static void skip_value(struct ns_reader *r, int wt)
+{
+	switch (wt) {
+	case 0:
+		varint(r);
+		break;
+	case 1:
+		ns_rd_skip(r, 8);
+		break;
+	case 5:
+		ns_rd_skip(r, 4);
+		break;
+	case 2: {
+		uint64_t len = varint(r);
+		if (r->err || len > ns_rd_left(r))
+			r->err = NS_EMALFORMED;
+		else
+			ns_rd_skip(r, (size_t)len);
+		break;
+	}
+	default:
+		r->err = NS_EMALFORMED;
+		break;
+	}
+}
+
 /* Whether p[0..n) parses as a sequence of fields (lengths not entered). */
 static int is_message(const uint8_t *p, size_t n)
 {
@@ -162,19 +191,6 @@ static int is_message(const uint8_t *p, size_t n)
 		if (r.err || tag >> 3 == 0 || tag >> 3 > 536870911)
 			return 0;
 		switch (tag & 7) {
-		case 0:
-			varint(&r);
-			break;
-		case 1:
-			ns_rd_skip(&r, 8);
-			break;
-		case 2: {
-			uint64_t len = varint(&r);
-			if (r.err || len > ns_rd_left(&r))
-				return 0;
-			ns_rd_skip(&r, (size_t)len);
-			break;
-		}
 		case 3:
 			groups++;
 			break;
@@ -182,11 +198,8 @@ static int is_message(const uint8_t *p, size_t n)
 			if (--groups < 0)
 				return 0;
 			break;
-		case 5:
-			ns_rd_skip(&r, 4);
-			break;
 		default:
-			return 0;
+			skip_value(&r, (int)(tag & 7));
 		}
 		if (r.err)
 			return 0;
@@ -362,6 +375,14 @@ static void raw_value(const struct ctx *c, struct ns_reader *r, int wt,
 	}
 }
 
+/* A raw field that ends the message's decoding: cut short, or of a wire
+ * type that cannot be. */
+static void bad_field(struct ns_packet *pkt, uint64_t tag)
+{
+	ns_malformed(pkt, "protobuf: field %llu cut short or of wire type %d",
+		     (unsigned long long)(tag >> 3), (int)(tag & 7));
+}
+
 static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 {
 	struct ns_packet *pkt = c->pkt;
@@ -400,16 +421,37 @@ static int walk(const struct ctx *c, const uint8_t *p, size_t n, int depth)
 		if (label < pkt->nfv && c->offsets)
 			pkt->fv[label].len = (uint32_t)(r.p - start);
 		if (r.err) {
-			ns_malformed(pkt,
-				     "protobuf: field %llu cut short or of "
-				     "wire type %d",
-				     (unsigned long long)(tag >> 3), wt);
+			bad_field(pkt, tag);
 			break;
 		}
 	}
 	while (pushed--)
 		ns_tree_pop(pkt);
 	return 0;
+}
+
+/* What walk() would say of p[0..n) when nothing but the packet's outcome
+ * is read (ns_engine.summary_only): only its top level can be malformed,
+ * as a nested value is walked only when is_message() accepted all of it. */
+static void check(struct ns_packet *pkt, const uint8_t *p, size_t n)
+{
+	struct ns_reader r;
+	ns_rd_init(&r, p, n);
+	while (ns_rd_left(&r)) {
+		uint64_t tag = varint(&r);
+		if (r.err || tag >> 3 == 0) {
+			ns_malformed(pkt, "protobuf: bad field tag");
+			return;
+		}
+		int wt = (int)(tag & 7);
+		if (wt == 3 || wt == 4) /* a group's start or end */
+			continue;
+		skip_value(&r, wt);
+		if (r.err) {
+			bad_field(pkt, tag);
+			return;
+		}
+	}
 }
 
 /* ---- typed decoding ------------------------------------------------------ */
@@ -595,22 +637,6 @@ static long group_extent(struct ns_reader *r, uint64_t number)
 		if (r->err || tag >> 3 == 0)
 			return -1;
 		switch (tag & 7) {
-		case 0:
-			varint(r);
-			break;
-		case 1:
-			ns_rd_skip(r, 8);
-			break;
-		case 5:
-			ns_rd_skip(r, 4);
-			break;
-		case 2: {
-			uint64_t len = varint(r);
-			if (r->err || len > ns_rd_left(r))
-				return -1;
-			ns_rd_skip(r, (size_t)len);
-			break;
-		}
 		case 3:
 			if (++nest > MAX_DEPTH)
 				return -1;
@@ -622,7 +648,7 @@ static long group_extent(struct ns_reader *r, uint64_t number)
 			nest--;
 			break;
 		default:
-			return -1;
+			skip_value(r, (int)(tag & 7));
 		}
 		if (r->err)
 			return -1;
@@ -1016,6 +1042,10 @@ void ns_protobuf_typed(struct ns_packet *pkt, const uint8_t *base,
 		       const uint8_t *p, size_t n, int offsets, uint32_t at,
 		       const struct ns_pbmsg *type)
 {
+	if (!type && pkt->eng && pkt->eng->summary_only) {
+		check(pkt, p, n); /* raw values only a tree or filter reads */
+		return;
+	}
 	if (!type) {
 		ns_protobuf_raw(pkt, base, p, n, offsets, at);
 		return;

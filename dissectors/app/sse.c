@@ -219,8 +219,8 @@ static void sse_info(const struct ns_packet *pkt, unsigned li,
 	summarise(pkt, &pkt->layers[li], &s);
 	const char *sep = "";
 	if (s.events) {
-		ns_buf_printf(out, "%u event%s", s.events,
-			      s.events == 1 ? "" : "s");
+		ns_buf_u64(out, s.events);
+		ns_buf_puts(out, s.events == 1 ? " event" : " events");
 		if (s.id) {
 			ns_buf_puts(out, " (id ");
 			ns_buf_escaped(out, s.id->v.b.p, s.id->v.b.n);

@@ -741,10 +741,10 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 	if (s.app) {
 		part(&s, "Application Data");
 		if (s.app > 1)
-			ns_buf_printf(out, " x%llu", (unsigned long long)s.app);
-		ns_buf_printf(out, " (%llu bytes%s)",
-			      (unsigned long long)s.app_bytes,
-			      s.decrypted ? ", decrypted" : "");
+			ns_buf_put_num(out, " x", s.app);
+		ns_buf_put_num(out, " (", s.app_bytes);
+		ns_buf_puts(out,
+			    s.decrypted ? " bytes, decrypted)" : " bytes)");
 	}
 }
 

@@ -51,15 +51,26 @@ static void sb_c(struct sb *s, char c)
 /* sep (unless 0), then v in decimal or as 4 hex digits */
 static void sb_num(struct sb *s, char sep, int hex, unsigned v)
 {
-	char tmp[16];
-	if (hex)
-		snprintf(tmp, sizeof(tmp), "%04x", v & 0xffff);
-	else
-		snprintf(tmp, sizeof(tmp), "%u", v);
+	static const char hx[] = "0123456789abcdef";
+	char tmp[10];
+	int n = 0;
+	if (hex) { /* "%04x" of the low 16 bits */
+		for (int sh = 12; sh >= 0; sh -= 4)
+			tmp[n++] = hx[v >> sh & 15];
+	} else { /* "%u", without snprintf: it runs for every value */
+		char rev[10];
+		int k = 0;
+		do {
+			rev[k++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		while (k)
+			tmp[n++] = rev[--k];
+	}
 	if (sep)
 		sb_c(s, sep);
-	for (const char *t = tmp; *t; t++)
-		sb_c(s, *t);
+	for (int i = 0; i < n; i++)
+		sb_c(s, tmp[i]);
 }
 
 /* JA3 lists: 16-bit values in wire order, GREASE left out, '-' between

@@ -806,6 +806,24 @@ static void info_values(const struct info_vals *iv, unsigned flags,
 	info_val(iv, F_OPT_WS_MULT, " WS=", out);
 }
 
+/* " rtt=" and ns in ms with 3 decimals, truncated: "%lld.%03lldms" */
+static void put_ms3(struct ns_buf *out, int64_t ns)
+{
+	if (ns < 0) { /* as printf says a negative time */
+		ns_buf_printf(out, " rtt=%lld.%03lldms",
+			      (long long)(ns / 1000000),
+			      (long long)(ns / 1000 % 1000));
+		return;
+	}
+	ns_buf_put_num(out, " rtt=", (uint64_t)ns / 1000000);
+	unsigned us = (unsigned)((uint64_t)ns / 1000 % 1000);
+	ns_buf_putc(out, '.');
+	ns_buf_putc(out, (char)('0' + us / 100));
+	ns_buf_putc(out, (char)('0' + us / 10 % 10));
+	ns_buf_putc(out, (char)('0' + us % 10));
+	ns_buf_puts(out, "ms");
+}
+
 /* The connection's transition, where this packet made one; the SYN and
  * SYN-ACK are already said by the flags. */
 static void info_event(const struct info_vals *iv, unsigned flags,
@@ -824,9 +842,7 @@ static void info_event(const struct info_vals *iv, unsigned flags,
 	    memcmp(event->v.b.p, "established", 11) == 0 &&
 	    iv->have[F_A_IRTT]) {
 		int64_t rtt = (int64_t)iv->v[F_A_IRTT];
-		ns_buf_printf(out, " rtt=%lld.%03lldms",
-			      (long long)(rtt / 1000000),
-			      (long long)(rtt / 1000 % 1000));
+		put_ms3(out, rtt);
 	}
 	ns_buf_putc(out, ']');
 }

@@ -260,6 +260,11 @@ static int setup_engine(struct cmd *x)
 	if (c->metrics && setup_metrics(x) < 0)
 		return fail(x, NS_EXIT_RUNTIME);
 	x->run.dissect = x->run.out || reporting || x->records || c->metrics;
+	/* what reads fields beyond the summary line: the tree, -T fields
+	 * and JSON, -Y, the reports that look at each packet */
+	x->eng.summary_only =
+	    !x->run.dfilter && !ns_bus_wants(&x->eng.bus, NS_EV_PACKET) &&
+	    (!x->run.out || (x->out.format == NS_OUT_TEXT && !x->out.verbose));
 	/* a long read shows it is alive: on a terminal's stderr, when the
 	 * packet lines are not already on that terminal */
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&

@@ -31,19 +31,6 @@ void ns_buf_free(struct ns_buf *b)
 	b->len = b->cap = 0;
 }
 
-void ns_buf_put(struct ns_buf *b, const char *s, size_t n)
-{
-	if (b->len + n > b->cap)
-		ns_buf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-void ns_buf_puts(struct ns_buf *b, const char *s)
-{
-	ns_buf_put(b, s, strlen(s));
-}
-
 void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -68,27 +55,36 @@ static const char digits2[201] = "000102030405060708091011121314151617181920212"
 				 "26364656667686970717273747576777879"
 				 "8081828384858687888990919293949596979899";
 
+/* Digits are written straight into the buffer, from the last one back,
+ * two at a time, with byte stores: a memcpy of a computed length here
+ * becomes a __memcpy_chk call under _FORTIFY_SOURCE=3. */
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
-	if (b->len + 20 > b->cap)
-		ns_buf_grow(b, 20);
-	char tmp[20];
-	char *e = tmp + 20, *q = e;
+	unsigned n = 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	if (b->len + n > b->cap)
+		ns_buf_grow(b, n);
+	char *q = b->p + b->len + n;
+	b->len += n;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = (unsigned)(v % 100) * 2;
 		v /= 100;
-		q -= 2;
-		memcpy(q, digits2 + 2 * r, 2);
+		*--q = digits2[r + 1];
+		*--q = digits2[r];
 	}
 	if (v >= 10) {
-		q -= 2;
-		memcpy(q, digits2 + 2 * v, 2);
+		*--q = digits2[v * 2 + 1];
+		*--q = digits2[v * 2];
 	} else {
 		*--q = (char)('0' + v);
 	}
-	size_t n = (size_t)(e - q);
-	memcpy(b->p + b->len, q, n);
-	b->len += n;
+}
+
+void ns_buf_put_num(struct ns_buf *b, const char *text, uint64_t v)
+{
+	ns_buf_puts(b, text);
+	ns_buf_u64(b, v);
 }
 
 void ns_buf_i64(struct ns_buf *b, int64_t v)
@@ -202,6 +198,18 @@ void ns_buf_mac(struct ns_buf *b, const uint8_t a[6])
 	ns_buf_hexbytes(b, a, 6, ':');
 }
 
+/* The two hex digits of each byte value, so a byte is one table read and
+ * one two-byte store (JSON writes every payload this way). */
+static const char hex2[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep)
 {
 	if (n == 0)
@@ -209,11 +217,17 @@ void ns_buf_hexbytes(struct ns_buf *b, const uint8_t *p, size_t n, char sep)
 	if (b->len + n * 3 > b->cap)
 		ns_buf_grow(b, n * 3);
 	char *o = b->p + b->len;
-	for (size_t i = 0; i < n; i++) {
-		if (i && sep)
-			*o++ = sep;
-		*o++ = hexdig[p[i] >> 4];
-		*o++ = hexdig[p[i] & 15];
+	if (sep) {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				*o++ = sep;
+			memcpy(o, hex2 + 2 * p[i], 2);
+			o += 2;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			memcpy(o + 2 * i, hex2 + 2 * p[i], 2);
+		o += 2 * n;
 	}
 	b->len = (size_t)(o - b->p);
 }
@@ -406,5 +420,13 @@ void ns_buf_ms(struct ns_buf *b, int64_t ns)
 {
 	/* to the nearest 10 us, as the TUI rounds (ns_tui_ms) */
 	long long h = (long long)((ns + 5000) / 10000);
-	ns_buf_printf(b, " %lld.%02lld ms", h / 100, h % 100);
+	if (h < 0) { /* as printf says a negative time */
+		ns_buf_printf(b, " %lld.%02lld ms", h / 100, h % 100);
+		return;
+	}
+	ns_buf_put_num(b, " ", (uint64_t)(h / 100));
+	ns_buf_putc(b, '.');
+	ns_buf_putc(b, (char)('0' + h % 100 / 10));
+	ns_buf_putc(b, (char)('0' + h % 10));
+	ns_buf_puts(b, " ms");
 }

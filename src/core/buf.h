@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct ns_buf {
 	char *p;
@@ -58,11 +59,26 @@ static inline void ns_buf_putc(struct ns_buf *b, char c)
 	b->p[b->len++] = c;
 }
 
-void ns_buf_put(struct ns_buf *b, const char *s, size_t n);
-void ns_buf_puts(struct ns_buf *b, const char *s);
+/* Inline: most calls give a constant string or length, and the copy
+ * then compiles to a few stores (JSON makes tens of them per packet). */
+static inline void ns_buf_put(struct ns_buf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap)
+		ns_buf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static inline void ns_buf_puts(struct ns_buf *b, const char *s)
+{
+	ns_buf_put(b, s, strlen(s));
+}
 void ns_buf_printf(struct ns_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ns_buf_u64(struct ns_buf *b, uint64_t v);
+/* text, then v in decimal: what "text%llu" would print, without
+ * vsnprintf (summary lines run it several times a packet) */
+void ns_buf_put_num(struct ns_buf *b, const char *text, uint64_t v);
 void ns_buf_i64(struct ns_buf *b, int64_t v);
 /* 0x-prefixed, zero-padded to `digits` hex digits. */
 void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits);

@@ -56,6 +56,12 @@ struct ns_engine {
 	/* capture --tls-keylog: the same store, re-read as the file grows
 	 * (a client appends as it connects); NULL when reading files */
 	struct ns_keylog *keylog_live;
+	/* 1 when no sink, display filter or report reads a packet's fields
+	 * past what its one-line summary shows (no tree, -T fields or JSON,
+	 * -Y, PACKET subscriber): a dissector may then leave out fields only
+	 * those would read, as long as the summary line and the events stay
+	 * the same (invariant 4).  0, every field, unless the caller says. */
+	int summary_only;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */
