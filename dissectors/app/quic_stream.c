@@ -1,5 +1,6 @@
 /*
- * quic_stream — QUIC STREAM data put in order per stream (RFC 9000 §2.2)
+ * quic_stream — QUIC STREAM data put in order per stream and direction (a
+ * bidirectional stream is two byte streams, RFC 9000 §2.2)
  * and handed to HTTP/3 (src/proto/h3.h) when the connection's ALPN is h3.
  *
  * A stream's bytes are delivered from offset 0 on; bytes that come early
@@ -39,7 +40,7 @@ void ns_quic_dropped(struct ns_packet *pkt, size_t n)
 static struct qstream *stream_of(struct quic_flow *q, uint64_t id, int dir)
 {
 	for (uint32_t i = 0; i < q->nst; i++)
-		if (q->st[i].id == id)
+		if (q->st[i].id == id && q->st[i].dir == dir)
 			return &q->st[i];
 	if (q->nst >= MAX_STREAMS)
 		return NULL;
