@@ -50,6 +50,7 @@
 #define MAX_CRYPTO 16384 /* CRYPTO bytes kept a direction and level */
 
 enum {
+	F_CONN_NUM,
 	F_HEADER_FORM,
 	F_FIXED_BIT,
 	F_LONG_TYPE,
@@ -195,6 +196,7 @@ static const struct ns_valstr transport_errors[] = {
 };
 
 static struct ns_field fields[F_COUNT] = {
+    [F_CONN_NUM] = NS_F_UINT("quic.connection.number", "Connection Number", 32),
     [F_HEADER_FORM] = NS_F_UINT("quic.header_form", "Header Form", 8),
     [F_FIXED_BIT] = NS_F_BOOL("quic.fixed_bit", "Fixed Bit"),
     [F_LONG_TYPE] = NS_F_VALS("quic.long.packet_type", "Packet Type", 8,
@@ -303,20 +305,25 @@ static void tell(const struct quic_flow *q, enum ns_ev_type t,
 	ns_bus_publish(q->bus, &ev);
 }
 
-static void flow_free(void *state)
+void ns_quic_conn_end(struct quic_flow *q)
 {
-	struct quic_flow *q = state;
 	ns_quic_streams_free(q);
-	/* the flow ends: what the handshake said (before CONN_END) */
+	/* what the handshake said, then the connection as a whole (before
+	 * the last path's CONN_END) */
 	if (q->info.hellos || q->info.have_cipher)
 		tell(q, NS_EV_TLS_END, NULL);
+	if (q->flow && ns_bus_wants(q->bus, NS_EV_QUIC_END)) {
+		struct ns_event ev = {.type = NS_EV_QUIC_END,
+				      .flow = q->flow,
+				      .ts = q->qi.last_ts,
+				      .u.quic = &q->qi};
+		ns_bus_publish(q->bus, &ev);
+	}
 	for (int d = 0; d < 2; d++)
 		for (int l = 0; l < SP_COUNT; l++) {
 			ns_mem_free(q->mem, q->d[d].cd[l].buf);
 			ns_mem_free(q->mem, q->d[d].cd[l].have);
 		}
-	/* secrets do not outlive the flow in memory */
-	memset(q->d, 0, sizeof(q->d));
 }
 
 /* ---- versions and keys --------------------------------------------------
@@ -498,6 +505,7 @@ static const uint8_t *bfield(struct ns_packet *pkt, struct ns_reader *r,
 /* What one packet's dissection needs to know. */
 struct pk {
 	struct ns_packet *pkt;
+	struct quic_path *path;
 	struct quic_flow *qf;
 	int dir;	      /* 0 the client's, 1 the server's */
 	int space;	      /* of the packet being parsed */
@@ -579,14 +587,20 @@ static void frame_close(struct pk *k, struct ns_reader *r, uint32_t base,
 			uint64_t type)
 {
 	struct ns_packet *pkt = k->pkt;
-	vfield(pkt, r, base, type == 0x1c ? F_CC_ERROR : F_CC_ERROR_APP);
+	uint64_t code =
+	    vfield(pkt, r, base, type == 0x1c ? F_CC_ERROR : F_CC_ERROR_APP);
 	if (type == 0x1c)
 		vfield(pkt, r, base, F_CC_FRAME_TYPE);
 	uint64_t n = vfield(pkt, r, base, F_CC_REASON_LEN);
 	if (!r->err)
 		bfield(pkt, r, base, F_CC_REASON, n);
-	if (k->qf)
-		k->qf->closed = 1;
+	struct ns_quic_info *qi = k->qf ? &k->qf->qi : NULL;
+	if (qi && !qi->closed) {
+		qi->closed = 1;
+		qi->close_by = (uint8_t)k->dir;
+		qi->close_app = type == 0x1d;
+		qi->close_code = code;
+	}
 }
 
 /* NEW_CONNECTION_ID (§19.15). */
@@ -601,7 +615,9 @@ static void frame_nci(struct pk *k, struct ns_reader *r, uint32_t base)
 		ns_rd_fail(r);
 		return;
 	}
-	bfield(pkt, r, base, F_NCI_CID, n);
+	const uint8_t *cid = bfield(pkt, r, base, F_NCI_CID, n);
+	if (cid && k->qf)
+		ns_quic_cid_add(k->qf, cid, n, k->dir);
 	bfield(pkt, r, base, F_NCI_TOKEN, 16);
 }
 
@@ -881,7 +897,8 @@ static void cut_initial(struct pk *k, const struct version *ver,
 
 /* The connection IDs of a long header; 0, or -1 when too long. */
 static int cids(struct ns_packet *pkt, struct ns_reader *r, uint32_t base,
-		const uint8_t **dcid, uint8_t *dlen, uint8_t *slen)
+		const uint8_t **dcid, uint8_t *dlen, const uint8_t **scid,
+		uint8_t *slen)
 {
 	uint8_t dl = ns_rd_left(r) ? ns_rd_peek(r, 0) : 0;
 	ns_get_u8(pkt, r, &fields[F_DCIL]);
@@ -898,23 +915,24 @@ static int cids(struct ns_packet *pkt, struct ns_reader *r, uint32_t base,
 	if (sl > MAX_CID)
 		return -1;
 	at = ns_rd_off(r);
-	const uint8_t *scid = ns_rd_ptr(r, sl);
-	if (scid && sl)
-		ns_add_bytes(pkt, &fields[F_SCID], base + at, sl, scid, sl);
+	*scid = ns_rd_ptr(r, sl);
+	if (*scid && sl)
+		ns_add_bytes(pkt, &fields[F_SCID], base + at, sl, *scid, sl);
 	return r->err ? -1 : 0;
 }
 
-/* Which side sent the packet: the first Initial's sender is the client. */
+/* Which side sent the packet: the first Initial's sender is the client
+ * (on a path found by connection ID, the side it was not sent to). */
 static int direction(struct pk *k, int client_initial)
 {
-	struct quic_flow *q = k->qf;
-	if (!q)
+	struct quic_path *p = k->path;
+	if (!p)
 		return 0;
-	if (!q->have_client && client_initial) {
-		q->have_client = 1;
-		q->client_port = k->pkt->sport;
+	if (!p->have_client && client_initial) {
+		p->have_client = 1;
+		p->client_port = k->pkt->sport;
 	}
-	return q->have_client && k->pkt->sport != q->client_port;
+	return p->have_client && k->pkt->sport != p->client_port;
 }
 
 /* The client's first Handshake packet ends the handshake as the client
@@ -1011,7 +1029,7 @@ static void remember_long(struct pk *k, int type, const uint8_t *dcid,
 	q->scid_len[k->dir] = slen;
 	q->have_scid[k->dir] = 1;
 	if (!q->version)
-		q->version = v;
+		q->version = q->qi.version = v;
 	if (type == 0 && k->dir == 0 && dlen && (!q->dcid_len || q->retried)) {
 		/* the DCID of the client's first Initial (after a Retry, of
 		 * its next one) keys both sides' (RFC 9001 §5.2) */
@@ -1043,9 +1061,9 @@ static void long_packet(struct pk *k, struct ns_reader *r)
 		    pkt, &fields[ver && ver->v2 ? F_LONG_TYPE_V2 : F_LONG_TYPE],
 		    k->base, 1, raw);
 	ns_add_uint(pkt, &fields[F_VERSION], k->base + 1, 4, v);
-	const uint8_t *dcid = NULL;
+	const uint8_t *dcid = NULL, *scid = NULL;
 	uint8_t dlen = 0, slen = 0;
-	if (cids(pkt, r, 0, &dcid, &dlen, &slen) < 0) {
+	if (cids(pkt, r, 0, &dcid, &dlen, &scid, &slen) < 0) {
 		k->bad = "connection ID too long or cut";
 		ns_rd_skip(r, ns_rd_left(r));
 		return;
@@ -1062,6 +1080,8 @@ static void long_packet(struct pk *k, struct ns_reader *r)
 	uint64_t len = vfield(pkt, r, 0, F_LENGTH);
 	k->dir = direction(k, type == 0);
 	remember_long(k, type, dcid, dlen, slen, v);
+	if (k->qf && scid)
+		ns_quic_cid_add(k->qf, scid, slen, k->dir);
 	if (!r->err && len <= ns_rd_left(r)) {
 		long_payload(k, ver, type, r, &whole, len);
 		return;
@@ -1151,16 +1171,26 @@ static void handshake(struct pk *k, int l, int d)
 		c->parsed += (size_t)used;
 }
 
+/* The datagram in its connection's totals. */
+static void count(struct pk *k)
+{
+	struct ns_quic_info *qi = &k->qf->qi;
+	int dir = direction(k, 0);
+	qi->pkts[dir]++;
+	qi->bytes[dir] += k->pkt->len;
+	qi->last_ts = k->pkt->ts;
+}
+
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
-	struct quic_flow *q = ns_flow_state(pkt, cx);
-	if (q && !q->mem && pkt->eng) {
-		q->mem = &pkt->eng->mem;
-		q->bus = &pkt->eng->bus;
+	struct quic_path *path = ns_flow_state(pkt, cx);
+	struct quic_flow *q = ns_quic_conn_of(pkt, path, r);
+	struct pk k = {.pkt = pkt, .path = path, .qf = q};
+	if (q) {
 		q->flow = pkt->flow;
+		ns_add_uint(pkt, &fields[F_CONN_NUM], 0, 0, q->qi.number);
 	}
-	struct pk k = {.pkt = pkt, .qf = q};
 	while (ns_rd_left(r) && !k.bad && !k.cut) {
 		uint8_t b0 = ns_rd_peek(r, 0);
 		if (!(b0 & 0x80)) {
@@ -1172,6 +1202,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		long_packet(&k, r);
 	}
 	ns_rd_skip(r, ns_rd_left(r));
+	if (q)
+		count(&k);
 	for (int l = 0; q && l < SP_COUNT; l++)
 		if (k.crypto[l])
 			handshake(&k, l, k.cdir[l]);
@@ -1259,13 +1291,15 @@ static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 }
 
 /* A long header of a version netscope knows, with believable connection
- * IDs, or a version negotiation (tshark's heuristic takes the same). */
+ * IDs, or a version negotiation (tshark's heuristic takes the same); or a
+ * short header with a connection ID a known connection uses. */
 static int udp_heuristic(const struct ns_packet *pkt, const uint8_t *p,
 			 size_t n)
 {
-	(void)pkt;
 	struct ns_reader r;
 	ns_rd_init(&r, p, n);
+	if (n && !(ns_rd_peek(&r, 0) & 0x80))
+		return ns_quic_known_cid(pkt, p, n);
 	if (n < 7 || (ns_rd_peek(&r, 0) & 0xc0) != 0xc0)
 		return 0;
 	ns_rd_skip(&r, 1);
@@ -1292,6 +1326,6 @@ struct ns_dissector ns_diss_quic = {
     .info = info,
     .bindings = bindings,
     .udp_heuristic = udp_heuristic,
-    .flow_state_size = sizeof(struct quic_flow),
-    .flow_state_free = flow_free,
+    .flow_state_size = sizeof(struct quic_path),
+    .flow_state_free = ns_quic_path_free,
 };

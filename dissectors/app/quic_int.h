@@ -67,14 +67,22 @@ struct qstream {
 	uint8_t done, lost;
 };
 
+#define MAX_PATHS 8 /* UDP flows a connection is followed over */
+
+/* A connection: made by its first long header, found again on another
+ * UDP flow (a migration, NAT rebinding) by the connection IDs its packets
+ * carry (quic_conn.c); freed when its last path's flow is. */
 struct quic_flow {
 	struct ns_mem *mem;
+	struct ns_engine *eng;
+	uint32_t refs; /* paths that hold it */
+	struct ns_flow *paths[MAX_PATHS];
+	struct ns_quic_info qi;
 	/* whom the handshake is told to (TLS_HELLO as it comes, TLS_END as
-	 * the flow ends, as the TLS dissector does for TCP) */
+	 * the connection ends, as the TLS dissector does for TCP), and the
+	 * flow events name: its most recent path */
 	const struct ns_bus *bus;
-	const struct ns_flow *flow;
-	uint8_t have_client;
-	uint16_t client_port;
+	struct ns_flow *flow;
 	uint8_t dcid[MAX_CID], dcid_len; /* what the Initial keys come from */
 	uint8_t retried;		 /* a Retry came: the next DCID */
 	/* each side's Source Connection ID length ([0] the client's): the
@@ -84,7 +92,6 @@ struct quic_flow {
 	uint8_t cr[32]; /* the ClientHello's random */
 	/* key log: 0 not looked up yet, 1 keys for both levels, 2 none */
 	uint8_t keyed;
-	uint8_t closed;	  /* CONNECTION_CLOSE seen */
 	struct qdir d[2]; /* [0] client, [1] server */
 	/* streams */
 	struct qstream *st;
@@ -93,6 +100,33 @@ struct quic_flow {
 	struct ns_h3 *h3;
 	struct ns_tls_info info;
 };
+
+/* A UDP flow's QUIC state (the flow slot): its connection, and which of
+ * its ends is the client. */
+struct quic_path {
+	struct quic_flow *c;
+	struct ns_flow *flow;
+	uint8_t have_client;
+	uint16_t client_port;
+};
+
+/* The connection of the datagram pkt carries on path (found by its
+ * connection IDs, or made for a long header), or NULL (quic_conn.c). */
+struct quic_flow *ns_quic_conn_of(struct ns_packet *pkt, struct quic_path *path,
+				  const struct ns_reader *r);
+/* A connection ID that the side `side` of q is reached by (the SCID of
+ * its long headers, its NEW_CONNECTION_ID frames). */
+void ns_quic_cid_add(struct quic_flow *q, const uint8_t *cid, size_t n,
+		     int side);
+/* A short header p[0..n) whose DCID is one a connection uses: the UDP
+ * heuristic for a connection that moved to a flow on another port. */
+int ns_quic_known_cid(const struct ns_packet *pkt, const uint8_t *p, size_t n);
+/* The flow slot's free function: the path leaves its connection, which
+ * ends with its last path. */
+void ns_quic_path_free(void *state);
+/* The connection ends (quic.c): what it said published, its buffers
+ * freed; the caller frees q. */
+void ns_quic_conn_end(struct quic_flow *q);
 
 /* STREAM data at offset off of stream id, sent by direction dir
  * (quic_stream.c): delivered in order to HTTP/3, held when early

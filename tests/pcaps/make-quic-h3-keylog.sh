@@ -2,13 +2,16 @@
 # quic-h3-keylog.pcap: HTTP/3 between Debian's ngtcp2 example programs over
 # GnuTLS (gtlsclient, gtlsserver) on 443, on lo in a private namespace, with
 # the client's key log (GnuTLS honours SSLKEYLOGFILE) in quic-h3-keylog.keys.
-# Three connections, each fetching three files in one connection (requests
+# Four connections, each fetching three files in one connection (requests
 # on client streams 0, 4 and 8: /index.html, /big.txt of 40 KB, and /nope,
 # which the server answers 404):
 #   1. AES-128-GCM (the client's default);
 #   2. ChaCha20-Poly1305 (ChaCha20 header protection);
 #   3. AES-256-GCM with a key update after 1 ms (1-RTT packets in two key
-#      phases).
+#      phases);
+#   4. a migration: 3 ms in, the client moves to another local port and
+#      goes on there (path validation, new connection IDs), its requests
+#      held back 20 ms so that they go over the new path.
 # The server sends one datagram per sendmsg (--max-gso-dgrams=1): with UDP
 # GSO a capture on lo holds each burst as one large datagram of several
 # short-header packets, which no reader can split.
@@ -65,9 +68,12 @@ fetch
 fetch --ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305
 fetch --ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM \
 	--key-update=1ms
+fetch --change-local-addr=3ms --delay-stream=20ms
 capture_stop
-[ "$(wc -l <"$WORK/quic-h3-keylog.client")" = 9 ] ||
-	die "expected 9 responses in the clients' logs"
+[ "$(wc -l <"$WORK/quic-h3-keylog.client")" = 12 ] ||
+	die "expected 12 responses in the clients' logs"
+grep -q 'Local address is now' "$WORK/client4.log" ||
+	die "connection 4 did not move to another local address"
 grep -q 'Negotiated cipher suite is CHACHA20-POLY1305' "$WORK/client2.log" ||
 	die "connection 2 did not negotiate ChaCha20-Poly1305"
 grep -q 'Negotiated cipher suite is AES-256-GCM' "$WORK/client3.log" ||
