@@ -15,6 +15,8 @@
 # The server sends one datagram per sendmsg (--max-gso-dgrams=1): with UDP
 # GSO a capture on lo holds each burst as one large datagram of several
 # short-header packets, which no reader can split.
+# quic-h3-dsb.pcapng: the same packets with the key log in a Decryption
+# Secrets Block.
 # quic-h3-keylog.client: the client's own record of each request, one line
 # per request: connection number, stream id, path, status; from its log
 # ("submit request headers" and the response's ":status").
@@ -81,3 +83,8 @@ grep -q 'Negotiated cipher suite is AES-256-GCM' "$WORK/client3.log" ||
 install -m 644 "$WORK/keys" "$PCAPDIR/quic-h3-keylog.keys"
 install -m 644 "$WORK/quic-h3-keylog.client" "$PCAPDIR/quic-h3-keylog.client"
 install_capture "$OUT"
+# the same packets with their secrets inside: a pcapng Decryption Secrets
+# Block, as Wireshark writes it (editcap --inject-secrets)
+editcap --inject-secrets "tls,$PCAPDIR/quic-h3-keylog.keys" "$PCAPDIR/$OUT" \
+	"$PCAPDIR/quic-h3-dsb.pcapng" || die "editcap --inject-secrets failed"
+echo "wrote $PCAPDIR/quic-h3-dsb.pcapng"
