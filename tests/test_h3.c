@@ -25,6 +25,7 @@
 #include "core/event.h"
 #include "core/txn.h"
 #include "proto/h3.h"
+#include "reports/report.h"
 
 extern struct ns_dissector ns_diss_http3;
 
@@ -684,6 +685,56 @@ START_TEST(budget_refuses)
 }
 END_TEST
 
+/* The call in --calls and -z http,srt, over a real UDP flow. */
+START_TEST(calls_report)
+{
+	static struct tu_frame f;
+	tu_frame_init(&f);
+	tu_eth(&f, 0x0800);
+	tu_ipv4_udp(&f);
+	pktnum++;
+	ns_pkt_begin(&tu_pkt, pktnum, (int64_t)pktnum * 1000000, 0,
+		     (uint32_t)f.n, (uint32_t)f.n, TU_LT_EN10MB, f.b);
+	tu_pkt.eng = &eng;
+	ns_dissect(&tu_pkt);
+	ck_assert_ptr_nonnull(tu_pkt.flow);
+	struct ns_h3 *h = ns_h3_new(&tu_pkt);
+	char err[128];
+	const struct ns_report *rc = ns_report_find("calls");
+	const struct ns_report *rs = ns_report_find("http,srt");
+	ck_assert_ptr_nonnull(rc);
+	ck_assert_ptr_nonnull(rs);
+	void *kc = rc->start(&eng, "", err, sizeof(err));
+	void *ks =
+	    rs->start(&eng, ns_report_arg(rs, "http,srt"), err, sizeof(err));
+	ck_assert_ptr_nonnull(kc);
+	ck_assert_ptr_nonnull(ks);
+	conn_build();
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	send_enc(h, 6, 0, &c.ce);
+	send_all(h, 0, 0, &c.req, 1);
+	send_enc(h, 7, 1, &c.se);
+	send_all(h, 0, 1, &c.resp, 1);
+	ns_h3_free(h);
+	char *out = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&out, &n);
+	rc->finish(kc, m, 0);
+	rs->finish(ks, m, 0);
+	fclose(m);
+	ck_assert_msg(strstr(out, "s=0    HTTP/3 GET /index.html 200") != NULL,
+		      "%s", out);
+	ck_assert_msg(strstr(out, "req 0 B resp 13 B FIN") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "1 calls") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "GET") != NULL, "%s", out);
+	if (getenv("H3_SHOW"))
+		fputs(out, stderr);
+	free(out);
+	conn_free();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("h3");
@@ -699,6 +750,7 @@ static Suite *suite(void)
 	tcase_add_test(t, skipped_and_info);
 	tcase_add_test(t, table_limit);
 	tcase_add_test(t, budget_refuses);
+	tcase_add_test(t, calls_report);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -254,6 +254,7 @@ static void call_copy(struct ns_tui_call *r, const struct ns_call *c)
 {
 	r->grpc = c->grpc;
 	r->h1 = c->version == 1;
+	r->h3 = c->version == 3;
 	r->closed[0] = c->closed[0];
 	r->closed[1] = c->closed[1];
 	r->end = c->end;
@@ -296,7 +297,10 @@ static void on_call(struct ns_tuimodel *m, const struct ns_event *ev)
 	uint32_t conn = flow_key(ev->flow);
 	struct ns_tui_conn *cn = ns_tuimodel_conn(m, conn);
 	if (cn)
-		set_app(cn, c->grpc ? "grpc" : c->version == 2 ? "h2" : "http");
+		set_app(cn, c->grpc	      ? "grpc"
+			    : c->version == 3 ? "h3"
+			    : c->version == 2 ? "h2"
+					      : "http");
 	if (ev->type == NS_EV_HTTP_END)
 		ns_methods_call(&m->methods, c);
 	else if (ev->type == NS_EV_HTTP_MESSAGE)

@@ -55,6 +55,7 @@ struct ns_tui_call {
 	uint32_t conn, sid;
 	uint8_t used, grpc, closed[2], end, hpack_lost; /* end: ns_call_end */
 	uint8_t h1; /* over HTTP/1.1 (gRPC-Web, SSE): sid is its number */
+	uint8_t h3; /* over HTTP/3: sid is the QUIC stream id */
 	uint8_t sse, sse_done; /* an SSE stream; its data: [DONE] seen */
 	uint32_t events;       /* SSE events */
 	int64_t t_first_event;
