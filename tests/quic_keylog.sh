@@ -60,8 +60,8 @@ check "HTTP/3 frames and settings as tshark's" fields h3 "${H[@]}"
 # the client's requests: "CONN STREAM PATH STATUS" per line
 calls() { # FILE ARGS...: "udp.stream-rank stream path status" of --calls
 	"$NS" read "$@" --calls -q >"$TMP/calls.raw" || return 1
-	grep -E '^[0-9]+ ' "$TMP/calls.raw" |
-		awk '{ print $1, $6, $7, $8 }' >"$TMP/calls"
+	grep -E '^[0-9]+ +[^ ]+ → ' "$TMP/calls.raw" |
+		awk '{ print $1, $5, $8, $9 }' >"$TMP/calls"
 }
 truth_paths() { awk '{ print $3, $4 }' "$TRUTH" | sort; }
 calls_match() { # ARGS...
@@ -75,7 +75,7 @@ check "--calls: the same from the pcapng's Decryption Secrets Block" \
 	calls_match "$PCAPS/quic-h3-dsb.pcapng"
 has_latency() {
 	"$NS" read "$P" --tls-keylog "$K" --calls -q |
-		grep -E '^[0-9]+ ' | grep -vcE ' [0-9]+\.[0-9]+ ms ' | grep -qx 0
+		grep -E '^[0-9]+ +[^ ]+ → ' | grep -vcE ' [0-9]+\.[0-9]+ ms ' | grep -qx 0
 }
 check "--calls: every HTTP/3 call has a latency" has_latency
 per_conn() { # each connection's requests in the client's order
@@ -122,7 +122,7 @@ nokeys() {
 	"$NS" read "$P" --calls -q >"$TMP/nokeys" &&
 		grep -qx '0 calls' "$TMP/nokeys" &&
 		[ "$("$NS" read "$P" -Y 'tls.handshake.type == 1' | wc -l)" = 4 ] &&
-		[ "$("$NS" read "$P" -Y 'quic.short && quic.frame_type' | wc -l)" = 0 ]
+		[ "$("$NS" read "$P" -Y 'quic.short && !quic.long.packet_type && quic.frame_type' | wc -l)" = 0 ]
 }
 check "no key log: ClientHellos found, 1-RTT protected, no call" nokeys
 wrongkeys() {
