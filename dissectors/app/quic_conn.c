@@ -147,6 +147,7 @@ static struct quic_flow *conn_new(struct ns_packet *pkt, struct quic_path *path)
 	q->bus = &pkt->eng->bus;
 	q->flow = path->flow;
 	q->qi.number = g->conns++;
+	q->info.quic = 1;
 	q->qi.first_ts = q->qi.last_ts = pkt->ts;
 	q->qi.first_index = path->flow->index;
 	/* its first path's ends, for its summary (the flow may be gone when

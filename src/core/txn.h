@@ -117,7 +117,8 @@ struct ns_tls_info {
 	uint16_t version; /* the server's choice, 0 before ServerHello */
 	uint16_t cipher;  /* valid when have_cipher */
 	uint8_t have_cipher, hrr, hs_done, have_alert;
-	uint8_t etm; /* the ServerHello agreed to encrypt_then_mac */
+	uint8_t etm;  /* the ServerHello agreed to encrypt_then_mac */
+	uint8_t quic; /* carried by QUIC CRYPTO frames, not TLS records */
 	uint8_t alert_level, alert_desc;
 	uint32_t hellos; /* ClientHellos seen */
 	int64_t ch_ts;	 /* the first ClientHello's time */
