@@ -314,12 +314,12 @@ for line in open(sys.argv[1]):
     json.loads(line)
     n += 1
 sys.exit(n == 0)' "$TMP/nd"
-check "-T ndjson --calls: the reports on stderr" grep -q "HTTP/2, gRPC and SSE calls" "$TMP/nd.err"
+check "-T ndjson --calls: the reports on stderr" grep -q "HTTP/2, HTTP/3, gRPC and SSE calls" "$TMP/nd.err"
 check "-T fields --conversations: stdout is the columns only" test \
 	"$("$NS" read "$grpc" -T fields -e frame.number --conversations 2>/dev/null | grep -vc '^[0-9]*$')" = 0
 check "-w - --calls: stdout is a pcap tshark reads" sh -c \
 	"'$NS' read '$grpc' -w - --calls 2>/dev/null | tshark -r - -c 1 >/dev/null 2>&1"
-check "text --calls: the report on stdout" grep -q "HTTP/2, gRPC and SSE calls" \
+check "text --calls: the report on stdout" grep -q "HTTP/2, HTTP/3, gRPC and SSE calls" \
 	<("$NS" read "$grpc" --calls 2>/dev/null)
 check "-l: the same lines" cmp -s <("$NS" read "$cap") <("$NS" read -l "$cap")
 

@@ -3,8 +3,12 @@
  * test vectors of RFC 9001 Appendix A.1 (version 1) and RFC 9369
  * Appendix A.1 (version 2): client and server key, IV and header
  * protection key from the Destination Connection ID 0x8394c8f03e515708;
- * an unknown version has none.  The packets themselves are checked against
- * tshark by tests/quic.sh.
+ * an unknown version has none.  The later levels' keys (src/proto/
+ * quickeys.c) against RFC 9001 Appendix A.5 (ChaCha20-Poly1305 short
+ * header packet): key, IV, header protection key and the next key phase's
+ * secret from the traffic secret, the mask of the sample, the packet's
+ * payload opened; packet number recovery against RFC 9000 §A.3's example.  The
+ * packets themselves are checked against tshark by tests/quic.sh.
  */
 #include <check.h>
 #include <stdio.h>
@@ -67,6 +71,83 @@ START_TEST(unknown_version)
 }
 END_TEST
 
+/* RFC 9001 A.5 */
+static const char a5_secret[] =
+    "9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b";
+
+START_TEST(rfc9001_chacha20_keys)
+{
+	uint8_t secret[32], want[32];
+	unhex(a5_secret, secret);
+	struct ns_quic_keys q, next;
+	ck_assert_int_eq(
+	    ns_quic_keys(&q, ns_tls_suite_find(0x1303), secret, 32, 0), 0);
+	unhex(
+	    "c6d98ff3441c3fe1b2182094f69caa2ed4b716b65488960a7a984979fb23e1c8",
+	    want);
+	ck_assert_mem_eq(q.k.key, want, 32);
+	unhex("e0459b3474bdd0e44a41c144", want);
+	ck_assert_mem_eq(q.k.iv, want, 12);
+	unhex(
+	    "25a282b9e82f06f21f488917a4fc8f1b73573685608597d0efcb076b0ab7a7a4",
+	    want);
+	ck_assert_mem_eq(q.hp, want, 32);
+	ck_assert_int_eq(ns_quic_key_update(&q, &next), 0);
+	unhex(
+	    "1223504755036d556342ee9361d253421a826c9ecdf3c7148684b36b714881f9",
+	    want);
+	ck_assert_mem_eq(next.k.secret, want, 32);
+	ck_assert_mem_eq(next.hp, q.hp, 32); /* the same in every phase */
+}
+END_TEST
+
+START_TEST(rfc9001_chacha20_packet)
+{
+	uint8_t secret[32], sample[16], mask[5], want[5];
+	unhex(a5_secret, secret);
+	struct ns_quic_keys q;
+	ck_assert_int_eq(
+	    ns_quic_keys(&q, ns_tls_suite_find(0x1303), secret, 32, 0), 0);
+	unhex("5e5cd55c41f69080575d7999c25a5bfb", sample);
+	ck_assert_int_eq(ns_quic_hp_mask(&q, sample, mask), 0);
+	unhex("aefefe7d03", want);
+	ck_assert_mem_eq(mask, want, 5);
+	/* the protected packet 4cfe4189655e5c…: header 4200bff4 once the
+	 * mask is off, packet number 654360564, payload 01 */
+	uint8_t pkt[21];
+	unhex("4cfe4189655e5cd55c41f69080575d7999c25a5bfb", pkt);
+	uint8_t hdr[4] = {(uint8_t)(pkt[0] ^ (mask[0] & 0x1f))};
+	for (int i = 1; i < 4; i++)
+		hdr[i] = (uint8_t)(pkt[i] ^ mask[i]);
+	unhex("4200bff4", want);
+	ck_assert_mem_eq(hdr, want, 4);
+	uint64_t pn = ns_quic_pn_decode(654360563, 1, 0x00bff4, 3);
+	ck_assert_uint_eq(pn, 654360564);
+	uint8_t nonce[12], out[1];
+	q.k.seq = pn;
+	ns_tls_nonce(&q.k, NULL, nonce);
+	ck_assert_int_eq(
+	    ns_tls_aead_open(&q.k, nonce, hdr, 4, pkt + 4, 1, pkt + 5, out), 0);
+	ck_assert_uint_eq(out[0], 0x01);
+	pkt[4] ^= 1; /* one bit: it no longer opens */
+	ck_assert_int_eq(
+	    ns_tls_aead_open(&q.k, nonce, hdr, 4, pkt + 4, 1, pkt + 5, out),
+	    -1);
+}
+END_TEST
+
+START_TEST(rfc9000_pn_decode)
+{
+	/* §A.3: the largest acknowledged 0xa82f30ea, a 16-bit 0x9b32 */
+	ck_assert_uint_eq(ns_quic_pn_decode(0xa82f30ea, 1, 0x9b32, 2),
+			  0xa82f9b32);
+	/* the first packet of a space, and a wrap forward and back */
+	ck_assert_uint_eq(ns_quic_pn_decode(0, 0, 5, 1), 5);
+	ck_assert_uint_eq(ns_quic_pn_decode(0xfe, 1, 0x01, 1), 0x101);
+	ck_assert_uint_eq(ns_quic_pn_decode(0x101, 1, 0xff, 1), 0xff);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("quic");
@@ -74,6 +155,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, rfc9001_initial_keys);
 	tcase_add_test(tc, rfc9369_v2_initial_keys);
 	tcase_add_test(tc, unknown_version);
+	tcase_add_test(tc, rfc9001_chacha20_keys);
+	tcase_add_test(tc, rfc9001_chacha20_packet);
+	tcase_add_test(tc, rfc9000_pn_decode);
 	suite_add_tcase(s, tc);
 	return s;
 }

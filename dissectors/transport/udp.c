@@ -32,6 +32,16 @@ static struct ns_field fields[] = {
 			  "udp.srcport", "udp.dstport"),
 };
 
+/* A dissector with a UDP heuristic already keeps state on the flow: it
+ * is the next one again. */
+static int claimed(struct ns_packet *pkt, const struct ns_flow *f)
+{
+	for (const struct ns_flow_slot *s = f ? f->slots : NULL; s; s = s->next)
+		if (ns_udp_heuristic_of(pkt, s->owner))
+			return 1;
+	return 0;
+}
+
 static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
@@ -69,8 +79,11 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 			     (uint32_t)left, r->p, (uint32_t)left);
 	ns_next_port(pkt, NS_TAB_UDP_PORT, sport, dport);
 	/* no port binding: a protocol may still recognise its bytes (DNS on
-	 * a port of its own), as tshark's heuristics do; not in a quote */
-	if (pkt->next_table == NS_TAB_NONE && left && !pkt->quoted)
+	 * a port of its own), as tshark's heuristics do; not in a quote.  A
+	 * flow a heuristic claimed before (it keeps state there) stays with
+	 * it: QUIC's short headers carry nothing to recognise. */
+	if (pkt->next_table == NS_TAB_NONE && left && !pkt->quoted &&
+	    !claimed(pkt, f))
 		ns_udp_heuristic(pkt, r->p, left);
 	return 0;
 }

@@ -157,6 +157,16 @@ int ns_udp_heuristic(struct ns_packet *pkt, const uint8_t *p, size_t n)
 	return 0;
 }
 
+int ns_udp_heuristic_of(struct ns_packet *pkt, const void *owner)
+{
+	for (unsigned i = 0; i < nudp_heur; i++)
+		if (udp_heur[i] == owner) {
+			ns_next(pkt, NS_TAB_UDP_HEUR, i);
+			return 1;
+		}
+	return 0;
+}
+
 const struct ns_dissector *const *ns_stream_heuristics(unsigned *n)
 {
 	*n = nheur;

@@ -204,6 +204,10 @@ int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 /* For UDP: names the first dissector whose udp_heuristic claims the
  * payload p[0..n) as the next one; returns 0 when none does. */
 int ns_udp_heuristic(struct ns_packet *pkt, const uint8_t *p, size_t n);
+/* For UDP: names owner as the next dissector when it is one with a UDP
+ * heuristic (a flow that one claimed stays with it, as tshark's
+ * conversations do); returns 0 when it is not. */
+int ns_udp_heuristic_of(struct ns_packet *pkt, const void *owner);
 
 /* Stream dissectors with a heuristic, in registration order. */
 const struct ns_dissector *const *ns_stream_heuristics(unsigned *n);

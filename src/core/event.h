@@ -58,6 +58,7 @@ enum ns_ev_type {
 	NS_EV_HTTP_RESET,    /* RST_STREAM */
 	NS_EV_HTTP_END,	     /* the call ends (both sides over, reset, the
 				connection ended, or it was forgotten): final */
+	NS_EV_QUIC_END,	     /* a QUIC connection ends (its last path) */
 	NS_EV_PACKET,	     /* a packet was dissected (ev->pkt: every
 				packet of the run, its layers done) */
 	NS_EV_COUNT
@@ -80,6 +81,7 @@ struct ns_event {
 		const struct ns_call *call;
 		const struct ns_dns_txn *dns;
 		const struct ns_tls_info *tls;
+		const struct ns_quic_info *quic;
 		struct {
 			const uint8_t *p;
 			size_t n;

@@ -117,7 +117,8 @@ struct ns_tls_info {
 	uint16_t version; /* the server's choice, 0 before ServerHello */
 	uint16_t cipher;  /* valid when have_cipher */
 	uint8_t have_cipher, hrr, hs_done, have_alert;
-	uint8_t etm; /* the ServerHello agreed to encrypt_then_mac */
+	uint8_t etm;  /* the ServerHello agreed to encrypt_then_mac */
+	uint8_t quic; /* carried by QUIC CRYPTO frames, not TLS records */
 	uint8_t alert_level, alert_desc;
 	uint32_t hellos; /* ClientHellos seen */
 	int64_t ch_ts;	 /* the first ClientHello's time */
@@ -137,6 +138,23 @@ struct ns_tls_info {
 	struct ns_tls_cert_names {
 		char subject[128], issuer[128], san[256];
 	} cert[2];
+};
+
+/* A QUIC connection as a whole (NS_EV_QUIC_END): one conversation over
+ * however many UDP flows (paths) and connection IDs it used; its TLS
+ * handshake is the struct ns_tls_info of the NS_EV_TLS_END just before. */
+struct ns_quic_info {
+	uint32_t number;  /* in order of first packet: quic.connection.number */
+	uint32_t version; /* of its first long header */
+	uint32_t paths;	  /* UDP flows it was seen on */
+	uint64_t pkts[2], bytes[2]; /* [0] client to server, datagrams */
+	int64_t first_ts, last_ts;
+	uint8_t closed;	   /* a CONNECTION_CLOSE was seen */
+	uint8_t close_by;  /* 0 the client, 1 the server */
+	uint8_t close_app; /* an application's error code (frame 0x1d) */
+	uint64_t close_code;
+	uint32_t first_index;	     /* udp.stream of its first path */
+	char client[64], server[64]; /* its first path's endpoints */
 };
 
 #endif

@@ -32,9 +32,10 @@ enum {
 	SVC_GRPC = 8,
 	SVC_SSE = 16,
 	SVC_SSL = 32,
+	SVC_HTTP3 = 64,
 };
-static const char *const svc_names[] = {"dns",	"http", "http2",
-					"grpc", "sse",	"ssl"};
+static const char *const svc_names[] = {"dns", "http", "http2", "grpc",
+					"sse", "ssl",  "http3"};
 
 /* --records-payload: a call's header blocks and messages so far, each a
  * JSON array's inside ("a","b") */
@@ -598,7 +599,7 @@ static void exchange(struct ns_records *r, const char *type,
 	kstr_opt(b, "host", c->authority);
 	if (!c->grpc)
 		kstr_opt(b, "uri", c->path);
-	kstr(b, "version", c->version == 2 ? "2" : "1");
+	kstr(b, "version", c->version == 3 ? "3" : c->version == 2 ? "2" : "1");
 	ku64(b, "stream_id", c->id);
 	kstr(b, "end", end_name(c->end));
 	if (!c->grpc && c->status >= 0)
@@ -685,7 +686,9 @@ static void call_end(struct ns_records *r, const struct ns_event *ev)
 {
 	const struct ns_call *c = ev->u.call;
 	mark(r, ev->flow, c->conn_uid,
-	     (uint8_t)((c->version == 2 ? SVC_HTTP2 : SVC_HTTP) |
+	     (uint8_t)((c->version == 3	  ? SVC_HTTP3
+			: c->version == 2 ? SVC_HTTP2
+					  : SVC_HTTP) |
 		       (c->grpc ? SVC_GRPC : 0) | (c->sse.on ? SVC_SSE : 0)));
 	if (c->grpc)
 		grpc_end(r, ev);

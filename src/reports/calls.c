@@ -1,6 +1,6 @@
 /*
- * calls — `--calls`: one line per HTTP/2 stream, gRPC call and SSE
- * stream (gRPC-Web and SSE over HTTP/1.1 too: the "stream" of such an
+ * calls — `--calls`: one line per HTTP/2 or HTTP/3 stream, gRPC call and
+ * SSE stream (gRPC-Web and SSE over HTTP/1.1 too: the "stream" of such an
  * exchange is its number on its connection, shown as s=-), written when
  * the call ends (NS_EV_HTTP_END: both sides closed, reset, the connection
  * ended, or the dissector forgot it) and printed at the end of the run
@@ -24,7 +24,7 @@ struct calls {
 	FILE *tmp;
 	size_t n;
 	struct ns_buf line;
-	const struct ns_field *f_grpc_status, *f_h2_error;
+	const struct ns_field *f_grpc_status, *f_h2_error, *f_h3_error;
 };
 
 static void calls_free(void *state);
@@ -117,25 +117,32 @@ static void put_status(struct ns_buf *b, int status)
 		ns_buf_puts(b, " -");
 }
 
-/* How an HTTP/2 stream ended, as the report names it. */
+/* How an HTTP/2 or HTTP/3 stream ended, as the report names it (HTTP/3:
+ * the QUIC stream's FIN, RESET_STREAM). */
 static const char *how_name(const struct ns_call *c)
 {
+	int h3 = c->version == 3;
 	switch (c->end) {
 	case NS_CALL_ENDED:
-		return "END_STREAM";
+		return h3 ? "FIN" : "END_STREAM";
 	case NS_CALL_RESET:
-		return "RST_STREAM";
+		return h3 ? "RESET_STREAM" : "RST_STREAM";
 	case NS_CALL_GOAWAY:
 		return "GOAWAY";
 	}
 	/* the response ended; its request was before the capture */
-	return c->closed[1] ? "END_STREAM" : "open";
+	return c->closed[1] ? h3 ? "FIN" : "END_STREAM" : "open";
 }
 
 static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
 {
-	ns_buf_puts(b, c->grpc	   ? c->web ? "gRPC-Web " : "gRPC "
-		       : c->sse.on ? "SSE "
+	/* over HTTP/3, a gRPC call or SSE stream says so */
+	int h3 = c->version == 3;
+	ns_buf_puts(b, c->grpc	   ? c->web ? "gRPC-Web "
+				     : h3   ? "gRPC/h3 "
+					    : "gRPC "
+		       : c->sse.on ? h3 ? "SSE/h3 " : "SSE "
+		       : h3	   ? "HTTP/3 "
 				   : "HTTP/2 ");
 	put_path(b, c);
 	if (c->grpc) /* on the wire, or what a reset means to the client */
@@ -156,10 +163,9 @@ static void h2_line(struct calls *k, struct ns_buf *b, const struct ns_call *c)
 		put_events(b, c);
 	ns_buf_printf(b, " %s", how_name(c));
 	if (c->end == NS_CALL_RESET) {
+		const struct ns_field *ef = h3 ? k->f_h3_error : k->f_h2_error;
 		const char *en =
-		    k->f_h2_error
-			? ns_valstr_find(k->f_h2_error->vals, c->rst_error)
-			: NULL;
+		    ef ? ns_valstr_find(ef->vals, c->rst_error) : NULL;
 		if (en)
 			ns_buf_printf(b, " %s", en);
 		else
@@ -208,7 +214,7 @@ static void on_end(void *ctx, const struct ns_event *ev)
 	ns_flow_endpoint(b, f, c->client);
 	ns_buf_puts(b, " \xe2\x86\x92 ");
 	ns_flow_endpoint(b, f, !c->client);
-	if (c->version == 2) {
+	if (c->version >= 2) {
 		ns_buf_printf(b, " s=%-4u ", c->id);
 		h2_line(k, b, c);
 	} else if (c->grpc) {
@@ -241,6 +247,7 @@ static void *calls_start(struct ns_engine *e, const char *arg, char *err,
 	}
 	k->f_grpc_status = ns_field_by_name("grpc.status");
 	k->f_h2_error = ns_field_by_name("http2.rst_stream.error");
+	k->f_h3_error = ns_field_by_name("http3.error_code");
 	ns_bus_subscribe(&e->bus, NS_EV_BIT(NS_EV_HTTP_END), on_end, k);
 	return k;
 }
@@ -267,8 +274,8 @@ static void calls_finish(void *state, FILE *out, int json)
 	free(line);
 	if (lines)
 		qsort(lines, n, sizeof(*lines), cmp);
-	fputs("HTTP/2, gRPC and SSE calls\n"
-	      "tcp.stream client → server s=stream kind method path "
+	fputs("HTTP/2, HTTP/3, gRPC and SSE calls\n"
+	      "tcp.stream|udp.stream client → server s=stream kind method path "
 	      "[grpc-status] http-status latency ttfb [first message] "
 	      "messages/bytes each way [gaps between response messages] "
 	      "[SSE: events, first event, gaps between events, [DONE]] "

@@ -24,15 +24,15 @@
 #include "reports/timing.h"
 
 struct ns_conv {
-	FILE *tmp[2]; /* [0] TCP, [1] UDP */
-	uint64_t n[2];
+	FILE *tmp[3]; /* [0] TCP, [1] UDP, [2] QUIC connections */
+	uint64_t n[3];
 	struct ns_buf line;
 	/* the TLS session of the flow about to end (TLS_END comes just
 	 * before its CONN_END) */
 	const struct ns_flow *tls_flow;
 	struct ns_tls_info tls;
 	/* value names from the registry: cipher suites, alerts */
-	const struct ns_field *f_cipher, *f_alevel, *f_adesc;
+	const struct ns_field *f_cipher, *f_alevel, *f_adesc, *f_qerr;
 	/* where each connection's time went (timing.h) */
 	struct ns_timing timing;
 };
@@ -47,13 +47,13 @@ static struct ns_conv *conv_new(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	c->tmp[0] = ns_tmp_anon(err, errlen);
-	if (c->tmp[0])
-		c->tmp[1] = ns_tmp_anon(err, errlen);
-	if (!c->tmp[1]) {
+	for (int i = 0; i < 3; i++) {
+		c->tmp[i] = ns_tmp_anon(err, errlen);
+		if (c->tmp[i])
+			continue;
 		int saved = errno;
-		if (c->tmp[0])
-			fclose(c->tmp[0]);
+		while (i-- > 0)
+			fclose(c->tmp[i]);
 		free(c);
 		errno = saved;
 		return NULL;
@@ -233,6 +233,96 @@ static void flow_end(struct ns_conv *c, const struct ns_flow *f)
 	c->n[udp]++;
 }
 
+/* RFC 9114 §8.1: HTTP/3's error codes, which close QUIC connections */
+static const char *h3_error(uint64_t e)
+{
+	static const char *const names[] = {"H3_NO_ERROR",
+					    "H3_GENERAL_PROTOCOL_ERROR",
+					    "H3_INTERNAL_ERROR",
+					    "H3_STREAM_CREATION_ERROR",
+					    "H3_CLOSED_CRITICAL_STREAM",
+					    "H3_FRAME_UNEXPECTED",
+					    "H3_FRAME_ERROR",
+					    "H3_EXCESSIVE_LOAD",
+					    "H3_ID_ERROR",
+					    "H3_SETTINGS_ERROR",
+					    "H3_MISSING_SETTINGS",
+					    "H3_REQUEST_REJECTED",
+					    "H3_REQUEST_CANCELLED",
+					    "H3_REQUEST_INCOMPLETE",
+					    "H3_MESSAGE_ERROR",
+					    "H3_CONNECT_ERROR",
+					    "H3_VERSION_FALLBACK"};
+	return e >= 0x100 && e - 0x100 < sizeof(names) / sizeof(names[0])
+		   ? names[e - 0x100]
+		   : NULL;
+}
+
+/* How a QUIC connection closed: the error (a transport one by name, an
+ * application's by HTTP/3's name or in hex) and by whom; "-" when no
+ * CONNECTION_CLOSE was seen (idle, or still open at the end). */
+static void quic_close(const struct ns_conv *c, const struct ns_quic_info *q,
+		       struct ns_buf *b)
+{
+	if (!q->closed) {
+		ns_buf_putc(b, '-');
+		return;
+	}
+	const char *h3 = q->close_app ? h3_error(q->close_code) : NULL;
+	if (h3)
+		ns_buf_puts(b, h3);
+	else if (q->close_app)
+		ns_buf_printf(b, "app:0x%llx",
+			      (unsigned long long)q->close_code);
+	else
+		ns_field_put_name(b, c->f_qerr, q->close_code);
+	ns_buf_puts(b, q->close_by ? " by server" : " by client");
+}
+
+static void quic_version(struct ns_buf *b, uint32_t v)
+{
+	size_t start = b->len;
+	if (v == 1)
+		ns_buf_puts(b, "1");
+	else if (v == 0x6b3343cf)
+		ns_buf_puts(b, "2");
+	else if (v == 0xff00001d)
+		ns_buf_puts(b, "draft-29");
+	else
+		ns_buf_printf(b, "0x%08x", v);
+	while (b->len - start < 8)
+		ns_buf_putc(b, ' ');
+	ns_buf_putc(b, ' ');
+}
+
+/* A QUIC connection as one line (all its paths), and its handshake. */
+static void quic_end(struct ns_conv *c, const struct ns_event *ev)
+{
+	const struct ns_quic_info *q = ev->u.quic;
+	struct ns_buf *b = &c->line;
+	ns_buf_reset(b);
+	num(b, q->number, 6);
+	ns_buf_printf(b, "%-21s %-21s ", q->client, q->server);
+	quic_version(b, q->version);
+	num(b, q->paths, 5);
+	ns_buf_secs(b, q->last_ts - q->first_ts, 6);
+	ns_buf_putc(b, ' ');
+	num(b, q->pkts[0], 7);
+	num(b, q->bytes[0], 10);
+	num(b, q->pkts[1], 7);
+	num(b, q->bytes[1], 10);
+	quic_close(c, q, b);
+	ns_buf_putc(b, '\n');
+	if (c->tls_flow == ev->flow && (c->tls.hellos || c->tls.have_cipher)) {
+		ns_buf_puts(b, "       ");
+		tls_line(c, &c->tls, b);
+		ns_buf_putc(b, '\n');
+		c->tls_flow = NULL; /* said here, not under the UDP flow */
+	}
+	fwrite(b->p, 1, b->len, c->tmp[2]);
+	c->n[2]++;
+}
+
 static void copy(FILE *from, FILE *to)
 {
 	char buf[65536];
@@ -248,6 +338,8 @@ static void on_event(void *ctx, const struct ns_event *ev)
 	if (ev->type == NS_EV_TLS_END) {
 		c->tls_flow = ev->flow;
 		c->tls = *ev->u.tls;
+	} else if (ev->type == NS_EV_QUIC_END) {
+		quic_end(c, ev);
 	} else {
 		flow_end(c, ev->flow);
 	}
@@ -266,9 +358,11 @@ static void *conv_start(struct ns_engine *e, const char *arg, char *err,
 	c->f_cipher = ns_field_by_name("tls.handshake.ciphersuite");
 	c->f_alevel = ns_field_by_name("tls.alert_message.level");
 	c->f_adesc = ns_field_by_name("tls.alert_message.desc");
+	c->f_qerr = ns_field_by_name("quic.cc.error_code");
 	ns_timing_start(&c->timing, e);
 	ns_bus_subscribe(&e->bus,
-			 NS_EV_BIT(NS_EV_CONN_END) | NS_EV_BIT(NS_EV_TLS_END),
+			 NS_EV_BIT(NS_EV_CONN_END) | NS_EV_BIT(NS_EV_TLS_END) |
+			     NS_EV_BIT(NS_EV_QUIC_END),
 			 on_event, c);
 	return c;
 }
@@ -290,14 +384,23 @@ static void conv_finish(void *state, FILE *out, int json)
 		"client", "server", "duration", "c>s pkt", "c>s bytes",
 		"s>c pkt", "s>c bytes");
 	copy(c->tmp[1], out);
+	if (c->n[2]) {
+		fprintf(out, "QUIC connections: %llu\n",
+			(unsigned long long)c->n[2]);
+		fprintf(
+		    out, "%6s %-21s %-21s %-8s %5s %-8s %7s %10s %7s %10s %s\n",
+		    "conn", "client", "server", "version", "paths", "duration",
+		    "c>s pkt", "c>s bytes", "s>c pkt", "s>c bytes", "close");
+		copy(c->tmp[2], out);
+	}
 	conv_free(c);
 }
 
 static void conv_free(void *state)
 {
 	struct ns_conv *c = state;
-	fclose(c->tmp[0]);
-	fclose(c->tmp[1]);
+	for (int i = 0; i < 3; i++)
+		fclose(c->tmp[i]);
 	ns_buf_free(&c->line);
 	ns_timing_free(&c->timing);
 	free(c);

@@ -275,7 +275,9 @@ static const char *call_kind(const struct ns_call *c)
 {
 	if (c->grpc)
 		return c->web ? "gRPC-Web" : "gRPC";
-	return c->version == 2 ? "HTTP/2" : "HTTP/1.1";
+	return c->version == 3	 ? "HTTP/3"
+	       : c->version == 2 ? "HTTP/2"
+				 : "HTTP/1.1";
 }
 
 /* The error's name, or NULL when the call succeeded. */

@@ -380,6 +380,7 @@ static attr_t call_text(struct tui *t, uint32_t i, char *s, size_t size)
 	snprintf(s, size, "%4u %5u %s%-4s ", c->conn & 0x7fffffffu, c->sid,
 		 wide ? (c->grpc  ? "gRPC "
 			 : c->sse ? "SSE  "
+			 : c->h3  ? "h3   "
 				  : "h2   ")
 		      : "",
 		 c->method[0] ? c->method : "-");

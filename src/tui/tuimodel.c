@@ -103,6 +103,7 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	m->f_rst = ns_field_by_name("http2.rst_stream.error");
 	m->f_sid = ns_field_by_name("http2.streamid");
 	m->f_dns_id = ns_field_by_name("dns.id");
+	m->f_qconn = ns_field_by_name("quic.connection.number");
 	return 0;
 }
 
@@ -185,8 +186,9 @@ uint64_t ns_tuimodel_rate(const struct ns_tuimodel *m,
 
 static int rank(const char *app)
 {
-	static const char *order[] = {"", "dns", "http", "tls", "h2", "grpc"};
-	for (int i = 0; i < 6; i++)
+	static const char *order[] = {"",     "dns", "http", "tls",
+				      "quic", "h2",  "h3",   "grpc"};
+	for (int i = 0; i < 8; i++)
 		if (strcmp(app, order[i]) == 0)
 			return i;
 	return 0;
@@ -254,6 +256,7 @@ static void call_copy(struct ns_tui_call *r, const struct ns_call *c)
 {
 	r->grpc = c->grpc;
 	r->h1 = c->version == 1;
+	r->h3 = c->version == 3;
 	r->closed[0] = c->closed[0];
 	r->closed[1] = c->closed[1];
 	r->end = c->end;
@@ -296,7 +299,10 @@ static void on_call(struct ns_tuimodel *m, const struct ns_event *ev)
 	uint32_t conn = flow_key(ev->flow);
 	struct ns_tui_conn *cn = ns_tuimodel_conn(m, conn);
 	if (cn)
-		set_app(cn, c->grpc ? "grpc" : c->version == 2 ? "h2" : "http");
+		set_app(cn, c->grpc	      ? "grpc"
+			    : c->version == 3 ? "h3"
+			    : c->version == 2 ? "h2"
+					      : "http");
 	if (ev->type == NS_EV_HTTP_END)
 		ns_methods_call(&m->methods, c);
 	else if (ev->type == NS_EV_HTTP_MESSAGE)
@@ -377,7 +383,10 @@ static void on_tls(struct ns_tuimodel *m, const struct ns_event *ev)
 	if (!cn)
 		return;
 	const struct ns_tls_info *tls = ev->u.tls;
-	set_app(cn, "tls");
+	set_app(cn, tls->quic ? "quic" : "tls");
+	/* a QUIC row's RTT column: its handshake time (no TCP handshake) */
+	if (tls->quic && tls->hs_done && cn->rtt < 0)
+		cn->rtt = tls->hs_time;
 	if (!cn->sni[0] && tls->sni[0])
 		copy_escaped(cn->sni, sizeof(cn->sni), tls->sni);
 	/* mutual TLS: known at the handshake's end (TLS 1.2 in the clear,
@@ -418,6 +427,51 @@ int ns_tuimodel_subscribe(struct ns_tuimodel *m, struct ns_bus *bus)
 /* ---- per packet -----------------------------------------------------------
  */
 
+/* The row of the QUIC connection pkt belongs to when that is another
+ * flow's (its first path's), or NULL. */
+static struct ns_tui_conn *quic_first_path(struct ns_tuimodel *m,
+					   const struct ns_packet *pkt,
+					   uint32_t flow)
+{
+	if (!m->f_qconn || pkt->flow->key.proto != 17)
+		return NULL;
+	const struct ns_fv *fv = NULL;
+	for (uint32_t i = 0; i < pkt->nfv && !fv; i++)
+		if (pkt->fv[i].f == m->f_qconn)
+			fv = &pkt->fv[i];
+	if (!fv)
+		return NULL;
+	uint32_t num = (uint32_t)fv->v.u, at = num % NS_TUI_QUIC_ROWS;
+	if (!m->quic[at].used || m->quic[at].num != num) {
+		m->quic[at].used = 1;
+		m->quic[at].num = num;
+		m->quic[at].flow = flow;
+		return NULL;
+	}
+	if (m->quic[at].flow == flow)
+		return NULL;
+	/* the later path has no row of its own (its CONN_OPEN made one) */
+	struct ns_tui_conn *own = ns_tuimodel_conn(m, flow);
+	if (own) {
+		own->used = 0;
+		m->nconn[flow >> 31]--;
+	}
+	return ns_tuimodel_conn(m, m->quic[at].flow);
+}
+
+/* A packet on a QUIC connection's later path, counted on its first
+ * path's row (its client sent it when it left the flow's client end). */
+static void quic_other_path(struct ns_tui_conn *c, const struct ns_packet *pkt)
+{
+	const struct ns_flow *f = pkt->flow;
+	int dir = pkt->sport != f->key.port[f->client];
+	c->xpkts[dir]++;
+	c->xbytes[dir] += pkt->len;
+	c->pkts[dir]++;
+	c->bytes[dir] += pkt->len;
+	c->last_ts = f->last_ts;
+}
+
 void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt)
 {
 	if (pkt->ts > m->now)
@@ -425,13 +479,20 @@ void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt)
 	const struct ns_flow *f = pkt->flow;
 	if (!f || (f->key.proto != 6 && f->key.proto != 17))
 		return;
-	struct ns_tui_conn *c = conn_row(m, f, flow_key(f));
+	struct ns_tui_conn *c = quic_first_path(m, pkt, flow_key(f));
+	if (c) {
+		quic_other_path(c, pkt);
+		return;
+	}
+	c = conn_row(m, f, flow_key(f));
 	if (!c)
 		return;
 	if (!c->first_frame)
 		c->first_frame = pkt->num;
-	memcpy(c->pkts, f->pkts, sizeof(c->pkts));
-	memcpy(c->bytes, f->bytes, sizeof(c->bytes));
+	for (int d = 0; d < 2; d++) {
+		c->pkts[d] = f->pkts[d] + c->xpkts[d];
+		c->bytes[d] = f->bytes[d] + c->xbytes[d];
+	}
 	c->last_ts = f->last_ts;
 	if (f->tcp) {
 		c->state = f->tcp->state;

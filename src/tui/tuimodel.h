@@ -49,12 +49,18 @@ struct ns_tui_conn {
 	uint8_t matched;    /* a packet of it matches the display filter */
 	uint8_t mtls;	    /* 1 a client certificate asked for, 2 and sent */
 	char client_id[96]; /* the client certificate's SPIFFE URI or CN */
+	/* a QUIC connection's packets on its other paths (it moved to
+	 * another port): added to its first path's counters */
+	uint64_t xpkts[2], xbytes[2];
 };
+
+#define NS_TUI_QUIC_ROWS 256 /* QUIC connections mapped to their row */
 
 struct ns_tui_call {
 	uint32_t conn, sid;
 	uint8_t used, grpc, closed[2], end, hpack_lost; /* end: ns_call_end */
 	uint8_t h1; /* over HTTP/1.1 (gRPC-Web, SSE): sid is its number */
+	uint8_t h3; /* over HTTP/3: sid is the QUIC stream id */
 	uint8_t sse, sse_done; /* an SSE stream; its data: [DONE] seen */
 	uint32_t events;       /* SSE events */
 	int64_t t_first_event;
@@ -99,6 +105,14 @@ struct ns_tuimodel {
 	int64_t now;		      /* capture time of the newest packet */
 	const struct ns_field *f_rst; /* RST_STREAM error names */
 	const struct ns_field *f_sid, *f_dns_id; /* for the filter's marks */
+	/* quic.connection.number → the row of the connection's first path
+	 * (by number % NS_TUI_QUIC_ROWS), so that one connection is one row
+	 * over all its paths */
+	const struct ns_field *f_qconn;
+	struct {
+		uint32_t num, flow;
+		uint8_t used;
+	} quic[NS_TUI_QUIC_ROWS];
 };
 
 int ns_tuimodel_init(struct ns_tuimodel *m);
