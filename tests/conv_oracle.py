@@ -131,6 +131,9 @@ def netscope_conns(ns, pcap):
         if line.startswith("UDP conversations"):
             section = "udp"
             continue
+        if line.startswith("QUIC connections"):
+            section = None  # a connection over its paths: not tshark's
+            continue
         w = line.split()
         if not section or not w or not w[0].isdigit():
             continue

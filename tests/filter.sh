@@ -5,6 +5,11 @@
 # differential test against tshark over the bundled captures
 # (tests/filter_oracle.py).  The operators themselves are unit-tested in
 # tests/test_dfilter.c.
+# a slow oracle run: make check-slow runs it (NS_SLOW=1), make check skips it
+[ "${NS_SLOW:-0}" = 1 ] || {
+	echo "SKIP: a slow oracle run, for make check-slow"
+	exit 77
+}
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}

@@ -31,6 +31,11 @@
 #     (100%; the inner packets' headers are in 1.).  Geneve, MPLS, GTP-U,
 #     802.11 and radiotap, which nothing here can send, are compared over
 #     the public captures by tests/corpus.sh.
+# a slow oracle run: make check-slow runs it (NS_SLOW=1), make check skips it
+[ "${NS_SLOW:-0}" = 1 ] || {
+	echo "SKIP: a slow oracle run, for make check-slow"
+	exit 77
+}
 set -u
 NS=${NETSCOPE:-./netscope}
 SRC=${srcdir:-.}

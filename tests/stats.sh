@@ -3,6 +3,11 @@
 # bundled captures (tests/stats_oracle.py compares the text tables), their
 # JSON form (-T json -q: one parseable object per table), the usage
 # errors, and the bound on io,stat's rows.  Needs tshark.
+# a slow oracle run: make check-slow runs it (NS_SLOW=1), make check skips it
+[ "${NS_SLOW:-0}" = 1 ] || {
+	echo "SKIP: a slow oracle run, for make check-slow"
+	exit 77
+}
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }

@@ -4,6 +4,11 @@
 # protocol hierarchy of -z io,phs where both name the same protocols, DNS
 # failures, TLS server names) and against the clients' own records of the
 # gRPC calls (tests/pcaps/*.calls).  Needs tshark.
+# a slow oracle run: make check-slow runs it (NS_SLOW=1), make check skips it
+[ "${NS_SLOW:-0}" = 1 ] || {
+	echo "SKIP: a slow oracle run, for make check-slow"
+	exit 77
+}
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 command -v tshark >/dev/null || { echo "SKIP: no tshark"; exit 77; }
