@@ -238,7 +238,7 @@ keys "$NS tui -r $PCAPS/quic-h3-keylog.pcap --tls-keylog $PCAPS/quic-h3-keylog.k
 check "quic file read" 'end of file'
 keys 2
 check "QUIC connections: h3, SNI, handshake time in the rtt column" '^udp +0 127\.0\.0\.1:45235 .* 2\.11ms h3 localhost +11/37 '
-check "the migrated connection: one row, its two paths' packets" '^udp +3 127\.0\.0\.1:51361 .* h3 localhost +19/45 '
+check "the migrated connection: one row, its two paths' packets, closed" '^udp +3 127\.0\.0\.1:51361 .* CLOSED .* h3 localhost +19/45 '
 check_not "no row for the path it moved to" '^udp +4 '
 keys 3
 check "its HTTP/3 calls" '^ +3 +8 h3 +GET +/nope +404 '

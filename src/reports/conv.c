@@ -32,7 +32,7 @@ struct ns_conv {
 	const struct ns_flow *tls_flow;
 	struct ns_tls_info tls;
 	/* value names from the registry: cipher suites, alerts */
-	const struct ns_field *f_cipher, *f_alevel, *f_adesc, *f_qerr;
+	const struct ns_field *f_cipher, *f_alevel, *f_adesc, *f_qerr, *f_h3err;
 	/* where each connection's time went (timing.h) */
 	struct ns_timing timing;
 };
@@ -233,33 +233,8 @@ static void flow_end(struct ns_conv *c, const struct ns_flow *f)
 	c->n[udp]++;
 }
 
-/* RFC 9114 §8.1: HTTP/3's error codes, which close QUIC connections */
-static const char *h3_error(uint64_t e)
-{
-	static const char *const names[] = {"H3_NO_ERROR",
-					    "H3_GENERAL_PROTOCOL_ERROR",
-					    "H3_INTERNAL_ERROR",
-					    "H3_STREAM_CREATION_ERROR",
-					    "H3_CLOSED_CRITICAL_STREAM",
-					    "H3_FRAME_UNEXPECTED",
-					    "H3_FRAME_ERROR",
-					    "H3_EXCESSIVE_LOAD",
-					    "H3_ID_ERROR",
-					    "H3_SETTINGS_ERROR",
-					    "H3_MISSING_SETTINGS",
-					    "H3_REQUEST_REJECTED",
-					    "H3_REQUEST_CANCELLED",
-					    "H3_REQUEST_INCOMPLETE",
-					    "H3_MESSAGE_ERROR",
-					    "H3_CONNECT_ERROR",
-					    "H3_VERSION_FALLBACK"};
-	return e >= 0x100 && e - 0x100 < sizeof(names) / sizeof(names[0])
-		   ? names[e - 0x100]
-		   : NULL;
-}
-
 /* How a QUIC connection closed: the error (a transport one by name, an
- * application's by HTTP/3's name or in hex) and by whom; "-" when no
+ * application's by HTTP/3's name, else in hex) and by whom; "-" when no
  * CONNECTION_CLOSE was seen (idle, or still open at the end). */
 static void quic_close(const struct ns_conv *c, const struct ns_quic_info *q,
 		       struct ns_buf *b)
@@ -268,14 +243,8 @@ static void quic_close(const struct ns_conv *c, const struct ns_quic_info *q,
 		ns_buf_putc(b, '-');
 		return;
 	}
-	const char *h3 = q->close_app ? h3_error(q->close_code) : NULL;
-	if (h3)
-		ns_buf_puts(b, h3);
-	else if (q->close_app)
-		ns_buf_printf(b, "app:0x%llx",
-			      (unsigned long long)q->close_code);
-	else
-		ns_field_put_name(b, c->f_qerr, q->close_code);
+	ns_field_put_name(b, q->close_app ? c->f_h3err : c->f_qerr,
+			  q->close_code);
 	ns_buf_puts(b, q->close_by ? " by server" : " by client");
 }
 
@@ -359,6 +328,7 @@ static void *conv_start(struct ns_engine *e, const char *arg, char *err,
 	c->f_alevel = ns_field_by_name("tls.alert_message.level");
 	c->f_adesc = ns_field_by_name("tls.alert_message.desc");
 	c->f_qerr = ns_field_by_name("quic.cc.error_code");
+	c->f_h3err = ns_field_by_name("http3.error_code");
 	ns_timing_start(&c->timing, e);
 	ns_bus_subscribe(&e->bus,
 			 NS_EV_BIT(NS_EV_CONN_END) | NS_EV_BIT(NS_EV_TLS_END) |

@@ -291,6 +291,28 @@ static void table_header(int view, char *b, size_t size)
 	}
 }
 
+/* A QUIC connection's version and how it closed, after its columns:
+ * " v1 H3_NO_ERROR by client" (the names --conversations gives). */
+static void quic_text(struct tui *t, const struct ns_tui_conn *c, char *s,
+		      size_t size)
+{
+	struct ns_buf b = {0};
+	uint32_t v = c->quic_version;
+	if (v == 1 || v == 0x6b3343cf)
+		ns_buf_printf(&b, " v%d", v == 1 ? 1 : 2);
+	else if (v)
+		ns_buf_printf(&b, " v0x%08x", v);
+	if (c->quic_closed) {
+		ns_buf_putc(&b, ' ');
+		ns_field_put_name(
+		    &b, c->quic_close_app ? t->model.f_h3err : t->model.f_qcc,
+		    c->quic_close_code);
+		ns_buf_puts(&b, c->quic_close_by ? " by server" : " by client");
+	}
+	snprintf(s, size, "%.*s", (int)b.len, b.p ? b.p : "");
+	ns_buf_free(&b);
+}
+
 static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
 {
 	char x[32], y[32];
@@ -308,6 +330,8 @@ static attr_t conn_text(struct tui *t, uint32_t i, char *s, size_t size)
 		snprintf(mt, sizeof(mt), " %s%s%s",
 			 c->mtls == 2 ? "mtls" : "mtls=no-client-cert",
 			 c->client_id[0] ? " " : "", c->client_id);
+	else if (c->quic)
+		quic_text(t, c, mt, sizeof(mt));
 	snprintf(pk, sizeof(pk), "%5llu/%-5llu", (unsigned long long)c->pkts[0],
 		 (unsigned long long)c->pkts[1]);
 	snprintf(by, sizeof(by), "%7s/%-7s", b0, b1);

@@ -104,6 +104,10 @@ int ns_tuimodel_init(struct ns_tuimodel *m)
 	m->f_sid = ns_field_by_name("http2.streamid");
 	m->f_dns_id = ns_field_by_name("dns.id");
 	m->f_qconn = ns_field_by_name("quic.connection.number");
+	m->f_qver = ns_field_by_name("quic.version");
+	m->f_qcc = ns_field_by_name("quic.cc.error_code");
+	m->f_qcc_app = ns_field_by_name("quic.cc.error_code.app");
+	m->f_h3err = ns_field_by_name("http3.error_code");
 	return 0;
 }
 
@@ -427,21 +431,39 @@ int ns_tuimodel_subscribe(struct ns_tuimodel *m, struct ns_bus *bus)
 /* ---- per packet -----------------------------------------------------------
  */
 
+/* What a QUIC packet says of its connection (fields of its quic layer). */
+struct quic_seen {
+	const struct ns_fv *num, *version, *close;
+	int app; /* close is an application's code */
+};
+
+static int quic_scan(const struct ns_tuimodel *m, const struct ns_packet *pkt,
+		     struct quic_seen *q)
+{
+	memset(q, 0, sizeof(*q));
+	if (!m->f_qconn || pkt->flow->key.proto != 17)
+		return 0;
+	for (uint32_t i = 0; i < pkt->nfv; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		if (fv->f == m->f_qconn)
+			q->num = fv;
+		else if (fv->f == m->f_qver && !q->version && fv->v.u)
+			q->version = fv;
+		else if ((fv->f == m->f_qcc || fv->f == m->f_qcc_app) &&
+			 !q->close) {
+			q->close = fv;
+			q->app = fv->f == m->f_qcc_app;
+		}
+	}
+	return q->num != NULL;
+}
+
 /* The row of the QUIC connection pkt belongs to when that is another
  * flow's (its first path's), or NULL. */
-static struct ns_tui_conn *quic_first_path(struct ns_tuimodel *m,
-					   const struct ns_packet *pkt,
-					   uint32_t flow)
+static struct ns_tui_conn *
+quic_first_path(struct ns_tuimodel *m, const struct quic_seen *q, uint32_t flow)
 {
-	if (!m->f_qconn || pkt->flow->key.proto != 17)
-		return NULL;
-	const struct ns_fv *fv = NULL;
-	for (uint32_t i = 0; i < pkt->nfv && !fv; i++)
-		if (pkt->fv[i].f == m->f_qconn)
-			fv = &pkt->fv[i];
-	if (!fv)
-		return NULL;
-	uint32_t num = (uint32_t)fv->v.u, at = num % NS_TUI_QUIC_ROWS;
+	uint32_t num = (uint32_t)q->num->v.u, at = num % NS_TUI_QUIC_ROWS;
 	if (!m->quic[at].used || m->quic[at].num != num) {
 		m->quic[at].used = 1;
 		m->quic[at].num = num;
@@ -457,6 +479,22 @@ static struct ns_tui_conn *quic_first_path(struct ns_tuimodel *m,
 		m->nconn[flow >> 31]--;
 	}
 	return ns_tuimodel_conn(m, m->quic[at].flow);
+}
+
+/* The version and the close a QUIC packet told, on its row. */
+static void quic_row(struct ns_tui_conn *c, const struct quic_seen *q,
+		     const struct ns_packet *pkt)
+{
+	c->quic = 1;
+	if (q->version && !c->quic_version)
+		c->quic_version = (uint32_t)q->version->v.u;
+	if (q->close && !c->quic_closed) {
+		const struct ns_flow *f = pkt->flow;
+		c->quic_closed = 1;
+		c->quic_close_app = (uint8_t)q->app;
+		c->quic_close_code = q->close->v.u;
+		c->quic_close_by = pkt->sport != f->key.port[f->client];
+	}
 }
 
 /* A packet on a QUIC connection's later path, counted on its first
@@ -479,14 +517,20 @@ void ns_tuimodel_packet(struct ns_tuimodel *m, const struct ns_packet *pkt)
 	const struct ns_flow *f = pkt->flow;
 	if (!f || (f->key.proto != 6 && f->key.proto != 17))
 		return;
-	struct ns_tui_conn *c = quic_first_path(m, pkt, flow_key(f));
+	struct quic_seen q;
+	int quic = quic_scan(m, pkt, &q);
+	struct ns_tui_conn *c =
+	    quic ? quic_first_path(m, &q, flow_key(f)) : NULL;
 	if (c) {
 		quic_other_path(c, pkt);
+		quic_row(c, &q, pkt);
 		return;
 	}
 	c = conn_row(m, f, flow_key(f));
 	if (!c)
 		return;
+	if (quic)
+		quic_row(c, &q, pkt);
 	if (!c->first_frame)
 		c->first_frame = pkt->num;
 	for (int d = 0; d < 2; d++) {
@@ -543,6 +587,8 @@ const char *ns_tuimodel_state_name(const struct ns_tui_conn *c)
 	    [NS_TCP_CLOSING] = "CLOSING",  [NS_TCP_CLOSED] = "CLOSED",
 	    [NS_TCP_RESET] = "RESET",	   [NS_TCP_REFUSED] = "REFUSED",
 	};
+	if (c->quic)
+		return c->quic_closed ? "CLOSED" : "OPEN";
 	if (c->flow >> 31)
 		return "-";
 	return c->state < NS_NELEM(names) && names[c->state] ? names[c->state]

@@ -52,6 +52,11 @@ struct ns_tui_conn {
 	/* a QUIC connection's packets on its other paths (it moved to
 	 * another port): added to its first path's counters */
 	uint64_t xpkts[2], xbytes[2];
+	/* QUIC: the version of its long headers, and its CONNECTION_CLOSE
+	 * (an application's code or a transport one, which side sent it) */
+	uint8_t quic, quic_closed, quic_close_app, quic_close_by;
+	uint32_t quic_version;
+	uint64_t quic_close_code;
 };
 
 #define NS_TUI_QUIC_ROWS 256 /* QUIC connections mapped to their row */
@@ -108,7 +113,8 @@ struct ns_tuimodel {
 	/* quic.connection.number → the row of the connection's first path
 	 * (by number % NS_TUI_QUIC_ROWS), so that one connection is one row
 	 * over all its paths */
-	const struct ns_field *f_qconn;
+	const struct ns_field *f_qconn, *f_qver, *f_qcc, *f_qcc_app;
+	const struct ns_field *f_h3err; /* HTTP/3's error code names */
 	struct {
 		uint32_t num, flow;
 		uint8_t used;
