@@ -735,6 +735,74 @@ START_TEST(calls_report)
 }
 END_TEST
 
+/* DATA that arrives while the stream's block waits joins it. */
+START_TEST(blocked_then_more)
+{
+	conn_build();
+	struct ns_h3 *h = ns_h3_new(pkt());
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	send_all(h, 0, 0, &c.req, 0);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.header.qpack.blocked"), 1);
+	struct bytes d = {.n = 0};
+	data(&d, "more");
+	send_all(h, 0, 0, &d, 1);
+	ck_assert_int_lt(tu_layer(&tu_pkt, "http3"), 0); /* it waits */
+	ck_assert_uint_eq(nreq, 0);
+	send_enc(h, 6, 0, &c.ce);
+	ck_assert_uint_eq(nreq, 1);
+	ck_assert_uint_eq(body[0], 4);
+	ck_assert_str_eq(tu_value(&tu_pkt, "http3.data"), "6d6f7265");
+	send_enc(h, 7, 1, &c.se);
+	send_all(h, 0, 1, &c.resp, 1);
+	ck_assert_uint_eq(nended, 1);
+	check_call(&ended[0]);
+	ns_h3_free(h);
+	conn_free();
+}
+END_TEST
+
+/* gRPC over HTTP/3: the body format decodes it with no code of ours. */
+START_TEST(grpc_over_h3)
+{
+	conn_build();
+	struct ns_h3 *h = ns_h3_new(pkt());
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	const char *const rq[] = {":method",	     "POST",  ":scheme",
+				  "https",	     ":path", "/pkg.Svc/Call",
+				  ":authority",	     "x",     "content-type",
+				  "application/grpc"};
+	const char *const rs[] = {":status", "200", "content-type",
+				  "application/grpc"};
+	const char *const tr[] = {"grpc-status", "5", "grpc-message",
+				  "not%20found"};
+	static const char msg[] = {0, 0, 0, 0, 3, 'a', 'b', 'c'};
+	struct bytes q = {.n = 0}, r = {.n = 0};
+	headers(&c.ce, &q, 0, rq, 5);
+	put_frame(&q, 0x0, msg, sizeof(msg));
+	headers(&c.se, &r, 0, rs, 2);
+	put_frame(&r, 0x0, msg, sizeof(msg));
+	headers(&c.se, &r, 0, tr, 2);
+	send_enc(h, 6, 0, &c.ce);
+	send_all(h, 0, 0, &q, 1);
+	ck_assert_str_eq(tu_layers(&tu_pkt), "http3 grpc");
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.message_length"), 3);
+	ck_assert_str_eq(tu_value(&tu_pkt, "grpc.method"), "Call");
+	send_enc(h, 7, 1, &c.se);
+	send_all(h, 0, 1, &r, 1);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.status"), 5);
+	ck_assert_str_eq(tu_value(&tu_pkt, "grpc.message"), "not found");
+	ck_assert_uint_eq(nended, 1);
+	ck_assert_uint_eq(ended[0].grpc, 1);
+	ck_assert_int_eq(ended[0].grpc_status, 5);
+	ck_assert_uint_eq(ended[0].msgs[0], 1);
+	ck_assert_uint_eq(ended[0].msgs[1], 1);
+	ns_h3_free(h);
+	conn_free();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("h3");
@@ -751,6 +819,8 @@ static Suite *suite(void)
 	tcase_add_test(t, table_limit);
 	tcase_add_test(t, budget_refuses);
 	tcase_add_test(t, calls_report);
+	tcase_add_test(t, blocked_then_more);
+	tcase_add_test(t, grpc_over_h3);
 	suite_add_tcase(s, t);
 	return s;
 }

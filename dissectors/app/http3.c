@@ -872,7 +872,9 @@ static int header_block(struct run *k, const uint8_t *b, size_t n, int promise)
 	struct fields_out o = {
 	    ns_arena_alloc(&k->pkt->arena, sizeof(*o.h) * MAX_HEADERS), 0};
 	const char *why = NULL;
-	int rc = hf->drop_block ? -1 : qpack_block(k, b, n, &o, &why);
+	/* a failed decoder was said when it failed: its blocks are lost */
+	int rc =
+	    hf->drop_block || q->failed ? -1 : qpack_block(k, b, n, &o, &why);
 	if (rc == 0 && (q->enc_lost || q->failed))
 		rc = -1; /* the entries it waits for will never come */
 	if (rc == 0) {
@@ -1272,6 +1274,40 @@ static void run_half(struct ns_h3 *h, struct h3s *s, int dir,
 		retry_blocked(h, pkt, dir);
 }
 
+/* Whether the blocked block of s's half dir can be tried again: its
+ * entries arrived, or they never will. */
+static int block_ready(const struct ns_h3 *h, const struct h3s *s, int dir)
+{
+	const struct qdec *q = &h->q[dir];
+	const struct half *hf = &s->half[dir];
+	if (q->enc_lost || q->failed || !q->dec || !hf->sctx)
+		return 1;
+	return nghttp3_qpack_stream_context_get_ricnt(hf->sctx) <=
+	       nghttp3_qpack_decoder_get_icnt(q->dec);
+}
+
+/* Bytes of a blocked half: they wait behind its block (bounded). */
+static void wait_blocked(struct ns_h3 *h, struct h3s *s, int dir,
+			 const uint8_t *p, size_t n)
+{
+	struct half *hf = &s->half[dir];
+	if (hf->len + n > H3_BUF_MAX + 16) {
+		lose_half(h, s, dir);
+		return;
+	}
+	if (hf->len + n > hf->cap) {
+		uint8_t *b = ns_mem_realloc(h->mem, hf->buf, hf->len + n);
+		if (!b) {
+			lose_half(h, s, dir);
+			return;
+		}
+		hf->buf = b;
+		hf->cap = hf->len + n;
+	}
+	memcpy(hf->buf + hf->len, p, n);
+	hf->len += n;
+}
+
 /* Side dir's encoder stream moved on (or was lost): the blocks of that
  * side waiting for it try again. */
 static void retry_blocked(struct ns_h3 *h, struct ns_packet *pkt, int dir)
@@ -1282,13 +1318,10 @@ static void retry_blocked(struct ns_h3 *h, struct ns_packet *pkt, int dir)
 		if (!s || !s->used || !s->half[dir].blocked)
 			continue;
 		struct half *hf = &s->half[dir];
-		int ready = q->dec && hf->sctx &&
-			    nghttp3_qpack_stream_context_get_ricnt(hf->sctx) <=
-				nghttp3_qpack_decoder_get_icnt(q->dec);
+		if (!block_ready(h, s, dir))
+			continue;
 		if (q->enc_lost || q->failed)
 			hf->drop_block = 1;
-		else if (!ready)
-			continue;
 		run_half(h, s, dir, pkt, NULL, 0);
 	}
 }
@@ -1328,6 +1361,11 @@ void ns_h3_stream(struct ns_h3 *h, struct ns_packet *pkt, uint64_t id, int dir,
 		return;
 	if (fin)
 		hf->fin = 1;
+	if (hf->blocked && !block_ready(h, s, dir)) {
+		if (n)
+			wait_blocked(h, s, dir, p, n);
+		return; /* decoded with its block, on a later packet */
+	}
 	run_half(h, s, dir, pkt, p, n);
 }
 
