@@ -380,27 +380,11 @@ static void pop(struct run *k)
 			ns_malformed((k)->pkt, __VA_ARGS__);                   \
 	} while (0)
 
-/* RFC 9000 §16: a variable-length integer (the reader fails short). */
-static uint64_t varint(struct ns_reader *r)
-{
-	if (!ns_rd_left(r)) {
-		ns_rd_fail(r);
-		return 0;
-	}
-	unsigned n = 1u << (ns_rd_peek(r, 0) >> 6);
-	if (!ns_rd_need(r, n))
-		return 0;
-	uint64_t v = ns_rd_u8(r) & 0x3f;
-	for (unsigned i = 1; i < n; i++)
-		v = v << 8 | ns_rd_u8(r);
-	return v;
-}
-
 /* A varint recorded as field f. */
 static uint64_t vfield(struct run *k, struct ns_reader *r, int f)
 {
 	uint32_t off = ns_rd_off(r);
-	uint64_t v = varint(r);
+	uint64_t v = ns_rd_varint(r);
 	if (!r->err)
 		add_u(k, f, off, ns_rd_off(r) - off, v);
 	return v;
@@ -487,18 +471,9 @@ static void publish_block(struct ns_h3 *h, struct h3s *s, enum ns_ev_type t,
 			  const struct ns_packet *pkt, int role,
 			  const struct ns_hdr *hd, unsigned n)
 {
-	if (!h->eng || !ns_bus_wants(&h->eng->bus, t))
-		return;
 	call_sync(h, s);
-	struct ns_event ev = {.type = t,
-			      .pkt = pkt,
-			      .flow = h->flow,
-			      .dir = role,
-			      .u.call = &s->call,
-			      .hdr = hd,
-			      .nhdr = n};
-	ev.ts = pkt ? pkt->ts : h->flow ? h->flow->last_ts : 0;
-	ns_bus_publish(&h->eng->bus, &ev);
+	ns_call_publish(h->eng ? &h->eng->bus : NULL, t, pkt, h->flow, role,
+			&s->call, hd, n);
 }
 
 static void publish(struct ns_h3 *h, struct h3s *s, enum ns_ev_type t,
@@ -640,31 +615,9 @@ static void body_bytes(struct run *k, const uint8_t *p, size_t n)
 	if (!s->blocks[role])
 		c->hpack_lost = 1;
 	ns_body_data(&s->body, &k->h->body, &k->ctx, c, role, k->pkt->ts, p, n);
-	if (k->h->eng && ns_bus_wants(&k->h->eng->bus, NS_EV_HTTP_BODY)) {
-		call_sync(k->h, s);
-		struct ns_event ev = {.type = NS_EV_HTTP_BODY,
-				      .pkt = k->pkt,
-				      .flow = k->h->flow,
-				      .ts = k->pkt->ts,
-				      .dir = role,
-				      .u.data = {p, n},
-				      .call = c};
-		ns_bus_publish(&k->h->eng->bus, &ev);
-	}
-}
-
-/* Whether a[0..n) is b, ignoring ASCII case. */
-static int ieq(const uint8_t *a, size_t n, const char *b)
-{
-	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
-}
-
-static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
-{
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, p, n);
-	dst[n] = 0;
+	call_sync(k->h, s);
+	ns_call_publish_body(k->h->eng ? &k->h->eng->bus : NULL, k->pkt,
+			     k->h->flow, role, c, p, n);
 }
 
 static uint64_t dec_of(const uint8_t *v, size_t n, unsigned max)
@@ -672,23 +625,6 @@ static uint64_t dec_of(const uint8_t *v, size_t n, unsigned max)
 	struct ns_reader r;
 	ns_rd_init(&r, v, n);
 	return ns_rd_dec(&r, max);
-}
-
-static void pseudo_headers(struct ns_call *c, const struct ns_hdr *hd,
-			   unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		const struct ns_hdr *x = &hd[i];
-		if (ieq(x->name, x->nl, ":method"))
-			copy_str(c->method, sizeof(c->method), x->value, x->vl);
-		else if (ieq(x->name, x->nl, ":path"))
-			copy_str(c->path, sizeof(c->path), x->value, x->vl);
-		else if (ieq(x->name, x->nl, ":authority"))
-			copy_str(c->authority, sizeof(c->authority), x->value,
-				 x->vl);
-		else if (ieq(x->name, x->nl, ":status"))
-			c->status = (int)dec_of(x->value, x->vl, 3);
-	}
 }
 
 static void record_header(struct run *k, const struct ns_hdr *x)
@@ -711,11 +647,11 @@ static void record_header(struct run *k, const struct ns_hdr *x)
 	    {"server", F_H_SERVER},
 	};
 	for (size_t i = 0; i < NS_NELEM(known); i++)
-		if (ieq(x->name, x->nl, known[i].name))
+		if (ns_hdr_is(x->name, x->nl, known[i].name))
 			add_b(k, known[i].f, off, len, x->value, x->vl);
-	if (ieq(x->name, x->nl, ":status"))
+	if (ns_hdr_is(x->name, x->nl, ":status"))
 		add_u(k, F_H_STATUS, off, len, dec_of(x->value, x->vl, 3));
-	else if (ieq(x->name, x->nl, "content-length"))
+	else if (ns_hdr_is(x->name, x->nl, "content-length"))
 		add_u(k, F_H_CONTENT_LENGTH, off, len,
 		      dec_of(x->value, x->vl, 19));
 	pop(k);
@@ -743,7 +679,7 @@ static void block_done(struct run *k, const struct ns_hdr *hd, unsigned n)
 	if (role == 1 && c->t_req >= 0 && k->rec)
 		ns_add_int(k->pkt, &fields[F_TIME], k->off, k->len,
 			   ts - c->t_req);
-	pseudo_headers(c, hd, n);
+	ns_call_pseudo_headers(c, hd, n);
 	ns_body_headers(&s->body, &k->h->body, &k->ctx, c, role, k->pkt->ts, hd,
 			n);
 	publish_block(k->h, s,
@@ -929,14 +865,14 @@ static void setting(struct run *k, struct ns_reader *r)
 {
 	uint32_t off = ns_rd_off(r);
 	struct ns_reader t = *r;
-	varint(&t);
-	varint(&t);
+	ns_rd_varint(&t);
+	ns_rd_varint(&t);
 	uint32_t len = ns_rd_off(&t) - off;
 	add_l(k, F_SETTINGS, off, len);
 	push(k);
 	uint64_t id = vfield(k, r, F_SET_ID);
 	uint32_t voff = ns_rd_off(r);
-	uint64_t v = varint(r);
+	uint64_t v = ns_rd_varint(r);
 	uint32_t vlen = ns_rd_off(r) - voff;
 	if (r->err) {
 		pop(k);
@@ -1088,9 +1024,9 @@ static void take_payload(struct run *k, struct ns_reader *r)
 static int stream_type(struct run *k, struct ns_reader *r)
 {
 	struct ns_reader t = *r;
-	uint64_t type = varint(&t);
+	uint64_t type = ns_rd_varint(&t);
 	if (type == ST_PUSH)
-		varint(&t);
+		ns_rd_varint(&t);
 	if (t.err)
 		return 0;
 	struct h3s *s = k->s;
@@ -1118,8 +1054,8 @@ static int next_frame(struct run *k, struct ns_reader *r)
 	struct half *hf = k->hf;
 	struct ns_reader t = *r;
 	uint32_t off = ns_rd_off(r);
-	uint64_t type = varint(&t);
-	uint64_t len = varint(&t);
+	uint64_t type = ns_rd_varint(&t);
+	uint64_t len = ns_rd_varint(&t);
 	if (t.err)
 		return 0;
 	size_t hl = ns_rd_off(&t) - off;
