@@ -12,7 +12,11 @@
  * decoded when the inserts arrive; an encoder stream lost (its blocked
  * block said lost, the call goes on); a RESET_STREAM; a frame over the
  * per-stream cap; the connection's end with a call still open; the table
- * limit on SETTINGS; and the budget refusing the state.
+ * limit on SETTINGS; and the budget refusing the state.  Then a whole
+ * connection between nghttp3's own HTTP/3 client and server (nghttp3_conn:
+ * their control, QPACK encoder and decoder streams, three requests that
+ * share dynamic-table entries), every byte they send each other also fed
+ * here: every call as the client made it, no layer malformed.
  */
 #include <check.h>
 #include <nghttp3/nghttp3.h>
@@ -848,6 +852,138 @@ START_TEST(garbage)
 }
 END_TEST
 
+/* ---- a whole connection made by nghttp3's own HTTP/3 client and server */
+
+static const char served[] = "served by nghttp3\n";
+
+static nghttp3_ssize serve_body(nghttp3_conn *conn, int64_t sid,
+				nghttp3_vec *vec, size_t veccnt,
+				uint32_t *pflags, void *u, void *su)
+{
+	(void)conn, (void)sid, (void)veccnt, (void)u, (void)su;
+	vec[0].base = (uint8_t *)served;
+	vec[0].len = sizeof(served) - 1;
+	*pflags |= NGHTTP3_DATA_FLAG_EOF;
+	return 1;
+}
+
+/* The server answers each request once it is whole. */
+static int request_done(nghttp3_conn *conn, int64_t sid, void *u, void *su)
+{
+	(void)u, (void)su;
+	static const char *const rs[] = {
+	    ":status",	  "200",	 "content-type",
+	    "text/plain", "x-served-by", "a-value-worth-indexing"};
+	nghttp3_nv v[3];
+	for (size_t i = 0; i < 3; i++)
+		v[i] =
+		    (nghttp3_nv){(uint8_t *)rs[2 * i], (uint8_t *)rs[2 * i + 1],
+				 strlen(rs[2 * i]), strlen(rs[2 * i + 1]),
+				 NGHTTP3_NV_FLAG_NONE};
+	nghttp3_data_reader dr = {serve_body};
+	return nghttp3_conn_submit_response(conn, sid, v, 3, &dr);
+}
+
+static uint64_t peer_icnt; /* inserts seen on an encoder stream */
+
+/* Moves what conn has to send to the peer and to h (dir: conn's side);
+ * returns the bytes moved. */
+static size_t pump(nghttp3_conn *conn, nghttp3_conn *peer, struct ns_h3 *h,
+		   int dir)
+{
+	size_t moved = 0;
+	for (;;) {
+		int64_t sid = -1;
+		int fin = 0;
+		nghttp3_vec vec[16];
+		nghttp3_ssize nv =
+		    nghttp3_conn_writev_stream(conn, &sid, &fin, vec, 16);
+		ck_assert_int_ge(nv, 0);
+		if (sid < 0)
+			return moved;
+		struct bytes *b = malloc(sizeof(*b));
+		b->n = 0;
+		for (nghttp3_ssize i = 0; i < nv; i++)
+			put(b, vec[i].base, vec[i].len);
+		ns_h3_stream(h, pkt(), (uint64_t)sid, dir, b->b, b->n, fin);
+		tu_assert_ok(&tu_pkt);
+		const struct ns_fv *ic =
+		    tu_find(&tu_pkt, "http3.qpack.encoder.icnt");
+		if (ic && ic->v.u > peer_icnt)
+			peer_icnt = ic->v.u;
+		ck_assert_int_ge(
+		    nghttp3_conn_read_stream(peer, sid, b->b, b->n, fin), 0);
+		ck_assert_int_eq(nghttp3_conn_add_write_offset(conn, sid, b->n),
+				 0);
+		ck_assert_int_eq(nghttp3_conn_add_ack_offset(conn, sid, b->n),
+				 0);
+		size_t n = b->n;
+		moved += n + (size_t)fin;
+		free(b);
+		if (!n && !fin)
+			return moved;
+	}
+}
+
+START_TEST(nghttp3_peers)
+{
+	nghttp3_callbacks ccb = {0}, scb = {0};
+	scb.end_stream = request_done;
+	nghttp3_settings st;
+	nghttp3_settings_default(&st);
+	st.qpack_max_dtable_capacity = 4096;
+	st.qpack_encoder_max_dtable_capacity = 4096;
+	st.qpack_blocked_streams = 100;
+	nghttp3_conn *cl, *sv;
+	ck_assert_int_eq(nghttp3_conn_client_new(&cl, &ccb, &st,
+						 nghttp3_mem_default(), NULL),
+			 0);
+	ck_assert_int_eq(nghttp3_conn_server_new(&sv, &scb, &st,
+						 nghttp3_mem_default(), NULL),
+			 0);
+	ck_assert_int_eq(nghttp3_conn_bind_control_stream(cl, 2), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_qpack_streams(cl, 6, 10), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_control_stream(sv, 3), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_qpack_streams(sv, 7, 11), 0);
+	nghttp3_conn_set_max_client_streams_bidi(sv, 100);
+	struct ns_h3 *h = ns_h3_new(pkt());
+	static const char *const paths[] = {"/a.html", "/b.css", "/c.js"};
+	for (int r = 0; r < 3; r++) {
+		const char *rq[] = {
+		    ":method",	    "GET",	     ":scheme",
+		    "https",	    ":authority",    "example.test",
+		    ":path",	    paths[r],	     "user-agent",
+		    "nghttp3-test", "x-request-tag", "same-every-time"};
+		nghttp3_nv v[6];
+		for (size_t i = 0; i < 6; i++)
+			v[i] = (nghttp3_nv){
+			    (uint8_t *)rq[2 * i], (uint8_t *)rq[2 * i + 1],
+			    strlen(rq[2 * i]), strlen(rq[2 * i + 1]),
+			    NGHTTP3_NV_FLAG_NONE};
+		ck_assert_int_eq(
+		    nghttp3_conn_submit_request(cl, 4 * r, v, 6, NULL, NULL),
+		    0);
+		while (pump(cl, sv, h, 0) + pump(sv, cl, h, 1))
+			;
+	}
+	ck_assert_uint_eq(nended, 3);
+	ck_assert_uint_gt(peer_icnt, 0); /* the dynamic table was used */
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_uint_eq(ended[i].id, 4 * i);
+		ck_assert_str_eq(ended[i].method, "GET");
+		ck_assert_str_eq(ended[i].path, paths[i]);
+		ck_assert_str_eq(ended[i].authority, "example.test");
+		ck_assert_int_eq(ended[i].status, 200);
+		ck_assert_uint_eq(ended[i].body_bytes[1], sizeof(served) - 1);
+		ck_assert_uint_eq(ended[i].end, NS_CALL_ENDED);
+		ck_assert_uint_eq(ended[i].hpack_lost, 0);
+	}
+	ns_h3_free(h);
+	nghttp3_conn_del(cl);
+	nghttp3_conn_del(sv);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("h3");
@@ -867,6 +1003,7 @@ static Suite *suite(void)
 	tcase_add_test(t, blocked_then_more);
 	tcase_add_test(t, grpc_over_h3);
 	tcase_add_test(t, garbage);
+	tcase_add_test(t, nghttp3_peers);
 	suite_add_tcase(s, t);
 	return s;
 }
