@@ -209,8 +209,9 @@ static void enc_init(struct enc *x, size_t cap, size_t blocked)
 
 /* A HEADERS frame for the fields nv[0..2n), appended to o; the
  * instructions it needs go to x->stream. */
-static void headers(struct enc *x, struct bytes *o, int64_t sid,
-		    const char *const *nv, size_t n)
+/* A HEADERS frame, or a PUSH_PROMISE for push_id when it is not -1. */
+static void block_frame(struct enc *x, struct bytes *o, int64_t sid,
+			const char *const *nv, size_t n, int64_t push_id)
 {
 	nghttp3_nv v[16];
 	for (size_t i = 0; i < n; i++)
@@ -224,16 +225,26 @@ static void headers(struct enc *x, struct bytes *o, int64_t sid,
 	nghttp3_buf_init(&eb);
 	ck_assert_int_eq(
 	    nghttp3_qpack_encoder_encode(x->e, &pb, &rb, &eb, sid, v, n), 0);
-	struct bytes blk = {.n = 0};
-	put(&blk, pb.pos, nghttp3_buf_len(&pb));
-	put(&blk, rb.pos, nghttp3_buf_len(&rb));
-	put_frame(o, 0x1, blk.b, blk.n);
+	struct bytes *blk = malloc(sizeof(*blk));
+	blk->n = 0;
+	if (push_id >= 0)
+		put_varint(blk, (uint64_t)push_id);
+	put(blk, pb.pos, nghttp3_buf_len(&pb));
+	put(blk, rb.pos, nghttp3_buf_len(&rb));
+	put_frame(o, push_id >= 0 ? 0x5 : 0x1, blk->b, blk->n);
+	free(blk);
 	put(&x->stream, eb.pos, nghttp3_buf_len(&eb));
 	nghttp3_buf_free(&pb, nghttp3_mem_default());
 	nghttp3_buf_free(&rb, nghttp3_mem_default());
 	nghttp3_buf_free(&eb, nghttp3_mem_default());
 	/* as if the peer's decoder acknowledged it */
 	nghttp3_qpack_encoder_ack_everything(x->e);
+}
+
+static void headers(struct enc *x, struct bytes *o, int64_t sid,
+		    const char *const *nv, size_t n)
+{
+	block_frame(x, o, sid, nv, n, -1);
 }
 
 static void data(struct bytes *o, const char *s)
@@ -566,6 +577,10 @@ START_TEST(trailers_and_push)
 	struct bytes r = {.n = 0};
 	const char *const early[] = {":status", "103", "link", "</a.css>"};
 	const char *const trail[] = {"x-trailer", "done"};
+	const char *const prom[] = {":method", "GET",	     ":scheme",
+				    "https",   ":authority", "localhost",
+				    ":path",   "/pushed.css"};
+	block_frame(&c.se, &r, 0, prom, 4, 0); /* PUSH_PROMISE, push id 0 */
 	headers(&c.se, &r, 0, early, 2);
 	headers(&c.se, &r, 0, resp_a, 3);
 	data(&r, "xyz");
@@ -576,6 +591,8 @@ START_TEST(trailers_and_push)
 	ck_assert_uint_eq(nresp, 2);
 	ck_assert_uint_eq(ntrail, 1);
 	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.trailers"), 1);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http3.push_id"), 1);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http3.frame_type"), 5);
 	ck_assert_uint_eq(nended, 1);
 	ck_assert_int_eq(ended[0].status, 200);
 	/* a push stream (id 15): type 1, push id 0, a response */
@@ -591,6 +608,8 @@ START_TEST(trailers_and_push)
 	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.push_id"), 0);
 	ck_assert_uint_eq(nended, 2);
 	ck_assert_uint_eq(ended[1].pushed, 1);
+	ck_assert_str_eq(ended[1].path, "/pushed.css"); /* its promise */
+	ck_assert_str_eq(ended[1].method, "GET");
 	ck_assert_uint_eq(ended[1].body_bytes[1], 6);
 	ns_h3_free(h);
 	conn_free();

@@ -254,6 +254,7 @@ static struct ns_field fields[] = {
  * smallest entries (34 bytes each) takes about 600 KiB in nghttp3 */
 #define QPACK_MAX_MEM	  (1024u * 1024)
 #define QPACK_MAX_BLOCKED 100
+#define MAX_PROMISES	  16 /* pushes promised and not yet matched */
 
 enum kind {
 	K_NONE,	   /* a unidirectional stream before its type */
@@ -286,6 +287,8 @@ struct h3s {
 	uint64_t id;
 	uint8_t used, kind, reported, pinned;
 	uint8_t blocks[2]; /* header blocks each way */
+	uint8_t has_push_id;
+	uint64_t push_id; /* a push stream's */
 	uint64_t seq;
 	struct half half[2];
 	struct ns_call call;
@@ -320,6 +323,14 @@ struct ns_h3 {
 	uint64_t goaway[2];
 	uint8_t goaway_seen[2];
 	uint8_t pinned[2][4]; /* control, push (unused), encoder, decoder */
+	/* the requests PUSH_PROMISE frames made, for their push streams (a
+	 * ring: the oldest goes) */
+	struct promise {
+		uint8_t used;
+		uint64_t push_id;
+		char method[16], path[200], authority[128];
+	} promise[MAX_PROMISES];
+	unsigned next_promise;
 	struct ns_body_conn body;
 };
 
@@ -339,6 +350,7 @@ struct run {
 	int stop;     /* the half blocked or was lost */
 	uint32_t off; /* the frame being parsed: where, how long */
 	uint32_t len;
+	uint64_t push_id; /* of the PUSH_PROMISE being parsed */
 };
 
 /* ---- recording (nothing when no layer could be opened) --------------- */
@@ -579,6 +591,50 @@ static const struct ns_call *call_of(void *owner, uint32_t id)
 {
 	struct h3s *s = stream_get(owner, id, 0, NULL);
 	return s ? &s->call : NULL;
+}
+
+/* A promised request becomes the push stream's call's request. */
+static void promise_to_call(const struct promise *pr, struct ns_call *c)
+{
+	memcpy(c->method, pr->method, sizeof(c->method));
+	memcpy(c->path, pr->path, sizeof(c->path));
+	memcpy(c->authority, pr->authority, sizeof(c->authority));
+}
+
+/* A PUSH_PROMISE's request (its block hd[0..n)): kept for the push stream
+ * that will carry the response, or given to it when it came first. */
+static void promised(struct ns_h3 *h, uint64_t push_id, const struct ns_hdr *hd,
+		     unsigned n)
+{
+	struct ns_call tmp;
+	ns_call_init(&tmp);
+	ns_call_pseudo_headers(&tmp, hd, n);
+	struct promise pr = {.used = 1, .push_id = push_id};
+	memcpy(pr.method, tmp.method, sizeof(pr.method));
+	memcpy(pr.path, tmp.path, sizeof(pr.path));
+	memcpy(pr.authority, tmp.authority, sizeof(pr.authority));
+	for (unsigned i = 0; i < H3_MAX_STREAMS; i++) {
+		struct h3s *s = h->s[i];
+		if (s && s->used && s->kind == K_PUSH && s->has_push_id &&
+		    s->push_id == push_id && !s->call.method[0]) {
+			promise_to_call(&pr, &s->call);
+			return;
+		}
+	}
+	h->promise[h->next_promise++ % MAX_PROMISES] = pr;
+}
+
+/* A push stream's id is known: the request promised for it, if seen. */
+static void push_begins(struct ns_h3 *h, struct h3s *s)
+{
+	for (unsigned i = 0; i < MAX_PROMISES; i++) {
+		struct promise *pr = &h->promise[i];
+		if (pr->used && pr->push_id == s->push_id) {
+			promise_to_call(pr, &s->call);
+			pr->used = 0;
+			return;
+		}
+	}
 }
 
 /* ---- calls ---------------------------------------------------------------
@@ -828,7 +884,9 @@ static int header_block(struct run *k, const uint8_t *b, size_t n, int promise)
 	if (rc < 0)
 		block_lost(k, why);
 	block_reset(k);
-	if (!promise && (k->s->kind == K_REQUEST || k->s->kind == K_PUSH))
+	if (promise && rc > 0)
+		promised(k->h, k->push_id, o.h, o.n);
+	else if (!promise && (k->s->kind == K_REQUEST || k->s->kind == K_PUSH))
 		block_done(k, o.h, rc < 0 ? 0 : o.n);
 	return 1;
 }
@@ -955,7 +1013,7 @@ static int frame(struct run *k, uint64_t type, struct ns_reader *p)
 		return !header_block(k, ns_rd_ptr(p, n), n, 0);
 	}
 	case T_PUSH_PROMISE: {
-		vfield(k, p, F_PUSH_ID);
+		k->push_id = vfield(k, p, F_PUSH_ID);
 		size_t n = ns_rd_left(p);
 		return !header_block(k, ns_rd_ptr(p, n), n, 1);
 	}
@@ -1034,9 +1092,11 @@ static int stream_type(struct run *k, struct ns_reader *r)
 	static const uint8_t kinds[] = {K_CONTROL, K_PUSH, K_QENC, K_QDEC};
 	s->kind = type < 4 ? kinds[type] : K_SKIP;
 	if (type == ST_PUSH) {
-		vfield(k, r, F_PUSH_ID);
+		s->push_id = vfield(k, r, F_PUSH_ID);
+		s->has_push_id = 1;
 		s->call.pushed = 1;
 		s->call.closed[0] = 1; /* its request was the promise */
+		push_begins(k->h, s);
 	} else if (type >= 4) {
 		add_l(k, F_UNKNOWN_STREAM, 0, 0);
 	} else if (!k->h->pinned[k->dir][type]) {
