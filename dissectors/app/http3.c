@@ -819,6 +819,26 @@ static int qpack_block(struct run *k, const uint8_t *b, size_t n,
 	}
 }
 
+/* What the decoder would send on its decoder stream (section
+ * acknowledgements, cancellations, insert count increments: RFC 9204
+ * §4.4) piles up in it until written: netscope has no peer to send it to,
+ * so it is written and dropped. */
+static void drain(struct qdec *q)
+{
+	size_t n =
+	    q->dec ? nghttp3_qpack_decoder_get_decoder_streamlen(q->dec) : 0;
+	if (!n)
+		return;
+	uint8_t stack[256];
+	uint8_t *b = n <= sizeof(stack) ? stack : ns_mem_alloc(q->qm.mem, n);
+	if (!b)
+		return;
+	nghttp3_buf buf = {b, b + n, b, b};
+	nghttp3_qpack_decoder_write_decoder(q->dec, &buf);
+	if (b != stack)
+		ns_mem_free(q->qm.mem, b);
+}
+
 /* The block is done with (decoded or given up): the stream's decoding
  * context starts afresh for its next block. */
 static void block_reset(struct run *k)
@@ -832,6 +852,7 @@ static void block_reset(struct run *k)
 	hf->blk_used = 0;
 	hf->blocked = 0;
 	hf->drop_block = 0;
+	drain(&k->h->q[k->dir]);
 }
 
 /* A block that cannot be decoded: said, and the call marked. */
@@ -912,6 +933,7 @@ static void encoder_bytes(struct run *k, struct ns_reader *r)
 		return;
 	}
 	uint64_t icnt = nghttp3_qpack_decoder_get_icnt(dec);
+	drain(q);
 	add_u(k, F_ENCODER_ICNT, off, (uint32_t)n, icnt);
 	add_u(k, F_ENCODER_ICNT_INC, off, (uint32_t)n, icnt - before);
 	k->enc = 1;
