@@ -306,6 +306,57 @@ def dfilter_seeds():
                 yield expr.encode()
 
 
+def h3_varint(v):
+    if v < 64:
+        return bytes([v])
+    if v < 16384:
+        return bytes([0x40 | v >> 8, v & 0xFF])
+    return bytes([0x80 | v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF,
+                  v & 0xFF])
+
+
+def h3_frame(ftype, payload):
+    return h3_varint(ftype) + h3_varint(len(payload)) + payload
+
+
+def h3_chunk(sel, data, fin=False, dir_bit=0):
+    """One chunk of fuzz_h3's input: stream selector (fuzz/fuzz_h3.c's
+    ids[]), direction of a request stream's bytes, fin."""
+    out = bytearray()
+    for off in range(0, max(len(data), 1), 255):
+        part = data[off:off + 255]
+        last = off + 255 >= len(data)
+        ctl = sel | dir_bit << 3 | (0x10 if fin and last else 0) | 0x60
+        out += bytes([ctl, len(part)]) + part
+    return bytes(out)
+
+
+def h3_seeds():
+    """HTTP/3 connections written by hand (no capture has them decrypted):
+    SETTINGS both ways, requests with static-table QPACK blocks (RFC 9204
+    Appendix A indices), one with a dynamic-table insert and a block that
+    refers to it, DATA, a GOAWAY."""
+    settings = h3_frame(0x4, h3_varint(0x1) + h3_varint(4096) +
+                        h3_varint(0x7) + h3_varint(16))
+    ctl = b"\x00" + settings
+    # :method GET (17), :scheme https (23), :path / (1), :status 200 (25)
+    req = h3_frame(0x1, b"\x00\x00\xd1\xd7\xc1")
+    resp = h3_frame(0x1, b"\x00\x00\xd9") + h3_frame(0x0, b"hello")
+    # encoder stream: set capacity 4096, insert "x-a: b" (literal name)
+    enc = b"\x02" + b"\x3f\xe1\x1f" + b"\x43x-a\x01b"
+    # RIC 1 (encoded 2 with 128 entries), base delta 0, dynamic index 0
+    dyn = h3_frame(0x1, b"\x02\x00\xd1\xd7\xc1\x80")
+    plain = (h3_chunk(2, ctl) + h3_chunk(5, ctl) + h3_chunk(0, req, True) +
+             h3_chunk(0, resp, True, 1))
+    yield plain
+    yield (h3_chunk(2, ctl) + h3_chunk(5, ctl) + h3_chunk(3, enc) +
+           h3_chunk(0, dyn, True) + h3_chunk(0, resp, True, 1))
+    # blocked first, inserts after, then a GOAWAY
+    yield (h3_chunk(2, ctl) + h3_chunk(5, ctl) + h3_chunk(0, dyn, True) +
+           h3_chunk(3, enc) + h3_chunk(0, resp, True, 1) +
+           h3_chunk(5, h3_frame(0x7, h3_varint(4))))
+
+
 def write_seed(outdir, seed):
     dest = os.path.join(outdir, hashlib.sha1(seed).hexdigest())
     if os.path.exists(dest):
@@ -320,6 +371,8 @@ def other_target(args):
     nseeds = nnew = 0
     if args.target == "dfilter":
         seeds = dfilter_seeds()
+    elif args.target == "h3":
+        seeds = h3_seeds()
     else:
         def all_files():
             for path in capture_files(args.paths):
@@ -345,7 +398,7 @@ def main():
                     help="at most this many packets from one capture "
                     "(default 500; 0 = all)")
     ap.add_argument("--target", default="packet",
-                    choices=("packet", "read", "http2", "tls", "dfilter"),
+                    choices=("packet", "read", "http2", "tls", "dfilter", "h3"),
                     help="the fuzz target the seeds are for (default packet)")
     ap.add_argument("paths", nargs="+", help="captures or directories")
     args = ap.parse_args()

@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/run.sh [-t TARGET] [SECONDS] — build fuzz/fuzz_TARGET out of tree,
 # make its seeds from the test and shared captures, and run libFuzzer for
-# SECONDS (default 600).  TARGET: packet (default), read, http2, tls,
+# SECONDS (default 600).  TARGET: packet (default), read, http2, tls, h3,
 # dfilter.  At the end it prints the run's figures: executions, coverage
 # (libFuzzer's cov: edges and ft: features), corpus units, CPU seconds.
 #
@@ -27,7 +27,7 @@
 set -eu
 
 usage() {
-	echo "usage: fuzz/run.sh [-t packet|read|http2|tls|dfilter] [SECONDS]" >&2
+	echo "usage: fuzz/run.sh [-t packet|read|http2|tls|dfilter|h3] [SECONDS]" >&2
 	exit 2
 }
 target=packet
@@ -37,7 +37,7 @@ if [ "${1:-}" = -t ]; then
 	shift 2
 fi
 case $target in
-packet | read | http2 | tls | dfilter) ;;
+packet | read | http2 | tls | dfilter | h3) ;;
 *) usage ;;
 esac
 duration=${1:-600}

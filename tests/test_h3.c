@@ -12,7 +12,11 @@
  * decoded when the inserts arrive; an encoder stream lost (its blocked
  * block said lost, the call goes on); a RESET_STREAM; a frame over the
  * per-stream cap; the connection's end with a call still open; the table
- * limit on SETTINGS; and the budget refusing the state.
+ * limit on SETTINGS; and the budget refusing the state.  Then a whole
+ * connection between nghttp3's own HTTP/3 client and server (nghttp3_conn:
+ * their control, QPACK encoder and decoder streams, three requests that
+ * share dynamic-table entries), every byte they send each other also fed
+ * here: every call as the client made it, no layer malformed.
  */
 #include <check.h>
 #include <nghttp3/nghttp3.h>
@@ -112,7 +116,8 @@ struct bytes {
 static void put(struct bytes *o, const void *p, size_t n)
 {
 	ck_assert_uint_le(o->n + n, sizeof(o->b));
-	memcpy(o->b + o->n, p, n);
+	if (n) /* an empty nghttp3_buf has no memory */
+		memcpy(o->b + o->n, p, n);
 	o->n += n;
 }
 
@@ -204,8 +209,9 @@ static void enc_init(struct enc *x, size_t cap, size_t blocked)
 
 /* A HEADERS frame for the fields nv[0..2n), appended to o; the
  * instructions it needs go to x->stream. */
-static void headers(struct enc *x, struct bytes *o, int64_t sid,
-		    const char *const *nv, size_t n)
+/* A HEADERS frame, or a PUSH_PROMISE for push_id when it is not -1. */
+static void block_frame(struct enc *x, struct bytes *o, int64_t sid,
+			const char *const *nv, size_t n, int64_t push_id)
 {
 	nghttp3_nv v[16];
 	for (size_t i = 0; i < n; i++)
@@ -219,16 +225,26 @@ static void headers(struct enc *x, struct bytes *o, int64_t sid,
 	nghttp3_buf_init(&eb);
 	ck_assert_int_eq(
 	    nghttp3_qpack_encoder_encode(x->e, &pb, &rb, &eb, sid, v, n), 0);
-	struct bytes blk = {.n = 0};
-	put(&blk, pb.pos, nghttp3_buf_len(&pb));
-	put(&blk, rb.pos, nghttp3_buf_len(&rb));
-	put_frame(o, 0x1, blk.b, blk.n);
+	struct bytes *blk = malloc(sizeof(*blk));
+	blk->n = 0;
+	if (push_id >= 0)
+		put_varint(blk, (uint64_t)push_id);
+	put(blk, pb.pos, nghttp3_buf_len(&pb));
+	put(blk, rb.pos, nghttp3_buf_len(&rb));
+	put_frame(o, push_id >= 0 ? 0x5 : 0x1, blk->b, blk->n);
+	free(blk);
 	put(&x->stream, eb.pos, nghttp3_buf_len(&eb));
 	nghttp3_buf_free(&pb, nghttp3_mem_default());
 	nghttp3_buf_free(&rb, nghttp3_mem_default());
 	nghttp3_buf_free(&eb, nghttp3_mem_default());
 	/* as if the peer's decoder acknowledged it */
 	nghttp3_qpack_encoder_ack_everything(x->e);
+}
+
+static void headers(struct enc *x, struct bytes *o, int64_t sid,
+		    const char *const *nv, size_t n)
+{
+	block_frame(x, o, sid, nv, n, -1);
 }
 
 static void data(struct bytes *o, const char *s)
@@ -561,6 +577,10 @@ START_TEST(trailers_and_push)
 	struct bytes r = {.n = 0};
 	const char *const early[] = {":status", "103", "link", "</a.css>"};
 	const char *const trail[] = {"x-trailer", "done"};
+	const char *const prom[] = {":method", "GET",	     ":scheme",
+				    "https",   ":authority", "localhost",
+				    ":path",   "/pushed.css"};
+	block_frame(&c.se, &r, 0, prom, 4, 0); /* PUSH_PROMISE, push id 0 */
 	headers(&c.se, &r, 0, early, 2);
 	headers(&c.se, &r, 0, resp_a, 3);
 	data(&r, "xyz");
@@ -571,6 +591,8 @@ START_TEST(trailers_and_push)
 	ck_assert_uint_eq(nresp, 2);
 	ck_assert_uint_eq(ntrail, 1);
 	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.trailers"), 1);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http3.push_id"), 1);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http3.frame_type"), 5);
 	ck_assert_uint_eq(nended, 1);
 	ck_assert_int_eq(ended[0].status, 200);
 	/* a push stream (id 15): type 1, push id 0, a response */
@@ -586,6 +608,8 @@ START_TEST(trailers_and_push)
 	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.push_id"), 0);
 	ck_assert_uint_eq(nended, 2);
 	ck_assert_uint_eq(ended[1].pushed, 1);
+	ck_assert_str_eq(ended[1].path, "/pushed.css"); /* its promise */
+	ck_assert_str_eq(ended[1].method, "GET");
 	ck_assert_uint_eq(ended[1].body_bytes[1], 6);
 	ns_h3_free(h);
 	conn_free();
@@ -735,6 +759,295 @@ START_TEST(calls_report)
 }
 END_TEST
 
+/* DATA that arrives while the stream's block waits joins it. */
+START_TEST(blocked_then_more)
+{
+	conn_build();
+	struct ns_h3 *h = ns_h3_new(pkt());
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	send_all(h, 0, 0, &c.req, 0);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "http3.header.qpack.blocked"), 1);
+	struct bytes d = {.n = 0};
+	data(&d, "more");
+	send_all(h, 0, 0, &d, 1);
+	ck_assert_int_lt(tu_layer(&tu_pkt, "http3"), 0); /* it waits */
+	ck_assert_uint_eq(nreq, 0);
+	send_enc(h, 6, 0, &c.ce);
+	ck_assert_uint_eq(nreq, 1);
+	ck_assert_uint_eq(body[0], 4);
+	ck_assert_str_eq(tu_value(&tu_pkt, "http3.data"), "6d6f7265");
+	send_enc(h, 7, 1, &c.se);
+	send_all(h, 0, 1, &c.resp, 1);
+	ck_assert_uint_eq(nended, 1);
+	check_call(&ended[0]);
+	ns_h3_free(h);
+	conn_free();
+}
+END_TEST
+
+/* gRPC over HTTP/3: the body format decodes it with no code of ours. */
+START_TEST(grpc_over_h3)
+{
+	conn_build();
+	struct ns_h3 *h = ns_h3_new(pkt());
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	const char *const rq[] = {":method",	     "POST",  ":scheme",
+				  "https",	     ":path", "/pkg.Svc/Call",
+				  ":authority",	     "x",     "content-type",
+				  "application/grpc"};
+	const char *const rs[] = {":status", "200", "content-type",
+				  "application/grpc"};
+	const char *const tr[] = {"grpc-status", "5", "grpc-message",
+				  "not%20found"};
+	static const char msg[] = {0, 0, 0, 0, 3, 'a', 'b', 'c'};
+	struct bytes q = {.n = 0}, r = {.n = 0};
+	headers(&c.ce, &q, 0, rq, 5);
+	put_frame(&q, 0x0, msg, sizeof(msg));
+	headers(&c.se, &r, 0, rs, 2);
+	put_frame(&r, 0x0, msg, sizeof(msg));
+	headers(&c.se, &r, 0, tr, 2);
+	send_enc(h, 6, 0, &c.ce);
+	send_all(h, 0, 0, &q, 1);
+	ck_assert_str_eq(tu_layers(&tu_pkt), "http3 grpc");
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.message_length"), 3);
+	ck_assert_str_eq(tu_value(&tu_pkt, "grpc.method"), "Call");
+	send_enc(h, 7, 1, &c.se);
+	send_all(h, 0, 1, &r, 1);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "grpc.status"), 5);
+	ck_assert_str_eq(tu_value(&tu_pkt, "grpc.message"), "not found");
+	ck_assert_uint_eq(nended, 1);
+	ck_assert_uint_eq(ended[0].grpc, 1);
+	ck_assert_int_eq(ended[0].grpc_status, 5);
+	ck_assert_uint_eq(ended[0].msgs[0], 1);
+	ck_assert_uint_eq(ended[0].msgs[1], 1);
+	ns_h3_free(h);
+	conn_free();
+}
+END_TEST
+
+/* Deterministic garbage in the shape fuzz/fuzz_h3.c feeds: no crash, and
+ * the budget gets every byte back. */
+START_TEST(garbage)
+{
+	static const uint64_t ids[8] = {0, 4, 2, 6, 10, 3, 7, 11};
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	conn_build();
+	for (int round = 0; round < 300; round++) {
+		struct ns_h3 *h = ns_h3_new(pkt());
+		/* half the rounds start with a valid connection's streams */
+		if (round & 1) {
+			send_all(h, 2, 0, &c.cctl, 0);
+			send_all(h, 3, 1, &c.sctl, 0);
+		}
+		for (int i = 0; i < 40; i++) {
+			uint8_t b[300];
+			for (size_t j = 0; j < sizeof(b); j++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				b[j] = (uint8_t)x;
+			}
+			uint64_t id = ids[b[0] & 7];
+			int dir = (id & 2) ? (int)(id & 1) : (b[0] >> 3) & 1;
+			size_t n = b[1] % 64;
+			/* small varints: frame types and lengths that fit */
+			for (size_t j = 2; j < 2 + n; j++)
+				if (b[j] & 0x80)
+					b[j] &= 0x3f;
+			if ((b[0] >> 5) == 1)
+				ns_h3_stream_lost(h, pkt(), id, dir);
+			else if ((b[0] >> 5) == 2)
+				ns_h3_stream_reset(h, pkt(), id, dir, 0x10c);
+			else
+				ns_h3_stream(h, pkt(), id, dir, b + 2, n,
+					     (b[0] >> 4) & 1);
+		}
+		ns_h3_free(h);
+		ck_assert_uint_eq(eng.mem.used, 0);
+	}
+	conn_free();
+}
+END_TEST
+
+/* ---- a whole connection made by nghttp3's own HTTP/3 client and server */
+
+static const char served[] = "served by nghttp3\n";
+
+static nghttp3_ssize serve_body(nghttp3_conn *conn, int64_t sid,
+				nghttp3_vec *vec, size_t veccnt,
+				uint32_t *pflags, void *u, void *su)
+{
+	(void)conn, (void)sid, (void)veccnt, (void)u, (void)su;
+	vec[0].base = (uint8_t *)served;
+	vec[0].len = sizeof(served) - 1;
+	*pflags |= NGHTTP3_DATA_FLAG_EOF;
+	return 1;
+}
+
+/* The server answers each request once it is whole. */
+static int request_done(nghttp3_conn *conn, int64_t sid, void *u, void *su)
+{
+	(void)u, (void)su;
+	static const char *const rs[] = {
+	    ":status",	  "200",	 "content-type",
+	    "text/plain", "x-served-by", "a-value-worth-indexing"};
+	nghttp3_nv v[3];
+	for (size_t i = 0; i < 3; i++)
+		v[i] =
+		    (nghttp3_nv){(uint8_t *)rs[2 * i], (uint8_t *)rs[2 * i + 1],
+				 strlen(rs[2 * i]), strlen(rs[2 * i + 1]),
+				 NGHTTP3_NV_FLAG_NONE};
+	nghttp3_data_reader dr = {serve_body};
+	return nghttp3_conn_submit_response(conn, sid, v, 3, &dr);
+}
+
+static uint64_t peer_icnt; /* inserts seen on an encoder stream */
+static int bytewise;	   /* netscope is fed one byte at a time */
+
+/* Moves what conn has to send to the peer and to h (dir: conn's side);
+ * returns the bytes moved. */
+static size_t pump(nghttp3_conn *conn, nghttp3_conn *peer, struct ns_h3 *h,
+		   int dir)
+{
+	size_t moved = 0;
+	for (;;) {
+		int64_t sid = -1;
+		int fin = 0;
+		nghttp3_vec vec[16];
+		nghttp3_ssize nv =
+		    nghttp3_conn_writev_stream(conn, &sid, &fin, vec, 16);
+		ck_assert_int_ge(nv, 0);
+		if (sid < 0)
+			return moved;
+		struct bytes *b = malloc(sizeof(*b));
+		b->n = 0;
+		for (nghttp3_ssize i = 0; i < nv; i++)
+			put(b, vec[i].base, vec[i].len);
+		if (bytewise && b->n > 1) { /* netscope gets it byte by byte */
+			for (size_t i = 0; i + 1 < b->n; i++) {
+				ns_h3_stream(h, pkt(), (uint64_t)sid, dir,
+					     b->b + i, 1, 0);
+				tu_assert_ok(&tu_pkt);
+			}
+			ns_h3_stream(h, pkt(), (uint64_t)sid, dir,
+				     b->b + b->n - 1, 1, fin);
+		} else {
+			ns_h3_stream(h, pkt(), (uint64_t)sid, dir, b->b, b->n,
+				     fin);
+		}
+		tu_assert_ok(&tu_pkt);
+		const struct ns_fv *ic =
+		    tu_find(&tu_pkt, "http3.qpack.encoder.icnt");
+		if (ic && ic->v.u > peer_icnt)
+			peer_icnt = ic->v.u;
+		ck_assert_int_ge(
+		    nghttp3_conn_read_stream(peer, sid, b->b, b->n, fin), 0);
+		ck_assert_int_eq(nghttp3_conn_add_write_offset(conn, sid, b->n),
+				 0);
+		ck_assert_int_eq(nghttp3_conn_add_ack_offset(conn, sid, b->n),
+				 0);
+		size_t n = b->n;
+		moved += n + (size_t)fin;
+		free(b);
+		if (!n && !fin)
+			return moved;
+	}
+}
+
+START_TEST(nghttp3_peers)
+{
+	bytewise = _i;
+	peer_icnt = 0;
+	nghttp3_callbacks ccb = {0}, scb = {0};
+	scb.end_stream = request_done;
+	nghttp3_settings st;
+	nghttp3_settings_default(&st);
+	st.qpack_max_dtable_capacity = 4096;
+	st.qpack_encoder_max_dtable_capacity = 4096;
+	st.qpack_blocked_streams = 100;
+	nghttp3_conn *cl, *sv;
+	ck_assert_int_eq(nghttp3_conn_client_new(&cl, &ccb, &st,
+						 nghttp3_mem_default(), NULL),
+			 0);
+	ck_assert_int_eq(nghttp3_conn_server_new(&sv, &scb, &st,
+						 nghttp3_mem_default(), NULL),
+			 0);
+	ck_assert_int_eq(nghttp3_conn_bind_control_stream(cl, 2), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_qpack_streams(cl, 6, 10), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_control_stream(sv, 3), 0);
+	ck_assert_int_eq(nghttp3_conn_bind_qpack_streams(sv, 7, 11), 0);
+	nghttp3_conn_set_max_client_streams_bidi(sv, 100);
+	struct ns_h3 *h = ns_h3_new(pkt());
+	static const char *const paths[] = {"/a.html", "/b.css", "/c.js"};
+	for (int r = 0; r < 3; r++) {
+		const char *rq[] = {
+		    ":method",	    "GET",	     ":scheme",
+		    "https",	    ":authority",    "example.test",
+		    ":path",	    paths[r],	     "user-agent",
+		    "nghttp3-test", "x-request-tag", "same-every-time"};
+		nghttp3_nv v[6];
+		for (size_t i = 0; i < 6; i++)
+			v[i] = (nghttp3_nv){
+			    (uint8_t *)rq[2 * i], (uint8_t *)rq[2 * i + 1],
+			    strlen(rq[2 * i]), strlen(rq[2 * i + 1]),
+			    NGHTTP3_NV_FLAG_NONE};
+		ck_assert_int_eq(
+		    nghttp3_conn_submit_request(cl, 4 * r, v, 6, NULL, NULL),
+		    0);
+		while (pump(cl, sv, h, 0) + pump(sv, cl, h, 1))
+			;
+	}
+	ck_assert_uint_eq(nended, 3);
+	ck_assert_uint_gt(peer_icnt, 0); /* the dynamic table was used */
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_uint_eq(ended[i].id, 4 * i);
+		ck_assert_str_eq(ended[i].method, "GET");
+		ck_assert_str_eq(ended[i].path, paths[i]);
+		ck_assert_str_eq(ended[i].authority, "example.test");
+		ck_assert_int_eq(ended[i].status, 200);
+		ck_assert_uint_eq(ended[i].body_bytes[1], sizeof(served) - 1);
+		ck_assert_uint_eq(ended[i].end, NS_CALL_ENDED);
+		ck_assert_uint_eq(ended[i].hpack_lost, 0);
+	}
+	ns_h3_free(h);
+	nghttp3_conn_del(cl);
+	nghttp3_conn_del(sv);
+}
+END_TEST
+
+/* A long connection: the decoder's own decoder-stream output (a section
+ * acknowledgement per block that used the table) must not pile up until
+ * nghttp3 gives up (it did after about 700 blocks). */
+START_TEST(many_requests)
+{
+	conn_build();
+	struct ns_h3 *h = ns_h3_new(pkt());
+	send_all(h, 2, 0, &c.cctl, 0);
+	send_all(h, 3, 1, &c.sctl, 0);
+	for (unsigned i = 0; i < 2000; i++) {
+		struct bytes *r = malloc(sizeof(*r));
+		r->n = 0;
+		headers(&c.ce, r, 4 * i, req_a, 6);
+		send_enc(h, 6, 0, &c.ce);
+		send_all(h, 4 * i, 0, r, 1);
+		tu_assert_ok(&tu_pkt);
+		r->n = 0;
+		headers(&c.se, r, 4 * i, resp_a, 3);
+		send_enc(h, 7, 1, &c.se);
+		send_all(h, 4 * i, 1, r, 1);
+		tu_assert_ok(&tu_pkt);
+		free(r);
+	}
+	ck_assert_uint_eq(nreq, 2000);
+	ck_assert_uint_eq(nresp, 2000);
+	ck_assert_uint_gt(tu_uint(&tu_pkt, "http3.headers.count"), 0);
+	ns_h3_free(h);
+	conn_free();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("h3");
@@ -751,6 +1064,11 @@ static Suite *suite(void)
 	tcase_add_test(t, table_limit);
 	tcase_add_test(t, budget_refuses);
 	tcase_add_test(t, calls_report);
+	tcase_add_test(t, blocked_then_more);
+	tcase_add_test(t, grpc_over_h3);
+	tcase_add_test(t, garbage);
+	tcase_add_test(t, many_requests);
+	tcase_add_loop_test(t, nghttp3_peers, 0, 2);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -568,6 +568,26 @@ START_TEST(fail)
 }
 END_TEST
 
+/* RFC 9000 Appendix A.1's examples, and a cut one. */
+START_TEST(quic_varint)
+{
+	static const uint8_t b[] = {0xc2, 0x19, 0x7c, 0x5e, 0xff, 0x14, 0xe8,
+				    0x8c, 0x9d, 0x7f, 0x3e, 0x7d, 0x7b, 0xbd,
+				    0x25, 0x40, 0x25, 0x80, 0x01};
+	struct ns_reader r;
+	ns_rd_init(&r, b, sizeof(b));
+	ck_assert_uint_eq(ns_rd_varint(&r), 151288809941952652u);
+	ck_assert_uint_eq(ns_rd_varint(&r), 494878333u);
+	ck_assert_uint_eq(ns_rd_varint(&r), 15293u);
+	ck_assert_uint_eq(ns_rd_varint(&r), 37u);
+	ck_assert_uint_eq(ns_rd_varint(&r), 37u);
+	ck_assert_int_eq(r.err, 0);
+	ck_assert_uint_eq(ns_rd_varint(&r), 0); /* 4 bytes wanted, 2 left */
+	ck_assert_int_ne(r.err, 0);
+	ck_assert_uint_eq(ns_rd_left(&r), 2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("reader");
@@ -596,6 +616,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, empty_reader);
 	tcase_add_test(tc, random_access);
 	tcase_add_test(tc, fail);
+	tcase_add_test(tc, quic_varint);
 	suite_add_tcase(s, tc);
 
 	TCase *bug = tu_bug_tcase("known_bugs");

@@ -208,12 +208,6 @@ static size_t header_end(const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Whether a[0..n) is b, ignoring ASCII case. */
-static int ieq(const uint8_t *a, size_t n, const char *b)
-{
-	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
-}
-
 /* Whether p[0..n) holds `word`, ignoring ASCII case. */
 static int contains_ci(const uint8_t *p, size_t n, const char *word)
 {
@@ -406,7 +400,7 @@ static void xchg_headers(struct http_state *st, struct http_dir *d,
 		fa->n = 0;
 		each_header(h, n, field_of, fa);
 		for (unsigned i = 0; !d->resp && i < fa->n; i++)
-			if (ieq(fa->h[i].name, fa->h[i].nl, "host"))
+			if (ns_hdr_is(fa->h[i].name, fa->h[i].nl, "host"))
 				copy_cut(x->call.authority,
 					 sizeof(x->call.authority),
 					 fa->h[i].value, fa->h[i].vl);
@@ -521,12 +515,12 @@ static void framing_header(void *arg, const uint8_t *name, size_t nl,
 	struct framing_arg *a = arg;
 	struct http_dir *d = a->d;
 	struct http_state *st = a->st;
-	if (ieq(name, nl, "content-length") && d->body != BODY_CHUNKED) {
+	if (ns_hdr_is(name, nl, "content-length") && d->body != BODY_CHUNKED) {
 		struct ns_reader r;
 		ns_rd_init(&r, v, vn);
 		d->body = BODY_LENGTH;
 		d->left = ns_rd_dec(&r, 19);
-	} else if (ieq(name, nl, "upgrade") && upgrade_to(v, vn)) {
+	} else if (ns_hdr_is(name, nl, "upgrade") && upgrade_to(v, vn)) {
 		if (a->is_resp && a->code == 101) {
 			st->upgrade = upgrade_to(v, vn);
 		} else if (!a->is_resp) {
@@ -535,7 +529,7 @@ static void framing_header(void *arg, const uint8_t *name, size_t nl,
 			start_line(a->h, a->n, &sl);
 			copy_cut(st->up_req, sizeof(st->up_req), a->h, sl.len);
 		}
-	} else if (ieq(name, nl, "transfer-encoding") &&
+	} else if (ns_hdr_is(name, nl, "transfer-encoding") &&
 		   contains_ci(v, vn, "chunked")) {
 		d->body = BODY_CHUNKED;
 		d->chunk_state = 0;
@@ -905,14 +899,14 @@ static void header_fields(struct ns_packet *pkt, const uint8_t *base,
 	};
 	uint32_t voff = (uint32_t)(f->value - base);
 	for (size_t i = 0; i < NS_NELEM(known); i++)
-		if (ieq(f->name, f->nl, known[i].name))
+		if (ns_hdr_is(f->name, f->nl, known[i].name))
 			add_str(pkt, known[i].f, base, f->value, f->vl);
-	if (ieq(f->name, f->nl, "content-length")) {
+	if (ns_hdr_is(f->name, f->nl, "content-length")) {
 		struct ns_reader d;
 		ns_rd_init(&d, f->value, f->vl);
 		ns_add_uint(pkt, &fields[F_CONTENT_LENGTH], voff,
 			    (uint32_t)f->vl, ns_rd_dec(&d, 19));
-	} else if (ieq(f->name, f->nl, "http2-settings")) {
+	} else if (ns_hdr_is(f->name, f->nl, "http2-settings")) {
 		ns_http2_settings_b64(pkt, f->value, f->vl, voff);
 	}
 }

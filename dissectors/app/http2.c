@@ -517,18 +517,9 @@ static void publish_block(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
 			  const struct ns_packet *pkt, int role,
 			  const struct ns_hdr *h, unsigned n)
 {
-	if (!st->eng || !ns_bus_wants(&st->eng->bus, t))
-		return;
 	call_sync(st, s);
-	struct ns_event ev = {.type = t,
-			      .pkt = pkt,
-			      .flow = st->flow,
-			      .dir = role,
-			      .u.call = &s->call,
-			      .hdr = h,
-			      .nhdr = n};
-	ev.ts = pkt ? pkt->ts : st->flow ? st->flow->last_ts : 0;
-	ns_bus_publish(&st->eng->bus, &ev);
+	ns_call_publish(st->eng ? &st->eng->bus : NULL, t, pkt, st->flow, role,
+			&s->call, h, n);
 }
 
 static void publish(struct h2_state *st, struct h2s *s, enum ns_ev_type t,
@@ -662,12 +653,6 @@ static void dir_reset_hpack(struct h2dir *d, int lost)
 
 /* ---- per-frame state ---------------------------------------------------- */
 
-/* Whether a[0..n) is b, ignoring ASCII case. */
-static int ieq(const uint8_t *a, size_t n, const char *b)
-{
-	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
-}
-
 static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
 {
 	if (n >= cap)
@@ -721,31 +706,6 @@ static struct ns_hdr *hb_fields(struct h2dir *d, struct ns_packet *pkt)
 	return r.err ? NULL : h;
 }
 
-static int status_of(const uint8_t *v, size_t vl)
-{
-	struct ns_reader r;
-	ns_rd_init(&r, v, vl);
-	return (int)ns_rd_dec(&r, 3);
-}
-
-/* What the exchange learns from its pseudo-header fields. */
-static void pseudo_headers(struct ns_call *c, const struct ns_hdr *h,
-			   unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (ieq(h[i].name, h[i].nl, ":method"))
-			copy_str(c->method, sizeof(c->method), h[i].value,
-				 h[i].vl);
-		else if (ieq(h[i].name, h[i].nl, ":path"))
-			copy_str(c->path, sizeof(c->path), h[i].value, h[i].vl);
-		else if (ieq(h[i].name, h[i].nl, ":authority"))
-			copy_str(c->authority, sizeof(c->authority), h[i].value,
-				 h[i].vl);
-		else if (ieq(h[i].name, h[i].nl, ":status"))
-			c->status = status_of(h[i].value, h[i].vl);
-	}
-}
-
 static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 			  const uint8_t *n, size_t nl, const uint8_t *v,
 			  size_t vl)
@@ -767,10 +727,10 @@ static void record_header(struct ns_packet *pkt, uint32_t off, uint32_t len,
 	    {"server", F_H_SERVER},
 	};
 	for (size_t i = 0; i < NS_NELEM(known); i++)
-		if (ieq(n, nl, known[i].name))
+		if (ns_hdr_is(n, nl, known[i].name))
 			ns_add_bytes(pkt, &fields[known[i].f], off, len, v,
 				     (uint32_t)vl);
-	if (ieq(n, nl, ":status") || ieq(n, nl, "content-length")) {
+	if (ns_hdr_is(n, nl, ":status") || ns_hdr_is(n, nl, "content-length")) {
 		struct ns_reader d;
 		ns_rd_init(&d, v, vl);
 		uint64_t x = ns_rd_dec(&d, 19);
@@ -794,7 +754,7 @@ static void block_done(struct ns_packet *pkt, struct h2_state *st,
 	struct ns_hdr *h = hb_fields(d, pkt);
 	unsigned n = h ? d->hb_n : 0;
 	d->hb_len = d->hb_n = 0;
-	pseudo_headers(&s->call, h, n);
+	ns_call_pseudo_headers(&s->call, h, n);
 	if (d->blk_type == T_PUSH) {
 		s->call.pushed = 1;
 		return;
@@ -1158,17 +1118,9 @@ static void data_frame(struct ns_packet *pkt, struct h2_state *st,
 	if (!s->blocks[role] && !st->d[role ^ st->swap].trusted)
 		c->hpack_lost = 1;
 	ns_body_data(&s->body, &st->body, ctx, c, role, pkt->ts, data, n);
-	if (st->eng && ns_bus_wants(&st->eng->bus, NS_EV_HTTP_BODY)) {
-		call_sync(st, s);
-		struct ns_event ev = {.type = NS_EV_HTTP_BODY,
-				      .pkt = pkt,
-				      .flow = st->flow,
-				      .ts = pkt->ts,
-				      .dir = role,
-				      .u.data = {data, n},
-				      .call = c};
-		ns_bus_publish(&st->eng->bus, &ev);
-	}
+	call_sync(st, s);
+	ns_call_publish_body(st->eng ? &st->eng->bus : NULL, pkt, st->flow,
+			     role, c, data, n);
 }
 
 /* RST_STREAM from side `role` with error e: the exchange ends there. */

@@ -254,6 +254,7 @@ static struct ns_field fields[] = {
  * smallest entries (34 bytes each) takes about 600 KiB in nghttp3 */
 #define QPACK_MAX_MEM	  (1024u * 1024)
 #define QPACK_MAX_BLOCKED 100
+#define MAX_PROMISES	  16 /* pushes promised and not yet matched */
 
 enum kind {
 	K_NONE,	   /* a unidirectional stream before its type */
@@ -286,6 +287,8 @@ struct h3s {
 	uint64_t id;
 	uint8_t used, kind, reported, pinned;
 	uint8_t blocks[2]; /* header blocks each way */
+	uint8_t has_push_id;
+	uint64_t push_id; /* a push stream's */
 	uint64_t seq;
 	struct half half[2];
 	struct ns_call call;
@@ -320,6 +323,14 @@ struct ns_h3 {
 	uint64_t goaway[2];
 	uint8_t goaway_seen[2];
 	uint8_t pinned[2][4]; /* control, push (unused), encoder, decoder */
+	/* the requests PUSH_PROMISE frames made, for their push streams (a
+	 * ring: the oldest goes) */
+	struct promise {
+		uint8_t used;
+		uint64_t push_id;
+		char method[16], path[200], authority[128];
+	} promise[MAX_PROMISES];
+	unsigned next_promise;
 	struct ns_body_conn body;
 };
 
@@ -339,6 +350,7 @@ struct run {
 	int stop;     /* the half blocked or was lost */
 	uint32_t off; /* the frame being parsed: where, how long */
 	uint32_t len;
+	uint64_t push_id; /* of the PUSH_PROMISE being parsed */
 };
 
 /* ---- recording (nothing when no layer could be opened) --------------- */
@@ -380,27 +392,11 @@ static void pop(struct run *k)
 			ns_malformed((k)->pkt, __VA_ARGS__);                   \
 	} while (0)
 
-/* RFC 9000 §16: a variable-length integer (the reader fails short). */
-static uint64_t varint(struct ns_reader *r)
-{
-	if (!ns_rd_left(r)) {
-		ns_rd_fail(r);
-		return 0;
-	}
-	unsigned n = 1u << (ns_rd_peek(r, 0) >> 6);
-	if (!ns_rd_need(r, n))
-		return 0;
-	uint64_t v = ns_rd_u8(r) & 0x3f;
-	for (unsigned i = 1; i < n; i++)
-		v = v << 8 | ns_rd_u8(r);
-	return v;
-}
-
 /* A varint recorded as field f. */
 static uint64_t vfield(struct run *k, struct ns_reader *r, int f)
 {
 	uint32_t off = ns_rd_off(r);
-	uint64_t v = varint(r);
+	uint64_t v = ns_rd_varint(r);
 	if (!r->err)
 		add_u(k, f, off, ns_rd_off(r) - off, v);
 	return v;
@@ -487,18 +483,9 @@ static void publish_block(struct ns_h3 *h, struct h3s *s, enum ns_ev_type t,
 			  const struct ns_packet *pkt, int role,
 			  const struct ns_hdr *hd, unsigned n)
 {
-	if (!h->eng || !ns_bus_wants(&h->eng->bus, t))
-		return;
 	call_sync(h, s);
-	struct ns_event ev = {.type = t,
-			      .pkt = pkt,
-			      .flow = h->flow,
-			      .dir = role,
-			      .u.call = &s->call,
-			      .hdr = hd,
-			      .nhdr = n};
-	ev.ts = pkt ? pkt->ts : h->flow ? h->flow->last_ts : 0;
-	ns_bus_publish(&h->eng->bus, &ev);
+	ns_call_publish(h->eng ? &h->eng->bus : NULL, t, pkt, h->flow, role,
+			&s->call, hd, n);
 }
 
 static void publish(struct ns_h3 *h, struct h3s *s, enum ns_ev_type t,
@@ -606,6 +593,50 @@ static const struct ns_call *call_of(void *owner, uint32_t id)
 	return s ? &s->call : NULL;
 }
 
+/* A promised request becomes the push stream's call's request. */
+static void promise_to_call(const struct promise *pr, struct ns_call *c)
+{
+	memcpy(c->method, pr->method, sizeof(c->method));
+	memcpy(c->path, pr->path, sizeof(c->path));
+	memcpy(c->authority, pr->authority, sizeof(c->authority));
+}
+
+/* A PUSH_PROMISE's request (its block hd[0..n)): kept for the push stream
+ * that will carry the response, or given to it when it came first. */
+static void promised(struct ns_h3 *h, uint64_t push_id, const struct ns_hdr *hd,
+		     unsigned n)
+{
+	struct ns_call tmp;
+	ns_call_init(&tmp);
+	ns_call_pseudo_headers(&tmp, hd, n);
+	struct promise pr = {.used = 1, .push_id = push_id};
+	memcpy(pr.method, tmp.method, sizeof(pr.method));
+	memcpy(pr.path, tmp.path, sizeof(pr.path));
+	memcpy(pr.authority, tmp.authority, sizeof(pr.authority));
+	for (unsigned i = 0; i < H3_MAX_STREAMS; i++) {
+		struct h3s *s = h->s[i];
+		if (s && s->used && s->kind == K_PUSH && s->has_push_id &&
+		    s->push_id == push_id && !s->call.method[0]) {
+			promise_to_call(&pr, &s->call);
+			return;
+		}
+	}
+	h->promise[h->next_promise++ % MAX_PROMISES] = pr;
+}
+
+/* A push stream's id is known: the request promised for it, if seen. */
+static void push_begins(struct ns_h3 *h, struct h3s *s)
+{
+	for (unsigned i = 0; i < MAX_PROMISES; i++) {
+		struct promise *pr = &h->promise[i];
+		if (pr->used && pr->push_id == s->push_id) {
+			promise_to_call(pr, &s->call);
+			pr->used = 0;
+			return;
+		}
+	}
+}
+
 /* ---- calls ---------------------------------------------------------------
  */
 
@@ -640,31 +671,9 @@ static void body_bytes(struct run *k, const uint8_t *p, size_t n)
 	if (!s->blocks[role])
 		c->hpack_lost = 1;
 	ns_body_data(&s->body, &k->h->body, &k->ctx, c, role, k->pkt->ts, p, n);
-	if (k->h->eng && ns_bus_wants(&k->h->eng->bus, NS_EV_HTTP_BODY)) {
-		call_sync(k->h, s);
-		struct ns_event ev = {.type = NS_EV_HTTP_BODY,
-				      .pkt = k->pkt,
-				      .flow = k->h->flow,
-				      .ts = k->pkt->ts,
-				      .dir = role,
-				      .u.data = {p, n},
-				      .call = c};
-		ns_bus_publish(&k->h->eng->bus, &ev);
-	}
-}
-
-/* Whether a[0..n) is b, ignoring ASCII case. */
-static int ieq(const uint8_t *a, size_t n, const char *b)
-{
-	return strlen(b) == n && strncasecmp((const char *)a, b, n) == 0;
-}
-
-static void copy_str(char *dst, size_t cap, const uint8_t *p, size_t n)
-{
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, p, n);
-	dst[n] = 0;
+	call_sync(k->h, s);
+	ns_call_publish_body(k->h->eng ? &k->h->eng->bus : NULL, k->pkt,
+			     k->h->flow, role, c, p, n);
 }
 
 static uint64_t dec_of(const uint8_t *v, size_t n, unsigned max)
@@ -672,23 +681,6 @@ static uint64_t dec_of(const uint8_t *v, size_t n, unsigned max)
 	struct ns_reader r;
 	ns_rd_init(&r, v, n);
 	return ns_rd_dec(&r, max);
-}
-
-static void pseudo_headers(struct ns_call *c, const struct ns_hdr *hd,
-			   unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		const struct ns_hdr *x = &hd[i];
-		if (ieq(x->name, x->nl, ":method"))
-			copy_str(c->method, sizeof(c->method), x->value, x->vl);
-		else if (ieq(x->name, x->nl, ":path"))
-			copy_str(c->path, sizeof(c->path), x->value, x->vl);
-		else if (ieq(x->name, x->nl, ":authority"))
-			copy_str(c->authority, sizeof(c->authority), x->value,
-				 x->vl);
-		else if (ieq(x->name, x->nl, ":status"))
-			c->status = (int)dec_of(x->value, x->vl, 3);
-	}
 }
 
 static void record_header(struct run *k, const struct ns_hdr *x)
@@ -711,11 +703,11 @@ static void record_header(struct run *k, const struct ns_hdr *x)
 	    {"server", F_H_SERVER},
 	};
 	for (size_t i = 0; i < NS_NELEM(known); i++)
-		if (ieq(x->name, x->nl, known[i].name))
+		if (ns_hdr_is(x->name, x->nl, known[i].name))
 			add_b(k, known[i].f, off, len, x->value, x->vl);
-	if (ieq(x->name, x->nl, ":status"))
+	if (ns_hdr_is(x->name, x->nl, ":status"))
 		add_u(k, F_H_STATUS, off, len, dec_of(x->value, x->vl, 3));
-	else if (ieq(x->name, x->nl, "content-length"))
+	else if (ns_hdr_is(x->name, x->nl, "content-length"))
 		add_u(k, F_H_CONTENT_LENGTH, off, len,
 		      dec_of(x->value, x->vl, 19));
 	pop(k);
@@ -743,7 +735,7 @@ static void block_done(struct run *k, const struct ns_hdr *hd, unsigned n)
 	if (role == 1 && c->t_req >= 0 && k->rec)
 		ns_add_int(k->pkt, &fields[F_TIME], k->off, k->len,
 			   ts - c->t_req);
-	pseudo_headers(c, hd, n);
+	ns_call_pseudo_headers(c, hd, n);
 	ns_body_headers(&s->body, &k->h->body, &k->ctx, c, role, k->pkt->ts, hd,
 			n);
 	publish_block(k->h, s,
@@ -827,6 +819,26 @@ static int qpack_block(struct run *k, const uint8_t *b, size_t n,
 	}
 }
 
+/* What the decoder would send on its decoder stream (section
+ * acknowledgements, cancellations, insert count increments: RFC 9204
+ * §4.4) piles up in it until written: netscope has no peer to send it to,
+ * so it is written and dropped. */
+static void drain(struct qdec *q)
+{
+	size_t n =
+	    q->dec ? nghttp3_qpack_decoder_get_decoder_streamlen(q->dec) : 0;
+	if (!n)
+		return;
+	uint8_t stack[256];
+	uint8_t *b = n <= sizeof(stack) ? stack : ns_mem_alloc(q->qm.mem, n);
+	if (!b)
+		return;
+	nghttp3_buf buf = {b, b + n, b, b};
+	nghttp3_qpack_decoder_write_decoder(q->dec, &buf);
+	if (b != stack)
+		ns_mem_free(q->qm.mem, b);
+}
+
 /* The block is done with (decoded or given up): the stream's decoding
  * context starts afresh for its next block. */
 static void block_reset(struct run *k)
@@ -840,6 +852,7 @@ static void block_reset(struct run *k)
 	hf->blk_used = 0;
 	hf->blocked = 0;
 	hf->drop_block = 0;
+	drain(&k->h->q[k->dir]);
 }
 
 /* A block that cannot be decoded: said, and the call marked. */
@@ -872,7 +885,9 @@ static int header_block(struct run *k, const uint8_t *b, size_t n, int promise)
 	struct fields_out o = {
 	    ns_arena_alloc(&k->pkt->arena, sizeof(*o.h) * MAX_HEADERS), 0};
 	const char *why = NULL;
-	int rc = hf->drop_block ? -1 : qpack_block(k, b, n, &o, &why);
+	/* a failed decoder was said when it failed: its blocks are lost */
+	int rc =
+	    hf->drop_block || q->failed ? -1 : qpack_block(k, b, n, &o, &why);
 	if (rc == 0 && (q->enc_lost || q->failed))
 		rc = -1; /* the entries it waits for will never come */
 	if (rc == 0) {
@@ -890,7 +905,9 @@ static int header_block(struct run *k, const uint8_t *b, size_t n, int promise)
 	if (rc < 0)
 		block_lost(k, why);
 	block_reset(k);
-	if (!promise && (k->s->kind == K_REQUEST || k->s->kind == K_PUSH))
+	if (promise && rc > 0)
+		promised(k->h, k->push_id, o.h, o.n);
+	else if (!promise && (k->s->kind == K_REQUEST || k->s->kind == K_PUSH))
 		block_done(k, o.h, rc < 0 ? 0 : o.n);
 	return 1;
 }
@@ -916,6 +933,7 @@ static void encoder_bytes(struct run *k, struct ns_reader *r)
 		return;
 	}
 	uint64_t icnt = nghttp3_qpack_decoder_get_icnt(dec);
+	drain(q);
 	add_u(k, F_ENCODER_ICNT, off, (uint32_t)n, icnt);
 	add_u(k, F_ENCODER_ICNT_INC, off, (uint32_t)n, icnt - before);
 	k->enc = 1;
@@ -927,14 +945,14 @@ static void setting(struct run *k, struct ns_reader *r)
 {
 	uint32_t off = ns_rd_off(r);
 	struct ns_reader t = *r;
-	varint(&t);
-	varint(&t);
+	ns_rd_varint(&t);
+	ns_rd_varint(&t);
 	uint32_t len = ns_rd_off(&t) - off;
 	add_l(k, F_SETTINGS, off, len);
 	push(k);
 	uint64_t id = vfield(k, r, F_SET_ID);
 	uint32_t voff = ns_rd_off(r);
-	uint64_t v = varint(r);
+	uint64_t v = ns_rd_varint(r);
 	uint32_t vlen = ns_rd_off(r) - voff;
 	if (r->err) {
 		pop(k);
@@ -1017,7 +1035,7 @@ static int frame(struct run *k, uint64_t type, struct ns_reader *p)
 		return !header_block(k, ns_rd_ptr(p, n), n, 0);
 	}
 	case T_PUSH_PROMISE: {
-		vfield(k, p, F_PUSH_ID);
+		k->push_id = vfield(k, p, F_PUSH_ID);
 		size_t n = ns_rd_left(p);
 		return !header_block(k, ns_rd_ptr(p, n), n, 1);
 	}
@@ -1086,9 +1104,9 @@ static void take_payload(struct run *k, struct ns_reader *r)
 static int stream_type(struct run *k, struct ns_reader *r)
 {
 	struct ns_reader t = *r;
-	uint64_t type = varint(&t);
+	uint64_t type = ns_rd_varint(&t);
 	if (type == ST_PUSH)
-		varint(&t);
+		ns_rd_varint(&t);
 	if (t.err)
 		return 0;
 	struct h3s *s = k->s;
@@ -1096,9 +1114,11 @@ static int stream_type(struct run *k, struct ns_reader *r)
 	static const uint8_t kinds[] = {K_CONTROL, K_PUSH, K_QENC, K_QDEC};
 	s->kind = type < 4 ? kinds[type] : K_SKIP;
 	if (type == ST_PUSH) {
-		vfield(k, r, F_PUSH_ID);
+		s->push_id = vfield(k, r, F_PUSH_ID);
+		s->has_push_id = 1;
 		s->call.pushed = 1;
 		s->call.closed[0] = 1; /* its request was the promise */
+		push_begins(k->h, s);
 	} else if (type >= 4) {
 		add_l(k, F_UNKNOWN_STREAM, 0, 0);
 	} else if (!k->h->pinned[k->dir][type]) {
@@ -1116,8 +1136,8 @@ static int next_frame(struct run *k, struct ns_reader *r)
 	struct half *hf = k->hf;
 	struct ns_reader t = *r;
 	uint32_t off = ns_rd_off(r);
-	uint64_t type = varint(&t);
-	uint64_t len = varint(&t);
+	uint64_t type = ns_rd_varint(&t);
+	uint64_t len = ns_rd_varint(&t);
 	if (t.err)
 		return 0;
 	size_t hl = ns_rd_off(&t) - off;
@@ -1272,6 +1292,40 @@ static void run_half(struct ns_h3 *h, struct h3s *s, int dir,
 		retry_blocked(h, pkt, dir);
 }
 
+/* Whether the blocked block of s's half dir can be tried again: its
+ * entries arrived, or they never will. */
+static int block_ready(const struct ns_h3 *h, const struct h3s *s, int dir)
+{
+	const struct qdec *q = &h->q[dir];
+	const struct half *hf = &s->half[dir];
+	if (q->enc_lost || q->failed || !q->dec || !hf->sctx)
+		return 1;
+	return nghttp3_qpack_stream_context_get_ricnt(hf->sctx) <=
+	       nghttp3_qpack_decoder_get_icnt(q->dec);
+}
+
+/* Bytes of a blocked half: they wait behind its block (bounded). */
+static void wait_blocked(struct ns_h3 *h, struct h3s *s, int dir,
+			 const uint8_t *p, size_t n)
+{
+	struct half *hf = &s->half[dir];
+	if (hf->len + n > H3_BUF_MAX + 16) {
+		lose_half(h, s, dir);
+		return;
+	}
+	if (hf->len + n > hf->cap) {
+		uint8_t *b = ns_mem_realloc(h->mem, hf->buf, hf->len + n);
+		if (!b) {
+			lose_half(h, s, dir);
+			return;
+		}
+		hf->buf = b;
+		hf->cap = hf->len + n;
+	}
+	memcpy(hf->buf + hf->len, p, n);
+	hf->len += n;
+}
+
 /* Side dir's encoder stream moved on (or was lost): the blocks of that
  * side waiting for it try again. */
 static void retry_blocked(struct ns_h3 *h, struct ns_packet *pkt, int dir)
@@ -1282,13 +1336,10 @@ static void retry_blocked(struct ns_h3 *h, struct ns_packet *pkt, int dir)
 		if (!s || !s->used || !s->half[dir].blocked)
 			continue;
 		struct half *hf = &s->half[dir];
-		int ready = q->dec && hf->sctx &&
-			    nghttp3_qpack_stream_context_get_ricnt(hf->sctx) <=
-				nghttp3_qpack_decoder_get_icnt(q->dec);
+		if (!block_ready(h, s, dir))
+			continue;
 		if (q->enc_lost || q->failed)
 			hf->drop_block = 1;
-		else if (!ready)
-			continue;
 		run_half(h, s, dir, pkt, NULL, 0);
 	}
 }
@@ -1328,6 +1379,11 @@ void ns_h3_stream(struct ns_h3 *h, struct ns_packet *pkt, uint64_t id, int dir,
 		return;
 	if (fin)
 		hf->fin = 1;
+	if (hf->blocked && !block_ready(h, s, dir)) {
+		if (n)
+			wait_blocked(h, s, dir, p, n);
+		return; /* decoded with its block, on a later packet */
+	}
 	run_half(h, s, dir, pkt, p, n);
 }
 

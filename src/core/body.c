@@ -180,6 +180,38 @@ void ns_body_conn_free(struct ns_body_conn *conn)
 	}
 }
 
+int ns_hdr_is(const uint8_t *a, size_t n, const char *name)
+{
+	return strlen(name) == n && strncasecmp((const char *)a, name, n) == 0;
+}
+
+static void copy_value(char *dst, size_t cap, const struct ns_hdr *h)
+{
+	size_t n = h->vl < cap ? h->vl : cap - 1;
+	if (n)
+		memcpy(dst, h->value, n);
+	dst[n] = 0;
+}
+
+void ns_call_pseudo_headers(struct ns_call *c, const struct ns_hdr *h,
+			    unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct ns_hdr *x = &h[i];
+		if (ns_hdr_is(x->name, x->nl, ":method")) {
+			copy_value(c->method, sizeof(c->method), x);
+		} else if (ns_hdr_is(x->name, x->nl, ":path")) {
+			copy_value(c->path, sizeof(c->path), x);
+		} else if (ns_hdr_is(x->name, x->nl, ":authority")) {
+			copy_value(c->authority, sizeof(c->authority), x);
+		} else if (ns_hdr_is(x->name, x->nl, ":status")) {
+			struct ns_reader r;
+			ns_rd_init(&r, x->value, x->vl);
+			c->status = (int)ns_rd_dec(&r, 3);
+		}
+	}
+}
+
 int ns_hdr_split(const uint8_t *line, size_t n, struct ns_hdr *h)
 {
 	struct ns_reader r;

@@ -45,6 +45,15 @@ struct ns_hdr {
  * blanks around it); 0 when the line has no colon. */
 int ns_hdr_split(const uint8_t *line, size_t n, struct ns_hdr *h);
 
+/* Whether the header name a[0..n) is `name`, ignoring ASCII case. */
+int ns_hdr_is(const uint8_t *a, size_t n, const char *name);
+
+/* What an HTTP/2 or HTTP/3 exchange learns from a header block's
+ * pseudo-header fields: :method, :path, :authority (cut to the call's
+ * sizes) and :status. */
+void ns_call_pseudo_headers(struct ns_call *c, const struct ns_hdr *h,
+			    unsigned n);
+
 /* One exchange's body state, kept by the transport. */
 struct ns_body {
 	const struct ns_body_format *fmt; /* NULL: no format (yet) */

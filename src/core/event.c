@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/packet.h"
 #include "core/txn.h"
 #include "flow/flow.h"
 
@@ -83,4 +84,40 @@ struct ns_call_key ns_call_key_ev(const struct ns_event *ev)
 	if (ev->flow)
 		k.uid = ns_flow_uid(ev->flow);
 	return k;
+}
+
+void ns_call_publish(const struct ns_bus *b, enum ns_ev_type t,
+		     const struct ns_packet *pkt, const struct ns_flow *flow,
+		     int dir, const struct ns_call *c, const struct ns_hdr *h,
+		     unsigned n)
+{
+	if (!ns_bus_wants(b, t))
+		return;
+	struct ns_event ev = {.type = t,
+			      .pkt = pkt,
+			      .flow = flow,
+			      .dir = dir,
+			      .u.call = c,
+			      .hdr = h,
+			      .nhdr = n};
+	ev.ts = pkt ? pkt->ts : flow ? flow->last_ts : 0;
+	ns_bus_publish(b, &ev);
+}
+
+void ns_call_publish_body(const struct ns_bus *b, const struct ns_packet *pkt,
+			  const struct ns_flow *flow, int dir,
+			  const struct ns_call *c, const uint8_t *p, size_t n)
+{
+	if (!ns_bus_wants(b, NS_EV_HTTP_BODY))
+		return;
+	struct ns_event ev = {.type = NS_EV_HTTP_BODY,
+			      .pkt = pkt,
+			      .flow = flow,
+			      .ts = pkt	   ? pkt->ts
+				    : flow ? flow->last_ts
+					   : 0,
+			      .dir = dir,
+			      .u.data = {p, n},
+			      .call = c};
+	ns_bus_publish(b, &ev);
 }

@@ -154,4 +154,17 @@ struct ns_call_key ns_call_key_ev(const struct ns_event *ev);
 /* Calls the subscribers of ev->type. */
 void ns_bus_publish(const struct ns_bus *b, const struct ns_event *ev);
 
+/* For HTTP transports: event t of call c (side dir), when someone listens
+ * (b may be NULL); at pkt's time, or, with no packet (the run's end), the
+ * flow's last; with the header block h[0..n) for REQUEST, RESPONSE and
+ * TRAILERS. */
+void ns_call_publish(const struct ns_bus *b, enum ns_ev_type t,
+		     const struct ns_packet *pkt, const struct ns_flow *flow,
+		     int dir, const struct ns_call *c, const struct ns_hdr *h,
+		     unsigned n);
+/* NS_EV_HTTP_BODY: body bytes p[0..n) of side dir of call c. */
+void ns_call_publish_body(const struct ns_bus *b, const struct ns_packet *pkt,
+			  const struct ns_flow *flow, int dir,
+			  const struct ns_call *c, const uint8_t *p, size_t n);
+
 #endif

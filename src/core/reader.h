@@ -288,6 +288,22 @@ static inline struct ns_reader ns_rd_at(const struct ns_reader *r, size_t off)
 	return s;
 }
 
+/* A QUIC variable-length integer (RFC 9000 §16: the first byte's two high
+ * bits give its size, 1, 2, 4 or 8 bytes), as QUIC and HTTP/3 write
+ * them; 0 and the error when cut short. */
+static inline uint64_t ns_rd_varint(struct ns_reader *r)
+{
+	if (!ns_rd_need(r, 1))
+		return 0;
+	unsigned n = 1u << (ns_rd_peek(r, 0) >> 6);
+	if (!ns_rd_need(r, n))
+		return 0;
+	uint64_t v = ns_rd_u8(r) & 0x3f;
+	for (unsigned i = 1; i < n; i++)
+		v = v << 8 | ns_rd_u8(r);
+	return v;
+}
+
 /* Marks the reader as overrun without moving it: for bytes that do not
  * fit the layout being parsed (a length the structure cannot have), so
  * the caller's one check at the end catches them like a short read. */

@@ -1,14 +1,16 @@
 /*
  * call — the call detail of `netscope tui`: Enter on a row of the Calls
  * view opens the headers, trailers and messages of that HTTP/2 stream or
- * gRPC call, or the events of an SSE stream, as a scrollable text.
+ * gRPC call (HTTP/3 streams too), or the events of an SSE stream, as a
+ * scrollable text.
  *
  * The text is built once, when the call is opened: the packets of the call
  * (from its first to its last frame, on its connection) are re-dissected
  * with the detail replay engine, which is then no longer the selected
  * packet's (detail_frame is reset so the Packets view reloads it).  From
  * each packet the subtrees of the call's stream are kept: an HTTP/2 frame
- * (an http2.stream subtree whose http2.streamid is the call's) or a gRPC
+ * (an http2.stream subtree whose http2.streamid is the call's), an http3
+ * layer (whose first field, http3.stream_id, is the call's) or a gRPC
  * stream (a grpc.stream_id subtree).  A header is one "name: value" line;
  * flags that are not set and the header block's own fields are left out.
  */
@@ -119,6 +121,40 @@ static void sse_packet(const struct ns_tui_call *c, const struct ns_packet *pkt,
 	}
 }
 
+/* An http3 layer of the call's stream (its first field names the QUIC
+ * stream): its frames' fields, a header as name: value. */
+static void h3_packet(const struct ns_tui_call *c, const struct ns_packet *pkt,
+		      const struct ns_layer *l, struct ns_buf *b)
+{
+	const struct ns_field *sid = ns_field_by_name("http3.stream_id");
+	const struct ns_field *hn =
+	    ns_field_by_name("http3.header.header.name");
+	const struct ns_fv *fv = pkt->fv;
+	uint32_t i = l->fv_first + 1;
+	if (i >= l->fv_end || fv[i].f != sid || fv[i].v.u != c->sid)
+		return;
+	ns_buf_printf(b, "frame %llu HTTP/3\n", (unsigned long long)pkt->num);
+	for (uint32_t j = i + 1; j < l->fv_end; j++) {
+		if (fv[j].hidden)
+			continue;
+		if (fv[j].f == hn && j + 1 < l->fv_end) {
+			ns_buf_puts(b, "    ");
+			ns_buf_escaped(b, fv[j].v.b.p, fv[j].v.b.n);
+			ns_buf_puts(b, ": ");
+			ns_buf_escaped(b, fv[j + 1].v.b.p, fv[j + 1].v.b.n);
+			ns_buf_putc(b, '\n');
+			j++;
+			continue;
+		}
+		/* the header's subtree and its named copies */
+		if (strncmp(fv[j].f->name, "http3.header", 12) == 0)
+			continue;
+		ns_buf_puts(b, "  ");
+		ns_format_tree_text(b, pkt, j);
+		ns_buf_putc(b, '\n');
+	}
+}
+
 static void call_packet(const struct ns_tui_call *c,
 			const struct ns_packet *pkt, struct ns_buf *b)
 {
@@ -133,6 +169,10 @@ static void call_packet(const struct ns_tui_call *c,
 		const struct ns_layer *l = &pkt->layers[li];
 		if (c->sse && !strcmp(l->d->name, "sse")) {
 			sse_packet(c, pkt, l, b);
+			continue;
+		}
+		if (c->h3 && !strcmp(l->d->name, "http3")) {
+			h3_packet(c, pkt, l, b);
 			continue;
 		}
 		int h2 = !strcmp(l->d->name, "http2");
