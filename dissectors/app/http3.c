@@ -180,19 +180,20 @@ static const struct ns_valstr error_names[] = {
 
 static struct ns_field fields[] = {
     [F_STREAM_ID] = NS_F_UINT("http3.stream_id", "Stream ID", 64),
+    /* tshark's -T fields writes these three in decimal */
     [F_STREAM_TYPE] = NS_F_VALS("http3.stream_type", "Stream Type", 64,
-				NS_BASE_HEX, stream_types),
+				NS_BASE_DEC, stream_types),
     [F_UNKNOWN_STREAM] = NS_F_NONE("http3.unknown_stream_type",
 				   "An unknown stream type was encountered"),
     [F_PUSH_ID] = NS_F_UINT("http3.push_id", "Push ID", 64),
     [F_FRAME_TYPE] =
-	NS_F_VALS("http3.frame_type", "Type", 64, NS_BASE_HEX, frame_types),
+	NS_F_VALS("http3.frame_type", "Type", 64, NS_BASE_DEC, frame_types),
     [F_FRAME_LENGTH] = NS_F_UINT("http3.frame_length", "Length", 64),
     [F_FRAME_PAYLOAD] = NS_F_BYTES("http3.frame_payload", "Frame Payload"),
     [F_DATA] = NS_F_BYTES("http3.data", "Data"),
     [F_SETTINGS] = NS_F_NONE("http3.settings", "Settings"),
     [F_SET_ID] = NS_F_VALS("http3.settings.id", "Settings Identifier", 64,
-			   NS_BASE_HEX, setting_names),
+			   NS_BASE_DEC, setting_names),
     [F_SET_VALUE] = NS_F_UINT("http3.settings.value", "Settings Value", 64),
     [F_SET_QPACK_MTC] = NS_F_UINT("http3.settings.qpack.max_table_capacity",
 				  "Max Table Capacity", 64),

@@ -458,29 +458,12 @@ static int keys(struct ns_packet *pkt, struct quic_flow *q)
 
 /* ---- one packet -------------------------------------------------------- */
 
-/* RFC 9000 §16: a variable-length integer (the reader fails short). */
-static uint64_t varint(struct ns_reader *r)
-{
-	if (!ns_rd_left(r)) {
-		ns_rd_fail(r);
-		return 0;
-	}
-	uint8_t b = ns_rd_peek(r, 0);
-	unsigned n = 1u << (b >> 6);
-	if (!ns_rd_need(r, n))
-		return 0;
-	uint64_t v = ns_rd_u8(r) & 0x3f;
-	for (unsigned i = 1; i < n; i++)
-		v = v << 8 | ns_rd_u8(r);
-	return v;
-}
-
 /* A varint as field f at the reader's offset plus base. */
 static uint64_t vfield(struct ns_packet *pkt, struct ns_reader *r,
 		       uint32_t base, int f)
 {
 	uint32_t off = ns_rd_off(r);
-	uint64_t v = varint(r);
+	uint64_t v = ns_rd_varint(r);
 	if (!r->err)
 		ns_add_uint(pkt, &fields[f], base + off, ns_rd_off(r) - off, v);
 	return v;
