@@ -51,6 +51,25 @@ START_TEST(u64_edges)
 	EXPECT(ns_buf_u64(&b, 4294967295u), "4294967295");
 	EXPECT(ns_buf_u64(&b, 4294967296ull), "4294967296");
 	EXPECT(ns_buf_u64(&b, UINT64_MAX), "18446744073709551615");
+	/* each side of every digit count, and of every power of two */
+	char want[24];
+	for (uint64_t p = 10;; p *= 10) {
+		for (uint64_t v = p - 1; v <= p; v++) {
+			snprintf(want, sizeof(want), "%llu",
+				 (unsigned long long)v);
+			EXPECT(ns_buf_u64(&b, v), want);
+		}
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	for (int k = 1; k < 64; k++) {
+		uint64_t v = (uint64_t)1 << k;
+		for (uint64_t w = v - 1; w <= v; w++) {
+			snprintf(want, sizeof(want), "%llu",
+				 (unsigned long long)w);
+			EXPECT(ns_buf_u64(&b, w), want);
+		}
+	}
 }
 END_TEST
 

@@ -55,14 +55,41 @@ static const char digits2[201] = "000102030405060708091011121314151617181920212"
 				 "26364656667686970717273747576777879"
 				 "8081828384858687888990919293949596979899";
 
+static const uint64_t pow10[20] = {1ull,
+				   10ull,
+				   100ull,
+				   1000ull,
+				   10000ull,
+				   100000ull,
+				   1000000ull,
+				   10000000ull,
+				   100000000ull,
+				   1000000000ull,
+				   10000000000ull,
+				   100000000000ull,
+				   1000000000000ull,
+				   10000000000000ull,
+				   100000000000000ull,
+				   1000000000000000ull,
+				   10000000000000000ull,
+				   100000000000000000ull,
+				   1000000000000000000ull,
+				   10000000000000000000ull};
+
+/* Decimal digits of v: log10 from the bit length (1233/4096 is just
+ * above log10(2)), then one comparison. */
+static unsigned ndigits(uint64_t v)
+{
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	return t + 1 - (v < pow10[t]);
+}
+
 /* Digits are written straight into the buffer, from the last one back,
  * two at a time, with byte stores: a memcpy of a computed length here
  * becomes a __memcpy_chk call under _FORTIFY_SOURCE=3. */
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
-	unsigned n = 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
-		n++;
+	unsigned n = v < 10 ? 1 : ndigits(v);
 	if (b->len + n > b->cap)
 		ns_buf_grow(b, n);
 	char *q = b->p + b->len + n;
