@@ -205,6 +205,32 @@ START_TEST(escaped)
 }
 END_TEST
 
+/* Each byte alone as a JSON string: as it is, escaped, \u00XX, or (not
+ * UTF-8) \\xHH. */
+START_TEST(json_str_every_byte)
+{
+	for (unsigned c = 0; c < 256; c++) {
+		char want[16];
+		if (c == '"' || c == '\\')
+			snprintf(want, sizeof(want), "\"\\%c\"", c);
+		else if (c == '\n')
+			snprintf(want, sizeof(want), "\"\\n\"");
+		else if (c == '\r')
+			snprintf(want, sizeof(want), "\"\\r\"");
+		else if (c == '\t')
+			snprintf(want, sizeof(want), "\"\\t\"");
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(want, sizeof(want), "\"\\u%04x\"", c);
+		else if (c >= 0x80)
+			snprintf(want, sizeof(want), "\"\\\\x%02x\"", c);
+		else
+			snprintf(want, sizeof(want), "\"%c\"", c);
+		uint8_t one = (uint8_t)c;
+		EXPECT(ns_buf_json_str(&b, &one, 1), want);
+	}
+}
+END_TEST
+
 START_TEST(secs)
 {
 	EXPECT(ns_buf_secs(&b, 0, 6), "0.000000");
@@ -360,6 +386,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mac);
 	tcase_add_test(tc, hexbytes);
 	tcase_add_test(tc, escaped);
+	tcase_add_test(tc, json_str_every_byte);
 	tcase_add_test(tc, secs);
 	tcase_add_test(tc, secs_negative);
 	tcase_add_test(tc, secs_other_digits);

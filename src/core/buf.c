@@ -315,14 +315,21 @@ static void json_u_escape(struct ns_buf *b, unsigned cp)
 	ns_buf_put(b, e, 6);
 }
 
+/* '1' for the bytes a JSON string carries as they are: printable ASCII
+ * but '"' and '\\' (one table read a byte instead of four tests). */
+static const char json_plain[257] =
+    "0000000000000000000000000000000011011111111111111111111111111111"
+    "1111111111111111111111111111011111111111111111111111111111111110"
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
 void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n)
 {
 	ns_buf_putc(b, '"');
 	size_t i = 0;
 	while (i < n) {
 		size_t run = i;
-		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
-		       p[i] != '\\')
+		while (i < n && json_plain[p[i]] == '1')
 			i++;
 		ns_buf_put(b, (const char *)p + run, i - run);
 		if (i >= n)
@@ -387,11 +394,15 @@ void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits)
 	}
 	ns_buf_u64(b, u / 1000000000u);
 	ns_buf_putc(b, '.');
-	uint64_t frac = u % 1000000000u;
+	unsigned frac = (unsigned)(u % 1000000000u);
 	char tmp[9];
-	for (int i = 8; i >= 0; i--) {
-		tmp[i] = (char)('0' + frac % 10);
-		frac /= 10;
+	tmp[8] = (char)('0' + frac % 10);
+	frac /= 10;
+	for (int i = 6; i >= 0; i -= 2) { /* the other eight, in pairs */
+		unsigned r = frac % 100 * 2;
+		frac /= 100;
+		tmp[i] = digits2[r];
+		tmp[i + 1] = digits2[r + 1];
 	}
 	ns_buf_put(b, tmp, digits == 6 ? 6 : 9);
 }
