@@ -51,6 +51,25 @@ START_TEST(u64_edges)
 	EXPECT(ns_buf_u64(&b, 4294967295u), "4294967295");
 	EXPECT(ns_buf_u64(&b, 4294967296ull), "4294967296");
 	EXPECT(ns_buf_u64(&b, UINT64_MAX), "18446744073709551615");
+	/* each side of every digit count, and of every power of two */
+	char want[24];
+	for (uint64_t p = 10;; p *= 10) {
+		for (uint64_t v = p - 1; v <= p; v++) {
+			snprintf(want, sizeof(want), "%llu",
+				 (unsigned long long)v);
+			EXPECT(ns_buf_u64(&b, v), want);
+		}
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	for (int k = 1; k < 64; k++) {
+		uint64_t v = (uint64_t)1 << k;
+		for (uint64_t w = v - 1; w <= v; w++) {
+			snprintf(want, sizeof(want), "%llu",
+				 (unsigned long long)w);
+			EXPECT(ns_buf_u64(&b, w), want);
+		}
+	}
 }
 END_TEST
 
@@ -183,6 +202,32 @@ START_TEST(escaped)
 	/* UTF-8 is not trusted raw either: each byte is escaped */
 	EXPECT(ns_buf_escaped(&b, (const uint8_t *)"\xc3\xa9", 2),
 	       "\\xc3\\xa9");
+}
+END_TEST
+
+/* Each byte alone as a JSON string: as it is, escaped, \u00XX, or (not
+ * UTF-8) \\xHH. */
+START_TEST(json_str_every_byte)
+{
+	for (unsigned c = 0; c < 256; c++) {
+		char want[16];
+		if (c == '"' || c == '\\')
+			snprintf(want, sizeof(want), "\"\\%c\"", c);
+		else if (c == '\n')
+			snprintf(want, sizeof(want), "\"\\n\"");
+		else if (c == '\r')
+			snprintf(want, sizeof(want), "\"\\r\"");
+		else if (c == '\t')
+			snprintf(want, sizeof(want), "\"\\t\"");
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(want, sizeof(want), "\"\\u%04x\"", c);
+		else if (c >= 0x80)
+			snprintf(want, sizeof(want), "\"\\\\x%02x\"", c);
+		else
+			snprintf(want, sizeof(want), "\"%c\"", c);
+		uint8_t one = (uint8_t)c;
+		EXPECT(ns_buf_json_str(&b, &one, 1), want);
+	}
 }
 END_TEST
 
@@ -341,6 +386,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mac);
 	tcase_add_test(tc, hexbytes);
 	tcase_add_test(tc, escaped);
+	tcase_add_test(tc, json_str_every_byte);
 	tcase_add_test(tc, secs);
 	tcase_add_test(tc, secs_negative);
 	tcase_add_test(tc, secs_other_digits);

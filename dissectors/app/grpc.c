@@ -570,7 +570,10 @@ static void body_flush(void *pending, struct ns_body_conn *conn,
 	for (unsigned i = 0; i < evs->nev; i++)
 		if (evs->ev[i].kind == NS_GRPC_EV_MSG)
 			total += 5 + evs->ev[i].kept;
-	uint8_t *buf = ctx->pkt ? malloc(total ? total : 1) : NULL;
+	/* built where the layer's bytes must live: the packet's arena */
+	uint8_t *buf = ctx->pkt
+			   ? ns_arena_alloc(&ctx->pkt->arena, total ? total : 1)
+			   : NULL;
 	if (!buf) {
 		ns_grpc_events_free(evs);
 		return;
@@ -590,10 +593,9 @@ static void body_flush(void *pending, struct ns_body_conn *conn,
 		o += 5 + e->kept;
 	}
 	struct lend lend = {evs, conn, ctx->eng};
-	int li = ns_stream_message(ctx, &ns_diss_grpc, buf, total, &lend);
+	int li = ns_stream_message_arena(ctx, &ns_diss_grpc, buf, total, &lend);
 	if (li >= 0)
 		ns_stream_message_end(ctx, li);
-	free(buf);
 	ns_grpc_events_free(evs);
 }
 

@@ -331,13 +331,16 @@ static void body_flush(void *pending, struct ns_body_conn *conn,
 	if (!evs->n && !evs->lost)
 		return;
 	size_t total = layout(evs, NULL);
-	uint8_t *buf = ctx->pkt ? malloc(total ? total : 1) : NULL;
+	/* built where the layer's bytes must live: the packet's arena */
+	uint8_t *buf = ctx->pkt
+			   ? ns_arena_alloc(&ctx->pkt->arena, total ? total : 1)
+			   : NULL;
 	if (buf) {
 		layout(evs, buf);
-		int li = ns_stream_message(ctx, &ns_diss_sse, buf, total, evs);
+		int li =
+		    ns_stream_message_arena(ctx, &ns_diss_sse, buf, total, evs);
 		if (li >= 0)
 			ns_stream_message_end(ctx, li);
-		free(buf);
 	}
 	ns_sse_events_free(evs);
 }

@@ -405,6 +405,15 @@ static void scan_options(struct ns_reader o, struct ns_tcp_seginfo *si)
 	}
 }
 
+/* Only the summary line reads the fields (ns_engine.summary_only): the
+ * fields it does not show are left out (invariant 4); info() reads the
+ * flags, Seq, Ack, Len, the window, the options it lists, the analysis
+ * and the connection's event. */
+static int brief(const struct ns_packet *pkt)
+{
+	return pkt->eng && pkt->eng->summary_only;
+}
+
 static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 {
 	static const int bit_field[8] = {
@@ -412,6 +421,8 @@ static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 	    F_FLAGS_ACK, F_FLAGS_URG, F_FLAGS_ECE,   F_FLAGS_CWR,
 	};
 	ns_add_uint(pkt, &fields[F_FLAGS], foff, 2, flags);
+	if (brief(pkt)) /* one field per bit: for a tree, JSON or filter */
+		return;
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_FLAGS_RES], foff, 1, (flags >> 9 & 7) != 0);
 	ns_add_uint(pkt, &fields[F_FLAGS_AE], foff, 1, (flags >> 8) & 1);
@@ -487,12 +498,17 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			const struct ns_tcp_track *t)
 {
 	const struct ns_tcp_result *res = &t->res;
-	ns_add_int(pkt, &fields[F_TIME_REL], start, 0, res->time_rel);
-	ns_add_int(pkt, &fields[F_TIME_DELTA], start, 0, res->time_delta);
+	if (!brief(pkt)) {
+		ns_add_int(pkt, &fields[F_TIME_REL], start, 0, res->time_rel);
+		ns_add_int(pkt, &fields[F_TIME_DELTA], start, 0,
+			   res->time_delta);
+	}
 	const char *ev = ns_tcp_event_name(res->event);
 	if (*ev)
 		ns_add_bytes(pkt, &fields[F_CONN_EVENT], start, 0,
 			     (const uint8_t *)ev, (uint32_t)strlen(ev));
+	if (brief(pkt))
+		return;
 	const struct ns_tcp_conn *c = t->flow->tcp;
 	const char *st = ns_tcp_conn_state(c);
 	ns_add_bytes(pkt, &fields[F_CONN_STATE], start, 0, (const uint8_t *)st,
@@ -581,6 +597,13 @@ static void seq_fields(struct ns_packet *pkt, const struct hdr *h,
 		       const struct ns_tcp_track *t)
 {
 	uint32_t start = h->start;
+	if (t && brief(pkt)) { /* what info() reads */
+		if (!pkt->quoted)
+			ns_add_uint(pkt, &fields[F_LEN], start, 0, h->len);
+		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, t->res.rel_seq);
+		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, t->res.rel_ack);
+		return;
+	}
 	if (t) {
 		ns_add_uint(pkt, &fields[F_STREAM], start, 0, t->flow->index);
 	} else if (pkt->quoted) {
@@ -613,7 +636,8 @@ static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
 			const struct ns_tcp_track *t)
 {
 	uint32_t foff = h->foff;
-	ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, h->hlen);
+	if (!brief(pkt))
+		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, h->hlen);
 	flag_fields(pkt, foff, h->flags);
 	ns_add_uint(pkt, &fields[F_WINDOW], foff + 2, 2, h->win);
 	if (t) {
@@ -623,6 +647,8 @@ static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
 			ns_add_int(pkt, &fields[F_WIN_SCALE], foff + 2, 2,
 				   t->res.win_scale);
 	}
+	if (brief(pkt))
+		return;
 	ns_add_uint(pkt, &fields[F_CHECKSUM], foff + 4, 2, h->csum);
 	ns_add_uint(pkt, &fields[F_URGENT], foff + 6, 2, h->urg);
 }

@@ -55,14 +55,41 @@ static const char digits2[201] = "000102030405060708091011121314151617181920212"
 				 "26364656667686970717273747576777879"
 				 "8081828384858687888990919293949596979899";
 
+static const uint64_t pow10[20] = {1ull,
+				   10ull,
+				   100ull,
+				   1000ull,
+				   10000ull,
+				   100000ull,
+				   1000000ull,
+				   10000000ull,
+				   100000000ull,
+				   1000000000ull,
+				   10000000000ull,
+				   100000000000ull,
+				   1000000000000ull,
+				   10000000000000ull,
+				   100000000000000ull,
+				   1000000000000000ull,
+				   10000000000000000ull,
+				   100000000000000000ull,
+				   1000000000000000000ull,
+				   10000000000000000000ull};
+
+/* Decimal digits of v: log10 from the bit length (1233/4096 is just
+ * above log10(2)), then one comparison. */
+static unsigned ndigits(uint64_t v)
+{
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	return t + 1 - (v < pow10[t]);
+}
+
 /* Digits are written straight into the buffer, from the last one back,
  * two at a time, with byte stores: a memcpy of a computed length here
  * becomes a __memcpy_chk call under _FORTIFY_SOURCE=3. */
 void ns_buf_u64(struct ns_buf *b, uint64_t v)
 {
-	unsigned n = 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
-		n++;
+	unsigned n = v < 10 ? 1 : ndigits(v);
 	if (b->len + n > b->cap)
 		ns_buf_grow(b, n);
 	char *q = b->p + b->len + n;
@@ -288,14 +315,21 @@ static void json_u_escape(struct ns_buf *b, unsigned cp)
 	ns_buf_put(b, e, 6);
 }
 
+/* '1' for the bytes a JSON string carries as they are: printable ASCII
+ * but '"' and '\\' (one table read a byte instead of four tests). */
+static const char json_plain[257] =
+    "0000000000000000000000000000000011011111111111111111111111111111"
+    "1111111111111111111111111111011111111111111111111111111111111110"
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
 void ns_buf_json_str(struct ns_buf *b, const uint8_t *p, size_t n)
 {
 	ns_buf_putc(b, '"');
 	size_t i = 0;
 	while (i < n) {
 		size_t run = i;
-		while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
-		       p[i] != '\\')
+		while (i < n && json_plain[p[i]] == '1')
 			i++;
 		ns_buf_put(b, (const char *)p + run, i - run);
 		if (i >= n)
@@ -360,11 +394,15 @@ void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits)
 	}
 	ns_buf_u64(b, u / 1000000000u);
 	ns_buf_putc(b, '.');
-	uint64_t frac = u % 1000000000u;
+	unsigned frac = (unsigned)(u % 1000000000u);
 	char tmp[9];
-	for (int i = 8; i >= 0; i--) {
-		tmp[i] = (char)('0' + frac % 10);
-		frac /= 10;
+	tmp[8] = (char)('0' + frac % 10);
+	frac /= 10;
+	for (int i = 6; i >= 0; i -= 2) { /* the other eight, in pairs */
+		unsigned r = frac % 100 * 2;
+		frac /= 100;
+		tmp[i] = digits2[r];
+		tmp[i + 1] = digits2[r + 1];
 	}
 	ns_buf_put(b, tmp, digits == 6 ? 6 : 9);
 }

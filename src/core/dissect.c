@@ -457,9 +457,12 @@ void ns_registry_init(void)
 		d->proto.type = NS_FT_PROTO;
 		d->proto.proto = d;
 		d->proto.id = k;
+		d->proto.name_len = (uint32_t)strlen(d->name);
 		all[k++] = &d->proto;
 		for (unsigned j = 0; j < d->nfields; j++) {
 			d->fields[j].id = k;
+			d->fields[j].name_len =
+			    (uint32_t)strlen(d->fields[j].name);
 			d->fields[j].proto = d;
 			all[k++] = &d->fields[j];
 		}

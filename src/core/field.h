@@ -66,6 +66,7 @@ struct ns_field {
 			  uint32_t i);
 	/* Assigned by ns_registry_init(). */
 	uint32_t id;
+	uint32_t name_len; /* strlen(name), for JSON keys; 0: not counted */
 	const struct ns_dissector *proto;
 	const struct ns_field *alias[2]; /* alias_of resolved */
 };

@@ -317,10 +317,17 @@ int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 	if (!copy)
 		return -1;
 	memcpy(copy, msg, len);
+	return ns_stream_message_arena(ctx, d, copy, len, state);
+}
+
+int ns_stream_message_arena(struct ns_stream_ctx *ctx,
+			    const struct ns_dissector *d, const uint8_t *msg,
+			    size_t len, void *state)
+{
 	struct ns_reader r;
-	ns_rd_init(&r, copy, len);
+	ns_rd_init(&r, msg, len);
 	struct ns_dctx cx = {.d = d, .stream = ctx, .state = state};
-	return ns_dissect_layer(pkt, d, &r, copy, (uint32_t)len, &cx);
+	return ns_dissect_layer(ctx->pkt, d, &r, msg, (uint32_t)len, &cx);
 }
 
 void ns_stream_message_end(struct ns_stream_ctx *ctx, int li)

@@ -99,6 +99,11 @@ void ns_stream_free(struct ns_streams *e, struct ns_stream *st);
  */
 int ns_stream_message(struct ns_stream_ctx *ctx, const struct ns_dissector *d,
 		      const uint8_t *msg, size_t len, void *state);
+/* The same for a message the caller built in ctx->pkt's arena (it lives
+ * as long as the packet): recorded by reference, not copied again. */
+int ns_stream_message_arena(struct ns_stream_ctx *ctx,
+			    const struct ns_dissector *d, const uint8_t *msg,
+			    size_t len, void *state);
 
 /* Fields added right after ns_stream_message() belong to its layer; this
  * closes them in (what only the connection knows: times, counts). */

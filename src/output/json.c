@@ -133,6 +133,28 @@ static void put_key(struct ns_buf *b, int *comma, const char *name,
 	ns_buf_put(b, "\":", 2);
 }
 
+/* A field's name as a key (the registry counted its length). */
+static void put_field_key(struct ns_buf *b, int *comma,
+			  const struct ns_field *f, int tree)
+{
+	size_t n = f->name_len ? f->name_len : strlen(f->name);
+	if (b->len + n + 9 > b->cap)
+		ns_buf_grow(b, n + 9);
+	char *o = b->p + b->len;
+	if (*comma)
+		*o++ = ',';
+	*comma = 1;
+	*o++ = '"';
+	memcpy(o, f->name, n);
+	o += n;
+	if (tree) {
+		memcpy(o, "_tree", 5);
+		o += 5;
+	}
+	memcpy(o, "\":", 2);
+	b->len = (size_t)(o + 2 - b->p);
+}
+
 /* A double as the shortest text that reads back the same; JSON has no
  * NaN or infinity. */
 static void put_double(struct ns_buf *b, double d)
@@ -208,7 +230,7 @@ static void put_members(struct ns_json *j, struct ns_buf *b,
 			tree |= j->end[i] > i + 1;
 		}
 		int label = f->type == NS_FT_NONE || f->type == NS_FT_PROTO;
-		put_key(b, comma, f->name, NULL);
+		put_field_key(b, comma, f, 0);
 		if (n > 1)
 			ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = j->next[i]) {
@@ -223,7 +245,7 @@ static void put_members(struct ns_json *j, struct ns_buf *b,
 			ns_buf_putc(b, ']');
 		if (label || !tree)
 			continue;
-		put_key(b, comma, f->name, "_tree");
+		put_field_key(b, comma, f, 1);
 		if (n > 1)
 			ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = j->next[i]) {
