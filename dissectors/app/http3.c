@@ -1367,6 +1367,12 @@ struct ns_h3 *ns_h3_new(struct ns_packet *pkt)
 	return h;
 }
 
+void ns_h3_rebind(struct ns_h3 *h, struct ns_flow *flow)
+{
+	if (h)
+		h->flow = flow;
+}
+
 void ns_h3_stream(struct ns_h3 *h, struct ns_packet *pkt, uint64_t id, int dir,
 		  const uint8_t *p, size_t n, int fin)
 {

@@ -24,6 +24,7 @@
 #include "core/mem.h"
 #include "core/packet.h"
 #include "flow/flow.h"
+#include "proto/h3.h"
 #include "quic_int.h"
 
 #define MAX_CIDS 65536 /* connection IDs remembered, the whole run */
@@ -198,6 +199,8 @@ void ns_quic_path_free(void *state)
 		/* events name a flow that is still there */
 		if (q->flow == path->flow)
 			q->flow = q->paths[q->refs - 1];
+		if (q->h3)
+			ns_h3_rebind(q->h3, q->paths[q->refs - 1]);
 		return;
 	}
 	q->flow = path->flow; /* valid while it is freed */

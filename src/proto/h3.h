@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 struct ns_packet;
+struct ns_flow;
 struct ns_h3; /* one QUIC connection's HTTP/3 state (both directions) */
 
 /* A connection's state, memory from the engine's budget (pkt->eng->mem),
@@ -47,6 +48,11 @@ void ns_h3_stream_lost(struct ns_h3 *h, struct ns_packet *pkt, uint64_t id,
 /* RESET_STREAM for id from dir, with its application error code. */
 void ns_h3_stream_reset(struct ns_h3 *h, struct ns_packet *pkt, uint64_t id,
 			int dir, uint64_t error);
+
+/* The connection's flow is now flow: the one it was made with (or last
+ * given) is about to be freed while the connection goes on over another
+ * path (QUIC migration).  Calls made so far keep their connection ids. */
+void ns_h3_rebind(struct ns_h3 *h, struct ns_flow *flow);
 
 /* The connection ended (flow freed; no packet): unfinished calls end
  * (HTTP_END), everything is freed.  h NULL: nothing. */
