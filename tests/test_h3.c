@@ -871,6 +871,64 @@ START_TEST(garbage)
 }
 END_TEST
 
+/* What fuzz/fuzz_h3.c found, replayed in its encoding (op byte: stream
+ * by its low 3 bits, fin, lost or reset; a length byte, times 16 with the
+ * op's top bit; the bytes): a PUSH_PROMISE too short for its push id
+ * handed a NULL block to QPACK (UB), and a field cut inside a literal
+ * left libnghttp3's stream context holding its buffer after a reset (the
+ * budget did not come back to 0). */
+static void replay(const uint8_t *d, size_t size)
+{
+	static const uint64_t ids[8] = {0, 4, 2, 6, 10, 3, 7, 11};
+	struct ns_h3 *h = ns_h3_new(pkt());
+	ck_assert_ptr_nonnull(h);
+	size_t i = 0;
+	while (i + 2 <= size) {
+		uint8_t c = d[i];
+		size_t n = d[i + 1];
+		i += 2;
+		if (c & 0x80)
+			n *= 16;
+		if (n > size - i)
+			n = size - i;
+		uint64_t id = ids[c & 7];
+		int dir = (id & 2) ? (int)(id & 1) : (c >> 3) & 1;
+		if (((c >> 5) & 3) == 1) {
+			ns_h3_stream_lost(h, pkt(), id, dir);
+		} else if (((c >> 5) & 3) == 2) {
+			ns_h3_stream_reset(h, pkt(), id, dir, 0x10c);
+		} else {
+			ns_h3_stream(h, pkt(), id, dir, d + i, n, (c >> 4) & 1);
+			i += n;
+		}
+	}
+	ns_h3_free(h);
+	ck_assert_uint_eq(eng.mem.used, 0);
+}
+
+START_TEST(fuzz_findings)
+{
+	static const uint8_t a[] = {
+	    0x62, 0x08, 0x00, 0x04, 0x05, 0x01, 0x50, 0x00, 0x07, 0x10, 0x65,
+	    0x08, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+	    0x05, 0x01, 0x50, 0x00, 0x07, 0x10, 0x70, 0x07, 0x01, 0x05, 0x00,
+	    0x00, 0xd1, 0xd7, 0xc1, 0x78, 0x0c, 0x01, 0x03, 0x00, 0x00, 0xd9,
+	    0x00, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f};
+	static const uint8_t b[] = {
+	    0x62, 0x08, 0x00, 0x04, 0x05, 0x01, 0x50, 0x00, 0x07, 0x10, 0x65,
+	    0x08, 0x00, 0x04, 0x05, 0x01, 0x50, 0x00, 0x07, 0x10, 0x70, 0x07,
+	    0x01, 0x05, 0x00, 0x00, 0xd1, 0x57, 0xc1, 0x78, 0x0c, 0x01, 0x03,
+	    0x00, 0x00, 0xd9, 0x00, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f};
+	/* a PUSH_PROMISE whose push id is cut: said, not decoded */
+	static const uint8_t c[] = {0x7a, 0x03, 0x05, 0x01, 0x40};
+	conn_build();
+	replay(a, sizeof(a));
+	replay(b, sizeof(b));
+	replay(c, sizeof(c));
+	conn_free();
+}
+END_TEST
+
 /* ---- a whole connection made by nghttp3's own HTTP/3 client and server */
 
 static const char served[] = "served by nghttp3\n";
@@ -1067,6 +1125,7 @@ static Suite *suite(void)
 	tcase_add_test(t, blocked_then_more);
 	tcase_add_test(t, grpc_over_h3);
 	tcase_add_test(t, garbage);
+	tcase_add_test(t, fuzz_findings);
 	tcase_add_test(t, many_requests);
 	tcase_add_loop_test(t, nghttp3_peers, 0, 2);
 	suite_add_tcase(s, t);
