@@ -2,8 +2,9 @@
 # Live capture on loopback: -c, -w, pcap_stats at exit, the drain on
 # SIGINT/SIGTERM (every packet the kernel accepted is written, an existing
 # file replaced only then), -a, -Z with rotation (uid, capabilities and
-# no_new_privs of the running process), the "any" device (SLL2), and
-# tshark reading the written files back packet for packet.  Needs root (skipped otherwise, exit 77) and
+# no_new_privs of the running process), the "any" device (SLL2), the
+# capture thread (a burst queued while -V prints is all printed after the
+# signal), and tshark reading the written files back packet for packet.  Needs root (skipped otherwise, exit 77) and
 # tshark.  Traffic goes to 127.0.0.1 only.
 #
 # Safe to run beside other tests capturing on lo (make -j check, or another
@@ -111,14 +112,14 @@ while alive(parent):
         os.rename("%s/rx.%d.tmp" % (out, port), "%s/rx.%d" % (out, port))
 PYEOF
 }
-sink 9 >"$TMP/ports" &
+sink 10 >"$TMP/ports" &
 pids+=($!)
 for _ in $(seq 100); do
 	[ -s "$TMP/ports" ] && break
 	sleep 0.05
 done
-read -r P1 P2 P3 P4 P5 P6 P7 P8 P9 <"$TMP/ports"
-[ -n "${P9:-}" ] || { echo "FAIL: no UDP ports from the sink"; exit 1; }
+read -r P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 <"$TMP/ports"
+[ -n "${P10:-}" ] || { echo "FAIL: no UDP ports from the sink"; exit 1; }
 
 # waits (up to 10 s) until the sink has received N datagrams on PORT: the
 # kernel has then handed every one of them to the capture sockets too
@@ -273,6 +274,35 @@ check "piped: the line within 1 s of its packet" awk -v t0="$t0" \
 	END { exit !ok }' "$TMP/o9"
 send_udp "$P9" 1 10 0
 wait "$pid"
+
+# 8. two threads: one moves packets from the kernel into netscope's queue,
+# the other dissects.  The reader of -V's output holds back until after
+# the signal, so the dissecting thread is stuck on a full pipe for the
+# whole burst: the burst waits in the queue, and all of it is printed
+# before the exit
+mkfifo "$TMP/slow"
+{
+	exec 3<"$TMP/slow"
+	while [ ! -e "$TMP/go" ]; do sleep 0.05; done
+	cat <&3 >"$TMP/e10.out"
+} &
+pids+=($!)
+"$NS" capture -i lo -V "udp port $P10" >"$TMP/slow" 2>"$TMP/e10" &
+pid=$!
+pids+=("$pid")
+wait_listening "$TMP/e10"
+check "two threads while capturing" test "$(ls /proc/"$pid"/task | wc -l)" = 2
+send_udp "$P10" 20000 64 0
+wait_rx "$P10" 20000
+kill -INT "$pid"
+touch "$TMP/go"
+wait "$pid"
+rc=$?
+check "burst: exit 0" test "$rc" = 0
+check "burst: 20000 captured" test "$(stat_of "$TMP/e10" captured)" = 20000
+check "burst: 20000 printed" test "$(grep -c '^  Frame ' "$TMP/e10.out")" = 20000
+check "burst: no drop" test "$(stat_of "$TMP/e10" 'dropped by kernel')" = 0 -a \
+	-z "$(stat_of "$TMP/e10" 'dropped by netscope')"
 
 echo "$n checks"
 exit $fail

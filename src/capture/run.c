@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/dissect.h"
 #include "core/engine.h"
+#include "capture/pktq.h"
 #include "capture/wtapsrc.h"
 
 volatile sig_atomic_t ns_signalled;
@@ -23,13 +24,13 @@ static void on_signal(int sig)
 	ns_signalled++;
 }
 
-void ns_run_signals(void)
+void ns_run_signals(int restart)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: poll() must return on a signal */
+	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -105,12 +106,21 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt,
 	}
 }
 
+/* Leaves the file's pcap_dispatch() after this packet.  A live run reads
+ * a queue, which checks run->stop itself: the capture thread is not
+ * disturbed. */
+static void break_loop(struct ns_run *run)
+{
+	if (!run->src->live)
+		pcap_breakloop(run->src->p);
+}
+
 static void stop_failed(struct ns_run *run, const char *err)
 {
 	fprintf(stderr, "netscope: %s\n", err);
 	run->failed = 1;
 	run->stop = 1;
-	pcap_breakloop(run->src->p);
+	break_loop(run);
 }
 
 /* Writes p (-w); 0, or 1 when the run must stop. */
@@ -134,7 +144,7 @@ static int write_packet(struct ns_run *run, const struct pk *p)
 		run->seen_src--;
 		run->bytes -= p->len;
 		run->stop = 1;
-		pcap_breakloop(run->src->p);
+		break_loop(run);
 		return 1;
 	}
 	return 0;
@@ -142,7 +152,6 @@ static int write_packet(struct ns_run *run, const struct pk *p)
 
 static void packet(struct ns_run *run, const struct pk *p)
 {
-	struct ns_source *s = run->src;
 	int64_t ts = p->ts;
 	if (!run->have_first) {
 		run->first_ts = ts;
@@ -169,10 +178,10 @@ static void packet(struct ns_run *run, const struct pk *p)
 		ns_output_packet(run->out, pkt);
 	if (run->max_count && run->seen >= run->max_count) {
 		run->stop = 1;
-		pcap_breakloop(s->p);
+		break_loop(run);
 	}
 	if (ns_signalled)
-		pcap_breakloop(s->p);
+		break_loop(run);
 }
 
 /* -f on a pcapng file (source.h): 1 to go on with the packet. */
@@ -229,86 +238,93 @@ static int batch_done(struct ns_run *run)
 	return -1;
 }
 
-static void wait_readable(int fd, int ms)
+/* The kernel's counts and netscope's own drops, as the capture thread
+ * last published them. */
+static void live_counts(struct ns_run *run, const struct ns_pktq *q)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	if (fd >= 0)
-		poll(&pfd, 1, ms);
-	else
-		nanosleep(&(struct timespec){0, (long)ms * 1000000L}, NULL);
+	run->have_kstats = ns_pktq_stats(q, &run->kstats) == 0;
+	run->netscope_drop = atomic_load(&q->dropped);
+}
+
+/* After a batch of live packets: each batch's lines and packets go out
+ * with it (a pipe, netscope capture | grep, sees a packet within the
+ * block timeout); 0, or -1 when the run must end. */
+static int live_batch_done(struct ns_run *run)
+{
+	if (flush_writer(run) < 0)
+		return -1;
+	if (run->out)
+		fflush(run->out->fp);
+	return batch_done(run);
 }
 
 /*
- * After a stop request, read what the kernel has already accepted.  With
- * TPACKET_V3 a partly filled block reaches user space only when the kernel
- * retires it after the block timeout, so poll until every packet counted by
- * pcap_stats() is accounted for, or until the timeout has surely expired.
+ * Up to max packets from the queue through packet(); how many.  A packet
+ * that stops the run (-c, the last -W file full) is the last taken.
  */
-static void drain(struct ns_run *run, struct ns_source *s, int fd)
+static unsigned take(struct ns_run *run, struct ns_pktq *q, unsigned max)
 {
-	int64_t deadline =
-	    mono_ns() + (int64_t)(run->timeout_ms + 500) * 1000000;
-	sig_atomic_t signals_at_start = ns_signalled;
-	for (;;) {
-		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
-		if (run->stop || (n < 0 && n != PCAP_ERROR_BREAK))
-			return;
-		if (ns_signalled > signals_at_start && ns_signalled > 1)
-			return; /* a second ^C: the user wants out now */
-		if (n > 0)
-			continue;
-		struct pcap_stat st;
-		if (pcap_stats(s->p, &st) == 0 &&
-		    run->seen_src + st.ps_drop >= st.ps_recv)
-			return;
-		if (mono_ns() >= deadline)
-			return;
-		wait_readable(fd, 20);
+	struct ns_pktq_pkt h;
+	const uint8_t *data;
+	unsigned n = 0;
+	while (n < max && !run->stop && (data = ns_pktq_peek(q, &h))) {
+		struct pk p = {h.ts, h.caplen, h.len, run->src->linktype,
+			       -1,   NULL,     data};
+		packet(run, &p);
+		ns_pktq_release(q);
+		n++;
 	}
+	return n;
 }
 
 int ns_run_live(struct ns_run *run, struct ns_source *s)
 {
 	run->src = s;
 	run->seen_src = 0;
-	int fd = pcap_get_selectable_fd(s->p);
-	int64_t deadline = run->duration_ns ? mono_ns() + run->duration_ns : 0;
-	int rc = 0;
-	while (!run->stop && !ns_signalled) {
-		int n = pcap_dispatch(s->p, -1, on_packet, (u_char *)run);
-		if (n < 0 && n != PCAP_ERROR_BREAK) {
-			fprintf(stderr,
-				"netscope: capture on '%s' failed: %s\n",
-				s->name, ns_source_error(s));
-			run->failed = 1;
-			rc = -1;
+	struct ns_pktq q;
+	memset(&q, 0, sizeof(q));
+	q.max_count = run->max_count;
+	q.duration_ns = run->duration_ns;
+	q.drain_ms = run->timeout_ms + 500;
+	char err[512];
+	if (ns_pktq_start(&q, s, err, sizeof(err)) < 0) {
+		fprintf(stderr, "netscope: %s\n", err);
+		ns_pktq_stop(&q);
+		run->failed = 1;
+		return -1;
+	}
+	int rc = 0, finishing = 0;
+	while (!run->stop) {
+		if (ns_signalled > 1) /* a second ^C: the user wants out now */
 			break;
+		if (ns_signalled && !finishing) {
+			ns_pktq_finish(&q);
+			finishing = 1;
 		}
-		if (n > 0 && flush_writer(run) < 0)
-			break;
-		/* each block's lines go out with it: a pipe (netscope capture
-		 * | grep) sees a packet within the block timeout */
-		if (n > 0 && run->out)
-			fflush(run->out->fp);
-		if (n > 0 && batch_done(run) < 0)
+		int done = atomic_load(&q.done); /* before the ring is read */
+		ns_pktq_clear_wake(&q);
+		unsigned n = take(run, &q, 4096);
+		live_counts(run, &q);
+		if (n > 0 && live_batch_done(run) < 0)
 			break;
 		if (run->tick)
 			run->tick(run->tick_ctx, run);
+		if (n > 0)
+			continue;
+		if (done)
+			break; /* the thread has ended and the ring is empty */
 		/* idle, a tick still comes 4 times a second (a scrape of
 		 * --metrics sees the kernel's drops of now) */
-		int wait = run->tick ? 250 : 1000;
-		if (deadline) {
-			int64_t left = deadline - mono_ns();
-			if (left <= 0)
-				break;
-			if (left / 1000000 < wait)
-				wait = (int)(left / 1000000) + 1;
-		}
-		if (n == 0)
-			wait_readable(fd, wait);
+		struct pollfd pfd = {.fd = ns_pktq_fd(&q), .events = POLLIN};
+		poll(&pfd, 1, run->tick ? 250 : 1000);
 	}
-	if (rc == 0 && !run->stop)
-		drain(run, s, fd);
+	ns_pktq_stop(&q);
+	live_counts(run, &q);
+	if (q.err[0]) {
+		fprintf(stderr, "netscope: %s\n", q.err);
+		run->failed = 1;
+		rc = -1;
+	}
 	flush_writer(run);
 	return rc;
 }

@@ -16,10 +16,16 @@
  * real run then reads the files exactly as a one-pass run does, from frame
  * 1, with fresh flows, streams and first timestamp.
  *
- * Stopping: SIGINT/SIGTERM set a flag; the loop leaves its batch, then
- * drains what the kernel already holds (ns_run_live) until everything
- * pcap_stats() counted as received has been read or the kernel's block
- * timeout has certainly passed, then flushes every file.
+ * Live (ns_run_live): a capture thread (pktq.h) moves packets from the
+ * kernel into a bounded ring and the run's thread takes them from it, so
+ * dissection runs on the other core and only a full ring drops (counted
+ * as netscope's drops, apart from the kernel's).
+ *
+ * Stopping: SIGINT/SIGTERM set a flag; the capture thread then drains what
+ * the kernel already holds until everything pcap_stats() counted as
+ * received has been read or the kernel's block timeout has certainly
+ * passed, the run takes what is left in the ring, then flushes every
+ * file.  A second signal ends it at once.
  */
 #ifndef NS_RUN_H
 #define NS_RUN_H
@@ -68,6 +74,11 @@ struct ns_run {
 	int have_first;
 	int64_t progress_start, progress_next; /* monotonic ns */
 	int progress_shown;
+	/* live: the kernel's counts (pcap_stats) as the capture thread last
+	 * read them, and the packets netscope dropped (its queue full) */
+	struct pcap_stat kstats;
+	int have_kstats;
+	uint64_t netscope_drop;
 	int stop;   /* -c reached or -G -W limit: no more packets */
 	int failed; /* a runtime error was reported */
 	struct ns_source *src;
@@ -75,14 +86,19 @@ struct ns_run {
 
 extern volatile sig_atomic_t ns_signalled;
 
-/* Installs SIGINT/SIGTERM/SIGHUP handlers that set ns_signalled. */
-void ns_run_signals(void);
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that set ns_signalled.  With
+ * restart (live capture, the TUI) a write the signal interrupts goes on
+ * (the output of packets still queued reaches a slow pipe whole), and
+ * only poll() returns early, as it always does; without it (files) a
+ * blocking read of standard input returns too, so ^C stops `read -`. */
+void ns_run_signals(int restart);
 
 void ns_run_init(struct ns_run *run);
 /* Prepares the writer for packets of the given source (first call opens
  * it).  Returns 0 or -1 after printing the error. */
 int ns_run_writer(struct ns_run *run, const struct ns_source *s, int open_now);
-/* Reads a live source until -c, -a, a signal or an error; then drains. */
+/* Reads a live source until -c, -a, a signal or an error; then drains.
+ * Leaves the kernel's last counts in kstats (have_kstats). */
 int ns_run_live(struct ns_run *run, struct ns_source *s);
 /* Reads a file source to its end (or -c / a signal). */
 int ns_run_file(struct ns_run *run, struct ns_source *s);

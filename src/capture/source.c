@@ -46,8 +46,9 @@ int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
 	pcap_set_snaplen(p, o->snaplen);
 	pcap_set_promisc(p, o->promisc);
 	pcap_set_timeout(p, o->timeout_ms);
-	if (o->buffer_mib > 0)
-		pcap_set_buffer_size(p, o->buffer_mib * 1024 * 1024);
+	pcap_set_buffer_size(
+	    p, (o->buffer_mib > 0 ? o->buffer_mib : NS_LIVE_BUFFER_MIB) * 1024 *
+		   1024);
 	if (o->immediate)
 		pcap_set_immediate_mode(p, 1);
 	/* not every platform offers nanoseconds; microseconds are fine */

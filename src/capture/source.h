@@ -16,11 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The kernel buffer when -B is not given: libpcap's 2 MiB holds about
+ * 20 ms at 1 Gbit/s, too little for a capture thread that shares two
+ * cores with dissection and the traffic's own programs. */
+#define NS_LIVE_BUFFER_MIB 32
+
 struct ns_live_opts {
 	const char *iface;
 	int snaplen;
 	int promisc;
-	int buffer_mib; /* 0: libpcap's default */
+	int buffer_mib; /* 0: NS_LIVE_BUFFER_MIB */
 	int immediate;
 	int timeout_ms; /* how long the kernel may hold a partly filled block */
 };

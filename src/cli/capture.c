@@ -7,8 +7,10 @@
  *   setup        display filter, per-packet output, engine, protobuf
  *                schema, reports, the DNS tally, signals, and for read -2
  *                the first pass;
- *   run_live     (capture) open the interface, write and dissect until -c,
- *                -a or a signal, then the counts pcap_stats() gives;
+ *   run_live     (capture) open the interface; a capture thread fills a
+ *                queue, this one writes and dissects until -c, -a or a
+ *                signal; then the counts pcap_stats() gives and the
+ *                queue's own drops;
  *   read_files   (read) each file in turn, until the files end, -c, or a
  *                signal;
  *   finish       end every flow (ns_engine_finish), then the reports
@@ -185,10 +187,10 @@ static void metrics_tick(void *ctx, struct ns_run *run)
 		return;
 	struct ns_metrics_capture cap = {.packets = run->seen,
 					 .bytes = run->bytes};
-	struct pcap_stat st;
-	if (run->src && run->src->live && pcap_stats(run->src->p, &st) == 0) {
-		cap.kernel_drop = st.ps_drop;
-		cap.if_drop = st.ps_ifdrop;
+	if (run->have_kstats) { /* live */
+		cap.kernel_drop = run->kstats.ps_drop;
+		cap.if_drop = run->kstats.ps_ifdrop;
+		cap.netscope_drop = run->netscope_drop;
 	}
 	ns_metrics_render(x->metrics, &cap, &x->mtext);
 	ns_httpd_publish(x->httpd, x->mtext.p, x->mtext.len);
@@ -309,7 +311,7 @@ static int setup(struct cmd *x)
 		return fail(x, NS_EXIT_RUNTIME);
 	if (setup_engine(x) < 0)
 		return -1;
-	ns_run_signals();
+	ns_run_signals(c->capture);
 	if (c->two_pass && (x->run.dissect || x->run.dfilter))
 		ns_run_first_pass(&x->run, c->files, c->nfiles, c->bpf);
 	return 0;
@@ -326,8 +328,10 @@ static void print_listening(const struct ns_source *src)
 		src->name, lt ? lt : "?", ld ? ld : "?", src->snaplen);
 }
 
-/* tcpdump's last lines: what we read, and what the kernel counted. */
-static void print_counts(uint64_t seen, const struct pcap_stat *st)
+/* tcpdump's last lines: what we read, and what the kernel counted; then
+ * what netscope's own queue dropped, if any (pktq.h). */
+static void print_counts(uint64_t seen, const struct pcap_stat *st,
+			 uint64_t netscope_drop)
 {
 	fprintf(stderr, "%llu packet%s captured\n", (unsigned long long)seen,
 		seen == 1 ? "" : "s");
@@ -340,6 +344,12 @@ static void print_counts(uint64_t seen, const struct pcap_stat *st)
 	if (st->ps_ifdrop)
 		fprintf(stderr, "%u packet%s dropped by interface\n",
 			st->ps_ifdrop, st->ps_ifdrop == 1 ? "" : "s");
+	if (netscope_drop)
+		fprintf(stderr,
+			"%llu packet%s dropped by netscope (its queue was "
+			"full)\n",
+			(unsigned long long)netscope_drop,
+			netscope_drop == 1 ? "" : "s");
 }
 
 /* capture: the interface until -c, -a or a signal.  The writer is opened
@@ -358,13 +368,12 @@ static int run_live(struct cmd *x)
 		print_listening(&src);
 	if (ns_run_live(&x->run, &src) < 0)
 		x->status = NS_EXIT_RUNTIME;
-	/* the kernel's counts before the source closes; the run's after
-	 * every packet is flushed */
-	struct pcap_stat st;
-	int have_stats = pcap_stats(src.p, &st) == 0;
+	/* the kernel's counts as the capture thread last read them; the
+	 * run's after every packet is flushed */
 	if (ns_run_finish(&x->run) < 0)
 		x->status = NS_EXIT_RUNTIME;
-	print_counts(x->run.seen, have_stats ? &st : NULL);
+	print_counts(x->run.seen, x->run.have_kstats ? &x->run.kstats : NULL,
+		     x->run.netscope_drop);
 	ns_source_close(&src);
 	return 0;
 }

@@ -214,7 +214,7 @@ const char ns_cli_help_capture[] =
     "  -s, --snaplen N         bytes kept per packet (default 262144)\n"
     "  -p, --no-promiscuous-mode\n"
     "                          do not put the interface in promiscuous mode\n"
-    "  -B, --buffer-size MiB   kernel capture buffer size\n"
+    "  -B, --buffer-size MiB   kernel capture buffer size (default 32)\n"
     "      --immediate         deliver each packet at once (no batching)\n"
     "  -w, --write FILE        write packets to a pcap file ('-' = stdout)\n"
     "  -C, --file-size MB      with -w: new file after MB million bytes\n"

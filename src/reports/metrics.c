@@ -375,7 +375,7 @@ static void render_capture(struct ns_buf *b, const struct ns_metrics_capture *c)
 	    "Packets the interface dropped (pcap_stats ps_ifdrop).",
 	    c->if_drop);
 	one(b, "dropped_packets_total", "counter",
-	    "Packets netscope itself dropped (the TUI's full ring).",
+	    "Packets netscope itself dropped (its capture queue full).",
 	    c->netscope_drop);
 }
 

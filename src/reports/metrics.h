@@ -43,7 +43,7 @@ struct ns_metrics_capture {
 	uint64_t packets, bytes; /* read by netscope (bytes: on the wire) */
 	uint64_t kernel_drop;	 /* pcap_stats ps_drop */
 	uint64_t if_drop;	 /* pcap_stats ps_ifdrop */
-	uint64_t netscope_drop;	 /* dropped by netscope (the TUI's ring) */
+	uint64_t netscope_drop;	 /* dropped by netscope (its queue) */
 };
 
 struct ns_metrics;

@@ -73,7 +73,7 @@ uint64_t ns_tui_row_frame(const struct tui *t, size_t i)
 
 /* ---- ingestion ---------------------------------------------------------- */
 
-static void ingest_one(struct tui *t, const struct ns_tuiq_pkt *h,
+static void ingest_one(struct tui *t, const struct ns_pktq_pkt *h,
 		       const uint8_t *data)
 {
 	if (ns_tuistore_add(&t->st, h->ts, h->caplen, h->len, data, t->err,
@@ -116,11 +116,11 @@ int ns_tui_ingest(struct tui *t, int64_t budget_ns)
 {
 	int64_t until = ns_tui_mono_ns() + budget_ns;
 	int any = 0;
-	struct ns_tuiq_pkt h;
+	struct ns_pktq_pkt h;
 	const uint8_t *data;
-	while (!t->failed && (data = ns_tuiq_peek(&t->q, &h)) != NULL) {
+	while (!t->failed && (data = ns_pktq_peek(&t->q, &h)) != NULL) {
 		ingest_one(t, &h, data);
-		ns_tuiq_release(&t->q);
+		ns_pktq_release(&t->q);
 		any = 1;
 		if ((t->st.count & 63) == 0 && ns_tui_mono_ns() >= until)
 			break;

@@ -117,12 +117,12 @@ static int setup(struct tui *t, const struct ns_tui_opts *o)
 	}
 	t->q.max_count = o->count;
 	t->q.duration_ns = o->duration_ns;
-	return ns_tuiq_start(&t->q, s, t->err, sizeof(t->err));
+	return ns_pktq_start(&t->q, s, t->err, sizeof(t->err));
 }
 
 static void teardown(struct tui *t)
 {
-	ns_tuiq_stop(&t->q);
+	ns_pktq_stop(&t->q);
 	ns_tuireplay_free(&t->rescan);
 	ns_tuireplay_free(&t->detail);
 	ns_engine_finish(&t->eng);
@@ -181,9 +181,9 @@ static void maybe_draw(struct tui *t, int64_t *last_draw, int *dirty)
 static void wait_events(struct tui *t, int busy)
 {
 	struct pollfd pfd[2] = {{.fd = 0, .events = POLLIN},
-				{.fd = ns_tuiq_fd(&t->q), .events = POLLIN}};
+				{.fd = ns_pktq_fd(&t->q), .events = POLLIN}};
 	poll(pfd, 2, busy ? 0 : NS_TUI_REDRAW_MS);
-	ns_tuiq_clear_wake(&t->q);
+	ns_pktq_clear_wake(&t->q);
 }
 
 /* --metrics: the capture thread's counts (atomics) and the model the
@@ -225,7 +225,7 @@ int ns_tui_run(const struct ns_tui_opts *o)
 		fputs("netscope: out of memory\n", stderr);
 		return 1;
 	}
-	ns_run_signals(); /* before initscr: ncurses then leaves them to us */
+	ns_run_signals(1); /* before initscr: ncurses then leaves them to us */
 	int rc = 0;
 	if (setup(t, o) < 0) {
 		fprintf(stderr, "netscope: tui: %s\n", t->err);
@@ -240,7 +240,7 @@ int ns_tui_run(const struct ns_tui_opts *o)
 		fprintf(stderr, "netscope: tui: %s\n", t->err);
 		rc = 1;
 	}
-	ns_tuiq_stop(&t->q);
+	ns_pktq_stop(&t->q);
 	fprintf(stderr,
 		"netscope: tui: %llu packets captured, %llu dropped by the "
 		"kernel, %llu dropped by netscope\n",

@@ -38,7 +38,7 @@
 #include "output/format.h"
 #include "tui/tui.h"
 #include "tui/tuimodel.h"
-#include "tui/tuiq.h"
+#include "capture/pktq.h"
 #include "tui/tuistore.h"
 
 enum { V_PACKETS, V_CONNS, V_CALLS, V_DNS, V_METHODS, V_COUNT };
@@ -78,7 +78,7 @@ struct line {	     /* a line of the detail tree */
 
 struct tui {
 	const struct ns_tui_opts *o;
-	struct ns_tuiq q;
+	struct ns_pktq q;
 	struct ns_tuistore st;
 	struct ns_engine eng;
 	struct ns_packet pkt;

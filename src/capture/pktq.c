@@ -1,7 +1,7 @@
 /*
- * tuiq — see tuiq.h.
+ * pktq — see pktq.h.
  */
-#include "tui/tuiq.h"
+#include "capture/pktq.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@ static int64_t mono_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-static void wake(struct ns_tuiq *q)
+static void wake(struct ns_pktq *q)
 {
 	char c = 1;
 	ssize_t n = write(q->wake[1], &c, 1); /* full pipe: already awake */
@@ -31,7 +31,7 @@ static void wake(struct ns_tuiq *q)
 
 /* Room for a record of n bytes (header included) at the head: records
  * never wrap, a filler record skips the ring's end. */
-static int fits(const struct ns_tuiq *q, size_t n, size_t *skip)
+static int fits(const struct ns_pktq *q, size_t n, size_t *skip)
 {
 	size_t used = q->head - q->tail;
 	size_t at = q->head % q->cap;
@@ -42,8 +42,8 @@ static int fits(const struct ns_tuiq *q, size_t n, size_t *skip)
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *data)
 {
-	struct ns_tuiq *q = (struct ns_tuiq *)user;
-	struct ns_tuiq_pkt ph = {
+	struct ns_pktq *q = (struct ns_pktq *)user;
+	struct ns_pktq_pkt ph = {
 	    .ts = ns_source_ts(q->src, h), .caplen = h->caplen, .len = h->len};
 	size_t n = ALIGN8(sizeof(ph) + h->caplen), skip;
 	pthread_mutex_lock(&q->mu);
@@ -59,7 +59,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	}
 	int was_empty = q->head == q->tail;
 	if (skip) { /* a filler: caplen UINT32_MAX */
-		struct ns_tuiq_pkt fill = {.caplen = UINT32_MAX};
+		struct ns_pktq_pkt fill = {.caplen = UINT32_MAX};
 		if (skip >= sizeof(fill))
 			memcpy(q->ring + q->head % q->cap, &fill, sizeof(fill));
 		q->head += skip;
@@ -82,22 +82,73 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		pcap_breakloop(q->src->p);
 }
 
+/* The kernel's counts, read in this thread only; 0 or -1. */
+static int read_stats(struct ns_pktq *q, struct pcap_stat *st)
+{
+	if (pcap_stats(q->src->p, st) < 0)
+		return -1;
+	atomic_store(&q->kernel_recv, st->ps_recv);
+	atomic_store(&q->kernel_drop, st->ps_drop);
+	atomic_store(&q->if_drop, st->ps_ifdrop);
+	atomic_store(&q->have_stats, 1);
+	return 0;
+}
+
+static void wait_readable(int fd, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	poll(&pfd, 1, ms);
+}
+
+static int failed(struct ns_pktq *q)
+{
+	snprintf(q->err, sizeof(q->err), "%s '%s' failed: %s",
+		 q->src->live ? "capture on" : "reading", q->src->name,
+		 ns_source_error(q->src));
+	return -1;
+}
+
+/* What the kernel has already accepted (pktq.h), unless told to stop. */
+static void drain(struct ns_pktq *q, int fd)
+{
+	int64_t deadline = mono_ns() + (int64_t)q->drain_ms * 1000000;
+	while (!atomic_load(&q->stop)) {
+		int n = pcap_dispatch(q->src->p, -1, on_packet, (u_char *)q);
+		if (n < 0 && n != PCAP_ERROR_BREAK) {
+			failed(q);
+			return;
+		}
+		if (n != 0)
+			continue;
+		struct pcap_stat st;
+		if (read_stats(q, &st) == 0 &&
+		    atomic_load(&q->captured) + st.ps_drop >= st.ps_recv)
+			return;
+		if (mono_ns() >= deadline)
+			return;
+		wait_readable(fd, 20);
+	}
+}
+
 static void *run(void *arg)
 {
-	struct ns_tuiq *q = arg;
+	struct ns_pktq *q = arg;
 	struct ns_source *s = q->src;
 	int fd = s->live ? pcap_get_selectable_fd(s->p) : -1;
 	int64_t deadline = q->duration_ns ? mono_ns() + q->duration_ns : 0;
 	int64_t next_stats = 0;
+	struct pcap_stat st;
 	while (!atomic_load(&q->stop)) {
+		if (s->live && atomic_load(&q->finish)) {
+			drain(q, fd);
+			break;
+		}
 		int n = pcap_dispatch(s->p, s->live ? -1 : 1024, on_packet,
 				      (u_char *)q);
 		if (n == PCAP_ERROR_BREAK)
 			continue;
 		if (n < 0) {
-			snprintf(q->err, sizeof(q->err), "%s '%s' failed: %s",
-				 s->live ? "capture on" : "reading", s->name,
-				 ns_source_error(s));
+			failed(q);
 			break;
 		}
 		if (!s->live) {
@@ -107,33 +158,28 @@ static void *run(void *arg)
 		}
 		int64_t now = mono_ns();
 		if (now >= next_stats) {
-			struct pcap_stat st;
-			if (pcap_stats(s->p, &st) == 0)
-				atomic_store(&q->kernel_drop, st.ps_drop);
-			next_stats = now + 500000000;
+			read_stats(q, &st);
+			next_stats = now + 250000000;
 		}
-		if (deadline && now >= deadline)
+		if (deadline && now >= deadline) {
+			drain(q, fd);
 			break;
-		if (n == 0) {
-			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-			poll(&pfd, 1, 100);
 		}
+		if (n == 0)
+			wait_readable(fd, 100);
 	}
-	if (s->live) {
-		struct pcap_stat st;
-		if (pcap_stats(s->p, &st) == 0)
-			atomic_store(&q->kernel_drop, st.ps_drop);
-	}
+	if (s->live)
+		read_stats(q, &st);
 	atomic_store(&q->done, 1);
 	wake(q);
 	return NULL;
 }
 
-int ns_tuiq_start(struct ns_tuiq *q, struct ns_source *src, char *err,
+int ns_pktq_start(struct ns_pktq *q, struct ns_source *src, char *err,
 		  size_t errlen)
 {
 	q->src = src;
-	q->cap = NS_TUIQ_BYTES;
+	q->cap = NS_PKTQ_BYTES;
 	q->ring = malloc(q->cap);
 	if (!q->ring || pipe(q->wake) < 0) {
 		snprintf(err, errlen, "%s", strerror(errno ? errno : ENOMEM));
@@ -160,7 +206,7 @@ int ns_tuiq_start(struct ns_tuiq *q, struct ns_source *src, char *err,
 	return 0;
 }
 
-const uint8_t *ns_tuiq_peek(struct ns_tuiq *q, struct ns_tuiq_pkt *h)
+const uint8_t *ns_pktq_peek(struct ns_pktq *q, struct ns_pktq_pkt *h)
 {
 	for (;;) {
 		pthread_mutex_lock(&q->mu);
@@ -187,9 +233,9 @@ const uint8_t *ns_tuiq_peek(struct ns_tuiq *q, struct ns_tuiq_pkt *h)
 	}
 }
 
-void ns_tuiq_release(struct ns_tuiq *q)
+void ns_pktq_release(struct ns_pktq *q)
 {
-	struct ns_tuiq_pkt h;
+	struct ns_pktq_pkt h;
 	memcpy(&h, q->ring + q->tail % q->cap, sizeof(h));
 	pthread_mutex_lock(&q->mu);
 	q->tail += ALIGN8(sizeof(h) + h.caplen);
@@ -197,19 +243,36 @@ void ns_tuiq_release(struct ns_tuiq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-int ns_tuiq_fd(const struct ns_tuiq *q)
+int ns_pktq_fd(const struct ns_pktq *q)
 {
 	return q->wake[0];
 }
 
-void ns_tuiq_clear_wake(struct ns_tuiq *q)
+void ns_pktq_clear_wake(struct ns_pktq *q)
 {
 	char buf[256];
 	while (read(q->wake[0], buf, sizeof(buf)) > 0)
 		;
 }
 
-void ns_tuiq_stop(struct ns_tuiq *q)
+void ns_pktq_finish(struct ns_pktq *q)
+{
+	atomic_store(&q->finish, 1);
+	pcap_breakloop(q->src->p);
+}
+
+int ns_pktq_stats(const struct ns_pktq *q, struct pcap_stat *st)
+{
+	if (!atomic_load(&q->have_stats))
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->ps_recv = (u_int)atomic_load(&q->kernel_recv);
+	st->ps_drop = (u_int)atomic_load(&q->kernel_drop);
+	st->ps_ifdrop = (u_int)atomic_load(&q->if_drop);
+	return 0;
+}
+
+void ns_pktq_stop(struct ns_pktq *q)
 {
 	if (q->started) {
 		atomic_store(&q->stop, 1);
