@@ -512,6 +512,43 @@ START_TEST(text_tokens_and_numbers)
 }
 END_TEST
 
+/* ns_rd_find_in against a byte loop: every range of the word-at-a-time
+ * path and of the plain one, over every byte value at every position of
+ * a buffer longer than two words, and an errored reader. */
+START_TEST(find_in_range)
+{
+	static const uint8_t ranges[][2] = {
+	    {20, 24}, {1, 1}, {1, 126}, {126, 126}, {0, 5}, {100, 200}, {9, 8}};
+	uint8_t buf[19];
+	for (unsigned k = 0; k < sizeof(ranges) / sizeof(ranges[0]); k++) {
+		uint8_t lo = ranges[k][0], hi = ranges[k][1];
+		for (unsigned at = 0; at < sizeof(buf); at++) {
+			for (unsigned v = 0; v < 256; v++) {
+				/* the filler is outside every range */
+				memset(buf, 255, sizeof(buf));
+				if (lo == 100)
+					memset(buf, 50, sizeof(buf));
+				buf[at] = (uint8_t)v;
+				long want = -1;
+				for (unsigned i = 0; i < sizeof(buf); i++)
+					if (buf[i] >= lo && buf[i] <= hi) {
+						want = (long)i;
+						break;
+					}
+				struct ns_reader r;
+				ns_rd_init(&r, buf, sizeof(buf));
+				ck_assert_int_eq(ns_rd_find_in(&r, lo, hi),
+						 want);
+			}
+		}
+	}
+	struct ns_reader r;
+	ns_rd_init(&r, buf, 2);
+	ns_rd_skip(&r, 3);
+	ck_assert_int_eq(ns_rd_find_in(&r, 0, 255), -1);
+}
+END_TEST
+
 START_TEST(random_access)
 {
 	struct ns_reader r;
@@ -615,6 +652,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, offsets_relative_to_base);
 	tcase_add_test(tc, empty_reader);
 	tcase_add_test(tc, random_access);
+	tcase_add_test(tc, find_in_range);
 	tcase_add_test(tc, fail);
 	tcase_add_test(tc, quic_varint);
 	suite_add_tcase(s, tc);

@@ -446,10 +446,18 @@ static long scan(const struct ns_reader *r, int *more)
 	size_t n = ns_rd_left(r);
 	struct ns_reader at = *r;
 	for (size_t i = 0; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
-		/* a length of at most 16384 begins with a 0 byte: skip the
-		 * offsets that cannot start a frame (and can tell it) */
-		if (n - i >= 9 && ns_rd_peek(&at, 0) != 0)
+		/* a length of at most 16384 begins with a 0 byte: skip to the
+		 * next one the offsets that cannot start a frame (and can
+		 * tell it: 9 bytes left) */
+		if (n - i >= 9 && ns_rd_peek(&at, 0) != 0) {
+			long z = ns_rd_find(&at, 0);
+			size_t step = z < 0 ? n - i : (size_t)z;
+			if (step > n - 8 - i) /* where a check needs more */
+				step = n - 8 - i;
+			i += step - 1;
+			ns_rd_skip(&at, step - 1);
 			continue;
+		}
 		int c = chain_at(at);
 		if (c > 0)
 			return (long)i;

@@ -817,11 +817,14 @@ static int record_starts(const struct ns_reader *r)
 static int resync(struct ns_reader *r)
 {
 	while (ns_rd_left(r) >= 5) {
-		uint8_t ct = ns_rd_peek(r, 0);
-		if (ct < 20 || ct > 24) { /* no record type: cannot start one */
-			ns_rd_skip(r, 1);
-			continue;
+		/* only a record type (20-24) can start one */
+		long at = ns_rd_find_in(r, 20, 24);
+		size_t can = ns_rd_left(r) - 4; /* offsets with 5 bytes left */
+		if (at < 0 || (size_t)at >= can) {
+			ns_rd_skip(r, can);
+			break;
 		}
+		ns_rd_skip(r, (size_t)at);
 		int k = record_starts(r);
 		if (k > 0)
 			return 1;

@@ -208,6 +208,35 @@ static inline long ns_rd_find(const struct ns_reader *r, uint8_t c)
 	return q ? (long)(q - r->p) : -1;
 }
 
+/* Offset from the cursor of the first byte in [lo, hi], or -1 (nothing
+ * moves): a search for where a header may start.  With 1 <= lo <= hi <=
+ * 126, eight bytes are tested at once: a byte b is in the range when
+ * both (127 + hi + 1) - (b & 127) and (b & 127) + (127 - (lo - 1)) have
+ * their high bit set and b has not (no byte carries into the next). */
+static inline long ns_rd_find_in(const struct ns_reader *r, uint8_t lo,
+				 uint8_t hi)
+{
+	if (r->err || lo > hi) /* an empty range */
+		return -1;
+	size_t n = ns_rd_left(r), i = 0;
+	if (lo >= 1 && hi <= 126) {
+		const uint64_t ones = 0x0101010101010101u;
+		const uint64_t above = ones * (uint64_t)(128 + hi);
+		const uint64_t below = ones * (uint64_t)(128 - lo);
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x, m;
+			memcpy(&x, r->p + i, 8);
+			m = x & ones * 127;
+			if ((above - m) & ~x & (m + below) & ones * 128)
+				break;
+		}
+	}
+	for (; i < n; i++)
+		if ((uint8_t)(r->p[i] - lo) <= (uint8_t)(hi - lo))
+			return (long)i;
+	return -1;
+}
+
 /* The next line: its bytes up to "\n" (a "\r" before it left out), *n its
  * length, the cursor past the "\n".  NULL when no "\n" follows (nothing
  * moves). */
