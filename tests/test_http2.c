@@ -436,6 +436,50 @@ START_TEST(streams_past_the_cap)
 }
 END_TEST
 
+/* Streams are found by id (an index that evictions take entries out
+ * of): after 600 streams on one connection each of the newest 128 is
+ * still found, in any order, and older ones are not. */
+START_TEST(stream_index_after_evictions)
+{
+	conn_open();
+	nghttp2_hd_deflate_new(&defl, 4096);
+	uint8_t hb[1024];
+	static const char *const req[] = {
+	    ":method", "POST", ":path",	       "/pkg.Svc/Call",
+	    ":scheme", "http", "content-type", "application/grpc"};
+	static const uint8_t msg[] = {0, 0, 0, 0, 1, 0x08};
+	struct ns_packet *pkt = &tu_pkt;
+	reset();
+	put(magic, 24);
+	frame(4, 0, 0, NULL, 0);
+	ck_assert_uint_eq(feed(0), blen);
+	for (uint32_t sid = 1; sid <= 1199; sid += 2) {
+		size_t n = block(hb, sizeof(hb), req, 4);
+		reset();
+		frame(1, 0x04, sid, hb, n);
+		ck_assert_uint_eq(feed(0), blen);
+	}
+	/* the newest 128 (945 .. 1199), newest first, then oldest first */
+	for (int pass = 0; pass < 2; pass++)
+		for (uint32_t k = 0; k < 128; k++) {
+			uint32_t sid = pass ? 945 + 2 * k : 1199 - 2 * k;
+			reset();
+			frame(0, 0, sid, msg, sizeof(msg));
+			ck_assert_uint_eq(feed(0), blen);
+			ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
+		}
+	static const uint32_t gone[] = {943, 501, 1};
+	for (size_t i = 0; i < NS_NELEM(gone); i++) {
+		reset();
+		frame(0, 0, gone[i], msg, sizeof(msg));
+		ck_assert_uint_eq(feed(0), blen);
+		ck_assert_ptr_null(tu_find(pkt, "grpc.method"));
+	}
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+}
+END_TEST
+
 START_TEST(hpack_error_and_lost_context)
 {
 	conn_open();
@@ -794,6 +838,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, probe);
 	tcase_add_test(tc, hpack_and_continuation);
 	tcase_add_test(tc, streams_past_the_cap);
+	tcase_add_test(tc, stream_index_after_evictions);
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);

@@ -341,6 +341,9 @@ struct h2_state {
 	 * s[0 .. nslots) are the streams; `hint` the slot found last (the
 	 * next frame is most often on the same stream) */
 	unsigned nslots, hint;
+	/* the streams by id: open addressing with linear probing, each
+	 * entry a slot + 1 (0: empty); at most half full */
+	uint8_t by_id[2 * MAX_STREAMS];
 	uint64_t seq;
 	uint32_t goaway_last[2]; /* by the role that sent it */
 	uint8_t goaway[2];
@@ -560,25 +563,70 @@ static void stream_forget(struct h2_state *st, struct h2s *s)
 	s->used = 0;
 }
 
+#define BY_ID_MASK (2 * MAX_STREAMS - 1)
+
+static unsigned id_home(uint32_t id)
+{
+	return (id * 2654435761u) >> 24 & BY_ID_MASK; /* Fibonacci hashing */
+}
+
+/* The by_id position of stream id, or of the empty entry where it would
+ * go. */
+static unsigned id_pos(const struct h2_state *st, uint32_t id)
+{
+	unsigned h = id_home(id);
+	while (st->by_id[h] && st->s[st->by_id[h] - 1]->id != id)
+		h = (h + 1) & BY_ID_MASK;
+	return h;
+}
+
+/* Takes stream id out of by_id, moving back the entries after it that
+ * could not sit at their home while it was there. */
+static void id_remove(struct h2_state *st, uint32_t id)
+{
+	unsigned h = id_pos(st, id);
+	if (!st->by_id[h])
+		return;
+	st->by_id[h] = 0;
+	for (unsigned j = (h + 1) & BY_ID_MASK; st->by_id[j];
+	     j = (j + 1) & BY_ID_MASK) {
+		unsigned home = id_home(st->s[st->by_id[j] - 1]->id);
+		/* j's entry may move to the hole h unless its home lies
+		 * cyclically in (h, j] */
+		if (((j - home) & BY_ID_MASK) >= ((j - h) & BY_ID_MASK)) {
+			st->by_id[h] = st->by_id[j];
+			st->by_id[j] = 0;
+			h = j;
+		}
+	}
+}
+
+/* The least recently seen stream's slot (all slots are in use). */
+static unsigned lru_slot(const struct h2_state *st)
+{
+	unsigned lru = 0;
+	for (unsigned i = 1; i < st->nslots; i++)
+		if (st->s[i]->seq < st->s[lru]->seq)
+			lru = i;
+	return lru;
+}
+
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 			      const struct ns_packet *pkt)
 {
-	int lru = -1;
-	for (unsigned k = 0; k <= st->nslots; k++) {
-		/* the hint first, then every slot */
-		unsigned i = k == 0 ? st->hint : k - 1;
-		struct h2s *s = i < st->nslots ? st->s[i] : NULL;
-		if (!s)
-			continue;
-		if (s->id == id) {
-			s->seq = ++st->seq;
-			if (pkt && create)
-				s->call.last_frame = pkt->num;
-			st->hint = i;
-			return s;
-		}
-		if (k && (lru < 0 || s->seq < st->s[lru]->seq))
-			lru = (int)i;
+	struct h2s *s = st->hint < st->nslots ? st->s[st->hint] : NULL;
+	unsigned pos = 0;
+	if (!s || s->id != id) { /* the hint first, then the index */
+		pos = id_pos(st, id);
+		s = st->by_id[pos] ? st->s[st->by_id[pos] - 1] : NULL;
+		if (s)
+			st->hint = st->by_id[pos] - 1u;
+	}
+	if (s) {
+		s->seq = ++st->seq;
+		if (pkt && create)
+			s->call.last_frame = pkt->num;
+		return s;
 	}
 	if (!create || !id)
 		return NULL;
@@ -592,10 +640,12 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 		st->s[st->nslots++] = victim;
 	} else { /* the least recently seen stream goes; its memory is
 		    the new one's */
-		victim = st->s[lru];
-		st->hint = (unsigned)lru;
+		st->hint = lru_slot(st);
+		victim = st->s[st->hint];
 		stream_done(st, victim, pkt);
 		stream_forget(st, victim);
+		id_remove(st, victim->id);
+		pos = id_pos(st, id); /* the removal may have moved it */
 	}
 	struct ns_mem *mem = victim->mem;
 	memset(victim, 0, sizeof(*victim));
@@ -609,6 +659,7 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 	if (pkt)
 		victim->call.first_frame = victim->call.last_frame = pkt->num;
 	victim->seq = ++st->seq;
+	st->by_id[pos] = (uint8_t)(st->hint + 1);
 	return victim;
 }
 
