@@ -388,51 +388,67 @@ START_TEST(hpack_and_continuation)
 }
 END_TEST
 
-/* More streams than the connection keeps (128): the least recently seen
- * one goes, whichever slot it is in. */
-START_TEST(streams_past_the_cap)
+/* For the stream tests: a connection with its preface, streams opened
+ * with a gRPC request's HEADERS, and whether a DATA frame on a stream
+ * finds its call (the method). */
+static void grpc_conn_open(void)
 {
 	conn_open();
 	nghttp2_hd_deflate_new(&defl, 4096);
-	uint8_t hb[1024];
-	static const char *const req[] = {
-	    ":method", "POST", ":path",	       "/pkg.Svc/Call",
-	    ":scheme", "http", "content-type", "application/grpc"};
-	static const uint8_t msg[] = {0, 0, 0, 0, 1, 0x08};
-	struct ns_packet *pkt = &tu_pkt;
 	reset();
 	put(magic, 24);
 	frame(4, 0, 0, NULL, 0);
 	ck_assert_uint_eq(feed(0), blen);
+}
+
+static void grpc_conn_close(void)
+{
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+}
+
+static void grpc_stream_open(uint32_t sid)
+{
+	static const char *const req[] = {
+	    ":method", "POST", ":path",	       "/pkg.Svc/Call",
+	    ":scheme", "http", "content-type", "application/grpc"};
+	uint8_t hb[1024];
+	size_t n = block(hb, sizeof(hb), req, 4);
+	reset();
+	frame(1, 0x04, sid, hb, n);
+	ck_assert_uint_eq(feed(0), blen);
+}
+
+static int grpc_stream_known(uint32_t sid)
+{
+	static const uint8_t msg[] = {0, 0, 0, 0, 1, 0x08};
+	reset();
+	frame(0, 0, sid, msg, sizeof(msg));
+	ck_assert_uint_eq(feed(0), blen);
+	const char *m = tu_find(&tu_pkt, "grpc.method")
+			    ? tu_value(&tu_pkt, "grpc.method")
+			    : NULL;
+	return m && strcmp(m, "Call") == 0;
+}
+
+/* More streams than the connection keeps (128): the least recently seen
+ * one goes, whichever slot it is in. */
+START_TEST(streams_past_the_cap)
+{
+	grpc_conn_open();
 	for (uint32_t sid = 1; sid <= 259; sid += 2) { /* 130 streams */
-		if (sid == 257) { /* stream 1 seen again: 3 is the oldest */
-			reset();
-			frame(0, 0, 1, msg, sizeof(msg));
-			ck_assert_uint_eq(feed(0), blen);
-			ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
-		}
-		size_t n = block(hb, sizeof(hb), req, 4);
-		reset();
-		frame(1, 0x04, sid, hb, n);
-		ck_assert_uint_eq(feed(0), blen);
+		if (sid == 257) /* stream 1 seen again: 3 is the oldest */
+			ck_assert(grpc_stream_known(1));
+		grpc_stream_open(sid);
 	}
 	/* 1 and the newest are kept; 3 and 5 went for 257 and 259 */
 	static const uint32_t kept[] = {1, 7, 255, 259};
-	for (size_t i = 0; i < NS_NELEM(kept); i++) {
-		reset();
-		frame(0, 0, kept[i], msg, sizeof(msg));
-		ck_assert_uint_eq(feed(0), blen);
-		ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
-	}
+	for (size_t i = 0; i < NS_NELEM(kept); i++)
+		ck_assert(grpc_stream_known(kept[i]));
 	static const uint32_t gone[] = {3, 5};
-	for (size_t i = 0; i < NS_NELEM(gone); i++) {
-		reset();
-		frame(0, 0, gone[i], msg, sizeof(msg));
-		ck_assert_uint_eq(feed(0), blen);
-		ck_assert_ptr_null(tu_find(pkt, "grpc.method"));
-	}
-	nghttp2_hd_deflate_del(defl);
-	conn_close();
+	for (size_t i = 0; i < NS_NELEM(gone); i++)
+		ck_assert(!grpc_stream_known(gone[i]));
+	grpc_conn_close();
 }
 END_TEST
 
@@ -441,42 +457,18 @@ END_TEST
  * still found, in any order, and older ones are not. */
 START_TEST(stream_index_after_evictions)
 {
-	conn_open();
-	nghttp2_hd_deflate_new(&defl, 4096);
-	uint8_t hb[1024];
-	static const char *const req[] = {
-	    ":method", "POST", ":path",	       "/pkg.Svc/Call",
-	    ":scheme", "http", "content-type", "application/grpc"};
-	static const uint8_t msg[] = {0, 0, 0, 0, 1, 0x08};
-	struct ns_packet *pkt = &tu_pkt;
-	reset();
-	put(magic, 24);
-	frame(4, 0, 0, NULL, 0);
-	ck_assert_uint_eq(feed(0), blen);
-	for (uint32_t sid = 1; sid <= 1199; sid += 2) {
-		size_t n = block(hb, sizeof(hb), req, 4);
-		reset();
-		frame(1, 0x04, sid, hb, n);
-		ck_assert_uint_eq(feed(0), blen);
-	}
+	grpc_conn_open();
+	for (uint32_t sid = 1; sid <= 1199; sid += 2)
+		grpc_stream_open(sid);
 	/* the newest 128 (945 .. 1199), newest first, then oldest first */
 	for (int pass = 0; pass < 2; pass++)
-		for (uint32_t k = 0; k < 128; k++) {
-			uint32_t sid = pass ? 945 + 2 * k : 1199 - 2 * k;
-			reset();
-			frame(0, 0, sid, msg, sizeof(msg));
-			ck_assert_uint_eq(feed(0), blen);
-			ck_assert_str_eq(tu_value(pkt, "grpc.method"), "Call");
-		}
+		for (uint32_t k = 0; k < 128; k++)
+			ck_assert(grpc_stream_known(pass ? 945 + 2 * k
+							 : 1199 - 2 * k));
 	static const uint32_t gone[] = {943, 501, 1};
-	for (size_t i = 0; i < NS_NELEM(gone); i++) {
-		reset();
-		frame(0, 0, gone[i], msg, sizeof(msg));
-		ck_assert_uint_eq(feed(0), blen);
-		ck_assert_ptr_null(tu_find(pkt, "grpc.method"));
-	}
-	nghttp2_hd_deflate_del(defl);
-	conn_close();
+	for (size_t i = 0; i < NS_NELEM(gone); i++)
+		ck_assert(!grpc_stream_known(gone[i]));
+	grpc_conn_close();
 }
 END_TEST
 
