@@ -7,14 +7,21 @@
  * quickeys.c) against RFC 9001 Appendix A.5 (ChaCha20-Poly1305 short
  * header packet): key, IV, header protection key and the next key phase's
  * secret from the traffic secret, the mask of the sample, the packet's
- * payload opened; packet number recovery against RFC 9000 §A.3's example.  The
- * packets themselves are checked against tshark by tests/quic.sh.
+ * payload opened; packet number recovery against RFC 9000 §A.3's example.
+ * The connection ID table (dissectors/app/quic_conn.c): IDs of every
+ * length found by the short headers that carry them, as connections come
+ * and go.  The packets themselves are checked against tshark by
+ * tests/quic.sh.
  */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../dissectors/app/quic_int.h"
 #include "check_util.h"
+#include "core/engine.h"
+#include "core/mem.h"
+#include "core/packet.h"
 #include "proto/quic.h"
 
 static void unhex(const char *s, uint8_t *out)
@@ -43,6 +50,87 @@ static void expect(uint32_t version, int server, const char *key,
 	unhex(hp, want);
 	ck_assert_mem_eq(h, want, 16);
 }
+
+/* Connection i's ID k (i < 4096, k < 16), unique and no prefix of
+ * another: every tenth connection's are 2 or 3 bytes (the list of short
+ * IDs), the others' 6 to 20 bytes whose first four are one of three
+ * values (long chains). */
+static size_t cid_of(unsigned i, unsigned k, uint8_t *cid)
+{
+	if (i % 10 == 0) {
+		cid[0] = (uint8_t)(i / 10);
+		cid[1] = (uint8_t)(0x10 | k);
+		cid[2] = 0x77;
+		return 2 + k % 2;
+	}
+	size_t n = 6 + (i * 7 + k * 3) % 15;
+	memset(cid, 0xc0 + i % 3, 4);
+	cid[4] = (uint8_t)i;
+	cid[5] = (uint8_t)(i >> 8 | k << 4);
+	for (size_t j = 6; j < n; j++)
+		cid[j] = (uint8_t)(i * 31 + k * 7 + j);
+	return n;
+}
+
+/* Whether a short header carrying cid (then a payload) finds a
+ * connection. */
+static int known(const struct ns_packet *pkt, const uint8_t *cid, size_t n)
+{
+	uint8_t hdr[1 + 20 + 4] = {0x40};
+	memcpy(hdr + 1, cid, n);
+	return ns_quic_known_cid(pkt, hdr, 1 + n + 4);
+}
+
+START_TEST(cid_table)
+{
+	struct ns_engine eng;
+	ck_assert_int_eq(ns_engine_init(&eng, 100), 0);
+	struct ns_packet pkt;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.eng = &eng;
+	enum { CONNS = 300, IDS = 3 };
+	static struct quic_flow *q[CONNS];
+	static struct quic_path path[CONNS];
+	static struct ns_flow flow[CONNS];
+	uint8_t cid[20];
+	for (unsigned i = 0; i < CONNS; i++) {
+		q[i] = ns_mem_alloc(&eng.mem, sizeof(*q[i]));
+		ck_assert_ptr_nonnull(q[i]);
+		memset(q[i], 0, sizeof(*q[i]));
+		q[i]->mem = &eng.mem;
+		q[i]->eng = &eng;
+		q[i]->bus = &eng.bus;
+		q[i]->refs = 1;
+		q[i]->paths[0] = q[i]->flow = &flow[i];
+		path[i].c = q[i];
+		path[i].flow = &flow[i];
+		for (unsigned k = 0; k < IDS; k++) {
+			size_t n = cid_of(i, k, cid);
+			ns_quic_cid_add(q[i], cid, n, k & 1);
+			ns_quic_cid_add(q[i], cid, n, k & 1); /* once only */
+		}
+	}
+	/* the odd connections end: their IDs go, the others' stay */
+	for (unsigned i = 1; i < CONNS; i += 2)
+		ns_quic_path_free(&path[i]);
+	for (unsigned i = 0; i < CONNS; i++)
+		for (unsigned k = 0; k < IDS; k++) {
+			size_t n = cid_of(i, k, cid);
+			ck_assert_int_eq(known(&pkt, cid, n), i % 2 == 0);
+		}
+	/* an ID with nothing after it is no short header's */
+	size_t n = cid_of(0, 0, cid);
+	uint8_t bare[21] = {0x40};
+	memcpy(bare + 1, cid, n);
+	ck_assert(!ns_quic_known_cid(&pkt, bare, 1 + n));
+	for (unsigned i = 0; i < CONNS; i += 2)
+		ns_quic_path_free(&path[i]);
+	for (unsigned i = 0; i < CONNS; i += 2)
+		ck_assert(!known(&pkt, cid, cid_of(i, 1, cid)));
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(eng.mem.used, 0);
+}
+END_TEST
 
 START_TEST(rfc9001_initial_keys)
 {
@@ -158,6 +246,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, rfc9001_chacha20_keys);
 	tcase_add_test(tc, rfc9001_chacha20_packet);
 	tcase_add_test(tc, rfc9000_pn_decode);
+	tcase_add_test(tc, cid_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -148,6 +148,19 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 	}
 }
 
+/* The duration, then packets and bytes each way ([0] client to server):
+ * the columns a flow's line and a QUIC connection's share. */
+static void span_and_counts(struct ns_buf *b, int64_t span,
+			    const uint64_t pkts[2], const uint64_t bytes[2])
+{
+	ns_buf_secs(b, span, 6);
+	ns_buf_putc(b, ' ');
+	for (int d = 0; d < 2; d++) {
+		num(b, pkts[d], 7);
+		num(b, bytes[d], 10);
+	}
+}
+
 /* " lookup NAME (walk N) X ms, connect X, tls X, first byte X, total X;
  * server X ms", indented on a line of its own: the connection's times
  * from the start of its name lookup (or SYN), as -z conn,timing */
@@ -206,12 +219,7 @@ static void flow_end(struct ns_conv *c, const struct ns_flow *f)
 		ns_buf_putc(b, ' ');
 		ms(b, t ? t->initial_rtt : -1, 9);
 	}
-	ns_buf_secs(b, f->last_ts - f->first_ts, 6);
-	ns_buf_putc(b, ' ');
-	num(b, f->pkts[0], 7);
-	num(b, f->bytes[0], 10);
-	num(b, f->pkts[1], 7);
-	num(b, f->bytes[1], 10);
+	span_and_counts(b, f->last_ts - f->first_ts, f->pkts, f->bytes);
 	if (!udp && f->tcp) {
 		ns_buf_u64(b, f->tcp->d[0].retrans);
 		ns_buf_putc(b, '/');
@@ -274,12 +282,7 @@ static void quic_end(struct ns_conv *c, const struct ns_event *ev)
 	ns_buf_printf(b, "%-21s %-21s ", q->client, q->server);
 	quic_version(b, q->version);
 	num(b, q->paths, 5);
-	ns_buf_secs(b, q->last_ts - q->first_ts, 6);
-	ns_buf_putc(b, ' ');
-	num(b, q->pkts[0], 7);
-	num(b, q->bytes[0], 10);
-	num(b, q->pkts[1], 7);
-	num(b, q->bytes[1], 10);
+	span_and_counts(b, q->last_ts - q->first_ts, q->pkts, q->bytes);
 	quic_close(c, q, b);
 	ns_buf_putc(b, '\n');
 	if (c->tls_flow == ev->flow && (c->tls.hellos || c->tls.have_cipher)) {

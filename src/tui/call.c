@@ -29,6 +29,17 @@ struct call_fields {
 
 /* ---- building the text -------------------------------------------------- */
 
+/* A header's line, "name: value", from the name's field and the value's
+ * after it. */
+static void header_line(struct ns_buf *b, const struct ns_fv *name)
+{
+	ns_buf_puts(b, "    ");
+	ns_buf_escaped(b, name[0].v.b.p, name[0].v.b.n);
+	ns_buf_puts(b, ": ");
+	ns_buf_escaped(b, name[1].v.b.p, name[1].v.b.n);
+	ns_buf_putc(b, '\n');
+}
+
 /* The lines of the fields of the subtree [i, end), a header as name: value. */
 static void subtree_lines(struct ns_buf *b, const struct ns_packet *pkt,
 			  const struct call_fields *cf, int h2, uint32_t i,
@@ -39,12 +50,7 @@ static void subtree_lines(struct ns_buf *b, const struct ns_packet *pkt,
 		if (fv[j].hidden || fv[j].f == cf->typef || fv[j].f == cf->sidf)
 			continue;
 		if (fv[j].f == cf->hn && j + 1 < end) {
-			/* a header as name: value */
-			ns_buf_puts(b, "    ");
-			ns_buf_escaped(b, fv[j].v.b.p, fv[j].v.b.n);
-			ns_buf_puts(b, ": ");
-			ns_buf_escaped(b, fv[j + 1].v.b.p, fv[j + 1].v.b.n);
-			ns_buf_putc(b, '\n');
+			header_line(b, &fv[j]);
 			j++;
 			continue;
 		}
@@ -138,11 +144,7 @@ static void h3_packet(const struct ns_tui_call *c, const struct ns_packet *pkt,
 		if (fv[j].hidden)
 			continue;
 		if (fv[j].f == hn && j + 1 < l->fv_end) {
-			ns_buf_puts(b, "    ");
-			ns_buf_escaped(b, fv[j].v.b.p, fv[j].v.b.n);
-			ns_buf_puts(b, ": ");
-			ns_buf_escaped(b, fv[j + 1].v.b.p, fv[j + 1].v.b.n);
-			ns_buf_putc(b, '\n');
+			header_line(b, &fv[j]);
 			j++;
 			continue;
 		}
