@@ -121,8 +121,10 @@ int ns_flow_table_init(struct ns_flow_table *t, uint32_t max_flows)
 		t->chunk_shift++;
 	t->free_head = NS_FLOW_NONE;
 	t->lru_head = t->lru_tail = NS_FLOW_NONE;
-	for (int i = 0; i < NS_IDLE_COUNT; i++)
+	for (int i = 0; i < NS_IDLE_COUNT; i++) {
 		t->idle_ns[i] = default_idle_s[i] * 1000000000;
+		t->idle_head[i] = t->idle_tail[i] = NS_FLOW_NONE;
+	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	t->seed = mix((uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec,
@@ -177,6 +179,30 @@ static void lru_unlink(struct ns_flow_table *t, struct ns_flow *f)
 	f->lru_prev = f->lru_next = NS_FLOW_NONE;
 }
 
+static void idle_unlink(struct ns_flow_table *t, struct ns_flow *f)
+{
+	if (f->idle_prev != NS_FLOW_NONE)
+		flow_at(t, f->idle_prev)->idle_next = f->idle_next;
+	else
+		t->idle_head[f->idle] = f->idle_next;
+	if (f->idle_next != NS_FLOW_NONE)
+		flow_at(t, f->idle_next)->idle_prev = f->idle_prev;
+	else
+		t->idle_tail[f->idle] = f->idle_prev;
+	f->idle_prev = f->idle_next = NS_FLOW_NONE;
+}
+
+static void idle_push_head(struct ns_flow_table *t, struct ns_flow *f)
+{
+	f->idle_prev = NS_FLOW_NONE;
+	f->idle_next = t->idle_head[f->idle];
+	if (f->idle_next != NS_FLOW_NONE)
+		flow_at(t, f->idle_next)->idle_prev = f->id;
+	t->idle_head[f->idle] = f->id;
+	if (t->idle_tail[f->idle] == NS_FLOW_NONE)
+		t->idle_tail[f->idle] = f->id;
+}
+
 static void lru_push_head(struct ns_flow_table *t, struct ns_flow *f)
 {
 	f->lru_prev = NS_FLOW_NONE;
@@ -222,6 +248,7 @@ void ns_flow_remove(struct ns_flow_table *t, struct ns_flow *f)
 		t->release(t->release_ctx, f);
 	slot_delete(t, f);
 	lru_unlink(t, f);
+	idle_unlink(t, f);
 	f->live = 0;
 	f->lru_next = t->free_head;
 	t->free_head = f->id;
@@ -287,6 +314,7 @@ struct ns_flow *ns_flow_create(struct ns_flow_table *t,
 	t->slots[i] = f->id;
 	f->lru_prev = f->lru_next = NS_FLOW_NONE;
 	lru_push_head(t, f);
+	idle_push_head(t, f);
 	t->count++;
 	if (t->count > t->stats.peak)
 		t->stats.peak = t->count;
@@ -301,17 +329,33 @@ void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts)
 		lru_unlink(t, f);
 		lru_push_head(t, f);
 	}
+	if (t->idle_head[f->idle] != f->id) {
+		idle_unlink(t, f);
+		idle_push_head(t, f);
+	}
+}
+
+void ns_flow_set_idle(struct ns_flow_table *t, struct ns_flow *f,
+		      enum ns_flow_idle idle)
+{
+	if (f->idle == idle)
+		return;
+	idle_unlink(t, f);
+	f->idle = (uint8_t)idle;
+	idle_push_head(t, f);
 }
 
 void ns_flow_expire(struct ns_flow_table *t, int64_t now)
 {
-	for (int n = 0; n < EXPIRE_BATCH && t->lru_tail != NS_FLOW_NONE; n++) {
-		struct ns_flow *f = flow_at(t, t->lru_tail);
-		if (now - f->last_ts <= t->idle_ns[f->idle])
-			return;
-		ns_flow_remove(t, f);
-		t->stats.expired_idle++;
-	}
+	for (int c = 0; c < NS_IDLE_COUNT; c++)
+		for (int n = 0;
+		     n < EXPIRE_BATCH && t->idle_tail[c] != NS_FLOW_NONE; n++) {
+			struct ns_flow *f = flow_at(t, t->idle_tail[c]);
+			if (now - f->last_ts <= t->idle_ns[c])
+				break;
+			ns_flow_remove(t, f);
+			t->stats.expired_idle++;
+		}
 }
 
 struct ns_flow *ns_flow_next(struct ns_flow_table *t, uint32_t *id)

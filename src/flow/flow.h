@@ -55,9 +55,10 @@ struct ns_flow {
 	uint32_t index; /* tcp.stream / udp.stream */
 	uint8_t client; /* key endpoint (0 or 1) that is the client */
 	uint8_t first;	/* key endpoint that sent the first packet seen */
-	uint8_t idle;	/* enum ns_flow_idle */
+	uint8_t idle;	/* enum ns_flow_idle: set with ns_flow_set_idle() */
 	uint32_t lru_prev, lru_next;
-	int64_t first_ts, last_ts; /* ns, capture time */
+	uint32_t idle_prev, idle_next; /* in its idle class's list */
+	int64_t first_ts, last_ts;     /* ns, capture time */
 	uint64_t pkts[2], bytes[2]; /* [0] client→server, [1] server→client */
 	struct ns_tcp_conn *tcp;    /* TCP state (tcpconn.c), or NULL */
 	struct ns_stream *stream;   /* reassembly + application (stream.c) */
@@ -94,7 +95,12 @@ struct ns_flow_table {
 	uint32_t count;
 	uint32_t max_flows;
 	uint32_t lru_head, lru_tail; /* most and least recently used */
-	uint32_t next_index[2];	     /* next tcp.stream, udp.stream */
+	/* the same order per idle class, for expiry: each class's least
+	 * recently used flow is the first of that class to expire, whatever
+	 * the others' timeouts (one list for all would let an established
+	 * flow's hour hold back the closed flows behind it) */
+	uint32_t idle_head[NS_IDLE_COUNT], idle_tail[NS_IDLE_COUNT];
+	uint32_t next_index[2]; /* next tcp.stream, udp.stream */
 	int64_t idle_ns[NS_IDLE_COUNT];
 	uint64_t seed;
 	struct ns_flow_stats stats;
@@ -145,8 +151,13 @@ void *ns_slot_in(struct ns_mem *mem, struct ns_flow_slot **list,
 		 const void *owner, size_t size, void (*free_fn)(void *state));
 void ns_slots_free(struct ns_mem *mem, struct ns_flow_slot **list);
 
-/* Marks the flow used at ts: moves it to the head of the LRU list. */
+/* Marks the flow used at ts: moves it to the head of the LRU lists. */
 void ns_flow_touch(struct ns_flow_table *t, struct ns_flow *f, int64_t ts);
+
+/* What the flow has become (its idle timeout): moves it to that class's
+ * list, as its most recently used. */
+void ns_flow_set_idle(struct ns_flow_table *t, struct ns_flow *f,
+		      enum ns_flow_idle idle);
 
 /* Expires flows idle longer than their timeout at capture time `now`;
  * does a bounded amount of work per call. */

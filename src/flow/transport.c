@@ -124,9 +124,10 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 	ns_tcp_conn_update(f->tcp, dir, f->first_ts, s, &out->res);
 	if (out->reused)
 		out->res.flags |= NS_TA_REUSED_PORTS;
-	f->idle = ns_tcp_conn_closed(f->tcp) ? NS_IDLE_TCP_CLOSED
-		  : f->tcp->established	     ? NS_IDLE_TCP_ESTABLISHED
-					     : NS_IDLE_TCP_OPENING;
+	ns_flow_set_idle(t, f,
+			 ns_tcp_conn_closed(f->tcp) ? NS_IDLE_TCP_CLOSED
+			 : f->tcp->established	    ? NS_IDLE_TCP_ESTABLISHED
+						    : NS_IDLE_TCP_OPENING);
 	out->flow = f;
 	out->dir = dir;
 	pkt->flow = f;
