@@ -339,6 +339,7 @@ struct h2_state {
 	 * the budget too) grows with them up to MAX_STREAMS */
 	struct h2s **s;
 	unsigned scap;
+	struct ns_mem *smem; /* the budget s came from (as h2s.mem) */
 	/* slots are filled in order and never emptied before the end:
 	 * s[0 .. nslots) are the streams; `hint` the slot found last (the
 	 * next frame is most often on the same stream) */
@@ -561,7 +562,11 @@ static int slots_grow(struct h2_state *st)
 	unsigned cap = st->scap ? st->scap * 2 : 4;
 	if (cap > MAX_STREAMS)
 		cap = MAX_STREAMS;
-	struct h2s **n = ns_mem_realloc(st->body.mem, st->s, cap * sizeof(*n));
+	/* the array may be made before the connection's budget is known
+	 * (an Upgrade's first stream): it goes back where it came from */
+	if (!st->s)
+		st->smem = st->body.mem;
+	struct h2s **n = ns_mem_realloc(st->smem, st->s, cap * sizeof(*n));
 	if (!n)
 		return -1;
 	st->s = n;
@@ -1878,7 +1883,7 @@ static void destroy(void *state)
 			stream_forget(st, st->s[i]);
 			ns_mem_free(st->s[i]->mem, st->s[i]);
 		}
-	ns_mem_free(st->body.mem, st->s);
+	ns_mem_free(st->smem, st->s);
 	ns_body_conn_free(&st->body);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)
