@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "core/engine.h"
 #include "core/arena.h"
 #include "flow/stream.h"
 #include "proto/hpackrec.h"
@@ -472,6 +473,37 @@ START_TEST(stream_index_after_evictions)
 }
 END_TEST
 
+/* An Upgrade makes stream 1 before the connection's budget is known (no
+ * frame yet); frames then come with the engine: whatever was taken from
+ * the budget goes back to it, the stream array included. */
+START_TEST(upgrade_then_budget_balances)
+{
+	struct ns_engine eng;
+	ck_assert_int_eq(ns_engine_init(&eng, 16), 0);
+	conn_open();
+	ns_diss_http2.stream->upgraded(state, "GET /up HTTP/1.1");
+	nghttp2_hd_deflate_new(&defl, 4096);
+	uint8_t hb[256];
+	static const char *const resp[] = {":status", "200"};
+	size_t n = block(hb, sizeof(hb), resp, 1);
+	reset();
+	frame(4, 0, 0, NULL, 0);
+	frame(1, 0x05, 1, hb, n);
+	frame(1, 0x04, 3, hb, n); /* a second stream: allocated with it */
+	static uint8_t dummy[1];
+	ns_pkt_begin(&tu_pkt, 1, 1000000, 0, 1, 1, 1, dummy);
+	struct ns_stream_ctx ctx = {&tu_pkt, NULL, &st, 1, &eng};
+	ck_assert_uint_eq(ns_diss_http2.stream->consume(state, &ctx, buf, blen),
+			  blen);
+	ck_assert_uint_gt(eng.mem.used, 0);
+	nghttp2_hd_deflate_del(defl);
+	conn_close();
+	ck_assert_uint_eq(eng.mem.used, 0);
+	ck_assert_uint_eq(eng.mem.refused, 0);
+	ns_engine_finish(&eng);
+}
+END_TEST
+
 START_TEST(hpack_error_and_lost_context)
 {
 	conn_open();
@@ -831,6 +863,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hpack_and_continuation);
 	tcase_add_test(tc, streams_past_the_cap);
 	tcase_add_test(tc, stream_index_after_evictions);
+	tcase_add_test(tc, upgrade_then_budget_balances);
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);

@@ -461,6 +461,53 @@ START_TEST(memory_given_back)
 }
 END_TEST
 
+/* Idle connections hold no buffer: pending and its marks go as soon as
+ * the consumer has taken everything, and a few bytes left waiting move to
+ * a buffer their size; times stay right across the ring's growth. */
+START_TEST(drained_buffer_freed)
+{
+	add(1000, SYN, "");
+	add(1001, ACK, "hello");
+	ck_assert_ptr_nonnull(d.pending);
+	ck_assert_ptr_nonnull(d.marks);
+	ck_assert_uint_eq(lim.in_use, d.pcap);
+	ns_reasm_consume(&d, &lim, 5);
+	ck_assert_ptr_null(d.pending);
+	ck_assert_ptr_null(d.marks);
+	ck_assert_uint_eq(d.pcap, 0);
+	ck_assert_uint_eq(d.nmarks, 0);
+	ck_assert_uint_eq(lim.in_use, 0);
+	/* ten segments: the ring grows past its first size, oldest first */
+	uint32_t seq = 1006;
+	for (int i = 0; i < 10; i++, seq += 3)
+		add(seq, ACK, "abc");
+	ck_assert_uint_eq(d.plen, 30);
+	ck_assert_uint_eq(d.nmarks, 10);
+	for (uint32_t off = 0; off < 30; off++)
+		ck_assert_uint_eq(ns_reasm_mark_at(&d, off)->frame,
+				  3 + off / 3);
+	/* delivery goes on where it was */
+	ck_assert_uint_eq(d.offset, 5);
+	static char big[2001];
+	memset(big, 'z', 2000);
+	add(seq, ACK, big);
+	ck_assert_uint_ge(d.pcap, 2030);
+	/* all but 3 bytes taken: they wait in a small buffer */
+	ns_reasm_consume(&d, &lim, 2027);
+	ck_assert_uint_eq(d.plen, 3);
+	ck_assert_uint_eq(d.pcap, 64);
+	ck_assert_uint_eq(lim.in_use, 64);
+	ck_assert_str_eq(pending(&d), "zzz");
+	ck_assert_uint_eq(ns_reasm_mark_at(&d, 0)->frame, 13);
+	add(seq + 2000, ACK, "tail");
+	ck_assert_str_eq(pending(&d), "zzztail");
+	ck_assert_uint_eq(ns_reasm_mark_at(&d, 3)->frame, 14);
+	ns_reasm_consume(&d, &lim, 7);
+	ck_assert_uint_eq(lim.in_use, 0);
+	ck_assert_uint_eq(d.offset, 2039);
+}
+END_TEST
+
 /* ---- the end of the capture
  * ---------------------------------------------------- */
 
@@ -540,6 +587,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, per_dir_cap);
 	tcase_add_test(tc, global_cap);
 	tcase_add_test(tc, memory_given_back);
+	tcase_add_test(tc, drained_buffer_freed);
 	tcase_add_test(tc, free_with_everything_held);
 	suite_add_tcase(s, tc);
 	return s;

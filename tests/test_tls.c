@@ -24,6 +24,7 @@
 
 #include "check_util.h"
 #include "core/engine.h"
+#include "core/fcache.h"
 #include "core/txn.h"
 #include "flow/stream.h"
 #include "output/output.h"
@@ -357,6 +358,84 @@ START_TEST(certificate_via_libcrypto)
 	tu_assert_malformed(pkt, "certificate not DER");
 	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.certificate_length"),
 			  (uint64_t)len);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
+/* The TLS fields of pkt, one line each (name, depth, value), for
+ * comparing two dissections. */
+static void tls_fields_text(const struct ns_packet *pkt, char *out, size_t cap)
+{
+	size_t at = 0;
+	out[0] = 0;
+	for (uint32_t i = 0; i < pkt->nfv && at < cap; i++) {
+		const struct ns_fv *fv = &pkt->fv[i];
+		if (strncmp(fv->f->name, "tls.", 4) != 0)
+			continue;
+		int n;
+		if (fv->f->type == NS_FT_STRING || fv->f->type == NS_FT_BYTES)
+			n = snprintf(out + at, cap - at, "%s %u %.*s\n",
+				     fv->f->name, fv->depth, (int)fv->v.b.n,
+				     (const char *)fv->v.b.p);
+		else
+			n = snprintf(out + at, cap - at, "%s %u %llu\n",
+				     fv->f->name, fv->depth,
+				     (unsigned long long)fv->v.u);
+		at += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* With an engine, a certificate seen again is shown from the run's cache
+ * (no d2i_X509): the same fields as its parse, at the same depths. */
+START_TEST(certificate_cached_per_run)
+{
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	X509 *x = X509_new();
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 9);
+	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200);
+	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);
+	X509_NAME *n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"cache.example", -1,
+				   -1, 0);
+	X509_set_issuer_name(x, n);
+	X509_set_pubkey(x, k);
+	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+	ck_assert_int_gt(len, 0);
+	struct msg body = {.n = 0}, m = {.n = 0};
+	PUT(&body, 0, (uint8_t)((len + 3) >> 8), (uint8_t)(len + 3));
+	PUT(&body, 0, (uint8_t)(len >> 8), (uint8_t)len);
+	put(&body, der, (size_t)len);
+	handshake(&m, 11, &body);
+	static char parsed[8192], cached[8192], alone[8192];
+	tls_fields_text(dissect(&m), alone, sizeof(alone));
+	struct ns_engine eng;
+	ck_assert_int_eq(ns_engine_init(&eng, 16), 0);
+	tu_pkt.eng = &eng;
+	struct ns_packet *pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	tls_fields_text(pkt, parsed, sizeof(parsed));
+	pkt = dissect(&m);
+	tu_assert_ok(pkt);
+	tls_fields_text(pkt, cached, sizeof(cached));
+	ck_assert_str_eq(info(pkt), "Certificate CN=cache.example");
+	const struct ns_fcache *c =
+	    ns_engine_slot(&eng, tu_field("tls.handshake.certificate"),
+			   sizeof(struct ns_fcache), NULL);
+	ck_assert_uint_eq(c->misses, 1);
+	ck_assert_uint_eq(c->hits, 1);
+	ck_assert_uint_eq(c->n, 1);
+	ck_assert_str_eq(cached, parsed);
+	ck_assert_str_eq(cached, alone);
+	ck_assert_ptr_nonnull(
+	    strstr(cached, "tls.handshake.certificate.subject"));
+	tu_pkt.eng = NULL;
+	ns_engine_finish(&eng);
+	ck_assert_uint_eq(eng.mem.used, 0);
 	OPENSSL_free(der);
 	X509_free(x);
 	EVP_PKEY_free(k);
@@ -797,6 +876,7 @@ int main(void)
 	tcase_add_test(tc, server_hello_and_hrr);
 	tcase_add_test(tc, alerts_and_several_records);
 	tcase_add_test(tc, certificate_via_libcrypto);
+	tcase_add_test(tc, certificate_cached_per_run);
 	tcase_add_test(tc, truncated_and_not_records);
 	tcase_add_test(tc, malformed_hellos);
 	tcase_add_test(tc, stream_hello_over_two_records);

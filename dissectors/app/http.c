@@ -102,8 +102,12 @@ static struct ns_field fields[] = {
 };
 
 #define MAX_HEADER  (64 * 1024)
-#define MAX_PENDING 64	/* requests awaiting their response */
-#define MAX_FIELDS  256 /* header fields given to the body interface */
+#define MAX_PENDING 64 /* requests awaiting their response */
+/* requests per block of the ring of pending requests: blocks are
+ * allocated as requests wait and freed when none does, so an idle
+ * connection keeps none */
+#define REQ_CHUNK  8
+#define MAX_FIELDS 256 /* header fields given to the body interface */
 
 enum body { BODY_NONE, BODY_LENGTH, BODY_CHUNKED, BODY_CLOSE };
 
@@ -131,17 +135,21 @@ struct xchg {
 	uint8_t done; /* its end was told */
 };
 
+/* A request waiting for its response: HEAD?, time and frame. */
+struct http_req {
+	uint8_t head;
+	uint8_t connect; /* a CONNECT: its 2xx opens a tunnel */
+	uint8_t layer;	 /* of the request in its frame, for -2's note */
+	int64_t ts;
+	uint64_t frame;
+	struct xchg *x; /* its exchange (owned here until paired) */
+};
+
 struct http_state {
 	struct http_dir d[2];
-	/* requests in order: HEAD?, time and frame, for their responses */
-	struct {
-		uint8_t head;
-		uint8_t connect; /* a CONNECT: its 2xx opens a tunnel */
-		uint8_t layer; /* of the request in its frame, for -2's note */
-		int64_t ts;
-		uint64_t frame;
-		struct xchg *x; /* its exchange (owned here until paired) */
-	} req[MAX_PENDING];
+	/* requests in order, a ring of MAX_PENDING: entry k is in block
+	 * k / REQ_CHUNK (NULL while no request waits in it: req_at()) */
+	struct http_req *req[MAX_PENDING / REQ_CHUNK];
 	unsigned nreq, rhead;
 	int dead;
 	/* a 101 response switched to this dissector (NS_TAB_UPGRADE) */
@@ -160,6 +168,39 @@ struct http_state {
 	uint32_t seq; /* exchanges so far */
 	struct ns_body_conn body;
 };
+
+/* Entry k of the ring, or NULL when its block is not allocated (no
+ * request waits there). */
+static struct http_req *req_at(const struct http_state *st, unsigned k)
+{
+	struct http_req *b = st->req[k / REQ_CHUNK];
+	return b ? &b[k % REQ_CHUNK] : NULL;
+}
+
+/* Entry k for a new request, its block allocated from the budget if
+ * needed; NULL without memory. */
+static struct http_req *req_new(struct http_state *st,
+				const struct ns_stream_ctx *ctx, unsigned k)
+{
+	struct http_req **b = &st->req[k / REQ_CHUNK];
+	if (!*b) {
+		if (!st->body.mem && ctx->eng)
+			st->body.mem = &ctx->eng->mem;
+		*b = ns_mem_alloc(st->body.mem, REQ_CHUNK * sizeof(**b));
+		if (!*b)
+			return NULL;
+	}
+	return &(*b)[k % REQ_CHUNK];
+}
+
+/* No request waits: the ring's blocks go. */
+static void req_release(struct http_state *st)
+{
+	for (size_t i = 0; i < NS_NELEM(st->req); i++) {
+		ns_mem_free(st->body.mem, st->req[i]);
+		st->req[i] = NULL;
+	}
+}
 
 static int is_token_char(uint8_t c)
 {
@@ -281,7 +322,7 @@ static const struct ns_call *call_of(void *owner, uint32_t id)
 		if (st->d[i].x && st->d[i].x->call.id == id)
 			return &st->d[i].x->call;
 	for (unsigned k = 0; k < st->nreq; k++) {
-		struct xchg *x = st->req[(st->rhead + k) % MAX_PENDING].x;
+		struct xchg *x = req_at(st, (st->rhead + k) % MAX_PENDING)->x;
 		if (x && x->call.id == id)
 			return &x->call;
 	}
@@ -478,12 +519,14 @@ static void xchg_all_done(struct http_state *st, const struct ns_packet *pkt)
 			xchg_done(st, x, pkt);
 	}
 	for (; st->nreq; st->nreq--) {
-		struct xchg *x = st->req[st->rhead].x;
-		st->req[st->rhead].x = NULL;
+		struct http_req *r = req_at(st, st->rhead);
+		struct xchg *x = r->x;
+		r->x = NULL;
 		st->rhead = (st->rhead + 1) % MAX_PENDING;
 		if (x)
 			xchg_done(st, x, pkt);
 	}
+	req_release(st);
 }
 
 struct framing_arg {
@@ -554,14 +597,17 @@ static void framing(struct http_state *st, struct http_dir *d,
 	d->req_slot = -1;
 	d->x = NULL;
 	if (!is_resp) {
-		if (st->nreq < MAX_PENDING) {
-			unsigned k = (st->rhead + st->nreq++) % MAX_PENDING;
-			st->req[k].head = ns_rd_starts(&hr, "HEAD ", 5);
-			st->req[k].connect = ns_rd_starts(&hr, "CONNECT ", 8);
-			st->req[k].ts = d->start_ts;
-			st->req[k].frame = d->start_frame;
-			st->req[k].layer = 0xff; /* none until it is shown */
-			st->req[k].x = d->x = xchg_new(st, ctx);
+		unsigned k = (st->rhead + st->nreq) % MAX_PENDING;
+		struct http_req *r =
+		    st->nreq < MAX_PENDING ? req_new(st, ctx, k) : NULL;
+		if (r) {
+			st->nreq++;
+			r->head = ns_rd_starts(&hr, "HEAD ", 5);
+			r->connect = ns_rd_starts(&hr, "CONNECT ", 8);
+			r->ts = d->start_ts;
+			r->frame = d->start_frame;
+			r->layer = 0xff; /* none until it is shown */
+			r->x = d->x = xchg_new(st, ctx);
 			d->req_slot = (int)k;
 		}
 		xchg_headers(st, d, ctx, h, n, 0);
@@ -573,20 +619,21 @@ static void framing(struct http_state *st, struct http_dir *d,
 	st->req_frame = 0;
 	/* 101 Switching Protocols is the final answer to its request */
 	if ((code >= 200 || code == 101) && st->nreq) {
-		unsigned k = st->rhead;
-		head = st->req[k].head;
+		struct http_req *r = req_at(st, st->rhead);
+		head = r->head;
 		/* a 2xx to CONNECT has no body: the tunnel follows */
-		if (st->req[k].connect && code >= 200 && code < 300) {
+		if (r->connect && code >= 200 && code < 300) {
 			head = 1;
 			st->tunnel = 1;
 		}
-		st->resp_time = st->req[k].ts; /* made relative at the end */
-		st->req_frame = st->req[k].frame;
-		st->req_layer = st->req[k].layer;
-		d->x = st->req[k].x;
-		st->req[k].x = NULL;
+		st->resp_time = r->ts; /* made relative at the end */
+		st->req_frame = r->frame;
+		st->req_layer = r->layer;
+		d->x = r->x;
+		r->x = NULL;
 		st->rhead = (st->rhead + 1) % MAX_PENDING;
-		st->nreq--;
+		if (!--st->nreq)
+			req_release(st);
 	} else if (code >= 200) { /* its request was before the capture */
 		d->x = xchg_new(st, ctx);
 	}
@@ -607,10 +654,16 @@ static void finish_message(struct http_state *st, struct http_dir *d,
 			int resp = d->resp;
 			/* times as tshark's: from the packet that completed
 			 * the request to the one that completes the response */
-			if (!resp && d->req_slot >= 0) {
-				st->req[d->req_slot].ts = pkt->ts;
-				st->req[d->req_slot].frame = pkt->num;
-				st->req[d->req_slot].layer = (uint8_t)li;
+			/* (NULL: no request waits, this one was answered
+			 * before its body ended) */
+			struct http_req *r =
+			    !resp && d->req_slot >= 0
+				? req_at(st, (unsigned)d->req_slot)
+				: NULL;
+			if (r) {
+				r->ts = pkt->ts;
+				r->frame = pkt->num;
+				r->layer = (uint8_t)li;
 			}
 			uint64_t rep;
 			if (!resp &&

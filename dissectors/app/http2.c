@@ -335,8 +335,11 @@ struct h2dir {
 struct h2_state {
 	struct h2dir d[2];
 	/* the streams, each made when first seen (from the budget) and
-	 * kept until evicted by a newer one; NULL: a free slot */
-	struct h2s *s[MAX_STREAMS];
+	 * kept until evicted by a newer one; the array (scap slots, from
+	 * the budget too) grows with them up to MAX_STREAMS */
+	struct h2s **s;
+	unsigned scap;
+	struct ns_mem *smem; /* the budget s came from (as h2s.mem) */
 	/* slots are filled in order and never emptied before the end:
 	 * s[0 .. nslots) are the streams; `hint` the slot found last (the
 	 * next frame is most often on the same stream) */
@@ -611,6 +614,25 @@ static unsigned lru_slot(const struct h2_state *st)
 	return lru;
 }
 
+/* Room for more stream slots: 4, then twice as many, up to MAX_STREAMS.
+ * 0, or -1 without memory. */
+static int slots_grow(struct h2_state *st)
+{
+	unsigned cap = st->scap ? st->scap * 2 : 4;
+	if (cap > MAX_STREAMS)
+		cap = MAX_STREAMS;
+	/* the array may be made before the connection's budget is known
+	 * (an Upgrade's first stream): it goes back where it came from */
+	if (!st->s)
+		st->smem = st->body.mem;
+	struct h2s **n = ns_mem_realloc(st->smem, st->s, cap * sizeof(*n));
+	if (!n)
+		return -1;
+	st->s = n;
+	st->scap = cap;
+	return 0;
+}
+
 static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 			      const struct ns_packet *pkt)
 {
@@ -632,6 +654,8 @@ static struct h2s *stream_get(struct h2_state *st, uint32_t id, int create,
 		return NULL;
 	struct h2s *victim;
 	if (st->nslots < MAX_STREAMS) {
+		if (st->nslots == st->scap && slots_grow(st) < 0)
+			return NULL;
 		victim = ns_mem_alloc(st->body.mem, sizeof(*victim));
 		if (!victim)
 			return NULL;
@@ -1888,7 +1912,7 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	d->blk_active = 0;
 	/* body messages in progress that way are lost too */
 	int role = ctx->dir ^ st->swap;
-	for (unsigned i = 0; i < MAX_STREAMS; i++) {
+	for (unsigned i = 0; i < st->nslots; i++) {
 		struct h2s *s = st->s[i];
 		if (s)
 			ns_body_lost(&s->body, &st->body, &s->call, role);
@@ -1905,7 +1929,7 @@ static void conn_end(void *state, struct ns_stream_ctx *ctx)
 		st->eng = ctx->eng;
 		st->flow = ctx->flow;
 	}
-	for (unsigned i = 0; i < MAX_STREAMS; i++)
+	for (unsigned i = 0; i < st->nslots; i++)
 		if (st->s[i])
 			stream_done(st, st->s[i], NULL);
 }
@@ -1913,11 +1937,12 @@ static void conn_end(void *state, struct ns_stream_ctx *ctx)
 static void destroy(void *state)
 {
 	struct h2_state *st = state;
-	for (unsigned i = 0; i < MAX_STREAMS; i++)
+	for (unsigned i = 0; i < st->nslots; i++)
 		if (st->s[i]) {
 			stream_forget(st, st->s[i]);
 			ns_mem_free(st->s[i]->mem, st->s[i]);
 		}
+	ns_mem_free(st->smem, st->s);
 	ns_body_conn_free(&st->body);
 	for (int d = 0; d < 2; d++) {
 		if (st->d[d].inf)

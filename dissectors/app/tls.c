@@ -248,13 +248,25 @@ static void leaf(struct ns_tls_cert_names *c, int f, const struct ns_fv *fv)
 /* What the messages just parsed (fields from `from`) say about
  * certificates: a CertificateRequest, a client's Certificate, each side's
  * identity, subject, issuer and SANs from its first certificate. */
+/* Where the connection keeps its certificates' names, allocated from the
+ * budget with the first one; NULL without memory. */
+static struct ns_tls_certs *certs_of(struct rec *rc)
+{
+	struct tls_state *st = rc->st;
+	if (!st->info.certs) {
+		if (!st->mem && rc->ctx && rc->ctx->eng)
+			st->mem = &rc->ctx->eng->mem;
+		st->info.certs = ns_mem_alloc(st->mem, sizeof(*st->info.certs));
+	}
+	return st->info.certs;
+}
+
 static void identities(struct rec *rc, uint32_t from)
 {
 	struct ns_packet *pkt = rc->pkt;
 	struct ns_tls_info *in = &rc->st->info;
 	int client = rc->ctx && rc->ctx->dir == 0;
 	int type = -1, certs = 0, have_uri = 0;
-	char *id = client ? in->client_id : in->server_id;
 	for (uint32_t i = from; i < pkt->nfv; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
 		int f = (int)(fv->f - ns_tls_fields);
@@ -267,10 +279,14 @@ static void identities(struct rec *rc, uint32_t from)
 			certs++;
 			in->client_cert |= client;
 		} else if (type == 11 && certs == 1) {
+			struct ns_tls_certs *c = certs_of(rc);
+			if (!c)
+				return;
+			char *id = client ? c->client_id : c->server_id;
 			if (f == F_CERT_URI || f == F_CERT_SUBJECT)
-				identity(id, sizeof(in->client_id), fv,
+				identity(id, sizeof(c->client_id), fv,
 					 f == F_CERT_URI, &have_uri);
-			leaf(&in->cert[!client], f, fv);
+			leaf(&c->cert[!client], f, fv);
 		}
 	}
 }
@@ -889,6 +905,7 @@ static void destroy(void *state)
 	struct tls_state *st = state;
 	ns_mem_free(st->mem, st->d[0].hs);
 	ns_mem_free(st->mem, st->d[1].hs);
+	ns_mem_free(st->mem, st->info.certs);
 	ns_tls_dec_free(st);
 }
 

@@ -9,6 +9,14 @@
  * reads by the length it is given, the certificate's extent in the
  * message.  Strings are copied into the packet arena; the X509 object is
  * freed before returning.
+ *
+ * Servers send the same chain on every full handshake, and d2i_X509 is
+ * dear (about a million instructions a certificate, most of it OpenSSL 3
+ * decoding the public key), so the fields a certificate gave are kept in
+ * the run's cache (core/fcache.h, an engine slot: CERT_CACHE_MAX
+ * certificates from the budget, the least recently used going first)
+ * keyed by its DER bytes, and a certificate seen again is shown from
+ * there, field for field what the parse recorded.
  */
 #include <time.h>
 
@@ -21,7 +29,12 @@
 #include <openssl/x509v3.h>
 
 #include "core/buf.h"
+#include "core/engine.h"
+#include "core/fcache.h"
 #include "tls_int.h"
+
+#define CERT_CACHE_MAX 64
+#define CERT_DER_MAX   (64 * 1024) /* larger ones are parsed every time */
 
 /* A name as one RFC 2253 line, into the packet arena. */
 static void add_name(struct ns_packet *pkt, int f, const X509_NAME *name)
@@ -128,13 +141,41 @@ static void add_key(struct ns_packet *pkt, X509 *x)
 	ns_tls_add_str(pkt, F_CERT_KEY, s);
 }
 
+static void cache_free(void *state)
+{
+	ns_fcache_fini(state);
+}
+
+/* The run's certificate cache, or NULL (no engine, or no memory). */
+static struct ns_fcache *cache_of(struct ns_packet *pkt)
+{
+	if (!pkt->eng || pkt->quoted)
+		return NULL;
+	/* owned by the certificate field's declaration: one per run */
+	struct ns_fcache *c =
+	    ns_engine_slot(pkt->eng, TF(F_CERT), sizeof(*c), cache_free);
+	if (c && !c->max)
+		ns_fcache_init(c, &pkt->eng->mem, CERT_CACHE_MAX, CERT_DER_MAX);
+	return c;
+}
+
 int ns_tls_x509(struct ns_packet *pkt, const uint8_t *der, size_t n)
 {
+	struct ns_fcache *c = cache_of(pkt);
+	uint8_t depth0 = pkt->depth;
+	ns_tree_push(pkt);
+	if (c && ns_fcache_replay(c, pkt, der, n)) {
+		ns_tree_pop(pkt);
+		return 0;
+	}
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)n);
-	if (!x)
+	if (!x) {
+		pkt->depth = depth0; /* nothing recorded, no level opened */
 		return -1;
-	ns_tree_push(pkt);
+	}
+	uint32_t from = pkt->nfv, dropped = pkt->fv_dropped;
+	uint8_t depth = pkt->depth;
 	add_name(pkt, F_CERT_SUBJECT, X509_get_subject_name(x));
 	add_name(pkt, F_CERT_ISSUER, X509_get_issuer_name(x));
 	add_sans(pkt, x);
@@ -142,6 +183,12 @@ int ns_tls_x509(struct ns_packet *pkt, const uint8_t *der, size_t n)
 	add_time(pkt, F_CERT_NOT_BEFORE, X509_get0_notBefore(x));
 	add_time(pkt, F_CERT_NOT_AFTER, X509_get0_notAfter(x));
 	add_key(pkt, x);
+	/* kept unless a field may be missing: the packet's fields or its
+	 * arena ran out (a parse of the same bytes elsewhere would show
+	 * more) */
+	if (c && pkt->fv_dropped == dropped &&
+	    pkt->arena.total + (2u << 20) <= pkt->arena.cap)
+		ns_fcache_store(c, pkt, from, depth, der, n);
 	ns_tree_pop(pkt);
 	X509_free(x);
 	return 0;

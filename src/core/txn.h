@@ -132,6 +132,15 @@ struct ns_tls_info {
 	 * client sent one; each side's identity, from its leaf certificate:
 	 * the first URI SAN (a SPIFFE ID), else the subject; "" unknown */
 	uint8_t cert_requested, client_cert;
+	/* the identities and leaf certificates, NULL until a certificate
+	 * is seen (most connections show none in the clear, and a closed
+	 * one waits a minute for its end): owned by the dissector that
+	 * fills the struct, valid as long as the struct is; read through
+	 * ns_tls_info_certs() */
+	struct ns_tls_certs *certs;
+};
+
+struct ns_tls_certs {
 	char client_id[128], server_id[128];
 	/* each side's leaf certificate ([0] the client's, [1] the
 	 * server's): subject, issuer, the SANs joined by ','; "" unknown */
@@ -139,6 +148,14 @@ struct ns_tls_info {
 		char subject[128], issuer[128], san[256];
 	} cert[2];
 };
+
+/* t's identities and certificates: all "" when none was seen. */
+static inline const struct ns_tls_certs *
+ns_tls_info_certs(const struct ns_tls_info *t)
+{
+	static const struct ns_tls_certs none;
+	return t->certs ? t->certs : &none;
+}
 
 /* A QUIC connection as a whole (NS_EV_QUIC_END): one conversation over
  * however many UDP flows (paths) and connection IDs it used; its TLS

@@ -18,6 +18,9 @@
 #define TH_FIN 0x01
 #define TH_SYN 0x02
 
+/* the smallest pending buffer a drained-down one is shrunk to */
+#define REASM_SHRINK_MIN 64
+
 struct ns_reasm_seg {
 	struct ns_reasm_seg *next;
 	uint32_t seq, len;
@@ -62,20 +65,38 @@ static int fits(const struct ns_reasm_dir *d, const struct ns_reasm_limits *lim,
 	       lim->in_use + more <= lim->global;
 }
 
+/* Room for one more mark: the ring grows (oldest first again) up to
+ * NS_REASM_MARKS, then forgets its oldest.  0, or -1 without memory. */
+static int mark_room(struct ns_reasm_dir *d)
+{
+	if (d->nmarks < d->mcap)
+		return 0;
+	if (d->mcap < NS_REASM_MARKS) {
+		unsigned cap = d->mcap ? d->mcap * 2u : NS_REASM_MARKS_MIN;
+		struct ns_reasm_mark *m = malloc(cap * sizeof(*m));
+		if (m) {
+			for (unsigned i = 0; i < d->nmarks; i++)
+				m[i] = d->marks[(d->mhead + i) % d->mcap];
+			free(d->marks);
+			d->marks = m;
+			d->mhead = 0;
+			d->mcap = (uint8_t)cap;
+			return 0;
+		}
+		if (!d->mcap)
+			return -1; /* no times: consumers use the packet's */
+	}
+	d->mhead = (uint8_t)((d->mhead + 1) % d->mcap); /* forget the oldest */
+	d->nmarks--;
+	return 0;
+}
+
 static void mark(struct ns_reasm_dir *d, uint64_t off, int64_t ts,
 		 uint64_t frame)
 {
-	if (!d->marks) {
-		d->marks = malloc(NS_REASM_MARKS * sizeof(*d->marks));
-		if (!d->marks)
-			return; /* no times: consumers use the packet's */
-	}
-	if (d->nmarks == NS_REASM_MARKS) { /* forget the oldest */
-		d->mhead = (uint8_t)((d->mhead + 1) % NS_REASM_MARKS);
-		d->nmarks--;
-	}
-	struct ns_reasm_mark *m =
-	    &d->marks[(d->mhead + d->nmarks) % NS_REASM_MARKS];
+	if (mark_room(d) < 0)
+		return;
+	struct ns_reasm_mark *m = &d->marks[(d->mhead + d->nmarks) % d->mcap];
 	m->off = off;
 	m->ts = ts;
 	m->frame = frame;
@@ -89,7 +110,9 @@ static int append(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	if (n == 0)
 		return 0;
 	if (d->plen + n > d->pcap) {
-		uint32_t cap = d->pcap ? d->pcap : 4096;
+		/* sized for what arrives (it is freed once drained, so it
+		 * seldom grows): a segment, or a message in the making */
+		uint32_t cap = d->pcap ? d->pcap : 256;
 		while (cap < d->plen + n)
 			cap *= 2;
 		uint8_t *b = realloc(d->pending, cap);
@@ -299,11 +322,47 @@ uint32_t ns_reasm_skip(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	return (uint32_t)n;
 }
 
+/* Gives back pending and its marks once the consumer has taken all: most
+ * connections sit idle between messages, and closed ones wait for their
+ * timeout, so none of them keeps a buffer. */
+static void drained(struct ns_reasm_dir *d, struct ns_reasm_limits *lim)
+{
+	free(d->pending);
+	release(lim, d->pcap);
+	d->pending = NULL;
+	d->pcap = 0;
+	free(d->marks);
+	d->marks = NULL;
+	d->mhead = d->nmarks = d->mcap = 0;
+}
+
+/* Reallocates pending to the smallest power of two (at least
+ * REASM_SHRINK_MIN) that holds what it has. */
+static void shrink(struct ns_reasm_dir *d, struct ns_reasm_limits *lim)
+{
+	uint32_t cap = REASM_SHRINK_MIN;
+	while (cap < d->plen)
+		cap *= 2;
+	uint8_t *b = realloc(d->pending, cap);
+	if (!b)
+		return; /* keeps the larger one */
+	release(lim, d->pcap - cap);
+	d->pending = b;
+	d->pcap = cap;
+}
+
 void ns_reasm_consume(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 		      uint32_t n)
 {
 	if (n > d->plen)
 		n = d->plen;
+	if (n == d->plen) {
+		d->offset += n;
+		d->plen = 0;
+		if (d->pending || d->marks)
+			drained(d, lim);
+		return;
+	}
 	if (n == 0)
 		return;
 	memmove(d->pending, d->pending + n, d->plen - n);
@@ -313,19 +372,17 @@ void ns_reasm_consume(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	 */
 	while (d->nmarks > 1) {
 		const struct ns_reasm_mark *second =
-		    &d->marks[(d->mhead + 1) % NS_REASM_MARKS];
+		    &d->marks[(d->mhead + 1) % d->mcap];
 		if (second->off > d->offset)
 			break;
-		d->mhead = (uint8_t)((d->mhead + 1) % NS_REASM_MARKS);
+		d->mhead = (uint8_t)((d->mhead + 1) % d->mcap);
 		d->nmarks--;
 	}
-	/* give memory back when a large buffer has drained */
-	if (d->plen == 0 && d->pcap > 65536) {
-		free(d->pending);
-		release(lim, d->pcap);
-		d->pending = NULL;
-		d->pcap = 0;
-	}
+	/* a few bytes left of a large buffer (a header cut by the segment's
+	 * end, or bytes the dissector waits to make sense of): they may wait
+	 * long, so they wait in a buffer their size */
+	if (d->pcap > REASM_SHRINK_MIN && d->plen <= d->pcap / 8)
+		shrink(d, lim);
 }
 
 const struct ns_reasm_mark *ns_reasm_mark_at(const struct ns_reasm_dir *d,
@@ -334,10 +391,10 @@ const struct ns_reasm_mark *ns_reasm_mark_at(const struct ns_reasm_dir *d,
 	if (!d->nmarks)
 		return NULL;
 	uint64_t want = d->offset + off;
-	const struct ns_reasm_mark *best = &d->marks[d->mhead % NS_REASM_MARKS];
+	const struct ns_reasm_mark *best = &d->marks[d->mhead];
 	for (unsigned i = 1; i < d->nmarks; i++) {
 		const struct ns_reasm_mark *m =
-		    &d->marks[(d->mhead + i) % NS_REASM_MARKS];
+		    &d->marks[(d->mhead + i) % d->mcap];
 		if (m->off > want)
 			break;
 		best = m;

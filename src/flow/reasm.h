@@ -50,7 +50,10 @@ struct ns_reasm_mark {
 	uint64_t frame; /* its packet number */
 };
 
-#define NS_REASM_MARKS 64
+/* Most marks a direction keeps (a ring; grown from NS_REASM_MARKS_MIN as
+ * segments pile up in pending, and freed with pending when it drains). */
+#define NS_REASM_MARKS	   64
+#define NS_REASM_MARKS_MIN 4
 
 struct ns_reasm_dir {
 	uint32_t next;	 /* next sequence number expected */
@@ -58,16 +61,19 @@ struct ns_reasm_dir {
 	uint8_t fin;	 /* the FIN has been reached in order */
 	uint8_t has_fin; /* a FIN was seen at fin_seq */
 	uint32_t fin_seq;
-	uint64_t offset;  /* stream offset of pending[0] */
-	uint8_t *pending; /* contiguous bytes not yet consumed */
+	uint64_t offset; /* stream offset of pending[0] */
+	/* contiguous bytes not yet consumed; allocated for what arrives and
+	 * freed as soon as the consumer has taken everything, so an idle
+	 * connection (most of them) holds no buffer */
+	uint8_t *pending;
 	uint32_t plen, pcap;
 	struct ns_reasm_seg *ooo;      /* out of order, sorted by seq */
 	struct ns_reasm_seg *ooo_tail; /* its last segment */
 	uint32_t ooo_bytes;
-	/* ring, oldest first; allocated with the first byte, so that a
-	 * direction that never carries data costs little */
+	/* ring of mcap marks, oldest first, covering pending: allocated
+	 * with its first byte and freed with it */
 	struct ns_reasm_mark *marks;
-	uint8_t mhead, nmarks;
+	uint8_t mhead, nmarks, mcap;
 	uint64_t delivered; /* stream bytes made contiguous so far */
 };
 

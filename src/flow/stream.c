@@ -268,6 +268,12 @@ static void feed(struct ns_streams *e, struct ns_packet *pkt, struct ns_flow *f,
 			st->app->stream->fin(st->state, &ctx);
 		}
 	}
+	/* the direction ended in order and its dissector was told: what it
+	 * left unconsumed can never be completed, so it is not kept for the
+	 * 60 s a closed connection waits */
+	if (rd->fin && st->fin_told[dir] && rd->plen &&
+	    !ns_reasm_has_buffered(rd))
+		ns_reasm_consume(rd, &e->reasm, rd->plen);
 }
 
 int ns_stream_deliver(struct ns_packet *pkt)

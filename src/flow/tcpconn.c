@@ -58,10 +58,31 @@ void ns_tcp_conn_init(struct ns_tcp_conn *c)
 
 void ns_tcp_conn_free(struct ns_tcp_conn *c)
 {
-	free(c->d[0].segs);
-	free(c->d[1].segs);
-	c->d[0].segs = c->d[1].segs = NULL;
-	c->d[0].nsegs = c->d[1].nsegs = c->d[0].segcap = c->d[1].segcap = 0;
+	for (int i = 0; i < 2; i++) {
+		struct ns_tcp_dir *d = &c->d[i];
+		free(d->segs);
+		d->segs = NULL;
+		d->nsegs = d->segcap = 0;
+		free(d->holes);
+		d->holes = NULL;
+		d->nholes = 0;
+	}
+}
+
+void ns_tcp_conn_trim(struct ns_tcp_conn *c)
+{
+	for (int i = 0; i < 2; i++) {
+		struct ns_tcp_dir *d = &c->d[i];
+		if (d->segs && !d->nsegs) {
+			free(d->segs);
+			d->segs = NULL;
+			d->segcap = 0;
+		}
+		if (d->holes && !d->nholes) {
+			free(d->holes);
+			d->holes = NULL;
+		}
+	}
 }
 
 int ns_tcp_conn_is_new(const struct ns_tcp_conn *c, int dir,
@@ -183,18 +204,21 @@ static int repeats_ack(const struct ns_tcp_dir *fwd,
  * NS_TCP_HOLES are kept. */
 static void hole_add(struct ns_tcp_dir *d, uint32_t lo, uint32_t hi, int64_t ts)
 {
+	if (!d->holes && !(d->holes = calloc(1, sizeof(*d->holes))))
+		return; /* out of memory: the gap is not remembered */
+	struct ns_tcp_holes *h = d->holes;
 	if (d->nholes == NS_TCP_HOLES) {
-		memmove(d->hole_lo, d->hole_lo + 1,
-			sizeof(d->hole_lo[0]) * (NS_TCP_HOLES - 1));
-		memmove(d->hole_hi, d->hole_hi + 1,
-			sizeof(d->hole_hi[0]) * (NS_TCP_HOLES - 1));
-		memmove(d->hole_ts, d->hole_ts + 1,
-			sizeof(d->hole_ts[0]) * (NS_TCP_HOLES - 1));
+		memmove(h->lo, h->lo + 1,
+			sizeof(h->lo[0]) * (NS_TCP_HOLES - 1));
+		memmove(h->hi, h->hi + 1,
+			sizeof(h->hi[0]) * (NS_TCP_HOLES - 1));
+		memmove(h->ts, h->ts + 1,
+			sizeof(h->ts[0]) * (NS_TCP_HOLES - 1));
 		d->nholes--;
 	}
-	d->hole_lo[d->nholes] = lo;
-	d->hole_hi[d->nholes] = hi;
-	d->hole_ts[d->nholes] = ts;
+	h->lo[d->nholes] = lo;
+	h->hi[d->nholes] = hi;
+	h->ts[d->nholes] = ts;
 	d->nholes++;
 }
 
@@ -206,12 +230,15 @@ static int fills_hole(struct ns_tcp_dir *d, uint32_t lo, uint32_t hi,
 		      int64_t *since)
 {
 	int filled = 0;
+	struct ns_tcp_holes *h = d->holes;
+	if (!d->nholes)
+		return 0;
 	for (unsigned i = 0; i < d->nholes; i++) {
-		uint32_t *hl = &d->hole_lo[i], *hh = &d->hole_hi[i];
+		uint32_t *hl = &h->lo[i], *hh = &h->hi[i];
 		if (!lt_seq(lo, *hh) || !lt_seq(*hl, hi))
 			continue; /* no overlap */
-		if (!filled || d->hole_ts[i] < *since)
-			*since = d->hole_ts[i];
+		if (!filled || h->ts[i] < *since)
+			*since = h->ts[i];
 		filled = 1;
 		if (!gt_seq(lo, *hl))
 			*hl = lt_seq(hi, *hh) ? hi : *hh;
@@ -221,10 +248,10 @@ static int fills_hole(struct ns_tcp_dir *d, uint32_t lo, uint32_t hi,
 	/* drop the holes that closed */
 	unsigned k = 0;
 	for (unsigned i = 0; i < d->nholes; i++)
-		if (lt_seq(d->hole_lo[i], d->hole_hi[i])) {
-			d->hole_lo[k] = d->hole_lo[i];
-			d->hole_hi[k] = d->hole_hi[i];
-			d->hole_ts[k++] = d->hole_ts[i];
+		if (lt_seq(h->lo[i], h->hi[i])) {
+			h->lo[k] = h->lo[i];
+			h->hi[k] = h->hi[i];
+			h->ts[k++] = h->ts[i];
 		}
 	d->nholes = (uint8_t)k;
 	return filled;

@@ -68,6 +68,13 @@ struct ns_tcp_seg { /* a segment not yet acked, for ack_rtt */
 
 #define NS_TCP_HOLES 8
 
+/* sequence ranges a gap left unseen ([lo, hi): bytes this capture never
+ * saw below nextseq), the newest NS_TCP_HOLES, oldest first */
+struct ns_tcp_holes {
+	uint32_t lo[NS_TCP_HOLES], hi[NS_TCP_HOLES];
+	int64_t ts[NS_TCP_HOLES]; /* when the gap was seen */
+};
+
 struct ns_tcp_dir {
 	uint32_t base_seq; /* ISN (or first seq - 1 mid-stream) */
 	uint32_t nextseq;  /* highest seq + len seen */
@@ -89,11 +96,10 @@ struct ns_tcp_dir {
 	/* oldest first; grown on demand up to NS_TCP_MAX_UNACKED, so that a
 	 * connection that never sends much (a flood of SYNs) stays small */
 	struct ns_tcp_seg *segs;
-	/* sequence ranges a gap left unseen ([lo, hi): bytes this capture
-	 * never saw below nextseq), the newest NS_TCP_HOLES; a segment
-	 * below nextseq outside them repeats bytes already seen */
-	uint32_t hole_lo[NS_TCP_HOLES], hole_hi[NS_TCP_HOLES];
-	int64_t hole_ts[NS_TCP_HOLES]; /* when the gap was seen */
+	/* the holes (nholes of them); a segment below nextseq outside
+	 * them repeats bytes already seen.  Allocated with the first gap:
+	 * most connections have none */
+	struct ns_tcp_holes *holes;
 	uint8_t nholes;
 	/* segments sent again, decided from the sequence space and timing
 	 * whatever tshark's label (retransmission or out-of-order): a
@@ -154,6 +160,9 @@ struct ns_tcp_seginfo {
 void ns_tcp_conn_init(struct ns_tcp_conn *c);
 /* Frees what the connection allocated (not c itself). */
 void ns_tcp_conn_free(struct ns_tcp_conn *c);
+/* A closed connection's tables that are empty go (called as it waits for
+ * its timeout: late segments still find what they need). */
+void ns_tcp_conn_trim(struct ns_tcp_conn *c);
 
 /* Whether a segment from `dir` starts a new connection on this flow (a SYN
  * with a different ISN, as tshark decides: port reuse). */

@@ -124,6 +124,8 @@ int ns_tcp_track(struct ns_packet *pkt, uint16_t sport, uint16_t dport,
 	ns_tcp_conn_update(f->tcp, dir, f->first_ts, s, &out->res);
 	if (out->reused)
 		out->res.flags |= NS_TA_REUSED_PORTS;
+	if (ns_tcp_conn_closed(f->tcp))
+		ns_tcp_conn_trim(f->tcp); /* it waits a minute for its end */
 	ns_flow_set_idle(t, f,
 			 ns_tcp_conn_closed(f->tcp) ? NS_IDLE_TCP_CLOSED
 			 : f->tcp->established	    ? NS_IDLE_TCP_ESTABLISHED

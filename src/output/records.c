@@ -432,7 +432,7 @@ static void kname(struct ns_records *r, const char *k, const struct ns_field *f,
 	kstr(&r->line, k, t->p);
 }
 
-static void tls_certs(struct ns_buf *b, const struct ns_tls_info *t)
+static void tls_certs(struct ns_buf *b, const struct ns_tls_certs *t)
 {
 	static const char *const names[2][3] = {
 	    {"client_subject", "client_issuer", "client_san"},
@@ -467,11 +467,12 @@ static void tls_end(struct ns_records *r, const struct ns_event *ev)
 	if (t->hs_done)
 		ksecs(b, "handshake_time", t->hs_time);
 	ku64(b, "hrr", t->hrr);
-	tls_certs(b, t);
+	const struct ns_tls_certs *certs = ns_tls_info_certs(t);
+	tls_certs(b, certs);
 	ku64(b, "cert_requested", t->cert_requested);
 	ku64(b, "client_cert", t->client_cert);
-	kstr_opt(b, "server_id", t->server_id);
-	kstr_opt(b, "client_id", t->client_id);
+	kstr_opt(b, "server_id", certs->server_id);
+	kstr_opt(b, "client_id", certs->client_id);
 	if (t->have_alert) {
 		struct ns_buf *s = &r->tmp;
 		ns_buf_reset(s);

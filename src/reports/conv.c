@@ -31,6 +31,7 @@ struct ns_conv {
 	 * before its CONN_END) */
 	const struct ns_flow *tls_flow;
 	struct ns_tls_info tls;
+	struct ns_tls_certs tls_certs; /* tls.certs points here */
 	/* value names from the registry: cipher suites, alerts */
 	const struct ns_field *f_cipher, *f_alevel, *f_adesc, *f_qerr, *f_h3err;
 	/* where each connection's time went (timing.h) */
@@ -131,10 +132,11 @@ static void tls_line(const struct ns_conv *c, const struct ns_tls_info *t,
 	if (t->cert_requested)
 		ns_buf_puts(out,
 			    t->client_cert ? " mtls" : " mtls=no-client-cert");
-	if (t->server_id[0])
-		put_str(out, " server-id=", t->server_id);
-	if (t->client_id[0])
-		put_str(out, " client-id=", t->client_id);
+	const struct ns_tls_certs *certs = ns_tls_info_certs(t);
+	if (certs->server_id[0])
+		put_str(out, " server-id=", certs->server_id);
+	if (certs->client_id[0])
+		put_str(out, " client-id=", certs->client_id);
 	if (t->hs_done) {
 		long long us = (long long)((t->hs_time + 500) / 1000);
 		ns_buf_printf(out, " handshake=%lld.%03lldms", us / 1000,
@@ -310,6 +312,10 @@ static void on_event(void *ctx, const struct ns_event *ev)
 	if (ev->type == NS_EV_TLS_END) {
 		c->tls_flow = ev->flow;
 		c->tls = *ev->u.tls;
+		if (c->tls.certs) { /* a copy: the dissector's may go first */
+			c->tls_certs = *c->tls.certs;
+			c->tls.certs = &c->tls_certs;
+		}
 	} else if (ev->type == NS_EV_QUIC_END) {
 		quic_end(c, ev);
 	} else {

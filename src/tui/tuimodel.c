@@ -397,9 +397,10 @@ static void on_tls(struct ns_tuimodel *m, const struct ns_event *ev)
 	 * TLS 1.3 with its keys) */
 	if (tls->cert_requested)
 		cn->mtls = tls->client_cert ? 2 : 1;
-	if (tls->client_id[0])
+	const struct ns_tls_certs *certs = ns_tls_info_certs(tls);
+	if (certs->client_id[0])
 		copy_escaped(cn->client_id, sizeof(cn->client_id),
-			     tls->client_id);
+			     certs->client_id);
 }
 
 static void on_event(void *ctx, const struct ns_event *ev)
