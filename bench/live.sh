@@ -119,11 +119,13 @@ start() { # start READY_PATTERN CMD...
 }
 
 # wait until the tool has read what the kernel holds (its CPU time stops
-# growing for a second), then stop it with SIGINT and wait for its counts
+# growing for a second; at most two minutes), then stop it with SIGINT and
+# wait for its counts
 stop() {
-	local t0 t1 still=0
+	local t0 t1 still=0 n=0
 	t0=$(ticks "$pid")
-	while [ "$still" -lt 5 ]; do
+	while [ "$still" -lt 5 ] && [ "$n" -lt 600 ]; do
+		n=$((n + 1))
 		sleep 0.2
 		t1=$(ticks "$pid")
 		if [ "$t1" = "$t0" ]; then
