@@ -87,7 +87,7 @@ if command -v tcpdump >/dev/null; then
 	[ "$npk" -eq "$ntd" ] ||
 		echo "bench/run.sh: WARNING: netscope printed $npk lines, tcpdump $ntd" >&2
 fi
-size=$(stat -c %s "$file")
+size=$(stat -L -c %s "$file")
 
 load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
