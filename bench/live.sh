@@ -103,19 +103,32 @@ ticks() {
 	awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo gone
 }
 
-# start the tool in the receiving namespace, wait until it listens
+# start the tool in the receiving namespace, wait until it listens; on
+# this busy machine a start now and then hangs before the tool prints
+# anything (twice in 180 starts): such a start is killed and tried again
 start() { # start READY_PATTERN CMD...
-	local ready=$1
+	local ready=$1 try
 	shift
-	ip netns exec "$rx" "$@" >/dev/null 2>"$tmp/err" &
-	pid=$!
-	for _ in $(seq 200); do
-		grep -q "$ready" "$tmp/err" && break
-		kill -0 "$pid" 2>/dev/null || die "'$*' did not start: $(cat "$tmp/err")"
-		sleep 0.05
+	for try in 1 2 3; do
+		: >"$tmp/err"
+		ip netns exec "$rx" "$@" >/dev/null 2>>"$tmp/err" &
+		pid=$!
+		for _ in $(seq 300); do
+			grep -qs "$ready" "$tmp/err" && break
+			kill -0 "$pid" 2>/dev/null || die "'$*' did not start: $(cat "$tmp/err")"
+			sleep 0.05
+		done
+		if grep -qs "$ready" "$tmp/err"; then
+			sleep 0.5 # the socket is bound before the line; a margin anyway
+			return 0
+		fi
+		echo "bench/live.sh: '$*' did not say '$ready' in 15 s (try $try;" \
+			"state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)," \
+			"wchan $(cat "/proc/$pid/wchan" 2>/dev/null)): killed" >&2
+		kill -KILL "$pid" 2>/dev/null || true # no wait: it may be in D state
+		pid=
 	done
-	grep -q "$ready" "$tmp/err" || die "'$*' did not say '$ready' in 10 s"
-	sleep 0.5 # the socket is bound before the line; give it a margin anyway
+	die "'$*' did not start in 3 tries: $(cat "$tmp/err")"
 }
 
 # wait until the tool has read what the kernel holds (its CPU time stops
