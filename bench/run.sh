@@ -2,17 +2,21 @@
 # bench/run.sh — time netscope against tcpdump and tshark on one capture.
 # See bench/README for what is measured and what the columns mean.
 #
-#   bench/run.sh [-r RUNS] [-t TSHARK_RUNS] [-p PACKETS] [-b NETSCOPE] [FILE]
+#   bench/run.sh [-r RUNS] [-t TSHARK_RUNS] [-j] [-p PACKETS] [-b NETSCOPE] [FILE]
 #
 #   -r RUNS         timed runs per command (default 5); the median is shown
-#   -t TSHARK_RUNS  timed runs for tshark, which is slow (default 3)
+#   -t TSHARK_RUNS  timed runs for tshark, which is slow (default 3; with 1
+#                   tshark gets no untimed warm-up run)
+#   -j              leave out tshark -T json (the slowest row; no target
+#                   of issue 18 uses it)
 #   -p PACKETS      size of the generated capture (default 1000000)
 #   -b NETSCOPE     the binary to time (default: ./netscope, rebuilt with
 #                   make if out of date)
 #   FILE            capture to use (default: bench/out/capture-PACKETS.pcap,
 #                   generated with bench/make-capture.py when missing)
 #
-# The result table is also written to bench/out/results-<time>.txt.
+# The result table is also written to bench/out/results-<time>.txt, and
+# bench/pcaploop.c (the bare libpcap loop) is built into bench/out/.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,14 +24,16 @@ runs=5
 truns=3
 packets=1000000
 netscope=
-while getopts "r:t:p:b:h" opt; do
+tjson=1
+while getopts "r:t:p:b:jh" opt; do
 	case $opt in
 	r) runs=$OPTARG ;;
 	t) truns=$OPTARG ;;
+	j) tjson= ;;
 	p) packets=$OPTARG ;;
 	b) netscope=$OPTARG ;;
 	*)
-		sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
+		sed -n '2,19s/^# \{0,1\}//p' "$0" >&2
 		exit 2
 		;;
 	esac
@@ -60,6 +66,13 @@ if nm "$netscope" 2>/dev/null | grep -q '__asan_init\|__sanitizer_cov'; then
 		"fuzzing instrumentation: the numbers mean little" >&2
 fi
 
+# ---- the limit: a bare libpcap loop (bench/pcaploop.c) ---------------------------
+loop=$out/pcaploop
+if [ ! -x "$loop" ] || [ "$top/bench/pcaploop.c" -nt "$loop" ]; then
+	${CC:-cc} -O2 -o "$loop" "$top/bench/pcaploop.c" -lpcap ||
+		die "cannot build $loop (a C compiler and libpcap-dev are needed)"
+fi
+
 # ---- the capture -----------------------------------------------------------------
 if [ ! -f "$file" ]; then
 	echo "bench/run.sh: generating $file ($packets packets)" >&2
@@ -74,7 +87,9 @@ if command -v tcpdump >/dev/null; then
 	[ "$npk" -eq "$ntd" ] ||
 		echo "bench/run.sh: WARNING: netscope printed $npk lines, tcpdump $ntd" >&2
 fi
-size=$(stat -c %s "$file")
+size=$(stat -L -c %s "$file")
+
+load0=$(cut -d ' ' -f 1-3 /proc/loadavg)
 
 # ---- timing ----------------------------------------------------------------------
 tmp=$(mktemp -d)
@@ -95,7 +110,11 @@ bench() {
 		return
 	fi
 	echo "bench/run.sh: $name (${n} runs)" >&2
-	"$@" >/dev/null 2>"$tmp/err" || die "'$*' failed: $(tail -n 3 "$tmp/err")"
+	# the warm-up; tshark with -t 1 goes without (the file is in the page
+	# cache already, and a run of tshark on a big file takes minutes)
+	if [ "$1" != tshark ] || [ "$n" -gt 1 ]; then
+		"$@" >/dev/null 2>"$tmp/err" || die "'$*' failed: $(tail -n 3 "$tmp/err")"
+	fi
 	: >"$tmp/walls"
 	: >"$tmp/rsss"
 	: >"$tmp/cpus"
@@ -128,7 +147,18 @@ bench "tshark -Y syn" "$truns" tshark -r "$file" -Y 'tcp.flags.syn == 1'
 # (-T ek, Elasticsearch's bulk format) and its JSON array
 bench "netscope read -T ndjson" "$runs" "$netscope" read -T ndjson "$file"
 bench "tshark -T ek" "$truns" tshark -r "$file" -T ek
-bench "tshark -T json" "$truns" tshark -r "$file" -T json
+[ -z "$tjson" ] || bench "tshark -T json" "$truns" tshark -r "$file" -T json
+# the limit, and what reading costs with nothing printed per packet: every
+# packet dissected, connections and statistics tables printed at the end
+bench "bare libpcap loop" "$runs" "$loop" "$file"
+bench "netscope read -q" "$runs" "$netscope" read -q "$file"
+bench "netscope --conversations -q" "$runs" "$netscope" read --conversations -q "$file"
+bench "netscope -q -z io,stat,1" "$runs" "$netscope" read -q -z io,stat,1 "$file"
+bench "netscope -q -z endpoints,ip" "$runs" "$netscope" read -q -z endpoints,ip "$file"
+bench "netscope -q -z expert" "$runs" "$netscope" read -q -z expert "$file"
+bench "netscope -q -z (per call)" "$runs" "$netscope" read -q -z grpc,srt -z http,srt \
+	-z dns,srt -z conn,timing -z sse,stat "$file"
+bench "tshark -q -z conv,tcp" "$truns" tshark -q -r "$file" -z conv,tcp
 
 # ---- report ----------------------------------------------------------------------
 ratio() { # ratio A B: A's time and RSS over B's
@@ -142,9 +172,38 @@ ratio() { # ratio A B: A's time and RSS over B's
 			v = sprintf("netscope %.2fx faster", 1 / t)
 		else
 			v = sprintf("netscope %.2fx slower", t)
-		printf "  %-42s time %6.3fx (%s)  CPU %6.3fx  peak RSS %6.3fx\n",
+		printf "  %-50s time %6.3fx (%s)  CPU %6.3fx  peak RSS %6.3fx\n",
 			a " / " b, t, v, (cb ? ca / cb : 0), ra / rb
 	}'
+}
+
+# one line a target: the ratio, the target and whether it is met
+verdict() { # verdict TEXT RATIO OP LIMIT (RATIO "-": a time too short to divide by)
+	awk -v t="$1" -v r="$2" -v op="$3" -v l="$4" 'BEGIN {
+		if (r == "-") {
+			printf "  %-58s %7s  target %s %-4s n/a (a CPU time under 0.01 s)\n",
+				t, "-", op, l
+			exit
+		}
+		ok = (op == ">=") ? r >= l : r <= l
+		printf "  %-58s %7.2f  target %s %-4s %s\n", t, r, op, l,
+			ok ? "met" : "NOT MET"
+	}'
+}
+target_min() { # target_min NETSCOPE OTHER MIN: OTHER's CPU / NETSCOPE's >= MIN
+	[ -n "${CPU[$1]:-}" ] && [ -n "${CPU[$2]:-}" ] || return 0
+	verdict "$2 CPU / $1 CPU" "$(awk -v a="${CPU[$2]}" -v b="${CPU[$1]}" \
+		'BEGIN { print (b ? a / b : "-") }')" ">=" "$3"
+}
+target_max() { # target_max NETSCOPE BASE MAX: NETSCOPE's CPU / BASE's <= MAX
+	[ -n "${CPU[$1]:-}" ] && [ -n "${CPU[$2]:-}" ] || return 0
+	verdict "$1 CPU / $2 CPU" "$(awk -v a="${CPU[$1]}" -v b="${CPU[$2]}" \
+		'BEGIN { print (b ? a / b : "-") }')" "<=" "$3"
+}
+target_rss() { # target_rss NAME MIB: its peak RSS in MiB <= MIB
+	[ -n "${RSS[$1]:-}" ] || return 0
+	verdict "$1 peak RSS (MiB)" "$(awk -v r="${RSS[$1]}" 'BEGIN { print r / 1024 }')" \
+		"<=" "$2"
 }
 
 {
@@ -152,19 +211,20 @@ ratio() { # ratio A B: A's time and RSS over B's
 	awk -v p="$npk" -v s="$size" -v d="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		-v c="$(nproc) CPU(s), $(uname -r)" \
 		'BEGIN { printf "         %d packets, %.1f MB, %s on %s\n", p, s / 1e6, d, c }'
+	echo "load average at the start: $load0; at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 	echo "netscope: $netscope"
 	echo "tcpdump: $(tcpdump --version 2>&1 | head -n 1)" \
 		"  tshark: $(tshark --version 2>/dev/null | head -n 1 | sed 's/^TShark (Wireshark) //')"
 	echo
-	printf "%-23s %9s %9s %8s %12s %9s %10s\n" "command" "median s" "best s" \
+	printf "%-27s %9s %9s %8s %12s %9s %10s\n" "command" "median s" "best s" \
 		"CPU s" "packets/s" "MB/s" "peak RSS"
-	printf "%-23s %9s %9s %8s %12s %9s %10s\n" "-----------------------" "---------" \
+	printf "%-27s %9s %9s %8s %12s %9s %10s\n" "---------------------------" "---------" \
 		"---------" "--------" "------------" "---------" "----------"
 	for name in "${order[@]}"; do
 		awk -v n="$name" -v w="${WALL[$name]}" -v m="${MINW[$name]}" \
 			-v r="${RSS[$name]}" -v c="${CPU[$name]}" -v p="$npk" \
 			-v s="$size" 'BEGIN {
-			printf "%-23s %9.3f %9.3f %8.2f %12.0f %9.1f %7.1f MB\n", n,
+			printf "%-27s %9.3f %9.3f %8.2f %12.0f %9.1f %7.1f MiB\n", n,
 				w / 1e6, m / 1e6, c / 1e6, p / (w / 1e6),
 				s / 1e6 / (w / 1e6), r / 1024
 		}'
@@ -177,4 +237,23 @@ ratio() { # ratio A B: A's time and RSS over B's
 	ratio "netscope -Y syn" "tshark -Y syn"
 	ratio "netscope read -T ndjson" "tshark -T ek"
 	ratio "netscope read -T ndjson" "tshark -T json"
+	ratio "netscope --conversations -q" "tshark -q -z conv,tcp"
+	echo
+	echo "issue 18's targets (CPU s, user + system; peak RSS):"
+	# the other tool over netscope: at least MIN times netscope's CPU
+	target_min "netscope read" "tcpdump -nr" 6
+	target_min "netscope read" "tshark -r" 25
+	target_min "netscope read -T ndjson" "tshark -T ek" 100
+	# netscope over a baseline: at most MAX times its CPU
+	target_max "netscope --conversations -q" "bare libpcap loop" 3
+	target_max "netscope -q -z io,stat,1" "bare libpcap loop" 3
+	target_max "netscope -q -z endpoints,ip" "bare libpcap loop" 3
+	target_max "netscope -q -z expert" "bare libpcap loop" 3
+	target_max "netscope -q -z (per call)" "bare libpcap loop" 3
+	target_max "netscope read -T ndjson" "netscope read" 2
+	target_rss "netscope read" 48
+	target_rss "netscope --conversations -q" 48
+	target_rss "netscope read -T ndjson" 48
+	[ "$npk" -eq 2000000 ] ||
+		echo "  (the peak RSS target is for the 2,000,000-packet capture; this one has $npk)"
 } | tee "$out/results-$(date +%Y%m%d-%H%M%S).txt"
