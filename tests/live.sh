@@ -291,6 +291,11 @@ pids+=($!)
 pid=$!
 pids+=("$pid")
 wait_listening "$TMP/e10"
+# the capture thread starts just after the "listening" line
+for _ in $(seq 100); do
+	[ "$(ls /proc/"$pid"/task | wc -l)" -ge 2 ] && break
+	sleep 0.05
+done
 check "two threads while capturing" test "$(ls /proc/"$pid"/task | wc -l)" = 2
 send_udp "$P10" 20000 64 0
 wait_rx "$P10" 20000
