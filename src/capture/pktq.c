@@ -29,6 +29,16 @@ static void wake(struct ns_pktq *q)
 	(void)n;
 }
 
+/* After a batch of packets: the consumer is woken once, if it may have
+ * gone to sleep on an empty ring while the batch came in. */
+static void flush_wake(struct ns_pktq *q)
+{
+	if (q->wake_due) {
+		q->wake_due = 0;
+		wake(q);
+	}
+}
+
 /* Room for a record of n bytes (header included) at the head: records
  * never wrap, a filler record skips the ring's end. */
 static int fits(const struct ns_pktq *q, size_t n, size_t *skip)
@@ -57,7 +67,6 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		}
 		pthread_cond_wait(&q->space, &q->mu);
 	}
-	int was_empty = q->head == q->tail;
 	if (skip) { /* a filler: caplen UINT32_MAX */
 		struct ns_pktq_pkt fill = {.caplen = UINT32_MAX};
 		if (skip >= sizeof(fill))
@@ -70,10 +79,12 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	memcpy(p, &ph, sizeof(ph));
 	memcpy(p + sizeof(ph), data, h->caplen);
 	pthread_mutex_lock(&q->mu);
+	/* the consumer has taken all it could see: it may be going to
+	 * sleep, so it is woken when this batch is in (flush_wake()) */
+	if (q->head == q->tail)
+		q->wake_due = 1;
 	q->head += n;
 	pthread_mutex_unlock(&q->mu);
-	if (was_empty)
-		wake(q);
 	atomic_fetch_add(&q->captured_bytes, h->len);
 	uint64_t c = atomic_fetch_add(&q->captured, 1) + 1;
 	if (q->max_count && c >= q->max_count)
@@ -114,6 +125,7 @@ static void drain(struct ns_pktq *q, int fd)
 	int64_t deadline = mono_ns() + (int64_t)q->drain_ms * 1000000;
 	while (!atomic_load(&q->stop)) {
 		int n = pcap_dispatch(q->src->p, -1, on_packet, (u_char *)q);
+		flush_wake(q);
 		if (n < 0 && n != PCAP_ERROR_BREAK) {
 			failed(q);
 			return;
@@ -145,6 +157,7 @@ static void *run(void *arg)
 		}
 		int n = pcap_dispatch(s->p, s->live ? -1 : 1024, on_packet,
 				      (u_char *)q);
+		flush_wake(q);
 		if (n == PCAP_ERROR_BREAK)
 			continue;
 		if (n < 0) {

@@ -10,8 +10,12 @@
  * the ring has room.  When the ring is full a live packet is dropped and
  * counted (dropped by netscope, apart from the kernel's drops); a file
  * source waits instead, since a file can always be read later.  The
- * consumer is woken through a pipe when the ring goes from empty to
- * non-empty, so it can poll() it with other descriptors.
+ * consumer is woken through a pipe, so it can poll() it with other
+ * descriptors: once after each batch the capture thread reads
+ * (pcap_dispatch) in which a packet was added to a ring the consumer had
+ * emptied (it may have gone to sleep: whether it had is decided as the
+ * packet is published, not before its bytes are copied, or a consumer
+ * that empties the ring meanwhile would sleep through what follows).
  *
  * Ending: stop ends the capture now (-c reached, the UI quits, a second
  * signal); finish, and the -a deadline, first drain what the kernel has
@@ -54,7 +58,8 @@ struct ns_pktq {
 	pthread_cond_t space;
 	pthread_t thread;
 	int started;
-	int wake[2]; /* pipe: readable when packets are waiting */
+	int wake[2];  /* pipe: readable when packets are waiting */
+	int wake_due; /* the capture thread's: a batch is to be told */
 
 	atomic_int stop;   /* end the capture now */
 	atomic_int finish; /* drain the kernel, then end */
