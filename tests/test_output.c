@@ -588,6 +588,9 @@ START_TEST(json_values)
 	ns_add_int(pkt, &absf, 0, 0, 1700000000000000001ll);
 	ns_add_double(pkt, &dbl, 0, 0, 0.1);
 	ns_add_double(pkt, &dbl, 0, 0, 1.0 / 0.0);
+	/* shortest that reads back: 16 and 17 significant digits */
+	ns_add_double(pkt, &dbl, 0, 0, 84.74337369372327);
+	ns_add_double(pkt, &dbl, 0, 0, 0.1 + 0.2);
 	ns_add_bytes(pkt, &ether, 0, 0, tu_mac_a, 6);
 	ns_add_bytes(pkt, &ip6, 0, 0, tu_ip6_a, 16);
 	ns_add_bytes(pkt, &bytes, 0, 0, raw, 3);
@@ -604,7 +607,8 @@ START_TEST(json_values)
 	    "{\"timestamp\":\"1969-12-31T23:59:58.500000000Z\","
 	    "\"protocols\":\"\",\"layers\":{\"frame\":{"
 	    "\"t.hex16\":2048,\"t.int\":-5,\"t.rel\":-0.000000001,"
-	    "\"t.abs\":1700000000.000000001,\"t.dbl\":[0.1,null],"
+	    "\"t.abs\":1700000000.000000001,"
+	    "\"t.dbl\":[0.1,null,84.74337369372327,0.30000000000000004],"
 	    "\"t.eth\":\"" TU_MAC_A "\",\"t.ip6\":\"" TU_IP6_A "\","
 	    "\"t.bytes\":\"00ff10\",\"t.str\":\"\\\\xff\\n\",\"t.named\":1,"
 	    "\"t.label\":{},"

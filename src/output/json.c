@@ -155,8 +155,10 @@ static void put_field_key(struct ns_buf *b, int *comma,
 	b->len = (size_t)(o + 2 - b->p);
 }
 
-/* A double as the shortest text that reads back the same; JSON has no
- * NaN or infinity. */
+/* A double as the shortest text that reads back the same: 15 significant
+ * digits give back every decimal of 15 digits or fewer (%g drops the
+ * trailing zeros), then 16, then 17 always do.  JSON has no NaN or
+ * infinity. */
 static void put_double(struct ns_buf *b, double d)
 {
 	if (!isfinite(d)) {
@@ -164,9 +166,11 @@ static void put_double(struct ns_buf *b, double d)
 		return;
 	}
 	char s[32];
-	snprintf(s, sizeof(s), "%.15g", d);
-	if (strtod(s, NULL) != d)
-		snprintf(s, sizeof(s), "%.17g", d);
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(s, sizeof(s), "%.*g", digits, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
 	ns_buf_puts(b, s);
 }
 
