@@ -316,30 +316,42 @@ START_TEST(alerts_and_several_records)
 }
 END_TEST
 
-START_TEST(certificate_via_libcrypto)
+/* A Certificate handshake message in m holding one self-signed P-256
+ * certificate (v3, valid 2024-2034) for CN=cn; the DER's length. */
+static int certificate_message(struct msg *m, const char *cn, long serial)
 {
 	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	ck_assert_ptr_nonnull(k);
 	X509 *x = X509_new();
 	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
 	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200); /* 2024-01-01 */
 	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);  /* 2034-01-01 */
 	X509_NAME *n = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-				   (const unsigned char *)"test.example", -1,
-				   -1, 0);
+				   (const unsigned char *)cn, -1, -1, 0);
 	X509_set_issuer_name(x, n);
 	X509_set_pubkey(x, k);
 	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
 	unsigned char *der = NULL;
 	int len = i2d_X509(x, &der);
 	ck_assert_int_gt(len, 0);
-	struct msg body = {.n = 0}, m = {.n = 0};
+	struct msg body = {.n = 0};
+	m->n = 0;
 	PUT(&body, 0, (uint8_t)((len + 3) >> 8), (uint8_t)(len + 3));
 	PUT(&body, 0, (uint8_t)(len >> 8), (uint8_t)len);
 	put(&body, der, (size_t)len);
-	handshake(&m, 11, &body);
+	handshake(m, 11, &body);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	return len;
+}
+
+START_TEST(certificate_via_libcrypto)
+{
+	struct msg m;
+	int len = certificate_message(&m, "test.example", 7);
 	struct ns_packet *pkt = dissect(&m);
 	tu_assert_ok(pkt);
 	ck_assert_str_eq(tu_value(pkt, "tls.handshake.certificate.subject"),
@@ -358,9 +370,6 @@ START_TEST(certificate_via_libcrypto)
 	tu_assert_malformed(pkt, "certificate not DER");
 	ck_assert_uint_eq(tu_uint(pkt, "tls.handshake.certificate_length"),
 			  (uint64_t)len);
-	OPENSSL_free(der);
-	X509_free(x);
-	EVP_PKEY_free(k);
 }
 END_TEST
 
@@ -391,26 +400,8 @@ static void tls_fields_text(const struct ns_packet *pkt, char *out, size_t cap)
  * (no d2i_X509): the same fields as its parse, at the same depths. */
 START_TEST(certificate_cached_per_run)
 {
-	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	X509 *x = X509_new();
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 9);
-	ASN1_TIME_set(X509_getm_notBefore(x), 1704067200);
-	ASN1_TIME_set(X509_getm_notAfter(x), 2019686400);
-	X509_NAME *n = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-				   (const unsigned char *)"cache.example", -1,
-				   -1, 0);
-	X509_set_issuer_name(x, n);
-	X509_set_pubkey(x, k);
-	ck_assert_int_gt(X509_sign(x, k, EVP_sha256()), 0);
-	unsigned char *der = NULL;
-	int len = i2d_X509(x, &der);
-	ck_assert_int_gt(len, 0);
-	struct msg body = {.n = 0}, m = {.n = 0};
-	PUT(&body, 0, (uint8_t)((len + 3) >> 8), (uint8_t)(len + 3));
-	PUT(&body, 0, (uint8_t)(len >> 8), (uint8_t)len);
-	put(&body, der, (size_t)len);
-	handshake(&m, 11, &body);
+	struct msg m;
+	certificate_message(&m, "cache.example", 9);
 	static char parsed[8192], cached[8192], alone[8192];
 	tls_fields_text(dissect(&m), alone, sizeof(alone));
 	struct ns_engine eng;
@@ -436,9 +427,6 @@ START_TEST(certificate_cached_per_run)
 	tu_pkt.eng = NULL;
 	ns_engine_finish(&eng);
 	ck_assert_uint_eq(eng.mem.used, 0);
-	OPENSSL_free(der);
-	X509_free(x);
-	EVP_PKEY_free(k);
 }
 END_TEST
 
