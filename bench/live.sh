@@ -47,27 +47,14 @@ file=${1:-$top/bench/out/capture-$packets.pcap}
 out=$top/bench/out
 mkdir -p "$out"
 
-die() {
-	echo "bench/live.sh: $*" >&2
-	exit 1
-}
+. "$top/bench/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
 for t in ip tcpreplay tcpdump dumpcap capinfos; do
 	command -v "$t" >/dev/null || die "$t missing (Debian: tcpreplay tcpdump wireshark-common iproute2)"
 done
-if [ -z "$netscope" ]; then
-	[ -f "$top/Makefile" ] || die "$top is not configured: run ./configure first or pass -b"
-	make -C "$top" -s netscope >&2 || die "cannot build netscope"
-	netscope=$top/netscope
-fi
-[ -x "$netscope" ] || die "$netscope: not an executable"
-if [ ! -f "$file" ]; then
-	echo "bench/live.sh: generating $file ($packets packets)" >&2
-	python3 "$top/bench/make-capture.py" -n "$packets" -o "$file" >&2
-fi
-cat "$file" >/dev/null # tcpreplay reads it from the page cache
-export TZ=${TZ:-UTC}
+bench_netscope "$netscope"
+bench_capture "$file" "$packets"
 
 # ---- the namespaces --------------------------------------------------------------
 tx=nsbench-tx-$$

@@ -17,12 +17,10 @@ while getopts n:r: o; do
 	*) echo "usage: bench/records.sh [-n PACKETS] [-r RUNS]" >&2; exit 2 ;;
 	esac
 done
-export TZ=${TZ:-UTC}
-make -s netscope >/dev/null
+. bench/lib.sh
+bench_netscope
 cap=bench/out/capture-$n.pcap
-mkdir -p bench/out
-[ -f "$cap" ] || python3 bench/make-capture.py -n "$n" -o "$cap"
-cat "$cap" >/dev/null # a warm page cache for every tool
+bench_capture "$cap" "$n"
 rec=bench/out/records.$$.json
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 scraper=
@@ -52,7 +50,7 @@ cpu() {
 		"$(printf '%s\n' "${m[@]}" | sort -n | tail -1)"
 }
 
-NS=./netscope
+NS=$netscope
 metrics=()
 $NS read --help | grep -q -- '--metrics' && metrics=(--metrics "127.0.0.1:$port")
 set -- $(cpu $NS read -q --conversations "$cap")

@@ -43,24 +43,12 @@ file=${1:-$top/bench/out/capture-$packets.pcap}
 out=$top/bench/out
 mkdir -p "$out"
 
-die() {
-	echo "bench/run.sh: $*" >&2
-	exit 1
-}
+. "$top/bench/lib.sh"
 
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install -y time)"
 
-# Without TZ, glibc's localtime() stats /etc/localtime on every call, and
-# tcpdump calls it once a packet: a cost of the environment, not of the tool.
-export TZ=${TZ:-UTC}
-
 # ---- the binary ------------------------------------------------------------------
-if [ -z "$netscope" ]; then
-	[ -f "$top/Makefile" ] || die "$top is not configured: run ./configure first or pass -b"
-	make -C "$top" -s netscope >&2 || die "cannot build netscope"
-	netscope=$top/netscope
-fi
-[ -x "$netscope" ] || die "$netscope: not an executable"
+bench_netscope "$netscope"
 if nm "$netscope" 2>/dev/null | grep -q '__asan_init\|__sanitizer_cov'; then
 	echo "bench/run.sh: WARNING: $netscope is built with sanitizers or" \
 		"fuzzing instrumentation: the numbers mean little" >&2
@@ -74,11 +62,7 @@ if [ ! -x "$loop" ] || [ "$top/bench/pcaploop.c" -nt "$loop" ]; then
 fi
 
 # ---- the capture -----------------------------------------------------------------
-if [ ! -f "$file" ]; then
-	echo "bench/run.sh: generating $file ($packets packets)" >&2
-	python3 "$top/bench/make-capture.py" -n "$packets" -o "$file" >&2
-fi
-cat "$file" >/dev/null # into the page cache: every tool reads it warm
+bench_capture "$file" "$packets"
 
 # the packet count, and a check that netscope reads the whole file
 npk=$("$netscope" read "$file" | wc -l)

@@ -18,12 +18,10 @@ while getopts n:r: o; do
 	*) echo "usage: bench/stats.sh [-n PACKETS] [-r RUNS]" >&2; exit 2 ;;
 	esac
 done
-export TZ=${TZ:-UTC}
-make -s netscope >/dev/null
+. bench/lib.sh
+bench_netscope
 cap=bench/out/capture-$n.pcap
-mkdir -p bench/out
-[ -f "$cap" ] || python3 bench/make-capture.py -n "$n" -o "$cap"
-cat "$cap" >/dev/null # a warm page cache for every tool
+bench_capture "$cap" "$n"
 
 # median CPU seconds of RUNS runs of the command
 cpu() {
@@ -36,7 +34,7 @@ cpu() {
 	printf '%s\n' "${t[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'
 }
 
-NS=./netscope
+NS=$netscope
 Z=(-z grpc,srt -z http,srt -z dns,srt -z conn,timing -z sse,stat)
 ALL=("${Z[@]}" -z io,stat,1 -z endpoints,ip -z endpoints,tcp -z endpoints,udp
 	-z expert)
