@@ -512,32 +512,33 @@ START_TEST(text_tokens_and_numbers)
 }
 END_TEST
 
-/* ns_rd_find_in against a byte loop: every range of the word-at-a-time
- * path and of the plain one, over every byte value at every position of
- * a buffer longer than two words, and an errored reader. */
-START_TEST(find_in_range)
+/* ns_rd_find_pair against a byte loop: ranges at both ends of the byte
+ * values and an empty one, each byte value at each position after a
+ * byte in the range and alone, and an errored reader. */
+START_TEST(find_pair)
 {
-	static const uint8_t ranges[][2] = {
-	    {20, 24}, {1, 1}, {1, 126}, {126, 126}, {0, 5}, {100, 200}, {9, 8}};
+	static const uint8_t ranges[][2] = {{20, 24},	{0, 0},	    {0, 255},
+					    {255, 255}, {100, 200}, {9, 8}};
 	uint8_t buf[19];
 	for (unsigned k = 0; k < sizeof(ranges) / sizeof(ranges[0]); k++) {
 		uint8_t lo = ranges[k][0], hi = ranges[k][1];
 		for (unsigned at = 0; at < sizeof(buf); at++) {
 			for (unsigned v = 0; v < 256; v++) {
-				/* the filler is outside every range */
-				memset(buf, 255, sizeof(buf));
-				if (lo == 100)
-					memset(buf, 50, sizeof(buf));
+				/* the filler is neither 3 nor in most ranges */
+				memset(buf, 50, sizeof(buf));
 				buf[at] = (uint8_t)v;
+				if (at > 0 && v == 3 && (at & 1))
+					buf[at - 1] = lo; /* a pair */
 				long want = -1;
-				for (unsigned i = 0; i < sizeof(buf); i++)
-					if (buf[i] >= lo && buf[i] <= hi) {
+				for (unsigned i = 0; i + 1 < sizeof(buf); i++)
+					if (buf[i] >= lo && buf[i] <= hi &&
+					    buf[i + 1] == 3) {
 						want = (long)i;
 						break;
 					}
 				struct ns_reader r;
 				ns_rd_init(&r, buf, sizeof(buf));
-				ck_assert_int_eq(ns_rd_find_in(&r, lo, hi),
+				ck_assert_int_eq(ns_rd_find_pair(&r, lo, hi, 3),
 						 want);
 			}
 		}
@@ -545,7 +546,7 @@ START_TEST(find_in_range)
 	struct ns_reader r;
 	ns_rd_init(&r, buf, 2);
 	ns_rd_skip(&r, 3);
-	ck_assert_int_eq(ns_rd_find_in(&r, 0, 255), -1);
+	ck_assert_int_eq(ns_rd_find_pair(&r, 0, 255, 50), -1);
 }
 END_TEST
 
@@ -652,7 +653,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, offsets_relative_to_base);
 	tcase_add_test(tc, empty_reader);
 	tcase_add_test(tc, random_access);
-	tcase_add_test(tc, find_in_range);
+	tcase_add_test(tc, find_pair);
 	tcase_add_test(tc, fail);
 	tcase_add_test(tc, quic_varint);
 	suite_add_tcase(s, tc);

@@ -208,32 +208,25 @@ static inline long ns_rd_find(const struct ns_reader *r, uint8_t c)
 	return q ? (long)(q - r->p) : -1;
 }
 
-/* Offset from the cursor of the first byte in [lo, hi], or -1 (nothing
- * moves): a search for where a header may start.  With 1 <= lo <= hi <=
- * 126, eight bytes are tested at once: a byte b is in the range when
- * both (127 + hi + 1) - (b & 127) and (b & 127) + (127 - (lo - 1)) have
- * their high bit set and b has not (no byte carries into the next). */
-static inline long ns_rd_find_in(const struct ns_reader *r, uint8_t lo,
-				 uint8_t hi)
+/* Offset from the cursor of the first i where byte i is in [lo, hi] and
+ * byte i + 1 is c, or -1 (nothing moves): where a header that starts with
+ * a type byte and a fixed byte may begin.  memchr jumps to the c's, which
+ * in bytes that are not headers are far rarer than bytes in the range. */
+static inline long ns_rd_find_pair(const struct ns_reader *r, uint8_t lo,
+				   uint8_t hi, uint8_t c)
 {
 	if (r->err || lo > hi) /* an empty range */
 		return -1;
-	size_t n = ns_rd_left(r), i = 0;
-	if (lo >= 1 && hi <= 126) {
-		const uint64_t ones = 0x0101010101010101u;
-		const uint64_t above = ones * (uint64_t)(128 + hi);
-		const uint64_t below = ones * (uint64_t)(128 - lo);
-		for (; i + 8 <= n; i += 8) {
-			uint64_t x, m;
-			memcpy(&x, r->p + i, 8);
-			m = x & ones * 127;
-			if ((above - m) & ~x & (m + below) & ones * 128)
-				break;
-		}
+	size_t n = ns_rd_left(r);
+	for (size_t i = 1; i < n;) {
+		const uint8_t *q = memchr(r->p + i, c, n - i);
+		if (!q)
+			return -1;
+		size_t j = (size_t)(q - r->p);
+		if ((uint8_t)(r->p[j - 1] - lo) <= (uint8_t)(hi - lo))
+			return (long)(j - 1);
+		i = j + 1;
 	}
-	for (; i < n; i++)
-		if ((uint8_t)(r->p[i] - lo) <= (uint8_t)(hi - lo))
-			return (long)i;
 	return -1;
 }
 
