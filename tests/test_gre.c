@@ -235,6 +235,14 @@ START_TEST(valid_erspan_type1)
 	ck_assert_uint_eq(pkt->layers[tu_layer(pkt, "erspan") + 1].off,
 			  GRE + 4);
 	ck_assert_str_eq(tun_info(pkt, "erspan"), "ERSPAN Type I");
+	/* told from GRE's bytes, not its fields: the same when no field is
+	 * recorded (a run that shows none) */
+	ns_pkt_keep_fields(&tu_pkt, 0);
+	pkt = tu_dissect_full(TU_LT_EN10MB, f.b, f.n);
+	ck_assert_uint_eq(pkt->nfv, 0);
+	tu_assert_layers(pkt, "frame eth ip gre erspan eth ip udp data");
+	ck_assert_uint_eq(pkt->layers[tu_layer(pkt, "erspan") + 1].off,
+			  GRE + 4);
 }
 END_TEST
 

@@ -6,6 +6,7 @@
  * header.
  */
 #include <check.h>
+#include <string.h>
 
 #include "tunnel_util.h"
 
@@ -92,6 +93,20 @@ START_TEST(valid_radiotap_qos_fcs)
 	/* the FCS is not the IPv4 packet's */
 	ck_assert_uint_eq(tu_uint(pkt, "udp.length"), 12);
 	ck_assert_uint_eq(tu_uint(pkt, "data.len"), 4);
+	/* the FCS is known from radiotap when no field is recorded too (a
+	 * run that shows none) */
+	struct ns_layer with[8];
+	ck_assert_uint_eq(pkt->nlayers, 7);
+	memcpy(with, pkt->layers, sizeof(with[0]) * 7);
+	ns_pkt_keep_fields(&tu_pkt, 0);
+	pkt = tu_dissect_full(LT_RADIOT, f.b, f.n);
+	ck_assert_uint_eq(pkt->nfv, 0);
+	tu_assert_layers(pkt, "frame radiotap wlan llc ip udp data");
+	for (unsigned i = 0; i < 7; i++) {
+		ck_assert_uint_eq(pkt->layers[i].off, with[i].off);
+		ck_assert_uint_eq(pkt->layers[i].len, with[i].len);
+		ck_assert_uint_eq(pkt->layers[i].status, with[i].status);
+	}
 }
 END_TEST
 

@@ -339,7 +339,7 @@ static void msg_init(struct dns_msg *m, struct ns_packet *pkt,
 	m->rr.len = 0;
 }
 
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+static int message(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
 	static const int cf[2][4] = {
@@ -375,6 +375,17 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		rc = ns_malformed(pkt, "%s", m.soft);
 	/* bytes after the last section: tshark calls them extraneous */
 	ns_rd_skip(r, ns_rd_left(r));
+	return rc;
+}
+
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
+		   const struct ns_dctx *cx)
+{
+	/* the transactions read the message's fields (ns_dns_sum()): they
+	 * are recorded even when nothing else reads fields */
+	int kept = ns_pkt_keep_fields(pkt, 1);
+	int rc = message(pkt, r, cx);
+	ns_pkt_keep_fields(pkt, kept);
 	return rc;
 }
 

@@ -69,6 +69,7 @@ static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r,
 			    const struct ns_dctx *cx)
 {
 	uint32_t start = ns_rd_off(r);
+	pkt->radiotap_flags = 0;
 	uint8_t version = ns_get_u8(pkt, r, &rt_fields[R_VERSION]);
 	ns_get_u8(pkt, r, &rt_fields[R_PAD]);
 	uint32_t off = ns_rd_off(r);
@@ -102,6 +103,7 @@ static int dissect_radiotap(struct ns_packet *pkt, struct ns_reader *r,
 		off = ns_rd_off(&h);
 		uint8_t flags = ns_rd_u8(&h);
 		if (!h.err) {
+			pkt->radiotap_flags = flags;
 			ns_add_uint(pkt, &rt_fields[R_FLAGS], off, 1, flags);
 			ns_tree_push(pkt);
 			ns_add_uint(pkt, &rt_fields[R_FCS], off, 1,
@@ -479,9 +481,7 @@ static uint8_t radiotap_flags(const struct ns_packet *pkt)
 	unsigned below = pkt->nlayers - 2;
 	if (pkt->layers[below].d != &ns_diss_radiotap)
 		return 0;
-	const struct ns_fv *f =
-	    ns_pkt_find(pkt, (int)below, &rt_fields[R_FLAGS]);
-	return f ? (uint8_t)f->v.u : 0;
+	return pkt->radiotap_flags;
 }
 
 static int dissect_wlan(struct ns_packet *pkt, struct ns_reader *r,

@@ -352,8 +352,13 @@ static int erspan_type1(const struct ns_packet *pkt)
 	int below = (int)pkt->nlayers - 2;
 	if (pkt->layers[below].d != &ns_diss_gre)
 		return 0;
-	const struct ns_fv *fv = ns_pkt_find(pkt, below, &fields[F_FLAGS]);
-	return fv && fv->v.u == 0;
+	/* read again from its bytes: dissection never reads fields back */
+	const struct ns_layer *l = &pkt->layers[below];
+	struct ns_reader rd;
+	ns_rd_init(&rd, l->src ? l->src : pkt->data,
+		   l->src ? l->srclen : pkt->caplen);
+	rd = ns_rd_at(&rd, l->off);
+	return ns_rd_u16(&rd) == 0 && !rd.err;
 }
 
 /* The 8-byte platform-specific sub-header of type III; its layout depends

@@ -267,6 +267,8 @@ static int setup_engine(struct cmd *x)
 	x->eng.summary_only =
 	    !x->run.dfilter && !ns_bus_wants(&x->eng.bus, NS_EV_PACKET) &&
 	    (!x->run.out || (x->out.format == NS_OUT_TEXT && !x->out.verbose));
+	/* and with no packet output nothing reads them at all */
+	ns_pkt_keep_fields(&x->run.pkt, !x->eng.summary_only || x->run.out);
 	/* a long read shows it is alive: on a terminal's stderr, when the
 	 * packet lines are not already on that terminal */
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&

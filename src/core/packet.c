@@ -55,6 +55,7 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 	pkt->quoted = 0;
 	pkt->ip_payload_len = 0;
 	pkt->ip_fragment = 0;
+	pkt->radiotap_flags = 0;
 	pkt->next_src = pkt->cur_src = NULL;
 	pkt->next_srclen = pkt->cur_srclen = 0;
 	pkt->addr_type = NS_ADDR_NONE;
@@ -84,8 +85,16 @@ struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 		return NULL;
 	}
 	pkt->fv = fv;
-	pkt->fvcap = cap;
-	return ns_pkt_add(pkt, f, off, len);
+	pkt->fvcap = pkt->fvroom = cap;
+	return ns_pkt_fill(pkt, f, off, len);
+}
+
+int ns_pkt_keep_fields(struct ns_packet *pkt, int on)
+{
+	int was = !pkt->nofields;
+	pkt->nofields = !on;
+	pkt->fvroom = on ? pkt->fvcap : 0;
+	return was;
 }
 
 const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,

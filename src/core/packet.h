@@ -95,6 +95,9 @@ struct ns_packet {
 
 	struct ns_fv *fv;
 	uint32_t nfv, fvcap;
+	/* fvcap, or 0 when no field is recorded (ns_pkt_keep_fields) */
+	uint32_t fvroom;
+	uint8_t nofields;    /* nothing reads the fields: none is recorded */
 	uint32_t fv_dropped; /* fields not recorded: NS_MAX_FIELDS reached */
 	uint8_t depth;	     /* depth given to the next field */
 	uint8_t cur_layer;   /* nlayers - 1, kept by layer_open */
@@ -110,6 +113,8 @@ struct ns_packet {
 	/* set by IPv4/IPv6 for the transport above them */
 	uint32_t ip_payload_len; /* payload length the IP header states */
 	uint8_t ip_fragment; /* the payload is the first of several fragments */
+	/* set by radiotap for the 802.11 frame above it: its Flags byte */
+	uint8_t radiotap_flags;
 	/* set by IPv4/IPv6 when a fragment completes a datagram: the layers
 	 * after this one read the reassembled payload (in the arena) instead
 	 * of the packet's bytes; the layer loop switches its reader to it */
@@ -156,17 +161,23 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 		  uint32_t caplen, uint32_t len, int linktype,
 		  const uint8_t *data);
 
-/* Grows the field array (out of line: rare); NULL when the cap is reached. */
+/* Whether fields are recorded from the next one on (the default);
+ * returns whether they were.  A run whose packets nobody reads field by
+ * field (no output, no display filter, no report of packets) turns them
+ * off, and dissectors run as before with ns_pkt_add() giving NULL, as
+ * when the cap is reached.  A dissector that reads its own fields back
+ * to learn something (TLS: the handshake's) turns them on around that. */
+int ns_pkt_keep_fields(struct ns_packet *pkt, int on);
+
+/* Grows the field array (out of line: rare) and appends; NULL when the
+ * cap is reached. */
 struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 			      uint32_t off, uint32_t len);
 
-/* Appends a field at the current depth; NULL when the cap is reached. */
-static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
-				       const struct ns_field *f, uint32_t off,
-				       uint32_t len)
+static inline struct ns_fv *ns_pkt_fill(struct ns_packet *pkt,
+					const struct ns_field *f, uint32_t off,
+					uint32_t len)
 {
-	if (__builtin_expect(pkt->nfv == pkt->fvcap, 0))
-		return ns_pkt_add_slow(pkt, f, off, len);
 	struct ns_fv *fv = &pkt->fv[pkt->nfv++];
 	fv->f = f;
 	fv->off = off;
@@ -177,6 +188,17 @@ static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 	fv->v.u = 0;
 	fv->v.b.n = 0;
 	return fv;
+}
+
+/* Appends a field at the current depth; NULL when the cap is reached or
+ * fields are not recorded. */
+static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
+				       const struct ns_field *f, uint32_t off,
+				       uint32_t len)
+{
+	if (__builtin_expect(pkt->nfv >= pkt->fvroom, 0))
+		return pkt->nofields ? NULL : ns_pkt_add_slow(pkt, f, off, len);
+	return ns_pkt_fill(pkt, f, off, len);
 }
 
 static inline void ns_tree_push(struct ns_packet *pkt)

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Fields nobody reads are not recorded (issue 18: pay only for what is
+# shown): with no packet output, display filter or packet report, the run
+# records no field, except where a dissector reads its own back (TLS's
+# handshake, DNS's transactions).  Every answer must stay the same: each
+# bundled capture (with its key log) in each such mode is compared with the
+# same run plus `-Y frame`, which matches every packet and makes the
+# filter read fields, so every field is recorded there.
+set -u
+. "${srcdir:-.}/tests/testlib.sh"
+
+modes=("--conversations -q" "--calls -q"
+	"-q -z grpc,srt -z http,srt -z dns,srt -z conn,timing -z sse,stat")
+for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
+	[ -f "$cap" ] || continue
+	b=$(basename "$cap")
+	k=()
+	[ -f "${cap%%.pcap*}.keys" ] && k=(--tls-keylog "${cap%%.pcap*}.keys")
+	for m in "${modes[@]}"; do
+		# shellcheck disable=SC2086 # the mode is words
+		TZ=UTC "$NS" read $m "${k[@]}" "$cap" >"$TMP/off" 2>&1
+		# shellcheck disable=SC2086
+		TZ=UTC "$NS" read $m -Y frame "${k[@]}" "$cap" >"$TMP/on" 2>&1
+		check "$b $m: the same with every field recorded" \
+			cmp -s "$TMP/off" "$TMP/on" ||
+			diff "$TMP/off" "$TMP/on" | head -5
+	done
+	# the records: TLS identities and DNS answers come from fields
+	rm -f "$TMP"/r-*
+	TZ=UTC "$NS" read -q "${k[@]}" --records "$TMP/r-off" "$cap" \
+		>/dev/null 2>&1
+	TZ=UTC "$NS" read -q -Y frame "${k[@]}" --records "$TMP/r-on" "$cap" \
+		>/dev/null 2>&1
+	if [ -f "$TMP/r-off" ] || [ -f "$TMP/r-on" ]; then
+		check "$b --records: the same with every field recorded" \
+			cmp -s "$TMP/r-off" "$TMP/r-on"
+	fi
+done
+echo "$n checks"
+exit $fail
