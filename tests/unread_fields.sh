@@ -1,11 +1,12 @@
 #!/bin/bash
-# Fields nobody reads are not recorded (issue 18: pay only for what is
-# shown): with no packet output, display filter or packet report, the run
-# records no field, except where a dissector reads its own back (TLS's
-# handshake, DNS's transactions).  Every answer must stay the same: each
-# bundled capture (with its key log) in each such mode is compared with the
-# same run plus `-Y frame`, which matches every packet and makes the
-# filter read fields, so every field is recorded there.
+# What nobody reads is not made (pay only for what is shown).  With no
+# packet output, display filter or packet report the run records no
+# field, except where a dissector reads its own back (TLS's handshake,
+# DNS's transactions); -z io,stat with no filter past frame.* dissects no
+# protocol.  Every answer must stay the same: each bundled capture (with
+# its key log) in each such mode is compared with the same run plus a -Y
+# that matches every packet and makes every field recorded (`frame`) or
+# every packet dissected (`frame or ip`).
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 
@@ -24,6 +25,15 @@ for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 		check "$b $m: the same with every field recorded" \
 			cmp -s "$TMP/off" "$TMP/on" ||
 			diff "$TMP/off" "$TMP/on" | head -5
+	done
+	# -z io,stat with no filter past frame.* dissects nothing: the same
+	# table as when every packet is dissected (a filter that needs ip)
+	for z in "io,stat,0.01" "io,stat,0,frame.len>100,,frame.number<5"; do
+		"$NS" read -q -z "$z" "$cap" >"$TMP/off" 2>/dev/null
+		"$NS" read -q -z "$z" -Y "frame or ip" "$cap" >"$TMP/on" \
+			2>/dev/null
+		check "$b -z $z: the same with every packet dissected" \
+			cmp -s "$TMP/off" "$TMP/on"
 	done
 	# the records: TLS identities and DNS answers come from fields
 	rm -f "$TMP"/r-*

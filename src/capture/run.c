@@ -93,10 +93,11 @@ static void dissect(struct ns_run *run, struct ns_packet *pkt,
 	pkt->ts_digits = run->src->nano ? 9 : 6;
 	pkt->delta = run->delta;
 	pkt->eng = run->eng;
-	/* a filter on frame.* alone, and no output or report that needs
+	/* a filter on frame.* alone, or reports of frames alone (-z
+	 * io,stat with no filter), and no output or report that needs
 	 * more: the protocols are not dissected at all */
-	if (!run->dissect && run->dfilter &&
-	    ns_dfilter_frame_only(run->dfilter))
+	if (run->frame_only || (!run->dissect && run->dfilter &&
+				ns_dfilter_frame_only(run->dfilter)))
 		ns_dissect_frame_only(pkt);
 	else
 		ns_dissect(pkt);

@@ -44,11 +44,12 @@ struct ns_run {
 	uint64_t max_count;  /* -c: stop after this many packets, 0 = never */
 	int64_t duration_ns; /* -a duration: stop after this long, 0 = never */
 	int timeout_ms;	     /* the live source's block timeout, for draining */
-	struct ns_output *out;		 /* NULL: no per-packet output */
-	struct ns_dfilter *dfilter;	 /* -Y: only matching packets are
-					  * written and shown, or NULL */
-	struct ns_engine *eng;		 /* flows and streams, or NULL */
-	int dissect;			 /* something needs dissection */
+	struct ns_output *out;	    /* NULL: no per-packet output */
+	struct ns_dfilter *dfilter; /* -Y: only matching packets are
+				     * written and shown, or NULL */
+	struct ns_engine *eng;	    /* flows and streams, or NULL */
+	int dissect;		    /* something needs dissection */
+	int frame_only; /* what does needs the frame's fields only */
 	const struct ns_writer_opts *wo; /* NULL: no -w */
 	int quiet_errors;		 /* pass 1 of -2: pass 2 reports them */
 	int progress; /* a progress line on stderr (a terminal) for files */

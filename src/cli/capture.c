@@ -130,9 +130,11 @@ static int setup_output(struct cmd *x)
 /* Starts the reports asked for, in registry order; 1 if any, 0 if none,
  * or minus the exit status after printing why one could not start (its
  * arguments, or the system: no temporary file). */
+/* Starts the -z reports: 0 when there are none, 1 when some report
+ * needs the protocols dissected, 2 when all read frames alone. */
 static int start_reports(struct cmd *x)
 {
-	int reporting = 0;
+	int reporting = 0, frames = 1;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (!x->c.report_arg[i])
 			continue;
@@ -145,8 +147,10 @@ static int start_reports(struct cmd *x)
 			return errno ? -NS_EXIT_RUNTIME : -NS_EXIT_USAGE;
 		}
 		reporting = 1;
+		frames &= ns_reports[i]->frames_only &&
+			  ns_reports[i]->frames_only(x->report[i]);
 	}
-	return reporting;
+	return reporting ? 1 + frames : 0;
 }
 
 static int records_batch(void *ctx, char *err, size_t errlen)
@@ -262,6 +266,9 @@ static int setup_engine(struct cmd *x)
 	if (c->metrics && setup_metrics(x) < 0)
 		return fail(x, NS_EXIT_RUNTIME);
 	x->run.dissect = x->run.out || reporting || x->records || c->metrics;
+	x->run.frame_only =
+	    reporting == 2 && !x->run.out && !x->records && !c->metrics &&
+	    (!x->run.dfilter || ns_dfilter_frame_only(x->run.dfilter));
 	/* what reads fields beyond the summary line: the tree, -T fields
 	 * and JSON, -Y, the reports that look at each packet */
 	x->eng.summary_only =
@@ -274,7 +281,7 @@ static int setup_engine(struct cmd *x)
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
 			  (!x->run.out || !isatty(STDOUT_FILENO));
 	/* DNS queries never answered, told at the end (its line) */
-	if (x->run.dissect || x->run.dfilter)
+	if ((x->run.dissect || x->run.dfilter) && !x->run.frame_only)
 		ns_dnstally_start(&x->dnstally, &x->eng);
 	return 0;
 }

@@ -296,6 +296,17 @@ static void iostat_free(void *state)
 	free(s);
 }
 
+/* No column filters past frame.*: -z io,stat,1 counts frames without
+ * dissecting them. */
+static int iostat_frames_only(const void *state)
+{
+	const struct iostat *s = state;
+	for (unsigned c = 0; c < s->ncols; c++)
+		if (s->col[c].df && !ns_dfilter_frame_only(s->col[c].df))
+			return 0;
+	return 1;
+}
+
 static void *iostat_start(struct ns_engine *e, const char *arg, char *err,
 			  size_t errlen)
 {
@@ -657,6 +668,7 @@ const struct ns_report ns_report_io_stat = {
     .name = "io,stat",
     .usage = "io,stat,INTERVAL[,FILTER...]",
     .start = iostat_start,
+    .frames_only = iostat_frames_only,
     .finish = iostat_finish,
     .free = iostat_free,
 };

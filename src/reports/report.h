@@ -39,6 +39,10 @@ struct ns_report {
 	 * with no JSON form prints its text */
 	void (*finish)(void *state, FILE *out, int json);
 	void (*free)(void *state);
+	/* optional: 1 when the report reads no more than each frame's time
+	 * and lengths (and frame.* filters): with nothing else to serve,
+	 * the run then dissects no protocol at all */
+	int (*frames_only)(const void *state);
 };
 
 /* The registry (gen/registry.c), in REPORT_SOURCES order. */
