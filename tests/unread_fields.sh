@@ -3,10 +3,11 @@
 # packet output, display filter or packet report the run records no
 # field, except where a dissector reads its own back (TLS's handshake,
 # DNS's transactions); -z io,stat with no filter past frame.* dissects no
-# protocol.  Every answer must stay the same: each bundled capture (with
-# its key log) in each such mode is compared with the same run plus a -Y
-# that matches every packet and makes every field recorded (`frame`) or
-# every packet dissected (`frame or ip`).
+# protocol, -z endpoints no TCP connection or stream.  Every answer must
+# stay the same: each bundled capture (with its key log) in each such
+# mode is compared with the same run plus a -Y that matches every packet
+# and makes every field recorded (`frame`) or every packet dissected
+# (`frame or ip`).
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 
@@ -26,9 +27,12 @@ for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 			cmp -s "$TMP/off" "$TMP/on" ||
 			diff "$TMP/off" "$TMP/on" | head -5
 	done
-	# -z io,stat with no filter past frame.* dissects nothing: the same
-	# table as when every packet is dissected (a filter that needs ip)
-	for z in "io,stat,0.01" "io,stat,0,frame.len>100,,frame.number<5"; do
+	# -z io,stat with no filter past frame.* dissects nothing, -z
+	# endpoints the headers alone (no TCP connection or stream): the
+	# same tables as when every packet is dissected (a filter on ip)
+	for z in "io,stat,0.01" "io,stat,0,frame.len>100,,frame.number<5" \
+		endpoints,ip endpoints,ipv6 endpoints,tcp \
+		"endpoints,udp,frame.len>100"; do
 		"$NS" read -q -z "$z" "$cap" >"$TMP/off" 2>/dev/null
 		"$NS" read -q -z "$z" -Y "frame or ip" "$cap" >"$TMP/on" \
 			2>/dev/null

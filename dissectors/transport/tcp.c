@@ -574,7 +574,7 @@ static int check_hlen(struct ns_packet *pkt, struct hdr *h, size_t avail)
 static int track(struct ns_packet *pkt, const struct hdr *h,
 		 struct ns_reader opts, struct ns_tcp_track *t)
 {
-	if (!pkt->eng || pkt->quoted)
+	if (!pkt->eng || pkt->quoted || pkt->eng->headers_only)
 		return -1;
 	struct ns_tcp_seginfo si = {
 	    .seq = h->seq,
@@ -721,7 +721,8 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (r->err)
 		return NS_ETRUNC;
 	payload(pkt, r, &h, t);
-	ns_next_port(pkt, NS_TAB_TCP_PORT, h.sport, h.dport);
+	if (!pkt->eng || !pkt->eng->headers_only)
+		ns_next_port(pkt, NS_TAB_TCP_PORT, h.sport, h.dport);
 	return 0;
 }
 

@@ -130,11 +130,12 @@ static int setup_output(struct cmd *x)
 /* Starts the reports asked for, in registry order; 1 if any, 0 if none,
  * or minus the exit status after printing why one could not start (its
  * arguments, or the system: no temporary file). */
-/* Starts the -z reports: 0 when there are none, 1 when some report
- * needs the protocols dissected, 2 when all read frames alone. */
-static int start_reports(struct cmd *x)
+/* Starts the -z reports: 0 when there are none, else 1 and *depth the
+ * deepest any of them needs packets dissected. */
+static int start_reports(struct cmd *x, enum ns_depth *depth)
 {
-	int reporting = 0, frames = 1;
+	int reporting = 0;
+	*depth = NS_DEPTH_FRAME;
 	for (unsigned i = 0; i < ns_nreports && i < NS_NELEM(x->report); i++) {
 		if (!x->c.report_arg[i])
 			continue;
@@ -147,10 +148,13 @@ static int start_reports(struct cmd *x)
 			return errno ? -NS_EXIT_RUNTIME : -NS_EXIT_USAGE;
 		}
 		reporting = 1;
-		frames &= ns_reports[i]->frames_only &&
-			  ns_reports[i]->frames_only(x->report[i]);
+		enum ns_depth d = ns_reports[i]->depth
+				      ? ns_reports[i]->depth(x->report[i])
+				      : NS_DEPTH_ALL;
+		if (d > *depth)
+			*depth = d;
 	}
-	return reporting ? 1 + frames : 0;
+	return reporting;
 }
 
 static int records_batch(void *ctx, char *err, size_t errlen)
@@ -258,7 +262,8 @@ static int setup_engine(struct cmd *x)
 	for (unsigned i = 0; !c->capture && i < c->nfiles; i++)
 		if (ns_dsb_read(c->files[i], &x->keylog, stderr) > 0)
 			x->eng.keylog = &x->keylog;
-	int reporting = start_reports(x);
+	enum ns_depth depth;
+	int reporting = start_reports(x, &depth);
 	if (reporting < 0)
 		return fail(x, -reporting);
 	if (c->records && start_records(x) < 0)
@@ -266,9 +271,13 @@ static int setup_engine(struct cmd *x)
 	if (c->metrics && setup_metrics(x) < 0)
 		return fail(x, NS_EXIT_RUNTIME);
 	x->run.dissect = x->run.out || reporting || x->records || c->metrics;
-	x->run.frame_only =
-	    reporting == 2 && !x->run.out && !x->records && !c->metrics &&
-	    (!x->run.dfilter || ns_dfilter_frame_only(x->run.dfilter));
+	/* as deep as the deepest consumer: the reports', a display
+	 * filter's (frame.* alone, or anything), the output's */
+	if (x->run.out || x->records || c->metrics ||
+	    (x->run.dfilter && !ns_dfilter_frame_only(x->run.dfilter)))
+		depth = NS_DEPTH_ALL;
+	x->run.frame_only = reporting && depth == NS_DEPTH_FRAME;
+	x->eng.headers_only = reporting && depth == NS_DEPTH_HEADERS;
 	/* what reads fields beyond the summary line: the tree, -T fields
 	 * and JSON, -Y, the reports that look at each packet */
 	x->eng.summary_only =
@@ -281,7 +290,7 @@ static int setup_engine(struct cmd *x)
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
 			  (!x->run.out || !isatty(STDOUT_FILENO));
 	/* DNS queries never answered, told at the end (its line) */
-	if ((x->run.dissect || x->run.dfilter) && !x->run.frame_only)
+	if ((x->run.dissect || x->run.dfilter) && depth == NS_DEPTH_ALL)
 		ns_dnstally_start(&x->dnstally, &x->eng);
 	return 0;
 }

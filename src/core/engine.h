@@ -62,6 +62,9 @@ struct ns_engine {
 	 * those would read, as long as the summary line and the events stay
 	 * the same (invariant 4).  0, every field, unless the caller says. */
 	int summary_only;
+	/* 1 when what reads packets reads their headers alone (-z
+	 * endpoints): TCP tracks no connection and hands no payload on */
+	int headers_only;
 };
 
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */

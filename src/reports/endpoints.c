@@ -387,6 +387,16 @@ static void ep_finish(void *state, FILE *out, int json)
 	ep_free(s);
 }
 
+/* Addresses and ports, which the headers give: no TCP connection state or
+ * stream behind them (no IP layer comes out of a TCP stream), unless a
+ * filter may need them. */
+static enum ns_depth ep_depth(const void *state)
+{
+	const struct endpoints *s = state;
+	return !s->df || ns_dfilter_frame_only(s->df) ? NS_DEPTH_HEADERS
+						      : NS_DEPTH_ALL;
+}
+
 static void *ip_start(struct ns_engine *e, const char *arg, char *err,
 		      size_t errlen)
 {
@@ -417,6 +427,7 @@ const struct ns_report ns_report_endpoints_ip = {
     .start = ip_start,
     .finish = ep_finish,
     .free = ep_free,
+    .depth = ep_depth,
 };
 
 const struct ns_report ns_report_endpoints_ipv6 = {
@@ -425,6 +436,7 @@ const struct ns_report ns_report_endpoints_ipv6 = {
     .start = ipv6_start,
     .finish = ep_finish,
     .free = ep_free,
+    .depth = ep_depth,
 };
 
 const struct ns_report ns_report_endpoints_tcp = {
@@ -433,6 +445,7 @@ const struct ns_report ns_report_endpoints_tcp = {
     .start = tcp_start,
     .finish = ep_finish,
     .free = ep_free,
+    .depth = ep_depth,
 };
 
 const struct ns_report ns_report_endpoints_udp = {
@@ -441,4 +454,5 @@ const struct ns_report ns_report_endpoints_udp = {
     .start = udp_start,
     .finish = ep_finish,
     .free = ep_free,
+    .depth = ep_depth,
 };

@@ -298,13 +298,13 @@ static void iostat_free(void *state)
 
 /* No column filters past frame.*: -z io,stat,1 counts frames without
  * dissecting them. */
-static int iostat_frames_only(const void *state)
+static enum ns_depth iostat_depth(const void *state)
 {
 	const struct iostat *s = state;
 	for (unsigned c = 0; c < s->ncols; c++)
 		if (s->col[c].df && !ns_dfilter_frame_only(s->col[c].df))
-			return 0;
-	return 1;
+			return NS_DEPTH_ALL;
+	return NS_DEPTH_FRAME;
 }
 
 static void *iostat_start(struct ns_engine *e, const char *arg, char *err,
@@ -668,7 +668,7 @@ const struct ns_report ns_report_io_stat = {
     .name = "io,stat",
     .usage = "io,stat,INTERVAL[,FILTER...]",
     .start = iostat_start,
-    .frames_only = iostat_frames_only,
+    .depth = iostat_depth,
     .finish = iostat_finish,
     .free = iostat_free,
 };

@@ -22,6 +22,13 @@
 
 struct ns_engine;
 
+enum ns_depth {
+	NS_DEPTH_FRAME,	  /* each frame's time and lengths (frame.*) */
+	NS_DEPTH_HEADERS, /* the protocol headers, every one of them, but no
+			     TCP connection state or stream behind them */
+	NS_DEPTH_ALL,
+};
+
 struct ns_report {
 	/* what -z names: "conv" takes `-z conv` and `-z conv,ARGS` */
 	const char *name;
@@ -39,10 +46,9 @@ struct ns_report {
 	 * with no JSON form prints its text */
 	void (*finish)(void *state, FILE *out, int json);
 	void (*free)(void *state);
-	/* optional: 1 when the report reads no more than each frame's time
-	 * and lengths (and frame.* filters): with nothing else to serve,
-	 * the run then dissects no protocol at all */
-	int (*frames_only)(const void *state);
+	/* optional: how deep the report needs packets dissected; the run
+	 * dissects as deep as its deepest consumer (NULL: everything) */
+	enum ns_depth (*depth)(const void *state);
 };
 
 /* The registry (gen/registry.c), in REPORT_SOURCES order. */
