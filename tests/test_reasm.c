@@ -462,8 +462,9 @@ START_TEST(memory_given_back)
 END_TEST
 
 /* Idle connections hold no buffer: pending and its marks go as soon as
- * the consumer has taken everything, and a few bytes left waiting move to
- * a buffer their size; times stay right across the ring's growth. */
+ * the consumer has taken everything, and a few bytes left waiting in a
+ * large buffer move to one their size (one of a segment's size stays);
+ * times stay right across the ring's growth. */
 START_TEST(drained_buffer_freed)
 {
 	add(1000, SYN, "");
@@ -488,23 +489,34 @@ START_TEST(drained_buffer_freed)
 				  3 + off / 3);
 	/* delivery goes on where it was */
 	ck_assert_uint_eq(d.offset, 5);
-	static char big[2001];
-	memset(big, 'z', 2000);
+	static char big[5001];
+	memset(big, 'z', 5000);
 	add(seq, ACK, big);
-	ck_assert_uint_ge(d.pcap, 2030);
+	ck_assert_uint_ge(d.pcap, 5030);
 	/* all but 3 bytes taken: they wait in a small buffer */
-	ns_reasm_consume(&d, &lim, 2027);
+	ns_reasm_consume(&d, &lim, 5027);
 	ck_assert_uint_eq(d.plen, 3);
 	ck_assert_uint_eq(d.pcap, 64);
 	ck_assert_uint_eq(lim.in_use, 64);
 	ck_assert_str_eq(pending(&d), "zzz");
 	ck_assert_uint_eq(ns_reasm_mark_at(&d, 0)->frame, 13);
-	add(seq + 2000, ACK, "tail");
+	add(seq + 5000, ACK, "tail");
 	ck_assert_str_eq(pending(&d), "zzztail");
 	ck_assert_uint_eq(ns_reasm_mark_at(&d, 3)->frame, 14);
-	ns_reasm_consume(&d, &lim, 7);
+	/* a buffer of a segment or so keeps its size for the next one */
+	memset(big, 'y', 2000);
+	big[2000] = 0;
+	add(seq + 5004, ACK, big);
+	uint32_t cap = d.pcap;
+	ck_assert_uint_ge(cap, 2007);
+	ck_assert_uint_le(cap, 4096);
+	ns_reasm_consume(&d, &lim, 2005);
+	ck_assert_uint_eq(d.plen, 2);
+	ck_assert_uint_eq(d.pcap, cap);
+	ck_assert_str_eq(pending(&d), "yy");
+	ns_reasm_consume(&d, &lim, 2);
 	ck_assert_uint_eq(lim.in_use, 0);
-	ck_assert_uint_eq(d.offset, 2039);
+	ck_assert_uint_eq(d.offset, 7039);
 }
 END_TEST
 

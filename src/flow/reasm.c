@@ -20,6 +20,10 @@
 
 /* the smallest pending buffer a drained-down one is shrunk to */
 #define REASM_SHRINK_MIN 64
+/* a pending buffer this size or smaller is not shrunk: the next segment
+ * would grow it again (a realloc each way per segment, when a dissector
+ * keeps a few bytes of each, as TLS looking for a record header does) */
+#define REASM_SHRINK_FROM 4096
 
 struct ns_reasm_seg {
 	struct ns_reasm_seg *next;
@@ -381,7 +385,7 @@ void ns_reasm_consume(struct ns_reasm_dir *d, struct ns_reasm_limits *lim,
 	/* a few bytes left of a large buffer (a header cut by the segment's
 	 * end, or bytes the dissector waits to make sense of): they may wait
 	 * long, so they wait in a buffer their size */
-	if (d->pcap > REASM_SHRINK_MIN && d->plen <= d->pcap / 8)
+	if (d->pcap > REASM_SHRINK_FROM && d->plen <= d->pcap / 8)
 		shrink(d, lim);
 }
 
