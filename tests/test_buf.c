@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -187,6 +188,30 @@ START_TEST(hexbytes)
 	ck_assert_int_eq(b.p[0], 'a');
 	ck_assert_int_eq(b.p[2], ' ');
 	ck_assert_int_eq(b.p[2998], 'b');
+}
+END_TEST
+
+/* Without a separator blocks of sixteen bytes go at once: every byte value
+ * at every place of a block and of the bytes after the last block, for
+ * every length up to three blocks and some, against snprintf's "%02x". */
+START_TEST(hexbytes_blocks)
+{
+	uint8_t p[53];
+	char want[2 * sizeof(p) + 1];
+	for (unsigned v = 0; v < 256; v++) {
+		for (size_t i = 0; i < sizeof(p); i++)
+			p[i] = (uint8_t)(v + i * 37);
+		for (size_t n = 0; n <= sizeof(p); n++) {
+			for (size_t i = 0; i < n; i++)
+				snprintf(want + 2 * i, 3, "%02x", p[i]);
+			want[2 * n] = 0;
+			ns_buf_reset(&b);
+			ns_buf_putc(&b, '>'); /* appends */
+			ns_buf_hexbytes(&b, p, n, 0);
+			ck_assert_uint_eq(b.len, 1 + 2 * n);
+			ck_assert_str_eq(cs() + 1, want);
+		}
+	}
 }
 END_TEST
 
@@ -385,6 +410,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, ipv6);
 	tcase_add_test(tc, mac);
 	tcase_add_test(tc, hexbytes);
+	tcase_add_test(tc, hexbytes_blocks);
 	tcase_add_test(tc, escaped);
 	tcase_add_test(tc, json_str_every_byte);
 	tcase_add_test(tc, secs);
