@@ -319,6 +319,39 @@ START_TEST(table_lookup_unknown)
 }
 END_TEST
 
+/* Every key of every table, past 16 bits too (the tables of 16-bit keys
+ * are looked up by index, the others searched): found exactly when some
+ * dissector binds it; then a binding added (decode-as) is found at once
+ * and changes no other key. */
+START_TEST(every_key_of_every_table)
+{
+	/* the tables after NS_TAB_UDP_HEUR's (by position) go by name */
+	for (unsigned t = NS_TAB_NONE + 1; t < NS_TAB_UDP_HEUR; t++) {
+		for (uint32_t key = 0; key <= 0x10010; key++) {
+			const struct ns_dissector *want = NULL;
+			for (unsigned i = 0; i < ns_ndissectors && !want; i++)
+				for (const struct ns_binding *b =
+					 ns_dissectors[i]->bindings;
+				     b && b->table; b++)
+					if (b->table == t && b->key == key)
+						want = ns_dissectors[i];
+			ck_assert_msg(ns_table_lookup((uint8_t)t, key) == want,
+				      "table %u key %u", t, key);
+		}
+	}
+	const struct ns_dissector *http = ns_table_lookup(NS_TAB_TCP_PORT, 80);
+	ck_assert_ptr_nonnull(http);
+	ck_assert_ptr_null(ns_table_lookup(NS_TAB_TCP_PORT, 8123));
+	ck_assert_int_eq(ns_table_bind(NS_TAB_TCP_PORT, 8123, http), 0);
+	ck_assert_ptr_eq(ns_table_lookup(NS_TAB_TCP_PORT, 8123), http);
+	ck_assert_ptr_eq(ns_table_lookup(NS_TAB_TCP_PORT, 80), http);
+	ck_assert_ptr_null(ns_table_lookup(NS_TAB_TCP_PORT, 8124));
+	/* unbound again, for the tests after this one */
+	ck_assert_int_eq(ns_table_bind(NS_TAB_TCP_PORT, 8123, NULL), 0);
+	ck_assert_ptr_null(ns_table_lookup(NS_TAB_TCP_PORT, 8123));
+}
+END_TEST
+
 START_TEST(every_binding_resolves)
 {
 	/* each dissector's own bindings find it, so no two claim a key */
@@ -376,6 +409,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, table_lookup_known);
 	tcase_add_test(tc, table_lookup_unknown);
 	tcase_add_test(tc, every_binding_resolves);
+	tcase_add_test(tc, every_key_of_every_table);
 	tcase_add_test(tc, dissectors_have_parsers);
 	suite_add_tcase(s, tc);
 	return s;

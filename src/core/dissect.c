@@ -79,9 +79,14 @@ struct entry {
 };
 
 static struct {
-	struct entry *e;
+	struct entry *e; /* sorted by key */
 	unsigned n;
+	/* by key, for a table of 16-bit keys (ports, EtherTypes): 1 + the
+	 * entry the search finds, 0 for none; NULL: search */
+	uint16_t *ix;
 } tables[NS_TAB_COUNT];
+
+#define INDEX_MIN 8 /* entries: fewer are found by search as fast */
 
 /* stream dissectors that have a heuristic, for ns_stream_heuristics() */
 static const struct ns_dissector **heur;
@@ -94,6 +99,46 @@ static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The entry for key in e[0..n), sorted: a binary search (with keys
+ * bound twice, whichever it meets first). */
+static const struct entry *search(const struct entry *e, unsigned n,
+				  uint32_t key)
+{
+	unsigned lo = 0, hi = n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (e[mid].key == key)
+			return &e[mid];
+		if (e[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Table t's index by key, when its keys are 16-bit and it has enough of
+ * them: a lookup per layer is then one load.  Each key maps to the entry
+ * the search would find, so both always agree. */
+static void index_table(unsigned t)
+{
+	free(tables[t].ix);
+	tables[t].ix = NULL;
+	const struct entry *e = tables[t].e;
+	unsigned n = tables[t].n;
+	if (n < INDEX_MIN || n > UINT16_MAX - 1)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (e[i].key > UINT16_MAX)
+			return;
+	uint16_t *ix = calloc(UINT16_MAX + 1u, sizeof(*ix));
+	if (!ix)
+		return; /* searched */
+	for (unsigned i = 0; i < n; i++)
+		ix[e[i].key] = (uint16_t)(search(e, n, e[i].key) - e + 1);
+	tables[t].ix = ix;
 }
 
 static void tables_init(void)
@@ -129,10 +174,12 @@ static void tables_init(void)
 			tables[t].n++;
 		}
 	}
-	for (unsigned t = 0; t < NS_TAB_COUNT; t++)
+	for (unsigned t = 0; t < NS_TAB_COUNT; t++) {
 		if (tables[t].n)
 			qsort(tables[t].e, tables[t].n, sizeof(struct entry),
 			      entry_cmp);
+		index_table(t);
+	}
 	free(heur);
 	heur = calloc(ns_ndissectors, sizeof(*heur));
 	nheur = 0;
@@ -180,17 +227,13 @@ const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key)
 	if (table >= NS_TAB_COUNT)
 		return NULL;
 	const struct entry *e = tables[table].e;
-	unsigned lo = 0, hi = tables[table].n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (e[mid].key == key)
-			return e[mid].d;
-		if (e[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const uint16_t *ix = tables[table].ix;
+	if (ix) {
+		unsigned i = key <= UINT16_MAX ? ix[key] : 0;
+		return i ? e[i - 1].d : NULL;
 	}
-	return NULL;
+	const struct entry *f = search(e, tables[table].n, key);
+	return f ? f->d : NULL;
 }
 
 const struct ns_dissector *ns_table_lookup_name(uint8_t table,
@@ -224,6 +267,7 @@ int ns_table_bind(uint8_t table, uint32_t key, const struct ns_dissector *d)
 	tables[table].e = e;
 	tables[table].n++;
 	qsort(e, tables[table].n, sizeof(*e), entry_cmp);
+	index_table(table);
 	return 0;
 }
 
