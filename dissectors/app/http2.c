@@ -452,12 +452,17 @@ static long scan(const struct ns_reader *r, int *more)
 	size_t n = ns_rd_left(r);
 	struct ns_reader at = *r;
 	for (size_t i = 0; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
-		/* a length of at most 16384 begins with a 0 byte: skip to the
-		 * next one the offsets that cannot start a frame (and can
-		 * tell it: 9 bytes left) */
-		if (n - i >= 9 && ns_rd_peek(&at, 0) != 0) {
-			long z = ns_rd_find(&at, 0);
-			size_t step = z < 0 ? n - i : (size_t)z;
+		/* a length of at most 16384 is a 0 byte then one of at most
+		 * 0x40, and a known type is at most 9: skip to the next 0 the
+		 * offsets that cannot start a frame (and can tell it: 9 bytes
+		 * left) */
+		if (n - i >= 9 &&
+		    (ns_rd_peek(&at, 0) != 0 || ns_rd_peek(&at, 1) > 0x40 ||
+		     ns_rd_peek(&at, 3) > T_CONT)) {
+			struct ns_reader past = at;
+			ns_rd_skip(&past, 1);
+			long z = ns_rd_find(&past, 0);
+			size_t step = z < 0 ? n - i : (size_t)z + 1;
 			if (step > n - 8 - i) /* where a check needs more */
 				step = n - 8 - i;
 			i += step - 1;
