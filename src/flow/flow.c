@@ -45,22 +45,23 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 31);
 }
 
+static uint32_t fold(uint64_t h)
+{
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 static uint32_t key_hash(const struct ns_flow_table *t,
 			 const struct ns_flow_key *k)
 {
 	uint64_t h = t->seed;
-	uint64_t w[4];
-	size_t alen = k->family == 4 ? 4 : 16;
+	uint64_t w[4]; /* both addresses; an IPv4 one is followed by zeros
+			  (ns_flow_key_make) */
+	memcpy(w, k->addr, sizeof(w));
 	h = mix(h, (uint64_t)k->family << 40 | (uint64_t)k->proto << 32 |
 		       (uint64_t)k->port[0] << 16 | k->port[1]);
-	for (int side = 0; side < 2; side++) {
-		memset(w, 0, sizeof(w));
-		memcpy(w, k->addr[side], alen);
-		h = mix(h, w[0]);
-		if (alen == 16)
-			h = mix(h, w[1]);
-	}
-	return (uint32_t)(h ^ (h >> 32));
+	if (k->family == 4)
+		return fold(mix(mix(h, w[0]), w[2]));
+	return fold(mix(mix(mix(mix(h, w[0]), w[1]), w[2]), w[3]));
 }
 
 static int key_eq(const struct ns_flow_key *a, const struct ns_flow_key *b)
