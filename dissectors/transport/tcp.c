@@ -257,6 +257,78 @@ static const struct {
     {NS_TA_ZERO_WINDOW_PROBE_ACK, F_A_ZWP_ACK, "TCP ZeroWindowProbeAck"},
 };
 
+/* What info() shows, noted as the fields are recorded (the summary line
+ * is built from them, not from a walk of the layer's fields): the first
+ * value of each of the layer's fields that was recorded (the cap may
+ * refuse one), and the connection event's text.  One per TCP layer, in
+ * the packet's arena (ns_layer.sum); none when no field is recorded. */
+struct tcp_sum {
+	uint64_t v[F_COUNT];
+	unsigned char have[F_COUNT];
+	const uint8_t *event;
+	uint32_t event_n;
+};
+
+/* The layer's summary values, made with the layer. */
+static void sum_open(struct ns_packet *pkt)
+{
+	struct tcp_sum *s = NULL;
+	if (!pkt->nofields) {
+		s = ns_arena_alloc(&pkt->arena, sizeof(*s));
+		if (s) {
+			memset(s->have, 0, sizeof(s->have));
+			s->event = NULL;
+			s->event_n = 0;
+		}
+	}
+	pkt->layers[pkt->cur_layer].sum = s;
+}
+
+/* Field k with value v, recorded by the call that left nfv before it,
+ * noted when it is the layer's first k. */
+static inline void noted(struct ns_packet *pkt, uint32_t nfv, int k, uint64_t v)
+{
+	struct tcp_sum *s = pkt->layers[pkt->cur_layer].sum;
+	if (s && pkt->nfv != nfv && !s->have[k]) {
+		s->have[k] = 1;
+		s->v[k] = v;
+	}
+}
+
+static inline void add_u(struct ns_packet *pkt, int k, uint32_t off,
+			 uint32_t len, uint64_t v)
+{
+	uint32_t n = pkt->nfv;
+	ns_add_uint(pkt, &fields[k], off, len, v);
+	noted(pkt, n, k, v);
+}
+
+static inline void add_label(struct ns_packet *pkt, int k, uint32_t off,
+			     uint32_t len)
+{
+	uint32_t n = pkt->nfv;
+	ns_add_label(pkt, &fields[k], off, len);
+	noted(pkt, n, k, 0);
+}
+
+static inline uint16_t get_u16(struct ns_packet *pkt, struct ns_reader *r,
+			       int k)
+{
+	uint32_t n = pkt->nfv;
+	uint16_t v = ns_get_u16(pkt, r, &fields[k]);
+	noted(pkt, n, k, v);
+	return v;
+}
+
+static inline uint32_t get_u32(struct ns_packet *pkt, struct ns_reader *r,
+			       int k)
+{
+	uint32_t n = pkt->nfv;
+	uint32_t v = ns_get_u32(pkt, r, &fields[k]);
+	noted(pkt, n, k, v);
+	return v;
+}
+
 /* Fixed lengths of the options that have one (0: variable). */
 static unsigned fixed_len(uint8_t kind)
 {
@@ -304,9 +376,8 @@ static void sack_blocks(struct ns_packet *pkt, struct ns_reader *r,
 		uint32_t le = ns_rd_u32(r), re = ns_rd_u32(r);
 		if (r->err)
 			break;
-		ns_add_uint(pkt, &fields[F_OPT_SACK_LE], o, 4, le - sack_base);
-		ns_add_uint(pkt, &fields[F_OPT_SACK_RE], o + 4, 4,
-			    re - sack_base);
+		add_u(pkt, F_OPT_SACK_LE, o, 4, le - sack_base);
+		add_u(pkt, F_OPT_SACK_RE, o + 4, 4, re - sack_base);
 	}
 }
 
@@ -318,12 +389,12 @@ static void option_value(struct ns_packet *pkt, struct ns_reader *r,
 {
 	switch (kind) {
 	case 2:
-		ns_get_u16(pkt, r, &fields[F_OPT_MSS_VAL]);
+		get_u16(pkt, r, F_OPT_MSS_VAL);
 		break;
 	case 3: {
 		uint8_t shift = ns_get_u8(pkt, r, &fields[F_OPT_WS_SHIFT]);
-		ns_add_uint(pkt, &fields[F_OPT_WS_MULT], off + 2, 1,
-			    1u << (shift > 14 ? 14 : shift));
+		add_u(pkt, F_OPT_WS_MULT, off + 2, 1,
+		      1u << (shift > 14 ? 14 : shift));
 		break;
 	}
 	case 4:
@@ -332,8 +403,8 @@ static void option_value(struct ns_packet *pkt, struct ns_reader *r,
 		sack_blocks(pkt, r, off, len, sack_base);
 		break;
 	case 8:
-		ns_get_u32(pkt, r, &fields[F_OPT_TSVAL]);
-		ns_get_u32(pkt, r, &fields[F_OPT_TSECR]);
+		get_u32(pkt, r, F_OPT_TSVAL);
+		get_u32(pkt, r, F_OPT_TSECR);
 		break;
 	default:
 		if (len > 2)
@@ -368,7 +439,7 @@ static int option(struct ns_packet *pkt, struct ns_reader *r,
 		ns_malformed(pkt, "option %u has bad length %u", kind, len);
 		return 1;
 	}
-	ns_add_label(pkt, &fields[option_label(kind)], off, len);
+	add_label(pkt, option_label(kind), off, len);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_OPT_KIND], off, 1, kind);
 	ns_add_uint(pkt, &fields[F_OPT_LEN], off + 1, 1, len);
@@ -420,7 +491,7 @@ static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 	    F_FLAGS_FIN, F_FLAGS_SYN, F_FLAGS_RESET, F_FLAGS_PUSH,
 	    F_FLAGS_ACK, F_FLAGS_URG, F_FLAGS_ECE,   F_FLAGS_CWR,
 	};
-	ns_add_uint(pkt, &fields[F_FLAGS], foff, 2, flags);
+	add_u(pkt, F_FLAGS, foff, 2, flags);
 	if (brief(pkt)) /* one field per bit: for a tree, JSON or filter */
 		return;
 	ns_tree_push(pkt);
@@ -435,15 +506,15 @@ static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 /* A header cut before its 20 bytes: the raw values it has, untracked. */
 static int dissect_short(struct ns_packet *pkt, struct ns_reader *r)
 {
-	ns_get_u32(pkt, r, &fields[F_SEQ]);
-	ns_get_u32(pkt, r, &fields[F_ACK]);
+	get_u32(pkt, r, F_SEQ);
+	get_u32(pkt, r, F_ACK);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t hf = ns_rd_u16(r);
 	if (r->err)
 		return NS_ETRUNC;
 	ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, (hf >> 12) * 4u);
 	flag_fields(pkt, foff, hf & 0x0fffu);
-	ns_get_u16(pkt, r, &fields[F_WINDOW]);
+	get_u16(pkt, r, F_WINDOW);
 	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
 	ns_get_u16(pkt, r, &fields[F_URGENT]);
 	return NS_ETRUNC;
@@ -463,8 +534,8 @@ static void tracking_fields(struct ns_packet *pkt, uint32_t start,
 	ns_add_label(pkt, &fields[F_ANALYSIS], start, 0);
 	ns_tree_push(pkt);
 	if (t->flow->tcp->initial_rtt >= 0)
-		ns_add_int(pkt, &fields[F_A_IRTT], start, 0,
-			   t->flow->tcp->initial_rtt);
+		add_u(pkt, F_A_IRTT, start, 0,
+		      (uint64_t)t->flow->tcp->initial_rtt);
 	if (res->acks_frame) {
 		ns_add_uint(pkt, &fields[F_A_ACKS_FRAME], start, 0,
 			    res->acks_frame);
@@ -479,12 +550,12 @@ static void tracking_fields(struct ns_packet *pkt, uint32_t start,
 		for (size_t i = 0; i < NS_NELEM(analysis); i++) {
 			if (!(res->flags & analysis[i].flag))
 				continue;
-			ns_add_label(pkt, &fields[analysis[i].field], start, 0);
+			add_label(pkt, analysis[i].field, start, 0);
 			if (analysis[i].flag == NS_TA_DUPLICATE_ACK) {
-				ns_add_uint(pkt, &fields[F_A_DUPACK_NUM], start,
-					    0, res->dupack_num);
-				ns_add_uint(pkt, &fields[F_A_DUPACK_FRAME],
-					    start, 0, res->dupack_frame);
+				add_u(pkt, F_A_DUPACK_NUM, start, 0,
+				      res->dupack_num);
+				add_u(pkt, F_A_DUPACK_FRAME, start, 0,
+				      res->dupack_frame);
 			}
 		}
 		ns_tree_pop(pkt);
@@ -504,9 +575,17 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			   res->time_delta);
 	}
 	const char *ev = ns_tcp_event_name(res->event);
-	if (*ev)
+	if (*ev) {
+		uint32_t n = pkt->nfv, len = (uint32_t)strlen(ev);
 		ns_add_bytes(pkt, &fields[F_CONN_EVENT], start, 0,
-			     (const uint8_t *)ev, (uint32_t)strlen(ev));
+			     (const uint8_t *)ev, len);
+		struct tcp_sum *s = pkt->layers[pkt->cur_layer].sum;
+		if (s && pkt->nfv != n && !s->have[F_CONN_EVENT]) {
+			s->have[F_CONN_EVENT] = 1;
+			s->event = (const uint8_t *)ev;
+			s->event_n = len;
+		}
+	}
 	if (brief(pkt))
 		return;
 	const struct ns_tcp_conn *c = t->flow->tcp;
@@ -548,8 +627,8 @@ static void read_fixed(struct ns_reader *r, struct hdr *h)
 static int check_hlen(struct ns_packet *pkt, struct hdr *h, size_t avail)
 {
 	if (h->hlen < 20) {
-		ns_add_uint(pkt, &fields[F_SEQ], h->start + 4, 4, h->seq);
-		ns_add_uint(pkt, &fields[F_ACK], h->start + 8, 4, h->ack);
+		add_u(pkt, F_SEQ, h->start + 4, 4, h->seq);
+		add_u(pkt, F_ACK, h->start + 8, 4, h->ack);
 		ns_add_uint(pkt, &fields[F_HDR_LEN], h->foff, 1, h->hlen);
 		flag_fields(pkt, h->foff, h->flags);
 		return ns_malformed(pkt, "bogus header length %u", h->hlen);
@@ -599,9 +678,9 @@ static void seq_fields(struct ns_packet *pkt, const struct hdr *h,
 	uint32_t start = h->start;
 	if (t && brief(pkt)) { /* what info() reads */
 		if (!pkt->quoted)
-			ns_add_uint(pkt, &fields[F_LEN], start, 0, h->len);
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, t->res.rel_seq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, t->res.rel_ack);
+			add_u(pkt, F_LEN, start, 0, h->len);
+		add_u(pkt, F_SEQ, start + 4, 4, t->res.rel_seq);
+		add_u(pkt, F_ACK, start + 8, 4, t->res.rel_ack);
 		return;
 	}
 	if (t) {
@@ -616,17 +695,17 @@ static void seq_fields(struct ns_packet *pkt, const struct hdr *h,
 	/* a TCP header quoted in an ICMP error has no segment length of its
 	 * own (as in Wireshark) */
 	if (!pkt->quoted)
-		ns_add_uint(pkt, &fields[F_LEN], start, 0, h->len);
+		add_u(pkt, F_LEN, start, 0, h->len);
 	if (t) {
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, t->res.rel_seq);
+		add_u(pkt, F_SEQ, start + 4, 4, t->res.rel_seq);
 		ns_add_uint(pkt, &fields[F_SEQ_RAW], start + 4, 4, h->seq);
 		ns_add_uint(pkt, &fields[F_NXTSEQ], start, 0,
 			    t->res.rel_nxtseq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, t->res.rel_ack);
+		add_u(pkt, F_ACK, start + 8, 4, t->res.rel_ack);
 		ns_add_uint(pkt, &fields[F_ACK_RAW], start + 8, 4, h->ack);
 	} else {
-		ns_add_uint(pkt, &fields[F_SEQ], start + 4, 4, h->seq);
-		ns_add_uint(pkt, &fields[F_ACK], start + 8, 4, h->ack);
+		add_u(pkt, F_SEQ, start + 4, 4, h->seq);
+		add_u(pkt, F_ACK, start + 8, 4, h->ack);
 	}
 }
 
@@ -639,10 +718,9 @@ static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
 	if (!brief(pkt))
 		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, h->hlen);
 	flag_fields(pkt, foff, h->flags);
-	ns_add_uint(pkt, &fields[F_WINDOW], foff + 2, 2, h->win);
+	add_u(pkt, F_WINDOW, foff + 2, 2, h->win);
 	if (t) {
-		ns_add_uint(pkt, &fields[F_WIN_SIZE], foff + 2, 2,
-			    (uint64_t)t->res.win_size);
+		add_u(pkt, F_WIN_SIZE, foff + 2, 2, (uint64_t)t->res.win_size);
 		if (t->res.win_scale)
 			ns_add_int(pkt, &fields[F_WIN_SCALE], foff + 2, 2,
 				   t->res.win_scale);
@@ -690,6 +768,7 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 {
 	struct hdr h = {.start = ns_rd_off(r)};
 	size_t avail = ns_rd_left(r);
+	sum_open(pkt);
 	h.sport = ns_get_u16(pkt, r, &fields[F_SRCPORT]);
 	h.dport = ns_get_u16(pkt, r, &fields[F_DSTPORT]);
 	if (r->err)
@@ -726,18 +805,15 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	return 0;
 }
 
-/* The first value of each of the layer's fields (SACK blocks after the
- * first are not listed), and the connection event's. */
-struct info_vals {
-	uint64_t v[F_COUNT];
-	unsigned char have[F_COUNT];
-	const struct ns_fv *event;
-};
-
+/* The summary values from the layer's fields, when the arena had no room
+ * for them as they were recorded: the same first values. */
 static void info_collect(const struct ns_packet *pkt, unsigned li,
-			 struct info_vals *iv)
+			 struct tcp_sum *iv)
 {
 	const struct ns_layer *l = &pkt->layers[li];
+	memset(iv->have, 0, sizeof(iv->have));
+	iv->event = NULL;
+	iv->event_n = 0;
 	for (uint32_t i = l->fv_first; i < l->fv_end; i++) {
 		const struct ns_fv *fv = &pkt->fv[i];
 		if (fv->f < fields || fv->f >= fields + F_COUNT)
@@ -746,14 +822,16 @@ static void info_collect(const struct ns_packet *pkt, unsigned li,
 		if (!iv->have[k]) {
 			iv->have[k] = 1;
 			iv->v[k] = fv->v.u;
-			if (k == F_CONN_EVENT)
-				iv->event = fv;
+			if (k == F_CONN_EVENT) {
+				iv->event = fv->v.b.p;
+				iv->event_n = fv->v.b.n;
+			}
 		}
 	}
 }
 
 /* tshark's analysis labels: "[TCP Retransmission] " … */
-static void info_analysis(const struct info_vals *iv, struct ns_buf *out)
+static void info_analysis(const struct tcp_sum *iv, struct ns_buf *out)
 {
 	for (size_t i = 0; i < NS_NELEM(analysis); i++) {
 		if (!iv->have[analysis[i].field])
@@ -794,7 +872,7 @@ static void info_flags(unsigned flags, struct ns_buf *out)
 }
 
 /* " name=value" when the field is there. */
-static void info_val(const struct info_vals *iv, int k, const char *name,
+static void info_val(const struct tcp_sum *iv, int k, const char *name,
 		     struct ns_buf *out)
 {
 	if (!iv->have[k])
@@ -805,7 +883,7 @@ static void info_val(const struct info_vals *iv, int k, const char *name,
 
 /* Seq, Ack, Win, Len and the options; a header cut by the snaplen shows
  * only what it has. */
-static void info_values(const struct info_vals *iv, unsigned flags,
+static void info_values(const struct tcp_sum *iv, unsigned flags,
 			struct ns_buf *out)
 {
 	info_val(iv, F_SEQ, " Seq=", out);
@@ -853,20 +931,18 @@ static void put_ms3(struct ns_buf *out, int64_t ns)
 
 /* The connection's transition, where this packet made one; the SYN and
  * SYN-ACK are already said by the flags. */
-static void info_event(const struct info_vals *iv, unsigned flags,
+static void info_event(const struct tcp_sum *iv, unsigned flags,
 		       struct ns_buf *out)
 {
-	const struct ns_fv *event = iv->event;
-	if (!event || !event->v.b.n)
+	if (!iv->event || !iv->event_n)
 		return;
 	struct ns_reader ev;
-	ns_rd_init(&ev, event->v.b.p, event->v.b.n);
+	ns_rd_init(&ev, iv->event, iv->event_n);
 	if (flags & 0x02 && ns_rd_starts(&ev, "S", 1))
 		return;
 	ns_buf_puts(out, " [");
-	ns_buf_put(out, (const char *)event->v.b.p, event->v.b.n);
-	if (event->v.b.n == 11 &&
-	    memcmp(event->v.b.p, "established", 11) == 0 &&
+	ns_buf_put(out, (const char *)iv->event, iv->event_n);
+	if (iv->event_n == 11 && memcmp(iv->event, "established", 11) == 0 &&
 	    iv->have[F_A_IRTT]) {
 		int64_t rtt = (int64_t)iv->v[F_A_IRTT];
 		put_ms3(out, rtt);
@@ -876,16 +952,20 @@ static void info_event(const struct info_vals *iv, unsigned flags,
 
 static void info(const struct ns_packet *pkt, unsigned li, struct ns_buf *out)
 {
-	struct info_vals iv = {.event = NULL};
-	info_collect(pkt, li, &iv);
-	if (!iv.have[F_FLAGS])
+	const struct tcp_sum *iv = pkt->layers[li].sum;
+	struct tcp_sum own;
+	if (!iv) {
+		info_collect(pkt, li, &own);
+		iv = &own;
+	}
+	if (!iv->have[F_FLAGS])
 		return;
-	unsigned flags = (unsigned)iv.v[F_FLAGS];
+	unsigned flags = (unsigned)iv->v[F_FLAGS];
 	/* tshark's analysis labels come first */
-	info_analysis(&iv, out);
+	info_analysis(iv, out);
 	info_flags(flags, out);
-	info_values(&iv, flags, out);
-	info_event(&iv, flags, out);
+	info_values(iv, flags, out);
+	info_event(iv, flags, out);
 }
 
 static const struct ns_binding bindings[] = {

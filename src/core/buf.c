@@ -97,17 +97,25 @@ void ns_buf_u64(struct ns_buf *b, uint64_t v)
 		ns_buf_grow(b, n);
 	char *q = b->p + b->len + n;
 	b->len += n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		unsigned r = (unsigned)(v % 100) * 2;
 		v /= 100;
 		*--q = digits2[r + 1];
 		*--q = digits2[r];
 	}
-	if (v >= 10) {
-		*--q = digits2[v * 2 + 1];
-		*--q = digits2[v * 2];
+	/* the rest in 32 bits, whose divisions by 100 are cheaper */
+	uint32_t w = (uint32_t)v;
+	while (w >= 100) {
+		unsigned r = w % 100 * 2;
+		w /= 100;
+		*--q = digits2[r + 1];
+		*--q = digits2[r];
+	}
+	if (w >= 10) {
+		*--q = digits2[w * 2 + 1];
+		*--q = digits2[w * 2];
 	} else {
-		*--q = (char)('0' + v);
+		*--q = (char)('0' + w);
 	}
 }
 

@@ -308,6 +308,7 @@ static unsigned layer_open(struct ns_packet *pkt, const struct ns_dissector *d,
 	l->quoted = pkt->quoted;
 	l->decrypted = 0;
 	l->reason = NULL;
+	l->sum = NULL;
 	pkt->depth = 0;
 	ns_pkt_add(pkt, &d->proto, l->off, l->len);
 	pkt->depth = 1;

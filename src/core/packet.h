@@ -70,6 +70,9 @@ struct ns_layer {
 	 * the packet's own data, else a reassembled message (arena copy) */
 	const uint8_t *src;
 	uint32_t srclen;
+	/* what the dissector noted for its summary line as it recorded the
+	 * fields (in the packet's arena), or NULL */
+	void *sum;
 };
 
 enum ns_addr_type { NS_ADDR_NONE, NS_ADDR_ETHER, NS_ADDR_IPV4, NS_ADDR_IPV6 };
