@@ -311,20 +311,13 @@ static inline void add_label(struct ns_packet *pkt, int k, uint32_t off,
 	noted(pkt, n, k, 0);
 }
 
-static inline uint16_t get_u16(struct ns_packet *pkt, struct ns_reader *r,
-			       int k)
+/* Reads and records field k, 2 or 4 bytes (wide). */
+static inline uint32_t get(struct ns_packet *pkt, struct ns_reader *r, int k,
+			   int wide)
 {
 	uint32_t n = pkt->nfv;
-	uint16_t v = ns_get_u16(pkt, r, &fields[k]);
-	noted(pkt, n, k, v);
-	return v;
-}
-
-static inline uint32_t get_u32(struct ns_packet *pkt, struct ns_reader *r,
-			       int k)
-{
-	uint32_t n = pkt->nfv;
-	uint32_t v = ns_get_u32(pkt, r, &fields[k]);
+	uint32_t v = wide ? ns_get_u32(pkt, r, &fields[k])
+			  : ns_get_u16(pkt, r, &fields[k]);
 	noted(pkt, n, k, v);
 	return v;
 }
@@ -389,7 +382,7 @@ static void option_value(struct ns_packet *pkt, struct ns_reader *r,
 {
 	switch (kind) {
 	case 2:
-		get_u16(pkt, r, F_OPT_MSS_VAL);
+		get(pkt, r, F_OPT_MSS_VAL, 0);
 		break;
 	case 3: {
 		uint8_t shift = ns_get_u8(pkt, r, &fields[F_OPT_WS_SHIFT]);
@@ -403,8 +396,8 @@ static void option_value(struct ns_packet *pkt, struct ns_reader *r,
 		sack_blocks(pkt, r, off, len, sack_base);
 		break;
 	case 8:
-		get_u32(pkt, r, F_OPT_TSVAL);
-		get_u32(pkt, r, F_OPT_TSECR);
+		get(pkt, r, F_OPT_TSVAL, 1);
+		get(pkt, r, F_OPT_TSECR, 1);
 		break;
 	default:
 		if (len > 2)
@@ -506,15 +499,15 @@ static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 /* A header cut before its 20 bytes: the raw values it has, untracked. */
 static int dissect_short(struct ns_packet *pkt, struct ns_reader *r)
 {
-	get_u32(pkt, r, F_SEQ);
-	get_u32(pkt, r, F_ACK);
+	get(pkt, r, F_SEQ, 1);
+	get(pkt, r, F_ACK, 1);
 	uint32_t foff = ns_rd_off(r);
 	uint16_t hf = ns_rd_u16(r);
 	if (r->err)
 		return NS_ETRUNC;
 	ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, (hf >> 12) * 4u);
 	flag_fields(pkt, foff, hf & 0x0fffu);
-	get_u16(pkt, r, F_WINDOW);
+	get(pkt, r, F_WINDOW, 0);
 	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
 	ns_get_u16(pkt, r, &fields[F_URGENT]);
 	return NS_ETRUNC;
