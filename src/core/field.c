@@ -86,6 +86,11 @@ const struct ns_field *ns_field_by_id(uint32_t id)
 	return id < nfields ? by_id[id] : NULL;
 }
 
+const struct ns_field *const *ns_fields_by_id(void)
+{
+	return (const struct ns_field *const *)by_id;
+}
+
 uint32_t ns_field_count(void)
 {
 	return nfields;

@@ -107,6 +107,9 @@ int ns_fields_indexed(void);
 const struct ns_field *ns_field_by_name(const char *name);
 /* Field by id, or NULL when out of range. */
 const struct ns_field *ns_field_by_id(uint32_t id);
+/* All of them, indexed by id (ns_field_count() of them), for a caller
+ * that looks up one per value. */
+const struct ns_field *const *ns_fields_by_id(void);
 uint32_t ns_field_count(void);
 /* The registered field nearest to name[0..n), if near enough to be a
  * typo (edit distance at most 1 to 3, by length), or NULL. */

@@ -50,6 +50,7 @@ static void reserve(struct ns_json *j, uint32_t nfv)
 		       (nids - j->nids) * sizeof(*j->stamp));
 		j->nids = nids;
 	}
+	j->by_id = ns_fields_by_id();
 }
 
 void ns_json_free(struct ns_json *j)
@@ -68,11 +69,14 @@ static void subtree_ends(struct ns_json *j, const struct ns_fv *fv, uint32_t a,
 			 uint32_t b)
 {
 	uint32_t st[256];
+	uint8_t sd[256]; /* their depths */
 	unsigned sp = 0;
 	for (uint32_t i = a; i < b; i++) {
-		while (sp && fv[st[sp - 1]].depth >= fv[i].depth)
+		uint8_t d = fv[i].depth;
+		while (sp && sd[sp - 1] >= d)
 			j->end[st[--sp]] = i;
-		st[sp++] = i;
+		st[sp] = i;
+		sd[sp++] = d;
 	}
 	while (sp)
 		j->end[st[--sp]] = b;
@@ -106,7 +110,7 @@ static void group_keys(struct ns_json *j, const struct ns_fv *fv, uint32_t a,
 		const struct ns_field *f = fv[k].f;
 		uint32_t id = f->id, prev = NO_NEXT;
 		j->next[k] = NO_NEXT;
-		if (id < j->nids && ns_field_by_id(id) == f) {
+		if (id < j->nids && j->by_id[id] == f) {
 			if (j->stamp[id] == j->serial)
 				prev = j->last[id];
 			j->stamp[id] = j->serial;

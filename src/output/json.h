@@ -43,6 +43,7 @@ struct ns_json {
 	/* per field id */
 	uint32_t *stamp, *last;
 	uint32_t nids;
+	const struct ns_field *const *by_id; /* the registry's */
 	uint32_t serial; /* stamp of the object being grouped */
 	/* "YYYY-MM-DDTHH:MM:SS" of the last timestamp's second */
 	int64_t tsec;
