@@ -636,6 +636,31 @@ START_TEST(frames_across_deliveries)
 }
 END_TEST
 
+/* Mid-connection, the bytes before a frame boundary come first with only
+ * part of the frame: nothing is taken yet, and when the rest comes the
+ * search goes on from the offsets it had not ruled out and finds the
+ * boundary after the junk. */
+START_TEST(alignment_across_deliveries)
+{
+	conn_open();
+	lose(0, 100);
+	reset();
+	put("junk-junk-junk!", 15);
+	frame(8, 0, 1, "\0\0\x01\0", 4);
+	frame(6, 0, 0, "12345678", 8);
+	size_t whole = blen;
+	blen = 20; /* the junk and 5 bytes of the WINDOW_UPDATE's header */
+	ck_assert_uint_eq(feed(0), 0);
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http2.type"), 0);
+	blen = whole;
+	ck_assert_uint_eq(feed(0), whole);
+	ck_assert_ptr_nonnull(tu_find(&tu_pkt, "http2.heuristic"));
+	ck_assert_uint_eq(tu_count(&tu_pkt, "http2.type"), 2);
+	ck_assert_uint_eq(tu_uint(&tu_pkt, "http2.type"), 8);
+	conn_close();
+}
+END_TEST
+
 /* ---- protobuf raw decoding -------------------------------------------- */
 
 static struct ns_packet *pb(const uint8_t *p, size_t n)
@@ -867,6 +892,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hpack_error_and_lost_context);
 	tcase_add_test(tc, loss_before_first_bytes);
 	tcase_add_test(tc, frames_across_deliveries);
+	tcase_add_test(tc, alignment_across_deliveries);
 	tcase_add_test(tc, grpc_web_trailers_in_body);
 	suite_add_tcase(s, tc);
 	tc = tu_tcase("hpackrec");

@@ -512,41 +512,47 @@ START_TEST(text_tokens_and_numbers)
 }
 END_TEST
 
-/* ns_rd_find_pair against a byte loop: ranges at both ends of the byte
- * values and an empty one, each byte value at each position after a
- * byte in the range and alone, and an errored reader. */
+/* ns_rd_find_pair against a byte loop: pairs of ranges at both ends of
+ * the byte values and empty ones, each byte value at each place of a
+ * buffer of two blocks and some (the sixteen-at-a-time path and the byte
+ * path after it), after a byte in the first range and alone, and an
+ * errored reader. */
 START_TEST(find_pair)
 {
-	static const uint8_t ranges[][2] = {{20, 24},	{0, 0},	    {0, 255},
-					    {255, 255}, {100, 200}, {9, 8}};
-	uint8_t buf[19];
+	static const uint8_t ranges[][4] = {
+	    {20, 24, 3, 3},	{0, 0, 0, 0x40},      {0, 255, 3, 3},
+	    {255, 255, 0, 255}, {100, 200, 150, 250}, {9, 8, 3, 3},
+	    {3, 3, 9, 8}};
+	uint8_t buf[37];
 	for (unsigned k = 0; k < sizeof(ranges) / sizeof(ranges[0]); k++) {
-		uint8_t lo = ranges[k][0], hi = ranges[k][1];
+		const uint8_t *g = ranges[k];
 		for (unsigned at = 0; at < sizeof(buf); at++) {
 			for (unsigned v = 0; v < 256; v++) {
-				/* the filler is neither 3 nor in most ranges */
+				/* the filler is in no range but {0, 255} */
 				memset(buf, 50, sizeof(buf));
 				buf[at] = (uint8_t)v;
-				if (at > 0 && v == 3 && (at & 1))
-					buf[at - 1] = lo; /* a pair */
+				if (at > 0 && (at & 1))
+					buf[at - 1] = g[0]; /* maybe a pair */
 				long want = -1;
 				for (unsigned i = 0; i + 1 < sizeof(buf); i++)
-					if (buf[i] >= lo && buf[i] <= hi &&
-					    buf[i + 1] == 3) {
+					if (buf[i] >= g[0] && buf[i] <= g[1] &&
+					    buf[i + 1] >= g[2] &&
+					    buf[i + 1] <= g[3]) {
 						want = (long)i;
 						break;
 					}
 				struct ns_reader r;
 				ns_rd_init(&r, buf, sizeof(buf));
-				ck_assert_int_eq(ns_rd_find_pair(&r, lo, hi, 3),
-						 want);
+				ck_assert_int_eq(
+				    ns_rd_find_pair(&r, g[0], g[1], g[2], g[3]),
+				    want);
 			}
 		}
 	}
 	struct ns_reader r;
 	ns_rd_init(&r, buf, 2);
 	ns_rd_skip(&r, 3);
-	ck_assert_int_eq(ns_rd_find_pair(&r, 0, 255, 50), -1);
+	ck_assert_int_eq(ns_rd_find_pair(&r, 0, 255, 0, 255), -1);
 }
 END_TEST
 

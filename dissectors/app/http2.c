@@ -318,7 +318,11 @@ struct h2dir {
 	struct ns_hpack_rec rec;  /* after it was lost (proto/hpackrec.h) */
 	nghttp2_mem nmem;	  /* its allocator: the run's budget (mem.h) */
 	uint8_t aligned, heuristic, trusted, note;
-	uint32_t skipped;     /* bytes skipped to find a frame boundary */
+	uint32_t skipped; /* bytes skipped to find a frame boundary */
+	/* the first offsets of what waits to be aligned that were ruled out
+	 * as a frame's start: the search goes on after them when more
+	 * bytes come */
+	uint32_t scanned;
 	uint32_t pending_hts; /* HEADER_TABLE_SIZE the peer asked, until ACK */
 	uint8_t has_pending_hts;
 	uint8_t blk_active, blk_lost, blk_type, blk_es, blk_trailer;
@@ -445,26 +449,33 @@ static int chain_at(struct ns_reader r)
 	return fhdr_read(r, &next) == 0 && header_ok(&next);
 }
 
-/* The first offset below SCAN_MAX where frames chain; -1 when none yet. */
-static long scan(const struct ns_reader *r, int *more)
+/* The first offset from `from` and below SCAN_MAX where frames chain; -1
+ * when none yet, *ruled then the offsets from the start that never can
+ * (what comes later cannot change: each was told by the bytes there). */
+static long scan(const struct ns_reader *r, size_t from, int *more,
+		 size_t *ruled)
 {
 	*more = 0;
 	size_t n = ns_rd_left(r);
+	*ruled = from;
 	struct ns_reader at = *r;
-	for (size_t i = 0; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
+	ns_rd_skip(&at, from);
+	for (size_t i = from; i < n && i < SCAN_MAX; i++, ns_rd_skip(&at, 1)) {
 		/* a length of at most 16384 is a 0 byte then one of at most
-		 * 0x40, and a known type is at most 9: skip to the next 0 the
-		 * offsets that cannot start a frame (and can tell it: 9 bytes
-		 * left) */
+		 * 0x40, and a known type is at most 9: skip to the next such
+		 * pair the offsets that cannot start a frame (and can tell
+		 * it: 9 bytes left) */
 		if (n - i >= 9 &&
 		    (ns_rd_peek(&at, 0) != 0 || ns_rd_peek(&at, 1) > 0x40 ||
 		     ns_rd_peek(&at, 3) > T_CONT)) {
 			struct ns_reader past = at;
 			ns_rd_skip(&past, 1);
-			long z = ns_rd_find(&past, 0);
+			long z = ns_rd_find_pair(&past, 0, 0, 0, 0x40);
 			size_t step = z < 0 ? n - i : (size_t)z + 1;
 			if (step > n - 8 - i) /* where a check needs more */
 				step = n - 8 - i;
+			if (!*more)
+				*ruled = i + step;
 			i += step - 1;
 			ns_rd_skip(&at, step - 1);
 			continue;
@@ -474,7 +485,11 @@ static long scan(const struct ns_reader *r, int *more)
 			return (long)i;
 		if (c < 0)
 			*more = 1;
+		else if (!*more)
+			*ruled = i + 1;
 	}
+	if (!*more)
+		*ruled = n < SCAN_MAX ? n : SCAN_MAX;
 	if (n < SCAN_MAX)
 		*more = 1;
 	return -1;
@@ -513,7 +528,8 @@ static int probe(const uint8_t *p, size_t n, int dir, int from_start)
 		return dir == 1 && n < 9 ? -1 : 0;
 	/* mid-connection: frames at the start, or after a cut frame */
 	int more;
-	if (scan(&r, &more) >= 0)
+	size_t ruled;
+	if (scan(&r, 0, &more, &ruled) >= 0)
 		return 1;
 	return more ? -1 : 0;
 }
@@ -1834,11 +1850,14 @@ static long align(struct h2_state *st, struct ns_stream_ctx *ctx,
 		return 0;
 	}
 	int more;
-	long at = scan(r, &more);
+	size_t ruled;
+	long at = scan(r, d->scanned, &more, &ruled);
 	if (at < 0) {
 		*skip_all = !more;
+		d->scanned = more ? (uint32_t)ruled : 0;
 		return -1;
 	}
+	d->scanned = 0;
 	d->aligned = d->heuristic = d->note = 1;
 	if (!st->roles_set && ctx->flow) {
 		/* the lower port is the server's */
@@ -1912,6 +1931,7 @@ static int gap(void *state, struct ns_stream_ctx *ctx, uint32_t n)
 	/* where frames begin again is unknown: find it by the heuristic,
 	 * and distrust the HPACK table (a lost block may have changed it) */
 	d->aligned = 0;
+	d->scanned = 0;
 	if (d->blk_active)
 		d->blk_lost = 1;
 	d->blk_active = 0;

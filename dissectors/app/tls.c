@@ -839,7 +839,7 @@ static int resync(struct ns_reader *r)
 	while (ns_rd_left(r) >= 5) {
 		/* only a record type (20-24) then the version's 3 can
 		 * start one */
-		long at = ns_rd_find_pair(r, 20, 24, 3);
+		long at = ns_rd_find_pair(r, 20, 24, 3, 3);
 		size_t can = ns_rd_left(r) - 4; /* offsets with 5 bytes left */
 		if (at < 0 || (size_t)at >= can) {
 			ns_rd_skip(r, can);
