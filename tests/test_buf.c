@@ -139,6 +139,19 @@ START_TEST(ipv4)
 	EXPECT(ns_buf_ipv4(&b, zero), "0.0.0.0");
 	EXPECT(ns_buf_ipv4(&b, bcast), "255.255.255.255");
 	EXPECT(ns_buf_ipv4(&b, doc), "192.0.2.10");
+	/* every byte value in every place, after text already there */
+	for (unsigned v = 0; v < 256; v++)
+		for (unsigned at = 0; at < 4; at++) {
+			uint8_t a[4] = {7, 77, 177, 0};
+			a[at] = (uint8_t)v;
+			char want[24];
+			snprintf(want, sizeof(want), "x%u.%u.%u.%u", a[0], a[1],
+				 a[2], a[3]);
+			ns_buf_reset(&b);
+			ns_buf_putc(&b, 'x');
+			ns_buf_ipv4(&b, a);
+			ck_assert_str_eq(cs(), want);
+		}
 }
 END_TEST
 

@@ -103,8 +103,19 @@ void ns_buf_u64(struct ns_buf *b, uint64_t v)
 		*--q = digits2[r + 1];
 		*--q = digits2[r];
 	}
-	/* the rest in 32 bits, whose divisions by 100 are cheaper */
+	/* the rest in 32 bits, whose divisions are cheaper, four digits a
+	 * round (the two pairs of a round do not wait on each other) */
 	uint32_t w = (uint32_t)v;
+	while (w >= 10000) {
+		uint32_t r = w % 10000;
+		w /= 10000;
+		unsigned a = r / 100 * 2, c = r % 100 * 2;
+		q -= 4;
+		q[0] = digits2[a];
+		q[1] = digits2[a + 1];
+		q[2] = digits2[c];
+		q[3] = digits2[c + 1];
+	}
 	while (w >= 100) {
 		unsigned r = w % 100 * 2;
 		w /= 100;
@@ -152,28 +163,37 @@ void ns_buf_hex(struct ns_buf *b, uint64_t v, int digits)
 	ns_buf_put(b, tmp + i, (size_t)(18 - i));
 }
 
+/* Each byte value's decimal digits then '.' (and filler), four bytes to
+ * store at once: 1 + (x >= 10) + (x >= 100) of them are the digits. */
+static const char octets[1025] =
+    "0...1...2...3...4...5...6...7...8...9...10..11..12..13..14..15.."
+    "16..17..18..19..20..21..22..23..24..25..26..27..28..29..30..31.."
+    "32..33..34..35..36..37..38..39..40..41..42..43..44..45..46..47.."
+    "48..49..50..51..52..53..54..55..56..57..58..59..60..61..62..63.."
+    "64..65..66..67..68..69..70..71..72..73..74..75..76..77..78..79.."
+    "80..81..82..83..84..85..86..87..88..89..90..91..92..93..94..95.."
+    "96..97..98..99..100.101.102.103.104.105.106.107.108.109.110.111."
+    "112.113.114.115.116.117.118.119.120.121.122.123.124.125.126.127."
+    "128.129.130.131.132.133.134.135.136.137.138.139.140.141.142.143."
+    "144.145.146.147.148.149.150.151.152.153.154.155.156.157.158.159."
+    "160.161.162.163.164.165.166.167.168.169.170.171.172.173.174.175."
+    "176.177.178.179.180.181.182.183.184.185.186.187.188.189.190.191."
+    "192.193.194.195.196.197.198.199.200.201.202.203.204.205.206.207."
+    "208.209.210.211.212.213.214.215.216.217.218.219.220.221.222.223."
+    "224.225.226.227.228.229.230.231.232.233.234.235.236.237.238.239."
+    "240.241.242.243.244.245.246.247.248.249.250.251.252.253.254.255.";
+
 void ns_buf_ipv4(struct ns_buf *b, const uint8_t a[4])
 {
 	if (b->len + 16 > b->cap)
 		ns_buf_grow(b, 16);
 	char *o = b->p + b->len;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 4; i++) { /* "255." is 4 bytes: 16 at most */
 		unsigned x = a[i];
-		if (i)
-			*o++ = '.';
-		if (x >= 100) {
-			*o++ = (char)('0' + x / 100);
-			x %= 100;
-			memcpy(o, digits2 + 2 * x, 2);
-			o += 2;
-		} else if (x >= 10) {
-			memcpy(o, digits2 + 2 * x, 2);
-			o += 2;
-		} else {
-			*o++ = (char)('0' + x);
-		}
+		memcpy(o, octets + 4 * x, 4);
+		o += 2 + (x >= 10) + (x >= 100);
 	}
-	b->len = (size_t)(o - b->p);
+	b->len = (size_t)(o - 1 - b->p); /* the last '.' is not kept */
 }
 
 /* RFC 5952 section 4: lowercase, no leading zeros, the longest run of two
