@@ -81,9 +81,12 @@ struct entry {
 static struct {
 	struct entry *e; /* sorted by key */
 	unsigned n;
-	/* by key, for a table of 16-bit keys (ports, EtherTypes): 1 + the
-	 * entry the search finds, 0 for none; NULL: search */
-	uint16_t *ix;
+	/* by key, for a table of 16-bit keys (ports, EtherTypes) and fewer
+	 * than 255 entries: 1 + the entry the search finds, 0 for none, up
+	 * to the largest key (ixn entries: a byte each, so that the index
+	 * stays in the cache); NULL: search */
+	uint8_t *ix;
+	uint32_t ixn;
 } tables[NS_TAB_COUNT];
 
 #define INDEX_MIN 8 /* entries: fewer are found by search as fast */
@@ -126,19 +129,19 @@ static void index_table(unsigned t)
 {
 	free(tables[t].ix);
 	tables[t].ix = NULL;
+	tables[t].ixn = 0;
 	const struct entry *e = tables[t].e;
 	unsigned n = tables[t].n;
-	if (n < INDEX_MIN || n > UINT16_MAX - 1)
-		return;
-	for (unsigned i = 0; i < n; i++)
-		if (e[i].key > UINT16_MAX)
-			return;
-	uint16_t *ix = calloc(UINT16_MAX + 1u, sizeof(*ix));
+	if (n < INDEX_MIN || n > UINT8_MAX - 1 || e[n - 1].key > UINT16_MAX)
+		return; /* sorted: the last key is the largest */
+	uint32_t ixn = e[n - 1].key + 1;
+	uint8_t *ix = calloc(ixn, sizeof(*ix));
 	if (!ix)
 		return; /* searched */
 	for (unsigned i = 0; i < n; i++)
-		ix[e[i].key] = (uint16_t)(search(e, n, e[i].key) - e + 1);
+		ix[e[i].key] = (uint8_t)(search(e, n, e[i].key) - e + 1);
 	tables[t].ix = ix;
+	tables[t].ixn = ixn;
 }
 
 static void tables_init(void)
@@ -227,9 +230,9 @@ const struct ns_dissector *ns_table_lookup(uint8_t table, uint32_t key)
 	if (table >= NS_TAB_COUNT)
 		return NULL;
 	const struct entry *e = tables[table].e;
-	const uint16_t *ix = tables[table].ix;
+	const uint8_t *ix = tables[table].ix;
 	if (ix) {
-		unsigned i = key <= UINT16_MAX ? ix[key] : 0;
+		unsigned i = key < tables[table].ixn ? ix[key] : 0;
 		return i ? e[i - 1].d : NULL;
 	}
 	const struct entry *f = search(e, tables[table].n, key);
