@@ -6,7 +6,8 @@
  * the closed ones' minute (but within its hour) holds none of them back.
  * A flow whose class changes expires by its new timeout, from its last
  * use; the eviction at the cap still takes the least recently used flow
- * of any class.
+ * of any class.  Expiry is skipped until a flow can be due, and that
+ * time follows every change of a class's least recently used flow.
  */
 #include <check.h>
 #include <stdint.h>
@@ -99,12 +100,42 @@ START_TEST(cap_takes_least_recent)
 }
 END_TEST
 
+/* Expiry is skipped until the earliest a class's last flow can be due;
+ * that time is worked out again whenever a class's last flow changes,
+ * even to one with an earlier last packet (a capture whose clock went
+ * back) or in a class that was empty. */
+START_TEST(skipped_until_due)
+{
+	struct ns_flow_table t;
+	ck_assert_int_eq(ns_flow_table_init(&t, 0), 0);
+	make(&t, 9, 0, S(100), NS_IDLE_TCP_ESTABLISHED); /* not empty */
+	struct ns_flow *x = make(&t, 1, 0, S(100), NS_IDLE_TCP_CLOSED);
+	make(&t, 2, 0, S(50), NS_IDLE_TCP_CLOSED); /* the clock went back */
+	ns_flow_expire(&t, S(120)); /* the closed list's last: x, due 160 */
+	ck_assert_uint_eq(t.count, 3);
+	/* x leaves the list: its last is now the flow due at 110 */
+	ns_flow_set_idle(&t, x, NS_IDLE_TCP_ESTABLISHED);
+	ns_flow_expire(&t, S(111));
+	ck_assert(!alive(&t, 2, 0));
+	ck_assert(alive(&t, 1, 0));
+	/* a flow in a class that was empty: due 180 s after it */
+	make(&t, 3, 0, S(200), NS_IDLE_TCP_OPENING);
+	ns_flow_expire(&t, S(380));
+	ck_assert(alive(&t, 3, 0));
+	ns_flow_expire(&t, S(381));
+	ck_assert(!alive(&t, 3, 0));
+	ck_assert(alive(&t, 1, 0));
+	ns_flow_table_free(&t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("flow");
 	TCase *tc = tcase_create("expiry");
 	tcase_add_test(tc, each_class_by_its_timeout);
 	tcase_add_test(tc, cap_takes_least_recent);
+	tcase_add_test(tc, skipped_until_due);
 	suite_add_tcase(s, tc);
 	return s;
 }

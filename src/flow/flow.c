@@ -125,6 +125,7 @@ int ns_flow_table_init(struct ns_flow_table *t, uint32_t max_flows)
 	for (int i = 0; i < NS_IDLE_COUNT; i++) {
 		t->idle_ns[i] = default_idle_s[i] * 1000000000;
 		t->idle_head[i] = t->idle_tail[i] = NS_FLOW_NONE;
+		t->expire_floor = INT64_MIN;
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -186,10 +187,12 @@ static void idle_unlink(struct ns_flow_table *t, struct ns_flow *f)
 		flow_at(t, f->idle_prev)->idle_next = f->idle_next;
 	else
 		t->idle_head[f->idle] = f->idle_next;
-	if (f->idle_next != NS_FLOW_NONE)
+	if (f->idle_next != NS_FLOW_NONE) {
 		flow_at(t, f->idle_next)->idle_prev = f->idle_prev;
-	else
+	} else {
 		t->idle_tail[f->idle] = f->idle_prev;
+		t->expire_floor = INT64_MIN; /* a class's last flow changed */
+	}
 	f->idle_prev = f->idle_next = NS_FLOW_NONE;
 }
 
@@ -200,8 +203,10 @@ static void idle_push_head(struct ns_flow_table *t, struct ns_flow *f)
 	if (f->idle_next != NS_FLOW_NONE)
 		flow_at(t, f->idle_next)->idle_prev = f->id;
 	t->idle_head[f->idle] = f->id;
-	if (t->idle_tail[f->idle] == NS_FLOW_NONE)
+	if (t->idle_tail[f->idle] == NS_FLOW_NONE) {
 		t->idle_tail[f->idle] = f->id;
+		t->expire_floor = INT64_MIN;
+	}
 }
 
 static void lru_push_head(struct ns_flow_table *t, struct ns_flow *f)
@@ -348,6 +353,10 @@ void ns_flow_set_idle(struct ns_flow_table *t, struct ns_flow *f,
 
 void ns_flow_expire(struct ns_flow_table *t, int64_t now)
 {
+	/* a flow's last_ts only grows, and a class's last flow changing
+	 * resets the floor: until now passes it, nothing is due */
+	if (t->expire_floor != INT64_MIN && now <= t->expire_floor)
+		return;
 	for (int c = 0; c < NS_IDLE_COUNT; c++)
 		for (int n = 0;
 		     n < EXPIRE_BATCH && t->idle_tail[c] != NS_FLOW_NONE; n++) {
@@ -357,6 +366,18 @@ void ns_flow_expire(struct ns_flow_table *t, int64_t now)
 			ns_flow_remove(t, f);
 			t->stats.expired_idle++;
 		}
+	int64_t floor = INT64_MAX;
+	for (int c = 0; c < NS_IDLE_COUNT; c++) {
+		if (t->idle_tail[c] == NS_FLOW_NONE)
+			continue;
+		const struct ns_flow *f = flow_at(t, t->idle_tail[c]);
+		int64_t due = f->last_ts > INT64_MAX - t->idle_ns[c]
+				  ? INT64_MAX
+				  : f->last_ts + t->idle_ns[c];
+		if (due < floor)
+			floor = due;
+	}
+	t->expire_floor = floor;
 }
 
 struct ns_flow *ns_flow_next(struct ns_flow_table *t, uint32_t *id)

@@ -102,6 +102,10 @@ struct ns_flow_table {
 	uint32_t idle_head[NS_IDLE_COUNT], idle_tail[NS_IDLE_COUNT];
 	uint32_t next_index[2]; /* next tcp.stream, udp.stream */
 	int64_t idle_ns[NS_IDLE_COUNT];
+	/* no flow can expire at or before this time: the earliest of the
+	 * classes' last flows' last packet plus its timeout, when their
+	 * ends have not changed since (INT64_MIN: unknown) */
+	int64_t expire_floor;
 	uint64_t seed;
 	struct ns_flow_stats stats;
 	/* frees what other modules hang on a flow (set by the engine) */
