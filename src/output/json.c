@@ -186,7 +186,10 @@ static void put_value(struct ns_buf *b, const struct ns_fv *fv)
 		ns_buf_puts(b, fv->v.u ? "true" : "false");
 		return;
 	case NS_FT_UINT:
-		ns_buf_u64(b, fv->v.u);
+		if (fv->v.u < 10) /* flag bits and small counts: most of them */
+			ns_buf_putc(b, (char)('0' + fv->v.u));
+		else
+			ns_buf_u64(b, fv->v.u);
 		return;
 	case NS_FT_INT:
 		ns_buf_i64(b, fv->v.i);
