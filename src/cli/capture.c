@@ -127,11 +127,10 @@ static int setup_output(struct cmd *x)
 	return 0;
 }
 
-/* Starts the reports asked for, in registry order; 1 if any, 0 if none,
- * or minus the exit status after printing why one could not start (its
+/* Starts the reports asked for, in registry order; 1 if any (*depth then
+ * the deepest any of them needs packets dissected), 0 if none, or minus
+ * the exit status after printing why one could not start (its
  * arguments, or the system: no temporary file). */
-/* Starts the -z reports: 0 when there are none, else 1 and *depth the
- * deepest any of them needs packets dissected. */
 static int start_reports(struct cmd *x, enum ns_depth *depth)
 {
 	int reporting = 0;
