@@ -339,7 +339,7 @@ static void msg_init(struct dns_msg *m, struct ns_packet *pkt,
 	m->rr.len = 0;
 }
 
-static int message(struct ns_packet *pkt, struct ns_reader *r,
+static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		   const struct ns_dctx *cx)
 {
 	static const int cf[2][4] = {
@@ -375,17 +375,6 @@ static int message(struct ns_packet *pkt, struct ns_reader *r,
 		rc = ns_malformed(pkt, "%s", m.soft);
 	/* bytes after the last section: tshark calls them extraneous */
 	ns_rd_skip(r, ns_rd_left(r));
-	return rc;
-}
-
-static int dissect(struct ns_packet *pkt, struct ns_reader *r,
-		   const struct ns_dctx *cx)
-{
-	/* the transactions read the message's fields (ns_dns_sum()): they
-	 * are recorded even when nothing else reads fields */
-	int kept = ns_pkt_keep_fields(pkt, 1);
-	int rc = message(pkt, r, cx);
-	ns_pkt_keep_fields(pkt, kept);
 	return rc;
 }
 
@@ -531,6 +520,7 @@ struct ns_dissector ns_diss_dns = {
     .fields = ns_dns_fields,
     .nfields = F_COUNT,
     .dissect = dissect,
+    .reads_fields = 1, /* ns_dns_sum() */
     .info = ns_dns_info,
     .bindings = bindings,
     .stream = &ops,

@@ -315,9 +315,6 @@ void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
 		hs.on_hello = hello_told;
 		hs.arg = rc;
 	}
-	/* identities and decryption read the messages' fields: recorded
-	 * even when nothing else reads fields */
-	int kept = ns_pkt_keep_fields(pkt, 1);
 	uint32_t from = pkt->nfv;
 	ns_tls_hs_parse(&hs, &r);
 	bad(rc, hs.bad);
@@ -326,7 +323,6 @@ void ns_tls_handshake(struct rec *rc, const struct ns_reader *body)
 		identities(rc, from);
 		ns_tls_dec_handshake(rc, from);
 	}
-	ns_pkt_keep_fields(pkt, kept);
 }
 
 /* The client's Finished: its first protected handshake record (TLS 1.3:
@@ -960,6 +956,7 @@ struct ns_dissector ns_diss_tls = {
     .fields = ns_tls_fields,
     .nfields = F_COUNT,
     .dissect = dissect,
+    .reads_fields = 1, /* identities(), ns_tls_dec_handshake() */
     .info = info,
     .bindings = bindings,
     .stream = &ops,

@@ -294,6 +294,19 @@ void ns_next_port(struct ns_packet *pkt, uint8_t table, uint16_t sport,
 
 /* ---- the layer loop ----------------------------------------------------- */
 
+/* d's dissect(), its fields recorded around it when it reads them back
+ * (ns_dissector.reads_fields), whatever the run keeps. */
+static int call(const struct ns_dissector *d, struct ns_packet *pkt,
+		struct ns_reader *r, const struct ns_dctx *cx)
+{
+	if (!d->reads_fields)
+		return d->dissect(pkt, r, cx);
+	int kept = ns_pkt_keep_fields(pkt, 1);
+	int rc = d->dissect(pkt, r, cx);
+	ns_pkt_keep_fields(pkt, kept);
+	return rc;
+}
+
 static unsigned layer_open(struct ns_packet *pkt, const struct ns_dissector *d,
 			   const struct ns_reader *r)
 {
@@ -382,7 +395,7 @@ static void run(struct ns_packet *pkt, struct ns_reader *r, uint8_t table,
 		unsigned li = layer_open(pkt, d, r);
 		pkt->next_table = NS_TAB_NONE;
 		struct ns_dctx cx = {.d = d};
-		int rc = d->dissect(pkt, r, &cx);
+		int rc = call(d, pkt, r, &cx);
 		if (rc == 0 && r->err)
 			rc = NS_ETRUNC;
 		layer_close(pkt, li, r, rc);
@@ -428,7 +441,7 @@ int ns_dissect_layer(struct ns_packet *pkt, const struct ns_dissector *d,
 	pkt->layers[li].src = src;
 	pkt->layers[li].srclen = srclen;
 	pkt->next_table = NS_TAB_NONE;
-	int rc = d->dissect(pkt, r, &own);
+	int rc = call(d, pkt, r, &own);
 	if (rc == 0 && r->err)
 		rc = NS_ETRUNC;
 	layer_close(pkt, li, r, rc);

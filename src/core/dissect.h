@@ -130,6 +130,11 @@ struct ns_dissector {
 	 * Returns 0, NS_ETRUNC or NS_EMALFORMED (see ns_malformed()). */
 	int (*dissect)(struct ns_packet *pkt, struct ns_reader *r,
 		       const struct ns_dctx *cx);
+	/* 1 when dissect() reads back fields it recorded to learn something
+	 * (TLS: the certificates' identities, decryption's randoms; DNS: the
+	 * transactions' answers): its fields are recorded even in a run
+	 * that reads none (ns_pkt_keep_fields()) */
+	uint8_t reads_fields;
 	/* Writes the summary of layer `li` for the one-line output; NULL to
 	 * let a lower layer speak. */
 	void (*info)(const struct ns_packet *pkt, unsigned li,

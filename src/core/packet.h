@@ -169,8 +169,8 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
  * field (no output, no display filter, no report of packets) turns them
  * off, and dissectors run as before with ns_pkt_add() giving NULL, as
  * when the cap is reached.  A dissector that reads its own fields back
- * to learn something (TLS's handshake, DNS's answers) turns them on
- * around that. */
+ * (ns_dissector.reads_fields: TLS, DNS) has them recorded around its
+ * dissect() by the layer loop. */
 int ns_pkt_keep_fields(struct ns_packet *pkt, int on);
 
 /* Grows the field array (out of line: rare) and appends; NULL when the
