@@ -220,6 +220,34 @@ START_TEST(engine_reports_drops)
 }
 END_TEST
 
+static void no_op(void *ctx, const struct ns_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* The fields the packets' readers name: their union, unless one of them
+ * reads every field; other subscribers do not count. */
+START_TEST(bus_packet_fields)
+{
+	struct ns_bus b;
+	memset(&b, 0, sizeof(b));
+	uint8_t a[4] = {1, 0, 0, 0}, c[3] = {0, 0, 1}, u[4];
+	memset(u, 0, sizeof(u));
+	ck_assert_int_eq(ns_bus_packet_fields(&b, u, 4), 0); /* none */
+	ck_assert_int_eq(
+	    ns_bus_subscribe(&b, NS_EV_BIT(NS_EV_CONN_END), no_op, NULL), 0);
+	ck_assert_int_eq(ns_bus_subscribe_packets(&b, no_op, NULL, a, 4), 0);
+	ck_assert_int_eq(ns_bus_subscribe_packets(&b, no_op, NULL, c, 3), 0);
+	ck_assert(ns_bus_wants(&b, NS_EV_PACKET));
+	ck_assert_int_eq(ns_bus_packet_fields(&b, u, 4), 0);
+	ck_assert_int_eq(memcmp(u, (uint8_t[]){1, 0, 1, 0}, 4), 0);
+	ck_assert_int_eq(
+	    ns_bus_subscribe(&b, NS_EV_BIT(NS_EV_PACKET), no_op, NULL), 0);
+	ck_assert_int_eq(ns_bus_packet_fields(&b, u, 4), -1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -234,6 +262,7 @@ static Suite *suite(void)
 	tc = tu_tcase("engine");
 	tcase_add_test(tc, engine_passes);
 	tcase_add_test(tc, engine_reports_drops);
+	tcase_add_test(tc, bus_packet_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }

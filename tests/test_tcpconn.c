@@ -13,6 +13,7 @@
  * before each segment unless a test sets it.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_util.h"
@@ -957,6 +958,42 @@ START_TEST(text_line_reset_and_midstream)
 }
 END_TEST
 
+/* A run whose only reader of packets names its fields (-z expert) records
+ * those alone, the ones brief mode leaves out (the stream, a flag bit)
+ * included, and the connection is tracked as ever. */
+START_TEST(named_fields_only)
+{
+	reset();
+	static const char *const want[] = {"tcp.flags", "tcp.stream",
+					   "tcp.flags.syn"};
+	uint32_t n = ns_field_count();
+	uint8_t *named = calloc(n, 1);
+	ck_assert_ptr_nonnull(named);
+	for (unsigned i = 0; i < 3; i++)
+		named[tu_field(want[i])->id] = 1;
+	eng.summary_only = 1;
+	ns_pkt_keep_fields(&tu_pkt, 0);
+	ns_pkt_name_fields(&tu_pkt, named, n);
+	packet(C, SYN, 1000, 0, "");
+	struct ns_packet *p = packet(S, SYN | ACK, 5000, 1001, "");
+	ck_assert_uint_eq(p->nfv, 3);
+	ck_assert_uint_eq(tu_uint(p, "tcp.flags"), SYN | ACK);
+	ck_assert_uint_eq(tu_uint(p, "tcp.stream"), 0);
+	ck_assert_uint_eq(tu_uint(p, "tcp.flags.syn"), 1);
+	p = packet(C, ACK, 1001, 5001, "");
+	ck_assert_uint_eq(p->nfv, 3);
+	ck_assert_uint_eq(tu_uint(p, "tcp.flags.syn"), 0);
+	/* named but fields kept: everything, as without names */
+	ns_pkt_keep_fields(&tu_pkt, 1);
+	p = packet(C, ACK, 1001, 5001, "x");
+	ck_assert_ptr_nonnull(tu_find(p, "ip.src"));
+	ck_assert_ptr_nonnull(tu_find(p, "tcp.seq"));
+	ns_pkt_name_fields(&tu_pkt, NULL, 0);
+	eng.summary_only = 0;
+	free(named);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tcpconn");
@@ -1008,6 +1045,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, eng_setup, eng_teardown);
 	tcase_add_checked_fixture(tc, NULL, conn_teardown);
+	tcase_add_test(tc, named_fields_only);
 	tcase_add_test(tc, text_line_events);
 	tcase_add_test(tc, text_line_reset_and_midstream);
 	suite_add_tcase(s, tc);

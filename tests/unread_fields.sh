@@ -2,7 +2,7 @@
 # What nobody reads is not made (pay only for what is shown).  With no
 # packet output, display filter or packet report the run records no
 # field, except where a dissector reads its own back (TLS's handshake,
-# DNS's transactions); -z io,stat with no filter past frame.* dissects no
+# DNS's transactions), or the fields a packet report names (-z expert); -z io,stat with no filter past frame.* dissects no
 # protocol, -z endpoints no TCP connection or stream.  Every answer must
 # stay the same: each bundled capture (with its key log) in each such
 # mode is compared with the same run plus a -Y that matches every packet
@@ -11,7 +11,7 @@
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 
-modes=("--conversations -q" "--calls -q"
+modes=("--conversations -q" "--calls -q" "-z expert -q"
 	"-q -z grpc,srt -z http,srt -z dns,srt -z conn,timing -z sse,stat")
 for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	[ -f "$cap" ] || continue

@@ -478,6 +478,24 @@ static int brief(const struct ns_packet *pkt)
 	return pkt->eng && pkt->eng->summary_only;
 }
 
+/* Whether field k, which the summary line does not read, is recorded:
+ * not in brief mode, unless a reader of packets named it
+ * (ns_pkt_name_fields: -z expert reads the flag bits and the stream). */
+static int shown(const struct ns_packet *pkt, int k)
+{
+	return !brief(pkt) || ns_pkt_named(pkt, &fields[k]);
+}
+
+/* Whether a reader of packets named one of the flag bits (the enum's
+ * F_FLAGS_RES … F_FLAGS_FIN). */
+static int bits_named(const struct ns_packet *pkt)
+{
+	for (int k = F_FLAGS_RES; pkt->nnamed && k <= F_FLAGS_FIN; k++)
+		if (ns_pkt_named(pkt, &fields[k]))
+			return 1;
+	return 0;
+}
+
 static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 {
 	static const int bit_field[8] = {
@@ -485,7 +503,9 @@ static void flag_fields(struct ns_packet *pkt, uint32_t foff, unsigned flags)
 	    F_FLAGS_ACK, F_FLAGS_URG, F_FLAGS_ECE,   F_FLAGS_CWR,
 	};
 	add_u(pkt, F_FLAGS, foff, 2, flags);
-	if (brief(pkt)) /* one field per bit: for a tree, JSON or filter */
+	/* one field per bit: for a tree, JSON, a filter, or a report that
+	 * names one (ns_pkt_add() then keeps just those) */
+	if (brief(pkt) && !bits_named(pkt))
 		return;
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_FLAGS_RES], foff, 1, (flags >> 9 & 7) != 0);
@@ -562,11 +582,11 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			const struct ns_tcp_track *t)
 {
 	const struct ns_tcp_result *res = &t->res;
-	if (!brief(pkt)) {
+	if (shown(pkt, F_TIME_REL))
 		ns_add_int(pkt, &fields[F_TIME_REL], start, 0, res->time_rel);
+	if (shown(pkt, F_TIME_DELTA))
 		ns_add_int(pkt, &fields[F_TIME_DELTA], start, 0,
 			   res->time_delta);
-	}
 	const char *ev = ns_tcp_event_name(res->event);
 	if (*ev) {
 		uint32_t n = pkt->nfv, len = (uint32_t)strlen(ev);
@@ -579,12 +599,14 @@ static void conn_fields(struct ns_packet *pkt, uint32_t start,
 			s->event_n = len;
 		}
 	}
-	if (brief(pkt))
-		return;
 	const struct ns_tcp_conn *c = t->flow->tcp;
-	const char *st = ns_tcp_conn_state(c);
-	ns_add_bytes(pkt, &fields[F_CONN_STATE], start, 0, (const uint8_t *)st,
-		     (uint32_t)strlen(st));
+	if (shown(pkt, F_CONN_STATE)) {
+		const char *st = ns_tcp_conn_state(c);
+		ns_add_bytes(pkt, &fields[F_CONN_STATE], start, 0,
+			     (const uint8_t *)st, (uint32_t)strlen(st));
+	}
+	if (!shown(pkt, F_CONN_HISTORY))
+		return;
 	char *h = ns_arena_strndup(&pkt->arena, c->history, c->hist_len);
 	if (h)
 		ns_add_bytes(pkt, &fields[F_CONN_HISTORY], start, 0,
@@ -670,6 +692,9 @@ static void seq_fields(struct ns_packet *pkt, const struct hdr *h,
 {
 	uint32_t start = h->start;
 	if (t && brief(pkt)) { /* what info() reads */
+		if (shown(pkt, F_STREAM))
+			ns_add_uint(pkt, &fields[F_STREAM], start, 0,
+				    t->flow->index);
 		if (!pkt->quoted)
 			add_u(pkt, F_LEN, start, 0, h->len);
 		add_u(pkt, F_SEQ, start + 4, 4, t->res.rel_seq);
@@ -708,7 +733,7 @@ static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
 			const struct ns_tcp_track *t)
 {
 	uint32_t foff = h->foff;
-	if (!brief(pkt))
+	if (shown(pkt, F_HDR_LEN))
 		ns_add_uint(pkt, &fields[F_HDR_LEN], foff, 1, h->hlen);
 	flag_fields(pkt, foff, h->flags);
 	add_u(pkt, F_WINDOW, foff + 2, 2, h->win);
@@ -718,10 +743,10 @@ static void rest_fields(struct ns_packet *pkt, const struct hdr *h,
 			ns_add_int(pkt, &fields[F_WIN_SCALE], foff + 2, 2,
 				   t->res.win_scale);
 	}
-	if (brief(pkt))
-		return;
-	ns_add_uint(pkt, &fields[F_CHECKSUM], foff + 4, 2, h->csum);
-	ns_add_uint(pkt, &fields[F_URGENT], foff + 6, 2, h->urg);
+	if (shown(pkt, F_CHECKSUM))
+		ns_add_uint(pkt, &fields[F_CHECKSUM], foff + 4, 2, h->csum);
+	if (shown(pkt, F_URGENT))
+		ns_add_uint(pkt, &fields[F_URGENT], foff + 6, 2, h->urg);
 }
 
 /* The options; cut by the snaplen, the ones that are whole. */

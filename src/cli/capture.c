@@ -60,7 +60,8 @@ struct cmd {
 	struct ns_metrics *metrics; /* --metrics: the model, and */
 	struct ns_httpd *httpd;	    /* the server of its text */
 	struct ns_buf mtext;	    /* the text last rendered */
-	int status;		    /* the exit status so far */
+	uint8_t *named; /* the fields the packets' readers name, or NULL */
+	int status;	/* the exit status so far */
 };
 
 /* Standard output carries records (--records -): no packet lines there,
@@ -227,6 +228,24 @@ static int setup_metrics(struct cmd *x)
 	return 0;
 }
 
+/* With no packet output or display filter: 1 when every reader of packets
+ * names the fields it reads (x->named, for the run's packet to record
+ * those alone), 0 when one reads them all, -1 out of memory. */
+static int name_fields(struct cmd *x)
+{
+	uint32_t n = ns_field_count();
+	x->named = calloc(n ? n : 1, 1);
+	if (!x->named) {
+		fputs("netscope: out of memory\n", stderr);
+		return -1;
+	}
+	if (ns_bus_packet_fields(&x->eng.bus, x->named, n) == 0)
+		return 1;
+	free(x->named);
+	x->named = NULL;
+	return 0;
+}
+
 /* The engine and what hangs on it: the schema, the reports, the DNS
  * tally, the metrics; and whether packets need dissecting at all
  * (invariant 4). */
@@ -278,12 +297,20 @@ static int setup_engine(struct cmd *x)
 	x->run.frame_only = reporting && depth == NS_DEPTH_FRAME;
 	x->eng.headers_only = reporting && depth == NS_DEPTH_HEADERS;
 	/* what reads fields beyond the summary line: the tree, -T fields
-	 * and JSON, -Y, the reports that look at each packet */
+	 * and JSON, -Y, the reports that look at each packet (unless each
+	 * of them names the few it reads) */
+	int named = 0;
+	if (ns_bus_wants(&x->eng.bus, NS_EV_PACKET) && !x->run.out &&
+	    !x->run.dfilter && (named = name_fields(x)) < 0)
+		return fail(x, NS_EXIT_RUNTIME);
 	x->eng.summary_only =
-	    !x->run.dfilter && !ns_bus_wants(&x->eng.bus, NS_EV_PACKET) &&
+	    !x->run.dfilter &&
+	    (!ns_bus_wants(&x->eng.bus, NS_EV_PACKET) || named) &&
 	    (!x->run.out || (x->out.format == NS_OUT_TEXT && !x->out.verbose));
-	/* and with no packet output nothing reads them at all */
+	/* and with no packet output nothing reads them at all, but for
+	 * the ones named */
 	ns_pkt_keep_fields(&x->run.pkt, !x->eng.summary_only || x->run.out);
+	ns_pkt_name_fields(&x->run.pkt, x->named, ns_field_count());
 	/* a long read shows it is alive: on a terminal's stderr, when the
 	 * packet lines are not already on that terminal */
 	x->run.progress = !c->capture && isatty(STDERR_FILENO) &&
@@ -492,6 +519,7 @@ static void cleanup(struct cmd *x)
 		ns_output_free(x->run.out);
 	ns_dfilter_free(x->run.dfilter);
 	free(x->out.efields);
+	free(x->named);
 	ns_cli_free(&x->c);
 }
 

@@ -18,6 +18,8 @@ int ns_bus_subscribe(struct ns_bus *b, uint32_t mask, ns_event_fn fn, void *ctx)
 	b->sub[b->n].fn = fn;
 	b->sub[b->n].ctx = ctx;
 	b->sub[b->n].wants = NULL;
+	b->sub[b->n].named = NULL;
+	b->sub[b->n].nnamed = 0;
 	b->n++;
 	b->mask |= mask;
 	return 0;
@@ -31,6 +33,29 @@ int ns_bus_subscribe_stream(struct ns_bus *b, ns_event_fn fn, void *ctx,
 	if (ns_bus_subscribe(b, mask, fn, ctx) < 0)
 		return -1;
 	b->sub[b->n - 1].wants = wants;
+	return 0;
+}
+
+int ns_bus_subscribe_packets(struct ns_bus *b, ns_event_fn fn, void *ctx,
+			     const uint8_t *named, uint32_t n)
+{
+	if (ns_bus_subscribe(b, NS_EV_BIT(NS_EV_PACKET), fn, ctx) < 0)
+		return -1;
+	b->sub[b->n - 1].named = named;
+	b->sub[b->n - 1].nnamed = n;
+	return 0;
+}
+
+int ns_bus_packet_fields(const struct ns_bus *b, uint8_t *named, uint32_t n)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		if (!(b->sub[i].mask & NS_EV_BIT(NS_EV_PACKET)))
+			continue;
+		if (!b->sub[i].named)
+			return -1;
+		for (uint32_t id = 0; id < b->sub[i].nnamed && id < n; id++)
+			named[id] |= b->sub[i].named[id];
+	}
 	return 0;
 }
 

@@ -117,6 +117,10 @@ struct ns_bus {
 		 * (NULL: all); reassembly keeps a connection only when
 		 * someone wants its bytes */
 		int (*wants)(void *ctx, const struct ns_flow *f);
+		/* PACKET: the fields it reads, named[id] non-zero for id <
+		 * nnamed (NULL: every field) */
+		const uint8_t *named;
+		uint32_t nnamed;
 	} sub[NS_BUS_MAX];
 };
 
@@ -127,6 +131,14 @@ int ns_bus_subscribe(struct ns_bus *b, uint32_t mask, ns_event_fn fn,
 /* The same, for stream bytes of the flows `wants` accepts. */
 int ns_bus_subscribe_stream(struct ns_bus *b, ns_event_fn fn, void *ctx,
 			    int (*wants)(void *ctx, const struct ns_flow *f));
+
+/* The same, for every packet (NS_EV_PACKET) of which fn reads only the
+ * fields marked in named[0..n) by id. */
+int ns_bus_subscribe_packets(struct ns_bus *b, ns_event_fn fn, void *ctx,
+			     const uint8_t *named, uint32_t n);
+/* Marks in named[0..n) the fields the packets' subscribers read; 0, or -1
+ * when one of them reads every field. */
+int ns_bus_packet_fields(const struct ns_bus *b, uint8_t *named, uint32_t n);
 
 /* Whether anyone listens to type t (b may be NULL: a stateless record). */
 static inline int ns_bus_wants(const struct ns_bus *b, enum ns_ev_type t)

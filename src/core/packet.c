@@ -74,6 +74,8 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
 struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 			      uint32_t off, uint32_t len)
 {
+	if (pkt->nfv < pkt->fvcap)
+		return ns_pkt_fill(pkt, f, off, len);
 	uint32_t cap = pkt->fvcap ? pkt->fvcap * 2 : 256;
 	if (cap > NS_MAX_FIELDS) {
 		pkt->fv_dropped++;
@@ -85,7 +87,9 @@ struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 		return NULL;
 	}
 	pkt->fv = fv;
-	pkt->fvcap = pkt->fvroom = cap;
+	pkt->fvcap = cap;
+	if (!pkt->nofields)
+		pkt->fvroom = cap;
 	return ns_pkt_fill(pkt, f, off, len);
 }
 
@@ -95,6 +99,12 @@ int ns_pkt_keep_fields(struct ns_packet *pkt, int on)
 	pkt->nofields = !on;
 	pkt->fvroom = on ? pkt->fvcap : 0;
 	return was;
+}
+
+void ns_pkt_name_fields(struct ns_packet *pkt, const uint8_t *named, uint32_t n)
+{
+	pkt->named = named;
+	pkt->nnamed = named ? n : 0;
 }
 
 const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,

@@ -100,7 +100,11 @@ struct ns_packet {
 	uint32_t nfv, fvcap;
 	/* fvcap, or 0 when no field is recorded (ns_pkt_keep_fields) */
 	uint32_t fvroom;
-	uint8_t nofields;    /* nothing reads the fields: none is recorded */
+	uint8_t nofields; /* nothing reads the fields: none is recorded */
+	/* when nofields: the fields recorded all the same, by id (named[id]
+	 * non-zero; ns_pkt_name_fields), or NULL */
+	const uint8_t *named;
+	uint32_t nnamed;
 	uint32_t fv_dropped; /* fields not recorded: NS_MAX_FIELDS reached */
 	uint8_t depth;	     /* depth given to the next field */
 	uint8_t cur_layer;   /* nlayers - 1, kept by layer_open */
@@ -173,8 +177,22 @@ void ns_pkt_begin(struct ns_packet *pkt, uint64_t num, int64_t ts, int64_t rel,
  * dissect() by the layer loop. */
 int ns_pkt_keep_fields(struct ns_packet *pkt, int on);
 
-/* Grows the field array (out of line: rare) and appends; NULL when the
- * cap is reached. */
+/* With fields not kept, the ones recorded all the same: named[id]
+ * non-zero for field id < n (NULL: none).  A run whose only readers of
+ * packets name what they read (-z expert) records just those; `named`
+ * must outlive the packet's use. */
+void ns_pkt_name_fields(struct ns_packet *pkt, const uint8_t *named,
+			uint32_t n);
+
+/* Whether f is recorded while fields are not kept (ns_pkt_name_fields). */
+static inline int ns_pkt_named(const struct ns_packet *pkt,
+			       const struct ns_field *f)
+{
+	return f->id < pkt->nnamed && pkt->named[f->id];
+}
+
+/* Appends when fields are not kept but f is named, else grows the field
+ * array (out of line: rare) and appends; NULL when the cap is reached. */
 struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 			      uint32_t off, uint32_t len);
 
@@ -201,7 +219,9 @@ static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 				       uint32_t len)
 {
 	if (__builtin_expect(pkt->nfv >= pkt->fvroom, 0))
-		return pkt->nofields ? NULL : ns_pkt_add_slow(pkt, f, off, len);
+		return pkt->nofields && !ns_pkt_named(pkt, f)
+			   ? NULL
+			   : ns_pkt_add_slow(pkt, f, off, len);
 	return ns_pkt_fill(pkt, f, off, len);
 }
 

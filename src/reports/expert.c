@@ -21,7 +21,9 @@
  *     Response: the peer reports a problem), records that could not be
  *     decrypted with the key log's secrets (Warn, Decryption).
  * Layers an ICMP error quotes are not looked at (tshark flags nothing in
- * them either).  Rows keep the order kinds were first seen.
+ * them either).  Rows keep the order kinds were first seen.  The report
+ * names the fields it reads when it subscribes: a run with no packet
+ * output or display filter records only those (ns_pkt_name_fields).
  *
  * Bounded: at most MAX_ROWS kinds (duplicate-ACK numbers and malformed
  * reasons make new ones); later kinds count in an "(other kinds)" row of
@@ -50,13 +52,10 @@ static const char *const sev_heads[NSEV] = {"Errors", "Warns", "Notes", "Chats",
 
 /* the flags recorded as fields, by name */
 enum {
-	K_SYN = 1, /* tcp.flags.syn (its value decides) */
-	K_FIN,
-	K_RST,
-	K_DUPACK, /* tcp.analysis.duplicate_ack_num */
-	K_ALERT,  /* tls.alert_message.desc (after its level) */
+	K_FLAGS = 1, /* tcp.flags: SYN, FIN and RST by their bits */
+	K_DUPACK,    /* tcp.analysis.duplicate_ack_num */
+	K_ALERT,     /* tls.alert_message.desc (after its level) */
 	/* remembered for the fields after them (struct pstate) */
-	K_ACK, /* tcp.flags.ack */
 	K_SPORT,
 	K_DPORT,
 	K_STREAM, /* tcp.stream */
@@ -106,10 +105,7 @@ static const struct {
 	const char *field;
 	uint8_t what;
 } special[] = {
-    {"tcp.flags.syn", K_SYN},
-    {"tcp.flags.fin", K_FIN},
-    {"tcp.flags.reset", K_RST},
-    {"tcp.flags.ack", K_ACK},
+    {"tcp.flags", K_FLAGS},
     {"tcp.srcport", K_SPORT},
     {"tcp.dstport", K_DPORT},
     {"tcp.stream", K_STREAM},
@@ -117,6 +113,12 @@ static const struct {
     {"tls.alert_message.level", K_LEVEL},
     {"tls.alert_message.desc", K_ALERT},
 };
+
+/* tcp.flags bits (RFC 9293 §3.1) */
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
+#define TH_ACK 0x10u
 
 struct row {
 	uint64_t count, first;
@@ -138,7 +140,7 @@ struct expert {
 
 /* what one packet's TCP and TLS layers said so far */
 struct pstate {
-	uint64_t v[K_PLAIN]; /* by K_ACK … K_LEVEL */
+	uint64_t v[K_PLAIN]; /* by K_SPORT … K_LEVEL */
 };
 
 static void add(struct expert *s, const struct ns_packet *pkt, enum sev sev,
@@ -244,11 +246,39 @@ static void fin(struct expert *s, const struct ns_packet *pkt,
 			: "This frame undergoes the connection closing");
 }
 
+/* RST, SYN and FIN, in the order of tcp.flags.* (highest bit first). */
+static void tcp_flags(struct expert *s, const struct ns_packet *pkt,
+		      uint64_t flags, const struct pstate *ps,
+		      const char *proto)
+{
+	if (flags & TH_RST)
+		add(s, pkt, SEV_WARN, "Sequence", proto,
+		    "Connection reset (RST)");
+	if (flags & TH_SYN) {
+		int ack = (flags & TH_ACK) != 0;
+		char sum[128];
+		snprintf(sum, sizeof(sum),
+			 "Connection establish %s: server port %llu",
+			 ack ? "acknowledge (SYN+ACK)" : "request (SYN)",
+			 (unsigned long long)(ack ? ps->v[K_SPORT]
+						  : ps->v[K_DPORT]));
+		add(s, pkt, SEV_CHAT, "Sequence", proto, sum);
+	}
+	if (flags & TH_FIN)
+		fin(s, pkt, ps, proto);
+}
+
 /* A field that says something: its kind counted, or remembered. */
 static void one_field(struct expert *s, const struct ns_packet *pkt,
 		      const struct ns_fv *v, struct pstate *ps)
 {
 	uint8_t w = s->what[v->f->id];
+	if (w >= K_SPORT && w < K_PLAIN) { /* for the fields that follow */
+		ps->v[w] = v->v.u;
+		return;
+	}
+	if (w == K_FLAGS && !(v->v.u & (TH_RST | TH_SYN | TH_FIN)))
+		return;
 	char proto[32], sum[128];
 	proto_of(pkt, v->layer, proto, sizeof(proto));
 	if (w >= K_PLAIN) {
@@ -256,30 +286,9 @@ static void one_field(struct expert *s, const struct ns_packet *pkt,
 		add(s, pkt, p->sev, p->group, proto, p->summary);
 		return;
 	}
-	if (w >= K_ACK) { /* remembered for the fields that follow */
-		ps->v[w] = v->v.u;
-		return;
-	}
 	switch (w) {
-	case K_SYN:
-		if (!v->v.u)
-			break;
-		snprintf(sum, sizeof(sum),
-			 "Connection establish %s: server port %llu",
-			 ps->v[K_ACK] ? "acknowledge (SYN+ACK)"
-				      : "request (SYN)",
-			 (unsigned long long)(ps->v[K_ACK] ? ps->v[K_SPORT]
-							   : ps->v[K_DPORT]));
-		add(s, pkt, SEV_CHAT, "Sequence", proto, sum);
-		break;
-	case K_FIN:
-		if (v->v.u)
-			fin(s, pkt, ps, proto);
-		break;
-	case K_RST:
-		if (v->v.u)
-			add(s, pkt, SEV_WARN, "Sequence", proto,
-			    "Connection reset (RST)");
+	case K_FLAGS:
+		tcp_flags(s, pkt, v->v.u, ps, proto);
 		break;
 	case K_DUPACK:
 		snprintf(sum, sizeof(sum), "Duplicate ACK (#%llu)",
@@ -386,8 +395,8 @@ static void *expert_start(struct ns_engine *e, const char *arg, char *err,
 		return NULL;
 	}
 	errno = 0;
-	if (ns_bus_subscribe(&e->bus, NS_EV_BIT(NS_EV_PACKET), on_packet, s) <
-	    0) {
+	if (ns_bus_subscribe_packets(&e->bus, on_packet, s, s->what,
+				     s->nfields) < 0) {
 		snprintf(err, errlen, "-z expert: too many reports");
 		expert_free(s);
 		return NULL;
