@@ -574,6 +574,56 @@ START_TEST(json_layout)
 }
 END_TEST
 
+/* Layout v of six at the same layer positions, its values from r: one
+ * more repeated field and a subtree every other one. */
+static struct ns_packet *variant_packet(unsigned v, unsigned r)
+{
+	struct ns_packet *pkt = &tu_pkt;
+	if (v == 0 && r % 2)
+		return fake_packet();
+	fake_begin(pkt);
+	fake_layer(pkt, "frame", 0);
+	ns_add_uint(pkt, tu_field("frame.number"), 0, 0, r * 100 + v);
+	fake_layer(pkt, "ip", 0);
+	ns_add_bytes(pkt, tu_field("ip.src"), 0, 4, r % 2 ? tu_ip4_a : tu_ip4_b,
+		     4);
+	ns_add_uint(pkt, tu_field("ip.flags"), 0, 1, r + v);
+	if (v % 2) {
+		ns_tree_push(pkt);
+		ns_add_uint(pkt, tu_field("ip.flags.df"), 0, 1, r % 2);
+		ns_tree_pop(pkt);
+	}
+	for (unsigned i = 0; i < v; i++)
+		ns_add_uint(pkt, tu_field("ip.ttl"), 0, 1, r * 10 + i);
+	fake_str(pkt, &t_text, r % 2 ? "odd" : "even\n");
+	fake_end(pkt);
+	return pkt;
+}
+
+/* A layout met again is written from what was kept of it (its plan and
+ * recorded text) with this packet's values: the same JSON as a writer
+ * that never saw a packet before, for layouts that come back, more of
+ * them than a position keeps, and values that change. */
+START_TEST(json_plans_reused)
+{
+	struct ns_json j = {0};
+	struct ns_buf b = {0};
+	for (unsigned r = 0; r < 4; r++)
+		for (unsigned v = 0; v < 6; v++) {
+			const struct ns_packet *pkt = variant_packet(v, r);
+			char *fresh = strdup(json_of(pkt, 0));
+			ck_assert_ptr_nonnull(fresh);
+			ns_buf_reset(&b);
+			ns_json_packet(&j, &b, pkt, 0);
+			ns_buf_putc(&b, '\0');
+			ck_assert_str_eq(b.p, fresh);
+			free(fresh);
+		}
+	ns_json_free(&j);
+	ns_buf_free(&b);
+}
+END_TEST
+
 START_TEST(json_values)
 {
 	struct ns_packet *pkt = &tu_pkt;
@@ -847,6 +897,7 @@ static Suite *suite(void)
 
 	tc = tu_tcase("json");
 	tcase_add_test(tc, json_layout);
+	tcase_add_test(tc, json_plans_reused);
 	tcase_add_test(tc, json_values);
 	tcase_add_test(tc, json_string_escapes);
 	tcase_add_test(tc, json_string_invalid_utf8);

@@ -458,18 +458,21 @@ void ns_buf_secs(struct ns_buf *b, int64_t ns, int digits)
 		u = (uint64_t)ns;
 	}
 	ns_buf_u64(b, u / 1000000000u);
-	ns_buf_putc(b, '.');
+	/* '.' and nine digits written in place, the first `digits` kept */
+	if (b->len + 10 > b->cap)
+		ns_buf_grow(b, 10);
+	char *q = b->p + b->len;
+	q[0] = '.';
 	unsigned frac = (unsigned)(u % 1000000000u);
-	char tmp[9];
-	tmp[8] = (char)('0' + frac % 10);
+	q[9] = (char)('0' + frac % 10);
 	frac /= 10;
-	for (int i = 6; i >= 0; i -= 2) { /* the other eight, in pairs */
+	for (int i = 7; i >= 1; i -= 2) { /* the other eight, in pairs */
 		unsigned r = frac % 100 * 2;
 		frac /= 100;
-		tmp[i] = digits2[r];
-		tmp[i + 1] = digits2[r + 1];
+		q[i] = digits2[r];
+		q[i + 1] = digits2[r + 1];
 	}
-	ns_buf_put(b, tmp, digits == 6 ? 6 : 9);
+	b->len += digits == 6 ? 7 : 10;
 }
 
 void ns_buf_pad_left(struct ns_buf *b, size_t start, size_t width)

@@ -6,7 +6,8 @@
  * first computes where each subtree ends (one pass with a stack per
  * layer), then writes objects recursively: the members of an object are
  * its "roots" (walked by jumping over subtrees), grouped by key, each key
- * written once at the place of its first occurrence.
+ * written once at the place of its first occurrence.  Both are done per
+ * layer layout, kept as a plan with the text written from it (json.h).
  */
 #include "output/json.h"
 
@@ -46,11 +47,25 @@ static void reserve(struct ns_json *j, uint32_t nfv)
 	if (nids > j->nids) {
 		j->stamp = grow_array(j->stamp, nids, sizeof(*j->stamp));
 		j->last = grow_array(j->last, nids, sizeof(*j->last));
+		j->head = grow_array(j->head, nids, sizeof(*j->head));
+		j->keys = grow_array(j->keys, nids * 2, NS_JSON_KEY_SLOT);
+		j->klen = grow_array(j->klen, nids * 2, 1);
 		memset(j->stamp + j->nids, 0,
 		       (nids - j->nids) * sizeof(*j->stamp));
+		memset(j->klen + j->nids * 2, 0, (nids - j->nids) * 2);
 		j->nids = nids;
 	}
 	j->by_id = ns_fields_by_id();
+	if (!j->plan) {
+		j->plan = grow_array(NULL, NS_MAX_LAYERS * NS_JSON_PLANS,
+				     sizeof(*j->plan));
+		for (unsigned i = 0; i < NS_MAX_LAYERS * NS_JSON_PLANS; i++) {
+			j->plan[i].n = j->plan[i].nops = 0;
+			j->plan[i].lit = NULL;
+			j->plan[i].litlen = j->plan[i].litcap = 0;
+		}
+		memset(j->victim, 0, sizeof(j->victim));
+	}
 }
 
 void ns_json_free(struct ns_json *j)
@@ -60,13 +75,20 @@ void ns_json_free(struct ns_json *j)
 	free(j->first);
 	free(j->stamp);
 	free(j->last);
+	free(j->head);
+	for (unsigned i = 0; j->plan && i < NS_MAX_LAYERS * NS_JSON_PLANS; i++)
+		free(j->plan[i].lit);
+	free(j->plan);
+	free(j->keys);
+	free(j->klen);
 	memset(j, 0, sizeof(*j));
 }
 
-/* end[i] for the fields [a, b) of one layer.  The stack holds strictly
- * increasing depths, so it never holds more than 256 entries. */
-static void subtree_ends(struct ns_json *j, const struct ns_fv *fv, uint32_t a,
-			 uint32_t b)
+/* end[i] for the fields [a, b) of one layer.  A field the next one is
+ * not deeper than ends at once (most of them); the others wait on a
+ * stack, of strictly increasing depths, so never more than 256. */
+static void subtree_ends(const struct ns_json_lay *L, const struct ns_fv *fv,
+			 uint32_t a, uint32_t b)
 {
 	uint32_t st[256];
 	uint8_t sd[256]; /* their depths */
@@ -74,54 +96,127 @@ static void subtree_ends(struct ns_json *j, const struct ns_fv *fv, uint32_t a,
 	for (uint32_t i = a; i < b; i++) {
 		uint8_t d = fv[i].depth;
 		while (sp && sd[sp - 1] >= d)
-			j->end[st[--sp]] = i;
-		st[sp] = i;
-		sd[sp++] = d;
+			L->end[st[--sp]] = i;
+		if (i + 1 < b && fv[i + 1].depth > d) {
+			st[sp] = i;
+			sd[sp++] = d;
+		} else {
+			L->end[i] = i + 1;
+		}
 	}
 	while (sp)
-		j->end[st[--sp]] = b;
+		L->end[st[--sp]] = b;
 }
 
-/* The last root before k in [a, k) with field f, or NO_NEXT: the slow
+/* The first root before k in [a, k) with field f, or NO_NEXT: the slow
  * path for a field the registry does not know (its id says nothing). */
-static uint32_t find_last(const struct ns_json *j, const struct ns_fv *fv,
-			  uint32_t a, uint32_t k, const struct ns_field *f)
+static uint32_t find_first(const struct ns_json_lay *L, const struct ns_fv *fv,
+			   uint32_t a, uint32_t k, const struct ns_field *f)
 {
 	uint32_t i = a;
 	while (i < k && fv[i].f != f)
-		i = j->end[i];
-	if (i >= k)
-		return NO_NEXT;
-	while (j->next[i] != NO_NEXT)
-		i = j->next[i];
-	return i;
+		i = L->end[i];
+	return i < k ? i : NO_NEXT;
 }
 
 /* Links the roots of [a, b) with equal keys: first[] marks where a key
  * is written, next[] chains its other occurrences. */
-static void group_keys(struct ns_json *j, const struct ns_fv *fv, uint32_t a,
-		       uint32_t b)
+static void group_keys(struct ns_json *j, const struct ns_json_lay *L,
+		       const struct ns_fv *fv, uint32_t a, uint32_t b)
 {
 	if (++j->serial == 0) { /* wrapped: old stamps could look current */
 		memset(j->stamp, 0, j->nids * sizeof(*j->stamp));
 		j->serial = 1;
 	}
-	for (uint32_t k = a; k < b; k = j->end[k]) {
+	for (uint32_t k = a; k < b; k = L->end[k]) {
 		const struct ns_field *f = fv[k].f;
-		uint32_t id = f->id, prev = NO_NEXT;
-		j->next[k] = NO_NEXT;
+		uint32_t id = f->id, head = NO_NEXT, prev = NO_NEXT;
+		L->next[k] = NO_NEXT;
 		if (id < j->nids && j->by_id[id] == f) {
-			if (j->stamp[id] == j->serial)
+			if (j->stamp[id] == j->serial) {
+				head = j->head[id];
 				prev = j->last[id];
-			j->stamp[id] = j->serial;
+			} else {
+				j->stamp[id] = j->serial;
+				j->head[id] = k;
+			}
 			j->last[id] = k;
-		} else {
-			prev = find_last(j, fv, a, k, f);
+		} else if ((head = find_first(L, fv, a, k, f)) != NO_NEXT) {
+			for (prev = head; L->next[prev] != NO_NEXT;)
+				prev = L->next[prev];
 		}
-		j->first[k] = prev == NO_NEXT;
-		if (prev != NO_NEXT)
-			j->next[prev] = k;
+		L->first[k] = head == NO_NEXT;
+		if (head != NO_NEXT) {
+			L->first[head] = 2;
+			L->next[prev] = k;
+		}
 	}
+}
+
+/* group_keys() for the object [a, b) and every object inside it. */
+static void group_all(struct ns_json *j, const struct ns_json_lay *L,
+		      const struct ns_fv *fv, uint32_t a, uint32_t b)
+{
+	group_keys(j, L, fv, a, b);
+	for (uint32_t k = a; k < b; k = L->end[k])
+		if (L->end[k] > k + 1)
+			group_all(j, L, fv, k + 1, L->end[k]);
+}
+
+/* Whether plan p was made from the fields fv[0 .. n). */
+static int same_fields(const struct ns_json_plan *p, const struct ns_fv *fv,
+		       uint32_t n)
+{
+	if (p->n != n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (p->f[i] != fv[i].f || p->depth[i] != fv[i].depth)
+			return 0;
+	return 1;
+}
+
+/* The layout of the n fields fv[0 .. n) of the layer at position li
+ * (j->lay[li]): one of its plans when the fields are the same, else worked
+ * out into a plan it then keeps (or, past NS_JSON_PLAN_MAX fields, into
+ * the scratch arrays from `at`). */
+static void plan_layer(struct ns_json *j, const struct ns_fv *fv, unsigned li,
+		       uint32_t at, uint32_t n)
+{
+	struct ns_json_lay *L = &j->lay[li];
+	struct ns_json_plan *set = &j->plan[li * NS_JSON_PLANS], *p;
+	for (unsigned w = 0; w < NS_JSON_PLANS; w++) {
+		p = &set[w];
+		if (same_fields(p, fv, n)) {
+			L->end = p->end;
+			L->next = p->next;
+			L->first = p->first;
+			L->plan = p;
+			return;
+		}
+	}
+	if (n > NS_JSON_PLAN_MAX) {
+		L->end = j->end + at;
+		L->next = j->next + at;
+		L->first = j->first + at;
+		L->plan = NULL;
+	} else {
+		p = &set[j->victim[li]];
+		j->victim[li] = (uint8_t)((j->victim[li] + 1) % NS_JSON_PLANS);
+		p->n = p->nops = 0; /* until it is made */
+		L->end = p->end;
+		L->next = p->next;
+		L->first = p->first;
+		L->plan = p;
+	}
+	subtree_ends(L, fv, 0, n);
+	group_all(j, L, fv, 0, n);
+	if (n > NS_JSON_PLAN_MAX)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		p->f[i] = fv[i].f;
+		p->depth[i] = fv[i].depth;
+	}
+	p->n = n;
 }
 
 static void put_key(struct ns_buf *b, int *comma, const char *name,
@@ -138,8 +233,8 @@ static void put_key(struct ns_buf *b, int *comma, const char *name,
 }
 
 /* A field's name as a key (the registry counted its length). */
-static void put_field_key(struct ns_buf *b, int *comma,
-			  const struct ns_field *f, int tree)
+static void put_name_key(struct ns_buf *b, int *comma, const struct ns_field *f,
+			 int tree)
 {
 	size_t n = f->name_len ? f->name_len : strlen(f->name);
 	if (b->len + n + 9 > b->cap)
@@ -157,6 +252,73 @@ static void put_field_key(struct ns_buf *b, int *comma,
 	}
 	memcpy(o, "\":", 2);
 	b->len = (size_t)(o + 2 - b->p);
+}
+
+/* Makes slot `k` of a registered field: its key, with the comma before
+ * it; 255 when it would not fit the 64 bytes copied. */
+static uint8_t make_key(struct ns_json *j, const struct ns_field *f, int tree,
+			uint32_t k)
+{
+	size_t n = f->name_len ? f->name_len : strlen(f->name);
+	size_t len = n + (tree ? 5 : 0) + 4;
+	if (len > 64) {
+		j->klen[k] = 255;
+		return 255;
+	}
+	char *o = j->keys + (size_t)k * NS_JSON_KEY_SLOT;
+	memset(o, 0, NS_JSON_KEY_SLOT);
+	o[0] = ',';
+	o[1] = '"';
+	memcpy(o + 2, f->name, n);
+	if (tree)
+		memcpy(o + 2 + n, "_tree", 5);
+	memcpy(o + len - 2, "\":", 2);
+	j->klen[k] = (uint8_t)len;
+	return (uint8_t)len;
+}
+
+/* Slot k's key: 64 bytes copied from it, or from its second byte when no
+ * comma goes before, and its length counted. */
+static inline void copy_key(struct ns_json *j, struct ns_buf *b, int *comma,
+			    uint32_t k, uint8_t len)
+{
+	if (b->len + 64 > b->cap)
+		ns_buf_grow(b, 64);
+	int skip = !*comma;
+	memcpy(b->p + b->len, j->keys + (size_t)k * NS_JSON_KEY_SLOT + skip,
+	       64);
+	b->len += len - (unsigned)skip;
+	*comma = 1;
+}
+
+/* The key of a field seen for the first time, or of one the registry does
+ * not know or whose name is too long for a slot (out of line: rare). */
+static void key_slow(struct ns_json *j, struct ns_buf *b, int *comma,
+		     const struct ns_field *f, int tree)
+{
+	uint32_t id = f->id, k = id * 2 + (tree ? 1 : 0);
+	if (id < j->nids && j->by_id[id] == f) {
+		uint8_t len = j->klen[k] ? j->klen[k] : make_key(j, f, tree, k);
+		if (len != 255) {
+			copy_key(j, b, comma, k, len);
+			return;
+		}
+	}
+	put_name_key(b, comma, f, tree);
+}
+
+/* A field's name as a key, from its slot (made when first written). */
+static inline void put_field_key(struct ns_json *j, struct ns_buf *b,
+				 int *comma, const struct ns_field *f, int tree)
+{
+	uint32_t id = f->id, k = id * 2 + (tree ? 1 : 0);
+	uint8_t len;
+	if (id >= j->nids || j->by_id[id] != f || !(len = j->klen[k]) ||
+	    len == 255) {
+		key_slow(j, b, comma, f, tree);
+		return;
+	}
+	copy_key(j, b, comma, k, len);
 }
 
 /* A double as the shortest text that reads back the same: 15 significant
@@ -221,60 +383,146 @@ static void put_value(struct ns_buf *b, const struct ns_fv *fv)
 	}
 }
 
-static void put_object(struct ns_json *j, struct ns_buf *b,
-		       const struct ns_fv *fv, uint32_t a, uint32_t e);
+/* Recording a plan's text: what was written since the last value, then
+ * the value of field `field` (NO_NEXT: the end). */
+static void rec_piece(struct ns_json *j, const struct ns_buf *b, uint32_t field)
+{
+	struct ns_json_plan *p = j->rec;
+	size_t len = b->len - j->rec_mark;
+	if (p->nops > NS_JSON_PLAN_MAX || len > UINT32_MAX / 2 ||
+	    p->litlen + len + 64 > UINT32_MAX / 2) { /* cannot be: give up */
+		p->nops = 0;
+		j->rec = NULL;
+		return;
+	}
+	if (p->litlen + len + 64 > p->litcap) {
+		uint32_t cap = p->litcap ? p->litcap * 2 : 256;
+		while (cap < p->litlen + len + 64)
+			cap *= 2;
+		p->lit = grow_array(p->lit, cap, 1);
+		memset(p->lit + p->litcap, 0, cap - p->litcap);
+		p->litcap = cap;
+	}
+	memcpy(p->lit + p->litlen, b->p + j->rec_mark, len);
+	p->ops[p->nops].off = p->litlen;
+	p->ops[p->nops].len = (uint32_t)len;
+	p->ops[p->nops].field = field;
+	p->nops++;
+	p->litlen += (uint32_t)len;
+}
+
+/* Field i's value (as put_value()), noted as such when a plan's text is
+ * being recorded. */
+static void put_field_value(struct ns_json *j, struct ns_buf *b,
+			    const struct ns_fv *fv, uint32_t i)
+{
+	if (j->rec)
+		rec_piece(j, b, i);
+	if (fv[i].f->type == NS_FT_UINT && fv[i].v.u < 10)
+		ns_buf_putc(b, (char)('0' + fv[i].v.u));
+	else
+		put_value(b, &fv[i]);
+	j->rec_mark = b->len;
+}
+
+/* Text of up to 64 bytes from a plan: copied 64 at once. */
+static inline void put_lit(struct ns_buf *b, const char *s, uint32_t n)
+{
+	if (n > 64) {
+		ns_buf_put(b, s, n);
+		return;
+	}
+	if (b->len + 64 > b->cap)
+		ns_buf_grow(b, 64);
+	memcpy(b->p + b->len, s, 64);
+	b->len += n;
+}
+
+/* A layer's members from its plan's recorded text and this packet's
+ * values. */
+static void replay(const struct ns_json_plan *p, struct ns_buf *b,
+		   const struct ns_fv *fv)
+{
+	for (uint32_t i = 0; i < p->nops; i++) {
+		const struct ns_json_op *o = &p->ops[i];
+		put_lit(b, p->lit + o->off, o->len);
+		if (o->field == NO_NEXT)
+			continue;
+		if (fv[o->field].f->type == NS_FT_UINT && fv[o->field].v.u < 10)
+			ns_buf_putc(b, (char)('0' + fv[o->field].v.u));
+		else
+			put_value(b, &fv[o->field]);
+	}
+}
+
+static void put_object(struct ns_json *j, const struct ns_json_lay *L,
+		       struct ns_buf *b, const struct ns_fv *fv, uint32_t a,
+		       uint32_t e);
 
 /* The members for the roots of [a, e), into an open object. */
-static void put_members(struct ns_json *j, struct ns_buf *b,
-			const struct ns_fv *fv, uint32_t a, uint32_t e,
-			int *comma)
+static void put_members(struct ns_json *j, const struct ns_json_lay *L,
+			struct ns_buf *b, const struct ns_fv *fv, uint32_t a,
+			uint32_t e, int *comma)
 {
-	group_keys(j, fv, a, e);
-	for (uint32_t k = a; k < e; k = j->end[k]) {
-		if (!j->first[k])
+	for (uint32_t k = a; k < e; k = L->end[k]) {
+		if (!L->first[k])
 			continue;
 		const struct ns_field *f = fv[k].f;
+		int label = f->type == NS_FT_NONE || f->type == NS_FT_PROTO;
+		if (L->first[k] == 1) { /* the key's one value: most of them */
+			put_field_key(j, b, comma, f, 0);
+			if (label) {
+				put_object(j, L, b, fv, k + 1, L->end[k]);
+				continue;
+			}
+			put_field_value(j, b, fv, k);
+			if (L->end[k] > k + 1) {
+				put_field_key(j, b, comma, f, 1);
+				put_object(j, L, b, fv, k + 1, L->end[k]);
+			}
+			continue;
+		}
 		unsigned n = 0;
 		int tree = 0;
-		for (uint32_t i = k; i != NO_NEXT; i = j->next[i]) {
+		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			n++;
-			tree |= j->end[i] > i + 1;
+			tree |= L->end[i] > i + 1;
 		}
-		int label = f->type == NS_FT_NONE || f->type == NS_FT_PROTO;
-		put_field_key(b, comma, f, 0);
+		put_field_key(j, b, comma, f, 0);
 		if (n > 1)
 			ns_buf_putc(b, '[');
-		for (uint32_t i = k; i != NO_NEXT; i = j->next[i]) {
+		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)
 				ns_buf_putc(b, ',');
 			if (label)
-				put_object(j, b, fv, i + 1, j->end[i]);
+				put_object(j, L, b, fv, i + 1, L->end[i]);
 			else
-				put_value(b, &fv[i]);
+				put_field_value(j, b, fv, i);
 		}
 		if (n > 1)
 			ns_buf_putc(b, ']');
 		if (label || !tree)
 			continue;
-		put_field_key(b, comma, f, 1);
+		put_field_key(j, b, comma, f, 1);
 		if (n > 1)
 			ns_buf_putc(b, '[');
-		for (uint32_t i = k; i != NO_NEXT; i = j->next[i]) {
+		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)
 				ns_buf_putc(b, ',');
-			put_object(j, b, fv, i + 1, j->end[i]);
+			put_object(j, L, b, fv, i + 1, L->end[i]);
 		}
 		if (n > 1)
 			ns_buf_putc(b, ']');
 	}
 }
 
-static void put_object(struct ns_json *j, struct ns_buf *b,
-		       const struct ns_fv *fv, uint32_t a, uint32_t e)
+static void put_object(struct ns_json *j, const struct ns_json_lay *L,
+		       struct ns_buf *b, const struct ns_fv *fv, uint32_t a,
+		       uint32_t e)
 {
 	int comma = 0;
 	ns_buf_putc(b, '{');
-	put_members(j, b, fv, a, e, &comma);
+	put_members(j, L, b, fv, a, e, &comma);
 	ns_buf_putc(b, '}');
 }
 
@@ -305,7 +553,26 @@ static void put_layer(struct ns_json *j, struct ns_buf *b,
 	const struct ns_layer *l = &pkt->layers[li];
 	int comma = 0;
 	ns_buf_putc(b, '{');
-	put_members(j, b, pkt->fv, l->fv_first + 1, l->fv_end, &comma);
+	uint32_t a = l->fv_first + 1;
+	if (l->fv_end > a) {
+		const struct ns_json_lay *L = &j->lay[li];
+		struct ns_json_plan *p = L->plan;
+		if (p && p->nops) {
+			replay(p, b, pkt->fv + a);
+			comma = 1; /* a layer with fields has members */
+		} else {
+			if (p) { /* made for this packet: its text recorded */
+				j->rec = p;
+				j->rec_mark = b->len;
+				p->litlen = 0;
+			}
+			put_members(j, L, b, pkt->fv + a, 0, l->fv_end - a,
+				    &comma);
+			if (j->rec)
+				rec_piece(j, b, NO_NEXT);
+			j->rec = NULL;
+		}
+	}
 	put_status(b, &comma, l->status, l->reason, "_status", "_reason");
 	if (!l->quoted) {
 		unsigned q = li + 1;
@@ -316,6 +583,20 @@ static void put_layer(struct ns_json *j, struct ns_buf *b,
 	ns_buf_putc(b, '}');
 }
 
+/* Whether the layers [from, to) are all of one object (none quoted, or
+ * all), each of a protocol of its own. */
+static int distinct(const struct ns_packet *pkt, unsigned from, unsigned to)
+{
+	for (unsigned k = from; k < to; k++) {
+		if (pkt->layers[k].quoted != pkt->layers[from].quoted)
+			return 0;
+		for (unsigned i = from; i < k; i++)
+			if (pkt->layers[i].d == pkt->layers[k].d)
+				return 0;
+	}
+	return 1;
+}
+
 /* The layers [from, to) that belong to one object (the packet's, or the
  * quoting layer's), grouped by protocol.  A packet has at most
  * NS_MAX_LAYERS layers: grouping by scanning is cheap. */
@@ -323,7 +604,16 @@ static void put_layers(struct ns_json *j, struct ns_buf *b,
 		       const struct ns_packet *pkt, unsigned from, unsigned to,
 		       int *comma)
 {
-	int quoted = from < to && pkt->layers[from].quoted;
+	if (from >= to)
+		return;
+	if (distinct(pkt, from, to)) { /* no grouping: most packets */
+		for (unsigned li = from; li < to; li++) {
+			put_key(b, comma, pkt->layers[li].d->name, NULL);
+			put_layer(j, b, pkt, li);
+		}
+		return;
+	}
+	int quoted = pkt->layers[from].quoted;
 	for (unsigned li = from; li < to; li++) {
 		const struct ns_layer *l = &pkt->layers[li];
 		if ((int)l->quoted != quoted)
@@ -394,9 +684,12 @@ void ns_json_packet(struct ns_json *j, struct ns_buf *b,
 		    const struct ns_packet *pkt, int raw)
 {
 	reserve(j, pkt->nfv);
-	for (unsigned li = 0; li < pkt->nlayers; li++)
-		subtree_ends(j, pkt->fv, pkt->layers[li].fv_first + 1,
-			     pkt->layers[li].fv_end);
+	for (unsigned li = 0; li < pkt->nlayers; li++) {
+		uint32_t a = pkt->layers[li].fv_first + 1;
+		if (pkt->layers[li].fv_end > a)
+			plan_layer(j, pkt->fv + a, li, a,
+				   pkt->layers[li].fv_end - a);
+	}
 
 	ns_buf_puts(b, "{\"timestamp\":");
 	put_timestamp(j, b, pkt->ts, pkt->ts_digits);
