@@ -384,8 +384,9 @@ static void put_value(struct ns_buf *b, const struct ns_fv *fv)
 }
 
 /* Recording a plan's text: what was written since the last value, then
- * the value of field `field` (NO_NEXT: the end). */
-static void rec_piece(struct ns_json *j, const struct ns_buf *b, uint32_t field)
+ * the value of field `field`, of its type (NO_NEXT: the end). */
+static void rec_piece(struct ns_json *j, const struct ns_buf *b, uint32_t field,
+		      enum ns_ftype type)
 {
 	struct ns_json_plan *p = j->rec;
 	size_t len = b->len - j->rec_mark;
@@ -407,6 +408,7 @@ static void rec_piece(struct ns_json *j, const struct ns_buf *b, uint32_t field)
 	p->ops[p->nops].off = p->litlen;
 	p->ops[p->nops].len = (uint32_t)len;
 	p->ops[p->nops].field = field;
+	p->ops[p->nops].type = (uint8_t)type;
 	p->nops++;
 	p->litlen += (uint32_t)len;
 }
@@ -417,7 +419,7 @@ static void put_field_value(struct ns_json *j, struct ns_buf *b,
 			    const struct ns_fv *fv, uint32_t i)
 {
 	if (j->rec)
-		rec_piece(j, b, i);
+		rec_piece(j, b, i, (enum ns_ftype)fv[i].f->type);
 	if (fv[i].f->type == NS_FT_UINT && fv[i].v.u < 10)
 		ns_buf_putc(b, (char)('0' + fv[i].v.u));
 	else
@@ -448,10 +450,20 @@ static void replay(const struct ns_json_plan *p, struct ns_buf *b,
 		put_lit(b, p->lit + o->off, o->len);
 		if (o->field == NO_NEXT)
 			continue;
-		if (fv[o->field].f->type == NS_FT_UINT && fv[o->field].v.u < 10)
-			ns_buf_putc(b, (char)('0' + fv[o->field].v.u));
-		else
-			put_value(b, &fv[o->field]);
+		const struct ns_fv *v = &fv[o->field];
+		if (o->type == NS_FT_UINT) { /* most values, then booleans */
+			if (v->v.u < 10)
+				ns_buf_putc(b, (char)('0' + v->v.u));
+			else
+				ns_buf_u64(b, v->v.u);
+		} else if (o->type == NS_FT_BOOL) {
+			if (v->v.u)
+				ns_buf_put(b, "true", 4);
+			else
+				ns_buf_put(b, "false", 5);
+		} else {
+			put_value(b, v);
+		}
 	}
 }
 
@@ -569,7 +581,7 @@ static void put_layer(struct ns_json *j, struct ns_buf *b,
 			put_members(j, L, b, pkt->fv + a, 0, l->fv_end - a,
 				    &comma);
 			if (j->rec)
-				rec_piece(j, b, NO_NEXT);
+				rec_piece(j, b, NO_NEXT, NS_FT_NONE);
 			j->rec = NULL;
 		}
 	}

@@ -51,6 +51,7 @@
 struct ns_json_op {
 	uint32_t off, len; /* text lit[off .. off + len) */
 	uint32_t field;	   /* then this field's value (UINT32_MAX: none) */
+	uint8_t type;	   /* the field's (enum ns_ftype) */
 };
 
 struct ns_json_plan {
