@@ -407,21 +407,14 @@ static void option_value(struct ns_packet *pkt, struct ns_reader *r,
 	}
 }
 
-/* sack_base: subtracted from SACK edges (the peer's initial sequence
- * number when the connection is tracked, as tshark shows them relative) */
-static int option(struct ns_packet *pkt, struct ns_reader *r,
+/* An option past its kind (not EOL or NOP), read by the caller.
+ * sack_base: subtracted from SACK edges (the peer's initial sequence
+ * number when the connection is tracked, as tshark shows them relative);
+ * 1 when the options end here (a bad length). */
+static int option(struct ns_packet *pkt, struct ns_reader *r, uint8_t kind,
 		  uint32_t sack_base)
 {
-	uint32_t off = ns_rd_off(r);
-	uint8_t kind = ns_rd_u8(r);
-	if (kind == 0) {
-		ns_add_label(pkt, &fields[F_OPT_EOL], off, 1);
-		return 1; /* the rest is padding */
-	}
-	if (kind == 1) {
-		ns_add_label(pkt, &fields[F_OPT_NOP], off, 1);
-		return 0;
-	}
+	uint32_t off = ns_rd_off(r) - 1; /* its kind was read */
 	uint8_t len = ns_rd_u8(r);
 	if (r->err || len < 2 || (size_t)(len - 2) > ns_rd_left(r)) {
 		ns_malformed(pkt, "option %u has bad length %u", kind, len);
@@ -483,14 +476,15 @@ static int brief(const struct ns_packet *pkt)
  * (ns_pkt_name_fields: -z expert reads the flag bits and the stream). */
 static int shown(const struct ns_packet *pkt, int k)
 {
-	return !brief(pkt) || ns_pkt_named(pkt, &fields[k]);
+	return !brief(pkt) ||
+	       (pkt->nofields == 2 && ns_pkt_named(pkt, &fields[k]));
 }
 
 /* Whether a reader of packets named one of the flag bits (the enum's
  * F_FLAGS_RES … F_FLAGS_FIN). */
 static int bits_named(const struct ns_packet *pkt)
 {
-	for (int k = F_FLAGS_RES; pkt->nnamed && k <= F_FLAGS_FIN; k++)
+	for (int k = F_FLAGS_RES; pkt->nofields == 2 && k <= F_FLAGS_FIN; k++)
 		if (ns_pkt_named(pkt, &fields[k]))
 			return 1;
 	return 0;
@@ -758,8 +752,18 @@ static void options_fields(struct ns_packet *pkt, struct ns_reader *r,
 	ns_add_bytes(pkt, &fields[F_OPTIONS], ooff, (uint32_t)ns_rd_left(&o),
 		     o.p, (uint32_t)ns_rd_left(&o));
 	ns_tree_push(pkt);
-	while (ns_rd_left(&o) > 0 && !o.err && !option(pkt, &o, sack_base))
-		;
+	while (ns_rd_left(&o) > 0 && !o.err) {
+		uint32_t off = ns_rd_off(&o);
+		uint8_t kind = ns_rd_u8(&o);
+		if (kind == 0) {
+			ns_add_label(pkt, &fields[F_OPT_EOL], off, 1);
+			break; /* the rest is padding */
+		}
+		if (kind == 1)
+			ns_add_label(pkt, &fields[F_OPT_NOP], off, 1);
+		else if (option(pkt, &o, kind, sack_base))
+			break;
+	}
 	ns_tree_pop(pkt);
 }
 

@@ -96,7 +96,7 @@ struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 int ns_pkt_keep_fields(struct ns_packet *pkt, int on)
 {
 	int was = !pkt->nofields;
-	pkt->nofields = !on;
+	pkt->nofields = on ? 0 : pkt->nnamed ? 2 : 1;
 	pkt->fvroom = on ? pkt->fvcap : 0;
 	return was;
 }
@@ -105,6 +105,8 @@ void ns_pkt_name_fields(struct ns_packet *pkt, const uint8_t *named, uint32_t n)
 {
 	pkt->named = named;
 	pkt->nnamed = named ? n : 0;
+	if (pkt->nofields)
+		pkt->nofields = pkt->nnamed ? 2 : 1;
 }
 
 const struct ns_fv *ns_pkt_find(const struct ns_packet *pkt, int l,

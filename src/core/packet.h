@@ -100,7 +100,9 @@ struct ns_packet {
 	uint32_t nfv, fvcap;
 	/* fvcap, or 0 when no field is recorded (ns_pkt_keep_fields) */
 	uint32_t fvroom;
-	uint8_t nofields; /* nothing reads the fields: none is recorded */
+	/* nothing reads the fields: none is recorded (1), or only the named
+	 * ones (2) */
+	uint8_t nofields;
 	/* when nofields: the fields recorded all the same, by id (named[id]
 	 * non-zero; ns_pkt_name_fields), or NULL */
 	const uint8_t *named;
@@ -218,10 +220,12 @@ static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 				       const struct ns_field *f, uint32_t off,
 				       uint32_t len)
 {
-	if (__builtin_expect(pkt->nfv >= pkt->fvroom, 0))
-		return pkt->nofields && !ns_pkt_named(pkt, f)
-			   ? NULL
-			   : ns_pkt_add_slow(pkt, f, off, len);
+	if (__builtin_expect(pkt->nfv >= pkt->fvroom, 0)) {
+		if (pkt->nofields == 1 ||
+		    (pkt->nofields && !ns_pkt_named(pkt, f)))
+			return NULL;
+		return ns_pkt_add_slow(pkt, f, off, len);
+	}
 	return ns_pkt_fill(pkt, f, off, len);
 }
 

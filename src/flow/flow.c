@@ -64,13 +64,30 @@ static uint32_t key_hash(const struct ns_flow_table *t,
 	return fold(mix(mix(mix(mix(h, w[0]), w[1]), w[2]), w[3]));
 }
 
+/* Whether the addresses agree in their first 4 or 16 bytes, compared in
+ * words (the bytes after an IPv4 address are not set). */
+static int addr_eq(const uint8_t *a, const uint8_t *b, int v6)
+{
+	uint32_t x, y;
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	if (x != y)
+		return 0;
+	if (!v6)
+		return 1;
+	uint64_t p[2], q[2];
+	memcpy(p, a, 16);
+	memcpy(q, b, 16);
+	return p[0] == q[0] && p[1] == q[1];
+}
+
 static int key_eq(const struct ns_flow_key *a, const struct ns_flow_key *b)
 {
-	size_t alen = a->family == 4 ? 4 : 16;
+	int v6 = a->family != 4;
 	return a->family == b->family && a->proto == b->proto &&
 	       a->port[0] == b->port[0] && a->port[1] == b->port[1] &&
-	       memcmp(a->addr[0], b->addr[0], alen) == 0 &&
-	       memcmp(a->addr[1], b->addr[1], alen) == 0;
+	       addr_eq(a->addr[0], b->addr[0], v6) &&
+	       addr_eq(a->addr[1], b->addr[1], v6);
 }
 
 void ns_flow_key_make(struct ns_flow_key *k, uint8_t family, uint8_t proto,
