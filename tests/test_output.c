@@ -574,7 +574,7 @@ START_TEST(json_layout)
 }
 END_TEST
 
-/* Layout v of six at the same layer positions, its values from r: one
+/* Layout v of several at the same layer positions, its values from r: one
  * more repeated field and a subtree every other one. */
 static struct ns_packet *variant_packet(unsigned v, unsigned r)
 {
@@ -609,7 +609,7 @@ START_TEST(json_plans_reused)
 	struct ns_json j = {0};
 	struct ns_buf b = {0};
 	for (unsigned r = 0; r < 4; r++)
-		for (unsigned v = 0; v < 6; v++) {
+		for (unsigned v = 0; v < NS_JSON_PLANS + 2; v++) {
 			const struct ns_packet *pkt = variant_packet(v, r);
 			char *fresh = strdup(json_of(pkt, 0));
 			ck_assert_ptr_nonnull(fresh);

@@ -56,16 +56,23 @@ static void reserve(struct ns_json *j, uint32_t nfv)
 		j->nids = nids;
 	}
 	j->by_id = ns_fields_by_id();
-	if (!j->plan) {
-		j->plan = grow_array(NULL, NS_MAX_LAYERS * NS_JSON_PLANS,
-				     sizeof(*j->plan));
-		for (unsigned i = 0; i < NS_MAX_LAYERS * NS_JSON_PLANS; i++) {
-			j->plan[i].n = j->plan[i].nops = 0;
-			j->plan[i].lit = NULL;
-			j->plan[i].litlen = j->plan[i].litcap = 0;
+}
+
+/* The plans of layer position li, made empty when first asked for. */
+static struct ns_json_plan *plans(struct ns_json *j, unsigned li)
+{
+	if (!j->plan[li]) {
+		struct ns_json_plan *set =
+		    grow_array(NULL, NS_JSON_PLANS, sizeof(*set));
+		for (unsigned w = 0; w < NS_JSON_PLANS; w++) {
+			set[w].n = set[w].nops = 0;
+			set[w].lit = NULL;
+			set[w].litlen = set[w].litcap = 0;
 		}
-		memset(j->victim, 0, sizeof(j->victim));
+		j->plan[li] = set;
+		j->victim[li] = 0;
 	}
+	return j->plan[li];
 }
 
 void ns_json_free(struct ns_json *j)
@@ -76,9 +83,11 @@ void ns_json_free(struct ns_json *j)
 	free(j->stamp);
 	free(j->last);
 	free(j->head);
-	for (unsigned i = 0; j->plan && i < NS_MAX_LAYERS * NS_JSON_PLANS; i++)
-		free(j->plan[i].lit);
-	free(j->plan);
+	for (unsigned li = 0; li < NS_MAX_LAYERS; li++) {
+		for (unsigned w = 0; j->plan[li] && w < NS_JSON_PLANS; w++)
+			free(j->plan[li][w].lit);
+		free(j->plan[li]);
+	}
 	free(j->keys);
 	free(j->klen);
 	memset(j, 0, sizeof(*j));
@@ -183,7 +192,7 @@ static void plan_layer(struct ns_json *j, const struct ns_fv *fv, unsigned li,
 		       uint32_t at, uint32_t n)
 {
 	struct ns_json_lay *L = &j->lay[li];
-	struct ns_json_plan *set = &j->plan[li * NS_JSON_PLANS], *p;
+	struct ns_json_plan *set = plans(j, li), *p;
 	for (unsigned w = 0; w < NS_JSON_PLANS; w++) {
 		p = &set[w];
 		if (same_fields(p, fv, n)) {

@@ -46,7 +46,7 @@
  * of one kind of packet repeat); layers of more than NS_JSON_PLAN_MAX
  * fields are not kept. */
 #define NS_JSON_PLAN_MAX 256
-#define NS_JSON_PLANS	 4 /* kept per layer position */
+#define NS_JSON_PLANS	 16 /* kept per layer position */
 
 struct ns_json_op {
 	uint32_t off, len; /* text lit[off .. off + len) */
@@ -98,9 +98,9 @@ struct ns_json {
 	uint8_t *klen;
 	const struct ns_field *const *by_id; /* the registry's */
 	uint32_t serial; /* stamp of the object being grouped */
-	/* NS_JSON_PLANS for each layer position, or NULL; and which one of
-	 * a position's a new layout replaces next */
-	struct ns_json_plan *plan;
+	/* NS_JSON_PLANS for each layer position (NULL until one is made
+	 * there); and which one of a position's a new layout replaces next */
+	struct ns_json_plan *plan[NS_MAX_LAYERS];
 	uint8_t victim[NS_MAX_LAYERS];
 	struct ns_json_lay lay[NS_MAX_LAYERS]; /* the packet's, by layer */
 	/* the plan whose text is being recorded, and where in the output the
