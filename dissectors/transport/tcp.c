@@ -473,7 +473,7 @@ static int brief(const struct ns_packet *pkt)
 
 /* Whether field k, which the summary line does not read, is recorded:
  * not in brief mode, unless a reader of packets named it
- * (ns_pkt_name_fields: -z expert reads the flag bits and the stream). */
+ * (ns_pkt_name_fields: -z expert reads the stream). */
 static int shown(const struct ns_packet *pkt, int k)
 {
 	return !brief(pkt) ||

@@ -422,17 +422,33 @@ static void rec_piece(struct ns_json *j, const struct ns_buf *b, uint32_t field,
 	p->litlen += (uint32_t)len;
 }
 
-/* Field i's value (as put_value()), noted as such when a plan's text is
- * being recorded. */
+/* put_value() of a field of that type, numbers and booleans (most of
+ * the values) without its switch. */
+static inline void put_typed(struct ns_buf *b, const struct ns_fv *v,
+			     uint8_t type)
+{
+	if (type == NS_FT_UINT) {
+		if (v->v.u < 10)
+			ns_buf_putc(b, (char)('0' + v->v.u));
+		else
+			ns_buf_u64(b, v->v.u);
+	} else if (type == NS_FT_BOOL) {
+		if (v->v.u)
+			ns_buf_put(b, "true", 4);
+		else
+			ns_buf_put(b, "false", 5);
+	} else {
+		put_value(b, v);
+	}
+}
+
+/* Field i's value, noted as such when a plan's text is being recorded. */
 static void put_field_value(struct ns_json *j, struct ns_buf *b,
 			    const struct ns_fv *fv, uint32_t i)
 {
 	if (j->rec)
 		rec_piece(j, b, i, (enum ns_ftype)fv[i].f->type);
-	if (fv[i].f->type == NS_FT_UINT && fv[i].v.u < 10)
-		ns_buf_putc(b, (char)('0' + fv[i].v.u));
-	else
-		put_value(b, &fv[i]);
+	put_typed(b, &fv[i], fv[i].f->type);
 	j->rec_mark = b->len;
 }
 
@@ -457,22 +473,8 @@ static void replay(const struct ns_json_plan *p, struct ns_buf *b,
 	for (uint32_t i = 0; i < p->nops; i++) {
 		const struct ns_json_op *o = &p->ops[i];
 		put_lit(b, p->lit + o->off, o->len);
-		if (o->field == NO_NEXT)
-			continue;
-		const struct ns_fv *v = &fv[o->field];
-		if (o->type == NS_FT_UINT) { /* most values, then booleans */
-			if (v->v.u < 10)
-				ns_buf_putc(b, (char)('0' + v->v.u));
-			else
-				ns_buf_u64(b, v->v.u);
-		} else if (o->type == NS_FT_BOOL) {
-			if (v->v.u)
-				ns_buf_put(b, "true", 4);
-			else
-				ns_buf_put(b, "false", 5);
-		} else {
-			put_value(b, v);
-		}
+		if (o->field != NO_NEXT)
+			put_typed(b, &fv[o->field], o->type);
 	}
 }
 
@@ -503,15 +505,12 @@ static void put_members(struct ns_json *j, const struct ns_json_lay *L,
 			}
 			continue;
 		}
-		unsigned n = 0;
+		/* a key of several values (next[]): an array of them */
 		int tree = 0;
-		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
-			n++;
+		for (uint32_t i = k; i != NO_NEXT; i = L->next[i])
 			tree |= L->end[i] > i + 1;
-		}
 		put_field_key(j, b, comma, f, 0);
-		if (n > 1)
-			ns_buf_putc(b, '[');
+		ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)
 				ns_buf_putc(b, ',');
@@ -520,20 +519,17 @@ static void put_members(struct ns_json *j, const struct ns_json_lay *L,
 			else
 				put_field_value(j, b, fv, i);
 		}
-		if (n > 1)
-			ns_buf_putc(b, ']');
+		ns_buf_putc(b, ']');
 		if (label || !tree)
 			continue;
 		put_field_key(j, b, comma, f, 1);
-		if (n > 1)
-			ns_buf_putc(b, '[');
+		ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)
 				ns_buf_putc(b, ',');
 			put_object(j, L, b, fv, i + 1, L->end[i]);
 		}
-		if (n > 1)
-			ns_buf_putc(b, ']');
+		ns_buf_putc(b, ']');
 	}
 }
 
