@@ -48,11 +48,8 @@ static void reserve(struct ns_json *j, uint32_t nfv)
 		j->stamp = grow_array(j->stamp, nids, sizeof(*j->stamp));
 		j->last = grow_array(j->last, nids, sizeof(*j->last));
 		j->head = grow_array(j->head, nids, sizeof(*j->head));
-		j->keys = grow_array(j->keys, nids * 2, NS_JSON_KEY_SLOT);
-		j->klen = grow_array(j->klen, nids * 2, 1);
 		memset(j->stamp + j->nids, 0,
 		       (nids - j->nids) * sizeof(*j->stamp));
-		memset(j->klen + j->nids * 2, 0, (nids - j->nids) * 2);
 		j->nids = nids;
 	}
 	j->by_id = ns_fields_by_id();
@@ -88,30 +85,20 @@ void ns_json_free(struct ns_json *j)
 			free(j->plan[li][w].lit);
 		free(j->plan[li]);
 	}
-	free(j->keys);
-	free(j->klen);
 	memset(j, 0, sizeof(*j));
 }
 
-/* end[i] for the fields [a, b) of one layer.  A field the next one is
- * not deeper than ends at once (most of them); the others wait on a
- * stack, of strictly increasing depths, so never more than 256. */
+/* end[i] for the fields [a, b) of one layer.  The stack holds strictly
+ * increasing depths, so it never holds more than 256 entries. */
 static void subtree_ends(const struct ns_json_lay *L, const struct ns_fv *fv,
 			 uint32_t a, uint32_t b)
 {
 	uint32_t st[256];
-	uint8_t sd[256]; /* their depths */
 	unsigned sp = 0;
 	for (uint32_t i = a; i < b; i++) {
-		uint8_t d = fv[i].depth;
-		while (sp && sd[sp - 1] >= d)
+		while (sp && fv[st[sp - 1]].depth >= fv[i].depth)
 			L->end[st[--sp]] = i;
-		if (i + 1 < b && fv[i + 1].depth > d) {
-			st[sp] = i;
-			sd[sp++] = d;
-		} else {
-			L->end[i] = i + 1;
-		}
+		st[sp++] = i;
 	}
 	while (sp)
 		L->end[st[--sp]] = b;
@@ -242,8 +229,8 @@ static void put_key(struct ns_buf *b, int *comma, const char *name,
 }
 
 /* A field's name as a key (the registry counted its length). */
-static void put_name_key(struct ns_buf *b, int *comma, const struct ns_field *f,
-			 int tree)
+static void put_field_key(struct ns_buf *b, int *comma,
+			  const struct ns_field *f, int tree)
 {
 	size_t n = f->name_len ? f->name_len : strlen(f->name);
 	if (b->len + n + 9 > b->cap)
@@ -261,73 +248,6 @@ static void put_name_key(struct ns_buf *b, int *comma, const struct ns_field *f,
 	}
 	memcpy(o, "\":", 2);
 	b->len = (size_t)(o + 2 - b->p);
-}
-
-/* Makes slot `k` of a registered field: its key, with the comma before
- * it; 255 when it would not fit the 64 bytes copied. */
-static uint8_t make_key(struct ns_json *j, const struct ns_field *f, int tree,
-			uint32_t k)
-{
-	size_t n = f->name_len ? f->name_len : strlen(f->name);
-	size_t len = n + (tree ? 5 : 0) + 4;
-	if (len > 64) {
-		j->klen[k] = 255;
-		return 255;
-	}
-	char *o = j->keys + (size_t)k * NS_JSON_KEY_SLOT;
-	memset(o, 0, NS_JSON_KEY_SLOT);
-	o[0] = ',';
-	o[1] = '"';
-	memcpy(o + 2, f->name, n);
-	if (tree)
-		memcpy(o + 2 + n, "_tree", 5);
-	memcpy(o + len - 2, "\":", 2);
-	j->klen[k] = (uint8_t)len;
-	return (uint8_t)len;
-}
-
-/* Slot k's key: 64 bytes copied from it, or from its second byte when no
- * comma goes before, and its length counted. */
-static inline void copy_key(struct ns_json *j, struct ns_buf *b, int *comma,
-			    uint32_t k, uint8_t len)
-{
-	if (b->len + 64 > b->cap)
-		ns_buf_grow(b, 64);
-	int skip = !*comma;
-	memcpy(b->p + b->len, j->keys + (size_t)k * NS_JSON_KEY_SLOT + skip,
-	       64);
-	b->len += len - (unsigned)skip;
-	*comma = 1;
-}
-
-/* The key of a field seen for the first time, or of one the registry does
- * not know or whose name is too long for a slot (out of line: rare). */
-static void key_slow(struct ns_json *j, struct ns_buf *b, int *comma,
-		     const struct ns_field *f, int tree)
-{
-	uint32_t id = f->id, k = id * 2 + (tree ? 1 : 0);
-	if (id < j->nids && j->by_id[id] == f) {
-		uint8_t len = j->klen[k] ? j->klen[k] : make_key(j, f, tree, k);
-		if (len != 255) {
-			copy_key(j, b, comma, k, len);
-			return;
-		}
-	}
-	put_name_key(b, comma, f, tree);
-}
-
-/* A field's name as a key, from its slot (made when first written). */
-static inline void put_field_key(struct ns_json *j, struct ns_buf *b,
-				 int *comma, const struct ns_field *f, int tree)
-{
-	uint32_t id = f->id, k = id * 2 + (tree ? 1 : 0);
-	uint8_t len;
-	if (id >= j->nids || j->by_id[id] != f || !(len = j->klen[k]) ||
-	    len == 255) {
-		key_slow(j, b, comma, f, tree);
-		return;
-	}
-	copy_key(j, b, comma, k, len);
 }
 
 /* A double as the shortest text that reads back the same: 15 significant
@@ -357,10 +277,7 @@ static void put_value(struct ns_buf *b, const struct ns_fv *fv)
 		ns_buf_puts(b, fv->v.u ? "true" : "false");
 		return;
 	case NS_FT_UINT:
-		if (fv->v.u < 10) /* flag bits and small counts: most of them */
-			ns_buf_putc(b, (char)('0' + fv->v.u));
-		else
-			ns_buf_u64(b, fv->v.u);
+		ns_buf_u64(b, fv->v.u);
 		return;
 	case NS_FT_INT:
 		ns_buf_i64(b, fv->v.i);
@@ -493,14 +410,14 @@ static void put_members(struct ns_json *j, const struct ns_json_lay *L,
 		const struct ns_field *f = fv[k].f;
 		int label = f->type == NS_FT_NONE || f->type == NS_FT_PROTO;
 		if (L->first[k] == 1) { /* the key's one value: most of them */
-			put_field_key(j, b, comma, f, 0);
+			put_field_key(b, comma, f, 0);
 			if (label) {
 				put_object(j, L, b, fv, k + 1, L->end[k]);
 				continue;
 			}
 			put_field_value(j, b, fv, k);
 			if (L->end[k] > k + 1) {
-				put_field_key(j, b, comma, f, 1);
+				put_field_key(b, comma, f, 1);
 				put_object(j, L, b, fv, k + 1, L->end[k]);
 			}
 			continue;
@@ -509,7 +426,7 @@ static void put_members(struct ns_json *j, const struct ns_json_lay *L,
 		int tree = 0;
 		for (uint32_t i = k; i != NO_NEXT; i = L->next[i])
 			tree |= L->end[i] > i + 1;
-		put_field_key(j, b, comma, f, 0);
+		put_field_key(b, comma, f, 0);
 		ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)
@@ -522,7 +439,7 @@ static void put_members(struct ns_json *j, const struct ns_json_lay *L,
 		ns_buf_putc(b, ']');
 		if (label || !tree)
 			continue;
-		put_field_key(j, b, comma, f, 1);
+		put_field_key(b, comma, f, 1);
 		ns_buf_putc(b, '[');
 		for (uint32_t i = k; i != NO_NEXT; i = L->next[i]) {
 			if (i != k)

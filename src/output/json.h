@@ -77,9 +77,6 @@ struct ns_json_lay {
 	struct ns_json_plan *plan; /* NULL: the scratch arrays */
 };
 
-/* a key's slot: 64 bytes are copied from it, or from its second byte */
-#define NS_JSON_KEY_SLOT 80
-
 struct ns_json {
 	/* per field value of the current packet */
 	uint32_t *end;	/* index just past its subtree */
@@ -91,11 +88,6 @@ struct ns_json {
 	/* per field id */
 	uint32_t *stamp, *last, *head;
 	uint32_t nids;
-	/* per field id, its keys ',"NAME":' and ',"NAME_tree":' in slots of
-	 * NS_JSON_KEY_SLOT bytes (2 * id + tree), made when first written,
-	 * and their lengths (0: not made yet; 255: too long for a slot) */
-	char *keys;
-	uint8_t *klen;
 	const struct ns_field *const *by_id; /* the registry's */
 	uint32_t serial; /* stamp of the object being grouped */
 	/* NS_JSON_PLANS for each layer position (NULL until one is made
