@@ -353,6 +353,7 @@ static char *run_sink(struct ns_output *o, const struct ns_packet *pkt)
 	o->fp = open_memstream(&text, &n);
 	ck_assert_ptr_nonnull(o->fp);
 	ns_output_packet(o, pkt);
+	ns_output_flush(o);
 	fclose(o->fp);
 	ns_output_free(o);
 	return text;

@@ -182,6 +182,7 @@ static const char *tree(const struct ns_packet *pkt)
 	ck_assert_ptr_nonnull(fp);
 	struct ns_output o = {.fp = fp, .format = NS_OUT_TEXT, .verbose = 1};
 	ns_output_packet(&o, pkt);
+	ns_output_flush(&o);
 	ns_output_free(&o);
 	fclose(fp);
 	return text;

@@ -254,8 +254,10 @@ static int live_batch_done(struct ns_run *run)
 {
 	if (flush_writer(run) < 0)
 		return -1;
-	if (run->out)
+	if (run->out) {
+		ns_output_flush(run->out);
 		fflush(run->out->fp);
+	}
 	return batch_done(run);
 }
 

@@ -91,6 +91,7 @@ static int setup_output(struct cmd *x)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	out->fp = stdout;
+	out->each = c->line_buffered;
 	out->format = c->format;
 	out->verbose = c->verbose;
 	out->hex = c->hex;

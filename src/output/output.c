@@ -208,29 +208,14 @@ static void format_ascii(struct ns_buf *b, const struct ns_packet *pkt)
 	ns_buf_putc(b, '\n');
 }
 
-void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
+/* A packet as text: its line (or -T fields' line), the tree, the dumps. */
+static void text_packet(struct ns_output *o, const struct ns_packet *pkt)
 {
 	struct ns_buf *b = &o->buf;
-	const char *sgr;
-	ns_buf_reset(b);
-	if (!o->started)
-		begin_stream(o);
-	switch (o->format) {
-	case NS_OUT_FIELDS:
+	if (o->format == NS_OUT_FIELDS) {
 		format_fields(o, pkt);
-		break;
-	case NS_OUT_JSON:
-	case NS_OUT_NDJSON:
-		if (o->format == NS_OUT_JSON && o->npackets)
-			ns_buf_put(b, ",\n", 2);
-		ns_json_packet(&o->json, b, pkt, o->hex);
-		if (o->format == NS_OUT_NDJSON)
-			ns_buf_putc(b, '\n');
-		o->npackets++;
-		ns_buf_write(b, o->fp);
-		return;
-	default:
-		sgr =
+	} else {
+		const char *sgr =
 		    o->color ? ns_format_class_sgr(ns_format_class(pkt)) : NULL;
 		if (sgr)
 			ns_buf_printf(b, "\033[%sm", sgr);
@@ -244,7 +229,6 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 		if (o->ascii)
 			format_ascii(b, pkt);
 	}
-	o->npackets++;
 	o->prev_shown = pkt->ts;
 	if (o->hex) {
 		ns_format_hexdump(b, pkt->data, pkt->caplen);
@@ -252,18 +236,41 @@ void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
 	} else if (o->verbose) {
 		ns_buf_putc(b, '\n');
 	}
-	ns_buf_write(b, o->fp);
+}
+
+void ns_output_packet(struct ns_output *o, const struct ns_packet *pkt)
+{
+	struct ns_buf *b = &o->buf;
+	if (!o->started)
+		begin_stream(o);
+	if (o->format == NS_OUT_JSON || o->format == NS_OUT_NDJSON) {
+		if (o->format == NS_OUT_JSON && o->npackets)
+			ns_buf_put(b, ",\n", 2);
+		ns_json_packet(&o->json, b, pkt, o->hex);
+		if (o->format == NS_OUT_NDJSON)
+			ns_buf_putc(b, '\n');
+	} else {
+		text_packet(o, pkt);
+	}
+	o->npackets++;
+	if (o->each || b->len >= NS_OUTPUT_BATCH)
+		ns_output_flush(o);
+}
+
+void ns_output_flush(struct ns_output *o)
+{
+	ns_buf_write(&o->buf, o->fp);
+	ns_buf_reset(&o->buf);
 }
 
 void ns_output_finish(struct ns_output *o)
 {
 	struct ns_buf *b = &o->buf;
-	ns_buf_reset(b);
 	if (!o->started)
 		begin_stream(o);
 	if (o->format == NS_OUT_JSON)
 		ns_buf_puts(b, o->npackets ? "\n]\n" : "]\n");
-	ns_buf_write(b, o->fp);
+	ns_output_flush(o);
 }
 
 void ns_output_free(struct ns_output *o)
