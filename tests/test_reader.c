@@ -514,22 +514,27 @@ END_TEST
 
 /* ns_rd_find_pair against a byte loop: pairs of ranges at both ends of
  * the byte values and empty ones, each byte value at each place of a
- * buffer of two blocks and some (the sixteen-at-a-time path and the byte
- * path after it), after a byte in the first range and alone, and an
- * errored reader. */
+ * buffer of two blocks of 64, one of 16 and some (each path: 64 at a
+ * time, 16 at a time, byte by byte), after a byte in the first range and
+ * alone, with and without a pair at the end (found past a block where only
+ * one range matched), and an errored reader. */
 START_TEST(find_pair)
 {
 	static const uint8_t ranges[][4] = {
 	    {20, 24, 3, 3},	{0, 0, 0, 0x40},      {0, 255, 3, 3},
 	    {255, 255, 0, 255}, {100, 200, 150, 250}, {9, 8, 3, 3},
 	    {3, 3, 9, 8}};
-	uint8_t buf[37];
-	for (unsigned k = 0; k < sizeof(ranges) / sizeof(ranges[0]); k++) {
-		const uint8_t *g = ranges[k];
+	uint8_t buf[150];
+	for (unsigned k = 0; k < sizeof(ranges) / sizeof(ranges[0]) * 2; k++) {
+		const uint8_t *g = ranges[k / 2];
 		for (unsigned at = 0; at < sizeof(buf); at++) {
 			for (unsigned v = 0; v < 256; v++) {
 				/* the filler is in no range but {0, 255} */
 				memset(buf, 50, sizeof(buf));
+				if (k & 1) { /* a pair at the end */
+					buf[sizeof(buf) - 2] = g[0];
+					buf[sizeof(buf) - 1] = g[2];
+				}
 				buf[at] = (uint8_t)v;
 				if (at > 0 && (at & 1))
 					buf[at - 1] = g[0]; /* maybe a pair */

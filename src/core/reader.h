@@ -211,12 +211,24 @@ static inline long ns_rd_find(const struct ns_reader *r, uint8_t c)
 	return q ? (long)(q - r->p) : -1;
 }
 
+#ifdef __SSE2__
+/* Of sixteen bytes at p, those in [lo, lo + w] (lo and w in every byte):
+ * x is when (x - lo) minus w, saturating at 0, is 0. */
+static inline __m128i ns_rd_in16(const uint8_t *p, __m128i lo, __m128i w)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	return _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, lo), w),
+			      _mm_setzero_si128());
+}
+#endif
+
 /* Offset from the cursor of the first i where byte i is in [lo1, hi1] and
  * byte i + 1 in [lo2, hi2], or -1 (nothing moves): where a header whose
  * first two bytes have known ranges may begin (a TLS record's type and
  * version, an HTTP/2 frame's length).  With SSE2 (every x86-64) sixteen
- * offsets are tested at once: x is in [lo, hi] when (x - lo) minus
- * (hi - lo), saturating at 0, is 0. */
+ * offsets are tested at once, and a block of 64 is first tested for the
+ * narrower range alone (TLS's version byte, HTTP/2's first length byte):
+ * in bytes that are neither, most blocks have none. */
 static inline long ns_rd_find_pair(const struct ns_reader *r, uint8_t lo1,
 				   uint8_t hi1, uint8_t lo2, uint8_t hi2)
 {
@@ -228,19 +240,29 @@ static inline long ns_rd_find_pair(const struct ns_reader *r, uint8_t lo1,
 	const __m128i l1 = _mm_set1_epi8((char)lo1),
 		      w1 = _mm_set1_epi8((char)(uint8_t)(hi1 - lo1)),
 		      l2 = _mm_set1_epi8((char)lo2),
-		      w2 = _mm_set1_epi8((char)(uint8_t)(hi2 - lo2)),
-		      zero = _mm_setzero_si128();
+		      w2 = _mm_set1_epi8((char)(uint8_t)(hi2 - lo2));
+	int second = hi2 - lo2 < hi1 - lo1; /* byte i + 1's is narrower */
+	const __m128i ln = second ? l2 : l1, wn = second ? w2 : w1;
+	for (; i + 65 <= n; i += 64) { /* bytes i .. i + 64 */
+		const uint8_t *q = p + i + second;
+		__m128i any =
+		    _mm_or_si128(_mm_or_si128(ns_rd_in16(q, ln, wn),
+					      ns_rd_in16(q + 16, ln, wn)),
+				 _mm_or_si128(ns_rd_in16(q + 32, ln, wn),
+					      ns_rd_in16(q + 48, ln, wn)));
+		if (!_mm_movemask_epi8(any))
+			continue;
+		for (size_t j = i; j < i + 64; j += 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_and_si128(ns_rd_in16(p + j, l1, w1),
+					  ns_rd_in16(p + j + 1, l2, w2)));
+			if (m)
+				return (long)(j + (unsigned)__builtin_ctz(m));
+		}
+	}
 	for (; i + 17 <= n; i += 16) { /* bytes i .. i + 16 */
-		__m128i a =
-		    _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-		__m128i b =
-		    _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
-		__m128i in1 = _mm_cmpeq_epi8(
-		    _mm_subs_epu8(_mm_sub_epi8(a, l1), w1), zero);
-		__m128i in2 = _mm_cmpeq_epi8(
-		    _mm_subs_epu8(_mm_sub_epi8(b, l2), w2), zero);
-		unsigned m =
-		    (unsigned)_mm_movemask_epi8(_mm_and_si128(in1, in2));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    ns_rd_in16(p + i, l1, w1), ns_rd_in16(p + i + 1, l2, w2)));
 		if (m)
 			return (long)(i + (unsigned)__builtin_ctz(m));
 	}
