@@ -74,6 +74,36 @@ START_TEST(u64_edges)
 }
 END_TEST
 
+/* Whether ns_buf_u64(v) writes what snprintf does (asserted only when
+ * not: an assertion a value would take most of the test's time). */
+static int u64_as_printf(uint64_t v)
+{
+	char want[24];
+	int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	ns_buf_reset(&b);
+	ns_buf_u64(&b, v);
+	return b.len == (size_t)n && memcmp(b.p, want, b.len) == 0;
+}
+
+/* Every value below 10^6 and a million spread over every width, against
+ * snprintf. */
+START_TEST(u64_against_printf)
+{
+	for (uint64_t v = 0; v < 1000000; v++)
+		if (!u64_as_printf(v))
+			ck_abort_msg("ns_buf_u64(%llu)", (unsigned long long)v);
+	uint64_t x = 88172645463325252ull; /* xorshift64 */
+	for (int i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t v = x >> (x & 63);
+		if (!u64_as_printf(v))
+			ck_abort_msg("ns_buf_u64(%llu)", (unsigned long long)v);
+	}
+}
+END_TEST
+
 START_TEST(bytes_and_ms)
 {
 	EXPECT(ns_buf_bytes(&b, 0), "0 B");
@@ -278,6 +308,8 @@ START_TEST(secs)
 	EXPECT(ns_buf_secs(&b, 1234567891, 6), "1.234567"); /* truncated */
 	EXPECT(ns_buf_secs(&b, 999, 6), "0.000000");
 	EXPECT(ns_buf_secs(&b, 1000, 6), "0.000001");
+	EXPECT(ns_buf_secs(&b, 987654321, 9), "0.987654321");
+	EXPECT(ns_buf_secs(&b, 987654321, 6), "0.987654");
 	EXPECT(ns_buf_secs(&b, 1700000000123456789ll, 9),
 	       "1700000000.123456789");
 	EXPECT(ns_buf_secs(&b, 1700000000123456789ll, 6), "1700000000.123456");
@@ -416,6 +448,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, buf_setup, buf_teardown);
 	tcase_add_test(tc, u64_edges);
+	tcase_add_test(tc, u64_against_printf);
 	tcase_add_test(tc, bytes_and_ms);
 	tcase_add_test(tc, i64_edges);
 	tcase_add_test(tc, hex_padding);
