@@ -2,8 +2,11 @@
 # What nobody reads is not made (pay only for what is shown).  With no
 # packet output, display filter or packet report the run records no
 # field, except where a dissector reads its own back (TLS's handshake,
-# DNS's transactions), or the fields a packet report names (-z expert); -z io,stat with no filter past frame.* dissects no
-# protocol, -z endpoints no TCP connection or stream.  Every answer must
+# DNS's transactions), or the fields a packet report names (-z expert);
+# with packet lines alone, only what the lines read (most of IPv4's and
+# IPv6's header fields, TCP's option kinds and lengths are left out).
+# -z io,stat with no filter past frame.* dissects no protocol, -z
+# endpoints no TCP connection or stream.  Every answer must
 # stay the same: each bundled capture (with its key log) in each such
 # mode is compared with the same run plus a -Y that matches every packet
 # and makes every field recorded (`frame`) or every packet dissected
@@ -11,7 +14,7 @@
 set -u
 . "${srcdir:-.}/tests/testlib.sh"
 
-modes=("--conversations -q" "--calls -q" "-z expert -q"
+modes=("" "--conversations -q" "--calls -q" "-z expert -q"
 	"-q -z grpc,srt -z http,srt -z dns,srt -z conn,timing -z sse,stat")
 for cap in "$PCAPS"/*.pcap "$PCAPS"/*.pcapng; do
 	[ -f "$cap" ] || continue

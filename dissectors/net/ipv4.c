@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
+#include "core/engine.h"
 #include "core/names.h"
 #include "proto/ipdefrag.h"
 
@@ -151,10 +152,17 @@ static void options(struct ns_packet *pkt, struct ns_reader *r)
 	}
 }
 
-/* The DS field and its two parts (RFC 2474, RFC 3168). */
+/* The DS field and its two parts (RFC 2474, RFC 3168), which no summary
+ * line reads (ns_field_wanted). */
 static void ds_fields(struct ns_packet *pkt, struct ns_reader *r,
 		      uint32_t start)
 {
+	if (!ns_field_wanted(pkt, &fields[F_DSFIELD]) &&
+	    !ns_field_wanted(pkt, &fields[F_DSCP]) &&
+	    !ns_field_wanted(pkt, &fields[F_ECN])) {
+		ns_rd_skip(r, 1);
+		return;
+	}
 	uint8_t ds = ns_get_u8(pkt, r, &fields[F_DSFIELD]);
 	ns_tree_push(pkt);
 	ns_add_uint(pkt, &fields[F_DSCP], start + 1, 1, ds >> 2);
@@ -162,7 +170,8 @@ static void ds_fields(struct ns_packet *pkt, struct ns_reader *r,
 	ns_tree_pop(pkt);
 }
 
-/* The flags and the fragment offset (in 8-byte units).  0 or NS_ETRUNC. */
+/* The flags and the fragment offset (in 8-byte units); the flag bits
+ * only when wanted (the summary line reads the flags).  0 or NS_ETRUNC. */
 static int frag_fields(struct ns_packet *pkt, struct ns_reader *r,
 		       unsigned *flags, unsigned *frag)
 {
@@ -173,11 +182,15 @@ static int frag_fields(struct ns_packet *pkt, struct ns_reader *r,
 	*flags = ff >> 13;
 	*frag = ff & 0x1fffu;
 	ns_add_uint(pkt, &fields[F_FLAGS], foff, 1, *flags);
-	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_FLAGS_RB], foff, 1, *flags >> 2 & 1);
-	ns_add_uint(pkt, &fields[F_FLAGS_DF], foff, 1, *flags >> 1 & 1);
-	ns_add_uint(pkt, &fields[F_FLAGS_MF], foff, 1, *flags & 1);
-	ns_tree_pop(pkt);
+	if (ns_field_wanted(pkt, &fields[F_FLAGS_RB]) ||
+	    ns_field_wanted(pkt, &fields[F_FLAGS_DF]) ||
+	    ns_field_wanted(pkt, &fields[F_FLAGS_MF])) {
+		ns_tree_push(pkt);
+		ns_add_uint(pkt, &fields[F_FLAGS_RB], foff, 1, *flags >> 2 & 1);
+		ns_add_uint(pkt, &fields[F_FLAGS_DF], foff, 1, *flags >> 1 & 1);
+		ns_add_uint(pkt, &fields[F_FLAGS_MF], foff, 1, *flags & 1);
+		ns_tree_pop(pkt);
+	}
 	ns_add_uint(pkt, &fields[F_FRAG_OFFSET], foff, 2, *frag);
 	return 0;
 }
@@ -235,8 +248,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	if (r->err)
 		return NS_ETRUNC;
 	unsigned version = vihl >> 4, hlen = (vihl & 15u) * 4;
-	ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
-	ns_add_uint(pkt, &fields[F_HDR_LEN], start, 1, hlen);
+	if (ns_field_wanted(pkt, &fields[F_VERSION]))
+		ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
+	if (ns_field_wanted(pkt, &fields[F_HDR_LEN]))
+		ns_add_uint(pkt, &fields[F_HDR_LEN], start, 1, hlen);
 	if (version != 4)
 		return ns_malformed(pkt, "bogus version %u", version);
 	if (hlen < 20)
@@ -256,7 +271,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 		return NS_ETRUNC;
 	ns_get_u8(pkt, r, &fields[F_TTL]);
 	uint8_t proto = ns_get_u8(pkt, r, &fields[F_PROTO]);
-	ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
+	if (ns_field_wanted(pkt, &fields[F_CHECKSUM]))
+		ns_get_u16(pkt, r, &fields[F_CHECKSUM]);
+	else
+		ns_rd_skip(r, 2);
 	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 4);
 	const uint8_t *dst = ns_get_bytes(pkt, r, &fields[F_DST], 4);
 	if (r->err)

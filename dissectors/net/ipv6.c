@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "core/dissect.h"
-
+#include "core/engine.h"
 #include "core/names.h"
 #include "proto/ipdefrag.h"
 
@@ -312,21 +312,27 @@ static int defrag(struct ns_packet *pkt, struct ns_reader *r,
 	return 1;
 }
 
-/* The first word: version, traffic class (DSCP and ECN) and flow label.
- * 0 or NS_EMALFORMED. */
+/* The first word: version, traffic class (DSCP and ECN) and flow label,
+ * each when wanted (no summary line reads them).  0 or NS_EMALFORMED. */
 static int first_word(struct ns_packet *pkt, uint32_t start, uint32_t w)
 {
 	unsigned version = w >> 28;
-	ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
+	if (ns_field_wanted(pkt, &fields[F_VERSION]))
+		ns_add_uint(pkt, &fields[F_VERSION], start, 1, version);
 	if (version != 6)
 		return ns_malformed(pkt, "bogus version %u", version);
 	unsigned tclass = (w >> 20) & 0xff;
-	ns_add_uint(pkt, &fields[F_TCLASS], start, 2, tclass);
-	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_DSCP], start, 2, tclass >> 2);
-	ns_add_uint(pkt, &fields[F_ECN], start, 2, tclass & 3);
-	ns_tree_pop(pkt);
-	ns_add_uint(pkt, &fields[F_FLOW], start + 1, 3, w & 0xfffff);
+	if (ns_field_wanted(pkt, &fields[F_TCLASS]) ||
+	    ns_field_wanted(pkt, &fields[F_DSCP]) ||
+	    ns_field_wanted(pkt, &fields[F_ECN])) {
+		ns_add_uint(pkt, &fields[F_TCLASS], start, 2, tclass);
+		ns_tree_push(pkt);
+		ns_add_uint(pkt, &fields[F_DSCP], start, 2, tclass >> 2);
+		ns_add_uint(pkt, &fields[F_ECN], start, 2, tclass & 3);
+		ns_tree_pop(pkt);
+	}
+	if (ns_field_wanted(pkt, &fields[F_FLOW]))
+		ns_add_uint(pkt, &fields[F_FLOW], start + 1, 3, w & 0xfffff);
 	return 0;
 }
 
@@ -362,7 +368,10 @@ static int dissect(struct ns_packet *pkt, struct ns_reader *r,
 	int rc = first_word(pkt, start, w);
 	if (rc)
 		return rc;
-	uint32_t plen = ns_get_u16(pkt, r, &fields[F_PLEN]);
+	uint32_t poff = ns_rd_off(r);
+	uint32_t plen = ns_rd_u16(r);
+	if (!r->err && ns_field_wanted(pkt, &fields[F_PLEN]))
+		ns_add_uint(pkt, &fields[F_PLEN], poff, 2, plen);
 	uint8_t nh = ns_get_u8(pkt, r, &fields[F_NXT]);
 	ns_get_u8(pkt, r, &fields[F_HLIM]);
 	const uint8_t *src = ns_get_bytes(pkt, r, &fields[F_SRC], 16);

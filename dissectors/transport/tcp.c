@@ -339,6 +339,22 @@ static unsigned fixed_len(uint8_t kind)
 	}
 }
 
+/* Only the summary line reads the fields (ns_engine.summary_only): the
+ * fields it does not show are left out (invariant 4); info() reads the
+ * flags, Seq, Ack, Len, the window, the options it lists, the analysis
+ * and the connection's event. */
+static int brief(const struct ns_packet *pkt)
+{
+	return pkt->eng && pkt->eng->summary_only;
+}
+
+/* Whether field k, which the summary line does not read, is recorded
+ * (ns_field_wanted: -z expert reads the stream). */
+static int shown(const struct ns_packet *pkt, int k)
+{
+	return ns_field_wanted(pkt, &fields[k]);
+}
+
 /* The label field an option is shown under. */
 static int option_label(uint8_t kind)
 {
@@ -427,8 +443,10 @@ static int option(struct ns_packet *pkt, struct ns_reader *r, uint8_t kind,
 	}
 	add_label(pkt, option_label(kind), off, len);
 	ns_tree_push(pkt);
-	ns_add_uint(pkt, &fields[F_OPT_KIND], off, 1, kind);
-	ns_add_uint(pkt, &fields[F_OPT_LEN], off + 1, 1, len);
+	if (shown(pkt, F_OPT_KIND))
+		ns_add_uint(pkt, &fields[F_OPT_KIND], off, 1, kind);
+	if (shown(pkt, F_OPT_LEN))
+		ns_add_uint(pkt, &fields[F_OPT_LEN], off + 1, 1, len);
 	option_value(pkt, r, off, kind, len, sack_base);
 	ns_tree_pop(pkt);
 	return 0;
@@ -460,24 +478,6 @@ static void scan_options(struct ns_reader o, struct ns_tcp_seginfo *si)
 			}
 		}
 	}
-}
-
-/* Only the summary line reads the fields (ns_engine.summary_only): the
- * fields it does not show are left out (invariant 4); info() reads the
- * flags, Seq, Ack, Len, the window, the options it lists, the analysis
- * and the connection's event. */
-static int brief(const struct ns_packet *pkt)
-{
-	return pkt->eng && pkt->eng->summary_only;
-}
-
-/* Whether field k, which the summary line does not read, is recorded:
- * not in brief mode, unless a reader of packets named it
- * (ns_pkt_name_fields: -z expert reads the stream). */
-static int shown(const struct ns_packet *pkt, int k)
-{
-	return !brief(pkt) ||
-	       (pkt->nofields == 2 && ns_pkt_named(pkt, &fields[k]));
 }
 
 /* Whether a reader of packets named one of the flag bits (the enum's
@@ -759,9 +759,10 @@ static void options_fields(struct ns_packet *pkt, struct ns_reader *r,
 			ns_add_label(pkt, &fields[F_OPT_EOL], off, 1);
 			break; /* the rest is padding */
 		}
-		if (kind == 1)
-			ns_add_label(pkt, &fields[F_OPT_NOP], off, 1);
-		else if (option(pkt, &o, kind, sack_base))
+		if (kind == 1) {
+			if (shown(pkt, F_OPT_NOP))
+				ns_add_label(pkt, &fields[F_OPT_NOP], off, 1);
+		} else if (option(pkt, &o, kind, sack_base))
 			break;
 	}
 	ns_tree_pop(pkt);

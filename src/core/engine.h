@@ -67,6 +67,17 @@ struct ns_engine {
 	int headers_only;
 };
 
+/* Whether pkt records field f, which no summary line reads: always, but
+ * in a summary_only run only when a reader of packets named it (-z
+ * expert names a few; ns_pkt_name_fields).  A dissector asks before it
+ * records such a field. */
+static inline int ns_field_wanted(const struct ns_packet *pkt,
+				  const struct ns_field *f)
+{
+	return !pkt->eng || !pkt->eng->summary_only ||
+	       (pkt->nofields == 2 && ns_pkt_named(pkt, f));
+}
+
 /* 0 or NS_ENOMEM.  max_flows 0 means the default. */
 int ns_engine_init(struct ns_engine *e, uint32_t max_flows);
 /* Ends every flow still open (NS_EV_CONN_END for each, in index order) and
