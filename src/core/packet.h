@@ -193,8 +193,8 @@ static inline int ns_pkt_named(const struct ns_packet *pkt,
 	return f->id < pkt->nnamed && pkt->named[f->id];
 }
 
-/* Appends when fields are not kept but f is named, else grows the field
- * array (out of line: rare) and appends; NULL when the cap is reached. */
+/* Grows the field array (out of line: rare) and appends; NULL when the
+ * cap is reached. */
 struct ns_fv *ns_pkt_add_slow(struct ns_packet *pkt, const struct ns_field *f,
 			      uint32_t off, uint32_t len);
 
@@ -215,7 +215,8 @@ static inline struct ns_fv *ns_pkt_fill(struct ns_packet *pkt,
 }
 
 /* Appends a field at the current depth; NULL when the cap is reached or
- * fields are not recorded. */
+ * fields are not recorded.  A named field, when fields are not kept,
+ * goes in as any other while the array has room. */
 static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 				       const struct ns_field *f, uint32_t off,
 				       uint32_t len)
@@ -224,7 +225,8 @@ static inline struct ns_fv *ns_pkt_add(struct ns_packet *pkt,
 		if (pkt->nofields == 1 ||
 		    (pkt->nofields && !ns_pkt_named(pkt, f)))
 			return NULL;
-		return ns_pkt_add_slow(pkt, f, off, len);
+		if (pkt->nfv >= pkt->fvcap)
+			return ns_pkt_add_slow(pkt, f, off, len);
 	}
 	return ns_pkt_fill(pkt, f, off, len);
 }
