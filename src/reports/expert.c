@@ -146,12 +146,20 @@ struct pstate {
 static void add(struct expert *s, const struct ns_packet *pkt, enum sev sev,
 		const char *group, const char *proto, const char *summary)
 {
+	/* the row's key: severity, group, protocol, summary, the three
+	 * strings ended by their NULs (the last's left out), cut at 511
+	 * bytes */
 	char key[512];
-	int n = snprintf(key, sizeof(key), "%c%s%c%s%c%s", '0' + sev, group, 0,
-			 proto, 0, summary);
-	if (n < 0)
-		return;
-	size_t len = (size_t)n < sizeof(key) ? (size_t)n : sizeof(key) - 1;
+	const char *part[] = {group, proto, summary};
+	size_t len = 1;
+	key[0] = (char)('0' + sev);
+	for (unsigned i = 0; i < NS_NELEM(part) && len < sizeof(key) - 1; i++) {
+		size_t n = strnlen(part[i], sizeof(key) - 1 - len);
+		memcpy(key + len, part[i], n);
+		len += n;
+		if (i + 1 < NS_NELEM(part) && len < sizeof(key) - 1)
+			key[len++] = 0;
+	}
 	int made;
 	struct row *r = ns_keymap_get(&s->rows, key, len, 1, &made);
 	if (!r) {
