@@ -248,6 +248,20 @@ if command -v editcap >/dev/null; then
 		"$("$NS" read -q --calls "$TMP/gap.pcap" --tls-keylog "$F.keys" |
 			awk '$6 == "HTTP/2" && $9 != "-" { print $8, $9 }')"
 fi
+# netscope capture on the namespace's lo into DIR/out and DIR/err, back
+# once it listens; its pid in $cap
+capture_in_ns() { # dir, capture's options and filter
+	local d=$1 i
+	shift
+	ip netns exec "$NETNS" "$NS" capture -i lo "$@" >"$d/out" 2>"$d/err" &
+	cap=$!
+	PIDS+=("$cap")
+	for i in $(seq 100); do
+		grep -q 'listening on' "$d/err" && break
+		sleep 0.05
+	done
+}
+
 # live capture while the client writes its key log (root, a private
 # network namespace): the secrets are picked up as they are appended,
 # after the packets they decrypt were captured
@@ -268,14 +282,8 @@ live() {
 		ip netns exec "$NETNS" ss -Hltn 'sport = :8443' | grep -q . && break
 		sleep 0.05
 	done
-	ip netns exec "$NETNS" "$NS" capture -i lo --calls \
-		--tls-keylog "$d/keys" tcp port 8443 >"$d/out" 2>"$d/err" &
-	local cap=$!
-	PIDS+=($cap)
-	for i in $(seq 100); do
-		grep -q 'listening on' "$d/err" && break
-		sleep 0.05
-	done
+	local cap
+	capture_in_ns "$d" --calls --tls-keylog "$d/keys" tcp port 8443
 	ip netns exec "$NETNS" env SSLKEYLOGFILE="$d/keys" curl -sSk --http2 \
 		--tlsv1.3 -o /dev/null -o /dev/null https://127.0.0.1:8443/ \
 		https://127.0.0.1:8443/missing || return 1
@@ -283,6 +291,44 @@ live() {
 	kill -INT "$cap"
 	wait "$cap"
 	awk '$5 ~ /^s=/ && $6 == "HTTP/2" { print $8, $9 }' "$d/out" >"$d/calls"
+}
+# live, the order a client may write in: its application secret comes
+# once its Finished is out, here after netscope dissected it.  The
+# capture's frames are sent onto lo (to another MAC: the kernel drops
+# them, the capture sees them), the last key line appended after frame 10
+# (the client's Finished); frame 14 is the client's first HTTP/2.
+late_ap() {
+	local d=$TMP/late
+	mkdir -p "$d"
+	grep -v '^CLIENT_TRAFFIC_SECRET_0 ' "$P/tls13-h2-decrypt.keys" >"$d/keys"
+	local cap
+	capture_in_ns "$d" --tls-keylog "$d/keys" tcp port 8443
+	send() { # first, last frame
+		ip netns exec "$NETNS" "$PY" - "$P/tls13-h2-decrypt.pcap" "$1" "$2" <<'PY'
+import socket, struct, sys
+f = open(sys.argv[1], "rb")
+f.read(24)
+first, last, n = int(sys.argv[2]), int(sys.argv[3]), 0
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("lo", 0))
+while True:
+    h = f.read(16)
+    if len(h) < 16:
+        break
+    caplen = struct.unpack("<IIII", h)[2]
+    frame = f.read(caplen)
+    n += 1
+    if first <= n <= last:
+        s.send(b"\x02\0\0\0\0\x01" + frame[6:])
+PY
+	}
+	send 1 10 || return 1
+	sleep 0.5
+	grep '^CLIENT_TRAFFIC_SECRET_0 ' "$P/tls13-h2-decrypt.keys" >>"$d/keys"
+	send 11 100000 || return 1
+	sleep 0.5
+	kill -INT "$cap"
+	wait "$cap"
 }
 # (not in $(…): the namespace and the server are the parent's to clean)
 if [ "$(id -u)" = 0 ] && command -v nghttpd >/dev/null &&
@@ -292,6 +338,10 @@ if [ "$(id -u)" = 0 ] && command -v nghttpd >/dev/null &&
 		"$(printf '/ 200\n/missing 404')" "$(cat "$TMP/live/calls" 2>/dev/null)"
 	check "live: decrypted packets shown as such" yes \
 		"$(grep -q 'HEADERS s=1 GET / ES \[decrypted\]' "$TMP/live/out" && echo yes)"
+	late_ap
+	check "live: the client's application secret written after its Finished was captured" \
+		"Magic, SETTINGS" \
+		"$(awk '$1 == 14 { print $8, $9 }' "$TMP/late/out")"
 else
 	echo "skip: live key log (needs root, nghttpd, ip)"
 fi

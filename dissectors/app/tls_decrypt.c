@@ -240,13 +240,20 @@ static void switch_keys(struct rec *rc, struct ns_tls_dec *dec,
 		return;
 	}
 	size_t n = 0;
-	int client = rc->ctx->dir == 0;
-	const uint8_t *s =
-	    secret(dec, client ? NS_KL_CLIENT_AP0 : NS_KL_SERVER_AP0, &n);
+	int label = rc->ctx->dir == 0 ? NS_KL_CLIENT_AP0 : NS_KL_SERVER_AP0;
+	const uint8_t *s = secret(dec, label, &n);
+	struct ns_keylog *live = rc->ctx->eng->keylog_live;
+	if (!s && live && ns_keylog_refresh(live))
+		s = secret(dec, label, &n);
 	if (!s || ns_tls13_keys(&dd->keys, dec->suite, s, n) < 0) {
 		dd->active = 0;
 		dec->noted = 0;
 		note(rc, dec, "no application traffic secret for this session");
+		/* live: a client writes its application secret once its
+		 * Finished is out, maybe after that was captured: the next
+		 * records look for it (late_open) */
+		dd->late = live != NULL;
+		dd->seen = 0;
 	}
 }
 
