@@ -81,11 +81,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 declare -A WALL MINW RSS CPU
 order=()
+declare -a QN QR QC # the queued commands: name, runs, command line
 
-# bench NAME RUNS CMD... : one untimed warm-up, then RUNS timed runs with
-# stdout to /dev/null; records the median wall time, the fastest run and
-# the median peak RSS and CPU time (user + system: unlike wall time it
-# hardly moves when other processes compete for the CPUs).
+# bench NAME RUNS CMD... : queue a command for RUNS timed runs, stdout to
+# /dev/null.  run_queue then runs them in rounds, one run of each command a
+# round, so every command samples the same stretch of the machine's time:
+# a shared machine's speed drifts by tens of percent over minutes, and a
+# ratio of two commands timed minutes apart measures that drift.
 bench() {
 	local name=$1 n=$2
 	shift 2
@@ -93,30 +95,59 @@ bench() {
 		echo "bench/run.sh: $1 not installed: skipping '$name'" >&2
 		return
 	fi
-	echo "bench/run.sh: $name (${n} runs)" >&2
-	# the warm-up; tshark with -t 1 goes without (the file is in the page
-	# cache already, and a run of tshark on a big file takes minutes)
-	if [ "$1" != tshark ] || [ "$n" -gt 1 ]; then
-		"$@" >/dev/null 2>"$tmp/err" || die "'$*' failed: $(tail -n 3 "$tmp/err")"
-	fi
-	: >"$tmp/walls"
-	: >"$tmp/rsss"
-	: >"$tmp/cpus"
-	for ((i = 0; i < n; i++)); do
-		local t0 t1
-		t0=$(date +%s%N)
-		/usr/bin/time -f "%M %U %S" -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err" ||
-			die "'$*' failed: $(tail -n 3 "$tmp/err")"
-		t1=$(date +%s%N)
-		echo $(((t1 - t0) / 1000)) >>"$tmp/walls"
-		tail -n 1 "$tmp/rss" | awk '{print $1}' >>"$tmp/rsss"
-		tail -n 1 "$tmp/rss" | awk '{printf "%d\n", ($2 + $3) * 1e6}' >>"$tmp/cpus"
+	QN+=("$name")
+	QR+=("$n")
+	QC+=("$(printf '%q ' "$@")")
+}
+
+# one timed run of queued command I, appended to its files in $tmp
+timed() {
+	local i=$1 t0 t1
+	t0=$(date +%s%N)
+	eval "/usr/bin/time -f '%M %U %S' -o \"\$tmp/rss\" ${QC[$i]}" \
+		>/dev/null 2>"$tmp/err" ||
+		die "'${QC[$i]}' failed: $(tail -n 3 "$tmp/err")"
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000)) >>"$tmp/walls.$i"
+	tail -n 1 "$tmp/rss" | awk '{print $1}' >>"$tmp/rsss.$i"
+	tail -n 1 "$tmp/rss" | awk '{printf "%d\n", ($2 + $3) * 1e6}' >>"$tmp/cpus.$i"
+}
+
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# the queue: one untimed warm-up run of each (tshark with -t 1 goes
+# without: the file is in the page cache already, and a run of tshark on a
+# big file takes minutes), then the rounds; records each command's median
+# wall time, its fastest run and the median peak RSS and CPU time (user +
+# system: unlike wall time it hardly moves when other processes compete
+# for the CPUs)
+run_queue() {
+	local i r most=0
+	for i in "${!QN[@]}"; do
+		: >"$tmp/walls.$i"
+		: >"$tmp/rsss.$i"
+		: >"$tmp/cpus.$i"
+		[ "${QR[$i]}" -gt "$most" ] && most=${QR[$i]}
+		case ${QC[$i]} in tshark\ *) [ "${QR[$i]}" -gt 1 ] || continue ;; esac
+		echo "bench/run.sh: warm-up: ${QN[$i]}" >&2
+		eval "${QC[$i]}" >/dev/null 2>"$tmp/err" ||
+			die "'${QC[$i]}' failed: $(tail -n 3 "$tmp/err")"
 	done
-	WALL[$name]=$(sort -n "$tmp/walls" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	MINW[$name]=$(sort -n "$tmp/walls" | head -n 1)
-	RSS[$name]=$(sort -n "$tmp/rsss" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	CPU[$name]=$(sort -n "$tmp/cpus" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	order+=("$name")
+	for ((r = 0; r < most; r++)); do
+		for i in "${!QN[@]}"; do
+			[ "$r" -lt "${QR[$i]}" ] || continue
+			echo "bench/run.sh: round $((r + 1)) of $most: ${QN[$i]}" >&2
+			timed "$i"
+		done
+	done
+	for i in "${!QN[@]}"; do
+		local name=${QN[$i]}
+		WALL[$name]=$(median "$tmp/walls.$i")
+		MINW[$name]=$(sort -n "$tmp/walls.$i" | head -n 1)
+		RSS[$name]=$(median "$tmp/rsss.$i")
+		CPU[$name]=$(median "$tmp/cpus.$i")
+		order+=("$name")
+	done
 }
 
 bench "netscope read" "$runs" "$netscope" read "$file"
@@ -143,6 +174,7 @@ bench "netscope -q -z expert" "$runs" "$netscope" read -q -z expert "$file"
 bench "netscope -q -z (per call)" "$runs" "$netscope" read -q -z grpc,srt -z http,srt \
 	-z dns,srt -z conn,timing -z sse,stat "$file"
 bench "tshark -q -z conv,tcp" "$truns" tshark -q -r "$file" -z conv,tcp
+run_queue
 
 # ---- report ----------------------------------------------------------------------
 ratio() { # ratio A B: A's time and RSS over B's
