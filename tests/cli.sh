@@ -82,6 +82,20 @@ check "cut file still shows its whole packets" grep -q '^    1 ' "$TMP/out"
 "$NS" read "$cap" >"$TMP/a" 2>&1
 "$NS" read - <"$cap" >"$TMP/b" 2>&1
 check "read - equals read FILE" cmp -s "$TMP/a" "$TMP/b"
+# so is a pipe or a FIFO named as a file (bash's <(...)): read once, not
+# rewound or scanned for pcapng secrets blocks first
+"$NS" read <(cat "$cap") >"$TMP/b" 2>&1
+check "read <(cat FILE) equals read FILE" cmp -s "$TMP/a" "$TMP/b"
+ng=$PCAPS/pcapng-dumpcap.pcapng
+check "read <(cat PCAPNG) equals read PCAPNG" cmp -s <("$NS" read "$ng" 2>&1) \
+	<("$NS" read <(cat "$ng") 2>&1)
+mkfifo "$TMP/named"
+cat "$cap" >"$TMP/named" &
+# (a second open of the FIFO would wait for a writer for ever)
+timeout 20 "$NS" read "$TMP/named" >"$TMP/b" 2>&1
+kill %% 2>/dev/null
+wait
+check "read FIFO equals read FILE" cmp -s "$TMP/a" "$TMP/b"
 check "one line per packet" test "$(wc -l <"$TMP/a")" = "$(tshark -r "$cap" 2>/dev/null | wc -l)"
 
 # -V is tshark's -v; --conversations keeps its own meaning

@@ -9,7 +9,10 @@
  * are dropped once sorted (same secret: duplicate, different: conflict,
  * the first wins); ns_keylog_read() names each malformed line once with
  * its number; a file being written is followed (complete lines only);
- * the memory comes from the budget and goes back to it.
+ * the memory comes from the budget and goes back to it.  And the scan of
+ * a pcapng file's Decryption Secrets Blocks (src/capture/dsb.c): secrets
+ * blocks found wherever they are, across its read buffer's edges and
+ * after blocks larger than the buffer; a FIFO left unread.
  */
 #include <check.h>
 #include <stdio.h>
@@ -17,6 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "capture/dsb.h"
 #include "check_util.h"
 #include "core/keylog.h"
 #include "core/mem.h"
@@ -236,6 +243,117 @@ START_TEST(bounded_by_the_budget)
 }
 END_TEST
 
+/* pcapng blocks, little-endian: type, total length, body, total length */
+static void block(FILE *fp, uint32_t type, const void *body, size_t n)
+{
+	uint32_t total = (uint32_t)(12 + (n + 3) / 4 * 4);
+	static const uint8_t pad[3];
+	fwrite(&type, 4, 1, fp);
+	fwrite(&total, 4, 1, fp);
+	fwrite(body, 1, n, fp);
+	fwrite(pad, 1, (4 - n % 4) % 4, fp);
+	fwrite(&total, 4, 1, fp);
+}
+
+/* an opaque block (a custom block type, skipped) of `total` bytes */
+static void filler(FILE *fp, size_t total)
+{
+	uint8_t *b = calloc(1, total - 12);
+	ck_assert_ptr_nonnull(b);
+	block(fp, 0x00000bad, b, total - 12);
+	free(b);
+}
+
+static void secrets_block(FILE *fp, const char *lines)
+{
+	size_t n = strlen(lines);
+	uint8_t *b = malloc(8 + n);
+	ck_assert_ptr_nonnull(b);
+	uint32_t type = 0x544c534b, len = (uint32_t)n;
+	memcpy(b, &type, 4);
+	memcpy(b + 4, &len, 4);
+	memcpy(b + 8, lines, n);
+	block(fp, 0x0000000a, b, 8 + n);
+	memset(b, 0, 8 + n); /* the scan's buffer may be this one again */
+	free(b);
+}
+
+/* Secrets blocks are found wherever they are: one across the scanner's
+ * 1 MiB read buffer's edge, one after a block larger than the buffer, one
+ * at the end. */
+START_TEST(dsb_scan_across_the_buffer)
+{
+	char path[] = "/tmp/test_dsbXXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *fp = fdopen(fd, "wb");
+	uint8_t shb[16] = {0x4d, 0x3c, 0x2b, 0x1a, 1,	 0,    0,    0,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	block(fp, 0x0a0d0d0a, shb, sizeof(shb));
+	/* the first secrets block starts 40 bytes before 1 MiB */
+	filler(fp, (1u << 20) - 40 - 28);
+	ck_assert_int_eq(ftell(fp), (1 << 20) - 40);
+	secrets_block(fp, "CLIENT_RANDOM " R1 " " S48 "\n");
+	filler(fp, 3u << 20);
+	secrets_block(fp, "CLIENT_TRAFFIC_SECRET_0 " R2 " " S32 "\n");
+	filler(fp, 1000);
+	secrets_block(fp, "SERVER_TRAFFIC_SECRET_0 " R2 " " S32);
+	fclose(fp);
+
+	struct ns_keylog kl;
+	ns_keylog_init(&kl, NULL);
+	ck_assert_int_eq(ns_dsb_read(path, &kl, NULL), 3);
+	uint8_t r1[32], r2[32];
+	random_of(R1, r1);
+	random_of(R2, r2);
+	size_t n;
+	ck_assert_ptr_nonnull(ns_keylog_find(&kl, NS_KL_CLIENT_RANDOM, r1, &n));
+	ck_assert_uint_eq(n, 48);
+	ck_assert_ptr_nonnull(ns_keylog_find(&kl, NS_KL_CLIENT_AP0, r2, &n));
+	ck_assert_ptr_nonnull(ns_keylog_find(&kl, NS_KL_SERVER_AP0, r2, &n));
+	ck_assert_uint_eq(kl.n, 3);
+	ck_assert_uint_eq(kl.malformed, 0);
+	ns_keylog_free(&kl);
+
+	/* a block length past the end stops the scan, what came before kept */
+	fp = fopen(path, "ab");
+	uint8_t head[8] = {0x0a, 0, 0, 0, 0, 0, 0, 0x10};
+	fwrite(head, 1, sizeof(head), fp);
+	fclose(fp);
+	ns_keylog_init(&kl, NULL);
+	ck_assert_int_eq(ns_dsb_read(path, &kl, NULL), 3);
+	ns_keylog_free(&kl);
+	unlink(path);
+}
+END_TEST
+
+/* A FIFO (or a pipe, bash's <(...)) is not scanned: its bytes are the
+ * capture's, read once. */
+START_TEST(dsb_leaves_a_fifo_unread)
+{
+	char dir[] = "/tmp/test_dsbXXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	/* a writer that is already there (O_RDWR does not wait for a
+	 * reader), holding a few bytes */
+	int w = open(path, O_RDWR | O_NONBLOCK);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "abcd", 4), 4);
+	struct ns_keylog kl;
+	ns_keylog_init(&kl, NULL);
+	ck_assert_int_eq(ns_dsb_read(path, &kl, NULL), 0);
+	char got[4];
+	ck_assert_int_eq(read(w, got, 4), 4);
+	ck_assert_int_eq(memcmp(got, "abcd", 4), 0);
+	close(w);
+	ns_keylog_free(&kl);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("keylog");
@@ -246,6 +364,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_file_says_line_numbers);
 	tcase_add_test(tc, refresh_reads_what_is_appended);
 	tcase_add_test(tc, bounded_by_the_budget);
+	tcase_add_test(tc, dsb_scan_across_the_buffer);
+	tcase_add_test(tc, dsb_leaves_a_fifo_unread);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,9 +6,13 @@
  */
 #include "capture/dsb.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/keylog.h"
 #include "core/reader.h"
@@ -56,17 +60,84 @@ static int dsb(struct ns_keylog *kl, struct ns_reader *r, int le,
 	return 1;
 }
 
+/* The file read NS_DSB_CHUNK bytes at a time, block header to block
+ * header; a block is skipped in the buffer, or with one lseek() when it
+ * reaches past it.  (stdio's fseek() would lseek() at every block.) */
+#define NS_DSB_CHUNK (1u << 20)
+
+struct scan {
+	int fd;
+	uint8_t *buf;
+	size_t pos, len; /* the bytes read and not yet used: buf[pos, len) */
+};
+
+/* Whether n bytes (at most NS_DSB_CHUNK) are at buf + pos, read if not. */
+static int have(struct scan *s, size_t n)
+{
+	if (s->len - s->pos >= n)
+		return 1;
+	memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+	s->len -= s->pos;
+	s->pos = 0;
+	while (s->len < n) {
+		ssize_t got =
+		    read(s->fd, s->buf + s->len, NS_DSB_CHUNK - s->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return 0;
+		s->len += (size_t)got;
+	}
+	return 1;
+}
+
+/* Skips n bytes; 0 when the file cannot be seeked. */
+static int skip(struct scan *s, size_t n)
+{
+	if (s->len - s->pos >= n) {
+		s->pos += n;
+		return 1;
+	}
+	n -= s->len - s->pos;
+	s->pos = s->len = 0;
+	return lseek(s->fd, (off_t)n, SEEK_CUR) >= 0;
+}
+
+/* n bytes into out; 0 when the file ends first. */
+static int take(struct scan *s, uint8_t *out, size_t n)
+{
+	size_t k = s->len - s->pos < n ? s->len - s->pos : n;
+	memcpy(out, s->buf + s->pos, k);
+	s->pos += k;
+	while (k < n) {
+		ssize_t got = read(s->fd, out + k, n - k);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return 0;
+		k += (size_t)got;
+	}
+	return 1;
+}
+
 int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn)
 {
 	if (!path || strcmp(path, "-") == 0)
 		return 0;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	struct scan s = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+	struct stat st;
+	/* a pipe or a FIFO is read once, by the capture (it would be
+	 * consumed here) */
+	if (s.fd < 0 || fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !(s.buf = malloc(NS_DSB_CHUNK))) {
+		if (s.fd >= 0)
+			close(s.fd);
 		return 0;
+	}
 	int le = 1, found = 0, first = 1;
-	uint8_t hdr[12];
 	uint8_t *body = NULL;
-	while (fread(hdr, 1, 12, fp) == 12) {
+	while (have(&s, 12)) {
+		const uint8_t *hdr = s.buf + s.pos;
 		struct ns_reader h;
 		ns_rd_init(&h, hdr, 12);
 		uint32_t type = ns_rd_u32le(&h); /* the SHB's reads alike */
@@ -83,25 +154,25 @@ int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn)
 		if (total < 12 || total % 4)
 			break;
 		if (type != BT_DSB || total - 12 > DSB_MAX) {
-			if (fseek(fp, (long)total - 12, SEEK_CUR) < 0)
+			if (!skip(&s, total))
 				break;
 			continue;
 		}
-		/* the body after the 8-byte header, the first 4 bytes of
-		 * which are already read */
-		uint8_t *nb = realloc(body, total - 8);
+		/* the body after the 8-byte header, the trailing length off */
+		uint8_t *nb = realloc(body, total - 12);
 		if (!nb)
 			break;
 		body = nb;
-		memcpy(body, hdr + 8, 4);
-		if (fread(body + 4, 1, total - 12, fp) != total - 12)
+		s.pos += 8;
+		if (!take(&s, body, total - 12) || !skip(&s, 4))
 			break;
 		struct ns_reader r;
-		ns_rd_init(&r, body, total - 12); /* the trailing length off */
+		ns_rd_init(&r, body, total - 12);
 		found += dsb(kl, &r, le, path, found + 1, warn);
 	}
 	free(body);
-	fclose(fp);
+	free(s.buf);
+	close(s.fd);
 	ns_keylog_sort(kl);
 	return found;
 }

@@ -3,7 +3,9 @@
  * (pcapng spec, block type 0x0000000A; what `editcap --inject-secrets
  * tls,KEYS` and Wireshark write), secrets type 0x544c534b ("TLSK"), whose
  * data is an NSS key log.  libpcap skips these blocks, so the file is
- * scanned once, before it is read, block header to block header.
+ * scanned once, before it is read, block header to block header, a
+ * megabyte read at a time.  A pipe or FIFO is not scanned: it can be read
+ * only once, by the capture (its secrets blocks are not used).
  *
  * Every byte of the file goes through the reader; a block length that is
  * impossible (shorter than a block, not a multiple of 4, past the end)
@@ -20,8 +22,8 @@ struct ns_keylog;
 /* Adds the secrets of every TLS Decryption Secrets Block of the pcapng
  * file at path to kl (malformed lines told on warn as
  * "netscope: PATH: secrets block N, line L: WHY"), then sorts kl.
- * Returns the number of such blocks (0 for pcap, stdin, or a file that
- * cannot be opened: reading it will say why). */
+ * Returns the number of such blocks (0 for pcap, stdin, a pipe, or a
+ * file that cannot be opened: reading it will say why). */
 int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn);
 
 #endif

@@ -92,11 +92,14 @@ int ns_source_open_live(struct ns_source *s, const struct ns_live_opts *o,
 	return 0;
 }
 
-/* stdin replayed after its first bytes were read to find the magic */
+/* A stream that cannot be rewound (stdin, a pipe such as bash's
+ * <(zcat x.pcapng), a FIFO), replayed after its first bytes were read to
+ * find the magic; a named one is closed with the replay. */
 struct replay {
 	unsigned char head[4];
 	size_t nhead, pos;
 	FILE *in;
+	int owned;
 };
 
 static ssize_t replay_read(void *cookie, char *buf, size_t size)
@@ -112,8 +115,34 @@ static ssize_t replay_read(void *cookie, char *buf, size_t size)
 
 static int replay_close(void *cookie)
 {
-	free(cookie);
-	return 0;
+	struct replay *r = cookie;
+	int rc = r->owned ? fclose(r->in) : 0;
+	free(r);
+	return rc;
+}
+
+/* in wrapped so that its first 4 bytes, read into m, are read again; in
+ * is closed with it when owned.  NULL with err set on failure (in is
+ * then left open). */
+static FILE *replay_open(FILE *in, int owned, unsigned char m[4], char *err,
+			 size_t errlen)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	r->in = in;
+	r->owned = owned;
+	r->nhead = fread(r->head, 1, 4, in);
+	memcpy(m, r->head, r->nhead);
+	cookie_io_functions_t io = {.read = replay_read, .close = replay_close};
+	FILE *fp = fopencookie(r, "rb", io);
+	if (!fp) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		free(r);
+	}
+	return fp;
 }
 
 static uint32_t magic_of(const unsigned char m[4])
@@ -153,36 +182,35 @@ static int open_file(struct ns_source *s, const char *path, char *err,
 		return -1;
 	}
 
+	struct stat st;
 	if (strcmp(path, "-") == 0) {
-		struct replay *r = calloc(1, sizeof(*r));
-		if (!r) {
-			snprintf(err, errlen, "%s", strerror(ENOMEM));
+		fp = replay_open(stdin, 0, m, err, errlen);
+		if (!fp)
 			return -1;
-		}
-		r->in = stdin;
-		r->nhead = fread(r->head, 1, 4, stdin);
-		memcpy(m, r->head, r->nhead);
-		cookie_io_functions_t io = {.read = replay_read,
-					    .close = replay_close};
-		fp = fopencookie(r, "rb", io);
-		if (!fp) {
-			free(r);
-			snprintf(err, errlen, "%s", strerror(errno));
-			return -1;
-		}
 	} else {
 		fp = fopen(path, "rb");
 		if (!fp) {
 			snprintf(err, errlen, "%s", strerror(errno));
 			return -1;
 		}
-		size_t got = fread(m, 1, 4, fp);
-		if (got < 4 && ferror(fp)) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			fclose(fp);
-			return -1;
+		if (fstat(fileno(fp), &st) == 0 &&
+		    (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
+		     S_ISSOCK(st.st_mode))) {
+			FILE *r = replay_open(fp, 1, m, err, errlen);
+			if (!r) {
+				fclose(fp);
+				return -1;
+			}
+			fp = r;
+		} else {
+			size_t got = fread(m, 1, 4, fp);
+			if (got < 4 && ferror(fp)) {
+				snprintf(err, errlen, "%s", strerror(errno));
+				fclose(fp);
+				return -1;
+			}
+			rewind(fp);
 		}
-		rewind(fp);
 	}
 	size_t nm = 4;
 	enum ns_decomp_kind kind = ns_decomp_kind_of(m, nm);
