@@ -63,6 +63,17 @@ fi
 
 # ---- the capture -----------------------------------------------------------------
 bench_capture "$file" "$packets"
+# the same packets as pcapng (what dumpcap and Wireshark write), made with
+# editcap when missing or older than the capture
+ng=
+if command -v editcap >/dev/null; then
+	ng=$out/$(basename "${file%.*}").pcapng
+	if [ ! -f "$ng" ] || [ "$file" -nt "$ng" ]; then
+		echo "bench/run.sh: writing $ng" >&2
+		editcap -F pcapng "$file" "$ng" || die "editcap failed on $file"
+	fi
+	cat "$ng" >/dev/null
+fi
 
 # the packet count, and a check that netscope reads the whole file
 npk=$("$netscope" read "$file" | wc -l)
@@ -155,6 +166,10 @@ bench "tcpdump -nr" "$runs" tcpdump -nr "$file"
 bench "tshark -r" "$truns" tshark -r "$file"
 bench "netscope read -w" "$runs" "$netscope" read -w /dev/null "$file"
 bench "tcpdump -r -w" "$runs" tcpdump -r "$file" -w /dev/null
+if [ -n "$ng" ]; then
+	bench "netscope read (pcapng)" "$runs" "$netscope" read "$ng"
+	bench "tcpdump -nr (pcapng)" "$runs" tcpdump -nr "$ng"
+fi
 # display filter: every packet dissected and tested, few shown
 bench "netscope -Y syn" "$runs" "$netscope" read -Y 'tcp.flags.syn == 1' "$file"
 bench "tshark -Y syn" "$truns" tshark -r "$file" -Y 'tcp.flags.syn == 1'
@@ -250,6 +265,7 @@ target_rss() { # target_rss NAME MIB: its peak RSS in MiB <= MIB
 	ratio "netscope read" "tcpdump -nr"
 	ratio "netscope read" "tshark -r"
 	ratio "netscope read -w" "tcpdump -r -w"
+	ratio "netscope read (pcapng)" "tcpdump -nr (pcapng)"
 	ratio "netscope -Y syn" "tshark -Y syn"
 	ratio "netscope read -T ndjson" "tshark -T ek"
 	ratio "netscope read -T ndjson" "tshark -T json"
