@@ -71,6 +71,21 @@ struct scan {
 	size_t pos, len; /* the bytes read and not yet used: buf[pos, len) */
 };
 
+/* Reads into p, which holds *got bytes, until it holds want or more (room
+ * at most); 0 when the file ends first. */
+static int fill(int fd, uint8_t *p, size_t *got, size_t want, size_t room)
+{
+	while (*got < want) {
+		ssize_t r = read(fd, p + *got, room - *got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		*got += (size_t)r;
+	}
+	return 1;
+}
+
 /* Whether n bytes (at most NS_DSB_CHUNK) are at buf + pos, read if not. */
 static int have(struct scan *s, size_t n)
 {
@@ -79,16 +94,7 @@ static int have(struct scan *s, size_t n)
 	memmove(s->buf, s->buf + s->pos, s->len - s->pos);
 	s->len -= s->pos;
 	s->pos = 0;
-	while (s->len < n) {
-		ssize_t got =
-		    read(s->fd, s->buf + s->len, NS_DSB_CHUNK - s->len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return 0;
-		s->len += (size_t)got;
-	}
-	return 1;
+	return fill(s->fd, s->buf, &s->len, n, NS_DSB_CHUNK);
 }
 
 /* Skips n bytes; 0 when the file cannot be seeked. */
@@ -109,15 +115,7 @@ static int take(struct scan *s, uint8_t *out, size_t n)
 	size_t k = s->len - s->pos < n ? s->len - s->pos : n;
 	memcpy(out, s->buf + s->pos, k);
 	s->pos += k;
-	while (k < n) {
-		ssize_t got = read(s->fd, out + k, n - k);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return 0;
-		k += (size_t)got;
-	}
-	return 1;
+	return fill(s->fd, out, &k, n, n);
 }
 
 int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn)
