@@ -279,7 +279,7 @@ static void secrets_block(FILE *fp, const char *lines)
 }
 
 /* Secrets blocks are found wherever they are: one across the scanner's
- * 1 MiB read buffer's edge, one after a block larger than the buffer, one
+ * read buffer's edge, one after a block larger than the buffer, one
  * at the end. */
 START_TEST(dsb_scan_across_the_buffer)
 {
@@ -290,9 +290,10 @@ START_TEST(dsb_scan_across_the_buffer)
 	uint8_t shb[16] = {0x4d, 0x3c, 0x2b, 0x1a, 1,	 0,    0,    0,
 			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	block(fp, 0x0a0d0d0a, shb, sizeof(shb));
-	/* the first secrets block starts 40 bytes before 1 MiB */
-	filler(fp, (1u << 20) - 40 - 28);
-	ck_assert_int_eq(ftell(fp), (1 << 20) - 40);
+	/* the first secrets block starts 40 bytes before the end of the
+	 * scan's first read */
+	filler(fp, NS_DSB_CHUNK - 40 - 28);
+	ck_assert_int_eq(ftell(fp), NS_DSB_CHUNK - 40);
 	secrets_block(fp, "CLIENT_RANDOM " R1 " " S48 "\n");
 	filler(fp, 3u << 20);
 	secrets_block(fp, "CLIENT_TRAFFIC_SECRET_0 " R2 " " S32 "\n");
