@@ -121,12 +121,14 @@ int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn)
 {
 	if (!path || strcmp(path, "-") == 0)
 		return 0;
-	struct scan s = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+	/* a pipe or a FIFO is read once, by the capture: not even opened
+	 * here (the last reader's close throws away what a writer put in
+	 * the pipe, and the capture's open would then wait for a writer) */
 	struct stat st;
-	/* a pipe or a FIFO is read once, by the capture (it would be
-	 * consumed here) */
-	if (s.fd < 0 || fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    !(s.buf = malloc(NS_DSB_CHUNK))) {
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	struct scan s = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+	if (s.fd < 0 || !(s.buf = malloc(NS_DSB_CHUNK))) {
 		if (s.fd >= 0)
 			close(s.fd);
 		return 0;
