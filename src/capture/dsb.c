@@ -157,8 +157,9 @@ int ns_dsb_read(const char *path, struct ns_keylog *kl, FILE *warn)
 				break;
 			continue;
 		}
-		/* the body after the 8-byte header, the trailing length off */
-		uint8_t *nb = realloc(body, total - 12);
+		/* the body after the 8-byte header, the trailing length off
+		 * (4 bytes more: a body of 0 would make realloc() free) */
+		uint8_t *nb = realloc(body, total - 8);
 		if (!nb)
 			break;
 		body = nb;
