@@ -63,7 +63,6 @@ static int dsb(struct ns_keylog *kl, struct ns_reader *r, int le,
 /* The file read NS_DSB_CHUNK bytes at a time, block header to block
  * header; a block is skipped in the buffer, or with one lseek() when it
  * reaches past it.  (stdio's fseek() would lseek() at every block.) */
-
 struct scan {
 	int fd;
 	uint8_t *buf;
